@@ -1,0 +1,1 @@
+"""Tapalpa incident map: a pure data core (no Streamlit) under a thin Streamlit page."""

@@ -1,0 +1,147 @@
+"""Field names, allowed values and the validation report: the contract of geodata/."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import time
+
+EVENT_TYPES: dict[str, str] = {
+    "blockade": "Road blockade",
+    "vehicle_arson": "Vehicle burning",
+    "business_arson": "Business burning",
+    "armed_clash": "Armed clash",
+    "killing": "Killing",
+    "arrest": "Arrest",
+    "raid": "Security-force raid",
+    "transport_disruption": "Transport disruption",
+    "public_order_measure": "Public-order measure",
+    "security_deployment": "Security deployment",
+    "other": "Other",
+    "official_statement": "Official statement",
+}
+# Statements carry aggregate figures already in official_counts.csv: never counted as incidents.
+NON_INCIDENT_TYPES = frozenset({"official_statement"})
+
+TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day")
+UNCERTAIN_TIME = frozenset({"part_of_day", "day"})
+# Local-clock spans for "morning" etc.; an unnamed part of day counts as the whole day.
+PART_OF_DAY_SPANS: dict[str, tuple[time, time | None]] = {
+    "early_morning": (time(0), time(6)),
+    "morning": (time(6), time(12)),
+    "midday": (time(11), time(15)),
+    "afternoon": (time(12), time(19)),
+    "evening": (time(18), None),
+    "night": (time(19), None),  # None: until local midnight
+}
+GEO_PRECISIONS = {1: "exact site", 2: "town / municipality", 3: "state only"}
+CONFIDENCE = ("high", "medium", "low")
+COUNT_FIELDS = ("blockades", "fatalities", "injured", "arrested")
+
+INCIDENT_REQUIRED = (
+    "incident_id",
+    "start",
+    "time_precision",
+    "event_type",
+    "summary",
+    "source_url",
+)
+INCIDENT_COLUMNS = (
+    "incident_id",
+    "location_id",
+    "start",
+    "end",
+    "time_precision",
+    "part_of_day",
+    "event_type",
+    *COUNT_FIELDS,
+    "summary",
+    "source_url",
+    "source_outlet",
+    "source_date",
+    "more_source_urls",
+    "confidence",
+    "disputed",
+    "notes",
+)
+# A file may place its own rows instead of naming a bundled location.
+SELF_LOCATED_COLUMNS = ("latitude", "longitude", "cve_ent")
+LOCATION_FIELDS = ("location_id", "place", "municipality", "cve_ent", "geo_precision")
+
+OFFICIAL_COLUMNS = (
+    "reported_at",
+    "time_precision",
+    "scope",
+    "cve_ent",
+    "metric",
+    "value",
+    "reported_by",
+    "source_url",
+    "disputed",
+    "notes",
+)
+# State-level official blockade figures, compared with located blockades.
+OFFICIAL_BLOCKADE_METRICS = frozenset({"blockades_reported", "blockade_points", "narcobloqueos"})
+
+# Mexico's extent with a margin for islands and coasts (lon/lat).
+MEXICO_BOUNDS = (-118.5, 14.4, -86.5, 32.8)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one value, located precisely enough to fix it."""
+
+    file: str
+    row: int | None  # 1-based data row (CSV, header excluded) or feature index (GeoJSON)
+    field: str | None
+    value: str | None
+    reason: str
+    severity: str = "error"  # "error" drops the row; "warning" keeps it
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row is not None:
+            where += f", row {self.row}"
+        if self.field:
+            where += f", field {self.field!r}"
+        value = "" if self.value is None else f" (value {self.value!r})"
+        return f"{self.severity.upper()}: {where}{value}: {self.reason}"
+
+
+@dataclass
+class Report:
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(self, *args, **kwargs) -> None:
+        self.problems.append(Problem(*args, **kwargs))
+
+    def extend(self, other: Report) -> None:
+        self.problems.extend(other.problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {
+                "errors": len(self.errors),
+                "warnings": len(self.warnings),
+                "problems": [asdict(p) for p in self.problems],
+            },
+            ensure_ascii=False,
+            indent=2,
+        )
+
+    def to_text(self) -> str:
+        lines = [str(p) for p in self.problems]
+        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        return "\n".join(lines)
