@@ -43,9 +43,7 @@ STATES: tuple[State, ...] = (
     State("13", "MX-HID", "Hidalgo", "America/Mexico_City"),
     State("14", "MX-JAL", "Jalisco", "America/Mexico_City"),
     State("15", "MX-MEX", "México", "America/Mexico_City", ("Estado de México", "Edomex")),
-    State(
-        "16", "MX-MIC", "Michoacán", "America/Mexico_City", ("Michoacán de Ocampo", "Michoacan")
-    ),
+    State("16", "MX-MIC", "Michoacán", "America/Mexico_City", ("Michoacán de Ocampo", "Michoacan")),
     State("17", "MX-MOR", "Morelos", "America/Mexico_City"),
     State("18", "MX-NAY", "Nayarit", "America/Mazatlan"),
     State("19", "MX-NLE", "Nuevo León", "America/Monterrey"),

@@ -117,9 +117,7 @@ def write(gdf: gpd.GeoDataFrame, path: Path, precision: int) -> None:
     data = json.loads(gdf.to_json(drop_id=True, to_wgs84=True))
     for feature in data["features"]:
         feature["geometry"] = json.loads(
-            shapely.to_geojson(
-                shapely.set_precision(shape(feature["geometry"]), 10**-precision)
-            )
+            shapely.to_geojson(shapely.set_precision(shape(feature["geometry"]), 10**-precision))
         )
     data["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -1,0 +1,56 @@
+"""Load, validate and join the bundled geodata once: everything a view needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import layers
+from .schema import Report
+from .validate import validate_incidents, validate_locations, validate_official, validate_states
+
+
+@dataclass(frozen=True)
+class Bundle:
+    states: gpd.GeoDataFrame  # full resolution: joins and checks
+    states_display: gpd.GeoDataFrame  # simplified: drawing
+    locations: gpd.GeoDataFrame
+    operation_site: gpd.GeoDataFrame
+    incidents: pd.DataFrame  # validated records joined to places and states
+    official: pd.DataFrame
+    report: Report
+    version: str
+
+
+def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
+    report = Report()
+
+    def read(filename: str) -> tuple[bytes, str]:
+        path = geodata / filename
+        return path.read_bytes(), f"geodata/{filename}"
+
+    states, states_report = validate_states(*read(layers.STATES_FILE.name))
+    report.extend(states_report)
+    display, display_report = validate_states(*read(layers.STATES_DISPLAY_FILE.name))
+    report.extend(display_report)
+    locations, loc_report = validate_locations(*read(layers.LOCATIONS_FILE.name), states)
+    report.extend(loc_report)
+    site = gpd.read_file(geodata / layers.OPERATION_SITE_FILE.name, engine="pyogrio")
+    incidents, inc_report = validate_incidents(*read(layers.INCIDENTS_FILE.name), locations, states)
+    report.extend(inc_report)
+    official, off_report = validate_official(*read(layers.OFFICIAL_FILE.name))
+    report.extend(off_report)
+    files = tuple(geodata / p.name for p in layers.DATA_FILES)
+    return Bundle(
+        states=states.sort_values("cve_ent").reset_index(drop=True),
+        states_display=display.sort_values("cve_ent").reset_index(drop=True),
+        locations=locations,
+        operation_site=site,
+        incidents=incidents,
+        official=official,
+        report=report,
+        version=layers.data_version(files),
+    )

@@ -1,0 +1,143 @@
+"""Counts a newsroom can defend: per state (all 32, zero-filled), official vs located, hourly."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .filters import ViewSpec, in_window, uncertain_timing
+from .mexico import BY_CODE, MEXICO_CITY, STATES
+from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
+
+
+def incidents_only(frame: pd.DataFrame) -> pd.DataFrame:
+    """Official statements repeat aggregate figures: never counted as incidents."""
+    return frame[~frame["event_type"].isin(NON_INCIDENT_TYPES)]
+
+
+def blockades(frame: pd.DataFrame) -> pd.Series:
+    """Blockades per record: the reported count, else one for a blockade record."""
+    one_if_blockade = (frame["event_type"] == "blockade").astype("Int64")
+    return frame["blockades"].fillna(one_if_blockade).fillna(0).astype("int64")
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    incidents: int
+    blockades: int
+    states_affected: int
+    fatalities: int
+    arrests: int
+    uncertain_timing: int  # of the incidents, how many are known only to the day/part of day
+    disputed: int
+
+
+def key_figures(selected: pd.DataFrame) -> KeyFigures:
+    counted = incidents_only(selected)
+    return KeyFigures(
+        incidents=len(counted),
+        blockades=int(blockades(counted).sum()),
+        states_affected=int(counted["cve_ent"].nunique()),
+        fatalities=int(counted["fatalities"].fillna(0).sum()),
+        arrests=int(counted["arrested"].fillna(0).sum()),
+        uncertain_timing=uncertain_timing(counted),
+        disputed=int(counted["disputed"].sum()),
+    )
+
+
+def state_counts(selected: pd.DataFrame, official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """All 32 states, zero-filled, with the official blockade figure known by the window's end."""
+    counted = incidents_only(selected).assign(blockade_n=lambda f: blockades(f))
+    grouped = counted.groupby("cve_ent").agg(
+        incidents=("incident_id", "size"),
+        blockades=("blockade_n", "sum"),
+        fatalities=("fatalities", "sum"),
+        arrests=("arrested", "sum"),
+    )
+    table = pd.DataFrame(
+        {"cve_ent": [s.cve_ent for s in STATES], "state": [s.name for s in STATES]}
+    ).set_index("cve_ent")
+    table = table.join(grouped).fillna(0)
+    for column in ("incidents", "blockades", "fatalities", "arrests"):
+        table[column] = table[column].astype("int64")
+    figures = official_state_blockades(official, view)
+    table = table.join(figures)
+    table["official_blockades"] = table["official_blockades"].astype("Int64")
+    table["difference"] = table["blockades"] - table["official_blockades"]
+    return table.reset_index()
+
+
+def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """Latest state-level official blockade figure reported by the window's end.
+
+    Other figures for the same state (disagreeing sources) are kept in `official_other`.
+    """
+    columns = ["official_blockades", "official_source", "official_other"]
+    known = official[
+        official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
+        & (official["cve_ent"] != "")
+        & (official["t_reported"] < pd.Timestamp(view.end))
+    ].sort_values("t_reported")
+    rows = {}
+    for code, group in known.groupby("cve_ent"):
+        latest = group.iloc[-1]
+        others = group.iloc[:-1]
+        rows[code] = {
+            "official_blockades": int(latest["value"]),
+            "official_source": f"{latest['reported_by']}, {report_label(latest)}",
+            "official_other": "; ".join(
+                f"{int(o['value'])} ({o['reported_by']}, {report_label(o)})"
+                for _, o in others.iterrows()
+            ),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+
+
+def national_official(official: pd.DataFrame, view: ViewSpec, metric: str) -> pd.Series | None:
+    """The latest national figure for a metric reported by the window's end."""
+    rows = official[
+        (official["scope"] == "national")
+        & (official["metric"] == metric)
+        & (official["t_reported"] < pd.Timestamp(view.end))
+    ].sort_values("t_reported")
+    return None if rows.empty else rows.iloc[-1]
+
+
+def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """Per Mexico City hour and state: records timed to the hour or better starting then,
+    and all records whose interval overlaps the hour (day-only records overlap 24 hours)."""
+    counted = incidents_only(frame)
+    hours = pd.date_range(
+        pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
+        pd.Timestamp(view.end).tz_convert(MEXICO_CITY),
+        freq="h",
+        inclusive="left",
+    )
+    records = []
+    timed = counted[counted["time_precision"].isin(("minute", "hour"))]
+    timed_hour = timed["t_start"].dt.tz_convert(MEXICO_CITY).dt.floor("h")
+    for code in sorted(counted["cve_ent"].unique()):
+        state_timed = timed_hour[timed["cve_ent"] == code].value_counts()
+        state_all = counted[counted["cve_ent"] == code]
+        for hour in hours:
+            records.append(
+                {
+                    "hour": hour,
+                    "cve_ent": code,
+                    "state": BY_CODE[code].name,
+                    "timed": int(state_timed.get(hour, 0)),
+                    "overlapping": int(
+                        in_window(state_all, hour, hour + pd.Timedelta(hours=1)).sum()
+                    ),
+                }
+            )
+    return pd.DataFrame(records, columns=["hour", "cve_ent", "state", "timed", "overlapping"])
+
+
+def report_label(row: pd.Series) -> str:
+    """When a figure was reported: the day alone when the source gave no hour."""
+    local = row["t_reported"].tz_convert(MEXICO_CITY)
+    if row["time_precision"] == "day":
+        return pd.Timestamp(row["reported_at"][:10]).strftime("%d %b")
+    return local.strftime("%d %b %H:%M")
