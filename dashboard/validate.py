@@ -309,18 +309,18 @@ class RowCheck:
         lat, lon = self.number("latitude"), self.number("longitude")
         if lat is None or lon is None:
             return None
+        west, south, east, north = MEXICO_BOUNDS
+        if west <= lat <= east and south <= lon <= north:
+            self.problem(
+                "latitude", f"{lat}, {lon}", "latitude and longitude look swapped for Mexico"
+            )
+            return None
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             field = "latitude" if not -90 <= lat <= 90 else "longitude"
             value = lat if field == "latitude" else lon
             self.problem(field, value, "out of range (latitude -90..90, longitude -180..180)")
             return None
-        west, south, east, north = MEXICO_BOUNDS
         inside = west <= lon <= east and south <= lat <= north
-        if not inside and west <= lat <= east and south <= lon <= north:
-            self.problem(
-                "latitude", f"{lat}, {lon}", "latitude and longitude look swapped for Mexico"
-            )
-            return None
         if not inside:
             self.problem("latitude", f"{lat}, {lon}", "point is outside Mexico")
             return None

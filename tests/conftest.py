@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from dashboard.bundle import load_bundle
+
+
+@pytest.fixture(scope="session")
+def bundle():
+    return load_bundle()
+
+
+def to_csv(rows: list[dict], delimiter: str = ",", columns: list[str] | None = None) -> bytes:
+    columns = columns or list(dict.fromkeys(key for row in rows for key in row))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=columns, delimiter=delimiter, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode("utf-8")
+
+
+def incident_row(**changes) -> dict:
+    """A valid incident placed by its own coordinates (central Guadalajara, Jalisco)."""
+    row = {
+        "incident_id": "test-1",
+        "start": "2026-02-22T10:30-06:00",
+        "end": "",
+        "time_precision": "hour",
+        "part_of_day": "",
+        "event_type": "blockade",
+        "blockades": "1",
+        "fatalities": "",
+        "injured": "",
+        "arrested": "",
+        "summary": "A test blockade.",
+        "source_url": "https://example.org/report",
+        "source_outlet": "Example",
+        "source_date": "2026-02-22",
+        "more_source_urls": "",
+        "confidence": "high",
+        "disputed": "false",
+        "notes": "",
+        "latitude": "20.6767",
+        "longitude": "-103.3475",
+        "cve_ent": "14",
+    }
+    row.update(changes)
+    return row
