@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -596,8 +597,8 @@ def incidents_frame(records: list[dict], locations, name: str) -> pd.DataFrame:
     """Validated records joined to their place: the frame every view filters."""
     by_id = {}
     if locations is not None and len(locations):
-        for loc in locations.itertuples(index=False):
-            by_id[loc.location_id] = loc
+        for loc in locations.to_dict("records"):
+            by_id[loc["location_id"]] = SimpleNamespace(**loc)
     rows = []
     for r in records:
         lo, hi = interval(r["start"], r["time_precision"], r["part_of_day"], r["end"])

@@ -1,0 +1,38 @@
+"""The one way data-derived text reaches the page.
+
+Leaflet renders popup, tooltip and layer-control strings as HTML, and folium writes some
+strings into JavaScript template literals, so text is HTML-escaped and `$`, backtick and
+backslash are turned into entities too. Only http(s) URLs ever become links.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+
+from .validate import is_http_url
+
+_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;"})
+
+
+def escape_text(value: object) -> str:
+    """Safe inside HTML, attributes and JS template literals."""
+    if value is None:
+        return ""
+    return html.escape(str(value), quote=True).translate(_EXTRA)
+
+
+def link(url: str, label: str) -> str:
+    """An escaped link for http(s) URLs; anything else is shown as plain escaped text."""
+    if not is_http_url(url):
+        return escape_text(label or url)
+    return (
+        f'<a href="{escape_text(url.strip())}" target="_blank" '
+        f'rel="noopener noreferrer">{escape_text(label)}</a>'
+    )
+
+
+def script_json(value: object) -> str:
+    """JSON that is safe to place inside a <script> element."""
+    text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
