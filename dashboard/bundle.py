@@ -10,7 +10,13 @@ import pandas as pd
 
 from . import layers
 from .schema import Report
-from .validate import validate_incidents, validate_locations, validate_official, validate_states
+from .validate import (
+    validate_incidents,
+    validate_key_moments,
+    validate_locations,
+    validate_official,
+    validate_states,
+)
 
 
 @dataclass(frozen=True)
@@ -21,6 +27,7 @@ class Bundle:
     operation_site: gpd.GeoDataFrame
     incidents: pd.DataFrame  # validated records joined to places and states
     official: pd.DataFrame
+    key_moments: pd.DataFrame
     report: Report
     version: str
 
@@ -43,6 +50,8 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
     report.extend(inc_report)
     official, off_report = validate_official(*read(layers.OFFICIAL_FILE.name))
     report.extend(off_report)
+    moments, moments_report = validate_key_moments(*read(layers.KEY_MOMENTS_FILE.name))
+    report.extend(moments_report)
     files = tuple(geodata / p.name for p in layers.DATA_FILES)
     return Bundle(
         states=states.sort_values("cve_ent").reset_index(drop=True),
@@ -51,6 +60,7 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
         operation_site=site,
         incidents=incidents,
         official=official,
+        key_moments=moments,
         report=report,
         version=layers.data_version(files),
     )

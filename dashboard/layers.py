@@ -15,6 +15,7 @@ LOCATIONS_FILE = GEODATA / "locations.geojson"
 OPERATION_SITE_FILE = GEODATA / "operation_site.geojson"
 INCIDENTS_FILE = GEODATA / "incidents.csv"
 OFFICIAL_FILE = GEODATA / "official_counts.csv"
+KEY_MOMENTS_FILE = GEODATA / "key_moments.csv"
 DATA_FILES = (
     STATES_FILE,
     STATES_DISPLAY_FILE,
@@ -22,6 +23,7 @@ DATA_FILES = (
     OPERATION_SITE_FILE,
     INCIDENTS_FILE,
     OFFICIAL_FILE,
+    KEY_MOMENTS_FILE,
 )
 
 

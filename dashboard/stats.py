@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from .filters import ViewSpec, in_window, uncertain_timing
+from .filters import ViewSpec, uncertain_timing
 from .mexico import BY_CODE, MEXICO_CITY, STATES
 from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
+
+HOUR_US = 3_600_000_000
+
+
+def micros(series: pd.Series) -> np.ndarray:
+    """UTC microseconds since the epoch, for fast interval arithmetic."""
+    return pd.DatetimeIndex(series).as_unit("us").asi8
 
 
 def incidents_only(frame: pd.DataFrame) -> pd.DataFrame:
@@ -107,6 +115,7 @@ def national_official(official: pd.DataFrame, view: ViewSpec, metric: str) -> pd
 def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     """Per Mexico City hour and state: records timed to the hour or better starting then,
     and all records whose interval overlaps the hour (day-only records overlap 24 hours)."""
+    columns = ["hour", "cve_ent", "state", "timed", "overlapping"]
     counted = incidents_only(frame)
     hours = pd.date_range(
         pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
@@ -114,25 +123,32 @@ def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
         freq="h",
         inclusive="left",
     )
-    records = []
-    timed = counted[counted["time_precision"].isin(("minute", "hour"))]
-    timed_hour = timed["t_start"].dt.tz_convert(MEXICO_CITY).dt.floor("h")
-    for code in sorted(counted["cve_ent"].unique()):
-        state_timed = timed_hour[timed["cve_ent"] == code].value_counts()
-        state_all = counted[counted["cve_ent"] == code]
-        for hour in hours:
-            records.append(
-                {
-                    "hour": hour,
-                    "cve_ent": code,
-                    "state": BY_CODE[code].name,
-                    "timed": int(state_timed.get(hour, 0)),
-                    "overlapping": int(
-                        in_window(state_all, hour, hour + pd.Timedelta(hours=1)).sum()
-                    ),
-                }
-            )
-    return pd.DataFrame(records, columns=["hour", "cve_ent", "state", "timed", "overlapping"])
+    if counted.empty or hours.empty:
+        return pd.DataFrame(columns=columns)
+    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
+    t0 = micros(counted["t_start"])
+    t1 = micros(counted["t_end"])
+    codes, state_index = np.unique(counted["cve_ent"].to_numpy(dtype=str), return_inverse=True)
+    order = np.argsort(state_index, kind="stable")
+    overlap = (t0[order, None] < edges[None, 1:]) & (t1[order, None] > edges[None, :-1])
+    starts = np.searchsorted(state_index[order], np.arange(len(codes)))
+    overlapping = np.add.reduceat(overlap.astype(np.int32), starts, axis=0)
+    timed = np.zeros_like(overlapping)
+    is_timed = counted["time_precision"].isin(("minute", "hour")).to_numpy()
+    slot = (t0 - edges[0]) // HOUR_US
+    keep = is_timed & (slot >= 0) & (slot < len(hours))
+    np.add.at(timed, (state_index[keep], slot[keep]), 1)
+    n_hours = len(hours)
+    return pd.DataFrame(
+        {
+            "hour": hours[np.tile(np.arange(n_hours), len(codes))],
+            "cve_ent": np.repeat(codes, n_hours),
+            "state": np.repeat([BY_CODE[c].name for c in codes], n_hours),
+            "timed": timed.ravel(),
+            "overlapping": overlapping.ravel(),
+        },
+        columns=columns,
+    )
 
 
 def report_label(row: pd.Series) -> str:

@@ -669,6 +669,28 @@ def validate_official(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
     return frame, report
 
 
+def validate_key_moments(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
+    """The short sourced timeline shown beside the map."""
+    report = Report()
+    table = read_table(data, name, report)
+    columns = ["at", "time_precision", "headline", "source_url", "source_outlet"]
+    if table is None or missing_columns(table, columns[:4], name, report):
+        return pd.DataFrame(columns=columns), report
+    rows = []
+    for row in table.rows:
+        check = RowCheck(name, row, report)
+        record = {
+            "at": check.timestamp("at"),
+            "time_precision": check.choice("time_precision", TIME_PRECISIONS),
+            "headline": check.text("headline", required=True),
+            "source_url": check.url("source_url"),
+            "source_outlet": check.text("source_outlet"),
+        }
+        if not check.failed:
+            rows.append(record)
+    return pd.DataFrame(rows, columns=columns), report
+
+
 def validate_states(data: bytes, name: str) -> tuple[gpd.GeoDataFrame, Report]:
     """The states layer: 32 valid polygons with their codes."""
     report = Report()

@@ -1,0 +1,334 @@
+"""The Streamlit page: reads widgets, calls the core, shows results.
+
+Loading, validation, joining and per-record display text happen once per process and data
+version (the cache boundary below); a rerun only filters, aggregates and builds the map.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import partial
+
+import pandas as pd
+import shapely
+import streamlit as st
+from streamlit_folium import st_folium
+
+from dashboard import layers
+from dashboard.bundle import Bundle, load_bundle
+from dashboard.escape import escape_text, link
+from dashboard.filters import ViewSpec, apply, data_window
+from dashboard.mapview import build_map, states_geojson, when_label, with_display_text
+from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
+from dashboard.schema import EVENT_TYPES, NON_INCIDENT_TYPES
+from dashboard.stats import hourly_counts, key_figures, national_official, state_counts
+
+STATE_NAMES = [s.name for s in STATES]
+CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
+TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
+DEFAULT_WINDOW_HOURS = 48
+MAP_HEIGHT = 560
+
+
+@dataclass(frozen=True)
+class PageData:
+    bundle: Bundle
+    incidents: pd.DataFrame  # with escaped display text for popups
+    states_json: str  # display geometry, serialised once
+    first_hour: datetime  # slider bounds, naive Mexico City time
+    last_hour: datetime
+
+
+@st.cache_resource(show_spinner="Loading the map data…")
+def page_data(version: str) -> PageData:
+    """Everything that does not depend on the view; `version` keys the cache."""
+    bundle = load_bundle()
+    lo, hi = data_window(bundle.incidents)
+    first = lo.tz_convert(MEXICO_CITY).floor("h").tz_localize(None).to_pydatetime()
+    last = hi.tz_convert(MEXICO_CITY).ceil("h").tz_localize(None).to_pydatetime()
+    return PageData(
+        bundle=bundle,
+        incidents=with_display_text(bundle.incidents),
+        states_json=states_geojson(bundle.states_display),
+        first_hour=first,
+        last_hour=last,
+    )
+
+
+def aware(local: datetime) -> datetime:
+    return local.replace(tzinfo=MEXICO_CITY)
+
+
+def reset_filters(data: PageData) -> None:
+    st.session_state["window"] = default_window(data)
+    st.session_state["all_states"] = True
+    st.session_state["states"] = []
+    st.session_state["types"] = list(EVENT_TYPES.values())
+
+
+def default_window(data: PageData) -> tuple[datetime, datetime]:
+    """The first two days from the Mexico City midnight nearest the first report."""
+    start = max(data.first_hour, pd.Timestamp(data.first_hour).round("D").to_pydatetime())
+    return start, min(data.last_hour, start + timedelta(hours=DEFAULT_WINDOW_HOURS))
+
+
+def select_clicked_state(data: PageData) -> None:
+    """Clicking a state on the map adds it to the state filter."""
+    clicked = (st.session_state.get("map") or {}).get("last_clicked")
+    if not clicked:
+        return
+    point = shapely.Point(clicked["lng"], clicked["lat"])
+    states = data.bundle.states
+    hit = states[states.contains(point)]
+    if hit.empty:
+        return
+    name = BY_CODE[hit.cve_ent.iloc[0]].name
+    chosen = [] if st.session_state.get("all_states", True) else st.session_state["states"]
+    st.session_state["all_states"] = False
+    st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
+
+
+def sidebar(data: PageData) -> ViewSpec | None:
+    """The filters; None when the reader has filtered everything away."""
+    if "window" not in st.session_state:
+        reset_filters(data)
+    with st.sidebar:
+        st.header("Filters")
+        window = st.slider(
+            "Time window (Mexico City time)",
+            min_value=data.first_hour,
+            max_value=data.last_hour,
+            step=timedelta(hours=1),
+            format="ddd D MMM, HH:mm",
+            key="window",
+        )
+        all_states = st.checkbox("All states", key="all_states")
+        if not all_states:
+            st.multiselect(
+                "States (or click a state on the map)",
+                STATE_NAMES,
+                key="states",
+                placeholder="Choose states",
+            )
+        types = st.multiselect("Event types", list(EVENT_TYPES.values()), key="types")
+        st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
+    start, end = window
+    if end <= start:
+        st.warning("The time window is empty: move the slider's ends apart.")
+        return None
+    states = None if all_states else frozenset(CODE_BY_NAME[n] for n in st.session_state.states)
+    if states is not None and not states:
+        st.info(
+            "No state selected. Pick states in the sidebar, tick **All states**, "
+            "or click a state on the map."
+        )
+        return None
+    if not types:
+        st.info("No event type selected. Pick types in the sidebar or press **Reset filters**.")
+        return None
+    return ViewSpec(
+        aware(start),
+        aware(end),
+        states=states,
+        event_types=frozenset(TYPE_BY_LABEL[t] for t in types),
+    )
+
+
+def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
+    figures = key_figures(selected)
+    columns = st.columns(5)
+    columns[0].metric("Incidents", figures.incidents)
+    national = national_official(data.bundle.official, view, "blockades_reported")
+    columns[1].metric(
+        "Blockades located",
+        figures.blockades,
+        help="Blockades in the located records (a municipal tally counts as reported). "
+        "The federal count was never published by place.",
+    )
+    columns[2].metric("States affected", figures.states_affected)
+    columns[3].metric("Fatalities", figures.fatalities)
+    columns[4].metric("Arrests", figures.arrests)
+    notes = []
+    if figures.incidents:
+        notes.append(
+            f"{figures.uncertain_timing} of the {figures.incidents} incidents shown are only "
+            "known to the day or part of the day: they count in every window that overlaps it."
+        )
+    if national is not None and view.states is None:
+        notes.append(
+            f"Official national tally: {int(national['value'])} blockades "
+            f"({escape_text(national['reported_by'])}, "
+            f"{escape_text(national['reported_at'][:16])}), reported without locations."
+        )
+    if figures.disputed:
+        notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
+    st.caption(" ".join(notes))
+
+
+def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
+    table = counts if view.states is None else counts[counts["cve_ent"].isin(view.states)]
+    table = table.sort_values(["incidents", "state"], ascending=[False, True])
+    st.subheader("Per state")
+    st.dataframe(
+        table[
+            [
+                "state",
+                "incidents",
+                "blockades",
+                "official_blockades",
+                "difference",
+                "fatalities",
+                "arrests",
+                "official_source",
+                "official_other",
+            ]
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "state": "State",
+            "incidents": st.column_config.NumberColumn("Incidents", help="Located records"),
+            "blockades": st.column_config.NumberColumn("Blockades (located)"),
+            "official_blockades": st.column_config.NumberColumn(
+                "Blockades (official)", help="Latest state figure reported by the window's end"
+            ),
+            "difference": st.column_config.NumberColumn("Located − official"),
+            "fatalities": "Fatalities",
+            "arrests": "Arrests",
+            "official_source": "Official figure from",
+            "official_other": "Other figures",
+        },
+        key="state_table",
+    )
+    chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
+    if not chart.empty:
+        # A plain Vega-Lite spec: st.bar_chart goes through Altair's slow schema validation.
+        st.vega_lite_chart(
+            chart,
+            {
+                "mark": {"type": "bar", "color": "#225ea8"},
+                "encoding": {
+                    "y": {"field": "state", "type": "nominal", "sort": "-x", "title": None},
+                    "x": {"field": "incidents", "type": "quantitative", "title": "Incidents"},
+                    "tooltip": [{"field": "state"}, {"field": "incidents"}],
+                },
+                "height": max(120, 20 * len(chart)),
+            },
+            width="stretch",
+        )
+
+
+def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
+    hourly = hourly_counts(selected, view)
+    st.subheader("Hour by hour")
+    if hourly.empty:
+        st.caption("No incidents in this window.")
+        return
+    series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
+    series["hour"] = series["hour"].dt.tz_localize(None).dt.strftime("%Y-%m-%dT%H:%M")
+    series = series.rename(
+        columns={
+            "timed": "Timed to the hour or minute",
+            "overlapping": "Possibly under way (incl. day-only)",
+        }
+    ).melt("hour", var_name="count", value_name="records")
+    st.vega_lite_chart(
+        series,
+        {
+            "mark": {"type": "line", "interpolate": "step-after"},
+            "encoding": {
+                "x": {"field": "hour", "type": "temporal", "title": "Mexico City time"},
+                "y": {"field": "records", "type": "quantitative", "title": "Records"},
+                "color": {
+                    "field": "count",
+                    "type": "nominal",
+                    "title": None,
+                    "scale": {"range": ["#d95f02", "#7570b3"]},
+                    "legend": {"orient": "bottom"},
+                },
+            },
+            "height": 260,
+        },
+        width="stretch",
+    )
+    st.caption(
+        "Mexico City time. Most reports give only the day, so the second line counts every "
+        "record whose time span overlaps the hour; the first counts only records timed to "
+        "the hour or better, in the hour they started."
+    )
+
+
+def state_level_reports(selected: pd.DataFrame) -> None:
+    rows = selected[selected["geo_precision"] >= 3]
+    if rows.empty:
+        return
+    with st.expander(f"{len(rows)} report(s) known only to the state (not placed on the map)"):
+        for row in rows.itertuples(index=False):
+            st.markdown(
+                f"**{escape_text(BY_CODE[row.cve_ent].name)}** · "
+                f"{escape_text(EVENT_TYPES[row.event_type])} · {escape_text(when_label(row))}: "
+                f"{escape_text(row.summary)} "
+                f"({link(row.source_url, row.source_outlet or 'source')})",
+                unsafe_allow_html=True,
+            )
+
+
+def key_moments(data: PageData) -> None:
+    st.subheader("Key moments")
+    for row in data.bundle.key_moments.itertuples(index=False):
+        st.markdown(
+            f"- {escape_text(row.headline)} "
+            f"({link(row.source_url, row.source_outlet or 'source')})",
+            unsafe_allow_html=True,
+        )
+
+
+def main() -> None:
+    st.set_page_config(page_title="Tapalpa incident map", page_icon="🗺️", layout="wide")
+    data = page_data(layers.data_version())
+    st.title("After the Tapalpa raid: blockades and attacks across Mexico")
+    st.markdown(
+        "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
+        '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
+        "were reported across Mexico. Each point is a reported incident with its sources; "
+        "places are estimates whose precision is shown."
+    )
+    view = sidebar(data)
+    if view is None:
+        return
+    selected = apply(view, data.incidents)
+    counts = state_counts(selected, data.bundle.official, view)
+    key_figure_row(selected, data, view)
+    if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
+        st.info(
+            "No incidents match these filters. Widen the time window or press **Reset filters**."
+        )
+    fmap, drawn = build_map(
+        selected, counts, data.states_json, data.bundle.operation_site, view, height=MAP_HEIGHT
+    )
+    st_folium(
+        fmap,
+        key="map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        on_change=partial(select_clicked_state, data),
+    )
+    st.caption(
+        f"{drawn.drawn_points} incident points drawn"
+        + (" (grouped by area at this scale)" if drawn.mode == "cells" else "")
+        + ". Solid dots: an estimated exact site; dashed: town or municipality. "
+        "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
+        "contributors; boundaries: Natural Earth."
+    )
+    state_level_reports(selected)
+    left, right = st.columns([3, 2])
+    with left:
+        state_table(counts, view)
+    with right:
+        hourly_chart(selected, view)
+        key_moments(data)
+
+
+main()
