@@ -12,7 +12,9 @@ import json
 
 from .validate import is_http_url
 
-_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;"})
+# Braces too: folium/branca pass rendered scripts through Jinja again, so "{{" in data
+# must never reach it as template syntax.
+_EXTRA = str.maketrans({"$": "&#36;", "`": "&#96;", "\\": "&#92;", "{": "&#123;", "}": "&#125;"})
 
 
 def escape_text(value: object) -> str:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xstatic_leaflet
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from jinja2 import Template
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
@@ -78,6 +78,38 @@ def leaflet_assets() -> tuple[str, str]:
         _data_uri(base / "leaflet.js", "text/javascript", percent=True),
         _data_uri(base / "leaflet.css", "text/css", percent=True),
     )
+
+
+class RawScript(Element):
+    """Rendered script text passed through as is.
+
+    branca wraps each element's rendered script in a new Element, which Jinja compiles as
+    a template: slow for our data-heavy layers (tens of ms per render), and it would
+    evaluate any "{{ }}" that reached it. Our elements hand over plain text instead.
+    """
+
+    def __init__(self, text: str):
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs) -> str:
+        return self.text
+
+
+class DataElement(MacroElement):
+    """A MacroElement whose script and header are added verbatim, never re-templated."""
+
+    def render(self, **kwargs) -> None:
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        if "header" in macros:
+            figure.header.add_child(RawScript(macros["header"](self, kwargs)), name=self.get_name())
+        if "script" in macros:
+            figure.script.add_child(RawScript(macros["script"](self, kwargs)), name=self.get_name())
+
+
+class DataLayer(DataElement, folium.map.Layer):
+    """A layer of ours: listed in the layer control; adds itself to the map in its script."""
 
 
 class OfflineMap(folium.Map):
@@ -299,7 +331,7 @@ def grid_cells(frame: pd.DataFrame) -> list[list]:
     ]
 
 
-class IncidentLayer(folium.map.Layer):
+class IncidentLayer(DataLayer):
     """Incidents as canvas circle markers plus an in-map play control."""
 
     _template = Template(
@@ -463,7 +495,7 @@ PLAY_CSS = """
 """
 
 
-class Legend(MacroElement):
+class Legend(DataElement):
     _template = Template(
         """
 {% macro script(this, kwargs) %}
@@ -525,7 +557,7 @@ def states_geojson(states_display: gpd.GeoDataFrame) -> str:
     return script_json(rounded.__geo_interface__)
 
 
-class StateLayer(folium.map.Layer):
+class StateLayer(DataLayer):
     """States shaded by count; only the small per-state style table changes per view."""
 
     _template = Template(
@@ -617,7 +649,7 @@ def site_markers(site: gpd.GeoDataFrame) -> list[list]:
     return markers
 
 
-class SiteLayer(folium.map.Layer):
+class SiteLayer(DataLayer):
     """The raid site with its own symbol (a star), never confused with incident dots."""
 
     _template = Template(
@@ -644,7 +676,7 @@ var {{ this.get_name() }} = L.featureGroup();
         self.svg_json = script_json(STAR_SVG)
 
 
-class PageStyle(MacroElement):
+class PageStyle(DataElement):
     """CSS for our controls, in the header (compiled once, unlike a branca Element)."""
 
     _template = Template("{% macro header(this, kwargs) %}" + PLAY_CSS + "{% endmacro %}")
