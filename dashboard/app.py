@@ -6,12 +6,13 @@ version (the cache boundary below); a rerun only filters, aggregates and builds 
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 
 import pandas as pd
-import shapely
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -19,16 +20,24 @@ from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.escape import escape_text, link
 from dashboard.filters import ViewSpec, apply, data_window
+from dashboard.join import state_at
 from dashboard.mapview import build_map, states_geojson, when_label, with_display_text
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.schema import EVENT_TYPES, NON_INCIDENT_TYPES
-from dashboard.stats import hourly_counts, key_figures, national_official, state_counts
+from dashboard.stats import (
+    hourly_counts,
+    key_figures,
+    national_official,
+    report_label,
+    state_counts,
+)
 
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
 TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
 DEFAULT_WINDOW_HOURS = 48
 MAP_HEIGHT = 560
+PRECOMPUTE_TEXT_ROWS = 20_000
 
 
 @dataclass(frozen=True)
@@ -41,15 +50,21 @@ class PageData:
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
-def page_data(version: str) -> PageData:
+def page_data(geodata: str, version: str) -> PageData:
     """Everything that does not depend on the view; `version` keys the cache."""
-    bundle = load_bundle()
+    bundle = load_bundle(Path(geodata))
     lo, hi = data_window(bundle.incidents)
     first = lo.tz_convert(MEXICO_CITY).floor("h").tz_localize(None).to_pydatetime()
     last = hi.tz_convert(MEXICO_CITY).ceil("h").tz_localize(None).to_pydatetime()
     return PageData(
         bundle=bundle,
-        incidents=with_display_text(bundle.incidents),
+        # Popup text is only drawn in points mode; precompute it where the data is small
+        # enough to be drawn point by point, else the map builds it for what it draws.
+        incidents=(
+            with_display_text(bundle.incidents)
+            if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
+            else bundle.incidents
+        ),
         states_json=states_geojson(bundle.states_display),
         first_hour=first,
         last_hour=last,
@@ -78,12 +93,10 @@ def select_clicked_state(data: PageData) -> None:
     clicked = (st.session_state.get("map") or {}).get("last_clicked")
     if not clicked:
         return
-    point = shapely.Point(clicked["lng"], clicked["lat"])
-    states = data.bundle.states
-    hit = states[states.contains(point)]
-    if hit.empty:
+    code = state_at(data.bundle.states, clicked["lng"], clicked["lat"])
+    if code is None:
         return
-    name = BY_CODE[hit.cve_ent.iloc[0]].name
+    name = BY_CODE[code].name
     chosen = [] if st.session_state.get("all_states", True) else st.session_state["states"]
     st.session_state["all_states"] = False
     st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
@@ -159,7 +172,7 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
         notes.append(
             f"Official national tally: {int(national['value'])} blockades "
             f"({escape_text(national['reported_by'])}, "
-            f"{escape_text(national['reported_at'][:16])}), reported without locations."
+            f"{escape_text(report_label(national))}), reported without locations."
         )
     if figures.disputed:
         notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
@@ -286,7 +299,8 @@ def key_moments(data: PageData) -> None:
 
 def main() -> None:
     st.set_page_config(page_title="Tapalpa incident map", page_icon="🗺️", layout="wide")
-    data = page_data(layers.data_version())
+    geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
+    data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
     st.markdown(
         "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "

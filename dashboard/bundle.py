@@ -52,7 +52,6 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
     report.extend(off_report)
     moments, moments_report = validate_key_moments(*read(layers.KEY_MOMENTS_FILE.name))
     report.extend(moments_report)
-    files = tuple(geodata / p.name for p in layers.DATA_FILES)
     return Bundle(
         states=states.sort_values("cve_ent").reset_index(drop=True),
         states_display=display.sort_values("cve_ent").reset_index(drop=True),
@@ -62,5 +61,5 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
         official=official,
         key_moments=moments,
         report=report,
-        version=layers.data_version(files),
+        version=layers.data_version(layers.data_files(geodata)),
     )

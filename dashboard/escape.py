@@ -37,4 +37,4 @@ def link(url: str, label: str) -> str:
 def script_json(value: object) -> str:
     """JSON that is safe to place inside a <script> element."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("</", "<\\/").replace("<!--", "<\\!--")
+    return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")

@@ -38,6 +38,10 @@ def bundled_states() -> gpd.GeoDataFrame:
     return read_states(STATES_FILE)
 
 
+def data_files(geodata: Path = GEODATA) -> tuple[Path, ...]:
+    return tuple(geodata / path.name for path in DATA_FILES)
+
+
 def data_version(files: tuple[Path, ...] = DATA_FILES) -> str:
     """Short content hash of the bundled data: cache key and permalink token."""
     digest = hashlib.sha256()

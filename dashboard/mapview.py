@@ -484,11 +484,16 @@ PLAY_CSS = """
 .tim-play{background:#fff;padding:6px 8px;font:12px/1.3 system-ui,sans-serif;max-width:330px}
 .tim-play button{cursor:pointer;margin-right:4px;min-width:28px}
 .tim-play-range{width:170px;vertical-align:middle}
-.tim-legend{background:rgba(255,255,255,.92);padding:6px 8px;font:12px/1.35 system-ui,sans-serif;
-  max-width:230px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
-.tim-legend i{display:inline-block;width:12px;height:12px;margin-right:5px;vertical-align:-2px}
-.tim-legend .dot{border-radius:50%;border:1px solid #1a1a1a}
+.tim-legend{background:rgba(255,255,255,.92);padding:4px 8px;font:11px/1.3 system-ui,sans-serif;
+  max-width:290px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
+.tim-legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px}
+.tim-legend .dot{border-radius:50%;border:1px solid #1a1a1a;background:#888}
 .tim-legend .approx{border-style:dashed;opacity:.6}
+.tim-legend .ring{background:#fff;border-color:#6b6b6b}
+.tim-legend .grid{display:grid;grid-template-columns:1fr 1fr;column-gap:6px}
+.tim-legend .ramp{display:flex;gap:3px}.tim-legend .ramp span{text-align:center;font-size:10px}
+.tim-legend .ramp i{display:block;width:28px;height:10px;margin:0 0 1px}
+.tim-legend .star{color:#b2182b;font-size:14px}
 .tim-site{background:none;border:none}
 .tim-legend h4{margin:4px 0 2px;font-size:12px}
 </style>
@@ -523,25 +528,27 @@ class Legend(DataElement):
 
 def legend_html(types_shown: list[str]) -> str:
     e = escape_text
-    parts = ["<h4>Incidents in the window, per state</h4>"]
-    parts.append(f'<i style="background:{ZERO_COLOUR};border:1px solid #bbb"></i>none<br>')
-    for (_, label), colour in zip(BINS, STATE_PALETTE, strict=True):
-        parts.append(f'<i style="background:{colour}"></i>{e(label)}<br>')
-    parts.append("<h4>Event type</h4>")
+    ramp = [(ZERO_COLOUR, "0")] + [
+        (colour, label.replace(" or more", "+"))
+        for (_, label), colour in zip(BINS, STATE_PALETTE, strict=True)
+    ]
+    parts = ["<h4>Incidents per state in the window</h4><div class='ramp'>"]
+    parts += [f"<span><i style='background:{c}'></i>{e(label)}</span>" for c, label in ramp]
+    parts.append("</div><h4>Event type</h4><div class='grid'>")
     for event_type in types_shown:
         colour = EVENT_COLOURS[event_type]
         parts.append(
-            f'<i class="dot" style="background:{colour}"></i>{e(EVENT_TYPES[event_type])}<br>'
+            f"<span><i class='dot' style='background:{colour}'></i>"
+            f"{e(EVENT_TYPES[event_type])}</span>"
         )
-    parts.append("<h4>Precision</h4>")
-    parts.append('<i class="dot" style="background:#888"></i>exact site (estimated)<br>')
-    parts.append('<i class="dot approx" style="background:#888"></i>town or municipality<br>')
     parts.append(
-        '<i class="dot" style="background:#fff;border-color:#6b6b6b"></i>grey ring: day or '
-        "part of day only<br>"
+        "</div><h4>Precision</h4>"
+        "<i class='dot'></i>site (estimated) "
+        "<i class='dot approx'></i>town<br>"
+        "<i class='dot ring'></i>grey ring: day or part of day only<br>"
+        "State-only reports: counted on the state (hover it)<br>"
+        "<span class='star'>&#9733;</span> Tapalpa operation site (approx.)"
     )
-    parts.append("State-only reports are counted on the state (click it).<br>")
-    parts.append('<span style="font-size:15px">&#9733;</span> Tapalpa operation site (approximate)')
     return "".join(parts)
 
 
@@ -726,7 +733,8 @@ def build_map(
         rows, urls, labels = incident_points(drawable)
         mode = "points"
     IncidentLayer(rows, mode, view, urls, labels).add_to(fmap)
-    types_shown = [t for t in TYPE_ORDER if t in set(selected["event_type"])]
+    present = set(selected["event_type"].unique())
+    types_shown = [t for t in TYPE_ORDER if t in present]
     Legend(legend_html(types_shown)).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
     return fmap, MapLayers(len(rows), len(state_only), mode)

@@ -14,7 +14,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -595,40 +594,40 @@ def empty_incidents() -> pd.DataFrame:
 
 def incidents_frame(records: list[dict], locations, name: str) -> pd.DataFrame:
     """Validated records joined to their place: the frame every view filters."""
-    by_id = {}
+    places = {}
     if locations is not None and len(locations):
-        for loc in locations.to_dict("records"):
-            by_id[loc["location_id"]] = SimpleNamespace(**loc)
-    rows = []
-    for r in records:
-        lo, hi = interval(r["start"], r["time_precision"], r["part_of_day"], r["end"])
-        if "point" in r:
-            lon, lat = r["point"]
-            place, municipality, cve, precision = "", "", r["cve_ent"], 1
-        else:
-            loc = by_id[r["location_id"]]
-            lon, lat = loc.geometry.x, loc.geometry.y
-            place, municipality, cve = loc.place, loc.municipality, loc.cve_ent
-            precision = loc.geo_precision
-        rows.append(
-            {
-                **{k: r.get(k) for k in INCIDENT_FRAME_COLUMNS[:19]},
-                "t_start": pd.Timestamp(lo).tz_convert("UTC"),
-                "t_end": pd.Timestamp(hi).tz_convert("UTC"),
-                "lon": lon,
-                "lat": lat,
-                "place": place,
-                "municipality": municipality,
-                "cve_ent": cve,
-                "geo_precision": int(precision),
-            }
+        places = dict(
+            zip(
+                locations["location_id"].tolist(),
+                zip(
+                    locations.geometry.x.tolist(),
+                    locations.geometry.y.tolist(),
+                    locations["place"].tolist(),
+                    locations["municipality"].tolist(),
+                    locations["cve_ent"].tolist(),
+                    locations["geo_precision"].tolist(),
+                    strict=True,
+                ),
+                strict=True,
+            )
         )
-    frame = pd.DataFrame(rows, columns=list(INCIDENT_FRAME_COLUMNS))
-    for column in ("t_start", "t_end"):
-        frame[column] = pd.to_datetime(frame[column], utc=True)
+    own = {}
+    for r in records:
+        if "point" in r:
+            own[r["location_id"]] = (*r["point"], "", "", r["cve_ent"], 1)
+    joined = [own.get(r["location_id"]) or places[r["location_id"]] for r in records]
+    spans = [interval(r["start"], r["time_precision"], r["part_of_day"], r["end"]) for r in records]
+    columns = INCIDENT_FRAME_COLUMNS
+    frame = pd.DataFrame(
+        {c: [r.get(c) for r in records] for c in columns[:19]}, columns=columns[:19]
+    )
+    frame["t_start"] = pd.to_datetime([lo for lo, _ in spans], utc=True)
+    frame["t_end"] = pd.to_datetime([hi for _, hi in spans], utc=True)
+    for position, column in enumerate(("lon", "lat", "place", "municipality", "cve_ent")):
+        frame[column] = [j[position] for j in joined]
+    frame["geo_precision"] = pd.Series([j[5] for j in joined], dtype="int64")
     for column in COUNT_FIELDS:
         frame[column] = frame[column].astype("Int64")
-    frame["geo_precision"] = frame["geo_precision"].astype("int64")
     frame["disputed"] = frame["disputed"].astype(bool)
     frame["lon"] = frame["lon"].astype(float)
     frame["lat"] = frame["lat"].astype(float)

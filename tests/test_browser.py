@@ -1,0 +1,205 @@
+"""What only a browser shows: the Leaflet map really draws, offline, and the slider works.
+
+Drives Debian's Chromium (/usr/bin/chromium) through Playwright; every request that is not
+to the local Streamlit server is refused, so a CDN dependency would fail the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from dashboard.filters import ViewSpec, apply
+from dashboard.mexico import MEXICO_CITY
+from dashboard.stats import key_figures
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+MAP_FRAME = "streamlit_folium"
+
+pytestmark = pytest.mark.browser
+
+
+def _require_chromium():
+    if Path(CHROMIUM).exists() and shutil.which("chromium"):
+        return
+    message = "Chromium not found: install it with `apt-get install chromium` to run browser tests"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    _require_chromium()
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard" / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+                if response.read() == b"ok":
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.kill()
+            pytest.fail("streamlit did not become healthy within 60 s")
+        time.sleep(0.2)  # polling a server process, not waiting on the browser
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+    blocked: list[str] = []
+
+    def offline(route):
+        if route.request.url.startswith(local):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
+    page.route("**/*", offline)
+    page.blocked = blocked
+    yield page
+    context.close()
+
+
+def map_frame(page):
+    page.wait_for_selector(f"iframe[title*='{MAP_FRAME}']", timeout=60_000)
+    for _ in range(200):
+        frames = [f for f in page.frames if MAP_FRAME in (f.url or "")]
+        if frames and frames[0].evaluate("() => Boolean(window.map && window.L)"):
+            return frames[0]
+        page.wait_for_timeout(100)
+    raise AssertionError("the Leaflet map never appeared")
+
+
+COUNT_LAYERS = """() => {
+  let markers = 0, polygons = 0;
+  window.map.eachLayer(l => {
+    if (l instanceof L.CircleMarker) markers += 1;
+    else if (l instanceof L.Polygon) polygons += 1;
+  });
+  return {markers, polygons};
+}"""
+
+
+def metric_values(page) -> list[str]:
+    return page.locator("[data-testid='stMetricValue']").all_inner_texts()
+
+
+def test_map_draws_states_and_every_incident_offline(page, server, bundle):
+    page.goto(server)
+    frame = map_frame(page)
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    )
+    selected = apply(view, bundle.incidents)
+    counts = frame.evaluate(COUNT_LAYERS)
+    assert counts == {"markers": int((selected.geo_precision < 3).sum()), "polygons": 32}
+    assert frame.locator(".tim-play-button").count() == 1
+    assert frame.locator(".tim-legend").count() == 1
+    assert not [u for u in page.blocked if "cdn" in u or "unpkg" in u or "jsdelivr" in u]
+    expected = str(key_figures(selected).incidents)
+    assert metric_values(page)[0] == expected
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.wait_for_timeout(500)
+    page.screenshot(path=str(ARTIFACTS / "default-view.png"))
+
+
+def test_play_control_animates_in_the_browser(page, server):
+    page.goto(server)
+    frame = map_frame(page)
+    before = frame.evaluate(COUNT_LAYERS)["markers"]
+    frame.locator(".tim-play-range").fill("8")  # 08:00 on the first day
+    label = frame.locator(".tim-play-label").inner_text()
+    assert "Mexico City" in label and "active" in label
+    assert frame.evaluate(COUNT_LAYERS)["markers"] < before
+    frame.locator(".tim-play-all").click()
+    assert frame.evaluate(COUNT_LAYERS)["markers"] == before
+
+
+def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    map_frame(page)
+    end = datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    before = key_figures(
+        apply(ViewSpec(datetime(2026, 2, 22, tzinfo=MEXICO_CITY), end), bundle.incidents)
+    )
+    after = key_figures(
+        apply(ViewSpec(datetime(2026, 2, 22, 12, tzinfo=MEXICO_CITY), end), bundle.incidents)
+    )
+    assert before.incidents != after.incidents
+    incidents = page.locator("[data-testid='stMetricValue']").first
+    expect(incidents).to_have_text(str(before.incidents), timeout=30_000)
+    start_thumb = page.get_by_role("slider").first
+    start_thumb.focus()
+    for _ in range(12):  # one-hour steps: the start moves to 12:00 on 22 Feb
+        start_thumb.press("ArrowRight")
+    expect(start_thumb).to_have_attribute("aria-valuetext", "Sun 22 Feb, 12:00")
+    expect(incidents).to_have_text(str(after.incidents), timeout=30_000)

@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.escape import escape_text, link, script_json
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("${alert(1)}", "&#36;&#123;alert(1)&#125;"),
+        (
+            "</script><script>alert(1)</script>",
+            "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;",
+        ),
+        ("`", "&#96;"),
+        ("a\\b", "a&#92;b"),
+        ("\"quoted\" & 'single'", "&quot;quoted&quot; &amp; &#x27;single&#x27;"),
+        ("{{ 7*7 }}", "&#123;&#123; 7*7 &#125;&#125;"),
+        ("Michoacán", "Michoacán"),
+        (None, ""),
+    ],
+)
+def test_escape_text(raw, escaped):
+    assert escape_text(raw) == escaped
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "ftp://x.org/a",
+        "//evil.org",
+        "http://",
+    ],
+)
+def test_only_http_links(url):
+    html = link(url, "label")
+    assert "<a" not in html and "href" not in html
+
+
+def test_http_link_is_escaped_and_isolated():
+    html = link('https://example.org/a?b=1&c="x"', "<b>Outlet</b>")
+    assert html.startswith('<a href="https://example.org/a?b=1&amp;c=&quot;x&quot;"')
+    assert 'rel="noopener noreferrer"' in html and 'target="_blank"' in html
+    assert "&lt;b&gt;Outlet&lt;/b&gt;" in html
+
+
+def test_script_json_cannot_close_the_script():
+    text = script_json(["</script><script>alert(1)</script>", "<!--"])
+    assert "</script" not in text and "<!--" not in text
+    assert json.loads(text) == ["</script><script>alert(1)</script>", "<!--"]
