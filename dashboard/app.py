@@ -18,7 +18,7 @@ from streamlit_folium import st_folium
 
 from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
-from dashboard.escape import escape_text, link
+from dashboard.escape import escape_markdown, link
 from dashboard.filters import ViewSpec, apply, data_window
 from dashboard.join import state_at
 from dashboard.mapview import build_map, states_geojson, when_label, with_display_text
@@ -171,8 +171,8 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
     if national is not None and view.states is None:
         notes.append(
             f"Official national tally: {int(national['value'])} blockades "
-            f"({escape_text(national['reported_by'])}, "
-            f"{escape_text(report_label(national))}), reported without locations."
+            f"({escape_markdown(national['reported_by'])}, "
+            f"{escape_markdown(report_label(national))}), reported without locations."
         )
     if figures.disputed:
         notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
@@ -279,9 +279,9 @@ def state_level_reports(selected: pd.DataFrame) -> None:
     with st.expander(f"{len(rows)} report(s) known only to the state (not placed on the map)"):
         for row in rows.itertuples(index=False):
             st.markdown(
-                f"**{escape_text(BY_CODE[row.cve_ent].name)}** · "
-                f"{escape_text(EVENT_TYPES[row.event_type])} · {escape_text(when_label(row))}: "
-                f"{escape_text(row.summary)} "
+                f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
+                f"{escape_markdown(EVENT_TYPES[row.event_type])} · {escape_markdown(when_label(row))}: "
+                f"{escape_markdown(row.summary)} "
                 f"({link(row.source_url, row.source_outlet or 'source')})",
                 unsafe_allow_html=True,
             )
@@ -291,7 +291,7 @@ def key_moments(data: PageData) -> None:
     st.subheader("Key moments")
     for row in data.bundle.key_moments.itertuples(index=False):
         st.markdown(
-            f"- {escape_text(row.headline)} "
+            f"- {escape_markdown(row.headline)} "
             f"({link(row.source_url, row.source_outlet or 'source')})",
             unsafe_allow_html=True,
         )

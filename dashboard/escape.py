@@ -24,6 +24,16 @@ def escape_text(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_EXTRA)
 
 
+# Characters that make Markdown links, emphasis and tables; none occurs in the entities
+# escape_text writes, so translating after it is safe.
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_~|!"})
+
+
+def escape_markdown(value: object) -> str:
+    """For st.markdown: HTML-escaped, and Markdown syntax ([text](url), emphasis) inert."""
+    return escape_text(value).translate(_MARKDOWN)
+
+
 def link(url: str, label: str) -> str:
     """An escaped link for http(s) URLs; anything else is shown as plain escaped text."""
     if not is_http_url(url):

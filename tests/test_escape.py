@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dashboard.escape import escape_text, link, script_json
+from dashboard.escape import escape_markdown, escape_text, link, script_json
 
 
 @pytest.mark.parametrize(
@@ -55,3 +55,16 @@ def test_script_json_cannot_close_the_script():
     text = script_json(["</script><script>alert(1)</script>", "<!--"])
     assert "</script" not in text and "<!--" not in text
     assert json.loads(text) == ["</script><script>alert(1)</script>", "<!--"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "escaped"),
+    [
+        ("[click](javascript:alert(1))", "&#91;click&#93;&#40;javascript:alert&#40;1&#41;&#41;"),
+        ("**bold** _x_", "&#42;&#42;bold&#42;&#42; &#95;x&#95;"),
+        ("<b>${x}</b>", "&lt;b&gt;&#36;&#123;x&#125;&lt;/b&gt;"),
+        ("Michoacán: 3 | 4", "Michoacán: 3 &#124; 4"),
+    ],
+)
+def test_escape_markdown(raw, escaped):
+    assert escape_markdown(raw) == escaped
