@@ -280,7 +280,8 @@ def state_level_reports(selected: pd.DataFrame) -> None:
         for row in rows.itertuples(index=False):
             st.markdown(
                 f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
-                f"{escape_markdown(EVENT_TYPES[row.event_type])} · {escape_markdown(when_label(row))}: "
+                f"{escape_markdown(EVENT_TYPES[row.event_type])} · "
+                f"{escape_markdown(when_label(row))}: "
                 f"{escape_markdown(row.summary)} "
                 f"({link(row.source_url, row.source_outlet or 'source')})",
                 unsafe_allow_html=True,
