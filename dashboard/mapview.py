@@ -30,7 +30,14 @@ from matplotlib.colors import to_hex
 from .escape import escape_text, link, script_json
 from .filters import ViewSpec
 from .mexico import BY_CODE, MEXICO_CITY
-from .schema import EVENT_TYPES, GEO_PRECISIONS, PART_OF_DAY_SPANS
+from .schema import (
+    EVENT_TYPES,
+    GEO_PRECISIONS,
+    MAP_LAYERS,
+    MAP_ZOOM_RANGE,
+    MEXICO_CENTER,
+    PART_OF_DAY_SPANS,
+)
 from .validate import is_http_url
 
 LAYER_STATES = "States: incidents in window"
@@ -380,7 +387,7 @@ var {{ this.get_name() }} = L.featureGroup();
     markers.push(m);
     layer.addLayer(m);
   });
-  layer.addTo(map);
+  {% if this.show %}layer.addTo(map);{% endif %}
 
   var start = {{ this.start_ms }}, end = {{ this.end_ms }}, hour = 3600000;
   var steps = Math.max(1, Math.ceil((end - start) / hour));
@@ -465,8 +472,9 @@ var {{ this.get_name() }} = L.featureGroup();
         urls: list[str] = (),
         labels: list[str] = (),
         name: str = LAYER_INCIDENTS,
+        show: bool = True,
     ):
-        super().__init__(name=name, overlay=True, control=True, show=True)
+        super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "IncidentLayer"
         self.rows_json = script_json(rows)
         self.urls_json = script_json(list(urls))
@@ -583,14 +591,20 @@ var {{ this.get_name() }} = (function () {
       l.on("mouseout", function () { layer.resetStyle(l); });
     }
   });
-  return layer.addTo({{ this._parent.get_name() }});
+  return {% if this.show %}layer.addTo({{ this._parent.get_name() }}){% else %}layer{% endif %};
 })();
 {% endmacro %}
 """
     )
 
-    def __init__(self, geometry_json: str, styles: dict[str, list[str]], name: str = LAYER_STATES):
-        super().__init__(name=name, overlay=True, control=True, show=True)
+    def __init__(
+        self,
+        geometry_json: str,
+        styles: dict[str, list[str]],
+        name: str = LAYER_STATES,
+        show: bool = True,
+    ):
+        super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "StateLayer"
         self.geometry_json = geometry_json
         self.styles_json = script_json(styles)
@@ -670,13 +684,13 @@ var {{ this.get_name() }} = L.featureGroup();
     keyboard: true, title: "Tapalpa operation site", zIndexOffset: 1000
   }).bindTooltip(s[2]).bindPopup(s[3], {maxWidth: 340}).addTo({{ this.get_name() }});
 });
-{{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
 {% endmacro %}
 """
     )
 
-    def __init__(self, site: gpd.GeoDataFrame, name: str = LAYER_SITE):
-        super().__init__(name=name, overlay=True, control=True, show=True)
+    def __init__(self, site: gpd.GeoDataFrame, name: str = LAYER_SITE, show: bool = True):
+        super().__init__(name=name, overlay=True, control=True, show=show)
         self._name = "SiteLayer"
         self.markers = site_markers(site)
         self.markers_json = script_json(self.markers)
@@ -708,14 +722,17 @@ def build_map(
     site: gpd.GeoDataFrame,
     view: ViewSpec,
     *,
-    height: int = 560,
+    height: int | str = 560,
+    layers: frozenset[str] = frozenset(MAP_LAYERS),
+    center: tuple[float, float] | None = None,
+    zoom: int | None = None,
 ) -> tuple[folium.Map, MapLayers]:
     """Map for the selected records; `counts` is stats.state_counts for the same view."""
     fmap = OfflineMap(
-        location=[23.6, -102.0],
-        zoom_start=5,
-        min_zoom=4,
-        max_zoom=13,
+        location=list(center or MEXICO_CENTER),
+        zoom_start=zoom or 5,
+        min_zoom=MAP_ZOOM_RANGE[0],
+        max_zoom=MAP_ZOOM_RANGE[1],
         tiles=None,
         prefer_canvas=True,
         control_scale=True,
@@ -724,15 +741,15 @@ def build_map(
     PageStyle().add_to(fmap)
     folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
     state_only = selected[selected["geo_precision"] >= 3]
-    StateLayer(states_base, state_styles(counts, state_only)).add_to(fmap)
-    SiteLayer(site).add_to(fmap)
+    StateLayer(states_base, state_styles(counts, state_only), show="states" in layers).add_to(fmap)
+    SiteLayer(site, show="site" in layers).add_to(fmap)
     drawable = selected[selected["geo_precision"] < 3]
     if len(drawable) > MAX_DRAWN_POINTS:
         rows, urls, labels, mode = grid_cells(drawable), [], [], "cells"
     else:
         rows, urls, labels = incident_points(drawable)
         mode = "points"
-    IncidentLayer(rows, mode, view, urls, labels).add_to(fmap)
+    IncidentLayer(rows, mode, view, urls, labels, show="incidents" in layers).add_to(fmap)
     present = set(selected["event_type"].unique())
     types_shown = [t for t in TYPE_ORDER if t in present]
     Legend(legend_html(types_shown)).add_to(fmap)

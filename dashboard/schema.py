@@ -83,6 +83,11 @@ OFFICIAL_COLUMNS = (
 # State-level official blockade figures, compared with located blockades.
 OFFICIAL_BLOCKADE_METRICS = frozenset({"blockades_reported", "blockade_points", "narcobloqueos"})
 
+# What a map view can show, and where it can look.
+MAP_LAYERS = ("states", "site", "incidents")
+MAP_ZOOM_RANGE = (4, 13)
+MEXICO_CENTER = (23.6, -102.0)  # (lat, lon)
+
 # Mexico's extent with a margin for islands and coasts (lon/lat).
 MEXICO_BOUNDS = (-118.5, 14.4, -86.5, 32.8)
 

@@ -1,0 +1,220 @@
+"""The whole view in a URL's query string, and back.
+
+Editors paste a link into an article and must get the same view next week. Times are
+Mexico City wall-clock times (unambiguous: no daylight saving since 2022); states are ISO
+3166-2 suffixes (JAL, MIC); a data-version token says when the data changed since.
+Anything unreadable or stale is dropped with a notice, never an exception.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from urllib.parse import parse_qsl, urlencode
+
+from .filters import ViewSpec
+from .mexico import BY_CODE, MEXICO_CITY, state_lookup
+from .schema import EVENT_TYPES, MAP_ZOOM_RANGE
+from .schema import MAP_LAYERS as LAYERS
+
+NONE = "none"
+TIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+@dataclass(frozen=True)
+class PageView:
+    """What a link restores: the data view plus what the map shows and where."""
+
+    view: ViewSpec
+    layers: frozenset[str] = frozenset(LAYERS)
+    center: tuple[float, float] | None = None  # (lat, lon)
+    zoom: int | None = None
+    embed: bool = False
+
+
+@dataclass
+class ParsedLink:
+    """A link read leniently: None fields were absent or dropped (see notices)."""
+
+    window: tuple[datetime, datetime] | None = None
+    states: frozenset[str] | None = None
+    types: frozenset[str] | None = None
+    layers: frozenset[str] | None = None
+    center: tuple[float, float] | None = None
+    zoom: int | None = None
+    embed: bool = False
+    stale: bool = False
+    notices: list[str] = field(default_factory=list)
+
+    def page_view(self, default_window: tuple[datetime, datetime]) -> PageView:
+        start, end = self.window or default_window
+        return PageView(
+            ViewSpec(start, end, states=self.states, event_types=self.types),
+            layers=frozenset(LAYERS) if self.layers is None else self.layers,
+            center=self.center,
+            zoom=self.zoom,
+            embed=self.embed,
+        )
+
+
+def local_text(moment: datetime) -> str:
+    return moment.astimezone(MEXICO_CITY).strftime(TIME_FORMAT)
+
+
+def _codes(values: frozenset[str] | None, encode) -> str | None:
+    if values is None:
+        return None
+    return ",".join(sorted(encode(v) for v in values)) or NONE
+
+
+def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
+    """Query parameters, in a stable order; defaults (all states, all layers) are left out."""
+    view = page.view
+    params = {"from": local_text(view.start), "to": local_text(view.end)}
+    states = _codes(view.states, lambda code: BY_CODE[code].abbrev)
+    if states is not None:
+        params["states"] = states
+    types = _codes(view.event_types, str)
+    if types is not None:
+        params["types"] = types
+    if page.layers != frozenset(LAYERS):
+        params["layers"] = ",".join(x for x in LAYERS if x in page.layers) or NONE
+    if page.center is not None:
+        params["lat"], params["lon"] = f"{page.center[0]:.4f}", f"{page.center[1]:.4f}"
+    if page.zoom is not None:
+        params["zoom"] = str(page.zoom)
+    if page.embed:
+        params["embed"] = "true"
+    if version:
+        params["v"] = version
+    return params
+
+
+def to_query(page: PageView, version: str | None = None) -> str:
+    return urlencode(to_params(page, version), safe=",:")
+
+
+def _single(params: Mapping[str, object], key: str) -> str | None:
+    value = params.get(key)
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else None
+    return None if value is None else str(value).strip()
+
+
+def _time(text: str) -> datetime:
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=MEXICO_CITY)
+    return moment
+
+
+def parse_query(query: str, **kwargs) -> ParsedLink:
+    return parse_params(dict(parse_qsl(query.lstrip("?"), keep_blank_values=True)), **kwargs)
+
+
+def parse_params(
+    params: Mapping[str, object],
+    *,
+    data_start: datetime,
+    data_end: datetime,
+    version: str | None = None,
+) -> ParsedLink:
+    """Read a link, keeping what is valid and saying what was dropped and why."""
+    link = ParsedLink()
+    note = link.notices.append
+
+    start_text, end_text = _single(params, "from"), _single(params, "to")
+    if start_text or end_text:
+        try:
+            start = _time(start_text or local_text(data_start))
+            end = _time(end_text or local_text(data_end))
+        except ValueError:
+            note(f"Ignored an unreadable time window ({start_text!r} to {end_text!r}).")
+        else:
+            if end <= start:
+                note("Ignored a time window that ends before it starts.")
+            elif end <= data_start or start >= data_end:
+                note(
+                    "Ignored a time window outside the data (22 Feb onwards); showing the default."
+                )
+            else:
+                clipped = (max(start, data_start), min(end, data_end))
+                if clipped != (start, end):
+                    note("The link's time window reached beyond the data and was trimmed.")
+                link.window = (_whole_hour(clipped[0]), _whole_hour(clipped[1], up=True))
+
+    states_text = _single(params, "states")
+    if states_text is not None:
+        if states_text.lower() == NONE or not states_text:
+            link.states = frozenset()
+        else:
+            known, unknown = set(), []
+            for item in states_text.split(","):
+                state = state_lookup(item) if item.strip() else None
+                if state is None:
+                    unknown.append(item)
+                else:
+                    known.add(state.cve_ent)
+            if unknown:
+                note(f"Ignored unknown state code(s): {', '.join(unknown)}.")
+            link.states = frozenset(known) if known else None
+
+    types_text = _single(params, "types")
+    if types_text is not None:
+        if types_text.lower() == NONE or not types_text:
+            link.types = frozenset()
+        else:
+            items = [t.strip() for t in types_text.split(",") if t.strip()]
+            unknown = [t for t in items if t not in EVENT_TYPES]
+            if unknown:
+                note(f"Ignored unknown event type(s): {', '.join(unknown)}.")
+            kept = frozenset(t for t in items if t in EVENT_TYPES)
+            link.types = kept if kept else None
+
+    layers_text = _single(params, "layers")
+    if layers_text is not None:
+        items = [x.strip() for x in layers_text.split(",") if x.strip()]
+        if layers_text.lower() == NONE:
+            link.layers = frozenset()
+        else:
+            unknown = [x for x in items if x not in LAYERS]
+            if unknown:
+                note(f"Ignored unknown map layer(s): {', '.join(unknown)}.")
+            kept = frozenset(x for x in items if x in LAYERS)
+            link.layers = kept if kept else None
+
+    lat_text, lon_text = _single(params, "lat"), _single(params, "lon")
+    if lat_text is not None or lon_text is not None:
+        try:
+            lat, lon = float(lat_text or ""), float(lon_text or "")
+            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                raise ValueError
+            link.center = (lat, lon)
+        except ValueError:
+            note("Ignored an unreadable map centre.")
+    zoom_text = _single(params, "zoom")
+    if zoom_text is not None:
+        if zoom_text.isdigit() and MAP_ZOOM_RANGE[0] <= int(zoom_text) <= MAP_ZOOM_RANGE[1]:
+            link.zoom = int(zoom_text)
+        else:
+            note(f"Ignored an unreadable map zoom ({zoom_text!r}).")
+
+    link.embed = (_single(params, "embed") or "").lower() in ("true", "1", "yes")
+    token = _single(params, "v")
+    if token and version and token != version:
+        link.stale = True
+        note(
+            "The data has been updated since this link was made: the same filters may now "
+            "show different numbers."
+        )
+    known_keys = {"from", "to", "states", "types", "layers", "lat", "lon", "zoom", "embed", "v"}
+    extra = sorted(k for k in params if k not in known_keys)
+    if extra:
+        note(f"Ignored unknown link parameter(s): {', '.join(extra)}.")
+    return link
+
+
+def _whole_hour(moment: datetime, up: bool = False) -> datetime:
+    floored = moment.replace(minute=0, second=0, microsecond=0)
+    return floored + timedelta(hours=1) if up and floored != moment else floored
