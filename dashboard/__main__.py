@@ -43,6 +43,66 @@ def validate_files(paths: list[Path]) -> Report:
     return report
 
 
+def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
+    """The page view the arguments name, or a parser error (exit 2) saying what is wrong."""
+    from urllib.parse import urlsplit
+
+    from .filters import data_window
+    from .mexico import MEXICO_CITY, state_lookup
+    from .permalink import parse_query
+    from .schema import EVENT_TYPES
+
+    lo, hi = (t.to_pydatetime() for t in data_window(bundle.incidents))
+    query = args.query or ""
+    if "?" in query:
+        query = urlsplit(query).query
+    parts = [query] if query else []
+    if args.start:
+        parts.append(f"from={args.start}")
+    if args.end:
+        parts.append(f"to={args.end}")
+    for state in args.state:
+        if state_lookup(state) is None:
+            parser.error(f"--state {state!r}: unknown state (use e.g. JAL, 14 or Jalisco)")
+    for kind in args.type:
+        if kind not in EVENT_TYPES:
+            parser.error(f"--type {kind!r}: unknown event type; one of {', '.join(EVENT_TYPES)}")
+    if args.state:
+        parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
+    if args.type:
+        parts.append("types=" + ",".join(args.type))
+    link = parse_query("&".join(parts), data_start=lo, data_end=hi, version=bundle.version)
+    problems = [n for n in link.notices if not link.stale or "updated" not in n]
+    if problems:
+        parser.error(" ".join(problems))
+    default = (lo.astimezone(MEXICO_CITY).replace(minute=0), hi.astimezone(MEXICO_CITY))
+    return link.page_view(default)
+
+
+def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .bundle import load_bundle
+    from .snapshot import MAX_PNG_SIDE, html_document, png_bytes
+
+    fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out.suffix else "")
+    if fmt not in ("png", "html"):
+        parser.error("--format must be png or html (or give --out a .png/.html name)")
+    if not (200 <= args.width <= MAX_PNG_SIDE and 200 <= args.height <= MAX_PNG_SIDE):
+        parser.error(f"--width and --height must be 200..{MAX_PNG_SIDE} pixels")
+    bundle = load_bundle()
+    page = snapshot_view(args, parser, bundle)
+    if fmt == "png":
+        data = png_bytes(bundle, page, (args.width, args.height))
+    else:
+        data = html_document(bundle, page).encode("utf-8")
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(f"cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -51,11 +111,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     check.add_argument("files", nargs="*", type=Path)
     check.add_argument("--json", action="store_true", help="machine-readable report")
+    snap = commands.add_parser(
+        "snapshot",
+        help="write the PNG or HTML snapshot of a view, as the page's buttons do",
+        description="Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset.",
+    )
+    snap.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
+    snap.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")
+    snap.add_argument("--state", action="append", default=[], help="JAL, 14 or Jalisco; repeat")
+    snap.add_argument("--type", action="append", default=[], help="event type key; repeat")
+    snap.add_argument("--query", help="a permalink (URL or query string) naming the view")
+    snap.add_argument("--format", choices=("png", "html"))
+    snap.add_argument("--out", type=Path, required=True)
+    snap.add_argument("--width", type=int, default=1600)
+    snap.add_argument("--height", type=int, default=1000)
     args = parser.parse_args(argv)
     if args.command == "validate":
         report = validate_files(args.files)
         print(report.to_json() if args.json else report.to_text())
         return 0 if report.ok else 1
+    if args.command == "snapshot":
+        return snapshot(args, snap)
     return 2
 
 

@@ -7,7 +7,7 @@ version (the cache boundary below); a rerun only filters, aggregates and builds 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -18,12 +18,21 @@ from streamlit_folium import st_folium
 
 from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
-from dashboard.escape import escape_markdown, link
+from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.filters import ViewSpec, apply, data_window
 from dashboard.join import state_at
-from dashboard.mapview import build_map, states_geojson, when_label, with_display_text
+from dashboard.mapview import (
+    MapLayers,
+    build_map,
+    states_geojson,
+    when_label,
+    with_display_text,
+)
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
-from dashboard.schema import EVENT_TYPES, NON_INCIDENT_TYPES
+from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
+from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
+from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
     hourly_counts,
     key_figures,
@@ -37,6 +46,8 @@ CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
 TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
 DEFAULT_WINDOW_HOURS = 48
 MAP_HEIGHT = 560
+EMBED_HEIGHT = 520
+LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
 PRECOMPUTE_TEXT_ROWS = 20_000
 
 
@@ -75,17 +86,47 @@ def aware(local: datetime) -> datetime:
     return local.replace(tzinfo=MEXICO_CITY)
 
 
-def reset_filters(data: PageData) -> None:
-    st.session_state["window"] = default_window(data)
-    st.session_state["all_states"] = True
-    st.session_state["states"] = []
-    st.session_state["types"] = list(EVENT_TYPES.values())
+def naive(moment: datetime) -> datetime:
+    return moment.astimezone(MEXICO_CITY).replace(tzinfo=None)
 
 
 def default_window(data: PageData) -> tuple[datetime, datetime]:
     """The first two days from the Mexico City midnight nearest the first report."""
     start = max(data.first_hour, pd.Timestamp(data.first_hour).round("D").to_pydatetime())
     return start, min(data.last_hour, start + timedelta(hours=DEFAULT_WINDOW_HOURS))
+
+
+def reset_filters(data: PageData) -> None:
+    st.session_state["window"] = default_window(data)
+    st.session_state["all_states"] = True
+    st.session_state["states"] = []
+    st.session_state["types"] = list(EVENT_TYPES.values())
+    st.session_state["layers"] = list(LAYER_LABELS.values())
+
+
+def read_link(data: PageData) -> None:
+    """Once per session: restore the view a permalink names, noting what was dropped."""
+    if "window" in st.session_state:
+        return
+    reset_filters(data)
+    link = parse_params(
+        st.query_params.to_dict(),
+        data_start=aware(data.first_hour),
+        data_end=aware(data.last_hour),
+        version=data.bundle.version,
+    )
+    if link.window:
+        st.session_state["window"] = tuple(naive(t) for t in link.window)
+    if link.states is not None:
+        st.session_state["all_states"] = False
+        st.session_state["states"] = sorted(BY_CODE[c].name for c in link.states)
+    if link.types is not None:
+        st.session_state["types"] = [EVENT_TYPES[t] for t in EVENT_TYPES if t in link.types]
+    if link.layers is not None:
+        st.session_state["layers"] = [LAYER_LABELS[x] for x in MAP_LAYERS if x in link.layers]
+    st.session_state["map_center"] = link.center
+    st.session_state["map_zoom"] = link.zoom
+    st.session_state["link_notices"] = link.notices
 
 
 def select_clicked_state(data: PageData) -> None:
@@ -102,50 +143,71 @@ def select_clicked_state(data: PageData) -> None:
     st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
 
 
-def sidebar(data: PageData) -> ViewSpec | None:
-    """The filters; None when the reader has filtered everything away."""
-    if "window" not in st.session_state:
-        reset_filters(data)
+def time_slider(data: PageData) -> tuple[datetime, datetime]:
+    return st.slider(
+        "Time window (Mexico City time)",
+        min_value=data.first_hour,
+        max_value=data.last_hour,
+        step=timedelta(hours=1),
+        format="ddd D MMM, HH:mm",
+        key="window",
+    )
+
+
+def filters(data: PageData) -> None:
     with st.sidebar:
         st.header("Filters")
-        window = st.slider(
-            "Time window (Mexico City time)",
-            min_value=data.first_hour,
-            max_value=data.last_hour,
-            step=timedelta(hours=1),
-            format="ddd D MMM, HH:mm",
-            key="window",
-        )
-        all_states = st.checkbox("All states", key="all_states")
-        if not all_states:
+        time_slider(data)
+        if not st.checkbox("All states", key="all_states"):
             st.multiselect(
                 "States (or click a state on the map)",
                 STATE_NAMES,
                 key="states",
                 placeholder="Choose states",
             )
-        types = st.multiselect("Event types", list(EVENT_TYPES.values()), key="types")
+        st.multiselect("Event types", list(EVENT_TYPES.values()), key="types")
+        st.multiselect("Map layers", list(LAYER_LABELS.values()), key="layers")
         st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
-    start, end = window
-    if end <= start:
-        st.warning("The time window is empty: move the slider's ends apart.")
-        return None
-    states = None if all_states else frozenset(CODE_BY_NAME[n] for n in st.session_state.states)
-    if states is not None and not states:
-        st.info(
+
+
+def current_page() -> PageView:
+    """The view the widgets describe (it may select nothing)."""
+    state = st.session_state
+    start, end = state["window"]
+    if end <= start:  # a slider with both ends together: one hour, not an error
+        end = start + timedelta(hours=1)
+    states = None if state["all_states"] else frozenset(CODE_BY_NAME[n] for n in state["states"])
+    types = frozenset(TYPE_BY_LABEL[t] for t in state["types"])
+    return PageView(
+        ViewSpec(
+            aware(start),
+            aware(end),
+            states=states,
+            event_types=None if len(types) == len(EVENT_TYPES) else types,
+        ),
+        layers=frozenset(k for k, label in LAYER_LABELS.items() if label in state["layers"]),
+        center=state.get("map_center"),
+        zoom=state.get("map_zoom"),
+    )
+
+
+def empty_reason(page: PageView) -> str | None:
+    if page.view.states is not None and not page.view.states:
+        return (
             "No state selected. Pick states in the sidebar, tick **All states**, "
             "or click a state on the map."
         )
-        return None
-    if not types:
-        st.info("No event type selected. Pick types in the sidebar or press **Reset filters**.")
-        return None
-    return ViewSpec(
-        aware(start),
-        aware(end),
-        states=states,
-        event_types=frozenset(TYPE_BY_LABEL[t] for t in types),
-    )
+    if page.view.event_types is not None and not page.view.event_types:
+        return "No event type selected. Pick types in the sidebar or press **Reset filters**."
+    return None
+
+
+def write_link(page: PageView, version: str) -> None:
+    """Keep the address bar a permalink for what is on screen."""
+    # Streamlit keeps ?embed=true itself and hides it from st.query_params.
+    params = to_params(replace(page, embed=False), version)
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
 
 
 def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
@@ -298,10 +360,94 @@ def key_moments(data: PageData) -> None:
         )
 
 
+def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
+    fmap, drawn = build_map(
+        selected,
+        counts,
+        data.states_json,
+        data.bundle.operation_site,
+        page.view,
+        height=height,
+        layers=page.layers,
+        center=page.center,
+        zoom=page.zoom,
+        focus=data.bundle.states_display,
+    )
+    st_folium(
+        fmap,
+        key="map",
+        height=height,
+        use_container_width=True,
+        returned_objects=["last_clicked"],
+        on_change=partial(select_clicked_state, data),
+    )
+    return drawn
+
+
+def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
+    """Permalink, iframe snippet, alt text and the two snapshot downloads."""
+    base = (st.context.url or "").split("?")[0]
+    query = to_query(page, data.bundle.version)
+    embed_query = to_query(replace(page, embed=True), data.bundle.version)
+    with st.expander("Share, embed or download this view"):
+        st.markdown("**Link to this view** (restores the window, filters and layers)")
+        st.code(f"{base}?{query}", language=None)
+        st.markdown("**Embed in an article**")
+        st.code(
+            f'<iframe src="{escape_text(base)}?{escape_text(embed_query)}" width="100%" '
+            f'height="{EMBED_HEIGHT + 140}" style="border:0" loading="lazy" '
+            f'title="{escape_text(snapshot_title(page))}"></iframe>',
+            language="html",
+        )
+        alt = alt_text(page, selection)
+        st.markdown("**Alt text**")
+        st.code(alt, language=None, wrap_lines=True)
+        left, right = st.columns(2)
+        stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
+        left.download_button(
+            "Download PNG (1600×1000)",
+            data=partial(png_bytes, data.bundle, page),
+            file_name=f"{stem}.png",
+            mime="image/png",
+            on_click="ignore",
+            width="stretch",
+        )
+        right.download_button(
+            "Download interactive HTML",
+            data=partial(html_document, data.bundle, page),
+            file_name=f"{stem}.html",
+            mime="text/html",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
+def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
+    """For iframes: the map, its legend, the time control and a credit line only."""
+    show_map(data, page, selection.selected, selection.counts, EMBED_HEIGHT)
+    time_slider(data)
+    st.caption(
+        f"{escape_markdown(snapshot_title(page))}. {escape_markdown(CREDIT)} "
+        "Basemap © OpenStreetMap contributors."
+    )
+
+
 def main() -> None:
-    st.set_page_config(page_title="Tapalpa incident map", page_icon="🗺️", layout="wide")
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
+    read_link(data)
+    embedded = bool(st.context.is_embedded)
+    st.set_page_config(
+        page_title="Tapalpa incident map",
+        page_icon="🗺️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if embedded else "auto",
+    )
+    if embedded:
+        page = current_page()
+        write_link(page, data.bundle.version)
+        embed_page(data, page, select(data.bundle, page))
+        return
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
     st.markdown(
         "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
@@ -309,9 +455,16 @@ def main() -> None:
         "were reported across Mexico. Each point is a reported incident with its sources; "
         "places are estimates whose precision is shown."
     )
-    view = sidebar(data)
-    if view is None:
+    for notice in st.session_state.get("link_notices", []):
+        st.warning(notice)
+    filters(data)
+    page = current_page()
+    write_link(page, data.bundle.version)
+    reason = empty_reason(page)
+    if reason:
+        st.info(reason)
         return
+    view = page.view
     selected = apply(view, data.incidents)
     counts = state_counts(selected, data.bundle.official, view)
     key_figure_row(selected, data, view)
@@ -319,17 +472,7 @@ def main() -> None:
         st.info(
             "No incidents match these filters. Widen the time window or press **Reset filters**."
         )
-    fmap, drawn = build_map(
-        selected, counts, data.states_json, data.bundle.operation_site, view, height=MAP_HEIGHT
-    )
-    st_folium(
-        fmap,
-        key="map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-        on_change=partial(select_clicked_state, data),
-    )
+    drawn = show_map(data, page, selected, counts, MAP_HEIGHT)
     st.caption(
         f"{drawn.drawn_points} incident points drawn"
         + (" (grouped by area at this scale)" if drawn.mode == "cells" else "")
@@ -337,6 +480,7 @@ def main() -> None:
         "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
         "contributors; boundaries: Natural Earth."
     )
+    share_panel(data, page, Selection(selected, counts))
     state_level_reports(selected)
     left, right = st.columns([3, 2])
     with left:

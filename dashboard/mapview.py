@@ -726,6 +726,7 @@ def build_map(
     layers: frozenset[str] = frozenset(MAP_LAYERS),
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
+    focus: gpd.GeoDataFrame | None = None,
 ) -> tuple[folium.Map, MapLayers]:
     """Map for the selected records; `counts` is stats.state_counts for the same view."""
     fmap = OfflineMap(
@@ -754,4 +755,10 @@ def build_map(
     types_shown = [t for t in TYPE_ORDER if t in present]
     Legend(legend_html(types_shown)).add_to(fmap)
     folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
+    if center is None and view.states and focus is not None:
+        # A link to a few states opens on them, unless it names its own centre.
+        chosen = focus[focus["cve_ent"].isin(view.states)]
+        if len(chosen):
+            west, south, east, north = chosen.total_bounds
+            fmap.fit_bounds([[south, west], [north, east]], padding=(12, 12))
     return fmap, MapLayers(len(rows), len(state_only), mode)

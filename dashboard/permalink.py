@@ -75,7 +75,8 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
     states = _codes(view.states, lambda code: BY_CODE[code].abbrev)
     if states is not None:
         params["states"] = states
-    types = _codes(view.event_types, str)
+    every_type = view.event_types is not None and view.event_types == frozenset(EVENT_TYPES)
+    types = None if every_type else _codes(view.event_types, str)
     if types is not None:
         params["types"] = types
     if page.layers != frozenset(LAYERS):

@@ -297,6 +297,7 @@ def html_document(bundle: Bundle, page: PageView) -> str:
         layers=page.layers,
         center=page.center,
         zoom=page.zoom,
+        focus=bundle.states_display,
     )
     figure = fmap.get_root()
     alt = alt_text(page, selection)

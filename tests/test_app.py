@@ -96,3 +96,74 @@ def test_only_statements_selected_says_so(app):
 def test_map_clicks_resolve_to_states(bundle):
     assert state_at(bundle.states, -103.35, 20.67) == "14"
     assert state_at(bundle.states, -110.0, 17.0) is None  # the Pacific
+
+
+def app_with(params: dict[str, str]) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_permalink_restores_the_view(bundle):
+    at = app_with(
+        {
+            "from": "2026-02-22T06:00",
+            "to": "2026-02-23T00:00",
+            "states": "JAL,MIC",
+            "types": "blockade,vehicle_arson",
+            "layers": "states,incidents",
+            "v": bundle.version,
+        }
+    )
+    assert at.slider(key="window").value == (datetime(2026, 2, 22, 6), datetime(2026, 2, 23))
+    assert at.checkbox(key="all_states").value is False
+    assert at.multiselect(key="states").value == ["Jalisco", "Michoacán"]
+    assert at.multiselect(key="types").value == ["Road blockade", "Vehicle burning"]
+    assert at.multiselect(key="layers").value == ["States", "Incidents"]
+    assert not at.warning
+    assert metrics(at) == expected(
+        bundle,
+        datetime(2026, 2, 22, 6),
+        datetime(2026, 2, 23),
+        states=frozenset({"14", "16"}),
+        event_types=frozenset({"blockade", "vehicle_arson"}),
+    )
+    assert at.query_params["states"] == "JAL,MIC"
+
+
+def test_the_address_follows_every_change(app):
+    app.checkbox(key="all_states").uncheck().run()
+    app.multiselect(key="states").set_value(["Jalisco"]).run()
+    assert app.query_params["states"] == "JAL"
+    assert app.query_params["from"] == "2026-02-22T00:00"
+    app.slider(key="window").set_value((datetime(2026, 2, 22, 12), DEFAULT[1])).run()
+    assert app.query_params["from"] == "2026-02-22T12:00"
+
+
+@pytest.mark.parametrize(
+    ("params", "notice"),
+    [
+        ({"from": "garbage", "states": "ZZZ"}, "unknown state"),
+        ({"from": "2031-01-01T00:00", "to": "2031-01-02T00:00"}, "outside the data"),
+        ({"v": "0000000000"}, "data has been updated"),
+        ({"zoom": "<b>"}, "map zoom"),
+    ],
+)
+def test_garbage_links_show_a_notice_not_an_error(bundle, params, notice):
+    at = app_with(params)
+    assert any(notice in w.value for w in at.warning), [w.value for w in at.warning]
+    assert metrics(at) == expected(bundle, *DEFAULT)
+
+
+def test_share_panel_offers_link_embed_and_downloads(app):
+    codes = [c.value for c in app.code]
+    assert any(
+        c.startswith("?from=2026-02-22T00:00") or "?from=2026-02-22T00:00" in c for c in codes
+    )
+    assert any("<iframe" in c and "embed=true" in c for c in codes)
+    assert any(c.startswith("Between 22 Feb 00:00") for c in codes)
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Download PNG (1600×1000)", "Download interactive HTML"]

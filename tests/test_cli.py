@@ -69,3 +69,59 @@ def test_validate_missing_file_is_a_clear_error(tmp_path):
     assert result.returncode == 1
     assert "cannot read file" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_snapshot_png_matches_the_permalink_form(tmp_path):
+    by_flags, by_query = tmp_path / "a.png", tmp_path / "b.png"
+    flags = run(
+        "snapshot",
+        "--start",
+        "2026-02-22T06:00",
+        "--end",
+        "2026-02-23T00:00",
+        "--state",
+        "JAL",
+        "--state",
+        "MIC",
+        "--out",
+        str(by_flags),
+    )
+    assert flags.returncode == 0, flags.stderr
+    query = run(
+        "snapshot",
+        "--query",
+        "https://example.org/?from=2026-02-22T06:00&to=2026-02-23T00:00&states=JAL,MIC",
+        "--out",
+        str(by_query),
+    )
+    assert query.returncode == 0, query.stderr
+    assert by_flags.read_bytes() == by_query.read_bytes()
+    assert by_flags.read_bytes().startswith(b"\x89PNG")
+
+
+def test_snapshot_html(tmp_path):
+    out = tmp_path / "view.html"
+    result = run("snapshot", "--type", "blockade", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--state", "XYZ"], "unknown state"),
+        (["--type", "parade"], "unknown event type"),
+        (["--start", "soon"], "unreadable time window"),
+        (["--start", "2026-02-23T00:00", "--end", "2026-02-22T00:00"], "ends before"),
+        (["--query", "from=2030-01-01T00:00&to=2030-01-02T00:00"], "outside the data"),
+        (["--format", "gif"], "invalid choice"),
+        (["--width", "50"], "--width and --height"),
+    ],
+)
+def test_snapshot_bad_arguments_exit_2(tmp_path, args, message):
+    out = tmp_path / "x.png"
+    result = run("snapshot", *args, "--out", str(out))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not out.exists()

@@ -1,0 +1,99 @@
+"""Editors' files: PNG and standalone HTML snapshots, and alt text."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import replace
+from datetime import datetime
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from dashboard.filters import ViewSpec
+from dashboard.mexico import MEXICO_CITY
+from dashboard.permalink import PageView
+from dashboard.snapshot import alt_text, html_document, png_bytes, select
+from tests.test_mapview import XSS
+
+
+def local(day, hour=0):
+    return datetime(2026, 2, day, hour, tzinfo=MEXICO_CITY)
+
+
+PAGE = PageView(ViewSpec(local(22, 6), local(23)))
+
+
+@pytest.fixture(scope="module")
+def png(bundle):
+    return png_bytes(bundle, PAGE)
+
+
+def test_png_has_the_requested_size_and_is_not_blank(bundle, png):
+    image = Image.open(io.BytesIO(png))
+    assert image.size == (1600, 1000)
+    pixels = np.asarray(image.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50
+    small = Image.open(io.BytesIO(png_bytes(bundle, PAGE, (800, 500))))
+    assert small.size == (800, 500)
+
+
+def test_png_is_byte_identical_for_identical_input(bundle, png):
+    assert png_bytes(bundle, PAGE) == png
+
+
+def test_png_changes_with_the_window(bundle, png):
+    later = replace(PAGE, view=PAGE.view.with_changes(start=local(22, 18)))
+    assert png_bytes(bundle, later) != png
+
+
+def test_png_carries_title_and_alt_text(bundle, png):
+    info = Image.open(io.BytesIO(png)).info
+    assert info["Description"] == alt_text(PAGE, select(bundle, PAGE))
+    assert info["Title"].startswith("After the Tapalpa raid")
+    assert "Software" not in info
+
+
+def test_png_size_is_bounded(bundle):
+    with pytest.raises(ValueError, match="PNG size"):
+        png_bytes(bundle, PAGE, (100_000, 100))
+
+
+def test_alt_text_names_window_counts_and_leading_states(bundle):
+    text = alt_text(PAGE, select(bundle, PAGE))
+    assert text.startswith("Between 22 Feb 06:00 and 23 Feb 00:00 Mexico City time, ")
+    assert re.search(r"\d+ incidents were reported in \d+ states; most in Jalisco \(\d+\)", text)
+    empty = PageView(ViewSpec(local(22), local(23), event_types=frozenset()))
+    assert alt_text(empty, select(bundle, empty)).endswith("no incidents were reported.")
+
+
+def incident_rows(html: str) -> list:
+    match = re.search(r"var rows = (\[.*?\]);\n", html)
+    return json.loads(match.group(1))
+
+
+def test_html_snapshot_holds_only_the_filtered_features(bundle):
+    page = PageView(ViewSpec(local(22), local(23), states=frozenset({"14"})))
+    html = html_document(bundle, page)
+    selection = select(bundle, page)
+    assert len(incident_rows(html)) == int((selection.selected.geo_precision < 3).sum())
+    assert set(selection.selected.cve_ent) == {"14"}
+    assert "<title>After the Tapalpa raid: reported incidents in Jalisco</title>" in html
+    assert 'name="description"' in html
+    assert "tim-play" in html  # the play control travels with the file
+    sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
+    assert all(s.startswith("data:") for s in sources)
+
+
+def test_html_snapshot_escapes_hostile_text(bundle):
+    incidents = bundle.incidents.copy()
+    target = incidents.index[incidents.incident_id == "jal-pv-costco"][0]
+    for field, value in XSS.items():
+        incidents.loc[target, field] = value
+    hostile = replace(bundle, incidents=incidents)
+    html = html_document(hostile, PageView(ViewSpec(local(22), local(23))))
+    for raw in ("<img src=x", "${alert", "</script><script>alert", "javascript:alert", "{{ config"):
+        assert raw not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
