@@ -203,3 +203,50 @@ def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
         start_thumb.press("ArrowRight")
     expect(start_thumb).to_have_attribute("aria-valuetext", "Sun 22 Feb, 12:00")
     expect(incidents).to_have_text(str(after.incidents), timeout=30_000)
+
+
+def test_embed_url_shows_the_map_without_the_sidebar(page, server, bundle):
+    page.goto(f"{server}/?embed=true&from=2026-02-22T00:00&to=2026-02-23T00:00&states=JAL")
+    frame = map_frame(page)
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY),
+        datetime(2026, 2, 23, tzinfo=MEXICO_CITY),
+        states=frozenset({"14"}),
+    )
+    selected = apply(view, bundle.incidents)
+    assert frame.evaluate(COUNT_LAYERS)["markers"] == int((selected.geo_precision < 3).sum())
+    assert page.locator("[data-testid='stSidebar']").count() == 0
+    assert page.locator("[data-testid='stMetricValue']").count() == 0
+    assert page.get_by_role("slider").count() == 2  # the time control stays
+    assert page.get_by_text("Natural Earth").count() >= 1
+
+
+def test_html_snapshot_works_offline_from_a_file(browser, tmp_path, bundle):
+    from dashboard.permalink import PageView
+    from dashboard.snapshot import html_document
+
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 23, tzinfo=MEXICO_CITY)
+    )
+    path = tmp_path / "snapshot.html"
+    path.write_text(html_document(bundle, PageView(view)), encoding="utf-8")
+    context = browser.new_context()
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda r: r.continue_() if r.request.url.startswith(("file:", "data:")) else r.abort(),
+    )
+    page.goto(path.as_uri())
+    page.wait_for_function("() => Object.keys(window).some(k => k.startsWith('map_'))")
+    counts = page.evaluate(
+        "() => { const m = window[Object.keys(window).find(k => k.startsWith('map_'))];"
+        " let markers = 0, polygons = 0; m.eachLayer(l => {"
+        " if (l instanceof L.CircleMarker) markers += 1;"
+        " else if (l instanceof L.Polygon) polygons += 1; });"
+        " return {markers, polygons}; }"
+    )
+    selected = apply(view, bundle.incidents)
+    assert counts == {"markers": int((selected.geo_precision < 3).sum()), "polygons": 32}
+    assert page.locator(".tim-play-button").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "html-snapshot.png"))
+    context.close()
