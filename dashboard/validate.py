@@ -126,7 +126,7 @@ def read_csv(text: str, name: str, report: Report) -> RawTable | None:
                 f"ragged row: {len(record)} fields where the header has {len(header)}",
             )
             continue
-        rows.append(RawRow(number, dict(zip(header, record, strict=True))))
+        rows.append(RawRow(number, dict(zip(header, map(str.strip, record), strict=True))))
     return RawTable(rows, header, decimal_comma=delimiter == ";")
 
 
@@ -169,7 +169,11 @@ def read_geojson(text: str, name: str, report: Report) -> RawTable | None:
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
             report.add(name, number, "type", None, "not a GeoJSON Feature")
             continue
-        values = dict(feature.get("properties") or {})
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            report.add(name, number, "properties", None, "properties must be an object")
+            continue
+        values = {k: v.strip() if isinstance(v, str) else v for k, v in properties.items()}
         geometry = feature.get("geometry")
         if geometry is None:
             report.add(name, number, "geometry", "null", "feature has no geometry")
@@ -197,8 +201,9 @@ class RowCheck:
             self.failed = True
 
     def text(self, field: str, required: bool = False) -> str:
-        value = self.row.values.get(field)
-        value = "" if value is None else str(value).strip()
+        value = self.row.values.get(field, "")
+        if type(value) is not str:  # GeoJSON properties: numbers, null
+            value = "" if value is None else str(value).strip()
         if required and not value:
             self.problem(field, self.row.values.get(field), "required text is empty")
         return value
