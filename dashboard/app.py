@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.escape import escape_markdown, escape_text, link
+from dashboard.export import records_csv
 from dashboard.filters import ViewSpec, apply, data_window
 from dashboard.join import state_at
 from dashboard.mapview import (
@@ -419,6 +420,13 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
             mime="text/html",
             on_click="ignore",
             width="stretch",
+        )
+        st.download_button(
+            f"Download the {len(selection.selected)} records in this view (CSV)",
+            data=partial(records_csv, selection.selected),
+            file_name=f"{stem}-records.csv",
+            mime="text/csv",
+            on_click="ignore",
         )
 
 
