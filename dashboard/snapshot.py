@@ -201,6 +201,21 @@ def png_bytes(bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE) 
     return buffer.getvalue()
 
 
+def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha: float = 1):
+    """A legend entry drawn like the map's markers."""
+    return Line2D(
+        [],
+        [],
+        marker=marker,
+        linestyle="",
+        markerfacecolor=face,
+        markeredgecolor=edge,
+        markersize=size,
+        alpha=alpha,
+        label=label,
+    )
+
+
 def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:
     handles = [Patch(facecolor=ZERO_COLOUR, edgecolor="#999999", label="no incidents")]
     handles += [
@@ -213,61 +228,12 @@ def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> 
         ].unique()
     )
     types = [t for t in TYPE_ORDER if t in present]
+    handles += [dot(EVENT_COLOURS[t], "#1a1a1a", 9 * scale, EVENT_TYPES[t]) for t in types]
     handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor=EVENT_COLOURS[t],
-            markeredgecolor="#1a1a1a",
-            markersize=9 * scale,
-            label=EVENT_TYPES[t],
-        )
-        for t in types
-    ]
-    handles += [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#bbbbbb",
-            markeredgecolor="#1a1a1a",
-            markersize=9 * scale,
-            label="exact site (estimated)",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#dddddd",
-            markeredgecolor="#1a1a1a",
-            markersize=11 * scale,
-            alpha=0.75,
-            label="town or municipality (paler)",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            markerfacecolor="#ffffff",
-            markeredgecolor="#6b6b6b",
-            markersize=9 * scale,
-            label="grey edge: time known to the day only",
-        ),
-        Line2D(
-            [],
-            [],
-            marker="*",
-            linestyle="",
-            markerfacecolor="#b2182b",
-            markeredgecolor="white",
-            markersize=18 * scale,
-            label="Tapalpa operation site",
-        ),
+        dot("#bbbbbb", "#1a1a1a", 9 * scale, "exact site (estimated)"),
+        dot("#dddddd", "#1a1a1a", 11 * scale, "town or municipality (paler)", alpha=0.75),
+        dot("#ffffff", "#6b6b6b", 9 * scale, "grey edge: time known to the day only"),
+        dot("#b2182b", "white", 18 * scale, "Tapalpa operation site", marker="*"),
     ]
     fig.legend(
         handles=handles,

@@ -27,6 +27,7 @@ from .schema import (
     COUNT_FIELDS,
     EVENT_TYPES,
     GEO_PRECISIONS,
+    INCIDENT_COLUMNS,
     INCIDENT_REQUIRED,
     LOCATION_FIELDS,
     MEXICO_BOUNDS,
@@ -565,23 +566,9 @@ def drop_outside(name: str, own: list[dict], states, report: Report) -> set[int]
     return {id(r) for r, ok in zip(own, in_mexico, strict=True) if not ok}
 
 
+# Validated records joined to their place, with their time interval in UTC.
 INCIDENT_FRAME_COLUMNS = (
-    "incident_id",
-    "location_id",
-    "start",
-    "end",
-    "time_precision",
-    "part_of_day",
-    "event_type",
-    *COUNT_FIELDS,
-    "summary",
-    "source_url",
-    "source_outlet",
-    "source_date",
-    "more_source_urls",
-    "confidence",
-    "disputed",
-    "notes",
+    *INCIDENT_COLUMNS,
     "t_start",
     "t_end",
     "lon",
@@ -624,7 +611,8 @@ def incidents_frame(records: list[dict], locations, name: str) -> pd.DataFrame:
     spans = [interval(r["start"], r["time_precision"], r["part_of_day"], r["end"]) for r in records]
     columns = INCIDENT_FRAME_COLUMNS
     frame = pd.DataFrame(
-        {c: [r.get(c) for r in records] for c in columns[:19]}, columns=columns[:19]
+        {c: [r.get(c) for r in records] for c in columns[: len(INCIDENT_COLUMNS)]},
+        columns=columns[: len(INCIDENT_COLUMNS)],
     )
     frame["t_start"] = pd.to_datetime([lo for lo, _ in spans], utc=True)
     frame["t_end"] = pd.to_datetime([hi for _, hi in spans], utc=True)
