@@ -1,12 +1,9 @@
-"""Where the bundled data lives, and reading the layers that need no row checks."""
+"""Where the bundled data lives, and a version token for it."""
 
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
 from pathlib import Path
-
-import geopandas as gpd
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 STATES_FILE = GEODATA / "states.geojson"
@@ -25,17 +22,6 @@ DATA_FILES = (
     OFFICIAL_FILE,
     KEY_MOMENTS_FILE,
 )
-
-
-def read_states(path: Path = STATES_FILE) -> gpd.GeoDataFrame:
-    states = gpd.read_file(path, engine="pyogrio")
-    return states.sort_values("cve_ent").reset_index(drop=True)
-
-
-@lru_cache(maxsize=4)
-def bundled_states() -> gpd.GeoDataFrame:
-    """Full-resolution states, read once per process: joins and checks use them."""
-    return read_states(STATES_FILE)
 
 
 def data_files(geodata: Path = GEODATA) -> tuple[Path, ...]:

@@ -193,10 +193,6 @@ def source_links(row) -> list[tuple[str, str]]:
     return pairs
 
 
-def sources_html(row) -> str:
-    return " · ".join(link(url, label) for url, label in source_links(row))
-
-
 def place_label(row) -> str:
     state = BY_CODE[row.cve_ent].name if row.cve_ent in BY_CODE else row.cve_ent
     parts = [p for p in (row.place, row.municipality, state) if p]
@@ -218,11 +214,6 @@ def popup_body(row) -> str:
     if row.disputed:
         lines.append("<b>Sources disagree</b> on a figure, place or time.")
     return "<br>".join(lines)
-
-
-def popup_html(row) -> str:
-    title = escape_text(EVENT_TYPES.get(row.event_type, row.event_type))
-    return f"<b>{title}</b><br>{popup_body(row)}<br>Sources: {sources_html(row)}"
 
 
 def tooltip_html(row) -> str:

@@ -64,8 +64,6 @@ INCIDENT_COLUMNS = (
     "disputed",
     "notes",
 )
-# A file may place its own rows instead of naming a bundled location.
-SELF_LOCATED_COLUMNS = ("latitude", "longitude", "cve_ent")
 LOCATION_FIELDS = ("location_id", "place", "municipality", "cve_ent", "geo_precision")
 
 OFFICIAL_COLUMNS = (

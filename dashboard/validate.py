@@ -13,7 +13,6 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -718,7 +717,3 @@ def validate_states(data: bytes, name: str) -> tuple[gpd.GeoDataFrame, Report]:
         crs="EPSG:4326",
     )
     return frame, report
-
-
-def read_path(path: Path) -> bytes:
-    return Path(path).read_bytes()
