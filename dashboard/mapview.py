@@ -582,7 +582,10 @@ var {{ this.get_name() }} = (function () {
       l.on("mouseout", function () { layer.resetStyle(l); });
     }
   });
-  return {% if this.show %}layer.addTo({{ this._parent.get_name() }}){% else %}layer{% endif %};
+  // A click on a state reaches the map (the page selects the state from it); incident
+  // markers do not bubble, so opening a popup selects nothing.
+  var map = {{ this._parent.get_name() }};
+  return {% if this.show %}layer.addTo(map){% else %}layer{% endif %};
 })();
 {% endmacro %}
 """

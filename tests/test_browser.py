@@ -250,3 +250,39 @@ def test_html_snapshot_works_offline_from_a_file(browser, tmp_path, bundle):
     assert page.locator(".tim-play-button").count() == 1
     page.screenshot(path=str(ARTIFACTS / "html-snapshot.png"))
     context.close()
+
+
+def test_clicking_a_state_selects_it(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    # A point inside Chihuahua, where no incident is drawn (a click on a dot opens its popup).
+    x, y = frame.evaluate(
+        "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]); return [p.x, p.y]; }"
+    )
+    frame.locator("#map_div").click(position={"x": x, "y": y})
+    expect(page.get_by_role("checkbox", name="All states")).not_to_be_checked(timeout=30_000)
+    sidebar = page.locator("[data-testid='stSidebar']")
+    expect(sidebar.get_by_text("Chihuahua", exact=True)).to_be_visible(timeout=30_000)
+    page.wait_for_url("**states=CHH**")
+
+
+def test_clicking_an_incident_opens_its_popup_and_keeps_the_filters(page, server):
+    """Through Leaflet's own event API: the marker's popup opens and no state is selected."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    frame.evaluate(
+        "() => { let target = null; window.map.eachLayer(l => {"
+        " if (!target && l instanceof L.CircleMarker) target = l; });"
+        " target.fire('click', {latlng: target.getLatLng()}); }"
+    )
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_be_visible(timeout=10_000)
+    expect(popup).to_contain_text("Sources:")
+    assert frame.evaluate("() => window.__GLOBAL_DATA__.lat_lng_clicked") is None
+    page.wait_for_timeout(1500)  # a state selection would rerun the page and drop the popup
+    expect(popup).to_be_visible()
+    expect(page.get_by_role("checkbox", name="All states")).to_be_checked()
