@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from pathlib import Path
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
@@ -30,8 +31,15 @@ def data_files(geodata: Path = GEODATA) -> tuple[Path, ...]:
 
 def data_version(files: tuple[Path, ...] = DATA_FILES) -> str:
     """Short content hash of the bundled data: cache key and permalink token."""
+    stats = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    return _content_hash(stats)
+
+
+@lru_cache(maxsize=8)
+def _content_hash(stats: tuple[tuple[str, int, int], ...]) -> str:
+    """Hashed once per file version (the page asks on every rerun)."""
     digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
+    for path, _, _ in stats:
+        digest.update(Path(path).name.encode())
+        digest.update(Path(path).read_bytes())
     return digest.hexdigest()[:10]

@@ -134,3 +134,12 @@ def test_core_never_imports_streamlit():
             elif isinstance(node, ast.ImportFrom):
                 names = [node.module or ""]
             assert not any(n.split(".")[0] == "streamlit" for n in names), path.name
+
+
+def test_key_moments_are_sourced_and_in_order(bundle):
+    moments = bundle.key_moments
+    assert len(moments) >= 8
+    assert moments.source_url.str.match(r"^https?://").all()
+    assert list(moments["at"]) == sorted(moments["at"])
+    assert moments.headline.str.contains("Tapalpa").any()
+    assert moments.headline.str.contains("252").any()
