@@ -285,11 +285,17 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
             {
                 "mark": {"type": "bar", "color": "#225ea8"},
                 "encoding": {
-                    "y": {"field": "state", "type": "nominal", "sort": "-x", "title": None},
+                    "y": {
+                        "field": "state",
+                        "type": "nominal",
+                        "sort": "-x",
+                        "title": None,
+                        "axis": {"labelOverlap": False, "labelLimit": 160},
+                    },
                     "x": {"field": "incidents", "type": "quantitative", "title": "Incidents"},
                     "tooltip": [{"field": "state"}, {"field": "incidents"}],
                 },
-                "height": max(120, 20 * len(chart)),
+                "height": {"step": 20},
             },
             width="stretch",
         )
@@ -303,35 +309,37 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
         return
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
     series["hour"] = series["hour"].dt.tz_localize(None).dt.strftime("%Y-%m-%dT%H:%M")
-    series = series.rename(
-        columns={
-            "timed": "Timed to the hour or minute",
-            "overlapping": "Possibly under way (incl. day-only)",
-        }
-    ).melt("hour", var_name="count", value_name="records")
-    st.vega_lite_chart(
-        series,
-        {
-            "mark": {"type": "line", "interpolate": "step-after"},
-            "encoding": {
-                "x": {"field": "hour", "type": "temporal", "title": "Mexico City time"},
-                "y": {"field": "records", "type": "quantitative", "title": "Records"},
-                "color": {
-                    "field": "count",
-                    "type": "nominal",
-                    "title": None,
-                    "scale": {"range": ["#d95f02", "#7570b3"]},
-                    "legend": {"orient": "bottom"},
+    # Two charts with their own scales: day-only records dwarf the timed ones.
+    for column, label, mark in (
+        ("timed", "Reports timed to the hour or minute, by the hour they started", "bar"),
+        (
+            "overlapping",
+            "Records possibly under way (incl. day-only reports)",
+            "line",
+        ),
+    ):
+        st.vega_lite_chart(
+            series[["hour", column]],
+            {
+                "title": {"text": label, "fontSize": 12, "fontWeight": "normal", "anchor": "start"},
+                "mark": {"type": mark, "color": "#d95f02" if mark == "bar" else "#7570b3"}
+                | ({"interpolate": "step-after"} if mark == "line" else {}),
+                "encoding": {
+                    "x": {"field": "hour", "type": "temporal", "title": None},
+                    "y": {"field": column, "type": "quantitative", "title": None},
+                    "tooltip": [
+                        {"field": "hour", "type": "temporal", "format": "%d %b %H:%M"},
+                        {"field": column, "type": "quantitative", "title": "records"},
+                    ],
                 },
+                "height": 120,
             },
-            "height": 260,
-        },
-        width="stretch",
-    )
+            width="stretch",
+        )
     st.caption(
-        "Mexico City time. Most reports give only the day, so the second line counts every "
+        "Mexico City time. Most reports give only the day, so the second chart counts every "
         "record whose time span overlaps the hour; the first counts only records timed to "
-        "the hour or better, in the hour they started."
+        "the hour or better."
     )
 
 

@@ -77,25 +77,27 @@ def state_counts(selected: pd.DataFrame, official: pd.DataFrame, view: ViewSpec)
 
 
 def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
-    """Latest state-level official blockade figure reported by the window's end.
+    """Latest undisputed state-level blockade figure reported by the window's end.
 
-    Other figures for the same state (disagreeing sources) are kept in `official_other`.
+    A figure its source marks as disputed (e.g. of unclear attribution) is used only when
+    nothing else was reported; every other figure for the state stays in `official_other`.
     """
     columns = ["official_blockades", "official_source", "official_other"]
     known = official[
         official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
         & (official["cve_ent"] != "")
         & (official["t_reported"] < pd.Timestamp(view.end))
-    ].sort_values("t_reported")
+    ].sort_values(["disputed", "t_reported"], ascending=[False, True])
     rows = {}
     for code, group in known.groupby("cve_ent"):
-        latest = group.iloc[-1]
-        others = group.iloc[:-1]
+        latest = group.iloc[-1]  # undisputed ones sort last
+        others = group.iloc[:-1].sort_values("t_reported")
         rows[code] = {
             "official_blockades": int(latest["value"]),
             "official_source": f"{latest['reported_by']}, {report_label(latest)}",
             "official_other": "; ".join(
-                f"{int(o['value'])} ({o['reported_by']}, {report_label(o)})"
+                f"{int(o['value'])} ({o['reported_by']}, {report_label(o)}"
+                + (", disputed)" if o["disputed"] else ")")
                 for _, o in others.iterrows()
             ),
         }
