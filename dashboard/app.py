@@ -7,7 +7,7 @@ version (the cache boundary below); a rerun only filters, aggregates and builds 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -41,6 +41,7 @@ from dashboard.stats import (
     report_label,
     state_counts,
 )
+from dashboard.validate import validate_incidents
 
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
@@ -169,6 +170,59 @@ def filters(data: PageData) -> None:
         st.multiselect("Event types", list(EVENT_TYPES.values()), key="types")
         st.multiselect("Map layers", list(LAYER_LABELS.values()), key="layers")
         st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
+        st.header("Your data")
+        upload = st.file_uploader(
+            "Check an incident file (CSV or GeoJSON)",
+            type=["csv", "geojson", "json"],
+            key="upload",
+            help="Same columns as geodata/incidents.csv; rows may give latitude, longitude "
+            "and cve_ent instead of a location_id. Every problem is listed by row and field.",
+        )
+        if upload is not None:
+            st.checkbox("Show my file's valid rows instead of the bundled data", key="use_upload")
+
+
+@st.cache_data(max_entries=4, show_spinner="Checking your file…")
+def check_upload(
+    geodata: str, version: str, name: str, content: bytes
+) -> tuple[pd.DataFrame, list[dict]]:
+    """Validate an uploaded incidents file against the bundled places and states."""
+    bundle = page_data(geodata, version).bundle
+    frame, report = validate_incidents(content, name, bundle.locations, bundle.states)
+    if len(frame) <= PRECOMPUTE_TEXT_ROWS:
+        frame = with_display_text(frame)
+    return frame, [asdict(p) for p in report.problems]
+
+
+def own_file(data: PageData, geodata: str, version: str) -> PageData:
+    """The report on an uploaded file; its valid rows replace the bundled ones on request."""
+    upload = st.session_state.get("upload")
+    if upload is None:
+        return data
+    frame, problems = check_upload(geodata, version, upload.name, upload.getvalue())
+    errors = sum(p["severity"] == "error" for p in problems)
+    title = (
+        f"Your file {escape_markdown(upload.name)}: {len(frame)} valid row(s), "
+        f"{errors} error(s), {len(problems) - errors} warning(s)"
+    )
+    with st.expander(title, expanded=bool(problems)):
+        if problems:
+            st.dataframe(
+                pd.DataFrame(problems)[["severity", "row", "field", "value", "reason"]],
+                hide_index=True,
+                width="stretch",
+                key="upload_report",
+            )
+            st.caption("Rows with errors are left out; rows with warnings are kept.")
+        else:
+            st.success("No problems found.")
+    if not (st.session_state.get("use_upload") and len(frame)):
+        return data
+    st.caption(
+        f"Showing the {len(frame)} valid row(s) of your file. Links restore the filters, "
+        "not the file."
+    )
+    return replace(data, incidents=frame, bundle=replace(data.bundle, incidents=frame))
 
 
 def current_page() -> PageView:
@@ -474,6 +528,7 @@ def main() -> None:
     for notice in st.session_state.get("link_notices", []):
         st.warning(notice)
     filters(data)
+    data = own_file(data, geodata, data.bundle.version)
     page = current_page()
     write_link(page, data.bundle.version)
     reason = empty_reason(page)

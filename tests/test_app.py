@@ -170,3 +170,40 @@ def test_share_panel_offers_link_embed_and_downloads(app):
     assert labels[2].startswith("Download the ") and labels[2].endswith(
         "records in this view (CSV)"
     )
+
+
+def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
+    from tests.conftest import incident_row, to_csv
+
+    content = to_csv(
+        [
+            incident_row(),
+            incident_row(incident_id="t2", start="2026-02-22T10:00"),
+            incident_row(incident_id="t3", latitude="nan"),
+            incident_row(incident_id="t4", latitude="26.0508", longitude="-98.2979", cve_ent="28"),
+        ]
+    )
+    app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
+    assert not app.exception
+    assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
+    report = app.dataframe[0].value
+    assert report[["row", "field"]].values.tolist() == [[2, "start"], [3, "latitude"]]
+    assert metrics(app)["Incidents"] > 2  # still the bundled data
+    app.checkbox(key="use_upload").check().run()
+    assert not app.exception
+    assert metrics(app) == {
+        "Incidents": 2,
+        "Blockades located": 2,
+        "States affected": 2,
+        "Fatalities": 0,
+        "Arrests": 0,
+    }
+
+
+def test_an_unreadable_upload_is_reported_not_raised(app):
+    app.file_uploader(key="upload").set_value(("bad.geojson", b"{nope", "application/json")).run()
+    assert not app.exception
+    assert any("0 valid row(s), 1 error(s)" in e.label for e in app.expander)
+    app.checkbox(key="use_upload").check().run()
+    assert not app.exception
+    assert metrics(app)["Incidents"] > 0  # nothing valid to show: the bundled data stays
