@@ -111,7 +111,7 @@ def read_csv(text: str, name: str, report: Report) -> RawTable | None:
         report.add(name, None, None, None, f"unreadable CSV: {exc}")
         return None
     header = [h.strip() for h in records[0]]
-    body = [(i, r) for i, r in enumerate(records[1:], start=1) if any(c.strip() for c in r)]
+    body = [(i, r) for i, r in enumerate(records[1:], start=1) if "".join(r).strip()]
     if not body:
         report.add(name, None, None, None, "header only: the file has no data rows")
         return None
@@ -192,6 +192,7 @@ class RowCheck:
 
     def __init__(self, name: str, row: RawRow, report: Report, decimal_comma: bool = False):
         self.name, self.row, self.report, self.decimal_comma = name, row, report, decimal_comma
+        self.values = row.values
         self.failed = False
 
     def problem(self, field: str | None, value: Any, reason: str, severity: str = "error"):
@@ -201,16 +202,16 @@ class RowCheck:
             self.failed = True
 
     def text(self, field: str, required: bool = False) -> str:
-        value = self.row.values.get(field, "")
+        value = self.values.get(field, "")
         if type(value) is not str:  # GeoJSON properties: numbers, null
             value = "" if value is None else str(value).strip()
         if required and not value:
-            self.problem(field, self.row.values.get(field), "required text is empty")
+            self.problem(field, self.values.get(field), "required text is empty")
         return value
 
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> str:
+        """`allowed` is a dict, set or tuple of accepted values (in the message's order)."""
         value = self.text(field, required=required)
-        allowed = tuple(allowed)
         if value and value not in allowed:
             self.problem(field, value, f"unknown value; expected one of: {', '.join(allowed)}")
         return value
@@ -608,13 +609,11 @@ def incidents_frame(records: list[dict], locations, name: str) -> pd.DataFrame:
             own[r["location_id"]] = (*r["point"], "", "", r["cve_ent"], 1)
     joined = [own.get(r["location_id"]) or places[r["location_id"]] for r in records]
     spans = [interval(r["start"], r["time_precision"], r["part_of_day"], r["end"]) for r in records]
-    columns = INCIDENT_FRAME_COLUMNS
-    frame = pd.DataFrame(
-        {c: [r.get(c) for r in records] for c in columns[: len(INCIDENT_COLUMNS)]},
-        columns=columns[: len(INCIDENT_COLUMNS)],
-    )
-    frame["t_start"] = pd.to_datetime([lo for lo, _ in spans], utc=True)
-    frame["t_end"] = pd.to_datetime([hi for _, hi in spans], utc=True)
+    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
+    # Through epoch microseconds: pandas parses mixed-offset datetimes slowly.
+    for column, side in (("t_start", 0), ("t_end", 1)):
+        micros = [round(span[side].timestamp() * 1_000_000) for span in spans]
+        frame[column] = pd.to_datetime(pd.Series(micros, dtype="int64"), unit="us", utc=True)
     for position, column in enumerate(("lon", "lat", "place", "municipality", "cve_ent")):
         frame[column] = [j[position] for j in joined]
     frame["geo_precision"] = pd.Series([j[5] for j in joined], dtype="int64")
