@@ -525,7 +525,7 @@ def main() -> None:
         "were reported across Mexico. Each point is a reported incident with its sources; "
         "places are estimates whose precision is shown."
     )
-    for notice in st.session_state.get("link_notices", []):
+    for notice in st.session_state.pop("link_notices", []):  # shown once, on arrival
         st.warning(notice)
     filters(data)
     data = own_file(data, geodata, data.bundle.version)
