@@ -337,27 +337,24 @@ class RowCheck:
 
 
 def locate_in_states(
-    name: str,
-    numbers: list[int],
-    points: list[tuple[float, float]],
-    declared: list[str],
-    states: gpd.GeoDataFrame,
-    report: Report,
+    name: str, records: list[dict], states: gpd.GeoDataFrame, report: Report
 ) -> tuple[list[str | None], list[bool]]:
     """State found by point in polygon for each point, and whether the point is in Mexico.
 
     A point in another state than declared, or just off the coast or border, is a warning
     naming both states; one far from every state is an error.
     """
-    if not points:
+    if not records:
         return [], []
-    geoms = shapely.points(points)
+    numbers = [r["row"] for r in records]
+    declared = [r["cve_ent"] for r in records]
+    geoms = shapely.points([r["point"] for r in records])
     tree = shapely.STRtree(states.geometry.values)
     hits = tree.query(geoms, predicate="within")
-    found: list[str | None] = [None] * len(points)
+    found: list[str | None] = [None] * len(records)
     for point_index, state_index in zip(hits[0], hits[1], strict=True):
         found[point_index] = states.cve_ent.iloc[state_index]
-    in_mexico = [True] * len(points)
+    in_mexico = [True] * len(records)
     codes = states.cve_ent.tolist()
     for i, (number, point, code) in enumerate(zip(numbers, geoms, declared, strict=True)):
         where = f"{point.y:.4f}, {point.x:.4f}"
@@ -447,14 +444,7 @@ def validate_locations(
             seen[location_id] = row.number
             record["row"] = row.number
             records.append(record)
-    found, in_mexico = locate_in_states(
-        name,
-        [r["row"] for r in records],
-        [r["point"] for r in records],
-        [r["cve_ent"] for r in records],
-        states,
-        report,
-    )
+    _, in_mexico = locate_in_states(name, records, states, report)
     records = [r for r, ok in zip(records, in_mexico, strict=True) if ok]
     if not records:
         return empty, report
@@ -553,14 +543,7 @@ def validate_incidents(
 
 
 def drop_outside(name: str, own: list[dict], states, report: Report) -> set[int]:
-    found, in_mexico = locate_in_states(
-        name,
-        [r["row"] for r in own],
-        [r["point"] for r in own],
-        [r["cve_ent"] for r in own],
-        states,
-        report,
-    )
+    found, in_mexico = locate_in_states(name, own, states, report)
     for record, code in zip(own, found, strict=True):
         record["cve_ent"] = record["cve_ent"] or code
     return {id(r) for r, ok in zip(own, in_mexico, strict=True) if not ok}
