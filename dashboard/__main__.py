@@ -47,12 +47,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     """The page view the arguments name, or a parser error (exit 2) saying what is wrong."""
     from urllib.parse import urlsplit
 
-    from .filters import data_window
-    from .mexico import MEXICO_CITY, state_lookup
+    from .filters import data_window, default_window
+    from .mexico import state_lookup
     from .permalink import parse_query
     from .schema import EVENT_TYPES
 
-    lo, hi = (t.to_pydatetime() for t in data_window(bundle.incidents))
+    lo, hi = data_window(bundle.incidents)
     query = args.query or ""
     if "?" in query:
         query = urlsplit(query).query
@@ -75,8 +75,7 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     problems = [n for n in link.notices if not link.stale or "updated" not in n]
     if problems:
         parser.error(" ".join(problems))
-    default = (lo.astimezone(MEXICO_CITY).replace(minute=0), hi.astimezone(MEXICO_CITY))
-    return link.page_view(default)
+    return link.page_view(default_window(bundle.incidents))  # the page's default, too
 
 
 def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -114,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     snap = commands.add_parser(
         "snapshot",
         help="write the PNG or HTML snapshot of a view, as the page's buttons do",
-        description="Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset.",
+        description="Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset. "
+        "Without --start/--end (or --query) the window is the page's default.",
     )
     snap.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
     snap.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")

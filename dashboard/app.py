@@ -20,7 +20,7 @@ from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.export import records_csv
-from dashboard.filters import ViewSpec, apply, data_window
+from dashboard.filters import ViewSpec, apply, data_window, default_window
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -46,7 +46,6 @@ from dashboard.validate import validate_incidents
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
 TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
-DEFAULT_WINDOW_HOURS = 48
 MAP_HEIGHT = 560
 EMBED_HEIGHT = 520
 LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
@@ -60,15 +59,14 @@ class PageData:
     states_json: str  # display geometry, serialised once
     first_hour: datetime  # slider bounds, naive Mexico City time
     last_hour: datetime
+    default_window: tuple[datetime, datetime]
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
 def page_data(geodata: str, version: str) -> PageData:
     """Everything that does not depend on the view; `version` keys the cache."""
     bundle = load_bundle(Path(geodata))
-    lo, hi = data_window(bundle.incidents)
-    first = lo.tz_convert(MEXICO_CITY).floor("h").tz_localize(None).to_pydatetime()
-    last = hi.tz_convert(MEXICO_CITY).ceil("h").tz_localize(None).to_pydatetime()
+    first, last = (naive(t) for t in data_window(bundle.incidents))
     return PageData(
         bundle=bundle,
         # Popup text is only drawn in points mode; precompute it where the data is small
@@ -81,6 +79,7 @@ def page_data(geodata: str, version: str) -> PageData:
         states_json=states_geojson(bundle.states_display),
         first_hour=first,
         last_hour=last,
+        default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
     )
 
 
@@ -92,14 +91,8 @@ def naive(moment: datetime) -> datetime:
     return moment.astimezone(MEXICO_CITY).replace(tzinfo=None)
 
 
-def default_window(data: PageData) -> tuple[datetime, datetime]:
-    """The first two days from the Mexico City midnight nearest the first report."""
-    start = max(data.first_hour, pd.Timestamp(data.first_hour).round("D").to_pydatetime())
-    return start, min(data.last_hour, start + timedelta(hours=DEFAULT_WINDOW_HOURS))
-
-
 def reset_filters(data: PageData) -> None:
-    st.session_state["window"] = default_window(data)
+    st.session_state["window"] = data.default_window
     st.session_state["all_states"] = True
     st.session_state["states"] = []
     st.session_state["types"] = list(EVENT_TYPES.values())
@@ -465,31 +458,27 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
         alt = alt_text(page, selection)
         st.markdown("**Alt text**")
         st.code(alt, language=None, wrap_lines=True)
-        left, right = st.columns(2)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
-        left.download_button(
-            "Download PNG (1600×1000)",
-            data=partial(png_bytes, data.bundle, page),
-            file_name=f"{stem}.png",
-            mime="image/png",
-            on_click="ignore",
-            width="stretch",
+        downloads = (
+            ("Download PNG (1600×1000)", partial(png_bytes, data.bundle, page), "png", "image/png"),
+            (
+                "Download interactive HTML",
+                partial(html_document, data.bundle, page),
+                "html",
+                "text/html",
+            ),
+            (
+                f"Download the {len(selection.selected)} records in this view (CSV)",
+                partial(records_csv, selection.selected),
+                "csv",
+                "text/csv",
+            ),
         )
-        right.download_button(
-            "Download interactive HTML",
-            data=partial(html_document, data.bundle, page),
-            file_name=f"{stem}.html",
-            mime="text/html",
-            on_click="ignore",
-            width="stretch",
-        )
-        st.download_button(
-            f"Download the {len(selection.selected)} records in this view (CSV)",
-            data=partial(records_csv, selection.selected),
-            file_name=f"{stem}-records.csv",
-            mime="text/csv",
-            on_click="ignore",
-        )
+        for column, (label, build, suffix, mime) in zip(st.columns(3), downloads, strict=True):
+            # Built only when clicked, in another thread: no rerun pays for a snapshot.
+            column.download_button(
+                label, data=build, file_name=f"{stem}.{suffix}", mime=mime, on_click="ignore"
+            )
 
 
 def embed_page(data: PageData, page: PageView, selection: Selection) -> None:

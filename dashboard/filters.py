@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pandas as pd
 
+from .mexico import MEXICO_CITY
 from .schema import UNCERTAIN_TIME
+
+DEFAULT_WINDOW = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -48,5 +51,16 @@ def uncertain_timing(frame: pd.DataFrame) -> int:
     return int(frame["time_precision"].isin(UNCERTAIN_TIME).sum())
 
 
-def data_window(frame: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
-    return frame["t_start"].min(), frame["t_end"].max()
+def data_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
+    """The whole hours (Mexico City time) the records span: the time slider's range."""
+    lo = frame["t_start"].min().tz_convert(MEXICO_CITY).floor("h")
+    hi = frame["t_end"].max().tz_convert(MEXICO_CITY).ceil("h")
+    return lo.to_pydatetime(), hi.to_pydatetime()
+
+
+def default_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
+    """What a reader sees first, and what a snapshot names without a window: the first
+    two days from the Mexico City midnight nearest the first report."""
+    lo, hi = data_window(frame)
+    start = max(lo, pd.Timestamp(lo).round("D").to_pydatetime())
+    return start, min(hi, start + DEFAULT_WINDOW)
