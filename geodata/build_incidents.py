@@ -1,10 +1,21 @@
-"""Convert the research pack (../shared/research) into geodata/: the one-off import.
+"""Build geodata/ from the research pack (../shared/research) and our reviewed inputs.
 
     python geodata/build_incidents.py [--research ../shared/research]
 
 Writes locations.geojson (one point per reported place), operation_site.geojson (the
 Tapalpa raid), incidents.csv (one row per reported event) and official_counts.csv.
-After this, geodata/ is the source of truth: nothing else reads the research pack.
+
+Inputs besides the research pack, all in geodata/ and all edited by people:
+
+- review.csv: per record (incident id or official key), the `disputed` flag and
+  `part_of_day` as first published, set explicitly after reading the notes and summary
+  (never inferred from keywords), and `distinct_from` / `distinct_reason` where two
+  nearby, overlapping records of one type are nevertheless different events;
+- additions.csv: records not in the research pack (research-pack columns);
+- corrections.csv: every later change to a published record, applied in file order
+  (dashboard/corrections.py); the build stops if a correction's old value is not the
+  current one, so every change stays traceable;
+- summary_es.csv (optional): Spanish summaries, joined as the `summary_es` column.
 """
 
 from __future__ import annotations
@@ -18,6 +29,12 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from dashboard.corrections import (  # noqa: E402
+    CorrectionError,
+    apply_corrections,
+    load_corrections,
+    official_key,
+)
 from dashboard.mexico import BY_CODE, local_zone, state_by_name  # noqa: E402
 from dashboard.schema import (  # noqa: E402
     INCIDENT_COLUMNS,
@@ -28,13 +45,14 @@ from dashboard.schema import (  # noqa: E402
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESEARCH = HERE.parent.parent / "shared" / "research"
 URL = re.compile(r"https?://[^\s;|\"]+")
-PART_OF_DAY = re.compile(r"\b(early morning|morning|midday|afternoon|evening|night)\b", re.I)
-# The research notes mark conflicting figures with these words.
-DISPUTE = re.compile(r"CONFLICT|DIFFERS|DISCREPAN|CONTRADICT|\bvs\b|unclear basis", re.I)
 RAID_ID = "jal-tapalpa-raid"
-# Conflicts the research README lists whose row notes do not say so in those words:
-# the raid toll (7 on 22 Feb, 8 on 23 Feb, 13 + 3 soldiers on 27 Feb).
-DISPUTED_IDS = frozenset({RAID_ID})
+REVIEW_FILE = "review.csv"
+ADDITIONS_FILE = "additions.csv"
+CORRECTIONS_FILE = "corrections.csv"
+SUMMARY_ES_FILE = "summary_es.csv"
+REVIEW_COLUMNS = ("record", "disputed", "part_of_day", "distinct_from", "distinct_reason")
+# Columns the build writes after the schema's: editorial marks and the Spanish summary.
+EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
 
 
 def slug(text: str) -> str:
@@ -47,25 +65,46 @@ def iso(moment: datetime) -> str:
     return moment.isoformat(timespec="minutes")
 
 
-def part_of_day(notes: str) -> str:
-    first = notes.split(" | ")[0]
-    match = PART_OF_DAY.search(first)
-    return match.group(1).lower().replace(" ", "_") if match else ""
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
 
 
-def start_time(row: dict, cve: str) -> tuple[datetime, str]:
+def read_review(path: Path) -> dict[str, dict]:
+    """review.csv keyed by record; fails on a missing column, a bad flag or a repeat."""
+    rows = read_csv(path)
+    if rows and set(REVIEW_COLUMNS) - set(rows[0]):
+        raise SystemExit(f"{path}: missing columns {sorted(set(REVIEW_COLUMNS) - set(rows[0]))}")
+    review: dict[str, dict] = {}
+    for number, row in enumerate(rows, start=1):
+        key = row["record"]
+        if key in review:
+            raise SystemExit(f"{path}, row {number}: record {key!r} listed twice")
+        if row["disputed"] not in ("true", "false"):
+            raise SystemExit(f"{path}, row {number}, field 'disputed': {row['disputed']!r}")
+        if row["part_of_day"] and row["part_of_day"] not in PART_OF_DAY_SPANS:
+            raise SystemExit(f"{path}, row {number}, field 'part_of_day': {row['part_of_day']!r}")
+        review[key] = row
+    return review
+
+
+def reviewed(review: dict[str, dict], key: str) -> dict:
+    if key not in review:
+        raise SystemExit(f"{REVIEW_FILE}: record {key!r} has not been reviewed (add a row)")
+    return review[key]
+
+
+def start_time(row: dict, cve: str, part: str) -> datetime:
     zone = local_zone(cve, row["municipality"])
     day = date.fromisoformat(row["date"])
     precision = row["time_precision"]
-    part = ""
     if precision in ("minute", "hour"):
         clock = time.fromisoformat(row["time_local"])
-    elif precision == "part_of_day":
-        part = part_of_day(row["notes"])
-        clock = PART_OF_DAY_SPANS[part][0] if part else time(0)
+    elif precision == "part_of_day" and part:
+        clock = PART_OF_DAY_SPANS[part][0]
     else:
         clock = time(0)
-    return datetime.combine(day, clock, tzinfo=zone), part
+    return datetime.combine(day, clock, tzinfo=zone)
 
 
 def count(value: str) -> str:
@@ -77,74 +116,55 @@ def source_date(value: str) -> str:
 
 
 def convert(research: Path, out: Path) -> None:
-    with (research / "incidents_2026-02.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+    rows = read_csv(research / "incidents_2026-02.csv")
+    additions_path = out / ADDITIONS_FILE
+    added_rows = read_csv(additions_path) if additions_path.exists() else []
+    review = read_review(out / REVIEW_FILE)
+    corrections, report = load_corrections(out / CORRECTIONS_FILE)
+    if report.problems:
+        raise SystemExit(f"{CORRECTIONS_FILE}: not applied\n{report.to_text()}")
+    places: dict[str, dict] = {}  # location key -> place, by first use
+    records: dict[str, dict] = {}
+    additions: dict[str, dict] = {}
+    for row in rows + added_rows:
+        record, place = convert_row(row, reviewed(review, row["id"]))
+        places.setdefault(place["key"], place)
+        target = additions if row in added_rows else records
+        if row["id"] in records or row["id"] in additions:
+            raise SystemExit(f"incident id {row['id']!r} appears twice")
+        target[row["id"]] = record
+    try:
+        apply_corrections(
+            records,
+            [c for c in corrections if not c.official],
+            CORRECTIONS_FILE,
+            additions,
+        )
+    except CorrectionError as exc:
+        raise SystemExit(f"build stopped: {exc}") from exc
+    check_distinct(records)
+    join_summary_es(records, out / SUMMARY_ES_FILE)
+
+    # Places: one per distinct (state, municipality, place, point, precision) still in use.
     locations: dict[tuple, dict] = {}
     used_ids: set[str] = set()
+    for key, place in places.items():
+        if not any(r["_place"] == key for r in records.values()):
+            continue
+        base = place["base"]
+        location_id, n = base, 2
+        while location_id in used_ids:
+            location_id, n = f"{base}-{n}", n + 1
+        used_ids.add(location_id)
+        locations[key] = {"location_id": location_id, **place["fields"]}
     incidents = []
-    for row in rows:
-        state = state_by_name(row["state"])
-        if state is None:
-            raise SystemExit(f"{row['id']}: unknown state {row['state']!r}")
-        key = (
-            state.cve_ent,
-            row["municipality"],
-            row["place"],
-            row["latitude"],
-            row["longitude"],
-            row["geo_precision"],
-        )
-        if key not in locations:
-            base = f"{state.abbrev.lower()}-{slug(row['municipality'])}-{slug(row['place'])}"[:56]
-            base = base.rstrip("-")
-            location_id, n = base, 2
-            while location_id in used_ids:
-                location_id, n = f"{base}-{n}", n + 1
-            used_ids.add(location_id)
-            locations[key] = {
-                "location_id": location_id,
-                "place": row["place"],
-                "municipality": row["municipality"],
-                "cve_ent": state.cve_ent,
-                "geo_precision": int(row["geo_precision"]),
-                "lon": float(row["longitude"]),
-                "lat": float(row["latitude"]),
-            }
-        start, part = start_time(row, state.cve_ent)
-        primary = row["source_url"].strip()
-        more = [u.rstrip(".,)") for u in URL.findall(row["notes"])]
-        more = list(dict.fromkeys(u for u in more if u != primary))
-        notes = " | ".join(
-            part for part in row["notes"].split(" | ") if not part.startswith("Also:")
-        )
-        incidents.append(
-            {
-                "incident_id": row["id"],
-                "location_id": locations[key]["location_id"],
-                "start": iso(start),
-                "end": "",
-                "time_precision": row["time_precision"],
-                "part_of_day": part,
-                "event_type": row["event_type"],
-                "blockades": count(row["blockade_count"]),
-                "fatalities": count(row["fatalities"]),
-                "injured": count(row["injured"]),
-                "arrested": count(row["arrested"]),
-                "summary": row["summary"].strip(),
-                "source_url": primary,
-                "source_outlet": row["source_name"],
-                "source_date": source_date(row["source_date"]),
-                "more_source_urls": " ".join(more),
-                "confidence": row["confidence"],
-                "disputed": str(
-                    row["id"] in DISPUTED_IDS or bool(DISPUTE.search(URL.sub("", row["notes"])))
-                ).lower(),
-                "notes": notes,
-            }
-        )
+    for record in records.values():
+        record["location_id"] = locations[record.pop("_place")]["location_id"]
+        incidents.append(record)
     incidents.sort(key=lambda r: (r["start"], r["incident_id"]))
+    columns = (*INCIDENT_COLUMNS, *EXTRA_INCIDENT_COLUMNS)
     with (out / "incidents.csv").open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=INCIDENT_COLUMNS, lineterminator="\n")
+        writer = csv.DictWriter(f, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(incidents)
 
@@ -154,7 +174,7 @@ def convert(research: Path, out: Path) -> None:
     ]
     write_geojson(out / "locations.geojson", features)
 
-    raid = next(r for r in incidents if r["incident_id"] == RAID_ID)
+    raid = records[RAID_ID]
     raid_location = next(v for v in locations.values() if v["location_id"] == raid["location_id"])
     site = {
         "site_id": "tapalpa-operation",
@@ -175,14 +195,99 @@ def convert(research: Path, out: Path) -> None:
     }
     write_geojson(out / "operation_site.geojson", [point_feature(raid_location, site)])
 
-    convert_official(research, out)
-    print(f"wrote {len(incidents)} incidents at {len(locations)} locations to {out}")
+    official = convert_official(research, out, review, [c for c in corrections if c.official])
+    print(
+        f"wrote {len(incidents)} incidents at {len(locations)} locations and {official} "
+        f"official figures to {out}; applied {len(corrections)} corrections"
+    )
 
 
-def convert_official(research: Path, out: Path) -> None:
-    with (research / "official_counts.csv").open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    result = []
+def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
+    """One research-pack row -> (incident record, its place); flags come from review.csv."""
+    state = state_by_name(row["state"])
+    if state is None:
+        raise SystemExit(f"{row['id']}: unknown state {row['state']!r}")
+    key = (
+        state.cve_ent,
+        row["municipality"],
+        row["place"],
+        row["latitude"],
+        row["longitude"],
+        row["geo_precision"],
+    )
+    base = f"{state.abbrev.lower()}-{slug(row['municipality'])}-{slug(row['place'])}"[:56]
+    place = {
+        "key": key,
+        "base": base.rstrip("-"),
+        "fields": {
+            "place": row["place"],
+            "municipality": row["municipality"],
+            "cve_ent": state.cve_ent,
+            "geo_precision": int(row["geo_precision"]),
+            "lon": float(row["longitude"]),
+            "lat": float(row["latitude"]),
+        },
+    }
+    part = review["part_of_day"] if row["time_precision"] == "part_of_day" else ""
+    start = start_time(row, state.cve_ent, part)
+    primary = row["source_url"].strip()
+    more = [u.rstrip(".,)") for u in URL.findall(row["notes"])]
+    more = list(dict.fromkeys(u for u in more if u != primary))
+    notes = " | ".join(p for p in row["notes"].split(" | ") if not p.startswith("Also:"))
+    record = {
+        "incident_id": row["id"],
+        "location_id": "",
+        "start": iso(start),
+        "end": "",
+        "time_precision": row["time_precision"],
+        "part_of_day": part,
+        "event_type": row["event_type"],
+        "blockades": count(row["blockade_count"]),
+        "fatalities": count(row["fatalities"]),
+        "injured": count(row["injured"]),
+        "arrested": count(row["arrested"]),
+        "summary": row["summary"].strip(),
+        "source_url": primary,
+        "source_outlet": row["source_name"],
+        "source_date": source_date(row["source_date"]),
+        "more_source_urls": " ".join(more),
+        "confidence": row["confidence"],
+        "disputed": review["disputed"],
+        "notes": notes,
+        "distinct_from": review["distinct_from"],
+        "distinct_reason": review["distinct_reason"],
+        "summary_es": "",
+        "_place": key,
+    }
+    return record, place
+
+
+def check_distinct(records: dict[str, dict]) -> None:
+    """A distinct_from mark names existing records and always carries its reason."""
+    for incident_id, record in records.items():
+        others = record["distinct_from"].split()
+        if bool(others) != bool(record["distinct_reason"].strip()):
+            raise SystemExit(f"{REVIEW_FILE}: {incident_id}: distinct_from needs a reason")
+        unknown = [o for o in others if o not in records]
+        if unknown:
+            raise SystemExit(f"{REVIEW_FILE}: {incident_id}: distinct from unknown {unknown}")
+
+
+def join_summary_es(records: dict[str, dict], path: Path) -> None:
+    """Spanish summaries (incident_id, summary_es) from the translators, when present."""
+    if not path.exists():
+        return
+    for row in read_csv(path):
+        incident_id = row.get("incident_id", "")
+        if incident_id in records:
+            records[incident_id]["summary_es"] = (row.get("summary_es") or "").strip()
+        else:
+            print(f"{path.name}: no record {incident_id!r} (withdrawn or merged?)", file=sys.stderr)
+
+
+def convert_official(research: Path, out: Path, review: dict, corrections: list) -> int:
+    rows = read_csv(research / "official_counts.csv")
+    result = {}
     for row in rows:
         scope_state = state_by_name(row["scope"].split("(")[0].strip())
         state_scope = scope_state is not None and "(" not in row["scope"]
@@ -190,24 +295,32 @@ def convert_official(research: Path, out: Path) -> None:
         zone = local_zone(scope_state.cve_ent if scope_state else "09")
         clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
         reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-        result.append(
-            {
-                "reported_at": iso(reported),
-                "time_precision": "minute" if row["time_local"] else "day",
-                "scope": row["scope"],
-                "cve_ent": cve,
-                "metric": row["metric"],
-                "value": row["value"],
-                "reported_by": row["reported_by"],
-                "source_url": row["source_url"],
-                "disputed": str(bool(DISPUTE.search(URL.sub("", row["notes"])))).lower(),
-                "notes": row["notes"],
-            }
-        )
+        record = {
+            "reported_at": iso(reported),
+            "time_precision": "minute" if row["time_local"] else "day",
+            "scope": row["scope"],
+            "cve_ent": cve,
+            "metric": row["metric"],
+            "value": row["value"],
+            "reported_by": row["reported_by"],
+            "source_url": row["source_url"],
+            "disputed": "",
+            "notes": row["notes"],
+        }
+        key = official_key(record)
+        if key in result:
+            raise SystemExit(f"official_counts: two rows with the key {key!r}")
+        record["disputed"] = reviewed(review, key)["disputed"]
+        result[key] = record
+    try:
+        apply_corrections(result, corrections, CORRECTIONS_FILE)
+    except CorrectionError as exc:
+        raise SystemExit(f"build stopped: {exc}") from exc
     with (out / "official_counts.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, fieldnames=OFFICIAL_COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(result)
+        writer.writerows(result.values())
+    return len(result)
 
 
 def point_feature(loc: dict, properties: dict) -> dict:

@@ -1,0 +1,301 @@
+"""The public corrections log (geodata/corrections.csv): read, check, apply, summarise.
+
+Every change to a published record is one row: which record, which field, the value it
+had, the value it has now, why, when and on what source. The build
+(geodata/build_incidents.py) applies the rows in file order to the records it converts,
+so regenerating geodata/ gives the corrected data; the page lists them as "Corrections
+and updates", as newsrooms do.
+
+A row whose `field` is ``record`` changes a whole record; its `new_value` says how:
+
+- ``withdrawn``: the record is removed (its `reason` says why);
+- ``merged into <id>``: the record described the same event as record <id>, which keeps
+  it with all its sources (the build checks that every source link moved over);
+- ``added``: a record that was not published before (its row lives in
+  geodata/additions.csv).
+
+Nothing here imports Streamlit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .schema import Report
+from .validate import is_http_url, read_table
+
+CORRECTION_COLUMNS = (
+    "date",
+    "record",
+    "field",
+    "old_value",
+    "new_value",
+    "reason",
+    "source_url",
+)
+RECORD_FIELD = "record"  # the `field` of a row that changes a whole record
+WITHDRAWN = "withdrawn"
+ADDED = "added"
+MERGED = re.compile(r"^merged into (\S+)$")
+# Official figures have no id of their own: their key is these fields, joined by " | ".
+OFFICIAL_KEY_FIELDS = ("reported_at", "scope", "metric", "reported_by")
+OFFICIAL_PREFIX = "official: "
+URL = re.compile(r"https?://\S+")
+SHORT_VALUE = 60  # characters: longer old/new values are summarised as "updated" in the log
+
+FIELD_LABELS = {
+    "disputed": "Disputed flag",
+    "part_of_day": "Part of day",
+    "time_precision": "Time precision",
+    "start": "Start time",
+    "end": "End time",
+    "event_type": "Event type",
+    "fatalities": "Fatalities",
+    "injured": "Injured",
+    "arrested": "Arrested",
+    "blockades": "Blockades",
+    "summary": "Summary",
+    "notes": "Notes",
+    "source_url": "Main source",
+    "more_source_urls": "Further sources",
+    "confidence": "Confidence",
+    "value": "Figure",
+}
+
+
+class CorrectionError(ValueError):
+    """A correction cannot be applied: the record or the old value is not what it says."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """One row of the corrections log (`row` is the 1-based data row, header excluded)."""
+
+    row: int
+    date: str  # YYYY-MM-DD, when the correction was made
+    record: str  # an incident_id, or "official: <reported_at> | <scope> | <metric> | <by>"
+    field: str
+    old_value: str
+    new_value: str
+    reason: str
+    source_url: str
+
+    @property
+    def kind(self) -> str:
+        """``withdrawn``, ``merged``, ``added`` or ``changed``."""
+        if self.field != RECORD_FIELD:
+            return "changed"
+        if self.new_value == WITHDRAWN:
+            return WITHDRAWN
+        if self.new_value == ADDED:
+            return ADDED
+        return "merged"
+
+    @property
+    def merged_into(self) -> str | None:
+        match = MERGED.match(self.new_value) if self.field == RECORD_FIELD else None
+        return match.group(1) if match else None
+
+    @property
+    def official(self) -> bool:
+        return self.record.startswith(OFFICIAL_PREFIX)
+
+
+def official_key(row: dict) -> str:
+    """The correction key of an official_counts.csv row (its fields as written)."""
+    return OFFICIAL_PREFIX + " | ".join(str(row[f]) for f in OFFICIAL_KEY_FIELDS)
+
+
+def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
+    """Parse and check a corrections CSV; every bad row is reported and dropped.
+
+    Checks: the seven columns are present; `date` is an ISO date (YYYY-MM-DD); `record`,
+    `field` and `reason` are not empty; `source_url` is an http(s) URL with a host; a
+    `record` row's `new_value` is ``withdrawn``, ``added`` or ``merged into <id>``;
+    a value actually changes. Returns the valid rows in file order and the report.
+    """
+    report = Report()
+    lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
+    if len(lines) == 1 and [c.strip() for c in lines[0].lstrip("\ufeff").split(",")] == list(
+        CORRECTION_COLUMNS
+    ):
+        return [], report  # a log with no corrections yet
+    table = read_table(data, name, report)
+    if table is None:
+        return [], report
+    missing = [c for c in CORRECTION_COLUMNS if c not in table.columns]
+    for column in missing:
+        report.add(name, None, column, None, "required column is missing")
+    if missing:
+        return [], report
+    rows = []
+    for raw in table.rows:
+        values = {c: str(raw.values.get(c) or "") for c in CORRECTION_COLUMNS}
+        problems = list(_row_problems(values))
+        for field, value, reason in problems:
+            report.add(name, raw.number, field, value, reason)
+        if not problems:
+            rows.append(Correction(raw.number, **values))
+    return rows, report
+
+
+def _row_problems(values: dict[str, str]) -> Iterable[tuple[str, str, str]]:
+    try:
+        date.fromisoformat(values["date"])
+        if len(values["date"]) != 10:
+            raise ValueError
+    except ValueError:
+        yield "date", values["date"], "not a date (YYYY-MM-DD)"
+    for field in ("record", "field", "reason"):
+        if not values[field].strip():
+            yield field, values[field], "required value is empty"
+    if not is_http_url(values["source_url"]):
+        yield "source_url", values["source_url"], "not an http(s) URL with a host"
+    if values["field"] == RECORD_FIELD:
+        new = values["new_value"]
+        if new not in (WITHDRAWN, ADDED) and not MERGED.match(new):
+            yield (
+                "new_value",
+                new,
+                f"a {RECORD_FIELD!r} correction is 'withdrawn', 'added' or 'merged into <id>'",
+            )
+    elif values["old_value"] == values["new_value"]:
+        yield "new_value", values["new_value"], "the new value is the old value"
+
+
+def load_corrections(path: Path) -> tuple[list[Correction], Report]:
+    """Read a corrections file; a missing file is an empty log (no problems)."""
+    if not path.exists():
+        return [], Report()
+    return read_corrections(path.read_bytes(), path.name)
+
+
+def apply_corrections(
+    records: dict[str, dict[str, str]],
+    corrections: Iterable[Correction],
+    name: str = "corrections.csv",
+    additions: dict[str, dict[str, str]] | None = None,
+) -> dict[str, dict[str, str]]:
+    """Apply corrections in order to `records` (key -> field -> value), in place.
+
+    `additions` holds records that only an ``added`` correction may bring in. Returns the
+    records removed by ``withdrawn``/``merged`` corrections, keyed like `records`.
+
+    Raises CorrectionError, naming the corrections row, the record and the field, when a
+    record is unknown, a field does not exist, the current value is not the row's
+    `old_value`, an addition has no row (or a row no addition), or a merged record's
+    source links did not all move to the record it was merged into.
+    """
+    pending = dict(additions or {})
+    removed: dict[str, dict[str, str]] = {}
+    merges: list[Correction] = []
+    dropped_urls: set[str] = set()
+    for c in corrections:
+        where = f"{name}, row {c.row}, record {c.record!r}"
+        if c.kind == ADDED:
+            if c.record in records:
+                raise CorrectionError(f"{where}: cannot add a record that already exists")
+            if c.record not in pending:
+                raise CorrectionError(f"{where}: no such record among the additions")
+            records[c.record] = pending.pop(c.record)
+            continue
+        if c.record not in records:
+            raise CorrectionError(f"{where}: no such record (already removed or renamed?)")
+        record = records[c.record]
+        if c.field == RECORD_FIELD:
+            removed[c.record] = records.pop(c.record)
+            if c.merged_into:
+                merges.append(c)
+            continue
+        if c.field not in record:
+            raise CorrectionError(f"{where}: the record has no field {c.field!r}")
+        if record[c.field] != c.old_value:
+            raise CorrectionError(
+                f"{where}, field {c.field!r}: old value {c.old_value!r} does not match the "
+                f"current value {record[c.field]!r}"
+            )
+        dropped_urls |= set(URL.findall(c.old_value)) - set(URL.findall(c.new_value))
+        record[c.field] = c.new_value
+    if pending:
+        raise CorrectionError(
+            f"{name}: additions without an 'added' correction: {', '.join(sorted(pending))}"
+        )
+    for c in merges:
+        target = records.get(c.merged_into or "")
+        if target is None:
+            raise CorrectionError(
+                f"{name}, row {c.row}, record {c.record!r}: merged into unknown record "
+                f"{c.merged_into!r}"
+            )
+        kept = set(source_links(target))
+        lost = [u for u in source_links(removed[c.record]) if u not in kept | dropped_urls]
+        if lost:
+            raise CorrectionError(
+                f"{name}, row {c.row}, record {c.record!r}: merged into {c.merged_into!r} "
+                f"without its sources {' '.join(lost)}"
+            )
+    return removed
+
+
+def source_links(record: dict[str, str]) -> list[str]:
+    """A record's source URLs: `source_url` then `more_source_urls` (space-separated)."""
+    return [record.get("source_url", ""), *record.get("more_source_urls", "").split()]
+
+
+# ---------------------------------------------------------------- the public log
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """What readers see: one line per record, date, reason and source."""
+
+    date: str
+    record: str
+    changes: tuple[str, ...]  # plain text, e.g. 'Disputed flag: "false" → "true"'
+    reason: str
+    source_url: str
+
+
+def describe(c: Correction) -> str:
+    """One change as plain text (not escaped)."""
+    if c.kind == WITHDRAWN:
+        return "Record withdrawn"
+    if c.kind == ADDED:
+        return "Record added"
+    if c.kind == "merged":
+        return f"Merged into {c.merged_into}"
+    label = FIELD_LABELS.get(c.field, c.field)
+    if max(len(c.old_value), len(c.new_value)) > SHORT_VALUE:
+        return f"{label} updated"
+    old = f"“{c.old_value}”" if c.old_value else "(empty)"
+    new = f"“{c.new_value}”" if c.new_value else "(empty)"
+    return f"{label}: {old} → {new}"
+
+
+def log_entries(corrections: Iterable[Correction]) -> list[LogEntry]:
+    """Corrections grouped by date, record, reason and source, newest date first."""
+    groups: dict[tuple[str, str, str, str], list[str]] = {}
+    for c in corrections:
+        key = (c.date, c.record, c.reason, c.source_url)
+        groups.setdefault(key, []).append(describe(c))
+    entries = [
+        LogEntry(d, record, tuple(dict.fromkeys(changes)), reason, url)
+        for (d, record, reason, url), changes in groups.items()
+    ]
+    return sorted(entries, key=lambda e: e.date, reverse=True)  # stable: file order kept
+
+
+def credit_line(corrections: list[Correction]) -> str:
+    """One sentence for credits: how many corrections, the latest date."""
+    if not corrections:
+        return "No corrections to the data so far."
+    records = len({c.record for c in corrections})
+    latest = max(c.date for c in corrections)
+    return (
+        f"Corrections and updates: {len(corrections)} changes to {records} records, "
+        f"latest {latest}; each is listed with its reason and source on the map page."
+    )
