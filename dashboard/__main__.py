@@ -47,8 +47,9 @@ def validate_files(paths: list[Path]) -> Report:
     return report
 
 
-def rows_by_id(data: bytes) -> dict[str, int]:
-    """1-based data row (CSV) or feature index (GeoJSON) of each incident id, for messages."""
+def raw_records(data: bytes) -> list[dict]:
+    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON properties):
+    for row numbers in messages and for columns the validated frame does not keep."""
     import csv
     import io
     import json
@@ -57,19 +58,20 @@ def rows_by_id(data: bytes) -> dict[str, int]:
     try:
         if text.lstrip().startswith("{"):
             features = json.loads(text).get("features", [])
-            ids = [(f.get("properties") or {}).get("incident_id") for f in features]
-            return {str(i): n for n, i in enumerate(ids, start=1) if i}
-        rows = csv.DictReader(io.StringIO(text))
-        return {r.get("incident_id") or "": n for n, r in enumerate(rows, start=1)}
-    except (ValueError, AttributeError, csv.Error):
-        return {}
+            return [dict(f.get("properties") or {}) for f in features]
+        return list(csv.DictReader(io.StringIO(text)))
+    except (ValueError, AttributeError, TypeError, csv.Error):
+        return []
 
 
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
     """The four data checks of issue 11 (dashboard/quality.py) as validation problems."""
-    from .quality import findings_report, validation_findings
+    from .quality import findings_report, validation_findings, with_raw_columns
 
-    return findings_report(validation_findings(frame), name, rows_by_id(data), severity)
+    records = raw_records(data)
+    rows = {str(r.get("incident_id") or ""): n for n, r in enumerate(records, start=1)}
+    frame = with_raw_columns(frame, records)
+    return findings_report(validation_findings(frame), name, rows, severity)
 
 
 def bundle_quality_report(bundle) -> Report:

@@ -336,6 +336,25 @@ DUPLICATE_DISTANCE_M = 1000.0
 METRIC_CRS = "EPSG:6372"
 
 
+# Optional columns marking two nearby records as distinct events (see `duplicates`).
+DISTINCT_COLUMNS = ("distinct_from", "distinct_reason")
+
+
+def with_raw_columns(
+    frame: pd.DataFrame, records: Iterable[dict], columns: Iterable[str] = DISTINCT_COLUMNS
+) -> pd.DataFrame:
+    """The frame with optional text columns it lacks, taken from the file's raw rows by
+    `incident_id` (the validated frame keeps only the schema's columns)."""
+    missing = [c for c in columns if c not in frame.columns]
+    if not missing:
+        return frame
+    by_id = {str(r.get("incident_id") or ""): r for r in records}
+    extra = {
+        c: [_text(by_id.get(i, {}).get(c)).strip() for i in frame["incident_id"]] for c in missing
+    }
+    return frame.assign(**extra)
+
+
 def _distinct_pairs(frame: pd.DataFrame) -> set[frozenset[str]]:
     """Pairs marked as distinct events: one lists the other in `distinct_from` (space-
     separated ids) and gives a non-empty `distinct_reason`."""

@@ -310,9 +310,9 @@ def test_unnamed_part_of_day_clean(frame_of, precision, part, summary):
     "are not merged yet",
 )
 def test_bundled_data_passes_the_checks(bundle):
-    findings = quality.validation_findings(bundle.incidents)
-    site = quality.non_article_links(bundle.operation_site, id_column="site_id")
-    assert [str(f) for f in findings + site] == []
+    from dashboard.__main__ import bundle_quality_report
+
+    assert [str(p) for p in bundle_quality_report(bundle).problems] == []
 
 
 def test_findings_in_the_bundled_data_are_validation_errors(bundle):
@@ -327,3 +327,20 @@ def test_findings_in_the_bundled_data_are_validation_errors(bundle):
     mirror = [p for p in report.problems if p.value == "https://archive.ph/AbC12"]
     assert len(mirror) == 1 and mirror[0].severity == "error" and not report.ok
     assert mirror[0].row == 1 and mirror[0].file == "geodata/incidents.csv"
+
+
+def test_distinct_marks_are_read_from_the_raw_file(bundle):
+    """Until the schema keeps them, `distinct_from`/`distinct_reason` come from the file."""
+    from dashboard.__main__ import quality_report
+
+    rows = [
+        incident_row(incident_id="t", distinct_from="d", distinct_reason="Two stores."),
+        incident_row(incident_id="d", distinct_from="", distinct_reason=""),
+    ]
+    data = to_csv(rows)
+    frame, _ = validate_incidents(data, "f.csv", bundle.locations, bundle.states)
+    assert quality.duplicates(frame)  # the frame alone does not know they are distinct
+    assert quality_report(frame, "f.csv", data, "error").ok
+    unmarked = to_csv([dict(r, distinct_reason="") for r in rows])
+    report = quality_report(frame, "f.csv", unmarked, "error")
+    assert [p.reason.split(":")[0] for p in report.errors] == ["duplicates [t, d]"]
