@@ -21,7 +21,10 @@ def validate_files(paths: list[Path]) -> Report:
 
     bundle = load_bundle()
     if not paths:
-        return bundle.report
+        report = Report()
+        report.extend(bundle.report)
+        report.extend(bundle_quality_report(bundle))
+        return report
     report = Report()
     for path in paths:
         name = str(path)
@@ -38,8 +41,48 @@ def validate_files(paths: list[Path]) -> Report:
         elif "reported_at" in head and "incident_id" not in head:
             _, part = validate_official(data, name)
         else:
-            _, part = validate_incidents(data, name, bundle.locations, bundle.states)
+            frame, part = validate_incidents(data, name, bundle.locations, bundle.states)
+            part.extend(quality_report(frame, name, data, severity="warning"))
         report.extend(part)
+    return report
+
+
+def raw_records(data: bytes) -> list[dict]:
+    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON properties):
+    for row numbers in messages and for columns the validated frame does not keep."""
+    import csv
+    import io
+    import json
+
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        if text.lstrip().startswith("{"):
+            features = json.loads(text).get("features", [])
+            return [dict(f.get("properties") or {}) for f in features]
+        return list(csv.DictReader(io.StringIO(text)))
+    except (ValueError, AttributeError, TypeError, csv.Error):
+        return []
+
+
+def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
+    """The four data checks of issue 11 (dashboard/quality.py) as validation problems."""
+    from .quality import findings_report, validation_findings, with_raw_columns
+
+    records = raw_records(data)
+    rows = {str(r.get("incident_id") or ""): n for n, r in enumerate(records, start=1)}
+    frame = with_raw_columns(frame, records)
+    return findings_report(validation_findings(frame), name, rows, severity)
+
+
+def bundle_quality_report(bundle) -> Report:
+    """The bundled data must pass the data checks: their findings are errors."""
+    from . import layers
+    from .quality import findings_report, non_article_links
+
+    path = layers.INCIDENTS_FILE
+    report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
+    site_links = non_article_links(bundle.operation_site, id_column="site_id")
+    report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
     return report
 
 
