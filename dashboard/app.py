@@ -18,6 +18,7 @@ from streamlit_folium import st_folium
 
 from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
+from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.export import records_csv
 from dashboard.filters import ViewSpec, apply, data_window, default_window
@@ -416,6 +417,37 @@ def key_moments(data: PageData) -> None:
         )
 
 
+@st.cache_data(show_spinner=False)
+def corrections_log(path: str, version: str) -> tuple[str, list[LogEntry], list[str]]:
+    """The corrections log of a data version: credit line, entries, problems (as text)."""
+    corrections, report = load_corrections(Path(path))
+    return credit_line(corrections), log_entries(corrections), [str(p) for p in report.problems]
+
+
+def corrections_section(geodata: str, version: str) -> None:
+    """ "Corrections and updates": what changed in the data, when, why, on what source."""
+    credit, entries, problems = corrections_log(
+        str(Path(geodata) / layers.CORRECTIONS_FILE.name), version
+    )
+    st.subheader("Corrections and updates")
+    st.caption(
+        f"{escape_markdown(credit)} Data version {escape_markdown(version)}: links made "
+        "before a correction say the data has been updated."
+    )
+    for problem in problems:
+        st.warning(f"The corrections log has a problem: {escape_markdown(problem)}")
+    if not entries:
+        return
+    lines = [
+        f"- **{escape_markdown(e.date)}** · {escape_markdown(e.record)}: "
+        f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
+        f"({link(e.source_url, 'source')})"
+        for e in entries
+    ]
+    with st.expander(f"All {len(entries)} corrections, newest first"):
+        st.markdown("\n".join(lines), unsafe_allow_html=True)
+
+
 def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
     fmap, drawn = build_map(
         selected,
@@ -548,6 +580,7 @@ def main() -> None:
     with right:
         hourly_chart(selected, view)
         key_moments(data)
+    corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))))
 
 
 main()

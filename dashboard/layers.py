@@ -14,6 +14,9 @@ OPERATION_SITE_FILE = GEODATA / "operation_site.geojson"
 INCIDENTS_FILE = GEODATA / "incidents.csv"
 OFFICIAL_FILE = GEODATA / "official_counts.csv"
 KEY_MOMENTS_FILE = GEODATA / "key_moments.csv"
+# The public corrections log: part of the data version, so a link made before a
+# correction says the data has been updated since.
+CORRECTIONS_FILE = GEODATA / "corrections.csv"
 DATA_FILES = (
     STATES_FILE,
     STATES_DISPLAY_FILE,
@@ -22,6 +25,7 @@ DATA_FILES = (
     INCIDENTS_FILE,
     OFFICIAL_FILE,
     KEY_MOMENTS_FILE,
+    CORRECTIONS_FILE,
 )
 
 

@@ -19,7 +19,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
+from . import layers  # noqa: E402
 from .bundle import Bundle  # noqa: E402
+from .corrections import credit_line, load_corrections  # noqa: E402
 from .escape import escape_text  # noqa: E402
 from .filters import apply  # noqa: E402
 from .mapview import (  # noqa: E402
@@ -289,7 +291,8 @@ def html_document(bundle: Bundle, page: PageView) -> str:
         RawScript(
             f'<p class="tim-credit">{escape_text(alt)}<br>{escape_text(CREDIT)} Basemap: '
             "&copy; OpenStreetMap contributors (tiles load only when online). "
-            f"Data version {escape_text(bundle.version)}.</p>"
+            f"Data version {escape_text(bundle.version)}.<br>"
+            f"{escape_text(credit_line(load_corrections(layers.CORRECTIONS_FILE)[0]))}</p>"
         ),
         name="tim_credit",
     )

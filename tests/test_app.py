@@ -207,3 +207,15 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app)["Incidents"] > 0  # nothing valid to show: the bundled data stays
+
+
+def test_the_page_shows_the_corrections_log(app):
+    """Readers see what changed in the data, when, why, with an escaped source link."""
+    assert "Corrections and updates" in [s.value for s in app.subheader]
+    [log] = [e for e in app.expander if e.label.endswith("corrections, newest first")]
+    text = "\n".join(m.value for m in log.markdown)
+    assert "jal-gdl-alcalde-blockade: Merged into jal-gdl-burned-vehicles" in text
+    assert "qroo-tulum-coba: Record withdrawn" in text
+    assert 'rel="noopener noreferrer">source</a>' in text
+    assert "The record&#x27;s own source reports two suspects killed" in text  # escaped
+    assert any("Corrections and updates:" in c.value for c in app.caption)

@@ -97,3 +97,10 @@ def test_html_snapshot_escapes_hostile_text(bundle):
     for raw in ("<img src=x", "${alert", "</script><script>alert", "javascript:alert", "{{ config"):
         assert raw not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
+
+
+def test_html_snapshot_credits_name_the_corrections_log(bundle):
+    html = html_document(bundle, PAGE)
+    credit = html[html.index('class="tim-credit"') :]
+    assert "Corrections and updates:" in credit
+    assert "listed with its reason and source on the map page" in credit
