@@ -1,0 +1,108 @@
+"""geodata/build_incidents.py on a two-row research pack: review, corrections, Spanish."""
+
+from __future__ import annotations
+
+import csv
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location(
+    "build_incidents", ROOT / "geodata/build_incidents.py"
+)
+build = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(build)
+
+RESEARCH_COLUMNS = (
+    "id,date,time_local,time_precision,state,municipality,place,latitude,longitude,"
+    "geo_precision,event_type,blockade_count,fatalities,injured,arrested,summary,source_url,"
+    "source_name,source_date,confidence,notes"
+)
+RAID = (
+    "jal-tapalpa-raid,2026-02-22,,part_of_day,Jalisco,Tapalpa,Cabins,19.95,-103.76,2,raid,"
+    ",7,3,2,A raid.,https://example.org/raid,Outlet,2026-02-22,high,Morning."
+)
+CLASH = (
+    "jal-x,2026-02-25,,day,Jalisco,Tuxpan,Town,19.55,-103.37,2,armed_clash,,,,,"
+    "Two suspects were killed.,https://example.org/x,Outlet,2026-02-25,medium,"
+)
+OFFICIAL = (
+    "date,time_local,scope,metric,value,reported_by,source_url,notes\n"
+    "2026-02-23,,Jalisco,additional_federal_troops,2500,Defensa,https://example.org/t,\n"
+)
+KEY = "official: 2026-02-23T00:00-06:00 | Jalisco | additional_federal_troops | Defensa"
+REVIEW = (
+    "record,disputed,part_of_day,distinct_from,distinct_reason\n"
+    "jal-tapalpa-raid,true,morning,,\njal-x,false,,,\n" + KEY + ",false,,,\n"
+)
+LOG = "date,record,field,old_value,new_value,reason,source_url\n"
+
+
+@pytest.fixture
+def folders(tmp_path):
+    research, out = tmp_path / "research", tmp_path / "geodata"
+    research.mkdir()
+    out.mkdir()
+    (research / "incidents_2026-02.csv").write_text(
+        f"{RESEARCH_COLUMNS}\n{RAID}\n{CLASH}\n", encoding="utf-8"
+    )
+    (research / "official_counts.csv").write_text(OFFICIAL, encoding="utf-8")
+    (out / "review.csv").write_text(REVIEW, encoding="utf-8")
+    return research, out
+
+
+def run(research: Path, out: Path, log: str) -> dict[str, dict]:
+    (out / "corrections.csv").write_text(LOG + log, encoding="utf-8")
+    build.convert(research, out)
+    with (out / "incidents.csv").open(encoding="utf-8") as f:
+        return {r["incident_id"]: r for r in csv.DictReader(f)}
+
+
+def test_flags_come_from_the_review_and_corrections_apply(folders):
+    research, out = folders
+    (out / "summary_es.csv").write_text(
+        "incident_id,summary_es\njal-x,Dos sospechosos murieron.\n", encoding="utf-8"
+    )
+    rows = run(
+        research,
+        out,
+        "2026-11-29,jal-x,fatalities,,2,count,https://example.org/x\n"
+        f"2026-11-29,{KEY},disputed,false,true,2000 elsewhere,https://example.org/t\n",
+    )
+    assert rows["jal-tapalpa-raid"]["part_of_day"] == "morning"
+    assert rows["jal-tapalpa-raid"]["start"] == "2026-02-22T06:00-06:00"
+    assert rows["jal-tapalpa-raid"]["disputed"] == "true"
+    assert rows["jal-x"]["fatalities"] == "2"
+    assert rows["jal-x"]["summary_es"] == "Dos sospechosos murieron."
+    official = (out / "official_counts.csv").read_text(encoding="utf-8")
+    assert ",true," in official.splitlines()[1]
+    site = json.loads((out / "operation_site.geojson").read_text(encoding="utf-8"))
+    assert site["features"][0]["properties"]["incident_id"] == "jal-tapalpa-raid"
+
+
+def test_a_stale_old_value_stops_the_build(folders):
+    research, out = folders
+    with pytest.raises(SystemExit, match=r"row 1, record 'jal-x', field 'fatalities'"):
+        run(research, out, "2026-11-29,jal-x,fatalities,1,2,count,https://example.org/x\n")
+
+
+def test_an_unreviewed_record_stops_the_build(folders):
+    research, out = folders
+    (out / "review.csv").write_text(REVIEW.replace("jal-x,false,,,\n", ""), encoding="utf-8")
+    with pytest.raises(SystemExit, match="'jal-x' has not been reviewed"):
+        run(research, out, "")
+
+
+def test_a_withdrawn_record_leaves_no_place_behind(folders):
+    research, out = folders
+    rows = run(
+        research,
+        out,
+        "2026-11-29,jal-x,record,published,withdrawn,no source,https://example.org/x\n",
+    )
+    assert list(rows) == ["jal-tapalpa-raid"]
+    places = json.loads((out / "locations.geojson").read_text(encoding="utf-8"))["features"]
+    assert [p["properties"]["municipality"] for p in places] == ["Tapalpa"]
