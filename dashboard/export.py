@@ -1,7 +1,28 @@
-"""The filtered records as a CSV an analyst can open in a spreadsheet."""
+"""The records in view, and the per-state table, as files analysts open in their own tools.
+
+- CSV (spreadsheets; cells a spreadsheet would run as formulas are defused),
+- GeoJSON (RFC 7946: WGS84 longitude/latitude, no `crs` member; properties = the CSV's
+  columns, typed: integers, booleans, null for empty),
+- GeoParquet (GeoPandas; the same columns plus a point geometry, EPSG:4326),
+- the per-state table as CSV,
+- a data package: one zip of those files and a `datapackage.json` (Frictionless Data
+  Package, built with the `frictionless` library) with each file's schema, the licence,
+  the credit, the data version, the view's permalink and the generation time.
+
+Every function takes the frame `filters.apply` returns (validated records joined to
+their places) and returns the file's bytes or text; none writes to disk.
+"""
 
 from __future__ import annotations
 
+import io
+import json
+import tempfile
+import zipfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
 import pandas as pd
 
 from .mexico import BY_CODE
@@ -33,6 +54,8 @@ COLUMNS = (
     "disputed",
     "notes",
 )
+INTEGER_COLUMNS = ("geo_precision", "blockades", "fatalities", "injured", "arrested")
+COORDINATE_DECIMALS = 5  # about 1 m: finer than any place in the data is known
 # Spreadsheets run cells that start with these as formulas (CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -49,19 +72,324 @@ def defuse(value: object) -> object:
     return value
 
 
-def records_csv(selected: pd.DataFrame) -> str:
+def records_frame(selected: pd.DataFrame) -> pd.DataFrame:
+    """The export's columns (COLUMNS), typed: times as ISO 8601 text with the record's own
+    UTC offset, coordinates in degrees rounded to 5 decimals, counts as nullable integers,
+    `disputed` as booleans, other text as strings ("" for empty)."""
     frame = pd.DataFrame(
         {
             **{c: selected[c] for c in COLUMNS if c in selected.columns},
             "start": [_iso(v) for v in selected["start"]],
             "end": [_iso(v) for v in selected["end"]],
             "state": [BY_CODE[c].name for c in selected["cve_ent"]],
-            "latitude": selected["lat"].round(5),
-            "longitude": selected["lon"].round(5),
+            "latitude": selected["lat"].round(COORDINATE_DECIMALS),
+            "longitude": selected["lon"].round(COORDINATE_DECIMALS),
         }
     )
-    frame = frame.reindex(columns=list(COLUMNS))
+    frame = frame.reindex(columns=list(COLUMNS)).reset_index(drop=True)
+    for column in INTEGER_COLUMNS:
+        frame[column] = frame[column].astype("Int64")
+    frame["disputed"] = frame["disputed"].astype(bool)
+    text = [c for c in COLUMNS if c not in INTEGER_COLUMNS + ("latitude", "longitude", "disputed")]
+    for column in text:
+        frame[column] = frame[column].map(lambda v: "" if v is None or v is pd.NA else str(v))
+    return frame
+
+
+def records_csv(selected: pd.DataFrame) -> str:
+    """The records as CSV text (UTF-8, "\\n" line ends), formula cells defused with "'"."""
+    frame = records_frame(selected)
     text_columns = frame.select_dtypes(include=["object", "string"]).columns
     for column in text_columns:
         frame[column] = frame[column].map(defuse)
     return frame.to_csv(index=False, lineterminator="\n")
+
+
+def _json_value(value: object) -> object:
+    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def records_geojson(selected: pd.DataFrame) -> str:
+    """An RFC 7946 FeatureCollection: one Point feature per record at [longitude,
+    latitude] (WGS84 degrees); its properties are the CSV's columns, not defused (JSON
+    has no formulas), empty counts as null."""
+    frame = records_frame(selected)
+    features = []
+    for row in frame.to_dict(orient="records"):
+        properties = {c: _json_value(row[c]) for c in COLUMNS}
+        features.append(
+            {
+                "type": "Feature",
+                "id": row["incident_id"],
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [properties["longitude"], properties["latitude"]],
+                },
+                "properties": properties,
+            }
+        )
+    return json.dumps(
+        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+    )
+
+
+def records_geodataframe(selected: pd.DataFrame) -> gpd.GeoDataFrame:
+    """The export's columns with a Point geometry, EPSG:4326."""
+    frame = records_frame(selected)
+    return gpd.GeoDataFrame(
+        frame,
+        geometry=gpd.points_from_xy(frame["longitude"], frame["latitude"]),
+        crs="EPSG:4326",
+    )
+
+
+def records_geoparquet(selected: pd.DataFrame) -> bytes:
+    """GeoParquet (written by GeoPandas with pyarrow): the CSV's columns plus `geometry`."""
+    out = io.BytesIO()
+    records_geodataframe(selected).to_parquet(out, index=False)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------ per-state table
+
+STATE_COLUMNS = (
+    "cve_ent",
+    "iso_3166_2",
+    "state",
+    "incidents",
+    "blockades",
+    "fatalities",
+    "arrests",
+    "official_blockades",
+    "official_at",
+    "official_by",
+    "official_url",
+    "located_at_official",
+    "located_at_official_uncertain",
+    "comparable",
+    "difference",
+    "official_other",
+)
+
+
+def state_table_frame(counts: pd.DataFrame, states: frozenset[str] | None = None) -> pd.DataFrame:
+    """The per-state table (stats.state_counts) as exported: the view's states (all 32
+    when `states` is None), in code order, with STATE_COLUMNS."""
+    table = counts if states is None else counts[counts["cve_ent"].isin(states)]
+    table = table.sort_values("cve_ent").reindex(columns=list(STATE_COLUMNS))
+    for column in ("official_at", "official_by", "official_url", "official_other"):
+        table[column] = table[column].fillna("").astype(str)
+    return table.reset_index(drop=True)
+
+
+def state_table_csv(counts: pd.DataFrame, states: frozenset[str] | None = None) -> str:
+    """The per-state table as CSV; empty cells where there is no official figure or the
+    two are not comparable."""
+    frame = state_table_frame(counts, states)
+    for column in ("official_by", "official_other"):
+        frame[column] = frame[column].map(defuse)
+    return frame.to_csv(index=False, lineterminator="\n")
+
+
+# ------------------------------------------------------------------ data package
+
+# The licence the repository declares (pyproject.toml) covers the compiled records; the
+# linked articles remain their publishers'.
+DATA_LICENSE = {
+    "name": "MIT",
+    "title": "MIT License",
+    "path": "https://opensource.org/licenses/MIT",
+}
+SOURCE_NOTE = (
+    "Compiled from published news reports and official statements; each record links "
+    "its sources. Coordinates are estimates whose precision geo_precision states "
+    "(1 exact site, 2 town or municipality, 3 state only). Boundaries: Natural Earth."
+)
+_DATETIME_FORMAT = "%Y-%m-%dT%H:%M%z"
+
+
+def _incident_fields(with_geometry: bool = False) -> list:
+    from frictionless import fields
+
+    described = {
+        "incident_id": "stable id of the record",
+        "start": "when it began, ISO 8601 with the state's UTC offset",
+        "end": "when it ended or was cleared, where reported",
+        "time_precision": "minute, hour, part_of_day or day",
+        "part_of_day": "early_morning, morning, midday, afternoon, evening, night or empty",
+        "event_type": "what happened (geodata/README.md lists the types)",
+        "state": "state name",
+        "cve_ent": "INEGI state code",
+        "latitude": "degrees north, WGS84",
+        "longitude": "degrees east, WGS84",
+        "geo_precision": "1 exact site, 2 town or municipality, 3 state only",
+        "blockades": "blockades the record stands for; empty = one for a blockade record",
+        "disputed": "sources disagree on a figure, place or time (both are in notes)",
+        "confidence": "high, medium (single outlet) or low (social media or contradicted)",
+    }
+    result = []
+    for name in COLUMNS:
+        kwargs = {"name": name, "description": described.get(name, "")}
+        if name in ("start", "end"):
+            result.append(fields.DatetimeField(format=_DATETIME_FORMAT, **kwargs))
+        elif name in INTEGER_COLUMNS:
+            result.append(fields.IntegerField(**kwargs))
+        elif name in ("latitude", "longitude"):
+            result.append(fields.NumberField(**kwargs))
+        elif name == "disputed":
+            result.append(fields.BooleanField(**kwargs))
+        else:
+            result.append(fields.StringField(**kwargs))
+    if with_geometry:
+        result.append(fields.AnyField(name="geometry", description="Point, WKB, EPSG:4326"))
+    return result
+
+
+def _state_fields() -> list:
+    from frictionless import fields
+
+    described = {
+        "incidents": "located records in the view's window",
+        "blockades": "blockades in those records",
+        "official_blockades": "latest state-level official blockade figure by the window's end",
+        "official_at": "when it was given (Mexico City time; the date alone if no hour)",
+        "official_by": "the authority (or labelled media tally) that gave it",
+        "official_url": "where it was published",
+        "located_at_official": "located blockades (any window) started before official_at",
+        "located_at_official_uncertain": "of those, known only to a span reaching past it",
+        "comparable": "official_at has an hour, so the two counts are comparable",
+        "difference": "located_at_official minus official_blockades, where comparable",
+        "official_other": "other figures for the state",
+    }
+    kinds = {
+        "comparable": fields.BooleanField,
+        "official_url": fields.StringField,
+    }
+    result = []
+    for name in STATE_COLUMNS:
+        kwargs = {"name": name, "description": described.get(name, "")}
+        if name in kinds:
+            result.append(kinds[name](**kwargs))
+        elif name in (
+            "incidents",
+            "blockades",
+            "fatalities",
+            "arrests",
+            "official_blockades",
+            "located_at_official",
+            "located_at_official_uncertain",
+            "difference",
+        ):
+            result.append(fields.IntegerField(**kwargs))
+        else:
+            result.append(fields.StringField(**kwargs))
+    return result
+
+
+def data_package(
+    selected: pd.DataFrame,
+    counts: pd.DataFrame,
+    *,
+    states: frozenset[str] | None,
+    title: str,
+    version: str,
+    permalink: str,
+    credit: str,
+    generated_at: datetime | None = None,
+) -> bytes:
+    """A zip: `incidents.csv`, `incidents.geojson`, `incidents.parquet`, `states.csv`
+    and `datapackage.json` (Frictionless Data Package v1) describing them.
+
+    `version` is the data version token (layers.data_version), `permalink` the view's
+    link (or query string), `generated_at` the generation time (default now, UTC).
+    """
+    from frictionless import Package, Resource, Schema
+
+    generated_at = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    files = {
+        "incidents.csv": records_csv(selected).encode("utf-8"),
+        "incidents.geojson": records_geojson(selected).encode("utf-8"),
+        "incidents.parquet": records_geoparquet(selected),
+        "states.csv": state_table_csv(counts, states).encode("utf-8"),
+    }
+    resources = [
+        Resource(
+            name="incidents",
+            path="incidents.csv",
+            title="Incidents in view (CSV)",
+            description="One row per reported event. Cells starting with = + - @ are "
+            "prefixed with ' so spreadsheets do not run them.",
+            format="csv",
+            encoding="utf-8",
+            mediatype="text/csv",
+            schema=Schema(fields=_incident_fields(), primary_key=["incident_id"]),
+        ),
+        Resource(
+            name="incidents-geojson",
+            path="incidents.geojson",
+            title="Incidents in view (GeoJSON, RFC 7946)",
+            description="Point features, WGS84 longitude/latitude; properties are the "
+            "columns of incidents.csv.",
+            format="geojson",
+            mediatype="application/geo+json",
+            encoding="utf-8",
+        ),
+        Resource(
+            name="incidents-geoparquet",
+            path="incidents.parquet",
+            title="Incidents in view (GeoParquet)",
+            description="The columns of incidents.csv plus a Point geometry (EPSG:4326).",
+            format="parquet",
+            mediatype="application/vnd.apache.parquet",
+            schema=Schema(fields=_incident_fields(with_geometry=True)),
+        ),
+        Resource(
+            name="states",
+            path="states.csv",
+            title="Per state: located and official blockades",
+            description="Located counts in the window, and located blockades up to the "
+            "hour of the official figure beside it; difference only where comparable.",
+            format="csv",
+            encoding="utf-8",
+            mediatype="text/csv",
+            schema=Schema(fields=_state_fields(), primary_key=["cve_ent"]),
+        ),
+    ]
+    package = Package(
+        name="tapalpa-incident-map-view",
+        title=title,
+        description=f"{SOURCE_NOTE} {credit}",
+        version=version,
+        licenses=[DATA_LICENSE],
+        sources=[{"title": credit}],
+        homepage=permalink if permalink.startswith(("http://", "https://")) else None,
+        created=generated_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        resources=resources,
+    )
+    descriptor = package.to_dict()
+    descriptor["view"] = {"permalink": permalink, "data_version": version}
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "datapackage.json", json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n"
+        )
+        for name, data in files.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+def validate_package(data: bytes) -> list[str]:
+    """Frictionless's own validation of a data-package zip: the errors, [] when valid."""
+    from frictionless import Package
+
+    with tempfile.TemporaryDirectory() as folder:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            archive.extractall(folder)  # noqa: S202 - our own zip, names fixed above
+        report = Package(str(Path(folder) / "datapackage.json")).validate()
+        return [f"{e.type}: {e.message}" for task in report.tasks for e in task.errors] + [
+            f"{e.type}: {e.message}" for e in report.errors
+        ]

@@ -16,6 +16,7 @@ part of the day named in the text but not in `part_of_day`).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -516,3 +517,355 @@ def findings_report(
             severity=severity,
         )
     return report
+
+
+# ------------------------------------------------------------------ the quality view
+# Tables an analyst sorts and downloads (page tab, `python -m dashboard quality`). Each
+# starts with `incident_id` (the record to show on the map) and ends with `detail`.
+
+SOCIAL_HOSTS = (
+    "facebook.com",
+    "fb.watch",
+    "twitter.com",
+    "x.com",
+    "instagram.com",
+    "tiktok.com",
+    "youtube.com",
+    "youtu.be",
+    "t.me",
+    "whatsapp.com",
+    "threads.net",
+)
+SOCIAL_WORDS = re.compile(r"\b(social[- ]media|redes\s+sociales|viral|posted\s+online)\b", re.I)
+# Words in notes that say sources disagree (a record may lack the `disputed` flag).
+CONFLICT_WORDS = re.compile(
+    r"\b(differ\w*|conflict\w*|contradict\w*|disagree\w*|discrepan\w*|vs\.?|versus|"
+    r"another\s+outlet|other\s+outlets?|unclear|ambiguous|not\s+confirmed|denie[sd])\b",
+    re.IGNORECASE,
+)
+_CAVEAT = re.compile(r"^\s*(coords?|coordinates)\b", re.IGNORECASE)
+
+
+def host(url: str) -> str:
+    """The host of a URL without "www.", lower case ("" when there is none)."""
+    name = (urlsplit(url.strip()).hostname or "").lower()
+    return name.removeprefix("www.")
+
+
+def _is_social(url: str) -> bool:
+    name = host(url)
+    return any(name == h or name.endswith("." + h) for h in SOCIAL_HOSTS)
+
+
+def _urls(row) -> list[str]:
+    return [_text(row.source_url), *_text(row.more_source_urls).split()]
+
+
+def _when(row) -> str:
+    start = row.start
+    text = "" if start is None or pd.isna(start) else pd.Timestamp(start).isoformat("T", "minutes")
+    return f"{text} ({row.time_precision}{', ' + row.part_of_day if row.part_of_day else ''})"
+
+
+def competing_figures(notes: str) -> str:
+    """The parts of a record's notes that carry figures (digits), without the standing
+    caveat about coordinates: where the notes keep the sources' competing numbers."""
+    parts = re.split(r"\s*\|\s*|(?<=[.;])\s+", notes)
+    kept = [p.strip() for p in parts if re.search(r"\d", p) and not _CAVEAT.match(p)]
+    return " · ".join(kept)
+
+
+def outside_state_table(frame: pd.DataFrame, states: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Records whose point is not inside their declared state's polygon (full-resolution
+    boundaries): where the point is instead, and how far (km) from the declared state."""
+    from .mexico import BY_CODE
+
+    columns = ["incident_id", "declared_state", "point_in", "km_outside", "place", "detail"]
+    placed = frame[frame["geo_precision"] != 3]
+    if placed.empty:
+        return pd.DataFrame(columns=columns)
+    points = gpd.GeoSeries(gpd.points_from_xy(placed["lon"], placed["lat"]), crs="EPSG:4326")
+    by_code = states.set_index("cve_ent").geometry
+    rows = []
+    tree = shapely.STRtree(states.geometry.values)
+    codes = states["cve_ent"].tolist()
+    for row, point in zip(placed.itertuples(index=False), points, strict=True):
+        declared = by_code.get(row.cve_ent)
+        if declared is None or declared.covers(point):
+            continue
+        inside = [codes[i] for i in tree.query(point, predicate="within")]
+        where = BY_CODE[inside[0]].name if inside else "no state (coast or border)"
+        metric = gpd.GeoSeries([declared, point], crs="EPSG:4326").to_crs(METRIC_CRS)
+        km = round(float(metric.iloc[0].distance(metric.iloc[1])) / 1000, 1)
+        declared_name = BY_CODE[row.cve_ent].name
+        rows.append(
+            {
+                "incident_id": row.incident_id,
+                "declared_state": declared_name,
+                "point_in": where,
+                "km_outside": km,
+                "place": _text(row.place),
+                "detail": f"point lies in {where}, {km} km outside {declared_name}",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def duplicates_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Candidate duplicates with their evidence side by side: both records' time, place,
+    summary and main source."""
+    columns = [
+        "incident_id",
+        "other_id",
+        "event_type",
+        "metres_apart",
+        "when",
+        "other_when",
+        "place",
+        "other_place",
+        "summary",
+        "other_summary",
+        "source",
+        "other_source",
+        "detail",
+    ]
+    rows = []
+    records = list(frame.itertuples(index=False))
+    for i, j, metres in duplicate_pairs(frame):
+        a, b = records[i], records[j]
+        rows.append(
+            {
+                "incident_id": a.incident_id,
+                "other_id": b.incident_id,
+                "event_type": a.event_type,
+                "metres_apart": round(metres),
+                "when": _when(a),
+                "other_when": _when(b),
+                "place": _text(a.place),
+                "other_place": _text(b.place),
+                "summary": _text(a.summary),
+                "other_summary": _text(b.summary),
+                "source": _text(a.source_url),
+                "other_source": _text(b.source_url),
+                "detail": f"same type, {round(metres)} m apart, overlapping times",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def disputed_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records flagged `disputed`, and unflagged ones whose notes say sources disagree,
+    with the figures their notes keep."""
+    columns = ["incident_id", "flagged", "event_type", "competing_figures", "notes", "detail"]
+    rows = []
+    for row in frame.itertuples(index=False):
+        notes = _text(row.notes)
+        flagged = bool(row.disputed)
+        hint = CONFLICT_WORDS.search(notes)
+        if not (flagged or hint):
+            continue
+        figures = competing_figures(notes)
+        rows.append(
+            {
+                "incident_id": row.incident_id,
+                "flagged": flagged,
+                "event_type": row.event_type,
+                "competing_figures": figures,
+                "notes": notes,
+                "detail": (
+                    "flagged disputed"
+                    if flagged
+                    else f"not flagged disputed, but the notes say {hint.group(0)!r}"
+                )
+                + (f": {figures}" if figures else ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records resting on one source link, or on social media only."""
+    columns = ["incident_id", "kind", "source_outlet", "sources", "confidence", "detail"]
+    rows = []
+    for row in frame.itertuples(index=False):
+        urls = [u for u in _urls(row) if u]
+        social = bool(urls) and all(_is_social(u) for u in urls)
+        said = _text(row.confidence) == "low" and SOCIAL_WORDS.search(
+            f"{_text(row.notes)} {_text(row.summary)}"
+        )
+        if social or said:
+            kind = "social media only"
+        elif len(urls) <= 1:
+            kind = "single source"
+        else:
+            continue
+        rows.append(
+            {
+                "incident_id": row.incident_id,
+                "kind": kind,
+                "source_outlet": _text(row.source_outlet),
+                "sources": len(urls),
+                "confidence": _text(row.confidence),
+                "detail": f"{kind} ({_text(row.source_outlet) or host(urls[0]) if urls else ''})",
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records known only to the day (or an unnamed part of it) or only to the state."""
+    columns = ["incident_id", "time_precision", "part_of_day", "geo_precision", "detail"]
+    day = (frame["time_precision"] == "day") | (
+        (frame["time_precision"] == "part_of_day") & (_column(frame, "part_of_day") == "")
+    )
+    state = frame["geo_precision"] == 3
+    rows = []
+    for row, is_day, is_state in zip(
+        frame.itertuples(index=False), day.tolist(), state.tolist(), strict=True
+    ):
+        if not (is_day or is_state):
+            continue
+        parts = (["time known only to the day"] if is_day else []) + (
+            ["place known only to the state"] if is_state else []
+        )
+        rows.append(
+            {
+                "incident_id": row.incident_id,
+                "time_precision": row.time_precision,
+                "part_of_day": _text(row.part_of_day),
+                "geo_precision": int(row.geo_precision),
+                "detail": "; ".join(parts),
+            }
+        )
+    return pd.DataFrame(rows, columns=columns)
+
+
+def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Sources by outlet (host): records citing it, as main source, and resting on it
+    alone; `share_of_map` = records citing it / records in view (percent)."""
+    columns = [
+        "outlet",
+        "names",
+        "records",
+        "main_source",
+        "only_source",
+        "share_of_map",
+        "incident_ids",
+        "detail",
+    ]
+    cited: dict[str, set[str]] = {}
+    main: dict[str, int] = {}
+    only: dict[str, int] = {}
+    names: dict[str, set[str]] = {}
+    for row in frame.itertuples(index=False):
+        hosts = list(dict.fromkeys(host(u) for u in _urls(row) if host(u)))
+        for h in hosts:
+            cited.setdefault(h, set()).add(row.incident_id)
+        if hosts:
+            main[hosts[0]] = main.get(hosts[0], 0) + 1
+            if _text(row.source_outlet):
+                names.setdefault(hosts[0], set()).add(_text(row.source_outlet))
+            if len(hosts) == 1:
+                only[hosts[0]] = only.get(hosts[0], 0) + 1
+    total = max(len(frame), 1)
+    rows = [
+        {
+            "outlet": h,
+            "names": ", ".join(sorted(names.get(h, ()))),
+            "records": len(ids),
+            "main_source": main.get(h, 0),
+            "only_source": only.get(h, 0),
+            "share_of_map": round(100 * len(ids) / total, 1),
+            "incident_ids": " ".join(sorted(ids)),
+            "detail": f"cited by {len(ids)} record(s) ({100 * len(ids) / total:.1f}% of the "
+            f"map), the only source of {only.get(h, 0)}",
+        }
+        for h, ids in cited.items()
+    ]
+    table = pd.DataFrame(rows, columns=columns)
+    return table.sort_values(["records", "outlet"], ascending=[False, True]).reset_index(drop=True)
+
+
+def links_table(frame: pd.DataFrame) -> pd.DataFrame:
+    columns = ["incident_id", "field", "url", "detail"]
+    rows = [
+        {"incident_id": f.incident_ids[0], "field": f.field, "url": f.value, "detail": f.detail}
+        for f in non_article_links(frame)
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+# name -> (title shown to analysts, table builder). Order = order on the page.
+QUALITY_VIEWS: dict[str, str] = {
+    "outside_state": "Points outside their declared state",
+    "duplicates": "Candidate duplicates",
+    "disputed": "Disputed records and competing figures",
+    "weak_sources": "Single-source and social-media-only records",
+    "imprecise": "Known only to the day or the state",
+    "outlets": "Sources by outlet",
+    "non_article_links": "Links that are not article pages",
+    "summary_counts": "Counts stated in summaries but missing",
+    "unnamed_part_of_day": "Part of day named in the text but not recorded",
+}
+
+
+def _findings_table(findings: list[Finding]) -> pd.DataFrame:
+    rows = [
+        {"incident_id": f.incident_ids[0], "field": f.field, "value": f.value, "detail": f.detail}
+        for f in findings
+    ]
+    return pd.DataFrame(rows, columns=["incident_id", "field", "value", "detail"])
+
+
+def quality_tables(
+    frame: pd.DataFrame, states: gpd.GeoDataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Every quality table for the records in `frame` (QUALITY_VIEWS order). With
+    `states` (full-resolution boundaries) the outside-state table is filled."""
+    frame = frame.reset_index(drop=True)
+    tables = {
+        "outside_state": (
+            outside_state_table(frame, states)
+            if states is not None
+            else pd.DataFrame(columns=["incident_id", "detail"])
+        ),
+        "duplicates": duplicates_table(frame),
+        "disputed": disputed_table(frame),
+        "weak_sources": weak_sources_table(frame),
+        "imprecise": imprecise_table(frame),
+        "outlets": outlets_table(frame),
+        "non_article_links": links_table(frame),
+        "summary_counts": _findings_table(summary_counts(frame)),
+        "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame)),
+    }
+    return {name: tables[name] for name in QUALITY_VIEWS}
+
+
+def _row_ids(check: str, row: dict) -> str:
+    if check == "outlets":
+        return row["outlet"]
+    ids = [row["incident_id"]] + ([row["other_id"]] if row.get("other_id") else [])
+    return ", ".join(ids)
+
+
+def quality_text(tables: dict[str, pd.DataFrame]) -> str:
+    """One line per finding, `check: record ids: detail`, under a heading per table."""
+    lines = []
+    for check, table in tables.items():
+        lines.append(f"== {check}: {QUALITY_VIEWS[check]} ({len(table)})")
+        for row in table.to_dict(orient="records"):
+            lines.append(f"{check}: {_row_ids(check, row)}: {row['detail']}")
+    return "\n".join(lines)
+
+
+def quality_json(tables: dict[str, pd.DataFrame]) -> str:
+    """{"checks": {check: {"title", "count", "rows": [...]}}} with JSON nulls for gaps."""
+    doc = {
+        check: {
+            "title": QUALITY_VIEWS[check],
+            "count": len(table),
+            "rows": json.loads(table.to_json(orient="records", force_ascii=False)),
+        }
+        for check, table in tables.items()
+    }
+    return json.dumps({"checks": doc}, ensure_ascii=False, indent=2)

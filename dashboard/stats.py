@@ -54,8 +54,23 @@ def key_figures(selected: pd.DataFrame) -> KeyFigures:
     )
 
 
-def state_counts(selected: pd.DataFrame, official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
-    """All 32 states, zero-filled, with the official blockade figure known by the window's end."""
+def state_counts(
+    selected: pd.DataFrame,
+    official: pd.DataFrame,
+    view: ViewSpec,
+    records: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """All 32 states, zero-filled: the window's located counts and the official blockade
+    figure known by the window's end, compared at the figure's own hour.
+
+    `selected` are the records in view (counts per state: `incidents`, `blockades`,
+    `fatalities`, `arrests`). The comparison counts located blockades in `records` (all
+    records, any window and event type; default `selected`) that started before the
+    moment the official figure was given (`located_at_official`, with
+    `located_at_official_uncertain` of them known only to a span reaching past it), and
+    gives `difference` = located − official only where the two are `comparable`: the
+    figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
+    """
     counted = incidents_only(selected).assign(blockade_n=lambda f: blockades(f))
     grouped = counted.groupby("cve_ent").agg(
         incidents=("incident_id", "size"),
@@ -64,16 +79,47 @@ def state_counts(selected: pd.DataFrame, official: pd.DataFrame, view: ViewSpec)
         arrests=("arrested", "sum"),
     )
     table = pd.DataFrame(
-        {"cve_ent": [s.cve_ent for s in STATES], "state": [s.name for s in STATES]}
+        {
+            "cve_ent": [s.cve_ent for s in STATES],
+            "iso_3166_2": [s.iso_3166_2 for s in STATES],
+            "state": [s.name for s in STATES],
+        }
     ).set_index("cve_ent")
-    table = table.join(grouped).fillna(0)
+    table = table.join(grouped)
     for column in ("incidents", "blockades", "fatalities", "arrests"):
-        table[column] = table[column].astype("int64")
+        table[column] = table[column].fillna(0).astype("int64")
     figures = official_state_blockades(official, view)
     table = table.join(figures)
     table["official_blockades"] = table["official_blockades"].astype("Int64")
-    table["difference"] = table["blockades"] - table["official_blockades"]
+    compared = located_before(incidents_only(selected if records is None else records), figures)
+    table = table.join(compared)
+    for column in ("located_at_official", "located_at_official_uncertain"):
+        table[column] = table[column].astype("Int64")
+    table["comparable"] = table["official_precision"].eq("minute").fillna(False).astype(bool)
+    table["difference"] = (table["located_at_official"] - table["official_blockades"]).where(
+        table["comparable"]
+    )
     return table.reset_index()
+
+
+def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
+    """Per state with an official figure: located blockades that started before the
+    figure's moment (`t_official`, UTC), and how many of them are known only to a span
+    (day, part of day) that reaches past it. Only for figures timed to the minute."""
+    columns = ["located_at_official", "located_at_official_uncertain"]
+    timed = figures[figures["official_precision"] == "minute"]
+    rows = {}
+    counted = records.assign(blockade_n=lambda f: blockades(f))
+    for code, figure in timed.iterrows():
+        moment = figure["t_official"]
+        state = counted[(counted["cve_ent"] == code) & (counted["t_start"] < moment)]
+        rows[code] = {
+            "located_at_official": int(state["blockade_n"].sum()),
+            "located_at_official_uncertain": int(
+                state.loc[state["t_end"] > moment, "blockade_n"].sum()
+            ),
+        }
+    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
 def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
@@ -81,8 +127,21 @@ def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataF
 
     A figure its source marks as disputed (e.g. of unclear attribution) is used only when
     nothing else was reported; every other figure for the state stays in `official_other`.
+    Columns: `official_blockades` (count), `official_source` (authority and when, as
+    shown), `official_by` (authority), `official_at` (ISO 8601, Mexico City time; the date
+    alone for day-only figures), `official_precision` (`minute` or `day`), `t_official`
+    (UTC), `official_url`, `official_other`.
     """
-    columns = ["official_blockades", "official_source", "official_other"]
+    columns = [
+        "official_blockades",
+        "official_source",
+        "official_by",
+        "official_at",
+        "official_precision",
+        "t_official",
+        "official_url",
+        "official_other",
+    ]
     known = official[
         official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
         & (official["cve_ent"] != "")
@@ -95,13 +154,28 @@ def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataF
         rows[code] = {
             "official_blockades": int(latest["value"]),
             "official_source": f"{latest['reported_by']}, {report_label(latest)}",
+            "official_by": latest["reported_by"],
+            "official_at": report_time(latest),
+            "official_precision": latest["time_precision"],
+            "t_official": latest["t_reported"],
+            "official_url": latest["source_url"],
             "official_other": "; ".join(
                 f"{int(o['value'])} ({o['reported_by']}, {report_label(o)}"
                 + (", disputed)" if o["disputed"] else ")")
                 for _, o in others.iterrows()
             ),
         }
-    return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    frame = pd.DataFrame.from_dict(rows, orient="index", columns=columns)
+    frame["t_official"] = pd.to_datetime(frame["t_official"], utc=True)
+    return frame
+
+
+def report_time(row: pd.Series) -> str:
+    """When a figure was reported, ISO 8601 in Mexico City time; the date alone when the
+    source gave no hour."""
+    if row["time_precision"] == "day":
+        return str(row["reported_at"])[:10]
+    return row["t_reported"].tz_convert(MEXICO_CITY).isoformat(timespec="minutes")
 
 
 def national_official(official: pd.DataFrame, view: ViewSpec, metric: str) -> pd.Series | None:
@@ -112,6 +186,45 @@ def national_official(official: pd.DataFrame, view: ViewSpec, metric: str) -> pd
         & (official["t_reported"] < pd.Timestamp(view.end))
     ].sort_values("t_reported")
     return None if rows.empty else rows.iloc[-1]
+
+
+# The key figures and the official national metric each is shown beside.
+NATIONAL_METRICS = {
+    "blockades": "blockades_reported",
+    "states_affected": "states_affected",
+    "fatalities": "fatalities",
+    "arrests": "arrests",
+}
+
+
+@dataclass(frozen=True)
+class OfficialFigure:
+    """An official national figure as shown beside a key figure."""
+
+    metric: str
+    value: int
+    reported_by: str
+    when: str  # "22 Feb 20:00" (Mexico City time), or "22 Feb" when only the day is known
+    source_url: str
+    disputed: bool
+
+
+def national_figures(official: pd.DataFrame, view: ViewSpec) -> dict[str, OfficialFigure]:
+    """For each key figure in NATIONAL_METRICS, the latest official national figure
+    reported by the window's end (absent when there was none yet)."""
+    figures = {}
+    for key, metric in NATIONAL_METRICS.items():
+        row = national_official(official, view, metric)
+        if row is not None:
+            figures[key] = OfficialFigure(
+                metric=metric,
+                value=int(row["value"]),
+                reported_by=str(row["reported_by"]),
+                when=report_label(row),
+                source_url=str(row["source_url"]),
+                disputed=bool(row["disputed"]),
+            )
+    return figures
 
 
 def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:

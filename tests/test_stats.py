@@ -153,3 +153,94 @@ def test_bundled_day_22_story(bundle):
     assert figures.incidents == len(incidents_only(selected))
     assert figures.uncertain_timing == uncertain_timing(incidents_only(selected))
     assert figures.states_affected >= 20
+
+
+OFFICIAL_FIXTURE = "\n".join(
+    [
+        "reported_at,time_precision,scope,cve_ent,metric,value,reported_by,source_url,disputed",
+        "2026-02-22T20:00-06:00,minute,Jalisco,14,blockades_reported,10,Gabinete de Seguridad,"
+        "https://example.org/gabinete-20h-252,false",
+        "2026-02-22T00:00-06:00,day,Michoacán,16,blockade_points,21,Michoacán C5,"
+        "https://example.org/c5-michoacan-21,false",
+    ]
+)
+
+
+@pytest.fixture
+def at_official_hour(bundle):
+    """Jalisco records around the official figure's 20:00 (hand-counted in the test)."""
+    from dashboard.validate import validate_official
+
+    rows = [
+        incident_row(incident_id="j1", start="2026-02-22T10:30-06:00", time_precision="minute"),
+        incident_row(
+            incident_id="j2", start="2026-02-22T00:00-06:00", time_precision="day", blockades="4"
+        ),
+        incident_row(incident_id="j3", start="2026-02-22T21:00-06:00", time_precision="minute"),
+        incident_row(incident_id="j4", start="2026-02-22T19:59-06:00", time_precision="minute"),
+        incident_row(
+            incident_id="j5",
+            start="2026-02-22T09:00-06:00",
+            time_precision="minute",
+            event_type="vehicle_arson",
+            blockades="",
+        ),
+        incident_row(
+            incident_id="j6",
+            start="2026-02-22T14:00-06:00",
+            time_precision="minute",
+            event_type="official_statement",
+            blockades="21",
+        ),
+        incident_row(
+            incident_id="j7",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            part_of_day="morning",
+        ),
+        incident_row(incident_id="j8", start="2026-02-23T00:00-06:00", time_precision="day"),
+        incident_row(
+            incident_id="m1",
+            start="2026-02-22T10:00-06:00",
+            latitude="19.70",
+            longitude="-101.19",
+            cve_ent="16",
+        ),
+    ]
+    frame, report = validate_incidents(to_csv(rows), "hour.csv", bundle.locations, bundle.states)
+    assert report.ok, report.to_text()
+    official, report = validate_official(OFFICIAL_FIXTURE.encode(), "official.csv")
+    assert report.ok, report.to_text()
+    return frame, official
+
+
+@pytest.mark.parametrize("window_start", [local(22), local(22, 18), local(23)])
+def test_comparison_at_the_official_figures_hour(at_official_hour, window_start):
+    """Hand count for Jalisco at 20:00: j1 (1), j2 (day-only, 4), j4 (19:59, 1), j7
+    (morning, 1) = 7; not j3 (21:00), j5 (no blockade), j6 (a statement), j8 (23 Feb).
+    Of the 7, j2's day reaches past 20:00 (4). The window does not change the count."""
+    records, official = at_official_hour
+    view = ViewSpec(window_start, local(24))
+    table = state_counts(apply(view, records), official, view, records).set_index("cve_ent")
+    jal = table.loc["14"]
+    assert (jal["official_blockades"], jal["located_at_official"]) == (10, 7)
+    assert jal["located_at_official_uncertain"] == 4
+    assert bool(jal["comparable"]) and jal["difference"] == 7 - 10
+    assert jal["official_at"] == "2026-02-22T20:00-06:00"
+    assert jal["official_by"] == "Gabinete de Seguridad"
+    mic = table.loc["16"]  # a day-only figure has no hour to compare at
+    assert mic["official_blockades"] == 21 and not mic["comparable"]
+    assert pd.isna(mic["located_at_official"]) and pd.isna(mic["difference"])
+    assert mic["official_at"] == "2026-02-22"
+    assert pd.isna(table.loc["01", "difference"]) and not table.loc["01", "comparable"]
+
+
+def test_national_figures_beside_the_key_figures(bundle):
+    from dashboard.stats import national_figures
+
+    before = national_figures(bundle.official, ViewSpec(local(22), local(22, 19)))
+    assert "blockades" not in before  # 252 came at 20:00
+    after = national_figures(bundle.official, ViewSpec(local(22), local(24)))
+    assert (after["blockades"].value, after["blockades"].when) == (252, "22 Feb 20:00")
+    assert after["blockades"].reported_by == "Gabinete de Seguridad"
+    assert after["fatalities"].value == 62 and after["arrests"].value == 70
