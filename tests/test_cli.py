@@ -22,11 +22,6 @@ def run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="validate now also runs the data checks of issue 11 (dashboard/quality.py); the "
-    "bundled data passes them once the data helper's corrections are merged",
-)
 def test_validate_bundled_data_exits_zero():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -304,11 +304,6 @@ def test_unnamed_part_of_day_clean(frame_of, precision, part, summary):
 # ------------------------------------------------------------------ the bundled data
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the data helper's corrections (issue 11: links, counts, duplicates, part_of_day) "
-    "are not merged yet",
-)
 def test_bundled_data_passes_the_checks(bundle):
     from dashboard.__main__ import bundle_quality_report
 
