@@ -439,7 +439,7 @@ def corrections_section(geodata: str, version: str) -> None:
     if not entries:
         return
     lines = [
-        f"- **{escape_markdown(e.date)}** · {escape_markdown(e.record)}: "
+        f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
         f"({link(e.source_url, 'source')})"
         for e in entries

@@ -255,9 +255,21 @@ class LogEntry:
 
     date: str
     record: str
+    label: str  # the record as readers see it (an incident id, or an official figure)
     changes: tuple[str, ...]  # plain text, e.g. 'Disputed flag: "false" → "true"'
     reason: str
     source_url: str
+
+
+def record_label(record: str) -> str:
+    """An incident id as is; an official key as 'Official figure: scope, metric (by, date)'."""
+    if not record.startswith(OFFICIAL_PREFIX):
+        return record
+    parts = record[len(OFFICIAL_PREFIX) :].split(" | ")
+    if len(parts) != len(OFFICIAL_KEY_FIELDS):
+        return record
+    reported_at, scope, metric, by = parts
+    return f"Official figure: {scope}, {metric} ({by}, {reported_at[:10]})"
 
 
 def describe(c: Correction) -> str:
@@ -283,7 +295,7 @@ def log_entries(corrections: Iterable[Correction]) -> list[LogEntry]:
         key = (c.date, c.record, c.reason, c.source_url)
         groups.setdefault(key, []).append(describe(c))
     entries = [
-        LogEntry(d, record, tuple(dict.fromkeys(changes)), reason, url)
+        LogEntry(d, record, record_label(record), tuple(dict.fromkeys(changes)), reason, url)
         for (d, record, reason, url), changes in groups.items()
     ]
     return sorted(entries, key=lambda e: e.date, reverse=True)  # stable: file order kept

@@ -19,6 +19,7 @@ from dashboard.corrections import (
     log_entries,
     official_key,
     read_corrections,
+    record_label,
 )
 
 GEODATA = layers.GEODATA
@@ -153,6 +154,16 @@ def test_the_log_groups_by_record_and_reason_newest_first():
     assert entries[1].changes == ("Fatalities: (empty) → “2”", "Arrested: (empty) → “1”")
     assert entries[0].changes == ("Record withdrawn",)
     assert describe(rows[0]) == "Fatalities: (empty) → “2”"
+    key = official_key(
+        {
+            "reported_at": "2026-02-23T00:00-06:00",
+            "scope": "Jalisco",
+            "metric": "arrests",
+            "reported_by": "FGE",
+        }
+    )
+    assert record_label(key) == "Official figure: Jalisco, arrests (FGE, 2026-02-23)"
+    assert record_label("jal-funeral") == "jal-funeral"
 
 
 # ---------------------------------------------------------------- the bundled data
