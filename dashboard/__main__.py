@@ -47,26 +47,9 @@ def validate_files(paths: list[Path]) -> Report:
     return report
 
 
-def raw_records(data: bytes) -> list[dict]:
-    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON properties):
-    for row numbers in messages and for columns the validated frame does not keep."""
-    import csv
-    import io
-    import json
-
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        if text.lstrip().startswith("{"):
-            features = json.loads(text).get("features", [])
-            return [dict(f.get("properties") or {}) for f in features]
-        return list(csv.DictReader(io.StringIO(text)))
-    except (ValueError, AttributeError, TypeError, csv.Error):
-        return []
-
-
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
     """The four data checks of issue 11 (dashboard/quality.py) as validation problems."""
-    from .quality import findings_report, validation_findings, with_raw_columns
+    from .quality import findings_report, raw_records, validation_findings, with_raw_columns
 
     records = raw_records(data)
     rows = {str(r.get("incident_id") or ""): n for n, r in enumerate(records, start=1)}
@@ -222,7 +205,13 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print the data-quality tables for the bundled data or an incidents file."""
     from .bundle import load_bundle
     from .filters import apply
-    from .quality import quality_json, quality_tables, quality_text, with_raw_columns
+    from .quality import (
+        quality_json,
+        quality_tables,
+        quality_text,
+        raw_records,
+        with_raw_columns,
+    )
     from .validate import validate_incidents
 
     bundle = load_bundle()

@@ -341,6 +341,23 @@ METRIC_CRS = "EPSG:6372"
 DISTINCT_COLUMNS = ("distinct_from", "distinct_reason")
 
 
+def raw_records(data: bytes) -> list[dict]:
+    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON feature
+    properties), for columns the validated frame does not keep and for row numbers in
+    messages; [] when the file cannot be read at all (the validator reports why)."""
+    import csv
+    import io
+
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        if text.lstrip().startswith("{"):
+            features = json.loads(text).get("features", [])
+            return [dict(f.get("properties") or {}) for f in features]
+        return list(csv.DictReader(io.StringIO(text)))
+    except (ValueError, AttributeError, TypeError, csv.Error):
+        return []
+
+
 def with_raw_columns(
     frame: pd.DataFrame, records: Iterable[dict], columns: Iterable[str] = DISTINCT_COLUMNS
 ) -> pd.DataFrame:
@@ -839,6 +856,18 @@ def quality_tables(
         "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame)),
     }
     return {name: tables[name] for name in QUALITY_VIEWS}
+
+
+def record_at(table: pd.DataFrame, rows: list[int]) -> str | None:
+    """The record a chosen table row stands for (its `incident_id`; the first id of an
+    outlet's records), or None when nothing is chosen. `rows` are positions in `table`."""
+    if not rows or not 0 <= rows[0] < len(table):
+        return None
+    row = table.iloc[rows[0]]
+    if "incident_id" in table.columns:
+        return str(row["incident_id"])
+    ids = str(row.get("incident_ids", "")).split()
+    return ids[0] if ids else None
 
 
 def _row_ids(check: str, row: dict) -> str:

@@ -523,3 +523,11 @@ def test_quality_tables_of_a_clean_fixture_are_empty(frame_of, bundle):
     assert list(tables) == list(quality.QUALITY_VIEWS)
     nonempty = {name for name, table in tables.items() if not table.empty}
     assert nonempty == {"outlets"}  # the outlets table lists every outlet, always
+
+
+def test_a_chosen_row_names_the_record_to_show():
+    pairs = pd.DataFrame({"incident_id": ["a", "b"], "other_id": ["c", "d"]})
+    assert quality.record_at(pairs, [1]) == "b"
+    assert quality.record_at(pairs, []) is None and quality.record_at(pairs, [5]) is None
+    outlets = pd.DataFrame({"outlet": ["x.mx"], "incident_ids": ["q r"]})
+    assert quality.record_at(outlets, [0]) == "q"
