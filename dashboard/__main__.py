@@ -66,7 +66,26 @@ def bundle_quality_report(bundle) -> Report:
     report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
     report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
+    report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes()))
     return report
+
+
+def official_links_report(data: bytes) -> Report:
+    """Source links of official_counts.csv that are not article pages, by row."""
+    import pandas as pd
+
+    from . import layers
+    from .quality import findings_report, non_article_links, raw_records
+
+    rows = raw_records(data)
+    ids = [
+        f"{r.get('scope', '')} {r.get('metric', '')} {str(r.get('reported_at', ''))[:10]}"
+        for r in rows
+    ]
+    frame = pd.DataFrame({"incident_id": ids, "source_url": [r.get("source_url") for r in rows]})
+    numbers = {record_id: n for n, record_id in enumerate(ids, start=1)}
+    findings = non_article_links(frame)
+    return findings_report(findings, f"geodata/{layers.OFFICIAL_FILE.name}", numbers)
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):

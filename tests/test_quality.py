@@ -531,3 +531,17 @@ def test_a_chosen_row_names_the_record_to_show():
     assert quality.record_at(pairs, []) is None and quality.record_at(pairs, [5]) is None
     outlets = pd.DataFrame({"outlet": ["x.mx"], "incident_ids": ["q r"]})
     assert quality.record_at(outlets, [0]) == "q"
+
+
+def test_official_counts_links_are_checked_too():
+    from dashboard.__main__ import official_links_report
+
+    data = (
+        b"reported_at,scope,metric,value,source_url\n"
+        b"2026-02-22T20:00-06:00,national,blockades_reported,252,https://example.org/a-b-c-1\n"
+        b"2026-02-23T00:00-06:00,national,criminals_killed,34,"
+        b"https://gorjpress.ro/index.php/externe?page=32\n"
+    )
+    report = official_links_report(data)
+    assert [(p.row, p.field, p.severity) for p in report.problems] == [(2, "source_url", "error")]
+    assert "national criminals_killed 2026-02-23" in report.problems[0].reason
