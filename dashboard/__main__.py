@@ -47,26 +47,9 @@ def validate_files(paths: list[Path]) -> Report:
     return report
 
 
-def raw_records(data: bytes) -> list[dict]:
-    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON properties):
-    for row numbers in messages and for columns the validated frame does not keep."""
-    import csv
-    import io
-    import json
-
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        if text.lstrip().startswith("{"):
-            features = json.loads(text).get("features", [])
-            return [dict(f.get("properties") or {}) for f in features]
-        return list(csv.DictReader(io.StringIO(text)))
-    except (ValueError, AttributeError, TypeError, csv.Error):
-        return []
-
-
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
     """The four data checks of issue 11 (dashboard/quality.py) as validation problems."""
-    from .quality import findings_report, validation_findings, with_raw_columns
+    from .quality import findings_report, raw_records, validation_findings, with_raw_columns
 
     records = raw_records(data)
     rows = {str(r.get("incident_id") or ""): n for n, r in enumerate(records, start=1)}
@@ -83,7 +66,26 @@ def bundle_quality_report(bundle) -> Report:
     report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
     report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
+    report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes()))
     return report
+
+
+def official_links_report(data: bytes) -> Report:
+    """Source links of official_counts.csv that are not article pages, by row."""
+    import pandas as pd
+
+    from . import layers
+    from .quality import findings_report, non_article_links, raw_records
+
+    rows = raw_records(data)
+    ids = [
+        f"{r.get('scope', '')} {r.get('metric', '')} {str(r.get('reported_at', ''))[:10]}"
+        for r in rows
+    ]
+    frame = pd.DataFrame({"incident_id": ids, "source_url": [r.get("source_url") for r in rows]})
+    numbers = {record_id: n for n, record_id in enumerate(ids, start=1)}
+    findings = non_article_links(frame)
+    return findings_report(findings, f"geodata/{layers.OFFICIAL_FILE.name}", numbers)
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
@@ -145,6 +147,123 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+EXPORT_FORMATS = {
+    "csv": ".csv",
+    "geojson": ".geojson",
+    "geoparquet": ".parquet",
+    "states": ".csv",
+    "package": ".zip",
+}
+EXPORT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"} | {
+    ".parquet": "geoparquet",
+    ".zip": "package",
+}
+
+
+def add_view_arguments(sub: argparse.ArgumentParser) -> None:
+    """The view arguments `snapshot` takes (window, states, types, permalink)."""
+    sub.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
+    sub.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")
+    sub.add_argument("--state", action="append", default=[], help="JAL, 14 or Jalisco; repeat")
+    sub.add_argument("--type", action="append", default=[], help="event type key; repeat")
+    sub.add_argument("--query", help="a permalink (URL or query string) naming the view")
+
+
+def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Write the records in a view (or its per-state table, or a data package)."""
+    from datetime import UTC, datetime
+
+    from . import export as exports
+    from .bundle import load_bundle
+    from .filters import apply
+    from .permalink import to_query
+    from .snapshot import CREDIT
+    from .snapshot import title as view_title
+    from .stats import state_counts
+
+    fmt = args.format or EXPORT_SUFFIXES.get(args.out.suffix.lower())
+    if fmt not in EXPORT_FORMATS:
+        parser.error(
+            f"--format must be one of {', '.join(EXPORT_FORMATS)} "
+            "(or give --out a .csv/.geojson/.parquet/.zip name)"
+        )
+    bundle = load_bundle()
+    page = snapshot_view(args, parser, bundle)
+    selected = apply(page.view, bundle.incidents)
+    counts = state_counts(selected, bundle.official, page.view, bundle.incidents)
+    if fmt == "csv":
+        data = exports.records_csv(selected).encode("utf-8")
+    elif fmt == "geojson":
+        data = exports.records_geojson(selected).encode("utf-8")
+    elif fmt == "geoparquet":
+        data = exports.records_geoparquet(selected)
+    elif fmt == "states":
+        data = exports.state_table_csv(counts, page.view.states).encode("utf-8")
+    else:
+        query = to_query(page, bundle.version)
+        data = exports.data_package(
+            selected,
+            counts,
+            states=page.view.states,
+            title=view_title(page),
+            version=bundle.version,
+            permalink=f"{args.base_url.rstrip('?')}?{query}",
+            credit=CREDIT,
+            generated_at=datetime.now(UTC),
+        )
+    try:
+        args.out.write_bytes(data)
+    except OSError as exc:
+        print(f"cannot write {args.out}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out} ({len(data):,} bytes, {len(selected)} records)")
+    return 0
+
+
+def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Print the data-quality tables for the bundled data or an incidents file."""
+    from .bundle import load_bundle
+    from .filters import apply
+    from .quality import (
+        quality_json,
+        quality_tables,
+        quality_text,
+        raw_records,
+        with_raw_columns,
+    )
+    from .validate import validate_incidents
+
+    bundle = load_bundle()
+    frame = bundle.incidents
+    if args.file is not None:
+        try:
+            data = args.file.read_bytes()
+        except OSError as exc:
+            print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            return 1
+        frame, report = validate_incidents(data, str(args.file), bundle.locations, bundle.states)
+        frame = with_raw_columns(frame, raw_records(data))
+        if report.problems:
+            print(
+                f"{args.file}: {len(frame)} valid row(s); {len(report.errors)} error(s), "
+                f"{len(report.warnings)} warning(s): see python -m dashboard validate",
+                file=sys.stderr,
+            )
+    else:
+        frame = with_raw_columns(frame, raw_records(bundle_incidents_bytes()))
+    if any((args.start, args.end, args.state, args.type, args.query)):
+        frame = apply(snapshot_view(args, parser, bundle).view, frame)
+    tables = quality_tables(frame, bundle.states)
+    print(quality_json(tables) if args.json else quality_text(tables))
+    return 0
+
+
+def bundle_incidents_bytes() -> bytes:
+    from . import layers
+
+    return layers.INCIDENTS_FILE.read_bytes()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -168,7 +287,35 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
+    out = commands.add_parser(
+        "export",
+        help="write the records in a view as CSV, GeoJSON or GeoParquet, the per-state "
+        "table (states), or a data package (zip), as the page's buttons do",
+        description="Same view arguments as snapshot. Times are Mexico City time.",
+    )
+    add_view_arguments(out)
+    out.add_argument("--format", choices=tuple(EXPORT_FORMATS))
+    out.add_argument("--out", type=Path, required=True)
+    out.add_argument(
+        "--base-url",
+        default="",
+        help="the page's address, for the view's permalink in a data package",
+    )
+    qual = commands.add_parser(
+        "quality",
+        help="data-quality tables (duplicates, disputes, weak sources, links...) for the "
+        "bundled data or an incidents file",
+        description="Without view arguments every record is checked; with them, the view "
+        "as the page shows it (the default window unless --start/--end say otherwise).",
+    )
+    qual.add_argument("file", nargs="?", type=Path)
+    qual.add_argument("--json", action="store_true", help="machine-readable tables")
+    add_view_arguments(qual)
     args = parser.parse_args(argv)
+    if args.command == "export":
+        return export(args, out)
+    if args.command == "quality":
+        return quality(args, qual)
     if args.command == "validate":
         report = validate_files(args.files)
         print(report.to_json() if args.json else report.to_text())

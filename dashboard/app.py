@@ -20,7 +20,14 @@ from dashboard import layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
-from dashboard.export import records_csv
+from dashboard.export import (
+    data_package,
+    defuse,
+    records_csv,
+    records_geojson,
+    records_geoparquet,
+    state_table_csv,
+)
 from dashboard.filters import ViewSpec, apply, data_window, default_window
 from dashboard.join import state_at
 from dashboard.mapview import (
@@ -32,14 +39,22 @@ from dashboard.mapview import (
 )
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.quality import (
+    QUALITY_VIEWS,
+    outlets_table,
+    quality_tables,
+    raw_records,
+    record_at,
+)
+from dashboard.quality import with_raw_columns as with_distinct_marks
 from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
+    KeyFigures,
     hourly_counts,
     key_figures,
-    national_official,
-    report_label,
+    national_figures,
     state_counts,
 )
 from dashboard.validate import validate_incidents
@@ -259,35 +274,65 @@ def write_link(page: PageView, version: str) -> None:
         st.query_params.from_dict(params)
 
 
-def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
-    figures = key_figures(selected)
-    columns = st.columns(5)
-    columns[0].metric("Incidents", figures.incidents)
-    national = national_official(data.bundle.official, view, "blockades_reported")
-    columns[1].metric(
-        "Blockades located",
-        figures.blockades,
-        help="Blockades in the located records (a municipal tally counts as reported). "
-        "The federal count was never published by place.",
+# Key figures: what each counts, and the official national metric shown beside it.
+KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
+    (
+        "incidents",
+        "Incidents located",
+        "Reported incidents in the view with a place (site, town or only the state); "
+        "official statements are not counted.",
+    ),
+    (
+        "blockades",
+        "Blockades in located records",
+        "Blockades in the located records (a municipal tally counts as reported). The "
+        "federal count was never published by place.",
+    ),
+    ("states_affected", "States with located incidents", "States with at least one."),
+    ("fatalities", "Fatalities in located records", "Deaths reported in those records."),
+    ("arrests", "Arrests in located records", "Arrests reported in those records."),
+)
+
+
+def official_caption(figure, national_only: bool) -> str:
+    """ "Official, national: 252 (Gabinete de Seguridad, 22 Feb 20:00, source)"."""
+    scope = "Official, all Mexico" if national_only else "Official, national"
+    return (
+        f"{scope}: **{figure.value:,}** ({escape_markdown(figure.reported_by)}, "
+        f"{escape_markdown(figure.when)}, {link(figure.source_url, 'source')})"
+        + (", disputed" if figure.disputed else "")
     )
-    columns[2].metric("States affected", figures.states_affected)
-    columns[3].metric("Fatalities", figures.fatalities)
-    columns[4].metric("Arrests", figures.arrests)
+
+
+def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
+    figures: KeyFigures = key_figures(selected)
+    official = national_figures(data.bundle.official, view)
+    columns = st.columns(len(KEY_FIGURES))
+    for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
+        column.metric(label, getattr(figures, name), help=help_text)
+        if name in official:
+            column.caption(
+                official_caption(official[name], view.states is not None),
+                unsafe_allow_html=True,
+            )
     notes = []
     if figures.incidents:
         notes.append(
             f"{figures.uncertain_timing} of the {figures.incidents} incidents shown are only "
             "known to the day or part of the day: they count in every window that overlaps it."
         )
-    if national is not None and view.states is None:
+    if official:
         notes.append(
-            f"Official national tally: {int(national['value'])} blockades "
-            f"({escape_markdown(national['reported_by'])}, "
-            f"{escape_markdown(report_label(national))}), reported without locations."
+            "Official figures are the latest national ones given by the window's end, "
+            "without locations: the located records neither add up to them nor map onto them."
         )
     if figures.disputed:
         notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
     st.caption(" ".join(notes))
+
+
+# Empty cells of the data tables (st.dataframe's placeholder), never "None".
+EMPTY_CELL = "—"
 
 
 def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
@@ -301,29 +346,52 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
                 "incidents",
                 "blockades",
                 "official_blockades",
+                "official_source",
+                "located_at_official",
                 "difference",
                 "fatalities",
                 "arrests",
-                "official_source",
+                "official_url",
                 "official_other",
             ]
-        ],
+        ].replace({"": None}),
         hide_index=True,
         width="stretch",
+        placeholder=EMPTY_CELL,
         column_config={
             "state": "State",
-            "incidents": st.column_config.NumberColumn("Incidents", help="Located records"),
-            "blockades": st.column_config.NumberColumn("Blockades (located)"),
+            "incidents": st.column_config.NumberColumn(
+                "Incidents", help="Located records in the window"
+            ),
+            "blockades": st.column_config.NumberColumn(
+                "Blockades (located)", help="Blockades in the located records in the window"
+            ),
             "official_blockades": st.column_config.NumberColumn(
                 "Blockades (official)", help="Latest state figure reported by the window's end"
             ),
-            "difference": st.column_config.NumberColumn("Located − official"),
+            "official_source": st.column_config.TextColumn(
+                "Official figure: by, when", help="Authority and hour (Mexico City time)"
+            ),
+            "located_at_official": st.column_config.NumberColumn(
+                "Located up to that hour",
+                help="Located blockades (any window) that started before the official "
+                "figure was given; only for figures with an hour",
+            ),
+            "difference": st.column_config.NumberColumn(
+                "Located − official",
+                help="Only where comparable: the official figure's hour is known",
+            ),
             "fatalities": "Fatalities",
             "arrests": "Arrests",
-            "official_source": "Official figure from",
+            "official_url": st.column_config.LinkColumn("Official source", display_text="link"),
             "official_other": "Other figures",
         },
         key="state_table",
+    )
+    st.caption(
+        "The comparison counts the located blockades that had started by the hour the "
+        "official figure was given, whatever the window; records known only to the day "
+        "count if their day had begun. A figure given without an hour is not compared."
     )
     chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
     if not chart.empty:
@@ -513,6 +581,144 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
             )
 
 
+def data_downloads(data: PageData, page: PageView, selection: Selection) -> None:
+    """The view's records for GIS and analysis tools, the per-state table, and a data
+    package with its licence, credit, data version and permalink."""
+    base = (st.context.url or "").split("?")[0]
+    permalink = f"{base}?{to_query(page, data.bundle.version)}"
+    selected, counts, states = selection.selected, selection.counts, page.view.states
+    stem = f"tapalpa-{page.view.start:%Y%m%d-%H%M}"
+    downloads = (
+        (
+            "GeoJSON (QGIS, web maps)",
+            partial(records_geojson, selected),
+            "geojson",
+            "application/geo+json",
+        ),
+        (
+            "GeoParquet (GeoPandas, R sf)",
+            partial(records_geoparquet, selected),
+            "parquet",
+            "application/vnd.apache.parquet",
+        ),
+        (
+            "Per-state table (CSV)",
+            partial(state_table_csv, counts, states),
+            "states.csv",
+            "text/csv",
+        ),
+        (
+            "Data package (zip: all files, schemas, licence)",
+            partial(
+                data_package,
+                selected,
+                counts,
+                states=states,
+                title=snapshot_title(page),
+                version=data.bundle.version,
+                permalink=permalink,
+                credit=CREDIT,
+            ),
+            "zip",
+            "application/zip",
+        ),
+    )
+    with st.expander(f"Download the data: the {len(selected)} records in this view"):
+        st.caption(
+            "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
+            "the data package adds the per-state table and a datapackage.json (Frictionless) "
+            f"naming the data version ({data.bundle.version}) and this view's link."
+        )
+        for column, (label, build, suffix, mime) in zip(
+            st.columns(len(downloads)), downloads, strict=True
+        ):
+            column.download_button(
+                label,
+                data=build,
+                file_name=f"{stem}.{suffix}",
+                mime=mime,
+                on_click="ignore",
+                key=f"download_{suffix}",
+            )
+
+
+@st.cache_resource(max_entries=4, show_spinner="Checking the data's quality…")
+def quality_of(source: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
+    """Quality tables for all records of a data source (`source` keys the cache)."""
+    return quality_tables(_frame, _states)
+
+
+def focus_on(name: str, table: pd.DataFrame) -> None:
+    """A row chosen in a quality table: the map shows that record (mapcore and the
+    incident list read `focus_incident`)."""
+    chosen = record_at(table, st.session_state[f"quality_{name}"]["selection"]["rows"])
+    if chosen is not None:
+        st.session_state["focus_incident"] = chosen
+
+
+def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, pd.DataFrame]:
+    """Which data the page shows (bundled or the uploaded file), as a cache key and its
+    records with the optional `distinct_from`/`distinct_reason` columns."""
+    upload = st.session_state.get("upload")
+    if from_upload and upload is not None:
+        content = upload.getvalue()
+        key = f"upload:{upload.name}:{hash(content)}"
+    else:
+        content = (Path(geodata) / layers.INCIDENTS_FILE.name).read_bytes()
+        key = f"bundle:{geodata}:{data.bundle.version}"
+    return key, with_distinct_marks(data.incidents, raw_records(content))
+
+
+def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upload: bool) -> None:
+    """For analysts: the weak spots of the records in view, one sortable, downloadable
+    table per kind; choosing a row shows that record on the map."""
+    st.subheader("Data quality")
+    if not st.toggle(
+        "Show the data-quality view",
+        key="show_quality",
+        help="Duplicates, disputes, weak sources, imprecise records and links, for the "
+        "records in this view (the bundled data or your file).",
+    ):
+        return
+    key, frame = quality_source(data, geodata, from_upload)
+    everything = quality_of(key, frame, data.bundle.states)
+    in_view = set(selected["incident_id"])
+    tables = {}
+    for name, table in everything.items():
+        if name == "outlets":
+            tables[name] = outlets_table(selected)
+        elif "other_id" in table.columns:  # both records of a pair in view
+            tables[name] = table[
+                table["incident_id"].isin(in_view) & table["other_id"].isin(in_view)
+            ]
+        else:
+            tables[name] = table[table["incident_id"].isin(in_view)]
+    labels = [f"{QUALITY_VIEWS[name]} ({len(table)})" for name, table in tables.items()]
+    for tab, (name, table) in zip(st.tabs(labels), tables.items(), strict=True):
+        with tab:
+            shown = table.reset_index(drop=True)
+            st.dataframe(
+                shown.replace({"": None}),
+                hide_index=True,
+                width="stretch",
+                placeholder=EMPTY_CELL,
+                on_select=partial(focus_on, name, shown),
+                selection_mode="single-row",
+                key=f"quality_{name}",
+            )
+            st.download_button(
+                f"Download this table (CSV, {len(shown)} rows)",
+                data=shown.map(defuse).to_csv(index=False, lineterminator="\n"),
+                file_name=f"quality-{name}.csv",
+                mime="text/csv",
+                on_click="ignore",
+                key=f"quality_download_{name}",
+            )
+    focus = st.session_state.get("focus_incident")
+    if focus:
+        st.caption(f"On the map: {escape_markdown(focus)}.")
+
+
 def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     """For iframes: the map, its legend, the time control and a credit line only."""
     show_map(data, page, selection.selected, selection.counts, EMBED_HEIGHT)
@@ -549,6 +755,7 @@ def main() -> None:
     for notice in st.session_state.pop("link_notices", []):  # shown once, on arrival
         st.warning(notice)
     filters(data)
+    bundled = data
     data = own_file(data, geodata, data.bundle.version)
     page = current_page()
     write_link(page, data.bundle.version)
@@ -558,7 +765,7 @@ def main() -> None:
         return
     view = page.view
     selected = apply(view, data.incidents)
-    counts = state_counts(selected, data.bundle.official, view)
+    counts = state_counts(selected, data.bundle.official, view, data.incidents)
     key_figure_row(selected, data, view)
     if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
         st.info(
@@ -573,6 +780,7 @@ def main() -> None:
         "contributors; boundaries: Natural Earth."
     )
     share_panel(data, page, Selection(selected, counts))
+    data_downloads(data, page, Selection(selected, counts))
     state_level_reports(selected)
     left, right = st.columns([3, 2])
     with left:
@@ -581,6 +789,7 @@ def main() -> None:
         hourly_chart(selected, view)
         key_moments(data)
     corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))))
+    quality_panel(data, selected, geodata, from_upload=data is not bundled)
 
 
 main()

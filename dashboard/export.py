@@ -132,8 +132,11 @@ def records_geojson(selected: pd.DataFrame) -> str:
                 "properties": properties,
             }
         )
+    # One feature per line would need json's slow pure-Python encoder (indent=...).
     return json.dumps(
-        {"type": "FeatureCollection", "features": features}, ensure_ascii=False, indent=1
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
     )
 
 

@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 import geopandas as gpd
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .schema import NON_INCIDENT_TYPES, Report
+from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class Finding:
 
 def _text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def _rows(frame: pd.DataFrame, columns: Iterable[str]):
+    """Named tuples of just these columns (iterating all of them is several times slower)."""
+    return frame[[c for c in columns if c in frame.columns]].itertuples(index=False)
 
 
 def _column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -139,6 +145,7 @@ ARTICLE_QUERY_KEYS = frozenset({"p", "id", "articleid", "article_id", "nid", "st
 _ARTICLE_SEGMENT = re.compile(r"(?:[^-/]+-){2,}[^-/]+|\d{4,}|[A-Z0-9]{16,}")
 
 
+@lru_cache(maxsize=65536)  # the same links recur across records
 def link_problem(url: str) -> str | None:
     """Why a source link is not an article on its outlet's public site, or None.
 
@@ -281,6 +288,14 @@ def _count_value(match: re.Match) -> int:
     return 1
 
 
+# A summary without any of these stems states no count: the patterns are not run on it.
+_COUNT_STEMS = re.compile(
+    r"kill|dead|died|death|fatal|execut|murder|wound|injur|hurt|hospital|arrest|detain|"
+    r"detent|captur|apprehend|caught|blockade|roadblock|bloqueo",
+    re.IGNORECASE,
+)
+
+
 def stated_counts(summary: str) -> dict[str, tuple[int, str]]:
     """Counts a summary states, per count field: {field: (count, phrase)}.
 
@@ -288,7 +303,14 @@ def stated_counts(summary: str) -> dict[str, tuple[int, str]]:
     count as one only with a count verb ("a Colombian man was detained"). Times (09:20),
     percentages, ages ("two-year-old") and kilometre posts are not counts.
     """
+    return dict(_stated_counts(summary))
+
+
+@lru_cache(maxsize=4096)  # summaries repeat in imported files
+def _stated_counts(summary: str) -> tuple[tuple[str, tuple[int, str]], ...]:
     found: dict[str, tuple[int, str]] = {}
+    if not _COUNT_STEMS.search(summary):
+        return ()
     for field, patterns in COUNT_PATTERNS.items():
         for pattern in patterns:
             for match in pattern.finditer(summary):
@@ -297,7 +319,7 @@ def stated_counts(summary: str) -> dict[str, tuple[int, str]]:
                     continue
                 if field not in found or count > found[field][0]:
                     found[field] = (count, match.group(0).strip())
-    return found
+    return tuple(found.items())
 
 
 def summary_counts(frame: pd.DataFrame) -> list[Finding]:
@@ -309,7 +331,7 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     `official_counts.csv` by design (geodata/README.md).
     """
     findings = []
-    for row in frame.itertuples(index=False):
+    for row in _rows(frame, ("incident_id", "event_type", "summary", *COUNT_FIELDS)):
         if row.event_type in NON_INCIDENT_TYPES:
             continue
         for field, (count, phrase) in stated_counts(_text(row.summary)).items():
@@ -339,6 +361,23 @@ METRIC_CRS = "EPSG:6372"
 
 # Optional columns marking two nearby records as distinct events (see `duplicates`).
 DISTINCT_COLUMNS = ("distinct_from", "distinct_reason")
+
+
+def raw_records(data: bytes) -> list[dict]:
+    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON feature
+    properties), for columns the validated frame does not keep and for row numbers in
+    messages; [] when the file cannot be read at all (the validator reports why)."""
+    import csv
+    import io
+
+    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
+    try:
+        if text.lstrip().startswith("{"):
+            features = json.loads(text).get("features", [])
+            return [dict(f.get("properties") or {}) for f in features]
+        return list(csv.DictReader(io.StringIO(text)))
+    except (ValueError, AttributeError, TypeError, csv.Error):
+        return []
 
 
 def with_raw_columns(
@@ -462,7 +501,7 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
     unnamed = frame[
         (frame["time_precision"] == "part_of_day") & (_column(frame, "part_of_day") == "")
     ]
-    for row in unnamed.itertuples(index=False):
+    for row in _rows(unnamed, ("incident_id", "summary", "notes")):
         for field in ("summary", "notes"):
             word = named_part_of_day(_text(getattr(row, field)))
             if word:
@@ -546,6 +585,7 @@ CONFLICT_WORDS = re.compile(
 _CAVEAT = re.compile(r"^\s*(coords?|coordinates)\b", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def host(url: str) -> str:
     """The host of a URL without "www.", lower case ("" when there is none)."""
     name = (urlsplit(url.strip()).hostname or "").lower()
@@ -589,7 +629,7 @@ def outside_state_table(frame: pd.DataFrame, states: gpd.GeoDataFrame) -> pd.Dat
     rows = []
     tree = shapely.STRtree(states.geometry.values)
     codes = states["cve_ent"].tolist()
-    for row, point in zip(placed.itertuples(index=False), points, strict=True):
+    for row, point in zip(_rows(placed, ("incident_id", "cve_ent", "place")), points, strict=True):
         declared = by_code.get(row.cve_ent)
         if declared is None or declared.covers(point):
             continue
@@ -630,7 +670,21 @@ def duplicates_table(frame: pd.DataFrame) -> pd.DataFrame:
         "detail",
     ]
     rows = []
-    records = list(frame.itertuples(index=False))
+    records = list(
+        _rows(
+            frame,
+            (
+                "incident_id",
+                "event_type",
+                "start",
+                "time_precision",
+                "part_of_day",
+                "place",
+                "summary",
+                "source_url",
+            ),
+        )
+    )
     for i, j, metres in duplicate_pairs(frame):
         a, b = records[i], records[j]
         rows.append(
@@ -658,7 +712,7 @@ def disputed_table(frame: pd.DataFrame) -> pd.DataFrame:
     with the figures their notes keep."""
     columns = ["incident_id", "flagged", "event_type", "competing_figures", "notes", "detail"]
     rows = []
-    for row in frame.itertuples(index=False):
+    for row in _rows(frame, ("incident_id", "disputed", "event_type", "notes")):
         notes = _text(row.notes)
         flagged = bool(row.disputed)
         hint = CONFLICT_WORDS.search(notes)
@@ -687,7 +741,8 @@ def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Records resting on one source link, or on social media only."""
     columns = ["incident_id", "kind", "source_outlet", "sources", "confidence", "detail"]
     rows = []
-    for row in frame.itertuples(index=False):
+    fields = ("incident_id", "source_url", "more_source_urls", "source_outlet", "confidence")
+    for row in _rows(frame, (*fields, "notes", "summary")):
         urls = [u for u in _urls(row) if u]
         social = bool(urls) and all(_is_social(u) for u in urls)
         said = _text(row.confidence) == "low" and SOCIAL_WORDS.search(
@@ -721,7 +776,10 @@ def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
     state = frame["geo_precision"] == 3
     rows = []
     for row, is_day, is_state in zip(
-        frame.itertuples(index=False), day.tolist(), state.tolist(), strict=True
+        _rows(frame, ("incident_id", "time_precision", "part_of_day", "geo_precision")),
+        day.tolist(),
+        state.tolist(),
+        strict=True,
     ):
         if not (is_day or is_state):
             continue
@@ -757,7 +815,7 @@ def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
     main: dict[str, int] = {}
     only: dict[str, int] = {}
     names: dict[str, set[str]] = {}
-    for row in frame.itertuples(index=False):
+    for row in _rows(frame, ("incident_id", "source_url", "more_source_urls", "source_outlet")):
         hosts = list(dict.fromkeys(host(u) for u in _urls(row) if host(u)))
         for h in hosts:
             cited.setdefault(h, set()).add(row.incident_id)
@@ -839,6 +897,18 @@ def quality_tables(
         "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame)),
     }
     return {name: tables[name] for name in QUALITY_VIEWS}
+
+
+def record_at(table: pd.DataFrame, rows: list[int]) -> str | None:
+    """The record a chosen table row stands for (its `incident_id`; the first id of an
+    outlet's records), or None when nothing is chosen. `rows` are positions in `table`."""
+    if not rows or not 0 <= rows[0] < len(table):
+        return None
+    row = table.iloc[rows[0]]
+    if "incident_id" in table.columns:
+        return str(row["incident_id"])
+    ids = str(row.get("incident_ids", "")).split()
+    return ids[0] if ids else None
 
 
 def _row_ids(check: str, row: dict) -> str:

@@ -33,11 +33,11 @@ def expected(bundle, start, end, **filters) -> dict[str, int]:
     view = ViewSpec(start.replace(tzinfo=MEXICO_CITY), end.replace(tzinfo=MEXICO_CITY), **filters)
     figures = key_figures(apply(view, bundle.incidents))
     return {
-        "Incidents": figures.incidents,
-        "Blockades located": figures.blockades,
-        "States affected": figures.states_affected,
-        "Fatalities": figures.fatalities,
-        "Arrests": figures.arrests,
+        "Incidents located": figures.incidents,
+        "Blockades in located records": figures.blockades,
+        "States with located incidents": figures.states_affected,
+        "Fatalities in located records": figures.fatalities,
+        "Arrests in located records": figures.arrests,
     }
 
 
@@ -188,15 +188,15 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
     report = app.dataframe[0].value
     assert report[["row", "field"]].values.tolist() == [[2, "start"], [3, "latitude"]]
-    assert metrics(app)["Incidents"] > 2  # still the bundled data
+    assert metrics(app)["Incidents located"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app) == {
-        "Incidents": 2,
-        "Blockades located": 2,
-        "States affected": 2,
-        "Fatalities": 0,
-        "Arrests": 0,
+        "Incidents located": 2,
+        "Blockades in located records": 2,
+        "States with located incidents": 2,
+        "Fatalities in located records": 0,
+        "Arrests in located records": 0,
     }
 
 
@@ -219,3 +219,71 @@ def test_the_page_shows_the_corrections_log(app):
     assert 'rel="noopener noreferrer">source</a>' in text
     assert "The record&#x27;s own source reports two suspects killed" in text  # escaped
     assert any("Corrections and updates:" in c.value for c in app.caption)
+    assert metrics(app)["Incidents located"] > 0  # nothing valid to show: the bundled data stays
+
+
+def test_key_figures_show_the_official_national_figures_with_hour_and_source(app):
+    captions = [c.value for c in app.caption]
+    blockades = next(c for c in captions if "**252**" in c)
+    assert blockades.startswith("Official, national:")
+    assert "Gabinete de Seguridad, 22 Feb 20:00" in blockades
+    assert 'href="https://www.elhorizonte.mx/' in blockades
+    assert any("**62**" in c and "23 Feb 08:00" in c for c in captions)  # fatalities
+
+
+def test_state_table_compares_at_the_official_hour_and_shows_dashes(app, bundle):
+    from dashboard.stats import state_counts
+
+    table = app.dataframe[0]
+    assert table.proto.placeholder == "—"
+    shown = table.value.set_index("state")
+    view = ViewSpec(*(t.replace(tzinfo=MEXICO_CITY) for t in DEFAULT))
+    counts = state_counts(
+        apply(view, bundle.incidents), bundle.official, view, bundle.incidents
+    ).set_index("state")
+    assert (
+        shown.loc["Jalisco", "located_at_official"] == counts.loc["Jalisco", "located_at_official"]
+    )
+    assert shown.loc["Jalisco", "difference"] == counts.loc["Jalisco", "difference"]
+    assert shown.loc["Jalisco", "official_source"] == "Gabinete de Seguridad, 22 Feb 20:00"
+    # no official figure, or one without an hour: empty cells, shown as the placeholder
+    assert shown["difference"].isna().sum() == 31
+    assert "None" not in shown.astype(str).replace({"<NA>": "", "nan": ""}).to_string()
+
+
+def test_data_downloads_offer_every_export(app):
+    labels = [b.proto.label for b in app.get("download_button")]
+    for label in (
+        "GeoJSON (QGIS, web maps)",
+        "GeoParquet (GeoPandas, R sf)",
+        "Per-state table (CSV)",
+        "Data package (zip: all files, schemas, licence)",
+    ):
+        assert label in labels
+
+
+def test_quality_view_lists_each_kind_with_a_table_and_a_download(app):
+    app.toggle(key="show_quality").set_value(True).run()
+    assert not app.exception
+    labels = [t.label for t in app.tabs]
+    assert labels[0].startswith("Points outside their declared state (")
+    assert any(label.startswith("Candidate duplicates (") for label in labels)
+    frames = [d for d in app.dataframe if (d.proto.id or "").endswith("quality_duplicates")]
+    assert len(frames) == 1 and frames[0].proto.placeholder == "—"
+    duplicates = frames[0].value
+    assert {"incident_id", "other_id", "summary", "other_summary"} <= set(duplicates.columns)
+    downloads = [b.proto.label for b in app.get("download_button")]
+    assert sum(label.startswith("Download this table") for label in downloads) == len(labels)
+
+
+def test_quality_view_follows_the_state_filter(app):
+    app.checkbox(key="all_states").uncheck().run()
+    app.multiselect(key="states").set_value(["Baja California"]).run()
+    app.toggle(key="show_quality").set_value(True).run()
+    assert not app.exception
+    outside = next(d for d in app.dataframe if (d.proto.id or "").endswith("quality_outside_state"))
+    assert sorted(outside.value["incident_id"]) == [
+        "bc-tecate-km37",
+        "bc-tecate-rancho-sanjose",
+        "bc-tecate-testerazo",
+    ]

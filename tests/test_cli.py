@@ -139,3 +139,62 @@ def test_validate_user_file_reports_data_checks_as_warnings(tmp_path):
     )
     # the two rows are one blockade at one place and hour: a candidate duplicate
     assert "row 1, field 'event_type' (value 'blockade'): duplicates [test-1, t2]" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("fmt", "name"),
+    [
+        ("geojson", "view.geojson"),
+        ("csv", "view.csv"),
+        ("package", "view.zip"),
+        ("states", "s.csv"),
+    ],
+)
+def test_export_writes_the_view(tmp_path, fmt, name):
+    out = tmp_path / name
+    result = run("export", "--state", "JAL", "--format", fmt, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.stat().st_size > 0 and "wrote" in result.stdout
+    if fmt == "geojson":
+        features = json.loads(out.read_text())["features"]
+        assert features and {f["properties"]["cve_ent"] for f in features} == {"14"}
+
+
+def test_export_format_from_suffix_and_bad_arguments(tmp_path):
+    out = tmp_path / "view.parquet"
+    assert run("export", "--out", str(out)).returncode == 0
+    assert out.read_bytes()[:4] == b"PAR1"
+    bad = run("export", "--out", str(tmp_path / "view.txt"))
+    assert bad.returncode == 2 and "--format must be one of" in bad.stderr
+    bad = run("export", "--state", "XYZ", "--out", str(out))
+    assert bad.returncode == 2 and "--state 'XYZ'" in bad.stderr
+
+
+def test_quality_names_each_check_and_record(tmp_path):
+    path = tmp_path / "mine.csv"
+    path.write_bytes(
+        to_csv(
+            [
+                incident_row(),
+                incident_row(incident_id="t2", source_url="https://archive.ph/AbC12"),
+            ]
+        )
+    )
+    text = run("quality", str(path))
+    assert text.returncode == 0, text.stderr
+    assert "duplicates: test-1, t2: same type, 0 m apart" in text.stdout
+    assert "non_article_links: t2: archive.ph is an archive or mirror" in text.stdout
+    doc = json.loads(run("quality", "--json", str(path)).stdout)
+    assert doc["checks"]["duplicates"]["rows"][0]["other_id"] == "t2"
+    assert doc["checks"]["outside_state"]["count"] == 0
+
+
+def test_quality_of_the_bundled_data_within_a_view():
+    result = run("quality", "--state", "BCN", "--json")
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)["checks"]["outside_state"]["rows"]
+    assert {r["incident_id"] for r in rows} == {
+        "bc-tecate-km37",
+        "bc-tecate-rancho-sanjose",
+        "bc-tecate-testerazo",
+    }

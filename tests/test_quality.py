@@ -339,3 +339,204 @@ def test_distinct_marks_are_read_from_the_raw_file(bundle):
     unmarked = to_csv([dict(r, distinct_reason="") for r in rows])
     report = quality_report(frame, "f.csv", unmarked, "error")
     assert [p.reason.split(":")[0] for p in report.errors] == ["duplicates [t, d]"]
+
+
+# ------------------------------------------------------------------ the quality view
+
+
+def test_outside_state_planted_and_clean(frame_of):
+    inside = incident_row(incident_id="in")  # Guadalajara, declared Jalisco
+    planted = incident_row(incident_id="out", cve_ent="06", latitude="20.70")  # in Jalisco
+    from dashboard.bundle import load_bundle
+
+    states = load_bundle().states
+    table = quality.outside_state_table(frame_of(inside, planted), states)
+    assert table["incident_id"].tolist() == ["out"]
+    assert table.loc[0, "point_in"] == "Jalisco" and table.loc[0, "declared_state"] == "Colima"
+    assert table.loc[0, "km_outside"] > 1
+
+
+def test_duplicates_table_puts_the_evidence_side_by_side(frame_of):
+    frame = frame_of(
+        incident_row(incident_id="x1", summary="Trucks blocked the road."),
+        incident_row(
+            incident_id="x2",
+            summary="A blockade on the same road.",
+            source_url="https://example.org/other-report-123",
+        ),
+    )
+    row = quality.duplicates_table(frame).iloc[0]
+    assert (row["incident_id"], row["other_id"]) == ("x1", "x2")
+    assert (row["summary"], row["other_summary"]) == (
+        "Trucks blocked the road.",
+        "A blockade on the same road.",
+    )
+    assert row["other_source"] == "https://example.org/other-report-123"
+    assert quality.duplicates_table(frame_of(*clean_rows())).empty
+
+
+def test_disputed_flagged_and_unflagged_with_figures(frame_of):
+    frame = frame_of(
+        incident_row(
+            incident_id="flag",
+            disputed="true",
+            notes="Outlet A: 9 vehicles; Outlet B: 11. | Coords = town seat.",
+        ),
+        incident_row(
+            incident_id="hint",
+            notes="Counts differ between outlets.",
+            latitude="19.0",
+            longitude="-99.1",
+            cve_ent="09",
+        ),
+        incident_row(
+            incident_id="calm",
+            notes="Coords = town seat, 2 km off.",
+            latitude="19.5",
+            longitude="-99.1",
+            cve_ent="15",
+        ),
+    )
+    table = quality.disputed_table(frame).set_index("incident_id")
+    assert sorted(table.index) == ["flag", "hint"]
+    assert table.loc["flag", "competing_figures"] == "Outlet A: 9 vehicles; · Outlet B: 11."
+    assert not table.loc["hint", "flagged"] and "differ" in table.loc["hint", "detail"]
+
+
+def test_weak_sources(frame_of):
+    frame = frame_of(
+        incident_row(incident_id="one"),
+        incident_row(
+            incident_id="two",
+            more_source_urls="https://example.com/b-c-d",
+            latitude="19.0",
+            longitude="-99.1",
+            cve_ent="09",
+        ),
+        incident_row(
+            incident_id="social",
+            source_url="https://x.com/someone/status/123",
+            more_source_urls="https://www.facebook.com/page/posts/456",
+            latitude="19.5",
+            longitude="-99.1",
+            cve_ent="15",
+        ),
+        incident_row(
+            incident_id="said",
+            confidence="low",
+            notes="Unconfirmed social-media report.",
+            more_source_urls="https://example.com/b-c-d",
+            latitude="21.0",
+            longitude="-101.3",
+            cve_ent="11",
+        ),
+    )
+    kinds = quality.weak_sources_table(frame).set_index("incident_id")["kind"].to_dict()
+    assert kinds == {
+        "one": "single source",
+        "social": "social media only",
+        "said": "social media only",
+    }
+
+
+def test_imprecise(frame_of, bundle):
+    state_only = bundle.locations[bundle.locations["geo_precision"] == 3].iloc[0]["location_id"]
+    frame = frame_of(
+        incident_row(incident_id="exact"),
+        incident_row(
+            incident_id="day",
+            start="2026-02-22T00:00-06:00",
+            time_precision="day",
+            latitude="19.0",
+            longitude="-99.1",
+            cve_ent="09",
+        ),
+        incident_row(
+            incident_id="state", location_id=state_only, latitude="", longitude="", cve_ent=""
+        ),
+        incident_row(
+            incident_id="evening",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            part_of_day="evening",
+            latitude="19.5",
+            longitude="-99.1",
+            cve_ent="15",
+        ),
+    )
+    table = quality.imprecise_table(frame).set_index("incident_id")
+    assert sorted(table.index) == ["day", "state"]
+    assert table.loc["state", "detail"] == "place known only to the state"
+
+
+def test_outlets_share_of_the_map(frame_of):
+    frame = frame_of(
+        incident_row(
+            incident_id="a",
+            source_url="https://www.informador.mx/a-b-c-1.html",
+            source_outlet="El Informador",
+        ),
+        incident_row(
+            incident_id="b",
+            source_url="https://www.informador.mx/d-e-f-2.html",
+            more_source_urls="https://www.proceso.com.mx/g-h-i-3.html",
+            latitude="19.0",
+            longitude="-99.1",
+            cve_ent="09",
+        ),
+        incident_row(
+            incident_id="c",
+            source_url="https://www.proceso.com.mx/j-k-l-4.html",
+            latitude="19.5",
+            longitude="-99.1",
+            cve_ent="15",
+            source_outlet="Proceso",
+        ),
+        incident_row(
+            incident_id="d",
+            source_url="https://noroeste.com.mx/m-n-o-5.html",
+            latitude="21.0",
+            longitude="-101.3",
+            cve_ent="11",
+        ),
+    )
+    table = quality.outlets_table(frame).set_index("outlet")
+    assert table.index.tolist() == ["informador.mx", "proceso.com.mx", "noroeste.com.mx"]
+    assert table.loc["informador.mx", ["records", "main_source", "only_source"]].tolist() == [
+        2,
+        2,
+        1,
+    ]
+    assert table.loc["informador.mx", "share_of_map"] == 50.0
+    assert table.loc["proceso.com.mx", "incident_ids"] == "b c"
+
+
+def test_quality_tables_of_a_clean_fixture_are_empty(frame_of, bundle):
+    rows = [dict(r, more_source_urls="https://example.com/second-source-1") for r in clean_rows()]
+    rows[2]["more_source_urls"] = "https://example.com/second-source-2"
+    tables = quality.quality_tables(frame_of(*rows), bundle.states)
+    assert list(tables) == list(quality.QUALITY_VIEWS)
+    nonempty = {name for name, table in tables.items() if not table.empty}
+    assert nonempty == {"outlets"}  # the outlets table lists every outlet, always
+
+
+def test_a_chosen_row_names_the_record_to_show():
+    pairs = pd.DataFrame({"incident_id": ["a", "b"], "other_id": ["c", "d"]})
+    assert quality.record_at(pairs, [1]) == "b"
+    assert quality.record_at(pairs, []) is None and quality.record_at(pairs, [5]) is None
+    outlets = pd.DataFrame({"outlet": ["x.mx"], "incident_ids": ["q r"]})
+    assert quality.record_at(outlets, [0]) == "q"
+
+
+def test_official_counts_links_are_checked_too():
+    from dashboard.__main__ import official_links_report
+
+    data = (
+        b"reported_at,scope,metric,value,source_url\n"
+        b"2026-02-22T20:00-06:00,national,blockades_reported,252,https://example.org/a-b-c-1\n"
+        b"2026-02-23T00:00-06:00,national,criminals_killed,34,"
+        b"https://gorjpress.ro/index.php/externe?page=32\n"
+    )
+    report = official_links_report(data)
+    assert [(p.row, p.field, p.severity) for p in report.problems] == [(2, "source_url", "error")]
+    assert "national criminals_killed 2026-02-23" in report.problems[0].reason

@@ -1,0 +1,89 @@
+"""Benchmark the exports and the data-quality view, beside plain pandas baselines.
+
+    .venv/bin/python benchmarks/bench_exports.py [--runs 5] [--synthetic 100000]
+
+For the bundled data and a synthetic geodata folder of N incidents (benchmarks/bench_page.py
+builds it), each figure is the median of --runs runs over every record: the CSV, GeoJSON,
+GeoParquet and data-package exports, the four data checks (`validate`) and all the
+quality tables, next to two baselines measured in the same run: `pandas.read_csv` of the
+same incidents file, and `DataFrame.to_csv` of the frame.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_page import synthetic_geodata  # noqa: E402
+from dashboard import export, layers, quality  # noqa: E402
+from dashboard.bundle import load_bundle  # noqa: E402
+from dashboard.filters import ViewSpec  # noqa: E402
+from dashboard.mexico import MEXICO_CITY  # noqa: E402
+from dashboard.stats import state_counts  # noqa: E402
+
+
+def median_ms(work, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - t0)
+    return round(statistics.median(times) * 1000, 1)
+
+
+def bench(geodata: Path, runs: int) -> dict[str, float | int]:
+    bundle = load_bundle(geodata)
+    frame = bundle.incidents
+    view = ViewSpec(
+        datetime(2026, 2, 21, tzinfo=MEXICO_CITY), datetime(2026, 3, 3, tzinfo=MEXICO_CITY)
+    )
+    counts = state_counts(frame, bundle.official, view, frame)
+    path = geodata / layers.INCIDENTS_FILE.name
+    package = {
+        "states": None,
+        "title": "benchmark",
+        "version": bundle.version,
+        "permalink": "https://example.org/?v=1",
+        "credit": "benchmark",
+    }
+    return {
+        "records": len(frame),
+        "baseline read_csv": median_ms(lambda: pd.read_csv(path), runs),
+        "baseline to_csv": median_ms(lambda: frame.to_csv(), runs),
+        "csv": median_ms(lambda: export.records_csv(frame), runs),
+        "geojson": median_ms(lambda: export.records_geojson(frame), runs),
+        "geoparquet": median_ms(lambda: export.records_geoparquet(frame), runs),
+        "package": median_ms(lambda: export.data_package(frame, counts, **package), runs),
+        "data checks": median_ms(lambda: quality.validation_findings(frame), runs),
+        "quality tables": median_ms(lambda: quality.quality_tables(frame, bundle.states), runs),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--synthetic", type=int, default=100_000)
+    args = parser.parse_args()
+    results = {"bundled": bench(layers.GEODATA, args.runs)}
+    with tempfile.TemporaryDirectory() as folder:
+        synthetic_geodata(args.synthetic, Path(folder))
+        results[f"{args.synthetic:,} synthetic"] = bench(Path(folder), max(1, args.runs // 2))
+    keys = list(next(iter(results.values())))
+    print("| data | " + " | ".join(keys) + " |")
+    print("| --- " * (len(keys) + 1) + "|")
+    for name, row in results.items():
+        print(f"| {name} | " + " | ".join(f"{row[k]:,}" for k in keys) + " |")
+
+
+if __name__ == "__main__":
+    main()
