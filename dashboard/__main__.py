@@ -71,10 +71,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
-    link = parse_query("&".join(parts), data_start=lo, data_end=hi, version=bundle.version)
-    problems = [n for n in link.notices if not link.stale or "updated" not in n]
-    if problems:
-        parser.error(" ".join(problems))
+    if args.lang:
+        parts.append(f"lang={args.lang}")
+    # No data version: a snapshot is always of the current data, so a stale link is fine.
+    link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=args.lang)
+    if link.notices:
+        parser.error(" ".join(link.notices))
     return link.page_view(default_window(bundle.incidents))  # the page's default, too
 
 
@@ -125,6 +127,12 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
+    snap.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        help="language of the title, window, credit and alt text (default: the --query "
+        "link's lang, else en)",
+    )
     args = parser.parse_args(argv)
     if args.command == "validate":
         report = validate_files(args.files)

@@ -63,7 +63,7 @@ def test_png_size_is_bounded(bundle):
 
 def test_alt_text_names_window_counts_and_leading_states(bundle):
     text = alt_text(PAGE, select(bundle, PAGE))
-    assert text.startswith("Between 22 Feb 06:00 and 23 Feb 00:00 Mexico City time, ")
+    assert text.startswith("Between Sun 22 Feb, 06:00 and Mon 23 Feb, 00:00 Mexico City time, ")
     assert re.search(r"\d+ incidents were reported in \d+ states; most in Jalisco \(\d+\)", text)
     empty = PageView(ViewSpec(local(22), local(23), event_types=frozenset()))
     assert alt_text(empty, select(bundle, empty)).endswith("no incidents were reported.")
