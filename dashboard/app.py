@@ -21,6 +21,7 @@ from dashboard.bundle import Bundle, load_bundle
 from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.export import records_csv
 from dashboard.filters import ViewSpec, apply, data_window, default_window
+from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -50,6 +51,7 @@ MAP_HEIGHT = 560
 EMBED_HEIGHT = 520
 LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
 PRECOMPUTE_TEXT_ROWS = 20_000
+PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ def read_link(data: PageData) -> None:
         data_start=aware(data.first_hour),
         data_end=aware(data.last_hour),
         version=data.bundle.version,
+        lang=st.session_state.get("lang"),
     )
     if link.window:
         st.session_state["window"] = tuple(naive(t) for t in link.window)
@@ -236,6 +239,7 @@ def current_page() -> PageView:
         layers=frozenset(k for k, label in LAYER_LABELS.items() if label in state["layers"]),
         center=state.get("map_center"),
         zoom=state.get("map_zoom"),
+        lang=state.get("lang"),
     )
 
 
@@ -491,9 +495,39 @@ def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     )
 
 
+def page_language() -> str:
+    """The page's language ("es"/"en"), and `<html lang>` (page and map frame) set to it.
+
+    Chosen once per session from `?lang=`, else the browser's locale (Spanish for any
+    es-*); afterwards the language switch (session key "lang") decides.
+    """
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = choose_language(st.query_params.get("lang"), st.context.locale)
+    lang = st.session_state["lang"]
+    st.html(
+        f'<span data-tim-lang="{lang}" hidden></span>'
+        f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
+    return lang
+
+
+def language_switch() -> None:
+    """Español | English, each written in its own language (not shown when embedded)."""
+    st.radio(
+        "Idioma / Language",
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+        key="lang",
+        label_visibility="collapsed",
+    )
+
+
 def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
+    page_language()
     read_link(data)
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
@@ -507,6 +541,7 @@ def main() -> None:
         write_link(page, data.bundle.version)
         embed_page(data, page, select(data.bundle, page))
         return
+    language_switch()
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
     st.markdown(
         "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "

@@ -164,7 +164,7 @@ def test_share_panel_offers_link_embed_and_downloads(app):
         c.startswith("?from=2026-02-22T00:00") or "?from=2026-02-22T00:00" in c for c in codes
     )
     assert any("<iframe" in c and "embed=true" in c for c in codes)
-    assert any(c.startswith("Between 22 Feb 00:00") for c in codes)
+    assert any(c.startswith("Between Sun 22 Feb, 00:00") for c in codes)
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels[:2] == ["Download PNG (1600×1000)", "Download interactive HTML"]
     assert labels[2].startswith("Download the ") and labels[2].endswith(
