@@ -1,36 +1,45 @@
-// The page's language for screen readers: sets <html lang> on the Streamlit page and on
-// every same-origin frame in it (the map's frame), and keeps doing so for frames that
-// appear later. The language comes from the element with data-tim-lang, written by
-// dashboard/app.py (page_language); Streamlit runs this through st.html.
+// The page's language for screen readers: sets the lang attribute of the Streamlit page and
+// of every same-origin frame in it (the map's frame), and keeps doing so as Streamlit redraws.
+// The language is read from the element with data-tim-lang that dashboard/app.py
+// (page_language) writes next to this script; Streamlit may run the script before that
+// element is in the document, so a MutationObserver applies it whenever the page changes.
+// No angle brackets anywhere in this file: Streamlit's HTML sanitiser (DOMPurify) drops a
+// script whose text looks like markup.
 (function () {
-  var marker = document.querySelector("[data-tim-lang]");
-  if (!marker) return;
-  window.__timLang = marker.getAttribute("data-tim-lang") || "en";
+  function wanted() {
+    var markers = document.querySelectorAll("[data-tim-lang]");
+    if (!markers.length) return null;
+    return markers[markers.length - 1].getAttribute("data-tim-lang") || null;
+  }
 
-  function setFrame(frame) {
-    frame.setAttribute("lang", window.__timLang);
+  function setFrame(frame, lang) {
+    if (frame.getAttribute("lang") !== lang) frame.setAttribute("lang", lang);
     try {
       var doc = frame.contentDocument;
-      if (doc && doc.documentElement) doc.documentElement.lang = window.__timLang;
+      if (doc && doc.documentElement && doc.documentElement.lang !== lang) {
+        doc.documentElement.lang = lang;
+      }
     } catch (err) {
       // A cross-origin frame (none of ours): its own page declares its language.
     }
   }
 
   function apply() {
-    document.documentElement.lang = window.__timLang;
+    var lang = wanted();
+    if (!lang) return;
+    if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     document.querySelectorAll("iframe").forEach(function (frame) {
-      setFrame(frame);
+      setFrame(frame, lang);
       if (!frame.__timLangHooked) {
         frame.__timLangHooked = true;
-        frame.addEventListener("load", function () { setFrame(frame); });
+        frame.addEventListener("load", apply);
       }
     });
   }
 
-  apply();
   if (!window.__timLangObserver) {
     window.__timLangObserver = new MutationObserver(apply);
     window.__timLangObserver.observe(document.body, { childList: true, subtree: true });
   }
+  apply();
 })();
