@@ -111,7 +111,7 @@ def read_link(data: PageData) -> None:
         data_start=aware(data.first_hour),
         data_end=aware(data.last_hour),
         version=data.bundle.version,
-        lang=st.session_state.get("lang"),
+        lang=chosen_language(),
     )
     if link.window:
         st.session_state["window"] = tuple(naive(t) for t in link.window)
@@ -495,15 +495,20 @@ def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     )
 
 
-def page_language() -> str:
-    """The page's language ("es"/"en"), and `<html lang>` (page and map frame) set to it.
+def chosen_language() -> str:
+    """The page's language, "es" or "en" (session key "lang", which the switch sets).
 
     Chosen once per session from `?lang=`, else the browser's locale (Spanish for any
-    es-*); afterwards the language switch (session key "lang") decides.
+    es-*); afterwards the language switch decides.
     """
     if "lang" not in st.session_state:
         st.session_state["lang"] = choose_language(st.query_params.get("lang"), st.context.locale)
-    lang = st.session_state["lang"]
+    return st.session_state["lang"]
+
+
+def page_language() -> str:
+    """The page's language, with `<html lang>` of the page and the map frame set to it."""
+    lang = chosen_language()
     st.html(
         f'<span data-tim-lang="{lang}" hidden></span>'
         f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
@@ -527,7 +532,6 @@ def language_switch() -> None:
 def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
-    page_language()
     read_link(data)
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
@@ -536,6 +540,7 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
+    page_language()
     if embedded:
         page = current_page()
         write_link(page, data.bundle.version)

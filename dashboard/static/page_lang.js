@@ -24,9 +24,18 @@
     }
   }
 
+  function hideMarkers() {
+    // The marker's element container would leave an empty gap at the top of the page.
+    document.querySelectorAll("[data-tim-lang]").forEach(function (marker) {
+      var box = marker.closest("[data-testid='stElementContainer']");
+      if (box && box.style.display !== "none") box.style.display = "none";
+    });
+  }
+
   function apply() {
     var lang = wanted();
     if (!lang) return;
+    hideMarkers();
     if (document.documentElement.lang !== lang) document.documentElement.lang = lang;
     document.querySelectorAll("iframe").forEach(function (frame) {
       setFrame(frame, lang);
