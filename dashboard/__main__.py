@@ -116,10 +116,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
-    link = parse_query("&".join(parts), data_start=lo, data_end=hi, version=bundle.version)
-    problems = [n for n in link.notices if not link.stale or "updated" not in n]
-    if problems:
-        parser.error(" ".join(problems))
+    if args.lang:
+        parts.append(f"lang={args.lang}")
+    # No data version: a snapshot is always of the current data, so a stale link is fine.
+    link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=args.lang)
+    if link.notices:
+        parser.error(" ".join(link.notices))
     return link.page_view(default_window(bundle.incidents))  # the page's default, too
 
 
@@ -161,12 +163,18 @@ EXPORT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"} | {
 
 
 def add_view_arguments(sub: argparse.ArgumentParser) -> None:
-    """The view arguments `snapshot` takes (window, states, types, permalink)."""
+    """The view arguments `snapshot` takes (window, states, types, permalink, language)."""
     sub.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
     sub.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")
     sub.add_argument("--state", action="append", default=[], help="JAL, 14 or Jalisco; repeat")
     sub.add_argument("--type", action="append", default=[], help="event type key; repeat")
     sub.add_argument("--query", help="a permalink (URL or query string) naming the view")
+    sub.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        help="language of the view: title, window, credit and alt text (default: the --query "
+        "link's lang, else en)",
+    )
 
 
 def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -278,11 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         description="Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset. "
         "Without --start/--end (or --query) the window is the page's default.",
     )
-    snap.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
-    snap.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")
-    snap.add_argument("--state", action="append", default=[], help="JAL, 14 or Jalisco; repeat")
-    snap.add_argument("--type", action="append", default=[], help="event type key; repeat")
-    snap.add_argument("--query", help="a permalink (URL or query string) naming the view")
+    add_view_arguments(snap)
     snap.add_argument("--format", choices=("png", "html"))
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)

@@ -29,6 +29,7 @@ from dashboard.export import (
     state_table_csv,
 )
 from dashboard.filters import ViewSpec, apply, data_window, default_window
+from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -66,6 +67,7 @@ MAP_HEIGHT = 560
 EMBED_HEIGHT = 520
 LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
 PRECOMPUTE_TEXT_ROWS = 20_000
+PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ def read_link(data: PageData) -> None:
         data_start=aware(data.first_hour),
         data_end=aware(data.last_hour),
         version=data.bundle.version,
+        lang=chosen_language(),
     )
     if link.window:
         st.session_state["window"] = tuple(naive(t) for t in link.window)
@@ -252,6 +255,7 @@ def current_page() -> PageView:
         layers=frozenset(k for k, label in LAYER_LABELS.items() if label in state["layers"]),
         center=state.get("map_center"),
         zoom=state.get("map_zoom"),
+        lang=state.get("lang"),
     )
 
 
@@ -729,6 +733,40 @@ def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     )
 
 
+def chosen_language() -> str:
+    """The page's language, "es" or "en" (session key "lang", which the switch sets).
+
+    Chosen once per session from `?lang=`, else the browser's locale (Spanish for any
+    es-*); afterwards the language switch decides.
+    """
+    if "lang" not in st.session_state:
+        st.session_state["lang"] = choose_language(st.query_params.get("lang"), st.context.locale)
+    return st.session_state["lang"]
+
+
+def page_language() -> str:
+    """The page's language, with `<html lang>` of the page and the map frame set to it."""
+    lang = chosen_language()
+    st.html(
+        f'<span data-tim-lang="{lang}" hidden></span>'
+        f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
+    return lang
+
+
+def language_switch() -> None:
+    """Español | English, each written in its own language (not shown when embedded)."""
+    st.radio(
+        "Idioma / Language",
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+        key="lang",
+        label_visibility="collapsed",
+    )
+
+
 def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
@@ -740,11 +778,13 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
+    page_language()
     if embedded:
         page = current_page()
         write_link(page, data.bundle.version)
         embed_page(data, page, select(data.bundle, page))
         return
+    language_switch()
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
     st.markdown(
         "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "

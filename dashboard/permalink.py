@@ -3,7 +3,8 @@
 Editors paste a link into an article and must get the same view next week. Times are
 Mexico City wall-clock times (unambiguous: no daylight saving since 2022); states are ISO
 3166-2 suffixes (JAL, MIC); a data-version token says when the data changed since.
-Anything unreadable or stale is dropped with a notice, never an exception.
+Anything unreadable or stale is dropped with a notice, never an exception; notices are
+in the view's language (`lang`, "es" or "en", see dashboard.i18n).
 """
 
 from __future__ import annotations
@@ -14,11 +15,16 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
 from .filters import ViewSpec
+from .i18n import DAY_MONTH, DEFAULT_LANGUAGE, format_datetime, format_list, normalise_language
+from .i18n import translation as _translation
 from .mexico import BY_CODE, MEXICO_CITY, state_lookup
 from .schema import EVENT_TYPES, MAP_ZOOM_RANGE
 from .schema import MAP_LAYERS as LAYERS
 
 NONE = "none"
+KNOWN_KEYS = frozenset(
+    {"from", "to", "states", "types", "layers", "lat", "lon", "zoom", "embed", "lang", "v"}
+)
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
 
@@ -31,6 +37,7 @@ class PageView:
     center: tuple[float, float] | None = None  # (lat, lon)
     zoom: int | None = None
     embed: bool = False
+    lang: str | None = None  # "es" or "en"; None: not chosen (the browser's language decides)
 
 
 @dataclass
@@ -44,6 +51,7 @@ class ParsedLink:
     center: tuple[float, float] | None = None
     zoom: int | None = None
     embed: bool = False
+    lang: str | None = None
     stale: bool = False
     notices: list[str] = field(default_factory=list)
 
@@ -55,6 +63,7 @@ class ParsedLink:
             center=self.center,
             zoom=self.zoom,
             embed=self.embed,
+            lang=self.lang,
         )
 
 
@@ -87,6 +96,8 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
         params["zoom"] = str(page.zoom)
     if page.embed:
         params["embed"] = "true"
+    if page.lang:
+        params["lang"] = page.lang
     if version:
         params["v"] = version
     return params
@@ -120,10 +131,27 @@ def parse_params(
     data_start: datetime,
     data_end: datetime,
     version: str | None = None,
+    lang: str | None = None,
 ) -> ParsedLink:
-    """Read a link, keeping what is valid and saying what was dropped and why."""
+    """Read a link, keeping what is valid and saying what was dropped and why.
+
+    params: query parameters (a value may be a list: the last one counts).
+    data_start, data_end: the data's time span (aware datetimes); windows are clipped to it.
+    version: the current data version; a different `v` in the link marks it stale.
+    lang: the language of the notices; None: the link's own `lang`, else English.
+    """
     link = ParsedLink()
     note = link.notices.append
+    lang_text = _single(params, "lang")
+    link.lang = normalise_language(lang_text)
+    language = lang or link.lang or DEFAULT_LANGUAGE
+    t = _translation(language)
+    if lang_text is not None and link.lang is None:
+        note(
+            t.gettext("Ignored an unknown language “{value}” (use es or en).").format(
+                value=lang_text
+            )
+        )
 
     start_text, end_text = _single(params, "from"), _single(params, "to")
     if start_text or end_text:
@@ -131,18 +159,32 @@ def parse_params(
             start = _time(start_text or local_text(data_start))
             end = _time(end_text or local_text(data_end))
         except ValueError:
-            note(f"Ignored an unreadable time window ({start_text!r} to {end_text!r}).")
+            given = [f"{k}={v}" for k, v in (("from", start_text), ("to", end_text)) if v]
+            note(
+                t.gettext("Ignored an unreadable time window ({given}).").format(
+                    given=", ".join(given)
+                )
+            )
         else:
             if end <= start:
-                note("Ignored a time window that ends before it starts.")
+                note(t.gettext("Ignored a time window that ends before it starts."))
             elif end <= data_start or start >= data_end:
                 note(
-                    "Ignored a time window outside the data (22 Feb onwards); showing the default."
+                    t.gettext(
+                        "Ignored a time window outside the data ({first} onwards); "
+                        "showing the default."
+                    ).format(
+                        first=format_datetime(
+                            data_start.astimezone(MEXICO_CITY), language, DAY_MONTH
+                        )
+                    )
                 )
             else:
                 clipped = (max(start, data_start), min(end, data_end))
                 if clipped != (start, end):
-                    note("The link's time window reached beyond the data and was trimmed.")
+                    note(
+                        t.gettext("The link's time window reached beyond the data and was trimmed.")
+                    )
                 link.window = (_whole_hour(clipped[0]), _whole_hour(clipped[1], up=True))
 
     states_text = _single(params, "states")
@@ -158,7 +200,13 @@ def parse_params(
                 else:
                     known.add(state.cve_ent)
             if unknown:
-                note(f"Ignored unknown state code(s): {', '.join(unknown)}.")
+                note(
+                    t.ngettext(
+                        "Ignored an unknown state code: {codes}.",
+                        "Ignored unknown state codes: {codes}.",
+                        len(unknown),
+                    ).format(codes=_quoted(unknown, language))
+                )
             link.states = frozenset(known) if known else None
 
     types_text = _single(params, "types")
@@ -169,7 +217,13 @@ def parse_params(
             items = [t.strip() for t in types_text.split(",") if t.strip()]
             unknown = [t for t in items if t not in EVENT_TYPES]
             if unknown:
-                note(f"Ignored unknown event type(s): {', '.join(unknown)}.")
+                note(
+                    t.ngettext(
+                        "Ignored an unknown event type: {types}.",
+                        "Ignored unknown event types: {types}.",
+                        len(unknown),
+                    ).format(types=_quoted(unknown, language))
+                )
             kept = frozenset(t for t in items if t in EVENT_TYPES)
             link.types = kept if kept else None
 
@@ -181,7 +235,13 @@ def parse_params(
         else:
             unknown = [x for x in items if x not in LAYERS]
             if unknown:
-                note(f"Ignored unknown map layer(s): {', '.join(unknown)}.")
+                note(
+                    t.ngettext(
+                        "Ignored an unknown map layer: {layers}.",
+                        "Ignored unknown map layers: {layers}.",
+                        len(unknown),
+                    ).format(layers=_quoted(unknown, language))
+                )
             kept = frozenset(x for x in items if x in LAYERS)
             link.layers = kept if kept else None
 
@@ -193,27 +253,43 @@ def parse_params(
                 raise ValueError
             link.center = (lat, lon)
         except ValueError:
-            note("Ignored an unreadable map centre.")
+            note(t.gettext("Ignored an unreadable map centre."))
     zoom_text = _single(params, "zoom")
     if zoom_text is not None:
         if zoom_text.isdigit() and MAP_ZOOM_RANGE[0] <= int(zoom_text) <= MAP_ZOOM_RANGE[1]:
             link.zoom = int(zoom_text)
         else:
-            note(f"Ignored an unreadable map zoom ({zoom_text!r}).")
+            note(
+                t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).").format(
+                    value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]
+                )
+            )
 
     link.embed = (_single(params, "embed") or "").lower() in ("true", "1", "yes")
     token = _single(params, "v")
     if token and version and token != version:
         link.stale = True
         note(
-            "The data has been updated since this link was made: the same filters may now "
-            "show different numbers."
+            t.gettext(
+                "The data has been updated since this link was made: the same filters may now "
+                "show different numbers."
+            )
         )
-    known_keys = {"from", "to", "states", "types", "layers", "lat", "lon", "zoom", "embed", "v"}
-    extra = sorted(k for k in params if k not in known_keys)
+    extra = sorted(k for k in params if k not in KNOWN_KEYS)
     if extra:
-        note(f"Ignored unknown link parameter(s): {', '.join(extra)}.")
+        note(
+            t.ngettext(
+                "Ignored an unknown link parameter: {names}.",
+                "Ignored unknown link parameters: {names}.",
+                len(extra),
+            ).format(names=_quoted(extra, language))
+        )
     return link
+
+
+def _quoted(items: list[str], lang: str) -> str:
+    """“a”, “b” and “c”: values from a link, quoted so blanks and commas show."""
+    return format_list((f"“{item}”" for item in items), lang)
 
 
 def _whole_hour(moment: datetime, up: bool = False) -> datetime:

@@ -6,24 +6,34 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import time
 
+from .i18n import N_
+
+# Keys are the data's values; the labels are English message ids, shown through
+# dashboard.i18n.event_type_label in the reader's language (catalogue: dashboard/locale).
 EVENT_TYPES: dict[str, str] = {
-    "blockade": "Road blockade",
-    "vehicle_arson": "Vehicle burning",
-    "business_arson": "Business burning",
-    "armed_clash": "Armed clash",
-    "killing": "Killing",
-    "arrest": "Arrest",
-    "raid": "Security-force raid",
-    "transport_disruption": "Transport disruption",
-    "public_order_measure": "Public-order measure",
-    "security_deployment": "Security deployment",
-    "other": "Other",
-    "official_statement": "Official statement",
+    "blockade": N_("Road blockade"),
+    "vehicle_arson": N_("Vehicle burning"),
+    "business_arson": N_("Business burning"),
+    "armed_clash": N_("Armed clash"),
+    "killing": N_("Killing"),
+    "arrest": N_("Arrest"),
+    "raid": N_("Security-force raid"),
+    "transport_disruption": N_("Transport disruption"),
+    "public_order_measure": N_("Public-order measure"),
+    "security_deployment": N_("Security deployment"),
+    "other": N_("Other"),
+    "official_statement": N_("Official statement"),
 }
 # Statements carry aggregate figures already in official_counts.csv: never counted as incidents.
 NON_INCIDENT_TYPES = frozenset({"official_statement"})
 
 TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day")
+TIME_PRECISION_LABELS = {
+    "minute": N_("to the minute"),
+    "hour": N_("to the hour"),
+    "part_of_day": N_("part of the day"),
+    "day": N_("day only"),
+}
 UNCERTAIN_TIME = frozenset({"part_of_day", "day"})
 # Local-clock spans for "morning" etc.; an unnamed part of day counts as the whole day.
 PART_OF_DAY_SPANS: dict[str, tuple[time, time | None]] = {
@@ -34,7 +44,15 @@ PART_OF_DAY_SPANS: dict[str, tuple[time, time | None]] = {
     "evening": (time(18), None),
     "night": (time(19), None),  # None: until local midnight
 }
-GEO_PRECISIONS = {1: "exact site", 2: "town / municipality", 3: "state only"}
+PART_OF_DAY_LABELS = {
+    "early_morning": N_("early morning"),
+    "morning": N_("morning"),
+    "midday": N_("midday"),
+    "afternoon": N_("afternoon"),
+    "evening": N_("evening"),
+    "night": N_("night"),
+}
+GEO_PRECISIONS = {1: N_("exact site"), 2: N_("town / municipality"), 3: N_("state only")}
 CONFIDENCE = ("high", "medium", "low")
 COUNT_FIELDS = ("blockades", "fatalities", "injured", "arrested")
 

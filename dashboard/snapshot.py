@@ -8,7 +8,8 @@ is byte-identical for identical input: its stamp names the data version, not the
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 
 import matplotlib
 
@@ -24,6 +25,16 @@ from .bundle import Bundle  # noqa: E402
 from .corrections import credit_line, load_corrections  # noqa: E402
 from .escape import escape_text  # noqa: E402
 from .filters import apply  # noqa: E402
+from .i18n import (  # noqa: E402
+    DATETIME_WITH_YEAR,
+    DEFAULT_LANGUAGE,
+    N_,
+    event_type_label,
+    format_datetime,
+    format_list,
+    format_number,
+    translation,
+)
 from .mapview import (  # noqa: E402
     BINS,
     EVENT_COLOURS,
@@ -40,10 +51,10 @@ from .permalink import PageView, to_query  # noqa: E402
 from .schema import EVENT_TYPES, NON_INCIDENT_TYPES  # noqa: E402
 from .stats import incidents_only, key_figures, state_counts  # noqa: E402
 
-CREDIT = (
+CREDIT = N_(
     "Sources: published news reports, linked per incident in the data. "
     "Boundaries: Natural Earth. Places are estimates."
-)
+)  # English message id: show it with credit_text(lang)
 PNG_SIZE = (1600, 1000)
 MAX_PNG_SIDE = 6000
 
@@ -59,45 +70,123 @@ def select(bundle: Bundle, page: PageView) -> Selection:
     return Selection(selected, state_counts(selected, bundle.official, page.view))
 
 
-def window_label(page: PageView) -> str:
-    start = page.view.start.astimezone(MEXICO_CITY)
-    end = page.view.end.astimezone(MEXICO_CITY)
-    return f"{start:%a %d %b %Y %H:%M} to {end:%a %d %b %Y %H:%M}, Mexico City time"
+def language(page: PageView, lang: str | None = None) -> str:
+    """The language a snapshot is written in: `lang`, else the view's, else English."""
+    return lang or page.lang or DEFAULT_LANGUAGE
 
 
-def title(page: PageView) -> str:
+def credit_text(lang: str) -> str:
+    """The credit line (sources, boundaries, the caveat on places) in `lang`."""
+    return translation(lang).gettext(CREDIT)
+
+
+def window_label(page: PageView, lang: str | None = None) -> str:
+    """ "Sun 22 Feb 2026, 06:00 to Mon 23 Feb 2026, 00:00, Mexico City time" (or Spanish)."""
+    lang = language(page, lang)
+    start, end = (
+        format_datetime(t.astimezone(MEXICO_CITY), lang, DATETIME_WITH_YEAR)
+        for t in (page.view.start, page.view.end)
+    )
+    return (
+        translation(lang).gettext("{start} to {end}, Mexico City time").format(start=start, end=end)
+    )
+
+
+def title(page: PageView, lang: str | None = None) -> str:
+    """The snapshot's title: the view's states (up to three by name) or Mexico."""
+    t = translation(language(page, lang))
     states = page.view.states
-    where = "Mexico"
     if states is not None and 0 < len(states) <= 3:
-        where = ", ".join(BY_CODE[c].name for c in sorted(states))
-    elif states:
-        where = f"{len(states)} states"
-    return f"After the Tapalpa raid: reported incidents in {where}"
+        names = [BY_CODE[c].name for c in sorted(states)]
+        return t.gettext("After the Tapalpa raid: reported incidents in {where}").format(
+            where=format_list(names, language(page, lang))
+        )
+    if states:
+        return t.ngettext(
+            "After the Tapalpa raid: reported incidents in {count} state",
+            "After the Tapalpa raid: reported incidents in {count} states",
+            len(states),
+        ).format(count=len(states))
+    return t.gettext("After the Tapalpa raid: reported incidents in Mexico")
 
 
-def alt_text(page: PageView, selection: Selection) -> str:
-    """One paragraph a screen reader can read in place of the map."""
-    start = page.view.start.astimezone(MEXICO_CITY)
-    end = page.view.end.astimezone(MEXICO_CITY)
-    when = f"Between {start:%d %b %H:%M} and {end:%d %b %H:%M} Mexico City time"
+def alt_text(page: PageView, selection: Selection, lang: str | None = None) -> str:
+    """One paragraph a screen reader can read in place of the map, in the view's language.
+
+    Says the window (Mexico City time), how many incidents in how many states, the three
+    leading states with their counts, how many are known only to the day or part of the
+    day, and the event types when the view filters them.
+    """
+    lang = language(page, lang)
+    t = translation(lang)
+    number = partial(format_number, lang=lang)
+    start, end = (
+        format_datetime(x.astimezone(MEXICO_CITY), lang) for x in (page.view.start, page.view.end)
+    )
+    when = t.gettext("Between {start} and {end} Mexico City time").format(start=start, end=end)
     figures = key_figures(selection.selected)
-    scope = "" if page.view.states is None else " in the selected states"
+    selected_states = page.view.states
     if figures.incidents == 0:
-        return f"{when}, no incidents were reported{scope}."
+        if selected_states is None:
+            return t.gettext("{when}, no incidents were reported.").format(when=when)
+        return t.gettext("{when}, no incidents were reported in the selected states.").format(
+            when=when
+        )
     top = selection.counts[selection.counts["incidents"] > 0].sort_values(
         ["incidents", "state"], ascending=[False, True]
     )
-    leaders = [f"{r.state} ({r.incidents})" for r in top.head(3).itertuples(index=False)]
-    most = leaders[0] if len(leaders) == 1 else ", ".join(leaders[:-1]) + f" and {leaders[-1]}"
-    text = (
-        f"{when}, {figures.incidents} incidents were reported{scope} in "
-        f"{figures.states_affected} state{'s' if figures.states_affected != 1 else ''}; "
-        f"most in {most}. {figures.uncertain_timing} are known only to the day or part of "
-        "the day."
+    leaders = format_list(
+        (f"{r.state} ({number(r.incidents)})" for r in top.head(3).itertuples(index=False)), lang
     )
+    n, states = figures.incidents, figures.states_affected
+    values = {
+        "when": when,
+        "count": number(n),
+        "states": number(states),
+        "selected": number(len(selected_states or ())),
+        "leaders": leaders,
+        "state": top["state"].iloc[0],
+    }
+    if states == 1:
+        text = t.ngettext(
+            "{when}, {count} incident was reported, in {state}.",
+            "{when}, {count} incidents were reported, all in {state}.",
+            n,
+        )
+    elif selected_states is None:
+        text = t.ngettext(
+            "{when}, {count} incident was reported in {states} states; most in {leaders}.",
+            "{when}, {count} incidents were reported in {states} states; most in {leaders}.",
+            n,
+        )
+    elif states == len(selected_states):
+        text = t.ngettext(
+            "{when}, {count} incident was reported in the {states} selected states; "
+            "most in {leaders}.",
+            "{when}, {count} incidents were reported in the {states} selected states; "
+            "most in {leaders}.",
+            n,
+        )
+    else:
+        text = t.ngettext(
+            "{when}, {count} incident was reported in {states} of the {selected} selected "
+            "states; most in {leaders}.",
+            "{when}, {count} incidents were reported in {states} of the {selected} selected "
+            "states; most in {leaders}.",
+            n,
+        )
+    text = text.format(**values)
+    if figures.uncertain_timing:
+        text += " " + t.ngettext(
+            "{uncertain} of them is known only to the day or part of the day.",
+            "{uncertain} of them are known only to the day or part of the day.",
+            figures.uncertain_timing,
+        ).format(uncertain=number(figures.uncertain_timing))
     if page.view.event_types is not None:
-        kinds = sorted(EVENT_TYPES[t] for t in page.view.event_types)
-        text += f" Event types shown: {', '.join(kinds)}."
+        kinds = sorted(event_type_label(k, lang) for k in page.view.event_types)
+        text += " " + t.gettext("Event types shown: {types}.").format(
+            types=format_list(kinds, lang)
+        )
     return text
 
 
@@ -113,7 +202,12 @@ def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]
     return west - pad_x, east + pad_x, south - pad_y, north + pad_y
 
 
-def png_bytes(bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE) -> bytes:
+def png_bytes(
+    bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
+) -> bytes:
+    """The view as a PNG; title, window, credit and the alt-text metadata in `lang` (else
+    the view's language, else English)."""
+    page = replace(page, lang=language(page, lang))
     width, height = size
     if not (200 <= width <= MAX_PNG_SIDE and 200 <= height <= MAX_PNG_SIDE):
         raise ValueError(f"PNG size must be 200..{MAX_PNG_SIDE} pixels a side, got {size}")
@@ -180,7 +274,7 @@ def png_bytes(bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE) 
         va="top",
     )
     _legend(fig, page, selection, scale)
-    fig.text(0.02, 0.045, CREDIT, fontsize=11 * scale, color="#333333")
+    fig.text(0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333")
     fig.text(
         0.02,
         0.018,
@@ -252,8 +346,14 @@ def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> 
 # ------------------------------------------------------------------ HTML
 
 
-def html_document(bundle: Bundle, page: PageView) -> str:
-    """One self-contained file: the interactive map with popups and the play control."""
+def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> str:
+    """One self-contained file: the interactive map with popups and the play control.
+
+    Title, description, header and credit are in `lang` (else the view's language, else
+    English), and so is the document's `<html lang>`.
+    """
+    page = replace(page, lang=language(page, lang))
+    t = translation(page.lang)
     selection = select(bundle, page)
     fmap, _ = build_map(
         selection.selected,
@@ -289,11 +389,15 @@ def html_document(bundle: Bundle, page: PageView) -> str:
     )
     figure.html.add_child(
         RawScript(
-            f'<p class="tim-credit">{escape_text(alt)}<br>{escape_text(CREDIT)} Basemap: '
-            "&copy; OpenStreetMap contributors (tiles load only when online). "
-            f"Data version {escape_text(bundle.version)}.<br>"
-            f"{escape_text(credit_line(load_corrections(layers.CORRECTIONS_FILE)[0]))}</p>"
+            f'<p class="tim-credit">{escape_text(alt)}<br>{escape_text(credit_text(page.lang))} '
+            + escape_text(
+                t.gettext(
+                    "Basemap: © OpenStreetMap contributors (tiles load only when online). "
+                    "Data version {version}."
+                ).format(version=bundle.version)
+            )
+            + f"<br>{escape_text(credit_line(load_corrections(layers.CORRECTIONS_FILE)[0]))}</p>"
         ),
         name="tim_credit",
     )
-    return figure.render()
+    return figure.render().replace("<html>", f'<html lang="{page.lang}">', 1)

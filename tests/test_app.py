@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from pathlib import Path
 
@@ -164,7 +165,7 @@ def test_share_panel_offers_link_embed_and_downloads(app):
         c.startswith("?from=2026-02-22T00:00") or "?from=2026-02-22T00:00" in c for c in codes
     )
     assert any("<iframe" in c and "embed=true" in c for c in codes)
-    assert any(c.startswith("Between 22 Feb 00:00") for c in codes)
+    assert any(c.startswith("Between Sun 22 Feb, 00:00") for c in codes)
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels[:2] == ["Download PNG (1600×1000)", "Download interactive HTML"]
     assert labels[2].startswith("Download the ") and labels[2].endswith(
@@ -286,3 +287,60 @@ def test_quality_view_follows_the_state_filter(app):
         "bc-tecate-rancho-sanjose",
         "bc-tecate-testerazo",
     ]
+
+
+# ------------------------------------------------------------------ language
+
+
+def page_lang_marker(at) -> str:
+    """The language the page tells the browser (<html lang>), from its st.html element."""
+    bodies = [h.proto.body for h in at.get("html")]
+    found = [re.search(r'data-tim-lang="(\w+)"', b) for b in bodies]
+    return next(m.group(1) for m in found if m)
+
+
+def test_without_a_choice_the_page_is_english(app):
+    # AppTest's browser reports no locale: English.
+    assert app.radio(key="lang").value == "en"
+    assert page_lang_marker(app) == "en"
+    assert app.query_params["lang"] == "en"
+
+
+def test_lang_in_the_link_chooses_spanish_and_notices_follow(bundle):
+    at = app_with({"lang": "es", "states": "JAL,XYZ"})
+    assert at.radio(key="lang").value == "es"
+    assert page_lang_marker(at) == "es"
+    assert [w.value for w in at.warning] == ["Se ignoró una clave de estado desconocida: “XYZ”."]
+    assert metrics(at) == expected(bundle, *DEFAULT, states=frozenset({"14"}))
+
+
+def test_switching_language_keeps_the_view():
+    at = app_with(
+        {
+            "from": "2026-02-22T06:00",
+            "to": "2026-02-23T00:00",
+            "states": "JAL,MIC",
+            "types": "blockade",
+            "lat": "20.6700",
+            "lon": "-103.3500",
+            "zoom": "7",
+            "lang": "en",
+        }
+    )
+    before = dict(at.query_params)
+    figures = metrics(at)
+    at.radio(key="lang").set_value("es").run()
+    assert not at.exception
+    after = dict(at.query_params)
+    assert after.pop("lang") == "es" and before.pop("lang") == "en"
+    assert after == before
+    assert metrics(at) == figures
+    assert page_lang_marker(at) == "es"
+    embed = next(c.value for c in at.code if "<iframe" in c.value)
+    assert "lang=es" in embed and "embed=true" in embed
+
+
+def test_the_page_language_script_survives_the_html_sanitiser():
+    """DOMPurify (in st.html) drops a script whose text contains markup-like `<`."""
+    script = (Path(APP).parent / "static" / "page_lang.js").read_text(encoding="utf-8")
+    assert "<" not in script and "data-tim-lang" in script

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -257,6 +258,8 @@ def test_clicking_a_state_selects_it(page, server):
 
     page.goto(server)
     frame = map_frame(page)
+    # The whole map in view first: clicking a partly hidden frame lands off by the scroll.
+    page.locator(f"iframe[title*='{MAP_FRAME}']").scroll_into_view_if_needed()
     # A point inside Chihuahua, where no incident is drawn (a click on a dot opens its popup).
     x, y = frame.evaluate(
         "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]); return [p.x, p.y]; }"
@@ -286,3 +289,43 @@ def test_clicking_an_incident_opens_its_popup_and_keeps_the_filters(page, server
     page.wait_for_timeout(1500)  # a state selection would rerun the page and drop the popup
     expect(popup).to_be_visible()
     expect(page.get_by_role("checkbox", name="All states")).to_be_checked()
+
+
+@pytest.mark.parametrize(("locale", "lang"), [("es-MX", "es"), ("en-US", "en")])
+def test_the_browser_language_sets_the_page_and_map_language(browser, server, locale, lang):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale=locale)
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?from=2026-02-22T00:00&to=2026-02-23T00:00")
+        frame = map_frame(page)
+        expect(page.locator("html")).to_have_attribute("lang", lang, timeout=30_000)
+        for _ in range(100):  # the map frame is marked once it has loaded
+            if frame.evaluate("() => document.documentElement.lang") == lang:
+                break
+            page.wait_for_timeout(100)
+        assert frame.evaluate("() => document.documentElement.lang") == lang
+        expect(
+            page.get_by_role("radio", name={"es": "Español", "en": "English"}[lang])
+        ).to_be_checked()
+        assert parse_qs(urlsplit(page.url).query)["lang"] == [lang]
+    finally:
+        context.close()
+
+
+def test_the_language_switch_keeps_the_view(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server}/?from=2026-02-22T06:00&to=2026-02-23T00:00&states=JAL&lang=en")
+    map_frame(page)
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=30_000)
+    page.get_by_text("Español", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('lang=es')", timeout=30_000)
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["from"], query["states"], query["lang"]) == (
+        ["2026-02-22T06:00"],
+        ["JAL"],
+        ["es"],
+    )

@@ -198,3 +198,34 @@ def test_quality_of_the_bundled_data_within_a_view():
         "bc-tecate-rancho-sanjose",
         "bc-tecate-testerazo",
     }
+def test_snapshot_in_spanish_carries_spanish_alt_text(tmp_path):
+    from PIL import Image
+
+    english, spanish = tmp_path / "en.png", tmp_path / "es.png"
+    view = ["--start", "2026-02-22T06:00", "--end", "2026-02-23T00:00", "--state", "JAL"]
+    assert run("snapshot", *view, "--out", str(english)).returncode == 0
+    result = run("snapshot", *view, "--lang", "es", "--out", str(spanish))
+    assert result.returncode == 0, result.stderr
+    info = Image.open(spanish).info
+    assert info["Title"] == "Tras el operativo en Tapalpa: incidentes reportados en Jalisco"
+    assert info["Description"].startswith("Entre el dom 22 feb, 06:00 y el lun 23 feb, 00:00")
+    assert "se reportaron" in info["Description"]
+    assert Image.open(english).info["Description"].startswith("Between Sun 22 Feb, 06:00")
+    by_link = tmp_path / "link.png"
+    query = "from=2026-02-22T06:00&to=2026-02-23T00:00&states=JAL&lang=es"
+    assert run("snapshot", "--query", query, "--out", str(by_link)).returncode == 0
+    assert by_link.read_bytes() == spanish.read_bytes()
+
+
+def test_snapshot_html_in_spanish(tmp_path):
+    out = tmp_path / "vista.html"
+    result = run("snapshot", "--state", "JAL", "--lang", "es", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    assert '<html lang="es">' in html and "Tras el operativo en Tapalpa" in html
+
+
+def test_snapshot_bad_language_exits_2(tmp_path):
+    result = run("snapshot", "--lang", "fr", "--out", str(tmp_path / "x.png"))
+    assert result.returncode == 2
+    assert "--lang" in result.stderr and "Traceback" not in result.stderr

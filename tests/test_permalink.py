@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
@@ -52,6 +54,7 @@ def page_views(draw):
         center=center,
         zoom=draw(st.none() | st.integers(4, 13)),
         embed=draw(st.booleans()),
+        lang=draw(st.sampled_from([None, "es", "en"])),
     )
 
 
@@ -105,23 +108,23 @@ def test_empty_selections_survive_the_round_trip():
             "trimmed",
             lambda link: link.window == (DATA_START, datetime(2026, 2, 23, tzinfo=MEXICO_CITY)),
         ),
-        ({"states": "JAL,XYZ"}, "unknown state code(s): XYZ", lambda link: link.states == {"14"}),
+        ({"states": "JAL,XYZ"}, "unknown state code: “XYZ”", lambda link: link.states == {"14"}),
         ({"states": "XYZ"}, "unknown state", lambda link: link.states is None),
         (
             {"types": "blockade,parade"},
-            "unknown event type(s): parade",
+            "unknown event type: “parade”",
             lambda link: link.types == {"blockade"},
         ),
         (
             {"layers": "states,satellite"},
-            "unknown map layer(s): satellite",
+            "unknown map layer: “satellite”",
             lambda link: link.layers == {"states"},
         ),
         ({"lat": "north", "lon": "-100"}, "map centre", lambda link: link.center is None),
         ({"lat": "95", "lon": "-100"}, "map centre", lambda link: link.center is None),
         ({"zoom": "99"}, "map zoom", lambda link: link.zoom is None),
         ({"v": "old"}, "data has been updated", lambda link: link.stale),
-        ({"utm_source": "x"}, "unknown link parameter(s): utm_source", lambda link: True),
+        ({"utm_source": "x"}, "unknown link parameter: “utm_source”", lambda link: True),
         ({"from": "<script>"}, "unreadable time window", lambda link: link.window is None),
     ],
 )
@@ -140,3 +143,108 @@ def test_repeated_parameters_take_the_last():
 def test_offsets_are_honoured():
     link = parse_params({"from": "2026-02-22T08:00-08:00", "to": "2026-02-23T00:00"}, **BOUNDS)
     assert link.window[0] == datetime(2026, 2, 22, 10, tzinfo=MEXICO_CITY)
+
+
+# ------------------------------------------------------------------ language
+
+
+def test_the_language_is_kept_in_links_and_embeds():
+    page = PageView(ViewSpec(*DEFAULT, states=frozenset({"14"})), lang="es")
+    assert to_params(page)["lang"] == "es"
+    embed = parse_query(to_query(replace(page, embed=True)), **BOUNDS)
+    assert (embed.lang, embed.embed) == ("es", True)
+
+
+def test_switching_language_keeps_the_view():
+    page = PageView(
+        ViewSpec(*DEFAULT, states=frozenset({"14", "16"}), event_types=frozenset({"blockade"})),
+        layers=frozenset({"states"}),
+        center=(20.67, -103.35),
+        zoom=7,
+        lang="en",
+    )
+    english, spanish = to_params(page), to_params(replace(page, lang="es"))
+    assert {k: v for k, v in english.items() if k != "lang"} == {
+        k: v for k, v in spanish.items() if k != "lang"
+    }
+    assert parse_query(to_query(replace(page, lang="es")), **BOUNDS).page_view(DEFAULT) == replace(
+        page, lang="es"
+    )
+
+
+def test_a_link_without_a_language_leaves_it_open():
+    link = parse_params({"from": "2026-02-22T00:00"}, **BOUNDS)
+    assert link.lang is None and "lang" not in to_params(link.page_view(DEFAULT))
+
+
+@pytest.mark.parametrize("value", ["fr", "es-MX", "<b>", ""])
+def test_an_unknown_language_is_dropped_with_a_notice(value):
+    link = parse_params({"lang": value}, **BOUNDS)
+    assert link.lang is None
+    assert link.notices == [f"Ignored an unknown language “{value}” (use es or en)."]
+
+
+BAD_LINK = {
+    "from": "banana",
+    "states": "JAL,XX,YY",
+    "types": "blockade,parade",
+    "layers": "satellite",
+    "zoom": "99",
+    "utm_source": "x",
+}
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            [
+                "Ignored an unreadable time window (from=banana).",
+                "Ignored unknown state codes: “XX” and “YY”.",
+                "Ignored an unknown event type: “parade”.",
+                "Ignored an unknown map layer: “satellite”.",
+                "Ignored an unreadable map zoom “99” (use 4 to 13).",
+                "Ignored an unknown link parameter: “utm_source”.",
+            ],
+        ),
+        (
+            "es",
+            [
+                "Se ignoró un periodo que no se pudo leer (from=banana).",
+                "Se ignoraron claves de estado desconocidas: “XX” y “YY”.",
+                "Se ignoró un tipo de hecho desconocido: “parade”.",
+                "Se ignoró una capa del mapa desconocida: “satellite”.",
+                "Se ignoró un acercamiento del mapa que no se pudo leer, “99” "
+                "(use un valor de 4 a 13).",
+                "Se ignoró un parámetro desconocido del enlace: “utm_source”.",
+            ],
+        ),
+    ],
+)
+def test_notices_in_each_language(lang, expected):
+    assert parse_params(BAD_LINK, **BOUNDS, lang=lang).notices == expected
+    # the link's own language decides when the caller does not
+    assert parse_params({**BAD_LINK, "lang": lang}, **BOUNDS).notices == expected
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "banana"},
+        {"to": "banana"},
+        {"from": "banana", "to": ""},
+        {"zoom": "x"},
+        {"from": "2031-01-01T00:00", "to": "2031-01-02T00:00"},
+    ],
+)
+def test_notices_never_show_python_words(lang, params):
+    for notice in parse_params(params, **BOUNDS, lang=lang).notices:
+        assert not re.search(r"\bNone\b|'[^']*'|\[|\]", notice), notice
+
+
+def test_the_outside_window_notice_names_the_first_day_in_each_language():
+    params = {"from": "2031-01-01T00:00", "to": "2031-01-02T00:00"}
+    assert "(21 Feb onwards)" in parse_params(params, **BOUNDS).notices[0]
+    assert "(que empiezan el 21 feb)" in parse_params(params, **BOUNDS, lang="es").notices[0]

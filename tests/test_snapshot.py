@@ -15,7 +15,16 @@ from PIL import Image
 from dashboard.filters import ViewSpec
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import PageView
-from dashboard.snapshot import alt_text, html_document, png_bytes, select
+from dashboard.snapshot import (
+    alt_text,
+    credit_text,
+    html_document,
+    png_bytes,
+    select,
+    window_label,
+)
+from dashboard.snapshot import title as snapshot_title
+from dashboard.stats import key_figures
 from tests.test_mapview import XSS
 
 
@@ -63,7 +72,7 @@ def test_png_size_is_bounded(bundle):
 
 def test_alt_text_names_window_counts_and_leading_states(bundle):
     text = alt_text(PAGE, select(bundle, PAGE))
-    assert text.startswith("Between 22 Feb 06:00 and 23 Feb 00:00 Mexico City time, ")
+    assert text.startswith("Between Sun 22 Feb, 06:00 and Mon 23 Feb, 00:00 Mexico City time, ")
     assert re.search(r"\d+ incidents were reported in \d+ states; most in Jalisco \(\d+\)", text)
     empty = PageView(ViewSpec(local(22), local(23), event_types=frozenset()))
     assert alt_text(empty, select(bundle, empty)).endswith("no incidents were reported.")
@@ -104,3 +113,131 @@ def test_html_snapshot_credits_name_the_corrections_log(bundle):
     credit = html[html.index('class="tim-credit"') :]
     assert "Corrections and updates:" in credit
     assert "listed with its reason and source on the map page" in credit
+# ------------------------------------------------------------------ languages
+
+JALISCO_MICHOACAN = PageView(ViewSpec(local(22, 6), local(23), states=frozenset({"14", "16"})))
+
+
+@pytest.mark.parametrize(
+    ("lang", "opening", "counts", "uncertain"),
+    [
+        (
+            "en",
+            "Between Sun 22 Feb, 06:00 and Mon 23 Feb, 00:00 Mexico City time, ",
+            r"(\d+) incidents were reported in the 2 selected states; "
+            r"most in Jalisco \((\d+)\) and Michoacán \((\d+)\)\.",
+            r"(\d+) of them (is|are) known only to the day or part of the day\.",
+        ),
+        (
+            "es",
+            "Entre el dom 22 feb, 06:00 y el lun 23 feb, 00:00, hora de la Ciudad de México, ",
+            r"se reportaron (\d+) incidentes en los 2 estados seleccionados; "
+            r"la mayoría en Jalisco \((\d+)\) y Michoacán \((\d+)\)\.",
+            r"De ellos, de (\d+) solo se conoce el día o la parte del día\.",
+        ),
+    ],
+)
+def test_alt_text_in_each_language(bundle, lang, opening, counts, uncertain):
+    selection = select(bundle, JALISCO_MICHOACAN)
+    figures = key_figures(selection.selected)
+    by_state = selection.counts.set_index("cve_ent")["incidents"]
+    text = alt_text(JALISCO_MICHOACAN, selection, lang)
+    assert text.startswith(opening)
+    match = re.search(counts, text)
+    assert match, text
+    assert [int(g) for g in match.groups()] == [figures.incidents, by_state["14"], by_state["16"]]
+    assert int(re.search(uncertain, text).group(1)) == figures.uncertain_timing
+    assert "selected states in" not in text and "None" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "one_state", "no_incidents", "types"),
+    [
+        (
+            "en",
+            "incidents were reported, all in Colima.",
+            "no incidents were reported in the selected states.",
+            "Event types shown: Road blockade and Vehicle burning.",
+        ),
+        (
+            "es",
+            "se reportaron {n} incidentes, todos en Colima.",
+            "no se reportaron incidentes en los estados seleccionados.",
+            "Tipos de hecho mostrados: Bloqueo y Quema de vehículos.",
+        ),
+    ],
+)
+def test_alt_text_sentences_follow_the_counts(bundle, lang, one_state, no_incidents, types):
+    colima = PageView(ViewSpec(local(22), local(24), states=frozenset({"06"})))
+    selection = select(bundle, colima)
+    n = key_figures(selection.selected).incidents
+    assert n > 1
+    assert one_state.format(n=n) in alt_text(colima, selection, lang)
+    quiet = PageView(ViewSpec(local(22), local(23), states=frozenset({"03"})))  # Baja Calif. Sur
+    assert alt_text(quiet, select(bundle, quiet), lang).endswith(no_incidents)
+    kinds = PageView(
+        ViewSpec(local(22), local(24), event_types=frozenset({"blockade", "vehicle_arson"}))
+    )
+    assert alt_text(kinds, select(bundle, kinds), lang).endswith(types)
+
+
+def test_one_incident_is_singular(bundle):
+    one = select(bundle, PAGE)
+    one = type(one)(one.selected.head(1), one.counts)
+    first = one.selected.iloc[0]
+    counts = one.counts.assign(incidents=(one.counts["cve_ent"] == first["cve_ent"]).astype(int))
+    one = type(one)(one.selected, counts)
+    english, spanish = alt_text(PAGE, one, "en"), alt_text(PAGE, one, "es")
+    assert ", 1 incident was reported, in " in english
+    assert ", se reportó 1 incidente, en " in spanish
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "window", "credit"),
+    [
+        (
+            "en",
+            "After the Tapalpa raid: reported incidents in Jalisco and Michoacán",
+            "Sun 22 Feb 2026, 06:00 to Mon 23 Feb 2026, 00:00, Mexico City time",
+            "Sources: published news reports",
+        ),
+        (
+            "es",
+            "Tras el operativo en Tapalpa: incidentes reportados en Jalisco y Michoacán",
+            "Del dom 22 feb 2026, 06:00 al lun 23 feb 2026, 00:00, hora de la Ciudad de México",
+            "Fuentes: notas periodísticas publicadas",
+        ),
+    ],
+)
+def test_title_window_and_credit_in_each_language(lang, title, window, credit):
+    assert snapshot_title(JALISCO_MICHOACAN, lang) == title
+    assert window_label(JALISCO_MICHOACAN, lang) == window
+    assert credit_text(lang).startswith(credit)
+    # the view's own language is the default
+    assert snapshot_title(replace(JALISCO_MICHOACAN, lang=lang)) == title
+
+
+def test_titles_count_states_in_words():
+    many = PageView(ViewSpec(local(22), local(23), states=frozenset({"14", "16", "11", "06"})))
+    assert snapshot_title(many, "en").endswith("in 4 states")
+    assert snapshot_title(many, "es").endswith("en 4 estados")
+    assert snapshot_title(PAGE, "es").endswith("en México")
+
+
+def test_png_metadata_follows_the_language(bundle, png):
+    spanish = png_bytes(bundle, PAGE, lang="es")
+    info = Image.open(io.BytesIO(spanish)).info
+    assert info["Title"] == snapshot_title(PAGE, "es")
+    assert info["Description"] == alt_text(PAGE, select(bundle, PAGE), "es")
+    assert info["Description"].startswith("Entre el dom 22 feb")
+    assert spanish != png
+    assert png_bytes(bundle, replace(PAGE, lang="es")) == spanish
+
+
+def test_html_snapshot_declares_its_language(bundle):
+    page = PageView(ViewSpec(local(22), local(23), states=frozenset({"14"})))
+    spanish = html_document(bundle, page, lang="es")
+    assert '<html lang="es">' in spanish
+    assert "<title>Tras el operativo en Tapalpa" in spanish
+    assert "Mapa base: © colaboradores de OpenStreetMap" in spanish
+    assert '<html lang="en">' in html_document(bundle, page)
