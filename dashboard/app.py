@@ -637,6 +637,11 @@ def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str
     return key, with_distinct_marks(data.incidents, raw_records(content))
 
 
+def table_csv(table: pd.DataFrame) -> str:
+    """A quality table as CSV, formula cells defused (built when its button is clicked)."""
+    return table.map(defuse).to_csv(index=False, lineterminator="\n")
+
+
 def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upload: bool) -> None:
     """For analysts: the weak spots of the records in view, one sortable, downloadable
     table per kind; choosing a row shows that record on the map."""
@@ -676,7 +681,7 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
             )
             st.download_button(
                 f"Download this table (CSV, {len(shown)} rows)",
-                data=shown.map(defuse).to_csv(index=False, lineterminator="\n"),
+                data=partial(table_csv, shown),
                 file_name=f"quality-{name}.csv",
                 mime="text/csv",
                 on_click="ignore",
