@@ -203,3 +203,13 @@ def test_quality_of_the_bundled_data_within_a_view():
         "bc-tecate-rancho-sanjose",
         "bc-tecate-testerazo",
     }
+
+
+def test_validate_fails_exactly_when_the_bundled_data_has_findings(bundle):
+    from dashboard.__main__ import bundle_quality_report
+
+    findings = bundle_quality_report(bundle)
+    result = run("validate")
+    assert result.returncode == (0 if findings.ok and bundle.report.ok else 1)
+    for problem in findings.problems:
+        assert str(problem) in result.stdout
