@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import tempfile
 import zipfile
 from datetime import UTC, datetime
@@ -106,10 +105,6 @@ def records_csv(selected: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-# A "\/" escape that is not itself an escaped backslash followed by "/".
-_ESCAPED_SLASH = re.compile(r"(?<!\\)((?:\\\\)*)\\/")
-
-
 def records_geojson(selected: pd.DataFrame) -> str:
     """An RFC 7946 FeatureCollection: one Point feature per record at [longitude,
     latitude] (WGS84 degrees); its properties are the CSV's columns, not defused (JSON
@@ -117,7 +112,9 @@ def records_geojson(selected: pd.DataFrame) -> str:
     frame = records_frame(selected)
     # pandas writes each row's properties in C; the features are assembled around them.
     lines = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=6)
-    lines = _ESCAPED_SLASH.sub(r"\1/", lines)  # pandas writes "\/"; plain "/" reads better
+    # pandas escapes every "/" as "\/", so each "/" in its output follows exactly its own
+    # escape: dropping those gives plain slashes (an escaped backslash stays "\\").
+    lines = lines.replace("\\/", "/")
     # JSON strings carry no raw "\n" (pandas escapes it); other line breaks may be raw.
     properties = [line for line in lines.split("\n") if line]
     features = []
