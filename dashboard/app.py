@@ -611,9 +611,10 @@ def data_downloads(data: PageData, page: PageView, selection: Selection) -> None
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking the data's quality…")
-def quality_of(source: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
-    """Quality tables for all records of a data source (`source` keys the cache)."""
-    return quality_tables(_frame, _states)
+def quality_of(source: str, _frame: pd.DataFrame, _content, _states) -> dict[str, pd.DataFrame]:
+    """Quality tables for all records of a data source (`source` keys the cache), with the
+    optional `distinct_from`/`distinct_reason` columns read from the file's raw rows."""
+    return quality_tables(with_distinct_marks(_frame, raw_records(_content())), _states)
 
 
 def focus_on(name: str, table: pd.DataFrame) -> None:
@@ -624,17 +625,15 @@ def focus_on(name: str, table: pd.DataFrame) -> None:
         st.session_state["focus_incident"] = chosen
 
 
-def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, pd.DataFrame]:
-    """Which data the page shows (bundled or the uploaded file), as a cache key and its
-    records with the optional `distinct_from`/`distinct_reason` columns."""
+def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, object]:
+    """Which data the page shows (bundled or the uploaded file): a cache key and a
+    function returning the file's bytes."""
     upload = st.session_state.get("upload")
     if from_upload and upload is not None:
         content = upload.getvalue()
-        key = f"upload:{upload.name}:{hash(content)}"
-    else:
-        content = (Path(geodata) / layers.INCIDENTS_FILE.name).read_bytes()
-        key = f"bundle:{geodata}:{data.bundle.version}"
-    return key, with_distinct_marks(data.incidents, raw_records(content))
+        return f"upload:{upload.name}:{hash(content)}", lambda: content
+    path = Path(geodata) / layers.INCIDENTS_FILE.name
+    return f"bundle:{geodata}:{data.bundle.version}", path.read_bytes
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -653,8 +652,8 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
         "records in this view (the bundled data or your file).",
     ):
         return
-    key, frame = quality_source(data, geodata, from_upload)
-    everything = quality_of(key, frame, data.bundle.states)
+    key, content = quality_source(data, geodata, from_upload)
+    everything = quality_of(key, data.incidents, content, data.bundle.states)
     in_view = set(selected["incident_id"])
     tables = {}
     for name, table in everything.items():
