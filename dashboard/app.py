@@ -293,14 +293,32 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def official_caption(figure, national_only: bool) -> str:
-    """ "Official, national: 252 (Gabinete de Seguridad, 22 Feb 20:00, source)"."""
-    scope = "Official, all Mexico" if national_only else "Official, national"
-    return (
-        f"{scope}: **{figure.value:,}** ({escape_markdown(figure.reported_by)}, "
-        f"{escape_markdown(figure.when)}, {link(figure.source_url, 'source')})"
-        + (", disputed" if figure.disputed else "")
-    )
+# How each official national figure is named in the line under the key figures.
+OFFICIAL_NOUNS = {
+    "blockades": "blockades",
+    "states_affected": "states",
+    "fatalities": "deaths",
+    "arrests": "arrests",
+}
+
+
+def official_line(official: dict, states_filtered: bool) -> str:
+    """ "Official national figures: 252 blockades and 20 states (Gabinete de Seguridad,
+    22 Feb 20:00, source) · 62 deaths and 70 arrests (…)": grouped by who gave them when."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for name, figure in official.items():
+        key = (figure.reported_by, figure.when, figure.source_url)
+        groups.setdefault(key, []).append(
+            f"**{figure.value:,}** {OFFICIAL_NOUNS[name]}"
+            + (" (disputed)" if figure.disputed else "")
+        )
+    parts = [
+        f"{' and '.join(values)} ({escape_markdown(by)}, {escape_markdown(when)}, "
+        f"{link(url, 'source')})"
+        for (by, when, url), values in groups.items()
+    ]
+    scope = "all of Mexico, not only the states chosen" if states_filtered else "national"
+    return f"Official figures ({scope}, latest by the window's end): " + " · ".join(parts) + "."
 
 
 def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
@@ -309,11 +327,8 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
         column.metric(label, getattr(figures, name), help=help_text)
-        if name in official:
-            column.caption(
-                official_caption(official[name], view.states is not None),
-                unsafe_allow_html=True,
-            )
+    if official:
+        st.caption(official_line(official, view.states is not None), unsafe_allow_html=True)
     notes = []
     if figures.incidents:
         notes.append(
@@ -322,8 +337,8 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
         )
     if official:
         notes.append(
-            "Official figures are the latest national ones given by the window's end, "
-            "without locations: the located records neither add up to them nor map onto them."
+            "The official figures were published without locations: the located records "
+            "neither add up to them nor map onto them."
         )
     if figures.disputed:
         notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
