@@ -67,6 +67,7 @@ def _iso(value) -> str:
 
 
 def defuse(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value

@@ -854,6 +854,7 @@ def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def links_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """The `non_article_links` findings as a table: record, field, link and why."""
     columns = ["incident_id", "field", "url", "detail"]
     rows = [
         {"incident_id": f.incident_ids[0], "field": f.field, "url": f.value, "detail": f.detail}
