@@ -298,14 +298,32 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def official_caption(figure, national_only: bool) -> str:
-    """ "Official, national: 252 (Gabinete de Seguridad, 22 Feb 20:00, source)"."""
-    scope = "Official, all Mexico" if national_only else "Official, national"
-    return (
-        f"{scope}: **{figure.value:,}** ({escape_markdown(figure.reported_by)}, "
-        f"{escape_markdown(figure.when)}, {link(figure.source_url, 'source')})"
-        + (", disputed" if figure.disputed else "")
-    )
+# How each official national figure is named in the line under the key figures.
+OFFICIAL_NOUNS = {
+    "blockades": "blockades",
+    "states_affected": "states",
+    "fatalities": "deaths",
+    "arrests": "arrests",
+}
+
+
+def official_line(official: dict, states_filtered: bool) -> str:
+    """ "Official national figures: 252 blockades and 20 states (Gabinete de Seguridad,
+    22 Feb 20:00, source) · 62 deaths and 70 arrests (…)": grouped by who gave them when."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for name, figure in official.items():
+        key = (figure.reported_by, figure.when, figure.source_url)
+        groups.setdefault(key, []).append(
+            f"**{figure.value:,}** {OFFICIAL_NOUNS[name]}"
+            + (" (disputed)" if figure.disputed else "")
+        )
+    parts = [
+        f"{' and '.join(values)} ({escape_markdown(by)}, {escape_markdown(when)}, "
+        f"{link(url, 'source')})"
+        for (by, when, url), values in groups.items()
+    ]
+    scope = "all of Mexico, not only the states chosen" if states_filtered else "national"
+    return f"Official figures ({scope}, latest by the window's end): " + " · ".join(parts) + "."
 
 
 def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
@@ -314,11 +332,8 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
         column.metric(label, getattr(figures, name), help=help_text)
-        if name in official:
-            column.caption(
-                official_caption(official[name], view.states is not None),
-                unsafe_allow_html=True,
-            )
+    if official:
+        st.caption(official_line(official, view.states is not None), unsafe_allow_html=True)
     notes = []
     if figures.incidents:
         notes.append(
@@ -327,8 +342,8 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
         )
     if official:
         notes.append(
-            "Official figures are the latest national ones given by the window's end, "
-            "without locations: the located records neither add up to them nor map onto them."
+            "The official figures were published without locations: the located records "
+            "neither add up to them nor map onto them."
         )
     if figures.disputed:
         notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
@@ -647,9 +662,10 @@ def data_downloads(data: PageData, page: PageView, selection: Selection) -> None
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking the data's quality…")
-def quality_of(source: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
-    """Quality tables for all records of a data source (`source` keys the cache)."""
-    return quality_tables(_frame, _states)
+def quality_of(source: str, _frame: pd.DataFrame, _content, _states) -> dict[str, pd.DataFrame]:
+    """Quality tables for all records of a data source (`source` keys the cache), with the
+    optional `distinct_from`/`distinct_reason` columns read from the file's raw rows."""
+    return quality_tables(with_distinct_marks(_frame, raw_records(_content())), _states)
 
 
 def focus_on(name: str, table: pd.DataFrame) -> None:
@@ -660,17 +676,20 @@ def focus_on(name: str, table: pd.DataFrame) -> None:
         st.session_state["focus_incident"] = chosen
 
 
-def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, pd.DataFrame]:
-    """Which data the page shows (bundled or the uploaded file), as a cache key and its
-    records with the optional `distinct_from`/`distinct_reason` columns."""
+def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, object]:
+    """Which data the page shows (bundled or the uploaded file): a cache key and a
+    function returning the file's bytes."""
     upload = st.session_state.get("upload")
     if from_upload and upload is not None:
         content = upload.getvalue()
-        key = f"upload:{upload.name}:{hash(content)}"
-    else:
-        content = (Path(geodata) / layers.INCIDENTS_FILE.name).read_bytes()
-        key = f"bundle:{geodata}:{data.bundle.version}"
-    return key, with_distinct_marks(data.incidents, raw_records(content))
+        return f"upload:{upload.name}:{hash(content)}", lambda: content
+    path = Path(geodata) / layers.INCIDENTS_FILE.name
+    return f"bundle:{geodata}:{data.bundle.version}", path.read_bytes
+
+
+def table_csv(table: pd.DataFrame) -> str:
+    """A quality table as CSV, formula cells defused (built when its button is clicked)."""
+    return table.map(defuse).to_csv(index=False, lineterminator="\n")
 
 
 def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upload: bool) -> None:
@@ -684,8 +703,8 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
         "records in this view (the bundled data or your file).",
     ):
         return
-    key, frame = quality_source(data, geodata, from_upload)
-    everything = quality_of(key, frame, data.bundle.states)
+    key, content = quality_source(data, geodata, from_upload)
+    everything = quality_of(key, data.incidents, content, data.bundle.states)
     in_view = set(selected["incident_id"])
     tables = {}
     for name, table in everything.items():
@@ -712,7 +731,7 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
             )
             st.download_button(
                 f"Download this table (CSV, {len(shown)} rows)",
-                data=shown.map(defuse).to_csv(index=False, lineterminator="\n"),
+                data=partial(table_csv, shown),
                 file_name=f"quality-{name}.csv",
                 mime="text/csv",
                 on_click="ignore",

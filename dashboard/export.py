@@ -61,12 +61,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _iso(value) -> str:
-    return (
-        "" if value is None or pd.isna(value) else pd.Timestamp(value).isoformat(timespec="minutes")
-    )
+    if isinstance(value, datetime):  # the validator's values: aware datetimes
+        return value.isoformat(timespec="minutes")
+    return "" if value is None or pd.isna(value) else pd.Timestamp(value).isoformat("T", "minutes")
 
 
 def defuse(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
@@ -92,7 +93,7 @@ def records_frame(selected: pd.DataFrame) -> pd.DataFrame:
     frame["disputed"] = frame["disputed"].astype(bool)
     text = [c for c in COLUMNS if c not in INTEGER_COLUMNS + ("latitude", "longitude", "disputed")]
     for column in text:
-        frame[column] = frame[column].map(lambda v: "" if v is None or v is pd.NA else str(v))
+        frame[column] = frame[column].astype("string").fillna("").astype(object)
     return frame
 
 
@@ -105,39 +106,26 @@ def records_csv(selected: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def _json_value(value: object) -> object:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return None
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    return value
-
-
 def records_geojson(selected: pd.DataFrame) -> str:
     """An RFC 7946 FeatureCollection: one Point feature per record at [longitude,
     latitude] (WGS84 degrees); its properties are the CSV's columns, not defused (JSON
     has no formulas), empty counts as null."""
     frame = records_frame(selected)
+    # pandas writes each row's properties in C; the features are assembled around them.
+    lines = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=6)
+    # pandas escapes every "/" as "\/", so each "/" in its output follows exactly its own
+    # escape: dropping those gives plain slashes (an escaped backslash stays "\\").
+    lines = lines.replace("\\/", "/")
+    # JSON strings carry no raw "\n" (pandas escapes it); other line breaks may be raw.
+    properties = [line for line in lines.split("\n") if line]
     features = []
-    for row in frame.to_dict(orient="records"):
-        properties = {c: _json_value(row[c]) for c in COLUMNS}
-        features.append(
-            {
-                "type": "Feature",
-                "id": row["incident_id"],
-                "geometry": {
-                    "type": "Point",
-                    "coordinates": [properties["longitude"], properties["latitude"]],
-                },
-                "properties": properties,
-            }
-        )
-    # One feature per line would need json's slow pure-Python encoder (indent=...).
-    return json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    for record_id, lon, lat, props in zip(
+        frame["incident_id"], frame["longitude"], frame["latitude"], properties, strict=True
+    ):
+        key = json.dumps(record_id, ensure_ascii=False)
+        point = f'{{"type":"Point","coordinates":[{float(lon)!r},{float(lat)!r}]}}'
+        features.append(f'{{"type":"Feature","id":{key},"geometry":{point},"properties":{props}}}')
+    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
 
 
 def records_geodataframe(selected: pd.DataFrame) -> gpd.GeoDataFrame:

@@ -223,12 +223,19 @@ def test_the_page_shows_the_corrections_log(app):
 
 
 def test_key_figures_show_the_official_national_figures_with_hour_and_source(app):
-    captions = [c.value for c in app.caption]
-    blockades = next(c for c in captions if "**252**" in c)
-    assert blockades.startswith("Official, national:")
-    assert "Gabinete de Seguridad, 22 Feb 20:00" in blockades
-    assert 'href="https://www.elhorizonte.mx/' in blockades
-    assert any("**62**" in c and "23 Feb 08:00" in c for c in captions)  # fatalities
+    line = next(c.value for c in app.caption if c.value.startswith("Official figures"))
+    assert "(national, latest by the window's end)" in line
+    assert "**252** blockades and **20** states (Gabinete de Seguridad, 22 Feb 20:00, " in line
+    assert 'href="https://www.elhorizonte.mx/' in line
+    assert "**62** deaths (" in line and "23 Feb 08:00" in line
+    assert "**70** arrests (" in line
+
+
+def test_key_figures_say_the_official_figures_are_national_when_states_are_chosen(app):
+    app.checkbox(key="all_states").uncheck().run()
+    app.multiselect(key="states").set_value(["Jalisco"]).run()
+    line = next(c.value for c in app.caption if c.value.startswith("Official figures"))
+    assert line.startswith("Official figures (all of Mexico, not only the states chosen")
 
 
 def test_state_table_compares_at_the_official_hour_and_shows_dashes(app, bundle):

@@ -198,6 +198,8 @@ def test_quality_of_the_bundled_data_within_a_view():
         "bc-tecate-rancho-sanjose",
         "bc-tecate-testerazo",
     }
+
+
 def test_snapshot_in_spanish_carries_spanish_alt_text(tmp_path):
     from PIL import Image
 
@@ -229,3 +231,13 @@ def test_snapshot_bad_language_exits_2(tmp_path):
     result = run("snapshot", "--lang", "fr", "--out", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert "--lang" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_validate_fails_exactly_when_the_bundled_data_has_findings(bundle):
+    from dashboard.__main__ import bundle_quality_report
+
+    findings = bundle_quality_report(bundle)
+    result = run("validate")
+    assert result.returncode == (0 if findings.ok and bundle.report.ok else 1)
+    for problem in findings.problems:
+        assert str(problem) in result.stdout

@@ -221,3 +221,18 @@ def test_frictionless_catches_a_broken_package(view_files, bundle):
             target.writestr(name, content)
     errors = export.validate_package(out.getvalue())
     assert errors and "type-error" in errors[0]
+
+
+def test_geojson_keeps_awkward_text_exactly(bundle):
+    awkward = 'Back\\slash\\/ and "quotes", a line\u2028separator, ñ and / slashes'
+    frame, _ = validate_incidents(
+        to_csv([incident_row(summary=awkward, notes="tab\there")]),
+        "x.csv",
+        bundle.locations,
+        bundle.states,
+    )
+    text = export.records_geojson(frame)
+    assert "https://example.org/report" in text  # slashes are not escaped
+    properties = json.loads(text)["features"][0]["properties"]
+    assert properties["summary"] == awkward and properties["notes"] == "tab\there"
+    assert reimport(text.encode(), "x.geojson", bundle).loc[0, "summary"] == awkward

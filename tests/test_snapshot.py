@@ -113,6 +113,8 @@ def test_html_snapshot_credits_name_the_corrections_log(bundle):
     credit = html[html.index('class="tim-credit"') :]
     assert "Corrections and updates:" in credit
     assert "listed with its reason and source on the map page" in credit
+
+
 # ------------------------------------------------------------------ languages
 
 JALISCO_MICHOACAN = PageView(ViewSpec(local(22, 6), local(23), states=frozenset({"14", "16"})))
