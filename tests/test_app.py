@@ -187,7 +187,7 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert not app.exception
     assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
     report = app.dataframe[0].value
-    assert report[["row", "field"]].values.tolist() == [[2, "start"], [3, "latitude"]]
+    assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
     assert metrics(app)["Incidents"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
