@@ -263,17 +263,12 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
 
 
 def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
-    trimmed = {c: pc.utf8_trim_whitespace(arrow[c]) for c in arrow.column_names}
-    return (
-        pd.DataFrame(
-            {
-                c: pd.Series(pd.arrays.ArrowStringArray(col.combine_chunks()), dtype=STRING_DTYPE)
-                for c, col in trimmed.items()
-            }
-        )
-        if trimmed
-        else pd.DataFrame()
+    trimmed = pa.table(
+        [pc.utf8_trim_whitespace(arrow[c]) for c in arrow.column_names],
+        names=arrow.column_names,
     )
+    frame = trimmed.to_pandas(types_mapper={pa.string(): STRING_DTYPE}.get)
+    return frame if len(frame.columns) else pd.DataFrame(index=range(arrow.num_rows))
 
 
 # ---------------------------------------------------------------- JSON / GeoJSON

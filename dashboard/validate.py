@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
 from . import acled
@@ -42,7 +44,7 @@ from .timing import TimestampError, aware_datetimes, intervals, parse_timestamp
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
-_HTTP = r"(?i)https?://[^\s/?#@]+([/?#]\S*)?"
+_HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
 _SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
 _YEARS = (1990, 2100)
 
@@ -56,8 +58,42 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value.strip()
 
 
+def _arrow(values: pd.Series) -> pa.Array:
+    """The pyarrow array under a string column (no copy for pyarrow-backed strings)."""
+    arrow = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
+    if arrow is None:
+        arrow = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return arrow
+
+
+def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each whole value matches a (RE2) pattern, in pyarrow; bool per row."""
+    matched = pc.match_substring_regex(_arrow(values), f"^(?:{pattern})$")
+    return pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
+
+
+def _offset_seconds(tail: str) -> int:
+    """"-06:00" → -21600; "…Z" or anything else → 0 (only called on parsed values)."""
+    if len(tail) == 6 and tail[0] in "+-" and tail[3] == ":":
+        sign = -1 if tail[0] == "-" else 1
+        return sign * (int(tail[1:3]) * 3600 + int(tail[4:6]) * 60)
+    return 0
+
+
 def _no_progress(fraction: float, step: str) -> None:
     return None
+
+
+class _Lazy:
+    """Values for messages that are only built when there is a problem to show."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __call__(self):
+        return self.build()
 
 
 class Checks:
@@ -79,6 +115,8 @@ class Checks:
         if not mask.any():
             return
         shown = self.col(field) if values is None else values
+        if isinstance(shown, _Lazy):
+            shown = shown()
         shown = np.asarray(shown, dtype=object)[mask]
         self.report.add_many(self.name, self.rows[mask], field, shown, reason, severity)
         if severity == "error":
@@ -100,10 +138,18 @@ class Checks:
         return values
 
     def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
+        """(text, float per row: NaN where empty or not a number)."""
         values = self.col(field)
+        if not (values != "").any():
+            return values, np.full(self.n, np.nan)
         text = values.str.replace(",", ".", regex=False) if self.table.decimal_comma else values
-        number = pd.to_numeric(text.to_numpy(dtype=object), errors="coerce")
-        return values, np.asarray(number, dtype=float)
+        try:  # pyarrow's parser on the whole column; any bad value sends us to pandas
+            arrow = _arrow(text)
+            arrow = pc.if_else(pc.equal(arrow, ""), pa.scalar(None, pa.string()), arrow)
+            number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            number = pd.to_numeric(text.to_numpy(dtype=object), errors="coerce")
+        return values, np.array(number, dtype=float)  # a writable copy
 
     def count(self, field: str) -> np.ndarray:
         """Whole numbers ≥ 0 as floats; NaN where empty or bad."""
@@ -139,7 +185,7 @@ class Checks:
         if required:
             need = empty if relaxed is None else empty & ~relaxed
             self.problem(need, field, "required text is empty")
-        ok = values.str.fullmatch(_HTTP).to_numpy(dtype=bool)
+        ok = _fullmatch(values, _HTTP)
         self.problem(~empty & ~ok, field, "source URL must be an http(s) address with a host")
         return values
 
@@ -190,7 +236,7 @@ class Checks:
     def source_date(self, field: str) -> pd.Series:
         values = self.col(field)
         given = (values != "").to_numpy()
-        form = values.str.fullmatch(_SOURCE_DATE).to_numpy(dtype=bool)
+        form = _fullmatch(values, _SOURCE_DATE)
         self.problem(given & ~form, field, "not a date: use YYYY-MM-DD or YYYY-MM")
         day = pd.to_datetime(
             values.where(values.str.len() == 10), format="%Y-%m-%d", errors="coerce"
@@ -235,21 +281,26 @@ class Checks:
             self.problem(~given, field, "required text is empty")
         if not given.any():
             return epoch, offset
-        fast = given & values.str.fullmatch(_ISO_MINUTES).to_numpy(dtype=bool)
-        parsed = pd.to_datetime(values.where(fast), format="ISO8601", utc=True, errors="coerce")
-        micros = parsed.to_numpy(dtype="datetime64[us]").astype("int64")
-        ok = fast & ~parsed.isna().to_numpy()
-        tail = values.str.slice(-6)
-        zulu = values.str.endswith("Z").to_numpy(dtype=bool)
-        hours = pd.to_numeric(tail.str.slice(1, 3).where(ok & ~zulu), errors="coerce")
-        minutes = pd.to_numeric(tail.str.slice(4, 6).where(ok & ~zulu), errors="coerce")
-        sign = np.where(tail.str.slice(0, 1).to_numpy(dtype=object) == "-", -1, 1)
-        seconds = sign * (
-            np.nan_to_num(hours.to_numpy(dtype=float)) * 3600
-            + np.nan_to_num(minutes.to_numpy(dtype=float)) * 60
-        )
+        fast = given & _fullmatch(values, _ISO_MINUTES)
+        year = np.full(self.n, np.nan)
+        micros = np.full(self.n, -1, dtype="int64")
+        try:  # pyarrow's ISO 8601 parser on the whole column; it refuses 30 February
+            arrow = pc.if_else(pa.array(fast), _arrow(values), pa.scalar(None, pa.string()))
+            utc = pc.cast(arrow, pa.timestamp("us", tz="UTC"))
+            micros = pc.fill_null(pc.cast(utc, pa.int64()), -1).to_numpy()
+            year = pc.fill_null(pc.cast(pc.year(utc), pa.float64()), np.nan).to_numpy().copy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = pd.to_datetime(values.where(fast), format="ISO8601", utc=True, errors="coerce")
+            parsed = parsed.astype("datetime64[us, UTC]")
+            micros = parsed.to_numpy(dtype="datetime64[us]").astype("int64")
+            micros[parsed.isna().to_numpy()] = -1
+            year = parsed.dt.year.to_numpy(dtype=float).copy()
+        ok = fast & (micros != -1)
+        # The UTC offset is the text after the time: few distinct values, read once each.
+        codes, tails = pd.factorize(values.str.slice(-6).where(ok, ""))
+        tail_seconds = np.array([_offset_seconds(t) for t in tails], dtype="int64")
+        seconds = tail_seconds[codes] if len(tails) else np.zeros(self.n, dtype="int64")
         epoch[ok], offset[ok] = micros[ok], seconds[ok].astype("int64")
-        year = parsed.dt.year.to_numpy(dtype=float)
         slow = given & ~ok
         # The rest one distinct value at a time: other ISO forms, and every message.
         as_object = values.to_numpy(dtype=object)
@@ -276,7 +327,7 @@ class Checks:
         lon = self.number("longitude", rows)
         ok = rows & np.isfinite(lat) & np.isfinite(lon)
         west, south, east, north = MEXICO_BOUNDS
-        where = self.col("latitude") + ", " + self.col("longitude")
+        where = _Lazy(lambda: self.col("latitude") + ", " + self.col("longitude"))
         swapped = ok & (west <= lat) & (lat <= east) & (south <= lon) & (lon <= north)
         self.problem(
             swapped, "latitude", "latitude and longitude look swapped for Mexico", values=where
@@ -488,20 +539,21 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     progress(0.8, "building the table")
 
     keep = ~check.bad
+
+    def kept(values: pd.Series) -> pd.Series:
+        return values[keep].reset_index(drop=True)
+
+    own_ids = name + "#" + pd.Series(table.rows.astype(str), dtype=STRING_DTYPE)
     frame = pd.DataFrame(
         {
-            "incident_id": check.col("incident_id")[keep],
-            "location_id": location_id.where(
-                has_id,
-                name
-                + "#"
-                + pd.Series(table.rows, index=location_id.index).astype(str).astype(STRING_DTYPE),
-            )[keep],
-            "start": aware_datetimes(start_us[keep], start_offset[keep]),
-            "end": aware_datetimes(end_us[keep], end_offset[keep]),
-            "time_precision": precision[keep],
-            "part_of_day": part[keep],
-            "event_type": event_type[keep],
+            "incident_id": kept(check.col("incident_id")),
+            "location_id": kept(location_id.where(has_id, own_ids)),
+            # Aware datetimes on each record's own clock (object: offsets differ).
+            "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
+            "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+            "time_precision": kept(precision),
+            "part_of_day": kept(part),
+            "event_type": kept(event_type),
             **{
                 f: pd.array(
                     np.where(np.isnan(counts[f][keep]), 0, counts[f][keep]).astype("int64"),
@@ -509,21 +561,21 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
                 )
                 for f in COUNT_FIELDS
             },
-            "summary": summary[keep],
-            "source_url": source_url[keep],
-            "source_outlet": check.col("source_outlet")[keep],
-            "source_date": check.col("source_date")[keep],
-            "more_source_urls": more_urls[keep],
-            "confidence": confidence[keep],
+            "summary": kept(summary),
+            "source_url": kept(source_url),
+            "source_outlet": kept(check.col("source_outlet")),
+            "source_date": kept(check.col("source_date")),
+            "more_source_urls": kept(more_urls),
+            "confidence": kept(confidence),
             "disputed": disputed[keep],
-            "notes": check.col("notes")[keep],
+            "notes": kept(check.col("notes")),
         }
-    ).reset_index(drop=True)
+    )
     for f in COUNT_FIELDS:
         frame.loc[np.isnan(counts[f][keep]), f] = pd.NA
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
-            frame[column] = check.col(column)[keep].to_numpy()
+            frame[column] = kept(check.col(column))
     lo, hi = intervals(
         start_us[keep],
         start_offset[keep],
