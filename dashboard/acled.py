@@ -40,7 +40,11 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
         "Armed clash → armed_clash, Arrests → arrest; any other → other",
     ),
     ("event_label", "sub_event_type", "ACLED's sub-event type, kept as the record's label"),
-    ("summary", "sub_event_type, event_type, location", "a short label line"),
+    (
+        "summary",
+        "sub_event_type, event_type, location, source",
+        'a label line: "Attack (Violence against civilians), Uruapan. Sources (per ACLED): …"',
+    ),
     ("fatalities", "fatalities", "as is"),
     ("cve_ent", "admin1", "state name to INEGI code"),
     ("municipality", "admin2", "as is"),
@@ -52,6 +56,18 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     ("source_url", "(none)", "empty: not required for ACLED rows"),
     ("notes", "notes", "as is"),
 )
+
+# Our column -> the ACLED column a problem in it is reported under.
+FILE_FIELDS: dict[str, str] = {
+    "incident_id": "event_id_cnty",
+    "start": "event_date",
+    "event_type": "sub_event_type",
+    "summary": "sub_event_type",
+    "cve_ent": "admin1",
+    "municipality": "admin2",
+    "place": "location",
+    "source_outlet": "source",
+}
 
 # ACLED sub-event types whose meaning is one of ours exactly. Others (e.g. "Attack",
 # which does not say anyone died; "Looting/property destruction", which does not say
@@ -115,9 +131,10 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     label = sub.where(ours == "other", "")
     location = column("location")
     summary = sub + " (" + column("event_type") + ")" + (", " + location).where(location != "", "")
-    summary = summary.where(sub != "", "")
     source = column("source")
     outlet = (SOURCE_PREFIX + source).where(source != "", SOURCE_PREFIX + "not given")
+    # Popups show the summary: the sources ACLED names are seen there, links or not.
+    summary = (summary + ". " + outlet).where(sub != "", "")
     frame = pd.DataFrame(
         {
             "incident_id": column("event_id_cnty"),

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,19 +83,24 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
     if text is None:
         return None
     encoding, text = text
-    if not text.strip(" \t\r\n\ufeff"):
+    first = _FIRST_VISIBLE.search(text)
+    if first is None:
         report.add(name, None, None, None, "file is empty")
         return None
-    if text.lstrip().startswith(("{", "[")) or name.lower().endswith((".geojson", ".json")):
+    if first.group() in "{[" or name.lower().endswith((".geojson", ".json")):
         report.unit = "feature"
         table = read_json(text, name, report)
     else:
         report.unit = "line"
-        table = read_csv(text, name, report)
+        utf8 = data if encoding == "utf-8" else None  # pyarrow reads the bytes as they are
+        table = read_csv(text, name, report, utf8=utf8, start=first.start())
     if table is not None:
         table.encoding = encoding
         report.unit = table.unit
     return table
+
+
+_FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
 
 
 def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
@@ -179,19 +185,27 @@ def column_names(raw: list[str], name: str, report: Report) -> list[str] | None:
     return names
 
 
-def read_csv(text: str, name: str, report: Report) -> Table | None:
-    """Comma, semicolon or tab separated text; line numbers are the file's own."""
-    first = text.lstrip("\r\n\ufeff").split("\n", 1)[0]
+def read_csv(
+    text: str, name: str, report: Report, utf8: bytes | None = None, start: int = 0
+) -> Table | None:
+    """Comma, semicolon or tab separated text; line numbers are the file's own.
+
+    utf8: the same text as UTF-8 bytes when the file was UTF-8 already (saves a copy);
+    start: offset of the first visible character (blank lines before the header).
+    """
+    end = text.find("\n", start)
+    first = text[start : end if end >= 0 else len(text)].rstrip("\r")
     delimiter = sniff_delimiter(first, name)
     try:
-        header = next(csv.reader([first.rstrip("\r")], delimiter=delimiter))
+        header = next(csv.reader([first], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         report.add(name, 1, None, None, f"unreadable CSV header: {exc}")
         return None
     names = column_names(header, name, report)
     if names is None:
         return None
-    table = _fast_csv(text, names, delimiter)
+    header_line = 1 + text.count("\n", 0, start)
+    table = _fast_csv(text, utf8, names, delimiter, header_line)
     if table is None:
         table = _careful_csv(text, names, delimiter, name, report)
     if table is None:
@@ -203,14 +217,15 @@ def read_csv(text: str, name: str, report: Report) -> Table | None:
     return Table(frame, rows, "csv", delimiter=delimiter, decimal_comma=delimiter in (";", "\t"))
 
 
-def _fast_csv(text: str, names: list[str], delimiter: str):
+def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, header_line: int):
     """pyarrow's parser when every record is one line; None means 'use the careful one'."""
-    body = text.lstrip("\r\n\ufeff")
-    lines = body.count("\n") + (0 if body.endswith("\n") else 1)
+    if utf8 is None:
+        utf8 = text.encode("utf-8", errors="surrogatepass")
+    lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
     try:
         arrow = pacsv.read_csv(
-            io.BytesIO(body.encode("utf-8")),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_line),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
@@ -218,14 +233,13 @@ def _fast_csv(text: str, names: list[str], delimiter: str):
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (pa.ArrowInvalid, UnicodeEncodeError):
+    except pa.ArrowInvalid:
         return None
-    if arrow.num_rows != lines - 1:  # blank lines or line breaks inside quoted values
+    if arrow.num_rows != lines - header_line:  # blank lines or line breaks inside values
         return None
-    skipped = len(text) - len(body)  # leading blank lines before the header
-    first_line = 2 + text[:skipped].count("\n")
     frame = _strings_frame(arrow)
-    return frame, np.arange(first_line, first_line + len(frame), dtype="int64")
+    first = header_line + 1
+    return frame, np.arange(first, first + len(frame), dtype="int64")
 
 
 def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report: Report):

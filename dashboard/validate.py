@@ -75,7 +75,7 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
 
 
 def _offset_seconds(tail: str) -> int:
-    """"-06:00" → -21600; "…Z" or anything else → 0 (only called on parsed values)."""
+    """ "-06:00" → -21600; "…Z" or anything else → 0 (only called on parsed values)."""
     if len(tail) == 6 and tail[0] in "+-" and tail[3] == ":":
         sign = -1 if tail[0] == "-" else 1
         return sign * (int(tail[1:3]) * 3600 + int(tail[4:6]) * 60)
@@ -106,6 +106,7 @@ class Checks:
         self.n = len(table.frame)
         self.bad = np.zeros(self.n, dtype=bool)
         self._empty = pd.Series("", index=self.frame.index, dtype=STRING_DTYPE)
+        self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
 
     def col(self, field: str) -> pd.Series:
         return self.frame[field] if field in self.frame.columns else self._empty
@@ -118,6 +119,7 @@ class Checks:
         if isinstance(shown, _Lazy):
             shown = shown()
         shown = np.asarray(shown, dtype=object)[mask]
+        field = self.file_fields.get(field, field)
         self.report.add_many(self.name, self.rows[mask], field, shown, reason, severity)
         if severity == "error":
             self.bad |= mask
@@ -268,7 +270,8 @@ class Checks:
             if per_row_aliases:
                 self.problem(chosen, field, reason, severity="warning")
             else:
-                self.report.add(self.name, None, field, value, reason, severity="warning")
+                shown = self.file_fields.get(field, field)
+                self.report.add(self.name, None, shown, value, reason, severity="warning")
         return codes, unknown
 
     def timestamps(self, field: str, required: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -454,6 +457,8 @@ def validate_incidents(
 def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     check = Checks(table, name, report)
     is_acled = fmt.startswith("acled")
+    if is_acled:
+        check.file_fields = dict(acled.FILE_FIELDS)
     check.text("incident_id", required=True)
     check.unique("incident_id")
     precision = check.choice("time_precision", TIME_PRECISIONS)
