@@ -138,7 +138,8 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     frame = pd.DataFrame(
         {
             "incident_id": column("event_id_cnty"),
-            "event_date": dates,
+            "event_date": column("event_date"),  # as written, for messages
+            "event_day": dates,  # ISO date, "" where unreadable
             "time_precision": precision,
             "event_type": ours,
             "event_label": label,

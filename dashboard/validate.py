@@ -107,6 +107,8 @@ class Checks:
         self.bad = np.zeros(self.n, dtype=bool)
         self._empty = pd.Series("", index=self.frame.index, dtype=STRING_DTYPE)
         self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
+        # Rows whose emptiness was already reported under another name (ACLED's dates).
+        self.already = np.zeros(self.n, dtype=bool)
 
     def col(self, field: str) -> pd.Series:
         return self.frame[field] if field in self.frame.columns else self._empty
@@ -281,7 +283,7 @@ class Checks:
         offset = np.zeros(self.n, dtype="int64")
         given = (values != "").to_numpy()
         if required:
-            self.problem(~given, field, "required text is empty")
+            self.problem(~given & ~self.already, field, "required text is empty")
         if not given.any():
             return epoch, offset
         fast = given & _fullmatch(values, _ISO_MINUTES)
@@ -459,6 +461,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     is_acled = fmt.startswith("acled")
     if is_acled:
         check.file_fields = dict(acled.FILE_FIELDS)
+        # Unreadable event dates were reported by the conversion: drop those rows.
+        check.bad |= ((check.col("event_date") != "") & (check.col("event_day") == "")).to_numpy()
     check.text("incident_id", required=True)
     check.unique("incident_id")
     precision = check.choice("time_precision", TIME_PRECISIONS)
@@ -535,6 +539,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
 
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
+        check.already = (check.col("event_date") != "").to_numpy()
         start_text = _acled_starts(check, state, municipality, has_id, locations)
         check.frame = check.frame.assign(start=start_text)
     start_us, start_offset = check.timestamps("start")
@@ -616,7 +621,7 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
 
 def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
     """ACLED event dates as ISO local midnight with the state's (municipality's) offset."""
-    dates = check.col("event_date").to_numpy(dtype=object)
+    dates = check.col("event_day").to_numpy(dtype=object)
     codes = state.copy()
     if has_id.any():
         by_id = dict(zip(locations["location_id"], locations["cve_ent"], strict=True))
