@@ -9,11 +9,15 @@ from pathlib import Path
 from .schema import Report
 
 
-def validate_files(paths: list[Path]) -> Report:
-    """Each file by its kind: states, locations, official counts or incidents."""
+def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, list[dict]]:
+    """Each file by its kind: states, locations, official counts or incidents (ours/ACLED).
+
+    Returns the combined report (the first 1,000 problems and totals per kind, or all with
+    keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
+    """
     from .bundle import load_bundle
     from .validate import (
-        validate_incidents,
+        check_incidents,
         validate_locations,
         validate_official,
         validate_states,
@@ -21,8 +25,9 @@ def validate_files(paths: list[Path]) -> Report:
 
     bundle = load_bundle()
     if not paths:
-        return bundle.report
-    report = Report()
+        return bundle.report, []
+    report = Report(limit=None) if keep_all else Report()
+    files = []
     for path in paths:
         name = str(path)
         try:
@@ -31,16 +36,54 @@ def validate_files(paths: list[Path]) -> Report:
             report.add(name, None, None, None, f"cannot read file: {exc.strerror}")
             continue
         head = data[:4096].decode("utf-8", errors="replace")
+        info: dict = {"file": name}
         if '"iso_3166_2"' in head:
-            _, part = validate_states(data, name)
+            frame, part = validate_states(data, name)
+            info["format"] = "states"
         elif "location_id" in head and "incident_id" not in head:
-            _, part = validate_locations(data, name, bundle.states)
+            frame, part = validate_locations(data, name, bundle.states)
+            info["format"] = "locations"
         elif "reported_at" in head and "incident_id" not in head:
-            _, part = validate_official(data, name)
+            frame, part = validate_official(data, name)
+            info["format"] = "official counts"
         else:
-            _, part = validate_incidents(data, name, bundle.locations, bundle.states)
+            result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
+            frame, part = result.frame, result.report
+            info.update(
+                format=result.format or "unreadable",
+                encoding=result.encoding,
+                mapping=[
+                    {"ours": ours, "file": theirs, "how": how}
+                    for ours, theirs, how in result.mapping
+                ],
+            )
+        info["valid_rows"] = len(frame)
+        files.append(info)
         report.extend(part)
-    return report
+    return report, files
+
+
+def validation_json(report: Report, files: list[dict]) -> str:
+    """The --json report: totals, per-file format/mapping/valid_rows, and the problems."""
+    import json
+
+    document = report.as_dict()
+    document["files"] = files
+    if len(files) == 1:  # one file: its facts at the top level too
+        for key in ("format", "encoding", "mapping", "valid_rows"):
+            if key in files[0]:
+                document[key] = files[0][key]
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def validation_text(report: Report, files: list[dict]) -> str:
+    lines = []
+    for info in files:
+        read_as = info["format"] + (f", {info['encoding']}" if info.get("encoding") else "")
+        lines.append(f"{info['file']}: read as {read_as}; {info['valid_rows']} valid row(s)")
+        for column in info.get("mapping") or []:
+            lines.append(f"  {column['ours']} <- {column['file']}: {column['how']}")
+    return "\n".join([*lines, report.to_text()])
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
@@ -108,8 +151,13 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser(
         "validate", help="check incident files (or, with no file, the bundled geodata)"
     )
-    check.add_argument("files", nargs="*", type=Path)
+    check.add_argument(
+        "files", nargs="*", type=Path, help=".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"
+    )
     check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument(
+        "--all", action="store_true", help="list every problem (default: the first 1,000)"
+    )
     snap = commands.add_parser(
         "snapshot",
         help="write the PNG or HTML snapshot of a view, as the page's buttons do",
@@ -127,8 +175,8 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--height", type=int, default=1000)
     args = parser.parse_args(argv)
     if args.command == "validate":
-        report = validate_files(args.files)
-        print(report.to_json() if args.json else report.to_text())
+        report, files = validate_files(args.files, keep_all=args.all)
+        print(validation_json(report, files) if args.json else validation_text(report, files))
         return 0 if report.ok else 1
     if args.command == "snapshot":
         return snapshot(args, snap)

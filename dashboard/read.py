@@ -26,7 +26,9 @@ from charset_normalizer import from_bytes
 
 from .schema import Report
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # the upload limit too (.streamlit/config.toml)
+# The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
+# 50,000,000 bytes (its server allows 50 MiB), .streamlit/config.toml says 50.
+MAX_FILE_BYTES = 50_000_000
 MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
 # Encodings a spreadsheet or export tool in Mexico writes; charset-normalizer picks among
 # them for files that are not UTF-8 (Excel's "CSV" is cp1252, its "Unicode text" UTF-16).
@@ -76,7 +78,7 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
             None,
             None,
             f"{len(data):,} bytes",
-            f"file larger than the {MAX_FILE_BYTES // (1024 * 1024)} MB limit",
+            f"file larger than the {MAX_FILE_BYTES // 1_000_000} MB limit",
         )
         return None
     text = decode(data, name, report)
