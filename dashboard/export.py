@@ -44,7 +44,8 @@ def _iso(value) -> str:
 
 
 def defuse(value: object) -> object:
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    # A leading apostrophe is escaped too, so reading undoes exactly this (read.py).
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
         return "'" + value
     return value
 

@@ -278,9 +278,20 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
     return _strings_frame(arrow), np.asarray(numbers, dtype="int64")
 
 
+# The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
+# (dashboard/export.py defuse): reading a CSV removes exactly that one.
+DEFUSED = r"^'([=+\-@\t\r'])"
+
+
+def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
+    return pc.replace_substring_regex(column, DEFUSED, r"\1")
+
+
 def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
     trimmed = pa.table(
-        [pc.utf8_trim_whitespace(arrow[c]) for c in arrow.column_names],
+        [_undefuse(pc.utf8_trim_whitespace(arrow[c])) for c in arrow.column_names],
         names=arrow.column_names,
     )
     frame = trimmed.to_pandas(types_mapper={pa.string(): STRING_DTYPE}.get)
