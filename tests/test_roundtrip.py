@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.export import COLUMNS, records_csv
-from dashboard.schema import COUNT_FIELDS, CONFIDENCE, EVENT_TYPES, PART_OF_DAY_SPANS
+from dashboard.schema import CONFIDENCE, COUNT_FIELDS, EVENT_TYPES, PART_OF_DAY_SPANS
 from dashboard.validate import validate_incidents
 from tests.conftest import to_csv
 
