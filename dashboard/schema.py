@@ -265,6 +265,27 @@ class Report:
     def to_json(self) -> str:
         return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
 
+    def to_csv(self) -> str:
+        """The kept problems as CSV, spreadsheet-safe (values come from users' files)."""
+        import csv
+        import io
+
+        from .export import defuse
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["file", self.unit if self.problems else "row", "field", "value", "reason", "severity"]
+        )
+        for p in self.problems:
+            writer.writerow(
+                [defuse(x) for x in (p.file, p.row, p.field, p.value, p.reason, p.severity)]
+            )
+        if self.truncated:
+            for kind, n in self.totals.most_common():
+                writer.writerow(["(total)", "", "", n, kind, ""])
+        return out.getvalue()
+
     def to_text(self) -> str:
         lines = [str(p) for p in self.problems]
         if self.truncated:

@@ -188,6 +188,8 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
     report = app.dataframe[0].value
     assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download this report (CSV)" in labels
     assert metrics(app)["Incidents"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
@@ -207,3 +209,21 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app)["Incidents"] > 0  # nothing valid to show: the bundled data stays
+    assert any("no valid rows" in w.value for w in app.warning)
+
+
+def test_the_upload_limit_is_stated_before_a_file_is_chosen(app):
+    uploader = app.get("file_uploader")[0]
+    assert "up to 50 MB" in uploader.proto.label
+    assert any("Files up to 50 MB" in c.value for c in app.caption)
+
+
+def test_an_acled_upload_says_how_it_was_read(app):
+    from tests.test_import import DATA
+
+    content = (DATA / "acled_export.csv").read_bytes()
+    app.file_uploader(key="upload").set_value(("acled.csv", content, "text/csv")).run()
+    assert not app.exception
+    assert any("Read as an ACLED CSV" in c.value for c in app.caption)
+    mapping = app.dataframe[1].value
+    assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()

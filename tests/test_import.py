@@ -430,3 +430,25 @@ def test_column_wise_checks_match_per_row_positions(bundle):
     assert [p.row for p in report.errors] == [5, 19, 31]
     assert len(frame) == 27
     assert not np.isin(["r3", "r17", "r29"], frame.incident_id).any()
+
+
+def test_report_csv_is_spreadsheet_safe_and_has_totals_when_cut(bundle):
+    _, report = check(bundle, to_csv([incident_row(summary="", source_url="=cmd()")]))
+    text = report.to_csv()
+    assert text.splitlines()[0] == "file,line,field,value,reason,severity"
+    assert "'=cmd()" in text and ",=cmd()" not in text
+    _, big = check(bundle, hostile_file(120))
+    assert "(total)" in big.to_csv()
+
+
+def test_upload_cache_is_bounded_in_bytes():
+    from dashboard.memo import BytesBoundedCache
+
+    cache = BytesBoundedCache(100)
+    cache.put("a", 1, 60)
+    cache.put("b", 2, 30)
+    assert cache.get("a") == 1  # a is now the most recent
+    cache.put("c", 3, 30)  # over budget: b, the least recent, goes
+    assert (cache.get("b"), cache.get("a"), cache.get("c"), cache.bytes) == (None, 1, 3, 90)
+    cache.put("huge", 4, 101)  # never kept
+    assert cache.get("huge") is None and len(cache) == 2
