@@ -91,14 +91,13 @@ def event_dates(raw: pd.Series) -> pd.Series:
 
     Accepts the API's `2026-02-22` and the export tool's `22 February 2026`.
     """
-    iso = pd.to_datetime(raw.astype(object), format="%Y-%m-%d", errors="coerce")
-    long = pd.to_datetime(raw.astype(object), format="%d %B %Y", errors="coerce")
+    positions, distinct = pd.factorize(raw)  # few distinct dates: parse each once
+    distinct = pd.Series(distinct, dtype=object)
+    iso = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
+    long = pd.to_datetime(distinct, format="%d %B %Y", errors="coerce")
     dates = iso.fillna(long)
-    return pd.Series(
-        np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")),
-        index=raw.index,
-        dtype=STRING_DTYPE,
-    )
+    text = np.append(np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")), "")
+    return pd.Series(text[positions], index=raw.index, dtype=STRING_DTYPE)
 
 
 def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:

@@ -45,6 +45,7 @@ Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being do
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
 _HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
+_DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?"
 _SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
 _YEARS = (1990, 2100)
 
@@ -147,12 +148,14 @@ class Checks:
         if not (values != "").any():
             return values, np.full(self.n, np.nan)
         text = values.str.replace(",", ".", regex=False) if self.table.decimal_comma else values
-        try:  # pyarrow's parser on the whole column; any bad value sends us to pandas
-            arrow = _arrow(text)
-            arrow = pc.if_else(pc.equal(arrow, ""), pa.scalar(None, pa.string()), arrow)
+        # Only what looks like a decimal number goes to pyarrow's parser (never raising);
+        # the rest is NaN and reported by the callers.
+        looks = _fullmatch(text, _DECIMAL)
+        arrow = pc.if_else(pa.array(looks), _arrow(text), pa.scalar(None, pa.string()))
+        try:
             number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            number = pd.to_numeric(text.to_numpy(dtype=object), errors="coerce")
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. an absurd exponent
+            number = pd.to_numeric(text.where(looks).to_numpy(dtype=object), errors="coerce")
         return values, np.array(number, dtype=float)  # a writable copy
 
     def count(self, field: str) -> np.ndarray:
@@ -173,7 +176,7 @@ class Checks:
         values, number = self._numbers(field)
         empty = rows & (values == "").to_numpy()
         self.problem(empty, field, "required number is empty")
-        words = values.str.lower().str.lstrip("+-").isin(["nan", "inf", "infinity"]).to_numpy()
+        words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
         nan = np.isnan(number)
         self.problem(rows & ~empty & nan & ~words, field, "not a number")
         self.problem(
@@ -258,19 +261,17 @@ class Checks:
         given = (values != "").to_numpy()
         if not given.any():
             return codes, unknown
-        as_object = values.to_numpy(dtype=object)
-        for value in pd.unique(as_object[given]):
-            state, alias = resolve_state(value)
-            chosen = as_object == value
-            if state is None:
-                unknown |= chosen
-                continue
-            codes[chosen] = state.cve_ent
-            if not alias:
+        positions, distinct = pd.factorize(values)
+        resolved = [resolve_state(v) if v else (None, False) for v in distinct]
+        code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
+        codes = code_of[positions]
+        unknown = given & (codes == "")
+        for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
+            if state is None or not alias:
                 continue
             reason = f"read as {state.name} (INEGI {state.cve_ent}, {state.iso_3166_2})"
             if per_row_aliases:
-                self.problem(chosen, field, reason, severity="warning")
+                self.problem(positions == number, field, reason, severity="warning")
             else:
                 shown = self.file_fields.get(field, field)
                 self.report.add(self.name, None, shown, value, reason, severity="warning")
