@@ -126,9 +126,14 @@ def locate_points(
     # Outside every polygon: near the coast or a border, or outside Mexico.
     outside = np.flatnonzero(~has)
     if len(outside):
+        # Each distinct coordinate once: files repeat places (town seats, ACLED locations).
+        coords = np.stack([lon[outside], lat[outside]], axis=1)
+        distinct, inverse = np.unique(coords, axis=0, return_inverse=True)
         (_, nearest), distance = states.sindex.nearest(
-            shapely.points(lon[outside], lat[outside]), return_distance=True, return_all=False
+            shapely.points(distinct[:, 0], distinct[:, 1]), return_distance=True, return_all=False
         )
+        inverse = inverse.reshape(-1)
+        nearest, distance = nearest[inverse], distance[inverse]
         for i, j, d in zip(outside.tolist(), nearest.tolist(), distance.tolist(), strict=True):
             where = f"{lat[i]:.4f}, {lon[i]:.4f}"
             if d > COAST_TOLERANCE_DEG:
