@@ -302,16 +302,18 @@ def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
 
 
 def json_depth(value: Any) -> int:
-    depth, stack = 0, [(value, 1)]
+    """Nesting depth of parsed JSON (containers only), stopping past MAX_JSON_DEPTH."""
+    if not isinstance(value, dict | list):
+        return 0
+    depth, stack = 1, [(value, 1)]
     while stack:
         item, level = stack.pop()
-        depth = max(depth, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, level + 1) for v in item)
+        if level > depth:
+            depth = level
+            if depth > MAX_JSON_DEPTH:
+                break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((v, level + 1) for v in children if isinstance(v, dict | list))
     return depth
 
 
