@@ -245,11 +245,16 @@ class Checks:
         given = (values != "").to_numpy()
         form = _fullmatch(values, _SOURCE_DATE)
         self.problem(given & ~form, field, "not a date: use YYYY-MM-DD or YYYY-MM")
+        positions, distinct = pd.factorize(values.where(given & form, ""))  # few dates
+        distinct = pd.Series(distinct, dtype=object)
         day = pd.to_datetime(
-            values.where(values.str.len() == 10), format="%Y-%m-%d", errors="coerce"
+            distinct.where(distinct.str.len() == 10), format="%Y-%m-%d", errors="coerce"
         )
-        month = pd.to_datetime(values.where(values.str.len() == 7), format="%Y-%m", errors="coerce")
-        impossible = given & form & day.isna().to_numpy() & month.isna().to_numpy()
+        month = pd.to_datetime(
+            distinct.where(distinct.str.len() == 7), format="%Y-%m", errors="coerce"
+        )
+        bad = np.append((day.isna() & month.isna() & (distinct != "")).to_numpy(), False)
+        impossible = bad[positions]
         self.problem(impossible, field, "impossible date")
         return values
 
@@ -566,9 +571,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
             "part_of_day": kept(part),
             "event_type": kept(event_type),
             **{
-                f: pd.array(
-                    np.where(np.isnan(counts[f][keep]), 0, counts[f][keep]).astype("int64"),
-                    dtype="Int64",
+                f: pd.arrays.IntegerArray(
+                    np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
                 )
                 for f in COUNT_FIELDS
             },
@@ -582,8 +586,6 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
             "notes": kept(check.col("notes")),
         }
     )
-    for f in COUNT_FIELDS:
-        frame.loc[np.isnan(counts[f][keep]), f] = pd.NA
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
             frame[column] = kept(check.col(column))
@@ -649,35 +651,36 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
 def _join_places(
     frame, locations, keep, has_id, own, lon, lat, state, place, municipality, geo_precision
 ):
-    """lon, lat, place, municipality, cve_ent, geo_precision per kept row."""
+    """lon, lat, place, municipality, cve_ent, geo_precision per kept row.
+
+    Rows with a location_id take them from the bundled place; the others keep their own.
+    """
     n = len(frame)
-    out_lon, out_lat = lon[keep].astype(float), lat[keep].astype(float)
-    out_place = place[keep].to_numpy(dtype=object)
-    out_municipality = municipality[keep].to_numpy(dtype=object)
-    out_state = state[keep].astype(object)
-    precision_text = geo_precision[keep].to_numpy(dtype=object)
-    out_precision = np.where(precision_text == "", "1", precision_text).astype("int64")
     by_id = has_id[keep]
+    index = np.zeros(n, dtype=int)
     if by_id.any() and len(locations):
-        index = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
-        out_lon[by_id] = locations.geometry.x.to_numpy()[index]
-        out_lat[by_id] = locations.geometry.y.to_numpy()[index]
-        out_place[by_id] = locations["place"].to_numpy(dtype=object)[index]
-        out_municipality[by_id] = locations["municipality"].to_numpy(dtype=object)[index]
-        out_state[by_id] = locations["cve_ent"].to_numpy(dtype=object)[index]
-        out_precision[by_id] = locations["geo_precision"].to_numpy(dtype="int64")[index]
-    frame["lon"] = out_lon
-    frame["lat"] = out_lat
-    frame["place"] = (
-        pd.array(out_place, dtype=STRING_DTYPE) if n else pd.array([], dtype=STRING_DTYPE)
+        index[by_id] = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
+
+    def joined(own_values: pd.Series, table: pd.Series) -> pd.Series:
+        own_values = own_values.reset_index(drop=True)
+        if not by_id.any():
+            return own_values
+        taken = pd.Series(table.to_numpy(dtype=object), dtype=STRING_DTYPE).take(index)
+        return taken.reset_index(drop=True).where(by_id, own_values)
+
+    def numbers(own_values: np.ndarray, table: np.ndarray) -> np.ndarray:
+        return np.where(by_id, table[index], own_values) if by_id.any() else own_values
+
+    positions, distinct = pd.factorize(geo_precision[keep])
+    levels = np.array([int(v) if v else 1 for v in distinct] + [1], dtype="int64")
+    frame["lon"] = numbers(lon[keep].astype(float), locations.geometry.x.to_numpy())
+    frame["lat"] = numbers(lat[keep].astype(float), locations.geometry.y.to_numpy())
+    frame["place"] = joined(place[keep], locations["place"])
+    frame["municipality"] = joined(municipality[keep], locations["municipality"])
+    frame["cve_ent"] = joined(pd.Series(state[keep], dtype=STRING_DTYPE), locations["cve_ent"])
+    frame["geo_precision"] = numbers(
+        levels[positions], locations["geo_precision"].to_numpy(dtype="int64")
     )
-    frame["municipality"] = (
-        pd.array(out_municipality, dtype=STRING_DTYPE) if n else pd.array([], dtype=STRING_DTYPE)
-    )
-    frame["cve_ent"] = (
-        pd.array(out_state, dtype=STRING_DTYPE) if n else pd.array([], dtype=STRING_DTYPE)
-    )
-    frame["geo_precision"] = out_precision
 
 
 # Validated records joined to their place, with their time interval in UTC.
