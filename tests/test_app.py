@@ -215,6 +215,7 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
 def test_the_upload_limit_is_stated_before_a_file_is_chosen(app):
     uploader = app.get("file_uploader")[0]
     assert "up to 50 MB" in uploader.proto.label
+    assert {".csv", ".tsv", ".txt", ".geojson", ".json"} <= set(uploader.proto.type)
     assert any("Files up to 50 MB" in c.value for c in app.caption)
 
 
