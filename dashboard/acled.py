@@ -100,6 +100,13 @@ def event_dates(raw: pd.Series) -> pd.Series:
     return pd.Series(text[positions], index=raw.index, dtype=STRING_DTYPE)
 
 
+def _each_distinct(values: pd.Series, function) -> pd.Series:
+    """`function` applied once per distinct value of a text column (ACLED repeats codes)."""
+    positions, distinct = pd.factorize(values)
+    results = np.asarray([*(function(v) for v in distinct), ""], dtype=object)
+    return pd.Series(results[positions], index=values.index, dtype=STRING_DTYPE)
+
+
 def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     """ACLED columns to ours (text), per COLUMN_MAPPING; `event_date` stays for `start`.
 
@@ -121,12 +128,11 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         column("event_date")[bad].to_numpy(dtype=object),
         "not an ACLED date (2026-02-22 or 22 February 2026)",
     )
-    precision_code = column("time_precision").astype(object).str.replace(r"\.0$", "", regex=True)
-    precision = precision_code.map(TIME_PRECISIONS).fillna(precision_code).astype(STRING_DTYPE)
+    precision = _each_distinct(
+        column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)
+    )
     sub = column("sub_event_type")
-    folded = sub.str.lower()
-    ours = folded.map(SUB_EVENT_TYPES).fillna("other").astype(STRING_DTYPE)
-    ours = ours.where(sub != "", "")
+    ours = _each_distinct(sub, lambda v: SUB_EVENT_TYPES.get(v.lower(), "other") if v else "")
     label = sub.where(ours == "other", "")
     location = column("location")
     summary = sub + " (" + column("event_type") + ")" + (", " + location).where(location != "", "")

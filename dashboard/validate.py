@@ -376,15 +376,18 @@ def detect_format(table: Table, bundled: bool = False) -> str:
 
 
 class Incidents:
-    """The outcome of checking an incidents file: valid rows, report, how it was read."""
+    """The outcome of checking an incidents file: valid rows, report, how it was read.
+
+    frame: the valid rows joined to their places (INCIDENT_FRAME_COLUMNS and any
+    OPTIONAL_INCIDENT_COLUMNS the file had); format: "csv", "geojson", "acled-csv",
+    "acled-json" ("" when unreadable); encoding: as detected; mapping: ACLED's
+    (our column, ACLED column, what happens) rows, empty for our own schema.
+    """
 
     def __init__(self, frame, report, format="", encoding="", mapping=None):
         self.frame, self.report = frame, report
         self.format, self.encoding = format, encoding
         self.mapping = mapping or []  # [(our column, file column, what happens)]
-
-    def __iter__(self):  # (frame, report), as validate_incidents returns
-        return iter((self.frame, self.report))
 
 
 def check_incidents(
@@ -599,7 +602,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     frame["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
     frame["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
     _join_places(
-        frame, locations, keep, has_id, own, lon, lat, state, place, municipality, geo_precision
+        frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
     )
     return frame
 
@@ -623,33 +626,39 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
 
 
 def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
-    """ACLED event dates as ISO local midnight with the state's (municipality's) offset."""
-    dates = check.col("event_day").to_numpy(dtype=object)
-    codes = state.copy()
+    """ACLED event dates as ISO local midnight with the state's (municipality's) offset.
+
+    Computed once per distinct (date, state, municipality): a file repeats them.
+    """
+    codes = pd.Series(state, dtype=STRING_DTYPE)
     if has_id.any():
-        by_id = dict(zip(locations["location_id"], locations["cve_ent"], strict=True))
-        ids = check.col("location_id").to_numpy(dtype=object)
-        codes[has_id] = [by_id.get(i, "") for i in ids[has_id]]
-    towns = municipality.to_numpy(dtype=object)
-    keys = pd.Series(list(zip(dates, codes, towns, strict=True)))
-    text = np.full(check.n, "", dtype=object)
-    cache: dict = {}
-    for position, key in enumerate(keys.tolist()):
-        if key not in cache:
-            date, code, town = key
-            if not date or code not in BY_CODE:
-                cache[key] = ""
-            else:
-                day = datetime.fromisoformat(date).replace(tzinfo=local_zone(code, town))
-                cache[key] = day.isoformat(timespec="minutes")
-        text[position] = cache[key]
+        by_id = locations.set_index("location_id")["cve_ent"]
+        ids = check.col("location_id")[has_id].to_numpy(dtype=object)
+        codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
+    keys = pd.DataFrame(
+        {
+            "date": check.col("event_day").reset_index(drop=True),
+            "code": codes,
+            "town": municipality.reset_index(drop=True),
+        }
+    )
+    positions, distinct = pd.factorize(pd.MultiIndex.from_frame(keys))
+    texts = []
+    for date, code, town in distinct:
+        if not date or code not in BY_CODE:
+            texts.append("")
+        else:
+            day = datetime.fromisoformat(date).replace(tzinfo=local_zone(code, town))
+            texts.append(day.isoformat(timespec="minutes"))
+    text = np.asarray([*texts, ""], dtype=object)[positions]
+    dates = keys["date"].to_numpy(dtype=object)
     missing = (text == "") & (dates != "") & ~check.bad
     check.problem(missing, "admin1", "no state to set the local clock of event_date (give admin1)")
     return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
 
 
 def _join_places(
-    frame, locations, keep, has_id, own, lon, lat, state, place, municipality, geo_precision
+    frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
 ):
     """lon, lat, place, municipality, cve_ent, geo_precision per kept row.
 
