@@ -31,7 +31,8 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     (
         "start",
         "event_date",
-        "local midnight of that day (2026-02-22 or 22 February 2026) on the state's clock",
+        "local midnight of that day (2026-02-22, 22 February 2026, 22-02-2026) on the "
+        "state's clock",
     ),
     ("time_precision", "time_precision", "1 → day, 2 → week, 3 → month (ACLED codebook)"),
     (
@@ -86,16 +87,21 @@ def is_acled(columns: list[str]) -> bool:
     return set(columns) >= MARKERS
 
 
-def event_dates(raw: pd.Series) -> pd.Series:
-    """ACLED event_date text to ISO dates ("" where unreadable), vectorised.
+# event_date as ACLED has written it: the API (ISO), the export tool ("22 February 2026"),
+# and the codebook's day-first forms of older exports. Day first always: never mm/dd.
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%m-%Y", "%d/%m/%Y")
 
-    Accepts the API's `2026-02-22` and the export tool's `22 February 2026`.
+
+def event_dates(raw: pd.Series) -> pd.Series:
+    """ACLED event_date text to ISO dates ("" where unreadable), per DATE_FORMATS.
+
+    Each distinct date is parsed once (a file has few); the result has raw's index.
     """
-    positions, distinct = pd.factorize(raw)  # few distinct dates: parse each once
+    positions, distinct = pd.factorize(raw)
     distinct = pd.Series(distinct, dtype=object)
-    iso = pd.to_datetime(distinct, format="%Y-%m-%d", errors="coerce")
-    long = pd.to_datetime(distinct, format="%d %B %Y", errors="coerce")
-    dates = iso.fillna(long)
+    dates = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[s]")
+    for form in DATE_FORMATS:
+        dates = dates.fillna(pd.to_datetime(distinct, format=form, errors="coerce"))
     text = np.append(np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")), "")
     return pd.Series(text[positions], index=raw.index, dtype=STRING_DTYPE)
 
@@ -126,7 +132,7 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         table.rows[bad],
         "event_date",
         column("event_date")[bad].to_numpy(dtype=object),
-        "not an ACLED date (2026-02-22 or 22 February 2026)",
+        "not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)",
     )
     precision = _each_distinct(
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)

@@ -452,3 +452,21 @@ def test_upload_cache_is_bounded_in_bytes():
     assert (cache.get("b"), cache.get("a"), cache.get("c"), cache.bytes) == (None, 1, 3, 90)
     cache.put("huge", 4, 101)  # never kept
     assert cache.get("huge") is None and len(cache) == 2
+
+
+@pytest.mark.parametrize(
+    ("written", "iso"),
+    [
+        ("2026-02-22", "2026-02-22"),
+        ("22 February 2026", "2026-02-22"),
+        ("22-February-2026", "2026-02-22"),
+        ("22-02-2026", "2026-02-22"),
+        ("22/02/2026", "2026-02-22"),
+        ("02/30/2026", ""),  # month first is never read
+        ("February 2026", ""),
+    ],
+)
+def test_acled_date_forms(written, iso):
+    from dashboard.acled import event_dates
+
+    assert event_dates(pd.Series([written], dtype="str")).tolist() == [iso]
