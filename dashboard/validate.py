@@ -176,8 +176,10 @@ class Checks:
         values, number = self._numbers(field)
         empty = rows & (values == "").to_numpy()
         self.problem(empty, field, "required number is empty")
-        words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
         nan = np.isnan(number)
+        words = np.zeros(self.n, dtype=bool)
+        if (rows & ~empty & nan).any():  # which of them say NaN or infinity
+            words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
         self.problem(rows & ~empty & nan & ~words, field, "not a number")
         self.problem(
             rows & ~empty & (words | (~nan & ~np.isfinite(number))),
