@@ -228,3 +228,12 @@ def test_an_acled_upload_says_how_it_was_read(app):
     assert any("Read as an ACLED CSV" in c.value for c in app.caption)
     mapping = app.dataframe[1].value
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
+
+
+def test_a_hostile_upload_lists_the_first_thousand_problems(app):
+    from tests.test_import import hostile_file
+
+    app.file_uploader(key="upload").set_value(("bad.csv", hostile_file(300), "text/csv")).run()
+    assert not app.exception
+    assert any("3000 error(s)" in e.label and "first 1000" in e.label for e in app.expander)
+    assert len(app.dataframe[0].value) == 1_000
