@@ -191,8 +191,6 @@ def filters(data: PageData) -> None:
 class UploadResult:
     frame: pd.DataFrame  # valid rows, as the bundled incidents
     problems: list[dict]  # the kept problems (the first 1,000)
-    errors: int  # totals, kept or not
-    warnings: int
     summary: str  # "N error(s), M warning(s)[; the first 1000 are listed]"
     format: str
     encoding: str
@@ -223,8 +221,6 @@ def check_upload(geodata: str, version: str, name: str, content: bytes, progress
     checked = UploadResult(
         frame=frame,
         problems=[asdict(p) for p in report.problems],
-        errors=report.error_count,
-        warnings=report.warning_count,
         summary=report.summary(),
         format=result.format,
         encoding=result.encoding,
