@@ -81,6 +81,10 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
             f"file larger than the {MAX_FILE_BYTES // 1_000_000} MB limit",
         )
         return None
+    report.unit = "line"
+    table = _plain_utf8_csv(data, name)
+    if table is not None:
+        return table
     text = decode(data, name, report)
     if text is None:
         return None
@@ -103,6 +107,40 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
 
 
 _FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
+_FIRST_VISIBLE_BYTE = re.compile(rb"[^ \t\r\n\f\v]")
+
+
+def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
+    """The common case without decoding the whole file: UTF-8 (no BOM) CSV, one line per
+    record, no ragged rows (pyarrow checks the UTF-8). None: read it the careful way."""
+    if data.startswith(tuple(bom for bom, _ in BOMS)) or b"\x00" in data[:4096]:
+        return None
+    if name.lower().endswith((".geojson", ".json")):
+        return None
+    first = _FIRST_VISIBLE_BYTE.search(data)
+    if first is None or data[first.start() : first.start() + 1] in (b"{", b"["):
+        return None
+    end = data.find(b"\n", first.start())
+    try:
+        header = data[first.start() : end if end >= 0 else len(data)].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    header = header.rstrip("\r")
+    delimiter = sniff_delimiter(header, name)
+    try:
+        names = column_names(next(csv.reader([header], delimiter=delimiter)), name, Report())
+    except (csv.Error, StopIteration):
+        return None
+    if names is None:  # the careful way reports it
+        return None
+    header_line = 1 + data.count(b"\n", 0, first.start())
+    table = _fast_csv("", data, names, delimiter, header_line)
+    if table is None or not len(table[0]):
+        return None
+    frame, rows = table
+    return Table(
+        frame, rows, "csv", "utf-8", delimiter=delimiter, decimal_comma=delimiter in (";", "\t")
+    )
 
 
 def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
