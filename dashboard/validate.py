@@ -637,23 +637,22 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
-    keys = pd.DataFrame(
-        {
-            "date": check.col("event_day").reset_index(drop=True),
-            "code": codes,
-            "town": municipality.reset_index(drop=True),
-        }
-    )
-    positions, distinct = pd.factorize(pd.MultiIndex.from_frame(keys))
+    columns = (check.col("event_day"), codes, municipality)
+    factors = [pd.factorize(c) for c in columns]
+    key = np.zeros(check.n, dtype="int64")
+    for positions, distinct in factors:  # one integer per (date, state, municipality)
+        key = key * (len(distinct) + 1) + positions
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
     texts = []
-    for date, code, town in distinct:
+    for row in first:
+        date, code, town = (distinct[p[row]] for p, distinct in factors)
         if not date or code not in BY_CODE:
             texts.append("")
         else:
             day = datetime.fromisoformat(date).replace(tzinfo=local_zone(code, town))
             texts.append(day.isoformat(timespec="minutes"))
-    text = np.asarray([*texts, ""], dtype=object)[positions]
-    dates = keys["date"].to_numpy(dtype=object)
+    text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+    dates = columns[0].to_numpy(dtype=object)
     missing = (text == "") & (dates != "") & ~check.bad
     check.problem(missing, "admin1", "no state to set the local clock of event_date (give admin1)")
     return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
