@@ -643,14 +643,22 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
     for positions, distinct in factors:  # one integer per (date, state, municipality)
         key = key * (len(distinct) + 1) + positions
     _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
+    zones: dict = {}  # (state, municipality) -> IANA zone name
+    midnights: dict = {}  # (date, zone) -> ISO text
     texts = []
-    for row in first:
-        date, code, town = (distinct[p[row]] for p, distinct in factors)
+    for date_at, code_at, town_at in zip(*(p for p, _ in values), strict=True):
+        date, code, town = values[0][1][date_at], values[1][1][code_at], values[2][1][town_at]
         if not date or code not in BY_CODE:
             texts.append("")
-        else:
-            day = datetime.fromisoformat(date).replace(tzinfo=local_zone(code, town))
-            texts.append(day.isoformat(timespec="minutes"))
+            continue
+        zone = zones.get((code, town))
+        if zone is None:
+            zone = zones[(code, town)] = local_zone(code, town)
+        if (date, zone) not in midnights:
+            day = datetime.fromisoformat(date).replace(tzinfo=zone)
+            midnights[(date, zone)] = day.isoformat(timespec="minutes")
+        texts.append(midnights[(date, zone)])
     text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
     dates = columns[0].to_numpy(dtype=object)
     missing = (text == "") & (dates != "") & ~check.bad
