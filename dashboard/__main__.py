@@ -9,11 +9,15 @@ from pathlib import Path
 from .schema import Report
 
 
-def validate_files(paths: list[Path]) -> Report:
-    """Each file by its kind: states, locations, official counts or incidents."""
+def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, list[dict]]:
+    """Each file by its kind: states, locations, official counts or incidents (ours/ACLED).
+
+    Returns the combined report (the first 1,000 problems and totals per kind, or all with
+    keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
+    """
     from .bundle import load_bundle
     from .validate import (
-        validate_incidents,
+        check_incidents,
         validate_locations,
         validate_official,
         validate_states,
@@ -24,8 +28,9 @@ def validate_files(paths: list[Path]) -> Report:
         report = Report()
         report.extend(bundle.report)
         report.extend(bundle_quality_report(bundle))
-        return report
-    report = Report()
+        return report, []
+    report = Report(limit=None) if keep_all else Report()
+    files = []
     for path in paths:
         name = str(path)
         try:
@@ -34,27 +39,76 @@ def validate_files(paths: list[Path]) -> Report:
             report.add(name, None, None, None, f"cannot read file: {exc.strerror}")
             continue
         head = data[:4096].decode("utf-8", errors="replace")
+        info: dict = {"file": name}
         if '"iso_3166_2"' in head:
-            _, part = validate_states(data, name)
+            frame, part = validate_states(data, name)
+            info["format"] = "states"
         elif "location_id" in head and "incident_id" not in head:
-            _, part = validate_locations(data, name, bundle.states)
+            frame, part = validate_locations(data, name, bundle.states)
+            info["format"] = "locations"
         elif "reported_at" in head and "incident_id" not in head:
-            _, part = validate_official(data, name)
+            frame, part = validate_official(data, name)
+            info["format"] = "official counts"
         else:
-            frame, part = validate_incidents(data, name, bundle.locations, bundle.states)
+            result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
+            frame, part = result.frame, result.report
             part.extend(quality_report(frame, name, data, severity="warning"))
+            info.update(
+                format=result.format or "unreadable",
+                encoding=result.encoding,
+                mapping=[
+                    {"ours": ours, "file": theirs, "how": how}
+                    for ours, theirs, how in result.mapping
+                ],
+            )
+        info["valid_rows"] = len(frame)
+        files.append(info)
         report.extend(part)
-    return report
+    return report, files
+
+
+def validation_json(report: Report, files: list[dict]) -> str:
+    """The --json report: totals, per-file format/mapping/valid_rows, and the problems."""
+    import json
+
+    document = report.as_dict()
+    document["files"] = files
+    if len(files) == 1:  # one file: its facts at the top level too
+        for key in ("format", "encoding", "mapping", "valid_rows"):
+            if key in files[0]:
+                document[key] = files[0][key]
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def validation_text(report: Report, files: list[dict]) -> str:
+    lines = []
+    for info in files:
+        read_as = info["format"] + (f", {info['encoding']}" if info.get("encoding") else "")
+        lines.append(f"{info['file']}: read as {read_as}; {info['valid_rows']} valid row(s)")
+        for column in info.get("mapping") or []:
+            lines.append(f"  {column['ours']} <- {column['file']}: {column['how']}")
+    return "\n".join([*lines, report.to_text()])
 
 
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
-    """The four data checks of issue 11 (dashboard/quality.py) as validation problems."""
-    from .quality import findings_report, raw_records, validation_findings, with_raw_columns
+    """The four data checks of issue 11 (dashboard/quality.py) as validation problems,
+    each at the file line (CSV) or feature (GeoJSON) of its first record."""
+    from .quality import findings_report, validation_findings
 
-    records = raw_records(data)
-    rows = {str(r.get("incident_id") or ""): n for n, r in enumerate(records, start=1)}
-    frame = with_raw_columns(frame, records)
-    return findings_report(validation_findings(frame), name, rows, severity)
+    return findings_report(validation_findings(frame), name, record_lines(data, name), severity)
+
+
+def record_lines(data: bytes, name: str, key=None) -> dict[str, int]:
+    """Record key -> its line in the file (CSV, header = line 1) or feature number, as the
+    validator's reader counts them; `key(row)` makes the key (default: incident_id)."""
+    from .read import read_table
+
+    table = read_table(data, name, Report())
+    if table is None:
+        return {}
+    rows = table.frame.fillna("").astype(str).to_dict("records")
+    key = key or (lambda row: row.get("incident_id", ""))
+    return {key(row): n for n, row in zip(table.rows.tolist(), rows, strict=True)}
 
 
 def bundle_quality_report(bundle) -> Report:
@@ -71,21 +125,23 @@ def bundle_quality_report(bundle) -> Report:
 
 
 def official_links_report(data: bytes) -> Report:
-    """Source links of official_counts.csv that are not article pages, by row."""
+    """Source links of official_counts.csv that are not article pages, by line."""
     import pandas as pd
 
     from . import layers
-    from .quality import findings_report, non_article_links, raw_records
+    from .quality import findings_report, non_article_links
 
-    rows = raw_records(data)
-    ids = [
-        f"{r.get('scope', '')} {r.get('metric', '')} {str(r.get('reported_at', ''))[:10]}"
-        for r in rows
-    ]
-    frame = pd.DataFrame({"incident_id": ids, "source_url": [r.get("source_url") for r in rows]})
-    numbers = {record_id: n for n, record_id in enumerate(ids, start=1)}
-    findings = non_article_links(frame)
-    return findings_report(findings, f"geodata/{layers.OFFICIAL_FILE.name}", numbers)
+    name = f"geodata/{layers.OFFICIAL_FILE.name}"
+    urls: dict[str, str] = {}
+
+    def key(row: dict) -> str:
+        record = f"{row.get('scope', '')} {row.get('metric', '')} {row.get('reported_at', '')[:10]}"
+        urls[record] = row.get("source_url", "")
+        return record
+
+    lines = record_lines(data, name, key)
+    frame = pd.DataFrame({"incident_id": list(urls), "source_url": list(urls.values())})
+    return findings_report(non_article_links(frame), name, lines)
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
@@ -232,13 +288,7 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print the data-quality tables for the bundled data or an incidents file."""
     from .bundle import load_bundle
     from .filters import apply
-    from .quality import (
-        quality_json,
-        quality_tables,
-        quality_text,
-        raw_records,
-        with_raw_columns,
-    )
+    from .quality import quality_json, quality_tables, quality_text
     from .validate import validate_incidents
 
     bundle = load_bundle()
@@ -250,26 +300,17 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
             return 1
         frame, report = validate_incidents(data, str(args.file), bundle.locations, bundle.states)
-        frame = with_raw_columns(frame, raw_records(data))
         if report.problems:
             print(
                 f"{args.file}: {len(frame)} valid row(s); {len(report.errors)} error(s), "
                 f"{len(report.warnings)} warning(s): see python -m dashboard validate",
                 file=sys.stderr,
             )
-    else:
-        frame = with_raw_columns(frame, raw_records(bundle_incidents_bytes()))
     if any((args.start, args.end, args.state, args.type, args.query)):
         frame = apply(snapshot_view(args, parser, bundle).view, frame)
     tables = quality_tables(frame, bundle.states)
     print(quality_json(tables) if args.json else quality_text(tables))
     return 0
-
-
-def bundle_incidents_bytes() -> bytes:
-    from . import layers
-
-    return layers.INCIDENTS_FILE.read_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -278,8 +319,13 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser(
         "validate", help="check incident files (or, with no file, the bundled geodata)"
     )
-    check.add_argument("files", nargs="*", type=Path)
+    check.add_argument(
+        "files", nargs="*", type=Path, help=".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"
+    )
     check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument(
+        "--all", action="store_true", help="list every problem (default: the first 1,000)"
+    )
     snap = commands.add_parser(
         "snapshot",
         help="write the PNG or HTML snapshot of a view, as the page's buttons do",
@@ -321,8 +367,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "quality":
         return quality(args, qual)
     if args.command == "validate":
-        report = validate_files(args.files)
-        print(report.to_json() if args.json else report.to_text())
+        report, files = validate_files(args.files, keep_all=args.all)
+        print(validation_json(report, files) if args.json else validation_text(report, files))
         return 0 if report.ok else 1
     if args.command == "snapshot":
         return snapshot(args, snap)

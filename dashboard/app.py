@@ -6,6 +6,7 @@ version (the cache boundary below); a rerun only filters, aggregates and builds 
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
@@ -38,16 +39,16 @@ from dashboard.mapview import (
     when_label,
     with_display_text,
 )
+from dashboard.memo import BytesBoundedCache
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
 from dashboard.quality import (
     QUALITY_VIEWS,
     outlets_table,
     quality_tables,
-    raw_records,
     record_at,
 )
-from dashboard.quality import with_raw_columns as with_distinct_marks
+from dashboard.read import MAX_FILE_BYTES
 from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
 from dashboard.snapshot import title as snapshot_title
@@ -58,7 +59,7 @@ from dashboard.stats import (
     national_figures,
     state_counts,
 )
-from dashboard.validate import validate_incidents
+from dashboard.validate import check_incidents
 
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
@@ -68,6 +69,8 @@ EMBED_HEIGHT = 520
 LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
 PRECOMPUTE_TEXT_ROWS = 20_000
 PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
+UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
+UPLOAD_CACHE_BYTES = 300 * 1024 * 1024  # all sessions' checked uploads together
 
 
 @dataclass(frozen=True)
@@ -184,26 +187,74 @@ def filters(data: PageData) -> None:
         st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
         st.header("Your data")
         upload = st.file_uploader(
-            "Check an incident file (CSV or GeoJSON)",
-            type=["csv", "geojson", "json"],
+            f"Check an incident file (CSV, TSV, TXT, GeoJSON or ACLED; up to "
+            f"{MAX_FILE_BYTES // 1_000_000} MB)",
+            type=UPLOAD_TYPES,
             key="upload",
-            help="Same columns as geodata/incidents.csv; rows may give latitude, longitude "
-            "and cve_ent instead of a location_id. Every problem is listed by row and field.",
+            help="Same columns as geodata/incidents.csv, or an ACLED export (CSV from the "
+            "export tool, CSV or JSON from the API). Rows may give latitude, longitude and "
+            "cve_ent instead of a location_id. Every problem is listed by line and field.",
         )
-        if upload is not None:
+        if upload is None:
+            st.caption(
+                f"Files up to {MAX_FILE_BYTES // 1_000_000} MB; larger ones are refused. "
+                "UTF-8, UTF-16 (Excel's Unicode text) or Windows-1252; comma, semicolon or tab."
+            )
+        else:
             st.checkbox("Show my file's valid rows instead of the bundled data", key="use_upload")
 
 
-@st.cache_data(max_entries=4, show_spinner="Checking your file…")
-def check_upload(
-    geodata: str, version: str, name: str, content: bytes
-) -> tuple[pd.DataFrame, list[dict]]:
+@dataclass(frozen=True)
+class UploadResult:
+    frame: pd.DataFrame  # valid rows, as the bundled incidents
+    problems: list[dict]  # the kept problems (the first 1,000)
+    summary: str  # "N error(s), M warning(s)[; the first 1000 are listed]"
+    format: str
+    encoding: str
+    mapping: list
+    report_csv: str  # the report table as a spreadsheet-safe CSV
+
+
+@st.cache_resource
+def upload_results() -> BytesBoundedCache:
+    """Checked uploads shared by all sessions, bounded in bytes (not entries)."""
+    return BytesBoundedCache(UPLOAD_CACHE_BYTES)
+
+
+def check_upload(geodata: str, version: str, name: str, content: bytes, progress=None):
     """Validate an uploaded incidents file against the bundled places and states."""
+    key = (geodata, version, name, hashlib.sha256(content).hexdigest())
+    cache = upload_results()
+    cached = cache.get(key)
+    if cached is not None:
+        return cached
     bundle = page_data(geodata, version).bundle
-    frame, report = validate_incidents(content, name, bundle.locations, bundle.states)
+    options = {} if progress is None else {"progress": progress}
+    result = check_incidents(content, name, bundle.locations, bundle.states, **options)
+    frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame)
-    return frame, [asdict(p) for p in report.problems]
+    report = result.report
+    checked = UploadResult(
+        frame=frame,
+        problems=[asdict(p) for p in report.problems],
+        summary=report.summary(),
+        format=result.format,
+        encoding=result.encoding,
+        mapping=result.mapping,
+        report_csv=report.to_csv(),
+    )
+    size = int(frame.memory_usage(deep=True).sum()) + len(checked.report_csv) * 3
+    cache.put(key, checked, size)
+    return checked
+
+
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "geojson": "GeoJSON",
+    "acled-csv": "an ACLED CSV (export tool or API)",
+    "acled-json": "an ACLED JSON (API)",
+}
 
 
 def own_file(data: PageData, geodata: str, version: str) -> PageData:
@@ -211,24 +262,59 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
     upload = st.session_state.get("upload")
     if upload is None:
         return data
-    frame, problems = check_upload(geodata, version, upload.name, upload.getvalue())
-    errors = sum(p["severity"] == "error" for p in problems)
+    bar = st.progress(0.0, text="Checking your file…")
+
+    def progress(fraction: float, step: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Checking your file: {step}…")
+
+    checked = check_upload(geodata, version, upload.name, upload.getvalue(), progress)
+    bar.empty()
+    frame, problems = checked.frame, checked.problems
     title = (
-        f"Your file {escape_markdown(upload.name)}: {len(frame)} valid row(s), "
-        f"{errors} error(s), {len(problems) - errors} warning(s)"
+        f"Your file {escape_markdown(upload.name)}: {len(frame)} valid row(s), {checked.summary}"
     )
     with st.expander(title, expanded=bool(problems)):
+        if checked.format:
+            st.caption(
+                f"Read as {FORMAT_NAMES.get(checked.format, checked.format)}, "
+                f"encoding {escape_markdown(checked.encoding)}."
+            )
         if problems:
+            unit = "Feature" if problems[-1]["unit"] == "feature" else "Line"
             st.dataframe(
                 pd.DataFrame(problems)[["severity", "row", "field", "value", "reason"]],
                 hide_index=True,
                 width="stretch",
                 key="upload_report",
+                column_config={"row": st.column_config.NumberColumn(unit, format="%d")},
             )
-            st.caption("Rows with errors are left out; rows with warnings are kept.")
+            st.caption(
+                "Rows with errors are left out; rows with warnings are kept. Lines are the "
+                "file's own (the header is line 1)."
+            )
+            st.download_button(
+                "Download this report (CSV)",
+                data=checked.report_csv,
+                file_name=f"{Path(upload.name).stem}-report.csv",
+                mime="text/csv",
+                on_click="ignore",
+            )
         else:
             st.success("No problems found.")
-    if not (st.session_state.get("use_upload") and len(frame)):
+        if checked.mapping:
+            st.markdown("**How the columns were read**")
+            st.dataframe(
+                pd.DataFrame(checked.mapping, columns=["our column", "from", "how"]),
+                hide_index=True,
+                width="stretch",
+            )
+    if not st.session_state.get("use_upload"):
+        return data
+    if not len(frame):
+        st.warning(
+            "Your file has no valid rows, so the map and numbers still show the bundled "
+            "data. The report above says what to fix."
+        )
         return data
     st.caption(
         f"Showing the {len(frame)} valid row(s) of your file. Links restore the filters, "
@@ -662,10 +748,9 @@ def data_downloads(data: PageData, page: PageView, selection: Selection) -> None
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking the data's quality…")
-def quality_of(source: str, _frame: pd.DataFrame, _content, _states) -> dict[str, pd.DataFrame]:
-    """Quality tables for all records of a data source (`source` keys the cache), with the
-    optional `distinct_from`/`distinct_reason` columns read from the file's raw rows."""
-    return quality_tables(with_distinct_marks(_frame, raw_records(_content())), _states)
+def quality_of(source: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
+    """Quality tables for all records of a data source (`source` keys the cache)."""
+    return quality_tables(_frame, _states)
 
 
 def focus_on(name: str, table: pd.DataFrame) -> None:
@@ -676,15 +761,12 @@ def focus_on(name: str, table: pd.DataFrame) -> None:
         st.session_state["focus_incident"] = chosen
 
 
-def quality_source(data: PageData, geodata: str, from_upload: bool) -> tuple[str, object]:
-    """Which data the page shows (bundled or the uploaded file): a cache key and a
-    function returning the file's bytes."""
+def quality_source(data: PageData, geodata: str, from_upload: bool) -> str:
+    """Which data the page shows (bundled or the uploaded file), as a cache key."""
     upload = st.session_state.get("upload")
     if from_upload and upload is not None:
-        content = upload.getvalue()
-        return f"upload:{upload.name}:{hash(content)}", lambda: content
-    path = Path(geodata) / layers.INCIDENTS_FILE.name
-    return f"bundle:{geodata}:{data.bundle.version}", path.read_bytes
+        return f"upload:{upload.name}:{hash(upload.getvalue())}"
+    return f"bundle:{geodata}:{data.bundle.version}"
 
 
 def table_csv(table: pd.DataFrame) -> str:
@@ -703,8 +785,8 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
         "records in this view (the bundled data or your file).",
     ):
         return
-    key, content = quality_source(data, geodata, from_upload)
-    everything = quality_of(key, data.incidents, content, data.bundle.states)
+    key = quality_source(data, geodata, from_upload)
+    everything = quality_of(key, data.incidents, data.bundle.states)
     in_view = set(selected["incident_id"])
     tables = {}
     for name, table in everything.items():

@@ -46,7 +46,9 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
     locations, loc_report = validate_locations(*read(layers.LOCATIONS_FILE.name), states)
     report.extend(loc_report)
     site = gpd.read_file(geodata / layers.OPERATION_SITE_FILE.name, engine="pyogrio")
-    incidents, inc_report = validate_incidents(*read(layers.INCIDENTS_FILE.name), locations, states)
+    incidents, inc_report = validate_incidents(
+        *read(layers.INCIDENTS_FILE.name), locations, states, bundled=True, keep_all=True
+    )
     report.extend(inc_report)
     official, off_report = validate_official(*read(layers.OFFICIAL_FILE.name))
     report.extend(off_report)

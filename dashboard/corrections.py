@@ -73,7 +73,7 @@ class CorrectionError(ValueError):
 
 @dataclass(frozen=True)
 class Correction:
-    """One row of the corrections log (`row` is the 1-based data row, header excluded)."""
+    """One row of the corrections log (`row` is its line in the file; the header is line 1)."""
 
     row: int
     date: str  # YYYY-MM-DD, when the correction was made
@@ -133,13 +133,13 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     if missing:
         return [], report
     rows = []
-    for raw in table.rows:
-        values = {c: str(raw.values.get(c) or "") for c in CORRECTION_COLUMNS}
-        problems = list(_row_problems(values))
+    text = table.frame[list(CORRECTION_COLUMNS)].fillna("").astype(str)
+    for number, record in zip(table.rows.tolist(), text.to_dict("records"), strict=True):
+        problems = list(_row_problems(record))
         for field, value, reason in problems:
-            report.add(name, raw.number, field, value, reason)
+            report.add(name, number, field, value, reason)
         if not problems:
-            rows.append(Correction(raw.number, **values))
+            rows.append(Correction(number, **record))
     return rows, report
 
 
@@ -195,7 +195,7 @@ def apply_corrections(
     merges: list[Correction] = []
     dropped_urls: set[str] = set()
     for c in corrections:
-        where = f"{name}, row {c.row}, record {c.record!r}"
+        where = f"{name}, line {c.row}, record {c.record!r}"
         if c.kind == ADDED:
             if c.record in records:
                 raise CorrectionError(f"{where}: cannot add a record that already exists")
@@ -228,14 +228,14 @@ def apply_corrections(
         target = records.get(c.merged_into or "")
         if target is None:
             raise CorrectionError(
-                f"{name}, row {c.row}, record {c.record!r}: merged into unknown record "
+                f"{name}, line {c.row}, record {c.record!r}: merged into unknown record "
                 f"{c.merged_into!r}"
             )
         kept = set(source_links(target))
         lost = [u for u in source_links(removed[c.record]) if u not in kept | dropped_urls]
         if lost:
             raise CorrectionError(
-                f"{name}, row {c.row}, record {c.record!r}: merged into {c.merged_into!r} "
+                f"{name}, line {c.row}, record {c.record!r}: merged into {c.merged_into!r} "
                 f"without its sources {' '.join(lost)}"
             )
     return removed

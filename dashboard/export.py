@@ -67,8 +67,11 @@ def _iso(value) -> str:
 
 
 def defuse(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is.
+
+    A leading apostrophe is escaped too, so reading undoes exactly this (dashboard/read.py).
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
         return "'" + value
     return value
 

@@ -36,13 +36,25 @@ STATES: tuple[State, ...] = (
     State("06", "MX-COL", "Colima", "America/Mexico_City"),
     State("07", "MX-CHP", "Chiapas", "America/Mexico_City"),
     State("08", "MX-CHH", "Chihuahua", "America/Chihuahua"),
-    State("09", "MX-CMX", "Ciudad de México", "America/Mexico_City", ("Distrito Federal", "CDMX")),
+    State(
+        "09",
+        "MX-CMX",
+        "Ciudad de México",
+        "America/Mexico_City",
+        ("Distrito Federal", "CDMX", "Mexico City", "D.F.", "DF", "Federal District"),
+    ),
     State("10", "MX-DUR", "Durango", "America/Monterrey"),
     State("11", "MX-GUA", "Guanajuato", "America/Mexico_City"),
     State("12", "MX-GRO", "Guerrero", "America/Mexico_City"),
     State("13", "MX-HID", "Hidalgo", "America/Mexico_City"),
     State("14", "MX-JAL", "Jalisco", "America/Mexico_City"),
-    State("15", "MX-MEX", "México", "America/Mexico_City", ("Estado de México", "Edomex")),
+    State(
+        "15",
+        "MX-MEX",
+        "México",
+        "America/Mexico_City",
+        ("Estado de México", "Edomex", "Edo. Méx.", "State of Mexico", "Mexico State"),
+    ),
     State("16", "MX-MIC", "Michoacán", "America/Mexico_City", ("Michoacán de Ocampo", "Michoacan")),
     State("17", "MX-MOR", "Morelos", "America/Mexico_City"),
     State("18", "MX-NAY", "Nayarit", "America/Mazatlan"),
@@ -57,7 +69,13 @@ STATES: tuple[State, ...] = (
     State("27", "MX-TAB", "Tabasco", "America/Mexico_City"),
     State("28", "MX-TAM", "Tamaulipas", "America/Matamoros"),
     State("29", "MX-TLA", "Tlaxcala", "America/Mexico_City"),
-    State("30", "MX-VER", "Veracruz", "America/Mexico_City", ("Veracruz de Ignacio de la Llave",)),
+    State(
+        "30",
+        "MX-VER",
+        "Veracruz",
+        "America/Mexico_City",
+        ("Veracruz de Ignacio de la Llave", "Veracruz-Llave", "Veracruz Llave"),
+    ),
     State("31", "MX-YUC", "Yucatán", "America/Merida"),
     State("32", "MX-ZAC", "Zacatecas", "America/Mexico_City"),
 )
@@ -65,6 +83,8 @@ STATES: tuple[State, ...] = (
 BY_CODE: dict[str, State] = {s.cve_ent: s for s in STATES}
 BY_ISO: dict[str, State] = {s.iso_3166_2: s for s in STATES}
 BY_ABBREV: dict[str, State] = {s.abbrev: s for s in STATES}
+# ISO 3166-2 codes withdrawn since: Distrito Federal became Ciudad de México in 2016.
+FORMER_ISO: dict[str, str] = {"MX-DIF": "09"}
 
 # Municipalities whose clock differs from their state's capital (Feb 2026, no DST in Mexico).
 MUNICIPAL_ZONES: dict[tuple[str, str], str] = {
@@ -92,13 +112,34 @@ def state_by_name(name: str) -> State | None:
 
 def state_lookup(value: str) -> State | None:
     """Resolve a code, ISO code, abbreviation or name, as users type them."""
+    return resolve_state(value)[0]
+
+
+def resolve_state(value: str) -> tuple[State | None, bool]:
+    """(state, is_alias) for an INEGI code, ISO 3166-2 code or a name as people write it.
+
+    Canonical forms, read silently: the INEGI code ("09", or "9"), the current ISO code
+    ("MX-CMX") or its suffix ("CMX"), and the current short name ("Ciudad de México").
+    Everything else that still names one state unambiguously is an alias (is_alias=True,
+    for a warning naming the canonical form): other case or missing accents, long official
+    names ("Michoacán de Ocampo"), English names ("Mexico City", "State of Mexico"),
+    former names and codes ("Distrito Federal", "MX-DIF"). (None, False) when unknown.
+    """
     value = value.strip()
     if value in BY_CODE:
-        return BY_CODE[value]
+        return BY_CODE[value], False
     if value.isdigit() and len(value) == 1:
-        return BY_CODE.get(value.zfill(2))
+        return BY_CODE.get(value.zfill(2)), False
     upper = value.upper()
-    return BY_ISO.get(upper) or BY_ABBREV.get(upper) or state_by_name(value)
+    state = BY_ISO.get(upper) or BY_ABBREV.get(upper)
+    if state is not None:
+        return state, upper != value
+    if upper in FORMER_ISO:
+        return BY_CODE[FORMER_ISO[upper]], True
+    state = state_by_name(value)
+    if state is None:
+        return None, False
+    return state, value != state.name
 
 
 def local_zone(cve_ent: str, municipality: str = "") -> ZoneInfo:

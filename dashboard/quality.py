@@ -363,38 +363,6 @@ METRIC_CRS = "EPSG:6372"
 DISTINCT_COLUMNS = ("distinct_from", "distinct_reason")
 
 
-def raw_records(data: bytes) -> list[dict]:
-    """The rows of an incident file as text, unchecked (CSV rows or GeoJSON feature
-    properties), for columns the validated frame does not keep and for row numbers in
-    messages; [] when the file cannot be read at all (the validator reports why)."""
-    import csv
-    import io
-
-    text = data.decode("utf-8", errors="replace").lstrip("\ufeff")
-    try:
-        if text.lstrip().startswith("{"):
-            features = json.loads(text).get("features", [])
-            return [dict(f.get("properties") or {}) for f in features]
-        return list(csv.DictReader(io.StringIO(text)))
-    except (ValueError, AttributeError, TypeError, csv.Error):
-        return []
-
-
-def with_raw_columns(
-    frame: pd.DataFrame, records: Iterable[dict], columns: Iterable[str] = DISTINCT_COLUMNS
-) -> pd.DataFrame:
-    """The frame with optional text columns it lacks, taken from the file's raw rows by
-    `incident_id` (the validated frame keeps only the schema's columns)."""
-    missing = [c for c in columns if c not in frame.columns]
-    if not missing:
-        return frame
-    by_id = {str(r.get("incident_id") or ""): r for r in records}
-    extra = {
-        c: [_text(by_id.get(i, {}).get(c)).strip() for i in frame["incident_id"]] for c in missing
-    }
-    return frame.assign(**extra)
-
-
 def _distinct_pairs(frame: pd.DataFrame) -> set[frozenset[str]]:
     """Pairs marked as distinct events: one lists the other in `distinct_from` (space-
     separated ids) and gives a non-empty `distinct_reason`."""

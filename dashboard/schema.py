@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from datetime import time
+
+import numpy as np
 
 from .i18n import N_
 
@@ -27,14 +32,17 @@ EVENT_TYPES: dict[str, str] = {
 # Statements carry aggregate figures already in official_counts.csv: never counted as incidents.
 NON_INCIDENT_TYPES = frozenset({"official_statement"})
 
-TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day")
+# "week" and "month" come from ACLED's time_precision 2 and 3 (see dashboard/acled.py).
+TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day", "week", "month")
 TIME_PRECISION_LABELS = {
     "minute": N_("to the minute"),
     "hour": N_("to the hour"),
     "part_of_day": N_("part of the day"),
     "day": N_("day only"),
+    "week": N_("week only"),
+    "month": N_("month only"),
 }
-UNCERTAIN_TIME = frozenset({"part_of_day", "day"})
+UNCERTAIN_TIME = frozenset({"part_of_day", "day", "week", "month"})
 # Local-clock spans for "morning" etc.; an unnamed part of day counts as the whole day.
 PART_OF_DAY_SPANS: dict[str, tuple[time, time | None]] = {
     "early_morning": (time(0), time(6)),
@@ -82,6 +90,10 @@ INCIDENT_COLUMNS = (
     "disputed",
     "notes",
 )
+# Documented optional incident columns, kept through to the frame when a file has them:
+# a Spanish summary, a note that two similar records are distinct events, and the label of
+# an imported record whose type has no one-to-one match in EVENT_TYPES (ACLED sub-events).
+OPTIONAL_INCIDENT_COLUMNS = ("summary_es", "distinct_from", "distinct_reason", "event_label")
 LOCATION_FIELDS = ("location_id", "place", "municipality", "cve_ent", "geo_precision")
 
 OFFICIAL_COLUMNS = (
@@ -108,39 +120,139 @@ MEXICO_CENTER = (23.6, -102.0)  # (lat, lon)
 MEXICO_BOUNDS = (-118.5, 14.4, -86.5, 32.8)
 
 
+# A report keeps this many problems (the first in file order) and totals per kind beyond.
+REPORT_LIMIT = 1_000
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one value, located precisely enough to fix it."""
 
     file: str
-    row: int | None  # 1-based data row (CSV, header excluded) or feature index (GeoJSON)
+    row: int | None  # line of the file (CSV, header = line 1), feature (GeoJSON) or record
     field: str | None
     value: str | None
     reason: str
     severity: str = "error"  # "error" drops the row; "warning" keeps it
+    unit: str = "line"  # what `row` counts: "line", "feature" or "record"
 
     def __str__(self) -> str:
         where = self.file
         if self.row is not None:
-            where += f", row {self.row}"
+            where += f", {self.unit} {self.row}"
         if self.field:
             where += f", field {self.field!r}"
         value = "" if self.value is None else f" (value {self.value!r})"
         return f"{self.severity.upper()}: {where}{value}: {self.reason}"
 
+    @property
+    def kind(self) -> str:
+        """What went wrong, without the value or the numbers: the key of the totals."""
+        return f"{self.severity}: {self.field or '(file)'}: {_NUMBERS.sub('N', self.reason)}"
 
-@dataclass
+
+_NUMBERS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _shown(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
 class Report:
-    problems: list[Problem] = field(default_factory=list)
+    """Problems of one or more files: the first `limit` in file order, and totals per kind.
 
-    def add(self, *args, **kwargs) -> None:
-        self.problems.append(Problem(*args, **kwargs))
+    `limit=None` keeps every problem (the CLI's `--all`). Totals (`error_count`,
+    `warning_count`, `totals`) always count every problem, kept or not, so a file with
+    millions of bad values costs memory for about 2 × `limit` problems only.
+    """
+
+    def __init__(self, limit: int | None = REPORT_LIMIT, unit: str = "line"):
+        self.limit = limit
+        self.unit = unit  # unit of new problems' `row`, set by the reader
+        self.totals: Counter = Counter()  # kind -> count, kept or not
+        self.error_count = 0
+        self.warning_count = 0
+        self._kept: list[Problem] = []
+        self._sorted = True
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The kept problems: file-level first, then by line / feature, in file order."""
+        self._trim()
+        return self._kept
+
+    def add(
+        self,
+        file: str,
+        row: int | None,
+        field: str | None,
+        value,
+        reason: str,
+        severity: str = "error",
+    ) -> None:
+        problem = Problem(file, row, field, _shown(value), reason, severity, self.unit)
+        self._count(problem.kind, severity, 1)
+        self._kept.append(problem)
+        self._sorted = False
+        if self.limit is not None and len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def add_many(
+        self,
+        file: str,
+        rows: Sequence[int] | np.ndarray,
+        field: str | None,
+        values: Sequence,
+        reason: str,
+        severity: str = "error",
+    ) -> None:
+        """The same problem on many rows (column-wise checks): only what is kept is built."""
+        rows = np.asarray(rows)
+        if not len(rows):
+            return
+        kind = Problem(file, None, field, None, reason, severity).kind
+        self._count(kind, severity, len(rows))
+        values = np.asarray(values, dtype=object)
+        if self.limit is not None and len(rows) > self.limit:
+            keep = np.argpartition(rows, self.limit - 1)[: self.limit]
+            rows, values = rows[keep], values[keep]
+        self._kept.extend(
+            Problem(file, int(r), field, _shown(v), reason, severity, self.unit)
+            for r, v in zip(rows.tolist(), values.tolist(), strict=True)
+        )
+        self._sorted = False
+        if self.limit is not None and len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def _count(self, kind: str, severity: str, n: int) -> None:
+        self.totals[kind] += n
+        if severity == "error":
+            self.error_count += n
+        else:
+            self.warning_count += n
+
+    def _trim(self) -> None:
+        if not self._sorted:
+            self._kept.sort(key=lambda p: (p.file, -1 if p.row is None else p.row))
+            self._sorted = True
+        if self.limit is not None and len(self._kept) > self.limit:
+            del self._kept[self.limit :]
 
     def extend(self, other: Report) -> None:
-        self.problems.extend(other.problems)
+        for kind, n in other.totals.items():
+            self.totals[kind] += n
+        self.error_count += other.error_count
+        self.warning_count += other.warning_count
+        self._kept.extend(other.problems)
+        self._sorted = False
+        self._trim()
 
     @property
     def errors(self) -> list[Problem]:
+        """The kept errors (see `error_count` for all of them)."""
         return [p for p in self.problems if p.severity == "error"]
 
     @property
@@ -148,21 +260,56 @@ class Report:
         return [p for p in self.problems if p.severity == "warning"]
 
     @property
+    def truncated(self) -> bool:
+        return len(self.problems) < self.error_count + self.warning_count
+
+    @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.error_count
+
+    def summary(self) -> str:
+        text = f"{self.error_count} error(s), {self.warning_count} warning(s)"
+        if self.truncated:
+            text += f"; the first {len(self.problems)} are listed"
+        return text
+
+    def as_dict(self) -> dict:
+        return {
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "truncated": self.truncated,
+            "totals": dict(self.totals.most_common()),
+            "problems": [asdict(p) for p in self.problems],
+        }
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "errors": len(self.errors),
-                "warnings": len(self.warnings),
-                "problems": [asdict(p) for p in self.problems],
-            },
-            ensure_ascii=False,
-            indent=2,
+        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        """The kept problems as CSV, spreadsheet-safe (values come from users' files)."""
+        import csv
+        import io
+
+        from .export import defuse
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(
+            ["file", self.unit if self.problems else "row", "field", "value", "reason", "severity"]
         )
+        for p in self.problems:
+            writer.writerow(
+                [defuse(x) for x in (p.file, p.row, p.field, p.value, p.reason, p.severity)]
+            )
+        if self.truncated:
+            for kind, n in self.totals.most_common():
+                writer.writerow(["(total)", "", "", n, kind, ""])
+        return out.getvalue()
 
     def to_text(self) -> str:
         lines = [str(p) for p in self.problems]
-        lines.append(f"{len(self.errors)} error(s), {len(self.warnings)} warning(s)")
+        if self.truncated:
+            lines.append("Totals per kind:")
+            lines += [f"  {n:>9,}  {kind}" for kind, n in self.totals.most_common()]
+        lines.append(self.summary())
         return "\n".join(lines)

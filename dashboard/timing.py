@@ -8,9 +8,17 @@ two overlap, so a record known only to "22 Feb" is in every window that touches 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+
+import numpy as np
+import pandas as pd
 
 from .schema import PART_OF_DAY_SPANS
+
+# ACLED codebook (time_precision): 2 = the source gives a week (the date coded is the
+# middle of it), 3 = only a month (coded to a day in it). The intervals below cover the
+# seven days centred on the date, and the calendar month of the date.
+WEEK_BEFORE, WEEK_AFTER = timedelta(days=3), timedelta(days=4)
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _YEARS = range(1990, 2101)
@@ -50,9 +58,19 @@ def parse_timestamp(text: str) -> datetime:
 def interval(
     start: datetime, precision: str, part_of_day: str = "", end: datetime | None = None
 ) -> tuple[datetime, datetime]:
-    """The span a record may have happened in, on the record's own clock."""
+    """The span a record may have happened in, on the record's own clock.
+
+    `start` and `end` are timezone-aware; the result is two aware datetimes on start's
+    clock. `precision` is one of schema.TIME_PRECISIONS; "week" is the seven days centred
+    on start's day, "month" its calendar month (ACLED's time_precision 2 and 3).
+    """
     midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
-    if precision == "minute":
+    if precision == "week":
+        lo, hi = midnight - WEEK_BEFORE, midnight + WEEK_AFTER
+    elif precision == "month":
+        lo = midnight.replace(day=1)
+        hi = (lo + timedelta(days=32)).replace(day=1)
+    elif precision == "minute":
         lo, hi = start, start + timedelta(minutes=1)
     elif precision == "hour":
         lo = start.replace(minute=0, second=0, microsecond=0)
@@ -70,3 +88,72 @@ def interval(
     if end is not None and end > hi:
         hi = end
     return lo, hi
+
+
+DAY_US = 86_400_000_000
+HOUR_US = 3_600_000_000
+MINUTE_US = 60_000_000
+
+
+def intervals(
+    start_us: np.ndarray,
+    offset_s: np.ndarray,
+    precision: np.ndarray,
+    part_of_day: np.ndarray,
+    end_us: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """`interval` for whole columns: UTC epoch microseconds (int64) of each span's ends.
+
+    start_us: UTC epoch microseconds of each start; offset_s: its UTC offset in seconds
+    (the record's own clock); precision, part_of_day: strings as in `interval`; end_us:
+    epoch microseconds of the end, or a negative number where there is none.
+    """
+    start_us = np.asarray(start_us, dtype="int64")
+    offset_us = np.asarray(offset_s, dtype="int64") * 1_000_000
+    precision = np.asarray(precision, dtype=object)
+    part_of_day = np.asarray(part_of_day, dtype=object)
+    local = start_us + offset_us
+    midnight = local // DAY_US * DAY_US
+    lo, hi = midnight.copy(), midnight + DAY_US  # "day" and an unnamed part of day
+    minute = precision == "minute"
+    lo[minute], hi[minute] = local[minute], local[minute] + MINUTE_US
+    hour = precision == "hour"
+    lo[hour] = local[hour] // HOUR_US * HOUR_US
+    hi[hour] = lo[hour] + HOUR_US
+    parts = precision == "part_of_day"
+    for name, (first, last) in PART_OF_DAY_SPANS.items():
+        chosen = parts & (part_of_day == name)
+        lo[chosen] = midnight[chosen] + (first.hour * 60 + first.minute) * MINUTE_US
+        hi[chosen] = midnight[chosen] + (
+            DAY_US if last is None else (last.hour * 60 + last.minute) * MINUTE_US
+        )
+    week = precision == "week"
+    lo[week] = midnight[week] - 3 * DAY_US
+    hi[week] = midnight[week] + 4 * DAY_US
+    month = precision == "month"
+    if month.any():
+        months = (midnight[month] // DAY_US).astype("datetime64[D]").astype("datetime64[M]")
+        lo[month] = months.astype("datetime64[D]").astype("int64") * DAY_US
+        hi[month] = (months + 1).astype("datetime64[D]").astype("int64") * DAY_US
+    lo, hi = lo - offset_us, hi - offset_us
+    end_us = np.asarray(end_us, dtype="int64")
+    return lo, np.maximum(hi, end_us)
+
+
+def aware_datetimes(epoch_us: np.ndarray, offset_s: np.ndarray) -> np.ndarray:
+    """Object array of timezone-aware datetimes on each record's own UTC offset.
+
+    epoch_us: UTC epoch microseconds (int64; negative = missing, giving None);
+    offset_s: the UTC offset in seconds to show each one in. Grouped by offset, so the
+    cost is a few vectorised conversions rather than one parse per row.
+    """
+    epoch_us = np.asarray(epoch_us, dtype="int64")
+    offset_s = np.asarray(offset_s, dtype="int64")
+    out = np.full(len(epoch_us), None, dtype=object)
+    present = epoch_us >= 0
+    for offset in np.unique(offset_s[present]):
+        chosen = present & (offset_s == offset)
+        zone = timezone(timedelta(seconds=int(offset)))
+        times = pd.to_datetime(epoch_us[chosen], unit="us", utc=True).tz_convert(zone)
+        out[chosen] = times.to_pydatetime()
+    return out

@@ -1,26 +1,29 @@
-"""Check incident, location and official-count files; collect every problem at once.
+"""Check incident, location and official-count files column by column; report every problem.
 
-A file is read row by row: a bad row is reported (file, row, field, value, reason) and
-dropped, and every valid row is kept. Nothing here raises on bad data.
+Reading is `read.py`, ACLED conversion `acled.py`, points to states `locate.py`; this
+module checks values. Each check runs on a whole column at once (vectorised pandas /
+pyarrow) and reports the rows it fails on (file, line or feature, field, value, reason);
+a row with an error is dropped, every valid row is kept. Nothing here raises on bad data.
 """
 
 from __future__ import annotations
 
-import csv
 import io
-import json
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
 from urllib.parse import urlsplit
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import shapely
 
-from .mexico import BY_CODE, state_lookup
+from . import acled
+from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
+from .mexico import BY_CODE, local_zone, resolve_state
+from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
 from .schema import (
     CONFIDENCE,
     COUNT_FIELDS,
@@ -31,30 +34,20 @@ from .schema import (
     LOCATION_FIELDS,
     MEXICO_BOUNDS,
     OFFICIAL_COLUMNS,
+    OPTIONAL_INCIDENT_COLUMNS,
     PART_OF_DAY_SPANS,
     TIME_PRECISIONS,
     Report,
 )
-from .timing import TimestampError, interval, parse_timestamp
+from .timing import TimestampError, aware_datetimes, intervals, parse_timestamp
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
-# Points this close to a state polygon (degrees, about 5 km) are coast or border
-# points that a 1:10m line puts just outside; farther is outside Mexico.
-COAST_TOLERANCE_DEG = 0.05
+Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
-
-@dataclass
-class RawRow:
-    number: int  # 1-based data row (CSV) or feature (GeoJSON)
-    values: dict[str, Any]
-
-
-@dataclass
-class RawTable:
-    rows: list[RawRow]
-    columns: list[str]
-    decimal_comma: bool = False
+_ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
+_HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
+_DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?"
+_SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
+_YEARS = (1990, 2100)
 
 
 def is_http_url(value: str) -> bool:
@@ -66,417 +59,383 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value.strip()
 
 
-# ---------------------------------------------------------------- reading files
+def _arrow(values: pd.Series) -> pa.Array:
+    """The pyarrow array under a string column (no copy for pyarrow-backed strings)."""
+    arrow = pa.array(values.array) if hasattr(values.array, "__arrow_array__") else None
+    if arrow is None:
+        arrow = pa.array(values.to_numpy(dtype=object), type=pa.string())
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return arrow
 
 
-def read_table(data: bytes, name: str, report: Report) -> RawTable | None:
-    """CSV or GeoJSON (by content) to raw rows; None when nothing can be read."""
-    if len(data) > MAX_FILE_BYTES:
-        report.add(name, None, None, f"{len(data)} bytes", f"file larger than {MAX_FILE_BYTES}")
-        return None
-    if not data.strip(b" \t\r\n\xef\xbb\xbf"):
-        report.add(name, None, None, None, "file is empty")
-        return None
-    text = decode(data, name, report)
-    if text.lstrip().startswith(("{", "[")) or name.lower().endswith((".geojson", ".json")):
-        return read_geojson(text, name, report)
-    return read_csv(text, name, report)
+def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
+    """Whether each whole value matches a (RE2) pattern, in pyarrow; bool per row."""
+    matched = pc.match_substring_regex(_arrow(values), f"^(?:{pattern})$")
+    return pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
 
 
-def decode(data: bytes, name: str, report: Report) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        report.add(
-            name,
-            None,
-            None,
-            repr(data[exc.start : exc.start + 4]),
-            "not UTF-8; read as Windows-1252 (cp1252): save as UTF-8 to be sure",
-            severity="warning",
-        )
-        return data.decode("cp1252", errors="replace")
+def _offset_seconds(tail: str) -> int:
+    """ "-06:00" → -21600; "…Z" or anything else → 0 (only called on parsed values)."""
+    if len(tail) == 6 and tail[0] in "+-" and tail[3] == ":":
+        sign = -1 if tail[0] == "-" else 1
+        return sign * (int(tail[1:3]) * 3600 + int(tail[4:6]) * 60)
+    return 0
 
 
-def read_csv(text: str, name: str, report: Report) -> RawTable | None:
-    lines = text.splitlines()
-    header_line = lines[0] if lines else ""
-    delimiter = ";" if header_line.count(";") > header_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        report.add(name, None, None, None, f"unreadable CSV: {exc}")
-        return None
-    header = [h.strip() for h in records[0]]
-    body = [(i, r) for i, r in enumerate(records[1:], start=1) if "".join(r).strip()]
-    if not body:
-        report.add(name, None, None, None, "header only: the file has no data rows")
-        return None
-    rows = []
-    for number, record in body:
-        if len(record) != len(header):
-            report.add(
-                name,
-                number,
-                None,
-                f"{len(record)} fields",
-                f"ragged row: {len(record)} fields where the header has {len(header)}",
-            )
-            continue
-        rows.append(RawRow(number, dict(zip(header, map(str.strip, record), strict=True))))
-    return RawTable(rows, header, decimal_comma=delimiter == ";")
+def _no_progress(fraction: float, step: str) -> None:
+    return None
 
 
-def json_depth(value: Any) -> int:
-    depth, stack = 0, [(value, 1)]
-    while stack:
-        item, level = stack.pop()
-        depth = max(depth, level)
-        if level > MAX_JSON_DEPTH:
-            break
-        if isinstance(item, dict):
-            stack.extend((v, level + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, level + 1) for v in item)
-    return depth
+class _Lazy:
+    """Values for messages that are only built when there is a problem to show."""
+
+    def __init__(self, build):
+        self.build = build
+
+    def __call__(self):
+        return self.build()
 
 
-def read_geojson(text: str, name: str, report: Report) -> RawTable | None:
-    try:
-        doc = json.loads(text)
-    except RecursionError:
-        report.add(name, None, None, None, "absurdly deep JSON nesting")
-        return None
-    except json.JSONDecodeError as exc:
-        report.add(name, None, None, None, f"not JSON: {exc.msg} at line {exc.lineno}")
-        return None
-    if json_depth(doc) > MAX_JSON_DEPTH:
-        report.add(name, None, None, None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
-        return None
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        report.add(name, None, "type", str(kind), "not a GeoJSON FeatureCollection")
-        return None
-    features = doc.get("features")
-    if not isinstance(features, list) or not features:
-        report.add(name, None, "features", None, "FeatureCollection has no features")
-        return None
-    rows, columns = [], dict.fromkeys(())
-    for number, feature in enumerate(features, start=1):
-        if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            report.add(name, number, "type", None, "not a GeoJSON Feature")
-            continue
-        properties = feature.get("properties") or {}
-        if not isinstance(properties, dict):
-            report.add(name, number, "properties", None, "properties must be an object")
-            continue
-        values = {k: v.strip() if isinstance(v, str) else v for k, v in properties.items()}
-        geometry = feature.get("geometry")
-        if geometry is None:
-            report.add(name, number, "geometry", "null", "feature has no geometry")
-            continue
-        values["__geometry__"] = geometry
-        columns.update(dict.fromkeys(values))
-        rows.append(RawRow(number, values))
-    return RawTable(rows, [c for c in columns if c != "__geometry__"])
+class Checks:
+    """Column-wise checks of one table; `bad` marks the rows that have an error."""
 
+    def __init__(self, table: Table, name: str, report: Report):
+        self.table, self.name, self.report = table, name, report
+        self.frame = table.frame
+        self.rows = table.rows
+        self.n = len(table.frame)
+        self.bad = np.zeros(self.n, dtype=bool)
+        self._empty = pd.Series("", index=self.frame.index, dtype=STRING_DTYPE)
+        self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
+        # Rows whose emptiness was already reported under another name (ACLED's dates).
+        self.already = np.zeros(self.n, dtype=bool)
 
-# ---------------------------------------------------------------- field checks
+    def col(self, field: str) -> pd.Series:
+        return self.frame[field] if field in self.frame.columns else self._empty
 
-
-class RowCheck:
-    """Reads one row's fields, recording each problem against the row."""
-
-    def __init__(self, name: str, row: RawRow, report: Report, decimal_comma: bool = False):
-        self.name, self.row, self.report, self.decimal_comma = name, row, report, decimal_comma
-        self.values = row.values
-        self.failed = False
-
-    def problem(self, field: str | None, value: Any, reason: str, severity: str = "error"):
-        shown = None if value is None else str(value)[:200]
-        self.report.add(self.name, self.row.number, field, shown, reason, severity)
+    def problem(self, mask, field: str | None, reason: str, severity="error", values=None):
+        mask = np.asarray(mask, dtype=bool)
+        if not mask.any():
+            return
+        shown = self.col(field) if values is None else values
+        if isinstance(shown, _Lazy):
+            shown = shown()
+        shown = np.asarray(shown, dtype=object)[mask]
+        field = self.file_fields.get(field, field)
+        self.report.add_many(self.name, self.rows[mask], field, shown, reason, severity)
         if severity == "error":
-            self.failed = True
+            self.bad |= mask
 
-    def text(self, field: str, required: bool = False) -> str:
-        value = self.values.get(field, "")
-        if type(value) is not str:  # GeoJSON properties: numbers, null
-            value = "" if value is None else str(value).strip()
-        if required and not value:
-            self.problem(field, self.values.get(field), "required text is empty")
-        return value
+    def text(self, field: str, required: bool = False) -> pd.Series:
+        values = self.col(field)
+        if required:
+            self.problem((values == "").to_numpy(), field, "required text is empty")
+        return values
 
-    def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> str:
-        """`allowed` is a dict, set or tuple of accepted values (in the message's order)."""
-        value = self.text(field, required=required)
-        if value and value not in allowed:
-            self.problem(field, value, f"unknown value; expected one of: {', '.join(allowed)}")
-        return value
+    def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
+        allowed = list(allowed)
+        values = self.text(field, required=required)
+        wrong = (values != "") & ~values.isin(allowed)
+        self.problem(
+            wrong.to_numpy(), field, f"unknown value; expected one of: {', '.join(allowed)}"
+        )
+        return values
 
-    def count(self, field: str) -> int | None:
-        raw = self.text(field)
-        if not raw:
-            return None
+    def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
+        """(text, float per row: NaN where empty or not a number)."""
+        values = self.col(field)
+        if not (values != "").any():
+            return values, np.full(self.n, np.nan)
+        text = values.str.replace(",", ".", regex=False) if self.table.decimal_comma else values
+        # Only what looks like a decimal number goes to pyarrow's parser (never raising);
+        # the rest is NaN and reported by the callers.
+        looks = _fullmatch(text, _DECIMAL)
+        arrow = pc.if_else(pa.array(looks), _arrow(text), pa.scalar(None, pa.string()))
         try:
-            number = float(raw.replace(",", ".") if self.decimal_comma else raw)
-        except ValueError:
-            self.problem(field, raw, "not a number")
-            return None
-        if not math.isfinite(number) or number != int(number):
-            self.problem(field, raw, "not a whole number")
-            return None
-        if number < 0:
-            self.problem(field, raw, "negative count")
-            return None
-        return int(number)
+            number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. an absurd exponent
+            number = pd.to_numeric(text.where(looks).to_numpy(dtype=object), errors="coerce")
+        return values, np.array(number, dtype=float)  # a writable copy
 
-    def number(self, field: str) -> float | None:
-        raw = self.row.values.get(field)
-        if isinstance(raw, bool):
-            self.problem(field, raw, "not a number")
-            return None
-        if isinstance(raw, int | float):
-            number = float(raw)
-        else:
-            text = "" if raw is None else str(raw).strip()
-            if not text:
-                self.problem(field, raw, "required number is empty")
-                return None
-            if self.decimal_comma:
-                text = text.replace(",", ".")
-            try:
-                number = float(text)
-            except ValueError:
-                self.problem(field, raw, "not a number")
-                return None
-        if not math.isfinite(number):
-            self.problem(field, raw, "not a finite number (NaN or infinity)")
-            return None
+    def count(self, field: str) -> np.ndarray:
+        """Whole numbers ≥ 0 as floats; NaN where empty or bad."""
+        values, number = self._numbers(field)
+        given = (values != "").to_numpy()
+        nan = np.isnan(number)
+        self.problem(given & nan, field, "not a number")
+        fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
+        self.problem(fractional, field, "not a whole number")
+        negative = given & ~nan & ~fractional & (number < 0)
+        self.problem(negative, field, "negative count")
+        number[~given | nan | fractional | negative] = np.nan
         return number
 
-    def timestamp(self, field: str, required: bool = True) -> datetime | None:
-        raw = self.text(field, required=required)
-        if not raw:
-            return None
-        try:
-            return parse_timestamp(raw)
-        except TimestampError as exc:
-            self.problem(field, raw, str(exc))
-            return None
+    def number(self, field: str, rows: np.ndarray) -> np.ndarray:
+        """Finite numbers for `rows` (a mask): empty, not a number, NaN and ±inf reported."""
+        values, number = self._numbers(field)
+        empty = rows & (values == "").to_numpy()
+        self.problem(empty, field, "required number is empty")
+        nan = np.isnan(number)
+        words = np.zeros(self.n, dtype=bool)
+        if (rows & ~empty & nan).any():  # which of them say NaN or infinity
+            words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
+        self.problem(rows & ~empty & nan & ~words, field, "not a number")
+        self.problem(
+            rows & ~empty & (words | (~nan & ~np.isfinite(number))),
+            field,
+            "not a finite number (NaN or infinity)",
+        )
+        return number
 
-    def url(self, field: str, required: bool = True) -> str:
-        value = self.text(field, required=required)
-        if value and not is_http_url(value):
-            self.problem(field, value, "source URL must be an http(s) address with a host")
-        return value
+    def url(self, field: str, required: bool = True, relaxed=None) -> pd.Series:
+        values = self.col(field)
+        empty = (values == "").to_numpy()
+        if required:
+            need = empty if relaxed is None else empty & ~relaxed
+            self.problem(need, field, "required text is empty")
+        ok = _fullmatch(values, _HTTP)
+        self.problem(~empty & ~ok, field, "source URL must be an http(s) address with a host")
+        return values
 
-    def urls(self, field: str) -> str:
-        values = self.text(field).split()
-        for value in values:
-            if not is_http_url(value):
-                self.problem(field, value, "source URL must be an http(s) address with a host")
-        return " ".join(values)
-
-    def flag(self, field: str) -> bool:
-        value = self.text(field).lower()
-        if value in ("", "false", "0", "no"):
-            return False
-        if value in ("true", "1", "yes"):
-            return True
-        self.problem(field, value, "expected true or false")
-        return False
-
-    def state_code(self, field: str, required: bool = True) -> str:
-        value = self.text(field, required=required)
-        if not value:
-            return ""
-        state = state_lookup(value)
-        if state is None:
-            self.problem(field, value, "unknown state: use the INEGI code 01..32 or MX-XXX")
-            return ""
-        return state.cve_ent
-
-    def coordinates(self) -> tuple[float, float] | None:
-        """(lon, lat) from a GeoJSON point or latitude/longitude fields."""
-        geometry = self.row.values.get("__geometry__")
-        if geometry is not None:
-            if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-                kind = geometry.get("type") if isinstance(geometry, dict) else geometry
-                self.problem("geometry", kind, "expected a Point geometry")
-                return None
-            coords = geometry.get("coordinates")
-            if not isinstance(coords, list) or len(coords) not in (2, 3):
-                self.problem("geometry", coords, "a Point needs [longitude, latitude]")
-                return None
-            self.row.values["longitude"], self.row.values["latitude"] = coords[0], coords[1]
-        lat, lon = self.number("latitude"), self.number("longitude")
-        if lat is None or lon is None:
-            return None
-        west, south, east, north = MEXICO_BOUNDS
-        if west <= lat <= east and south <= lon <= north:
-            self.problem(
-                "latitude", f"{lat}, {lon}", "latitude and longitude look swapped for Mexico"
+    def urls(self, field: str) -> pd.Series:
+        values = self.col(field)
+        given = (values != "").to_numpy()
+        if not given.any():
+            return values
+        words = values[given].str.split()
+        exploded = words.explode()
+        ok = exploded.str.fullmatch(_HTTP).fillna(True).astype(bool)
+        wrong_words = exploded[~ok]
+        if len(wrong_words):
+            positions = wrong_words.index.to_numpy()  # the frame's RangeIndex
+            self.problem_at(
+                positions,
+                field,
+                wrong_words.to_numpy(dtype=object),
+                "source URL must be an http(s) address with a host",
             )
-            return None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            field = "latitude" if not -90 <= lat <= 90 else "longitude"
-            value = lat if field == "latitude" else lon
-            self.problem(field, value, "out of range (latitude -90..90, longitude -180..180)")
-            return None
-        inside = west <= lon <= east and south <= lat <= north
-        if not inside:
-            self.problem("latitude", f"{lat}, {lon}", "point is outside Mexico")
-            return None
-        return lon, lat
+        return values.str.split().str.join(" ").fillna("")
 
+    def problem_at(self, positions, field, values, reason, severity="error"):
+        """Problems at row positions that may repeat (one per bad word of a cell)."""
+        positions = np.asarray(positions, dtype=int)
+        self.report.add_many(self.name, self.rows[positions], field, values, reason, severity)
+        if severity == "error":
+            self.bad[positions] = True
 
-# ---------------------------------------------------------------- spatial checks
+    def flag(self, field: str) -> np.ndarray:
+        values = self.col(field).str.lower()
+        true = values.isin(["true", "1", "yes"]).to_numpy()
+        false = values.isin(["", "false", "0", "no"]).to_numpy()
+        self.problem(~true & ~false, field, "expected true or false", values=values)
+        return true
 
+    def unique(self, field: str) -> None:
+        values = self.col(field)
+        given = (values != "").to_numpy()
+        repeated = values.duplicated().to_numpy() & given
+        if not repeated.any():
+            return
+        first_row = pd.Series(self.rows).groupby(values.to_numpy(dtype=object)).transform("first")
+        for first in np.unique(first_row.to_numpy()[repeated]):
+            chosen = repeated & (first_row.to_numpy() == first)
+            self.problem(chosen, field, f"duplicate id (first in {self.table.unit} {first})")
 
-def locate_in_states(
-    name: str, records: list[dict], states: gpd.GeoDataFrame, report: Report
-) -> tuple[list[str | None], list[bool]]:
-    """State found by point in polygon for each point, and whether the point is in Mexico.
+    def source_date(self, field: str) -> pd.Series:
+        values = self.col(field)
+        given = (values != "").to_numpy()
+        form = _fullmatch(values, _SOURCE_DATE)
+        self.problem(given & ~form, field, "not a date: use YYYY-MM-DD or YYYY-MM")
+        positions, distinct = pd.factorize(values.where(given & form, ""))  # few dates
+        distinct = pd.Series(distinct, dtype=object)
+        day = pd.to_datetime(
+            distinct.where(distinct.str.len() == 10), format="%Y-%m-%d", errors="coerce"
+        )
+        month = pd.to_datetime(
+            distinct.where(distinct.str.len() == 7), format="%Y-%m", errors="coerce"
+        )
+        bad = np.append((day.isna() & month.isna() & (distinct != "")).to_numpy(), False)
+        impossible = bad[positions]
+        self.problem(impossible, field, "impossible date")
+        return values
 
-    A point in another state than declared, or just off the coast or border, is a warning
-    naming both states; one far from every state is an error.
-    """
-    if not records:
-        return [], []
-    numbers = [r["row"] for r in records]
-    declared = [r["cve_ent"] for r in records]
-    geoms = shapely.points([r["point"] for r in records])
-    tree = shapely.STRtree(states.geometry.values)
-    hits = tree.query(geoms, predicate="within")
-    found: list[str | None] = [None] * len(records)
-    for point_index, state_index in zip(hits[0], hits[1], strict=True):
-        found[point_index] = states.cve_ent.iloc[state_index]
-    in_mexico = [True] * len(records)
-    codes = states.cve_ent.tolist()
-    for i, (number, point, code) in enumerate(zip(numbers, geoms, declared, strict=True)):
-        where = f"{point.y:.4f}, {point.x:.4f}"
-        if found[i] is None:
-            nearest = int(tree.nearest(point))
-            distance = states.geometry.iloc[nearest].distance(point)
-            near_name = BY_CODE[codes[nearest]].name
-            if distance > COAST_TOLERANCE_DEG:
-                report.add(name, number, "latitude", where, "point is outside Mexico")
-                in_mexico[i] = False
+    def states(self, field: str, per_row_aliases: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(INEGI code or "" per row, mask of given-but-unknown values); aliases warned."""
+        values = self.col(field)
+        codes = np.full(self.n, "", dtype=object)
+        unknown = np.zeros(self.n, dtype=bool)
+        given = (values != "").to_numpy()
+        if not given.any():
+            return codes, unknown
+        positions, distinct = pd.factorize(values)
+        resolved = [resolve_state(v) if v else (None, False) for v in distinct]
+        code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
+        codes = code_of[positions]
+        unknown = given & (codes == "")
+        for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
+            if state is None or not alias:
                 continue
-            found[i] = codes[nearest]
-            if code and code != codes[nearest]:
-                report.add(
-                    name,
-                    number,
-                    "cve_ent",
-                    code,
-                    f"point lies just outside the state polygons, nearest {near_name}, "
-                    f"not its declared state {BY_CODE[code].name}",
-                    severity="warning",
-                )
-            elif code:
-                report.add(
-                    name,
-                    number,
-                    "latitude",
-                    where,
-                    f"point lies {distance * 111:.1f} km outside the {near_name} polygon "
-                    "(coast or border at 1:10m)",
-                    severity="warning",
-                )
-        elif code and found[i] != code:
-            report.add(
-                name,
-                number,
-                "cve_ent",
-                code,
-                f"point lies in {BY_CODE[found[i]].name}, not its declared state "
-                f"{BY_CODE[code].name}",
-                severity="warning",
-            )
-    return found, in_mexico
+            reason = f"read as {state.name} (INEGI {state.cve_ent}, {state.iso_3166_2})"
+            if per_row_aliases:
+                self.problem(positions == number, field, reason, severity="warning")
+            else:
+                shown = self.file_fields.get(field, field)
+                self.report.add(self.name, None, shown, value, reason, severity="warning")
+        return codes, unknown
+
+    def timestamps(self, field: str, required: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """(UTC epoch µs, UTC offset s) per row; -1 µs where empty or bad (reported)."""
+        values = self.col(field)
+        epoch = np.full(self.n, -1, dtype="int64")
+        offset = np.zeros(self.n, dtype="int64")
+        given = (values != "").to_numpy()
+        if required:
+            self.problem(~given & ~self.already, field, "required text is empty")
+        if not given.any():
+            return epoch, offset
+        fast = given & _fullmatch(values, _ISO_MINUTES)
+        year = np.full(self.n, np.nan)
+        micros = np.full(self.n, -1, dtype="int64")
+        try:  # pyarrow's ISO 8601 parser on the whole column; it refuses 30 February
+            arrow = pc.if_else(pa.array(fast), _arrow(values), pa.scalar(None, pa.string()))
+            utc = pc.cast(arrow, pa.timestamp("us", tz="UTC"))
+            micros = pc.fill_null(pc.cast(utc, pa.int64()), -1).to_numpy()
+            year = pc.fill_null(pc.cast(pc.year(utc), pa.float64()), np.nan).to_numpy().copy()
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            parsed = pd.to_datetime(values.where(fast), format="ISO8601", utc=True, errors="coerce")
+            parsed = parsed.astype("datetime64[us, UTC]")
+            micros = parsed.to_numpy(dtype="datetime64[us]").astype("int64")
+            micros[parsed.isna().to_numpy()] = -1
+            year = parsed.dt.year.to_numpy(dtype=float).copy()
+        ok = fast & (micros != -1)
+        # The UTC offset is the text after the time: few distinct values, read once each.
+        codes, tails = pd.factorize(values.str.slice(-6).where(ok, ""))
+        tail_seconds = np.array([_offset_seconds(t) for t in tails], dtype="int64")
+        seconds = tail_seconds[codes] if len(tails) else np.zeros(self.n, dtype="int64")
+        epoch[ok], offset[ok] = micros[ok], seconds[ok].astype("int64")
+        slow = given & ~ok
+        # The rest one distinct value at a time: other ISO forms, and every message.
+        as_object = values.to_numpy(dtype=object)
+        for value in pd.unique(as_object[slow]):
+            chosen = slow & (as_object == value)
+            try:
+                moment = parse_timestamp(value)
+            except TimestampError as exc:
+                self.problem(chosen, field, str(exc))
+                continue
+            epoch[chosen] = round(moment.timestamp() * 1_000_000)
+            offset[chosen] = int(moment.utcoffset().total_seconds())
+            year[chosen] = moment.year
+        out_of_range = given & (epoch != -1) & ((year < _YEARS[0]) | (year > _YEARS[1]))
+        for value in pd.unique(as_object[out_of_range]):
+            chosen = out_of_range & (as_object == value)
+            self.problem(chosen, field, f"impossible year {int(year[chosen][0])}")
+            epoch[chosen] = -1
+        return epoch, offset
+
+    def coordinates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(lon, lat, ok) for `rows` (a mask) from latitude/longitude (or the geometry)."""
+        lat = self.number("latitude", rows)
+        lon = self.number("longitude", rows)
+        ok = rows & np.isfinite(lat) & np.isfinite(lon)
+        west, south, east, north = MEXICO_BOUNDS
+        where = _Lazy(lambda: self.col("latitude") + ", " + self.col("longitude"))
+        swapped = ok & (west <= lat) & (lat <= east) & (south <= lon) & (lon <= north)
+        self.problem(
+            swapped, "latitude", "latitude and longitude look swapped for Mexico", values=where
+        )
+        ok &= ~swapped
+        bad_lat = ok & ((lat < -90) | (lat > 90))
+        self.problem(bad_lat, "latitude", "out of range (latitude -90..90, longitude -180..180)")
+        bad_lon = ok & ~bad_lat & ((lon < -180) | (lon > 180))
+        self.problem(bad_lon, "longitude", "out of range (latitude -90..90, longitude -180..180)")
+        ok &= ~bad_lat & ~bad_lon
+        outside = ok & ~((west <= lon) & (lon <= east) & (south <= lat) & (lat <= north))
+        self.problem(outside, "latitude", "point is outside Mexico", values=where)
+        ok &= ~outside
+        return lon, lat, ok
 
 
 # ---------------------------------------------------------------- file validators
 
 
 def missing_columns(
-    table: RawTable, required: Iterable[str], name: str, report: Report, geojson_ok=()
+    columns: Iterable[str], required: Iterable[str], name: str, report: Report
 ) -> bool:
-    missing = [c for c in required if c not in table.columns and c not in geojson_ok]
+    columns = set(columns)
+    missing = [c for c in required if c not in columns]
     for column in missing:
         report.add(name, None, column, None, "required column is missing")
     return bool(missing)
 
 
-def validate_locations(
-    data: bytes, name: str, states: gpd.GeoDataFrame
-) -> tuple[gpd.GeoDataFrame, Report]:
-    report = Report()
-    table = read_table(data, name, report)
-    empty = gpd.GeoDataFrame(
-        columns=[*LOCATION_FIELDS, "geometry"], geometry="geometry", crs="EPSG:4326"
-    )
-    if table is None or missing_columns(table, LOCATION_FIELDS, name, report):
-        return empty, report
-    records, seen = [], {}
-    for row in table.rows:
-        check = RowCheck(name, row, report, table.decimal_comma)
-        location_id = check.text("location_id", required=True)
-        if location_id in seen:
-            check.problem(
-                "location_id", location_id, f"duplicate id (first in row {seen[location_id]})"
-            )
-        record = {
-            "location_id": location_id,
-            "place": check.text("place", required=True),
-            "municipality": check.text("municipality"),
-            "cve_ent": check.state_code("cve_ent"),
-            "geo_precision": check.choice(
-                "geo_precision", [str(k) for k in GEO_PRECISIONS], required=True
-            ),
-            "point": check.coordinates(),
-        }
-        if not check.failed:
-            seen[location_id] = row.number
-            record["row"] = row.number
-            records.append(record)
-    _, in_mexico = locate_in_states(name, records, states, report)
-    records = [r for r, ok in zip(records, in_mexico, strict=True) if ok]
-    if not records:
-        return empty, report
-    frame = gpd.GeoDataFrame(
-        {
-            "location_id": [r["location_id"] for r in records],
-            "place": [r["place"] for r in records],
-            "municipality": [r["municipality"] for r in records],
-            "cve_ent": [r["cve_ent"] for r in records],
-            "geo_precision": [int(r["geo_precision"]) for r in records],
-        },
-        geometry=shapely.points([r["point"] for r in records]),
-        crs="EPSG:4326",
-    )
-    return frame, report
+def detect_format(table: Table, bundled: bool = False) -> str:
+    """ "acled-csv", "acled-json" or the table's own format ("csv", "geojson")."""
+    if not bundled and acled.is_acled(table.columns):
+        return "acled-json" if table.format == "json" else "acled-csv"
+    return table.format
 
 
-def validate_incidents(
+class Incidents:
+    """The outcome of checking an incidents file: valid rows, report, how it was read.
+
+    frame: the valid rows joined to their places (INCIDENT_FRAME_COLUMNS and any
+    OPTIONAL_INCIDENT_COLUMNS the file had); format: "csv", "geojson", "acled-csv",
+    "acled-json" ("" when unreadable); encoding: as detected; mapping: ACLED's
+    (our column, ACLED column, what happens) rows, empty for our own schema.
+    """
+
+    def __init__(self, frame, report, format="", encoding="", mapping=None):
+        self.frame, self.report = frame, report
+        self.format, self.encoding = format, encoding
+        self.mapping = mapping or []  # [(our column, file column, what happens)]
+
+
+def check_incidents(
     data: bytes,
     name: str,
     locations: gpd.GeoDataFrame,
     states: gpd.GeoDataFrame,
-) -> tuple[pd.DataFrame, Report]:
-    """Incident records, each tied to a bundled location or placed by its own coordinates."""
-    report = Report()
-    table = read_table(data, name, report)
-    if table is None or missing_columns(table, INCIDENT_REQUIRED, name, report):
-        return empty_incidents(), report
-    has_coords = {"latitude", "longitude"} <= set(table.columns) or any(
-        "__geometry__" in r.values for r in table.rows
+    *,
+    bundled: bool = False,
+    limit: int | None = None,
+    keep_all: bool = False,
+    progress: Progress = _no_progress,
+) -> Incidents:
+    """Incident records from our schema or ACLED's, each tied to a place or its own point.
+
+    data: the file's bytes (CSV, TSV, GeoJSON, ACLED CSV/JSON); name: for messages.
+    locations/states: the bundled layers (GeoDataFrames, EPSG:4326). bundled=True is the
+    stricter contract of geodata/ (no ACLED, a URL on every row, `summary_es` required
+    once the column exists). The report keeps the first `limit` problems (schema default)
+    or all of them with keep_all. `progress(fraction, step)` is called between steps.
+    """
+    report = (
+        Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
-    if "location_id" not in table.columns and not has_coords:
+    progress(0.0, "reading the file")
+    table = read_table(data, name, report)
+    if table is None:
+        return Incidents(empty_incidents(), report)
+    fmt = detect_format(table, bundled)
+    mapping: list = []
+    if fmt.startswith("acled"):
+        table.frame = acled.to_incidents(table, name, report)
+        mapping = [list(m) for m in acled.COLUMN_MAPPING]
+    progress(0.2, "checking columns")
+    missing = missing_columns(table.columns, _required(fmt), name, report)
+    if not {"summary", "summary_es"} & set(table.columns):
+        report.add(name, None, "summary", None, "required column is missing")
+        missing = True
+    if missing:
+        return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
+    has_geometry = table.has_geometry is not None and bool(table.has_geometry.any())
+    if (
+        "location_id" not in table.columns
+        and not {"latitude", "longitude"} <= set(table.columns)
+        and not has_geometry
+    ):
         report.add(
             name,
             None,
@@ -484,69 +443,262 @@ def validate_incidents(
             None,
             "required column is missing (or give latitude/longitude)",
         )
-        return empty_incidents(), report
-    known_locations = set(locations.location_id)
-    records, seen = [], {}
-    own_points: list[dict] = []
-    for row in table.rows:
-        check = RowCheck(name, row, report, table.decimal_comma)
-        incident_id = check.text("incident_id", required=True)
-        if incident_id in seen:
+        return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
+    frame = _check_rows(table, fmt, name, locations, states, report, bundled, progress)
+    progress(1.0, "done")
+    return Incidents(frame, report, fmt, table.encoding, mapping)
+
+
+def _required(fmt: str) -> tuple[str, ...]:
+    if fmt.startswith("acled"):
+        return ("incident_id", "time_precision", "event_type")
+    return tuple(c for c in INCIDENT_REQUIRED if c != "summary")
+
+
+def validate_incidents(
+    data: bytes,
+    name: str,
+    locations: gpd.GeoDataFrame,
+    states: gpd.GeoDataFrame,
+    **options,
+) -> tuple[pd.DataFrame, Report]:
+    """(valid rows joined to their places, report): `check_incidents` without the metadata."""
+    result = check_incidents(data, name, locations, states, **options)
+    return result.frame, result.report
+
+
+def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
+    check = Checks(table, name, report)
+    is_acled = fmt.startswith("acled")
+    if is_acled:
+        check.file_fields = dict(acled.FILE_FIELDS)
+        # Unreadable event dates were reported by the conversion: drop those rows.
+        check.bad |= ((check.col("event_date") != "") & (check.col("event_day") == "")).to_numpy()
+    check.text("incident_id", required=True)
+    check.unique("incident_id")
+    precision = check.choice("time_precision", TIME_PRECISIONS)
+    part = check.choice("part_of_day", PART_OF_DAY_SPANS, required=False)
+    event_type = check.choice("event_type", EVENT_TYPES)
+    counts = {f: check.count(f) for f in COUNT_FIELDS}
+    summary = _summaries(check, bundled)
+    source_url = check.url(
+        "source_url", relaxed=np.full(check.n, is_acled) if not bundled else None
+    )
+    more_urls = check.urls("more_source_urls")
+    check.source_date("source_date")
+    confidence = check.choice("confidence", CONFIDENCE, required=False)
+    disputed = check.flag("disputed")
+    progress(0.4, "placing rows")
+
+    # Where: a bundled place by location_id, or the row's own point.
+    location_id = check.col("location_id")
+    has_id = (location_id != "").to_numpy()
+    geometry = (
+        table.has_geometry if table.has_geometry is not None else np.zeros(check.n, dtype=bool)
+    )
+    own = ~has_id & (
+        geometry
+        | (check.col("latitude") != "").to_numpy()
+        | (check.col("longitude") != "").to_numpy()
+    )
+    known = location_id.isin(locations["location_id"]).to_numpy()
+    check.problem(has_id & ~known, "location_id", "unknown location_id")
+    neither = ~has_id & ~own
+    reason = (
+        "feature has no geometry and no location_id"
+        if table.format == "geojson"
+        else "needs a location_id or latitude/longitude"
+    )
+    check.problem(neither, "geometry" if table.format == "geojson" else "location_id", reason)
+    lon, lat, point_ok = check.coordinates(own)
+    declared, unknown_state = check.states("cve_ent", per_row_aliases=not is_acled)
+    geo_precision = check.choice("geo_precision", [str(k) for k in GEO_PRECISIONS], required=False)
+    place = check.col("place")
+    municipality = check.col("municipality")
+    # An unknown state name with a point: the point's state is used (warned below).
+    check.problem(
+        unknown_state & ~own,
+        "cve_ent",
+        "unknown state: use the INEGI code 01..32, MX-XXX or the state's name",
+    )
+    candidates = np.flatnonzero(own & point_ok & ~check.bad)
+    located = locate_points(
+        name,
+        table.rows[candidates],
+        lon[candidates],
+        lat[candidates],
+        np.where(unknown_state[candidates], "", declared[candidates]),
+        states,
+        report,
+    )
+    state = declared.copy()
+    state[candidates] = located.state
+    outside = np.zeros(check.n, dtype=bool)
+    outside[candidates[~located.in_mexico]] = True
+    check.bad |= outside
+    fallback = unknown_state & own & ~check.bad
+    if fallback.any():
+        for code in pd.unique(state[fallback]):
+            chosen = fallback & (state == code)
             check.problem(
-                "incident_id", incident_id, f"duplicate id (first in row {seen[incident_id]})"
+                chosen,
+                "cve_ent",
+                f"unknown state; using {BY_CODE[code].name}, where the point lies",
+                severity="warning",
             )
-        start = check.timestamp("start")
-        end = check.timestamp("end", required=False)
-        if start and end and end < start:
-            check.problem("end", check.text("end"), "end is before start")
-        precision = check.choice("time_precision", TIME_PRECISIONS)
-        part = check.choice("part_of_day", PART_OF_DAY_SPANS, required=False)
-        record: dict[str, Any] = {
-            "incident_id": incident_id,
-            "start": start,
-            "end": end,
-            "time_precision": precision,
-            "part_of_day": part,
-            "event_type": check.choice("event_type", EVENT_TYPES),
-            **{f: check.count(f) for f in COUNT_FIELDS},
-            "summary": check.text("summary", required=True),
-            "source_url": check.url("source_url"),
-            "source_outlet": check.text("source_outlet"),
-            "source_date": check.text("source_date"),
-            "more_source_urls": check.urls("more_source_urls"),
-            "confidence": check.choice("confidence", CONFIDENCE, required=False),
-            "disputed": check.flag("disputed"),
-            "notes": check.text("notes"),
+    progress(0.6, "checking times")
+
+    # When: ACLED dates become local midnight once the state (its clock) is known.
+    if is_acled:
+        check.already = (check.col("event_date") != "").to_numpy()
+        start_text = _acled_starts(check, state, municipality, has_id, locations)
+        check.frame = check.frame.assign(start=start_text)
+    start_us, start_offset = check.timestamps("start")
+    end_us, end_offset = check.timestamps("end", required=False)
+    backwards = (end_us >= 0) & (start_us >= 0) & (end_us < start_us)
+    check.problem(backwards, "end", "end is before start")
+    progress(0.8, "building the table")
+
+    keep = ~check.bad
+
+    def kept(values: pd.Series) -> pd.Series:
+        return values[keep].reset_index(drop=True)
+
+    own_ids = name + "#" + pd.Series(table.rows.astype(str), dtype=STRING_DTYPE)
+    frame = pd.DataFrame(
+        {
+            "incident_id": kept(check.col("incident_id")),
+            "location_id": kept(location_id.where(has_id, own_ids)),
+            # Aware datetimes on each record's own clock (object: offsets differ).
+            "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
+            "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+            "time_precision": kept(precision),
+            "part_of_day": kept(part),
+            "event_type": kept(event_type),
+            **{
+                f: pd.arrays.IntegerArray(
+                    np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
+                )
+                for f in COUNT_FIELDS
+            },
+            "summary": kept(summary),
+            "source_url": kept(source_url),
+            "source_outlet": kept(check.col("source_outlet")),
+            "source_date": kept(check.col("source_date")),
+            "more_source_urls": kept(more_urls),
+            "confidence": kept(confidence),
+            "disputed": disputed[keep],
+            "notes": kept(check.col("notes")),
         }
-        location_id = check.text("location_id")
-        own = "__geometry__" in row.values or check.text("latitude") or check.text("longitude")
-        if location_id:
-            if location_id not in known_locations:
-                check.problem("location_id", location_id, "unknown location_id")
-            record["location_id"] = location_id
-        elif own:
-            record["point"] = check.coordinates()
-            record["cve_ent"] = check.state_code("cve_ent", required=False)
-            record["location_id"] = f"{name}#{row.number}"
-        else:
-            check.problem("location_id", "", "needs a location_id or latitude/longitude")
-        if check.failed:
+    )
+    for column in OPTIONAL_INCIDENT_COLUMNS:
+        if column in check.frame.columns:
+            frame[column] = kept(check.col(column))
+    lo, hi = intervals(
+        start_us[keep],
+        start_offset[keep],
+        precision[keep].to_numpy(dtype=object),
+        part[keep].to_numpy(dtype=object),
+        end_us[keep],
+    )
+    frame["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
+    frame["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
+    _join_places(
+        frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+    )
+    return frame
+
+
+def _summaries(check: Checks, bundled: bool) -> pd.Series:
+    """`summary`, or for a user's file `summary_es` where summary is empty."""
+    summary = check.col("summary")
+    has_es = "summary_es" in check.frame.columns
+    if bundled or not has_es:
+        check.text("summary", required=True)
+        if bundled and has_es:
+            check.text("summary_es", required=True)
+        return summary
+    spanish = check.col("summary_es")
+    check.problem(
+        ((summary == "") & (spanish == "")).to_numpy(),
+        "summary",
+        "required text is empty (give summary or summary_es)",
+    )
+    return summary.where(summary != "", spanish)
+
+
+def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
+    """ACLED event dates as ISO local midnight with the state's (municipality's) offset.
+
+    Computed once per distinct (date, state, municipality): a file repeats them.
+    """
+    codes = pd.Series(state, dtype=STRING_DTYPE)
+    if has_id.any():
+        by_id = locations.set_index("location_id")["cve_ent"]
+        ids = check.col("location_id")[has_id].to_numpy(dtype=object)
+        codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
+    columns = (check.col("event_day"), codes, municipality)
+    factors = [pd.factorize(c) for c in columns]
+    key = np.zeros(check.n, dtype="int64")
+    for positions, distinct in factors:  # one integer per (date, state, municipality)
+        key = key * (len(distinct) + 1) + positions
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
+    zones: dict = {}  # (state, municipality) -> IANA zone name
+    midnights: dict = {}  # (date, zone) -> ISO text
+    texts = []
+    for date_at, code_at, town_at in zip(*(p for p, _ in values), strict=True):
+        date, code, town = values[0][1][date_at], values[1][1][code_at], values[2][1][town_at]
+        if not date or code not in BY_CODE:
+            texts.append("")
             continue
-        seen[incident_id] = row.number
-        record["row"] = row.number
-        if "point" in record:
-            own_points.append(record)
-        records.append(record)
-    dropped = drop_outside(name, own_points, states, report)
-    records = [r for r in records if id(r) not in dropped]
-    return incidents_frame(records, locations, name), report
+        zone = zones.get((code, town))
+        if zone is None:
+            zone = zones[(code, town)] = local_zone(code, town)
+        if (date, zone) not in midnights:
+            day = datetime.fromisoformat(date).replace(tzinfo=zone)
+            midnights[(date, zone)] = day.isoformat(timespec="minutes")
+        texts.append(midnights[(date, zone)])
+    text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
+    dates = columns[0].to_numpy(dtype=object)
+    missing = (text == "") & (dates != "") & ~check.bad
+    check.problem(missing, "admin1", "no state to set the local clock of event_date (give admin1)")
+    return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
 
 
-def drop_outside(name: str, own: list[dict], states, report: Report) -> set[int]:
-    found, in_mexico = locate_in_states(name, own, states, report)
-    for record, code in zip(own, found, strict=True):
-        record["cve_ent"] = record["cve_ent"] or code
-    return {id(r) for r, ok in zip(own, in_mexico, strict=True) if not ok}
+def _join_places(
+    frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+):
+    """lon, lat, place, municipality, cve_ent, geo_precision per kept row.
+
+    Rows with a location_id take them from the bundled place; the others keep their own.
+    """
+    n = len(frame)
+    by_id = has_id[keep]
+    index = np.zeros(n, dtype=int)
+    if by_id.any() and len(locations):
+        index[by_id] = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
+
+    def joined(own_values: pd.Series, table: pd.Series) -> pd.Series:
+        own_values = own_values.reset_index(drop=True)
+        if not by_id.any():
+            return own_values
+        taken = pd.Series(table.to_numpy(dtype=object), dtype=STRING_DTYPE).take(index)
+        return taken.reset_index(drop=True).where(by_id, own_values)
+
+    def numbers(own_values: np.ndarray, table: np.ndarray) -> np.ndarray:
+        return np.where(by_id, table[index], own_values) if by_id.any() else own_values
+
+    positions, distinct = pd.factorize(geo_precision[keep])
+    levels = np.array([int(v) if v else 1 for v in distinct] + [1], dtype="int64")
+    frame["lon"] = numbers(lon[keep].astype(float), locations.geometry.x.to_numpy())
+    frame["lat"] = numbers(lat[keep].astype(float), locations.geometry.y.to_numpy())
+    frame["place"] = joined(place[keep], locations["place"])
+    frame["municipality"] = joined(municipality[keep], locations["municipality"])
+    frame["cve_ent"] = joined(pd.Series(state[keep], dtype=STRING_DTYPE), locations["cve_ent"])
+    frame["geo_precision"] = numbers(
+        levels[positions], locations["geo_precision"].to_numpy(dtype="int64")
+    )
 
 
 # Validated records joined to their place, with their time interval in UTC.
@@ -564,81 +716,114 @@ INCIDENT_FRAME_COLUMNS = (
 
 
 def empty_incidents() -> pd.DataFrame:
-    return incidents_frame([], None, "")
-
-
-def incidents_frame(records: list[dict], locations, name: str) -> pd.DataFrame:
-    """Validated records joined to their place: the frame every view filters."""
-    places = {}
-    if locations is not None and len(locations):
-        places = dict(
-            zip(
-                locations["location_id"].tolist(),
-                zip(
-                    locations.geometry.x.tolist(),
-                    locations.geometry.y.tolist(),
-                    locations["place"].tolist(),
-                    locations["municipality"].tolist(),
-                    locations["cve_ent"].tolist(),
-                    locations["geo_precision"].tolist(),
-                    strict=True,
-                ),
-                strict=True,
-            )
-        )
-    own = {}
-    for r in records:
-        if "point" in r:
-            own[r["location_id"]] = (*r["point"], "", "", r["cve_ent"], 1)
-    joined = [own.get(r["location_id"]) or places[r["location_id"]] for r in records]
-    spans = [interval(r["start"], r["time_precision"], r["part_of_day"], r["end"]) for r in records]
-    frame = pd.DataFrame.from_records(records, columns=list(INCIDENT_COLUMNS))
-    # Through epoch microseconds: pandas parses mixed-offset datetimes slowly.
-    for column, side in (("t_start", 0), ("t_end", 1)):
-        micros = [round(span[side].timestamp() * 1_000_000) for span in spans]
-        frame[column] = pd.to_datetime(pd.Series(micros, dtype="int64"), unit="us", utc=True)
-    for position, column in enumerate(("lon", "lat", "place", "municipality", "cve_ent")):
-        frame[column] = [j[position] for j in joined]
-    frame["geo_precision"] = pd.Series([j[5] for j in joined], dtype="int64")
+    frame = pd.DataFrame({c: pd.Series([], dtype=STRING_DTYPE) for c in INCIDENT_FRAME_COLUMNS})
     for column in COUNT_FIELDS:
         frame[column] = frame[column].astype("Int64")
     frame["disputed"] = frame["disputed"].astype(bool)
-    frame["lon"] = frame["lon"].astype(float)
-    frame["lat"] = frame["lat"].astype(float)
+    for column in ("t_start", "t_end"):
+        frame[column] = pd.to_datetime(pd.Series([], dtype="int64"), unit="us", utc=True)
+    for column in ("lon", "lat"):
+        frame[column] = frame[column].astype(float)
+    frame["geo_precision"] = frame["geo_precision"].astype("int64")
+    frame["start"] = frame["start"].astype(object)
+    frame["end"] = frame["end"].astype(object)
     return frame
 
 
+# ---------------------------------------------------------------- the other layers
+
+
+def validate_locations(
+    data: bytes, name: str, states: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, Report]:
+    """The bundled places: id, place, municipality, state, precision and a point in it."""
+    report = Report()
+    table = read_table(data, name, report)
+    empty = gpd.GeoDataFrame(
+        columns=[*LOCATION_FIELDS, "geometry"], geometry="geometry", crs="EPSG:4326"
+    )
+    if table is None or missing_columns(table.columns, LOCATION_FIELDS, name, report):
+        return empty, report
+    check = Checks(table, name, report)
+    location_id = check.text("location_id", required=True)
+    check.unique("location_id")
+    place = check.text("place", required=True)
+    municipality = check.text("municipality")
+    state, unknown = check.states("cve_ent")
+    check.problem(
+        unknown, "cve_ent", "unknown state: use the INEGI code 01..32, MX-XXX or the state's name"
+    )
+    check.text("cve_ent", required=True)
+    precision = check.choice("geo_precision", [str(k) for k in GEO_PRECISIONS], required=True)
+    lon, lat, ok = check.coordinates(np.ones(check.n, dtype=bool))
+    candidates = np.flatnonzero(ok & ~check.bad)
+    located = locate_points(
+        name,
+        table.rows[candidates],
+        lon[candidates],
+        lat[candidates],
+        state[candidates],
+        states,
+        report,
+    )
+    keep = np.zeros(check.n, dtype=bool)
+    keep[candidates[located.in_mexico]] = True
+    if not keep.any():
+        return empty, report
+    frame = gpd.GeoDataFrame(
+        {
+            "location_id": location_id[keep].to_numpy(dtype=object),
+            "place": place[keep].to_numpy(dtype=object),
+            "municipality": municipality[keep].to_numpy(dtype=object),
+            "cve_ent": state[keep],
+            "geo_precision": precision[keep].astype("int64").to_numpy(),
+        },
+        geometry=shapely.points(lon[keep], lat[keep]),
+        crs="EPSG:4326",
+    )
+    return frame, report
+
+
 def validate_official(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
+    """Official figures: when, scope, metric, a whole-number value, who said it, where."""
     report = Report()
     table = read_table(data, name, report)
     required = ("reported_at", "scope", "metric", "value", "reported_by", "source_url")
-    if table is None or missing_columns(table, required, name, report):
+    if table is None or missing_columns(table.columns, required, name, report):
         return pd.DataFrame(columns=[*OFFICIAL_COLUMNS, "t_reported"]), report
-    rows = []
-    for row in table.rows:
-        check = RowCheck(name, row, report, table.decimal_comma)
-        reported = check.timestamp("reported_at")
-        record = {
-            "reported_at": check.text("reported_at"),
-            "time_precision": check.choice("time_precision", TIME_PRECISIONS, required=False)
-            or "day",
-            "scope": check.text("scope", required=True),
-            "cve_ent": check.state_code("cve_ent", required=False),
-            "metric": check.text("metric", required=True),
-            "value": check.count("value"),
-            "reported_by": check.text("reported_by", required=True),
-            "source_url": check.url("source_url"),
-            "disputed": check.flag("disputed"),
-            "notes": check.text("notes"),
-        }
-        if record["value"] is None and not check.failed:
-            check.problem("value", "", "required number is empty")
-        if check.failed:
-            continue
-        record["t_reported"] = pd.Timestamp(reported).tz_convert("UTC")
-        rows.append(record)
-    frame = pd.DataFrame(rows, columns=[*OFFICIAL_COLUMNS, "t_reported"])
-    frame["t_reported"] = pd.to_datetime(frame["t_reported"], utc=True)
+    check = Checks(table, name, report)
+    reported_us, _ = check.timestamps("reported_at")
+    precision = check.choice("time_precision", TIME_PRECISIONS, required=False)
+    check.text("scope", required=True)
+    state, unknown = check.states("cve_ent")
+    check.problem(
+        unknown, "cve_ent", "unknown state: use the INEGI code 01..32, MX-XXX or the state's name"
+    )
+    check.text("metric", required=True)
+    value = check.count("value")
+    check.problem(np.isnan(value) & ~check.bad, "value", "required number is empty")
+    check.text("reported_by", required=True)
+    check.url("source_url")
+    disputed = check.flag("disputed")
+    keep = ~check.bad
+    frame = pd.DataFrame(
+        {
+            "reported_at": check.col("reported_at")[keep].to_numpy(dtype=object),
+            "time_precision": precision[keep]
+            .where(precision[keep] != "", "day")
+            .to_numpy(dtype=object),
+            "scope": check.col("scope")[keep].to_numpy(dtype=object),
+            "cve_ent": state[keep],
+            "metric": check.col("metric")[keep].to_numpy(dtype=object),
+            "value": value[keep].astype("int64"),
+            "reported_by": check.col("reported_by")[keep].to_numpy(dtype=object),
+            "source_url": check.col("source_url")[keep].to_numpy(dtype=object),
+            "disputed": disputed[keep],
+            "notes": check.col("notes")[keep].to_numpy(dtype=object),
+            "t_reported": pd.to_datetime(reported_us[keep], unit="us", utc=True),
+        },
+        columns=[*OFFICIAL_COLUMNS, "t_reported"],
+    )
     return frame, report
 
 
@@ -647,44 +832,64 @@ def validate_key_moments(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
     report = Report()
     table = read_table(data, name, report)
     columns = ["at", "time_precision", "headline", "source_url", "source_outlet"]
-    if table is None or missing_columns(table, columns[:4], name, report):
+    if table is None or missing_columns(table.columns, columns[:4], name, report):
         return pd.DataFrame(columns=columns), report
-    rows = []
-    for row in table.rows:
-        check = RowCheck(name, row, report)
-        record = {
-            "at": check.timestamp("at"),
-            "time_precision": check.choice("time_precision", TIME_PRECISIONS),
-            "headline": check.text("headline", required=True),
-            "source_url": check.url("source_url"),
-            "source_outlet": check.text("source_outlet"),
-        }
-        if not check.failed:
-            rows.append(record)
-    return pd.DataFrame(rows, columns=columns), report
+    check = Checks(table, name, report)
+    at_us, offset = check.timestamps("at")
+    precision = check.choice("time_precision", TIME_PRECISIONS)
+    check.text("headline", required=True)
+    check.url("source_url")
+    keep = ~check.bad
+    at = [
+        parse_timestamp(v) for v in check.col("at")[keep].tolist()
+    ]  # aware datetimes on their own clock: few rows
+    frame = pd.DataFrame(
+        {
+            "at": pd.Series(at, dtype=object),
+            "time_precision": precision[keep].to_numpy(dtype=object),
+            "headline": check.col("headline")[keep].to_numpy(dtype=object),
+            "source_url": check.col("source_url")[keep].to_numpy(dtype=object),
+            "source_outlet": check.col("source_outlet")[keep].to_numpy(dtype=object),
+        },
+        columns=columns,
+    )
+    return frame, report
 
 
 def validate_states(data: bytes, name: str) -> tuple[gpd.GeoDataFrame, Report]:
     """The states layer: 32 valid polygons with their codes."""
     report = Report()
-    table = read_table(data, name, report)
-    if table is None or missing_columns(table, ("cve_ent", "iso_3166_2", "name"), name, report):
+    try:
+        collection = gpd.read_file(io.BytesIO(data), engine="pyogrio")
+    except Exception as exc:  # noqa: BLE001 - any reader failure is a file-level problem
+        report.add(name, None, None, None, f"unreadable states layer: {exc}")
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), report
+    report.unit = "feature"
     codes, geoms = [], []
-    for row in table.rows:
-        check = RowCheck(name, row, report)
-        code = check.state_code("cve_ent")
-        try:
-            geom = shapely.geometry.shape(row.values["__geometry__"])
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            check.problem("geometry", None, f"unreadable geometry: {exc}")
+    for number, (code_text, geom) in enumerate(
+        zip(
+            collection.get("cve_ent", pd.Series([""] * len(collection))),
+            collection.geometry,
+            strict=True,
+        ),
+        start=1,
+    ):
+        state, _ = resolve_state(str(code_text or ""))
+        failed = False
+        if state is None:
+            report.add(name, number, "cve_ent", code_text, "unknown state")
+            failed = True
+        if geom is None or geom.is_empty:
+            report.add(name, number, "geometry", None, "no geometry")
             continue
         if not geom.is_valid:
-            check.problem("geometry", geom.geom_type, shapely.is_valid_reason(geom))
-        if code in codes:
-            check.problem("cve_ent", code, "duplicate state")
-        if not check.failed:
-            codes.append(code)
+            report.add(name, number, "geometry", geom.geom_type, shapely.is_valid_reason(geom))
+            failed = True
+        if state is not None and state.cve_ent in codes:
+            report.add(name, number, "cve_ent", state.cve_ent, "duplicate state")
+            failed = True
+        if not failed:
+            codes.append(state.cve_ent)
             geoms.append(geom)
     missing = sorted(set(BY_CODE) - set(codes))
     if missing:

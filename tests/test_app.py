@@ -188,7 +188,9 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert not app.exception
     assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
     report = app.dataframe[0].value
-    assert report[["row", "field"]].values.tolist() == [[2, "start"], [3, "latitude"]]
+    assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert "Download this report (CSV)" in labels
     assert metrics(app)["Incidents located"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
@@ -208,6 +210,7 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app)["Incidents located"] > 0  # nothing valid to show: the bundled data stays
+    assert any("no valid rows" in w.value for w in app.warning)
 
 
 def test_the_page_shows_the_corrections_log(app):
@@ -351,3 +354,30 @@ def test_the_page_language_script_survives_the_html_sanitiser():
     """DOMPurify (in st.html) drops a script whose text contains markup-like `<`."""
     script = (Path(APP).parent / "static" / "page_lang.js").read_text(encoding="utf-8")
     assert "<" not in script and "data-tim-lang" in script
+
+
+def test_the_upload_limit_is_stated_before_a_file_is_chosen(app):
+    uploader = app.get("file_uploader")[0]
+    assert "up to 50 MB" in uploader.proto.label
+    assert {".csv", ".tsv", ".txt", ".geojson", ".json"} <= set(uploader.proto.type)
+    assert any("Files up to 50 MB" in c.value for c in app.caption)
+
+
+def test_an_acled_upload_says_how_it_was_read(app):
+    from tests.test_import import DATA
+
+    content = (DATA / "acled_export.csv").read_bytes()
+    app.file_uploader(key="upload").set_value(("acled.csv", content, "text/csv")).run()
+    assert not app.exception
+    assert any("Read as an ACLED CSV" in c.value for c in app.caption)
+    mapping = app.dataframe[1].value
+    assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
+
+
+def test_a_hostile_upload_lists_the_first_thousand_problems(app):
+    from tests.test_import import hostile_file
+
+    app.file_uploader(key="upload").set_value(("bad.csv", hostile_file(300), "text/csv")).run()
+    assert not app.exception
+    assert any("3000 error(s)" in e.label and "first 1000" in e.label for e in app.expander)
+    assert len(app.dataframe[0].value) == 1_000

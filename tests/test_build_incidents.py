@@ -85,7 +85,7 @@ def test_flags_come_from_the_review_and_corrections_apply(folders):
 
 def test_a_stale_old_value_stops_the_build(folders):
     research, out = folders
-    with pytest.raises(SystemExit, match=r"row 1, record 'jal-x', field 'fatalities'"):
+    with pytest.raises(SystemExit, match=r"line 2, record 'jal-x', field 'fatalities'"):
         run(research, out, "2026-11-29,jal-x,fatalities,1,2,count,https://example.org/x\n")
 
 

@@ -43,7 +43,7 @@ def test_validate_bad_file_exits_one_naming_row_and_field(tmp_path, change, fiel
     path.write_bytes(to_csv([incident_row(), incident_row(incident_id="t2", **change)]))
     result = run("validate", str(path))
     assert result.returncode == 1
-    assert f"row 2, field {field!r}" in result.stdout
+    assert f"line 3, field {field!r}" in result.stdout
     assert str(path) in result.stdout
 
 
@@ -55,7 +55,7 @@ def test_validate_json_report(tmp_path):
     report = json.loads(result.stdout)
     assert report["errors"] == 1
     problem = report["problems"][0]
-    assert (problem["row"], problem["field"], problem["severity"]) == (1, "summary", "error")
+    assert (problem["row"], problem["field"], problem["severity"]) == (2, "summary", "error")
 
 
 def test_validate_good_file_exits_zero(tmp_path):
@@ -134,11 +134,11 @@ def test_validate_user_file_reports_data_checks_as_warnings(tmp_path):
     result = run("validate", str(path))
     assert result.returncode == 0, result.stdout
     assert (
-        f"WARNING: {path}, row 2, field 'source_url' (value {mirror!r}): non_article_links [t2]"
+        f"WARNING: {path}, line 3, field 'source_url' (value {mirror!r}): non_article_links [t2]"
         in result.stdout
     )
     # the two rows are one blockade at one place and hour: a candidate duplicate
-    assert "row 1, field 'event_type' (value 'blockade'): duplicates [test-1, t2]" in result.stdout
+    assert "line 2, field 'event_type' (value 'blockade'): duplicates [test-1, t2]" in result.stdout
 
 
 @pytest.mark.parametrize(

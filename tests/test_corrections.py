@@ -54,9 +54,9 @@ def read_rows(path: Path) -> list[dict[str, str]]:
 def test_a_bad_row_is_reported_with_its_field_and_the_good_rows_kept(row, field, reason):
     good = f"2026-11-29,b,fatalities,,2,count,{SOURCE}"
     rows, report = read_corrections(corrections(good, row), "corrections.csv")
-    assert [(r.record, r.row) for r in rows] == [("b", 1)]
+    assert [(r.record, r.row) for r in rows] == [("b", 2)]  # file lines: header = line 1
     [problem] = report.problems
-    assert (problem.file, problem.row, problem.field) == ("corrections.csv", 2, field)
+    assert (problem.file, problem.row, problem.field) == ("corrections.csv", 3, field)
     assert reason in problem.reason
 
 
@@ -72,8 +72,9 @@ def test_a_missing_column_is_named():
 def test_a_header_only_log_is_empty_not_an_error(tmp_path):
     path = tmp_path / "corrections.csv"
     path.write_text(HEADER, encoding="utf-8")
-    assert load_corrections(path) == ([], load_corrections(tmp_path / "absent.csv")[1])
-    assert load_corrections(path)[1].problems == []
+    absent = load_corrections(tmp_path / "absent.csv")
+    assert load_corrections(path)[0] == [] == absent[0]
+    assert load_corrections(path)[1].problems == [] == absent[1].problems
 
 
 def apply(rows: list[str], records: dict, additions: dict | None = None) -> dict:
@@ -84,7 +85,7 @@ def apply(rows: list[str], records: dict, additions: dict | None = None) -> dict
 
 def test_an_old_value_that_no_longer_matches_stops_the_build():
     records = {"a": {"fatalities": "3"}}
-    with pytest.raises(CorrectionError, match=r"row 1, record 'a', field 'fatalities'.*'2'.*'3'"):
+    with pytest.raises(CorrectionError, match=r"line 2, record 'a', field 'fatalities'.*'2'.*'3'"):
         apply([f"2026-11-29,a,fatalities,2,4,count,{SOURCE}"], records)
 
 

@@ -321,11 +321,12 @@ def test_findings_in_the_bundled_data_are_validation_errors(bundle):
     report = bundle_quality_report(planted)
     mirror = [p for p in report.problems if p.value == "https://archive.ph/AbC12"]
     assert len(mirror) == 1 and mirror[0].severity == "error" and not report.ok
-    assert mirror[0].row == 1 and mirror[0].file == "geodata/incidents.csv"
+    assert mirror[0].row == 2 and mirror[0].file == "geodata/incidents.csv"  # line 2: first record
 
 
-def test_distinct_marks_are_read_from_the_raw_file(bundle):
-    """Until the schema keeps them, `distinct_from`/`distinct_reason` come from the file."""
+def test_distinct_marks_travel_with_the_validated_frame(bundle):
+    """`distinct_from`/`distinct_reason` in a user's file reach the checks through the
+    validator's frame; a mark without a reason does not count."""
     from dashboard.__main__ import quality_report
 
     rows = [
@@ -334,11 +335,13 @@ def test_distinct_marks_are_read_from_the_raw_file(bundle):
     ]
     data = to_csv(rows)
     frame, _ = validate_incidents(data, "f.csv", bundle.locations, bundle.states)
-    assert quality.duplicates(frame)  # the frame alone does not know they are distinct
+    assert not quality.duplicates(frame)
     assert quality_report(frame, "f.csv", data, "error").ok
     unmarked = to_csv([dict(r, distinct_reason="") for r in rows])
+    frame, _ = validate_incidents(unmarked, "f.csv", bundle.locations, bundle.states)
     report = quality_report(frame, "f.csv", unmarked, "error")
     assert [p.reason.split(":")[0] for p in report.errors] == ["duplicates [t, d]"]
+    assert report.errors[0].row == 2  # the file line of the first record
 
 
 # ------------------------------------------------------------------ the quality view
@@ -538,5 +541,5 @@ def test_official_counts_links_are_checked_too():
         b"https://gorjpress.ro/index.php/externe?page=32\n"
     )
     report = official_links_report(data)
-    assert [(p.row, p.field, p.severity) for p in report.problems] == [(2, "source_url", "error")]
+    assert [(p.row, p.field, p.severity) for p in report.problems] == [(3, "source_url", "error")]
     assert "national criminals_killed 2026-02-23" in report.problems[0].reason

@@ -18,7 +18,7 @@ def check(bundle, data: bytes, name: str = NAME):
 
 
 def two_rows(**bad) -> bytes:
-    """Row 1 valid, row 2 carrying the bad change."""
+    """Row 1 valid (line 2), row 2 (line 3) carrying the bad change."""
     return to_csv([incident_row(), incident_row(incident_id="test-2", **bad)])
 
 
@@ -70,8 +70,7 @@ ROW_ERRORS = [
     ),
     ("empty summary", {"summary": "   "}, "summary", "required text is empty"),
     ("empty source", {"source_url": ""}, "source_url", "required text is empty"),
-    ("unknown precision", {"time_precision": "week"}, "time_precision", "unknown value"),
-    ("unknown state", {"cve_ent": "99"}, "cve_ent", "unknown state"),
+    ("unknown precision", {"time_precision": "fortnight"}, "time_precision", "unknown value"),
     ("bad flag", {"disputed": "maybe"}, "disputed", "true or false"),
 ]
 
@@ -82,9 +81,9 @@ ROW_ERRORS = [
 def test_bad_row_is_reported_and_good_row_kept(bundle, case, change, field, reason):
     frame, report = check(bundle, two_rows(**change))
     problem = only(report)
-    assert (problem.file, problem.row, problem.field) == (NAME, 2, field)
+    assert (problem.file, problem.row, problem.field) == (NAME, 3, field)
     assert reason in problem.reason
-    assert f"row 2, field {field!r}" in str(problem)
+    assert f"line 3, field {field!r}" in str(problem)
     assert frame.incident_id.tolist() == ["test-1"]
 
 
@@ -98,8 +97,8 @@ def test_duplicate_id_names_both_rows(bundle):
     data = to_csv([incident_row(), incident_row()])
     frame, report = check(bundle, data)
     problem = only(report)
-    assert (problem.row, problem.field, problem.value) == (2, "incident_id", "test-1")
-    assert "first in row 1" in problem.reason
+    assert (problem.row, problem.field, problem.value) == (3, "incident_id", "test-1")
+    assert "first in line 2" in problem.reason
     assert len(frame) == 1
 
 
@@ -123,9 +122,9 @@ def test_every_problem_reported_at_once(bundle):
     )
     frame, report = check(bundle, data)
     assert {(p.row, p.field) for p in report.errors} == {
-        (1, "event_type"),
-        (1, "fatalities"),
-        (2, "start"),
+        (2, "event_type"),
+        (2, "fatalities"),
+        (3, "start"),
     }
     assert frame.incident_id.tolist() == ["c"]
 
@@ -133,7 +132,7 @@ def test_every_problem_reported_at_once(bundle):
 def test_point_outside_declared_state_is_a_warning_naming_both(bundle):
     frame, report = check(bundle, two_rows(cve_ent="16"))  # Guadalajara declared Michoacán
     warning = only(report, "warning")
-    assert warning.field == "cve_ent" and warning.row == 2
+    assert warning.field == "cve_ent" and warning.row == 3
     assert "Jalisco" in warning.reason and "Michoacán" in warning.reason
     assert report.ok
     assert frame.set_index("incident_id").cve_ent.to_dict() == {"test-1": "14", "test-2": "16"}
@@ -171,7 +170,7 @@ def test_ragged_rows_are_reported_and_the_rest_kept(bundle):
     text = two_rows().decode() + "test-3,2026-02-22T10:00-06:00,too,few\n"
     frame, report = check(bundle, text.encode())
     problem = only(report)
-    assert problem.row == 3 and "ragged row" in problem.reason
+    assert problem.row == 4 and "ragged row" in problem.reason
     assert len(frame) == 2
 
 
@@ -304,5 +303,5 @@ def test_locations_file_checks(bundle):
         },
     ]
     frame, report = validate_locations(to_csv(rows), "places.csv", bundle.states)
-    assert {(p.row, p.field) for p in report.errors} == {(2, "location_id"), (2, "geo_precision")}
+    assert {(p.row, p.field) for p in report.errors} == {(3, "location_id"), (3, "geo_precision")}
     assert frame.location_id.tolist() == ["a"]

@@ -1,0 +1,474 @@
+"""Bytes to a table of text: encodings, CSV dialects, GeoJSON and JSON record arrays.
+
+Reading never judges values: every cell comes out as stripped text ("" when empty) in a
+pandas frame of pyarrow strings, with the number of each row in the file (the CSV line,
+header = line 1; the GeoJSON feature; the JSON record). What cannot be read at all is a
+file-level problem in the report and `read_table` returns None; a CSV row with the wrong
+number of fields or a GeoJSON feature without a usable geometry is reported and left out.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from charset_normalizer import from_bytes
+
+from .schema import Report
+
+# The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
+# 50,000,000 bytes (its server allows 50 MiB), .streamlit/config.toml says 50.
+MAX_FILE_BYTES = 50_000_000
+MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
+# Encodings a spreadsheet or export tool in Mexico writes; charset-normalizer picks among
+# them for files that are not UTF-8 (Excel's "CSV" is cp1252, its "Unicode text" UTF-16).
+CANDIDATE_ENCODINGS = ["utf_8", "cp1252", "latin_1", "utf_16_le", "utf_16_be", "utf_16"]
+BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+DELIMITERS = (",", ";", "\t")
+STRING_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3 "str"
+
+
+@dataclass
+class Table:
+    """A file's rows as text, and how the file was read."""
+
+    frame: pd.DataFrame  # one string column per file column (lower-cased, trimmed names)
+    rows: np.ndarray  # int64: file line (CSV), feature (GeoJSON) or record (JSON) per row
+    format: str  # "csv", "geojson" or "json"
+    encoding: str = "utf-8"
+    delimiter: str | None = None
+    decimal_comma: bool = False  # a semicolon CSV: "20,67" is 20.67
+    # GeoJSON: whether each feature had a Point geometry (its coordinates are then in the
+    # longitude/latitude columns); None for CSV and JSON.
+    has_geometry: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def columns(self) -> list[str]:
+        return list(self.frame.columns)
+
+    @property
+    def unit(self) -> str:
+        return {"csv": "line", "geojson": "feature"}.get(self.format, "record")
+
+
+def read_table(data: bytes, name: str, report: Report) -> Table | None:
+    """CSV, GeoJSON or a JSON array of records (by content) to a Table; None if unreadable.
+
+    `data` is the file's bytes, `name` its name as the user knows it (for messages and
+    the `.tsv` hint). Problems go to `report` with the file's own line/feature numbers.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        report.add(
+            name,
+            None,
+            None,
+            f"{len(data):,} bytes",
+            f"file larger than the {MAX_FILE_BYTES // 1_000_000} MB limit",
+        )
+        return None
+    report.unit = "line"
+    table = _plain_utf8_csv(data, name)
+    if table is not None:
+        return table
+    text = decode(data, name, report)
+    if text is None:
+        return None
+    encoding, text = text
+    first = _FIRST_VISIBLE.search(text)
+    if first is None:
+        report.add(name, None, None, None, "file is empty")
+        return None
+    if first.group() in "{[" or name.lower().endswith((".geojson", ".json")):
+        report.unit = "feature"
+        table = read_json(text, name, report)
+    else:
+        report.unit = "line"
+        utf8 = data if encoding == "utf-8" else None  # pyarrow reads the bytes as they are
+        table = read_csv(text, name, report, utf8=utf8, start=first.start())
+    if table is not None:
+        table.encoding = encoding
+        report.unit = table.unit
+    return table
+
+
+_FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
+_FIRST_VISIBLE_BYTE = re.compile(rb"[^ \t\r\n\f\v]")
+
+
+def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
+    """The common case without decoding the whole file: UTF-8 (no BOM) CSV, one line per
+    record, no ragged rows (pyarrow checks the UTF-8). None: read it the careful way."""
+    if data.startswith(tuple(bom for bom, _ in BOMS)) or b"\x00" in data[:4096]:
+        return None
+    if name.lower().endswith((".geojson", ".json")):
+        return None
+    first = _FIRST_VISIBLE_BYTE.search(data)
+    if first is None or data[first.start() : first.start() + 1] in (b"{", b"["):
+        return None
+    end = data.find(b"\n", first.start())
+    try:
+        header = data[first.start() : end if end >= 0 else len(data)].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    header = header.rstrip("\r")
+    delimiter = sniff_delimiter(header, name)
+    try:
+        names = column_names(next(csv.reader([header], delimiter=delimiter)), name, Report())
+    except (csv.Error, StopIteration):
+        return None
+    if names is None:  # the careful way reports it
+        return None
+    header_line = 1 + data.count(b"\n", 0, first.start())
+    table = _fast_csv("", data, names, delimiter, header_line)
+    if table is None or not len(table[0]):
+        return None
+    frame, rows = table
+    return Table(
+        frame, rows, "csv", "utf-8", delimiter=delimiter, decimal_comma=delimiter in (";", "\t")
+    )
+
+
+def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
+    """(encoding, text): a byte-order mark decides; else UTF-8 if valid; else the library.
+
+    UTF-8 and UTF-16 with a mark are read silently. Without one, valid UTF-8 is UTF-8;
+    anything else (cp1252, Latin-1, UTF-16 without a mark) is detected by
+    charset-normalizer among CANDIDATE_ENCODINGS and read with a warning naming it.
+    """
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            try:
+                return encoding, data.decode(encoding)
+            except UnicodeDecodeError as exc:
+                report.add(name, None, None, None, f"not valid {encoding}: {exc.reason}")
+                return None
+    if b"\x00" not in data[:4096]:
+        try:
+            return "utf-8", data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
+    best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    encoding = best.encoding if best is not None else "latin_1"
+    shown = encoding.replace("_", "-")
+    if encoding.startswith("utf_16"):
+        report.add(
+            name,
+            None,
+            None,
+            None,
+            f"read as {shown} without a byte-order mark (detected)",
+            severity="warning",
+        )
+    else:
+        report.add(
+            name,
+            None,
+            None,
+            None,
+            f"not UTF-8; read as {shown} (detected): save as UTF-8 to be sure",
+            severity="warning",
+        )
+    try:
+        return encoding, data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        report.add(name, None, None, None, f"not readable as {shown}: {exc.reason}")
+        return None
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def sniff_delimiter(header: str, name: str) -> str:
+    """The most frequent of comma, semicolon and tab in the header line (tab for .tsv)."""
+    if name.lower().endswith(".tsv") and "\t" in header:
+        return "\t"
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def column_names(raw: list[str], name: str, report: Report) -> list[str] | None:
+    """Trimmed, lower-cased names; None (a file-level error) when two are the same."""
+    names = [c.strip().lower() for c in raw]
+    seen: dict[str, list[str]] = {}
+    for original, key in zip(raw, names, strict=True):
+        seen.setdefault(key, []).append(original.strip())
+    repeated = {k: v for k, v in seen.items() if len(v) > 1}
+    if repeated:
+        listed = "; ".join(" / ".join(repr(x) for x in v) for v in repeated.values())
+        report.add(
+            name,
+            None,
+            ", ".join(repeated),
+            listed,
+            "repeated column name (names are compared trimmed and ignoring case): keep one of each",
+        )
+        return None
+    if "" in seen:
+        report.add(name, None, None, None, "a column has no name in the header")
+        return None
+    return names
+
+
+def read_csv(
+    text: str, name: str, report: Report, utf8: bytes | None = None, start: int = 0
+) -> Table | None:
+    """Comma, semicolon or tab separated text; line numbers are the file's own.
+
+    utf8: the same text as UTF-8 bytes when the file was UTF-8 already (saves a copy);
+    start: offset of the first visible character (blank lines before the header).
+    """
+    end = text.find("\n", start)
+    first = text[start : end if end >= 0 else len(text)].rstrip("\r")
+    delimiter = sniff_delimiter(first, name)
+    try:
+        header = next(csv.reader([first], delimiter=delimiter))
+    except (csv.Error, StopIteration) as exc:
+        report.add(name, 1, None, None, f"unreadable CSV header: {exc}")
+        return None
+    names = column_names(header, name, report)
+    if names is None:
+        return None
+    header_line = 1 + text.count("\n", 0, start)
+    table = _fast_csv(text, utf8, names, delimiter, header_line)
+    if table is None:
+        table = _careful_csv(text, names, delimiter, name, report)
+    if table is None:
+        return None
+    frame, rows = table
+    if not len(frame):
+        report.add(name, None, None, None, "header only: the file has no data rows")
+        return None
+    return Table(frame, rows, "csv", delimiter=delimiter, decimal_comma=delimiter in (";", "\t"))
+
+
+def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, header_line: int):
+    """pyarrow's parser when every record is one line; None means 'use the careful one'."""
+    if utf8 is None:
+        utf8 = text.encode("utf-8", errors="surrogatepass")
+    lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_line),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid:
+        return None
+    if arrow.num_rows != lines - header_line:  # blank lines or line breaks inside values
+        return None
+    frame = _strings_frame(arrow)
+    first = header_line + 1
+    return frame, np.arange(first, first + len(frame), dtype="int64")
+
+
+def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report: Report):
+    """Python's csv module: exact start lines, ragged rows reported and left out."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records, numbers, previous = [], [], 0
+    header_seen = False
+    try:
+        for record in reader:
+            start, previous = previous + 1, reader.line_num
+            if not "".join(record).strip():
+                continue
+            if not header_seen:
+                header_seen = True
+                continue
+            if len(record) != len(names):
+                report.add(
+                    name,
+                    start,
+                    None,
+                    f"{len(record)} fields",
+                    f"ragged row: {len(record)} fields where the header has {len(names)}",
+                )
+                continue
+            records.append(record)
+            numbers.append(start)
+    except csv.Error as exc:
+        report.add(name, reader.line_num, None, None, f"unreadable CSV: {exc}")
+        return None
+    columns = list(zip(*records, strict=True)) if records else [()] * len(names)
+    arrow = pa.table(
+        {c: pa.array(col, type=pa.string()) for c, col in zip(names, columns, strict=True)}
+    )
+    return _strings_frame(arrow), np.asarray(numbers, dtype="int64")
+
+
+# The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
+# (dashboard/export.py defuse): reading a CSV removes exactly that one.
+DEFUSED = r"^'([=+\-@\t\r'])"
+
+
+def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    if not pc.any(pc.starts_with(column, "'")).as_py():
+        return column
+    return pc.replace_substring_regex(column, DEFUSED, r"\1")
+
+
+def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
+    trimmed = pa.table(
+        [_undefuse(pc.utf8_trim_whitespace(arrow[c])) for c in arrow.column_names],
+        names=arrow.column_names,
+    )
+    frame = trimmed.to_pandas(types_mapper={pa.string(): STRING_DTYPE}.get)
+    return frame if len(frame.columns) else pd.DataFrame(index=range(arrow.num_rows))
+
+
+# ---------------------------------------------------------------- JSON / GeoJSON
+
+
+def json_depth(value: Any) -> int:
+    """Nesting depth of parsed JSON (containers only), stopping past MAX_JSON_DEPTH."""
+    if not isinstance(value, dict | list):
+        return 0
+    depth, stack = 1, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if level > depth:
+            depth = level
+            if depth > MAX_JSON_DEPTH:
+                break
+        children = item.values() if isinstance(item, dict) else item
+        stack.extend((v, level + 1) for v in children if isinstance(v, dict | list))
+    return depth
+
+
+def cell(value: Any) -> str:
+    """A JSON value as cell text: null, NaN and ±Infinity are empty (never "nan")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return ""
+        return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(value, ensure_ascii=False)
+
+
+def read_json(text: str, name: str, report: Report) -> Table | None:
+    """A GeoJSON FeatureCollection, or a JSON array of flat records (an API's `data`)."""
+    try:
+        doc = json.loads(text)
+    except RecursionError:
+        report.add(name, None, None, None, "absurdly deep JSON nesting")
+        return None
+    except json.JSONDecodeError as exc:
+        report.add(name, None, None, None, f"not JSON: {exc.msg} at line {exc.lineno}")
+        return None
+    if json_depth(doc) > MAX_JSON_DEPTH:
+        report.add(name, None, None, None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        return None
+    records = doc.get("data") if isinstance(doc, dict) and "type" not in doc else doc
+    if (
+        isinstance(records, list)
+        and records
+        and all(isinstance(r, dict) for r in records)
+        and records[0].get("type") != "Feature"
+    ):
+        report.unit = "record"
+        return records_table(records, name, report)
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        report.add(name, None, "type", str(kind), "not a GeoJSON FeatureCollection")
+        return None
+    features = doc.get("features")
+    if not isinstance(features, list) or not features:
+        report.add(name, None, "features", None, "FeatureCollection has no features")
+        return None
+    return features_table(features, name, report)
+
+
+def records_table(records: list[dict], name: str, report: Report) -> Table | None:
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    names = column_names(keys, name, report)
+    if names is None:
+        return None
+    frame = _frame_of(
+        {n: [cell(r.get(k)) for r in records] for k, n in zip(keys, names, strict=True)}
+    )
+    return Table(frame, np.arange(1, len(records) + 1, dtype="int64"), "json")
+
+
+def features_table(features: list, name: str, report: Report) -> Table | None:
+    rows, numbers, has_geometry = [], [], []
+    for number, feature in enumerate(features, start=1):
+        if not isinstance(feature, dict) or feature.get("type") != "Feature":
+            report.add(name, number, "type", None, "not a GeoJSON Feature")
+            continue
+        properties = feature.get("properties") or {}
+        if not isinstance(properties, dict):
+            report.add(name, number, "properties", None, "properties must be an object")
+            continue
+        values = {k: cell(v) for k, v in properties.items()}
+        geometry = feature.get("geometry")
+        if geometry is None:
+            has_geometry.append(False)
+        else:
+            point = _point(geometry)
+            if isinstance(point, str):
+                kind = geometry.get("type") if isinstance(geometry, dict) else geometry
+                value = geometry.get("coordinates") if "[" in point else kind
+                report.add(name, number, "geometry", value, point)
+                continue
+            values["longitude"], values["latitude"] = point
+            has_geometry.append(True)
+        rows.append(values)
+        numbers.append(number)
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    names = column_names(keys, name, report)
+    if names is None:
+        return None
+    frame = _frame_of({n: [r.get(k, "") for r in rows] for k, n in zip(keys, names, strict=True)})
+    return Table(
+        frame,
+        np.asarray(numbers, dtype="int64"),
+        "geojson",
+        has_geometry=np.asarray(has_geometry, dtype=bool),
+    )
+
+
+def _point(geometry: Any) -> tuple[str, str] | str:
+    """(lon, lat) texts of a Point, or the reason it is not one."""
+    if not isinstance(geometry, dict) or geometry.get("type") != "Point":
+        return "expected a Point geometry"
+    coords = geometry.get("coordinates")
+    if not isinstance(coords, list) or len(coords) not in (2, 3):
+        return "a Point needs [longitude, latitude]"
+    texts = []
+    for c in coords[:2]:
+        if isinstance(c, float) and not math.isfinite(c):
+            texts.append(repr(c))  # "nan", "inf": the checks say "NaN or infinity"
+        else:
+            texts.append(cell(c))
+    return texts[0], texts[1]
+
+
+def _frame_of(columns: dict[str, list[str]]) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(v, dtype=STRING_DTYPE) for c, v in columns.items()})
