@@ -24,14 +24,16 @@ from dashboard.filters import ViewSpec, apply, data_window, default_window
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
-    build_map,
+    base_map,
+    first_view,
     states_geojson,
+    view_layer,
     when_label,
     with_display_text,
 )
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
-from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
+from dashboard.schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, NON_INCIDENT_TYPES
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
@@ -125,7 +127,8 @@ def read_link(data: PageData) -> None:
 
 
 def select_clicked_state(data: PageData) -> None:
-    """Clicking a state on the map adds it to the state filter."""
+    """Clicking a state on the map adds it to the state filter; clicking it again removes it
+    (removing the last one goes back to all states)."""
     clicked = (st.session_state.get("map") or {}).get("last_clicked")
     if not clicked:
         return
@@ -134,8 +137,28 @@ def select_clicked_state(data: PageData) -> None:
         return
     name = BY_CODE[code].name
     chosen = [] if st.session_state.get("all_states", True) else st.session_state["states"]
+    if name in chosen:
+        rest = [n for n in chosen if n != name]
+        st.session_state["all_states"] = not rest
+        st.session_state["states"] = rest
+        return
     st.session_state["all_states"] = False
     st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
+
+
+def map_view_from_address() -> None:
+    """The map writes the reader's centre and zoom into the address bar as they pan (no
+    rerun per pan); every rerun takes them from there, so the permalink the page writes
+    keeps them. Unreadable values are ignored (read_link reports bad links on arrival)."""
+    params = st.query_params
+    try:
+        lat, lon = float(params["lat"]), float(params["lon"])
+        zoom = int(params["zoom"])
+    except (KeyError, ValueError):
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180 and MAP_ZOOM_RANGE[0] <= zoom <= MAP_ZOOM_RANGE[1]:
+        st.session_state["map_center"] = (lat, lon)
+        st.session_state["map_zoom"] = zoom
 
 
 def time_slider(data: PageData) -> tuple[datetime, datetime]:
@@ -416,25 +439,49 @@ def key_moments(data: PageData) -> None:
         )
 
 
+def map_assets_mode() -> str:
+    """Leaflet plugins of ours as cacheable static files when Streamlit serves
+    dashboard/static/ (server.enableStaticServing), else inlined in the map."""
+    return "served" if st.get_option("server.enableStaticServing") else "inline"
+
+
+def map_focus() -> tuple[str, int] | None:
+    """The record a table asked the map to show (st.session_state["focus_incident"], set
+    by the incidents table and the quality tab), with a request number that changes
+    whenever the record does, so the map pans once per choice, not on every rerun."""
+    wanted = st.session_state.get("focus_incident")
+    if not wanted:
+        return None
+    seen = st.session_state.get("map_focus_request")
+    if seen is None or seen[0] != wanted:
+        seen = (str(wanted), (seen[1] + 1) if seen else 1)
+        st.session_state["map_focus_request"] = seen
+    return seen
+
+
 def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
-    fmap, drawn = build_map(
-        selected,
-        counts,
+    """The map keeps its view: the base map is the same on every rerun (its first view is
+    fixed per session), and each view reaches the map on screen as a feature group."""
+    initial = st.session_state.setdefault(
+        "map_first_view",
+        first_view(page.view, page.center, page.zoom, data.bundle.states_display),
+    )
+    fmap = base_map(
         data.states_json,
         data.bundle.operation_site,
-        page.view,
         height=height,
-        layers=page.layers,
-        center=page.center,
-        zoom=page.zoom,
-        focus=data.bundle.states_display,
+        initial=initial,
+        live=True,
+        assets=map_assets_mode(),
     )
+    layer, drawn = view_layer(selected, counts, page.view, layers=page.layers, focus=map_focus())
     st_folium(
         fmap,
         key="map",
         height=height,
         use_container_width=True,
         returned_objects=["last_clicked"],
+        feature_group_to_add=layer,
         on_change=partial(select_clicked_state, data),
     )
     return drawn
@@ -495,6 +542,7 @@ def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
     read_link(data)
+    map_view_from_address()
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
         page_title="Tapalpa incident map",
