@@ -33,7 +33,7 @@ from dashboard.mapview import (
 )
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
-from dashboard.schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, NON_INCIDENT_TYPES
+from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
@@ -144,21 +144,6 @@ def select_clicked_state(data: PageData) -> None:
         return
     st.session_state["all_states"] = False
     st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
-
-
-def map_view_from_address() -> None:
-    """The map writes the reader's centre and zoom into the address bar as they pan (no
-    rerun per pan); every rerun takes them from there, so the permalink the page writes
-    keeps them. Unreadable values are ignored (read_link reports bad links on arrival)."""
-    params = st.query_params
-    try:
-        lat, lon = float(params["lat"]), float(params["lon"])
-        zoom = int(params["zoom"])
-    except (KeyError, ValueError):
-        return
-    if -90 <= lat <= 90 and -180 <= lon <= 180 and MAP_ZOOM_RANGE[0] <= zoom <= MAP_ZOOM_RANGE[1]:
-        st.session_state["map_center"] = (lat, lon)
-        st.session_state["map_zoom"] = zoom
 
 
 def time_slider(data: PageData) -> tuple[datetime, datetime]:
@@ -542,7 +527,6 @@ def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
     read_link(data)
-    map_view_from_address()
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
         page_title="Tapalpa incident map",

@@ -496,6 +496,7 @@ def base_map(
         tiles=None,
         prefer_canvas=True,
         control_scale=False,
+        font_size="12px",
         height=height,
         assets=assets,
     )
@@ -519,7 +520,7 @@ class ViewLayer(folium.FeatureGroup):
 
     def __init__(self, view: dict):
         super().__init__(name="view", control=False, show=True)
-        self._name = "ViewLayer"
+        self._name = "FeatureGroup"  # streamlit-folium adds it to the map by this name
         self.view = view
         self.view_json = script_json(view)
         self.count = len(view["rows"])

@@ -32,34 +32,34 @@ class Category:
 # enough to stand out on the light state ramp; shapes keep them apart where colours
 # converge for readers with a colour-vision deficiency (red and brown for deuteranopes).
 CATEGORIES: tuple[Category, ...] = (
-    Category("blockade", "Road blockade", "#B8290B", "circle", ("blockade",)),
+    Category("blockade", "Road blockade", "#972007", "circle", ("blockade",)),
     Category(
-        "arson", "Burning (vehicles, businesses)", "#9A4A00", "triangle",
+        "arson", "Burning (vehicles, businesses)", "#7E3C00", "triangle",
         ("vehicle_arson", "business_arson"),
     ),
     Category(
         "violence", "Armed clash or killing", "#000000", "diamond", ("armed_clash", "killing"),
     ),
     Category(
-        "security", "Security forces (raid, arrest, deployment)", "#0062A8", "square",
+        "security", "Security forces (raid, arrest, deployment)", "#00508A", "square",
         ("raid", "arrest", "security_deployment"),
     ),
     Category(
-        "disruption", "Transport or public-order disruption", "#0B6E4F", "triangle-down",
+        "disruption", "Transport or public-order disruption", "#075A40", "triangle-down",
         ("transport_disruption", "public_order_measure"),
     ),
-    Category("statement", "Official statement", "#7B3294", "plus", ("official_statement",)),
-    Category("other", "Other", "#5E5E5E", "hexagon", ("other",)),
+    Category("statement", "Official statement", "#642779", "plus", ("official_statement",)),
+    Category("other", "Other", "#4C4C4C", "hexagon", ("other",)),
 )  # fmt: skip
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
 HALO = "#ffffff"
 
 # Choropleth: (lowest count, label) per class; "0" has its own class (white).
-# Light blues from CIELAB L* 91 to 68 (hue 260°, chroma rising), so dark markers keep 3:1.
+# Light blues from CIELAB L* 92 to 68 (hue 270°, chroma 10 to 30), so dark markers keep 3:1.
 BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–25"), (26, "26 or more"))
 ZERO_COLOUR = "#ffffff"
-STATE_PALETTE = ("#d5e7fc", "#bbd8f6", "#a1c9f0", "#85bbeb", "#64ace5")
+STATE_PALETTE = ("#dee9fb", "#c8d8f3", "#b1c8eb", "#9ab8e3", "#82a8db")
 STATE_FILL_OPACITY = 0.9
 STATE_EDGE = "#5b5b5b"
 OSM_LAND = "#f2efe9"  # the basemap's land colour, under the translucent state fills

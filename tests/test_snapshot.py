@@ -70,8 +70,8 @@ def test_alt_text_names_window_counts_and_leading_states(bundle):
 
 
 def incident_rows(html: str) -> list:
-    match = re.search(r"var rows = (\[.*?\]);\n", html)
-    return json.loads(match.group(1))
+    match = re.search(r"TapalpaMap\.update\(\w+, (\{.*?\})\);", html)
+    return json.loads(match.group(1))["rows"]
 
 
 def test_html_snapshot_holds_only_the_filtered_features(bundle):

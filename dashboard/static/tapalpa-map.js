@@ -463,6 +463,7 @@
       this.lastFocus = JSON.stringify(v.focus);
       this.focus(v.focus.id);
     }
+    this.writeLink();
     var container = this.map.getContainer();
     container.setAttribute("data-window", v.window);
     container.setAttribute("data-drawn", String(this.markers.length));
@@ -541,7 +542,8 @@
     this.fit(bounds || this.states.getBounds());
   };
 
-  // Keep the page's address a permalink for the centre and zoom, without a rerun.
+  // Keep the page's address a permalink for the centre and zoom, without a rerun: the
+  // page's own script never learns them (no rerun per pan), the address bar does.
   Tim.prototype.writeLink = function () {
     if (!this.config.live || !this.userMoves) { return; }
     try {
@@ -568,6 +570,9 @@
     // Registered after the first view: its own moves are not the reader's.
     map.on("movestart", function () { tim.userMoves = true; });
     map.on("moveend", function () { tim.writeLink(); });
+    // Streamlit rewrites the address from what Python knows whenever the page's link
+    // changes (a new window, a filter); put the reader's centre and zoom back after it.
+    if (config.live) { setInterval(function () { tim.writeLink(); }, 1000); }
     map.getContainer().setAttribute("aria-label", config.strings.map_label);
     map.getContainer().setAttribute("role", "region");
     return tim;
