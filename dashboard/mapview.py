@@ -131,6 +131,22 @@ def _data_uri(raw: bytes, mime: str) -> str:
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}"
 
 
+_CSS_IMAGE = re.compile(rb"url\((images/[\w.-]+\.png)\)")
+
+
+def _inline_images(css: bytes, folder: Path) -> bytes:
+    """A stylesheet's url(images/x.png) as data: URIs: inside a data: stylesheet a
+    relative URL resolves nowhere (Leaflet's layer-control icon would be blank)."""
+
+    def inline(match: re.Match) -> bytes:
+        image = folder / match.group(1).decode()
+        if not image.is_file():
+            return match.group(0)
+        return b"url(" + _data_uri(image.read_bytes(), "image/png").encode() + b")"
+
+    return _CSS_IMAGE.sub(inline, css)
+
+
 def _vendor_files() -> dict[str, Path]:
     leaflet = Path(xstatic_leaflet.BASE_DIR)
     gestures = Path(xstatic_gestures.BASE_DIR)
@@ -165,7 +181,10 @@ def map_assets(mode: str = "inline") -> tuple[Links, Links]:
             url = f"{SERVED_PREFIX}{name}?v={digest}"
         else:
             mime = "text/css" if name.endswith(".css") else "text/javascript"
-            url = _data_uri(path.read_bytes(), mime)
+            raw = path.read_bytes()
+            if mime == "text/css":
+                raw = _inline_images(raw, path.parent)
+            url = _data_uri(raw, mime)
         (css if name.endswith(".css") else js).append((name, url))
     return tuple(js), tuple(css)
 

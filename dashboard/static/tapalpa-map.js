@@ -159,6 +159,7 @@
     overlays[this.s.layer_incidents] = this.incidents;
     this.layerControl = L.control.layers(null, overlays, {collapsed: this.narrow, position: "topright"}).addTo(map);
     if (!this.narrow) { L.control.scale({position: "bottomright"}).addTo(map); }
+    if (map.attributionControl) { map.attributionControl.setPrefix(false); }
     this.buildLegend();
     this.buildPlay();
   };
@@ -352,6 +353,8 @@
         (n.span ? "; " + fill(s.span, {n: n.span}) : "");
     }
     p.label.textContent = text;
+    // On a narrow map the label shows only during a replay: the whole window needs none.
+    p.label.hidden = this.narrow && step === null;
     if (why) { this.announce(text, why === "play"); }
     this.shadeStates(step);
   };
