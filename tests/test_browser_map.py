@@ -189,3 +189,42 @@ def test_phone_controls_leave_the_incidents_visible(browser, server):
     assert frame.evaluate("() => !!map.gestureHandling && map.gestureHandling.enabled()")
     page.screenshot(path="artifacts/phone-map.png")
     context.close()
+
+
+def test_clicking_a_selected_state_again_removes_it(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    all_states = page.get_by_role("checkbox", name="All states")
+    for checked, lng in ((False, -106.0), (True, -106.2)):
+        # A click inside Chihuahua, through Leaflet's event API (the page's layout may still
+        # shift under a mouse click while Streamlit renders). streamlit-folium sends a click
+        # only when it differs from the last one, as two real clicks do by a pixel or more.
+        frame.evaluate(f"() => {{ map.fire('click', {{latlng: L.latLng(28.5, {lng})}}); }}")
+        if checked:
+            expect(all_states).to_be_checked(timeout=30_000)
+        else:
+            expect(all_states).not_to_be_checked(timeout=30_000)
+            page.wait_for_url("**states=CHH**")
+        frame = map_frame(page)
+
+
+def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
+    """With server.enableStaticServing, the map's own JS and CSS come from /app/static/
+    (content-hashed URLs, so a proxy may cache them for long) instead of riding along
+    with every map render."""
+    responses = []
+    page.on("response", lambda r: responses.append((r.url, r.status, r.headers)))
+    page.goto(server)
+    map_frame(page)
+    ours = [(u, s, h) for u, s, h in responses if "/app/static/tapalpa-map." in u]
+    assert {u.split("?")[0].rsplit("/", 1)[1] for u, _, _ in ours} == {
+        "tapalpa-map.js",
+        "tapalpa-map.css",
+    }
+    for url, status, headers in ours:
+        assert status == 200 and "?v=" in url
+        assert headers["content-type"].startswith(
+            ("text/javascript", "application/javascript", "text/css")
+        )
