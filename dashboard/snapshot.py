@@ -114,6 +114,24 @@ def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]
 
 
 MAP_BOX = (0.01, 0.085, 0.70, 0.79)  # left, bottom, width, height (figure fractions)
+
+
+def _fit_extent(
+    extent: tuple[float, float, float, float], width: int, height: int
+) -> tuple[float, float, float, float]:
+    """Grow (west, east, south, north) along its short side to the map box's shape, so the
+    map fills the box (1/cos(latitude) aspect: degrees of longitude shrink northwards)."""
+    west, east, south, north = extent
+    stretch = 1 / math.cos(math.radians((south + north) / 2))
+    box = (MAP_BOX[2] * width) / (MAP_BOX[3] * height)
+    data = (east - west) / ((north - south) * stretch)
+    if data < box:
+        grow = ((north - south) * stretch * box - (east - west)) / 2
+        return west - grow, east + grow, south, north
+    grow = ((east - west) / (stretch * box) - (north - south)) / 2
+    return west, east, south - grow, north + grow  # left, bottom, width, height (figure fractions)
+
+
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
 
 
@@ -178,11 +196,10 @@ def png_bytes(bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE) 
             linewidths=1.2 * scale,
             zorder=4,
         )
-    west, east, south, north = _extent(bundle, page)
+    west, east, south, north = _fit_extent(_extent(bundle, page), width, height)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    # Fill the box: the extent grows along the short side instead of leaving margins.
-    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="datalim")
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="box")
 
     fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
