@@ -513,16 +513,17 @@
         var x0 = r.left - origin.left, x1 = r.right - origin.left;
         var y0 = r.top - origin.top, y1 = r.bottom - origin.top;
         if (x1 <= box.left || x0 >= box.right || y1 <= box.top || y0 >= box.bottom) { return; }
-        var top = y0 < size.y / 2, wideCtl = (x1 - x0) > size.x * 0.45;
-        var needV = (top ? y1 : size.y - y0) + 6;
-        var needH = (x0 < size.x / 2 ? x1 : size.x - x0) + 6;
-        // Move the box past the control along the cheaper direction.
-        if (wideCtl || needV <= needH) {
-          if (top && needV > pad.top) { pad.top = needV; changed = true; }
-          if (!top && needV > pad.bottom) { pad.bottom = needV; changed = true; }
-        } else if (x0 < size.x / 2) {
-          if (needH > pad.left) { pad.left = needH; changed = true; }
-        } else if (needH > pad.right) { pad.right = needH; changed = true; }
+        var top = y0 < size.y / 2, left = x0 < size.x / 2;
+        // Never more than a third of the map per side: the data must keep room.
+        var needV = Math.min((top ? y1 : size.y - y0) + 6, size.y * 0.3);
+        var needH = Math.min((left ? x1 : size.x - x0) + 6, size.x * 0.35);
+        // Move the box past the control along the cheaper direction: tall controls (an
+        // open legend) push it sideways, wide ones (the replay bar) up or down.
+        var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
+        var vertical = wide || (!tall && needV <= needH);
+        var side = vertical ? (top ? "top" : "bottom") : (left ? "left" : "right");
+        var need = vertical ? needV : needH;
+        if (need > pad[side]) { pad[side] = need; changed = true; }
       });
       if (!changed) { return; }
     }
@@ -569,10 +570,19 @@
       map.gestureHandling.enable();
     }
     tim.buildBase();
-    tim.firstView();
-    // Registered after the first view: its own moves are not the reader's.
-    map.on("movestart", function () { tim.userMoves = true; });
+    // The first view, again whenever the map's size or its controls' styles settle
+    // (stylesheets load asynchronously), until the reader moves the map.
+    function refit() {
+      if (tim.userMoves) { return; }
+      tim.fitting = true;
+      tim.firstView();
+      tim.fitting = false;
+    }
+    refit();
+    map.on("movestart", function () { if (!tim.fitting) { tim.userMoves = true; } });
     map.on("moveend", function () { tim.writeLink(); });
+    map.on("resize", refit);
+    [100, 400, 1200].forEach(function (ms) { setTimeout(refit, ms); });
     // Streamlit rewrites the address from what Python knows whenever the page's link
     // changes (a new window, a filter); put the reader's centre and zoom back after it.
     if (config.live) { setInterval(function () { tim.writeLink(); }, 1000); }
