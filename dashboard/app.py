@@ -568,7 +568,7 @@ def main() -> None:
     st.caption(
         f"{drawn.drawn_points} incident points drawn"
         + (" (grouped by area at this scale)" if drawn.mode == "cells" else "")
-        + ". Solid dots: an estimated exact site; dashed: town or municipality. "
+        + ". Small symbols: an estimated exact site; large: town or municipality. "
         "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
         "contributors; boundaries: Natural Earth."
     )
