@@ -147,6 +147,9 @@ def _inline_images(css: bytes, folder: Path) -> bytes:
     return _CSS_IMAGE.sub(inline, css)
 
 
+VENDOR = STATIC / "vendor"  # Leaflet and its plugin, copied from their PyPI packages
+
+
 def _vendor_files() -> dict[str, Path]:
     leaflet = Path(xstatic_leaflet.BASE_DIR)
     gestures = Path(xstatic_gestures.BASE_DIR)
@@ -155,12 +158,35 @@ def _vendor_files() -> dict[str, Path]:
         "leaflet.css": leaflet / "leaflet.css",
         "leaflet-gesture-handling.js": gestures / "leaflet-gesture-handling.min.js",
         "leaflet-gesture-handling.css": gestures / "leaflet-gesture-handling.min.css",
-        MAP_JS: STATIC / MAP_JS,
-        MAP_CSS: STATIC / MAP_CSS,
     }
 
 
+def _asset_bytes(name: str, path: Path) -> bytes:
+    raw = path.read_bytes()
+    return _inline_images(raw, path.parent) if name.endswith(".css") else raw
+
+
+def collect_vendor_files() -> bool:
+    """Copy Leaflet and GestureHandling from their packages into dashboard/static/vendor/
+    (not in git), so Streamlit can serve them; like Django's collectstatic. Only writes
+    what differs. False when the folder cannot be written (the map then inlines them)."""
+    try:
+        VENDOR.mkdir(exist_ok=True)
+        for name, path in _vendor_files().items():
+            target, data = VENDOR / name, _asset_bytes(name, path)
+            if not target.is_file() or target.read_bytes() != data:
+                target.write_bytes(data)
+    except OSError:
+        return False
+    return True
+
+
 Links = tuple[tuple[str, str], ...]
+
+
+def _served(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return f"{SERVED_PREFIX}{path.relative_to(STATIC).as_posix()}?v={digest}"
 
 
 @lru_cache(maxsize=4)
@@ -168,23 +194,22 @@ def map_assets(mode: str = "inline") -> tuple[Links, Links]:
     """(js, css) as (name, URL) pairs, read once per process.
 
     mode "inline": every file as a data: URI (self-contained; snapshots always use it).
-    mode "served": files present in dashboard/static/ are linked there with a content hash
-    (cacheable; needs Streamlit's server.enableStaticServing); the rest stay inline.
+    mode "served": every file linked under /app/static/ with a content hash, so browsers
+    and proxies may cache it for long (needs Streamlit's server.enableStaticServing);
+    Leaflet's files stay inline if dashboard/static/vendor/ cannot be written.
     """
     if mode not in ("inline", "served"):
         raise ValueError(f"asset mode must be 'inline' or 'served', got {mode!r}")
+    vendored = mode == "served" and collect_vendor_files()
+    files = [(name, path, VENDOR / name) for name, path in _vendor_files().items()]
+    files += [(name, STATIC / name, STATIC / name) for name in (MAP_JS, MAP_CSS)]
     js, css = [], []
-    for name, path in _vendor_files().items():
-        served = STATIC / name
-        if mode == "served" and served.is_file():
-            digest = hashlib.sha256(served.read_bytes()).hexdigest()[:12]
-            url = f"{SERVED_PREFIX}{name}?v={digest}"
+    for name, path, served in files:
+        if mode == "served" and (vendored or served.parent == STATIC):
+            url = _served(served)
         else:
             mime = "text/css" if name.endswith(".css") else "text/javascript"
-            raw = path.read_bytes()
-            if mime == "text/css":
-                raw = _inline_images(raw, path.parent)
-            url = _data_uri(raw, mime)
+            url = _data_uri(_asset_bytes(name, path), mime)
         (css if name.endswith(".css") else js).append((name, url))
     return tuple(js), tuple(css)
 

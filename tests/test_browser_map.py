@@ -216,17 +216,21 @@ def test_clicking_a_selected_state_again_removes_it(page, server):
 
 
 def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
-    """With server.enableStaticServing, the map's own JS and CSS come from /app/static/
-    (content-hashed URLs, so a proxy may cache them for long) instead of riding along
-    with every map render."""
+    """With server.enableStaticServing, Leaflet and the map's own JS and CSS come from
+    /app/static/ (content-hashed URLs, so a proxy may cache them for long) instead of
+    riding along with every map render."""
     responses = []
     page.on("response", lambda r: responses.append((r.url, r.status, r.headers)))
     page.goto(server)
     map_frame(page)
-    ours = [(u, s, h) for u, s, h in responses if "/app/static/tapalpa-map." in u]
+    ours = [(u, s, h) for u, s, h in responses if "/app/static/" in u]
     assert {u.split("?")[0].rsplit("/", 1)[1] for u, _, _ in ours} == {
         "tapalpa-map.js",
         "tapalpa-map.css",
+        "leaflet.js",
+        "leaflet.css",
+        "leaflet-gesture-handling.js",
+        "leaflet-gesture-handling.css",
     }
     for url, status, headers in ours:
         assert status == 200 and "?v=" in url

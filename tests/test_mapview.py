@@ -7,10 +7,12 @@ import json
 import re
 import warnings
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import xstatic.pkg.leaflet
 
 from dashboard.filters import ViewSpec, apply
 from dashboard.mapview import (
@@ -20,6 +22,7 @@ from dashboard.mapview import (
     MAP_STRINGS,
     MAX_DRAWN_POINTS,
     STATIC,
+    VENDOR,
     MapSetup,
     ViewLayer,
     base_map,
@@ -178,14 +181,22 @@ def test_offline_no_cdn_and_readers_may_zoom(bundle, states_json):
     assert "TapalpaMap.init(" in html and "gestureHandling" in html
 
 
-def test_served_assets_are_our_static_files_with_a_content_hash():
+def test_served_assets_are_static_files_with_a_content_hash():
     js, css = map_assets("served")
-    served = [url for _, url in (*js, *css) if not url.startswith("data:")]
-    assert sorted(u.split("?")[0] for u in served) == [
+    urls = [url for _, url in (*js, *css)]
+    assert sorted(u.split("?")[0] for u in urls) == [
         "../../app/static/tapalpa-map.css",
         "../../app/static/tapalpa-map.js",
+        "../../app/static/vendor/leaflet-gesture-handling.css",
+        "../../app/static/vendor/leaflet-gesture-handling.js",
+        "../../app/static/vendor/leaflet.css",
+        "../../app/static/vendor/leaflet.js",
     ]
-    assert all(re.search(r"\?v=[0-9a-f]{12}$", u) for u in served)
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", u) for u in urls)
+    # the served copy of Leaflet is the package's file, byte for byte
+    assert (VENDOR / "leaflet.js").read_bytes() == (
+        Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js"
+    ).read_bytes()
     with pytest.raises(ValueError, match="asset mode"):
         map_assets("cdn")
 
