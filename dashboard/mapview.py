@@ -321,12 +321,19 @@ def incident_points(frame: pd.DataFrame) -> tuple[list[list], list[str], list[st
 
 
 def grid_cells(frame: pd.DataFrame) -> list[list]:
-    """At scale: one circle per grid cell: [lon, lat, count, first t0_ms, last t1_ms]."""
+    """At scale: one circle per grid cell: [lon, lat, count, first t0_ms, last t1_ms,
+    first t0_ms and last t1_ms of its records timed to the hour or minute (None if none)].
+
+    In a replay a cell is "under way" only within the span of its timed records.
+    """
     drawable = frame[frame["geo_precision"] < 3]
+    timed = ~drawable["time_precision"].isin(("day", "part_of_day"))
     cells = (
         drawable.assign(
             gx=np.floor(drawable["lon"] / GRID_DEG).astype(int),
             gy=np.floor(drawable["lat"] / GRID_DEG).astype(int),
+            timed_start=drawable["t_start"].where(timed),
+            timed_end=drawable["t_end"].where(timed),
         )
         .groupby(["gx", "gy"])
         .agg(
@@ -335,12 +342,25 @@ def grid_cells(frame: pd.DataFrame) -> list[list]:
             n=("incident_id", "size"),
             t0=("t_start", "min"),
             t1=("t_end", "max"),
+            tt0=("timed_start", "min"),
+            tt1=("timed_end", "max"),
         )
         .reset_index()
     )
     t0, t1 = _epoch_ms(cells["t0"]), _epoch_ms(cells["t1"])
+    has_timed = cells["tt0"].notna().tolist()
+    tt0 = _epoch_ms(cells["tt0"].fillna(cells["t0"]))
+    tt1 = _epoch_ms(cells["tt1"].fillna(cells["t1"]))
     return [
-        [round(lon, 3), round(lat, 3), int(n), t0[i], t1[i]]
+        [
+            round(lon, 3),
+            round(lat, 3),
+            int(n),
+            t0[i],
+            t1[i],
+            tt0[i] if has_timed[i] else None,
+            tt1[i] if has_timed[i] else None,
+        ]
         for i, (lon, lat, n) in enumerate(
             zip(cells["lon"].tolist(), cells["lat"].tolist(), cells["n"].tolist(), strict=True)
         )

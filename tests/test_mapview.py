@@ -265,6 +265,10 @@ def test_large_inputs_are_grouped_not_drawn_one_by_one(bundle, states_json):
     cells = view_data(html)["rows"]
     assert sum(c[2] for c in cells) == len(selected)
     assert pd.Series([c[2] for c in cells]).min() >= 1
+    # a cell is "under way" in a replay only within the span of its timed records
+    for _, _, _, t0, t1, timed0, timed1 in cells:
+        assert (timed0 is None) == (timed1 is None)
+        assert timed0 is None or t0 <= timed0 < timed1 <= t1
 
 
 def test_focus_request_travels_with_the_view(bundle):

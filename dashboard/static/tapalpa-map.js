@@ -373,6 +373,7 @@
   // nothing is drawn before its span begins.
   Tim.prototype.drawAt = function (t) {
     var self = this, counts = {active: 0, span: 0};
+    function n(m) { return m.cell ? 0 : 1; }
     this.markers.forEach(function (m) {
       if (m.t0 >= t + HOUR) {
         if (self.incidents.hasLayer(m)) { self.incidents.removeLayer(m); }
@@ -380,9 +381,9 @@
       }
       if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
       var state;
-      if (m.t1 <= t) { state = "earlier"; }
-      else if (m.uncertain) { state = "span"; counts.span += 1; }
-      else { state = "active"; counts.active += 1; }
+      if (m.active && m.active[0] < t + HOUR && m.active[1] > t) { state = "active"; counts.active += 1; }
+      else if (m.t1 <= t) { state = "earlier"; }
+      else { state = "span"; counts.span += n(m); }
       m.replayState = state;
       self.applyStyle(m, state);
     });
@@ -410,7 +411,7 @@
   // ------------------------------------------------------------ one view
 
   Tim.prototype.update = function (v) {
-    var self = this, config = this.config, s = this.s;
+    var self = this, config = this.config;
     this.view = v;
     this.incidents.clearLayers();
     this.markers = [];
@@ -425,6 +426,7 @@
         m.radius = r[3] === 1 ? 5 : 7;
         m.uncertain = r[4] === 1;
         m.t0 = r[5]; m.t1 = r[6];
+        m.active = m.uncertain ? null : [r[5], r[6]];  // under way only when timed
         m.bindTooltip(r[7]);
         var links = r[9].map(function (src) {
           return '<a href="' + v.urls[src[0]] + '" target="_blank" rel="noopener noreferrer">' +
@@ -437,8 +439,11 @@
         m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
         m.cat = config.categories.length - 1;
         m.radius = Math.min(30, 4 + Math.sqrt(r[2]));
+        // A cell: its records' whole span, and the span of those timed to the hour or
+        // minute (null if none), the only ones that can make it "under way".
         m.t0 = r[3]; m.t1 = r[4];
-        m.uncertain = false;
+        m.active = r[5] === null ? null : [r[5], r[6]];
+        m.cell = true;
         m.bindTooltip(fill(config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
@@ -476,7 +481,6 @@
         window.frameElement.setAttribute("data-drawn", String(this.markers.length));
       }
     } catch (e) { /* a cross-origin parent: the attribute on the map container remains */ }
-    return s;
   };
 
   // Pan to one record, open its popup and ring it; keep the reader's zoom if closer.
