@@ -423,21 +423,19 @@ def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]
     counted = incidents_only(selected)
     start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
     steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
-    edges = start_ms + HOUR_MS * np.arange(1, steps + 1, dtype="int64")
     uncertain = counted["time_precision"].isin(("day", "part_of_day")).to_numpy()
-    t0 = np.asarray(_epoch_ms(counted["t_start"]), dtype="int64")
-    t1 = np.asarray(_epoch_ms(counted["t_end"]), dtype="int64")
-    codes = counted["cve_ent"].to_numpy()
-    result = {}
-    for code in pd.unique(codes):
-        mine = codes == code
-        timed = np.sort(t0[mine & ~uncertain])
-        spans = np.sort(t1[mine & uncertain])
-        known = np.searchsorted(timed, edges, side="left") + np.searchsorted(
-            spans, edges, side="right"
-        )
-        result[str(code)] = known.astype(int).tolist()
-    return result
+    t0 = counted["t_start"].astype("int64").to_numpy() // 1_000 - start_ms  # ms since start
+    t1 = counted["t_end"].astype("int64").to_numpy() // 1_000 - start_ms
+    # The first hour k whose end (k + 1) h counts the record: timed, once t0 < (k + 1) h;
+    # day or part of day, once t1 <= (k + 1) h.
+    first = np.where(uncertain, -(-t1 // HOUR_MS) - 1, t0 // HOUR_MS)
+    first = np.clip(first, 0, None)
+    codes, index = np.unique(counted["cve_ent"].to_numpy().astype(str), return_inverse=True)
+    keep = first < steps
+    grid = np.zeros((len(codes), steps), dtype="int64")
+    np.add.at(grid, (index[keep], first[keep]), 1)
+    known = np.cumsum(grid, axis=1)
+    return {str(code): known[i].tolist() for i, code in enumerate(codes)}
 
 
 STAR_SVG = (
