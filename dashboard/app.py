@@ -435,9 +435,11 @@ def map_focus() -> tuple[str, int] | None:
     by the incidents table and the quality tab), with a request number that changes
     whenever the record does, so the map pans once per choice, not on every rerun."""
     wanted = st.session_state.get("focus_incident")
-    if not wanted:
-        return None
     seen = st.session_state.get("map_focus_request")
+    if not wanted:
+        if seen and seen[0] is not None:  # cleared: choosing the same record again pans again
+            st.session_state["map_focus_request"] = (None, seen[1])
+        return None
     if seen is None or seen[0] != wanted:
         seen = (str(wanted), (seen[1] + 1) if seen else 1)
         st.session_state["map_focus_request"] = seen
