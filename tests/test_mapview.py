@@ -332,7 +332,10 @@ def simulate(rgb_linear: np.ndarray, deficiency: str | None) -> np.ndarray:
     """Machado et al. (2009) simulation, full severity, on linear sRGB."""
     if deficiency is None:
         return rgb_linear
-    return np.clip(colour.matrix_cvd_Machado2009(deficiency, 1.0) @ rgb_linear, 0, 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tritanomaly is an approximation; the library says so
+        matrix = colour.matrix_cvd_Machado2009(deficiency, 1.0)
+    return np.clip(matrix @ rgb_linear, 0, 1)
 
 
 def contrast(a: np.ndarray, b: np.ndarray) -> float:
