@@ -48,10 +48,11 @@ from .popups import (  # noqa: F401  (re-exported: the page and other modules us
 )
 from .schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER
 from .stats import incidents_only
-from .symbols import (
+from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modules)
     BINS,
     CATEGORIES,
     CATEGORY_OF,
+    EVENT_COLOURS,
     HALO,
     OTHER,
     STATE_EDGE,

@@ -53,6 +53,8 @@ CATEGORIES: tuple[Category, ...] = (
 )  # fmt: skip
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
+# Each event type's marker colour (its category's), for charts and tables that colour by type.
+EVENT_COLOURS: dict[str, str] = {t: CATEGORIES[CATEGORY_OF[t]].colour for t in EVENT_TYPES}
 HALO = "#ffffff"
 
 # Choropleth: (lowest count, label) per class; "0" has its own class (white).
