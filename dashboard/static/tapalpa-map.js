@@ -206,7 +206,7 @@
         body.appendChild(types);
         body.appendChild(el("h4", null, s.legend_precision));
         var prec = el("ul", "tim-types");
-        [[10, s.legend_exact], [16, s.legend_town]].forEach(function (p) {
+        [[12, s.legend_exact], [18, s.legend_town]].forEach(function (p) {
           var li = el("li");
           li.appendChild(shapeIcon("circle", "#444444", config.halo, p[0]));
           li.appendChild(document.createTextNode(p[1]));
