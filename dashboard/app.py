@@ -34,8 +34,10 @@ from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
-    build_map,
+    base_map,
+    first_view,
     states_geojson,
+    view_layer,
     when_label,
     with_display_text,
 )
@@ -147,7 +149,8 @@ def read_link(data: PageData) -> None:
 
 
 def select_clicked_state(data: PageData) -> None:
-    """Clicking a state on the map adds it to the state filter."""
+    """Clicking a state on the map adds it to the state filter; clicking it again removes it
+    (removing the last one goes back to all states)."""
     clicked = (st.session_state.get("map") or {}).get("last_clicked")
     if not clicked:
         return
@@ -156,6 +159,11 @@ def select_clicked_state(data: PageData) -> None:
         return
     name = BY_CODE[code].name
     chosen = [] if st.session_state.get("all_states", True) else st.session_state["states"]
+    if name in chosen:
+        rest = [n for n in chosen if n != name]
+        st.session_state["all_states"] = not rest
+        st.session_state["states"] = rest
+        return
     st.session_state["all_states"] = False
     st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
 
@@ -621,25 +629,51 @@ def corrections_section(geodata: str, version: str) -> None:
         st.markdown("\n".join(lines), unsafe_allow_html=True)
 
 
+def map_assets_mode() -> str:
+    """Leaflet plugins of ours as cacheable static files when Streamlit serves
+    dashboard/static/ (server.enableStaticServing), else inlined in the map."""
+    return "served" if st.get_option("server.enableStaticServing") else "inline"
+
+
+def map_focus() -> tuple[str, int] | None:
+    """The record a table asked the map to show (st.session_state["focus_incident"], set
+    by the incidents table and the quality tab), with a request number that changes
+    whenever the record does, so the map pans once per choice, not on every rerun."""
+    wanted = st.session_state.get("focus_incident")
+    seen = st.session_state.get("map_focus_request")
+    if not wanted:
+        if seen and seen[0] is not None:  # cleared: choosing the same record again pans again
+            st.session_state["map_focus_request"] = (None, seen[1])
+        return None
+    if seen is None or seen[0] != wanted:
+        seen = (str(wanted), (seen[1] + 1) if seen else 1)
+        st.session_state["map_focus_request"] = seen
+    return seen
+
+
 def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
-    fmap, drawn = build_map(
-        selected,
-        counts,
+    """The map keeps its view: the base map is the same on every rerun (its first view is
+    fixed per session), and each view reaches the map on screen as a feature group."""
+    initial = st.session_state.setdefault(
+        "map_first_view",
+        first_view(page.view, page.center, page.zoom, data.bundle.states_display),
+    )
+    fmap = base_map(
         data.states_json,
         data.bundle.operation_site,
-        page.view,
         height=height,
-        layers=page.layers,
-        center=page.center,
-        zoom=page.zoom,
-        focus=data.bundle.states_display,
+        initial=initial,
+        live=True,
+        assets=map_assets_mode(),
     )
+    layer, drawn = view_layer(selected, counts, page.view, layers=page.layers, focus=map_focus())
     st_folium(
         fmap,
         key="map",
         height=height,
         use_container_width=True,
         returned_objects=["last_clicked"],
+        feature_group_to_add=layer,
         on_change=partial(select_clicked_state, data),
     )
     return drawn
@@ -916,7 +950,7 @@ def main() -> None:
     st.caption(
         f"{drawn.drawn_points} incident points drawn"
         + (" (grouped by area at this scale)" if drawn.mode == "cells" else "")
-        + ". Solid dots: an estimated exact site; dashed: town or municipality. "
+        + ". Small symbols: an estimated exact site; large: town or municipality. "
         "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
         "contributors; boundaries: Natural Earth."
     )

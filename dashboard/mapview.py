@@ -1,19 +1,30 @@
 """The folium map for a view: data in, folium.Map out. No Streamlit, no CDN.
 
-Leaflet's JS and CSS come from the xstatic-leaflet package as data: URIs, so the map
-works offline and behind strict newsroom policies; only basemap tiles come from outside,
-and the map reads without them (the states layer is the geography). Incidents are one
-canvas layer of circle markers built in the browser from compact arrays, with a small
-play control of our own that animates them through time without a Python round-trip.
+The map has two parts:
+- the **base map** (`base_map`): Leaflet, the states' geometry, the Tapalpa site, the
+  legend, the layer and replay controls. It depends only on the data version and the
+  session's first view, so the page hands streamlit-folium the same map on every rerun
+  and the map on screen (with the reader's centre and zoom) is never rebuilt;
+- the **view** (`view_layer`): incidents, state shading, replay steps, visible layers and
+  a record to focus, as data for `TapalpaMap.update` in dashboard/static/tapalpa-map.js.
+  The page passes it as streamlit-folium's `feature_group_to_add`, which applies it to
+  the map already on screen; the standalone HTML simply adds it to the map.
+
+The JavaScript and CSS are files in dashboard/static/, read once. Leaflet,
+Leaflet.GestureHandling and our files are inlined as data: URIs (snapshots, and the
+page by default), or linked as Streamlit static files when the page serves them
+(`assets="served"`); nothing comes from a CDN. Basemap tiles are the one outside
+resource, and the map reads without them (the states layer is the geography).
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from types import SimpleNamespace
 from urllib.parse import quote
 
 import folium
@@ -22,69 +33,186 @@ import numpy as np
 import pandas as pd
 import shapely
 import xstatic.pkg.leaflet as xstatic_leaflet
+import xstatic.pkg.leaflet_gesturehandling as xstatic_gestures
 from branca.element import Element, MacroElement
 from jinja2 import Template
-from matplotlib import colormaps
-from matplotlib.colors import to_hex
 
 from .escape import escape_text, link, script_json
 from .filters import ViewSpec
 from .mexico import BY_CODE, MEXICO_CITY
-from .schema import (
-    EVENT_TYPES,
-    GEO_PRECISIONS,
-    MAP_LAYERS,
-    MAP_ZOOM_RANGE,
-    MEXICO_CENTER,
-    PART_OF_DAY_SPANS,
+from .popups import (  # noqa: F401  (re-exported: the page and other modules use them)
+    DISPLAY_COLUMNS,
+    records,
+    when_label,
+    with_display_text,
 )
-from .validate import is_http_url
+from .schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER
+from .stats import incidents_only
+from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modules)
+    BINS,
+    CATEGORIES,
+    CATEGORY_OF,
+    EVENT_COLOURS,
+    HALO,
+    OTHER,
+    STATE_EDGE,
+    STATE_FILL_OPACITY,
+    STATE_PALETTE,
+    ZERO_COLOUR,
+    ramp,
+    state_colour,
+)
 
-LAYER_STATES = "States: incidents in window"
-LAYER_SITE = "Tapalpa operation site"
-LAYER_INCIDENTS = "Reported incidents"
+# Every string the map shows, in one place (the page may pass translated ones).
+MAP_STRINGS: dict[str, object] = {
+    "locale": "en-GB",
+    "tz_label": "Mexico City",
+    "map_label": "Map of reported incidents",
+    "layer_states": "States: incidents in window",
+    "layer_site": "Tapalpa operation site",
+    "layer_incidents": "Reported incidents",
+    "site": "Tapalpa operation site (approx.)",
+    "legend": "Legend",
+    "legend_hide": "Hide legend",
+    "legend_states": "Incidents per state in the window",
+    "legend_types": "Event type",
+    "legend_precision": "Place and time",
+    "legend_exact": "small: estimated exact site",
+    "legend_town": "large: town or municipality",
+    "legend_span": "replay: some time in this day or part of day (time not reported)",
+    "legend_earlier": "replay: earlier in the window",
+    "legend_state_only": "Reports known only to the state are counted on the state "
+    "(hover it), never drawn as points.",
+    "play": "Play",
+    "pause": "Pause",
+    "all": "All",
+    "all_title": "Show the whole window",
+    "replay_time": "Replay time",
+    "whole": "Whole window",
+    "active": "{n} under way (time reported)",
+    "span": "{n} some time in this span (time not reported)",
+    "sources": "Sources:",
+    "grouped": "{n} incidents in this area (grouped at this scale)",
+    "gesture": {
+        "touch": "Use two fingers to move the map",
+        "scroll": "Use ctrl + scroll to zoom the map",
+        "scrollMac": "Use \u2318 + scroll to zoom the map",
+    },
+}
+LAYER_STATES = str(MAP_STRINGS["layer_states"])
+LAYER_SITE = str(MAP_STRINGS["layer_site"])
+LAYER_INCIDENTS = str(MAP_STRINGS["layer_incidents"])
+
 # Above this many drawable points the map shows grid cells with counts instead.
 MAX_DRAWN_POINTS = 5_000
 GRID_DEG = 0.25
 COORD_DIGITS = 4
-
-# Okabe-Ito colours (safe for colour-blind readers), one per kind of event.
-EVENT_COLOURS = {
-    "blockade": "#D55E00",
-    "vehicle_arson": "#E69F00",
-    "business_arson": "#CC79A7",
-    "armed_clash": "#0072B2",
-    "killing": "#000000",
-    "raid": "#000000",
-    "arrest": "#009E73",
-    "transport_disruption": "#56B4E9",
-    "public_order_measure": "#999999",
-    "security_deployment": "#999999",
-    "other": "#999999",
-    "official_statement": "#F0E442",
-}
+NARROW_PX = 700  # below this map width: legend collapsed, layer control collapsed
+FOCUS_ZOOM = 9  # zoom for a record chosen in the table, unless the reader is closer
+REPLAY_STEP_MS = 700
+ANNOUNCE_MS = 4000  # at most one screen-reader announcement this often while playing
 TYPE_ORDER = list(EVENT_TYPES)
-# Choropleth classes: (lowest count, label); zero has its own neutral grey.
-BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–20"), (21, "21–50"), (51, "51 or more"))
-ZERO_COLOUR = "#f2f2f2"
-STATE_PALETTE = [to_hex(colormaps["YlGnBu"](x)) for x in np.linspace(0.15, 0.9, len(BINS))]
+HOUR_MS = 3_600_000
+
+STATIC = Path(__file__).resolve().parent / "static"
+MAP_JS, MAP_CSS = "tapalpa-map.js", "tapalpa-map.css"
+# What the page links when Streamlit serves dashboard/static/ (server.enableStaticServing):
+# relative to the streamlit-folium iframe (/component/streamlit_folium.st_folium/index.html),
+# so it also works under a base URL path.
+SERVED_PREFIX = "../../app/static/"
 
 
-def _data_uri(path: Path, mime: str, *, percent: bool) -> str:
-    raw = path.read_bytes()
-    if percent:  # ~3% larger than the file, where base64 would add a third
+# ------------------------------------------------------------------ assets
+
+
+def _data_uri(raw: bytes, mime: str) -> str:
+    if mime.startswith("text/"):  # ~3% larger than the file, where base64 would add a third
         text = quote(raw.decode("utf-8"), safe=" !$'()*+,-./:;=?@[]^_`{|}~")
         return f"data:{mime};charset=utf-8,{text}"
     return f"data:{mime};base64,{base64.b64encode(raw).decode()}"
 
 
-@lru_cache(maxsize=1)
-def leaflet_assets() -> tuple[str, str]:
-    base = Path(xstatic_leaflet.BASE_DIR)
-    return (
-        _data_uri(base / "leaflet.js", "text/javascript", percent=True),
-        _data_uri(base / "leaflet.css", "text/css", percent=True),
-    )
+_CSS_IMAGE = re.compile(rb"url\((images/[\w.-]+\.png)\)")
+
+
+def _inline_images(css: bytes, folder: Path) -> bytes:
+    """A stylesheet's url(images/x.png) as data: URIs: inside a data: stylesheet a
+    relative URL resolves nowhere (Leaflet's layer-control icon would be blank)."""
+
+    def inline(match: re.Match) -> bytes:
+        image = folder / match.group(1).decode()
+        if not image.is_file():
+            return match.group(0)
+        return b"url(" + _data_uri(image.read_bytes(), "image/png").encode() + b")"
+
+    return _CSS_IMAGE.sub(inline, css)
+
+
+VENDOR = STATIC / "vendor"  # Leaflet and its plugin, copied from their PyPI packages
+
+
+def _vendor_files() -> dict[str, Path]:
+    leaflet = Path(xstatic_leaflet.BASE_DIR)
+    gestures = Path(xstatic_gestures.BASE_DIR)
+    return {
+        "leaflet.js": leaflet / "leaflet.js",
+        "leaflet.css": leaflet / "leaflet.css",
+        "leaflet-gesture-handling.js": gestures / "leaflet-gesture-handling.min.js",
+        "leaflet-gesture-handling.css": gestures / "leaflet-gesture-handling.min.css",
+    }
+
+
+def _asset_bytes(name: str, path: Path) -> bytes:
+    raw = path.read_bytes()
+    return _inline_images(raw, path.parent) if name.endswith(".css") else raw
+
+
+def collect_vendor_files() -> bool:
+    """Copy Leaflet and GestureHandling from their packages into dashboard/static/vendor/
+    (not in git), so Streamlit can serve them; like Django's collectstatic. Only writes
+    what differs. False when the folder cannot be written (the map then inlines them)."""
+    try:
+        VENDOR.mkdir(exist_ok=True)
+        for name, path in _vendor_files().items():
+            target, data = VENDOR / name, _asset_bytes(name, path)
+            if not target.is_file() or target.read_bytes() != data:
+                target.write_bytes(data)
+    except OSError:
+        return False
+    return True
+
+
+Links = tuple[tuple[str, str], ...]
+
+
+def _served(path: Path) -> str:
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
+    return f"{SERVED_PREFIX}{path.relative_to(STATIC).as_posix()}?v={digest}"
+
+
+@lru_cache(maxsize=4)
+def map_assets(mode: str = "inline") -> tuple[Links, Links]:
+    """(js, css) as (name, URL) pairs, read once per process.
+
+    mode "inline": every file as a data: URI (self-contained; snapshots always use it).
+    mode "served": every file linked under /app/static/ with a content hash, so browsers
+    and proxies may cache it for long (needs Streamlit's server.enableStaticServing);
+    Leaflet's files stay inline if dashboard/static/vendor/ cannot be written.
+    """
+    if mode not in ("inline", "served"):
+        raise ValueError(f"asset mode must be 'inline' or 'served', got {mode!r}")
+    vendored = mode == "served" and collect_vendor_files()
+    files = [(name, path, VENDOR / name) for name, path in _vendor_files().items()]
+    files += [(name, STATIC / name, STATIC / name) for name in (MAP_JS, MAP_CSS)]
+    js, css = [], []
+    for name, path, served in files:
+        if mode == "served" and (vendored or served.parent == STATIC):
+            url = _served(served)
+        else:
+            mime = "text/css" if name.endswith(".css") else "text/javascript"
+            url = _data_uri(_asset_bytes(name, path), mime)
+        (css if name.endswith(".css") else js).append((name, url))
+    return tuple(js), tuple(css)
 
 
 class RawScript(Element):
@@ -115,113 +243,29 @@ class DataElement(MacroElement):
             figure.script.add_child(RawScript(macros["script"](self, kwargs)), name=self.get_name())
 
 
-class DataLayer(DataElement, folium.map.Layer):
-    """A layer of ours: listed in the layer control; adds itself to the map in its script."""
+_NO_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 
 
 class OfflineMap(folium.Map):
-    """A folium.Map that loads only Leaflet, from the Python package, never a CDN."""
+    """A folium.Map with our assets only (never a CDN) and a viewport readers may zoom."""
 
-    default_js = [("leaflet", leaflet_assets()[0])]
-    default_css = [("leaflet_css", leaflet_assets()[1])]
+    def __init__(self, *args, assets: str = "inline", **kwargs):
+        super().__init__(*args, **kwargs)
+        js, css = map_assets(assets)
+        self.default_js = list(js)
+        self.default_css = list(css)
 
-
-def state_colour(count: int) -> str:
-    if count <= 0:
-        return ZERO_COLOUR
-    index = max(i for i, (low, _) in enumerate(BINS) if count >= low)
-    return STATE_PALETTE[index]
-
-
-# ------------------------------------------------------------------ text for the page
-
-
-def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
-    """Rows with attribute access, built from column lists (itertuples and to_dict are slow)."""
-    columns = [str(c) for c in frame.columns]
-    values = [frame[c].tolist() for c in frame.columns]
-    return [
-        SimpleNamespace(**dict(zip(columns, row, strict=True))) for row in zip(*values, strict=True)
-    ]
+    def render(self, **kwargs) -> None:
+        super().render(**kwargs)
+        # folium's header forbids pinch zoom (user-scalable=no): readers must be able to zoom.
+        header = self.get_root().header
+        name = self.get_name()
+        if name in header._children:
+            text = header._children[name].render()
+            header.add_child(RawScript(_NO_ZOOM_LOCK.sub("", text)), name=name)
 
 
-def _local(ts: pd.Timestamp) -> pd.Timestamp:
-    return ts.tz_convert(MEXICO_CITY)
-
-
-def when_label(row) -> str:
-    """When, in Mexico City time, honest about how exactly it is known."""
-    start = pd.Timestamp(row.start)
-    own_day = start.strftime("%a %d %b %Y")
-    precision = row.time_precision
-    if precision == "day":
-        return f"{own_day} (day only; time not reported)"
-    if precision == "part_of_day":
-        part = row.part_of_day
-        if part in PART_OF_DAY_SPANS:
-            first, last = PART_OF_DAY_SPANS[part]
-            span = f"{first:%H:%M}–{'24:00' if last is None else format(last, '%H:%M')}"
-            return f"{own_day}, {part.replace('_', ' ')} ({span} local time)"
-        return f"{own_day}, part of day not stated"
-    local = _local(row.t_start)
-    text = f"{local:%a %d %b %Y, %H:%M} Mexico City time"
-    if start.utcoffset() != local.utcoffset():
-        text += f" ({start:%H:%M} local)"
-    return text + (" (about; to the hour)" if precision == "hour" else "")
-
-
-def counts_label(row) -> str:
-    parts = []
-    for field, label in (
-        ("blockades", "blockades"),
-        ("fatalities", "killed"),
-        ("injured", "injured"),
-        ("arrested", "arrested"),
-    ):
-        value = getattr(row, field)
-        if value is not None and not pd.isna(value):
-            parts.append(f"{int(value)} {label}")
-    return ", ".join(parts)
-
-
-def source_links(row) -> list[tuple[str, str]]:
-    """(url, label) pairs: the main source with outlet and date, then the others."""
-    outlet = row.source_outlet or "source"
-    label = f"{outlet}, {row.source_date}" if row.source_date else outlet
-    pairs = [(row.source_url, label)]
-    pairs += [(u, f"source {n}") for n, u in enumerate((row.more_source_urls or "").split(), 2)]
-    return pairs
-
-
-def place_label(row) -> str:
-    state = BY_CODE[row.cve_ent].name if row.cve_ent in BY_CODE else row.cve_ent
-    parts = [p for p in (row.place, row.municipality, state) if p]
-    return ", ".join(dict.fromkeys(parts))
-
-
-def popup_body(row) -> str:
-    """Everything in a popup between the title and the sources, escaped."""
-    e = escape_text
-    lines = [f"<i>{e(when_label(row))}</i>", e(place_label(row)), e(row.summary)]
-    counts = counts_label(row)
-    if counts:
-        lines.append(e(counts))
-    lines.append(
-        f"Location: {e(GEO_PRECISIONS.get(row.geo_precision, ''))}"
-        + (" (approximate)" if row.geo_precision > 1 else "")
-        + f" · confidence: {e(row.confidence or 'not rated')}"
-    )
-    if row.disputed:
-        lines.append("<b>Sources disagree</b> on a figure, place or time.")
-    return "<br>".join(lines)
-
-
-def tooltip_html(row) -> str:
-    kind = EVENT_TYPES.get(row.event_type, row.event_type)
-    return f"{escape_text(kind)}: {escape_text(row.place or row.municipality)}"
-
-
-# ------------------------------------------------------------------ the incidents layer
+# ------------------------------------------------------------------ the incidents
 
 
 def _epoch_ms(series: pd.Series) -> list[int]:
@@ -242,35 +286,13 @@ class Strings:
         return self._index[value]
 
 
-DISPLAY_COLUMNS = ("tip", "body", "sources")
-
-
-def with_display_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add each record's escaped tooltip, popup body and (url, label) sources.
-
-    They do not depend on the view, so the page computes them once per data version,
-    behind its cache, instead of on every rerun.
-    """
-    rows = records(frame)
-    return frame.assign(
-        tip=[tooltip_html(r) for r in rows],
-        body=[popup_body(r) for r in rows],
-        sources=[
-            [
-                (escape_text(u.strip()), escape_text(label))
-                for u, label in source_links(r)
-                if is_http_url(u)
-            ]
-            for r in rows
-        ],
-    )
-
-
 def incident_points(frame: pd.DataFrame) -> tuple[list[list], list[str], list[str]]:
     """Drawable records as compact arrays, plus the URL and label tables they refer to.
 
-    A row is [lon, lat, type, geo_precision, uncertain_time, t0_ms, t1_ms, tooltip, body,
-    [[url, label], ...]]; every string is already escaped, and only http(s) URLs are listed.
+    A row is [lon, lat, type index (TYPE_ORDER), geo_precision, uncertain_time (0/1),
+    t0_ms, t1_ms (UTC epoch milliseconds of the record's interval), tooltip, body,
+    [[url index, label index], ...], incident_id]; every string that reaches HTML is
+    already escaped, and only http(s) URLs are listed.
     """
     drawable = frame[frame["geo_precision"] < 3]
     if not set(DISPLAY_COLUMNS) <= set(drawable.columns):
@@ -289,22 +311,30 @@ def incident_points(frame: pd.DataFrame) -> tuple[list[list], list[str], list[st
         drawable["tip"].tolist(),
         drawable["body"].tolist(),
         drawable["sources"].tolist(),
+        drawable["incident_id"].astype(str).tolist(),
         strict=True,
     )
     rows = [
-        [*head, [[urls.ref(u), labels.ref(label)] for u, label in sources]]
-        for *head, sources in columns
+        [*head, [[urls.ref(u), labels.ref(label)] for u, label in sources], incident_id]
+        for *head, sources, incident_id in columns
     ]
     return rows, urls.values, labels.values
 
 
 def grid_cells(frame: pd.DataFrame) -> list[list]:
-    """At scale: one circle per grid cell with its count, instead of a marker per record."""
+    """At scale: one circle per grid cell: [lon, lat, count, first t0_ms, last t1_ms,
+    first t0_ms and last t1_ms of its records timed to the hour or minute (None if none)].
+
+    In a replay a cell is "under way" only within the span of its timed records.
+    """
     drawable = frame[frame["geo_precision"] < 3]
+    timed = ~drawable["time_precision"].isin(("day", "part_of_day"))
     cells = (
         drawable.assign(
             gx=np.floor(drawable["lon"] / GRID_DEG).astype(int),
             gy=np.floor(drawable["lat"] / GRID_DEG).astype(int),
+            timed_start=drawable["t_start"].where(timed),
+            timed_end=drawable["t_end"].where(timed),
         )
         .groupby(["gx", "gy"])
         .agg(
@@ -313,242 +343,29 @@ def grid_cells(frame: pd.DataFrame) -> list[list]:
             n=("incident_id", "size"),
             t0=("t_start", "min"),
             t1=("t_end", "max"),
+            tt0=("timed_start", "min"),
+            tt1=("timed_end", "max"),
         )
         .reset_index()
     )
     t0, t1 = _epoch_ms(cells["t0"]), _epoch_ms(cells["t1"])
+    has_timed = cells["tt0"].notna().tolist()
+    tt0 = _epoch_ms(cells["tt0"].fillna(cells["t0"]))
+    tt1 = _epoch_ms(cells["tt1"].fillna(cells["t1"]))
     return [
         [
-            round(c.lon, 3),
-            round(c.lat, 3),
-            int(c.n),
+            round(lon, 3),
+            round(lat, 3),
+            int(n),
             t0[i],
             t1[i],
+            tt0[i] if has_timed[i] else None,
+            tt1[i] if has_timed[i] else None,
         ]
-        for i, c in enumerate(records(cells))
-    ]
-
-
-class IncidentLayer(DataLayer):
-    """Incidents as canvas circle markers plus an in-map play control."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-(function () {
-  var map = {{ this._parent.get_name() }};
-  var layer = {{ this.get_name() }};
-  var colours = {{ this.colours_json }};
-  var mode = {{ this.mode_json }};
-  var rows = {{ this.rows_json }};
-  var urls = {{ this.urls_json }}, labels = {{ this.labels_json }}, types = {{ this.types_json }};
-  var markers = [];
-  rows.forEach(function (r) {
-    var m;
-    if (mode === "points") {
-      var exact = r[3] === 1;
-      m = L.circleMarker([r[1], r[0]], {
-        radius: exact ? 6 : 8,
-        color: r[4] ? "#6b6b6b" : "#1a1a1a",
-        weight: exact ? 1.2 : 1.5,
-        dashArray: exact ? null : "3 3",
-        fillColor: colours[r[2]],
-        fillOpacity: exact ? 0.9 : 0.45,
-        bubblingMouseEvents: false
-      });
-      m.bindTooltip(r[7]);
-      var links = r[9].map(function (s) {
-        return '<a href="' + urls[s[0]] + '" target="_blank" rel="noopener noreferrer">' +
-          labels[s[1]] + "</a>";
-      });
-      m.bindPopup("<b>" + types[r[2]] + "</b><br>" + r[8] + "<br>Sources: " + links.join(" · "),
-                  {maxWidth: 340});
-      m.t0 = r[5]; m.t1 = r[6];
-    } else {
-      m = L.circleMarker([r[1], r[0]], {
-        radius: Math.min(30, 4 + Math.sqrt(r[2])),
-        color: "#1a1a1a", weight: 1, fillColor: "#D55E00", fillOpacity: 0.6,
-        bubblingMouseEvents: false
-      });
-      m.bindTooltip(r[2] + " incidents in this area (grouped at this scale)");
-      m.t0 = r[3]; m.t1 = r[4];
-    }
-    m.baseOpacity = m.options.fillOpacity;
-    markers.push(m);
-    layer.addLayer(m);
-  });
-  {% if this.show %}layer.addTo(map);{% endif %}
-
-  var start = {{ this.start_ms }}, end = {{ this.end_ms }}, hour = 3600000;
-  var steps = Math.max(1, Math.ceil((end - start) / hour));
-  function label(t) {
-    return new Date(t).toLocaleString("en-GB", {
-      timeZone: "America/Mexico_City", weekday: "short", day: "2-digit",
-      month: "short", hour: "2-digit", minute: "2-digit"
-    }) + " Mexico City";
-  }
-  function showAll() {
-    markers.forEach(function (m) {
-      if (!layer.hasLayer(m)) { layer.addLayer(m); }
-      m.setStyle({opacity: 1, fillOpacity: m.baseOpacity});
-    });
-  }
-  function showAt(t) {
-    var shown = 0;
-    markers.forEach(function (m) {
-      if (m.t0 >= t + hour) {
-        if (layer.hasLayer(m)) { layer.removeLayer(m); }
-        return;
-      }
-      if (!layer.hasLayer(m)) { layer.addLayer(m); }
-      var active = m.t1 > t;
-      if (active) { shown += 1; }
-      m.setStyle({opacity: active ? 1 : 0.25, fillOpacity: active ? m.baseOpacity : 0.1});
-    });
-    return shown;
-  }
-  var Play = L.Control.extend({
-    options: {position: "bottomleft"},
-    onAdd: function () {
-      var box = L.DomUtil.create("div", "tim-play leaflet-bar");
-      box.innerHTML =
-        '<button type="button" class="tim-play-button" aria-label="Play">&#9654;</button>' +
-        '<input type="range" class="tim-play-range" min="0" max="' + steps + '" value="' + steps +
-        '" step="1" aria-label="Time">' +
-        '<button type="button" class="tim-play-all">All</button>' +
-        '<div class="tim-play-label" aria-live="polite">Whole window</div>';
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      var button = box.querySelector(".tim-play-button");
-      var range = box.querySelector(".tim-play-range");
-      var text = box.querySelector(".tim-play-label");
-      var timer = null;
-      function update() {
-        var t = start + Number(range.value) * hour;
-        if (Number(range.value) >= steps) { showAll(); text.textContent = "Whole window"; return; }
-        var n = showAt(t);
-        text.textContent = label(t) + ": " + n + " active";
-      }
-      function stop() { clearInterval(timer); timer = null; button.innerHTML = "&#9654;"; }
-      button.addEventListener("click", function () {
-        if (timer) { stop(); return; }
-        if (Number(range.value) >= steps) { range.value = 0; }
-        button.innerHTML = "&#10074;&#10074;";
-        update();
-        timer = setInterval(function () {
-          if (Number(range.value) >= steps - 1) { stop(); return; }
-          range.value = Number(range.value) + 1;
-          update();
-        }, 500);
-      });
-      range.addEventListener("input", function () { stop(); update(); });
-      box.querySelector(".tim-play-all").addEventListener("click", function () {
-        stop(); range.value = steps; update();
-      });
-      return box;
-    }
-  });
-  if (markers.length) { new Play().addTo(map); }
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        rows: list[list],
-        mode: str,
-        view: ViewSpec,
-        urls: list[str] = (),
-        labels: list[str] = (),
-        name: str = LAYER_INCIDENTS,
-        show: bool = True,
-    ):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "IncidentLayer"
-        self.rows_json = script_json(rows)
-        self.urls_json = script_json(list(urls))
-        self.labels_json = script_json(list(labels))
-        self.types_json = script_json([escape_text(EVENT_TYPES[t]) for t in TYPE_ORDER])
-        self.mode_json = script_json(mode)
-        self.colours_json = script_json([EVENT_COLOURS[t] for t in TYPE_ORDER])
-        self.start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
-        self.end_ms = int(pd.Timestamp(view.end).timestamp() * 1000)
-        self.count = len(rows)
-
-
-PLAY_CSS = """
-<style>
-.tim-play{background:#fff;padding:6px 8px;font:12px/1.3 system-ui,sans-serif;max-width:330px}
-.tim-play button{cursor:pointer;margin-right:4px;min-width:28px}
-.tim-play-range{width:170px;vertical-align:middle}
-.tim-legend{background:rgba(255,255,255,.92);padding:4px 8px;font:11px/1.3 system-ui,sans-serif;
-  max-width:290px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3)}
-.tim-legend i{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:-1px}
-.tim-legend .dot{border-radius:50%;border:1px solid #1a1a1a;background:#888}
-.tim-legend .approx{border-style:dashed;opacity:.6}
-.tim-legend .ring{background:#fff;border-color:#6b6b6b}
-.tim-legend .grid{display:grid;grid-template-columns:1fr 1fr;column-gap:6px}
-.tim-legend .ramp{display:flex;gap:3px}.tim-legend .ramp span{text-align:center;font-size:10px}
-.tim-legend .ramp i{display:block;width:28px;height:10px;margin:0 0 1px}
-.tim-legend .star{color:#b2182b;font-size:14px}
-.tim-site{background:none;border:none}
-.tim-legend h4{margin:4px 0 2px;font-size:12px}
-</style>
-"""
-
-
-class Legend(DataElement):
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-(function () {
-  var Legend = L.Control.extend({
-    options: {position: "bottomright"},
-    onAdd: function () {
-      var box = L.DomUtil.create("div", "tim-legend");
-      box.innerHTML = {{ this.html_json }};
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    }
-  });
-  new Legend().addTo({{ this._parent.get_name() }});
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(self, html: str):
-        super().__init__()
-        self._name = "Legend"
-        self.html_json = script_json(html)
-
-
-def legend_html(types_shown: list[str]) -> str:
-    e = escape_text
-    ramp = [(ZERO_COLOUR, "0")] + [
-        (colour, label.replace(" or more", "+"))
-        for (_, label), colour in zip(BINS, STATE_PALETTE, strict=True)
-    ]
-    parts = ["<h4>Incidents per state in the window</h4><div class='ramp'>"]
-    parts += [f"<span><i style='background:{c}'></i>{e(label)}</span>" for c, label in ramp]
-    parts.append("</div><h4>Event type</h4><div class='grid'>")
-    for event_type in types_shown:
-        colour = EVENT_COLOURS[event_type]
-        parts.append(
-            f"<span><i class='dot' style='background:{colour}'></i>"
-            f"{e(EVENT_TYPES[event_type])}</span>"
+        for i, (lon, lat, n) in enumerate(
+            zip(cells["lon"].tolist(), cells["lat"].tolist(), cells["n"].tolist(), strict=True)
         )
-    parts.append(
-        "</div><h4>Precision</h4>"
-        "<i class='dot'></i>site (estimated) "
-        "<i class='dot approx'></i>town<br>"
-        "<i class='dot ring'></i>grey ring: day or part of day only<br>"
-        "State-only reports: counted on the state (hover it)<br>"
-        "<span class='star'>&#9733;</span> Tapalpa operation site (approx.)"
-    )
-    return "".join(parts)
+    ]
 
 
 # ------------------------------------------------------------------ states and site
@@ -563,49 +380,9 @@ def states_geojson(states_display: gpd.GeoDataFrame) -> str:
     return script_json(rounded.__geo_interface__)
 
 
-class StateLayer(DataLayer):
-    """States shaded by count; only the small per-state style table changes per view."""
-
-    _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = (function () {
-  var styles = {{ this.styles_json }};
-  var layer = L.geoJSON({{ this.geometry_json }}, {
-    style: function (f) {
-      return {fillColor: styles[f.properties.cve_ent][0], fillOpacity: 0.75,
-              color: "#5b5b5b", weight: 0.8};
-    },
-    onEachFeature: function (f, l) {
-      l.bindTooltip(styles[f.properties.cve_ent][1], {sticky: true});
-      l.on("mouseover", function () { l.setStyle({weight: 2.5, color: "#1a1a1a"}); });
-      l.on("mouseout", function () { layer.resetStyle(l); });
-    }
-  });
-  // A click on a state reaches the map (the page selects the state from it); incident
-  // markers do not bubble, so opening a popup selects nothing.
-  var map = {{ this._parent.get_name() }};
-  return {% if this.show %}layer.addTo(map){% else %}layer{% endif %};
-})();
-{% endmacro %}
-"""
-    )
-
-    def __init__(
-        self,
-        geometry_json: str,
-        styles: dict[str, list[str]],
-        name: str = LAYER_STATES,
-        show: bool = True,
-    ):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "StateLayer"
-        self.geometry_json = geometry_json
-        self.styles_json = script_json(styles)
-
-
-def state_styles(counts: pd.DataFrame, state_only: pd.DataFrame) -> dict[str, list[str]]:
-    """Per state: [fill colour, tooltip HTML], the tooltip naming its state-level reports."""
+def state_styles(counts: pd.DataFrame, state_only: pd.DataFrame) -> dict[str, list]:
+    """Per state (cve_ent): [incidents in the window, tooltip HTML naming its state-level
+    reports]; the fill colour follows from the count (symbols.state_colour)."""
     listed: dict[str, list[tuple[str, str]]] = {}
     for code, kind, summary in zip(
         state_only["cve_ent"].tolist(),
@@ -632,13 +409,39 @@ def state_styles(counts: pd.DataFrame, state_only: pd.DataFrame) -> dict[str, li
             lines.append(f"{len(reports)} report(s) for the state as a whole, not placed:")
             for kind, summary in reports[:4]:
                 lines.append(f"&middot; {escape_text(kind)}: {escape_text(summary[:90])}")
-        styles[row.cve_ent] = [state_colour(n), "<br>".join(lines)]
+        styles[row.cve_ent] = [n, "<br>".join(lines)]
     return styles
+
+
+def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]]:
+    """Per state, for each replay hour k: incidents known to have happened by its end.
+
+    A record timed to the hour or minute counts once it has started (t_start before
+    start + (k+1) h); one known only to the day or part of day counts once its whole span
+    has passed (t_end at or before that moment), never before. States with none are left
+    out. Times are compared as UTC instants.
+    """
+    counted = incidents_only(selected)
+    start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
+    steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
+    uncertain = counted["time_precision"].isin(("day", "part_of_day")).to_numpy()
+    t0 = counted["t_start"].astype("int64").to_numpy() // 1_000 - start_ms  # ms since start
+    t1 = counted["t_end"].astype("int64").to_numpy() // 1_000 - start_ms
+    # The first hour k whose end (k + 1) h counts the record: timed, once t0 < (k + 1) h;
+    # day or part of day, once t1 <= (k + 1) h.
+    first = np.where(uncertain, -(-t1 // HOUR_MS) - 1, t0 // HOUR_MS)
+    first = np.clip(first, 0, None)
+    codes, index = np.unique(counted["cve_ent"].to_numpy().astype(str), return_inverse=True)
+    keep = first < steps
+    grid = np.zeros((len(codes), steps), dtype="int64")
+    np.add.at(grid, (index[keep], first[keep]), 1)
+    known = np.cumsum(grid, axis=1)
+    return {str(code): known[i].tolist() for i, code in enumerate(codes)}
 
 
 STAR_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="26" viewBox="0 0 24 24" '
-    'aria-label="Tapalpa operation site"><path d="M12 1.8l3 6.9 7.4.6-5.6 4.9 1.7 7.3L12 17.6'
+    'aria-hidden="true"><path d="M12 1.8l3 6.9 7.4.6-5.6 4.9 1.7 7.3L12 17.6'
     ' 5.5 21.5l1.7-7.3L1.6 9.3 9 8.7z" fill="#b2182b" stroke="#fff" stroke-width="1.4"/></svg>'
 )
 
@@ -664,40 +467,129 @@ def site_markers(site: gpd.GeoDataFrame) -> list[list]:
     return markers
 
 
-class SiteLayer(DataLayer):
-    """The raid site with its own symbol (a star), never confused with incident dots."""
+# ------------------------------------------------------------------ the two parts
+
+
+def map_config(
+    states_json: str,
+    site: gpd.GeoDataFrame,
+    *,
+    initial: dict | None = None,
+    live: bool = False,
+    strings: dict | None = None,
+) -> dict:
+    """What TapalpaMap.init receives: geometry, symbols, strings and the first view.
+
+    `initial` is {"center": [lat, lon], "zoom": int} or {"states": [cve_ent, ...]} or
+    None (fit Mexico). `live`: the map may write its centre and zoom into the page's
+    address (the Streamlit page; not a standalone file).
+    """
+    text = {**MAP_STRINGS, **(strings or {})}
+    return {
+        "strings": {k: v for k, v in text.items() if k != "gesture"},
+        "gesture": text["gesture"],
+        "states": {"__raw__": states_json},
+        "site": site_markers(site),
+        "site_svg": STAR_SVG,
+        "categories": [
+            {"key": c.key, "label": c.label, "colour": c.colour, "shape": c.shape}
+            for c in CATEGORIES
+        ],
+        "type_category": [CATEGORY_OF.get(t, OTHER) for t in TYPE_ORDER],
+        "type_labels": [escape_text(EVENT_TYPES[t]) for t in TYPE_ORDER],
+        "sources_html": escape_text(text["sources"]),
+        "grouped_html": escape_text(text["grouped"]),
+        "halo": HALO,
+        "zero": ZERO_COLOUR,
+        "bins": [[low, colour] for (low, _), colour in zip(BINS, STATE_PALETTE, strict=True)],
+        "ramp": [[colour, label.replace(" or more", "+")] for colour, label in ramp()],
+        "state_fill_opacity": STATE_FILL_OPACITY,
+        "state_edge": STATE_EDGE,
+        "timezone": MEXICO_CITY.key,
+        "narrow_px": NARROW_PX,
+        "focus_zoom": FOCUS_ZOOM,
+        "step_ms": REPLAY_STEP_MS,
+        "announce_ms": ANNOUNCE_MS,
+        "initial": initial or {},
+        "live": live,
+    }
+
+
+def _config_json(config: dict) -> str:
+    """JSON for a <script>, with the pre-serialised states geometry spliced in."""
+    states = config["states"]["__raw__"]
+    text = script_json({**config, "states": "__STATES__"})
+    return text.replace('"__STATES__"', states, 1)
+
+
+class MapSetup(DataElement):
+    """The base map's own script: TapalpaMap.init with the config (data only)."""
 
     _template = Template(
-        """
-{% macro script(this, kwargs) %}
-var {{ this.get_name() }} = L.featureGroup();
-{{ this.markers_json }}.forEach(function (s) {
-  L.marker([s[0], s[1]], {
-    icon: L.divIcon({html: {{ this.svg_json }}, className: "tim-site", iconSize: [26, 26],
-                     iconAnchor: [13, 13]}),
-    keyboard: true, title: "Tapalpa operation site", zIndexOffset: 1000
-  }).bindTooltip(s[2]).bindPopup(s[3], {maxWidth: 340}).addTo({{ this.get_name() }});
-});
-{% if this.show %}{{ this.get_name() }}.addTo({{ this._parent.get_name() }});{% endif %}
-{% endmacro %}
-"""
+        "{% macro script(this, kwargs) %}"
+        "TapalpaMap.init({{ this._parent.get_name() }}, {{ this.config_json }});"
+        "{% endmacro %}"
     )
 
-    def __init__(self, site: gpd.GeoDataFrame, name: str = LAYER_SITE, show: bool = True):
-        super().__init__(name=name, overlay=True, control=True, show=show)
-        self._name = "SiteLayer"
-        self.markers = site_markers(site)
-        self.markers_json = script_json(self.markers)
-        self.svg_json = script_json(STAR_SVG)
+    def __init__(self, config: dict):
+        super().__init__()
+        self._name = "MapSetup"
+        self.config = config
+        self.config_json = _config_json(config)
 
 
-class PageStyle(DataElement):
-    """CSS for our controls, in the header (compiled once, unlike a branca Element)."""
+def base_map(
+    states_json: str,
+    site: gpd.GeoDataFrame,
+    *,
+    height: int | str = 560,
+    initial: dict | None = None,
+    live: bool = False,
+    assets: str = "inline",
+    strings: dict | None = None,
+) -> folium.Map:
+    """The part of the map that stays on screen: identical for identical arguments."""
+    fmap = OfflineMap(
+        location=list(MEXICO_CENTER),
+        zoom_start=5,
+        min_zoom=MAP_ZOOM_RANGE[0],
+        max_zoom=MAP_ZOOM_RANGE[1],
+        zoom_snap=0.25,
+        zoom_delta=1,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=False,
+        font_size="12px",
+        height=height,
+        assets=assets,
+    )
+    folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
+    MapSetup(map_config(states_json, site, initial=initial, live=live, strings=strings)).add_to(
+        fmap
+    )
+    return fmap
 
-    _template = Template("{% macro header(this, kwargs) %}" + PLAY_CSS + "{% endmacro %}")
 
+class ViewLayer(folium.FeatureGroup):
+    """One view's data for TapalpaMap.update; a feature group, so streamlit-folium can
+    apply it to the map on screen (`feature_group_to_add`) without re-rendering it."""
 
-# ------------------------------------------------------------------ the map
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "var {{ this.get_name() }} = L.featureGroup();"
+        "TapalpaMap.update({{ this._parent.get_name() }}, {{ this.view_json }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, view: dict):
+        super().__init__(name="view", control=False, show=True)
+        self._name = "FeatureGroup"  # streamlit-folium adds it to the map by this name
+        self.view = view
+        self.view_json = script_json(view)
+        self.count = len(view["rows"])
+
+    def render(self, **kwargs) -> None:  # verbatim, never re-templated (see DataElement)
+        DataElement.render(self, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -707,6 +599,48 @@ class MapLayers:
     drawn_points: int
     state_only_records: int
     mode: str
+
+
+def window_id(view: ViewSpec) -> str:
+    """The window as the permalink writes it (Mexico City time): "from/to"."""
+    start, end = (t.astimezone(MEXICO_CITY) for t in (view.start, view.end))
+    return f"{start:%Y-%m-%dT%H:%M}/{end:%Y-%m-%dT%H:%M}"
+
+
+def view_layer(
+    selected: pd.DataFrame,
+    counts: pd.DataFrame,
+    view: ViewSpec,
+    *,
+    layers: frozenset[str] = frozenset(MAP_LAYERS),
+    focus: tuple[str, int] | None = None,
+) -> tuple[ViewLayer, MapLayers]:
+    """The changing part of the map for `selected` (filters.apply of `view`).
+
+    `counts` is stats.state_counts for the same view; `focus` is (incident_id, request
+    number): the map pans to that record and opens its popup once per request number.
+    """
+    state_only = selected[selected["geo_precision"] >= 3]
+    drawable = selected[selected["geo_precision"] < 3]
+    if len(drawable) > MAX_DRAWN_POINTS:
+        rows, urls, labels, mode = grid_cells(drawable), [], [], "cells"
+    else:
+        rows, urls, labels = incident_points(drawable)
+        mode = "points"
+    data = {
+        "window": window_id(view),
+        "start": int(pd.Timestamp(view.start).timestamp() * 1000),
+        "end": int(pd.Timestamp(view.end).timestamp() * 1000),
+        "mode": mode,
+        "rows": rows,
+        "urls": urls,
+        "labels": labels,
+        "states": state_styles(counts, state_only),
+        "replay": replay_counts(selected, view),
+        "layers": [x for x in MAP_LAYERS if x in layers],
+        "focus": {"id": focus[0], "n": focus[1]} if focus else None,
+    }
+    return ViewLayer(data), MapLayers(len(rows), len(state_only), mode)
 
 
 def build_map(
@@ -722,37 +656,49 @@ def build_map(
     zoom: int | None = None,
     focus: gpd.GeoDataFrame | None = None,
 ) -> tuple[folium.Map, MapLayers]:
-    """Map for the selected records; `counts` is stats.state_counts for the same view."""
-    fmap = OfflineMap(
-        location=list(center or MEXICO_CENTER),
-        zoom_start=zoom or 5,
-        min_zoom=MAP_ZOOM_RANGE[0],
-        max_zoom=MAP_ZOOM_RANGE[1],
-        tiles=None,
-        prefer_canvas=True,
-        control_scale=True,
-        height=height,
-    )
-    PageStyle().add_to(fmap)
-    folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
-    state_only = selected[selected["geo_precision"] >= 3]
-    StateLayer(states_base, state_styles(counts, state_only), show="states" in layers).add_to(fmap)
-    SiteLayer(site, show="site" in layers).add_to(fmap)
-    drawable = selected[selected["geo_precision"] < 3]
-    if len(drawable) > MAX_DRAWN_POINTS:
-        rows, urls, labels, mode = grid_cells(drawable), [], [], "cells"
-    else:
-        rows, urls, labels = incident_points(drawable)
-        mode = "points"
-    IncidentLayer(rows, mode, view, urls, labels, show="incidents" in layers).add_to(fmap)
-    present = set(selected["event_type"].unique())
-    types_shown = [t for t in TYPE_ORDER if t in present]
-    Legend(legend_html(types_shown)).add_to(fmap)
-    folium.LayerControl(collapsed=False, position="topright").add_to(fmap)
-    if center is None and view.states and focus is not None:
-        # A link to a few states opens on them, unless it names its own centre.
-        chosen = focus[focus["cve_ent"].isin(view.states)]
-        if len(chosen):
-            west, south, east, north = chosen.total_bounds
-            fmap.fit_bounds([[south, west], [north, east]], padding=(12, 12))
-    return fmap, MapLayers(len(rows), len(state_only), mode)
+    """A whole, self-contained map for one view (the standalone HTML, tests).
+
+    `counts` is stats.state_counts for the same view. A link to some states opens on them
+    (unless it names its own centre and zoom); `focus` is kept for compatibility and only
+    says whether states may be fitted.
+    """
+    fmap = base_map(states_base, site, height=height, initial=first_view(view, center, zoom, focus))
+    layer, info = view_layer(selected, counts, view, layers=layers)
+    layer.add_to(fmap)
+    return fmap, info
+
+
+def first_view(
+    view: ViewSpec,
+    center: tuple[float, float] | None,
+    zoom: int | None,
+    states_display: gpd.GeoDataFrame | None = None,
+) -> dict:
+    """The map's first view: the link's centre and zoom, else its states, else Mexico."""
+    if center is not None:
+        return {"center": list(center), "zoom": zoom or 5}
+    if view.states and states_display is not None:
+        return {"states": sorted(view.states)}
+    return {}
+
+
+__all__ = [
+    "LAYER_INCIDENTS",
+    "LAYER_SITE",
+    "LAYER_STATES",
+    "MAP_STRINGS",
+    "MAX_DRAWN_POINTS",
+    "MapLayers",
+    "RawScript",
+    "ViewLayer",
+    "base_map",
+    "build_map",
+    "first_view",
+    "incident_points",
+    "map_assets",
+    "state_colour",
+    "states_geojson",
+    "view_layer",
+    "when_label",
+    "with_display_text",
+]

@@ -378,11 +378,19 @@ def _distinct_pairs(frame: pd.DataFrame) -> set[frozenset[str]]:
     return pairs
 
 
+MAX_DUPLICATE_PAIRS = 5_000  # a file of thousands of co-located records: bounded work
+_QUERY_CHUNK = 256  # points per tree query: bounds the candidate arrays of one query
+
+
 def duplicate_pairs(
-    frame: pd.DataFrame, distance_m: float = DUPLICATE_DISTANCE_M
+    frame: pd.DataFrame,
+    distance_m: float = DUPLICATE_DISTANCE_M,
+    limit: int = MAX_DUPLICATE_PAIRS,
 ) -> list[tuple[int, int, float]]:
     """Positions (i, j, metres) of record pairs of the same event type whose places are
-    within `distance_m` and whose time intervals overlap, not marked distinct.
+    within `distance_m` and whose time intervals overlap, not marked distinct; at most
+    `limit` pairs (the first found, by event type then position), so a hostile file of
+    co-located records costs bounded time and memory.
 
     State-only records (`geo_precision` 3) are left out: their point is a placeholder, so
     nearness says nothing about their place.
@@ -397,31 +405,30 @@ def duplicate_pairs(
     precise = frame["geo_precision"].to_numpy() != 3
     t0 = pd.DatetimeIndex(frame["t_start"]).asi8
     t1 = pd.DatetimeIndex(frame["t_end"]).asi8
-    lefts, rights = [], []
+    distinct = _distinct_pairs(frame)
+    ids = frame["incident_id"].to_numpy(dtype=object)
+    pairs: list[tuple[int, int, float]] = []
     for kind in pd.unique(kinds[precise]):  # one tree per event type: far fewer candidates
         members = np.flatnonzero(precise & (kinds == kind))
         if len(members) < 2:
             continue
         tree = shapely.STRtree(geoms[members])
-        a, b = tree.query(geoms[members], predicate="dwithin", distance=distance_m)
-        keep = a < b
-        lefts.append(members[a[keep]])
-        rights.append(members[b[keep]])
-    if not lefts:
-        return []
-    left, right = np.concatenate(lefts), np.concatenate(rights)
-    overlapping = (t0[left] < t1[right]) & (t0[right] < t1[left])
-    left, right = left[overlapping], right[overlapping]
-    order = np.lexsort((right, left))
-    left, right = left[order], right[order]
-    metres = shapely.distance(geoms[left], geoms[right])
-    distinct = _distinct_pairs(frame)
-    ids = frame["incident_id"].to_numpy(dtype=object)
-    return [
-        (i, j, float(d))
-        for i, j, d in zip(left.tolist(), right.tolist(), metres.tolist(), strict=True)
-        if not distinct or frozenset((ids[i], ids[j])) not in distinct
-    ]
+        for begin in range(0, len(members), _QUERY_CHUNK):
+            chunk = members[begin : begin + _QUERY_CHUNK]
+            a, b = tree.query(geoms[chunk], predicate="dwithin", distance=distance_m)
+            left, right = chunk[a], members[b]
+            keep = (left < right) & (t0[left] < t1[right]) & (t0[right] < t1[left])
+            left, right = left[keep], right[keep]
+            order = np.lexsort((right, left))
+            left, right = left[order], right[order]
+            metres = shapely.distance(geoms[left], geoms[right])
+            for i, j, d in zip(left.tolist(), right.tolist(), metres.tolist(), strict=True):
+                if distinct and frozenset((ids[i], ids[j])) in distinct:
+                    continue
+                pairs.append((i, j, float(d)))
+                if len(pairs) >= limit:
+                    return pairs
+    return pairs
 
 
 def duplicates(frame: pd.DataFrame) -> list[Finding]:

@@ -8,6 +8,7 @@ is byte-identical for identical input: its stamp names the data version, not the
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -35,21 +36,20 @@ from .i18n import (  # noqa: E402
     format_number,
     translation,
 )
-from .mapview import (  # noqa: E402
-    BINS,
-    EVENT_COLOURS,
-    STATE_PALETTE,
-    TYPE_ORDER,
-    ZERO_COLOUR,
-    RawScript,
-    build_map,
-    state_colour,
-    states_geojson,
-)
+from .mapview import RawScript, build_map, states_geojson  # noqa: E402
 from .mexico import BY_CODE, MEXICO_CITY  # noqa: E402
 from .permalink import PageView, to_query  # noqa: E402
-from .schema import EVENT_TYPES, NON_INCIDENT_TYPES  # noqa: E402
-from .stats import incidents_only, key_figures, state_counts  # noqa: E402
+from .stats import key_figures, state_counts  # noqa: E402
+from .symbols import (  # noqa: E402
+    CATEGORIES,
+    CATEGORY_OF,
+    HALO,
+    MPL_MARKERS,
+    OTHER,
+    STATE_EDGE,
+    ramp,
+    state_colour,
+)
 
 CREDIT = N_(
     "Sources: published news reports, linked per incident in the data. "
@@ -194,19 +194,55 @@ def alt_text(page: PageView, selection: Selection, lang: str | None = None) -> s
 
 
 def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]:
+    """(west, east, south, north) in degrees: the chosen states (else Mexico), padded."""
     states = bundle.states_display
     if page.view.states:
         states = states[states["cve_ent"].isin(page.view.states)]
     west, south, east, north = states.total_bounds
-    pad_x, pad_y = (east - west) * 0.08 + 0.3, (north - south) * 0.08 + 0.3
+    pad_x, pad_y = (east - west) * 0.03 + 0.2, (north - south) * 0.03 + 0.2
     return west - pad_x, east + pad_x, south - pad_y, north + pad_y
+
+
+MAP_BOX = (0.01, 0.085, 0.70, 0.79)  # left, bottom, width, height (figure fractions)
+
+
+def _fit_extent(
+    extent: tuple[float, float, float, float], width: int, height: int
+) -> tuple[float, float, float, float]:
+    """Grow (west, east, south, north) along its short side to the map box's shape, so the
+    map fills the box (1/cos(latitude) aspect: degrees of longitude shrink northwards)."""
+    west, east, south, north = extent
+    stretch = 1 / math.cos(math.radians((south + north) / 2))
+    box = (MAP_BOX[2] * width) / (MAP_BOX[3] * height)
+    data = (east - west) / ((north - south) * stretch)
+    if data < box:
+        grow = ((north - south) * stretch * box - (east - west)) / 2
+        return west - grow, east + grow, south, north
+    grow = ((east - west) / (stretch * box) - (north - south)) / 2
+    return west, east, south - grow, north + grow  # left, bottom, width, height (figure fractions)
+
+
+EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
+
+
+def _categories_present(selected: pd.DataFrame) -> list[int]:
+    present = {CATEGORY_OF.get(t, OTHER) for t in selected["event_type"].unique()}
+    return sorted(present)
 
 
 def png_bytes(
     bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
 ) -> bytes:
-    """The view as a PNG; title, window, credit and the alt-text metadata in `lang` (else
-    the view's language, else English)."""
+    """The view as a PNG (bytes), `size` = (width, height) in pixels, 200..6000 a side;
+    title, window, credit and the alt-text metadata in `lang` (else the view's language,
+    else English).
+
+    Byte-identical for the same view and data. States are filled with exactly the legend's
+    swatch colours (opaque; no basemap), incidents drawn with the live map's category
+    shapes and colours and a white halo; the map fills its box, whose geographic extent
+    grows to the box's shape (equal-area-looking: 1/cos(latitude) aspect).
+    Raises ValueError for a size out of range.
+    """
     page = replace(page, lang=language(page, lang))
     width, height = size
     if not (200 <= width <= MAX_PNG_SIDE and 200 <= height <= MAX_PNG_SIDE):
@@ -214,9 +250,8 @@ def png_bytes(
     selection = select(bundle, page)
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     scale = min(width / 1600, height / 1000)
-    ax = fig.add_axes((0.02, 0.09, 0.70, 0.76))
+    ax = fig.add_axes(MAP_BOX)
     ax.set_axis_off()
-    ax.set_aspect("equal")
 
     counts = selection.counts.set_index("cve_ent")["incidents"]
     states = bundle.states_display
@@ -224,27 +259,26 @@ def png_bytes(
         colours = [state_colour(int(counts.get(c, 0))) for c in states["cve_ent"]]
     else:
         colours = ["#ffffff"] * len(states)
-    states.plot(ax=ax, color=colours, edgecolor="#5b5b5b", linewidth=0.5 * scale, alpha=0.7)
+    states.plot(ax=ax, color=colours, edgecolor=STATE_EDGE, linewidth=0.5 * scale)
 
     drawable = selection.selected[selection.selected["geo_precision"] < 3]
     if "incidents" in page.layers and not drawable.empty:
-        uncertain = drawable["time_precision"].isin(("day", "part_of_day"))
-        edge = ["#6b6b6b" if u else "#1a1a1a" for u in uncertain]
-        fill = [EVENT_COLOURS.get(t, "#999999") for t in drawable["event_type"]]
+        cats = drawable["event_type"].map(lambda t: CATEGORY_OF.get(t, OTHER)).to_numpy()
         exact = (drawable["geo_precision"] == 1).to_numpy()
-        for mask, alpha, style, size_pt in ((~exact, 0.75, "--", 70), (exact, 0.95, "-", 50)):
-            if mask.any():
-                ax.scatter(
-                    drawable["lon"][mask],
-                    drawable["lat"][mask],
-                    s=size_pt * scale**2,
-                    c=[f for f, m in zip(fill, mask, strict=True) if m],
-                    edgecolors=[e for e, m in zip(edge, mask, strict=True) if m],
-                    linewidths=0.9 * scale,
-                    linestyles=style,
-                    alpha=alpha,
-                    zorder=3,
-                )
+        for precise, area in ((False, TOWN_SIZE), (True, EXACT_SIZE)):
+            for index, cat in enumerate(CATEGORIES):
+                mask = (cats == index) & (exact == precise)
+                if mask.any():
+                    ax.scatter(
+                        drawable["lon"].to_numpy()[mask],
+                        drawable["lat"].to_numpy()[mask],
+                        s=area * scale**2,
+                        marker=MPL_MARKERS[cat.shape],
+                        c=cat.colour,
+                        edgecolors=HALO,
+                        linewidths=1.1 * scale,
+                        zorder=3,
+                    )
     if "site" in page.layers:
         site = bundle.operation_site
         ax.scatter(
@@ -257,16 +291,17 @@ def png_bytes(
             linewidths=1.2 * scale,
             zorder=4,
         )
-    west, east, south, north = _extent(bundle, page)
+    west, east, south, north = _fit_extent(_extent(bundle, page), width, height)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
+    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="box")
 
-    fig.text(0.02, 0.955, title(page), fontsize=26 * scale, weight="bold", va="top")
-    fig.text(0.02, 0.895, window_label(page), fontsize=15 * scale, color="#333333", va="top")
+    fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
+    fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
     figures = key_figures(selection.selected)
     fig.text(
-        0.74,
-        0.84,
+        0.73,
+        0.86,
         f"{figures.incidents} incidents · {figures.blockades} blockades located\n"
         f"{figures.states_affected} states · {figures.fatalities} killed · "
         f"{figures.arrests} arrested",
@@ -312,29 +347,30 @@ def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha:
     )
 
 
-def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:
-    handles = [Patch(facecolor=ZERO_COLOUR, edgecolor="#999999", label="no incidents")]
-    handles += [
-        Patch(facecolor=c, edgecolor="#5b5b5b", label=f"{label} incidents")
-        for (_, label), c in zip(BINS, STATE_PALETTE, strict=True)
+def legend_entries(selection: Selection, scale: float = 1.0) -> list:
+    """The PNG legend's handles: state classes (the exact fill colours), the categories
+    in view with their shapes, precision, the site."""
+    handles = [
+        Patch(facecolor=colour, edgecolor=STATE_EDGE, label=f"{label} incidents")
+        for colour, label in ramp()
     ]
-    present = set(incidents_only(selection.selected)["event_type"].unique()) | set(
-        selection.selected["event_type"][
-            selection.selected["event_type"].isin(NON_INCIDENT_TYPES)
-        ].unique()
-    )
-    types = [t for t in TYPE_ORDER if t in present]
-    handles += [dot(EVENT_COLOURS[t], "#1a1a1a", 9 * scale, EVENT_TYPES[t]) for t in types]
     handles += [
-        dot("#bbbbbb", "#1a1a1a", 9 * scale, "exact site (estimated)"),
-        dot("#dddddd", "#1a1a1a", 11 * scale, "town or municipality (paler)", alpha=0.75),
-        dot("#ffffff", "#6b6b6b", 9 * scale, "grey edge: time known to the day only"),
+        dot(c.colour, HALO, 10 * scale, c.label, MPL_MARKERS[c.shape])
+        for c in (CATEGORIES[i] for i in _categories_present(selection.selected))
+    ]
+    handles += [
+        dot("#444444", HALO, 7 * scale, "small: estimated exact site"),
+        dot("#444444", HALO, 11 * scale, "large: town or municipality"),
         dot("#b2182b", "white", 18 * scale, "Tapalpa operation site", marker="*"),
     ]
+    return handles
+
+
+def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:
     fig.legend(
-        handles=handles,
+        handles=legend_entries(selection, scale),
         loc="upper left",
-        bbox_to_anchor=(0.74, 0.76),
+        bbox_to_anchor=(0.73, 0.79),
         frameon=False,
         fontsize=11 * scale,
         title="States shaded by incidents in the window",

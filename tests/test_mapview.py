@@ -1,31 +1,54 @@
-"""The map tested as data: its layers, features and text, before it reaches Streamlit."""
+"""The map tested as data: its two parts, their layers, symbols and text, before Streamlit."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
+import warnings
 from datetime import datetime
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+import xstatic.pkg.leaflet
 
 from dashboard.filters import ViewSpec, apply
 from dashboard.mapview import (
     LAYER_INCIDENTS,
     LAYER_SITE,
     LAYER_STATES,
+    MAP_STRINGS,
     MAX_DRAWN_POINTS,
-    IncidentLayer,
-    SiteLayer,
-    StateLayer,
+    STATIC,
+    VENDOR,
+    MapSetup,
+    ViewLayer,
+    base_map,
     build_map,
+    first_view,
     incident_points,
+    map_assets,
+    replay_counts,
     states_geojson,
+    view_layer,
     with_display_text,
 )
 from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import state_counts
+from dashboard.schema import EVENT_TYPES
+from dashboard.stats import incidents_only, state_counts
+from dashboard.symbols import (
+    BINS,
+    CATEGORIES,
+    CATEGORY_OF,
+    HALO,
+    OSM_LAND,
+    STATE_FILL_OPACITY,
+    STATE_PALETTE,
+    ZERO_COLOUR,
+    state_colour,
+)
 
 VIEW = ViewSpec(
     datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
@@ -56,43 +79,88 @@ def children(fmap, kind):
     return [c for c in fmap._children.values() if isinstance(c, kind)]
 
 
-def test_layers_and_counts(bundle, states_json):
-    fmap, info, html, selected = render(bundle, states_json, bundle.incidents)
-    assert [c.layer_name for c in children(fmap, StateLayer)] == [LAYER_STATES]
-    assert [c.layer_name for c in children(fmap, SiteLayer)] == [LAYER_SITE]
-    (incidents,) = children(fmap, IncidentLayer)
-    assert incidents.layer_name == LAYER_INCIDENTS
+def view_data(html: str) -> dict:
+    """The data a standalone map hands to TapalpaMap.update."""
+    match = re.search(r"TapalpaMap\.update\(\w+, (\{.*?\})\);", html)
+    return json.loads(match.group(1))
+
+
+# ------------------------------------------------------------------ the two parts
+
+
+def test_base_map_is_identical_across_views(bundle, states_json):
+    """The page hands streamlit-folium the same base map on every rerun: nothing in it may
+    depend on the window or the filters, or the map on screen would be rebuilt."""
+    from streamlit_folium import _get_map_string, generate_js_hash
+
+    def base_script():
+        fmap = base_map(states_json, bundle.operation_site, live=True)
+        fmap.get_root().render()
+        return generate_js_hash(_get_map_string(fmap), "map", False)
+
+    assert base_script() == base_script()
+
+
+def test_view_layer_carries_the_view(bundle):
+    frame = with_display_text(bundle.incidents)
+    selected = apply(VIEW, frame)
+    counts = state_counts(selected, bundle.official, VIEW)
+    layer, info = view_layer(selected, counts, VIEW, layers=frozenset({"states", "incidents"}))
+    assert isinstance(layer, ViewLayer)
+    data = layer.view
     drawable = selected[selected.geo_precision < 3]
-    assert incidents.count == info.drawn_points == len(drawable)
+    assert data["mode"] == "points" and len(data["rows"]) == info.drawn_points == len(drawable)
+    assert data["window"] == "2026-02-22T00:00/2026-02-24T00:00"
+    assert data["layers"] == ["states", "incidents"]
+    assert {r[10] for r in data["rows"]} == set(drawable.incident_id)
+    # per-state counts agree with stats.state_counts; states without incidents are 0
+    for code, (n, tooltip) in data["states"].items():
+        assert n == int(counts.set_index("cve_ent").loc[code, "incidents"])
+        assert "incident" in tooltip
     assert info.state_only_records == int((selected.geo_precision == 3).sum()) > 0
-    for name in (LAYER_STATES, LAYER_SITE, LAYER_INCIDENTS):
-        assert json.dumps(name) in html  # in the layer control
 
 
-def test_tapalpa_site_is_on_the_map(bundle, states_json):
+def test_layers_site_and_strings_are_in_the_map(bundle, states_json):
     fmap, _, html, _ = render(bundle, states_json, bundle.incidents)
-    (site,) = children(fmap, SiteLayer)
-    [(lat, lon, tooltip, popup)] = site.markers
+    (setup,) = children(fmap, MapSetup)
+    config = setup.config
+    for name in (LAYER_STATES, LAYER_SITE, LAYER_INCIDENTS):
+        assert json.dumps(name) in html  # named in the layer control
+    [(lat, lon, tooltip, popup)] = config["site"]
     assert (lat, lon) == pytest.approx((19.925, -103.735), abs=0.01)
     assert "Tapalpa" in tooltip and 'rel="noopener noreferrer"' in popup
+    # every string of the interface comes from Python, in one table
+    assert config["strings"]["play"] == MAP_STRINGS["play"] == "Play"
+    assert config["gesture"]["touch"] == MAP_STRINGS["gesture"]["touch"]
+    script = (STATIC / "tapalpa-map.js").read_text(encoding="utf-8")
+    quoted = re.findall(r'(?<![\w.])"([A-Z][a-z]+(?: [a-z]+)+)"', script)
+    assert not quoted, f"interface text hard-coded in the JavaScript: {quoted}"
 
 
-def test_state_only_records_are_never_points(bundle, states_json):
+@pytest.mark.parametrize(
+    ("center", "zoom", "states", "expected"),
+    [
+        ((20.6, -103.3), 9, None, {"center": [20.6, -103.3], "zoom": 9}),
+        (None, None, frozenset({"14", "16"}), {"states": ["14", "16"]}),
+        (None, None, None, {}),  # fit Mexico's bounds, at any screen size
+    ],
+)
+def test_first_view(bundle, center, zoom, states, expected):
+    view = VIEW.with_changes(states=states)
+    assert first_view(view, center, zoom, bundle.states_display) == expected
+
+
+def test_state_only_records_are_never_points(bundle):
     rows, _, _ = incident_points(bundle.incidents)
-    located = bundle.incidents[bundle.incidents.geo_precision < 3]
-    assert len(rows) == len(located)
-    coords = {(r[0], r[1]) for r in rows}
-    for row in bundle.incidents[bundle.incidents.geo_precision == 3].itertuples():
-        assert (round(row.lon, 4), round(row.lat, 4)) not in coords or any(
-            located.lon.round(4).eq(round(row.lon, 4)) & located.lat.round(4).eq(round(row.lat, 4))
-        )
+    ids = {r[10] for r in rows}
+    state_level = set(bundle.incidents.loc[bundle.incidents.geo_precision == 3, "incident_id"])
+    assert state_level and not ids & state_level
+    assert len(rows) == int((bundle.incidents.geo_precision < 3).sum())
 
 
 def test_points_carry_precision_and_timing(bundle):
     rows, urls, labels = incident_points(bundle.incidents)
-    by_id = dict(
-        zip(bundle.incidents[bundle.incidents.geo_precision < 3].incident_id, rows, strict=True)
-    )
+    by_id = {r[10]: r for r in rows}
     costco = by_id["jal-pv-costco"]
     assert costco[3] == 1 and costco[4] == 0  # exact site, timed to the hour
     asientos = by_id["ags-asientos"]
@@ -101,17 +169,45 @@ def test_points_carry_precision_and_timing(bundle):
     assert "(day only; time not reported)" in asientos[8]
 
 
-def test_offline_no_cdn(bundle, states_json):
+# ------------------------------------------------------------------ assets
+
+
+def test_offline_no_cdn_and_readers_may_zoom(bundle, states_json):
     _, _, html, _ = render(bundle, states_json, bundle.incidents)
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    assert sources and all(s.startswith("data:") for s in sources), [s[:60] for s in sources]
-    assert "cdn" not in " ".join(s[:40] for s in sources)
+    assert len(sources) == 6 and all(s.startswith("data:") for s in sources)
+    assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "L.map(" in html or "L.map (" in html
+    assert "TapalpaMap.init(" in html and "gestureHandling" in html
+
+
+def test_served_assets_are_static_files_with_a_content_hash():
+    js, css = map_assets("served")
+    urls = [url for _, url in (*js, *css)]
+    assert sorted(u.split("?")[0] for u in urls) == [
+        "../../app/static/tapalpa-map.css",
+        "../../app/static/tapalpa-map.js",
+        "../../app/static/vendor/leaflet-gesture-handling.css",
+        "../../app/static/vendor/leaflet-gesture-handling.js",
+        "../../app/static/vendor/leaflet.css",
+        "../../app/static/vendor/leaflet.js",
+    ]
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", u) for u in urls)
+    # the served copy of Leaflet is the package's file, byte for byte
+    assert (VENDOR / "leaflet.js").read_bytes() == (
+        Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js"
+    ).read_bytes()
+    with pytest.raises(ValueError, match="asset mode"):
+        map_assets("cdn")
 
 
 def test_bundled_map_html_fits_the_budget(bundle, states_json):
     _, _, html, _ = render(bundle, states_json, with_display_text(bundle.incidents))
-    assert len(html.encode()) <= 500_000
+    # Leaflet (154 KB), GestureHandling (31 KB) and our own files included.
+    assert len(html.encode()) <= 600_000
+
+
+# ------------------------------------------------------------------ escaping
 
 
 def test_hostile_text_only_escaped(bundle, states_json):
@@ -137,11 +233,22 @@ def test_hostile_text_only_escaped(bundle, states_json):
     assert not re.search(r"""href=["']?javascript""", html, re.I)
 
 
+def test_hostile_incident_id_stays_data(bundle):
+    frame = with_display_text(bundle.incidents.head(3)).copy()
+    frame["incident_id"] = ["</script><b>x", "a", "b"]
+    frame["geo_precision"] = 1
+    layer, _ = view_layer(frame, state_counts(frame, bundle.official, VIEW), VIEW)
+    assert "</script>" not in layer.view_json and "<\\/script>" in layer.view_json
+
+
+# ------------------------------------------------------------------ views
+
+
 def test_empty_selection_still_draws_states(bundle, states_json):
     view = VIEW.with_changes(event_types=frozenset())
     fmap, info, html, _ = render(bundle, states_json, bundle.incidents, view)
     assert info.drawn_points == 0
-    assert children(fmap, StateLayer)
+    assert view_data(html)["rows"] == [] and len(view_data(html)["states"]) == 32
 
 
 def test_large_inputs_are_grouped_not_drawn_one_by_one(bundle, states_json):
@@ -155,7 +262,150 @@ def test_large_inputs_are_grouped_not_drawn_one_by_one(bundle, states_json):
     fmap, info, html, selected = render(bundle, states_json, frame)
     assert len(selected) > MAX_DRAWN_POINTS
     assert info.mode == "cells" and 0 < info.drawn_points < len(selected)
-    (layer,) = children(fmap, IncidentLayer)
-    cells = json.loads(layer.rows_json)
+    cells = view_data(html)["rows"]
     assert sum(c[2] for c in cells) == len(selected)
     assert pd.Series([c[2] for c in cells]).min() >= 1
+    # a cell is "under way" in a replay only within the span of its timed records
+    for _, _, _, t0, t1, timed0, timed1 in cells:
+        assert (timed0 is None) == (timed1 is None)
+        assert timed0 is None or t0 <= timed0 < timed1 <= t1
+
+
+def test_focus_request_travels_with_the_view(bundle):
+    selected = apply(VIEW, bundle.incidents)
+    counts = state_counts(selected, bundle.official, VIEW)
+    layer, _ = view_layer(selected, counts, VIEW, focus=("jal-pv-costco", 3))
+    assert layer.view["focus"] == {"id": "jal-pv-costco", "n": 3}
+    assert view_layer(selected, counts, VIEW)[0].view["focus"] is None
+
+
+# ------------------------------------------------------------------ honest replay
+
+
+def test_replay_counts_never_count_a_record_before_it_is_known(bundle):
+    selected = apply(VIEW, bundle.incidents)
+    replay = replay_counts(selected, VIEW)
+    counted = incidents_only(selected)
+    hours = 48
+    assert all(len(v) == hours for v in replay.values())
+    for code, series in replay.items():
+        assert series == sorted(series)  # never decreasing
+        mine = counted[counted.cve_ent == code]
+        assert series[-1] <= len(mine)
+    # An hour before the first report nothing is known anywhere.
+    first = counted["t_start"].min()
+    step = int((first - pd.Timestamp(VIEW.start)).total_seconds() // 3600) - 1
+    if step >= 0:
+        assert all(series[step] == 0 for series in replay.values())
+    # Day-only records count only once their day is over.
+    day_only = counted[counted.time_precision == "day"]
+    row = day_only.iloc[0]
+    end_step = int((row.t_end - pd.Timestamp(VIEW.start)).total_seconds() // 3600)
+    timed_before = counted[
+        (counted.cve_ent == row.cve_ent)
+        & ~counted.time_precision.isin(("day", "part_of_day"))
+        & (counted.t_start < pd.Timestamp(VIEW.start) + pd.Timedelta(hours=end_step))
+    ]
+    spans_before = counted[
+        (counted.cve_ent == row.cve_ent)
+        & counted.time_precision.isin(("day", "part_of_day"))
+        & (counted.t_end <= pd.Timestamp(VIEW.start) + pd.Timedelta(hours=end_step))
+    ]
+    assert replay[row.cve_ent][end_step - 1] == len(timed_before) + len(spans_before)
+
+
+# ------------------------------------------------------------------ symbols
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")  # colour-science warns that SciPy is not installed
+    import colour
+
+DEFICIENCIES = (None, "Protanomaly", "Deuteranomaly", "Tritanomaly")
+
+
+def linear(hex_colour: str) -> np.ndarray:
+    rgb = np.array([int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)])
+    return colour.cctf_decoding(rgb, function="sRGB")
+
+
+def simulate(rgb_linear: np.ndarray, deficiency: str | None) -> np.ndarray:
+    """Machado et al. (2009) simulation, full severity, on linear sRGB."""
+    if deficiency is None:
+        return rgb_linear
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # tritanomaly is an approximation; the library says so
+        matrix = colour.matrix_cvd_Machado2009(deficiency, 1.0)
+    return np.clip(matrix @ rgb_linear, 0, 1)
+
+
+def contrast(a: np.ndarray, b: np.ndarray) -> float:
+    """WCAG 2 contrast ratio of two linear-sRGB colours."""
+    la, lb = sorted(float(x @ [0.2126, 0.7152, 0.0722]) for x in (a, b))
+    return (lb + 0.05) / (la + 0.05)
+
+
+def delta_e(a: np.ndarray, b: np.ndarray) -> float:
+    def lab(x):
+        return colour.XYZ_to_Lab(colour.sRGB_to_XYZ(colour.cctf_encoding(x, function="sRGB")))
+
+    return float(colour.delta_E(lab(a), lab(b), method="CIE 2000"))
+
+
+def state_fills() -> list[np.ndarray]:
+    """Every state fill as seen: at its opacity over white (no tiles) and over OSM land."""
+    fills = [ZERO_COLOUR, *STATE_PALETTE]
+    return [
+        STATE_FILL_OPACITY * linear(f) + (1 - STATE_FILL_OPACITY) * linear(bg)
+        for f in fills
+        for bg in ("#ffffff", OSM_LAND)
+    ]
+
+
+def test_at_most_eight_categories_cover_every_event_type():
+    assert len(CATEGORIES) <= 8
+    assert set(CATEGORY_OF) == set(EVENT_TYPES)
+    assert len({c.shape for c in CATEGORIES}) == len(CATEGORIES)
+    assert len({c.colour for c in CATEGORIES}) == len(CATEGORIES)
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_categories_are_told_apart_by_colour_or_shape(deficiency):
+    for a, b in itertools.combinations(CATEGORIES, 2):
+        difference = delta_e(
+            simulate(linear(a.colour), deficiency), simulate(linear(b.colour), deficiency)
+        )
+        if deficiency is None:
+            assert difference >= 10, (a.key, b.key, difference)
+        assert a.shape != b.shape or difference >= 10, (a.key, b.key, difference)
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_markers_keep_3_to_1_on_every_state_fill(deficiency):
+    for category in CATEGORIES:
+        marker = simulate(linear(category.colour), deficiency)
+        for fill in state_fills():
+            ratio = contrast(marker, simulate(fill, deficiency))
+            assert ratio >= 3, (category.key, deficiency, ratio)
+        # the halo separates the marker from anything under it
+        assert contrast(marker, simulate(linear(HALO), deficiency)) >= 3
+
+
+@pytest.mark.parametrize("deficiency", DEFICIENCIES)
+def test_zero_and_neighbouring_classes_stay_apart(deficiency):
+    ramp_colours = [ZERO_COLOUR, *STATE_PALETTE]
+    seen = [simulate(linear(c), deficiency) for c in ramp_colours]
+    steps = [delta_e(a, b) for a, b in itertools.pairwise(seen)]
+    assert steps[0] >= 5, f"0 looks like the lowest class ({steps[0]:.1f})"
+    assert min(steps) >= 3, steps
+    lightness = [float(x @ [0.2126, 0.7152, 0.0722]) for x in seen]
+    assert lightness == sorted(lightness, reverse=True)  # more incidents, darker
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"),
+    [(0, ZERO_COLOUR), (1, STATE_PALETTE[0]), (2, STATE_PALETTE[0]), (3, STATE_PALETTE[1])]
+    + [(low, STATE_PALETTE[i]) for i, (low, _) in enumerate(BINS)]
+    + [(10_000, STATE_PALETTE[-1])],
+)
+def test_state_colour_classes(count, expected):
+    assert state_colour(count) == expected

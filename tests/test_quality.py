@@ -543,3 +543,13 @@ def test_official_counts_links_are_checked_too():
     report = official_links_report(data)
     assert [(p.row, p.field, p.severity) for p in report.problems] == [(3, "source_url", "error")]
     assert "national criminals_killed 2026-02-23" in report.problems[0].reason
+
+
+def test_duplicates_of_a_hostile_file_are_bounded(frame_of):
+    """600 records at one place and hour are 179,700 pairs: only the first `limit` are
+    built, so a hostile upload cannot make the check quadratic in time or memory."""
+    frame = frame_of(*(incident_row(incident_id=f"x{i}") for i in range(600)))
+    pairs = quality.duplicate_pairs(frame, limit=50)
+    assert len(pairs) == 50
+    assert all(i < j for i, j, _ in pairs)
+    assert len(quality.duplicate_pairs(frame.head(20), limit=1_000)) == 190  # 20 choose 2

@@ -79,8 +79,8 @@ def test_alt_text_names_window_counts_and_leading_states(bundle):
 
 
 def incident_rows(html: str) -> list:
-    match = re.search(r"var rows = (\[.*?\]);\n", html)
-    return json.loads(match.group(1))
+    match = re.search(r"TapalpaMap\.update\(\w+, (\{.*?\})\);", html)
+    return json.loads(match.group(1))["rows"]
 
 
 def test_html_snapshot_holds_only_the_filtered_features(bundle):
@@ -243,3 +243,36 @@ def test_html_snapshot_declares_its_language(bundle):
     assert "<title>Tras el operativo en Tapalpa" in spanish
     assert "Mapa base: © colaboradores de OpenStreetMap" in spanish
     assert '<html lang="en">' in html_document(bundle, page)
+
+
+def test_png_state_fills_are_the_legend_swatches(bundle, png):
+    from dashboard.symbols import state_colour
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    width = pixels.shape[1]
+    map_part, legend_part = pixels[:, : int(width * 0.71)], pixels[:, int(width * 0.73) :]
+
+    def count(part, hex_colour):
+        rgb = [int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)]
+        return int((part == rgb).all(axis=-1).sum())
+
+    counts = select(bundle, PAGE).counts
+    used = {state_colour(int(n)) for n in counts["incidents"]}
+    assert len(used) >= 4
+    for colour in used:
+        assert count(map_part, colour) > 500, colour  # states drawn in exactly this colour
+        assert count(legend_part, colour) > 50, colour  # and the same swatch in the legend
+
+
+def test_png_map_fills_its_box(png):
+    from dashboard.snapshot import MAP_BOX
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
+    height, width = pixels.shape[:2]
+    left, bottom, box_w, box_h = MAP_BOX
+    x0, x1 = int(left * width), int((left + box_w) * width)
+    y0, y1 = int((1 - bottom - box_h) * height), int((1 - bottom) * height)
+    drawn = (pixels[y0:y1, x0:x1] < 250).any(axis=-1)
+    rows, cols = np.nonzero(drawn)
+    assert (cols.max() - cols.min()) / (x1 - x0) >= 0.9
+    assert (rows.max() - rows.min()) / (y1 - y0) >= 0.8  # Mexico is wider than the box

@@ -1,0 +1,605 @@
+/*
+ * Tapalpa incident map: the map's own behaviour on top of Leaflet 1.9.
+ *
+ * Python hands over data only:
+ *   TapalpaMap.init(map, config)  once, when the map is built (base layers, strings,
+ *                                 symbols, the first view);
+ *   TapalpaMap.update(map, view)  for every view (time window, filters): incidents,
+ *                                 state shading, replay steps, layers, a record to focus.
+ * In the Streamlit page the update arrives as a streamlit-folium feature group, evaluated
+ * in the map already on screen, so the reader's centre and zoom survive every change.
+ * Every string that reaches HTML (popups, tooltips) was escaped in Python; interface text
+ * from `config.strings` is set with textContent.
+ */
+(function () {
+  "use strict";
+  var HOUR = 3600000;
+  var SVG = "http://www.w3.org/2000/svg";
+
+  // ------------------------------------------------------------ shapes on the canvas
+
+  function shapePoints(shape, x, y, r) {
+    var pts = [];
+    var i, a;
+    function ring(n, radius, offset) {
+      for (i = 0; i < n; i += 1) {
+        a = offset + (2 * Math.PI * i) / n;
+        pts.push([x + radius * Math.cos(a), y + radius * Math.sin(a)]);
+      }
+    }
+    if (shape === "triangle") { ring(3, r * 1.3, -Math.PI / 2); }
+    else if (shape === "triangle-down") { ring(3, r * 1.3, Math.PI / 2); }
+    else if (shape === "diamond") { ring(4, r * 1.25, 0); }
+    else if (shape === "square") { ring(4, r * 1.2, Math.PI / 4); }
+    else if (shape === "hexagon") { ring(6, r * 1.1, 0); }
+    else if (shape === "plus") {
+      var w = r * 0.45, l = r * 1.2;
+      pts = [[x - w, y - l], [x + w, y - l], [x + w, y - w], [x + l, y - w], [x + l, y + w],
+        [x + w, y + w], [x + w, y + l], [x - w, y + l], [x - w, y + w], [x - l, y + w],
+        [x - l, y - w], [x - w, y - w]];
+    }
+    return pts;
+  }
+
+  // A circle marker (same hit area, same API) drawn as another shape on the canvas.
+  var ShapeMarker = L.CircleMarker.extend({
+    options: {shape: "circle"},
+    _updatePath: function () {
+      var renderer = this._renderer;
+      var pts = shapePoints(this.options.shape, this._point.x, this._point.y,
+        Math.max(this._radius, 1));
+      if (!pts.length || !renderer._ctx) { renderer._updateCircle(this); return; }
+      if (!renderer._drawing || this._empty()) { return; }
+      var ctx = renderer._ctx;
+      ctx.beginPath();
+      pts.forEach(function (p, i) { if (i) { ctx.lineTo(p[0], p[1]); } else { ctx.moveTo(p[0], p[1]); } });
+      ctx.closePath();
+      renderer._fillStroke(ctx, this);
+    }
+  });
+
+  function shapeIcon(shape, fill, stroke, size, dash) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("width", size);
+    svg.setAttribute("height", size);
+    svg.setAttribute("aria-hidden", "true");
+    var c = size / 2, r = size / 2 - 3;
+    var el;
+    var pts = shapePoints(shape, c, c, shape === "circle" ? r : r * 0.8);
+    if (pts.length) {
+      el = document.createElementNS(SVG, "polygon");
+      el.setAttribute("points", pts.map(function (p) { return p[0].toFixed(1) + "," + p[1].toFixed(1); }).join(" "));
+    } else {
+      el = document.createElementNS(SVG, "circle");
+      el.setAttribute("cx", c); el.setAttribute("cy", c); el.setAttribute("r", r);
+    }
+    el.setAttribute("fill", fill);
+    el.setAttribute("stroke", stroke);
+    el.setAttribute("stroke-width", dash ? 2 : 1.5);
+    if (dash) { el.setAttribute("stroke-dasharray", dash); }
+    svg.appendChild(el);
+    return svg;
+  }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) { node.className = className; }
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
+  }
+
+  // ------------------------------------------------------------ state of one map
+
+  function Tim(map, config) {
+    this.map = map;
+    this.config = config;
+    this.s = config.strings;
+    this.narrow = map.getSize().x < config.narrow_px;
+    this.markers = [];
+    this.byId = {};
+    this.view = null;
+    this.step = null; // null: the whole window; else hours since the window's start
+    this.lastLayers = null;
+    this.lastFocus = null;
+    this.userMoves = false;
+  }
+
+  Tim.prototype.styleFor = function (m, state) {
+    var cat = this.config.categories[m.cat];
+    var base = {radius: m.radius, color: this.config.halo, weight: 1.5, opacity: 1,
+      fillColor: cat.colour, fillOpacity: 1, dashArray: null};
+    if (state === "span") {
+      base.color = cat.colour; base.weight = 2.5; base.fillColor = "#ffffff";
+      base.fillOpacity = 0.7; base.dashArray = "4 3";
+    } else if (state === "earlier") {
+      base.opacity = 0.4; base.fillOpacity = 0.25;
+    }
+    if (m === this.focused) { base.color = "#000000"; base.weight = 3; base.radius = m.radius + 3; }
+    return base;
+  };
+
+  Tim.prototype.applyStyle = function (m, state) {
+    var style = this.styleFor(m, state);
+    m.setRadius(style.radius);
+    m.setStyle(style);
+  };
+
+  Tim.prototype.buildBase = function () {
+    var self = this, map = this.map, config = this.config;
+    this.incidents = L.featureGroup();
+    this.states = L.geoJSON(config.states, {
+      style: function () {
+        return {fillColor: config.zero, fillOpacity: config.state_fill_opacity,
+          color: config.state_edge, weight: 0.8};
+      },
+      onEachFeature: function (f, layer) {
+        layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#1a1a1a"}); });
+        layer.on("mouseout", function () { layer.setStyle({weight: 0.8, color: config.state_edge}); });
+      }
+    });
+    this.stateLayers = {};
+    this.states.eachLayer(function (l) { self.stateLayers[l.feature.properties.cve_ent] = l; });
+    this.site = L.featureGroup();
+    config.site.forEach(function (s) {
+      L.marker([s[0], s[1]], {
+        icon: L.divIcon({html: config.site_svg, className: "tim-site", iconSize: [26, 26], iconAnchor: [13, 13]}),
+        keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: 1000
+      }).bindTooltip(s[2]).bindPopup(s[3], {maxWidth: 340}).addTo(self.site);
+    });
+    this.states.addTo(map);
+    this.site.addTo(map);
+    this.incidents.addTo(map);
+    var overlays = {};
+    overlays[this.s.layer_states] = this.states;
+    overlays[this.s.layer_site] = this.site;
+    overlays[this.s.layer_incidents] = this.incidents;
+    this.layerControl = L.control.layers(null, overlays, {collapsed: this.narrow, position: "topright"}).addTo(map);
+    if (!this.narrow) { L.control.scale({position: "bottomright"}).addTo(map); }
+    if (map.attributionControl) { map.attributionControl.setPrefix(false); }
+    this.buildLegend();
+    this.buildPlay();
+  };
+
+  // ------------------------------------------------------------ legend
+
+  Tim.prototype.buildLegend = function () {
+    var self = this, s = this.s, config = this.config;
+    var Legend = L.Control.extend({
+      options: {position: "bottomright"},
+      onAdd: function () {
+        var box = el("div", "tim-legend");
+        var toggle = el("button", "tim-legend-toggle", s.legend);
+        toggle.type = "button";
+        var body = el("div", "tim-legend-body");
+        body.id = "tim-legend-body";
+        toggle.setAttribute("aria-controls", body.id);
+        function setOpen(open) {
+          toggle.setAttribute("aria-expanded", open ? "true" : "false");
+          toggle.textContent = open ? s.legend_hide : s.legend;
+          body.hidden = !open;
+          box.classList.toggle("tim-open", open);
+        }
+        toggle.addEventListener("click", function () { setOpen(body.hidden); });
+        body.appendChild(el("h4", null, s.legend_states));
+        var ramp = el("div", "tim-ramp");
+        config.ramp.forEach(function (r) {
+          var cell = el("span");
+          var sw = el("i");
+          sw.style.background = r[0];
+          cell.appendChild(sw);
+          cell.appendChild(document.createTextNode(r[1]));
+          ramp.appendChild(cell);
+        });
+        body.appendChild(ramp);
+        body.appendChild(el("h4", null, s.legend_types));
+        var types = el("ul", "tim-types");
+        config.categories.forEach(function (c) {
+          var li = el("li");
+          li.appendChild(shapeIcon(c.shape, c.colour, config.halo, 16));
+          li.appendChild(document.createTextNode(c.label));
+          types.appendChild(li);
+        });
+        body.appendChild(types);
+        body.appendChild(el("h4", null, s.legend_precision));
+        var prec = el("ul", "tim-types");
+        [[12, s.legend_exact], [18, s.legend_town]].forEach(function (p) {
+          var li = el("li");
+          li.appendChild(shapeIcon("circle", "#444444", config.halo, p[0]));
+          li.appendChild(document.createTextNode(p[1]));
+          prec.appendChild(li);
+        });
+        var li = el("li");
+        li.appendChild(shapeIcon("circle", "#ffffff", "#444444", 16, "4 3"));
+        li.appendChild(document.createTextNode(s.legend_span));
+        prec.appendChild(li);
+        li = el("li");
+        var faded = shapeIcon("circle", "#444444", config.halo, 16);
+        faded.style.opacity = "0.35";
+        li.appendChild(faded);
+        li.appendChild(document.createTextNode(s.legend_earlier));
+        prec.appendChild(li);
+        body.appendChild(prec);
+        body.appendChild(el("p", null, s.legend_state_only));
+        var site = el("p", "tim-site-key");
+        var star = el("span", "tim-star", "\u2605");
+        star.setAttribute("aria-hidden", "true");
+        site.appendChild(star);
+        site.appendChild(document.createTextNode(" " + s.site));
+        body.appendChild(site);
+        box.appendChild(toggle);
+        box.appendChild(body);
+        setOpen(!self.narrow);
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    this.legend = new Legend().addTo(this.map);
+  };
+
+  // ------------------------------------------------------------ replay
+
+  Tim.prototype.timeLabel = function (t) {
+    return new Date(t).toLocaleString(this.s.locale, {
+      timeZone: this.config.timezone, weekday: "short", day: "2-digit",
+      month: "short", hour: "2-digit", minute: "2-digit"
+    }) + " " + this.s.tz_label;
+  };
+
+  Tim.prototype.buildPlay = function () {
+    var self = this, s = this.s;
+    var Play = L.Control.extend({
+      options: {position: "bottomleft"},
+      onAdd: function () {
+        var box = el("div", "tim-play leaflet-bar" + (self.narrow ? " tim-narrow" : ""));
+        var button = el("button", "tim-play-button");
+        button.type = "button";
+        var glyph = el("span", null, "\u25B6");
+        glyph.setAttribute("aria-hidden", "true");
+        button.appendChild(glyph);
+        button.setAttribute("aria-label", s.play);
+        var range = el("input", "tim-play-range");
+        range.type = "range";
+        range.min = "0";
+        range.step = "1";
+        range.setAttribute("aria-label", s.replay_time);
+        var all = el("button", "tim-play-all", s.all);
+        all.type = "button";
+        all.title = s.all_title;
+        var label = el("div", "tim-play-label", s.whole);
+        label.setAttribute("aria-hidden", "true");
+        var status = el("div", "tim-sr");
+        status.setAttribute("role", "status");
+        status.setAttribute("aria-live", "polite");
+        [button, range, all, label, status].forEach(function (n) { box.appendChild(n); });
+        self.play = {box: box, button: button, glyph: glyph, range: range, label: label,
+          status: status, timer: null, spoken: 0, pending: null};
+        button.addEventListener("click", function () { self.togglePlay(); });
+        range.addEventListener("input", function () { self.stop(); self.setStep(Number(range.value), "user"); });
+        all.addEventListener("click", function () { self.stop(); self.setStep(null, "user"); });
+        L.DomEvent.disableClickPropagation(box);
+        L.DomEvent.disableScrollPropagation(box);
+        return box;
+      }
+    });
+    this.playControl = new Play().addTo(this.map);
+  };
+
+  Tim.prototype.steps = function () {
+    var v = this.view;
+    return v ? Math.max(1, Math.ceil((v.end - v.start) / HOUR)) : 1;
+  };
+
+  // While playing, at most one announcement every `announce_ms`; otherwise the last
+  // change is spoken once the reader pauses (a short debounce).
+  Tim.prototype.announce = function (text, playing) {
+    var p = this.play;
+    clearTimeout(p.pending);
+    if (playing) {
+      var now = Date.now();
+      if (now - p.spoken < this.config.announce_ms) { return; }
+      p.status.textContent = text;
+      p.spoken = now;
+      return;
+    }
+    p.pending = setTimeout(function () { p.status.textContent = text; p.spoken = Date.now(); }, 700);
+  };
+
+  Tim.prototype.stop = function () {
+    var p = this.play;
+    if (!p.timer) { return; }
+    clearInterval(p.timer);
+    p.timer = null;
+    p.glyph.textContent = "\u25B6";
+    p.button.setAttribute("aria-label", this.s.play);
+    this.announce(p.label.textContent, false);
+  };
+
+  Tim.prototype.togglePlay = function () {
+    var self = this, p = this.play, steps = this.steps();
+    if (p.timer) { this.stop(); return; }
+    p.glyph.textContent = "\u275A\u275A";
+    p.button.setAttribute("aria-label", this.s.pause);
+    p.spoken = 0;
+    this.setStep(this.step === null || this.step >= steps - 1 ? 0 : this.step, "play");
+    p.timer = setInterval(function () {
+      if (self.step >= steps - 1) { self.stop(); return; }
+      self.setStep(self.step + 1, "play");
+    }, this.config.step_ms);
+  };
+
+  // step: null for the whole window, else an hour index; redraws markers and states.
+  Tim.prototype.setStep = function (step, why) {
+    var p = this.play, s = this.s, steps = this.steps();
+    if (step !== null && step >= steps) { step = null; }
+    this.step = step;
+    p.range.max = String(steps);
+    p.range.value = String(step === null ? steps : step);
+    var text;
+    if (step === null) {
+      this.drawWhole();
+      text = s.whole;
+      p.range.setAttribute("aria-valuetext", s.whole);
+    } else {
+      var t = this.view.start + step * HOUR;
+      var n = this.drawAt(t);
+      var when = this.timeLabel(t);
+      p.range.setAttribute("aria-valuetext", when);
+      text = when + ": " + fill(s.active, {n: n.active}) +
+        (n.span ? "; " + fill(s.span, {n: n.span}) : "");
+    }
+    p.label.textContent = text;
+    // On a narrow map the label shows only during a replay: the whole window needs none.
+    p.label.hidden = this.narrow && step === null;
+    if (why) { this.announce(text, why === "play"); }
+    this.shadeStates(step);
+  };
+
+  Tim.prototype.drawWhole = function () {
+    var self = this;
+    this.markers.forEach(function (m) {
+      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      self.applyStyle(m, "whole");
+    });
+  };
+
+  // What the map shows for the hour [t, t + 1 h): timed records under way are drawn as
+  // active; records known only to the day or part of day are drawn as "some time in this
+  // span" (a dashed ring) while their span lasts, never as active; earlier ones fade;
+  // nothing is drawn before its span begins.
+  Tim.prototype.drawAt = function (t) {
+    var self = this, counts = {active: 0, span: 0};
+    function n(m) { return m.cell ? 0 : 1; }
+    this.markers.forEach(function (m) {
+      if (m.t0 >= t + HOUR) {
+        if (self.incidents.hasLayer(m)) { self.incidents.removeLayer(m); }
+        return;
+      }
+      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      var state;
+      if (m.active && m.active[0] < t + HOUR && m.active[1] > t) { state = "active"; counts.active += 1; }
+      else if (m.t1 <= t) { state = "earlier"; }
+      else { state = "span"; counts.span += n(m); }
+      m.replayState = state;
+      self.applyStyle(m, state);
+    });
+    return counts;
+  };
+
+  Tim.prototype.shadeStates = function (step) {
+    var v = this.view, config = this.config, self = this;
+    if (!v) { return; }
+    Object.keys(this.stateLayers).forEach(function (code) {
+      var n;
+      if (step === null) { n = v.states[code] ? v.states[code][0] : 0; }
+      else { n = v.replay[code] ? v.replay[code][step] : 0; }
+      self.stateLayers[code].setStyle({fillColor: self.colourFor(n)});
+      self.stateLayers[code].count = n;
+    });
+  };
+
+  Tim.prototype.colourFor = function (n) {
+    var colour = this.config.zero;
+    this.config.bins.forEach(function (b) { if (n >= b[0]) { colour = b[1]; } });
+    return colour;
+  };
+
+  // ------------------------------------------------------------ one view
+
+  Tim.prototype.update = function (v) {
+    var self = this, config = this.config;
+    this.view = v;
+    this.incidents.clearLayers();
+    this.markers = [];
+    this.byId = {};
+    this.focused = null;
+    v.rows.forEach(function (r) {
+      var m;
+      if (v.mode === "points") {
+        var cat = config.type_category[r[2]];
+        m = new ShapeMarker([r[1], r[0]], {shape: config.categories[cat].shape, bubblingMouseEvents: false});
+        m.cat = cat;
+        m.radius = r[3] === 1 ? 5 : 7;
+        m.uncertain = r[4] === 1;
+        m.t0 = r[5]; m.t1 = r[6];
+        m.active = m.uncertain ? null : [r[5], r[6]];  // under way only when timed
+        m.bindTooltip(r[7]);
+        var links = r[9].map(function (src) {
+          return '<a href="' + v.urls[src[0]] + '" target="_blank" rel="noopener noreferrer">' +
+            v.labels[src[1]] + "</a>";
+        });
+        m.bindPopup("<b>" + config.type_labels[r[2]] + "</b><br>" + r[8] + "<br>" +
+          config.sources_html + " " + links.join(" · "), {maxWidth: 340});
+        self.byId[r[10]] = m;
+      } else {
+        m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
+        m.cat = config.categories.length - 1;
+        m.radius = Math.min(30, 4 + Math.sqrt(r[2]));
+        // A cell: its records' whole span, and the span of those timed to the hour or
+        // minute (null if none), the only ones that can make it "under way".
+        m.t0 = r[3]; m.t1 = r[4];
+        m.active = r[5] === null ? null : [r[5], r[6]];
+        m.cell = true;
+        m.bindTooltip(fill(config.grouped_html, {n: r[2]}));
+      }
+      self.markers.push(m);
+      self.incidents.addLayer(m);
+    });
+    this.states.eachLayer(function (l) {
+      var entry = v.states[l.feature.properties.cve_ent];
+      l.unbindTooltip();
+      if (entry) { l.bindTooltip(entry[1], {sticky: true}); }
+    });
+    var layersKey = v.layers.join(",");
+    if (layersKey !== this.lastLayers) {
+      this.lastLayers = layersKey;
+      [["states", this.states], ["site", this.site], ["incidents", this.incidents]].forEach(function (pair) {
+        var on = v.layers.indexOf(pair[0]) >= 0;
+        if (on && !self.map.hasLayer(pair[1])) { self.map.addLayer(pair[1]); }
+        if (!on && self.map.hasLayer(pair[1])) { self.map.removeLayer(pair[1]); }
+      });
+    }
+    this.play.box.style.display = this.markers.length ? "" : "none";
+    this.stop();
+    this.setStep(null, null);
+    if (this.site && this.map.hasLayer(this.states)) { this.states.bringToBack(); }
+    if (v.focus && JSON.stringify(v.focus) !== this.lastFocus) {
+      this.lastFocus = JSON.stringify(v.focus);
+      this.focus(v.focus.id);
+    }
+    this.writeLink();
+    var container = this.map.getContainer();
+    container.setAttribute("data-window", v.window);
+    container.setAttribute("data-drawn", String(this.markers.length));
+    try {
+      if (window.frameElement) {
+        window.frameElement.setAttribute("data-window", v.window);
+        window.frameElement.setAttribute("data-drawn", String(this.markers.length));
+      }
+    } catch (e) { /* a cross-origin parent: the attribute on the map container remains */ }
+  };
+
+  // Pan to one record, open its popup and ring it; keep the reader's zoom if closer.
+  Tim.prototype.focus = function (id) {
+    var m = this.byId[id];
+    if (!m) { return; }
+    if (!this.map.hasLayer(this.incidents)) { this.map.addLayer(this.incidents); }
+    this.focused = m;
+    this.setStep(null, null);
+    this.map.setView(m.getLatLng(), Math.max(this.map.getZoom(), this.config.focus_zoom), {animate: false});
+    m.bringToFront();
+    m.openPopup();
+  };
+
+  // ------------------------------------------------------------ the first view, the link
+
+  // Fit the bounds inside the area no control covers: controls sit in the corners, so
+  // pad by each corner control that would overlap the fitted box, and fit again.
+  Tim.prototype.fit = function (bounds) {
+    var map = this.map, size = map.getSize();
+    var pad = {top: 8, bottom: 8, left: 8, right: 8};
+    for (var pass = 0; pass < 3; pass += 1) {
+      map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top],
+        paddingBottomRight: [pad.right, pad.bottom], animate: false});
+      var sw = map.latLngToContainerPoint(bounds.getSouthWest());
+      var ne = map.latLngToContainerPoint(bounds.getNorthEast());
+      var box = {left: sw.x, right: ne.x, top: ne.y, bottom: sw.y};
+      var changed = false;
+      var corners = map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+      var origin = map.getContainer().getBoundingClientRect();
+      Array.prototype.forEach.call(corners, function (c) {
+        var r = c.getBoundingClientRect();
+        if (!r.width || !r.height) { return; }
+        var x0 = r.left - origin.left, x1 = r.right - origin.left;
+        var y0 = r.top - origin.top, y1 = r.bottom - origin.top;
+        if (x1 <= box.left || x0 >= box.right || y1 <= box.top || y0 >= box.bottom) { return; }
+        var top = y0 < size.y / 2, left = x0 < size.x / 2;
+        // Never more than a third of the map per side: the data must keep room.
+        var needV = Math.min((top ? y1 : size.y - y0) + 6, size.y * 0.3);
+        var needH = Math.min((left ? x1 : size.x - x0) + 6, size.x * 0.35);
+        // Move the box past the control along the cheaper direction: tall controls (an
+        // open legend) push it sideways, wide ones (the replay bar) up or down.
+        var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
+        var vertical = wide || (!tall && needV <= needH);
+        var side = vertical ? (top ? "top" : "bottom") : (left ? "left" : "right");
+        var need = vertical ? needV : needH;
+        if (need > pad[side]) { pad[side] = need; changed = true; }
+      });
+      if (!changed) { return; }
+    }
+  };
+
+  Tim.prototype.firstView = function () {
+    var initial = this.config.initial || {};
+    if (initial.center && initial.zoom) {
+      this.map.setView(initial.center, initial.zoom, {animate: false});
+      return;
+    }
+    var bounds = null, self = this;
+    if (initial.states && initial.states.length) {
+      initial.states.forEach(function (code) {
+        var l = self.stateLayers[code];
+        if (!l) { return; }
+        bounds = bounds ? bounds.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
+      });
+    }
+    this.fit(bounds || this.states.getBounds());
+  };
+
+  // Keep the page's address a permalink for the centre and zoom, without a rerun: the
+  // page's own script never learns them (no rerun per pan), the address bar does.
+  Tim.prototype.writeLink = function () {
+    if (!this.config.live || !this.userMoves) { return; }
+    try {
+      var top = window.parent;
+      if (!top || top === window) { return; }
+      var url = new URL(top.location.href);
+      var c = this.map.getCenter();
+      url.searchParams.set("lat", c.lat.toFixed(4));
+      url.searchParams.set("lon", c.lng.toFixed(4));
+      url.searchParams.set("zoom", String(Math.round(this.map.getZoom())));
+      if (url.href !== top.location.href) { top.history.replaceState(top.history.state, "", url.href); }
+    } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
+  };
+
+  function init(map, config) {
+    var tim = new Tim(map, config);
+    map._tim = tim;
+    if (map.gestureHandling && config.gesture) {
+      map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
+      map.gestureHandling.enable();
+    }
+    tim.buildBase();
+    // The first view, again whenever the map's size or its controls' styles settle
+    // (stylesheets load asynchronously), until the reader moves the map.
+    function refit() {
+      if (tim.userMoves) { return; }
+      tim.fitting = true;
+      tim.firstView();
+      tim.fitting = false;
+    }
+    refit();
+    map.on("movestart", function () { if (!tim.fitting) { tim.userMoves = true; } });
+    map.on("moveend", function () { tim.writeLink(); });
+    map.on("resize", refit);
+    [100, 400, 1200].forEach(function (ms) { setTimeout(refit, ms); });
+    // Streamlit rewrites the address from what Python knows whenever the page's link
+    // changes (a new window, a filter); put the reader's centre and zoom back after it.
+    if (config.live) { setInterval(function () { tim.writeLink(); }, 1000); }
+    map.getContainer().setAttribute("aria-label", config.strings.map_label);
+    map.getContainer().setAttribute("role", "region");
+    return tim;
+  }
+
+  function update(map, view) {
+    var tim = map._tim;
+    if (!tim) { return; }
+    tim.update(view);
+  }
+
+  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker};
+})();

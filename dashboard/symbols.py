@@ -1,0 +1,106 @@
+"""How the map draws things: event categories (colour and shape), the choropleth classes.
+
+One table for the live map, the standalone HTML and the PNG, so their legends agree.
+
+Rules, checked in tests/test_mapview.py with a colour-vision-deficiency simulation
+(colour-science, Machado et al. 2009) rather than by eye:
+- at most eight categories, each with its own shape and colour;
+- every marker colour keeps a WCAG contrast of at least 3:1 against every state fill
+  (composited at STATE_FILL_OPACITY over white and over OpenStreetMap's land colour),
+  for normal vision and the three simulated deficiencies;
+- "0 incidents" and neighbouring classes stay apart (CIEDE2000) under the same simulations.
+Markers also get a white halo (their outline), which separates them from each other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .schema import EVENT_TYPES
+
+
+@dataclass(frozen=True)
+class Category:
+    key: str
+    label: str  # English; shown in legends (the page passes it to the map as data)
+    colour: str  # marker fill, sRGB hex
+    shape: str  # circle, triangle, diamond, square, triangle-down, plus, hexagon
+    types: tuple[str, ...]  # the schema's event types it groups
+
+
+# Twelve event types grouped into what a reader needs to tell apart. Colours are dark
+# enough to stand out on the light state ramp; shapes keep them apart where colours
+# converge for readers with a colour-vision deficiency (red and brown for deuteranopes).
+CATEGORIES: tuple[Category, ...] = (
+    Category("blockade", "Road blockade", "#972007", "circle", ("blockade",)),
+    Category(
+        "arson", "Burning (vehicles, businesses)", "#7E3C00", "triangle",
+        ("vehicle_arson", "business_arson"),
+    ),
+    Category(
+        "violence", "Armed clash or killing", "#000000", "diamond", ("armed_clash", "killing"),
+    ),
+    Category(
+        "security", "Security forces (raid, arrest, deployment)", "#00508A", "square",
+        ("raid", "arrest", "security_deployment"),
+    ),
+    Category(
+        "disruption", "Transport or public-order disruption", "#075A40", "triangle-down",
+        ("transport_disruption", "public_order_measure"),
+    ),
+    Category("statement", "Official statement", "#642779", "plus", ("official_statement",)),
+    Category("other", "Other", "#4C4C4C", "hexagon", ("other",)),
+)  # fmt: skip
+CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
+OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
+# Each event type's marker colour (its category's), for charts and tables that colour by type.
+EVENT_COLOURS: dict[str, str] = {t: CATEGORIES[CATEGORY_OF[t]].colour for t in EVENT_TYPES}
+HALO = "#ffffff"
+
+# Choropleth: (lowest count, label) per class; "0" has its own class (white).
+# Light blues from CIELAB L* 92 to 68 (hue 270°, chroma 10 to 30), so dark markers keep 3:1.
+BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–25"), (26, "26 or more"))
+ZERO_COLOUR = "#ffffff"
+STATE_PALETTE = ("#dee9fb", "#c8d8f3", "#b1c8eb", "#9ab8e3", "#82a8db")
+STATE_FILL_OPACITY = 0.9
+STATE_EDGE = "#5b5b5b"
+OSM_LAND = "#f2efe9"  # the basemap's land colour, under the translucent state fills
+
+# matplotlib marker codes for the PNG, drawn like the live map's canvas shapes.
+MPL_MARKERS = {
+    "circle": "o",
+    "triangle": "^",
+    "diamond": "D",
+    "square": "s",
+    "triangle-down": "v",
+    "plus": "P",
+    "hexagon": "h",
+}
+
+assert set(CATEGORY_OF) == set(EVENT_TYPES), "every event type needs a category"
+assert len(CATEGORIES) <= 8
+
+
+def category(event_type: str) -> Category:
+    """The category an event type is drawn as (unknown types: Other)."""
+    return CATEGORIES[CATEGORY_OF.get(event_type, OTHER)]
+
+
+def state_class(count: int) -> int:
+    """0 for no incidents, else 1 + the index of the class in BINS."""
+    if count <= 0:
+        return 0
+    return 1 + max(i for i, (low, _) in enumerate(BINS) if count >= low)
+
+
+def state_colour(count: int) -> str:
+    """Fill colour (sRGB hex) for a state with `count` incidents in the window."""
+    index = state_class(count)
+    return ZERO_COLOUR if index == 0 else STATE_PALETTE[index - 1]
+
+
+def ramp() -> list[tuple[str, str]]:
+    """(colour, label) for the legend: "0" first, then each class."""
+    return [(ZERO_COLOUR, "0")] + [
+        (colour, label) for (_, label), colour in zip(BINS, STATE_PALETTE, strict=True)
+    ]

@@ -1,0 +1,239 @@
+"""The map in a real browser: it keeps the reader's view, works on a phone, replays honestly.
+
+Same server and browser fixtures as tests/test_browser.py (Debian's Chromium, every
+request outside the local server refused). Markers are on a canvas: they are counted and
+inspected through Leaflet (page.evaluate), never with CSS selectors.
+"""
+
+# ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from dashboard.filters import ViewSpec, apply
+from dashboard.mexico import MEXICO_CITY
+from dashboard.symbols import ZERO_COLOUR
+from tests.test_browser import (  # noqa: F401  (fixtures)
+    COUNT_LAYERS,
+    MAP_FRAME,
+    browser,
+    map_frame,
+    page,
+    server,
+)
+
+pytestmark = pytest.mark.browser
+
+START, END = datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+VIEW_STATE = "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
+IFRAME = f"iframe[title*='{MAP_FRAME}']"
+
+
+def drawable(bundle, start=START, end=END) -> pd.DataFrame:
+    selected = apply(ViewSpec(start, end), bundle.incidents)
+    return selected[selected.geo_precision < 3]
+
+
+def test_slider_keeps_zoom_and_centre_and_draws_the_new_window(page, server, bundle):
+    page.goto(server)
+    frame = map_frame(page)
+    frame.evaluate("() => { map.setView([20.67, -103.35], 8, {animate: false}); }")
+    before = frame.evaluate(VIEW_STATE)
+    page.wait_for_url("**zoom=8**")  # the pan reached the address bar, without a rerun
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    for _ in range(12):  # the window's start moves to 12:00 on 22 Feb
+        thumb.press("ArrowRight")
+    new_window = "2026-02-22T12:00/2026-02-24T00:00"
+    page.wait_for_selector(f"{IFRAME}[data-window='{new_window}']", timeout=30_000)
+    frames = [f for f in page.frames if MAP_FRAME in (f.url or "")]
+    assert frames == [frame]  # the same map, not a new one
+    assert frame.evaluate(VIEW_STATE) == before
+    expected = drawable(bundle, start=datetime(2026, 2, 22, 12, tzinfo=MEXICO_CITY))
+    assert frame.evaluate(COUNT_LAYERS)["markers"] == len(expected) < len(drawable(bundle))
+    page.wait_for_url("**from=2026-02-22T12%3A00**zoom=8**")  # both kept in the link
+
+
+def test_a_link_restores_centre_and_zoom_in_a_fresh_context(browser, server):
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.goto(f"{server}/?lat=20.6700&lon=-103.3500&zoom=8")
+    frame = map_frame(page)
+    state = frame.evaluate(VIEW_STATE)
+    assert state["zoom"] == 8
+    assert state["lat"] == pytest.approx(20.67, abs=5e-3)
+    assert state["lng"] == pytest.approx(-103.35, abs=5e-3)
+    context.close()
+
+
+def test_replay_an_hour_before_the_first_report_draws_nothing_active(page, server, bundle):
+    page.goto(server)
+    frame = map_frame(page)
+    records = drawable(bundle)
+    timed = records[~records.time_precision.isin(("day", "part_of_day"))]
+    first = timed.t_start.min()
+    step = int((first - pd.Timestamp(START)).total_seconds() // 3600) - 1
+    assert step >= 0
+    frame.locator(".tim-play-range").fill(str(step))
+    seen = frame.evaluate(
+        """() => {
+      const out = {active: 0, span: 0, earlier: 0, drawn: 0, uncertainSpan: true, fills: []};
+      map._tim.markers.forEach(m => {
+        if (!map.hasLayer(m)) return;
+        out.drawn += 1;
+        out[m.replayState] += 1;
+        if (m.replayState === 'span' && !m.uncertain) out.uncertainSpan = false;
+      });
+      map._tim.states.eachLayer(l => out.fills.push(l.options.fillColor));
+      out.label = document.querySelector('.tim-play-label').textContent;
+      out.valuetext = document.querySelector('.tim-play-range').getAttribute('aria-valuetext');
+      return out;
+    }"""
+    )
+    assert seen["active"] == 0 and seen["earlier"] == 0
+    assert seen["uncertainSpan"]  # only records without a reported time: "some time today"
+    assert set(seen["fills"]) == {ZERO_COLOUR}  # the shading follows the replay
+    assert seen["label"].split(": ")[1].startswith("0 under way")
+    assert "Mexico City" in seen["valuetext"]
+    # At the first report's hour it is drawn as active, and its state is shaded.
+    frame.locator(".tim-play-range").fill(str(step + 1))
+    active = frame.evaluate(
+        "() => map._tim.markers.filter(m => map.hasLayer(m) && m.replayState === 'active').length"
+    )
+    assert active >= 1
+
+
+def test_play_button_says_what_it_does(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    button = frame.get_by_role("button", name="Play")
+    button.click()
+    expect(frame.get_by_role("button", name="Pause")).to_be_visible()
+    frame.get_by_role("button", name="Pause").click()
+    expect(frame.get_by_role("button", name="Play")).to_be_visible()
+    assert frame.locator("[role=status][aria-live=polite]").count() == 1
+
+
+def test_map_focus_is_visible_and_pinch_zoom_is_allowed(page, server):
+    page.goto(server)
+    frame = map_frame(page)
+    viewport = frame.evaluate(
+        "() => [...document.querySelectorAll('meta[name=viewport]')].map(m => m.content)"
+    )
+    assert viewport and not any("user-scalable=no" in v for v in viewport)
+    frame.locator("#map_div").focus()
+    style = frame.evaluate(
+        "() => { const s = getComputedStyle(document.getElementById('map_div'));"
+        " return [s.outlineStyle, s.outlineWidth]; }"
+    )
+    assert style[0] == "solid" and style[1] != "0px"
+
+
+def test_focus_request_pans_and_opens_the_popup_keeping_a_closer_zoom(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    frame.evaluate("() => { map._tim.focus('jal-pv-costco'); }")
+    expect(frame.locator(".leaflet-popup-content")).to_contain_text("Sources:")
+    assert frame.evaluate("() => map.getZoom()") == 9
+    frame.evaluate("() => { map.setZoom(12, {animate: false}); map._tim.focus('jal-pv-costco'); }")
+    assert frame.evaluate("() => map.getZoom()") == 12
+
+
+@pytest.mark.parametrize(("width", "height", "phone"), [(390, 844, True), (1440, 900, False)])
+def test_controls_leave_every_incident_visible(browser, server, width, height, phone):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone
+    )
+    page = context.new_page()
+    page.goto(server)
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)  # the first view settles once the controls are styled
+    layout = frame.evaluate(
+        """() => {
+      const box = map.getContainer().getBoundingClientRect();
+      const controls = [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
+        .map(el => el.getBoundingClientRect()).filter(r => r.width && r.height)
+        .map(r => [r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+      const covered = controls.reduce((a, r) => a + (r[2] - r[0]) * (r[3] - r[1]), 0);
+      const hidden = [];
+      let shown = 0;
+      map._tim.markers.forEach(m => {
+        if (!map.hasLayer(m)) return;
+        const p = map.latLngToContainerPoint(m.getLatLng()), r = m.getRadius() + 2;
+        if (p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height) return;
+        shown += 1;
+        const under = c => p.x + r > c[0] && p.x - r < c[2] && p.y + r > c[1] && p.y - r < c[3];
+        if (controls.some(under)) hidden.push([p.x, p.y]);
+      });
+      const layers = document.querySelector('.leaflet-control-layers');
+      return {share: covered / (box.width * box.height), hidden, shown,
+              collapsed: !layers.classList.contains('leaflet-control-layers-expanded')};
+    }"""
+    )
+    assert layout["shown"] > 250 and layout["hidden"] == [], layout
+    if not phone:
+        context.close()
+        return
+    assert layout["share"] <= 0.10, layout
+    assert layout["collapsed"]
+    legend = frame.get_by_role("button", name="Legend")
+    expect(legend).to_have_attribute("aria-expanded", "false")
+    legend.click()
+    expect(frame.get_by_role("button", name="Hide legend")).to_have_attribute(
+        "aria-expanded", "true"
+    )
+    assert frame.evaluate("() => !!map.gestureHandling && map.gestureHandling.enabled()")
+    page.screenshot(path="artifacts/phone-map.png")
+    context.close()
+
+
+def test_clicking_a_selected_state_again_removes_it(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    frame = map_frame(page)
+    all_states = page.get_by_role("checkbox", name="All states")
+    for checked, lng in ((False, -106.0), (True, -106.2)):
+        # A click inside Chihuahua, through Leaflet's event API (the page's layout may still
+        # shift under a mouse click while Streamlit renders). streamlit-folium sends a click
+        # only when it differs from the last one, as two real clicks do by a pixel or more.
+        frame.evaluate(f"() => {{ map.fire('click', {{latlng: L.latLng(28.5, {lng})}}); }}")
+        if checked:
+            expect(all_states).to_be_checked(timeout=30_000)
+        else:
+            expect(all_states).not_to_be_checked(timeout=30_000)
+            page.wait_for_url("**states=CHH**")
+        frame = map_frame(page)
+
+
+def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
+    """With server.enableStaticServing, Leaflet and the map's own JS and CSS come from
+    /app/static/ (content-hashed URLs, so a proxy may cache them for long) instead of
+    riding along with every map render."""
+    responses = []
+    page.on("response", lambda r: responses.append((r.url, r.status, r.headers)))
+    page.goto(server)
+    map_frame(page)
+    ours = [(u, s, h) for u, s, h in responses if "/app/static/" in u]
+    assert {u.split("?")[0].rsplit("/", 1)[1] for u, _, _ in ours} == {
+        "tapalpa-map.js",
+        "tapalpa-map.css",
+        "leaflet.js",
+        "leaflet.css",
+        "leaflet-gesture-handling.js",
+        "leaflet-gesture-handling.css",
+    }
+    for url, status, headers in ours:
+        assert status == 200 and "?v=" in url
+        assert headers["content-type"].startswith(
+            ("text/javascript", "application/javascript", "text/css")
+        )
