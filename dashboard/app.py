@@ -536,10 +536,14 @@ def choose_incident() -> None:
     pans to it and opens its popup) and the details shown under the table."""
     rows = st.session_state["incident_table"]["selection"]["rows"]
     ids = st.session_state.get("incident_table_ids", [])
-    if rows and rows[0] < len(ids):
-        st.session_state["focus_incident"] = ids[rows[0]]
-    else:
-        st.session_state.pop("focus_incident", None)
+    focus = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    st.session_state["focus_incident"] = focus
+    st.session_state["incident_choice"] = focus
+
+
+def pick_incident() -> None:
+    """The same choice made with the keyboard: the list box next to the table."""
+    st.session_state["focus_incident"] = st.session_state.get("incident_choice")
 
 
 def incident_details(row) -> None:
@@ -581,8 +585,8 @@ def incidents_table(selected: pd.DataFrame) -> None:
     st.caption(
         (f"{shown} of {table.matched} incidents" if table.truncated else f"{shown} incidents")
         + (" matching the search" if query.strip() else "")
-        + ". Sort by a column's header; choose a row to show it on the map and read its "
-        "details below the table."
+        + ". Sort by a column's header; choose a row, or an incident in the list box under "
+        "the table, to show it on the map and read its details."
         + (
             " Only the earliest are listed: narrow the search or the filters."
             if table.truncated
@@ -599,6 +603,31 @@ def incidents_table(selected: pd.DataFrame) -> None:
         width="stretch",
         column_order=list(INCIDENT_COLUMNS),
         column_config=INCIDENT_COLUMNS,
+    )
+    labels = dict(
+        zip(
+            table.rows["incident_id"],
+            table.rows["when"]
+            + " · "
+            + table.rows["event_type"]
+            + " · "
+            + table.rows["place"]
+            + ", "
+            + table.rows["state"],
+            strict=True,
+        )
+    )
+    if st.session_state.get("focus_incident") not in labels:
+        # Left the view (or never chosen): nothing is focused or listed as chosen.
+        st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
+    st.selectbox(
+        "Show one on the map and read its details (type to search the list)",
+        list(labels),
+        format_func=labels.__getitem__,
+        index=None,
+        key="incident_choice",
+        on_change=pick_incident,
+        placeholder="Choose an incident",
     )
     focus = st.session_state.get("focus_incident")
     chosen = table.rows[table.rows["incident_id"] == focus]

@@ -277,3 +277,21 @@ def test_the_map_frame_gets_a_title_saying_what_it_shows(app):
         'data-map-title="Map: After the Tapalpa raid: reported incidents in Mexico, '
         "Sun 22 Feb 00:00 to Tue 24 Feb 00:00 Mexico City time." in html.proto.body
     )
+
+
+def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, bundle):
+    rows = table_with(app, "incident_id")
+    chosen = rows[rows["source"].notna()].iloc[0]
+    app.selectbox(key="incident_choice").set_value(chosen["incident_id"]).run()
+    assert not app.exception
+    assert app.session_state["focus_incident"] == chosen["incident_id"]
+    details = [m.value for m in app.markdown if "Sources:" in m.value]
+    assert len(details) == 1
+    assert chosen["when"] in details[0]
+    assert f'<a href="{chosen["source"]}"' in details[0]
+    # A window without that incident drops the choice instead of showing stale details.
+    app.slider(key="window").set_value((datetime(2026, 3, 1), datetime(2026, 3, 2))).run()
+    assert chosen["incident_id"] not in set(table_with(app, "incident_id")["incident_id"])
+    assert app.selectbox(key="incident_choice").value is None
+    assert app.session_state["focus_incident"] is None
+    assert not [m for m in app.markdown if "Sources:" in m.value]
