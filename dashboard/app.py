@@ -527,6 +527,7 @@ INCIDENT_COLUMNS = {
     "arrested": st.column_config.NumberColumn("Arrested"),
     "summary": st.column_config.TextColumn("Summary", width="large"),
     "source": st.column_config.LinkColumn("Source"),
+    "source_outlet": st.column_config.TextColumn("Outlet"),
     "more_sources": st.column_config.ListColumn("More sources"),
 }
 
@@ -559,7 +560,7 @@ def incident_details(row) -> None:
         )
         if not pd.isna(getattr(row, field))
     )
-    sources = [link(row.source, "main source")] if row.source else []
+    sources = [link(row.source, row.source_outlet or "main source")] if row.source else []
     sources += [link(url, f"source {n}") for n, url in enumerate(row.more_sources, 2)]
     st.markdown(
         f"**{escape_markdown(row.event_type)}** at {escape_markdown(place)}  \n"
@@ -585,35 +586,25 @@ def incidents_table(selected: pd.DataFrame) -> None:
     st.caption(
         (f"{shown} of {table.matched} incidents" if table.truncated else f"{shown} incidents")
         + (" matching the search" if query.strip() else "")
-        + ". Sort by a column's header; choose a row, or an incident in the list box under "
-        "the table, to show it on the map and read its details."
+        + ". Choose one in the list box, or a row of the table (sort it by a column's "
+        "header), to show it on the map and read its details."
         + (
             " Only the earliest are listed: narrow the search or the filters."
             if table.truncated
             else ""
         )
     )
-    st.session_state["incident_table_ids"] = table.rows["incident_id"].tolist()
-    st.dataframe(
-        table.rows,
-        key="incident_table",
-        on_select=choose_incident,
-        selection_mode="single-row",
-        hide_index=True,
-        width="stretch",
-        column_order=list(INCIDENT_COLUMNS),
-        column_config=INCIDENT_COLUMNS,
-    )
+    text = table.rows.fillna({"place": "", "state": ""})
     labels = dict(
         zip(
-            table.rows["incident_id"],
-            table.rows["when"]
+            text["incident_id"],
+            text["when"]
             + " · "
-            + table.rows["event_type"]
+            + text["event_type"]
             + " · "
-            + table.rows["place"]
+            + text["place"]
             + ", "
-            + table.rows["state"],
+            + text["state"],
             strict=True,
         )
     )
@@ -633,6 +624,17 @@ def incidents_table(selected: pd.DataFrame) -> None:
     chosen = table.rows[table.rows["incident_id"] == focus]
     if len(chosen):
         incident_details(next(chosen.itertuples(index=False)))
+    st.session_state["incident_table_ids"] = table.rows["incident_id"].tolist()
+    st.dataframe(
+        table.rows,
+        key="incident_table",
+        on_select=choose_incident,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_order=list(INCIDENT_COLUMNS),
+        column_config=INCIDENT_COLUMNS,
+    )
 
 
 def page_style(page: PageView, listed: bool = True) -> None:

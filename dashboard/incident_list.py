@@ -36,6 +36,7 @@ COLUMNS = (
     *COUNT_COLUMNS,
     "summary",
     "source",
+    "source_outlet",
     "more_sources",
 )
 
@@ -137,6 +138,7 @@ def incident_table(
             **{c: frame[c] for c in COUNT_COLUMNS},
             "summary": frame["summary"],
             "source": main,
+            "source_outlet": frame["source_outlet"].fillna("").astype(str),
             "more_sources": more,
         },
         columns=list(COLUMNS),
