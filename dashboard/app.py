@@ -7,6 +7,7 @@ version (the cache boundary below); a rerun only filters, aggregates and builds 
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -235,6 +236,13 @@ def time_controls(data: PageData) -> None:
         )
 
 
+def typeable(label: str) -> str:
+    """The label with accents as separate combining marks (NFD): it looks the same, and
+    the list's type-to-search, which matches letters in order, then finds "Michoacán"
+    for "Michoacan"."""
+    return unicodedata.normalize("NFD", label)
+
+
 def filters(data: PageData) -> None:
     opening = st.session_state["opening"]
     with st.sidebar:
@@ -244,6 +252,7 @@ def filters(data: PageData) -> None:
             st.multiselect(
                 "States (type to search; accents optional; or click a state on the map)",
                 STATE_NAMES,
+                format_func=typeable,
                 default=opening["states"],
                 key="states",
                 placeholder="Choose states",
@@ -614,7 +623,7 @@ def incidents_table(selected: pd.DataFrame) -> None:
     st.selectbox(
         "Show one on the map and read its details (type to search the list)",
         list(labels),
-        format_func=labels.__getitem__,
+        format_func=lambda incident_id: typeable(labels[incident_id]),
         index=None,
         key="incident_choice",
         on_change=pick_incident,
