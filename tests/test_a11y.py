@@ -97,3 +97,35 @@ def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):  
         assert focused["href"] == first["source"]
     finally:
         context.close()
+
+
+def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):  # noqa: F811
+    """The toolbars (download, search, full screen) appear on hover only; a keyboard user
+    tabbing onto one of their buttons must see it and where the focus is."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        map_frame(page)
+        search = page.get_by_label("Search by place, municipality or state")
+        search.focus()
+        toolbar = None
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            toolbar = page.evaluate(
+                """() => {
+                  const a = document.activeElement;
+                  const bar = a && a.closest('[data-testid="stElementToolbar"]');
+                  if (!bar) return null;
+                  const s = getComputedStyle(a);
+                  return {opacity: getComputedStyle(bar).opacity, outline: s.outlineStyle,
+                          width: parseFloat(s.outlineWidth)};
+                }"""
+            )
+            if toolbar:
+                break
+        assert toolbar, "no toolbar button is reachable with Tab from the search box"
+        assert toolbar["opacity"] == "1"
+        assert toolbar["outline"] != "none" and toolbar["width"] >= 2
+    finally:
+        context.close()
