@@ -274,10 +274,16 @@ def test_clicking_a_state_selects_it(page, server):
     page.goto(server)
     frame = map_frame(page)
     # A point inside Chihuahua, where no incident is drawn (a click on a dot opens its popup).
+    # Page coordinates of the point, after scrolling the map into view: a click positioned
+    # on an element inside the iframe lands off by the page's scroll.
+    page.locator(f"iframe[src*='{MAP_FRAME}']").scroll_into_view_if_needed()
     x, y = frame.evaluate(
-        "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]); return [p.x, p.y]; }"
+        "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]);"
+        " const r = window.map.getContainer().getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; }"
     )
-    frame.locator("#map_div").click(position={"x": x, "y": y})
+    box = page.locator(f"iframe[src*='{MAP_FRAME}']").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
     expect(page.get_by_role("checkbox", name="All states")).not_to_be_checked(timeout=30_000)
     sidebar = page.locator("[data-testid='stSidebar']")
     expect(sidebar.get_by_text("Chihuahua", exact=True)).to_be_visible(timeout=30_000)
