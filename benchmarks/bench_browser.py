@@ -1,6 +1,6 @@
 """Benchmark what a reader waits for, in a real browser (Playwright driving /usr/bin/chromium).
 
-    .venv/bin/python benchmarks/bench_browser.py [--runs 5] [--synthetic 100000]
+    .venv/bin/python benchmarks/bench_browser.py [--runs 5] [--synthetic 100000] [--compare DIR]
 
 Two figures, each the median of --runs runs (a fresh browser context per run, after one
 warm-up load so the server's data cache is filled, as for any reader after the first):
@@ -135,6 +135,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=100_000)
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="CHECKOUT",
+        help="also measure the page of another checkout of this project (e.g. an export of "
+        "the previous commit: `git archive HEAD~1 | tar -x -C /tmp/before`), same data",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(
@@ -143,17 +150,28 @@ def main() -> int:
         )
         empty_app = Path(tmp) / "empty_app.py"
         empty_app.write_text(EMPTY_APP, encoding="utf-8")
-        cases = [("empty Streamlit page", empty_app, {}, True), ("bundled data", APP, {}, False)]
+        pages = [("", APP, {})]
+        if args.compare:
+            other = args.compare.resolve()
+            pages.append(
+                (" [compared]", other / "dashboard" / "app.py", {"PYTHONPATH": str(other)})
+            )
+        datasets = [("bundled data", {})]
         if args.synthetic:
             folder = Path(tmp) / "synthetic"
             folder.mkdir()
             synthetic_geodata(args.synthetic, folder)
-            label = f"{args.synthetic:,} synthetic incidents"
-            cases.append((label, APP, {"TAPALPA_GEODATA": str(folder)}, False))
+            datasets.append(
+                (f"{args.synthetic:,} synthetic incidents", {"TAPALPA_GEODATA": str(folder)})
+            )
+        cases = [("empty Streamlit page", empty_app, {}, True)]
+        for data_label, data_env in datasets:
+            for page_label, app, page_env in pages:
+                cases.append((data_label + page_label, app, {**data_env, **page_env}, False))
         for label, app, env, empty in cases:
             load, press, modes = measure(browser, app, env, args.runs, empty)
             print(
-                f"{label:<30} page load → map visible (empty page: its slider) {load:>6.0f} ms | "
+                f"{label:<42} page load → map visible (empty page: its slider) {load:>6.0f} ms | "
                 f"slider key press → new window on the map {press:>6.0f} ms "
                 f"(detected by: {', '.join(modes)})",
                 flush=True,
