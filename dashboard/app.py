@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -29,8 +30,17 @@ from dashboard.export import (
     records_geoparquet,
     state_table_csv,
 )
-from dashboard.filters import ViewSpec, apply, data_window, default_window
+from dashboard.filters import (
+    ViewSpec,
+    apply,
+    data_window,
+    default_window,
+    event_days,
+    shift_window,
+    toggle_state,
+)
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
+from dashboard.incident_list import incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -73,6 +83,9 @@ PRECOMPUTE_TEXT_ROWS = 20_000
 PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
 UPLOAD_CACHE_BYTES = 300 * 1024 * 1024  # all sessions' checked uploads together
+STATIC = Path(__file__).resolve().parent / "static"
+# Sets the map frame's title (Streamlit names it after the component); read once.
+PAGE_JS = (STATIC / "page.js").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -114,19 +127,33 @@ def naive(moment: datetime) -> datetime:
     return moment.astimezone(MEXICO_CITY).replace(tzinfo=None)
 
 
+def link_defaults(data: PageData) -> dict:
+    """The filters a page opens with when its link names nothing."""
+    return {
+        "window": data.default_window,
+        "all_states": True,
+        "states": [],
+        "types": list(EVENT_TYPES.values()),
+        "layers": list(LAYER_LABELS.values()),
+    }
+
+
 def reset_filters(data: PageData) -> None:
-    st.session_state["window"] = data.default_window
-    st.session_state["all_states"] = True
-    st.session_state["states"] = []
-    st.session_state["types"] = list(EVENT_TYPES.values())
-    st.session_state["layers"] = list(LAYER_LABELS.values())
+    for key, value in link_defaults(data).items():
+        st.session_state[key] = value
 
 
 def read_link(data: PageData) -> None:
-    """Once per session: restore the view a permalink names, noting what was dropped."""
-    if "window" in st.session_state:
+    """Once per session: the view a permalink names becomes the widgets' initial values.
+
+    They are handed to the widgets as defaults (`opening`), not written into their state:
+    after a server restart under an open page, the browser sends the reader's widget
+    values with its first rerun, and those must win over the link (which still names
+    the window before the reader's move).
+    """
+    if "opening" in st.session_state:
         return
-    reset_filters(data)
+    opening = link_defaults(data)
     link = parse_params(
         st.query_params.to_dict(),
         data_start=aware(data.first_hour),
@@ -135,17 +162,25 @@ def read_link(data: PageData) -> None:
         lang=chosen_language(),
     )
     if link.window:
-        st.session_state["window"] = tuple(naive(t) for t in link.window)
+        opening["window"] = tuple(naive(t) for t in link.window)
     if link.states is not None:
-        st.session_state["all_states"] = False
-        st.session_state["states"] = sorted(BY_CODE[c].name for c in link.states)
+        opening["all_states"] = False
+        opening["states"] = sorted(BY_CODE[c].name for c in link.states)
     if link.types is not None:
-        st.session_state["types"] = [EVENT_TYPES[t] for t in EVENT_TYPES if t in link.types]
+        opening["types"] = [EVENT_TYPES[t] for t in EVENT_TYPES if t in link.types]
     if link.layers is not None:
-        st.session_state["layers"] = [LAYER_LABELS[x] for x in MAP_LAYERS if x in link.layers]
+        opening["layers"] = [LAYER_LABELS[x] for x in MAP_LAYERS if x in link.layers]
+    st.session_state["opening"] = opening
     st.session_state["map_center"] = link.center
     st.session_state["map_zoom"] = link.zoom
     st.session_state["link_notices"] = link.notices
+
+
+def setting(key: str):
+    """A filter's current value: its widget's, else what the page opened with."""
+    if key in st.session_state:
+        return st.session_state[key]
+    return st.session_state["opening"][key]
 
 
 def select_clicked_state(data: PageData) -> None:
@@ -157,15 +192,10 @@ def select_clicked_state(data: PageData) -> None:
     code = state_at(data.bundle.states, clicked["lng"], clicked["lat"])
     if code is None:
         return
-    name = BY_CODE[code].name
-    chosen = [] if st.session_state.get("all_states", True) else st.session_state["states"]
-    if name in chosen:
-        rest = [n for n in chosen if n != name]
-        st.session_state["all_states"] = not rest
-        st.session_state["states"] = rest
-        return
-    st.session_state["all_states"] = False
-    st.session_state["states"] = list(dict.fromkeys([*chosen, name]))
+    chosen = None if st.session_state.get("all_states", True) else st.session_state["states"]
+    result = toggle_state(chosen, BY_CODE[code].name)
+    st.session_state["all_states"] = result is None
+    st.session_state["states"] = result or []
 
 
 def time_slider(data: PageData) -> tuple[datetime, datetime]:
@@ -173,25 +203,92 @@ def time_slider(data: PageData) -> tuple[datetime, datetime]:
         "Time window (Mexico City time)",
         min_value=data.first_hour,
         max_value=data.last_hour,
+        value=st.session_state["opening"]["window"],
         step=timedelta(hours=1),
         format="ddd D MMM, HH:mm",
         key="window",
     )
 
 
+def day_label(day: tuple[datetime, datetime]) -> str:
+    start, end = day
+    label = f"{start:%a %-d %b}"
+    if start.hour or (end - start) < timedelta(days=1):
+        label += f" {start:%H}–{'24' if end.hour == 0 else format(end, '%H')} h"
+    return label
+
+
+def choose_day(data: PageData) -> None:
+    """A quick choice of one calendar day sets the window to it (then un-highlights)."""
+    chosen = st.session_state.get("day_choice")
+    days = {day_label(d): d for d in event_days(data.first_hour, data.last_hour)}
+    if chosen in days:
+        st.session_state["window"] = days[chosen]
+    st.session_state["day_choice"] = None
+
+
+def step_window(data: PageData, start_hours: int, end_hours: int) -> None:
+    st.session_state["window"] = shift_window(
+        setting("window"), (data.first_hour, data.last_hour), start_hours, end_hours
+    )
+
+
+def time_controls(data: PageData) -> None:
+    """The slider, a day at a time as quick choices, and one-hour steps for each end."""
+    time_slider(data)
+    st.pills(
+        "Jump to a day",
+        [day_label(d) for d in event_days(data.first_hour, data.last_hour)],
+        key="day_choice",
+        on_change=choose_day,
+        args=(data,),
+    )
+    st.caption("Or move each end of the window by one hour:")
+    steps = (
+        ("Start −1 h", "Start one hour earlier", -1, 0),
+        ("Start +1 h", "Start one hour later", 1, 0),
+        ("End −1 h", "End one hour earlier", 0, -1),
+        ("End +1 h", "End one hour later", 0, 1),
+    )
+    columns = st.columns(2) + st.columns(2)
+    for column, (label, help_text, start_hours, end_hours) in zip(columns, steps, strict=True):
+        column.button(
+            label,
+            help=help_text,
+            on_click=step_window,
+            args=(data, start_hours, end_hours),
+            key=f"step_{start_hours}_{end_hours}",
+            width="stretch",
+        )
+
+
+def typeable(label: str) -> str:
+    """The label with accents as separate combining marks (NFD): it looks the same, and
+    the list's type-to-search, which matches letters in order, then finds "Michoacán"
+    for "Michoacan"."""
+    return unicodedata.normalize("NFD", label)
+
+
 def filters(data: PageData) -> None:
+    opening = st.session_state["opening"]
     with st.sidebar:
         st.header("Filters")
-        time_slider(data)
-        if not st.checkbox("All states", key="all_states"):
+        time_controls(data)
+        if not st.checkbox("All states", value=opening["all_states"], key="all_states"):
             st.multiselect(
-                "States (or click a state on the map)",
+                "States (type to search; accents optional; or click a state on the map)",
                 STATE_NAMES,
+                format_func=typeable,
+                default=opening["states"],
                 key="states",
                 placeholder="Choose states",
             )
-        st.multiselect("Event types", list(EVENT_TYPES.values()), key="types")
-        st.multiselect("Map layers", list(LAYER_LABELS.values()), key="layers")
+        st.multiselect(
+            "Event types", list(EVENT_TYPES.values()), default=opening["types"], key="types"
+        )
+        st.multiselect(
+            "Map layers", list(LAYER_LABELS.values()), default=opening["layers"], key="layers"
+        )
         st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
         st.header("Your data")
         upload = st.file_uploader(
@@ -334,11 +431,12 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
 def current_page() -> PageView:
     """The view the widgets describe (it may select nothing)."""
     state = st.session_state
-    start, end = state["window"]
+    start, end = setting("window")
     if end <= start:  # a slider with both ends together: one hour, not an error
         end = start + timedelta(hours=1)
-    states = None if state["all_states"] else frozenset(CODE_BY_NAME[n] for n in state["states"])
-    types = frozenset(TYPE_BY_LABEL[t] for t in state["types"])
+    chosen = setting("states")
+    states = None if setting("all_states") else frozenset(CODE_BY_NAME[n] for n in chosen)
+    types = frozenset(TYPE_BY_LABEL[t] for t in setting("types"))
     return PageView(
         ViewSpec(
             aware(start),
@@ -346,7 +444,7 @@ def current_page() -> PageView:
             states=states,
             event_types=None if len(types) == len(EVENT_TYPES) else types,
         ),
-        layers=frozenset(k for k, label in LAYER_LABELS.items() if label in state["layers"]),
+        layers=frozenset(k for k, label in LAYER_LABELS.items() if label in setting("layers")),
         center=state.get("map_center"),
         zoom=state.get("map_zoom"),
         lang=state.get("lang"),
@@ -451,7 +549,7 @@ EMPTY_CELL = "—"
 def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
     table = counts if view.states is None else counts[counts["cve_ent"].isin(view.states)]
     table = table.sort_values(["incidents", "state"], ascending=[False, True])
-    st.subheader("Per state")
+    st.header("Per state")
     st.dataframe(
         table[
             [
@@ -532,7 +630,7 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
 
 def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
     hourly = hourly_counts(selected, view)
-    st.subheader("Hour by hour")
+    st.header("Hour by hour")
     if hourly.empty:
         st.caption("No incidents in this window.")
         return
@@ -589,7 +687,7 @@ def state_level_reports(selected: pd.DataFrame) -> None:
 
 
 def key_moments(data: PageData) -> None:
-    st.subheader("Key moments")
+    st.header("Key moments")
     for row in data.bundle.key_moments.itertuples(index=False):
         st.markdown(
             f"- {escape_markdown(row.headline)} "
@@ -649,6 +747,154 @@ def map_focus() -> tuple[str, int] | None:
         seen = (str(wanted), (seen[1] + 1) if seen else 1)
         st.session_state["map_focus_request"] = seen
     return seen
+
+
+INCIDENT_COLUMNS = {
+    "when": st.column_config.TextColumn(
+        "When (Mexico City time)",
+        help="Date and time for records timed to the hour or minute; otherwise the "
+        "record's own date and, where reported, the part of the day (local clock).",
+    ),
+    "time_known": st.column_config.TextColumn("Time known"),
+    "place": st.column_config.TextColumn("Place"),
+    "municipality": st.column_config.TextColumn("Municipality"),
+    "state": st.column_config.TextColumn("State"),
+    "event_type": st.column_config.TextColumn("Type"),
+    "place_known": st.column_config.TextColumn("Place known to"),
+    "blockades": st.column_config.NumberColumn("Blockades"),
+    "fatalities": st.column_config.NumberColumn("Killed"),
+    "injured": st.column_config.NumberColumn("Injured"),
+    "arrested": st.column_config.NumberColumn("Arrested"),
+    "summary": st.column_config.TextColumn("Summary", width="large"),
+    "source": st.column_config.LinkColumn("Source"),
+    "source_outlet": st.column_config.TextColumn("Outlet"),
+    "more_sources": st.column_config.ListColumn("More sources"),
+}
+
+
+def choose_incident() -> None:
+    """A row chosen in the incidents table becomes the map's focus (mapcore's show_map
+    pans to it and opens its popup) and the details shown under the table."""
+    rows = st.session_state["incident_table"]["selection"]["rows"]
+    ids = st.session_state.get("incident_table_ids", [])
+    focus = ids[rows[0]] if rows and rows[0] < len(ids) else None
+    st.session_state["focus_incident"] = focus
+    st.session_state["incident_choice"] = focus
+
+
+def pick_incident() -> None:
+    """The same choice made with the keyboard: the list box next to the table."""
+    st.session_state["focus_incident"] = st.session_state.get("incident_choice")
+
+
+def incident_details(row) -> None:
+    """The chosen incident in words, with its sources as real links (keyboard reachable)."""
+    place = ", ".join(dict.fromkeys(p for p in (row.place, row.municipality, row.state) if p))
+    counts = ", ".join(
+        f"{label}: {int(getattr(row, field))}"
+        for field, label in (
+            ("blockades", "blockades"),
+            ("fatalities", "killed"),
+            ("injured", "injured"),
+            ("arrested", "arrested"),
+        )
+        if not pd.isna(getattr(row, field))
+    )
+    sources = [link(row.source, row.source_outlet or "main source")] if row.source else []
+    sources += [link(url, f"source {n}") for n, url in enumerate(row.more_sources, 2)]
+    st.markdown(
+        f"**{escape_markdown(row.event_type)}** at {escape_markdown(place)}  \n"
+        f"When: {escape_markdown(row.when)} ({escape_markdown(row.time_known)}); "
+        f"place known to: {escape_markdown(row.place_known)}"
+        + (f"; {escape_markdown(counts)}" if counts else "")
+        + f"  \n{escape_markdown(row.summary)}  \nSources: "
+        + (" · ".join(sources) or "none given"),
+        unsafe_allow_html=True,
+    )
+
+
+def incidents_table(selected: pd.DataFrame) -> None:
+    """The list twin of the map: every incident in view, sortable and searchable."""
+    st.header("Incidents in view")
+    query = st.text_input(
+        "Search by place, municipality or state",
+        key="incident_search",
+        placeholder="e.g. Michoacan, Zapopan (accents optional)",
+    )
+    table = incident_table(selected, query)
+    shown = len(table.rows)
+    st.caption(
+        (f"{shown} of {table.matched} incidents" if table.truncated else f"{shown} incidents")
+        + (" matching the search" if query.strip() else "")
+        + ". Choose one in the list box, or a row of the table (sort it by a column's "
+        "header), to show it on the map and read its details."
+        + (
+            " Only the earliest are listed: narrow the search or the filters."
+            if table.truncated
+            else ""
+        )
+    )
+    text = table.rows.fillna({"place": "", "state": ""})
+    labels = dict(
+        zip(
+            text["incident_id"],
+            text["when"]
+            + " · "
+            + text["event_type"]
+            + " · "
+            + text["place"]
+            + ", "
+            + text["state"],
+            strict=True,
+        )
+    )
+    if st.session_state.get("focus_incident") not in labels:
+        # Left the view (or never chosen): nothing is focused or listed as chosen.
+        st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
+    st.selectbox(
+        "Show one on the map and read its details (type to search the list)",
+        list(labels),
+        format_func=lambda incident_id: typeable(labels[incident_id]),
+        index=None,
+        key="incident_choice",
+        on_change=pick_incident,
+        placeholder="Choose an incident",
+    )
+    focus = st.session_state.get("focus_incident")
+    chosen = table.rows[table.rows["incident_id"] == focus]
+    if len(chosen):
+        incident_details(next(chosen.itertuples(index=False)))
+    st.session_state["incident_table_ids"] = table.rows["incident_id"].tolist()
+    st.dataframe(
+        table.rows,
+        key="incident_table",
+        on_select=choose_incident,
+        selection_mode="single-row",
+        hide_index=True,
+        width="stretch",
+        column_order=list(INCIDENT_COLUMNS),
+        column_config=INCIDENT_COLUMNS,
+    )
+
+
+def page_style(page: PageView, listed: bool = True) -> None:
+    """Page CSS (caption contrast, visible focus) and the map frame's accessible title."""
+    st.html(STATIC / "page.css")
+    title = escape_text(map_title(page, listed))
+    st.html(
+        f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
+        unsafe_allow_javascript=True,
+    )
+
+
+def map_title(page: PageView, listed: bool = True) -> str:
+    """The map frame's accessible name: what it shows, when, and where else to read it."""
+    start, end = (naive(t) for t in (page.view.start, page.view.end))
+    text = (
+        f"Map: {snapshot_title(page)}, {start:%a %-d %b %H:%M} to {end:%a %-d %b %H:%M} "
+        "Mexico City time."
+    )
+    return text + (" Every incident is also listed in the table under the map." if listed else "")
 
 
 def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
@@ -861,7 +1107,6 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
 def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     """For iframes: the map, its legend, the time control and a credit line only."""
     show_map(data, page, selection.selected, selection.counts, EMBED_HEIGHT)
-    time_slider(data)
     st.caption(
         f"{escape_markdown(snapshot_title(page))}. {escape_markdown(CREDIT)} "
         "Basemap © OpenStreetMap contributors."
@@ -915,9 +1160,13 @@ def main() -> None:
     )
     page_language()
     if embedded:
+        map_area = st.container()
+        time_slider(data)  # created before the view is read: its value beats the link's
         page = current_page()
         write_link(page, data.bundle.version)
-        embed_page(data, page, select(data.bundle, page))
+        page_style(page, listed=False)
+        with map_area:
+            embed_page(data, page, select(data.bundle, page))
         return
     language_switch()
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
@@ -934,6 +1183,7 @@ def main() -> None:
     data = own_file(data, geodata, data.bundle.version)
     page = current_page()
     write_link(page, data.bundle.version)
+    page_style(page)
     reason = empty_reason(page)
     if reason:
         st.info(reason)
@@ -954,6 +1204,7 @@ def main() -> None:
         "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
         "contributors; boundaries: Natural Earth."
     )
+    incidents_table(selected)
     share_panel(data, page, Selection(selected, counts))
     data_downloads(data, page, Selection(selected, counts))
     state_level_reports(selected)

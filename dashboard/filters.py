@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -64,3 +65,58 @@ def default_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
     lo, hi = data_window(frame)
     start = max(lo, pd.Timestamp(lo).round("D").to_pydatetime())
     return start, min(hi, start + DEFAULT_WINDOW)
+
+
+def toggle_state(states: Sequence[str] | None, cve_ent: str) -> list[str] | None:
+    """The state filter after a reader clicks a state on the map.
+
+    `states` is the chosen states in order (INEGI codes, or names if that is what the
+    caller holds: items are compared as given), None meaning all states. Clicking a state
+    that is not chosen adds it at the end (from "all", it becomes the only one); clicking a
+    chosen state removes it. Removing the last one gives None (all states) rather than an
+    empty filter, so the map never goes blank under the reader's finger.
+    """
+    if states is None:
+        return [cve_ent]
+    if cve_ent in states:
+        kept = [s for s in states if s != cve_ent]
+        return kept or None
+    return [*states, cve_ent]
+
+
+def event_days(first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
+    """The calendar days the data spans, as (start, end) windows for quick choices.
+
+    `first` and `last` are the slider's bounds (Mexico City time, naive or aware, whole
+    hours). Each window runs midnight to midnight, trimmed to the bounds; days the bounds
+    only touch at midnight are left out.
+    """
+    days = []
+    day = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    while day < last:
+        nxt = day + timedelta(days=1)
+        days.append((max(day, first), min(nxt, last)))
+        day = nxt
+    return days
+
+
+def shift_window(
+    window: tuple[datetime, datetime],
+    bounds: tuple[datetime, datetime],
+    start_hours: int = 0,
+    end_hours: int = 0,
+) -> tuple[datetime, datetime]:
+    """Move a window's start and/or end by whole hours, kept inside `bounds`.
+
+    The window stays at least one hour long: a start pushed onto the end (or an end pulled
+    onto the start) stops one hour short of it. Times are Mexico City, naive or aware, as
+    long as window and bounds agree.
+    """
+    lo, hi = bounds
+    start = min(max(window[0] + timedelta(hours=start_hours), lo), hi - timedelta(hours=1))
+    end = max(min(window[1] + timedelta(hours=end_hours), hi), lo + timedelta(hours=1))
+    if end_hours and not start_hours:
+        end = max(end, start + timedelta(hours=1))
+    else:
+        start = min(start, end - timedelta(hours=1))
+    return start, end

@@ -26,6 +26,18 @@ def app():
     return at
 
 
+def table_with(at, column: str):
+    """The one dataframe on the page with this column (the per-state table has "official_source",
+    the incidents table "incident_id")."""
+    (frame,) = [d.value for d in at.dataframe if column in d.value.columns]
+    return frame
+
+
+def button(at, label: str):
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
 def metrics(at) -> dict[str, int]:
     return {m.label: int(m.value) for m in at.metric}
 
@@ -47,8 +59,7 @@ def test_default_view_matches_the_core(app, bundle):
     assert metrics(app) == expected(bundle, *DEFAULT)
     assert app.title[0].value.startswith("After the Tapalpa raid")
     assert len(app.get("component_instance")) == 1  # the map
-    table = app.dataframe[0].value
-    assert len(table) == 32
+    assert len(table_with(app, "official_source")) == 32
 
 
 def test_moving_the_start_past_the_first_blockades_changes_the_figures(app, bundle):
@@ -63,7 +74,7 @@ def test_selecting_jalisco_limits_the_table(app, bundle):
     app.checkbox(key="all_states").uncheck().run()
     app.multiselect(key="states").set_value(["Jalisco"]).run()
     assert not app.exception
-    assert app.dataframe[0].value["state"].tolist() == ["Jalisco"]
+    assert table_with(app, "official_source")["state"].tolist() == ["Jalisco"]
     assert metrics(app) == expected(bundle, *DEFAULT, states=frozenset({"14"}))
 
 
@@ -83,7 +94,7 @@ def test_selecting_no_event_type_shows_an_empty_state(app):
 def test_reset_brings_back_everything(app, bundle):
     app.checkbox(key="all_states").uncheck().run()
     app.multiselect(key="types").set_value(["Road blockade"]).run()
-    app.button[0].click().run()
+    button(app, "Reset filters").click().run()
     assert app.checkbox(key="all_states").value is True
     assert metrics(app) == expected(bundle, *DEFAULT)
 
@@ -381,3 +392,80 @@ def test_a_hostile_upload_lists_the_first_thousand_problems(app):
     assert not app.exception
     assert any("3000 error(s)" in e.label and "first 1000" in e.label for e in app.expander)
     assert len(app.dataframe[0].value) == 1_000
+
+
+def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(app, bundle):
+    from dashboard.incident_list import incident_table
+
+    view = ViewSpec(DEFAULT[0].replace(tzinfo=MEXICO_CITY), DEFAULT[1].replace(tzinfo=MEXICO_CITY))
+    rows = table_with(app, "incident_id")
+    assert rows["incident_id"].tolist() == (
+        incident_table(apply(view, bundle.incidents)).rows["incident_id"].tolist()
+    )
+    assert len(rows) == metrics(app)["Incidents located"]
+    app.text_input(key="incident_search").input("michoacan").run()
+    assert not app.exception
+    found = table_with(app, "incident_id")
+    assert len(found) and set(found["state"]) == {"Michoacán"}
+    assert any(f"{len(found)} incidents matching the search" in c.value for c in app.caption)
+
+
+@pytest.mark.parametrize(
+    ("label", "window"),
+    [
+        ("Mon 23 Feb", (datetime(2026, 2, 23), datetime(2026, 2, 24))),
+        ("Sun 22 Feb", (datetime(2026, 2, 22), datetime(2026, 2, 23))),
+    ],
+)
+def test_a_day_quick_choice_sets_the_window(app, bundle, label, window):
+    app.get("button_group")[0].set_value(label).run()
+    assert not app.exception
+    assert app.slider(key="window").value == window
+    assert metrics(app) == expected(bundle, *window)
+    assert app.query_params["from"] == f"{window[0]:%Y-%m-%dT%H:%M}"
+
+
+@pytest.mark.parametrize(
+    ("label", "window"),
+    [
+        ("Start +1 h", (datetime(2026, 2, 22, 1), DEFAULT[1])),
+        ("End −1 h", (DEFAULT[0], datetime(2026, 2, 23, 23))),
+        ("End +1 h", (DEFAULT[0], datetime(2026, 2, 24, 1))),
+    ],
+)
+def test_hour_steps_move_one_end_of_the_window(app, label, window):
+    button(app, label).click().run()
+    assert not app.exception
+    assert app.slider(key="window").value == window
+    button(app, label).click().run()
+    step = window[0] - DEFAULT[0] + window[1] - DEFAULT[1]
+    assert app.slider(key="window").value == (
+        window[0] + step * (window[0] != DEFAULT[0]),
+        window[1] + step * (window[1] != DEFAULT[1]),
+    )
+
+
+def test_the_map_frame_gets_a_title_saying_what_it_shows(app):
+    (html,) = [h for h in app.get("html") if "data-map-title" in h.proto.body]
+    assert (
+        'data-map-title="Map: After the Tapalpa raid: reported incidents in Mexico, '
+        "Sun 22 Feb 00:00 to Tue 24 Feb 00:00 Mexico City time." in html.proto.body
+    )
+
+
+def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, bundle):
+    rows = table_with(app, "incident_id")
+    chosen = rows[rows["source"].notna()].iloc[0]
+    app.selectbox(key="incident_choice").set_value(chosen["incident_id"]).run()
+    assert not app.exception
+    assert app.session_state["focus_incident"] == chosen["incident_id"]
+    details = [m.value for m in app.markdown if "Sources:" in m.value]
+    assert len(details) == 1
+    assert chosen["when"] in details[0]
+    assert f'<a href="{chosen["source"]}"' in details[0]
+    # A window without that incident drops the choice instead of showing stale details.
+    app.slider(key="window").set_value((datetime(2026, 3, 1), datetime(2026, 3, 2))).run()
+    assert chosen["incident_id"] not in set(table_with(app, "incident_id")["incident_id"])
+    assert app.selectbox(key="incident_choice").value is None
+    assert app.session_state["focus_incident"] is None
+    assert not [m for m in app.markdown if "Sources:" in m.value]

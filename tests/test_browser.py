@@ -12,10 +12,11 @@ import socket
 import subprocess
 import sys
 import time
+import unicodedata
 import urllib.request
 from datetime import datetime
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
@@ -26,7 +27,7 @@ from dashboard.stats import key_figures
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = "/usr/bin/chromium"
-MAP_FRAME = "streamlit_folium"
+MAP_FRAME = "streamlit_folium"  # in the component iframe's src (its title is the page's)
 
 pytestmark = pytest.mark.browser
 
@@ -46,10 +47,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server():
-    _require_chromium()
-    port = free_port()
+def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """`streamlit run` the page on 127.0.0.1:port; returns once /_stcore/health says ok."""
     process = subprocess.Popen(
         [
             sys.executable,
@@ -65,6 +64,7 @@ def server():
             "true",
         ],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -74,16 +74,31 @@ def server():
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
                 if response.read() == b"ok":
-                    break
+                    return process
         except OSError:
             pass
         if time.monotonic() > deadline or process.poll() is not None:
             process.kill()
             pytest.fail("streamlit did not become healthy within 60 s")
         time.sleep(0.2)  # polling a server process, not waiting on the browser
-    yield url
+
+
+def stop_server(process: subprocess.Popen) -> None:
     process.terminate()
-    process.wait(timeout=20)
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="module")
+def server():
+    _require_chromium()
+    port = free_port()
+    process = start_server(port)
+    yield f"http://127.0.0.1:{port}"
+    stop_server(process)
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +144,7 @@ def page(browser, server):
 
 
 def map_frame(page):
-    page.wait_for_selector(f"iframe[title*='{MAP_FRAME}']", timeout=60_000)
+    page.wait_for_selector(f"iframe[src*='{MAP_FRAME}']", timeout=60_000)
     for _ in range(200):
         frames = [f for f in page.frames if MAP_FRAME in (f.url or "")]
         if frames and frames[0].evaluate("() => Boolean(window.map && window.L)"):
@@ -260,16 +275,19 @@ def test_clicking_a_state_selects_it(page, server):
     frame = map_frame(page)
     # The whole map in view first: with its foot below the fold, Playwright's scroll moves
     # the click off the point computed here.
-    page.locator(f"iframe[title*='{MAP_FRAME}']").evaluate(
-        "e => e.scrollIntoView({block: 'center'})"
-    )
+    page.locator(f"iframe[src*='{MAP_FRAME}']").evaluate("e => e.scrollIntoView({block: 'center'})")
     # A point inside Chihuahua, where no incident is drawn (a click on a dot opens its popup).
+    # Page coordinates of the point, after scrolling the map into view: a click positioned
+    # on an element inside the iframe lands off by the page's scroll.
+    page.locator(f"iframe[src*='{MAP_FRAME}']").scroll_into_view_if_needed()
     x, y = frame.evaluate(
-        "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]); return [p.x, p.y]; }"
+        "() => { const p = window.map.latLngToContainerPoint([28.5, -106.0]);"
+        " const r = window.map.getContainer().getBoundingClientRect();"
+        " return [r.left + p.x, r.top + p.y]; }"
     )
     # Click through the page's mouse at the iframe's position: a locator click scrolls
     # Streamlit's main container while it aims, and lands tens of pixels off.
-    iframe = page.locator(f"iframe[title*='{MAP_FRAME}']")
+    iframe = page.locator(f"iframe[src*='{MAP_FRAME}']")
     iframe.scroll_into_view_if_needed()
     box = iframe.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
@@ -337,3 +355,106 @@ def test_the_language_switch_keeps_the_view(page, server):
         ["JAL"],
         ["es"],
     )
+
+
+def test_the_map_frame_is_titled_by_what_it_shows(page, server):
+    page.goto(f"{server}/?from=2026-02-22T06:00&to=2026-02-23T00:00&states=JAL")
+    map_frame(page)
+    frame = page.locator(f"iframe[src*='{MAP_FRAME}']")
+    from playwright.sync_api import expect
+
+    expect(frame).to_have_attribute(
+        "title",
+        "Map: After the Tapalpa raid: reported incidents in Jalisco, Sun 22 Feb 06:00 to "
+        "Mon 23 Feb 00:00 Mexico City time. Every incident is also listed in the table "
+        "under the map.",
+        timeout=10_000,
+    )
+
+
+def test_the_state_filter_finds_states_without_accents(page, server):
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    map_frame(page)
+    page.get_by_role("checkbox", name="All states").uncheck(force=True)
+    states = page.get_by_role("combobox", name="States")
+    expect(states).to_be_visible(timeout=30_000)
+    states.click()
+    states.fill("Michoacan")
+    # The page spells options with combining accents (NFD); they read the same.
+    option = page.get_by_role("option", name=unicodedata.normalize("NFD", "Michoacán"))
+    expect(option).to_be_visible(timeout=10_000)
+    option.click()
+    page.wait_for_url("**states=MIC**", timeout=30_000)
+
+
+def test_choosing_a_table_row_shows_its_details(page, server, bundle):
+    """A click on a row's marker: the same callback that sets the map's focus_incident."""
+    from playwright.sync_api import expect
+
+    from dashboard.incident_list import incident_table
+
+    page.goto(server)
+    map_frame(page)
+    search = page.get_by_label("Search by place, municipality or state")
+    search.fill("Tapalpa")
+    search.press("Enter")
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    )
+    rows = incident_table(apply(view, bundle.incidents), "Tapalpa").rows
+    expect(page.get_by_text(f"{len(rows)} incidents matching the search")).to_be_visible(
+        timeout=30_000
+    )
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The row-marker column is the grid's first ~30 px; rows are 35 px under a 35 px header.
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * 1 + 17)
+    details = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="Sources:")
+    expect(details).to_be_visible(timeout=30_000)
+    second = rows.iloc[1]
+    expect(details).to_contain_text(second["place"])
+    expect(details).to_contain_text(second["when"])
+    assert details.get_by_role("link").first.get_attribute("href") == second["source"]
+
+
+def test_a_server_restart_keeps_the_readers_first_slider_move(browser, bundle):
+    """The page reconnects to a new server process; the move it sends must not snap back
+    to the window in the address bar."""
+    from playwright.sync_api import expect
+
+    _require_chromium()
+    port = free_port()
+    process = start_server(port)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{port}/?from=2026-02-22T00:00&to=2026-02-24T00:00")
+        map_frame(page)
+        stop_server(process)
+        process = start_server(port)
+        start_thumb = page.get_by_role("slider").first
+        # The frontend reconnects by itself; its status widget goes once it has.
+        expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+        start_thumb.focus()
+        for _ in range(3):
+            start_thumb.press("ArrowRight")
+        expected = key_figures(
+            apply(
+                ViewSpec(
+                    datetime(2026, 2, 22, 3, tzinfo=MEXICO_CITY),
+                    datetime(2026, 2, 24, tzinfo=MEXICO_CITY),
+                ),
+                bundle.incidents,
+            )
+        )
+        page.wait_for_url(lambda url: "from=2026-02-22T03:00" in unquote(url), timeout=30_000)
+        expect(page.locator("[data-testid='stMetricValue']").first).to_have_text(
+            str(expected.incidents), timeout=30_000
+        )
+        expect(start_thumb).to_have_attribute("aria-valuetext", "Sun 22 Feb, 03:00")
+    finally:
+        context.close()
+        stop_server(process)

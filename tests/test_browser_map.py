@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 START, END = datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
 VIEW_STATE = "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
-IFRAME = f"iframe[title*='{MAP_FRAME}']"
+IFRAME = f"iframe[src*='{MAP_FRAME}']"
 
 
 def drawable(bundle, start=START, end=END) -> pd.DataFrame:

@@ -1,0 +1,149 @@
+"""The list twin of the map: the incidents in view as table rows, searchable by name.
+
+Pure: a filtered incidents frame in, a plain table out. The page shows it under the map as
+the keyboard and screen-reader route to every incident (a canvas map has no DOM nodes per
+point). Search ignores case and accents with `mexico.fold`, so "Michoacan" finds
+"Michoacán" and "san pedro" finds "San Pedro Tlaquepaque".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .mexico import BY_CODE, MEXICO_CITY, fold
+from .schema import EVENT_TYPES, GEO_PRECISIONS, NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
+from .validate import is_http_url
+
+ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
+COUNT_COLUMNS = ("blockades", "fatalities", "injured", "arrested")
+STATE_NAMES = {code: state.name for code, state in BY_CODE.items()}
+TIME_KNOWN = {
+    "minute": "to the minute",
+    "hour": "to the hour",
+    "part_of_day": "part of the day",
+    "day": "day only",
+}
+COLUMNS = (
+    "incident_id",
+    "when",
+    "time_known",
+    "place",
+    "municipality",
+    "state",
+    "event_type",
+    "place_known",
+    *COUNT_COLUMNS,
+    "summary",
+    "source",
+    "source_outlet",
+    "more_sources",
+)
+
+
+@dataclass(frozen=True)
+class IncidentTable:
+    """Rows to show (at most ROW_LIMIT, columns COLUMNS, sorted by time then place) and
+    how many incidents matched before the limit."""
+
+    rows: pd.DataFrame
+    matched: int
+
+    @property
+    def truncated(self) -> bool:
+        return self.matched > len(self.rows)
+
+
+def _matching(values: pd.Series, word: str) -> pd.Series:
+    """Rows whose folded value contains `word`; each distinct value is folded once
+    (places repeat across incidents, so this stays fast at 100,000 rows)."""
+    unique = pd.unique(values.fillna("").astype(str))
+    hits = [v for v in unique if word in fold(v)]
+    return values.isin(hits)
+
+
+def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
+    """Rows whose place, municipality or state name contains every word of `query`,
+    ignoring case and accents. An empty query matches every row."""
+    mask = pd.Series(True, index=frame.index)
+    names = frame["cve_ent"].map(STATE_NAMES)
+    for word in fold(query or "").split():
+        mask &= (
+            _matching(frame["place"], word)
+            | _matching(frame["municipality"], word)
+            | _matching(names, word)
+        )
+    return mask
+
+
+def when_text(frame: pd.DataFrame) -> pd.Series:
+    """Sortable local time: "2026-02-22 10:30" (Mexico City) for records timed to the hour
+    or minute; the record's own date, plus the part of the day where given, otherwise.
+
+    Day-level dates come from the reported start in its own offset, so a Cancún record
+    "22 Feb" stays on 22 Feb although its midnight is 23:00 on the 21st in Mexico City.
+    """
+    timed = frame["time_precision"].isin(("minute", "hour"))
+    clock = frame["t_start"].dt.tz_convert(MEXICO_CITY).dt.strftime("%Y-%m-%d %H:%M")
+    own_date = frame["start"].map(lambda s: pd.Timestamp(s).date().isoformat())
+    part = frame["part_of_day"].fillna("").astype(str)
+    span = part.map(_part_label)
+    dated = own_date.where(part.eq("") | ~frame["time_precision"].eq("part_of_day"))
+    dated = dated.fillna(own_date + " " + span)
+    return clock.where(timed, dated)
+
+
+def _part_label(part: str) -> str:
+    if part not in PART_OF_DAY_SPANS:
+        return part.replace("_", " ")
+    first, last = PART_OF_DAY_SPANS[part]
+    end = "24:00" if last is None else format(last, "%H:%M")
+    return f"{part.replace('_', ' ')} ({first:%H:%M}–{end} local)"
+
+
+def _sources(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """The main source URL (None unless http/https) and the other http(s) URLs."""
+    main = frame["source_url"].map(lambda u: u.strip() if is_http_url(u or "") else None)
+    more = (
+        frame["more_source_urls"].fillna("").map(lambda s: [u for u in s.split() if is_http_url(u)])
+    )
+    return main, more
+
+
+def incident_table(
+    selected: pd.DataFrame, query: str = "", limit: int = ROW_LIMIT
+) -> IncidentTable:
+    """The incidents of a filtered frame (official statements left out) as table rows.
+
+    `selected` is a frame as `filters.apply` returns it (validated incidents joined to
+    places). Rows are sorted by start time then place; at most `limit` are returned.
+    Counts stay nullable integers (unknown is not zero). Text is returned as data, not
+    markup: the page shows it in a data grid, which does not interpret HTML.
+    """
+    frame = selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)]
+    frame = frame[search_mask(frame, query)]
+    matched = len(frame)
+    if len(frame) > limit:  # the earliest `limit`, without sorting everything by text
+        frame = frame[frame["t_start"] <= frame["t_start"].nsmallest(limit).iloc[-1]]
+    frame = frame.sort_values(["t_start", "place", "incident_id"], kind="stable").head(limit)
+    main, more = _sources(frame)
+    rows = pd.DataFrame(
+        {
+            "incident_id": frame["incident_id"],
+            "when": when_text(frame),
+            "time_known": frame["time_precision"].map(TIME_KNOWN),
+            "place": frame["place"],
+            "municipality": frame["municipality"],
+            "state": frame["cve_ent"].map(lambda c: BY_CODE[c].name if c in BY_CODE else c),
+            "event_type": frame["event_type"].map(lambda t: EVENT_TYPES.get(t, t)),
+            "place_known": frame["geo_precision"].map(GEO_PRECISIONS),
+            **{c: frame[c] for c in COUNT_COLUMNS},
+            "summary": frame["summary"],
+            "source": main,
+            "source_outlet": frame["source_outlet"].fillna("").astype(str),
+            "more_sources": more,
+        },
+        columns=list(COLUMNS),
+    ).reset_index(drop=True)
+    return IncidentTable(rows, matched)

@@ -1,0 +1,131 @@
+"""Accessibility in a real browser: axe-core on the page and the embed, at desktop and
+phone sizes, and a keyboard-only route from page load to an incident's details.
+
+axe-core comes from the `axe-playwright-python` package, which ships axe.min.js (no
+download at test time); it is injected into the page and into the map's iframe.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from dashboard.filters import ViewSpec, apply
+from dashboard.incident_list import incident_table
+from dashboard.mexico import MEXICO_CITY
+from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+BLOCKING = ("critical", "serious")
+VIEWPORTS = {"desktop": (1400, 1000), "phone": (390, 844)}
+FOCUSED = """() => {
+  const a = document.activeElement;
+  return a && {tag: a.tagName, label: a.getAttribute('aria-label') || '',
+               href: a.getAttribute('href') || '', text: (a.innerText || '').trim()};
+}"""
+
+
+def axe_violations(target) -> list[dict]:
+    """Run axe-core in a page or frame (not descending into iframes: each is run alone)."""
+    from axe_playwright_python.base import AXE_SCRIPT
+
+    target.evaluate(AXE_SCRIPT)
+    result = target.evaluate("axe.run(document, {resultTypes: ['violations'], iframes: false})")
+    return result["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    return "\n".join(
+        f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:5]]}"
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("path", ["/", "/?embed=true"])
+def test_no_serious_axe_violations(browser, server, path, viewport):  # noqa: F811
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        frame = map_frame(page)
+        # Wait for the page to finish its run (the metrics or the embed's credit line).
+        page.get_by_text("Natural Earth").first.wait_for(timeout=30_000)
+        for name, target in (("page", page), ("map frame", frame)):
+            blocking = [v for v in axe_violations(target) if v["impact"] in BLOCKING]
+            assert not blocking, f"{path} at {width}×{height}, {name}:\n{describe(blocking)}"
+    finally:
+        context.close()
+
+
+def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):  # noqa: F811
+    """From page load, with key presses only: tab to the incident list, choose the first
+    incident, tab on to its source link; the details name its place and time."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        map_frame(page)
+        page.get_by_text("Natural Earth").first.wait_for(timeout=30_000)
+        chooser = "Show one on the map and read its details"
+        for _ in range(150):
+            page.keyboard.press("Tab")
+            if page.evaluate(FOCUSED)["label"].startswith(chooser):
+                break
+        else:
+            raise AssertionError("150 Tab presses never reached the incident list box")
+        page.keyboard.press("ArrowDown")
+        page.keyboard.press("Enter")
+        view = ViewSpec(
+            datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+        )
+        first = incident_table(apply(view, bundle.incidents)).rows.iloc[0]
+        details = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="Sources:")
+        details.wait_for(timeout=30_000)
+        text = details.inner_text()
+        assert first["place"] in text and first["when"] in text
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(FOCUSED)
+            if focused["tag"] == "A" and focused["href"].startswith("http"):
+                break
+        else:
+            raise AssertionError("the details' source link is not reachable with Tab")
+        assert focused["href"] == first["source"]
+    finally:
+        context.close()
+
+
+def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):  # noqa: F811
+    """The toolbars (download, search, full screen) appear on hover only; a keyboard user
+    tabbing onto one of their buttons must see it and where the focus is."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        map_frame(page)
+        search = page.get_by_label("Search by place, municipality or state")
+        search.focus()
+        toolbar = None
+        for _ in range(10):
+            page.keyboard.press("Tab")
+            toolbar = page.evaluate(
+                """() => {
+                  const a = document.activeElement;
+                  const bar = a && a.closest('[data-testid="stElementToolbar"]');
+                  if (!bar) return null;
+                  const s = getComputedStyle(a);
+                  return {opacity: getComputedStyle(bar).opacity, outline: s.outlineStyle,
+                          width: parseFloat(s.outlineWidth)};
+                }"""
+            )
+            if toolbar:
+                break
+        assert toolbar, "no toolbar button is reachable with Tab from the search box"
+        assert toolbar["opacity"] == "1"
+        assert toolbar["outline"] != "none" and toolbar["width"] >= 2
+    finally:
+        context.close()
