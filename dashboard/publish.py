@@ -96,6 +96,16 @@ def views(bundle: Bundle, states: Iterable[str] | None = None) -> list[View]:
     ]
 
 
+def page_path(page: PageView) -> str:
+    """The published page closest to a view: its state's page when it shows exactly one
+    state with a page, else the index (the default view). Relative to the site's root."""
+    states = page.view.states
+    if states is not None and len(states) == 1:
+        (code,) = states
+        return f"states/{BY_CODE[code].abbrev.lower()}.html"
+    return "index.html"
+
+
 def _relative(from_stem: str, to_path: str) -> str:
     depth = from_stem.count("/")
     return "../" * depth + to_path

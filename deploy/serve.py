@@ -224,8 +224,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
+        replica_env = dict(os.environ)
+        if args.published is not None:  # the share panel offers the static copy
+            replica_env["TAPALPA_PUBLISHED_URL"] = "/published/"
         for port in ports:
-            processes.append(subprocess.Popen(replica_command(port), cwd=ROOT))  # noqa: S603
+            processes.append(
+                subprocess.Popen(replica_command(port), cwd=ROOT, env=replica_env)  # noqa: S603
+            )
         for port in ports:
             if not wait_healthy(f"http://127.0.0.1:{port}", processes, STARTUP_SECONDS):
                 if not stopping:
