@@ -302,3 +302,54 @@ def test_ctrl_c_stops_caddy_and_every_replica(proxy):
     assert [pid for pid in children if alive(pid)] == []
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310
+
+
+def load_serve():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_systemd_replica_unit_runs_what_serve_runs():
+    serve = load_serve()
+    unit = (ROOT / "deploy" / "systemd" / "tapalpa-map@.service").read_text()
+    command = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1).split()
+    expected = serve.replica_command(8601, python="/srv/tapalpa/.venv/bin/python")
+    expected[expected.index(str(ROOT / "dashboard" / "app.py"))] = "/srv/tapalpa/dashboard/app.py"
+    assert command == [a if a != "8601" else "%i" for a in expected]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--replicas", "0"], "--replicas must be 1..16"),
+        (["--published", "/nonexistent"], "no index.html there"),
+        (["--frame-ancestor", "evil.example'; script-src *"], "not an origin"),
+    ],
+)
+def test_serve_refuses_bad_arguments(args, message):
+    result = subprocess.run(
+        [str(SERVE), "--print-env", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_print_env_gives_the_upload_limit_from_streamlits_config():
+    result = subprocess.run(
+        [str(SERVE), "--print-env", "--port", "8080", "--frame-ancestor", NEWSROOM],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    env = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    from streamlit import config
+
+    megabytes = config.get_option("server.maxUploadSize")
+    assert int(env["TAPALPA_UPLOAD_MAX_BYTES"]) == megabytes * 2**20 + 64 * 1024
+    assert env["TAPALPA_FRAME_ANCESTORS"] == NEWSROOM
+    assert env["TAPALPA_ADDRESS"] == "http://:8080"
