@@ -226,6 +226,11 @@ def is_streamlit(pid: int) -> bool:
         return False
 
 
+def replica_port(pid: int) -> int:
+    args = Path(f"/proc/{pid}/cmdline").read_bytes().decode().split("\0")
+    return int(args[args.index("--server.port") + 1])
+
+
 class Servers:
     """The configuration under test, started fresh; `pids` are its Streamlit processes."""
 
@@ -258,6 +263,8 @@ class Servers:
             self.pids = [p for p in children(self.process.pid) if is_streamlit(p)]
         else:
             self.pids = [self.process.pid]
+        # Each replica's own address, to warm every one of them before measuring.
+        self.replicas = [f"http://127.0.0.1:{replica_port(pid)}" for pid in self.pids]
 
     def stop(self) -> None:
         self.process.send_signal(signal.SIGINT)
@@ -276,10 +283,11 @@ async def sample_rss(pids: list[int], peak: list[int], stop: asyncio.Event) -> N
 
 
 async def measure(servers: Servers, sessions: int, args) -> dict:
-    warm = await drive(servers.base, 1, min(10, args.duration), args.interval, 0)
-    if warm.errors:
-        raise RuntimeError(f"warm-up failed: {warm.errors}")
-    await asyncio.sleep(SESSION_TTL + 6)  # the warm-up session is dropped, too
+    for replica in servers.replicas:  # data loaded and caches filled in every process
+        warm = await drive(replica, 1, min(10, args.duration), args.interval, 0)
+        if warm.errors:
+            raise RuntimeError(f"warm-up of {replica} failed: {warm.errors}")
+    await asyncio.sleep(SESSION_TTL + 6)  # the warm-up sessions are dropped, too
     start_rss = rss_kib(servers.pids)
     peak = [start_rss]
     stop = asyncio.Event()
