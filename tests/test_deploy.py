@@ -277,6 +277,8 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     # Caddy leaves bodies under 512 bytes alone (compressing them gains nothing).
     plain = [u for u, (e, size) in encodings.items() if e not in ("zstd", "gzip") and size > 512]
     assert sum(e == "zstd" for e, _ in encodings.values()) > 10 and not plain, plain
+    # The first view loads no code it does not use: no code block, no 1.5 MB highlighter.
+    assert not [u for u in encodings if "SyntaxHighlighter" in u]
     incidents = page.locator("[data-testid='stMetricValue']").first
     before = incidents.inner_text()
     thumb = page.get_by_role("slider").first
