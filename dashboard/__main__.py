@@ -313,6 +313,36 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 0
 
 
+def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """`publish OUTDIR`: the static site (dashboard/publish.py) from the bundled data."""
+    from .bundle import load_bundle
+    from .mexico import state_lookup
+    from .publish import PublishError, publish
+
+    codes = []
+    for state in args.state:
+        found = state_lookup(state)
+        if found is None:
+            parser.error(f"--state {state!r}: unknown state (use e.g. JAL, 14 or Jalisco)")
+        codes.append(found.cve_ent)
+    base = args.base_url or ""
+    if base and not base.endswith("/"):
+        base += "/"
+    if base and not base.startswith(("https://", "http://")):
+        parser.error(f"--base-url {args.base_url!r}: must start with https:// or http://")
+    try:
+        files = publish(load_bundle(), args.outdir, base_url=base, states=codes or None)
+    except PublishError as exc:
+        print(f"publish: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"publish: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 1
+    total = sum(len(f.data) for f in files)
+    print(f"wrote {len(files)} files ({total:,} bytes) to {args.outdir}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -361,11 +391,25 @@ def main(argv: list[str] | None = None) -> int:
     qual.add_argument("file", nargs="?", type=Path)
     qual.add_argument("--json", action="store_true", help="machine-readable tables")
     add_view_arguments(qual)
+    pub = commands.add_parser(
+        "publish",
+        help="write a static site (maps, PNGs, data, embed codes) for any static host or CDN",
+        description="Writes index.html (the default view), one page per state with incidents, "
+        "PNG snapshots, data/incidents.csv, embed.html and manifest.json. OUTDIR must be new, "
+        "empty or an earlier publish. The same data gives byte-identical files.",
+    )
+    pub.add_argument("outdir", type=Path)
+    pub.add_argument(
+        "--base-url", help="public address of OUTDIR, for absolute embed snippets (https://...)"
+    )
+    pub.add_argument("--state", action="append", default=[], help="only these state pages; repeat")
     args = parser.parse_args(argv)
     if args.command == "export":
         return export(args, out)
     if args.command == "quality":
         return quality(args, qual)
+    if args.command == "publish":
+        return publish_site(args, pub)
     if args.command == "validate":
         report, files = validate_files(args.files, keep_all=args.all)
         print(validation_json(report, files) if args.json else validation_text(report, files))

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pandas as pd
 import streamlit as st
@@ -54,6 +55,7 @@ from dashboard.mapview import (
 from dashboard.memo import BytesBoundedCache
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.publish import page_path
 from dashboard.quality import (
     QUALITY_VIEWS,
     outlets_table,
@@ -925,24 +927,59 @@ def show_map(data: PageData, page: PageView, selected, counts, height: int) -> M
     return drawn
 
 
+def published_site(base: str) -> str | None:
+    """Where `python -m dashboard publish` output is served (TAPALPA_PUBLISHED_URL, absolute
+    or relative to this page, e.g. /published/ under deploy/serve), or None."""
+    where = os.environ.get("TAPALPA_PUBLISHED_URL", "").strip()
+    if not where:
+        return None
+    return urljoin(base, where if where.endswith("/") else where + "/")
+
+
+def iframe_snippet(url: str, height: int, page: PageView) -> str:
+    return (
+        f'<iframe src="{escape_text(url)}" width="100%" height="{height}" style="border:0" '
+        f'loading="lazy" title="{escape_text(snapshot_title(page))}"></iframe>'
+    )
+
+
 def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
-    """Permalink, iframe snippet, alt text and the two snapshot downloads."""
+    """Permalink, live and static iframe snippets, alt text and the downloads.
+
+    Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
+    the first view, collapsed or not. Select the text and copy it."""
     base = (st.context.url or "").split("?")[0]
     query = to_query(page, data.bundle.version)
     embed_query = to_query(replace(page, embed=True), data.bundle.version)
     with st.expander("Share, embed or download this view"):
-        st.markdown("**Link to this view** (restores the window, filters and layers)")
-        st.code(f"{base}?{query}", language=None)
-        st.markdown("**Embed in an article**")
-        st.code(
-            f'<iframe src="{escape_text(base)}?{escape_text(embed_query)}" width="100%" '
-            f'height="{EMBED_HEIGHT + 140}" style="border:0" loading="lazy" '
-            f'title="{escape_text(snapshot_title(page))}"></iframe>',
-            language="html",
+        st.text_input(
+            "Link to this view (restores the window, filters and layers)", f"{base}?{query}"
         )
-        alt = alt_text(page, selection)
-        st.markdown("**Alt text**")
-        st.code(alt, language=None, wrap_lines=True)
+        st.text_area(
+            "Embed the live map in an article",
+            iframe_snippet(f"{base}?{embed_query}", EMBED_HEIGHT + 140, page),
+            height=90,
+        )
+        static = published_site(base)
+        if static is not None:
+            st.text_area(
+                "Or embed the static copy (for high traffic)",
+                iframe_snippet(static + page_path(page), 660, page),
+                height=90,
+            )
+            st.caption(
+                "Prefer the static copy for a story that may draw heavy traffic: it is a plain "
+                "file that any CDN serves, while every reader of the live map holds a session "
+                "on this server. The static copy shows the default window (or this state's "
+                "whole span) and replays it with ▶; the live map follows these filters. "
+                f"All static embed codes: {escape_markdown(static)}embed.html"
+            )
+        else:
+            st.caption(
+                "For a story that may draw heavy traffic, embed a static copy instead: "
+                "`python -m dashboard publish` writes one for any static host or CDN."
+            )
+        st.text_area("Alt text", alt_text(page, selection), height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
         downloads = (
             ("Download PNG (1600×1000)", partial(png_bytes, data.bundle, page), "png", "image/png"),

@@ -171,17 +171,26 @@ def test_garbage_links_show_a_notice_not_an_error(bundle, params, notice):
 
 
 def test_share_panel_offers_link_embed_and_downloads(app):
-    codes = [c.value for c in app.code]
-    assert any(
-        c.startswith("?from=2026-02-22T00:00") or "?from=2026-02-22T00:00" in c for c in codes
-    )
-    assert any("<iframe" in c and "embed=true" in c for c in codes)
-    assert any(c.startswith("Between Sun 22 Feb, 00:00") for c in codes)
+    texts = [t.value for t in (*app.text_input, *app.text_area)]
+    assert not app.code  # st.code would load a 1.5 MB syntax highlighter on the first view
+    assert any("?from=2026-02-22T00:00" in t for t in texts)
+    assert any("<iframe" in t and "embed=true" in t for t in texts)
+    assert any(t.startswith("Between Sun 22 Feb, 00:00") for t in texts)
+    assert any("python -m dashboard publish" in c.value for c in app.caption)
     labels = [b.proto.label for b in app.get("download_button")]
     assert labels[:2] == ["Download PNG (1600×1000)", "Download interactive HTML"]
     assert labels[2].startswith("Download the ") and labels[2].endswith(
         "records in this view (CSV)"
     )
+
+
+def test_share_panel_offers_the_static_copy_when_one_is_published(monkeypatch):
+    monkeypatch.setenv("TAPALPA_PUBLISHED_URL", "https://static.example.org/tapalpa")
+    at = app_with({"states": "JAL"})
+    static = [t.value for t in at.text_area if t.label.startswith("Or embed the static copy")]
+    assert len(static) == 1
+    assert static[0].startswith('<iframe src="https://static.example.org/tapalpa/states/jal.html"')
+    assert any("heavy traffic" in c.value for c in at.caption)
 
 
 def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
@@ -357,7 +366,7 @@ def test_switching_language_keeps_the_view():
     assert after == before
     assert metrics(at) == figures
     assert page_lang_marker(at) == "es"
-    embed = next(c.value for c in at.code if "<iframe" in c.value)
+    embed = next(t.value for t in at.text_area if "<iframe" in t.value)
     assert "lang=es" in embed and "embed=true" in embed
 
 

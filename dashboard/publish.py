@@ -1,0 +1,295 @@
+"""A static site of snapshots that any static host or CDN serves with no Python behind it.
+
+For a news spike: a reader of an embedded static map costs the server one file request,
+not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
+
+    index.html            the interactive map of the page's default view (the same
+                          self-contained HTML as the snapshot: popups, play control)
+    index.png             its PNG snapshot (title and alt text in the PNG's metadata)
+    states/<abbr>.html    one page per state with incidents, over the whole data window
+    states/<abbr>.png     (<abbr> is the ISO 3166-2 suffix in lower case: jal, mic, ...)
+    data/incidents.csv    every bundled record (dashboard/export.py)
+    embed.html            iframe and <img> snippets (with alt text) pointing at these files
+    manifest.json         every file with its SHA-256, title and alt text
+
+The output is byte-identical for the same data: folium's random element ids are replaced
+by sequential ones and nothing carries the clock. Every page is built from escaped text
+only (dashboard/escape.py) and loads nothing from a CDN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .bundle import Bundle
+from .escape import escape_text
+from .export import records_csv
+from .filters import ViewSpec, data_window, default_window
+from .mexico import BY_CODE
+from .permalink import PageView
+from .snapshot import PNG_SIZE, alt_text, html_document, png_bytes, select, title
+from .stats import incidents_only
+
+MANIFEST = "manifest.json"
+EMBED_HEIGHT = 660
+STYLE_FILE = Path(__file__).resolve().parent / "static" / "publish.css"
+# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
+_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
+
+
+class PublishError(Exception):
+    """The output folder cannot be used (not empty and not an earlier publish)."""
+
+
+@dataclass(frozen=True)
+class View:
+    """One published view: where its files go and what it shows."""
+
+    stem: str  # "index" or "states/jal"
+    page: PageView
+    label: str  # link text: "All states", "Jalisco"
+
+
+@dataclass(frozen=True)
+class PublishedFile:
+    path: str  # relative to the output folder, "/" separated
+    data: bytes
+    title: str = ""
+    alt: str = ""
+
+
+def stable_ids(html: str) -> str:
+    """folium's random element ids replaced by sequential ones, in order of appearance."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        token = match.group(1)
+        if token not in seen:
+            seen[token] = f"{len(seen) + 1:032x}"
+        return f"_{seen[token]}"
+
+    return _ELEMENT_ID.sub(number, html)
+
+
+def views(bundle: Bundle, states: Iterable[str] | None = None) -> list[View]:
+    """The default view, then one view per state with incidents (INEGI code order) over
+    the whole data window. `states` (INEGI codes) limits the state pages."""
+    index = View("index", PageView(ViewSpec(*default_window(bundle.incidents))), "All states")
+    incidents = incidents_only(bundle.incidents)
+    present = sorted(set(incidents["cve_ent"]))
+    if states is not None:
+        wanted = set(states)
+        present = [code for code in present if code in wanted]
+    start, end = data_window(bundle.incidents)
+    return [index] + [
+        View(
+            f"states/{BY_CODE[code].abbrev.lower()}",
+            PageView(ViewSpec(start, end, states=frozenset({code}))),
+            BY_CODE[code].name,
+        )
+        for code in present
+    ]
+
+
+def page_path(page: PageView) -> str:
+    """The published page closest to a view: its state's page when it shows exactly one
+    state with a page, else the index (the default view). Relative to the site's root."""
+    states = page.view.states
+    if states is not None and len(states) == 1:
+        (code,) = states
+        return f"states/{BY_CODE[code].abbrev.lower()}.html"
+    return "index.html"
+
+
+def _relative(from_stem: str, to_path: str) -> str:
+    depth = from_stem.count("/")
+    return "../" * depth + to_path
+
+
+def _navigation(current: View, all_views: list[View]) -> str:
+    """A collapsed list of the other published views and the downloads."""
+    links = [
+        f'<a href="{escape_text(_relative(current.stem, v.stem + ".html"))}"'
+        + (' aria-current="page"' if v.stem == current.stem else "")
+        + f">{escape_text(v.label)}</a>"
+        for v in all_views
+    ]
+    extras = (
+        f'<a href="{escape_text(_relative(current.stem, "data/incidents.csv"))}">'
+        "All records (CSV)</a> · "
+        f'<a href="{escape_text(_relative(current.stem, "embed.html"))}">Embed codes</a>'
+    )
+    return (
+        '<nav class="tim-credit" aria-label="Other views">'
+        "<details><summary>Other views and the data</summary>"
+        f"<p>{' · '.join(links)}</p><p>{extras}</p></details></nav>"
+    )
+
+
+def _with_navigation(html: str, nav: str) -> str:
+    body = re.search(r"<body[^>]*>", html)
+    if body is None:  # pragma: no cover - folium always writes <body>
+        raise ValueError("snapshot HTML has no <body>")
+    return html[: body.end()] + nav + html[body.end() :]
+
+
+def _snippet(url: str, page_title: str) -> str:
+    return (
+        f'<iframe src="{escape_text(url)}" width="100%" height="{EMBED_HEIGHT}" '
+        f'style="border:0" loading="lazy" title="{escape_text(page_title)}"></iframe>'
+    )
+
+
+def _image_snippet(url: str, alt: str) -> str:
+    width, height = PNG_SIZE
+    return (
+        f'<img src="{escape_text(url)}" width="{width}" height="{height}" '
+        f'style="max-width:100%;height:auto" alt="{escape_text(alt)}">'
+    )
+
+
+def embed_page(entries: list[tuple[View, str, str]], base_url: str, version: str) -> str:
+    """embed.html: per view, a preview and the iframe and <img> snippets to copy.
+
+    `entries` are (view, title, alt text); `base_url` is where the folder will be served
+    ("" leaves the snippets relative)."""
+    style = STYLE_FILE.read_text(encoding="utf-8")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        "<title>Tapalpa incident map: embed codes</title>",
+        f"<style>{style}</style></head><body><main>",
+        "<h1>Tapalpa incident map: embed codes</h1>",
+        "<p>Static copies of the map: they load no code from elsewhere and need no server "
+        "behind them, so they carry any amount of traffic from a static host or CDN. Paste "
+        "an iframe for the interactive map (popups and the ▶ replay), or the image with its "
+        f"alt text. Data version {escape_text(version)}.</p>",
+    ]
+    if not base_url:
+        parts.append(
+            "<p><strong>The addresses below are relative:</strong> put the folder's public "
+            "address in front of them, or publish again with <code>--base-url</code>.</p>"
+        )
+    for number, (view, page_title, alt) in enumerate(entries, 1):
+        html_url = base_url + view.stem + ".html"
+        png_url = base_url + view.stem + ".png"
+        parts += [
+            f'<section aria-labelledby="v{number}"><h2 id="v{number}">'
+            f"{escape_text(view.label)}</h2>",
+            f"<p>{escape_text(page_title)}</p>",
+            f'<p><a href="{escape_text(view.stem)}.html">Open the map</a></p>',
+            f'<img src="{escape_text(view.stem)}.png" alt="{escape_text(alt)}" '
+            'width="400" height="250" loading="lazy">',
+            f'<label for="i{number}">Iframe</label>',
+            f'<textarea id="i{number}" readonly rows="3">'
+            f"{escape_text(_snippet(html_url, page_title))}</textarea>",
+            f'<label for="p{number}">Image with alt text</label>',
+            f'<textarea id="p{number}" readonly rows="4">'
+            f"{escape_text(_image_snippet(png_url, alt))}</textarea>",
+            "</section>",
+        ]
+    parts += [
+        f'<p><a href="{escape_text(base_url)}data/incidents.csv">All records (CSV)</a></p>',
+        "</main></body></html>",
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def site_files(
+    bundle: Bundle, *, base_url: str = "", states: Iterable[str] | None = None
+) -> list[PublishedFile]:
+    """Every file of the site, in a fixed order; nothing is written.
+
+    `base_url` is the absolute address the folder will be served from (ending in "/"), used
+    only in embed.html's snippets; `states` (INEGI codes) limits the state pages.
+    Raises ValueError for a base_url that is not http(s)."""
+    if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
+        raise ValueError(f"base URL must be http(s) and end with '/': {base_url!r}")
+    all_views = views(bundle, states)
+    files: list[PublishedFile] = []
+    entries = []
+    for view in all_views:
+        selection = select(bundle, view.page)
+        page_title, alt = title(view.page), alt_text(view.page, selection)
+        html = _with_navigation(
+            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views)
+        )
+        files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
+        files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
+        entries.append((view, page_title, alt))
+    files.append(PublishedFile("data/incidents.csv", records_csv(bundle.incidents).encode("utf-8")))
+    files.append(
+        PublishedFile(
+            "embed.html",
+            embed_page(entries, base_url, bundle.version).encode("utf-8"),
+            "Tapalpa incident map: embed codes",
+        )
+    )
+    manifest = {
+        "data_version": bundle.version,
+        "files": [
+            {
+                "path": f.path,
+                "bytes": len(f.data),
+                "sha256": hashlib.sha256(f.data).hexdigest(),
+                **({"title": f.title} if f.title else {}),
+                **({"alt": f.alt} if f.alt else {}),
+            }
+            for f in files
+        ],
+    }
+    text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    files.append(PublishedFile(MANIFEST, text.encode("utf-8")))
+    return files
+
+
+def _previous_files(outdir: Path) -> list[Path]:
+    """What an earlier publish wrote there; PublishError if the folder holds anything else."""
+    if not outdir.exists():
+        return []
+    if not outdir.is_dir():
+        raise PublishError(f"{outdir} exists and is not a folder")
+    if not any(outdir.iterdir()):
+        return []
+    manifest = outdir / MANIFEST
+    try:
+        listed = json.loads(manifest.read_text(encoding="utf-8"))["files"]
+        paths = [outdir / entry["path"] for entry in listed]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise PublishError(
+            f"{outdir} is not empty and holds no {MANIFEST} from an earlier publish; "
+            "choose an empty or new folder"
+        ) from exc
+    root = outdir.resolve()
+    if any(not p.resolve().is_relative_to(root) for p in paths):
+        raise PublishError(f"{manifest} lists files outside {outdir}")
+    return [*paths, manifest]
+
+
+def publish(
+    bundle: Bundle, outdir: Path, *, base_url: str = "", states: Iterable[str] | None = None
+) -> list[PublishedFile]:
+    """Write the site to `outdir` (created if needed) and return what was written.
+
+    The folder must be new, empty, or an earlier publish (its manifest.json lists what to
+    replace; files from that publish that are no longer produced are removed).
+    Raises PublishError for any other folder, ValueError for a bad base_url, OSError when a
+    file cannot be written."""
+    files = site_files(bundle, base_url=base_url, states=states)
+    for old in _previous_files(outdir):
+        old.unlink(missing_ok=True)
+    for published in files:
+        target = outdir / published.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(published.data)
+    states_dir = outdir / "states"
+    if states_dir.is_dir() and not any(states_dir.iterdir()):
+        states_dir.rmdir()
+    return files

@@ -1,0 +1,357 @@
+"""deploy/serve: Caddy in front of two Streamlit replicas, tested through the proxy.
+
+Starts the real command on free loopback ports, checks what the proxy adds (compression,
+security headers, cache lifetimes, sticky cookie, shields for metrics, uploads and foreign
+WebSocket origins), drives Chromium through it, and stops it all with Ctrl-C (SIGINT).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard.publish import publish
+from tests.test_browser import CHROMIUM, COUNT_LAYERS, free_port, map_frame
+
+ROOT = Path(__file__).resolve().parent.parent
+SERVE = ROOT / "deploy" / "serve"
+NEWSROOM = "https://news.example.org"
+
+
+def _require(tool: str, package: str) -> None:
+    if shutil.which(tool):
+        return
+    message = f"{tool} not found: install it with `apt-get install {package}`"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, from /proc (children, grandchildren, ...)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.fixture(scope="module")
+def proxy(bundle, tmp_path_factory):
+    _require("caddy", "caddy")
+    site = tmp_path_factory.mktemp("published")
+    publish(bundle, site, states=["14"])
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            str(SERVE),
+            "--port",
+            str(port),
+            "--replicas",
+            "2",
+            "--frame-ancestor",
+            NEWSROOM,
+            "--published",
+            str(site),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 120
+    line = ""
+    while "serving" not in line:
+        line = process.stdout.readline()
+        if (not line and process.poll() is not None) or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"deploy/serve did not start: {line!r}")
+    process.children = descendants(process.pid)
+    yield f"http://127.0.0.1:{port}", process
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
+
+
+def get(url: str, headers: dict[str, str] | None = None):
+    request = urllib.request.Request(url, headers=headers or {})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+def test_serve_runs_caddy_and_two_replicas(proxy):
+    _, process = proxy
+    commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in process.children]
+    app = str(ROOT / "dashboard" / "app.py").encode()
+    assert sum(c[1:4] == [b"-m", b"streamlit", b"run"] and app in c for c in commands) == 2
+    assert sum(Path(c[0].decode()).name == "caddy" for c in commands) == 1
+
+
+def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
+    url, _ = proxy
+    status, headers, body = get(f"{url}/", {"Accept-Encoding": "zstd, gzip"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "zstd"
+    csp = headers["Content-Security-Policy"]
+    assert f"frame-ancestors 'self' {NEWSROOM}" in csp
+    assert "object-src 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert "Server" not in headers
+    assert re.fullmatch(r"tapalpa_lb=[0-9a-f]{64}", lb_cookies(headers)[0])
+    _, plain_headers, _ = get(f"{url}/", {"Accept-Encoding": "gzip"})
+    assert plain_headers["Content-Encoding"] == "gzip"
+
+
+def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
+    url, _ = proxy
+    _, _, page = get(f"{url}/")
+    script = re.search(rb'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1).decode()
+    status, headers, compressed = get(f"{url}/{script}", {"Accept-Encoding": "zstd, gzip"})
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Content-Encoding"] == "zstd"
+    _, _, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
+    assert len(compressed) < len(raw) / 2
+
+
+def lb_cookies(headers) -> list[str]:
+    """The proxy's sticky-session cookies in a response (Streamlit sets its own too)."""
+    cookies = [c.split(";")[0] for c in headers.get_all("Set-Cookie") or []]
+    return [c for c in cookies if c.startswith("tapalpa_lb=")]
+
+
+def test_replicas_share_the_load_and_a_cookie_keeps_a_reader_on_one(proxy):
+    url, _ = proxy
+    cookies = {lb_cookies(get(f"{url}/_stcore/health")[1])[0] for _ in range(24)}
+    assert len(cookies) == 2  # two replicas, each picked by chance without a cookie
+    cookie = sorted(cookies)[0]
+    for _ in range(5):
+        status, headers, body = get(f"{url}/_stcore/health", {"Cookie": cookie})
+        assert (status, body) == (200, b"ok")
+        assert lb_cookies(headers) == []  # the cookie's replica answered: nothing to reset
+
+
+def test_metrics_are_not_public(proxy):
+    url, _ = proxy
+    assert get(f"{url}/_stcore/metrics")[0] == 404
+
+
+def raw_request(url: str, lines: list[str]) -> str:
+    """Send request headers only and return the status line (the body is never sent)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return connection.recv(4096).decode(errors="replace").split("\r\n")[0]
+
+
+def handshake(url: str, origin: str) -> str:
+    host = url.removeprefix("http://")
+    return raw_request(
+        url,
+        [
+            "GET /_stcore/stream HTTP/1.1",
+            f"Host: {host}",
+            "Connection: Upgrade",
+            "Upgrade: websocket",
+            "Sec-WebSocket-Version: 13",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            f"Origin: {origin}",
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("origin", "status"),
+    [
+        ("https://evil.example", "403"),
+        (NEWSROOM, "403"),  # may embed the page; its own scripts may not open our socket
+        ("self", "101"),
+    ],
+)
+def test_websocket_handshakes_from_foreign_origins_are_refused(proxy, origin, status):
+    url, _ = proxy
+    line = handshake(url, url if origin == "self" else origin)
+    assert line.split()[1] == status, line
+
+
+def test_an_oversized_upload_is_refused_before_its_body_is_read(proxy):
+    url, _ = proxy
+    host = url.removeprefix("http://")
+    line = raw_request(
+        url,
+        [
+            "PUT /_stcore/upload_file/session/file HTTP/1.1",
+            f"Host: {host}",
+            "Content-Type: multipart/form-data; boundary=x",
+            f"Content-Length: {10**12}",
+        ],
+    )
+    assert line.split()[1] == "413", line
+
+
+def test_the_published_site_is_served_next_to_the_app(proxy):
+    url, _ = proxy
+    status, headers, body = get(f"{url}/published/states/jal.html")
+    assert status == 200
+    assert b"reported incidents in Jalisco" in body
+    for escape in ("../pyproject.toml", "%2e%2e/pyproject.toml", "..%2fpyproject.toml"):
+        status, _, body = get(f"{url}/published/{escape}")
+        assert status != 200 and b"[project]" not in body, escape
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require("chromium", "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
+    from playwright.sync_api import expect
+
+    url, _ = proxy
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    local = (url.replace("http", "ws"), url, "data:", "blob:", "about:")
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
+    violations: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
+    encodings: dict[str, tuple[str, int]] = {}
+    page.on(
+        "response",
+        lambda r: (
+            "/static/js/" in r.url
+            and encodings.setdefault(
+                r.url,
+                (r.headers.get("content-encoding", ""), int(r.headers.get("content-length", 0))),
+            )
+        ),
+    )
+    page.goto(url)
+    frame = map_frame(page)
+    assert frame.evaluate(COUNT_LAYERS)["polygons"] == 32
+    assert frame.evaluate(COUNT_LAYERS)["markers"] > 0
+    # Caddy leaves bodies under 512 bytes alone (compressing them gains nothing).
+    plain = [u for u, (e, size) in encodings.items() if e not in ("zstd", "gzip") and size > 512]
+    assert sum(e == "zstd" for e, _ in encodings.values()) > 10 and not plain, plain
+    # The first view loads no code it does not use: no code block, no 1.5 MB highlighter.
+    assert not [u for u in encodings if "SyntaxHighlighter" in u]
+    incidents = page.locator("[data-testid='stMetricValue']").first
+    before = incidents.inner_text()
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    for _ in range(12):
+        thumb.press("ArrowRight")
+    expect(thumb).to_have_attribute("aria-valuetext", "Sun 22 Feb, 12:00")
+    expect(incidents).not_to_have_text(before, timeout=30_000)
+    assert map_frame(page).evaluate(COUNT_LAYERS)["polygons"] == 32
+    assert violations == []
+    context.close()
+
+
+def test_ctrl_c_stops_caddy_and_every_replica(proxy):
+    url, process = proxy
+    children = process.children
+    assert children
+    process.send_signal(signal.SIGINT)
+    assert process.wait(timeout=30) == 0
+    deadline = time.monotonic() + 10
+    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+        time.sleep(0.2)  # polling processes, not waiting on a browser
+    assert [pid for pid in children if alive(pid)] == []
+    with pytest.raises(OSError):
+        urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310
+
+
+def load_serve():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_systemd_replica_unit_runs_what_serve_runs():
+    serve = load_serve()
+    unit = (ROOT / "deploy" / "systemd" / "tapalpa-map@.service").read_text()
+    command = re.search(r"^ExecStart=(.*)$", unit, re.M).group(1).split()
+    expected = serve.replica_command(8601, python="/srv/tapalpa/.venv/bin/python")
+    expected[expected.index(str(ROOT / "dashboard" / "app.py"))] = "/srv/tapalpa/dashboard/app.py"
+    assert command == [a if a != "8601" else "%i" for a in expected]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--replicas", "0"], "--replicas must be 1..16"),
+        (["--published", "/nonexistent"], "no index.html there"),
+        (["--frame-ancestor", "evil.example'; script-src *"], "not an origin"),
+    ],
+)
+def test_serve_refuses_bad_arguments(args, message):
+    result = subprocess.run(
+        [str(SERVE), "--print-env", *args], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 2
+    assert message in result.stderr
+
+
+def test_print_env_gives_the_upload_limit_from_streamlits_config():
+    result = subprocess.run(
+        [str(SERVE), "--print-env", "--port", "8080", "--frame-ancestor", NEWSROOM],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    env = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    from streamlit import config
+
+    megabytes = config.get_option("server.maxUploadSize")
+    assert int(env["TAPALPA_UPLOAD_MAX_BYTES"]) == megabytes * 2**20 + 64 * 1024
+    assert env["TAPALPA_FRAME_ANCESTORS"] == NEWSROOM
+    assert env["TAPALPA_ADDRESS"] == "http://:8080"

@@ -1,0 +1,202 @@
+"""The static site: every file, deterministic, no CDN, escaped, safe to publish over."""
+
+from __future__ import annotations
+
+import hashlib
+import html as htmllib
+import io
+import json
+import re
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from dashboard.export import records_csv
+from dashboard.mexico import BY_CODE
+from dashboard.publish import PublishError, publish, site_files, stable_ids
+from dashboard.stats import incidents_only
+from tests.test_mapview import XSS
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def site(bundle, tmp_path_factory) -> dict[str, bytes]:
+    folder = tmp_path_factory.mktemp("site")
+    publish(bundle, folder)
+    return tree(folder)
+
+
+def test_two_runs_on_the_same_data_are_byte_identical(bundle, site, tmp_path):
+    publish(bundle, tmp_path / "again")
+    again = tree(tmp_path / "again")
+    assert again.keys() == site.keys()
+    assert [name for name in site if site[name] != again[name]] == []
+
+
+def test_one_page_and_png_per_state_with_incidents(bundle, site):
+    codes = sorted(set(incidents_only(bundle.incidents)["cve_ent"]))
+    stems = ["index"] + [f"states/{BY_CODE[c].abbrev.lower()}" for c in codes]
+    expected = {f"{s}.{ext}" for s in stems for ext in ("html", "png")}
+    expected |= {"data/incidents.csv", "embed.html", "manifest.json"}
+    assert set(site) == expected
+    assert "states/jal.html" in site and "states/bcs.html" not in site  # BCS: no incidents
+    jal = site["states/jal.html"].decode()
+    assert "<title>After the Tapalpa raid: reported incidents in Jalisco</title>" in jal
+
+
+def test_the_data_download_is_every_bundled_record(bundle, site):
+    assert site["data/incidents.csv"].decode() == records_csv(bundle.incidents)
+
+
+def test_manifest_lists_every_file_with_its_hash(site):
+    manifest = json.loads(site["manifest.json"])
+    listed = {entry["path"]: entry for entry in manifest["files"]}
+    assert set(listed) == set(site) - {"manifest.json"}
+    for path, entry in listed.items():
+        assert entry["sha256"] == hashlib.sha256(site[path]).hexdigest(), path
+        assert entry["bytes"] == len(site[path])
+
+
+def test_pngs_carry_the_alt_text_that_embed_html_shows(site):
+    manifest = {e["path"]: e for e in json.loads(site["manifest.json"])["files"]}
+    embed = site["embed.html"].decode()
+    for path in ("index.png", "states/jal.png", "states/mic.png"):
+        image = Image.open(io.BytesIO(site[path]))
+        assert image.size == (1600, 1000)
+        alt = image.info["Description"]
+        assert alt == manifest[path]["alt"]
+        assert f'<img src="{path}" alt="{htmllib.escape(alt)}"' in embed
+
+
+def test_embed_page_has_a_snippet_per_view_pointing_at_the_files(site):
+    embed = site["embed.html"].decode()
+    snippets = [htmllib.unescape(t) for t in re.findall(r"<textarea[^>]*>(.*?)</textarea>", embed)]
+    iframes = [s for s in snippets if s.startswith("<iframe")]
+    pages = sorted(p for p in site if p.endswith(".html") and p != "embed.html")
+    assert sorted(re.search(r'src="([^"]+)"', s).group(1) for s in iframes) == pages
+    assert all('title="After the Tapalpa raid' in s for s in iframes)
+    assert "The addresses below are relative" in embed
+
+
+def page_sources(text: str) -> list[str]:
+    return re.findall(r'<(?:script|link|img|iframe)[^>]+(?:src|href)="([^"]+)"', text)
+
+
+def test_no_page_loads_anything_from_elsewhere(site):
+    for path, data in site.items():
+        if not path.endswith(".html"):
+            continue
+        text = data.decode()
+        for source in page_sources(text):
+            assert source.startswith("data:") or not re.match(r"[a-z]+:|//", source), (
+                path,
+                source,
+            )
+        assert "cdn" not in " ".join(page_sources(text)).lower()
+
+
+def test_navigation_links_resolve_to_published_files(site):
+    for path in ("index.html", "states/jal.html"):
+        text = site[path].decode()
+        nav = re.search(r'<nav class="tim-credit".*?</nav>', text, re.S).group(0)
+        base = Path(path).parent
+        for href in re.findall(r'href="([^"]+)"', nav):
+            target = (base / href).as_posix()
+            target = re.sub(r"[^/]+/\.\./", "", target)
+            assert target in site, (path, href)
+
+
+def test_hostile_text_is_escaped_in_every_page(bundle):
+    incidents = bundle.incidents.copy()
+    target = incidents.index[incidents.incident_id == "jal-pv-costco"][0]
+    for field, value in XSS.items():
+        incidents.loc[target, field] = value
+    hostile = replace(bundle, incidents=incidents)
+    files = site_files(hostile, states=["14"])
+    pages = [f for f in files if f.path.endswith(".html")]
+    assert [f.path for f in pages] == ["index.html", "states/jal.html", "embed.html"]
+    for published in pages:
+        text = published.data.decode()
+        for raw in ("<img src=x", "${alert", "</script><script>alert", "javascript:alert"):
+            assert raw not in text, (published.path, raw)
+    jal = next(f for f in pages if f.path == "states/jal.html").data.decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in jal
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("map_" + "a" * 32, "map_" + "0" * 31 + "1"),
+        (
+            f"tile_layer_{'b' * 32}.addTo(map_{'c' * 32}); tile_layer_{'b' * 32}",
+            f"tile_layer_{'0' * 31}1.addTo(map_{'0' * 31}2); tile_layer_{'0' * 31}1",
+        ),
+        (f"layer_control_{'d' * 32}_layers", f"layer_control_{'0' * 31}1_layers"),
+        ("version 0123456789abcdef0123456789abcdef", "version 0123456789abcdef0123456789abcdef"),
+        ("map_" + "e" * 33, "map_" + "e" * 33),  # not a uuid4 hex: left alone
+    ],
+)
+def test_stable_ids(text, expected):
+    assert stable_ids(text) == expected
+
+
+def test_a_foreign_folder_is_refused_and_an_earlier_publish_replaced(bundle, tmp_path):
+    foreign = tmp_path / "mine"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("keep me")
+    with pytest.raises(PublishError, match="not empty"):
+        publish(bundle, foreign, states=["14"])
+    assert (foreign / "notes.txt").read_text() == "keep me"
+
+    site = tmp_path / "site"
+    publish(bundle, site, states=["14", "16"])
+    assert (site / "states" / "mic.html").exists()
+    publish(bundle, site, states=["14"])  # Michoacán's page is no longer produced
+    assert not (site / "states" / "mic.html").exists()
+    assert (site / "states" / "jal.html").exists()
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", "publish", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):
+    result = cli(str(tmp_path / "out"), "--state", "JAL", "--base-url", "https://example.org/map")
+    assert result.returncode == 0, result.stderr
+    assert "wrote 7 files" in result.stdout  # 2 views x (HTML, PNG), CSV, embed, manifest
+    embed = (tmp_path / "out" / "embed.html").read_text()
+    assert "&lt;iframe src=&quot;https://example.org/map/states/jal.html&quot;" in embed
+    assert "relative" not in embed
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--state", "Atlantis"], "--state 'Atlantis': unknown state"),
+        (["--base-url", "ftp://example.org/"], "must start with https:// or http://"),
+    ],
+)
+def test_cli_bad_arguments_exit_2_saying_why(tmp_path, args, message):
+    result = cli(str(tmp_path / "out"), *args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert not (tmp_path / "out").exists()
