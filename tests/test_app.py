@@ -26,11 +26,16 @@ def app():
     return at
 
 
+def frame_with(at, column: str):
+    """The one dataframe element on the page that has this column."""
+    (found,) = [d for d in at.dataframe if column in d.value.columns]
+    return found
+
+
 def table_with(at, column: str):
-    """The one dataframe on the page with this column (the per-state table has "official_source",
-    the incidents table "incident_id")."""
-    (frame,) = [d.value for d in at.dataframe if column in d.value.columns]
-    return frame
+    """The value of the one dataframe on the page with this column (the per-state table has
+    "official_source", the incidents table "incident_id")."""
+    return frame_with(at, column).value
 
 
 def button(at, label: str):
@@ -207,7 +212,7 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
     assert not app.exception
     assert any("2 valid row(s), 2 error(s)" in e.label for e in app.expander)
-    report = app.dataframe[0].value
+    report = frame_with(app, "reason").value
     assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Download this report (CSV)" in labels
@@ -264,7 +269,7 @@ def test_key_figures_say_the_official_figures_are_national_when_states_are_chose
 def test_state_table_compares_at_the_official_hour_and_shows_dashes(app, bundle):
     from dashboard.stats import state_counts
 
-    table = app.dataframe[0]
+    table = frame_with(app, "official_source")
     assert table.proto.placeholder == "—"
     shown = table.value.set_index("state")
     view = ViewSpec(*(t.replace(tzinfo=MEXICO_CITY) for t in DEFAULT))
@@ -390,7 +395,7 @@ def test_an_acled_upload_says_how_it_was_read(app):
     app.file_uploader(key="upload").set_value(("acled.csv", content, "text/csv")).run()
     assert not app.exception
     assert any("Read as an ACLED CSV" in c.value for c in app.caption)
-    mapping = app.dataframe[1].value
+    mapping = frame_with(app, "our column").value
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
 
 
@@ -400,7 +405,7 @@ def test_a_hostile_upload_lists_the_first_thousand_problems(app):
     app.file_uploader(key="upload").set_value(("bad.csv", hostile_file(300), "text/csv")).run()
     assert not app.exception
     assert any("3000 error(s)" in e.label and "first 1000" in e.label for e in app.expander)
-    assert len(app.dataframe[0].value) == 1_000
+    assert len(frame_with(app, "reason").value) == 1_000
 
 
 def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(app, bundle):
