@@ -95,20 +95,22 @@ def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
     each at the file line (CSV) or feature (GeoJSON) of its first record."""
     from .quality import findings_report, validation_findings
 
-    return findings_report(validation_findings(frame), name, record_lines(data, name), severity)
+    lines, unit = record_lines(data, name)
+    return findings_report(validation_findings(frame), name, lines, severity, unit)
 
 
-def record_lines(data: bytes, name: str, key=None) -> dict[str, int]:
+def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]:
     """Record key -> its line in the file (CSV, header = line 1) or feature number, as the
-    validator's reader counts them; `key(row)` makes the key (default: incident_id)."""
+    validator's reader counts them, and which of the two (`unit`); `key(row)` makes the
+    key (default: incident_id)."""
     from .read import read_table
 
     table = read_table(data, name, Report())
     if table is None:
-        return {}
+        return {}, "line"
     rows = table.frame.fillna("").astype(str).to_dict("records")
     key = key or (lambda row: row.get("incident_id", ""))
-    return {key(row): n for n, row in zip(table.rows.tolist(), rows, strict=True)}
+    return {key(row): n for n, row in zip(table.rows.tolist(), rows, strict=True)}, table.unit
 
 
 def bundle_quality_report(bundle) -> Report:
@@ -139,9 +141,9 @@ def official_links_report(data: bytes) -> Report:
         urls[record] = row.get("source_url", "")
         return record
 
-    lines = record_lines(data, name, key)
+    lines, unit = record_lines(data, name, key)
     frame = pd.DataFrame({"incident_id": list(urls), "source_url": list(urls.values())})
-    return findings_report(non_article_links(frame), name, lines)
+    return findings_report(non_article_links(frame), name, lines, unit=unit)
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):

@@ -53,6 +53,11 @@ COLUMNS = (
     "confidence",
     "disputed",
     "notes",
+    # optional: empty where the data has none (schema.py's optional incident columns)
+    "summary_es",
+    "distinct_from",
+    "distinct_reason",
+    "event_label",
 )
 INTEGER_COLUMNS = ("geo_precision", "blockades", "fatalities", "injured", "arrested")
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any place in the data is known

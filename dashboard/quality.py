@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from .acled import SOURCE_PREFIX
 from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
@@ -522,9 +523,11 @@ def findings_report(
     file: str,
     rows: dict[str, int] | None = None,
     severity: str = "error",
+    unit: str = "line",
 ) -> Report:
-    """Findings as validation problems (file, row of the first record, field, value)."""
-    report = Report()
+    """Findings as validation problems (file, row of the first record, field, value);
+    `unit` says what `rows` count: "line" (CSV, header = line 1) or "feature" (GeoJSON)."""
+    report = Report(unit=unit)
     rows = rows or {}
     for f in findings:
         ids = ", ".join(f.incident_ids)
@@ -721,53 +724,77 @@ def disputed_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+def named_outlets(outlet: str) -> list[str]:
+    """The outlets a `source_outlet` cell names: ACLED imports list several after
+    acled.SOURCE_PREFIX, separated by ";" (ACLED's own `source` format); ours name one."""
+    text = outlet.removeprefix(SOURCE_PREFIX)
+    return [name.strip() for name in text.split(";") if name.strip()]
+
+
+def _sources_of(row) -> tuple[list[str], list[str]]:
+    """(the record's source links, the outlets it names where it has no link)."""
+    urls = [u for u in _urls(row) if u]
+    return urls, [] if urls else named_outlets(_text(row.source_outlet))
+
+
 def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Records resting on one source link, or on social media only."""
+    """Records resting on one source (one link, or for link-less imports such as ACLED's,
+    one named outlet), or on social media only."""
     columns = ["incident_id", "kind", "source_outlet", "sources", "confidence", "detail"]
     rows = []
     fields = ("incident_id", "source_url", "more_source_urls", "source_outlet", "confidence")
     for row in _rows(frame, (*fields, "notes", "summary")):
-        urls = [u for u in _urls(row) if u]
+        urls, outlets = _sources_of(row)
         social = bool(urls) and all(_is_social(u) for u in urls)
         said = _text(row.confidence) == "low" and SOCIAL_WORDS.search(
             f"{_text(row.notes)} {_text(row.summary)}"
         )
+        count = len(urls) or len(outlets)
         if social or said:
             kind = "social media only"
-        elif len(urls) <= 1:
+        elif count <= 1:
             kind = "single source"
         else:
             continue
+        if urls:
+            named = _text(row.source_outlet) or host(urls[0])
+        else:
+            named = ", ".join(outlets) or "none named"
         rows.append(
             {
                 "incident_id": row.incident_id,
                 "kind": kind,
                 "source_outlet": _text(row.source_outlet),
-                "sources": len(urls),
+                "sources": count,
                 "confidence": _text(row.confidence),
-                "detail": f"{kind} ({_text(row.source_outlet) or host(urls[0]) if urls else ''})",
+                "detail": f"{kind} ({named})",
             }
         )
     return pd.DataFrame(rows, columns=columns)
 
 
+# Time precisions coarser than a part of the day (ACLED's week and month included).
+COARSE_TIME = {"day": "the day", "week": "the week", "month": "the month"}
+
+
 def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Records known only to the day (or an unnamed part of it) or only to the state."""
+    """Records known only to the day, week or month (or an unnamed part of a day), or only
+    to the state."""
     columns = ["incident_id", "time_precision", "part_of_day", "geo_precision", "detail"]
-    day = (frame["time_precision"] == "day") | (
-        (frame["time_precision"] == "part_of_day") & (_column(frame, "part_of_day") == "")
-    )
+    unnamed = (frame["time_precision"] == "part_of_day") & (_column(frame, "part_of_day") == "")
+    coarse = frame["time_precision"].isin(list(COARSE_TIME)) | unnamed
     state = frame["geo_precision"] == 3
     rows = []
-    for row, is_day, is_state in zip(
+    for row, is_coarse, is_state in zip(
         _rows(frame, ("incident_id", "time_precision", "part_of_day", "geo_precision")),
-        day.tolist(),
+        coarse.tolist(),
         state.tolist(),
         strict=True,
     ):
-        if not (is_day or is_state):
+        if not (is_coarse or is_state):
             continue
-        parts = (["time known only to the day"] if is_day else []) + (
+        span = COARSE_TIME.get(row.time_precision, "the day")
+        parts = ([f"time known only to {span}"] if is_coarse else []) + (
             ["place known only to the state"] if is_state else []
         )
         rows.append(
@@ -783,8 +810,9 @@ def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """Sources by outlet (host): records citing it, as main source, and resting on it
-    alone; `share_of_map` = records citing it / records in view (percent)."""
+    """Sources by outlet (the link's host; for link-less imports such as ACLED's, the
+    outlet's name): records citing it, as main source, and resting on it alone;
+    `share_of_map` = records citing it / records in view (percent)."""
     columns = [
         "outlet",
         "names",
@@ -800,15 +828,16 @@ def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
     only: dict[str, int] = {}
     names: dict[str, set[str]] = {}
     for row in _rows(frame, ("incident_id", "source_url", "more_source_urls", "source_outlet")):
-        hosts = list(dict.fromkeys(host(u) for u in _urls(row) if host(u)))
-        for h in hosts:
-            cited.setdefault(h, set()).add(row.incident_id)
-        if hosts:
-            main[hosts[0]] = main.get(hosts[0], 0) + 1
-            if _text(row.source_outlet):
-                names.setdefault(hosts[0], set()).add(_text(row.source_outlet))
-            if len(hosts) == 1:
-                only[hosts[0]] = only.get(hosts[0], 0) + 1
+        urls, outlets = _sources_of(row)
+        keys = list(dict.fromkeys([host(u) for u in urls if host(u)] or outlets))
+        for key in keys:
+            cited.setdefault(key, set()).add(row.incident_id)
+        if keys:
+            main[keys[0]] = main.get(keys[0], 0) + 1
+            if urls and _text(row.source_outlet):
+                names.setdefault(keys[0], set()).add(_text(row.source_outlet))
+            if len(keys) == 1:
+                only[keys[0]] = only.get(keys[0], 0) + 1
     total = max(len(frame), 1)
     rows = [
         {
@@ -844,7 +873,7 @@ QUALITY_VIEWS: dict[str, str] = {
     "duplicates": "Candidate duplicates",
     "disputed": "Disputed records and competing figures",
     "weak_sources": "Single-source and social-media-only records",
-    "imprecise": "Known only to the day or the state",
+    "imprecise": "Known only to the day (or week, month) or the state",
     "outlets": "Sources by outlet",
     "non_article_links": "Links that are not article pages",
     "summary_counts": "Counts stated in summaries but missing",

@@ -553,3 +553,20 @@ def test_duplicates_of_a_hostile_file_are_bounded(frame_of):
     assert len(pairs) == 50
     assert all(i < j for i, j, _ in pairs)
     assert len(quality.duplicate_pairs(frame.head(20), limit=1_000)) == 190  # 20 choose 2
+
+
+def test_acled_imports_are_judged_by_the_outlets_they_name(bundle):
+    """ACLED gives outlet names, not links: a record naming two outlets is not single-
+    source, the outlets table counts names, and week precision counts as imprecise."""
+    from pathlib import Path
+
+    data = (Path(__file__).parent / "data" / "acled_export.csv").read_bytes()
+    frame, _ = validate_incidents(data, "acled.csv", bundle.locations, bundle.states)
+    weak = quality.weak_sources_table(frame).set_index("incident_id")
+    assert "MEX90001" not in weak.index  # Example Outlet A; Example Outlet B
+    assert weak.loc["MEX90002", "detail"] == "single source (Example Outlet C)"
+    outlets = quality.outlets_table(frame).set_index("outlet")
+    assert outlets.loc["Example Outlet A", "records"] == 1
+    assert outlets.loc["Example Outlet C", "only_source"] == 1
+    imprecise = quality.imprecise_table(frame).set_index("incident_id")
+    assert imprecise.loc["MEX90002", "detail"] == "time known only to the week"
