@@ -432,8 +432,10 @@
           return '<a href="' + v.urls[src[0]] + '" target="_blank" rel="noopener noreferrer">' +
             v.labels[src[1]] + "</a>";
         });
-        m.bindPopup("<b>" + config.type_labels[r[2]] + "</b><br>" + r[8] + "<br>" +
-          config.sources_html + " " + links.join(" · "), {maxWidth: 340});
+        // A record with no link (an ACLED import names outlets only) gets no empty label.
+        m.bindPopup("<b>" + config.type_labels[r[2]] + "</b><br>" + r[8] +
+          (links.length ? "<br>" + config.sources_html + " " + links.join(" · ") : ""),
+          {maxWidth: 340});
         self.byId[r[10]] = m;
       } else {
         m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
