@@ -63,7 +63,13 @@ from dashboard.quality import (
     record_at,
 )
 from dashboard.read import MAX_FILE_BYTES
-from dashboard.schema import EVENT_TYPES, MAP_LAYERS, NON_INCIDENT_TYPES
+from dashboard.schema import (
+    EMBED_FRAME_HEIGHT,
+    EMBED_MAP_HEIGHT,
+    EVENT_TYPES,
+    MAP_LAYERS,
+    NON_INCIDENT_TYPES,
+)
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
@@ -79,7 +85,6 @@ STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
 TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
 MAP_HEIGHT = 560
-EMBED_HEIGHT = 520
 LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
 PRECOMPUTE_TEXT_ROWS = 20_000
 PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
@@ -955,9 +960,13 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
         st.text_input(
             "Link to this view (restores the window, filters and layers)", f"{base}?{query}"
         )
+        st.caption(
+            "After you pan or zoom the map, the browser's address bar holds this link with the "
+            "map's centre and zoom added (`lat`, `lon`, `zoom`): copy it from there to keep them."
+        )
         st.text_area(
             "Embed the live map in an article",
-            iframe_snippet(f"{base}?{embed_query}", EMBED_HEIGHT + 140, page),
+            iframe_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page),
             height=90,
         )
         static = published_site(base)
@@ -1143,7 +1152,7 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
 
 def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
     """For iframes: the map, its legend, the time control and a credit line only."""
-    show_map(data, page, selection.selected, selection.counts, EMBED_HEIGHT)
+    show_map(data, page, selection.selected, selection.counts, EMBED_MAP_HEIGHT)
     st.caption(
         f"{escape_markdown(snapshot_title(page))}. {escape_markdown(CREDIT)} "
         "Basemap © OpenStreetMap contributors."

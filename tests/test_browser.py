@@ -237,6 +237,32 @@ def test_embed_url_shows_the_map_without_the_sidebar(page, server, bundle):
     assert page.get_by_text("Natural Earth").count() >= 1
 
 
+# The lowest bottom edge of the page's elements, in CSS pixels from the top (scrolled to 0).
+CONTENT_BOTTOM = """() => Math.max(...Array.from(
+    document.querySelectorAll("[data-testid='stElementContainer']"),
+    e => e.getBoundingClientRect().bottom))"""
+
+
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_suggested_embed_height_shows_everything(browser, server, width):
+    """The share panel's iframe height fits the embed's map, slider and credit line."""
+    from playwright.sync_api import expect
+
+    from dashboard.schema import EMBED_FRAME_HEIGHT
+
+    context = browser.new_context(viewport={"width": width, "height": EMBED_FRAME_HEIGHT})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/?embed=true&from=2026-02-22T00:00&to=2026-02-23T00:00")
+        map_frame(page)
+        expect(page.get_by_text("Natural Earth").first).to_be_visible(timeout=30_000)
+        expect(page.get_by_role("slider").first).to_be_attached(timeout=30_000)
+        page.wait_for_timeout(500)  # let the component iframe settle at its height
+        assert page.evaluate(CONTENT_BOTTOM) <= EMBED_FRAME_HEIGHT
+    finally:
+        context.close()
+
+
 def test_html_snapshot_works_offline_from_a_file(browser, tmp_path, bundle):
     from dashboard.permalink import PageView
     from dashboard.snapshot import html_document
