@@ -366,6 +366,7 @@ FORMAT_NAMES = {
     "geojson": "GeoJSON",
     "acled-csv": "an ACLED CSV (export tool or API)",
     "acled-json": "an ACLED JSON (API)",
+    "acled-geojson": "ACLED events as GeoJSON features",
 }
 
 

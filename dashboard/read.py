@@ -163,6 +163,16 @@ def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
         except UnicodeDecodeError:
             pass
     best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+    if best is None:  # no candidate encoding reads it as text: binary (image, zip, xlsx…)
+        report.add(
+            name,
+            None,
+            None,
+            None,
+            "not a text file: it holds binary data (save the sheet as CSV UTF-8, or give a "
+            "GeoJSON or JSON file)",
+        )
+        return None
     encoding = best.encoding if best is not None else "latin_1"
     shown = encoding.replace("_", "-")
     if encoding.startswith("utf_16"):

@@ -110,6 +110,8 @@ class Checks:
         self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
         # Rows whose emptiness was already reported under another name (ACLED's dates).
         self.already = np.zeros(self.n, dtype=bool)
+        # (file's column, reason) -> rows reported: one problem per row and file column.
+        self._reported: dict[tuple[str | None, str], np.ndarray] = {}
 
     def col(self, field: str) -> pd.Series:
         return self.frame[field] if field in self.frame.columns else self._empty
@@ -121,9 +123,16 @@ class Checks:
         shown = self.col(field) if values is None else values
         if isinstance(shown, _Lazy):
             shown = shown()
+        field_in_file = self.file_fields.get(field, field)
+        # Two of our columns read from one column of the file (ACLED's sub_event_type gives
+        # event_type and summary): its problem is reported once per row.
+        key = (field_in_file, reason)
+        earlier = self._reported.get(key)
+        self._reported[key] = mask if earlier is None else earlier | mask
+        if earlier is not None:
+            mask = mask & ~earlier
         shown = np.asarray(shown, dtype=object)[mask]
-        field = self.file_fields.get(field, field)
-        self.report.add_many(self.name, self.rows[mask], field, shown, reason, severity)
+        self.report.add_many(self.name, self.rows[mask], field_in_file, shown, reason, severity)
         if severity == "error":
             self.bad |= mask
 
@@ -371,9 +380,10 @@ def missing_columns(
 
 
 def detect_format(table: Table, bundled: bool = False) -> str:
-    """ "acled-csv", "acled-json" or the table's own format ("csv", "geojson")."""
+    """ "acled-csv", "acled-json", "acled-geojson" or the table's own format ("csv",
+    "geojson")."""
     if not bundled and acled.is_acled(table.columns):
-        return "acled-json" if table.format == "json" else "acled-csv"
+        return f"acled-{table.format}"  # acled-csv, acled-json, acled-geojson
     return table.format
 
 

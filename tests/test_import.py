@@ -470,3 +470,34 @@ def test_acled_date_forms(written, iso):
     from dashboard.acled import event_dates
 
     assert event_dates(pd.Series([written], dtype="str")).tolist() == [iso]
+
+
+def test_a_binary_file_is_named_as_such(bundle):
+    """A spreadsheet or image renamed .csv: one clear file-level error, no parser jargon."""
+    png_header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
+    result = check_incidents(png_header, "sheet.csv", bundle.locations, bundle.states)
+    [problem] = result.report.errors
+    assert problem.row is None and "not a text file" in problem.reason
+    assert len(result.frame) == 0
+
+
+def test_acled_geojson_reports_a_shared_column_once(bundle):
+    """event_type and summary both come from ACLED's sub_event_type: one problem, not two."""
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [-103.35, 20.67]},
+        "properties": {
+            "event_id_cnty": "MEX1",
+            "event_date": "2026-02-22",
+            "time_precision": 1,
+            "admin1": "Jalisco",
+            "location": "Guadalajara",
+            "sub_event_type": "",
+            "source": "X",
+        },
+    }
+    data = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    result = check_incidents(data, "acled.geojson", bundle.locations, bundle.states)
+    assert result.format == "acled-geojson"
+    about = [p for p in result.report.errors if p.field == "sub_event_type"]
+    assert len(about) == 1 and about[0].row == 1 and about[0].unit == "feature"
