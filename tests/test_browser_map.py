@@ -237,3 +237,34 @@ def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
         assert headers["content-type"].startswith(
             ("text/javascript", "application/javascript", "text/css")
         )
+
+
+def _states(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return ",".join(parse_qs(urlsplit(url).query).get("states", [""]))
+
+
+def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page, server):
+    """A drag with the mouse across state borders pans the map; a double-click zooms it;
+    neither touches the filter. A plain click still toggles the state under it."""
+    page.goto(f"{server}/?from=2026-02-23T00:00&to=2026-02-24T00:00&states=GUA,JAL")
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)  # the first view settles
+    box = page.locator(IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    before = frame.evaluate(VIEW_STATE)
+    for _ in range(3):
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 14):  # ~130 px, as a reader drags
+            page.mouse.move(x + 10 * step, y + 3 * step)
+        page.mouse.up()
+        page.wait_for_timeout(400)
+    page.mouse.dblclick(x + 130, y + 39)
+    page.wait_for_timeout(2500)  # longer than streamlit-folium's debounce and a rerun
+    assert _states(page.url) == "GUA,JAL"
+    after = frame.evaluate(VIEW_STATE)
+    assert after["lng"] < before["lng"] and after["zoom"] > before["zoom"]  # panned, zoomed
+    page.mouse.click(x + 130, y + 39)
+    page.wait_for_url(lambda url: _states(url) not in ("GUA,JAL", ""), timeout=30_000)

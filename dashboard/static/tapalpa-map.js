@@ -14,6 +14,7 @@
 (function () {
   "use strict";
   var HOUR = 3600000;
+  var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -566,13 +567,56 @@
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };
 
+  // GestureHandling enables dragging on the map's "mouseover" and disables it on its
+  // "mouseout"; Leaflet also fires those on the map whenever the pointer crosses a state's
+  // edge (a layer's hover events bubble to the map). Mid-drag that ended the drag and
+  // cleared its "moved" flag, so the release counted as a click on the state below it.
+  // Only the pointer entering or leaving the map's box may do that.
+  function hoverOnlyAtTheEdge(map, handler) {
+    L.DomEvent.off(map, "mouseover", handler._handleMouseOver, handler);
+    L.DomEvent.off(map, "mouseout", handler._handleMouseOut, handler);
+    var box = map.getContainer();
+    box.addEventListener("mouseenter", function (e) { handler._handleMouseOver(e); });
+    box.addEventListener("mouseleave", function (e) { handler._handleMouseOut(e); });
+  }
+
+  // streamlit-folium reports every map click at once as `last_clicked`, and the page
+  // toggles the state under it. Hold a click until it is known to be a single one: a
+  // second click or a double-click zoom within `click_ms` drops it, and a click that
+  // ends a drag (pointer moved more than a few pixels since it went down) never counts.
+  function guardClicks(map) {
+    var global = window.__GLOBAL_DATA__;
+    if (!global) { return; }  // not the Streamlit page: nothing reports clicks
+    var committed = global.lat_lng_clicked, timer = null, down = null;
+    map.on("mousedown", function (e) { down = e.containerPoint; });
+    map.on("click", function (e) {
+      var moved = down && e.containerPoint && down.distanceTo(e.containerPoint) > 4;
+      // After streamlit-folium's own listener has stored the click, put the last real
+      // one back: only the timer below hands a click over.
+      setTimeout(function () { global.lat_lng_clicked = committed; }, 0);
+      clearTimeout(timer);
+      timer = null;
+      if (moved || (map.dragging && map.dragging.moved())) { return; }
+      var latlng = e.latlng;
+      timer = setTimeout(function () {
+        timer = null;
+        committed = {lat: latlng.lat, lng: latlng.lng};
+        global.lat_lng_clicked = committed;
+        map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
+      }, CLICK_MS);
+    });
+    map.on("dblclick", function () { clearTimeout(timer); timer = null; });
+  }
+
   function init(map, config) {
     var tim = new Tim(map, config);
     map._tim = tim;
     if (map.gestureHandling && config.gesture) {
       map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
       map.gestureHandling.enable();
+      hoverOnlyAtTheEdge(map, map.gestureHandling);
     }
+    guardClicks(map);
     tim.buildBase();
     // The first view, again whenever the map's size or its controls' styles settle
     // (stylesheets load asynchronously), until the reader moves the map.
