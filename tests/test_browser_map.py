@@ -268,3 +268,35 @@ def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page,
     assert after["lng"] < before["lng"] and after["zoom"] > before["zoom"]  # panned, zoomed
     page.mouse.click(x + 130, y + 39)
     page.wait_for_url(lambda url: _states(url) not in ("GUA,JAL", ""), timeout=30_000)
+
+
+CONTROL_BOXES = """() => {
+  const box = map.getContainer().getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
+    .map(el => [el.className, el.getBoundingClientRect()]).filter(([, r]) => r.width && r.height)
+    .map(([name, r]) => [name, r.left - box.left, r.top - box.top, r.right - box.left,
+                         r.bottom - box.top]);
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/?embed=true"])
+def test_no_control_covers_another_at_desktop_width(browser, server, path):
+    """The legend, open by default at desktop width, stays clear of the layer control:
+    every checkbox there can be clicked, and no two controls overlap."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        frame = map_frame(page)
+        page.wait_for_timeout(1500)  # the controls are styled and the legend fitted
+        assert frame.get_by_role("button", name="Hide legend").is_visible()
+        boxes = frame.evaluate(CONTROL_BOXES)
+        for i, (name, *a) in enumerate(boxes):
+            for other, *b in boxes[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"{name} {a} overlaps {other} {b}"
+        for label in ("States: incidents in window", "Reported incidents"):
+            checkbox = frame.get_by_role("checkbox", name=label)
+            checkbox.click(trial=True, timeout=5_000)  # fails if another element is on top
+    finally:
+        context.close()
