@@ -13,7 +13,7 @@ import pytest
 
 from dashboard.filters import ViewSpec, apply
 from dashboard.incident_list import incident_table
-from dashboard.mexico import MEXICO_CITY
+from dashboard.mexico import BY_CODE, MEXICO_CITY
 from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -127,5 +127,36 @@ def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):
         assert toolbar, "no toolbar button is reachable with Tab from the search box"
         assert toolbar["opacity"] == "1"
         assert toolbar["outline"] != "none" and toolbar["width"] >= 2
+    finally:
+        context.close()
+
+
+def test_the_operation_site_marker_has_an_accessible_name(browser, server, bundle):  # noqa: F811
+    """The site's star is focusable (role=button): axe finds it named after the site, also
+    after its layer is switched off and on; the name is text, never markup."""
+    site = bundle.operation_site.iloc[0]
+    name = f"{site['name']}, {site['municipality']}, {BY_CODE[site['cve_ent']].name}"
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        frame = map_frame(page)
+        layer = frame.get_by_role("checkbox", name="Tapalpa operation site")
+        layer.uncheck()
+        layer.check()
+        star = frame.get_by_role("button", name=name, exact=True)
+        assert star.get_attribute("tabindex") == "0"
+        from axe_playwright_python.base import AXE_SCRIPT
+
+        frame.evaluate(AXE_SCRIPT)
+        result = frame.evaluate(
+            "axe.run('.tim-site', {runOnly: ['aria-command-name'], iframes: false})"
+        )
+        assert not result["violations"] and result["passes"], result
+        hostile = "&lt;img src=x onerror=&quot;window.hit=1&quot;&gt; &amp; Co"
+        text = frame.evaluate(f"() => TapalpaMap.plainText({hostile!r})")
+        assert text == '<img src=x onerror="window.hit=1"> & Co'
+        page.wait_for_timeout(200)
+        assert frame.evaluate("() => window.hit") is None
     finally:
         context.close()

@@ -237,3 +237,66 @@ def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
         assert headers["content-type"].startswith(
             ("text/javascript", "application/javascript", "text/css")
         )
+
+
+def _states(url: str) -> str:
+    from urllib.parse import parse_qs, urlsplit
+
+    return ",".join(parse_qs(urlsplit(url).query).get("states", [""]))
+
+
+def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page, server):
+    """A drag with the mouse across state borders pans the map; a double-click zooms it;
+    neither touches the filter. A plain click still toggles the state under it."""
+    page.goto(f"{server}/?from=2026-02-23T00:00&to=2026-02-24T00:00&states=GUA,JAL")
+    frame = map_frame(page)
+    page.wait_for_timeout(1500)  # the first view settles
+    box = page.locator(IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
+    before = frame.evaluate(VIEW_STATE)
+    for _ in range(3):
+        page.mouse.move(x, y)
+        page.mouse.down()
+        for step in range(1, 14):  # ~130 px, as a reader drags
+            page.mouse.move(x + 10 * step, y + 3 * step)
+        page.mouse.up()
+        page.wait_for_timeout(400)
+    page.mouse.dblclick(x + 130, y + 39)
+    page.wait_for_timeout(2500)  # longer than streamlit-folium's debounce and a rerun
+    assert _states(page.url) == "GUA,JAL"
+    after = frame.evaluate(VIEW_STATE)
+    assert after["lng"] < before["lng"] and after["zoom"] > before["zoom"]  # panned, zoomed
+    page.mouse.click(x + 130, y + 39)
+    page.wait_for_url(lambda url: _states(url) not in ("GUA,JAL", ""), timeout=30_000)
+
+
+CONTROL_BOXES = """() => {
+  const box = map.getContainer().getBoundingClientRect();
+  return [...document.querySelectorAll('.leaflet-control-container .leaflet-control')]
+    .map(el => [el.className, el.getBoundingClientRect()]).filter(([, r]) => r.width && r.height)
+    .map(([name, r]) => [name, r.left - box.left, r.top - box.top, r.right - box.left,
+                         r.bottom - box.top]);
+}"""
+
+
+@pytest.mark.parametrize("path", ["/", "/?embed=true"])
+def test_no_control_covers_another_at_desktop_width(browser, server, path):
+    """The legend, open by default at desktop width, stays clear of the layer control:
+    every checkbox there can be clicked, and no two controls overlap."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        frame = map_frame(page)
+        page.wait_for_timeout(1500)  # the controls are styled and the legend fitted
+        assert frame.get_by_role("button", name="Hide legend").is_visible()
+        boxes = frame.evaluate(CONTROL_BOXES)
+        for i, (name, *a) in enumerate(boxes):
+            for other, *b in boxes[i + 1 :]:
+                apart = a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+                assert apart, f"{name} {a} overlaps {other} {b}"
+        for label in ("States: incidents in window", "Reported incidents"):
+            checkbox = frame.get_by_role("checkbox", name=label)
+            checkbox.click(trial=True, timeout=5_000)  # fails if another element is on top
+    finally:
+        context.close()

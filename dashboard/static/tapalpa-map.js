@@ -14,6 +14,8 @@
 (function () {
   "use strict";
   var HOUR = 3600000;
+  var LEGEND_GAP = 10, LEGEND_MIN = 60; // px between the legend and the controls above
+  var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -88,6 +90,12 @@
     return node;
   }
 
+  // The text of escaped HTML (entities decoded), parsed in an inert document: no script
+  // runs and nothing loads.
+  function plainText(html) {
+    return new DOMParser().parseFromString(html, "text/html").body.textContent;
+  }
+
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
   }
@@ -145,10 +153,14 @@
     this.states.eachLayer(function (l) { self.stateLayers[l.feature.properties.cve_ent] = l; });
     this.site = L.featureGroup();
     config.site.forEach(function (s) {
-      L.marker([s[0], s[1]], {
+      var marker = L.marker([s[0], s[1]], {
         icon: L.divIcon({html: config.site_svg, className: "tim-site", iconSize: [26, 26], iconAnchor: [13, 13]}),
         keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: 1000
       }).bindTooltip(s[2]).bindPopup(s[3], {maxWidth: 340}).addTo(self.site);
+      // A focusable role=button: name it after the site. The tooltip arrives HTML-escaped;
+      // its text goes in as an attribute value (setAttribute never parses markup).
+      var name = plainText(s[2]);
+      marker.on("add", function () { marker.getElement().setAttribute("aria-label", name); });
     });
     this.states.addTo(map);
     this.site.addTo(map);
@@ -176,12 +188,17 @@
         toggle.type = "button";
         var body = el("div", "tim-legend-body");
         body.id = "tim-legend-body";
+        // It may scroll (fitLegend caps its height): keyboard readers must reach it.
+        body.tabIndex = 0;
+        body.setAttribute("role", "group");
+        body.setAttribute("aria-label", s.legend);
         toggle.setAttribute("aria-controls", body.id);
         function setOpen(open) {
           toggle.setAttribute("aria-expanded", open ? "true" : "false");
           toggle.textContent = open ? s.legend_hide : s.legend;
           body.hidden = !open;
           box.classList.toggle("tim-open", open);
+          if (open) { self.fitLegend(); }
         }
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
         body.appendChild(el("h4", null, s.legend_states));
@@ -232,6 +249,7 @@
         body.appendChild(site);
         box.appendChild(toggle);
         box.appendChild(body);
+        self.legendBody = body;
         setOpen(!self.narrow);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
@@ -239,6 +257,28 @@
       }
     });
     this.legend = new Legend().addTo(this.map);
+  };
+
+  // The open legend grows up from the bottom-right corner: cap its body so its top stays
+  // below the top-right controls (the layer control's checkboxes stay clickable).
+  Tim.prototype.fitLegend = function () {
+    var body = this.legendBody;
+    if (!this.legend || !body || body.hidden) { return; }
+    var origin = this.map.getContainer().getBoundingClientRect();
+    var above = 0;
+    Array.prototype.forEach.call(this.map._controlCorners.topright.children, function (c) {
+      var r = c.getBoundingClientRect();
+      if (r.height) { above = Math.max(above, r.bottom - origin.top); }
+    });
+    body.style.maxHeight = "";
+    var box = this.legend.getContainer().getBoundingClientRect();
+    var room = (box.bottom - origin.top) - above - LEGEND_GAP - (box.height - body.offsetHeight);
+    var cap = parseFloat(getComputedStyle(body).maxHeight) || Infinity;
+    var height = Math.max(LEGEND_MIN, Math.floor(Math.min(cap, room)));
+    body.style.maxHeight = height + "px";
+    // max-height leaves out the body's padding: take off whatever still reaches too high.
+    var over = above + LEGEND_GAP - (this.legend.getContainer().getBoundingClientRect().top - origin.top);
+    if (over > 0) { body.style.maxHeight = Math.max(LEGEND_MIN, height - Math.ceil(over)) + "px"; }
   };
 
   // ------------------------------------------------------------ replay
@@ -568,17 +608,61 @@
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };
 
+  // GestureHandling enables dragging on the map's "mouseover" and disables it on its
+  // "mouseout"; Leaflet also fires those on the map whenever the pointer crosses a state's
+  // edge (a layer's hover events bubble to the map). Mid-drag that ended the drag and
+  // cleared its "moved" flag, so the release counted as a click on the state below it.
+  // Only the pointer entering or leaving the map's box may do that.
+  function hoverOnlyAtTheEdge(map, handler) {
+    L.DomEvent.off(map, "mouseover", handler._handleMouseOver, handler);
+    L.DomEvent.off(map, "mouseout", handler._handleMouseOut, handler);
+    var box = map.getContainer();
+    box.addEventListener("mouseenter", function (e) { handler._handleMouseOver(e); });
+    box.addEventListener("mouseleave", function (e) { handler._handleMouseOut(e); });
+  }
+
+  // streamlit-folium reports every map click at once as `last_clicked`, and the page
+  // toggles the state under it. Hold a click until it is known to be a single one: a
+  // second click or a double-click zoom within `click_ms` drops it, and a click that
+  // ends a drag (pointer moved more than a few pixels since it went down) never counts.
+  function guardClicks(map) {
+    var global = window.__GLOBAL_DATA__;
+    if (!global) { return; }  // not the Streamlit page: nothing reports clicks
+    var committed = global.lat_lng_clicked, timer = null, down = null;
+    map.on("mousedown", function (e) { down = e.containerPoint; });
+    map.on("click", function (e) {
+      var moved = down && e.containerPoint && down.distanceTo(e.containerPoint) > 4;
+      // After streamlit-folium's own listener has stored the click, put the last real
+      // one back: only the timer below hands a click over.
+      setTimeout(function () { global.lat_lng_clicked = committed; }, 0);
+      clearTimeout(timer);
+      timer = null;
+      if (moved || (map.dragging && map.dragging.moved())) { return; }
+      var latlng = e.latlng;
+      timer = setTimeout(function () {
+        timer = null;
+        committed = {lat: latlng.lat, lng: latlng.lng};
+        global.lat_lng_clicked = committed;
+        map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
+      }, CLICK_MS);
+    });
+    map.on("dblclick", function () { clearTimeout(timer); timer = null; });
+  }
+
   function init(map, config) {
     var tim = new Tim(map, config);
     map._tim = tim;
     if (map.gestureHandling && config.gesture) {
       map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
       map.gestureHandling.enable();
+      hoverOnlyAtTheEdge(map, map.gestureHandling);
     }
+    guardClicks(map);
     tim.buildBase();
     // The first view, again whenever the map's size or its controls' styles settle
     // (stylesheets load asynchronously), until the reader moves the map.
     function refit() {
+      tim.fitLegend();
       if (tim.userMoves) { return; }
       tim.fitting = true;
       tim.firstView();
@@ -603,5 +687,5 @@
     tim.update(view);
   }
 
-  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker};
+  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText};
 })();
