@@ -146,6 +146,18 @@ def official_links_report(data: bytes) -> Report:
     return findings_report(non_article_links(frame), name, lines, unit=unit)
 
 
+def write_output(path: Path, data: bytes, what: str) -> int:
+    """Write a command's output file; the exit code: 0, or 1 with a message when the file
+    cannot be written (no traceback)."""
+    try:
+        path.write_bytes(data)
+    except OSError as exc:
+        print(f"cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"wrote {path} ({what})")
+    return 0
+
+
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
     """The page view the arguments name, or a parser error (exit 2) saying what is wrong."""
     from urllib.parse import urlsplit
@@ -198,13 +210,7 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         data = png_bytes(bundle, page, (args.width, args.height))
     else:
         data = html_document(bundle, page).encode("utf-8")
-    try:
-        args.out.write_bytes(data)
-    except OSError as exc:
-        print(f"cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.out} ({len(data):,} bytes)")
-    return 0
+    return write_output(args.out, data, f"{len(data):,} bytes")
 
 
 EXPORT_FORMATS = {
@@ -277,13 +283,7 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             credit=CREDIT,
             generated_at=datetime.now(UTC),
         )
-    try:
-        args.out.write_bytes(data)
-    except OSError as exc:
-        print(f"cannot write {args.out}: {exc.strerror}", file=sys.stderr)
-        return 1
-    print(f"wrote {args.out} ({len(data):,} bytes, {len(selected)} records)")
-    return 0
+    return write_output(args.out, data, f"{len(data):,} bytes, {len(selected)} records")
 
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:

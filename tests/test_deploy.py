@@ -20,7 +20,12 @@ from pathlib import Path
 import pytest
 
 from dashboard.publish import publish
-from tests.test_browser import CHROMIUM, COUNT_LAYERS, free_port, map_frame
+from tests.test_browser import (  # noqa: F401  (browser: the fixture, shared)
+    COUNT_LAYERS,
+    browser,
+    free_port,
+    map_frame,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVE = ROOT / "deploy" / "serve"
@@ -227,29 +232,7 @@ def test_the_published_site_is_served_next_to_the_app(proxy):
         assert status != 200 and b"[project]" not in body, escape
 
 
-@pytest.fixture(scope="module")
-def browser():
-    _require("chromium", "chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
+def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):  # noqa: F811
     from playwright.sync_api import expect
 
     url, _ = proxy
