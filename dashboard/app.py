@@ -45,8 +45,11 @@ from dashboard.incident_list import incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
+    PointCatalogue,
     base_map,
     first_view,
+    point_catalogue,
+    published_json,
     states_geojson,
     view_layer,
     when_label,
@@ -103,6 +106,10 @@ class PageData:
     first_hour: datetime  # slider bounds, naive Mexico City time
     last_hour: datetime
     default_window: tuple[datetime, datetime]
+    # Served mode: the states geometry and every drawable record as static files the map
+    # fetches once (mapview.published_json), so a rerun sends only the view.
+    states_url: str | None = None
+    catalogue: PointCatalogue | None = None
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
@@ -110,16 +117,21 @@ def page_data(geodata: str, version: str) -> PageData:
     """Everything that does not depend on the view; `version` keys the cache."""
     bundle = load_bundle(Path(geodata))
     first, last = (naive(t) for t in data_window(bundle.incidents))
+    # Popup text is only drawn in points mode; precompute it where the data is small
+    # enough to be drawn point by point, else the map builds it for what it draws.
+    incidents = (
+        with_display_text(bundle.incidents)
+        if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
+        else bundle.incidents
+    )
+    states_json = states_geojson(bundle.states_display)
+    served = map_assets_mode() == "served"
     return PageData(
         bundle=bundle,
-        # Popup text is only drawn in points mode; precompute it where the data is small
-        # enough to be drawn point by point, else the map builds it for what it draws.
-        incidents=(
-            with_display_text(bundle.incidents)
-            if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
-            else bundle.incidents
-        ),
-        states_json=states_geojson(bundle.states_display),
+        incidents=incidents,
+        states_json=states_json,
+        states_url=published_json("states", states_json) if served else None,
+        catalogue=point_catalogue(incidents) if served else None,
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -433,7 +445,9 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
         f"Showing the {len(frame)} valid row(s) of your file. Links restore the filters, "
         "not the file."
     )
-    return replace(data, incidents=frame, bundle=replace(data.bundle, incidents=frame))
+    return replace(
+        data, incidents=frame, bundle=replace(data.bundle, incidents=frame), catalogue=None
+    )
 
 
 def current_page() -> PageView:
@@ -919,8 +933,16 @@ def show_map(data: PageData, page: PageView, selected, counts, height: int) -> M
         initial=initial,
         live=True,
         assets=map_assets_mode(),
+        states_url=data.states_url,
     )
-    layer, drawn = view_layer(selected, counts, page.view, layers=page.layers, focus=map_focus())
+    layer, drawn = view_layer(
+        selected,
+        counts,
+        page.view,
+        layers=page.layers,
+        focus=map_focus(),
+        catalogue=data.catalogue,
+    )
     st_folium(
         fmap,
         key="map",
