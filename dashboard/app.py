@@ -41,7 +41,7 @@ from dashboard.filters import (
     toggle_state,
 )
 from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
-from dashboard.incident_list import incident_table
+from dashboard.incident_list import IncidentTable, incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -73,10 +73,11 @@ from dashboard.schema import (
     MAP_LAYERS,
     NON_INCIDENT_TYPES,
 )
-from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes, select
+from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
     KeyFigures,
+    OfficialTimeline,
     hourly_counts,
     key_figures,
     national_figures,
@@ -110,6 +111,8 @@ class PageData:
     # fetches once (mapview.published_json), so a rerun sends only the view.
     states_url: str | None = None
     catalogue: PointCatalogue | None = None
+    # The official side of the per-state table, kept across reruns and sessions.
+    timeline: OfficialTimeline | None = None
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
@@ -132,6 +135,7 @@ def page_data(geodata: str, version: str) -> PageData:
         states_json=states_json,
         states_url=published_json("states", states_json) if served else None,
         catalogue=point_catalogue(incidents) if served else None,
+        timeline=OfficialTimeline(bundle.official, incidents),
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -446,8 +450,50 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
         "not the file."
     )
     return replace(
-        data, incidents=frame, bundle=replace(data.bundle, incidents=frame), catalogue=None
+        data,
+        incidents=frame,
+        bundle=replace(data.bundle, incidents=frame),
+        catalogue=None,
+        timeline=None,
     )
+
+
+# Views are kept per data version across reruns and sessions (readers of one story look
+# at the same few windows); not for data this large, whose frames would fill memory.
+VIEW_CACHE_ROWS = 20_000
+
+
+def view_key(view: ViewSpec) -> str:
+    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted."""
+    chosen = ["*" if c is None else ",".join(sorted(c)) for c in (view.states, view.event_types)]
+    return "|".join([view.start.isoformat(), view.end.isoformat(), *chosen])
+
+
+def compute_selection(data: PageData, view: ViewSpec) -> Selection:
+    selected = apply(view, data.incidents)
+    counts = state_counts(
+        selected, data.bundle.official, view, data.incidents, timeline=data.timeline
+    )
+    return Selection(selected, counts)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def kept_selection(version: str, key: str, _data: PageData, _view: ViewSpec) -> Selection:
+    return compute_selection(_data, _view)
+
+
+def view_selection(data: PageData, view: ViewSpec) -> Selection:
+    """The records in `view` and the per-state table (all 32 states) for it; the same
+    frames for every session viewing the bundled data's same view (read, never changed).
+    """
+    if data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS:
+        return kept_selection(data.bundle.version, view_key(view), data, view)
+    return compute_selection(data, view)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def kept_table(version: str, key: str, query: str, _selected: pd.DataFrame) -> IncidentTable:
+    return incident_table(_selected, query)
 
 
 def current_page() -> PageView:
@@ -835,15 +881,17 @@ def incident_details(row) -> None:
     )
 
 
-def incidents_table(selected: pd.DataFrame) -> None:
-    """The list twin of the map: every incident in view, sortable and searchable."""
+def incidents_table(selected: pd.DataFrame, kept: tuple[str, str] | None = None) -> None:
+    """The list twin of the map: every incident in view, sortable and searchable.
+
+    `kept` (data version, view_key) shares the table between sessions on the same view."""
     st.header("Incidents in view")
     query = st.text_input(
         "Search by place, municipality or state",
         key="incident_search",
         placeholder="e.g. Michoacan, Zapopan (accents optional)",
     )
-    table = incident_table(selected, query)
+    table = kept_table(*kept, query, selected) if kept else incident_table(selected, query)
     shown = len(table.rows)
     st.caption(
         (f"{shown} of {table.matched} incidents" if table.truncated else f"{shown} incidents")
@@ -1235,7 +1283,7 @@ def main() -> None:
         write_link(page, data.bundle.version)
         page_style(page, listed=False)
         with map_area:
-            embed_page(data, page, select(data.bundle, page))
+            embed_page(data, page, view_selection(data, page.view))
         return
     language_switch()
     st.title("After the Tapalpa raid: blockades and attacks across Mexico")
@@ -1258,8 +1306,8 @@ def main() -> None:
         st.info(reason)
         return
     view = page.view
-    selected = apply(view, data.incidents)
-    counts = state_counts(selected, data.bundle.official, view, data.incidents)
+    selection = view_selection(data, view)
+    selected, counts = selection.selected, selection.counts
     key_figure_row(selected, data, view)
     if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
         st.info(
@@ -1273,7 +1321,8 @@ def main() -> None:
         "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
         "contributors; boundaries: Natural Earth."
     )
-    incidents_table(selected)
+    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
+    incidents_table(selected, (data.bundle.version, view_key(view)) if cacheable else None)
     share_panel(data, page, Selection(selected, counts))
     data_downloads(data, page, Selection(selected, counts))
     state_level_reports(selected)
