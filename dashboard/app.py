@@ -19,7 +19,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from dashboard import layers
+from dashboard import charts, layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
@@ -674,25 +674,16 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
     )
     chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
     if not chart.empty:
-        # A plain Vega-Lite spec: st.bar_chart goes through Altair's slow schema validation.
-        st.vega_lite_chart(
-            chart,
-            {
-                "mark": {"type": "bar", "color": "#225ea8"},
-                "encoding": {
-                    "y": {
-                        "field": "state",
-                        "type": "nominal",
-                        "sort": "-x",
-                        "title": None,
-                        "axis": {"labelOverlap": False, "labelLimit": 160},
-                    },
-                    "x": {"field": "incidents", "type": "quantitative", "title": "Incidents"},
-                    "tooltip": [{"field": "state"}, {"field": "incidents"}],
-                },
-                "height": {"step": 20},
-            },
-            width="stretch",
+        chart = chart.sort_values(["incidents", "state"], ascending=[False, True])
+        st.markdown(
+            charts.bar_chart(
+                chart["state"].tolist(),
+                chart["incidents"].tolist(),
+                label="Incidents in the window, by state",
+                colour="#225ea8",
+                tip=lambda state, n: f"{state}: {n} incident{'s' if n != 1 else ''}",
+            ),
+            unsafe_allow_html=True,
         )
 
 
@@ -703,33 +694,23 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
         st.caption("No incidents in this window.")
         return
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
-    series["hour"] = series["hour"].dt.tz_localize(None).dt.strftime("%Y-%m-%dT%H:%M")
+    hours = [h.to_pydatetime() for h in series["hour"]]
     # Two charts with their own scales: day-only records dwarf the timed ones.
-    for column, label, mark in (
-        ("timed", "Reports timed to the hour or minute, by the hour they started", "bar"),
-        (
-            "overlapping",
-            "Records possibly under way (incl. day-only reports)",
-            "line",
-        ),
+    for column, label, colour in (
+        ("timed", "Reports timed to the hour or minute, by the hour they started", "#b34a00"),
+        ("overlapping", "Records possibly under way (incl. day-only reports)", "#7570b3"),
     ):
-        st.vega_lite_chart(
-            series[["hour", column]],
-            {
-                "title": {"text": label, "fontSize": 12, "fontWeight": "normal", "anchor": "start"},
-                "mark": {"type": mark, "color": "#d95f02" if mark == "bar" else "#7570b3"}
-                | ({"interpolate": "step-after"} if mark == "line" else {}),
-                "encoding": {
-                    "x": {"field": "hour", "type": "temporal", "title": None},
-                    "y": {"field": column, "type": "quantitative", "title": None},
-                    "tooltip": [
-                        {"field": "hour", "type": "temporal", "format": "%d %b %H:%M"},
-                        {"field": column, "type": "quantitative", "title": "records"},
-                    ],
-                },
-                "height": 120,
-            },
-            width="stretch",
+        st.markdown(f"**{escape_markdown(label)}**")
+        st.markdown(
+            charts.hourly_chart(
+                hours,
+                series[column].astype(int).tolist(),
+                label=label,
+                colour=colour,
+                tip=lambda hour, n: f"{hour:%a %-d %b %H:%M}: {n} record{'s' if n != 1 else ''}",
+                day_label=lambda hour: f"{hour:%a %-d %b}",
+            ),
+            unsafe_allow_html=True,
         )
     st.caption(
         "Mexico City time. Most reports give only the day, so the second chart counts every "
