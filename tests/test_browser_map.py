@@ -318,3 +318,24 @@ def test_no_control_covers_another_at_desktop_width(browser, server, path):
             checkbox.click(trial=True, timeout=5_000)  # fails if another element is on top
     finally:
         context.close()
+
+
+def test_on_a_phone_the_map_starts_within_the_first_screen_and_a_bit(browser, server):
+    """At 390×844 the title, introduction and key figures leave the map's top edge at most
+    1.1 screens down (it was 1.5 with one key figure per row), and every key figure's
+    label is shown whole (wrapped, not cut off with an ellipsis)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(server)
+    map_frame(page)
+    page.wait_for_timeout(1000)
+    top = page.locator(IFRAME).bounding_box()["y"]
+    assert top <= 1.1 * 844, top
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)"""
+    )
+    assert cut == []
+    context.close()
