@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .message import Message, msg
 from .schema import Report
 from .validate import is_http_url, read_table
 
@@ -129,7 +130,7 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
         return [], report
     missing = [c for c in CORRECTION_COLUMNS if c not in table.columns]
     for column in missing:
-        report.add(name, None, column, None, "required column is missing")
+        report.add(name, None, column, None, msg("required column is missing"))
     if missing:
         return [], report
     rows = []
@@ -143,28 +144,34 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     return rows, report
 
 
-def _row_problems(values: dict[str, str]) -> Iterable[tuple[str, str, str]]:
+def _row_problems(values: dict[str, str]) -> Iterable[tuple[str, str, Message]]:
     try:
         date.fromisoformat(values["date"])
         if len(values["date"]) != 10:
             raise ValueError
     except ValueError:
-        yield "date", values["date"], "not a date (YYYY-MM-DD)"
+        yield "date", values["date"], msg("not a date (YYYY-MM-DD)")
     for field in ("record", "field", "reason"):
         if not values[field].strip():
-            yield field, values[field], "required value is empty"
+            yield field, values[field], msg("required value is empty")
     if not is_http_url(values["source_url"]):
-        yield "source_url", values["source_url"], "not an http(s) URL with a host"
+        yield "source_url", values["source_url"], msg("not an http(s) URL with a host")
     if values["field"] == RECORD_FIELD:
         new = values["new_value"]
         if new not in (WITHDRAWN, ADDED) and not MERGED.match(new):
             yield (
                 "new_value",
                 new,
-                f"a {RECORD_FIELD!r} correction is 'withdrawn', 'added' or 'merged into <id>'",
+                msg(
+                    "a {field} correction is {withdrawn}, {added} or {merged}",
+                    field=repr(RECORD_FIELD),
+                    withdrawn="'withdrawn'",
+                    added="'added'",
+                    merged="'merged into <id>'",
+                ),
             )
     elif values["old_value"] == values["new_value"]:
-        yield "new_value", values["new_value"], "the new value is the old value"
+        yield "new_value", values["new_value"], msg("the new value is the old value")
 
 
 def load_corrections(path: Path) -> tuple[list[Correction], Report]:

@@ -16,6 +16,7 @@ part of the day named in the text but not in `part_of_day`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -29,6 +30,7 @@ import pandas as pd
 import shapely
 
 from .acled import SOURCE_PREFIX
+from .message import Message, msg
 from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
@@ -40,7 +42,13 @@ class Finding:
     incident_ids: tuple[str, ...]  # the records concerned (two for a duplicate pair)
     field: str  # the field that shows it, e.g. "source_url", "fatalities"
     value: str  # the offending value or phrase, as found
-    detail: str  # a sentence saying what is wrong and what would fix it
+    detail: str  # a sentence saying what is wrong and what would fix it (English)
+    # The detail as a catalogue message, for reports shown in Spanish or English.
+    message: Message | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in "es" or "en"."""
+        return self.detail if self.message is None else self.message.text(lang)
 
     def __str__(self) -> str:
         ids = ", ".join(self.incident_ids)
@@ -147,7 +155,7 @@ _ARTICLE_SEGMENT = re.compile(r"(?:[^-/]+-){2,}[^-/]+|\d{4,}|[A-Z0-9]{16,}")
 
 
 @lru_cache(maxsize=65536)  # the same links recur across records
-def link_problem(url: str) -> str | None:
+def link_problem(url: str) -> Message | None:
     """Why a source link is not an article on its outlet's public site, or None.
 
     Kinds: a CMS/admin/editor or staging host, an archive mirror, or a listing page
@@ -159,23 +167,31 @@ def link_problem(url: str) -> str | None:
     if not host:
         return None  # not a URL at all: the validator reports that
     if host.startswith(CMS_HOST_PREFIXES) or host.endswith(STAGING_HOST_SUFFIXES):
-        return f"{host} is a content-management, editor or staging host, not the public site"
+        return msg(
+            "{host} is a content-management, editor or staging host, not the public site",
+            host=host,
+        )
     if host in MIRROR_HOSTS or any(host.endswith("." + m) for m in MIRROR_HOSTS):
-        return f"{host} is an archive or mirror; link the article on the outlet's own site"
+        return msg(
+            "{host} is an archive or mirror; link the article on the outlet's own site", host=host
+        )
     segments = [s for s in parts.path.split("/") if s]
     query = {k.lower(): v for k, v in parse_qsl(parts.query)}
     if ARTICLE_QUERY_KEYS & query.keys():
         return None
     if LISTING_QUERY_KEYS & query.keys():
         keys = ", ".join(sorted(LISTING_QUERY_KEYS & query.keys()))
-        return f"a search or listing page (query {keys}), not an article"
+        return msg("a search or listing page (query {keys}), not an article", keys=keys)
     if not segments:
-        return "the outlet's home page, not an article"
+        return msg("the outlet's home page, not an article")
     listing = [s for s in segments if s.lower() in LISTING_SEGMENTS]
     if listing:
-        return f"a section, tag, search or author page (/{listing[0]}/), not an article"
+        return msg(
+            "a section, tag, search or author page (/{segment}/), not an article",
+            segment=listing[0],
+        )
     if parts.path.endswith("/") and not any(_ARTICLE_SEGMENT.search(s) for s in segments):
-        return "a section or listing page (a folder path with no article slug or id)"
+        return msg("a section or listing page (a folder path with no article slug or id)")
     return None
 
 
@@ -188,7 +204,9 @@ def non_article_links(frame: pd.DataFrame, id_column: str = "incident_id") -> li
             for url in cell.split():
                 reason = link_problem(url)
                 if reason:
-                    findings.append(Finding("non_article_links", (record,), field, url, reason))
+                    findings.append(
+                        Finding("non_article_links", (record,), field, url, str(reason), reason)
+                    )
     return findings
 
 
@@ -341,14 +359,14 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
             implied_one = field == "blockades" and row.event_type == "blockade" and count == 1
             if has or implied_one:
                 continue
+            detail = msg(
+                "the summary states {count} ({phrase!r}) but {field} is empty",
+                count=count,
+                phrase=phrase,
+                field=field,
+            )
             findings.append(
-                Finding(
-                    "summary_counts",
-                    (row.incident_id,),
-                    field,
-                    phrase,
-                    f"the summary states {count} ({phrase!r}) but {field} is empty",
-                )
+                Finding("summary_counts", (row.incident_id,), field, phrase, str(detail), detail)
             )
     return findings
 
@@ -439,16 +457,14 @@ def duplicates(frame: pd.DataFrame) -> list[Finding]:
     kinds = frame["event_type"].to_numpy(dtype=object)
     for i, j, metres in duplicate_pairs(frame):
         kind = kinds[i]
+        detail = msg(
+            "two {kind} records {metres} m apart with overlapping times; merge them into one "
+            "record with all sources, or mark them distinct (distinct_from and distinct_reason)",
+            kind=kind,
+            metres=f"{metres:,.0f}",
+        )
         findings.append(
-            Finding(
-                "duplicates",
-                (ids[i], ids[j]),
-                "event_type",
-                kind,
-                f"two {kind} records {metres:,.0f} m apart with overlapping times; merge them "
-                "into one record with all sources, or mark them distinct (distinct_from and "
-                "distinct_reason)",
-            )
+            Finding("duplicates", (ids[i], ids[j]), "event_type", kind, str(detail), detail)
         )
     return findings
 
@@ -487,14 +503,19 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
         for field in ("summary", "notes"):
             word = named_part_of_day(_text(getattr(row, field)))
             if word:
+                detail = msg(
+                    "the {field} names the part of the day ({word!r}) but part_of_day is empty",
+                    field=field,
+                    word=word,
+                )
                 findings.append(
                     Finding(
                         "unnamed_part_of_day",
                         (row.incident_id,),
                         "part_of_day",
                         "",
-                        f"the {field} names the part of the day ({word!r}) but part_of_day "
-                        "is empty",
+                        str(detail),
+                        detail,
                     )
                 )
                 break
@@ -531,12 +552,13 @@ def findings_report(
     rows = rows or {}
     for f in findings:
         ids = ", ".join(f.incident_ids)
+        detail = f.detail if f.message is None else f.message
         report.add(
             file,
             rows.get(f.incident_ids[0]) if f.incident_ids else None,
             f.field,
             f.value,
-            f"{f.check} [{ids}]: {f.detail}",
+            msg("{check} [{ids}]: {detail}", check=f.check, ids=ids, detail=detail),
             severity=severity,
         )
     return report
