@@ -522,6 +522,33 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+# ------------------------------------------------------------------ Spanish text
+
+
+def missing_spanish(
+    frame: pd.DataFrame, id_column: str, english: str, spanish: str
+) -> list[Finding]:
+    """Records of the bundled data with English text in `english` but none in `spanish`
+    (issue 8: every summary and key-moment headline exists in both languages).
+
+    frame: one row per record with `id_column`, `english` and (if present) `spanish`
+    columns; a frame without the `spanish` column lacks it on every record.
+    """
+    findings = []
+    for record, text, translated in zip(
+        _column(frame, id_column),
+        _column(frame, english),
+        _column(frame, spanish),
+        strict=True,
+    ):
+        if text.strip() and not translated.strip():
+            detail = msg(
+                "the {field} has no Spanish text in {spanish}", field=english, spanish=spanish
+            )
+            findings.append(Finding("spanish_text", (record,), spanish, "", str(detail), detail))
+    return findings
+
+
 # ------------------------------------------------------------------ running the checks
 
 Check = Callable[[pd.DataFrame], list[Finding]]

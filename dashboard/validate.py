@@ -21,6 +21,7 @@ import pyarrow.compute as pc
 import shapely
 
 from . import acled
+from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
 from .message import Message, msg
 from .mexico import BY_CODE, local_zone, resolve_state
@@ -440,14 +441,16 @@ def check_incidents(
 
     data: the file's bytes (CSV, TSV, GeoJSON, ACLED CSV/JSON); name: for messages.
     locations/states: the bundled layers (GeoDataFrames, EPSG:4326). bundled=True is the
-    stricter contract of geodata/ (no ACLED, a URL on every row, `summary_es` required
-    once the column exists). The report keeps the first `limit` problems (schema default)
-    or all of them with keep_all. `progress(fraction, step)` is called between steps.
+    stricter contract of geodata/ (no ACLED, a URL on every row, `summary` and
+    `summary_es` both required); a user's file needs `summary` or `summary_es`. The
+    report keeps the first `limit` problems (schema default) or all of them with keep_all.
+    `progress(fraction, step)` is called between steps; `step` is an English message id
+    (marked with N_), shown translated with `i18n.gettext_for(lang, step)`.
     """
     report = (
         Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
-    progress(0.0, "reading the file")
+    progress(0.0, N_("reading the file"))
     table = read_table(data, name, report)
     if table is None:
         return Incidents(empty_incidents(), report)
@@ -456,9 +459,12 @@ def check_incidents(
     if fmt.startswith("acled"):
         table.frame = acled.to_incidents(table, name, report)
         mapping = [list(m) for m in acled.COLUMN_MAPPING]
-    progress(0.2, "checking columns")
+    progress(0.2, N_("checking columns"))
     missing = missing_columns(table.columns, _required(fmt), name, report)
-    if not {"summary", "summary_es"} & set(table.columns):
+    # The bundled data carries both languages; a user's file either one.
+    if bundled:
+        missing |= missing_columns(table.columns, ("summary", "summary_es"), name, report)
+    elif not {"summary", "summary_es"} & set(table.columns):
         report.add(name, None, "summary", None, msg("required column is missing"))
         missing = True
     if missing:
@@ -478,7 +484,7 @@ def check_incidents(
         )
         return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
     frame = _check_rows(table, fmt, name, locations, states, report, bundled, progress)
-    progress(1.0, "done")
+    progress(1.0, N_("done"))
     return Incidents(frame, report, fmt, table.encoding, mapping)
 
 
@@ -521,7 +527,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     check.source_date("source_date")
     confidence = check.choice("confidence", CONFIDENCE, required=False)
     disputed = check.flag("disputed")
-    progress(0.4, "placing rows")
+    progress(0.4, N_("placing rows"))
 
     # Where: a bundled place by location_id, or the row's own point.
     location_id = check.col("location_id")
@@ -579,7 +585,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
                 msg("unknown state; using {name}, where the point lies", name=BY_CODE[code].name),
                 severity="warning",
             )
-    progress(0.6, "checking times")
+    progress(0.6, N_("checking times"))
 
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
@@ -590,7 +596,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     end_us, end_offset = check.timestamps("end", required=False)
     backwards = (end_us >= 0) & (start_us >= 0) & (end_us < start_us)
     check.problem(backwards, "end", msg("end is before start"))
-    progress(0.8, "building the table")
+    progress(0.8, N_("building the table"))
 
     keep = ~check.bad
 
@@ -877,6 +883,8 @@ def validate_key_moments(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
     at_us, offset = check.timestamps("at")
     precision = check.choice("time_precision", TIME_PRECISIONS)
     check.text("headline", required=True)
+    if "headline_es" in table.columns:  # the Spanish headline, when the file carries it
+        check.text("headline_es", required=True)
     check.url("source_url")
     keep = ~check.bad
     at = [
