@@ -505,3 +505,50 @@ def test_write_messages_follow_the_language(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == f"se escribió {tmp_path / 'a.bin'} (1,234 bytes)"
     assert write_output(tmp_path / "nope" / "a.bin", b"x", "1 byte", "es") == 1
     assert capsys.readouterr().err.startswith(f"no se puede escribir {tmp_path / 'nope' / 'a.bin'}")
+
+
+# ------------------------------------------------------------------ the corrections log
+
+
+def test_the_corrections_log_and_its_problems_read_in_spanish():
+    from dashboard.corrections import (
+        CORRECTION_COLUMNS,
+        credit_line,
+        log_entries,
+        official_key,
+        read_corrections,
+        record_label,
+    )
+
+    source = "https://example.org/fe-de-erratas"
+    data = "\n".join(
+        [
+            ",".join(CORRECTION_COLUMNS),
+            f"2026-11-29,a,fatalities,,2,count,{source}",
+            f"2026-12-01,b,record,published,withdrawn,no source,{source}",
+            f"29/11/2026,c,notes,,x,why,{source}",
+        ]
+    ).encode()
+    rows, report = read_corrections(data, "corrections.csv")
+    (problem,) = report.problems
+    assert (problem.row, problem.field, problem.value) == (4, "date", "29/11/2026")
+    assert problem.reason_in("es") == "no es una fecha (AAAA-MM-DD)"
+    entries = log_entries(rows, "es")
+    assert entries[0].changes == ("Registro retirado",)
+    assert entries[1].changes == ("Muertos: (vacío) → “2”",)
+    assert entries[1].reason == "count"  # the correction's reason is data, as written
+    assert credit_line(rows, "es") == (
+        "Correcciones y actualizaciones: 2 cambios en 2 registros, la más reciente el "
+        "2026-12-01; cada una aparece con su motivo y su fuente en la página del mapa."
+    )
+    assert credit_line(rows[:1], "en").startswith("Corrections and updates: 1 change to 1 record,")
+    assert credit_line([], "es") == "Hasta ahora no hay correcciones a los datos."
+    key = official_key(
+        {
+            "reported_at": "2026-02-23T00:00-06:00",
+            "scope": "Jalisco",
+            "metric": "arrests",
+            "reported_by": "FGE",
+        }
+    )
+    assert record_label(key, "es") == "Cifra oficial: Jalisco, arrests (FGE, 2026-02-23)"
