@@ -452,8 +452,8 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
     if any((args.start, args.end, args.state, args.type, args.query)):
         frame = apply(snapshot_view(args, parser, bundle).view, frame)
-    tables = quality_tables(frame, bundle.states)
-    print(quality_json(tables) if args.json else quality_text(tables))
+    tables = quality_tables(frame, bundle.states, lang)
+    print(quality_json(tables, lang) if args.json else quality_text(tables, lang))
     return 0
 
 

@@ -552,3 +552,22 @@ def test_the_corrections_log_and_its_problems_read_in_spanish():
         }
     )
     assert record_label(key, "es") == "Cifra oficial: Jalisco, arrests (FGE, 2026-02-23)"
+
+
+def test_the_quality_tables_and_cli_speak_spanish(bundle):
+    from dashboard.quality import QUALITY_VIEWS, quality_tables, quality_text
+
+    english = quality_tables(bundle.incidents, bundle.states)
+    spanish = quality_tables(bundle.incidents, bundle.states, "es")
+    assert list(english) == list(spanish) == list(QUALITY_VIEWS)
+    for name in QUALITY_VIEWS:  # the same rows and keys; only the detail's words differ
+        columns = [c for c in english[name].columns if c not in ("detail", "point_in")]
+        assert english[name][columns].equals(spanish[name][columns]), name
+    outlets = spanish["outlets"]["detail"].iloc[0]
+    assert outlets.startswith("citado por ") and "(s)" not in english["outlets"]["detail"].iloc[0]
+    assert all(
+        d.startswith("de la hora solo se conoce") or d.startswith("del lugar")
+        for d in spanish["imprecise"]["detail"]
+    )
+    text = quality_text(spanish, "es")
+    assert "== duplicates: Posibles duplicados" in text
