@@ -430,7 +430,7 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
         report.unit = "record"
         return records_table(records, name, report)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
+        kind = doc.get("type") if isinstance(doc, dict) else json_kind(doc)
         report.add(name, None, "type", str(kind), msg("not a GeoJSON FeatureCollection"))
         return None
     features = doc.get("features")
@@ -438,6 +438,18 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
         report.add(name, None, "features", None, msg("FeatureCollection has no features"))
         return None
     return features_table(features, name, report)
+
+
+def json_kind(value: Any) -> str:
+    """JSON's own word for a parsed value's kind (array, string, number...), never
+    Python's (list, str, float), for messages about a file's top level."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {list: "array", str: "string", dict: "object"}.get(type(value), "value")
 
 
 def records_table(records: list[dict], name: str, report: Report) -> Table | None:

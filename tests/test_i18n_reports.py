@@ -571,3 +571,16 @@ def test_the_quality_tables_and_cli_speak_spanish(bundle):
     )
     text = quality_text(spanish, "es")
     assert "== duplicates: Posibles duplicados" in text
+
+
+def test_every_problem_of_the_bad_inputs_is_a_catalogue_message(bundle):
+    """No reason is plain text: each one can be shown in Spanish."""
+    from dashboard.__main__ import validate_files
+
+    plain = []
+    for case, data, name, *_ in CASES:
+        _, report = validate(bundle, data, name)
+        plain += [(case, p.reason) for p in report.problems if p.message is None]
+    report, _ = validate_files([])  # the bundled data, with its data checks
+    plain += [("bundled", p.reason) for p in report.problems if p.message is None]
+    assert plain == []
