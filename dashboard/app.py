@@ -72,6 +72,7 @@ from dashboard.schema import (
     EVENT_TYPES,
     MAP_LAYERS,
     NON_INCIDENT_TYPES,
+    report_rows,
 )
 from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes
 from dashboard.snapshot import title as snapshot_title
@@ -411,7 +412,9 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
         if problems:
             unit = "Feature" if problems[-1]["unit"] == "feature" else "Line"
             st.dataframe(
-                pd.DataFrame(problems)[["severity", "row", "field", "value", "reason"]],
+                pd.DataFrame(report_rows(problems, chosen_language()))[
+                    ["severity", "row", "field", "value", "reason"]
+                ],
                 hide_index=True,
                 width="stretch",
                 key="upload_report",
