@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .i18n import DEFAULT_LANGUAGE, translation
 from .schema import Report
 from .validate import is_http_url, read_table
 
@@ -301,13 +302,18 @@ def log_entries(corrections: Iterable[Correction]) -> list[LogEntry]:
     return sorted(entries, key=lambda e: e.date, reverse=True)  # stable: file order kept
 
 
-def credit_line(corrections: list[Correction]) -> str:
-    """One sentence for credits: how many corrections, the latest date."""
+def credit_line(corrections: list[Correction], lang: str = DEFAULT_LANGUAGE) -> str:
+    """One sentence for credits, in `lang`: how many corrections, the latest date."""
+    t = translation(lang)
     if not corrections:
-        return "No corrections to the data so far."
+        return t.gettext("No corrections to the data so far.")
     records = len({c.record for c in corrections})
     latest = max(c.date for c in corrections)
-    return (
-        f"Corrections and updates: {len(corrections)} changes to {records} records, "
-        f"latest {latest}; each is listed with its reason and source on the map page."
-    )
+    changes = t.ngettext("{n} change", "{n} changes", len(corrections)).format(n=len(corrections))
+    return t.ngettext(
+        "Corrections and updates: {changes} to {records} record, latest {latest}; each is "
+        "listed with its reason and source on the map page.",
+        "Corrections and updates: {changes} to {records} records, latest {latest}; each is "
+        "listed with its reason and source on the map page.",
+        records,
+    ).format(changes=changes, records=records, latest=latest)

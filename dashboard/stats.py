@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .filters import ViewSpec, uncertain_timing
+from .i18n import DEFAULT_LANGUAGE, format_datetime, translation
 from .mexico import BY_CODE, MEXICO_CITY, STATES
 from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
 
@@ -59,6 +60,7 @@ def state_counts(
     official: pd.DataFrame,
     view: ViewSpec,
     records: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """All 32 states, zero-filled: the window's located counts and the official blockade
     figure known by the window's end, compared at the figure's own hour.
@@ -70,6 +72,8 @@ def state_counts(
     `located_at_official_uncertain` of them known only to a span reaching past it), and
     gives `difference` = located − official only where the two are `comparable`: the
     figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
+    `lang` ("es" or "en"): the language of the text columns `official_source` and
+    `official_other` (dates by Babel; exports keep the default, English).
     """
     counted = incidents_only(selected).assign(blockade_n=lambda f: blockades(f))
     grouped = counted.groupby("cve_ent").agg(
@@ -88,7 +92,7 @@ def state_counts(
     table = table.join(grouped)
     for column in ("incidents", "blockades", "fatalities", "arrests"):
         table[column] = table[column].fillna(0).astype("int64")
-    figures = official_state_blockades(official, view)
+    figures = official_state_blockades(official, view, lang)
     table = table.join(figures)
     table["official_blockades"] = table["official_blockades"].astype("Int64")
     compared = located_before(incidents_only(selected if records is None else records), figures)
@@ -122,7 +126,9 @@ def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
-def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+def official_state_blockades(
+    official: pd.DataFrame, view: ViewSpec, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Latest undisputed state-level blockade figure reported by the window's end.
 
     A figure its source marks as disputed (e.g. of unclear attribution) is used only when
@@ -153,15 +159,18 @@ def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataF
         others = group.iloc[:-1].sort_values("t_reported")
         rows[code] = {
             "official_blockades": int(latest["value"]),
-            "official_source": f"{latest['reported_by']}, {report_label(latest)}",
+            "official_source": f"{latest['reported_by']}, {report_label(latest, lang)}",
             "official_by": latest["reported_by"],
             "official_at": report_time(latest),
             "official_precision": latest["time_precision"],
             "t_official": latest["t_reported"],
             "official_url": latest["source_url"],
             "official_other": "; ".join(
-                f"{int(o['value'])} ({o['reported_by']}, {report_label(o)}"
-                + (", disputed)" if o["disputed"] else ")")
+                (
+                    translation(lang).gettext("{value} ({by}, {when}, disputed)")
+                    if o["disputed"]
+                    else "{value} ({by}, {when})"
+                ).format(value=int(o["value"]), by=o["reported_by"], when=report_label(o, lang))
                 for _, o in others.iterrows()
             ),
         }
@@ -209,9 +218,11 @@ class OfficialFigure:
     disputed: bool
 
 
-def national_figures(official: pd.DataFrame, view: ViewSpec) -> dict[str, OfficialFigure]:
+def national_figures(
+    official: pd.DataFrame, view: ViewSpec, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, OfficialFigure]:
     """For each key figure in NATIONAL_METRICS, the latest official national figure
-    reported by the window's end (absent when there was none yet)."""
+    reported by the window's end (absent when there was none yet); `when` in `lang`."""
     figures = {}
     for key, metric in NATIONAL_METRICS.items():
         row = national_official(official, view, metric)
@@ -220,7 +231,7 @@ def national_figures(official: pd.DataFrame, view: ViewSpec) -> dict[str, Offici
                 metric=metric,
                 value=int(row["value"]),
                 reported_by=str(row["reported_by"]),
-                when=report_label(row),
+                when=report_label(row, lang),
                 source_url=str(row["source_url"]),
                 disputed=bool(row["disputed"]),
             )
@@ -266,9 +277,11 @@ def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     )
 
 
-def report_label(row: pd.Series) -> str:
-    """When a figure was reported: the day alone when the source gave no hour."""
-    local = row["t_reported"].tz_convert(MEXICO_CITY)
+def report_label(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
+    """When a figure was reported, Mexico City time, in `lang` (Babel, CLDR): "22 Feb 20:00"
+    / "22 feb 20:00"; the day alone ("22 Feb") when the source gave no hour."""
     if row["time_precision"] == "day":
-        return pd.Timestamp(row["reported_at"][:10]).strftime("%d %b")
-    return local.strftime("%d %b %H:%M")
+        day = pd.Timestamp(row["reported_at"][:10]).tz_localize(MEXICO_CITY).to_pydatetime()
+        return format_datetime(day, lang, "dd MMM")
+    local = row["t_reported"].tz_convert(MEXICO_CITY).to_pydatetime()
+    return format_datetime(local, lang, "dd MMM HH:mm")

@@ -283,11 +283,20 @@
 
   // ------------------------------------------------------------ replay
 
+  // "dom 22 feb, 14:00" / "Sun 22 Feb, 14:00" (the page's Babel pattern "EEE d MMM, HH:mm"),
+  // in the map's language (strings.locale, e.g. "es-MX") and Mexico City's clock.
   Tim.prototype.timeLabel = function (t) {
-    return new Date(t).toLocaleString(this.s.locale, {
-      timeZone: this.config.timezone, weekday: "short", day: "2-digit",
-      month: "short", hour: "2-digit", minute: "2-digit"
-    }) + " " + this.s.tz_label;
+    if (!this.timeFormat) {
+      this.timeFormat = new Intl.DateTimeFormat(this.s.locale, {
+        timeZone: this.config.timezone, weekday: "short", day: "numeric",
+        month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      });
+    }
+    var part = {};
+    this.timeFormat.formatToParts(new Date(t)).forEach(function (p) { part[p.type] = p.value; });
+    var clean = function (v) { return (v || "").replace(/\.$/, ""); };
+    return clean(part.weekday) + " " + part.day + " " + clean(part.month) + ", " +
+      part.hour + ":" + part.minute + " " + this.s.tz_label;
   };
 
   Tim.prototype.buildPlay = function () {
@@ -389,8 +398,8 @@
       var n = this.drawAt(t);
       var when = this.timeLabel(t);
       p.range.setAttribute("aria-valuetext", when);
-      text = when + ": " + fill(s.active, {n: n.active}) +
-        (n.span ? "; " + fill(s.span, {n: n.span}) : "");
+      text = when + ": " + fill(n.active === 1 ? s.active_one : s.active, {n: n.active}) +
+        (n.span ? "; " + fill(n.span === 1 ? s.span_one : s.span, {n: n.span}) : "");
     }
     p.label.textContent = text;
     // On a narrow map the label shows only during a replay: the whole window needs none.
@@ -486,7 +495,7 @@
         m.t0 = r[3]; m.t1 = r[4];
         m.active = r[5] === null ? null : [r[5], r[6]];
         m.cell = true;
-        m.bindTooltip(fill(config.grouped_html, {n: r[2]}));
+        m.bindTooltip(fill(r[2] === 1 ? config.grouped_html_one : config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
       self.incidents.addLayer(m);
