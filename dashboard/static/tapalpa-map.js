@@ -584,8 +584,42 @@
     }
   };
 
+  // The live page's map is drawn anew when the reader changes the language (its legend
+  // and controls are in it), and Python never learns the centre and zoom (no rerun per
+  // pan). So the map keeps them in the tab's sessionStorage, with the session's first view
+  // they belong to: a new map of the same session opens where the reader left it; a new
+  // link (another first view) opens as it says.
+  var SAVED_VIEW = "tapalpa-map-view";
+
+  Tim.prototype.saveView = function () {
+    if (!this.config.live) { return; }
+    try {
+      var c = this.map.getCenter();
+      window.sessionStorage.setItem(SAVED_VIEW, JSON.stringify({
+        initial: this.config.initial || {}, center: [c.lat, c.lng], zoom: this.map.getZoom()
+      }));
+    } catch (e) { /* storage refused: the map opens on its first view */ }
+  };
+
+  Tim.prototype.savedView = function () {
+    if (!this.config.live) { return null; }
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(SAVED_VIEW) || "null");
+      if (saved && JSON.stringify(saved.initial) === JSON.stringify(this.config.initial || {})) {
+        return saved;
+      }
+    } catch (e) { /* unreadable: ignore */ }
+    return null;
+  };
+
   Tim.prototype.firstView = function () {
     var initial = this.config.initial || {};
+    var saved = this.savedView();
+    if (saved) {
+      this.map.setView(saved.center, saved.zoom, {animate: false});
+      this.userMoves = true; // the reader's own view: keep it, and keep it in the address
+      return;
+    }
     if (initial.center && initial.zoom) {
       this.map.setView(initial.center, initial.zoom, {animate: false});
       return;
@@ -605,6 +639,7 @@
   // page's own script never learns them (no rerun per pan), the address bar does.
   Tim.prototype.writeLink = function () {
     if (!this.config.live || !this.userMoves) { return; }
+    this.saveView();
     try {
       var top = window.parent;
       if (!top || top === window) { return; }
