@@ -17,6 +17,7 @@ from urllib.parse import urljoin
 
 import pandas as pd
 import streamlit as st
+from babel.dates import get_day_names, get_month_names
 from streamlit_folium import st_folium
 
 from dashboard import layers
@@ -49,6 +50,7 @@ from dashboard.i18n import (
     format_datetime,
     format_number,
     gettext_for,
+    locale_of,
     translation,
 )
 from dashboard.incident_list import incident_table
@@ -782,13 +784,10 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
         )
 
 
-# Vega's own time-format locale (d3-time-format), so the hourly charts' axes and tooltips
-# name days and months in the page's language (CLDR names, from Babel).
 def vega_time_locale(lang: str) -> dict:
-    from babel.dates import get_day_names, get_month_names
-
-    from dashboard.i18n import locale_of
-
+    """Vega's time-format locale (Vega-Lite `config.locale.time`, d3-time-format), so the
+    hourly charts' axes and tooltips name days and months in `lang`; the names are CLDR's,
+    from Babel."""
     where = locale_of(lang)
     days = get_day_names("wide", locale=where)
     short_days = get_day_names("abbreviated", locale=where)
@@ -844,7 +843,7 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
                     ],
                 },
                 "height": 120,
-                "config": {"timeFormatLocale": vega_time_locale(lang)},
+                "config": {"locale": {"time": vega_time_locale(lang)}},
             },
             width="stretch",
         )
