@@ -346,7 +346,11 @@ def test_lang_in_the_link_chooses_spanish_and_notices_follow(bundle):
     assert at.radio(key="lang").value == "es"
     assert page_lang_marker(at) == "es"
     assert [w.value for w in at.warning] == ["Se ignoró una clave de estado desconocida: “XYZ”."]
-    assert metrics(at) == expected(bundle, *DEFAULT, states=frozenset({"14"}))
+    # the same figures under Spanish labels
+    assert list(metrics(at).values()) == list(
+        expected(bundle, *DEFAULT, states=frozenset({"14"})).values()
+    )
+    assert next(iter(metrics(at))) == "Incidentes ubicados"
 
 
 def test_switching_language_keeps_the_view():
@@ -369,7 +373,8 @@ def test_switching_language_keeps_the_view():
     after = dict(at.query_params)
     assert after.pop("lang") == "es" and before.pop("lang") == "en"
     assert after == before
-    assert metrics(at) == figures
+    assert list(metrics(at).values()) == list(figures.values())  # same figures, Spanish labels
+    assert list(metrics(at)) != list(figures)
     assert page_lang_marker(at) == "es"
     embed = next(t.value for t in at.text_area if "<iframe" in t.value)
     assert "lang=es" in embed and "embed=true" in embed
