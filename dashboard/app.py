@@ -40,7 +40,17 @@ from dashboard.filters import (
     shift_window,
     toggle_state,
 )
-from dashboard.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language
+from dashboard.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    choose_language,
+    event_type_label,
+    format_datetime,
+    format_number,
+    gettext_for,
+    translation,
+)
 from dashboard.incident_list import IncidentTable, incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
@@ -58,6 +68,7 @@ from dashboard.mapview import (
 from dashboard.memo import BytesBoundedCache
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.popups import summary_text
 from dashboard.publish import page_path
 from dashboard.quality import (
     QUALITY_VIEWS,
@@ -74,7 +85,13 @@ from dashboard.schema import (
     NON_INCIDENT_TYPES,
     report_rows,
 )
-from dashboard.snapshot import CREDIT, Selection, alt_text, html_document, png_bytes
+from dashboard.snapshot import (
+    Selection,
+    alt_text,
+    credit_text,
+    html_document,
+    png_bytes,
+)
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
     KeyFigures,
@@ -88,9 +105,9 @@ from dashboard.validate import check_incidents
 
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
-TYPE_BY_LABEL = {label: key for key, label in EVENT_TYPES.items()}
 MAP_HEIGHT = 560
-LAYER_LABELS = {"states": "States", "site": "Tapalpa site", "incidents": "Incidents"}
+# The map layers' names in the layer filter (English message ids, shown translated).
+LAYER_LABELS = {"states": N_("States"), "site": N_("Tapalpa site"), "incidents": N_("Incidents")}
 PRECOMPUTE_TEXT_ROWS = 20_000
 PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
@@ -114,17 +131,25 @@ class PageData:
     catalogue: PointCatalogue | None = None
     # The official side of the per-state table, kept across reruns and sessions.
     timeline: OfficialTimeline | None = None
+    lang: str = "en"  # of the display text in `incidents` and the catalogue
+
+
+@st.cache_resource(show_spinner=False)
+def loaded_bundle(geodata: str, version: str) -> Bundle:
+    """The validated bundle of a data version, shared by both languages' page data."""
+    return load_bundle(Path(geodata))
 
 
 @st.cache_resource(show_spinner="Loading the map data…")
-def page_data(geodata: str, version: str) -> PageData:
-    """Everything that does not depend on the view; `version` keys the cache."""
-    bundle = load_bundle(Path(geodata))
+def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
+    """Everything that does not depend on the view; `version` and `lang` key the cache
+    (popup and tooltip text is in the page's language)."""
+    bundle = loaded_bundle(geodata, version)
     first, last = (naive(t) for t in data_window(bundle.incidents))
     # Popup text is only drawn in points mode; precompute it where the data is small
     # enough to be drawn point by point, else the map builds it for what it draws.
     incidents = (
-        with_display_text(bundle.incidents)
+        with_display_text(bundle.incidents, lang)
         if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
         else bundle.incidents
     )
@@ -135,8 +160,9 @@ def page_data(geodata: str, version: str) -> PageData:
         incidents=incidents,
         states_json=states_json,
         states_url=published_json("states", states_json) if served else None,
-        catalogue=point_catalogue(incidents) if served else None,
+        catalogue=point_catalogue(incidents, lang) if served else None,
         timeline=OfficialTimeline(bundle.official, incidents),
+        lang=lang,
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -157,8 +183,8 @@ def link_defaults(data: PageData) -> dict:
         "window": data.default_window,
         "all_states": True,
         "states": [],
-        "types": list(EVENT_TYPES.values()),
-        "layers": list(LAYER_LABELS.values()),
+        "types": list(EVENT_TYPES),
+        "layers": list(MAP_LAYERS),
     }
 
 
@@ -191,9 +217,9 @@ def read_link(data: PageData) -> None:
         opening["all_states"] = False
         opening["states"] = sorted(BY_CODE[c].name for c in link.states)
     if link.types is not None:
-        opening["types"] = [EVENT_TYPES[t] for t in EVENT_TYPES if t in link.types]
+        opening["types"] = [t for t in EVENT_TYPES if t in link.types]
     if link.layers is not None:
-        opening["layers"] = [LAYER_LABELS[x] for x in MAP_LAYERS if x in link.layers]
+        opening["layers"] = [x for x in MAP_LAYERS if x in link.layers]
     st.session_state["opening"] = opening
     st.session_state["map_center"] = link.center
     st.session_state["map_zoom"] = link.zoom
@@ -222,30 +248,36 @@ def select_clicked_state(data: PageData) -> None:
     st.session_state["states"] = result or []
 
 
-def time_slider(data: PageData) -> tuple[datetime, datetime]:
+# The slider's own date format (moment.js tokens, drawn by Streamlit's front end, which
+# knows only English names): English day and month names, or Spanish-safe digits.
+SLIDER_FORMATS = {"en": "ddd D MMM, HH:mm", "es": "DD/MM, HH:mm"}
+
+
+def time_slider(data: PageData, lang: str = "en") -> tuple[datetime, datetime]:
     return st.slider(
-        "Time window (Mexico City time)",
+        translation(lang).gettext("Time window (Mexico City time)"),
         min_value=data.first_hour,
         max_value=data.last_hour,
         value=st.session_state["opening"]["window"],
         step=timedelta(hours=1),
-        format="ddd D MMM, HH:mm",
+        format=SLIDER_FORMATS.get(lang, SLIDER_FORMATS["en"]),
         key="window",
     )
 
 
-def day_label(day: tuple[datetime, datetime]) -> str:
+def day_label(day: tuple[datetime, datetime], lang: str = "en") -> str:
+    """ "dom 22 feb" / "Sun 22 Feb", with the hours when the day is cut ("06–24 h")."""
     start, end = day
-    label = f"{start:%a %-d %b}"
+    label = format_datetime(start.replace(tzinfo=MEXICO_CITY), lang, "EEE d MMM")
     if start.hour or (end - start) < timedelta(days=1):
         label += f" {start:%H}–{'24' if end.hour == 0 else format(end, '%H')} h"
     return label
 
 
-def choose_day(data: PageData) -> None:
+def choose_day(data: PageData, lang: str = "en") -> None:
     """A quick choice of one calendar day sets the window to it (then un-highlights)."""
     chosen = st.session_state.get("day_choice")
-    days = {day_label(d): d for d in event_days(data.first_hour, data.last_hour)}
+    days = {day_label(d, lang): d for d in event_days(data.first_hour, data.last_hour)}
     if chosen in days:
         st.session_state["window"] = days[chosen]
     st.session_state["day_choice"] = None
@@ -257,22 +289,23 @@ def step_window(data: PageData, start_hours: int, end_hours: int) -> None:
     )
 
 
-def time_controls(data: PageData) -> None:
+def time_controls(data: PageData, lang: str = "en") -> None:
     """The slider, a day at a time as quick choices, and one-hour steps for each end."""
-    time_slider(data)
+    t = translation(lang)
+    time_slider(data, lang)
     st.pills(
-        "Jump to a day",
-        [day_label(d) for d in event_days(data.first_hour, data.last_hour)],
+        t.gettext("Jump to a day"),
+        [day_label(d, lang) for d in event_days(data.first_hour, data.last_hour)],
         key="day_choice",
         on_change=choose_day,
-        args=(data,),
+        args=(data, lang),
     )
-    st.caption("Or move each end of the window by one hour:")
+    st.caption(t.gettext("Or move each end of the window by one hour:"))
     steps = (
-        ("Start −1 h", "Start one hour earlier", -1, 0),
-        ("Start +1 h", "Start one hour later", 1, 0),
-        ("End −1 h", "End one hour earlier", 0, -1),
-        ("End +1 h", "End one hour later", 0, 1),
+        (t.gettext("Start −1 h"), t.gettext("Start one hour earlier"), -1, 0),
+        (t.gettext("Start +1 h"), t.gettext("Start one hour later"), 1, 0),
+        (t.gettext("End −1 h"), t.gettext("End one hour earlier"), 0, -1),
+        (t.gettext("End +1 h"), t.gettext("End one hour later"), 0, 1),
     )
     columns = st.columns(2) + st.columns(2)
     for column, (label, help_text, start_hours, end_hours) in zip(columns, steps, strict=True):
@@ -293,44 +326,64 @@ def typeable(label: str) -> str:
     return unicodedata.normalize("NFD", label)
 
 
-def filters(data: PageData) -> None:
+def filters(data: PageData, lang: str = "en") -> None:
+    """The sidebar. Event types and layers are chosen by key (shown in `lang`), so a
+    change of language keeps the choice."""
+    t = translation(lang)
     opening = st.session_state["opening"]
+    megabytes = format_number(MAX_FILE_BYTES // 1_000_000, lang)
     with st.sidebar:
-        st.header("Filters")
-        time_controls(data)
-        if not st.checkbox("All states", value=opening["all_states"], key="all_states"):
+        st.header(t.gettext("Filters"))
+        time_controls(data, lang)
+        if not st.checkbox(t.gettext("All states"), value=opening["all_states"], key="all_states"):
             st.multiselect(
-                "States (type to search; accents optional; or click a state on the map)",
+                t.gettext("States (type to search; accents optional; or click a state on the map)"),
                 STATE_NAMES,
                 format_func=typeable,
                 default=opening["states"],
                 key="states",
-                placeholder="Choose states",
+                placeholder=t.gettext("Choose states"),
             )
         st.multiselect(
-            "Event types", list(EVENT_TYPES.values()), default=opening["types"], key="types"
+            t.gettext("Event types"),
+            list(EVENT_TYPES),
+            format_func=partial(event_type_label, lang=lang),
+            default=opening["types"],
+            key="types",
         )
         st.multiselect(
-            "Map layers", list(LAYER_LABELS.values()), default=opening["layers"], key="layers"
+            t.gettext("Map layers"),
+            list(MAP_LAYERS),
+            format_func=lambda layer: t.gettext(LAYER_LABELS[layer]),
+            default=opening["layers"],
+            key="layers",
         )
-        st.button("Reset filters", on_click=reset_filters, args=(data,), width="stretch")
-        st.header("Your data")
+        st.button(t.gettext("Reset filters"), on_click=reset_filters, args=(data,), width="stretch")
+        st.header(t.gettext("Your data"))
         upload = st.file_uploader(
-            f"Check an incident file (CSV, TSV, TXT, GeoJSON or ACLED; up to "
-            f"{MAX_FILE_BYTES // 1_000_000} MB)",
+            t.gettext(
+                "Check an incident file (CSV, TSV, TXT, GeoJSON or ACLED; up to {mb} MB)"
+            ).format(mb=megabytes),
             type=UPLOAD_TYPES,
             key="upload",
-            help="Same columns as geodata/incidents.csv, or an ACLED export (CSV from the "
-            "export tool, CSV or JSON from the API). Rows may give latitude, longitude and "
-            "cve_ent instead of a location_id. Every problem is listed by line and field.",
+            help=t.gettext(
+                "Same columns as geodata/incidents.csv, or an ACLED export (CSV from the "
+                "export tool, CSV or JSON from the API). Rows may give latitude, longitude and "
+                "cve_ent instead of a location_id. Every problem is listed by line and field."
+            ),
         )
         if upload is None:
             st.caption(
-                f"Files up to {MAX_FILE_BYTES // 1_000_000} MB; larger ones are refused. "
-                "UTF-8, UTF-16 (Excel's Unicode text) or Windows-1252; comma, semicolon or tab."
+                t.gettext(
+                    "Files up to {mb} MB; larger ones are refused. UTF-8, UTF-16 (Excel's "
+                    "Unicode text) or Windows-1252; comma, semicolon or tab."
+                ).format(mb=megabytes)
             )
         else:
-            st.checkbox("Show my file's valid rows instead of the bundled data", key="use_upload")
+            st.checkbox(
+                t.gettext("Show my file's valid rows instead of the bundled data"),
+                key="use_upload",
+            )
 
 
 @dataclass(frozen=True)
@@ -350,19 +403,22 @@ def upload_results() -> BytesBoundedCache:
     return BytesBoundedCache(UPLOAD_CACHE_BYTES)
 
 
-def check_upload(geodata: str, version: str, name: str, content: bytes, progress=None):
-    """Validate an uploaded incidents file against the bundled places and states."""
-    key = (geodata, version, name, hashlib.sha256(content).hexdigest())
+def check_upload(
+    geodata: str, version: str, name: str, content: bytes, progress=None, lang: str = "en"
+):
+    """Validate an uploaded incidents file against the bundled places and states (popup
+    text in `lang`)."""
+    key = (geodata, version, name, hashlib.sha256(content).hexdigest(), lang)
     cache = upload_results()
     cached = cache.get(key)
     if cached is not None:
         return cached
-    bundle = page_data(geodata, version).bundle
+    bundle = page_data(geodata, version, lang).bundle
     options = {} if progress is None else {"progress": progress}
     result = check_incidents(content, name, bundle.locations, bundle.states, **options)
     frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
-        frame = with_display_text(frame)
+        frame = with_display_text(frame, lang)
     report = result.report
     checked = UploadResult(
         frame=frame,
@@ -381,36 +437,48 @@ def check_upload(geodata: str, version: str, name: str, content: bytes, progress
 FORMAT_NAMES = {
     "csv": "CSV",
     "geojson": "GeoJSON",
-    "acled-csv": "an ACLED CSV (export tool or API)",
-    "acled-json": "an ACLED JSON (API)",
-    "acled-geojson": "ACLED events as GeoJSON features",
+    "acled-csv": N_("an ACLED CSV (export tool or API)"),
+    "acled-json": N_("an ACLED JSON (API)"),
+    "acled-geojson": N_("ACLED events as GeoJSON features"),
 }
 
 
-def own_file(data: PageData, geodata: str, version: str) -> PageData:
+def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> PageData:
     """The report on an uploaded file; its valid rows replace the bundled ones on request."""
+    t = translation(lang)
     upload = st.session_state.get("upload")
     if upload is None:
         return data
-    bar = st.progress(0.0, text="Checking your file…")
+    bar = st.progress(0.0, text=t.gettext("Checking your file…"))
 
     def progress(fraction: float, step: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=f"Checking your file: {step}…")
+        bar.progress(
+            min(max(fraction, 0.0), 1.0),
+            text=t.gettext("Checking your file: {step}…").format(step=step),
+        )
 
-    checked = check_upload(geodata, version, upload.name, upload.getvalue(), progress)
+    checked = check_upload(geodata, version, upload.name, upload.getvalue(), progress, lang)
     bar.empty()
     frame, problems = checked.frame, checked.problems
-    title = (
-        f"Your file {escape_markdown(upload.name)}: {len(frame)} valid row(s), {checked.summary}"
+    title = t.ngettext(
+        "Your file {name}: {n} valid row, {summary}",
+        "Your file {name}: {n} valid rows, {summary}",
+        len(frame),
+    ).format(
+        name=escape_markdown(upload.name),
+        n=format_number(len(frame), lang),
+        summary=checked.summary,
     )
     with st.expander(title, expanded=bool(problems)):
         if checked.format:
+            kind = FORMAT_NAMES.get(checked.format, checked.format)
             st.caption(
-                f"Read as {FORMAT_NAMES.get(checked.format, checked.format)}, "
-                f"encoding {escape_markdown(checked.encoding)}."
+                t.gettext("Read as {format}, encoding {encoding}.").format(
+                    format=t.gettext(kind), encoding=escape_markdown(checked.encoding)
+                )
             )
         if problems:
-            unit = "Feature" if problems[-1]["unit"] == "feature" else "Line"
+            unit = t.gettext("Feature") if problems[-1]["unit"] == "feature" else t.gettext("Line")
             st.dataframe(
                 pd.DataFrame(report_rows(problems, chosen_language()))[
                     ["severity", "row", "field", "value", "reason"]
@@ -418,39 +486,57 @@ def own_file(data: PageData, geodata: str, version: str) -> PageData:
                 hide_index=True,
                 width="stretch",
                 key="upload_report",
-                column_config={"row": st.column_config.NumberColumn(unit, format="%d")},
+                column_config={
+                    "severity": t.gettext("Severity"),
+                    "row": st.column_config.NumberColumn(unit, format="%d"),
+                    "field": t.gettext("Field"),
+                    "value": t.gettext("Value"),
+                    "reason": t.gettext("Reason"),
+                },
             )
             st.caption(
-                "Rows with errors are left out; rows with warnings are kept. Lines are the "
-                "file's own (the header is line 1)."
+                t.gettext(
+                    "Rows with errors are left out; rows with warnings are kept. Lines are the "
+                    "file's own (the header is line 1)."
+                )
             )
             st.download_button(
-                "Download this report (CSV)",
+                t.gettext("Download this report (CSV)"),
                 data=checked.report_csv,
                 file_name=f"{Path(upload.name).stem}-report.csv",
                 mime="text/csv",
                 on_click="ignore",
             )
         else:
-            st.success("No problems found.")
+            st.success(t.gettext("No problems found."))
         if checked.mapping:
-            st.markdown("**How the columns were read**")
+            st.markdown("**" + t.gettext("How the columns were read") + "**")
             st.dataframe(
                 pd.DataFrame(checked.mapping, columns=["our column", "from", "how"]),
                 hide_index=True,
                 width="stretch",
+                column_config={
+                    "our column": t.gettext("our column"),
+                    "from": t.gettext("from"),
+                    "how": t.gettext("how"),
+                },
             )
     if not st.session_state.get("use_upload"):
         return data
     if not len(frame):
         st.warning(
-            "Your file has no valid rows, so the map and numbers still show the bundled "
-            "data. The report above says what to fix."
+            t.gettext(
+                "Your file has no valid rows, so the map and numbers still show the bundled "
+                "data. The report above says what to fix."
+            )
         )
         return data
     st.caption(
-        f"Showing the {len(frame)} valid row(s) of your file. Links restore the filters, "
-        "not the file."
+        t.ngettext(
+            "Showing the {n} valid row of your file. Links restore the filters, not the file.",
+            "Showing the {n} valid rows of your file. Links restore the filters, not the file.",
+            len(frame),
+        ).format(n=format_number(len(frame), lang))
     )
     return replace(
         data,
@@ -475,13 +561,15 @@ def view_key(view: ViewSpec) -> str:
 def compute_selection(data: PageData, view: ViewSpec) -> Selection:
     selected = apply(view, data.incidents)
     counts = state_counts(
-        selected, data.bundle.official, view, data.incidents, timeline=data.timeline
+        selected, data.bundle.official, view, data.incidents, data.lang, timeline=data.timeline
     )
     return Selection(selected, counts)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def kept_selection(version: str, key: str, _data: PageData, _view: ViewSpec) -> Selection:
+def kept_selection(
+    version: str, lang: str, key: str, _data: PageData, _view: ViewSpec
+) -> Selection:
     return compute_selection(_data, _view)
 
 
@@ -490,13 +578,15 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
     frames for every session viewing the bundled data's same view (read, never changed).
     """
     if data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS:
-        return kept_selection(data.bundle.version, view_key(view), data, view)
+        return kept_selection(data.bundle.version, data.lang, view_key(view), data, view)
     return compute_selection(data, view)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def kept_table(version: str, key: str, query: str, _selected: pd.DataFrame) -> IncidentTable:
-    return incident_table(_selected, query)
+def kept_table(
+    version: str, key: str, lang: str, query: str, _selected: pd.DataFrame
+) -> IncidentTable:
+    return incident_table(_selected, query, lang=lang)
 
 
 def current_page() -> PageView:
@@ -507,7 +597,7 @@ def current_page() -> PageView:
         end = start + timedelta(hours=1)
     chosen = setting("states")
     states = None if setting("all_states") else frozenset(CODE_BY_NAME[n] for n in chosen)
-    types = frozenset(TYPE_BY_LABEL[t] for t in setting("types"))
+    types = frozenset(t for t in setting("types") if t in EVENT_TYPES)
     return PageView(
         ViewSpec(
             aware(start),
@@ -515,21 +605,24 @@ def current_page() -> PageView:
             states=states,
             event_types=None if len(types) == len(EVENT_TYPES) else types,
         ),
-        layers=frozenset(k for k, label in LAYER_LABELS.items() if label in setting("layers")),
+        layers=frozenset(k for k in MAP_LAYERS if k in setting("layers")),
         center=state.get("map_center"),
         zoom=state.get("map_zoom"),
         lang=state.get("lang"),
     )
 
 
-def empty_reason(page: PageView) -> str | None:
+def empty_reason(page: PageView, lang: str = "en") -> str | None:
+    t = translation(lang)
     if page.view.states is not None and not page.view.states:
-        return (
+        return t.gettext(
             "No state selected. Pick states in the sidebar, tick **All states**, "
             "or click a state on the map."
         )
     if page.view.event_types is not None and not page.view.event_types:
-        return "No event type selected. Pick types in the sidebar or press **Reset filters**."
+        return t.gettext(
+            "No event type selected. Pick types in the sidebar or press **Reset filters**."
+        )
     return None
 
 
@@ -542,74 +635,115 @@ def write_link(page: PageView, version: str) -> None:
 
 
 # Key figures: what each counts, and the official national metric shown beside it.
+# (English message ids, shown translated).
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (
         "incidents",
-        "Incidents located",
-        "Reported incidents in the view with a place (site, town or only the state); "
-        "official statements are not counted.",
+        N_("Incidents located"),
+        N_(
+            "Reported incidents in the view with a place (site, town or only the state); "
+            "official statements are not counted."
+        ),
     ),
     (
         "blockades",
-        "Blockades in located records",
-        "Blockades in the located records (a municipal tally counts as reported). The "
-        "federal count was never published by place.",
+        N_("Blockades in located records"),
+        N_(
+            "Blockades in the located records (a municipal tally counts as reported). The "
+            "federal count was never published by place."
+        ),
     ),
-    ("states_affected", "States with located incidents", "States with at least one."),
-    ("fatalities", "Fatalities in located records", "Deaths reported in those records."),
-    ("arrests", "Arrests in located records", "Arrests reported in those records."),
+    ("states_affected", N_("States with located incidents"), N_("States with at least one.")),
+    ("fatalities", N_("Fatalities in located records"), N_("Deaths reported in those records.")),
+    ("arrests", N_("Arrests in located records"), N_("Arrests reported in those records.")),
 )
 
 
-# How each official national figure is named in the line under the key figures.
-OFFICIAL_NOUNS = {
-    "blockades": "blockades",
-    "states_affected": "states",
-    "fatalities": "deaths",
-    "arrests": "arrests",
-}
+def official_noun(t, name: str, value: int) -> str:
+    """How an official national figure is named in the line under the key figures."""
+    if name == "blockades":
+        return t.ngettext("blockade", "blockades", value)
+    if name == "states_affected":
+        return t.ngettext("state", "states", value)
+    if name == "fatalities":
+        return t.ngettext("death", "deaths", value)
+    return t.ngettext("arrest", "arrests", value)
 
 
-def official_line(official: dict, states_filtered: bool) -> str:
+def official_line(official: dict, states_filtered: bool, lang: str = "en") -> str:
     """ "Official national figures: 252 blockades and 20 states (Gabinete de Seguridad,
     22 Feb 20:00, source) · 62 deaths and 70 arrests (…)": grouped by who gave them when."""
+    t = translation(lang)
     groups: dict[tuple[str, str, str], list[str]] = {}
     for name, figure in official.items():
         key = (figure.reported_by, figure.when, figure.source_url)
         groups.setdefault(key, []).append(
-            f"**{figure.value:,}** {OFFICIAL_NOUNS[name]}"
-            + (" (disputed)" if figure.disputed else "")
+            f"**{format_number(figure.value, lang)}** {official_noun(t, name, figure.value)}"
+            + (" " + t.gettext("(disputed)") if figure.disputed else "")
         )
     parts = [
-        f"{' and '.join(values)} ({escape_markdown(by)}, {escape_markdown(when)}, "
-        f"{link(url, 'source')})"
+        t.gettext("{figures} ({by}, {when}, {source})").format(
+            figures=t.gettext(" and ").join(values),
+            by=escape_markdown(by),
+            when=escape_markdown(when),
+            source=link(url, t.gettext("source")),
+        )
         for (by, when, url), values in groups.items()
     ]
-    scope = "all of Mexico, not only the states chosen" if states_filtered else "national"
-    return f"Official figures ({scope}, latest by the window's end): " + " · ".join(parts) + "."
+    if states_filtered:
+        head = t.gettext(
+            "Official figures (all of Mexico, not only the states chosen, latest by the "
+            "window's end):"
+        )
+    else:
+        head = t.gettext("Official figures (national, latest by the window's end):")
+    return head + " " + " · ".join(parts) + "."
 
 
-def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> None:
+def key_figure_row(
+    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en"
+) -> None:
+    t = translation(lang)
     figures: KeyFigures = key_figures(selected)
-    official = national_figures(data.bundle.official, view)
+    official = national_figures(data.bundle.official, view, lang)
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
-        column.metric(label, getattr(figures, name), help=help_text)
+        column.metric(
+            t.gettext(label),
+            format_number(getattr(figures, name), lang),
+            help=t.gettext(help_text),
+        )
     if official:
-        st.caption(official_line(official, view.states is not None), unsafe_allow_html=True)
+        st.caption(official_line(official, view.states is not None, lang), unsafe_allow_html=True)
     notes = []
     if figures.incidents:
         notes.append(
-            f"{figures.uncertain_timing} of the {figures.incidents} incidents shown are only "
-            "known to the day or part of the day: they count in every window that overlaps it."
+            t.ngettext(
+                "{uncertain} of the {n} incident shown is only known to the day or part of "
+                "the day: it counts in every window that overlaps it.",
+                "{uncertain} of the {n} incidents shown are only known to the day or part of "
+                "the day: they count in every window that overlaps it.",
+                figures.incidents,
+            ).format(
+                uncertain=format_number(figures.uncertain_timing, lang),
+                n=format_number(figures.incidents, lang),
+            )
         )
     if official:
         notes.append(
-            "The official figures were published without locations: the located records "
-            "neither add up to them nor map onto them."
+            t.gettext(
+                "The official figures were published without locations: the located records "
+                "neither add up to them nor map onto them."
+            )
         )
     if figures.disputed:
-        notes.append(f"{figures.disputed} incident(s) have figures that sources disagree on.")
+        notes.append(
+            t.ngettext(
+                "{n} incident has figures that sources disagree on.",
+                "{n} incidents have figures that sources disagree on.",
+                figures.disputed,
+            ).format(n=format_number(figures.disputed, lang))
+        )
     st.caption(" ".join(notes))
 
 
@@ -617,10 +751,11 @@ def key_figure_row(selected: pd.DataFrame, data: PageData, view: ViewSpec) -> No
 EMPTY_CELL = "—"
 
 
-def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
+def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
+    t = translation(lang)
     table = counts if view.states is None else counts[counts["cve_ent"].isin(view.states)]
     table = table.sort_values(["incidents", "state"], ascending=[False, True])
-    st.header("Per state")
+    st.header(t.gettext("Per state"))
     st.dataframe(
         table[
             [
@@ -641,39 +776,48 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
         width="stretch",
         placeholder=EMPTY_CELL,
         column_config={
-            "state": "State",
+            "state": t.gettext("State"),
             "incidents": st.column_config.NumberColumn(
-                "Incidents", help="Located records in the window"
+                t.gettext("Incidents"), help=t.gettext("Located records in the window")
             ),
             "blockades": st.column_config.NumberColumn(
-                "Blockades (located)", help="Blockades in the located records in the window"
+                t.gettext("Blockades (located)"),
+                help=t.gettext("Blockades in the located records in the window"),
             ),
             "official_blockades": st.column_config.NumberColumn(
-                "Blockades (official)", help="Latest state figure reported by the window's end"
+                t.gettext("Blockades (official)"),
+                help=t.gettext("Latest state figure reported by the window's end"),
             ),
             "official_source": st.column_config.TextColumn(
-                "Official figure: by, when", help="Authority and hour (Mexico City time)"
+                t.gettext("Official figure: by, when"),
+                help=t.gettext("Authority and hour (Mexico City time)"),
             ),
             "located_at_official": st.column_config.NumberColumn(
-                "Located up to that hour",
-                help="Located blockades (any window) that started before the official "
-                "figure was given; only for figures with an hour",
+                t.gettext("Located up to that hour"),
+                help=t.gettext(
+                    "Located blockades (any window) that started before the official "
+                    "figure was given; only for figures with an hour"
+                ),
             ),
             "difference": st.column_config.NumberColumn(
-                "Located − official",
-                help="Only where comparable: the official figure's hour is known",
+                t.gettext("Located − official"),
+                help=t.gettext("Only where comparable: the official figure's hour is known"),
             ),
-            "fatalities": "Fatalities",
-            "arrests": "Arrests",
-            "official_url": st.column_config.LinkColumn("Official source", display_text="link"),
-            "official_other": "Other figures",
+            "fatalities": t.gettext("Fatalities"),
+            "arrests": t.gettext("Arrests"),
+            "official_url": st.column_config.LinkColumn(
+                t.gettext("Official source"), display_text=t.gettext("link")
+            ),
+            "official_other": t.gettext("Other figures"),
         },
         key="state_table",
     )
     st.caption(
-        "The comparison counts the located blockades that had started by the hour the "
-        "official figure was given, whatever the window; records known only to the day "
-        "count if their day had begun. A figure given without an hour is not compared."
+        t.gettext(
+            "The comparison counts the located blockades that had started by the hour the "
+            "official figure was given, whatever the window; records known only to the day "
+            "count if their day had begun. A figure given without an hour is not compared."
+        )
     )
     chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
     if not chart.empty:
@@ -682,26 +826,37 @@ def state_table(counts: pd.DataFrame, view: ViewSpec) -> None:
             charts.bar_chart(
                 chart["state"].tolist(),
                 chart["incidents"].tolist(),
-                label="Incidents in the window, by state",
+                label=t.gettext("Incidents in the window, by state"),
                 colour="#225ea8",
-                tip=lambda state, n: f"{state}: {n} incident{'s' if n != 1 else ''}",
+                tip=lambda state, n: t.ngettext(
+                    "{state}: {n} incident", "{state}: {n} incidents", n
+                ).format(state=state, n=format_number(n, lang)),
             ),
             unsafe_allow_html=True,
         )
 
 
-def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
+def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
+    t = translation(lang)
     hourly = hourly_counts(selected, view)
-    st.header("Hour by hour")
+    st.header(t.gettext("Hour by hour"))
     if hourly.empty:
-        st.caption("No incidents in this window.")
+        st.caption(t.gettext("No incidents in this window."))
         return
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
     hours = [h.to_pydatetime() for h in series["hour"]]
     # Two charts with their own scales: day-only records dwarf the timed ones.
     for column, label, colour in (
-        ("timed", "Reports timed to the hour or minute, by the hour they started", "#b34a00"),
-        ("overlapping", "Records possibly under way (incl. day-only reports)", "#7570b3"),
+        (
+            "timed",
+            t.gettext("Reports timed to the hour or minute, by the hour they started"),
+            "#b34a00",
+        ),
+        (
+            "overlapping",
+            t.gettext("Records possibly under way (incl. day-only reports)"),
+            "#7570b3",
+        ),
     ):
         st.markdown(f"**{escape_markdown(label)}**")
         st.markdown(
@@ -710,72 +865,125 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec) -> None:
                 series[column].astype(int).tolist(),
                 label=label,
                 colour=colour,
-                tip=lambda hour, n: f"{hour:%a %-d %b %H:%M}: {n} record{'s' if n != 1 else ''}",
-                day_label=lambda hour: f"{hour:%a %-d %b}",
+                tip=lambda hour, n: t.ngettext(
+                    "{when}: {n} record", "{when}: {n} records", n
+                ).format(when=format_datetime(hour, lang), n=format_number(n, lang)),
+                day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
             ),
             unsafe_allow_html=True,
         )
     st.caption(
-        "Mexico City time. Most reports give only the day, so the second chart counts every "
-        "record whose time span overlaps the hour; the first counts only records timed to "
-        "the hour or better."
+        t.gettext(
+            "Mexico City time. Most reports give only the day, so the second chart counts every "
+            "record whose time span overlaps the hour; the first counts only records timed to "
+            "the hour or better."
+        )
     )
 
 
-def state_level_reports(selected: pd.DataFrame) -> None:
+def state_level_reports(selected: pd.DataFrame, lang: str = "en") -> None:
+    t = translation(lang)
     rows = selected[selected["geo_precision"] >= 3]
     if rows.empty:
         return
-    with st.expander(f"{len(rows)} report(s) known only to the state (not placed on the map)"):
+    with st.expander(
+        t.ngettext(
+            "{n} report known only to the state (not placed on the map)",
+            "{n} reports known only to the state (not placed on the map)",
+            len(rows),
+        ).format(n=format_number(len(rows), lang))
+    ):
         for row in rows.itertuples(index=False):
             st.markdown(
                 f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
-                f"{escape_markdown(EVENT_TYPES[row.event_type])} · "
-                f"{escape_markdown(when_label(row))}: "
-                f"{escape_markdown(row.summary)} "
-                f"({link(row.source_url, row.source_outlet or 'source')})",
+                f"{escape_markdown(event_type_label(row.event_type, lang))} · "
+                f"{escape_markdown(when_label(row, lang))}: "
+                f"{escape_markdown(summary_text(row, lang))} "
+                f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",
                 unsafe_allow_html=True,
             )
 
 
-def key_moments(data: PageData) -> None:
-    st.header("Key moments")
+@st.cache_data(show_spinner=False)
+def spanish_headlines(geodata: str, version: str) -> dict[str, str]:
+    """Key moments' Spanish headlines (geodata/key_moments_es.csv: `at` -> `headline_es`),
+    keyed by `at` as written; empty when the file is absent or unreadable."""
+    path = Path(geodata) / "key_moments_es.csv"
+    try:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, ValueError):
+        return {}
+    if not {"at", "headline_es"} <= set(table.columns):
+        return {}
+    return dict(zip(table["at"].str.strip(), table["headline_es"].str.strip(), strict=True))
+
+
+def key_moments(data: PageData, lang: str = "en", spanish: dict | None = None) -> None:
+    """The timeline of key moments; in Spanish, each headline's `headline_es` where it has
+    one (matched on `at`), else the English headline."""
+    t = translation(lang)
+    st.header(t.gettext("Key moments"))
+    spanish = spanish or {}
     for row in data.bundle.key_moments.itertuples(index=False):
+        headline = row.headline
+        if lang == "es":
+            at = getattr(row, "at", "")
+            key = at.isoformat(timespec="minutes") if hasattr(at, "isoformat") else str(at)
+            headline = spanish.get(key) or spanish.get(str(at).strip()) or headline
         st.markdown(
-            f"- {escape_markdown(row.headline)} "
-            f"({link(row.source_url, row.source_outlet or 'source')})",
+            f"- {escape_markdown(headline)} "
+            f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",
             unsafe_allow_html=True,
         )
 
 
 @st.cache_data(show_spinner=False)
-def corrections_log(path: str, version: str) -> tuple[str, list[LogEntry], list[str]]:
-    """The corrections log of a data version: credit line, entries, problems (as text)."""
+def corrections_log(
+    path: str, version: str, lang: str = "en"
+) -> tuple[str, list[LogEntry], list[str]]:
+    """The corrections log of a data version: credit line (in `lang`), entries, problems
+    (as text)."""
     corrections, report = load_corrections(Path(path))
-    return credit_line(corrections), log_entries(corrections), [str(p) for p in report.problems]
-
-
-def corrections_section(geodata: str, version: str) -> None:
-    """ "Corrections and updates": what changed in the data, when, why, on what source."""
-    credit, entries, problems = corrections_log(
-        str(Path(geodata) / layers.CORRECTIONS_FILE.name), version
+    return (
+        credit_line(corrections, lang),
+        log_entries(corrections),
+        [str(p) for p in report.problems],
     )
-    st.subheader("Corrections and updates")
+
+
+def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
+    """ "Corrections and updates": what changed in the data, when, why, on what source.
+    (The log's own text, its reasons and changes, is data in English.)"""
+    t = translation(lang)
+    credit, entries, problems = corrections_log(
+        str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang
+    )
+    st.subheader(t.gettext("Corrections and updates"))
     st.caption(
-        f"{escape_markdown(credit)} Data version {escape_markdown(version)}: links made "
-        "before a correction say the data has been updated."
+        t.gettext(
+            "{credit} Data version {version}: links made before a correction say the data "
+            "has been updated."
+        ).format(credit=escape_markdown(credit), version=escape_markdown(version))
     )
     for problem in problems:
-        st.warning(f"The corrections log has a problem: {escape_markdown(problem)}")
+        st.warning(
+            t.gettext("The corrections log has a problem: {problem}").format(
+                problem=escape_markdown(problem)
+            )
+        )
     if not entries:
         return
     lines = [
         f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
-        f"({link(e.source_url, 'source')})"
+        f"({link(e.source_url, t.gettext('source'))})"
         for e in entries
     ]
-    with st.expander(f"All {len(entries)} corrections, newest first"):
+    with st.expander(
+        t.ngettext(
+            "All {n} correction, newest first", "All {n} corrections, newest first", len(entries)
+        ).format(n=format_number(len(entries), lang))
+    ):
         st.markdown("\n".join(lines), unsafe_allow_html=True)
 
 
@@ -801,27 +1009,35 @@ def map_focus() -> tuple[str, int] | None:
     return seen
 
 
-INCIDENT_COLUMNS = {
-    "when": st.column_config.TextColumn(
-        "When (Mexico City time)",
-        help="Date and time for records timed to the hour or minute; otherwise the "
-        "record's own date and, where reported, the part of the day (local clock).",
-    ),
-    "time_known": st.column_config.TextColumn("Time known"),
-    "place": st.column_config.TextColumn("Place"),
-    "municipality": st.column_config.TextColumn("Municipality"),
-    "state": st.column_config.TextColumn("State"),
-    "event_type": st.column_config.TextColumn("Type"),
-    "place_known": st.column_config.TextColumn("Place known to"),
-    "blockades": st.column_config.NumberColumn("Blockades"),
-    "fatalities": st.column_config.NumberColumn("Killed"),
-    "injured": st.column_config.NumberColumn("Injured"),
-    "arrested": st.column_config.NumberColumn("Arrested"),
-    "summary": st.column_config.TextColumn("Summary", width="large"),
-    "source": st.column_config.LinkColumn("Source"),
-    "source_outlet": st.column_config.TextColumn("Outlet"),
-    "more_sources": st.column_config.ListColumn("More sources"),
-}
+def incident_columns(lang: str = "en") -> dict:
+    """The incidents table's column headers and help, in `lang`."""
+    t = translation(lang)
+    return {
+        "when": st.column_config.TextColumn(
+            t.gettext("When (Mexico City time)"),
+            help=t.gettext(
+                "Date and time for records timed to the hour or minute; otherwise the "
+                "record's own date and, where reported, the part of the day (local clock)."
+            ),
+        ),
+        "time_known": st.column_config.TextColumn(t.gettext("Time known")),
+        "place": st.column_config.TextColumn(t.gettext("Place")),
+        "municipality": st.column_config.TextColumn(t.gettext("Municipality")),
+        "state": st.column_config.TextColumn(t.gettext("State")),
+        "event_type": st.column_config.TextColumn(t.gettext("Type")),
+        "place_known": st.column_config.TextColumn(t.gettext("Place known to")),
+        "blockades": st.column_config.NumberColumn(t.gettext("Blockades")),
+        "fatalities": st.column_config.NumberColumn(t.gettext("Killed")),
+        "injured": st.column_config.NumberColumn(t.gettext("Injured")),
+        "arrested": st.column_config.NumberColumn(t.gettext("Arrested")),
+        "summary": st.column_config.TextColumn(t.gettext("Summary"), width="large"),
+        "source": st.column_config.LinkColumn(t.gettext("Source")),
+        "source_outlet": st.column_config.TextColumn(t.gettext("Outlet")),
+        "more_sources": st.column_config.ListColumn(t.gettext("More sources")),
+    }
+
+
+INCIDENT_COLUMNS = incident_columns()
 
 
 def choose_incident() -> None:
@@ -839,51 +1055,90 @@ def pick_incident() -> None:
     st.session_state["focus_incident"] = st.session_state.get("incident_choice")
 
 
-def incident_details(row) -> None:
+def incident_details(row, lang: str = "en") -> None:
     """The chosen incident in words, with its sources as real links (keyboard reachable)."""
+    t = translation(lang)
     place = ", ".join(dict.fromkeys(p for p in (row.place, row.municipality, row.state) if p))
+    labels = {
+        "blockades": t.gettext("blockades"),
+        "fatalities": t.gettext("killed"),
+        "injured": t.gettext("injured"),
+        "arrested": t.gettext("arrested"),
+    }
     counts = ", ".join(
-        f"{label}: {int(getattr(row, field))}"
-        for field, label in (
-            ("blockades", "blockades"),
-            ("fatalities", "killed"),
-            ("injured", "injured"),
-            ("arrested", "arrested"),
-        )
+        f"{label}: {format_number(int(getattr(row, field)), lang)}"
+        for field, label in labels.items()
         if not pd.isna(getattr(row, field))
     )
-    sources = [link(row.source, row.source_outlet or "main source")] if row.source else []
-    sources += [link(url, f"source {n}") for n, url in enumerate(row.more_sources, 2)]
+    sources = (
+        [link(row.source, row.source_outlet or t.gettext("main source"))] if row.source else []
+    )
+    sources += [
+        link(url, t.gettext("source {n}").format(n=n)) for n, url in enumerate(row.more_sources, 2)
+    ]
     st.markdown(
-        f"**{escape_markdown(row.event_type)}** at {escape_markdown(place)}  \n"
-        f"When: {escape_markdown(row.when)} ({escape_markdown(row.time_known)}); "
-        f"place known to: {escape_markdown(row.place_known)}"
+        t.gettext("**{type}** at {place}").format(
+            type=escape_markdown(row.event_type), place=escape_markdown(place)
+        )
+        + "  \n"
+        + t.gettext("When: {when} ({known}); place known to: {place_known}").format(
+            when=escape_markdown(row.when),
+            known=escape_markdown(row.time_known),
+            place_known=escape_markdown(row.place_known),
+        )
         + (f"; {escape_markdown(counts)}" if counts else "")
-        + f"  \n{escape_markdown(row.summary)}  \nSources: "
-        + (" · ".join(sources) or "none given"),
+        + f"  \n{escape_markdown(row.summary)}  \n"
+        + t.gettext("Sources: {links}").format(
+            links=" · ".join(sources) or t.gettext("none given")
+        ),
         unsafe_allow_html=True,
     )
 
 
-def incidents_table(selected: pd.DataFrame, kept: tuple[str, str] | None = None) -> None:
+def incidents_table(
+    selected: pd.DataFrame, lang: str = "en", kept: tuple[str, str] | None = None
+) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
     `kept` (data version, view_key) shares the table between sessions on the same view."""
-    st.header("Incidents in view")
+    t = translation(lang)
+    st.header(t.gettext("Incidents in view"))
     query = st.text_input(
-        "Search by place, municipality or state",
+        t.gettext("Search by place, municipality or state"),
         key="incident_search",
-        placeholder="e.g. Michoacan, Zapopan (accents optional)",
+        placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    table = kept_table(*kept, query, selected) if kept else incident_table(selected, query)
+    if kept:
+        table = kept_table(*kept, lang, query, selected)
+    else:
+        table = incident_table(selected, query, lang=lang)
     shown = len(table.rows)
+    numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
+    if table.truncated:
+        count = t.ngettext(
+            "{shown} of {matched} incident", "{shown} of {matched} incidents", table.matched
+        )
+    elif query.strip():
+        count = t.ngettext(
+            "{shown} incident matching the search", "{shown} incidents matching the search", shown
+        )
+    else:
+        count = t.ngettext("{shown} incident", "{shown} incidents", shown)
+    if table.truncated and query.strip():
+        count = t.ngettext(
+            "{shown} of {matched} incident matching the search",
+            "{shown} of {matched} incidents matching the search",
+            table.matched,
+        )
     st.caption(
-        (f"{shown} of {table.matched} incidents" if table.truncated else f"{shown} incidents")
-        + (" matching the search" if query.strip() else "")
-        + ". Choose one in the list box, or a row of the table (sort it by a column's "
-        "header), to show it on the map and read its details."
+        count.format(**numbers)
+        + ". "
+        + t.gettext(
+            "Choose one in the list box, or a row of the table (sort it by a column's "
+            "header), to show it on the map and read its details."
+        )
         + (
-            " Only the earliest are listed: narrow the search or the filters."
+            " " + t.gettext("Only the earliest are listed: narrow the search or the filters.")
             if table.truncated
             else ""
         )
@@ -906,18 +1161,18 @@ def incidents_table(selected: pd.DataFrame, kept: tuple[str, str] | None = None)
         # Left the view (or never chosen): nothing is focused or listed as chosen.
         st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
     st.selectbox(
-        "Show one on the map and read its details (type to search the list)",
+        t.gettext("Show one on the map and read its details (type to search the list)"),
         list(labels),
         format_func=lambda incident_id: typeable(labels[incident_id]),
         index=None,
         key="incident_choice",
         on_change=pick_incident,
-        placeholder="Choose an incident",
+        placeholder=t.gettext("Choose an incident"),
     )
     focus = st.session_state.get("focus_incident")
     chosen = table.rows[table.rows["incident_id"] == focus]
     if len(chosen):
-        incident_details(next(chosen.itertuples(index=False)))
+        incident_details(next(chosen.itertuples(index=False)), lang)
     st.session_state["incident_table_ids"] = table.rows["incident_id"].tolist()
     st.dataframe(
         table.rows,
@@ -927,31 +1182,40 @@ def incidents_table(selected: pd.DataFrame, kept: tuple[str, str] | None = None)
         hide_index=True,
         width="stretch",
         column_order=list(INCIDENT_COLUMNS),
-        column_config=INCIDENT_COLUMNS,
+        column_config=incident_columns(lang),
     )
 
 
-def page_style(page: PageView, listed: bool = True) -> None:
+def page_style(page: PageView, listed: bool = True, lang: str = "en") -> None:
     """Page CSS (caption contrast, visible focus) and the map frame's accessible title."""
     st.html(STATIC / "page.css")
-    title = escape_text(map_title(page, listed))
+    title = escape_text(map_title(page, listed, lang))
     st.html(
         f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
         unsafe_allow_javascript=True,
     )
 
 
-def map_title(page: PageView, listed: bool = True) -> str:
+def map_title(page: PageView, listed: bool = True, lang: str = "en") -> str:
     """The map frame's accessible name: what it shows, when, and where else to read it."""
-    start, end = (naive(t) for t in (page.view.start, page.view.end))
-    text = (
-        f"Map: {snapshot_title(page)}, {start:%a %-d %b %H:%M} to {end:%a %-d %b %H:%M} "
-        "Mexico City time."
+    t = translation(lang)
+    start, end = (
+        format_datetime(x.astimezone(MEXICO_CITY), lang, "EEE d MMM HH:mm")
+        for x in (page.view.start, page.view.end)
     )
-    return text + (" Every incident is also listed in the table under the map." if listed else "")
+    text = t.gettext("Map: {title}, {start} to {end} Mexico City time.").format(
+        title=snapshot_title(page, lang), start=start, end=end
+    )
+    return text + (
+        " " + t.gettext("Every incident is also listed in the table under the map.")
+        if listed
+        else ""
+    )
 
 
-def show_map(data: PageData, page: PageView, selected, counts, height: int) -> MapLayers:
+def show_map(
+    data: PageData, page: PageView, selected, counts, height: int, lang: str = "en"
+) -> MapLayers:
     """The map keeps its view: the base map is the same on every rerun (its first view is
     fixed per session), and each view reaches the map on screen as a feature group."""
     initial = st.session_state.setdefault(
@@ -965,6 +1229,7 @@ def show_map(data: PageData, page: PageView, selected, counts, height: int) -> M
         initial=initial,
         live=True,
         assets=map_assets_mode(),
+        lang=lang,
         states_url=data.states_url,
     )
     layer, drawn = view_layer(
@@ -973,7 +1238,8 @@ def show_map(data: PageData, page: PageView, selected, counts, height: int) -> M
         page.view,
         layers=page.layers,
         focus=map_focus(),
-        catalogue=data.catalogue,
+        lang=lang,
+        catalogue=data.catalogue if data.lang == lang else None,
     )
     st_folium(
         fmap,
@@ -996,14 +1262,14 @@ def published_site(base: str) -> str | None:
     return urljoin(base, where if where.endswith("/") else where + "/")
 
 
-def iframe_snippet(url: str, height: int, page: PageView) -> str:
+def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> str:
     return (
         f'<iframe src="{escape_text(url)}" width="100%" height="{height}" style="border:0" '
-        f'loading="lazy" title="{escape_text(snapshot_title(page))}"></iframe>'
+        f'loading="lazy" title="{escape_text(snapshot_title(page, lang))}"></iframe>'
     )
 
 
-def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
+def share_panel(data: PageData, page: PageView, selection: Selection, lang: str = "en") -> None:
     """Permalink, live and static iframe snippets, alt text and the downloads.
 
     Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
@@ -1011,50 +1277,69 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
     base = (st.context.url or "").split("?")[0]
     query = to_query(page, data.bundle.version)
     embed_query = to_query(replace(page, embed=True), data.bundle.version)
-    with st.expander("Share, embed or download this view"):
+    t = translation(lang)
+    page = replace(page, lang=page.lang or lang)  # snapshots in the page's language
+    with st.expander(t.gettext("Share, embed or download this view")):
         st.text_input(
-            "Link to this view (restores the window, filters and layers)", f"{base}?{query}"
+            t.gettext("Link to this view (restores the window, filters and layers)"),
+            f"{base}?{query}",
         )
         st.caption(
-            "After you pan or zoom the map, the browser's address bar holds this link with the "
-            "map's centre and zoom added (`lat`, `lon`, `zoom`): copy it from there to keep them."
+            t.gettext(
+                "After you pan or zoom the map, the browser's address bar holds this link with "
+                "the map's centre and zoom added (`lat`, `lon`, `zoom`): copy it from there to "
+                "keep them."
+            )
         )
         st.text_area(
-            "Embed the live map in an article",
-            iframe_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page),
+            t.gettext("Embed the live map in an article"),
+            iframe_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page, lang),
             height=90,
         )
         static = published_site(base)
         if static is not None:
             st.text_area(
-                "Or embed the static copy (for high traffic)",
-                iframe_snippet(static + page_path(page), 660, page),
+                t.gettext("Or embed the static copy (for high traffic)"),
+                iframe_snippet(static + page_path(page), 660, page, lang),
                 height=90,
             )
             st.caption(
-                "Prefer the static copy for a story that may draw heavy traffic: it is a plain "
-                "file that any CDN serves, while every reader of the live map holds a session "
-                "on this server. The static copy shows the default window (or this state's "
-                "whole span) and replays it with ▶; the live map follows these filters. "
-                f"All static embed codes: {escape_markdown(static)}embed.html"
+                t.gettext(
+                    "Prefer the static copy for a story that may draw heavy traffic: it is a "
+                    "plain file that any CDN serves, while every reader of the live map holds a "
+                    "session on this server. The static copy shows the default window (or this "
+                    "state's whole span) and replays it with ▶; the live map follows these "
+                    "filters. All static embed codes: {url}"
+                ).format(url=f"{escape_markdown(static)}embed.html")
             )
         else:
             st.caption(
-                "For a story that may draw heavy traffic, embed a static copy instead: "
-                "`python -m dashboard publish` writes one for any static host or CDN."
+                t.gettext(
+                    "For a story that may draw heavy traffic, embed a static copy instead: "
+                    "`python -m dashboard publish` writes one for any static host or CDN."
+                )
             )
-        st.text_area("Alt text", alt_text(page, selection), height=110)
+        st.text_area(t.gettext("Alt text"), alt_text(page, selection, lang), height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
         downloads = (
-            ("Download PNG (1600×1000)", partial(png_bytes, data.bundle, page), "png", "image/png"),
             (
-                "Download interactive HTML",
+                t.gettext("Download PNG (1600×1000)"),
+                partial(png_bytes, data.bundle, page),
+                "png",
+                "image/png",
+            ),
+            (
+                t.gettext("Download interactive HTML"),
                 partial(html_document, data.bundle, page),
                 "html",
                 "text/html",
             ),
             (
-                f"Download the {len(selection.selected)} records in this view (CSV)",
+                t.ngettext(
+                    "Download the {n} record in this view (CSV)",
+                    "Download the {n} records in this view (CSV)",
+                    len(selection.selected),
+                ).format(n=format_number(len(selection.selected), lang)),
                 partial(records_csv, selection.selected),
                 "csv",
                 "text/csv",
@@ -1067,34 +1352,36 @@ def share_panel(data: PageData, page: PageView, selection: Selection) -> None:
             )
 
 
-def data_downloads(data: PageData, page: PageView, selection: Selection) -> None:
+def data_downloads(data: PageData, page: PageView, selection: Selection, lang: str = "en") -> None:
     """The view's records for GIS and analysis tools, the per-state table, and a data
-    package with its licence, credit, data version and permalink."""
+    package with its licence, credit, data version and permalink (the files themselves
+    keep English column names and credit: they are data for tools)."""
+    t = translation(lang)
     base = (st.context.url or "").split("?")[0]
     permalink = f"{base}?{to_query(page, data.bundle.version)}"
     selected, counts, states = selection.selected, selection.counts, page.view.states
     stem = f"tapalpa-{page.view.start:%Y%m%d-%H%M}"
     downloads = (
         (
-            "GeoJSON (QGIS, web maps)",
+            t.gettext("GeoJSON (QGIS, web maps)"),
             partial(records_geojson, selected),
             "geojson",
             "application/geo+json",
         ),
         (
-            "GeoParquet (GeoPandas, R sf)",
+            t.gettext("GeoParquet (GeoPandas, R sf)"),
             partial(records_geoparquet, selected),
             "parquet",
             "application/vnd.apache.parquet",
         ),
         (
-            "Per-state table (CSV)",
+            t.gettext("Per-state table (CSV)"),
             partial(state_table_csv, counts, states),
             "states.csv",
             "text/csv",
         ),
         (
-            "Data package (zip: all files, schemas, licence)",
+            t.gettext("Data package (zip: all files, schemas, licence)"),
             partial(
                 data_package,
                 selected,
@@ -1103,17 +1390,25 @@ def data_downloads(data: PageData, page: PageView, selection: Selection) -> None
                 title=snapshot_title(page),
                 version=data.bundle.version,
                 permalink=permalink,
-                credit=CREDIT,
+                credit=credit_text("en"),
             ),
             "zip",
             "application/zip",
         ),
     )
-    with st.expander(f"Download the data: the {len(selected)} records in this view"):
+    with st.expander(
+        t.ngettext(
+            "Download the data: the {n} record in this view",
+            "Download the data: the {n} records in this view",
+            len(selected),
+        ).format(n=format_number(len(selected), lang))
+    ):
         st.caption(
-            "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
-            "the data package adds the per-state table and a datapackage.json (Frictionless) "
-            f"naming the data version ({data.bundle.version}) and this view's link."
+            t.gettext(
+                "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
+                "the data package adds the per-state table and a datapackage.json "
+                "(Frictionless) naming the data version ({version}) and this view's link."
+            ).format(version=data.bundle.version)
         )
         for column, (label, build, suffix, mime) in zip(
             st.columns(len(downloads)), downloads, strict=True
@@ -1155,15 +1450,21 @@ def table_csv(table: pd.DataFrame) -> str:
     return table.map(defuse).to_csv(index=False, lineterminator="\n")
 
 
-def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upload: bool) -> None:
+def quality_panel(
+    data: PageData, selected: pd.DataFrame, geodata: str, from_upload: bool, lang: str = "en"
+) -> None:
     """For analysts: the weak spots of the records in view, one sortable, downloadable
-    table per kind; choosing a row shows that record on the map."""
-    st.subheader("Data quality")
+    table per kind; choosing a row shows that record on the map. (The tables' own columns
+    and reasons come from dashboard/quality.py.)"""
+    t = translation(lang)
+    st.subheader(t.gettext("Data quality"))
     if not st.toggle(
-        "Show the data-quality view",
+        t.gettext("Show the data-quality view"),
         key="show_quality",
-        help="Duplicates, disputes, weak sources, imprecise records and links, for the "
-        "records in this view (the bundled data or your file).",
+        help=t.gettext(
+            "Duplicates, disputes, weak sources, imprecise records and links, for the "
+            "records in this view (the bundled data or your file)."
+        ),
     ):
         return
     key = quality_source(data, geodata, from_upload)
@@ -1179,7 +1480,10 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
             ]
         else:
             tables[name] = table[table["incident_id"].isin(in_view)]
-    labels = [f"{QUALITY_VIEWS[name]} ({len(table)})" for name, table in tables.items()]
+    labels = [
+        f"{gettext_for(lang, QUALITY_VIEWS[name])} ({format_number(len(table), lang)})"
+        for name, table in tables.items()
+    ]
     for tab, (name, table) in zip(st.tabs(labels), tables.items(), strict=True):
         with tab:
             shown = table.reset_index(drop=True)
@@ -1193,7 +1497,11 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
                 key=f"quality_{name}",
             )
             st.download_button(
-                f"Download this table (CSV, {len(shown)} rows)",
+                t.ngettext(
+                    "Download this table (CSV, {n} row)",
+                    "Download this table (CSV, {n} rows)",
+                    len(shown),
+                ).format(n=format_number(len(shown), lang)),
                 data=partial(table_csv, shown),
                 file_name=f"quality-{name}.csv",
                 mime="text/csv",
@@ -1202,15 +1510,15 @@ def quality_panel(data: PageData, selected: pd.DataFrame, geodata: str, from_upl
             )
     focus = st.session_state.get("focus_incident")
     if focus:
-        st.caption(f"On the map: {escape_markdown(focus)}.")
+        st.caption(t.gettext("On the map: {record}.").format(record=escape_markdown(focus)))
 
 
-def embed_page(data: PageData, page: PageView, selection: Selection) -> None:
+def embed_page(data: PageData, page: PageView, selection: Selection, lang: str = "en") -> None:
     """For iframes: the map, its legend, the time control and a credit line only."""
-    show_map(data, page, selection.selected, selection.counts, EMBED_MAP_HEIGHT)
+    show_map(data, page, selection.selected, selection.counts, EMBED_MAP_HEIGHT, lang)
     st.caption(
-        f"{escape_markdown(snapshot_title(page))}. {escape_markdown(CREDIT)} "
-        "Basemap © OpenStreetMap contributors."
+        f"{escape_markdown(snapshot_title(page, lang))}. {escape_markdown(credit_text(lang))} "
+        + translation(lang).gettext("Basemap © OpenStreetMap contributors.")
     )
 
 
@@ -1236,6 +1544,22 @@ def page_language() -> str:
     return lang
 
 
+def keep_map_view() -> None:
+    """Before a change of language redraws the map (its legend and controls are in the
+    language): open it where the reader left it. The map writes its centre and zoom into
+    the address (lat, lon, zoom) without a rerun; the rerun brings that address here."""
+    params = st.query_params
+    try:
+        lat, lon = float(params.get("lat", "")), float(params.get("lon", ""))
+        zoom = int(params.get("zoom", ""))
+    except ValueError:
+        return
+    if -90 <= lat <= 90 and -180 <= lon <= 180:
+        st.session_state["map_center"] = (lat, lon)
+        st.session_state["map_zoom"] = zoom
+        st.session_state["map_first_view"] = {"center": [lat, lon], "zoom": zoom}
+
+
 def language_switch() -> None:
     """Español | English, each written in its own language (not shown when embedded)."""
     st.radio(
@@ -1245,16 +1569,19 @@ def language_switch() -> None:
         horizontal=True,
         key="lang",
         label_visibility="collapsed",
+        on_change=keep_map_view,
     )
 
 
 def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
-    data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))))
+    lang = chosen_language()
+    t = translation(lang)
+    data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)
     read_link(data)
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
-        page_title="Tapalpa incident map",
+        page_title=t.gettext("Tapalpa incident map"),
         page_icon="🗺️",
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
@@ -1262,62 +1589,80 @@ def main() -> None:
     page_language()
     if embedded:
         map_area = st.container()
-        time_slider(data)  # created before the view is read: its value beats the link's
+        time_slider(data, lang)  # created before the view is read: its value beats the link's
         page = current_page()
         write_link(page, data.bundle.version)
-        page_style(page, listed=False)
+        page_style(page, listed=False, lang=lang)
         with map_area:
-            embed_page(data, page, view_selection(data, page.view))
+            embed_page(data, page, view_selection(data, page.view), lang)
         return
     language_switch()
-    st.title("After the Tapalpa raid: blockades and attacks across Mexico")
+    st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
     st.markdown(
-        "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
-        '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
-        "were reported across Mexico. Each point is a reported incident with its sources; "
-        "places are estimates whose precision is shown."
+        t.gettext(
+            "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
+            '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
+            "were reported across Mexico. Each point is a reported incident with its sources; "
+            "places are estimates whose precision is shown."
+        )
     )
     for notice in st.session_state.pop("link_notices", []):  # shown once, on arrival
         st.warning(notice)
-    filters(data)
+    filters(data, lang)
     bundled = data
-    data = own_file(data, geodata, data.bundle.version)
+    data = own_file(data, geodata, data.bundle.version, lang)
     page = current_page()
     write_link(page, data.bundle.version)
-    page_style(page)
-    reason = empty_reason(page)
+    page_style(page, lang=lang)
+    reason = empty_reason(page, lang)
     if reason:
         st.info(reason)
         return
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    key_figure_row(selected, data, view)
+    key_figure_row(selected, data, view, lang)
     if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
         st.info(
-            "No incidents match these filters. Widen the time window or press **Reset filters**."
+            t.gettext(
+                "No incidents match these filters. Widen the time window or press "
+                "**Reset filters**."
+            )
         )
-    drawn = show_map(data, page, selected, counts, MAP_HEIGHT)
+    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang)
     st.caption(
-        f"{drawn.drawn_points} incident points drawn"
-        + (" (grouped by area at this scale)" if drawn.mode == "cells" else "")
-        + ". Small symbols: an estimated exact site; large: town or municipality. "
-        "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
-        "contributors; boundaries: Natural Earth."
+        (
+            t.ngettext(
+                "{n} incident point drawn (grouped by area at this scale).",
+                "{n} incident points drawn (grouped by area at this scale).",
+                drawn.drawn_points,
+            )
+            if drawn.mode == "cells"
+            else t.ngettext(
+                "{n} incident point drawn.", "{n} incident points drawn.", drawn.drawn_points
+            )
+        ).format(n=format_number(drawn.drawn_points, lang))
+        + " "
+        + t.gettext(
+            "Small symbols: an estimated exact site; large: town or municipality. "
+            "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
+            "contributors; boundaries: Natural Earth."
+        )
     )
     cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
-    incidents_table(selected, (data.bundle.version, view_key(view)) if cacheable else None)
-    share_panel(data, page, Selection(selected, counts))
-    data_downloads(data, page, Selection(selected, counts))
-    state_level_reports(selected)
+    incidents_table(selected, lang, (data.bundle.version, view_key(view)) if cacheable else None)
+    share_panel(data, page, selection, lang)
+    data_downloads(data, page, selection, lang)
+    state_level_reports(selected, lang)
     left, right = st.columns([3, 2])
     with left:
-        state_table(counts, view)
+        state_table(counts, view, lang)
     with right:
-        hourly_chart(selected, view)
-        key_moments(data)
-    corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))))
-    quality_panel(data, selected, geodata, from_upload=data is not bundled)
+        hourly_chart(selected, view, lang)
+        version = layers.data_version(layers.data_files(Path(geodata)))
+        key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
+    corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)
+    quality_panel(data, selected, geodata, from_upload=data is not bundled, lang=lang)
 
 
 main()

@@ -12,19 +12,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    event_type_label,
+    geo_precision_label,
+    part_of_day_label,
+    time_precision_label,
+    translation,
+)
 from .mexico import BY_CODE, MEXICO_CITY, fold
-from .schema import EVENT_TYPES, GEO_PRECISIONS, NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
+from .schema import NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
 from .validate import is_http_url
 
 ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
 COUNT_COLUMNS = ("blockades", "fatalities", "injured", "arrested")
 STATE_NAMES = {code: state.name for code, state in BY_CODE.items()}
-TIME_KNOWN = {
-    "minute": "to the minute",
-    "hour": "to the hour",
-    "part_of_day": "part of the day",
-    "day": "day only",
-}
 COLUMNS = (
     "incident_id",
     "when",
@@ -77,7 +79,7 @@ def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
     return mask
 
 
-def when_text(frame: pd.DataFrame) -> pd.Series:
+def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     """Sortable local time: "2026-02-22 10:30" (Mexico City) for records timed to the hour
     or minute; the record's own date, plus the part of the day where given, otherwise.
 
@@ -88,18 +90,22 @@ def when_text(frame: pd.DataFrame) -> pd.Series:
     clock = frame["t_start"].dt.tz_convert(MEXICO_CITY).dt.strftime("%Y-%m-%d %H:%M")
     own_date = frame["start"].map(lambda s: pd.Timestamp(s).date().isoformat())
     part = frame["part_of_day"].fillna("").astype(str)
-    span = part.map(_part_label)
+    span = part.map(lambda p: _part_label(p, lang))
     dated = own_date.where(part.eq("") | ~frame["time_precision"].eq("part_of_day"))
     dated = dated.fillna(own_date + " " + span)
     return clock.where(timed, dated)
 
 
-def _part_label(part: str) -> str:
+def _part_label(part: str, lang: str = DEFAULT_LANGUAGE) -> str:
     if part not in PART_OF_DAY_SPANS:
         return part.replace("_", " ")
     first, last = PART_OF_DAY_SPANS[part]
     end = "24:00" if last is None else format(last, "%H:%M")
-    return f"{part.replace('_', ' ')} ({first:%H:%M}–{end} local)"
+    return (
+        translation(lang)
+        .gettext("{part} ({start}–{end} local)")
+        .format(part=part_of_day_label(part, lang), start=f"{first:%H:%M}", end=end)
+    )
 
 
 def _sources(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
@@ -111,15 +117,27 @@ def _sources(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     return main, more
 
 
+def _summaries(frame: pd.DataFrame, lang: str) -> pd.Series:
+    """`summary_es` in Spanish where a record has one, else `summary` (and the reverse in
+    English, for a user's file that gives only Spanish)."""
+    english = frame["summary"].fillna("").astype(str)
+    if "summary_es" not in frame.columns:
+        return english
+    spanish = frame["summary_es"].fillna("").astype(str)
+    first, other = (spanish, english) if lang == "es" else (english, spanish)
+    return first.where(first.ne(""), other)
+
+
 def incident_table(
-    selected: pd.DataFrame, query: str = "", limit: int = ROW_LIMIT
+    selected: pd.DataFrame, query: str = "", limit: int = ROW_LIMIT, lang: str = DEFAULT_LANGUAGE
 ) -> IncidentTable:
     """The incidents of a filtered frame (official statements left out) as table rows.
 
     `selected` is a frame as `filters.apply` returns it (validated incidents joined to
     places). Rows are sorted by start time then place; at most `limit` are returned.
     Counts stay nullable integers (unknown is not zero). Text is returned as data, not
-    markup: the page shows it in a data grid, which does not interpret HTML.
+    markup: the page shows it in a data grid, which does not interpret HTML. Words (time
+    and place precision, event types, summaries) are in `lang` ("es" or "en").
     """
     frame = selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)]
     frame = frame[search_mask(frame, query)]
@@ -131,15 +149,15 @@ def incident_table(
     rows = pd.DataFrame(
         {
             "incident_id": frame["incident_id"],
-            "when": when_text(frame),
-            "time_known": frame["time_precision"].map(TIME_KNOWN),
+            "when": when_text(frame, lang),
+            "time_known": frame["time_precision"].map(lambda k: time_precision_label(k, lang)),
             "place": frame["place"],
             "municipality": frame["municipality"],
             "state": frame["cve_ent"].map(lambda c: BY_CODE[c].name if c in BY_CODE else c),
-            "event_type": frame["event_type"].map(lambda t: EVENT_TYPES.get(t, t)),
-            "place_known": frame["geo_precision"].map(GEO_PRECISIONS),
+            "event_type": frame["event_type"].map(lambda t: event_type_label(t, lang)),
+            "place_known": frame["geo_precision"].map(lambda g: geo_precision_label(g, lang)),
             **{c: frame[c] for c in COUNT_COLUMNS},
-            "summary": frame["summary"],
+            "summary": _summaries(frame, lang),
             "source": main,
             "source_outlet": frame["source_outlet"].fillna("").astype(str),
             "more_sources": more,

@@ -40,10 +40,19 @@ from jinja2 import Template
 
 from .escape import escape_text, link, script_json
 from .filters import ViewSpec
+from .i18n import (
+    DEFAULT_LANGUAGE,
+    N_,
+    event_type_label,
+    format_number,
+    gettext_for,
+    translation,
+)
 from .mexico import BY_CODE, MEXICO_CITY
 from .popups import (  # noqa: F401  (re-exported: the page and other modules use them)
     DISPLAY_COLUMNS,
     records,
+    summary_text,
     when_label,
     with_display_text,
 )
@@ -64,46 +73,88 @@ from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modul
     state_colour,
 )
 
-# Every string the map shows, in one place (the page may pass translated ones).
+# Every string the map shows, in one place: English message ids, marked for the catalogue
+# and translated by `map_strings(lang)`.
 MAP_STRINGS: dict[str, object] = {
     "locale": "en-GB",
-    "tz_label": "Mexico City",
-    "map_label": "Map of reported incidents",
-    "layer_states": "States: incidents in window",
-    "layer_site": "Tapalpa operation site",
-    "layer_incidents": "Reported incidents",
-    "site": "Tapalpa operation site (approx.)",
-    "legend": "Legend",
-    "legend_hide": "Hide legend",
-    "legend_states": "Incidents per state in the window",
-    "legend_types": "Event type",
-    "legend_precision": "Place and time",
-    "legend_exact": "small: estimated exact site",
-    "legend_town": "large: town or municipality",
-    "legend_span": "replay: some time in this day or part of day (time not reported)",
-    "legend_earlier": "replay: earlier in the window",
-    "legend_state_only": "Reports known only to the state are counted on the state "
-    "(hover it), never drawn as points.",
-    "play": "Play",
-    "pause": "Pause",
-    "all": "All",
-    "all_title": "Show the whole window",
-    "replay_time": "Replay time",
-    "whole": "Whole window",
+    "tz_label": N_("Mexico City"),
+    "map_label": N_("Map of reported incidents"),
+    "layer_states": N_("States: incidents in window"),
+    "layer_site": N_("Tapalpa operation site"),
+    "layer_incidents": N_("Reported incidents"),
+    "site": N_("Tapalpa operation site (approx.)"),
+    "legend": N_("Legend"),
+    "legend_hide": N_("Hide legend"),
+    "legend_states": N_("Incidents per state in the window"),
+    "legend_types": N_("Event type"),
+    "legend_precision": N_("Place and time"),
+    "legend_exact": N_("small: estimated exact site"),
+    "legend_town": N_("large: town or municipality"),
+    "legend_span": N_("replay: some time in this day or part of day (time not reported)"),
+    "legend_earlier": N_("replay: earlier in the window"),
+    "legend_state_only": N_(
+        "Reports known only to the state are counted on the state "
+        "(hover it), never drawn as points."
+    ),
+    "play": N_("Play"),
+    "pause": N_("Pause"),
+    "all": N_("All"),
+    "all_title": N_("Show the whole window"),
+    "replay_time": N_("Replay time"),
+    "whole": N_("Whole window"),
     "active": "{n} under way (time reported)",
     "span": "{n} some time in this span (time not reported)",
-    "sources": "Sources:",
+    "sources": N_("Sources:"),
     "grouped": "{n} incidents in this area (grouped at this scale)",
     "gesture": {
-        "touch": "Use two fingers to move the map",
-        "scroll": "Use ctrl + scroll to zoom the map",
-        "scrollMac": "Use \u2318 + scroll to zoom the map",
+        "touch": N_("Use two fingers to move the map"),
+        "scroll": N_("Use ctrl + scroll to zoom the map"),
+        "scrollMac": N_("Use \u2318 + scroll to zoom the map"),
     },
 }
+# The language tag the map's JavaScript gives Intl.DateTimeFormat (replay dates).
+JS_LOCALES = {"es": "es-MX", "en": "en-GB"}
+
+
+def _plural_strings(t) -> dict[str, str]:
+    """The replay's and grid's counted phrases: `<key>_one` for n = 1, `<key>` for any
+    other n (Spanish and English share that rule, the catalogues' Plural-Forms); the
+    JavaScript fills in {n}."""
+    out = {}
+    for n, suffix in ((1, "_one"), (2, "")):
+        out["active" + suffix] = t.ngettext(
+            "{n} under way (time reported)", "{n} under way (time reported)", n
+        )
+        out["span" + suffix] = t.ngettext(
+            "{n} some time in this span (time not reported)",
+            "{n} some time in this span (time not reported)",
+            n,
+        )
+        out["grouped" + suffix] = t.ngettext(
+            "{n} incident in this area (grouped at this scale)",
+            "{n} incidents in this area (grouped at this scale)",
+            n,
+        )
+    return out
+
+
+def map_strings(lang: str = DEFAULT_LANGUAGE) -> dict[str, object]:
+    """MAP_STRINGS in `lang` ("es" or "en"), with the Intl locale for the replay's dates."""
+    t = translation(lang)
+    text: dict[str, object] = {
+        k: (t.gettext(v) if isinstance(v, str) else v) for k, v in MAP_STRINGS.items()
+    }
+    text["gesture"] = {k: t.gettext(v) for k, v in MAP_STRINGS["gesture"].items()}
+    text["locale"] = JS_LOCALES.get(lang, JS_LOCALES[DEFAULT_LANGUAGE])
+    text.update(_plural_strings(t))
+    return text
+
+
 LAYER_STATES = str(MAP_STRINGS["layer_states"])
 LAYER_SITE = str(MAP_STRINGS["layer_site"])
 LAYER_INCIDENTS = str(MAP_STRINGS["layer_incidents"])
 
+SUMMARY_COLUMNS = ("cve_ent", "event_type", "summary", "summary_es")
 # Above this many drawable points the map shows grid cells with counts instead.
 MAX_DRAWN_POINTS = 5_000
 GRID_DEG = 0.25
@@ -312,7 +363,9 @@ class Strings:
         return self._index[value]
 
 
-def incident_points(frame: pd.DataFrame) -> tuple[list[list], list[str], list[str]]:
+def incident_points(
+    frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> tuple[list[list], list[str], list[str]]:
     """Drawable records as compact arrays, plus the URL and label tables they refer to.
 
     A row is [lon, lat, type index (TYPE_ORDER), geo_precision, uncertain_time (0/1),
@@ -322,7 +375,7 @@ def incident_points(frame: pd.DataFrame) -> tuple[list[list], list[str], list[st
     """
     drawable = frame[frame["geo_precision"] < 3]
     if not set(DISPLAY_COLUMNS) <= set(drawable.columns):
-        drawable = with_display_text(drawable)
+        drawable = with_display_text(drawable, lang)
     type_index = {t: i for i, t in enumerate(TYPE_ORDER)}
     other = TYPE_ORDER.index("other")
     urls, labels = Strings(), Strings()
@@ -360,15 +413,18 @@ class PointCatalogue:
     index: dict[str, int]
 
 
-def point_catalogue(frame: pd.DataFrame, max_rows: int = 20_000) -> PointCatalogue | None:
+def point_catalogue(
+    frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, max_rows: int = 20_000
+) -> PointCatalogue | None:
     """The catalogue of `frame`'s drawable records (geo_precision 1-2), published as a
     static JSON file (published_json); None above `max_rows` drawable records (the file
     would outweigh what any view sends: views of such data are grouped in cells) or when
-    the file cannot be written."""
+    the file cannot be written. Tooltips and popups are in `lang` (one file per language);
+    precomputed display text in `frame` (with_display_text) is used as it is."""
     drawable = frame[frame["geo_precision"] < 3]
     if len(drawable) > max_rows:
         return None
-    rows, urls, labels = incident_points(drawable)
+    rows, urls, labels = incident_points(drawable, lang)
     url = published_json("points", script_json({"rows": rows, "urls": urls, "labels": labels}))
     if url is None:
         return None
@@ -434,33 +490,45 @@ def states_geojson(states_display: gpd.GeoDataFrame) -> str:
     return script_json(rounded.__geo_interface__)
 
 
-def state_styles(counts: pd.DataFrame, state_only: pd.DataFrame) -> dict[str, list]:
+def state_styles(
+    counts: pd.DataFrame, state_only: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, list]:
     """Per state (cve_ent): [incidents in the window, tooltip HTML naming its state-level
-    reports]; the fill colour follows from the count (symbols.state_colour)."""
+    reports, in `lang`]; the fill colour follows from the count (symbols.state_colour)."""
+    t = translation(lang)
     listed: dict[str, list[tuple[str, str]]] = {}
-    for code, kind, summary in zip(
-        state_only["cve_ent"].tolist(),
-        state_only["event_type"].tolist(),
-        state_only["summary"].tolist(),
-        strict=True,
-    ):
-        listed.setdefault(code, []).append((EVENT_TYPES.get(kind, kind), summary))
+    for row in records(state_only[[c for c in state_only.columns if c in SUMMARY_COLUMNS]]):
+        listed.setdefault(row.cve_ent, []).append(
+            (event_type_label(row.event_type, lang), summary_text(row, lang))
+        )
     styles = {}
     columns = ["cve_ent", "state", "incidents", "official_blockades", "official_source"]
     for row in records(counts[columns]):
         n = int(row.incidents)
         lines = [
             f"<b>{escape_text(row.state)}</b>",
-            f"{n} incident{'s' if n != 1 else ''} in the window (click to select)",
+            t.ngettext(
+                "{n} incident in the window (click to select)",
+                "{n} incidents in the window (click to select)",
+                n,
+            ).format(n=format_number(n, lang)),
         ]
         if not pd.isna(row.official_blockades):
             lines.append(
-                f"Official blockade figure: {int(row.official_blockades)} "
-                f"({escape_text(row.official_source)})"
+                t.gettext("Official blockade figure: {count} ({source})").format(
+                    count=format_number(int(row.official_blockades), lang),
+                    source=escape_text(row.official_source),
+                )
             )
         if row.cve_ent in listed:
             reports = listed[row.cve_ent]
-            lines.append(f"{len(reports)} report(s) for the state as a whole, not placed:")
+            lines.append(
+                t.ngettext(
+                    "{n} report for the state as a whole, not placed:",
+                    "{n} reports for the state as a whole, not placed:",
+                    len(reports),
+                ).format(n=format_number(len(reports), lang))
+            )
             for kind, summary in reports[:4]:
                 lines.append(f"&middot; {escape_text(kind)}: {escape_text(summary[:90])}")
         styles[row.cve_ent] = [n, "<br>".join(lines)]
@@ -500,21 +568,24 @@ STAR_SVG = (
 )
 
 
-def site_markers(site: gpd.GeoDataFrame) -> list[list]:
-    """[lat, lon, tooltip, popup] per operation site, escaped."""
+def site_markers(site: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> list[list]:
+    """[lat, lon, tooltip, popup] per operation site, escaped, in `lang` (a Spanish
+    `description_es` where the site has one)."""
+    t = translation(lang)
     markers = []
     for row in records(site):
         label = f"{row.name}, {row.municipality}, {BY_CODE[row.cve_ent].name}"
         sources = [link(row.source_url, f"{row.source_outlet}, {row.source_date}")]
         sources += [
-            link(url, f"source {n}")
+            link(url, t.gettext("source {n}").format(n=n))
             for n, url in enumerate((row.more_source_urls or "").split(), start=2)
         ]
+        description = getattr(row, "description_es", "") if lang == "es" else ""
         popup = "<br>".join(
             [
                 f"<b>{escape_text(label)}</b>",
-                escape_text(row.description),
-                f"Sources: {' · '.join(sources)}",
+                escape_text(description or row.description),
+                f"{escape_text(t.gettext('Sources:'))} {' · '.join(sources)}",
             ]
         )
         markers.append([row.geometry.y, row.geometry.x, escape_text(label), popup])
@@ -531,35 +602,44 @@ def map_config(
     initial: dict | None = None,
     live: bool = False,
     strings: dict | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     states_url: str | None = None,
 ) -> dict:
     """What TapalpaMap.init receives: geometry, symbols, strings and the first view.
 
     `initial` is {"center": [lat, lon], "zoom": int} or {"states": [cve_ent, ...]} or
     None (fit Mexico). `live`: the map may write its centre and zoom into the page's
-    address (the Streamlit page; not a standalone file). `states_url` (published_json of
-    `states_json`): the map fetches the geometry from there instead of carrying it.
+    address (the Streamlit page; not a standalone file). `lang` ("es" or "en"): the
+    language of every string (`map_strings`); `strings` overrides single entries.
+    `states_url` (published_json of `states_json`): the map fetches the geometry from
+    there instead of carrying it.
     """
-    text = {**MAP_STRINGS, **(strings or {})}
+    text = {**map_strings(lang), **(strings or {})}
     return {
         "strings": {k: v for k, v in text.items() if k != "gesture"},
         "gesture": text["gesture"],
         "states": None if states_url else {"__raw__": states_json},
         "states_url": states_url,
-        "site": site_markers(site),
+        "site": site_markers(site, lang),
         "site_svg": STAR_SVG,
         "categories": [
-            {"key": c.key, "label": c.label, "colour": c.colour, "shape": c.shape}
+            {
+                "key": c.key,
+                "label": gettext_for(lang, c.label),
+                "colour": c.colour,
+                "shape": c.shape,
+            }
             for c in CATEGORIES
         ],
         "type_category": [CATEGORY_OF.get(t, OTHER) for t in TYPE_ORDER],
-        "type_labels": [escape_text(EVENT_TYPES[t]) for t in TYPE_ORDER],
+        "type_labels": [escape_text(event_type_label(t, lang)) for t in TYPE_ORDER],
         "sources_html": escape_text(text["sources"]),
         "grouped_html": escape_text(text["grouped"]),
+        "grouped_html_one": escape_text(text["grouped_one"]),
         "halo": HALO,
         "zero": ZERO_COLOUR,
         "bins": [[low, colour] for (low, _), colour in zip(BINS, STATE_PALETTE, strict=True)],
-        "ramp": [[colour, label.replace(" or more", "+")] for colour, label in ramp()],
+        "ramp": [[colour, label] for colour, label in ramp(lang, short=True)],
         "state_fill_opacity": STATE_FILL_OPACITY,
         "state_edge": STATE_EDGE,
         "timezone": MEXICO_CITY.key,
@@ -606,9 +686,11 @@ def base_map(
     live: bool = False,
     assets: str = "inline",
     strings: dict | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     states_url: str | None = None,
 ) -> folium.Map:
-    """The part of the map that stays on screen: identical for identical arguments.
+    """The part of the map that stays on screen: identical for identical arguments
+    (`lang`, "es" or "en", is the language of its legend, controls and popups).
 
     With `states_url` the states geometry is fetched by the map (live page) rather than
     carried in its script (snapshots, which must work from a file)."""
@@ -628,7 +710,13 @@ def base_map(
     )
     folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
     config = map_config(
-        states_json, site, initial=initial, live=live, strings=strings, states_url=states_url
+        states_json,
+        site,
+        initial=initial,
+        live=live,
+        strings=strings,
+        lang=lang,
+        states_url=states_url,
     )
     MapSetup(config).add_to(fmap)
     return fmap
@@ -678,12 +766,15 @@ def view_layer(
     *,
     layers: frozenset[str] = frozenset(MAP_LAYERS),
     focus: tuple[str, int] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     catalogue: PointCatalogue | None = None,
 ) -> tuple[ViewLayer, MapLayers]:
     """The changing part of the map for `selected` (filters.apply of `view`).
 
     `counts` is stats.state_counts for the same view; `focus` is (incident_id, request
     number): the map pans to that record and opens its popup once per request number.
+    `lang`: the language of tooltips and popups built here (precomputed display text in
+    `selected`, from `with_display_text(frame, lang)`, is used as it is).
     With a `catalogue` of the same records (point_catalogue), points travel as positions
     in it (`ids`) and the map fetches the catalogue once; grid cells always travel whole.
     """
@@ -697,7 +788,7 @@ def view_layer(
         ids.sort()  # the catalogue's order is the data's, as incident_points would give
         rows, urls, labels, mode = [], [], [], "points"
     else:
-        rows, urls, labels = incident_points(drawable)
+        rows, urls, labels = incident_points(drawable, lang)
         mode = "points"
     data = {
         "window": window_id(view),
@@ -707,7 +798,7 @@ def view_layer(
         "rows": rows,
         "urls": urls,
         "labels": labels,
-        "states": state_styles(counts, state_only),
+        "states": state_styles(counts, state_only, lang),
         "replay": replay_counts(selected, view),
         "layers": [x for x in MAP_LAYERS if x in layers],
         "focus": {"id": focus[0], "n": focus[1]} if focus else None,
@@ -730,6 +821,7 @@ def build_map(
     center: tuple[float, float] | None = None,
     zoom: int | None = None,
     focus: gpd.GeoDataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[folium.Map, MapLayers]:
     """A whole, self-contained map for one view (the standalone HTML, tests).
 
@@ -737,8 +829,10 @@ def build_map(
     (unless it names its own centre and zoom); `focus` is kept for compatibility and only
     says whether states may be fitted.
     """
-    fmap = base_map(states_base, site, height=height, initial=first_view(view, center, zoom, focus))
-    layer, info = view_layer(selected, counts, view, layers=layers)
+    fmap = base_map(
+        states_base, site, height=height, initial=first_view(view, center, zoom, focus), lang=lang
+    )
+    layer, info = view_layer(selected, counts, view, layers=layers, lang=lang)
     layer.add_to(fmap)
     return fmap, info
 
@@ -762,6 +856,7 @@ __all__ = [
     "LAYER_SITE",
     "LAYER_STATES",
     "MAP_STRINGS",
+    "map_strings",
     "MAX_DRAWN_POINTS",
     "MapLayers",
     "RawScript",

@@ -11,8 +11,20 @@ from types import SimpleNamespace
 import pandas as pd
 
 from .escape import escape_text
+from .i18n import (
+    DATETIME_WITH_YEAR,
+    DEFAULT_LANGUAGE,
+    N_,
+    event_type_label,
+    format_datetime,
+    format_number,
+    geo_precision_label,
+    gettext_for,
+    part_of_day_label,
+    translation,
+)
 from .mexico import BY_CODE, MEXICO_CITY
-from .schema import EVENT_TYPES, GEO_PRECISIONS, PART_OF_DAY_SPANS
+from .schema import PART_OF_DAY_SPANS
 from .validate import is_http_url
 
 
@@ -29,47 +41,87 @@ def _local(ts: pd.Timestamp) -> pd.Timestamp:
     return ts.tz_convert(MEXICO_CITY)
 
 
-def when_label(row) -> str:
-    """When, in Mexico City time, honest about how exactly it is known."""
+# "dom 22 feb 2026" / "Sun 22 Feb 2026" (CLDR pattern letters, see dashboard.i18n)
+DAY_WITH_YEAR = "EEE d MMM y"
+# The words for `confidence` values (schema.CONFIDENCE), translated where shown.
+CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
+
+
+def summary_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The record's one-sentence summary in `lang`: `summary_es` in Spanish where the
+    record has one (a user's file may give only one language), else `summary`."""
+    english = getattr(row, "summary", "") or ""
+    spanish = getattr(row, "summary_es", "") or ""
+    if isinstance(spanish, float):  # NaN from a file without the column's values
+        spanish = ""
+    if isinstance(english, float):
+        english = ""
+    if lang == "es":
+        return spanish or english
+    return english or spanish
+
+
+def when_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """When, in Mexico City time, honest about how exactly it is known, in `lang`
+    ("dom 22 feb 2026, 14:00, hora de la Ciudad de México" / "Sun 22 Feb 2026, 14:00
+    Mexico City time"); dates and times by Babel (dashboard.i18n)."""
+    t = translation(lang)
     start = pd.Timestamp(row.start)
-    own_day = start.strftime("%a %d %b %Y")
+    own_day = format_datetime(start.to_pydatetime(), lang, DAY_WITH_YEAR)
     precision = row.time_precision
     if precision == "day":
-        return f"{own_day} (day only; time not reported)"
+        return t.gettext("{day} (day only; time not reported)").format(day=own_day)
     if precision == "part_of_day":
         part = row.part_of_day
         if part in PART_OF_DAY_SPANS:
             first, last = PART_OF_DAY_SPANS[part]
             span = f"{first:%H:%M}–{'24:00' if last is None else format(last, '%H:%M')}"
-            return f"{own_day}, {part.replace('_', ' ')} ({span} local time)"
-        return f"{own_day}, part of day not stated"
+            return t.gettext("{day}, {part} ({span} local time)").format(
+                day=own_day, part=part_of_day_label(part, lang), span=span
+            )
+        return t.gettext("{day}, part of day not stated").format(day=own_day)
     local = _local(row.t_start)
-    text = f"{local:%a %d %b %Y, %H:%M} Mexico City time"
+    text = t.gettext("{when} Mexico City time").format(
+        when=format_datetime(local.to_pydatetime(), lang, DATETIME_WITH_YEAR)
+    )
     if start.utcoffset() != local.utcoffset():
-        text += f" ({start:%H:%M} local)"
-    return text + (" (about; to the hour)" if precision == "hour" else "")
+        text += t.gettext(" ({time} local)").format(time=f"{start:%H:%M}")
+    return text + (t.gettext(" (about; to the hour)") if precision == "hour" else "")
 
 
-def counts_label(row) -> str:
+def counts_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "3 blockades, 1 killed" / "3 bloqueos, 1 muerto": the counts a record gives."""
+    t = translation(lang)
     parts = []
-    for field, label in (
-        ("blockades", "blockades"),
-        ("fatalities", "killed"),
-        ("injured", "injured"),
-        ("arrested", "arrested"),
-    ):
+    for field in ("blockades", "fatalities", "injured", "arrested"):
         value = getattr(row, field)
         if value is not None and not pd.isna(value):
-            parts.append(f"{int(value)} {label}")
+            n = int(value)
+            parts.append(_count_text(t, field, n, lang))
     return ", ".join(parts)
 
 
-def source_links(row) -> list[tuple[str, str]]:
+def _count_text(t, field: str, n: int, lang: str) -> str:
+    number = format_number(n, lang)
+    if field == "blockades":
+        return t.ngettext("{n} blockade", "{n} blockades", n).format(n=number)
+    if field == "fatalities":
+        return t.ngettext("{n} killed", "{n} killed", n).format(n=number)
+    if field == "injured":
+        return t.ngettext("{n} injured", "{n} injured", n).format(n=number)
+    return t.ngettext("{n} arrested", "{n} arrested", n).format(n=number)
+
+
+def source_links(row, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     """(url, label) pairs: the main source with outlet and date, then the others."""
-    outlet = row.source_outlet or "source"
+    t = translation(lang)
+    outlet = row.source_outlet or t.gettext("source")
     label = f"{outlet}, {row.source_date}" if row.source_date else outlet
     pairs = [(row.source_url, label)]
-    pairs += [(u, f"source {n}") for n, u in enumerate((row.more_source_urls or "").split(), 2)]
+    pairs += [
+        (u, t.gettext("source {n}").format(n=n))
+        for n, u in enumerate((row.more_source_urls or "").split(), 2)
+    ]
     return pairs
 
 
@@ -79,45 +131,57 @@ def place_label(row) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
-def popup_body(row) -> str:
-    """Everything in a popup between the title and the sources, escaped."""
+def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Everything in a popup between the title and the sources, escaped, in `lang`."""
     e = escape_text
-    lines = [f"<i>{e(when_label(row))}</i>", e(place_label(row)), e(row.summary)]
-    counts = counts_label(row)
+    t = translation(lang)
+    lines = [f"<i>{e(when_label(row, lang))}</i>", e(place_label(row)), e(summary_text(row, lang))]
+    counts = counts_label(row, lang)
     if counts:
         lines.append(e(counts))
+    confidence = row.confidence or ""
+    rated = (
+        gettext_for(lang, CONFIDENCE_LABELS[confidence])
+        if confidence in CONFIDENCE_LABELS
+        else confidence or t.gettext("not rated")
+    )
+    precision = e(geo_precision_label(row.geo_precision, lang))
+    location = (
+        t.gettext("Location: {precision} (approximate)")
+        if row.geo_precision > 1
+        else t.gettext("Location: {precision}")
+    ).format(precision=precision)
     lines.append(
-        f"Location: {e(GEO_PRECISIONS.get(row.geo_precision, ''))}"
-        + (" (approximate)" if row.geo_precision > 1 else "")
-        + f" · confidence: {e(row.confidence or 'not rated')}"
+        location + " · " + t.gettext("confidence: {confidence}").format(confidence=e(rated))
     )
     if row.disputed:
-        lines.append("<b>Sources disagree</b> on a figure, place or time.")
+        lines.append(t.gettext("<b>Sources disagree</b> on a figure, place or time."))
     return "<br>".join(lines)
 
 
-def tooltip_html(row) -> str:
-    kind = EVENT_TYPES.get(row.event_type, row.event_type)
+def tooltip_html(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    kind = event_type_label(row.event_type, lang)
     return f"{escape_text(kind)}: {escape_text(row.place or row.municipality)}"
 
 
 DISPLAY_COLUMNS = ("tip", "body", "sources")
 
 
-def with_display_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add each record's escaped tooltip, popup body and (url, label) sources.
+def with_display_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Add each record's escaped tooltip, popup body and (url, label) sources, in `lang`
+    ("es" or "en").
 
-    They do not depend on the view, so the page computes them once per data version,
-    behind its cache, instead of on every rerun.
+    They do not depend on the view, so the page computes them once per data version and
+    language, behind its cache, instead of on every rerun.
     """
     rows = records(frame)
     return frame.assign(
-        tip=[tooltip_html(r) for r in rows],
-        body=[popup_body(r) for r in rows],
+        tip=[tooltip_html(r, lang) for r in rows],
+        body=[popup_body(r, lang) for r in rows],
         sources=[
             [
                 (escape_text(u.strip()), escape_text(label))
-                for u, label in source_links(r)
+                for u, label in source_links(r, lang)
                 if is_http_url(u)
             ]
             for r in rows

@@ -30,6 +30,7 @@ from .bundle import Bundle
 from .escape import escape_text
 from .export import records_csv
 from .filters import ViewSpec, data_window, default_window
+from .i18n import DEFAULT_LANGUAGE, translation
 from .mexico import BY_CODE
 from .permalink import PageView
 from .snapshot import PNG_SIZE, alt_text, html_document, png_bytes, select, title
@@ -76,10 +77,17 @@ def stable_ids(html: str) -> str:
     return _ELEMENT_ID.sub(number, html)
 
 
-def views(bundle: Bundle, states: Iterable[str] | None = None) -> list[View]:
+def views(
+    bundle: Bundle, states: Iterable[str] | None = None, lang: str = DEFAULT_LANGUAGE
+) -> list[View]:
     """The default view, then one view per state with incidents (INEGI code order) over
-    the whole data window. `states` (INEGI codes) limits the state pages."""
-    index = View("index", PageView(ViewSpec(*default_window(bundle.incidents))), "All states")
+    the whole data window. `states` (INEGI codes) limits the state pages; `lang` ("es" or
+    "en") is the language of every page and snapshot."""
+    index = View(
+        "index",
+        PageView(ViewSpec(*default_window(bundle.incidents)), lang=lang),
+        translation(lang).gettext("All states"),
+    )
     incidents = incidents_only(bundle.incidents)
     present = sorted(set(incidents["cve_ent"]))
     if states is not None:
@@ -89,7 +97,7 @@ def views(bundle: Bundle, states: Iterable[str] | None = None) -> list[View]:
     return [index] + [
         View(
             f"states/{BY_CODE[code].abbrev.lower()}",
-            PageView(ViewSpec(start, end, states=frozenset({code}))),
+            PageView(ViewSpec(start, end, states=frozenset({code})), lang=lang),
             BY_CODE[code].name,
         )
         for code in present
@@ -111,8 +119,9 @@ def _relative(from_stem: str, to_path: str) -> str:
     return "../" * depth + to_path
 
 
-def _navigation(current: View, all_views: list[View]) -> str:
-    """A collapsed list of the other published views and the downloads."""
+def _navigation(current: View, all_views: list[View], lang: str = DEFAULT_LANGUAGE) -> str:
+    """A collapsed list of the other published views and the downloads, in `lang`."""
+    t = translation(lang)
     links = [
         f'<a href="{escape_text(_relative(current.stem, v.stem + ".html"))}"'
         + (' aria-current="page"' if v.stem == current.stem else "")
@@ -121,12 +130,13 @@ def _navigation(current: View, all_views: list[View]) -> str:
     ]
     extras = (
         f'<a href="{escape_text(_relative(current.stem, "data/incidents.csv"))}">'
-        "All records (CSV)</a> · "
-        f'<a href="{escape_text(_relative(current.stem, "embed.html"))}">Embed codes</a>'
+        f"{escape_text(t.gettext('All records (CSV)'))}</a> · "
+        f'<a href="{escape_text(_relative(current.stem, "embed.html"))}">'
+        f"{escape_text(t.gettext('Embed codes'))}</a>"
     )
     return (
-        '<nav class="tim-credit" aria-label="Other views">'
-        "<details><summary>Other views and the data</summary>"
+        f'<nav class="tim-credit" aria-label="{escape_text(t.gettext("Other views"))}">'
+        f"<details><summary>{escape_text(t.gettext('Other views and the data'))}</summary>"
         f"<p>{' · '.join(links)}</p><p>{extras}</p></details></nav>"
     )
 
@@ -153,28 +163,45 @@ def _image_snippet(url: str, alt: str) -> str:
     )
 
 
-def embed_page(entries: list[tuple[View, str, str]], base_url: str, version: str) -> str:
+def embed_page(
+    entries: list[tuple[View, str, str]],
+    base_url: str,
+    version: str,
+    lang: str = DEFAULT_LANGUAGE,
+) -> str:
     """embed.html: per view, a preview and the iframe and <img> snippets to copy.
 
     `entries` are (view, title, alt text); `base_url` is where the folder will be served
-    ("" leaves the snippets relative)."""
+    ("" leaves the snippets relative); `lang` ("es" or "en"): the page's language."""
+    t = translation(lang)
     style = STYLE_FILE.read_text(encoding="utf-8")
+    heading = escape_text(t.gettext("Tapalpa incident map: embed codes"))
     parts = [
         "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
+        f'<html lang="{escape_text(lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Tapalpa incident map: embed codes</title>",
+        f"<title>{heading}</title>",
         f"<style>{style}</style></head><body><main>",
-        "<h1>Tapalpa incident map: embed codes</h1>",
-        "<p>Static copies of the map: they load no code from elsewhere and need no server "
-        "behind them, so they carry any amount of traffic from a static host or CDN. Paste "
-        "an iframe for the interactive map (popups and the ▶ replay), or the image with its "
-        f"alt text. Data version {escape_text(version)}.</p>",
+        f"<h1>{heading}</h1>",
+        "<p>"
+        + escape_text(
+            t.gettext(
+                "Static copies of the map: they load no code from elsewhere and need no server "
+                "behind them, so they carry any amount of traffic from a static host or CDN. "
+                "Paste an iframe for the interactive map (popups and the ▶ replay), or the "
+                "image with its alt text. Data version {version}."
+            ).format(version=version)
+        )
+        + "</p>",
     ]
     if not base_url:
         parts.append(
-            "<p><strong>The addresses below are relative:</strong> put the folder's public "
-            "address in front of them, or publish again with <code>--base-url</code>.</p>"
+            "<p>"
+            + t.gettext(
+                "<strong>The addresses below are relative:</strong> put the folder's public "
+                "address in front of them, or publish again with <code>--base-url</code>."
+            )
+            + "</p>"
         )
     for number, (view, page_title, alt) in enumerate(entries, 1):
         html_url = base_url + view.stem + ".html"
@@ -183,19 +210,21 @@ def embed_page(entries: list[tuple[View, str, str]], base_url: str, version: str
             f'<section aria-labelledby="v{number}"><h2 id="v{number}">'
             f"{escape_text(view.label)}</h2>",
             f"<p>{escape_text(page_title)}</p>",
-            f'<p><a href="{escape_text(view.stem)}.html">Open the map</a></p>',
+            f'<p><a href="{escape_text(view.stem)}.html">'
+            f"{escape_text(t.gettext('Open the map'))}</a></p>",
             f'<img src="{escape_text(view.stem)}.png" alt="{escape_text(alt)}" '
             'width="400" height="250" loading="lazy">',
-            f'<label for="i{number}">Iframe</label>',
+            f'<label for="i{number}">{escape_text(t.gettext("Iframe"))}</label>',
             f'<textarea id="i{number}" readonly rows="3">'
             f"{escape_text(_snippet(html_url, page_title))}</textarea>",
-            f'<label for="p{number}">Image with alt text</label>',
+            f'<label for="p{number}">{escape_text(t.gettext("Image with alt text"))}</label>',
             f'<textarea id="p{number}" readonly rows="4">'
             f"{escape_text(_image_snippet(png_url, alt))}</textarea>",
             "</section>",
         ]
     parts += [
-        f'<p><a href="{escape_text(base_url)}data/incidents.csv">All records (CSV)</a></p>',
+        f'<p><a href="{escape_text(base_url)}data/incidents.csv">'
+        f"{escape_text(t.gettext('All records (CSV)'))}</a></p>",
         "</main></body></html>",
         "",
     ]
@@ -203,23 +232,28 @@ def embed_page(entries: list[tuple[View, str, str]], base_url: str, version: str
 
 
 def site_files(
-    bundle: Bundle, *, base_url: str = "", states: Iterable[str] | None = None
+    bundle: Bundle,
+    *,
+    base_url: str = "",
+    states: Iterable[str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[PublishedFile]:
     """Every file of the site, in a fixed order; nothing is written.
 
     `base_url` is the absolute address the folder will be served from (ending in "/"), used
-    only in embed.html's snippets; `states` (INEGI codes) limits the state pages.
+    only in embed.html's snippets; `states` (INEGI codes) limits the state pages; `lang`
+    ("es" or "en") is the language of the pages, PNGs, titles and alt text.
     Raises ValueError for a base_url that is not http(s)."""
     if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
         raise ValueError(f"base URL must be http(s) and end with '/': {base_url!r}")
-    all_views = views(bundle, states)
+    all_views = views(bundle, states, lang)
     files: list[PublishedFile] = []
     entries = []
     for view in all_views:
         selection = select(bundle, view.page)
         page_title, alt = title(view.page), alt_text(view.page, selection)
         html = _with_navigation(
-            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views)
+            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views, lang)
         )
         files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
         files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
@@ -228,8 +262,8 @@ def site_files(
     files.append(
         PublishedFile(
             "embed.html",
-            embed_page(entries, base_url, bundle.version).encode("utf-8"),
-            "Tapalpa incident map: embed codes",
+            embed_page(entries, base_url, bundle.version, lang).encode("utf-8"),
+            translation(lang).gettext("Tapalpa incident map: embed codes"),
         )
     )
     manifest = {
@@ -274,7 +308,12 @@ def _previous_files(outdir: Path) -> list[Path]:
 
 
 def publish(
-    bundle: Bundle, outdir: Path, *, base_url: str = "", states: Iterable[str] | None = None
+    bundle: Bundle,
+    outdir: Path,
+    *,
+    base_url: str = "",
+    states: Iterable[str] | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> list[PublishedFile]:
     """Write the site to `outdir` (created if needed) and return what was written.
 
@@ -282,7 +321,7 @@ def publish(
     replace; files from that publish that are no longer produced are removed).
     Raises PublishError for any other folder, ValueError for a bad base_url, OSError when a
     file cannot be written."""
-    files = site_files(bundle, base_url=base_url, states=states)
+    files = site_files(bundle, base_url=base_url, states=states, lang=lang)
     for old in _previous_files(outdir):
         old.unlink(missing_ok=True)
     for published in files:

@@ -67,7 +67,10 @@ class Selection:
 
 def select(bundle: Bundle, page: PageView) -> Selection:
     selected = apply(page.view, bundle.incidents)
-    return Selection(selected, state_counts(selected, bundle.official, page.view))
+    return Selection(
+        selected,
+        state_counts(selected, bundle.official, page.view, lang=page.lang or DEFAULT_LANGUAGE),
+    )
 
 
 def language(page: PageView, lang: str | None = None) -> str:
@@ -298,22 +301,15 @@ def png_bytes(
 
     fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
-    figures = key_figures(selection.selected)
-    fig.text(
-        0.73,
-        0.86,
-        f"{figures.incidents} incidents · {figures.blockades} blockades located\n"
-        f"{figures.states_affected} states · {figures.fatalities} killed · "
-        f"{figures.arrests} arrested",
-        fontsize=13 * scale,
-        va="top",
-    )
+    fig.text(0.73, 0.86, stats_text(selection, page.lang), fontsize=13 * scale, va="top")
     _legend(fig, page, selection, scale)
     fig.text(0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333")
     fig.text(
         0.02,
         0.018,
-        f"Tapalpa incident map · data version {bundle.version} · view: {to_query(page)}",
+        translation(page.lang)
+        .gettext("Tapalpa incident map · data version {version} · view: {view}")
+        .format(version=bundle.version, view=to_query(page)),
         fontsize=9 * scale,
         color="#666666",
     )
@@ -325,11 +321,38 @@ def png_bytes(
         metadata={
             "Title": title(page),
             "Description": alt_text(page, selection),
-            "Source": f"data version {bundle.version}",
+            "Source": translation(page.lang)
+            .gettext("data version {version}")
+            .format(version=bundle.version),
             "Software": None,
         },
     )
     return buffer.getvalue()
+
+
+def stats_text(selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The PNG's two lines of key figures, in `lang`, with the locale's separators:
+    "325 incidents · 120 blockades located" / "20 states · 30 killed · 70 arrested"."""
+    t = translation(lang)
+    f = key_figures(selection.selected)
+
+    def num(value: int) -> str:
+        return format_number(value, lang)
+
+    first = t.ngettext("{n} incident", "{n} incidents", f.incidents).format(n=num(f.incidents))
+    first += " · " + t.ngettext(
+        "{n} blockade located", "{n} blockades located", f.blockades
+    ).format(n=num(f.blockades))
+    second = " · ".join(
+        [
+            t.ngettext("{n} state", "{n} states", f.states_affected).format(
+                n=num(f.states_affected)
+            ),
+            t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=num(f.fatalities)),
+            t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=num(f.arrests)),
+        ]
+    )
+    return first + "\n" + second
 
 
 def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha: float = 1):
@@ -347,33 +370,40 @@ def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha:
     )
 
 
-def legend_entries(selection: Selection, scale: float = 1.0) -> list:
-    """The PNG legend's handles: state classes (the exact fill colours), the categories
-    in view with their shapes, precision, the site."""
+def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT_LANGUAGE) -> list:
+    """The PNG legend's handles, labelled in `lang`: state classes (the exact fill
+    colours), the categories in view with their shapes, precision, the site."""
+    t = translation(lang)
     handles = [
-        Patch(facecolor=colour, edgecolor=STATE_EDGE, label=f"{label} incidents")
-        for colour, label in ramp()
+        Patch(
+            facecolor=colour,
+            edgecolor=STATE_EDGE,
+            label=t.gettext("{range} incidents").format(range=label),
+        )
+        for colour, label in ramp(lang)
     ]
     handles += [
-        dot(c.colour, HALO, 10 * scale, c.label, MPL_MARKERS[c.shape])
+        dot(c.colour, HALO, 10 * scale, t.gettext(c.label), MPL_MARKERS[c.shape])
         for c in (CATEGORIES[i] for i in _categories_present(selection.selected))
     ]
     handles += [
-        dot("#444444", HALO, 7 * scale, "small: estimated exact site"),
-        dot("#444444", HALO, 11 * scale, "large: town or municipality"),
-        dot("#b2182b", "white", 18 * scale, "Tapalpa operation site", marker="*"),
+        dot("#444444", HALO, 7 * scale, t.gettext("small: estimated exact site")),
+        dot("#444444", HALO, 11 * scale, t.gettext("large: town or municipality")),
+        dot("#b2182b", "white", 18 * scale, t.gettext("Tapalpa operation site"), marker="*"),
     ]
     return handles
 
 
 def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:
     fig.legend(
-        handles=legend_entries(selection, scale),
+        handles=legend_entries(selection, scale, page.lang or DEFAULT_LANGUAGE),
         loc="upper left",
         bbox_to_anchor=(0.73, 0.79),
         frameon=False,
         fontsize=11 * scale,
-        title="States shaded by incidents in the window",
+        title=translation(page.lang or DEFAULT_LANGUAGE).gettext(
+            "States shaded by incidents in the window"
+        ),
         title_fontsize=12 * scale,
         alignment="left",
     )
@@ -402,6 +432,7 @@ def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> st
         center=page.center,
         zoom=page.zoom,
         focus=bundle.states_display,
+        lang=page.lang,
     )
     figure = fmap.get_root()
     alt = alt_text(page, selection)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .filters import ViewSpec, uncertain_timing
+from .i18n import DEFAULT_LANGUAGE, format_datetime, translation
 from .mexico import BY_CODE, MEXICO_CITY, STATES
 from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
 
@@ -59,6 +60,7 @@ def state_counts(
     official: pd.DataFrame,
     view: ViewSpec,
     records: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     *,
     timeline: OfficialTimeline | None = None,
 ) -> pd.DataFrame:
@@ -72,6 +74,8 @@ def state_counts(
     `located_at_official_uncertain` of them known only to a span reaching past it), and
     gives `difference` = located − official only where the two are `comparable`: the
     figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
+    `lang` ("es" or "en"): the language of the text columns `official_source` and
+    `official_other` (dates by Babel; exports keep the default, English).
 
     `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
     official side, which changes only when the window's end passes another report.
@@ -79,7 +83,7 @@ def state_counts(
     table = located_counts(selected)
     if timeline is None:
         timeline = OfficialTimeline(official, selected if records is None else records)
-    table = table.join(timeline.state_figures(view.end))
+    table = table.join(timeline.state_figures(view.end, lang))
     for column in ("official_blockades", "located_at_official", "located_at_official_uncertain"):
         table[column] = table[column].astype("Int64")
     table["comparable"] = table["official_precision"].eq("minute").fillna(False).astype(bool)
@@ -134,19 +138,20 @@ class OfficialTimeline:
         self.official = official
         self.records = incidents_only(records)
         self._reported = np.sort(micros(official["t_reported"]))
-        self._states: dict[int, pd.DataFrame] = {}
+        self._states: dict[tuple[int, str], pd.DataFrame] = {}
 
     def known(self, end) -> int:
         """How many official reports were given before `end` (an aware datetime)."""
         moment = pd.Timestamp(end).tz_convert("UTC").as_unit("us").value
         return int(np.searchsorted(self._reported, moment, side="left"))
 
-    def state_figures(self, end) -> pd.DataFrame:
+    def state_figures(self, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """official_state_blockades joined with located_before for a window ending at
-        `end` (aware datetime), indexed by `cve_ent`; only states with a figure."""
-        key = self.known(end)
+        `end` (aware datetime), indexed by `cve_ent`; only states with a figure; text
+        columns in `lang`."""
+        key = (self.known(end), lang)
         if key not in self._states:
-            figures = _state_blockades_by(self.official, end)
+            figures = _state_blockades_by(self.official, end, lang)
             self._states[key] = figures.join(located_before(self.records, figures))
         return self._states[key]
 
@@ -171,7 +176,9 @@ def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
-def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+def official_state_blockades(
+    official: pd.DataFrame, view: ViewSpec, lang: str = DEFAULT_LANGUAGE
+) -> pd.DataFrame:
     """Latest undisputed state-level blockade figure reported by the window's end.
 
     A figure its source marks as disputed (e.g. of unclear attribution) is used only when
@@ -181,10 +188,10 @@ def official_state_blockades(official: pd.DataFrame, view: ViewSpec) -> pd.DataF
     alone for day-only figures), `official_precision` (`minute` or `day`), `t_official`
     (UTC), `official_url`, `official_other`.
     """
-    return _state_blockades_by(official, view.end)
+    return _state_blockades_by(official, view.end, lang)
 
 
-def _state_blockades_by(official: pd.DataFrame, end) -> pd.DataFrame:
+def _state_blockades_by(official: pd.DataFrame, end, lang: str) -> pd.DataFrame:
     columns = [
         "official_blockades",
         "official_source",
@@ -206,15 +213,18 @@ def _state_blockades_by(official: pd.DataFrame, end) -> pd.DataFrame:
         others = group.iloc[:-1].sort_values("t_reported")
         rows[code] = {
             "official_blockades": int(latest["value"]),
-            "official_source": f"{latest['reported_by']}, {report_label(latest)}",
+            "official_source": f"{latest['reported_by']}, {report_label(latest, lang)}",
             "official_by": latest["reported_by"],
             "official_at": report_time(latest),
             "official_precision": latest["time_precision"],
             "t_official": latest["t_reported"],
             "official_url": latest["source_url"],
             "official_other": "; ".join(
-                f"{int(o['value'])} ({o['reported_by']}, {report_label(o)}"
-                + (", disputed)" if o["disputed"] else ")")
+                (
+                    translation(lang).gettext("{value} ({by}, {when}, disputed)")
+                    if o["disputed"]
+                    else "{value} ({by}, {when})"
+                ).format(value=int(o["value"]), by=o["reported_by"], when=report_label(o, lang))
                 for _, o in others.iterrows()
             ),
         }
@@ -262,9 +272,11 @@ class OfficialFigure:
     disputed: bool
 
 
-def national_figures(official: pd.DataFrame, view: ViewSpec) -> dict[str, OfficialFigure]:
+def national_figures(
+    official: pd.DataFrame, view: ViewSpec, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, OfficialFigure]:
     """For each key figure in NATIONAL_METRICS, the latest official national figure
-    reported by the window's end (absent when there was none yet)."""
+    reported by the window's end (absent when there was none yet); `when` in `lang`."""
     figures = {}
     for key, metric in NATIONAL_METRICS.items():
         row = national_official(official, view, metric)
@@ -273,7 +285,7 @@ def national_figures(official: pd.DataFrame, view: ViewSpec) -> dict[str, Offici
                 metric=metric,
                 value=int(row["value"]),
                 reported_by=str(row["reported_by"]),
-                when=report_label(row),
+                when=report_label(row, lang),
                 source_url=str(row["source_url"]),
                 disputed=bool(row["disputed"]),
             )
@@ -319,9 +331,11 @@ def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     )
 
 
-def report_label(row: pd.Series) -> str:
-    """When a figure was reported: the day alone when the source gave no hour."""
-    local = row["t_reported"].tz_convert(MEXICO_CITY)
+def report_label(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
+    """When a figure was reported, Mexico City time, in `lang` (Babel, CLDR): "22 Feb 20:00"
+    / "22 feb 20:00"; the day alone ("22 Feb") when the source gave no hour."""
     if row["time_precision"] == "day":
-        return pd.Timestamp(row["reported_at"][:10]).strftime("%d %b")
-    return local.strftime("%d %b %H:%M")
+        day = pd.Timestamp(row["reported_at"][:10]).tz_localize(MEXICO_CITY).to_pydatetime()
+        return format_datetime(day, lang, "dd MMM")
+    local = row["t_reported"].tz_convert(MEXICO_CITY).to_pydatetime()
+    return format_datetime(local, lang, "dd MMM HH:mm")

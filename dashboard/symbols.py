@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .i18n import DEFAULT_LANGUAGE, N_, gettext_for
 from .schema import EVENT_TYPES
 
 
 @dataclass(frozen=True)
 class Category:
     key: str
-    label: str  # English; shown in legends (the page passes it to the map as data)
+    label: str  # English message id; legends show gettext_for(lang, label)
     colour: str  # marker fill, sRGB hex
     shape: str  # circle, triangle, diamond, square, triangle-down, plus, hexagon
     types: tuple[str, ...]  # the schema's event types it groups
@@ -32,24 +33,24 @@ class Category:
 # enough to stand out on the light state ramp; shapes keep them apart where colours
 # converge for readers with a colour-vision deficiency (red and brown for deuteranopes).
 CATEGORIES: tuple[Category, ...] = (
-    Category("blockade", "Road blockade", "#972007", "circle", ("blockade",)),
+    Category("blockade", N_("Road blockade"), "#972007", "circle", ("blockade",)),
     Category(
-        "arson", "Burning (vehicles, businesses)", "#7E3C00", "triangle",
+        "arson", N_("Burning (vehicles, businesses)"), "#7E3C00", "triangle",
         ("vehicle_arson", "business_arson"),
     ),
     Category(
-        "violence", "Armed clash or killing", "#000000", "diamond", ("armed_clash", "killing"),
+        "violence", N_("Armed clash or killing"), "#000000", "diamond", ("armed_clash", "killing"),
     ),
     Category(
-        "security", "Security forces (raid, arrest, deployment)", "#00508A", "square",
+        "security", N_("Security forces (raid, arrest, deployment)"), "#00508A", "square",
         ("raid", "arrest", "security_deployment"),
     ),
     Category(
-        "disruption", "Transport or public-order disruption", "#075A40", "triangle-down",
+        "disruption", N_("Transport or public-order disruption"), "#075A40", "triangle-down",
         ("transport_disruption", "public_order_measure"),
     ),
-    Category("statement", "Official statement", "#642779", "plus", ("official_statement",)),
-    Category("other", "Other", "#4C4C4C", "hexagon", ("other",)),
+    Category("statement", N_("Official statement"), "#642779", "plus", ("official_statement",)),
+    Category("other", N_("Other"), "#4C4C4C", "hexagon", ("other",)),
 )  # fmt: skip
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
@@ -59,7 +60,7 @@ HALO = "#ffffff"
 
 # Choropleth: (lowest count, label) per class; "0" has its own class (white).
 # Light blues from CIELAB L* 92 to 68 (hue 270°, chroma 10 to 30), so dark markers keep 3:1.
-BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–25"), (26, "26 or more"))
+BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–25"), (26, N_("26 or more")))
 ZERO_COLOUR = "#ffffff"
 STATE_PALETTE = ("#dee9fb", "#c8d8f3", "#b1c8eb", "#9ab8e3", "#82a8db")
 STATE_FILL_OPACITY = 0.9
@@ -99,8 +100,11 @@ def state_colour(count: int) -> str:
     return ZERO_COLOUR if index == 0 else STATE_PALETTE[index - 1]
 
 
-def ramp() -> list[tuple[str, str]]:
-    """(colour, label) for the legend: "0" first, then each class."""
-    return [(ZERO_COLOUR, "0")] + [
-        (colour, label) for (_, label), colour in zip(BINS, STATE_PALETTE, strict=True)
+def ramp(lang: str = DEFAULT_LANGUAGE, short: bool = False) -> list[tuple[str, str]]:
+    """(colour, label) for the legend: "0" first, then each class, in `lang`; `short`
+    writes the open class as "26+" (the live map's narrow legend)."""
+    labels = [
+        f"{low}+" if short and i == len(BINS) - 1 else gettext_for(lang, label)
+        for i, (low, label) in enumerate(BINS)
     ]
+    return [(ZERO_COLOUR, "0")] + list(zip(STATE_PALETTE, labels, strict=True))

@@ -283,11 +283,20 @@
 
   // ------------------------------------------------------------ replay
 
+  // "dom 22 feb, 14:00" / "Sun 22 Feb, 14:00" (the page's Babel pattern "EEE d MMM, HH:mm"),
+  // in the map's language (strings.locale, e.g. "es-MX") and Mexico City's clock.
   Tim.prototype.timeLabel = function (t) {
-    return new Date(t).toLocaleString(this.s.locale, {
-      timeZone: this.config.timezone, weekday: "short", day: "2-digit",
-      month: "short", hour: "2-digit", minute: "2-digit"
-    }) + " " + this.s.tz_label;
+    if (!this.timeFormat) {
+      this.timeFormat = new Intl.DateTimeFormat(this.s.locale, {
+        timeZone: this.config.timezone, weekday: "short", day: "numeric",
+        month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
+      });
+    }
+    var part = {};
+    this.timeFormat.formatToParts(new Date(t)).forEach(function (p) { part[p.type] = p.value; });
+    var clean = function (v) { return (v || "").replace(/\.$/, ""); };
+    return clean(part.weekday) + " " + part.day + " " + clean(part.month) + ", " +
+      part.hour + ":" + part.minute + " " + this.s.tz_label;
   };
 
   Tim.prototype.buildPlay = function () {
@@ -389,8 +398,8 @@
       var n = this.drawAt(t);
       var when = this.timeLabel(t);
       p.range.setAttribute("aria-valuetext", when);
-      text = when + ": " + fill(s.active, {n: n.active}) +
-        (n.span ? "; " + fill(s.span, {n: n.span}) : "");
+      text = when + ": " + fill(n.active === 1 ? s.active_one : s.active, {n: n.active}) +
+        (n.span ? "; " + fill(n.span === 1 ? s.span_one : s.span, {n: n.span}) : "");
     }
     p.label.textContent = text;
     // On a narrow map the label shows only during a replay: the whole window needs none.
@@ -486,7 +495,7 @@
         m.t0 = r[3]; m.t1 = r[4];
         m.active = r[5] === null ? null : [r[5], r[6]];
         m.cell = true;
-        m.bindTooltip(fill(config.grouped_html, {n: r[2]}));
+        m.bindTooltip(fill(r[2] === 1 ? config.grouped_html_one : config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
       self.incidents.addLayer(m);
@@ -575,8 +584,42 @@
     }
   };
 
+  // The live page's map is drawn anew when the reader changes the language (its legend
+  // and controls are in it), and Python never learns the centre and zoom (no rerun per
+  // pan). So the map keeps them in the tab's sessionStorage, with the session's first view
+  // they belong to: a new map of the same session opens where the reader left it; a new
+  // link (another first view) opens as it says.
+  var SAVED_VIEW = "tapalpa-map-view";
+
+  Tim.prototype.saveView = function () {
+    if (!this.config.live) { return; }
+    try {
+      var c = this.map.getCenter();
+      window.sessionStorage.setItem(SAVED_VIEW, JSON.stringify({
+        initial: this.config.initial || {}, center: [c.lat, c.lng], zoom: this.map.getZoom()
+      }));
+    } catch (e) { /* storage refused: the map opens on its first view */ }
+  };
+
+  Tim.prototype.savedView = function () {
+    if (!this.config.live) { return null; }
+    try {
+      var saved = JSON.parse(window.sessionStorage.getItem(SAVED_VIEW) || "null");
+      if (saved && JSON.stringify(saved.initial) === JSON.stringify(this.config.initial || {})) {
+        return saved;
+      }
+    } catch (e) { /* unreadable: ignore */ }
+    return null;
+  };
+
   Tim.prototype.firstView = function () {
     var initial = this.config.initial || {};
+    var saved = this.savedView();
+    if (saved) {
+      this.map.setView(saved.center, saved.zoom, {animate: false});
+      this.userMoves = true; // the reader's own view: keep it, and keep it in the address
+      return;
+    }
     if (initial.center && initial.zoom) {
       this.map.setView(initial.center, initial.zoom, {animate: false});
       return;
@@ -596,6 +639,7 @@
   // page's own script never learns them (no rerun per pan), the address bar does.
   Tim.prototype.writeLink = function () {
     if (!this.config.live || !this.userMoves) { return; }
+    this.saveView();
     try {
       var top = window.parent;
       if (!top || top === window) { return; }

@@ -1,0 +1,117 @@
+"""The page and its map in a browser set to Mexican Spanish, and a change of language.
+
+Same Chromium, server and offline routing as tests/test_browser.py (its fixtures).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from dashboard.i18n import translation
+from tests.test_browser import browser, map_frame, server  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.browser
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+SPANISH_DAY = (
+    r"(dom|lun|mar|mié|jue|vie|sáb) \d{1,2} "
+    r"(ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic), \d\d:\d\d"
+)
+
+
+@pytest.fixture
+def spanish_page(browser):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="es-MX")
+    page = context.new_page()
+    page.route(
+        "**/*",
+        lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort(),
+    )
+    yield page
+    context.close()
+
+
+FIRST_MARKER = """() => { let found = null; window.map.eachLayer(l => {
+  if (!found && l instanceof L.CircleMarker && l.getPopup()) found = l; });
+  return found; }"""
+
+
+def test_a_spanish_browser_gets_the_page_and_map_in_spanish(spanish_page, server):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = spanish_page
+    page.goto(server)  # no lang parameter: the browser's language decides
+    frame = map_frame(page)
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=30_000)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tras el operativo en Tapalpa")
+    # legend
+    legend = frame.locator(".tim-legend")
+    expect(legend).to_contain_text("Incidentes por estado en el periodo")
+    expect(legend).to_contain_text("Tipo de hecho")
+    # tooltip and popup of an incident
+    tooltip = frame.evaluate(f"() => ({FIRST_MARKER})().getTooltip().getContent()")
+    popup = frame.evaluate(f"() => ({FIRST_MARKER})().getPopup().getContent()")
+    spanish_types = {
+        translation("es").gettext(t)
+        for t in ("Road blockade", "Vehicle burning", "Business burning", "Armed clash")
+    } | {"Homicidio", "Detención", "Otro", "Medida preventiva", "Despliegue de seguridad"}
+    assert tooltip.split(":")[0] in spanish_types | {
+        "Operativo de fuerzas de seguridad",
+        "Afectación al transporte",
+        "Declaración oficial",
+    }, tooltip
+    assert "Ubicación:" in popup and "Fuentes:" in popup and "confianza:" in popup, popup
+    # play control: names, and a Spanish date for the hour shown
+    button = frame.locator(".tim-play-button")
+    expect(button).to_have_attribute("aria-label", "Reproducir")
+    range_input = frame.locator(".tim-play-range")
+    expect(range_input).to_have_attribute("aria-label", "Momento de la reproducción")
+    range_input.fill("8")
+    label = frame.locator(".tim-play-label").inner_text()
+    assert re.match(SPANISH_DAY + " Ciudad de México: ", label), label
+    assert "en curso" in label
+    assert re.match(SPANISH_DAY, range_input.get_attribute("aria-valuetext"))
+    button.click()
+    expect(button).to_have_attribute("aria-label", "Pausa")
+    button.click()
+    expect(button).to_have_attribute("aria-label", "Reproducir")
+
+
+def test_switching_language_keeps_window_states_types_centre_and_zoom(spanish_page, server):  # noqa: F811
+    from playwright.sync_api import expect
+
+    page = spanish_page
+    page.goto(
+        f"{server}/?from=2026-02-22T06:00&to=2026-02-23T00:00&states=JAL,MIC"
+        "&types=blockade,vehicle_arson&lang=en"
+    )
+    frame = map_frame(page)
+    expect(page.locator("html")).to_have_attribute("lang", "en", timeout=30_000)
+    frame.evaluate("() => window.map.setView([20.1, -102.9], 8, {animate: false})")
+    page.wait_for_function("() => location.search.includes('zoom=8')", timeout=30_000)
+    page.get_by_text("Español", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=30_000)
+    page.wait_for_function("() => location.search.includes('lang=es')", timeout=30_000)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tras el operativo")
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["from"], query["to"], query["states"], query["types"]) == (
+        ["2026-02-22T06:00"],
+        ["2026-02-23T00:00"],
+        ["JAL,MIC"],
+        ["blockade,vehicle_arson"],
+    )
+    assert (query["lat"], query["lon"], query["zoom"]) == (["20.1000"], ["-102.9000"], ["8"])
+    # the redrawn map (Spanish legend) opens where the reader left it
+    for _ in range(200):
+        frame = map_frame(page)
+        if "Simbología" in frame.locator(".tim-legend").inner_text() or "Ocultar" in (
+            frame.locator(".tim-legend").inner_text()
+        ):
+            break
+        page.wait_for_timeout(100)
+    view = frame.evaluate(
+        "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
+    )
+    assert view[2] == 8 and abs(view[0] - 20.1) < 0.01 and abs(view[1] + 102.9) < 0.01, view
