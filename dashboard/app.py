@@ -21,7 +21,7 @@ from streamlit_folium import st_folium
 
 from dashboard import charts, layers
 from dashboard.bundle import Bundle, load_bundle
-from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
+from dashboard.corrections import credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.export import (
     data_package,
@@ -937,54 +937,61 @@ def key_moments(data: PageData, lang: str = "en", spanish: dict | None = None) -
         )
 
 
-@st.cache_data(show_spinner=False)
-def corrections_log(
-    path: str, version: str, lang: str = "en"
-) -> tuple[str, list[LogEntry], list[str]]:
-    """The corrections log of a data version: credit line (in `lang`), entries, problems
-    (as text)."""
-    corrections, report = load_corrections(Path(path))
-    return (
-        credit_line(corrections, lang),
-        log_entries(corrections),
-        [str(p) for p in report.problems],
-    )
+@dataclass(frozen=True)
+class CorrectionsLog:
+    credit: str  # one sentence, in the page's language
+    count: int  # entries (grouped corrections)
+    markdown: str  # the entries as a Markdown list, escaped, newest first
+    problems: tuple[str, ...]  # problems reading the log, as text
 
 
-def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
-    """ "Corrections and updates": what changed in the data, when, why, on what source.
-    (The log's own text, its reasons and changes, is data in English.)"""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog:
+    """The corrections log of a data version in `lang`, built once per version and
+    language (the same text for every reader; not rebuilt on each rerun)."""
     t = translation(lang)
-    credit, entries, problems = corrections_log(
-        str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang
-    )
-    st.subheader(t.gettext("Corrections and updates"))
-    st.caption(
-        t.gettext(
-            "{credit} Data version {version}: links made before a correction say the data "
-            "has been updated."
-        ).format(credit=escape_markdown(credit), version=escape_markdown(version))
-    )
-    for problem in problems:
-        st.warning(
-            t.gettext("The corrections log has a problem: {problem}").format(
-                problem=escape_markdown(problem)
-            )
-        )
-    if not entries:
-        return
+    corrections, report = load_corrections(Path(path))
+    entries = log_entries(corrections, lang)
     lines = [
         f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
         f"({link(e.source_url, t.gettext('source'))})"
         for e in entries
     ]
+    return CorrectionsLog(
+        credit_line(corrections, lang),
+        len(entries),
+        "\n".join(lines),
+        tuple(str(p) for p in report.problems),
+    )
+
+
+def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
+    """ "Corrections and updates": what changed in the data, when, why, on what source.
+    (Each correction's reason is data, as written.)"""
+    t = translation(lang)
+    log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
+    st.subheader(t.gettext("Corrections and updates"))
+    st.caption(
+        t.gettext(
+            "{credit} Data version {version}: links made before a correction say the data "
+            "has been updated."
+        ).format(credit=escape_markdown(log.credit), version=escape_markdown(version))
+    )
+    for problem in log.problems:
+        st.warning(
+            t.gettext("The corrections log has a problem: {problem}").format(
+                problem=escape_markdown(problem)
+            )
+        )
+    if not log.count:
+        return
     with st.expander(
         t.ngettext(
-            "All {n} correction, newest first", "All {n} corrections, newest first", len(entries)
-        ).format(n=format_number(len(entries), lang))
+            "All {n} correction, newest first", "All {n} corrections, newest first", log.count
+        ).format(n=format_number(log.count, lang))
     ):
-        st.markdown("\n".join(lines), unsafe_allow_html=True)
+        st.markdown(log.markdown, unsafe_allow_html=True)
 
 
 def map_assets_mode() -> str:
@@ -1621,15 +1628,19 @@ def main() -> None:
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    key_figure_row(selected, data, view, lang)
-    if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
-        st.info(
-            t.gettext(
-                "No incidents match these filters. Widen the time window or press "
-                "**Reset filters**."
-            )
-        )
+    # The map is sent first (it is what a slider move waits for), then the key figures
+    # are written into their place above it.
+    figures_area = st.container()
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang)
+    with figures_area:
+        key_figure_row(selected, data, view, lang)
+        if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
+            st.info(
+                t.gettext(
+                    "No incidents match these filters. Widen the time window or press "
+                    "**Reset filters**."
+                )
+            )
     st.caption(
         (
             t.ngettext(
