@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urljoin
 
 import pandas as pd
@@ -51,7 +53,7 @@ from dashboard.i18n import (
     gettext_for,
     translation,
 )
-from dashboard.incident_list import IncidentTable, incident_table
+from dashboard.incident_list import incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -94,7 +96,6 @@ from dashboard.snapshot import (
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
-    KeyFigures,
     OfficialTimeline,
     hourly_counts,
     key_figures,
@@ -547,6 +548,8 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
     )
 
 
+T = TypeVar("T")
+
 # Views are kept per data version across reruns and sessions (readers of one story look
 # at the same few windows); not for data this large, whose frames would fill memory.
 VIEW_CACHE_ROWS = 20_000
@@ -582,11 +585,20 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
     return compute_selection(data, view)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def kept_table(
-    version: str, key: str, lang: str, query: str, _selected: pd.DataFrame
-) -> IncidentTable:
-    return incident_table(_selected, query, lang=lang)
+Kept = tuple[str, str, str] | None  # (data version, language, view_key) or None
+
+
+@st.cache_resource(max_entries=4096, show_spinner=False)
+def kept_value(kind: str, version: str, lang: str, key: str, _compute: Callable[[], T]) -> T:
+    """`_compute()` once per kind of result, data version, language and view, shared by
+    every session (results are read, never changed)."""
+    return _compute()
+
+
+def per_view(kind: str, kept: Kept, compute: Callable[[], T]) -> T:
+    """`compute()`, kept between sessions when `kept` names the view (bundled data), else
+    computed each time (an uploaded file, data too large to keep per view)."""
+    return kept_value(kind, *kept, compute) if kept else compute()
 
 
 def current_page() -> PageView:
@@ -701,11 +713,14 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
 
 
 def key_figure_row(
-    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en"
+    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
 ) -> None:
     t = translation(lang)
-    figures: KeyFigures = key_figures(selected)
-    official = national_figures(data.bundle.official, view, lang)
+    figures, official = per_view(
+        "figures",
+        kept,
+        lambda: (key_figures(selected), national_figures(data.bundle.official, view, lang)),
+    )
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
         column.metric(
@@ -836,16 +851,17 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
         )
 
 
-def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
+def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
+    """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents."""
     t = translation(lang)
     hourly = hourly_counts(selected, view)
-    st.header(t.gettext("Hour by hour"))
     if hourly.empty:
-        st.caption(t.gettext("No incidents in this window."))
-        return
+        return []
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
     hours = [h.to_pydatetime() for h in series["hour"]]
+    when = {hour: format_datetime(hour, lang) for hour in hours}
     # Two charts with their own scales: day-only records dwarf the timed ones.
+    charted = []
     for column, label, colour in (
         (
             "timed",
@@ -858,20 +874,32 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
             "#7570b3",
         ),
     ):
-        st.markdown(f"**{escape_markdown(label)}**")
-        st.markdown(
-            charts.hourly_chart(
-                hours,
-                series[column].astype(int).tolist(),
-                label=label,
-                colour=colour,
-                tip=lambda hour, n: t.ngettext(
-                    "{when}: {n} record", "{when}: {n} records", n
-                ).format(when=format_datetime(hour, lang), n=format_number(n, lang)),
-                day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
+        svg = charts.hourly_chart(
+            hours,
+            series[column].astype(int).tolist(),
+            label=label,
+            colour=colour,
+            tip=lambda hour, n: t.ngettext("{when}: {n} record", "{when}: {n} records", n).format(
+                when=when[hour], n=format_number(n, lang)
             ),
-            unsafe_allow_html=True,
+            day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
         )
+        charted.append((label, svg))
+    return charted
+
+
+def hourly_chart(
+    selected: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Kept = None
+) -> None:
+    t = translation(lang)
+    st.header(t.gettext("Hour by hour"))
+    charted = per_view("hourly", kept, lambda: hourly_markup(selected, view, lang))
+    if not charted:
+        st.caption(t.gettext("No incidents in this window."))
+        return
+    for label, svg in charted:
+        st.markdown(f"**{escape_markdown(label)}**")
+        st.markdown(svg, unsafe_allow_html=True)
     st.caption(
         t.gettext(
             "Mexico City time. Most reports give only the day, so the second chart counts every "
@@ -1102,12 +1130,10 @@ def incident_details(row, lang: str = "en") -> None:
     )
 
 
-def incidents_table(
-    selected: pd.DataFrame, lang: str = "en", kept: tuple[str, str] | None = None
-) -> None:
+def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
-    `kept` (data version, view_key) shares the table between sessions on the same view."""
+    `kept` (per_view) shares the table between sessions on the same view and search."""
     t = translation(lang)
     st.header(t.gettext("Incidents in view"))
     query = st.text_input(
@@ -1115,10 +1141,7 @@ def incidents_table(
         key="incident_search",
         placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    if kept:
-        table = kept_table(*kept, lang, query, selected)
-    else:
-        table = incident_table(selected, query, lang=lang)
+    table = per_view(f"table|{query}", kept, lambda: incident_table(selected, query, lang=lang))
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1276,7 +1299,9 @@ def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> s
     )
 
 
-def share_panel(data: PageData, page: PageView, selection: Selection, lang: str = "en") -> None:
+def share_panel(
+    data: PageData, page: PageView, selection: Selection, lang: str = "en", kept: Kept = None
+) -> None:
     """Permalink, live and static iframe snippets, alt text and the downloads.
 
     Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
@@ -1326,7 +1351,8 @@ def share_panel(data: PageData, page: PageView, selection: Selection, lang: str 
                     "`python -m dashboard publish` writes one for any static host or CDN."
                 )
             )
-        st.text_area(t.gettext("Alt text"), alt_text(page, selection, lang), height=110)
+        described = per_view("alt", kept, lambda: alt_text(page, selection, lang))
+        st.text_area(t.gettext("Alt text"), described, height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
         downloads = (
             (
@@ -1630,10 +1656,12 @@ def main() -> None:
     selected, counts = selection.selected, selection.counts
     # The map is sent first (it is what a slider move waits for), then the key figures
     # are written into their place above it.
+    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
+    kept = (data.bundle.version, lang, view_key(view)) if cacheable else None
     figures_area = st.container()
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang)
     with figures_area:
-        key_figure_row(selected, data, view, lang)
+        key_figure_row(selected, data, view, lang, kept)
         if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
             st.info(
                 t.gettext(
@@ -1660,16 +1688,15 @@ def main() -> None:
             "contributors; boundaries: Natural Earth."
         )
     )
-    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
-    incidents_table(selected, lang, (data.bundle.version, view_key(view)) if cacheable else None)
-    share_panel(data, page, selection, lang)
+    incidents_table(selected, lang, kept)
+    share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
     state_level_reports(selected, lang)
     left, right = st.columns([3, 2])
     with left:
         state_table(counts, view, lang)
     with right:
-        hourly_chart(selected, view, lang)
+        hourly_chart(selected, view, lang, kept)
         version = layers.data_version(layers.data_files(Path(geodata)))
         key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
     corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)
