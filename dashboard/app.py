@@ -58,6 +58,7 @@ from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
     PointCatalogue,
+    ViewLayer,
     base_map,
     first_view,
     point_catalogue,
@@ -909,7 +910,20 @@ def hourly_chart(
     )
 
 
-def state_level_reports(selected: pd.DataFrame, lang: str = "en") -> None:
+def state_level_lines(rows: pd.DataFrame, lang: str) -> str:
+    """Reports known only to their state as Markdown paragraphs, escaped, in `lang`."""
+    t = translation(lang)
+    return "\n\n".join(
+        f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
+        f"{escape_markdown(event_type_label(row.event_type, lang))} · "
+        f"{escape_markdown(when_label(row, lang))}: "
+        f"{escape_markdown(summary_text(row, lang))} "
+        f"({link(row.source_url, row.source_outlet or t.gettext('source'))})"
+        for row in rows.itertuples(index=False)
+    )
+
+
+def state_level_reports(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     t = translation(lang)
     rows = selected[selected["geo_precision"] >= 3]
     if rows.empty:
@@ -921,15 +935,8 @@ def state_level_reports(selected: pd.DataFrame, lang: str = "en") -> None:
             len(rows),
         ).format(n=format_number(len(rows), lang))
     ):
-        for row in rows.itertuples(index=False):
-            st.markdown(
-                f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
-                f"{escape_markdown(event_type_label(row.event_type, lang))} · "
-                f"{escape_markdown(when_label(row, lang))}: "
-                f"{escape_markdown(summary_text(row, lang))} "
-                f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",
-                unsafe_allow_html=True,
-            )
+        text = per_view("state-level", kept, lambda: state_level_lines(rows, lang))
+        st.markdown(text, unsafe_allow_html=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -1244,10 +1251,18 @@ def map_title(page: PageView, listed: bool = True, lang: str = "en") -> str:
 
 
 def show_map(
-    data: PageData, page: PageView, selected, counts, height: int, lang: str = "en"
+    data: PageData,
+    page: PageView,
+    selected,
+    counts,
+    height: int,
+    lang: str = "en",
+    kept: Kept = None,
 ) -> MapLayers:
     """The map keeps its view: the base map is the same on every rerun (its first view is
-    fixed per session), and each view reaches the map on screen as a feature group."""
+    fixed per session), and each view reaches the map on screen as a feature group (its
+    data kept per view, layers and focus; the folium element itself is per run, as
+    streamlit-folium attaches it to this run's map)."""
     initial = st.session_state.setdefault(
         "map_first_view",
         first_view(page.view, page.center, page.zoom, data.bundle.states_display),
@@ -1262,15 +1277,23 @@ def show_map(
         lang=lang,
         states_url=data.states_url,
     )
-    layer, drawn = view_layer(
-        selected,
-        counts,
-        page.view,
-        layers=page.layers,
-        focus=map_focus(),
-        lang=lang,
-        catalogue=data.catalogue if data.lang == lang else None,
-    )
+    focus = map_focus()
+
+    def fresh() -> tuple[dict, str, MapLayers]:
+        layer, drawn = view_layer(
+            selected,
+            counts,
+            page.view,
+            layers=page.layers,
+            focus=focus,
+            lang=lang,
+            catalogue=data.catalogue if data.lang == lang else None,
+        )
+        return layer.view, layer.view_json, drawn
+
+    shown = ",".join(sorted(page.layers))
+    view, view_json, drawn = per_view(f"layer|{shown}|{focus}", kept, fresh)
+    layer = ViewLayer(view, view_json)
     st_folium(
         fmap,
         key="map",
@@ -1659,7 +1682,7 @@ def main() -> None:
     cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
     kept = (data.bundle.version, lang, view_key(view)) if cacheable else None
     figures_area = st.container()
-    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang)
+    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
     with figures_area:
         key_figure_row(selected, data, view, lang, kept)
         if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
@@ -1691,7 +1714,7 @@ def main() -> None:
     incidents_table(selected, lang, kept)
     share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
-    state_level_reports(selected, lang)
+    state_level_reports(selected, lang, kept)
     left, right = st.columns([3, 2])
     with left:
         state_table(counts, view, lang)
