@@ -715,7 +715,9 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
 
 def key_figure_row(
     selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
-) -> None:
+) -> str:
+    """The key figures and the official figures beside them; returns the notes on what
+    they count, which the page shows under the map (on a phone the map comes first)."""
     t = translation(lang)
     figures, official = per_view(
         "figures",
@@ -760,7 +762,7 @@ def key_figure_row(
                 figures.disputed,
             ).format(n=format_number(figures.disputed, lang))
         )
-    st.caption(" ".join(notes))
+    return " ".join(notes)
 
 
 # Empty cells of the data tables (st.dataframe's placeholder), never "None".
@@ -1684,7 +1686,7 @@ def main() -> None:
     figures_area = st.container()
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
     with figures_area:
-        key_figure_row(selected, data, view, lang, kept)
+        notes = key_figure_row(selected, data, view, lang, kept)
         if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
             st.info(
                 t.gettext(
@@ -1711,6 +1713,8 @@ def main() -> None:
             "contributors; boundaries: Natural Earth."
         )
     )
+    if notes:
+        st.caption(notes)
     incidents_table(selected, lang, kept)
     share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
