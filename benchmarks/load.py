@@ -234,7 +234,7 @@ def replica_port(pid: int) -> int:
 class Servers:
     """The configuration under test, started fresh; `pids` are its Streamlit processes."""
 
-    def __init__(self, target: str, replicas: int, app: Path):
+    def __init__(self, target: str, replicas: int, app: Path, serve_args: tuple[str, ...] = ()):
         self.port = serve.free_port()
         env = {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL)}
         if target == "caddy":
@@ -244,6 +244,7 @@ class Servers:
                 str(self.port),
                 "--replicas",
                 str(replicas),
+                *serve_args,
             ]
         else:
             command = serve.replica_command(self.port)
