@@ -73,6 +73,7 @@ class CountingConnection(ClientConnection):
 class Stats:
     first_runs: list[float] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
+    rerun_spans: list[tuple[float, float]] = field(default_factory=list)  # monotonic start, end
     wire_bytes: list[int] = field(default_factory=list)
     payload_bytes: list[int] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
@@ -169,6 +170,7 @@ async def session(base: str, until: float, interval: float, stats: Stats, seed: 
                 await ws.send(rerun_message(base, (slider.id, [low, high]), cached))
                 wire, decoded = await run_until_finished(ws, stats, found, cached)
                 stats.reruns.append(time.monotonic() - began)
+                stats.rerun_spans.append((began, time.monotonic()))
                 stats.wire_bytes.append(wire)
                 stats.payload_bytes.append(decoded)
     except TimeoutError:
