@@ -7,8 +7,8 @@ bytes free inside its arenas, bytes in mmapped blocks, number of arenas touched 
 given by glibc so the main-arena size is reported separately), the live Python sessions
 Streamlit holds, and, with TAPALPA_MEMPROBE_TRACE=1, the bytes Python objects hold
 (tracemalloc; slows the page) with the top allocation sites. Set TAPALPA_MEMPROBE_TRIM=1
-to call glibc's `malloc_trim(0)` after each sample (what returning free arena pages to the
-OS would give). Benchmark only: never used by the deployed page.
+to call glibc's `malloc_trim(0)` and pyarrow's `release_unused()` after each sample (what
+returning free pages to the OS would give). Benchmark only: never used by the deployed page.
 """
 
 from __future__ import annotations
@@ -61,6 +61,20 @@ def _sessions() -> int | None:
         return None
 
 
+def _arrow() -> dict:
+    """pyarrow's default memory pool (mimalloc in the PyPI wheels): bytes it hands out
+    now and its peak; what it keeps cached is not in malloc's figures."""
+    pyarrow = sys.modules.get("pyarrow")
+    if pyarrow is None:
+        return {}
+    pool = pyarrow.default_memory_pool()
+    return {
+        "arrow_pool": pool.backend_name,
+        "arrow_allocated_mb": round(pool.bytes_allocated() / 2**20, 1),
+        "arrow_peak_mb": round(pool.max_memory() / 2**20, 1),
+    }
+
+
 def _probe(path: Path, trace: bool, trim: bool) -> None:
     libc = ctypes.CDLL("libc.so.6")
     libc.mallinfo2.restype = MallInfo2
@@ -78,6 +92,7 @@ def _probe(path: Path, trace: bool, trim: bool) -> None:
             "arenas_mb": round(info.arena / 2**20, 1),
             "mmapped_mb": round(info.hblkhd / 2**20, 1),
             "sessions": _sessions(),
+            **_arrow(),
             "gc_objects": len(gc.get_objects()),
         }
         if trace:
@@ -92,6 +107,8 @@ def _probe(path: Path, trace: bool, trim: bool) -> None:
             ]
         if trim:
             libc.malloc_trim(0)
+            if "pyarrow" in sys.modules:
+                sys.modules["pyarrow"].default_memory_pool().release_unused()
         with path.open("a") as handle:
             handle.write(json.dumps(row) + "\n")
         time.sleep(2)

@@ -19,8 +19,8 @@ renamed, so Caddy never sends half a file: while a file has no compressed form y
 sends the original, compressed on the fly.
 
 Tools: Brotli from PyPI (`brotli`, the reference implementation's bindings), Zstandard
-and gzip from Debian's `zstd` and `gzip` commands (Python 3.11 has neither zstd nor a
-level-19 compressor).
+from Debian's `zstd` command (Python 3.11 has no zstd; without the command no .zst forms
+are written), gzip from Python's own module.
 """
 
 from __future__ import annotations
@@ -86,6 +86,8 @@ def compress_file(path: Path) -> dict[str, int]:
         # mtime=0: the same input gives the same bytes (reproducible builds, stable ETags).
         ".gz": lambda: gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0),
     }
+    if shutil.which("zstd") is None:  # Debian's zstd is missing: Brotli and gzip only
+        del forms[".zst"]
     for suffix, make in forms.items():
         packed = make()
         if len(packed) < len(data):
@@ -104,22 +106,23 @@ def first_view(source: Path) -> set[str]:
 
 
 def _fingerprint(source: Path) -> str:
+    """SHA-256 over every file's name and content under source."""
     digest = hashlib.sha256()
     for path in sorted(source.rglob("*")):
         if path.is_file():
-            digest.update(f"{path.relative_to(source)}\0{path.stat().st_size}\n".encode())
+            digest.update(f"{path.relative_to(source)}\0".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
 def build(out: Path, *, source: Path | None = None, version: str | None = None, jobs: int = 1):
     """Fill out/static/ with the assets under source (default: the installed Streamlit's)
     and their compressed forms. Returns a summary dict (files, bytes before and after per
-    encoding, seconds, whether it was already built). Raises FileNotFoundError when the
-    `zstd` command is missing, ImportError when the `brotli` module is."""
+    encoding, seconds, whether it was already built). Without Debian's `zstd` command only
+    the Brotli and gzip forms are written. Raises ImportError when the `brotli` module is
+    missing (a dependency in pyproject.toml)."""
     import brotli  # noqa: F401  (fail before copying anything)
 
-    if shutil.which("zstd") is None:
-        raise FileNotFoundError("zstd not found: apt-get install zstd")
     if source is None:
         source, version = streamlit_static()
     target = out / "static"
@@ -169,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         summary = build(args.dir, jobs=args.jobs)
-    except (FileNotFoundError, ImportError) as exc:
+    except ImportError as exc:
         print(f"precompress: {exc}", file=sys.stderr)
         return 2
     print(json.dumps(summary, indent=1))

@@ -70,6 +70,7 @@ def proxy(bundle, tmp_path_factory):
     _require("caddy", "caddy")
     site = tmp_path_factory.mktemp("published")
     publish(bundle, site, states=["14"])
+    static = tmp_path_factory.mktemp("precompressed")
     port = free_port()
     process = subprocess.Popen(
         [
@@ -82,6 +83,8 @@ def proxy(bundle, tmp_path_factory):
             NEWSROOM,
             "--published",
             str(site),
+            "--static-dir",
+            str(static),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -96,6 +99,7 @@ def proxy(bundle, tmp_path_factory):
             process.kill()
             pytest.fail(f"deploy/serve did not start: {line!r}")
     process.children = descendants(process.pid)
+    process.static_dir = static
     yield f"http://127.0.0.1:{port}", process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
@@ -145,6 +149,34 @@ def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
     assert headers["Content-Encoding"] == "zstd"
     _, _, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
     assert len(compressed) < len(raw) / 2
+
+
+def test_hashed_assets_come_precompressed_from_disk_with_brotli_first(proxy):
+    import brotli
+
+    url, process = proxy
+    _, _, page = get(f"{url}/")
+    script = re.search(rb'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1).decode()
+    built = process.static_dir / script
+    deadline = time.monotonic() + 120
+    while not Path(f"{built}.gz").is_file() and time.monotonic() < deadline:
+        time.sleep(0.5)  # deploy/serve builds the first view's files first, in the background
+    _, raw_headers, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in raw_headers
+    assert raw_headers["Vary"] == "Accept-Encoding"  # a cache in front keeps the forms apart
+    status, headers, body = get(f"{url}/{script}", {"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "br"
+    assert body == Path(f"{built}.br").read_bytes()  # the file written ahead, not re-encoded
+    assert brotli.decompress(body) == raw
+    assert len(body) < len(raw) / 3
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Vary"] == "Accept-Encoding"
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert "Content-Security-Policy" in headers and "Server" not in headers
+    _, zstd_headers, zstd_body = get(f"{url}/{script}", {"Accept-Encoding": "zstd, gzip"})
+    assert zstd_headers["Content-Encoding"] == "zstd"
+    assert zstd_body == Path(f"{built}.zst").read_bytes()
 
 
 def lb_cookies(headers) -> list[str]:
