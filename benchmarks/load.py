@@ -239,6 +239,8 @@ class Servers:
     def __init__(self, target: str, replicas: int, app: Path, serve_args: tuple[str, ...] = ()):
         self.port = serve.free_port()
         env = {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL)}
+        if target == "direct":  # deploy/serve's replica environment (malloc arenas)
+            env = serve.replica_environment(env)
         if target == "caddy":
             command = [
                 str(ROOT / "deploy" / "serve"),
@@ -357,10 +359,19 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=60, help="max wait for RSS after")
     parser.add_argument("--app", type=Path, default=APP, help="the page (direct/plain only)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--bursts",
+        type=int,
+        default=1,
+        help="runs per session count on the same servers (1..3): memory a burst leaves "
+        "behind that the next one reuses is not a leak",
+    )
     args = parser.parse_args()
     counts = [int(c) for c in args.sessions.split(",")]
     if not all(1 <= c <= MAX_SESSIONS for c in counts) or not 5 <= args.duration <= MAX_DURATION:
         parser.error(f"sessions 1..{MAX_SESSIONS}, duration 5..{MAX_DURATION} s")
+    if not 1 <= args.bursts <= 3:
+        parser.error("--bursts 1..3")
     if args.target == "caddy" and args.app != APP:
         parser.error("--app works with --target direct or plain")
     socket.setdefaulttimeout(60)
@@ -371,11 +382,14 @@ def main() -> int:
     for count in counts:
         servers = Servers(args.target, args.replicas, args.app)
         try:
-            result = asyncio.run(measure(servers, count, args))
+            for burst in range(1, args.bursts + 1):
+                result = asyncio.run(measure(servers, count, args))
+                if args.bursts > 1:
+                    result["burst"] = burst
+                results["runs"].append(result)
+                print(json.dumps(result), flush=True)
         finally:
             servers.stop()
-        results["runs"].append(result)
-        print(json.dumps(result), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0

@@ -78,10 +78,8 @@ def _arrow() -> dict:
 def _probe(path: Path, trace: bool, trim: bool) -> None:
     libc = ctypes.CDLL("libc.so.6")
     libc.mallinfo2.restype = MallInfo2
-    if trace:
-        import tracemalloc
-
-        tracemalloc.start(8)
+    baseline = None
+    started = time.monotonic()
     while True:
         info = libc.mallinfo2()
         row = {
@@ -95,15 +93,24 @@ def _probe(path: Path, trace: bool, trim: bool) -> None:
             **_arrow(),
             "gc_objects": len(gc.get_objects()),
         }
-        if trace:
+        # Tracing starts at the first idle moment after the warm-up session (tracing the
+        # first run makes it minutes long): later rows give the allocation sites of what
+        # was allocated since and is still alive, by line.
+        if trace and baseline is None and row["sessions"] == 0 and time.monotonic() - started > 15:
+            import tracemalloc
+
+            tracemalloc.start(8)
+            baseline = tracemalloc.take_snapshot()
+        elif baseline is not None:
             import tracemalloc
 
             snapshot = tracemalloc.take_snapshot()
-            stats = snapshot.statistics("filename")
-            row["python_traced_mb"] = round(sum(s.size for s in stats) / 2**20, 1)
-            row["top"] = [
-                f"{s.size / 2**20:.1f} MB {s.traceback[0].filename.split('site-packages/')[-1]}"
-                for s in stats[:8]
+            row["python_traced_mb"] = round(tracemalloc.get_traced_memory()[0] / 2**20, 1)
+            row["grown_since_idle"] = [
+                f"{d.size_diff / 2**20:+.1f} MB {d.count_diff:+d} "
+                f"{d.traceback[0].filename.split('site-packages/')[-1]}:"
+                f"{d.traceback[0].lineno}"
+                for d in snapshot.compare_to(baseline, "lineno")[:12]
             ]
         if trim:
             libc.malloc_trim(0)

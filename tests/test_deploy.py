@@ -121,6 +121,16 @@ def test_serve_runs_caddy_and_two_replicas(proxy):
     app = str(ROOT / "dashboard" / "app.py").encode()
     assert sum(c[1:4] == [b"-m", b"streamlit", b"run"] and app in c for c in commands) == 2
     assert sum(Path(c[0].decode()).name == "caddy" for c in commands) == 1
+    replicas = [
+        pid
+        for pid in process.children
+        if app in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    ]
+    assert len(replicas) == 2
+    for pid in replicas:  # deploy/serve.py REPLICA_ENVIRONMENT reaches each replica
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        if not os.environ.get("MALLOC_ARENA_MAX"):
+            assert b"MALLOC_ARENA_MAX=2" in environ
 
 
 def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
@@ -337,6 +347,8 @@ def test_the_systemd_replica_unit_runs_what_serve_runs():
     expected = serve.replica_command(8601, python="/srv/tapalpa/.venv/bin/python")
     expected[expected.index(str(ROOT / "dashboard" / "app.py"))] = "/srv/tapalpa/dashboard/app.py"
     assert command == [a if a != "8601" else "%i" for a in expected]
+    environment = dict(line.split("=", 1) for line in re.findall(r"^Environment=(.*)$", unit, re.M))
+    assert environment == serve.REPLICA_ENVIRONMENT
 
 
 @pytest.mark.parametrize(
