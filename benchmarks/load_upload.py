@@ -31,6 +31,7 @@ import socket
 import statistics
 import sys
 import time
+import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
@@ -104,12 +105,20 @@ async def read_until(ws, predicate, timeout: float) -> ForwardMsg:
 async def uploader(base: str, content: bytes, start_at: float, result: dict) -> None:
     """One reader who uploads `content` as big.csv at `start_at` (monotonic) and waits for
     the page's check. Fills result with the times (monotonic) and any error."""
-    request = urllib.request.Request(base + "/")  # noqa: S310
-    response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)  # noqa: S310
-    cookies = dict(
-        c.split(";")[0].split("=", 1) for c in response.headers.get_all("Set-Cookie") or []
-    )
-    response.read()
+    # The page gives the proxy's sticky cookie; /_stcore/health gives Streamlit's XSRF
+    # cookie, whose value the upload repeats in X-Xsrftoken (as the browser does).
+    cookies: dict[str, str] = {}
+    for path in ("/", "/_stcore/health"):
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
+        request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
+        response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)  # noqa: S310
+        for cookie in response.headers.get_all("Set-Cookie") or []:
+            name, value = cookie.split(";")[0].split("=", 1)
+            cookies[name] = value
+        response.read()
+    if XSRF_COOKIE not in cookies:
+        result["error"] = f"no {XSRF_COOKIE} cookie from /_stcore/health"
+        return
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     found: dict = {}
@@ -156,7 +165,7 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
             headers={
                 "Content-Type": f"multipart/form-data; boundary={boundary}",
                 "Cookie": cookie_header,
-                "X-Xsrftoken": cookies.get(XSRF_COOKIE, ""),
+                "X-Xsrftoken": cookies[XSRF_COOKIE],
                 "Origin": base,
             },
         )
