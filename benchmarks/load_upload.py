@@ -188,15 +188,18 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
         statuses = []
 
         def finished(msg: ForwardMsg) -> bool:
-            if msg.WhichOneof("type") == "script_finished":
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished":
                 statuses.append(msg.script_finished)
                 return True
-            if msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
-                element = msg.delta.new_element
-                if element.WhichOneof("type") == "expander" or element.WhichOneof("type") == (
-                    "exception"
-                ):
-                    found.setdefault("seen", []).append(element.WhichOneof("type"))
+            if kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
+                block = msg.delta.add_block
+                label = block.expandable.label
+                if block.WhichOneof("type") == "expandable" and label.startswith("Your file"):
+                    result["report_title"] = label  # the page's verdict on the file
+            delta = msg.delta.WhichOneof("type") if kind == "delta" else None
+            if delta == "new_element" and msg.delta.new_element.WhichOneof("type") == "exception":
+                found.setdefault("seen", []).append("exception")
             return False
 
         try:

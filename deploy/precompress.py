@@ -96,13 +96,15 @@ def compress_file(path: Path) -> dict[str, int]:
     return sizes
 
 
-def first_view(source: Path) -> set[str]:
+def first_view(source: Path) -> list[str]:
     """Names (relative to source) of the assets Streamlit's index.html, next to source,
-    loads before any script runs (its script, module preloads, style sheet, font)."""
+    loads before any script runs (font, entry script, module preloads, style sheet), in
+    the order the page names them."""
     index = source.parent / "index.html"
     if not index.is_file():
-        return set()
-    return set(re.findall(r'(?:src|href)="\./static/([^"]+)"', index.read_text()))
+        return []
+    names = re.findall(r'(?:src|href)="\./static/([^"]+)"', index.read_text())
+    return list(dict.fromkeys(names))
 
 
 def _fingerprint(source: Path) -> str:
@@ -146,8 +148,8 @@ def build(out: Path, *, source: Path | None = None, version: str | None = None, 
         if copy.suffix in COMPRESSIBLE and copy.stat().st_size >= MIN_BYTES:
             to_compress.append(copy)
     # The first view's files first: Caddy serves each as soon as its forms are written.
-    early = first_view(source)
-    to_compress.sort(key=lambda p: str(p.relative_to(target)) not in early)
+    early = {name: rank for rank, name in enumerate(first_view(source))}
+    to_compress.sort(key=lambda p: early.get(str(p.relative_to(target)), len(early)))
     totals: dict[str, int] = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         for sizes in pool.map(compress_file, to_compress):

@@ -48,6 +48,7 @@ def source(tmp_path):
     )
     (root / "static" / "js" / "index.A1.js").write_bytes(SCRIPT)
     (root / "static" / "js" / "other.C3.js").write_bytes(SCRIPT.replace(b"words", b"terms"))
+    (root / "static" / "js" / "late.B2.js").write_bytes(SCRIPT.replace(b"words", b"lines"))
     (root / "static" / "js" / "tiny.D4.js").write_bytes(b"export{};\n")
     (root / "static" / "media" / "font.E5.woff2").write_bytes(bytes(range(256)) * 20)
     return root / "static"
@@ -59,8 +60,8 @@ def test_each_compressible_asset_gets_three_forms_that_decode_to_it(source, tmp_
     out = tmp_path / "out"
     summary = precompress.build(out, source=source, version="test")
     assert summary["already_built"] is False
-    assert summary["compressed_files"] == 2  # two scripts; not the tiny one, not the font
-    for name in ("index.A1.js", "other.C3.js"):
+    assert summary["compressed_files"] == 3  # the scripts; not the tiny one, not the font
+    for name in ("index.A1.js", "late.B2.js", "other.C3.js"):
         original = (source / "js" / name).read_bytes()
         served = out / "static" / "js" / name
         assert served.read_bytes() == original
@@ -100,8 +101,9 @@ def test_the_first_view_is_compressed_first(source, monkeypatch):
     order = []
     monkeypatch.setattr(precompress, "compress_file", lambda p: order.append(p.name) or {})
     precompress.build(source.parent.parent / "out", source=source, version="test")
-    assert order[0] == "index.A1.js"
-    assert precompress.first_view(source) == {"js/late.B2.js", "js/index.A1.js"}
+    assert order[0] == "late.B2.js"  # named first by index.html
+    assert order[1] == "index.A1.js"
+    assert precompress.first_view(source) == ["js/late.B2.js", "js/index.A1.js"]
 
 
 def test_the_command_builds_the_installed_streamlits_index_script_once(
