@@ -27,6 +27,7 @@ import csv
 import importlib.util
 import io
 import json
+import os
 import socket
 import statistics
 import sys
@@ -48,6 +49,7 @@ _spec.loader.exec_module(load)
 
 MAX_SESSIONS = 100
 CHECK_TIMEOUT = 300
+DEBUG = bool(os.environ.get("TAPALPA_UPLOAD_DEBUG"))  # message kinds of the check's rerun
 XSRF_COOKIE = "_streamlit_xsrf"
 
 
@@ -189,17 +191,27 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
 
         def finished(msg: ForwardMsg) -> bool:
             kind = msg.WhichOneof("type")
+            if DEBUG:
+                result.setdefault("kinds", []).append(
+                    kind if kind != "delta" else msg.delta.WhichOneof("type")
+                )
             if kind == "script_finished":
                 statuses.append(msg.script_finished)
                 return True
             if kind == "delta" and msg.delta.WhichOneof("type") == "add_block":
                 block = msg.delta.add_block
                 label = block.expandable.label
-                if block.WhichOneof("type") == "expandable" and label.startswith("Your file"):
+                if block.WhichOneof("type") == "expandable" and "big" in label:  # big.csv
                     result["report_title"] = label  # the page's verdict on the file
             delta = msg.delta.WhichOneof("type") if kind == "delta" else None
-            if delta == "new_element" and msg.delta.new_element.WhichOneof("type") == "exception":
+            element = msg.delta.new_element if delta == "new_element" else None
+            which = element.WhichOneof("type") if element is not None else None
+            if which == "exception":
                 found.setdefault("seen", []).append("exception")
+            elif which is not None and DEBUG:
+                result.setdefault("elements", []).append(which)
+            if which == "alert":  # st.error/warning/info/success: what the reader is told
+                result.setdefault("alerts", []).append(element.alert.body[:160])
             return False
 
         try:
@@ -251,6 +263,9 @@ async def measure(servers, args, content: bytes) -> dict:
         "sessions": args.sessions,
         "file_mb": round(len(content) / 1e6, 2),
         "upload_error": upload.get("error"),
+        "report_title": upload.get("report_title"),
+        "alerts": upload.get("alerts", []),
+        **({"debug": upload.get("kinds"), "elements": upload.get("elements")} if DEBUG else {}),
         "put_s": round(upload["uploaded"] - upload["began"], 2) if "uploaded" in upload else None,
         "check_s": round(upload["checked"] - upload["uploaded"], 2)
         if "checked" in upload
