@@ -13,7 +13,8 @@ the XSRF token, then a rerun carrying the file uploader's widget state — and w
 the page's check of it (the rerun's script_finished). The file is at most the page's
 limit (dashboard/read.py MAX_FILE_BYTES).
 
-Reported: the other sessions' rerun p50/p95 while idle (reruns that finished before the
+Reported: the page's verdict on the file (the report's title and any alert), the other
+sessions' rerun p50/p95 while idle (reruns that finished before the
 upload began) and during the upload and check (reruns that overlap it), their ratio
 (target ≤ 2), the upload's PUT and check seconds, and RSS. Bounded: at most 100 slider
 sessions, 300 s, one upload, loopback only.
