@@ -8,11 +8,13 @@ compressible file its Brotli (`.br`, quality 11), Zstandard (`.zst`, level 19) a
 (`.gz`, level 9) forms. deploy/Caddyfile serves /static/* from DIR with
 `file_server { precompressed br zstd gzip }` when TAPALPA_STATIC_DIR points there: the
 bytes are smaller than Caddy's on-the-fly `encode` (which uses fast levels) and no CPU is
-spent compressing 4.9 MB of JavaScript per new reader. `deploy/serve` runs this at start;
-the systemd unit of Caddy runs it as ExecStartPre (see deploy/README.md).
+spent compressing about 5 MB of JavaScript and CSS per new reader's first view.
+`deploy/serve` runs this at start; the systemd unit of Caddy runs it as ExecStartPre (see
+deploy/README.md).
 
 The work is done once per Streamlit version: DIR/static/.complete records the version and
-the file list, and a DIR that already holds them is left as it is. Compressing the whole
+a SHA-256 over the bundle's names and contents, and a DIR that already holds the same is
+left as it is. Compressing the whole
 bundle (23 MB in 214 compressible files) takes about 1.5 minutes on one core at these
 levels, the first view's files first. Every file is written to a temporary name and
 renamed, so Caddy never sends half a file: while a file has no compressed form yet it

@@ -3,9 +3,12 @@
 Run it as `deploy/serve --port 8080 --replicas 2` (the wrapper picks the project's
 virtualenv). Each replica is `streamlit run dashboard/app.py` on a free loopback port;
 Caddy (Debian's `caddy` package, /usr/bin/caddy) runs `deploy/Caddyfile` with the
-TAPALPA_* variables set here. The command prints the URL once every replica answers
-`/_stcore/health` through the proxy, and exits when any of its processes exits (a
-supervisor such as systemd restarts it; see deploy/README.md for the long-running form).
+TAPALPA_* variables set here; deploy/precompress.py fills the folder of precompressed
+Streamlit assets Caddy serves, in the background (once per Streamlit version). Replicas
+run with REPLICA_ENVIRONMENT (two malloc arenas). The command prints the URL once every
+replica answers `/_stcore/health` through the proxy, and exits when any of its processes
+exits (a supervisor such as systemd restarts it; see deploy/README.md for the long-running
+form).
 """
 
 from __future__ import annotations
