@@ -137,6 +137,8 @@ def build(out: Path, *, source: Path | None = None, version: str | None = None, 
     started = time.monotonic()
     target.mkdir(parents=True, exist_ok=True)
     marker.unlink(missing_ok=True)
+    for leftover in target.rglob(".tmp-*"):  # from a build that was stopped midway
+        leftover.unlink(missing_ok=True)
     to_compress = []
     for path in sorted(source.rglob("*")):
         if not path.is_file():

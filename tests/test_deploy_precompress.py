@@ -58,8 +58,11 @@ def test_each_compressible_asset_gets_three_forms_that_decode_to_it(source, tmp_
     if shutil.which("zstd") is None:
         pytest.skip("zstd not found: apt-get install zstd")
     out = tmp_path / "out"
+    (out / "static" / "js").mkdir(parents=True)
+    (out / "static" / "js" / ".tmp-abc123").write_bytes(b"half a file")  # a stopped build
     summary = precompress.build(out, source=source, version="test")
     assert summary["already_built"] is False
+    assert not list(out.rglob(".tmp-*"))
     assert summary["compressed_files"] == 3  # the scripts; not the tiny one, not the font
     for name in ("index.A1.js", "late.B2.js", "other.C3.js"):
         original = (source / "js" / name).read_bytes()
