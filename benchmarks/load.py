@@ -117,8 +117,9 @@ async def run_until_finished(ws, stats: Stats, found: dict, cached: set[str]) ->
             which = element.WhichOneof("type")
             if which == "slider" and element.slider.label.startswith("Time window"):
                 found["slider"] = element.slider
-            elif which == "exception":
-                stats.error("script exception")
+            elif which == "exception":  # named, so a run says what failed
+                problem = element.exception
+                stats.error(f"script exception: {problem.type}: {problem.message[:120]}")
         elif kind == "script_finished":
             if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 stats.error(f"script finished with status {msg.script_finished}")
