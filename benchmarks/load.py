@@ -115,7 +115,9 @@ async def run_until_finished(ws, stats: Stats, found: dict, cached: set[str]) ->
         if kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
             element = msg.delta.new_element
             which = element.WhichOneof("type")
-            if which == "slider" and element.slider.label.startswith("Time window"):
+            # The page's time window: its widget key is "window" (the label is in the
+            # page's language).
+            if which == "slider" and element.slider.id.endswith("-window"):
                 found["slider"] = element.slider
             elif which == "exception":  # named, so a run says what failed
                 problem = element.exception
@@ -281,6 +283,19 @@ class Servers:
             self.process.wait()
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the server processes have used (/proc/PID/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / ticks
+
+
 async def sample_rss(pids: list[int], peak: list[int], stop: asyncio.Event) -> None:
     while not stop.is_set():
         peak[0] = max(peak[0], rss_kib(pids))
@@ -299,7 +314,9 @@ async def measure(servers: Servers, sessions: int, args) -> dict:
     stop = asyncio.Event()
     sampler = asyncio.create_task(sample_rss(servers.pids, peak, stop))
     ramp = min(10.0, args.duration / 4)
+    cpu_before = cpu_seconds(servers.pids)
     stats = await drive(servers.base, sessions, args.duration, args.interval, ramp)
+    cpu_used = cpu_seconds(servers.pids) - cpu_before
     stop.set()
     await sampler
     deadline = time.monotonic() + args.settle
@@ -321,6 +338,11 @@ async def measure(servers: Servers, sessions: int, args) -> dict:
         "rerun_p95_s": pct(stats.reruns, 95),
         "first_run_p50_s": pct(stats.first_runs, 50),
         "first_run_p95_s": pct(stats.first_runs, 95),
+        # Server CPU per script run (page loads and slider reruns): what one run costs,
+        # whatever queueing the machine's other work adds to the latencies.
+        "server_cpu_ms_per_run": round(
+            1000 * cpu_used / max(1, len(stats.reruns) + len(stats.first_runs)), 1
+        ),
         "errors": sum(stats.errors.values()),
         "error_kinds": stats.errors,
         "wire_kb_per_step_median": (
