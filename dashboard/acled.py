@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .read import STRING_DTYPE, Table
 from .schema import Report
@@ -113,6 +115,27 @@ def _each_distinct(values: pd.Series, function) -> pd.Series:
     return pd.Series(results[positions], index=values.index, dtype=STRING_DTYPE)
 
 
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings under a text column (large_string, as pandas keeps them)."""
+    arrow = pa.chunked_array(pa.array(values.array))
+    return arrow if arrow.type == pa.large_string() else arrow.cast(pa.large_string())
+
+
+def _join(*parts) -> pa.ChunkedArray:
+    """Texts and text columns joined row by row in one Arrow pass (null where any is)."""
+    parts = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+def _is_empty(values: pd.Series) -> pa.ChunkedArray:
+    """Arrow booleans: the value is "" (a missing value is not, as in pandas' `!= ""`)."""
+    return pc.fill_null(pc.equal(_arrow(values), ""), False)
+
+
+def _text(arrow) -> pd.Series:
+    return pd.Series(arrow, dtype=STRING_DTYPE)
+
+
 def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     """ACLED columns to ours (text), per COLUMN_MAPPING; `event_date` stays for `start`.
 
@@ -141,11 +164,16 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     ours = _each_distinct(sub, lambda v: SUB_EVENT_TYPES.get(v.lower(), "other") if v else "")
     label = sub.where(ours == "other", "")
     location = column("location")
-    summary = sub + " (" + column("event_type") + ")" + (", " + location).where(location != "", "")
     source = column("source")
-    outlet = (SOURCE_PREFIX + source).where(source != "", SOURCE_PREFIX + "not given")
+    # Texts joined in one Arrow pass per column (no intermediate column per "+").
+    outlet = pc.if_else(
+        _is_empty(source), SOURCE_PREFIX + "not given", _join(SOURCE_PREFIX, _arrow(source))
+    )
+    at = pc.if_else(_is_empty(location), "", _join(", ", _arrow(location)))
     # Popups show the summary: the sources ACLED names are seen there, links or not.
-    summary = (summary + ". " + outlet).where(sub != "", "")
+    summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
+    summary = _text(pc.if_else(_is_empty(sub), "", summary))
+    outlet = _text(outlet)
     frame = pd.DataFrame(
         {
             "incident_id": column("event_id_cnty"),

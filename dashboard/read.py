@@ -339,37 +339,37 @@ def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(column, DEFUSED, r"\1")
 
 
+# Bytes that may begin or end a value trimming changes: ASCII controls and space, and
+# every non-ASCII byte (Unicode spaces such as U+00A0 are multi-byte).
+_MAY_BE_SPACE = np.zeros(256, dtype=bool)
+_MAY_BE_SPACE[: 0x20 + 1] = True
+_MAY_BE_SPACE[0x7F:] = True
+
+
 def _edges(column: pa.ChunkedArray) -> tuple[bool, bool]:
     """(may need trimming, may start with an apostrophe), from the first and last byte of
     each value in the Arrow buffers, without touching the text in between.
 
     Whitespace (Unicode's, as utf8_trim_whitespace sees it) can only sit at an edge whose
-    byte is ASCII control or space (<= 0x20) or not ASCII (>= 0x7F); a column with none of
-    those at either edge of any value is unchanged by trimming.
+    byte is an ASCII control or space or not ASCII; a column with none of those at either
+    edge of any value is unchanged by trimming. Empty values make the test look at their
+    neighbours' bytes: it may say "maybe" needlessly, never "no" wrongly.
     """
-    trim = quote = False
-    for chunk in column.chunks:
-        if not len(chunk):
-            continue
-        if not pa.types.is_string(chunk.type):  # large_string or other: the full pass decides
-            return True, True
-        _, offsets_buffer, data_buffer = chunk.buffers()
-        if data_buffer is None or offsets_buffer is None:  # every value empty (or null)
-            continue
-        offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
-            chunk.offset : chunk.offset + len(chunk) + 1
-        ]
-        data = np.frombuffer(data_buffer, dtype=np.uint8)
-        starts, ends = offsets[:-1], offsets[1:]
-        given = ends > starts
-        first, last = data[starts[given]], data[ends[given] - 1]
-        trim = trim or bool(
-            ((first <= 0x20) | (first >= 0x7F) | (last <= 0x20) | (last >= 0x7F)).any()
-        )
-        quote = quote or bool((first == 0x27).any())
-        if trim:
-            return True, True
-    return trim, quote
+    array = column.combine_chunks()  # one pass: cheaper than one per parser block
+    if not pa.types.is_string(array.type):  # large_string or other: the full pass decides
+        return True, True
+    _, offsets_buffer, data_buffer = array.buffers()
+    if data_buffer is None or offsets_buffer is None or not data_buffer.size:
+        return False, False  # every value empty (or null)
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    if _MAY_BE_SPACE.take(first).any() or _MAY_BE_SPACE.take(last).any():
+        return True, True
+    return False, bool((first == 0x27).any())
 
 
 def _clean(column: pa.ChunkedArray) -> pa.ChunkedArray:

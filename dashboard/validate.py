@@ -625,10 +625,19 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
 
     keep = ~check.bad
 
-    def kept(values: pd.Series) -> pd.Series:
-        return values[keep].reset_index(drop=True)
+    every = bool(keep.all())
 
-    own_ids = name + "#" + pd.Series(table.rows.astype(str), dtype=STRING_DTYPE)
+    def kept(values: pd.Series) -> pd.Series:
+        return (values if every else values[keep]).reset_index(drop=True)
+
+    own_ids = pd.Series(
+        pc.binary_join_element_wise(
+            pa.scalar(name + "#", pa.large_string()),
+            pc.cast(pa.array(table.rows), pa.large_string()),
+            pa.scalar("", pa.large_string()),
+        ),
+        dtype=STRING_DTYPE,
+    )
     frame = pd.DataFrame(
         {
             "incident_id": kept(check.col("incident_id")),
@@ -661,8 +670,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     lo, hi = intervals(
         start_us[keep],
         start_offset[keep],
-        precision[keep].to_numpy(dtype=object),
-        part[keep].to_numpy(dtype=object),
+        kept(precision),
+        kept(part),
         end_us[keep],
     )
     frame["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
