@@ -99,20 +99,28 @@ def event_dates(raw: pd.Series) -> pd.Series:
 
     Each distinct date is parsed once (a file has few); the result has raw's index.
     """
-    positions, distinct = pd.factorize(raw)
-    distinct = pd.Series(distinct, dtype=object)
-    dates = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[s]")
-    for form in DATE_FORMATS:
-        dates = dates.fillna(pd.to_datetime(distinct, format=form, errors="coerce"))
-    text = np.append(np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")), "")
-    return pd.Series(text[positions], index=raw.index, dtype=STRING_DTYPE)
+
+    def parse(distinct: list) -> list[str]:
+        texts = pd.Series(distinct, dtype=object)
+        dates = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[s]")
+        for form in DATE_FORMATS:
+            dates = dates.fillna(pd.to_datetime(texts, format=form, errors="coerce"))
+        return np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")).tolist()
+
+    return _spread(raw, parse)
 
 
 def _each_distinct(values: pd.Series, function) -> pd.Series:
     """`function` applied once per distinct value of a text column (ACLED repeats codes)."""
-    positions, distinct = pd.factorize(values)
-    results = np.asarray([*(function(v) for v in distinct), ""], dtype=object)
-    return pd.Series(results[positions], index=values.index, dtype=STRING_DTYPE)
+    return _spread(values, lambda distinct: [function(v) if v is not None else "" for v in distinct])
+
+
+def _spread(values: pd.Series, convert) -> pd.Series:
+    """convert(distinct values, a list with None for a missing one) -> one text each,
+    spread to the rows in one Arrow take; the result has values' index."""
+    encoded = pc.dictionary_encode(_arrow(values).combine_chunks(), null_encoding="encode")
+    texts = pa.array(convert(encoded.dictionary.to_pylist()), type=pa.large_string())
+    return pd.Series(texts.take(encoded.indices), index=values.index, dtype=STRING_DTYPE)
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray:
