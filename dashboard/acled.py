@@ -112,7 +112,9 @@ def event_dates(raw: pd.Series) -> pd.Series:
 
 def _each_distinct(values: pd.Series, function) -> pd.Series:
     """`function` applied once per distinct value of a text column (ACLED repeats codes)."""
-    return _spread(values, lambda distinct: [function(v) if v is not None else "" for v in distinct])
+    return _spread(
+        values, lambda distinct: [function(v) if v is not None else "" for v in distinct]
+    )
 
 
 def _spread(values: pd.Series, convert) -> pd.Series:

@@ -565,7 +565,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         | (check.col("latitude") != "").to_numpy()
         | (check.col("longitude") != "").to_numpy()
     )
-    known = location_id.isin(locations["location_id"]).to_numpy()
+    ids = check.distinct(location_id)
+    known = ids.per_row(ids.values.isin(locations["location_id"]))
     check.problem(has_id & ~known, "location_id", "unknown location_id")
     neither = ~has_id & ~own
     reason = (
@@ -705,8 +706,9 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
 
     Computed once per distinct (date, state, municipality): a file repeats them.
     """
-    codes = pd.Series(state, dtype=STRING_DTYPE)
+    codes = np.asarray(state, dtype=object)
     if has_id.any():
+        codes = codes.copy()
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
@@ -715,7 +717,10 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
     key = np.zeros(check.n, dtype="int64")
     for positions, distinct in factors:  # one integer per (date, state, municipality)
         key = key * (len(distinct) + 1) + positions
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # Each combination once, in order of first appearance (factorize numbers them so).
+    inverse, _ = pd.factorize(key)
+    seen = np.maximum.accumulate(inverse)
+    first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
     values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
     zones: dict = {}  # (state, municipality) -> IANA zone name
     midnights: dict = {}  # (date, zone) -> ISO text
@@ -732,10 +737,11 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
             day = datetime.fromisoformat(date).replace(tzinfo=zone)
             midnights[(date, zone)] = day.isoformat(timespec="minutes")
         texts.append(midnights[(date, zone)])
-    text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
-    dates = columns[0].to_numpy(dtype=object)
-    missing = (text == "") & (dates != "") & ~check.bad
+    unset = np.asarray(texts, dtype=object) == ""
+    dated = (columns[0] != "").to_numpy()
+    missing = unset[inverse] & dated & ~check.bad
     check.problem(missing, "admin1", "no state to set the local clock of event_date (give admin1)")
+    text = pa.array(texts, type=pa.large_string()).take(pa.array(inverse))
     return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
 
 
