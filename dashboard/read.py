@@ -277,7 +277,11 @@ def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, h
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_line),
+            # One thread: on the shared 2-core server the parser's thread pool costs about
+            # 40% more CPU for no shorter wall time (benchmarks/bench_validate.py).
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=header_line, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},

@@ -642,7 +642,13 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     frame = pd.DataFrame(
         {
             "incident_id": kept(check.col("incident_id")),
-            "location_id": kept(location_id.where(has_id, own_ids)),
+            "location_id": kept(
+                own_ids
+                if not has_id.any()
+                else location_id
+                if has_id.all()
+                else location_id.where(has_id, own_ids)
+            ),
             # Aware datetimes on each record's own clock (object: offsets differ).
             "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
             "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
