@@ -639,41 +639,41 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         ),
         dtype=STRING_DTYPE,
     )
-    frame = pd.DataFrame(
-        {
-            "incident_id": kept(check.col("incident_id")),
-            "location_id": kept(
-                own_ids
-                if not has_id.any()
-                else location_id
-                if has_id.all()
-                else location_id.where(has_id, own_ids)
-            ),
-            # Aware datetimes on each record's own clock (object: offsets differ).
-            "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
-            "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
-            "time_precision": kept(precision),
-            "part_of_day": kept(part),
-            "event_type": kept(event_type),
-            **{
-                f: pd.arrays.IntegerArray(
-                    np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
-                )
-                for f in COUNT_FIELDS
-            },
-            "summary": kept(summary),
-            "source_url": kept(source_url),
-            "source_outlet": kept(check.col("source_outlet")),
-            "source_date": kept(check.col("source_date")),
-            "more_source_urls": kept(more_urls),
-            "confidence": kept(confidence),
-            "disputed": disputed[keep],
-            "notes": kept(check.col("notes")),
-        }
-    )
+    # The columns are gathered first and made a frame once (each insert into a frame
+    # costs about a millisecond at 100,000 rows).
+    columns = {
+        "incident_id": kept(check.col("incident_id")),
+        "location_id": kept(
+            own_ids
+            if not has_id.any()
+            else location_id
+            if has_id.all()
+            else location_id.where(has_id, own_ids)
+        ),
+        # Aware datetimes on each record's own clock (object: offsets differ).
+        "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
+        "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+        "time_precision": kept(precision),
+        "part_of_day": kept(part),
+        "event_type": kept(event_type),
+        **{
+            f: pd.arrays.IntegerArray(
+                np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
+            )
+            for f in COUNT_FIELDS
+        },
+        "summary": kept(summary),
+        "source_url": kept(source_url),
+        "source_outlet": kept(check.col("source_outlet")),
+        "source_date": kept(check.col("source_date")),
+        "more_source_urls": kept(more_urls),
+        "confidence": kept(confidence),
+        "disputed": disputed[keep],
+        "notes": kept(check.col("notes")),
+    }
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
-            frame[column] = kept(check.col(column))
+            columns[column] = kept(check.col(column))
     lo, hi = intervals(
         start_us[keep],
         start_offset[keep],
@@ -681,12 +681,12 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         kept(part),
         end_us[keep],
     )
-    frame["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
-    frame["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
+    columns["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
+    columns["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
     _join_places(
-        frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+        columns, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
     )
-    return frame
+    return pd.DataFrame(columns)
 
 
 def _summaries(check: Checks, bundled: bool) -> pd.Series:
@@ -754,12 +754,13 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
 def _join_places(
     frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
 ):
-    """lon, lat, place, municipality, cve_ent, geo_precision per kept row.
+    """lon, lat, place, municipality, cve_ent, geo_precision per kept row, added to
+    `frame` (the kept rows' columns by name, "location_id" among them).
 
     Rows with a location_id take them from the bundled place; the others keep their own.
     """
-    n = len(frame)
     by_id = has_id[keep]
+    n = len(by_id)
     index = np.zeros(n, dtype=int)
     if by_id.any() and len(locations):
         index[by_id] = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
