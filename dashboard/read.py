@@ -343,21 +343,15 @@ def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(column, DEFUSED, r"\1")
 
 
-# Bytes that may begin or end a value trimming changes: ASCII controls and space, and
-# every non-ASCII byte (Unicode spaces such as U+00A0 are multi-byte).
-_MAY_BE_SPACE = np.zeros(256, dtype=bool)
-_MAY_BE_SPACE[: 0x20 + 1] = True
-_MAY_BE_SPACE[0x7F:] = True
-
-
 def _edges(column: pa.ChunkedArray) -> tuple[bool, bool]:
     """(may need trimming, may start with an apostrophe), from the first and last byte of
     each value in the Arrow buffers, without touching the text in between.
 
     Whitespace (Unicode's, as utf8_trim_whitespace sees it) can only sit at an edge whose
-    byte is an ASCII control or space or not ASCII; a column with none of those at either
-    edge of any value is unchanged by trimming. Empty values make the test look at their
-    neighbours' bytes: it may say "maybe" needlessly, never "no" wrongly.
+    byte is an ASCII control or space (<= 0x20) or not ASCII (>= 0x7F: Unicode spaces such
+    as U+00A0 are multi-byte); a column with none of those at either edge of any value is
+    unchanged by trimming. Empty values make the test look at their neighbours' bytes: it
+    may say "maybe" needlessly, never "no" wrongly.
     """
     array = column.combine_chunks()  # one pass: cheaper than one per parser block
     if not pa.types.is_string(array.type):  # large_string or other: the full pass decides
@@ -371,8 +365,9 @@ def _edges(column: pa.ChunkedArray) -> tuple[bool, bool]:
     data = np.frombuffer(data_buffer, dtype=np.uint8)
     first = data[np.minimum(offsets[:-1], len(data) - 1)]
     last = data[np.maximum(offsets[1:] - 1, 0)]
-    if _MAY_BE_SPACE.take(first).any() or _MAY_BE_SPACE.take(last).any():
-        return True, True
+    for edge in (first, last):  # 0x21..0x7E: printable ASCII, never trimmed
+        if len(edge) and (edge.min() <= 0x20 or edge.max() >= 0x7F):
+            return True, True
     return False, bool((first == 0x27).any())
 
 
