@@ -22,7 +22,7 @@ import shapely
 
 from . import acled
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
-from .mexico import BY_CODE, local_zone, resolve_state
+from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
 from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
 from .schema import (
     CONFIDENCE,
@@ -721,6 +721,11 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
     columns = (check.col("event_day"), codes, municipality)
     factors = [pd.factorize(c) for c in columns]
+    # The municipality matters only in a state with a municipality on another clock:
+    # elsewhere every town of the state counts as its first (fewer combinations below).
+    (_, state_codes), (towns, _) = factors[1], factors[2]
+    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_codes] + [False])
+    factors[2] = (np.where(special[factors[1][0]], towns, towns[:1]), factors[2][1])
     key = np.zeros(check.n, dtype="int64")
     for positions, distinct in factors:  # one integer per (date, state, municipality)
         key = key * (len(distinct) + 1) + positions

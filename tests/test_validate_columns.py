@@ -10,6 +10,7 @@ shortcut can meet them).
 from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -20,12 +21,15 @@ import shapely
 
 from dashboard import acled
 from dashboard.locate import covering_states
+from dashboard.mexico import local_zone, state_lookup
 from dashboard.read import STRING_DTYPE, read_table
 from dashboard.schema import Report
 from dashboard.timing import aware_datetimes, interval, intervals
 from dashboard.validate import Distinct, _fullmatch, check_incidents
 from tests.conftest import incident_row, to_csv
 from tests.test_import import border_point
+
+DATA = Path(__file__).parent / "data"
 
 
 def texts(values) -> pd.Series:
@@ -217,3 +221,43 @@ def test_acled_values_are_converted_once_each_and_spread_with_missing():
     spread = acled._each_distinct(texts(["a", "b", "a", None, "", "b"]), upper)
     assert spread.tolist() == ["A", "B", "A", "", "", "B"]
     assert calls == ["a", "b", ""]
+
+
+def test_acled_dates_use_a_municipality_clock_only_where_one_differs(bundle):
+    """Local midnight per (date, state, municipality) is computed once per combination;
+    a municipality matters only where its clock differs from its state's (Bahía de
+    Banderas in Nayarit, Juárez in Chihuahua); towns elsewhere share their state's."""
+    records = pd.read_csv(DATA / "acled_export.csv", dtype=str, keep_default_na=False)
+    template = records.iloc[0].to_dict()
+    places = [  # (admin1, admin2, latitude, longitude)
+        ("Jalisco", "Tapalpa", "19.9445", "-103.7589"),
+        ("Nayarit", "Bahía de Banderas", "20.7833", "-105.2833"),
+        ("Nayarit", "Tepic", "21.5042", "-104.8946"),
+        ("Chihuahua", "Juárez", "31.6904", "-106.4245"),
+        ("Chihuahua", "Chihuahua", "28.6353", "-106.0889"),
+        ("Jalisco", "Zapopan", "20.7214", "-103.3918"),
+    ]
+    rows = []
+    for number, (admin1, admin2, lat, lon) in enumerate(places * 2):
+        rows.append(
+            template
+            | {
+                "event_id_cnty": f"MEX{number}",
+                "event_date": "22 February 2026" if number < len(places) else "23 February 2026",
+                "admin1": admin1,
+                "admin2": admin2,
+                "location": admin2,
+                "latitude": lat,
+                "longitude": lon,
+            }
+        )
+    result = check_incidents(to_csv(rows), "acled.csv", bundle.locations, bundle.states)
+    assert len(result.frame) == len(rows), result.report.to_text()
+    for row, start in zip(rows, result.frame.start, strict=True):
+        code = state_lookup(row["admin1"]).cve_ent
+        day = datetime.strptime(row["event_date"], "%d %B %Y")
+        assert start == day.replace(tzinfo=local_zone(code, row["admin2"])), row
+    offsets = {r["admin2"]: s.utcoffset() for r, s in zip(rows, result.frame.start, strict=True)}
+    assert offsets["Bahía de Banderas"] != offsets["Tepic"]
+    assert offsets["Juárez"] != offsets["Chihuahua"]
+    assert offsets["Tapalpa"] == offsets["Zapopan"]
