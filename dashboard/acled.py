@@ -89,6 +89,34 @@ def is_acled(columns: list[str]) -> bool:
     return set(columns) >= MARKERS
 
 
+# The ACLED columns `to_incidents` reads; an export's others (actors, interaction codes,
+# region, tags, timestamp…) are not needed.
+READ_COLUMNS = frozenset(
+    {
+        "event_id_cnty",
+        "event_date",
+        "time_precision",
+        "event_type",
+        "sub_event_type",
+        "admin1",
+        "admin2",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "notes",
+        "fatalities",
+    }
+)
+
+
+def columns_to_read(columns: list[str]) -> frozenset[str] | None:
+    """For `read.read_table`: of a header's (lower-cased) names, those an ACLED file's
+    conversion uses; None (read all) when the header is not ACLED's."""
+    return READ_COLUMNS if is_acled(columns) else None
+
+
 # event_date as ACLED has written it: the API (ISO), the export tool ("22 February 2026"),
 # and the codebook's day-first forms of older exports. Day first always: never mm/dd.
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%m-%Y", "%d/%m/%Y")

@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -66,11 +67,19 @@ class Table:
         return {"csv": "line", "geojson": "feature"}.get(self.format, "record")
 
 
-def read_table(data: bytes, name: str, report: Report) -> Table | None:
+def read_table(
+    data: bytes,
+    name: str,
+    report: Report,
+    columns: Callable[[list[str]], Collection[str] | None] | None = None,
+) -> Table | None:
     """CSV, GeoJSON or a JSON array of records (by content) to a Table; None if unreadable.
 
     `data` is the file's bytes, `name` its name as the user knows it (for messages and
     the `.tsv` hint). Problems go to `report` with the file's own line/feature numbers.
+    `columns`, given the header's (lower-cased) names, may name the only ones the caller
+    uses (None: all); a hint that lets the common CSV path skip converting the others
+    (every row is still checked for its number of fields), other paths read them all.
     """
     if len(data) > MAX_FILE_BYTES:
         report.add(
@@ -82,7 +91,7 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
         )
         return None
     report.unit = "line"
-    table = _plain_utf8_csv(data, name)
+    table = _plain_utf8_csv(data, name, columns)
     if table is not None:
         return table
     text = decode(data, name, report)
@@ -110,7 +119,7 @@ _FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
 _FIRST_VISIBLE_BYTE = re.compile(rb"[^ \t\r\n\f\v]")
 
 
-def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
+def _plain_utf8_csv(data: bytes, name: str, columns=None) -> Table | None:
     """The common case without decoding the whole file: UTF-8 (no BOM) CSV, one line per
     record, no ragged rows (pyarrow checks the UTF-8). None: read it the careful way."""
     if data.startswith(tuple(bom for bom, _ in BOMS)) or b"\x00" in data[:4096]:
@@ -134,7 +143,8 @@ def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
     if names is None:  # the careful way reports it
         return None
     header_line = 1 + data.count(b"\n", 0, first.start())
-    table = _fast_csv("", data, names, delimiter, header_line)
+    used = columns(names) if columns is not None else None
+    table = _fast_csv("", data, names, delimiter, header_line, used)
     if table is None or not len(table[0]):
         return None
     frame, rows = table
@@ -267,8 +277,18 @@ def read_csv(
     return Table(frame, rows, "csv", delimiter=delimiter, decimal_comma=delimiter in (";", "\t"))
 
 
-def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, header_line: int):
-    """pyarrow's parser when every record is one line; None means 'use the careful one'."""
+def _fast_csv(
+    text: str,
+    utf8: bytes | None,
+    names: list[str],
+    delimiter: str,
+    header_line: int,
+    used: Collection[str] | None = None,
+):
+    """pyarrow's parser when every record is one line; None means 'use the careful one'.
+
+    used: the only columns to convert (the others are parsed, not kept); None: all.
+    """
     if utf8 is None:
         utf8 = text.encode("utf-8", errors="surrogatepass")
     # (numpy counts line feeds about twice as fast as bytes.count)
@@ -287,6 +307,7 @@ def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, h
                 column_types={c: pa.string() for c in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                include_columns=[c for c in names if c in used] if used is not None else [],
             ),
         )
     except pa.ArrowInvalid:

@@ -242,7 +242,8 @@ class Checks:
         if required:
             need = empty if relaxed is None else empty & ~relaxed
             self.problem(need, field, "required text is empty")
-        ok = _fullmatch(values, _HTTP)
+        # (an all-empty column, as ACLED's, needs no pattern)
+        ok = _fullmatch(values, _HTTP) if not empty.all() else np.zeros(self.n, dtype=bool)
         self.problem(~empty & ~ok, field, "source URL must be an http(s) address with a host")
         return values
 
@@ -333,7 +334,7 @@ class Checks:
         resolved = [resolve_state(v) if v else (None, False) for v in distinct]
         code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
         codes = code_of[positions]
-        unknown = given & (codes == "")
+        unknown = given & (code_of == "")[positions]
         for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
             if state is None or not alias:
                 continue
@@ -479,7 +480,8 @@ def check_incidents(
         Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
     progress(0.0, "reading the file")
-    table = read_table(data, name, report)
+    # An ACLED export's columns the conversion does not use are not converted.
+    table = read_table(data, name, report, None if bundled else acled.columns_to_read)
     if table is None:
         return Incidents(empty_incidents(), report)
     fmt = detect_format(table, bundled)
