@@ -261,3 +261,29 @@ def test_acled_dates_use_a_municipality_clock_only_where_one_differs(bundle):
     assert offsets["Bahía de Banderas"] != offsets["Tepic"]
     assert offsets["Juárez"] != offsets["Chihuahua"]
     assert offsets["Tapalpa"] == offsets["Zapopan"]
+
+
+def test_reading_only_the_columns_used_changes_nothing_but_the_work(bundle):
+    """An ACLED export's columns the conversion does not use are not converted: the same
+    records and problems as the file without them; the hint names the columns kept."""
+    records = pd.read_csv(DATA / "acled_export.csv", dtype=str, keep_default_na=False)
+    unused = sorted(set(records.columns) - acled.READ_COLUMNS)
+    assert unused  # actors, interaction codes, region, tags, timestamp…
+    full, lean = (
+        to_csv(records.to_dict("records")),
+        to_csv(records.drop(columns=unused).to_dict("records")),
+    )
+    results = [
+        check_incidents(data, "acled.csv", bundle.locations, bundle.states, keep_all=True)
+        for data in (full, lean)
+    ]
+    pd.testing.assert_frame_equal(results[0].frame, results[1].frame)
+    assert [str(p) for p in results[0].report.problems] == [
+        str(p) for p in results[1].report.problems
+    ]
+    table = read_table(full, "acled.csv", Report(), acled.columns_to_read)
+    assert set(table.columns) == set(records.columns) & acled.READ_COLUMNS
+    assert read_table(b"a,b\n1,2\n", "x.csv", Report(), acled.columns_to_read).columns == [
+        "a",
+        "b",
+    ]
