@@ -112,10 +112,9 @@ def locate_points(
     agrees[point_index[matches]] = True
     hits = np.bincount(point_index, minlength=n)
     first = np.full(n, -1)
-    order = np.argsort(point_index, kind="stable")
-    starts = np.searchsorted(point_index[order], np.arange(n))
+    starts = np.cumsum(hits) - hits  # covering_states sorts the pairs by point
     has = hits > 0
-    first[has] = state_index[order][starts[has]]
+    first[has] = state_index[starts[has]]
     undeclared = declared == ""
 
     # In a state: silently fine when it agrees or nothing was declared and one state hit.
