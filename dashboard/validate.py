@@ -183,9 +183,13 @@ class Checks:
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
         allowed = list(allowed)
         values = self.text(field, required=required)
-        distinct = self.distinct(values)
-        wrong = distinct.per_row((distinct.values != "") & ~distinct.values.isin(allowed))
-        self.problem(wrong, field, f"unknown value; expected one of: {', '.join(allowed)}")
+        distinct = self.distinct(values)  # each distinct value compared once
+        wrong = pd.Series(
+            distinct.per_row((distinct.values != "") & ~distinct.values.isin(allowed))
+        )
+        self.problem(
+            wrong.to_numpy(), field, f"unknown value; expected one of: {', '.join(allowed)}"
+        )
         return values
 
     def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
@@ -392,9 +396,10 @@ class Checks:
             offset[number] = int(moment.utcoffset().total_seconds())
             year[number] = moment.year
         out_of_range = given_once & (epoch != -1) & ((year < _YEARS[0]) | (year > _YEARS[1]))
+        year = distinct.per_row(year)  # per row, as the messages read it
         for number in np.flatnonzero(out_of_range):
             chosen = codes == number
-            self.problem(chosen, field, f"impossible year {int(year[number])}")
+            self.problem(chosen, field, f"impossible year {int(year[chosen][0])}")
             epoch[number] = -1
         return distinct.per_row(epoch), distinct.per_row(offset)
 
