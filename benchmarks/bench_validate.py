@@ -2,8 +2,9 @@
 
     .venv/bin/python benchmarks/bench_validate.py [--rows 100000] [--runs 5]
 
-Builds three files in memory, then times, in this one run and as medians of --runs:
-pandas.read_csv(file) (the baseline) and dashboard.validate.validate_incidents(file):
+Builds three files in memory, then times, in this one run and as medians of --runs (wall
+clock and process CPU; the two take turns in every run), pandas.read_csv(file) (the
+baseline) and dashboard.validate.validate_incidents(file):
 
 - ours: the project's schema, every row with its own point (latitude/longitude/cve_ent);
 - acled: an ACLED export (22 February 2026 dates, admin1 names) of the same row count;
@@ -127,15 +128,24 @@ def hostile_file(target_bytes: int = 4_900_000) -> bytes:
     return "".join(rows).encode()
 
 
-def median_seconds(action, runs: int) -> tuple[float, float]:
-    """Medians of wall-clock and process CPU seconds (CPU time is steadier on a busy box)."""
-    wall, cpu = [], []
+def timed(action) -> tuple[float, float]:
+    """Wall-clock and process CPU seconds of one call (CPU time is steadier on a busy box)."""
+    start, start_cpu = time.perf_counter(), time.process_time()
+    action()
+    return time.perf_counter() - start, time.process_time() - start_cpu
+
+
+def median_seconds(actions, runs: int) -> list[tuple[float, float]]:
+    """(median wall, median CPU) seconds of each action, the actions taking turns in every
+    run so that a change in the machine's load falls on the baseline and the check alike."""
+    times: list[list[tuple[float, float]]] = [[] for _ in actions]
     for _ in range(runs):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        action()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
-    return statistics.median(wall), statistics.median(cpu)
+        for action, samples in zip(actions, times, strict=True):
+            samples.append(timed(action))
+    return [
+        (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
+        for samples in times
+    ]
 
 
 def main() -> None:
@@ -143,6 +153,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
     bundle = load_bundle()
     files = {
         "ours (own points)": our_file(bundle, args.rows),
@@ -160,10 +171,9 @@ def main() -> None:
             return validate_incidents(data, "bench.csv", bundle.locations, bundle.states)
 
         check()  # warm caches (prepared polygons, imports)
-        base_wall, base_cpu = median_seconds(
-            lambda data=data: pd.read_csv(io.BytesIO(data)), args.runs
+        (base_wall, base_cpu), (wall, cpu) = median_seconds(
+            [lambda data=data: pd.read_csv(io.BytesIO(data)), check], args.runs
         )
-        wall, cpu = median_seconds(check, args.runs)
         frame, report = check()
         rows = data.count(b"\n") - 1
         print(

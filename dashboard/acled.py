@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .i18n import N_
 from .message import msg
@@ -92,6 +94,34 @@ def is_acled(columns: list[str]) -> bool:
     return set(columns) >= MARKERS
 
 
+# The ACLED columns `to_incidents` reads; an export's others (actors, interaction codes,
+# region, tags, timestamp…) are not needed.
+READ_COLUMNS = frozenset(
+    {
+        "event_id_cnty",
+        "event_date",
+        "time_precision",
+        "event_type",
+        "sub_event_type",
+        "admin1",
+        "admin2",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "notes",
+        "fatalities",
+    }
+)
+
+
+def columns_to_read(columns: list[str]) -> frozenset[str] | None:
+    """For `read.read_table`: of a header's (lower-cased) names, those an ACLED file's
+    conversion uses; None (read all) when the header is not ACLED's."""
+    return READ_COLUMNS if is_acled(columns) else None
+
+
 # event_date as ACLED has written it: the API (ISO), the export tool ("22 February 2026"),
 # and the codebook's day-first forms of older exports. Day first always: never mm/dd.
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%m-%Y", "%d/%m/%Y")
@@ -102,20 +132,76 @@ def event_dates(raw: pd.Series) -> pd.Series:
 
     Each distinct date is parsed once (a file has few); the result has raw's index.
     """
-    positions, distinct = pd.factorize(raw)
-    distinct = pd.Series(distinct, dtype=object)
-    dates = pd.Series(pd.NaT, index=distinct.index, dtype="datetime64[s]")
-    for form in DATE_FORMATS:
-        dates = dates.fillna(pd.to_datetime(distinct, format=form, errors="coerce"))
-    text = np.append(np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")), "")
-    return pd.Series(text[positions], index=raw.index, dtype=STRING_DTYPE)
+
+    def parse(distinct: list) -> list[str]:
+        texts = pd.Series(distinct, dtype=object)
+        dates = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[s]")
+        for form in DATE_FORMATS:
+            dates = dates.fillna(pd.to_datetime(texts, format=form, errors="coerce"))
+        return np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")).tolist()
+
+    return _spread(raw, parse)[0]
 
 
-def _each_distinct(values: pd.Series, function) -> pd.Series:
-    """`function` applied once per distinct value of a text column (ACLED repeats codes)."""
-    positions, distinct = pd.factorize(values)
-    results = np.asarray([*(function(v) for v in distinct), ""], dtype=object)
-    return pd.Series(results[positions], index=values.index, dtype=STRING_DTYPE)
+def _each_distinct(values: pd.Series, *functions) -> pd.Series | tuple[pd.Series, ...]:
+    """Each function applied once per distinct value of a text column (ACLED repeats
+    codes); one column per function, from one pass over the values."""
+    columns = _spread(
+        values,
+        *(
+            lambda distinct, f=f: [f(v) if v is not None else "" for v in distinct]
+            for f in functions
+        ),
+    )
+    return columns[0] if len(functions) == 1 else columns
+
+
+def _spread(values: pd.Series, *converts) -> tuple[pd.Series, ...]:
+    """Each convert(distinct values, a list with None for a missing one) -> one text
+    each, spread to the rows in one Arrow take: a tuple of one column (with values'
+    index) per convert."""
+    encoded = pc.dictionary_encode(_arrow(values).combine_chunks(), null_encoding="encode")
+    distinct = encoded.dictionary.to_pylist()
+    columns = tuple(
+        pd.Series(
+            pa.array(convert(distinct), type=pa.large_string()).take(encoded.indices),
+            index=values.index,
+            dtype=STRING_DTYPE,
+        )
+        for convert in converts
+    )
+    return columns
+
+
+def _arrow(values: pd.Series) -> pa.ChunkedArray:
+    """The Arrow strings under a text column (large_string, as pandas keeps them)."""
+    arrow = pa.chunked_array(pa.array(values.array))
+    return arrow if arrow.type == pa.large_string() else arrow.cast(pa.large_string())
+
+
+def _join(*parts) -> pa.ChunkedArray:
+    """Texts and text columns joined row by row in one Arrow pass (null where any is)."""
+    parts = [pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts]
+    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+def _prefixed(prefix: str, values: pd.Series) -> pa.ChunkedArray:
+    """prefix + each text (null where missing), inserted in place: cheaper than a join."""
+    return pc.utf8_replace_slice(_arrow(values), start=0, stop=0, replacement=prefix)
+
+
+def _is_empty(values: pd.Series) -> pa.ChunkedArray:
+    """Arrow booleans: the value is "" (a missing value is not, as in pandas' `!= ""`)."""
+    return pc.fill_null(pc.equal(_arrow(values), ""), False)
+
+
+def _text(arrow) -> pd.Series:
+    return pd.Series(arrow, dtype=STRING_DTYPE)
+
+
+def _our_type(sub_event_type: str) -> str:
+    """Our event type for an ACLED sub-event type ("" for none), per SUB_EVENT_TYPES."""
+    return SUB_EVENT_TYPES.get(sub_event_type.lower(), "other") if sub_event_type else ""
 
 
 def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
@@ -143,14 +229,18 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)
     )
     sub = column("sub_event_type")
-    ours = _each_distinct(sub, lambda v: SUB_EVENT_TYPES.get(v.lower(), "other") if v else "")
-    label = sub.where(ours == "other", "")
+    ours, label = _each_distinct(sub, _our_type, lambda v: v if _our_type(v) == "other" else "")
     location = column("location")
-    summary = sub + " (" + column("event_type") + ")" + (", " + location).where(location != "", "")
     source = column("source")
-    outlet = (SOURCE_PREFIX + source).where(source != "", SOURCE_PREFIX + "not given")
+    # Texts joined in one Arrow pass per column (no intermediate column per "+").
+    outlet = pc.if_else(
+        _is_empty(source), SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source)
+    )
+    at = pc.if_else(_is_empty(location), "", _prefixed(", ", location))
     # Popups show the summary: the sources ACLED names are seen there, links or not.
-    summary = (summary + ". " + outlet).where(sub != "", "")
+    summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
+    summary = _text(pc.if_else(_is_empty(sub), "", summary))
+    outlet = _text(outlet)
     frame = pd.DataFrame(
         {
             "incident_id": column("event_id_cnty"),

@@ -142,7 +142,15 @@ def resolve_state(value: str) -> tuple[State | None, bool]:
     return state, value != state.name
 
 
+# States with a municipality on another clock: only there does the municipality matter.
+STATES_WITH_MUNICIPAL_ZONES = frozenset(code for code, _ in MUNICIPAL_ZONES)
+
+
 def local_zone(cve_ent: str, municipality: str = "") -> ZoneInfo:
     """The clock a local report's times are on."""
-    special = MUNICIPAL_ZONES.get((cve_ent, fold(municipality)))
+    special = (
+        MUNICIPAL_ZONES.get((cve_ent, fold(municipality)))
+        if cve_ent in STATES_WITH_MUNICIPAL_ZONES
+        else None
+    )
     return ZoneInfo(special or BY_CODE[cve_ent].zone)

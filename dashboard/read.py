@@ -14,6 +14,7 @@ import io
 import json
 import math
 import re
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,11 +68,19 @@ class Table:
         return {"csv": "line", "geojson": "feature"}.get(self.format, "record")
 
 
-def read_table(data: bytes, name: str, report: Report) -> Table | None:
+def read_table(
+    data: bytes,
+    name: str,
+    report: Report,
+    columns: Callable[[list[str]], Collection[str] | None] | None = None,
+) -> Table | None:
     """CSV, GeoJSON or a JSON array of records (by content) to a Table; None if unreadable.
 
     `data` is the file's bytes, `name` its name as the user knows it (for messages and
     the `.tsv` hint). Problems go to `report` with the file's own line/feature numbers.
+    `columns`, given the header's (lower-cased) names, may name the only ones the caller
+    uses (None: all); a hint that lets the common CSV path skip converting the others
+    (every row is still checked for its number of fields), other paths read them all.
     """
     if len(data) > MAX_FILE_BYTES:
         report.add(
@@ -83,7 +92,7 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
         )
         return None
     report.unit = "line"
-    table = _plain_utf8_csv(data, name)
+    table = _plain_utf8_csv(data, name, columns)
     if table is not None:
         return table
     text = decode(data, name, report)
@@ -111,7 +120,7 @@ _FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
 _FIRST_VISIBLE_BYTE = re.compile(rb"[^ \t\r\n\f\v]")
 
 
-def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
+def _plain_utf8_csv(data: bytes, name: str, columns=None) -> Table | None:
     """The common case without decoding the whole file: UTF-8 (no BOM) CSV, one line per
     record, no ragged rows (pyarrow checks the UTF-8). None: read it the careful way."""
     if data.startswith(tuple(bom for bom, _ in BOMS)) or b"\x00" in data[:4096]:
@@ -135,7 +144,8 @@ def _plain_utf8_csv(data: bytes, name: str) -> Table | None:
     if names is None:  # the careful way reports it
         return None
     header_line = 1 + data.count(b"\n", 0, first.start())
-    table = _fast_csv("", data, names, delimiter, header_line)
+    used = columns(names) if columns is not None else None
+    table = _fast_csv("", data, names, delimiter, header_line, used)
     if table is None or not len(table[0]):
         return None
     frame, rows = table
@@ -283,20 +293,37 @@ def read_csv(
     return Table(frame, rows, "csv", delimiter=delimiter, decimal_comma=delimiter in (";", "\t"))
 
 
-def _fast_csv(text: str, utf8: bytes | None, names: list[str], delimiter: str, header_line: int):
-    """pyarrow's parser when every record is one line; None means 'use the careful one'."""
+def _fast_csv(
+    text: str,
+    utf8: bytes | None,
+    names: list[str],
+    delimiter: str,
+    header_line: int,
+    used: Collection[str] | None = None,
+):
+    """pyarrow's parser when every record is one line; None means 'use the careful one'.
+
+    used: the only columns to convert (the others are parsed, not kept); None: all.
+    """
     if utf8 is None:
         utf8 = text.encode("utf-8", errors="surrogatepass")
-    lines = utf8.count(b"\n") + (0 if utf8.endswith(b"\n") else 1)
+    # (numpy counts line feeds about twice as fast as bytes.count)
+    newlines = int(np.count_nonzero(np.frombuffer(utf8, dtype=np.uint8) == 0x0A))
+    lines = newlines + (0 if utf8.endswith(b"\n") else 1)
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(column_names=names, skip_rows=header_line),
+            # One thread: on the shared 2-core server the parser's thread pool costs about
+            # 40% more CPU for no shorter wall time (benchmarks/bench_validate.py).
+            read_options=pacsv.ReadOptions(
+                column_names=names, skip_rows=header_line, use_threads=False
+            ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 column_types={c: pa.string() for c in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
+                include_columns=[c for c in names if c in used] if used is not None else [],
             ),
         )
     except pa.ArrowInvalid:
@@ -360,11 +387,45 @@ def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(column, DEFUSED, r"\1")
 
 
+def _edges(column: pa.ChunkedArray) -> tuple[bool, bool]:
+    """(may need trimming, may start with an apostrophe), from the first and last byte of
+    each value in the Arrow buffers, without touching the text in between.
+
+    Whitespace (Unicode's, as utf8_trim_whitespace sees it) can only sit at an edge whose
+    byte is an ASCII control or space (<= 0x20) or not ASCII (>= 0x7F: Unicode spaces such
+    as U+00A0 are multi-byte); a column with none of those at either edge of any value is
+    unchanged by trimming. Empty values make the test look at their neighbours' bytes: it
+    may say "maybe" needlessly, never "no" wrongly.
+    """
+    array = column.combine_chunks()  # one pass: cheaper than one per parser block
+    if not pa.types.is_string(array.type):  # large_string or other: the full pass decides
+        return True, True
+    _, offsets_buffer, data_buffer = array.buffers()
+    if data_buffer is None or offsets_buffer is None or not data_buffer.size:
+        return False, False  # every value empty (or null)
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    data = np.frombuffer(data_buffer, dtype=np.uint8)
+    first = data[np.minimum(offsets[:-1], len(data) - 1)]
+    last = data[np.maximum(offsets[1:] - 1, 0)]
+    for edge in (first, last):  # 0x21..0x7E: printable ASCII, never trimmed
+        if len(edge) and (edge.min() <= 0x20 or edge.max() >= 0x7F):
+            return True, True
+    return False, bool((first == 0x27).any())
+
+
+def _clean(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Trimmed, with the export's defusing apostrophe removed (the full passes only where
+    a value's edges say they can change something)."""
+    trim, quote = _edges(column)
+    if trim:
+        return _undefuse(pc.utf8_trim_whitespace(column))
+    return _undefuse(column) if quote else column
+
+
 def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
-    trimmed = pa.table(
-        [_undefuse(pc.utf8_trim_whitespace(arrow[c])) for c in arrow.column_names],
-        names=arrow.column_names,
-    )
+    trimmed = pa.table([_clean(arrow[c]) for c in arrow.column_names], names=arrow.column_names)
     frame = trimmed.to_pandas(types_mapper={pa.string(): STRING_DTYPE}.get)
     return frame if len(frame.columns) else pd.DataFrame(index=range(arrow.num_rows))
 

@@ -111,6 +111,22 @@ HOUR_US = 3_600_000_000
 MINUTE_US = 60_000_000
 
 
+class _Words:
+    """A text column compared with a few words: each distinct value is compared once."""
+
+    def __init__(self, values):
+        if not isinstance(values, pd.Series | pd.Index):
+            values = np.asarray(values, dtype=object)
+        self.codes, distinct = pd.factorize(values)
+        self.distinct = list(distinct)
+
+    def equals(self, word: str) -> np.ndarray:
+        """bool per row: the value is `word`."""
+        if word in self.distinct:
+            return self.codes == self.distinct.index(word)
+        return np.zeros(len(self.codes), dtype=bool)
+
+
 def intervals(
     start_us: np.ndarray,
     offset_s: np.ndarray,
@@ -121,32 +137,33 @@ def intervals(
     """`interval` for whole columns: UTC epoch microseconds (int64) of each span's ends.
 
     start_us: UTC epoch microseconds of each start; offset_s: its UTC offset in seconds
-    (the record's own clock); precision, part_of_day: strings as in `interval`; end_us:
-    epoch microseconds of the end, or a negative number where there is none.
+    (the record's own clock); precision, part_of_day: strings as in `interval` (arrays or
+    pandas Series); end_us: epoch microseconds of the end, or a negative number where there
+    is none.
     """
     start_us = np.asarray(start_us, dtype="int64")
     offset_us = np.asarray(offset_s, dtype="int64") * 1_000_000
-    precision = np.asarray(precision, dtype=object)
-    part_of_day = np.asarray(part_of_day, dtype=object)
+    precision = _Words(precision)
+    part_of_day = _Words(part_of_day)
     local = start_us + offset_us
     midnight = local // DAY_US * DAY_US
     lo, hi = midnight.copy(), midnight + DAY_US  # "day" and an unnamed part of day
-    minute = precision == "minute"
+    minute = precision.equals("minute")
     lo[minute], hi[minute] = local[minute], local[minute] + MINUTE_US
-    hour = precision == "hour"
+    hour = precision.equals("hour")
     lo[hour] = local[hour] // HOUR_US * HOUR_US
     hi[hour] = lo[hour] + HOUR_US
-    parts = precision == "part_of_day"
+    parts = precision.equals("part_of_day")
     for name, (first, last) in PART_OF_DAY_SPANS.items():
-        chosen = parts & (part_of_day == name)
+        chosen = parts & part_of_day.equals(name)
         lo[chosen] = midnight[chosen] + (first.hour * 60 + first.minute) * MINUTE_US
         hi[chosen] = midnight[chosen] + (
             DAY_US if last is None else (last.hour * 60 + last.minute) * MINUTE_US
         )
-    week = precision == "week"
+    week = precision.equals("week")
     lo[week] = midnight[week] - 3 * DAY_US
     hi[week] = midnight[week] + 4 * DAY_US
-    month = precision == "month"
+    month = precision.equals("month")
     if month.any():
         months = (midnight[month] // DAY_US).astype("datetime64[D]").astype("datetime64[M]")
         lo[month] = months.astype("datetime64[D]").astype("int64") * DAY_US
@@ -170,6 +187,8 @@ def aware_datetimes(epoch_us: np.ndarray, offset_s: np.ndarray) -> np.ndarray:
     for offset in np.unique(offset_s[present]):
         chosen = present & (offset_s == offset)
         zone = timezone(timedelta(seconds=int(offset)))
-        times = pd.to_datetime(epoch_us[chosen], unit="us", utc=True).tz_convert(zone)
-        out[chosen] = times.to_pydatetime()
+        # One object per distinct moment, shared by the rows at it (datetimes are immutable).
+        at, moments = pd.factorize(epoch_us[chosen])
+        times = pd.to_datetime(moments, unit="us", utc=True).tz_convert(zone)
+        out[chosen] = times.to_pydatetime()[at]
     return out

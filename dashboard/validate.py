@@ -24,7 +24,7 @@ from . import acled
 from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
 from .message import Message, msg
-from .mexico import BY_CODE, local_zone, resolve_state
+from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
 from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
 from .schema import (
     CONFIDENCE,
@@ -77,6 +77,28 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     return pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
 
 
+class Distinct:
+    """A text column as its distinct values and, per row, which of them it holds.
+
+    values: the distinct values (pandas text, in order of first appearance; a missing
+    value is one of them); codes: int32 per row, its position in `values`. A check that
+    depends only on the value runs once per distinct value and is spread to the rows with
+    `per_row` (a file repeats its states, dates, counts, places and precisions).
+    """
+
+    def __init__(self, column: pd.Series):
+        encoded = pc.dictionary_encode(_arrow(column), null_encoding="encode")
+        self.codes = encoded.indices.to_numpy(zero_copy_only=False)
+        self.values = pd.Series(encoded.dictionary, dtype=STRING_DTYPE)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def per_row(self, per_value) -> np.ndarray:
+        """An array with one entry per distinct value, as one entry per row."""
+        return np.asarray(per_value)[self.codes]
+
+
 def _offset_seconds(tail: str) -> int:
     """ "-06:00" → -21600; "…Z" or anything else → 0 (only called on parsed values)."""
     if len(tail) == 6 and tail[0] in "+-" and tail[3] == ":":
@@ -123,6 +145,19 @@ class Checks:
         self.already = np.zeros(self.n, dtype=bool)
         # (file's column, reason) -> rows reported: one problem per row and file column.
         self._reported: dict[tuple[str | None, str], np.ndarray] = {}
+        self._distinct: dict[int, tuple[object, Distinct]] = {}  # id(column array) -> codes
+
+    def distinct(self, values: pd.Series) -> Distinct:
+        """`Distinct(values)`, computed once per column (the cache holds the column)."""
+        cached = self._distinct.get(id(values.array))
+        if cached is None or cached[0] is not values.array:
+            cached = self._distinct[id(values.array)] = (values.array, Distinct(values))
+        return cached[1]
+
+    def matches(self, values: pd.Series, pattern: str) -> np.ndarray:
+        """`_fullmatch` once per distinct value (for columns that repeat their values)."""
+        distinct = self.distinct(values)
+        return distinct.per_row(_fullmatch(distinct.values, pattern))
 
     def col(self, field: str) -> pd.Series:
         return self.frame[field] if field in self.frame.columns else self._empty
@@ -144,7 +179,10 @@ class Checks:
         self._reported[key] = mask if earlier is None else earlier | mask
         if earlier is not None:
             mask = mask & ~earlier
-        shown = np.asarray(shown, dtype=object)[mask]
+        if isinstance(shown, pd.Series):  # only the rows shown become Python objects
+            shown = shown[mask].to_numpy(dtype=object)
+        else:
+            shown = np.asarray(shown, dtype=object)[mask]
         self.report.add_many(self.name, self.rows[mask], field_in_file, shown, reason, severity)
         if severity == "error":
             self.bad |= mask
@@ -158,7 +196,10 @@ class Checks:
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
         allowed = list(allowed)
         values = self.text(field, required=required)
-        wrong = (values != "") & ~values.isin(allowed)
+        distinct = self.distinct(values)  # each distinct value compared once
+        wrong = pd.Series(
+            distinct.per_row((distinct.values != "") & ~distinct.values.isin(allowed))
+        )
         self.problem(
             wrong.to_numpy(),
             field,
@@ -169,9 +210,11 @@ class Checks:
     def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
         """(text, float per row: NaN where empty or not a number)."""
         values = self.col(field)
-        if not (values != "").any():
+        distinct = self.distinct(values)  # each distinct text is read once
+        if not (distinct.values != "").any():
             return values, np.full(self.n, np.nan)
-        text = values.str.replace(",", ".", regex=False) if self.table.decimal_comma else values
+        text = distinct.values
+        text = text.str.replace(",", ".", regex=False) if self.table.decimal_comma else text
         # Only what looks like a decimal number goes to pyarrow's parser (never raising);
         # the rest is NaN and reported by the callers.
         looks = _fullmatch(text, _DECIMAL)
@@ -180,7 +223,7 @@ class Checks:
             number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. an absurd exponent
             number = pd.to_numeric(text.where(looks).to_numpy(dtype=object), errors="coerce")
-        return values, np.array(number, dtype=float)  # a writable copy
+        return values, distinct.per_row(np.asarray(number, dtype=float))  # a new array
 
     def count(self, field: str) -> np.ndarray:
         """Whole numbers ≥ 0 as floats; NaN where empty or bad."""
@@ -203,7 +246,7 @@ class Checks:
         nan = np.isnan(number)
         words = np.zeros(self.n, dtype=bool)
         if (rows & ~empty & nan).any():  # which of them say NaN or infinity
-            words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
+            words = self.matches(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
         self.problem(rows & ~empty & nan & ~words, field, msg("not a number"))
         self.problem(
             rows & ~empty & (words | (~nan & ~np.isfinite(number))),
@@ -218,7 +261,8 @@ class Checks:
         if required:
             need = empty if relaxed is None else empty & ~relaxed
             self.problem(need, field, msg("required text is empty"))
-        ok = _fullmatch(values, _HTTP)
+        # (an all-empty column, as ACLED's, needs no pattern)
+        ok = _fullmatch(values, _HTTP) if not empty.all() else np.zeros(self.n, dtype=bool)
         self.problem(~empty & ~ok, field, msg("source URL must be an http(s) address with a host"))
         return values
 
@@ -249,38 +293,51 @@ class Checks:
             self.bad[positions] = True
 
     def flag(self, field: str) -> np.ndarray:
-        values = self.col(field).str.lower()
-        true = values.isin(["true", "1", "yes"]).to_numpy()
-        false = values.isin(["", "false", "0", "no"]).to_numpy()
+        distinct = self.distinct(self.col(field))
+        lower = distinct.values.str.lower()
+        true = distinct.per_row(lower.isin(["true", "1", "yes"]))
+        false = distinct.per_row(lower.isin(["", "false", "0", "no"]))
+        values = _Lazy(lambda: distinct.per_row(lower.to_numpy(dtype=object)))
         self.problem(~true & ~false, field, msg("expected true or false"), values=values)
         return true
 
     def unique(self, field: str) -> None:
         values = self.col(field)
-        given = (values != "").to_numpy()
-        repeated = values.duplicated().to_numpy() & given
+        distinct = self.distinct(values)
+        if len(distinct) == self.n:  # every value differs
+            return
+        # Codes number the values in order of first appearance: a row holds a value's
+        # first occurrence exactly where the running maximum of the codes grows.
+        codes = distinct.codes
+        seen = np.maximum.accumulate(codes)
+        first_time = np.empty(self.n, dtype=bool)
+        first_time[:1] = True
+        first_time[1:] = seen[1:] > seen[:-1]
+        real = (distinct.values != "") & distinct.values.notna()  # as groupby: no NaN group
+        repeated = ~first_time & distinct.per_row(real)
         if not repeated.any():
             return
-        first_row = pd.Series(self.rows).groupby(values.to_numpy(dtype=object)).transform("first")
-        for first in np.unique(first_row.to_numpy()[repeated]):
-            chosen = repeated & (first_row.to_numpy() == first)
+        first_row = self.rows[np.flatnonzero(first_time)][codes]
+        for first in np.unique(first_row[repeated]):
+            chosen = repeated & (first_row == first)
             self.problem(chosen, field, _duplicate(self.table.unit, int(first)))
 
     def source_date(self, field: str) -> pd.Series:
         values = self.col(field)
-        given = (values != "").to_numpy()
-        form = _fullmatch(values, _SOURCE_DATE)
+        codes = self.distinct(values)  # few dates: each read once
+        given_once = (codes.values != "").to_numpy()
+        form_once = _fullmatch(codes.values, _SOURCE_DATE)
+        given, form = codes.per_row(given_once), codes.per_row(form_once)
         self.problem(given & ~form, field, msg("not a date: use YYYY-MM-DD or YYYY-MM"))
-        positions, distinct = pd.factorize(values.where(given & form, ""))  # few dates
-        distinct = pd.Series(distinct, dtype=object)
+        distinct = pd.Series(codes.values.to_numpy(dtype=object), dtype=object)
+        distinct = distinct.where(given_once & form_once, "")
         day = pd.to_datetime(
             distinct.where(distinct.str.len() == 10), format="%Y-%m-%d", errors="coerce"
         )
         month = pd.to_datetime(
             distinct.where(distinct.str.len() == 7), format="%Y-%m", errors="coerce"
         )
-        bad = np.append((day.isna() & month.isna() & (distinct != "")).to_numpy(), False)
-        impossible = bad[positions]
+        impossible = codes.per_row((day.isna() & month.isna() & (distinct != "")).to_numpy())
         self.problem(impossible, field, msg("impossible date"))
         return values
 
@@ -296,7 +353,7 @@ class Checks:
         resolved = [resolve_state(v) if v else (None, False) for v in distinct]
         code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
         codes = code_of[positions]
-        unknown = given & (codes == "")
+        unknown = given & (code_of == "")[positions]
         for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
             if state is None or not alias:
                 continue
@@ -314,54 +371,57 @@ class Checks:
         return codes, unknown
 
     def timestamps(self, field: str, required: bool = True) -> tuple[np.ndarray, np.ndarray]:
-        """(UTC epoch µs, UTC offset s) per row; -1 µs where empty or bad (reported)."""
+        """(UTC epoch µs, UTC offset s) per row; -1 µs where empty or bad (reported).
+
+        Each distinct text is parsed once (a file repeats its times) and spread to its rows.
+        """
         values = self.col(field)
-        epoch = np.full(self.n, -1, dtype="int64")
-        offset = np.zeros(self.n, dtype="int64")
-        given = (values != "").to_numpy()
+        distinct = self.distinct(values)
+        codes, texts = distinct.codes, distinct.values
+        given_once = (texts != "").to_numpy()
+        given = distinct.per_row(given_once)
         if required:
             self.problem(~given & ~self.already, field, msg("required text is empty"))
-        if not given.any():
-            return epoch, offset
-        fast = given & _fullmatch(values, _ISO_MINUTES)
-        year = np.full(self.n, np.nan)
-        micros = np.full(self.n, -1, dtype="int64")
+        if not given_once.any():
+            return np.full(self.n, -1, dtype="int64"), np.zeros(self.n, dtype="int64")
+        fast = given_once & _fullmatch(texts, _ISO_MINUTES)
         try:  # pyarrow's ISO 8601 parser on the whole column; it refuses 30 February
-            arrow = pc.if_else(pa.array(fast), _arrow(values), pa.scalar(None, pa.string()))
+            arrow = pc.if_else(pa.array(fast), _arrow(texts), pa.scalar(None, pa.string()))
             utc = pc.cast(arrow, pa.timestamp("us", tz="UTC"))
             micros = pc.fill_null(pc.cast(utc, pa.int64()), -1).to_numpy()
             year = pc.fill_null(pc.cast(pc.year(utc), pa.float64()), np.nan).to_numpy().copy()
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            parsed = pd.to_datetime(values.where(fast), format="ISO8601", utc=True, errors="coerce")
+            parsed = pd.to_datetime(texts.where(fast), format="ISO8601", utc=True, errors="coerce")
             parsed = parsed.astype("datetime64[us, UTC]")
             micros = parsed.to_numpy(dtype="datetime64[us]").astype("int64")
             micros[parsed.isna().to_numpy()] = -1
             year = parsed.dt.year.to_numpy(dtype=float).copy()
         ok = fast & (micros != -1)
         # The UTC offset is the text after the time: few distinct values, read once each.
-        codes, tails = pd.factorize(values.str.slice(-6).where(ok, ""))
+        tail_codes, tails = pd.factorize(texts.str.slice(-6).where(ok, ""))
         tail_seconds = np.array([_offset_seconds(t) for t in tails], dtype="int64")
-        seconds = tail_seconds[codes] if len(tails) else np.zeros(self.n, dtype="int64")
-        epoch[ok], offset[ok] = micros[ok], seconds[ok].astype("int64")
-        slow = given & ~ok
-        # The rest one distinct value at a time: other ISO forms, and every message.
-        as_object = values.to_numpy(dtype=object)
-        for value in pd.unique(as_object[slow]):
-            chosen = slow & (as_object == value)
+        seconds = tail_seconds[tail_codes] if len(tails) else np.zeros(len(texts), dtype="int64")
+        epoch = np.where(ok, micros, -1).astype("int64")
+        offset = np.where(ok, seconds, 0).astype("int64")
+        # The rest one distinct value at a time (in the order they first appear): other
+        # ISO forms, and every message.
+        for number in np.flatnonzero(given_once & ~ok):
+            chosen = codes == number
             try:
-                moment = parse_timestamp(value)
+                moment = parse_timestamp(texts.iat[number])
             except TimestampError as exc:
                 self.problem(chosen, field, exc.message)
                 continue
-            epoch[chosen] = round(moment.timestamp() * 1_000_000)
-            offset[chosen] = int(moment.utcoffset().total_seconds())
-            year[chosen] = moment.year
-        out_of_range = given & (epoch != -1) & ((year < _YEARS[0]) | (year > _YEARS[1]))
-        for value in pd.unique(as_object[out_of_range]):
-            chosen = out_of_range & (as_object == value)
+            epoch[number] = round(moment.timestamp() * 1_000_000)
+            offset[number] = int(moment.utcoffset().total_seconds())
+            year[number] = moment.year
+        out_of_range = given_once & (epoch != -1) & ((year < _YEARS[0]) | (year > _YEARS[1]))
+        year = distinct.per_row(year)  # per row, as the messages read it
+        for number in np.flatnonzero(out_of_range):
+            chosen = codes == number
             self.problem(chosen, field, msg("impossible year {year}", year=int(year[chosen][0])))
-            epoch[chosen] = -1
-        return epoch, offset
+            epoch[number] = -1
+        return distinct.per_row(epoch), distinct.per_row(offset)
 
     def coordinates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lon, lat, ok) for `rows` (a mask) from latitude/longitude (or the geometry)."""
@@ -451,7 +511,8 @@ def check_incidents(
         Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
     progress(0.0, N_("reading the file"))
-    table = read_table(data, name, report)
+    # An ACLED export's columns the conversion does not use are not converted.
+    table = read_table(data, name, report, None if bundled else acled.columns_to_read)
     if table is None:
         return Incidents(empty_incidents(), report)
     fmt = detect_format(table, bundled)
@@ -540,7 +601,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         | (check.col("latitude") != "").to_numpy()
         | (check.col("longitude") != "").to_numpy()
     )
-    known = location_id.isin(locations["location_id"]).to_numpy()
+    ids = check.distinct(location_id)
+    known = ids.per_row(ids.values.isin(locations["location_id"]))
     check.problem(has_id & ~known, "location_id", msg("unknown location_id"))
     neither = ~has_id & ~own
     reason = (
@@ -600,52 +662,68 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
 
     keep = ~check.bad
 
-    def kept(values: pd.Series) -> pd.Series:
-        return values[keep].reset_index(drop=True)
+    every = bool(keep.all())
 
-    own_ids = name + "#" + pd.Series(table.rows.astype(str), dtype=STRING_DTYPE)
-    frame = pd.DataFrame(
-        {
-            "incident_id": kept(check.col("incident_id")),
-            "location_id": kept(location_id.where(has_id, own_ids)),
-            # Aware datetimes on each record's own clock (object: offsets differ).
-            "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
-            "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
-            "time_precision": kept(precision),
-            "part_of_day": kept(part),
-            "event_type": kept(event_type),
-            **{
-                f: pd.arrays.IntegerArray(
-                    np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
-                )
-                for f in COUNT_FIELDS
-            },
-            "summary": kept(summary),
-            "source_url": kept(source_url),
-            "source_outlet": kept(check.col("source_outlet")),
-            "source_date": kept(check.col("source_date")),
-            "more_source_urls": kept(more_urls),
-            "confidence": kept(confidence),
-            "disputed": disputed[keep],
-            "notes": kept(check.col("notes")),
-        }
+    def kept(values: pd.Series) -> pd.Series:
+        return (values if every else values[keep]).reset_index(drop=True)
+
+    own_ids = pd.Series(  # file name + "#" + line, inserted in place
+        pc.utf8_replace_slice(
+            pc.cast(pa.array(table.rows), pa.large_string()),
+            start=0,
+            stop=0,
+            replacement=name + "#",
+        ),
+        dtype=STRING_DTYPE,
     )
+    # The columns are gathered first and made a frame once (each insert into a frame
+    # costs about a millisecond at 100,000 rows).
+    columns = {
+        "incident_id": kept(check.col("incident_id")),
+        "location_id": kept(
+            own_ids
+            if not has_id.any()
+            else location_id
+            if has_id.all()
+            else location_id.where(has_id, own_ids)
+        ),
+        # Aware datetimes on each record's own clock (object: offsets differ).
+        "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
+        "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+        "time_precision": kept(precision),
+        "part_of_day": kept(part),
+        "event_type": kept(event_type),
+        **{
+            f: pd.arrays.IntegerArray(
+                np.nan_to_num(counts[f][keep]).astype("int64"), np.isnan(counts[f][keep])
+            )
+            for f in COUNT_FIELDS
+        },
+        "summary": kept(summary),
+        "source_url": kept(source_url),
+        "source_outlet": kept(check.col("source_outlet")),
+        "source_date": kept(check.col("source_date")),
+        "more_source_urls": kept(more_urls),
+        "confidence": kept(confidence),
+        "disputed": disputed[keep],
+        "notes": kept(check.col("notes")),
+    }
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
-            frame[column] = kept(check.col(column))
+            columns[column] = kept(check.col(column))
     lo, hi = intervals(
         start_us[keep],
         start_offset[keep],
-        precision[keep].to_numpy(dtype=object),
-        part[keep].to_numpy(dtype=object),
+        kept(precision),
+        kept(part),
         end_us[keep],
     )
-    frame["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
-    frame["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
+    columns["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
+    columns["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
     _join_places(
-        frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+        columns, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
     )
-    return frame
+    return pd.DataFrame(columns)
 
 
 def _summaries(check: Checks, bundled: bool) -> pd.Series:
@@ -671,17 +749,26 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
 
     Computed once per distinct (date, state, municipality): a file repeats them.
     """
-    codes = pd.Series(state, dtype=STRING_DTYPE)
+    codes = np.asarray(state, dtype=object)
     if has_id.any():
+        codes = codes.copy()
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
     columns = (check.col("event_day"), codes, municipality)
     factors = [pd.factorize(c) for c in columns]
+    # The municipality matters only in a state with a municipality on another clock:
+    # elsewhere every town of the state counts as its first (fewer combinations below).
+    (_, state_codes), (towns, _) = factors[1], factors[2]
+    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_codes] + [False])
+    factors[2] = (np.where(special[factors[1][0]], towns, towns[:1]), factors[2][1])
     key = np.zeros(check.n, dtype="int64")
     for positions, distinct in factors:  # one integer per (date, state, municipality)
         key = key * (len(distinct) + 1) + positions
-    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    # Each combination once, in order of first appearance (factorize numbers them so).
+    inverse, _ = pd.factorize(key)
+    seen = np.maximum.accumulate(inverse)
+    first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
     values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
     zones: dict = {}  # (state, municipality) -> IANA zone name
     midnights: dict = {}  # (date, zone) -> ISO text
@@ -698,24 +785,26 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
             day = datetime.fromisoformat(date).replace(tzinfo=zone)
             midnights[(date, zone)] = day.isoformat(timespec="minutes")
         texts.append(midnights[(date, zone)])
-    text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
-    dates = columns[0].to_numpy(dtype=object)
-    missing = (text == "") & (dates != "") & ~check.bad
+    unset = np.asarray(texts, dtype=object) == ""
+    dated = (columns[0] != "").to_numpy()
+    missing = unset[inverse] & dated & ~check.bad
     check.problem(
         missing, "admin1", msg("no state to set the local clock of event_date (give admin1)")
     )
+    text = pa.array(texts, type=pa.large_string()).take(pa.array(inverse))
     return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
 
 
 def _join_places(
     frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
 ):
-    """lon, lat, place, municipality, cve_ent, geo_precision per kept row.
+    """lon, lat, place, municipality, cve_ent, geo_precision per kept row, added to
+    `frame` (the kept rows' columns by name, "location_id" among them).
 
     Rows with a location_id take them from the bundled place; the others keep their own.
     """
-    n = len(frame)
     by_id = has_id[keep]
+    n = len(by_id)
     index = np.zeros(n, dtype=int)
     if by_id.any() and len(locations):
         index[by_id] = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
