@@ -934,17 +934,18 @@ def state_level_lines(rows: pd.DataFrame, lang: str) -> str:
 
 def state_level_reports(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     t = translation(lang)
-    rows = selected[selected["geo_precision"] >= 3]
-    if rows.empty:
+    state_only = (selected["geo_precision"] >= 3).to_numpy()
+    if not state_only.any():
         return
+    n = int(state_only.sum())
     with st.expander(
         t.ngettext(
             "{n} report known only to the state (not placed on the map)",
             "{n} reports known only to the state (not placed on the map)",
-            len(rows),
-        ).format(n=format_number(len(rows), lang))
+            n,
+        ).format(n=format_number(n, lang))
     ):
-        text = per_view("state-level", kept, lambda: state_level_lines(rows, lang))
+        text = per_view("state-level", kept, lambda: state_level_lines(selected[state_only], lang))
         st.markdown(text, unsafe_allow_html=True)
 
 
@@ -1146,6 +1147,15 @@ def incident_details(row, lang: str = "en") -> None:
     )
 
 
+def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
+    """incident_id -> "when · type · place, state" as the list box shows it (typeable)."""
+    text = rows.fillna({"place": "", "state": ""})
+    joined = (
+        text["when"] + " · " + text["event_type"] + " · " + text["place"] + ", " + text["state"]
+    )
+    return {i: typeable(label) for i, label in zip(text["incident_id"], joined, strict=True)}
+
+
 def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
@@ -1189,27 +1199,14 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
             else ""
         )
     )
-    text = table.rows.fillna({"place": "", "state": ""})
-    labels = dict(
-        zip(
-            text["incident_id"],
-            text["when"]
-            + " · "
-            + text["event_type"]
-            + " · "
-            + text["place"]
-            + ", "
-            + text["state"],
-            strict=True,
-        )
-    )
+    labels = per_view(f"labels|{query}", kept, lambda: choice_labels(table.rows))
     if st.session_state.get("focus_incident") not in labels:
         # Left the view (or never chosen): nothing is focused or listed as chosen.
         st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
     st.selectbox(
         t.gettext("Show one on the map and read its details (type to search the list)"),
         list(labels),
-        format_func=lambda incident_id: typeable(labels[incident_id]),
+        format_func=labels.__getitem__,
         index=None,
         key="incident_choice",
         on_change=pick_incident,
@@ -1694,7 +1691,7 @@ def main() -> None:
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
     with figures_area:
         notes = key_figure_row(selected, data, view, lang, kept)
-        if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
+        if selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
             st.info(
                 t.gettext(
                     "No incidents match these filters. Widen the time window or press "
