@@ -84,6 +84,7 @@ def synthetic_geodata(n: int, folder: Path, seed: int = 42) -> None:
             "time_precision": rng.choice(["minute", "hour", "day"], n),
             "event_type": rng.choice(types, n),
             "summary": "A synthetic incident for benchmarking.",
+            "summary_es": "Un incidente sintético para medir el rendimiento.",
             "source_url": "https://example.org/synthetic",
             "source_outlet": "Synthetic",
             "confidence": "low",

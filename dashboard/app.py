@@ -1639,7 +1639,17 @@ def main() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
     lang = chosen_language()
     t = translation(lang)
-    data = page_data(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)
+    version = layers.data_version(layers.data_files(Path(geodata)))
+    bundle = loaded_bundle(geodata, version)
+    if bundle.incidents.empty:  # nothing to map: say why instead of failing
+        st.error(
+            t.gettext(
+                "The map's data has no valid incident records ({summary}). Check it with "
+                "`python -m dashboard validate`."
+            ).format(summary=escape_markdown(bundle.report.summary(lang)))
+        )
+        return
+    data = page_data(geodata, version, lang)
     read_link(data)
     embedded = bool(st.context.is_embedded)
     st.set_page_config(
