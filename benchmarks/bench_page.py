@@ -90,7 +90,7 @@ def synthetic_geodata(n: int, folder: Path, seed: int = 42) -> None:
             "confidence": "low",
             "disputed": "false",
         }
-    ).reindex(columns=list(INCIDENT_COLUMNS), fill_value="")
+    ).reindex(columns=[*INCIDENT_COLUMNS, "summary_es"], fill_value="")
     frame.to_csv(folder / "incidents.csv", index=False)
 
 
