@@ -17,10 +17,9 @@ from urllib.parse import urljoin
 
 import pandas as pd
 import streamlit as st
-from babel.dates import get_day_names, get_month_names
 from streamlit_folium import st_folium
 
-from dashboard import layers
+from dashboard import charts, layers
 from dashboard.bundle import Bundle, load_bundle
 from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
@@ -50,15 +49,17 @@ from dashboard.i18n import (
     format_datetime,
     format_number,
     gettext_for,
-    locale_of,
     translation,
 )
-from dashboard.incident_list import incident_table
+from dashboard.incident_list import IncidentTable, incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
+    PointCatalogue,
     base_map,
     first_view,
+    point_catalogue,
+    published_json,
     states_geojson,
     view_layer,
     when_label,
@@ -89,11 +90,11 @@ from dashboard.snapshot import (
     credit_text,
     html_document,
     png_bytes,
-    select,
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
     KeyFigures,
+    OfficialTimeline,
     hourly_counts,
     key_figures,
     national_figures,
@@ -123,6 +124,13 @@ class PageData:
     first_hour: datetime  # slider bounds, naive Mexico City time
     last_hour: datetime
     default_window: tuple[datetime, datetime]
+    # Served mode: the states geometry and every drawable record as static files the map
+    # fetches once (mapview.published_json), so a rerun sends only the view.
+    states_url: str | None = None
+    catalogue: PointCatalogue | None = None
+    # The official side of the per-state table, kept across reruns and sessions.
+    timeline: OfficialTimeline | None = None
+    lang: str = "en"  # the language of the display text, catalogue and timeline
 
 
 @st.cache_resource(show_spinner=False)
@@ -137,16 +145,23 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
     (popup and tooltip text is in the page's language)."""
     bundle = loaded_bundle(geodata, version)
     first, last = (naive(t) for t in data_window(bundle.incidents))
+    # Popup text is only drawn in points mode; precompute it where the data is small
+    # enough to be drawn point by point, else the map builds it for what it draws.
+    incidents = (
+        with_display_text(bundle.incidents, lang)
+        if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
+        else bundle.incidents
+    )
+    states_json = states_geojson(bundle.states_display)
+    served = map_assets_mode() == "served"
     return PageData(
         bundle=bundle,
-        # Popup text is only drawn in points mode; precompute it where the data is small
-        # enough to be drawn point by point, else the map builds it for what it draws.
-        incidents=(
-            with_display_text(bundle.incidents, lang)
-            if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
-            else bundle.incidents
-        ),
-        states_json=states_geojson(bundle.states_display),
+        incidents=incidents,
+        states_json=states_json,
+        states_url=published_json("states", states_json) if served else None,
+        catalogue=point_catalogue(incidents, lang=lang) if served else None,
+        timeline=OfficialTimeline(bundle.official, incidents, lang),
+        lang=lang,
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -520,7 +535,58 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
             len(frame),
         ).format(n=format_number(len(frame), lang))
     )
-    return replace(data, incidents=frame, bundle=replace(data.bundle, incidents=frame))
+    return replace(
+        data,
+        incidents=frame,
+        bundle=replace(data.bundle, incidents=frame),
+        catalogue=None,
+        timeline=None,
+    )
+
+
+# Views are kept per data version across reruns and sessions (readers of one story look
+# at the same few windows); not for data this large, whose frames would fill memory.
+VIEW_CACHE_ROWS = 20_000
+
+
+def view_key(view: ViewSpec) -> str:
+    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted."""
+    chosen = ["*" if c is None else ",".join(sorted(c)) for c in (view.states, view.event_types)]
+    return "|".join([view.start.isoformat(), view.end.isoformat(), *chosen])
+
+
+def compute_selection(data: PageData, view: ViewSpec) -> Selection:
+    selected = apply(view, data.incidents)
+    counts = state_counts(
+        selected,
+        data.bundle.official,
+        view,
+        data.incidents,
+        timeline=data.timeline,
+        lang=data.lang,
+    )
+    return Selection(selected, counts)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def kept_selection(version: str, key: str, _data: PageData, _view: ViewSpec) -> Selection:
+    return compute_selection(_data, _view)
+
+
+def view_selection(data: PageData, view: ViewSpec) -> Selection:
+    """The records in `view` and the per-state table (all 32 states) for it; the same
+    frames for every session viewing the bundled data's same view (read, never changed).
+    """
+    if data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS:
+        return kept_selection(data.bundle.version, f"{view_key(view)}|{data.lang}", data, view)
+    return compute_selection(data, view)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def kept_table(
+    version: str, key: str, query: str, lang: str, _selected: pd.DataFrame
+) -> IncidentTable:
+    return incident_table(_selected, query, lang=lang)
 
 
 def current_page() -> PageView:
@@ -755,55 +821,19 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
     )
     chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
     if not chart.empty:
-        # A plain Vega-Lite spec: st.bar_chart goes through Altair's slow schema validation.
-        st.vega_lite_chart(
-            chart,
-            {
-                "mark": {"type": "bar", "color": "#225ea8"},
-                "encoding": {
-                    "y": {
-                        "field": "state",
-                        "type": "nominal",
-                        "sort": "-x",
-                        "title": None,
-                        "axis": {"labelOverlap": False, "labelLimit": 160},
-                    },
-                    "x": {
-                        "field": "incidents",
-                        "type": "quantitative",
-                        "title": t.gettext("Incidents"),
-                    },
-                    "tooltip": [
-                        {"field": "state", "title": t.gettext("State")},
-                        {"field": "incidents", "title": t.gettext("Incidents")},
-                    ],
-                },
-                "height": {"step": 20},
-            },
-            width="stretch",
+        chart = chart.sort_values(["incidents", "state"], ascending=[False, True])
+        st.markdown(
+            charts.bar_chart(
+                chart["state"].tolist(),
+                chart["incidents"].tolist(),
+                label=t.gettext("Incidents in the window, by state"),
+                colour="#225ea8",
+                tip=lambda state, n: t.ngettext(
+                    "{state}: {n} incident", "{state}: {n} incidents", n
+                ).format(state=state, n=format_number(n, lang)),
+            ),
+            unsafe_allow_html=True,
         )
-
-
-def vega_time_locale(lang: str) -> dict:
-    """Vega's time-format locale (Vega-Lite `config.locale.time`, d3-time-format), so the
-    hourly charts' axes and tooltips name days and months in `lang`; the names are CLDR's,
-    from Babel."""
-    where = locale_of(lang)
-    days = get_day_names("wide", locale=where)
-    short_days = get_day_names("abbreviated", locale=where)
-    months = get_month_names("wide", locale=where)
-    short_months = get_month_names("abbreviated", locale=where)
-    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # d3 starts the week on Sunday; CLDR on Monday
-    return {
-        "dateTime": "%a %e %b %Y %X",
-        "date": "%d/%m/%Y",
-        "time": "%H:%M:%S",
-        "periods": ["AM", "PM"],
-        "days": [days[i] for i in sunday_first],
-        "shortDays": [short_days[i].rstrip(".") for i in sunday_first],
-        "months": [months[i] for i in range(1, 13)],
-        "shortMonths": [short_months[i].rstrip(".") for i in range(1, 13)],
-    }
 
 
 def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
@@ -814,38 +844,35 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
         st.caption(t.gettext("No incidents in this window."))
         return
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
-    series["hour"] = series["hour"].dt.tz_localize(None).dt.strftime("%Y-%m-%dT%H:%M")
+    hours = [h.to_pydatetime() for h in series["hour"]]
     # Two charts with their own scales: day-only records dwarf the timed ones.
-    for column, label, mark in (
+    for column, label, colour in (
         (
             "timed",
             t.gettext("Reports timed to the hour or minute, by the hour they started"),
-            "bar",
+            "#b34a00",
         ),
         (
             "overlapping",
             t.gettext("Records possibly under way (incl. day-only reports)"),
-            "line",
+            "#7570b3",
         ),
     ):
-        st.vega_lite_chart(
-            series[["hour", column]],
-            {
-                "title": {"text": label, "fontSize": 12, "fontWeight": "normal", "anchor": "start"},
-                "mark": {"type": mark, "color": "#d95f02" if mark == "bar" else "#7570b3"}
-                | ({"interpolate": "step-after"} if mark == "line" else {}),
-                "encoding": {
-                    "x": {"field": "hour", "type": "temporal", "title": None},
-                    "y": {"field": column, "type": "quantitative", "title": None},
-                    "tooltip": [
-                        {"field": "hour", "type": "temporal", "format": "%d %b %H:%M"},
-                        {"field": column, "type": "quantitative", "title": t.gettext("records")},
-                    ],
-                },
-                "height": 120,
-                "config": {"locale": {"time": vega_time_locale(lang)}},
-            },
-            width="stretch",
+        st.markdown(f"**{escape_markdown(label)}**")
+        st.markdown(
+            charts.hourly_chart(
+                hours,
+                series[column].astype(int).tolist(),
+                label=label,
+                colour=colour,
+                tip=lambda hour, n: t.ngettext(
+                    "{hour}: {n} record", "{hour}: {n} records", n
+                ).format(
+                    hour=format_datetime(hour, lang, "EEE d MMM HH:mm"), n=format_number(n, lang)
+                ),
+                day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
+            ),
+            unsafe_allow_html=True,
         )
     st.caption(
         t.gettext(
@@ -1070,8 +1097,12 @@ def incident_details(row, lang: str = "en") -> None:
     )
 
 
-def incidents_table(selected: pd.DataFrame, lang: str = "en") -> None:
-    """The list twin of the map: every incident in view, sortable and searchable."""
+def incidents_table(
+    selected: pd.DataFrame, kept: tuple[str, str] | None = None, lang: str = "en"
+) -> None:
+    """The list twin of the map: every incident in view, sortable and searchable.
+
+    `kept` (data version, view_key) shares the table between sessions on the same view."""
     t = translation(lang)
     st.header(t.gettext("Incidents in view"))
     query = st.text_input(
@@ -1079,7 +1110,11 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en") -> None:
         key="incident_search",
         placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    table = incident_table(selected, query, lang=lang)
+    table = (
+        kept_table(*kept, query, lang, selected)
+        if kept
+        else incident_table(selected, query, lang=lang)
+    )
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1197,10 +1232,17 @@ def show_map(
         initial=initial,
         live=True,
         assets=map_assets_mode(),
+        states_url=data.states_url,
         lang=lang,
     )
     layer, drawn = view_layer(
-        selected, counts, page.view, layers=page.layers, focus=map_focus(), lang=lang
+        selected,
+        counts,
+        page.view,
+        layers=page.layers,
+        focus=map_focus(),
+        catalogue=data.catalogue,
+        lang=lang,
     )
     st_folium(
         fmap,
@@ -1555,7 +1597,7 @@ def main() -> None:
         write_link(page, data.bundle.version)
         page_style(page, listed=False, lang=lang)
         with map_area:
-            embed_page(data, page, select(data.bundle, replace(page, lang=lang)), lang)
+            embed_page(data, page, view_selection(data, page.view), lang)
         return
     language_switch()
     st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
@@ -1580,8 +1622,8 @@ def main() -> None:
         st.info(reason)
         return
     view = page.view
-    selected = apply(view, data.incidents)
-    counts = state_counts(selected, data.bundle.official, view, data.incidents, lang=lang)
+    selection = view_selection(data, view)
+    selected, counts = selection.selected, selection.counts
     key_figure_row(selected, data, view, lang)
     if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
         st.info(
@@ -1610,7 +1652,8 @@ def main() -> None:
             "contributors; boundaries: Natural Earth."
         )
     )
-    incidents_table(selected, lang)
+    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
+    incidents_table(selected, (data.bundle.version, view_key(view)) if cacheable else None, lang)
     share_panel(data, page, Selection(selected, counts), lang)
     data_downloads(data, page, Selection(selected, counts), lang)
     state_level_reports(selected, lang)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -233,6 +234,31 @@ def collect_vendor_files() -> bool:
     return True
 
 
+DATA = STATIC / "data"  # per-data-version JSON the live map fetches (not in git)
+
+
+def published_json(kind: str, text: str) -> str | None:
+    """Write `text` (JSON) to dashboard/static/data/<kind>-<sha256[:16]>.json unless that
+    file exists, and return its URL as the map frame fetches it (under /app/static/).
+
+    The name is the content's hash: a file never changes once written, so browsers and
+    proxies may cache it for good, and versions and languages sit side by side. None when
+    the folder cannot be written (the caller then sends the data inline).
+    """
+    raw = text.encode("utf-8")
+    name = f"{kind}-{hashlib.sha256(raw).hexdigest()[:16]}.json"
+    try:
+        DATA.mkdir(exist_ok=True)
+        target = DATA / name
+        if not target.is_file():
+            partial = target.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(raw)
+            partial.replace(target)  # atomic: a reader never sees half a file
+    except OSError:
+        return None
+    return f"{SERVED_PREFIX}data/{name}"
+
+
 Links = tuple[tuple[str, str], ...]
 
 
@@ -372,6 +398,37 @@ def incident_points(
         for *head, sources, incident_id in columns
     ]
     return rows, urls.values, labels.values
+
+
+@dataclass(frozen=True)
+class PointCatalogue:
+    """Every drawable record of a data version, once, as the live map fetches it.
+
+    `url` is where the map fetches {"rows", "urls", "labels"} (incident_points of all
+    drawable records); `index` maps incident_id to the row's position, so a view names
+    its points by position instead of carrying them (a few bytes per point, not ~600).
+    """
+
+    url: str
+    index: dict[str, int]
+
+
+def point_catalogue(
+    frame: pd.DataFrame, max_rows: int = 20_000, lang: str = DEFAULT_LANGUAGE
+) -> PointCatalogue | None:
+    """The catalogue of `frame`'s drawable records (geo_precision 1-2), published as a
+    static JSON file (published_json); None above `max_rows` drawable records (the file
+    would outweigh what any view sends: views of such data are grouped in cells) or when
+    the file cannot be written. Tooltips and popups are in `lang` (the frame's own display
+    text where it has it), so each language has its own file."""
+    drawable = frame[frame["geo_precision"] < 3]
+    if len(drawable) > max_rows:
+        return None
+    rows, urls, labels = incident_points(drawable, lang)
+    url = published_json("points", script_json({"rows": rows, "urls": urls, "labels": labels}))
+    if url is None:
+        return None
+    return PointCatalogue(url, {str(row[10]): i for i, row in enumerate(rows)})
 
 
 def grid_cells(frame: pd.DataFrame) -> list[list]:
@@ -546,6 +603,7 @@ def map_config(
     live: bool = False,
     strings: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    states_url: str | None = None,
 ) -> dict:
     """What TapalpaMap.init receives: geometry, symbols, strings and the first view.
 
@@ -553,12 +611,15 @@ def map_config(
     None (fit Mexico). `live`: the map may write its centre and zoom into the page's
     address (the Streamlit page; not a standalone file). `lang` ("es" or "en"): the
     language of every string (`map_strings`); `strings` overrides single entries.
+    `states_url` (published_json of `states_json`): the map fetches the geometry from there
+    instead of carrying it.
     """
     text = {**map_strings(lang), **(strings or {})}
     return {
         "strings": {k: v for k, v in text.items() if k != "gesture"},
         "gesture": text["gesture"],
-        "states": {"__raw__": states_json},
+        "states": None if states_url else {"__raw__": states_json},
+        "states_url": states_url,
         "site": site_markers(site, lang),
         "site_svg": STAR_SVG,
         "categories": [
@@ -593,6 +654,8 @@ def map_config(
 
 def _config_json(config: dict) -> str:
     """JSON for a <script>, with the pre-serialised states geometry spliced in."""
+    if config["states"] is None:  # fetched from states_url
+        return script_json(config)
     states = config["states"]["__raw__"]
     text = script_json({**config, "states": "__STATES__"})
     return text.replace('"__STATES__"', states, 1)
@@ -624,9 +687,13 @@ def base_map(
     assets: str = "inline",
     strings: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    states_url: str | None = None,
 ) -> folium.Map:
     """The part of the map that stays on screen: identical for identical arguments
-    (`lang`, "es" or "en", is the language of its legend, controls and popups)."""
+    (`lang`, "es" or "en", is the language of its legend, controls and popups).
+
+    With `states_url` the states geometry is fetched by the map (live page) rather than
+    carried in its script (snapshots, which must work from a file)."""
     fmap = OfflineMap(
         location=list(MEXICO_CENTER),
         zoom_start=5,
@@ -642,9 +709,16 @@ def base_map(
         assets=assets,
     )
     folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
-    MapSetup(
-        map_config(states_json, site, initial=initial, live=live, strings=strings, lang=lang)
-    ).add_to(fmap)
+    config = map_config(
+        states_json,
+        site,
+        initial=initial,
+        live=live,
+        strings=strings,
+        lang=lang,
+        states_url=states_url,
+    )
+    MapSetup(config).add_to(fmap)
     return fmap
 
 
@@ -664,7 +738,7 @@ class ViewLayer(folium.FeatureGroup):
         self._name = "FeatureGroup"  # streamlit-folium adds it to the map by this name
         self.view = view
         self.view_json = script_json(view)
-        self.count = len(view["rows"])
+        self.count = len(view["ids"]) if "ids" in view else len(view["rows"])
 
     def render(self, **kwargs) -> None:  # verbatim, never re-templated (see DataElement)
         DataElement.render(self, **kwargs)
@@ -693,6 +767,7 @@ def view_layer(
     layers: frozenset[str] = frozenset(MAP_LAYERS),
     focus: tuple[str, int] | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    catalogue: PointCatalogue | None = None,
 ) -> tuple[ViewLayer, MapLayers]:
     """The changing part of the map for `selected` (filters.apply of `view`).
 
@@ -700,11 +775,18 @@ def view_layer(
     number): the map pans to that record and opens its popup once per request number.
     `lang`: the language of tooltips and popups built here (precomputed display text in
     `selected`, from `with_display_text(frame, lang)`, is used as it is).
+    With a `catalogue` of the same records (point_catalogue), points travel as positions
+    in it (`ids`) and the map fetches the catalogue once; grid cells always travel whole.
     """
     state_only = selected[selected["geo_precision"] >= 3]
     drawable = selected[selected["geo_precision"] < 3]
+    ids = None
     if len(drawable) > MAX_DRAWN_POINTS:
         rows, urls, labels, mode = grid_cells(drawable), [], [], "cells"
+    elif catalogue is not None:
+        ids = [catalogue.index[i] for i in drawable["incident_id"].astype(str).tolist()]
+        ids.sort()  # the catalogue's order is the data's, as incident_points would give
+        rows, urls, labels, mode = [], [], [], "points"
     else:
         rows, urls, labels = incident_points(drawable, lang)
         mode = "points"
@@ -721,7 +803,10 @@ def view_layer(
         "layers": [x for x in MAP_LAYERS if x in layers],
         "focus": {"id": focus[0], "n": focus[1]} if focus else None,
     }
-    return ViewLayer(data), MapLayers(len(rows), len(state_only), mode)
+    if ids is not None:
+        data.update(catalogue=catalogue.url, ids=ids)
+    drawn = len(rows) if ids is None else len(ids)
+    return ViewLayer(data), MapLayers(drawn, len(state_only), mode)
 
 
 def build_map(

@@ -60,6 +60,8 @@ def state_counts(
     official: pd.DataFrame,
     view: ViewSpec,
     records: pd.DataFrame | None = None,
+    *,
+    timeline: OfficialTimeline | None = None,
     lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """All 32 states, zero-filled: the window's located counts and the official blockade
@@ -72,38 +74,88 @@ def state_counts(
     `located_at_official_uncertain` of them known only to a span reaching past it), and
     gives `difference` = located − official only where the two are `comparable`: the
     figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
+
+    `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
+    official side, which changes only when the window's end passes another report.
     `lang` ("es" or "en"): the language of the text columns `official_source` and
-    `official_other` (dates by Babel; exports keep the default, English).
+    `official_other` (dates by Babel; exports keep the default, English); a given
+    `timeline` has its own.
     """
-    counted = incidents_only(selected).assign(blockade_n=lambda f: blockades(f))
-    grouped = counted.groupby("cve_ent").agg(
-        incidents=("incident_id", "size"),
-        blockades=("blockade_n", "sum"),
-        fatalities=("fatalities", "sum"),
-        arrests=("arrested", "sum"),
-    )
-    table = pd.DataFrame(
-        {
-            "cve_ent": [s.cve_ent for s in STATES],
-            "iso_3166_2": [s.iso_3166_2 for s in STATES],
-            "state": [s.name for s in STATES],
-        }
-    ).set_index("cve_ent")
-    table = table.join(grouped)
-    for column in ("incidents", "blockades", "fatalities", "arrests"):
-        table[column] = table[column].fillna(0).astype("int64")
-    figures = official_state_blockades(official, view, lang)
-    table = table.join(figures)
-    table["official_blockades"] = table["official_blockades"].astype("Int64")
-    compared = located_before(incidents_only(selected if records is None else records), figures)
-    table = table.join(compared)
-    for column in ("located_at_official", "located_at_official_uncertain"):
+    table = located_counts(selected)
+    if timeline is None:
+        timeline = OfficialTimeline(official, selected if records is None else records, lang)
+    table = table.join(timeline.state_figures(view.end))
+    for column in ("official_blockades", "located_at_official", "located_at_official_uncertain"):
         table[column] = table[column].astype("Int64")
     table["comparable"] = table["official_precision"].eq("minute").fillna(False).astype(bool)
     table["difference"] = (table["located_at_official"] - table["official_blockades"]).where(
         table["comparable"]
     )
     return table.reset_index()
+
+
+_STATE_INDEX = {s.cve_ent: i for i, s in enumerate(STATES)}
+
+
+def located_counts(selected: pd.DataFrame) -> pd.DataFrame:
+    """Per state (all 32, index `cve_ent`, INEGI order): `iso_3166_2`, `state` and the
+    located `incidents`, `blockades`, `fatalities`, `arrests` (counts, int64, zero-filled)
+    of the incidents in `selected` (official statements left out)."""
+    counted = incidents_only(selected)
+    where = counted["cve_ent"].map(_STATE_INDEX).to_numpy(dtype="float64", na_value=np.nan)
+    known = ~np.isnan(where)
+    index = where[known].astype(np.intp)
+    n = len(STATES)
+
+    def total(values: pd.Series | None) -> np.ndarray:
+        weights = None if values is None else values.to_numpy(dtype="int64")[known]
+        return np.bincount(index, weights=weights, minlength=n).astype("int64")
+
+    return pd.DataFrame(
+        {
+            "iso_3166_2": [s.iso_3166_2 for s in STATES],
+            "state": [s.name for s in STATES],
+            "incidents": total(None),
+            "blockades": total(blockades(counted)),
+            "fatalities": total(counted["fatalities"].fillna(0)),
+            "arrests": total(counted["arrested"].fillna(0)),
+        },
+        index=pd.Index([s.cve_ent for s in STATES], name="cve_ent"),
+    )
+
+
+class OfficialTimeline:
+    """The official side of the per-state comparison, as known at any moment.
+
+    Which figures are known at a moment depends only on how many reports came before it
+    (`official.t_reported`, UTC), so each distinct set is computed once and kept: a slider
+    that moves the window's end within the same hours between two reports costs a
+    lookup. `records` are all records (any window); the located blockades compared with
+    each figure come from them. Frames are read, never changed; not thread-safe for
+    writes beyond a dict assignment (each key is computed the same way by any thread).
+    `lang` ("es" or "en"): the language of the figures' text columns.
+    """
+
+    def __init__(self, official: pd.DataFrame, records: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
+        self.official = official
+        self.lang = lang
+        self.records = incidents_only(records)
+        self._reported = np.sort(micros(official["t_reported"]))
+        self._states: dict[int, pd.DataFrame] = {}
+
+    def known(self, end) -> int:
+        """How many official reports were given before `end` (an aware datetime)."""
+        moment = pd.Timestamp(end).tz_convert("UTC").as_unit("us").value
+        return int(np.searchsorted(self._reported, moment, side="left"))
+
+    def state_figures(self, end) -> pd.DataFrame:
+        """official_state_blockades joined with located_before for a window ending at
+        `end` (aware datetime), indexed by `cve_ent`; only states with a figure."""
+        key = self.known(end)
+        if key not in self._states:
+            figures = _state_blockades_by(self.official, end, self.lang)
+            self._states[key] = figures.join(located_before(self.records, figures))
+        return self._states[key]
 
 
 def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -138,6 +190,10 @@ def official_state_blockades(
     alone for day-only figures), `official_precision` (`minute` or `day`), `t_official`
     (UTC), `official_url`, `official_other`.
     """
+    return _state_blockades_by(official, view.end, lang)
+
+
+def _state_blockades_by(official: pd.DataFrame, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
     columns = [
         "official_blockades",
         "official_source",
@@ -151,7 +207,7 @@ def official_state_blockades(
     known = official[
         official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
         & (official["cve_ent"] != "")
-        & (official["t_reported"] < pd.Timestamp(view.end))
+        & (official["t_reported"] < pd.Timestamp(end))
     ].sort_values(["disputed", "t_reported"], ascending=[False, True])
     rows = {}
     for code, group in known.groupby("cve_ent"):

@@ -8,6 +8,7 @@ inspected through Leaflet (page.evaluate), never with CSS selectors.
 # ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -218,13 +219,16 @@ def test_clicking_a_selected_state_again_removes_it(page, server):
 def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
     """With server.enableStaticServing, Leaflet and the map's own JS and CSS come from
     /app/static/ (content-hashed URLs, so a proxy may cache them for long) instead of
-    riding along with every map render."""
+    riding along with every map render; so do the states geometry and the data version's
+    points (content-hashed file names), and a rerun sends the view only."""
     responses = []
     page.on("response", lambda r: responses.append((r.url, r.status, r.headers)))
     page.goto(server)
-    map_frame(page)
+    frame = map_frame(page)
+    frame.wait_for_function("() => map._tim && map._tim.markers.length > 100")
     ours = [(u, s, h) for u, s, h in responses if "/app/static/" in u]
-    assert {u.split("?")[0].rsplit("/", 1)[1] for u, _, _ in ours} == {
+    names = {u.split("?")[0].rsplit("/", 1)[1] for u, _, _ in ours}
+    code = {
         "tapalpa-map.js",
         "tapalpa-map.css",
         "leaflet.js",
@@ -232,11 +236,25 @@ def test_live_page_loads_our_map_files_as_cacheable_static_files(page, server):
         "leaflet-gesture-handling.js",
         "leaflet-gesture-handling.css",
     }
+    assert code <= names
+    data = names - code
+    assert {n.split("-")[0] for n in data} == {"states", "points"}, data
+    assert all(re.fullmatch(r"(states|points)-[0-9a-f]{16}\.json", n) for n in data)
     for url, status, headers in ours:
-        assert status == 200 and "?v=" in url
-        assert headers["content-type"].startswith(
-            ("text/javascript", "application/javascript", "text/css")
-        )
+        name = url.split("?")[0].rsplit("/", 1)[1]
+        assert status == 200
+        if name in code:
+            assert "?v=" in url
+            assert headers["content-type"].startswith(
+                ("text/javascript", "application/javascript", "text/css")
+            )
+        else:
+            assert headers["content-type"].startswith("application/json")
+    # The states drawn from the fetched geometry; the view's points from the catalogue.
+    assert frame.evaluate("() => Object.keys(map._tim.stateLayers).length") == 32
+    drawn = int(frame.locator(".leaflet-container").get_attribute("data-drawn"))
+    assert drawn == frame.evaluate("() => map._tim.view.ids.length") > 100
+    assert frame.evaluate("() => typeof map._tim.view.catalogue") == "string"
 
 
 def _states(url: str) -> str:
@@ -300,3 +318,24 @@ def test_no_control_covers_another_at_desktop_width(browser, server, path):
             checkbox.click(trial=True, timeout=5_000)  # fails if another element is on top
     finally:
         context.close()
+
+
+def test_on_a_phone_the_map_starts_within_the_first_screen_and_a_bit(browser, server):
+    """At 390×844 the title, introduction and key figures leave the map's top edge at most
+    1.1 screens down (it was 1.5 with one key figure per row), and every key figure's
+    label is shown whole (wrapped, not cut off with an ellipsis)."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.goto(server)
+    map_frame(page)
+    page.wait_for_timeout(1000)
+    top = page.locator(IFRAME).bounding_box()["y"]
+    assert top <= 1.1 * 844, top
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stMetricLabel"] p')]
+            .filter(p => p.scrollWidth > p.clientWidth + 1).map(p => p.innerText)"""
+    )
+    assert cut == []
+    context.close()

@@ -693,16 +693,46 @@
     map.on("dblclick", function () { clearTimeout(timer); timer = null; });
   }
 
+  // Data the live page publishes as static files (states geometry, the points of a
+  // data version): fetched once per URL and shared by every map in the window.
+  var fetched = {};
+  function load(url) {
+    if (!fetched[url]) {
+      fetched[url] = fetch(url, {credentials: "same-origin"}).then(function (r) {
+        if (!r.ok) { throw new Error(url + ": HTTP " + r.status); }
+        return r.json();
+      });
+    }
+    return fetched[url];
+  }
+
   function init(map, config) {
     var tim = new Tim(map, config);
     map._tim = tim;
+    tim.seq = 0;
     if (map.gestureHandling && config.gesture) {
       map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
       map.gestureHandling.enable();
       hoverOnlyAtTheEdge(map, map.gestureHandling);
     }
     guardClicks(map);
+    map.getContainer().setAttribute("aria-label", config.strings.map_label);
+    map.getContainer().setAttribute("role", "region");
+    if (config.states_url) {
+      load(config.states_url).then(function (states) {
+        config.states = states;
+        start(tim);
+      }, function (e) { console.error("TapalpaMap:", e); });
+    } else {
+      start(tim);  // a snapshot carries its geometry: built at once
+    }
+    return tim;
+  }
+
+  function start(tim) {
+    var map = tim.map, config = tim.config;
     tim.buildBase();
+    tim.built = true;
     // The first view, again whenever the map's size or its controls' styles settle
     // (stylesheets load asynchronously), until the reader moves the map.
     function refit() {
@@ -720,15 +750,29 @@
     // Streamlit rewrites the address from what Python knows whenever the page's link
     // changes (a new window, a filter); put the reader's centre and zoom back after it.
     if (config.live) { setInterval(function () { tim.writeLink(); }, 1000); }
-    map.getContainer().setAttribute("aria-label", config.strings.map_label);
-    map.getContainer().setAttribute("role", "region");
-    return tim;
+    if (tim.pending) {
+      var view = tim.pending;
+      tim.pending = null;
+      tim.update(view);
+    }
   }
 
+  // A view names its points by position in a published catalogue (live page) or carries
+  // them (snapshots, large data). The newest view wins if a fetch is still under way.
   function update(map, view) {
     var tim = map._tim;
     if (!tim) { return; }
-    tim.update(view);
+    var seq = (tim.seq += 1);
+    function apply(v) {
+      if (seq !== tim.seq) { return; }
+      if (tim.built) { tim.update(v); } else { tim.pending = v; }
+    }
+    if (!view.catalogue) { apply(view); return; }
+    load(view.catalogue).then(function (cat) {
+      var v = Object.assign({}, view, {urls: cat.urls, labels: cat.labels,
+        rows: view.ids.map(function (i) { return cat.rows[i]; })});
+      apply(v);
+    }, function (e) { console.error("TapalpaMap:", e); });
   }
 
   window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText};
