@@ -1,12 +1,54 @@
-"""Command line: `python -m dashboard validate [FILE ...]`."""
+"""Command line: `python -m dashboard validate [FILE ...]`, snapshot, export, quality, publish.
+
+Messages (reports, errors, summaries, help) are in the `--lang es|en` language; without
+it, the environment's locale decides (`LC_ALL`, then `LC_MESSAGES`, then `LANG`: Spanish
+for any `es*`, English otherwise). argparse's own words ("usage:", "error:") stay English.
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .schema import Report
+from .i18n import gettext_for, translation
+from .message import msg, msg_n
+from .schema import Report, summary_text
+
+# Words for the `format` of a file in the text report (the JSON keeps these keys).
+FORMAT_WORDS = {
+    "states": msg("states layer"),
+    "locations": msg("places layer"),
+    "official counts": msg("official counts"),
+    "unreadable": msg("unreadable"),
+}
+
+
+def environment_language(environ: Mapping[str, str]) -> str:
+    """ "es" when the locale the environment names is Spanish (es, es_MX.UTF-8...), else
+    "en". POSIX order: the first non-empty of LC_ALL, LC_MESSAGES, LANG."""
+    for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = (environ.get(key) or "").strip().lower()
+        if value:
+            return "es" if value == "es" or value.startswith(("es_", "es-", "es.")) else "en"
+    return "en"
+
+
+def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
+    """The language of the CLI's messages: `--lang es|en` (or `--lang=es`) anywhere in
+    argv, else the environment's (`environment_language`). Read before argparse runs, so
+    help texts and argparse errors already use it; a bad value is argparse's to report."""
+    for i, arg in enumerate(argv):
+        value = None
+        if arg == "--lang" and i + 1 < len(argv):
+            value = argv[i + 1]
+        elif arg.startswith("--lang="):
+            value = arg.split("=", 1)[1]
+        if value in ("es", "en"):
+            return value
+    return environment_language(environ)
 
 
 def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, list[dict]]:
@@ -36,7 +78,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
         try:
             data = path.read_bytes()
         except OSError as exc:
-            report.add(name, None, None, None, f"cannot read file: {exc.strerror}")
+            reason = msg("cannot read file: {error}", error=exc.strerror or str(exc))
+            report.add(name, None, None, None, reason)
             continue
         head = data[:4096].decode("utf-8", errors="replace")
         info: dict = {"file": name}
@@ -67,11 +110,15 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     return report, files
 
 
-def validation_json(report: Report, files: list[dict]) -> str:
-    """The --json report: totals, per-file format/mapping/valid_rows, and the problems."""
+def validation_json(report: Report, files: list[dict], lang: str = "en") -> str:
+    """The --json report: totals, per-file format/mapping/valid_rows, and the problems.
+
+    Keys, `reason` and `totals` stay English (machine-readable); with lang "es" each
+    problem also has `reason_es` and the report `totals_es`.
+    """
     import json
 
-    document = report.as_dict()
+    document = report.as_dict(lang)
     document["files"] = files
     if len(files) == 1:  # one file: its facts at the top level too
         for key in ("format", "encoding", "mapping", "valid_rows"):
@@ -80,14 +127,26 @@ def validation_json(report: Report, files: list[dict]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def validation_text(report: Report, files: list[dict]) -> str:
+def validation_text(report: Report, files: list[dict], lang: str = "en") -> str:
+    """The report as text in `lang`: per file how it was read, then every problem."""
     lines = []
     for info in files:
-        read_as = info["format"] + (f", {info['encoding']}" if info.get("encoding") else "")
-        lines.append(f"{info['file']}: read as {read_as}; {info['valid_rows']} valid row(s)")
+        word = FORMAT_WORDS.get(info["format"])
+        read_as = info["format"] if word is None else word.text(lang)
+        read_as += f", {info['encoding']}" if info.get("encoding") else ""
+        lines.append(
+            msg_n(
+                "{file}: read as {format}; {n} valid row",
+                "{file}: read as {format}; {n} valid rows",
+                info["valid_rows"],
+                file=info["file"],
+                format=read_as,
+            ).text(lang)
+        )
         for column in info.get("mapping") or []:
-            lines.append(f"  {column['ours']} <- {column['file']}: {column['how']}")
-    return "\n".join([*lines, report.to_text()])
+            how = gettext_for(lang, column["how"])
+            lines.append(f"  {column['ours']} <- {column['file']}: {how}")
+    return "\n".join([*lines, report.to_text(lang)])
 
 
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
@@ -120,10 +179,43 @@ def bundle_quality_report(bundle) -> Report:
 
     path = layers.INCIDENTS_FILE
     report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
+    report.extend(spanish_headlines_report())
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
     report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
     report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes()))
     return report
+
+
+def spanish_headlines_report(geodata: Path | None = None) -> Report:
+    """Key moments without a Spanish headline (`key_moments_es.csv`, joined on `at`), as
+    errors at their line of key_moments.csv: the bundled data is bilingual (issue 8)."""
+    import pandas as pd
+
+    from . import layers
+    from .quality import findings_report, missing_spanish
+    from .read import read_table
+
+    folder = geodata or layers.GEODATA
+    moments_path = folder / layers.KEY_MOMENTS_FILE.name
+    spanish_path = folder / "key_moments_es.csv"
+    name = f"geodata/{moments_path.name}"
+    data = moments_path.read_bytes()
+    moments = read_table(data, name, Report())
+    if moments is None:  # the validator reports an unreadable file
+        return Report()
+    frame = moments.frame[["at", "headline"]].fillna("").astype(str)
+    if "headline_es" not in moments.columns and spanish_path.exists():
+        spanish = read_table(spanish_path.read_bytes(), f"geodata/{spanish_path.name}", Report())
+        if spanish is not None and {"at", "headline_es"} <= set(spanish.columns):
+            by_at = dict(zip(spanish.frame["at"], spanish.frame["headline_es"], strict=True))
+            frame["headline_es"] = [by_at.get(at, "") or "" for at in frame["at"]]
+    elif "headline_es" in moments.columns:
+        frame["headline_es"] = moments.frame["headline_es"].fillna("").astype(str)
+    frame = pd.DataFrame(frame)
+    lines, unit = record_lines(data, name, key=lambda row: row.get("at", ""))
+    return findings_report(
+        missing_spanish(frame, "at", "headline", "headline_es"), name, lines, unit=unit
+    )
 
 
 def official_links_report(data: bytes) -> Report:
@@ -146,16 +238,26 @@ def official_links_report(data: bytes) -> Report:
     return findings_report(non_article_links(frame), name, lines, unit=unit)
 
 
-def write_output(path: Path, data: bytes, what: str) -> int:
+def write_output(path: Path, data: bytes, what: str, lang: str = "en") -> int:
     """Write a command's output file; the exit code: 0, or 1 with a message when the file
-    cannot be written (no traceback)."""
+    cannot be written (no traceback). `what` says what was written, already in `lang`."""
     try:
         path.write_bytes(data)
     except OSError as exc:
-        print(f"cannot write {path}: {exc.strerror}", file=sys.stderr)
+        error = exc.strerror or str(exc)
+        print(
+            msg("cannot write {path}: {error}", path=path, error=error).text(lang), file=sys.stderr
+        )
         return 1
-    print(f"wrote {path} ({what})")
+    print(msg("wrote {path} ({what})", path=path, what=what).text(lang))
     return 0
+
+
+def byte_count(size: int, lang: str) -> str:
+    """ "12,345 bytes" / "12,345 bytes" in `lang` (CLDR grouping)."""
+    from .i18n import format_number
+
+    return msg_n("{size} byte", "{size} bytes", size, size=format_number(size, lang)).text(lang)
 
 
 def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
@@ -176,12 +278,19 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append(f"from={args.start}")
     if args.end:
         parts.append(f"to={args.end}")
+    lang = args.ui_lang
     for state in args.state:
         if state_lookup(state) is None:
-            parser.error(f"--state {state!r}: unknown state (use e.g. JAL, 14 or Jalisco)")
+            parser.error(unknown_state(state).text(lang))
     for kind in args.type:
         if kind not in EVENT_TYPES:
-            parser.error(f"--type {kind!r}: unknown event type; one of {', '.join(EVENT_TYPES)}")
+            parser.error(
+                msg(
+                    "--type {kind!r}: unknown event type; one of {types}",
+                    kind=kind,
+                    types=", ".join(EVENT_TYPES),
+                ).text(lang)
+            )
     if args.state:
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
@@ -199,18 +308,25 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .bundle import load_bundle
     from .snapshot import MAX_PNG_SIDE, html_document, png_bytes
 
+    lang = args.ui_lang
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out.suffix else "")
     if fmt not in ("png", "html"):
-        parser.error("--format must be png or html (or give --out a .png/.html name)")
+        parser.error(
+            msg("--format must be png or html (or give --out a .png/.html name)").text(lang)
+        )
     if not (200 <= args.width <= MAX_PNG_SIDE and 200 <= args.height <= MAX_PNG_SIDE):
-        parser.error(f"--width and --height must be 200..{MAX_PNG_SIDE} pixels")
+        parser.error(
+            msg(
+                "--width and --height must be {low} to {high} pixels", low=200, high=MAX_PNG_SIDE
+            ).text(lang)
+        )
     bundle = load_bundle()
     page = snapshot_view(args, parser, bundle)
     if fmt == "png":
         data = png_bytes(bundle, page, (args.width, args.height))
     else:
         data = html_document(bundle, page).encode("utf-8")
-    return write_output(args.out, data, f"{len(data):,} bytes")
+    return write_output(args.out, data, byte_count(len(data), lang), lang)
 
 
 EXPORT_FORMATS = {
@@ -226,18 +342,26 @@ EXPORT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"} | {
 }
 
 
-def add_view_arguments(sub: argparse.ArgumentParser) -> None:
-    """The view arguments `snapshot` takes (window, states, types, permalink, language)."""
-    sub.add_argument("--start", help="window start, e.g. 2026-02-22T06:00")
-    sub.add_argument("--end", help="window end, e.g. 2026-02-23T00:00")
-    sub.add_argument("--state", action="append", default=[], help="JAL, 14 or Jalisco; repeat")
-    sub.add_argument("--type", action="append", default=[], help="event type key; repeat")
-    sub.add_argument("--query", help="a permalink (URL or query string) naming the view")
+def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
+    """The view arguments `snapshot` takes (window, states, types, permalink, language);
+    help texts in `lang`."""
+    t = translation(lang)
+    sub.add_argument("--start", help=t.gettext("window start, e.g. 2026-02-22T06:00"))
+    sub.add_argument("--end", help=t.gettext("window end, e.g. 2026-02-23T00:00"))
+    sub.add_argument(
+        "--state", action="append", default=[], help=t.gettext("JAL, 14 or Jalisco; repeat")
+    )
+    sub.add_argument(
+        "--type", action="append", default=[], help=t.gettext("event type key; repeat")
+    )
+    sub.add_argument("--query", help=t.gettext("a permalink (URL or query string) naming the view"))
     sub.add_argument(
         "--lang",
         choices=("es", "en"),
-        help="language of the view: title, window, credit and alt text (default: the --query "
-        "link's lang, else en)",
+        help=t.gettext(
+            "language of the view (title, window, credit and alt text; default: the --query "
+            "link's lang, else en) and of the messages (default: the environment's LANG)"
+        ),
     )
 
 
@@ -253,11 +377,15 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .snapshot import title as view_title
     from .stats import state_counts
 
+    lang = args.ui_lang
     fmt = args.format or EXPORT_SUFFIXES.get(args.out.suffix.lower())
     if fmt not in EXPORT_FORMATS:
         parser.error(
-            f"--format must be one of {', '.join(EXPORT_FORMATS)} "
-            "(or give --out a .csv/.geojson/.parquet/.zip name)"
+            msg(
+                "--format must be one of {formats} (or give --out a .csv/.geojson/.parquet/.zip "
+                "name)",
+                formats=", ".join(EXPORT_FORMATS),
+            ).text(lang)
         )
     bundle = load_bundle()
     page = snapshot_view(args, parser, bundle)
@@ -283,7 +411,10 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             credit=CREDIT,
             generated_at=datetime.now(UTC),
         )
-    return write_output(args.out, data, f"{len(data):,} bytes, {len(selected)} records")
+    what = msg_n(
+        "{size}, {n} record", "{size}, {n} records", len(selected), size=byte_count(len(data), lang)
+    )
+    return write_output(args.out, data, what.text(lang), lang)
 
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -293,25 +424,36 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from .quality import quality_json, quality_tables, quality_text
     from .validate import validate_incidents
 
+    lang = args.ui_lang
     bundle = load_bundle()
     frame = bundle.incidents
     if args.file is not None:
         try:
             data = args.file.read_bytes()
         except OSError as exc:
-            print(f"cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+            error = exc.strerror or str(exc)
+            print(
+                msg("cannot read {path}: {error}", path=args.file, error=error).text(lang),
+                file=sys.stderr,
+            )
             return 1
         frame, report = validate_incidents(data, str(args.file), bundle.locations, bundle.states)
         if report.problems:
+            counts = summary_text(report.error_count, report.warning_count, lang=lang)
             print(
-                f"{args.file}: {len(frame)} valid row(s); {len(report.errors)} error(s), "
-                f"{len(report.warnings)} warning(s): see python -m dashboard validate",
+                msg_n(
+                    "{file}: {n} valid row; {problems}: see python -m dashboard validate",
+                    "{file}: {n} valid rows; {problems}: see python -m dashboard validate",
+                    len(frame),
+                    file=args.file,
+                    problems=counts,
+                ).text(lang),
                 file=sys.stderr,
             )
     if any((args.start, args.end, args.state, args.type, args.query)):
         frame = apply(snapshot_view(args, parser, bundle).view, frame)
-    tables = quality_tables(frame, bundle.states)
-    print(quality_json(tables) if args.json else quality_text(tables))
+    tables = quality_tables(frame, bundle.states, lang)
+    print(quality_json(tables, lang) if args.json else quality_text(tables, lang))
     return 0
 
 
@@ -321,91 +463,143 @@ def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     from .mexico import state_lookup
     from .publish import PublishError, publish
 
+    lang = args.ui_lang
     codes = []
     for state in args.state:
         found = state_lookup(state)
         if found is None:
-            parser.error(f"--state {state!r}: unknown state (use e.g. JAL, 14 or Jalisco)")
+            parser.error(unknown_state(state).text(lang))
         codes.append(found.cve_ent)
     base = args.base_url or ""
     if base and not base.endswith("/"):
         base += "/"
     if base and not base.startswith(("https://", "http://")):
-        parser.error(f"--base-url {args.base_url!r}: must start with https:// or http://")
+        parser.error(
+            msg("--base-url {url!r}: must start with https:// or http://", url=args.base_url).text(
+                lang
+            )
+        )
     try:
         files = publish(load_bundle(), args.outdir, base_url=base, states=codes or None)
     except PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"publish: cannot write {exc.filename}: {exc.strerror}", file=sys.stderr)
+        error = msg(
+            "cannot write {path}: {error}", path=exc.filename, error=exc.strerror or str(exc)
+        )
+        print(f"publish: {error.text(lang)}", file=sys.stderr)
         return 1
     total = sum(len(f.data) for f in files)
-    print(f"wrote {len(files)} files ({total:,} bytes) to {args.outdir}")
+    done = msg_n(
+        "wrote {n} file ({size}) to {outdir}",
+        "wrote {n} files ({size}) to {outdir}",
+        len(files),
+        size=byte_count(total, lang),
+        outdir=args.outdir,
+    )
+    print(done.text(lang))
     return 0
 
 
+def unknown_state(state: str):
+    """The --state error: the value as given and examples of what works."""
+    return msg("--state {state!r}: unknown state (use e.g. JAL, 14 or Jalisco)", state=state)
+
+
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    lang = cli_language(argv, os.environ)
+    t = translation(lang)
     parser = argparse.ArgumentParser(prog="python -m dashboard")
     commands = parser.add_subparsers(dest="command", required=True)
     check = commands.add_parser(
-        "validate", help="check incident files (or, with no file, the bundled geodata)"
+        "validate",
+        help=t.gettext("check incident files (or, with no file, the bundled geodata)"),
     )
     check.add_argument(
-        "files", nargs="*", type=Path, help=".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"
+        "files",
+        nargs="*",
+        type=Path,
+        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"),
     )
-    check.add_argument("--json", action="store_true", help="machine-readable report")
+    check.add_argument("--json", action="store_true", help=t.gettext("machine-readable report"))
     check.add_argument(
-        "--all", action="store_true", help="list every problem (default: the first 1,000)"
+        "--all",
+        action="store_true",
+        help=t.gettext("list every problem (default: the first 1,000)"),
+    )
+    check.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        help=t.gettext("language of the report (default: the environment's LANG)"),
     )
     snap = commands.add_parser(
         "snapshot",
-        help="write the PNG or HTML snapshot of a view, as the page's buttons do",
-        description="Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset. "
-        "Without --start/--end (or --query) the window is the page's default.",
+        help=t.gettext("write the PNG or HTML snapshot of a view, as the page's buttons do"),
+        description=t.gettext(
+            "Times are Mexico City time (YYYY-MM-DDTHH:MM), or carry an offset. "
+            "Without --start/--end (or --query) the window is the page's default."
+        ),
     )
-    add_view_arguments(snap)
+    add_view_arguments(snap, lang)
     snap.add_argument("--format", choices=("png", "html"))
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
     out = commands.add_parser(
         "export",
-        help="write the records in a view as CSV, GeoJSON or GeoParquet, the per-state "
-        "table (states), or a data package (zip), as the page's buttons do",
-        description="Same view arguments as snapshot. Times are Mexico City time.",
+        help=t.gettext(
+            "write the records in a view as CSV, GeoJSON or GeoParquet, the per-state "
+            "table (states), or a data package (zip), as the page's buttons do"
+        ),
+        description=t.gettext("Same view arguments as snapshot. Times are Mexico City time."),
     )
-    add_view_arguments(out)
+    add_view_arguments(out, lang)
     out.add_argument("--format", choices=tuple(EXPORT_FORMATS))
     out.add_argument("--out", type=Path, required=True)
     out.add_argument(
         "--base-url",
         default="",
-        help="the page's address, for the view's permalink in a data package",
+        help=t.gettext("the page's address, for the view's permalink in a data package"),
     )
     qual = commands.add_parser(
         "quality",
-        help="data-quality tables (duplicates, disputes, weak sources, links...) for the "
-        "bundled data or an incidents file",
-        description="Without view arguments every record is checked; with them, the view "
-        "as the page shows it (the default window unless --start/--end say otherwise).",
+        help=t.gettext(
+            "data-quality tables (duplicates, disputes, weak sources, links...) for the "
+            "bundled data or an incidents file"
+        ),
+        description=t.gettext(
+            "Without view arguments every record is checked; with them, the view "
+            "as the page shows it (the default window unless --start/--end say otherwise)."
+        ),
     )
     qual.add_argument("file", nargs="?", type=Path)
-    qual.add_argument("--json", action="store_true", help="machine-readable tables")
-    add_view_arguments(qual)
+    qual.add_argument("--json", action="store_true", help=t.gettext("machine-readable tables"))
+    add_view_arguments(qual, lang)
     pub = commands.add_parser(
         "publish",
-        help="write a static site (maps, PNGs, data, embed codes) for any static host or CDN",
-        description="Writes index.html (the default view), one page per state with incidents, "
-        "PNG snapshots, data/incidents.csv, embed.html and manifest.json. OUTDIR must be new, "
-        "empty or an earlier publish. The same data gives byte-identical files.",
+        help=t.gettext(
+            "write a static site (maps, PNGs, data, embed codes) for any static host or CDN"
+        ),
+        description=t.gettext(
+            "Writes index.html (the default view), one page per state with incidents, "
+            "PNG snapshots, data/incidents.csv, embed.html and manifest.json. OUTDIR must be "
+            "new, empty or an earlier publish. The same data gives byte-identical files."
+        ),
     )
     pub.add_argument("outdir", type=Path)
     pub.add_argument(
-        "--base-url", help="public address of OUTDIR, for absolute embed snippets (https://...)"
+        "--base-url",
+        help=t.gettext("public address of OUTDIR, for absolute embed snippets (https://...)"),
     )
-    pub.add_argument("--state", action="append", default=[], help="only these state pages; repeat")
+    pub.add_argument(
+        "--state", action="append", default=[], help=t.gettext("only these state pages; repeat")
+    )
     args = parser.parse_args(argv)
+    # The language of this run's messages (publish has no --lang of its own: the
+    # environment's, or a --lang that cli_language found in argv).
+    args.ui_lang = getattr(args, "lang", None) or lang
     if args.command == "export":
         return export(args, out)
     if args.command == "quality":
@@ -414,7 +608,10 @@ def main(argv: list[str] | None = None) -> int:
         return publish_site(args, pub)
     if args.command == "validate":
         report, files = validate_files(args.files, keep_all=args.all)
-        print(validation_json(report, files) if args.json else validation_text(report, files))
+        if args.json:
+            print(validation_json(report, files, args.ui_lang))
+        else:
+            print(validation_text(report, files, args.ui_lang))
         return 0 if report.ok else 1
     if args.command == "snapshot":
         return snapshot(args, snap)

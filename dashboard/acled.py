@@ -19,43 +19,48 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .i18n import N_
+from .message import msg
 from .read import STRING_DTYPE, Table
 from .schema import Report
 
 # Columns whose presence together marks a file as ACLED's.
 MARKERS = frozenset({"event_id_cnty", "event_date", "sub_event_type"})
 
-# (our column, ACLED column(s), what happens): shown in the report and the README.
+# (our column, ACLED column(s), what happens): shown in the report and the README. What
+# happens is an English message id, shown in the reader's language with i18n.gettext_for.
 COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
-    ("incident_id", "event_id_cnty", "as is"),
+    ("incident_id", "event_id_cnty", N_("as is")),
     (
         "start",
         "event_date",
-        "local midnight of that day (2026-02-22, 22 February 2026, 22-02-2026) on the "
-        "state's clock",
+        N_(
+            "local midnight of that day (2026-02-22, 22 February 2026, 22-02-2026) on the "
+            "state's clock"
+        ),
     ),
-    ("time_precision", "time_precision", "1 → day, 2 → week, 3 → month (ACLED codebook)"),
+    ("time_precision", "time_precision", N_("1 → day, 2 → week, 3 → month (ACLED codebook)")),
     (
         "event_type",
         "sub_event_type",
-        "Armed clash → armed_clash, Arrests → arrest; any other → other",
+        N_("Armed clash → armed_clash, Arrests → arrest; any other → other"),
     ),
-    ("event_label", "sub_event_type", "ACLED's sub-event type, kept as the record's label"),
+    ("event_label", "sub_event_type", N_("ACLED's sub-event type, kept as the record's label")),
     (
         "summary",
         "sub_event_type, event_type, location, source",
-        'a label line: "Attack (Violence against civilians), Uruapan. Sources (per ACLED): …"',
+        N_('a label line: "Attack (Violence against civilians), Uruapan. Sources (per ACLED): …"'),
     ),
-    ("fatalities", "fatalities", "as is"),
-    ("cve_ent", "admin1", "state name to INEGI code"),
-    ("municipality", "admin2", "as is"),
-    ("place", "location", "as is"),
-    ("latitude", "latitude", "as is"),
-    ("longitude", "longitude", "as is"),
-    ("geo_precision", "geo_precision", "1, 2, 3 kept as is (same meanings)"),
-    ("source_outlet", "source", '"Sources (per ACLED): …" (ACLED gives no URLs)'),
-    ("source_url", "(none)", "empty: not required for ACLED rows"),
-    ("notes", "notes", "as is"),
+    ("fatalities", "fatalities", N_("as is")),
+    ("cve_ent", "admin1", N_("state name to INEGI code")),
+    ("municipality", "admin2", N_("as is")),
+    ("place", "location", N_("as is")),
+    ("latitude", "latitude", N_("as is")),
+    ("longitude", "longitude", N_("as is")),
+    ("geo_precision", "geo_precision", N_("1, 2, 3 kept as is (same meanings)")),
+    ("source_outlet", "source", N_('"Sources (per ACLED): …" (ACLED gives no URLs)')),
+    ("source_url", "(none)", N_("empty: not required for ACLED rows")),
+    ("notes", "notes", N_("as is")),
 )
 
 # Our column -> the ACLED column a problem in it is reported under.
@@ -132,7 +137,7 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         table.rows[bad],
         "event_date",
         column("event_date")[bad].to_numpy(dtype=object),
-        "not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)",
+        msg("not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)"),
     )
     precision = _each_distinct(
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)

@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .i18n import DEFAULT_LANGUAGE, translation
+from .i18n import N_, gettext_for
+from .message import Message, msg, msg_n
 from .schema import Report
 from .validate import is_http_url, read_table
 
@@ -49,22 +50,22 @@ URL = re.compile(r"https?://\S+")
 SHORT_VALUE = 60  # characters: longer old/new values are summarised as "updated" in the log
 
 FIELD_LABELS = {
-    "disputed": "Disputed flag",
-    "part_of_day": "Part of day",
-    "time_precision": "Time precision",
-    "start": "Start time",
-    "end": "End time",
-    "event_type": "Event type",
-    "fatalities": "Fatalities",
-    "injured": "Injured",
-    "arrested": "Arrested",
-    "blockades": "Blockades",
-    "summary": "Summary",
-    "notes": "Notes",
-    "source_url": "Main source",
-    "more_source_urls": "Further sources",
-    "confidence": "Confidence",
-    "value": "Figure",
+    "disputed": N_("Disputed flag"),
+    "part_of_day": N_("Part of day"),
+    "time_precision": N_("Time precision"),
+    "start": N_("Start time"),
+    "end": N_("End time"),
+    "event_type": N_("Event type"),
+    "fatalities": N_("Fatalities"),
+    "injured": N_("Injured"),
+    "arrested": N_("Arrested"),
+    "blockades": N_("Blockades"),
+    "summary": N_("Summary"),
+    "notes": N_("Notes"),
+    "source_url": N_("Main source"),
+    "more_source_urls": N_("Further sources"),
+    "confidence": N_("Confidence"),
+    "value": N_("Figure"),
 }
 
 
@@ -130,7 +131,7 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
         return [], report
     missing = [c for c in CORRECTION_COLUMNS if c not in table.columns]
     for column in missing:
-        report.add(name, None, column, None, "required column is missing")
+        report.add(name, None, column, None, msg("required column is missing"))
     if missing:
         return [], report
     rows = []
@@ -144,28 +145,34 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     return rows, report
 
 
-def _row_problems(values: dict[str, str]) -> Iterable[tuple[str, str, str]]:
+def _row_problems(values: dict[str, str]) -> Iterable[tuple[str, str, Message]]:
     try:
         date.fromisoformat(values["date"])
         if len(values["date"]) != 10:
             raise ValueError
     except ValueError:
-        yield "date", values["date"], "not a date (YYYY-MM-DD)"
+        yield "date", values["date"], msg("not a date (YYYY-MM-DD)")
     for field in ("record", "field", "reason"):
         if not values[field].strip():
-            yield field, values[field], "required value is empty"
+            yield field, values[field], msg("required value is empty")
     if not is_http_url(values["source_url"]):
-        yield "source_url", values["source_url"], "not an http(s) URL with a host"
+        yield "source_url", values["source_url"], msg("not an http(s) URL with a host")
     if values["field"] == RECORD_FIELD:
         new = values["new_value"]
         if new not in (WITHDRAWN, ADDED) and not MERGED.match(new):
             yield (
                 "new_value",
                 new,
-                f"a {RECORD_FIELD!r} correction is 'withdrawn', 'added' or 'merged into <id>'",
+                msg(
+                    "a {field} correction is {withdrawn}, {added} or {merged}",
+                    field=repr(RECORD_FIELD),
+                    withdrawn="'withdrawn'",
+                    added="'added'",
+                    merged="'merged into <id>'",
+                ),
             )
     elif values["old_value"] == values["new_value"]:
-        yield "new_value", values["new_value"], "the new value is the old value"
+        yield "new_value", values["new_value"], msg("the new value is the old value")
 
 
 def load_corrections(path: Path) -> tuple[list[Correction], Report]:
@@ -262,58 +269,65 @@ class LogEntry:
     source_url: str
 
 
-def record_label(record: str) -> str:
-    """An incident id as is; an official key as 'Official figure: scope, metric (by, date)'."""
+def record_label(record: str, lang: str = "en") -> str:
+    """An incident id as is; an official key as 'Official figure: scope, metric (by, date)'
+    ("Cifra oficial: …" in Spanish); scope, metric and authority are data, shown as given."""
     if not record.startswith(OFFICIAL_PREFIX):
         return record
     parts = record[len(OFFICIAL_PREFIX) :].split(" | ")
     if len(parts) != len(OFFICIAL_KEY_FIELDS):
         return record
     reported_at, scope, metric, by = parts
-    return f"Official figure: {scope}, {metric} ({by}, {reported_at[:10]})"
+    return msg(
+        "Official figure: {scope}, {metric} ({by}, {date})",
+        scope=scope,
+        metric=metric,
+        by=by,
+        date=reported_at[:10],
+    ).text(lang)
 
 
-def describe(c: Correction) -> str:
-    """One change as plain text (not escaped)."""
+def describe(c: Correction, lang: str = "en") -> str:
+    """One change as plain text (not escaped), in "es" or "en"; values as written."""
     if c.kind == WITHDRAWN:
-        return "Record withdrawn"
+        return msg("Record withdrawn").text(lang)
     if c.kind == ADDED:
-        return "Record added"
+        return msg("Record added").text(lang)
     if c.kind == "merged":
-        return f"Merged into {c.merged_into}"
-    label = FIELD_LABELS.get(c.field, c.field)
+        return msg("Merged into {record}", record=c.merged_into).text(lang)
+    label = gettext_for(lang, FIELD_LABELS[c.field]) if c.field in FIELD_LABELS else c.field
     if max(len(c.old_value), len(c.new_value)) > SHORT_VALUE:
-        return f"{label} updated"
-    old = f"“{c.old_value}”" if c.old_value else "(empty)"
-    new = f"“{c.new_value}”" if c.new_value else "(empty)"
+        return msg("{label} updated", label=label).text(lang)
+    empty = msg("(empty)").text(lang)
+    old = f"“{c.old_value}”" if c.old_value else empty
+    new = f"“{c.new_value}”" if c.new_value else empty
     return f"{label}: {old} → {new}"
 
 
-def log_entries(corrections: Iterable[Correction]) -> list[LogEntry]:
-    """Corrections grouped by date, record, reason and source, newest date first."""
+def log_entries(corrections: Iterable[Correction], lang: str = "en") -> list[LogEntry]:
+    """Corrections grouped by date, record, reason and source, newest date first; the
+    labels and changes in `lang` (each correction's `reason` is data, as written)."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
     for c in corrections:
         key = (c.date, c.record, c.reason, c.source_url)
-        groups.setdefault(key, []).append(describe(c))
+        groups.setdefault(key, []).append(describe(c, lang))
     entries = [
-        LogEntry(d, record, record_label(record), tuple(dict.fromkeys(changes)), reason, url)
+        LogEntry(d, record, record_label(record, lang), tuple(dict.fromkeys(changes)), reason, url)
         for (d, record, reason, url), changes in groups.items()
     ]
     return sorted(entries, key=lambda e: e.date, reverse=True)  # stable: file order kept
 
 
-def credit_line(corrections: list[Correction], lang: str = DEFAULT_LANGUAGE) -> str:
-    """One sentence for credits, in `lang`: how many corrections, the latest date."""
-    t = translation(lang)
+def credit_line(corrections: list[Correction], lang: str = "en") -> str:
+    """One sentence for credits: how many corrections, the latest date (ISO), in `lang`."""
     if not corrections:
-        return t.gettext("No corrections to the data so far.")
+        return msg("No corrections to the data so far.").text(lang)
     records = len({c.record for c in corrections})
     latest = max(c.date for c in corrections)
-    changes = t.ngettext("{n} change", "{n} changes", len(corrections)).format(n=len(corrections))
-    return t.ngettext(
-        "Corrections and updates: {changes} to {records} record, latest {latest}; each is "
-        "listed with its reason and source on the map page.",
-        "Corrections and updates: {changes} to {records} records, latest {latest}; each is "
-        "listed with its reason and source on the map page.",
-        records,
-    ).format(changes=changes, records=records, latest=latest)
+    return msg(
+        "Corrections and updates: {changes} {records}, latest {latest}; each is listed with "
+        "its reason and source on the map page.",
+        changes=msg_n("{n} change", "{n} changes", len(corrections)),
+        records=msg_n("to {n} record", "to {n} records", records),
+        latest=latest,
+    ).text(lang)

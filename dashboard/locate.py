@@ -13,6 +13,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from .i18n import format_list
+from .message import Message, msg
 from .mexico import BY_CODE
 from .schema import Report
 
@@ -104,22 +106,29 @@ def locate_points(
                 rows[chosen],
                 "cve_ent",
                 declared[chosen],
-                f"point lies in {BY_CODE[found_code].name}, not its declared state "
-                f"{BY_CODE[declared_code].name}",
+                msg(
+                    "point lies in {found}, not its declared state {declared}",
+                    found=BY_CODE[found_code].name,
+                    declared=BY_CODE[declared_code].name,
+                ),
                 severity="warning",
             )
     plain = has & undeclared
     state[plain] = codes[first[plain]]
     border = plain & (hits > 1)
     for i in np.flatnonzero(border):
-        names = sorted(BY_CODE[c].name for c in hit_codes[point_index == i])
+        names = tuple(sorted(BY_CODE[c].name for c in hit_codes[point_index == i]))
         report.add(
             name,
             int(rows[i]),
             "cve_ent",
             None,
-            f"point lies on the border of {' and '.join(names)}: give cve_ent to say which; "
-            f"counted in {BY_CODE[state[i]].name}",
+            msg(
+                "point lies on the border of {states}: give cve_ent to say which; counted in "
+                "{counted}",
+                states=_StateList(names),
+                counted=BY_CODE[state[i]].name,
+            ),
             severity="warning",
         )
 
@@ -137,7 +146,7 @@ def locate_points(
         for i, j, d in zip(outside.tolist(), nearest.tolist(), distance.tolist(), strict=True):
             where = f"{lat[i]:.4f}, {lon[i]:.4f}"
             if d > COAST_TOLERANCE_DEG:
-                report.add(name, int(rows[i]), "latitude", where, "point is outside Mexico")
+                report.add(name, int(rows[i]), "latitude", where, msg("point is outside Mexico"))
                 in_mexico[i] = False
                 continue
             near = codes[j]
@@ -149,8 +158,12 @@ def locate_points(
                     int(rows[i]),
                     "cve_ent",
                     declared[i],
-                    f"point lies just outside the state polygons, nearest {BY_CODE[near].name}, "
-                    f"not its declared state {BY_CODE[declared[i]].name}",
+                    msg(
+                        "point lies just outside the state polygons, nearest {nearest}, not its "
+                        "declared state {declared}",
+                        nearest=BY_CODE[near].name,
+                        declared=BY_CODE[declared[i]].name,
+                    ),
                     severity="warning",
                 )
                 continue
@@ -160,11 +173,27 @@ def locate_points(
                     int(rows[i]),
                     "latitude",
                     where,
-                    f"point lies {d * KM_PER_DEGREE:.1f} km outside the "
-                    f"{BY_CODE[near].name} polygon (coast or border at 1:10m)",
+                    msg(
+                        "point lies {km} km outside the {state} polygon (coast or border at 1:10m)",
+                        km=f"{d * KM_PER_DEGREE:.1f}",
+                        state=BY_CODE[near].name,
+                    ),
                     severity="warning",
                 )
     return Located(state, in_mexico)
+
+
+class _StateList(Message):
+    """State names joined as the language writes a list ("Colima y Jalisco")."""
+
+    def __init__(self, names: tuple[str, ...]):
+        super().__init__("{names}", values={"names": names})
+
+    def text(self, lang: str = "en") -> str:
+        return format_list(dict(self.values)["names"], lang)
+
+    def __reduce__(self):
+        return (_StateList, (dict(self.values)["names"],))
 
 
 def locate_in_states(

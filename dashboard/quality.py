@@ -16,6 +16,7 @@ part of the day named in the text but not in `part_of_day`).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -29,6 +30,8 @@ import pandas as pd
 import shapely
 
 from .acled import SOURCE_PREFIX
+from .i18n import N_, gettext_for
+from .message import Message, msg, msg_n
 from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
@@ -40,7 +43,13 @@ class Finding:
     incident_ids: tuple[str, ...]  # the records concerned (two for a duplicate pair)
     field: str  # the field that shows it, e.g. "source_url", "fatalities"
     value: str  # the offending value or phrase, as found
-    detail: str  # a sentence saying what is wrong and what would fix it
+    detail: str  # a sentence saying what is wrong and what would fix it (English)
+    # The detail as a catalogue message, for reports shown in Spanish or English.
+    message: Message | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in "es" or "en"."""
+        return self.detail if self.message is None else self.message.text(lang)
 
     def __str__(self) -> str:
         ids = ", ".join(self.incident_ids)
@@ -147,7 +156,7 @@ _ARTICLE_SEGMENT = re.compile(r"(?:[^-/]+-){2,}[^-/]+|\d{4,}|[A-Z0-9]{16,}")
 
 
 @lru_cache(maxsize=65536)  # the same links recur across records
-def link_problem(url: str) -> str | None:
+def link_problem(url: str) -> Message | None:
     """Why a source link is not an article on its outlet's public site, or None.
 
     Kinds: a CMS/admin/editor or staging host, an archive mirror, or a listing page
@@ -159,23 +168,31 @@ def link_problem(url: str) -> str | None:
     if not host:
         return None  # not a URL at all: the validator reports that
     if host.startswith(CMS_HOST_PREFIXES) or host.endswith(STAGING_HOST_SUFFIXES):
-        return f"{host} is a content-management, editor or staging host, not the public site"
+        return msg(
+            "{host} is a content-management, editor or staging host, not the public site",
+            host=host,
+        )
     if host in MIRROR_HOSTS or any(host.endswith("." + m) for m in MIRROR_HOSTS):
-        return f"{host} is an archive or mirror; link the article on the outlet's own site"
+        return msg(
+            "{host} is an archive or mirror; link the article on the outlet's own site", host=host
+        )
     segments = [s for s in parts.path.split("/") if s]
     query = {k.lower(): v for k, v in parse_qsl(parts.query)}
     if ARTICLE_QUERY_KEYS & query.keys():
         return None
     if LISTING_QUERY_KEYS & query.keys():
         keys = ", ".join(sorted(LISTING_QUERY_KEYS & query.keys()))
-        return f"a search or listing page (query {keys}), not an article"
+        return msg("a search or listing page (query {keys}), not an article", keys=keys)
     if not segments:
-        return "the outlet's home page, not an article"
+        return msg("the outlet's home page, not an article")
     listing = [s for s in segments if s.lower() in LISTING_SEGMENTS]
     if listing:
-        return f"a section, tag, search or author page (/{listing[0]}/), not an article"
+        return msg(
+            "a section, tag, search or author page (/{segment}/), not an article",
+            segment=listing[0],
+        )
     if parts.path.endswith("/") and not any(_ARTICLE_SEGMENT.search(s) for s in segments):
-        return "a section or listing page (a folder path with no article slug or id)"
+        return msg("a section or listing page (a folder path with no article slug or id)")
     return None
 
 
@@ -188,7 +205,9 @@ def non_article_links(frame: pd.DataFrame, id_column: str = "incident_id") -> li
             for url in cell.split():
                 reason = link_problem(url)
                 if reason:
-                    findings.append(Finding("non_article_links", (record,), field, url, reason))
+                    findings.append(
+                        Finding("non_article_links", (record,), field, url, str(reason), reason)
+                    )
     return findings
 
 
@@ -341,14 +360,14 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
             implied_one = field == "blockades" and row.event_type == "blockade" and count == 1
             if has or implied_one:
                 continue
+            detail = msg(
+                "the summary states {count} ({phrase!r}) but {field} is empty",
+                count=count,
+                phrase=phrase,
+                field=field,
+            )
             findings.append(
-                Finding(
-                    "summary_counts",
-                    (row.incident_id,),
-                    field,
-                    phrase,
-                    f"the summary states {count} ({phrase!r}) but {field} is empty",
-                )
+                Finding("summary_counts", (row.incident_id,), field, phrase, str(detail), detail)
             )
     return findings
 
@@ -439,16 +458,14 @@ def duplicates(frame: pd.DataFrame) -> list[Finding]:
     kinds = frame["event_type"].to_numpy(dtype=object)
     for i, j, metres in duplicate_pairs(frame):
         kind = kinds[i]
+        detail = msg(
+            "two {kind} records {metres} m apart with overlapping times; merge them into one "
+            "record with all sources, or mark them distinct (distinct_from and distinct_reason)",
+            kind=kind,
+            metres=f"{metres:,.0f}",
+        )
         findings.append(
-            Finding(
-                "duplicates",
-                (ids[i], ids[j]),
-                "event_type",
-                kind,
-                f"two {kind} records {metres:,.0f} m apart with overlapping times; merge them "
-                "into one record with all sources, or mark them distinct (distinct_from and "
-                "distinct_reason)",
-            )
+            Finding("duplicates", (ids[i], ids[j]), "event_type", kind, str(detail), detail)
         )
     return findings
 
@@ -487,17 +504,49 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
         for field in ("summary", "notes"):
             word = named_part_of_day(_text(getattr(row, field)))
             if word:
+                detail = msg(
+                    "the {field} names the part of the day ({word!r}) but part_of_day is empty",
+                    field=field,
+                    word=word,
+                )
                 findings.append(
                     Finding(
                         "unnamed_part_of_day",
                         (row.incident_id,),
                         "part_of_day",
                         "",
-                        f"the {field} names the part of the day ({word!r}) but part_of_day "
-                        "is empty",
+                        str(detail),
+                        detail,
                     )
                 )
                 break
+    return findings
+
+
+# ------------------------------------------------------------------ Spanish text
+
+
+def missing_spanish(
+    frame: pd.DataFrame, id_column: str, english: str, spanish: str
+) -> list[Finding]:
+    """Records of the bundled data with English text in `english` but none in `spanish`
+    (issue 8: every summary and key-moment headline exists in both languages).
+
+    frame: one row per record with `id_column`, `english` and (if present) `spanish`
+    columns; a frame without the `spanish` column lacks it on every record.
+    """
+    findings = []
+    for record, text, translated in zip(
+        _column(frame, id_column),
+        _column(frame, english),
+        _column(frame, spanish),
+        strict=True,
+    ):
+        if text.strip() and not translated.strip():
+            detail = msg(
+                "the {field} has no Spanish text in {spanish}", field=english, spanish=spanish
+            )
+            findings.append(Finding("spanish_text", (record,), spanish, "", str(detail), detail))
     return findings
 
 
@@ -531,12 +580,13 @@ def findings_report(
     rows = rows or {}
     for f in findings:
         ids = ", ".join(f.incident_ids)
+        detail = f.detail if f.message is None else f.message
         report.add(
             file,
             rows.get(f.incident_ids[0]) if f.incident_ids else None,
             f.field,
             f.value,
-            f"{f.check} [{ids}]: {f.detail}",
+            msg("{check} [{ids}]: {detail}", check=f.check, ids=ids, detail=detail),
             severity=severity,
         )
     return report
@@ -599,9 +649,12 @@ def competing_figures(notes: str) -> str:
     return " · ".join(kept)
 
 
-def outside_state_table(frame: pd.DataFrame, states: gpd.GeoDataFrame) -> pd.DataFrame:
+def outside_state_table(
+    frame: pd.DataFrame, states: gpd.GeoDataFrame, lang: str = "en"
+) -> pd.DataFrame:
     """Records whose point is not inside their declared state's polygon (full-resolution
-    boundaries): where the point is instead, and how far (km) from the declared state."""
+    boundaries): where the point is instead, and how far (km) from the declared state.
+    `detail` (and `point_in` off every state) in `lang`."""
     from .mexico import BY_CODE
 
     columns = ["incident_id", "declared_state", "point_in", "km_outside", "place", "detail"]
@@ -620,7 +673,7 @@ def outside_state_table(frame: pd.DataFrame, states: gpd.GeoDataFrame) -> pd.Dat
         declared = by_code.get(declared_codes[k])
         if declared is None or (found[k] is None and declared.covers(points[k])):
             continue  # unknown code (the validator says so), or a point on the border line
-        where = BY_CODE[found[k]].name if found[k] else "no state (coast or border)"
+        where = BY_CODE[found[k]].name if found[k] else msg("no state (coast or border)").text(lang)
         metric = gpd.GeoSeries([declared, points[k]], crs="EPSG:4326").to_crs(METRIC_CRS)
         km = round(float(metric.iloc[0].distance(metric.iloc[1])) / 1000, 1)
         declared_name = BY_CODE[declared_codes[k]].name
@@ -632,15 +685,20 @@ def outside_state_table(frame: pd.DataFrame, states: gpd.GeoDataFrame) -> pd.Dat
                 "point_in": where,
                 "km_outside": km,
                 "place": _text(record.get("place")),
-                "detail": f"point lies in {where}, {km} km outside {declared_name}",
+                "detail": msg(
+                    "point lies in {where}, {km} km outside {declared}",
+                    where=where,
+                    km=km,
+                    declared=declared_name,
+                ).text(lang),
             }
         )
     return pd.DataFrame(rows, columns=columns)
 
 
-def duplicates_table(frame: pd.DataFrame) -> pd.DataFrame:
+def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Candidate duplicates with their evidence side by side: both records' time, place,
-    summary and main source."""
+    summary and main source; `detail` in `lang`."""
     columns = [
         "incident_id",
         "other_id",
@@ -688,15 +746,17 @@ def duplicates_table(frame: pd.DataFrame) -> pd.DataFrame:
                 "other_summary": _text(b.summary),
                 "source": _text(a.source_url),
                 "other_source": _text(b.source_url),
-                "detail": f"same type, {round(metres)} m apart, overlapping times",
+                "detail": msg(
+                    "same type, {metres} m apart, overlapping times", metres=round(metres)
+                ).text(lang),
             }
         )
     return pd.DataFrame(rows, columns=columns)
 
 
-def disputed_table(frame: pd.DataFrame) -> pd.DataFrame:
+def disputed_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Records flagged `disputed`, and unflagged ones whose notes say sources disagree,
-    with the figures their notes keep."""
+    with the figures their notes keep; `detail` in `lang` (the notes' words as written)."""
     columns = ["incident_id", "flagged", "event_type", "competing_figures", "notes", "detail"]
     rows = []
     for row in _rows(frame, ("incident_id", "disputed", "event_type", "notes")):
@@ -714,9 +774,11 @@ def disputed_table(frame: pd.DataFrame) -> pd.DataFrame:
                 "competing_figures": figures,
                 "notes": notes,
                 "detail": (
-                    "flagged disputed"
+                    msg("flagged disputed").text(lang)
                     if flagged
-                    else f"not flagged disputed, but the notes say {hint.group(0)!r}"
+                    else msg(
+                        "not flagged disputed, but the notes say {word!r}", word=hint.group(0)
+                    ).text(lang)
                 )
                 + (f": {figures}" if figures else ""),
             }
@@ -737,9 +799,10 @@ def _sources_of(row) -> tuple[list[str], list[str]]:
     return urls, [] if urls else named_outlets(_text(row.source_outlet))
 
 
-def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
+def weak_sources_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Records resting on one source (one link, or for link-less imports such as ACLED's,
-    one named outlet), or on social media only."""
+    one named outlet), or on social media only. `kind` is a key ("single source", "social
+    media only"); `detail` says it in `lang`."""
     columns = ["incident_id", "kind", "source_outlet", "sources", "confidence", "detail"]
     rows = []
     fields = ("incident_id", "source_url", "more_source_urls", "source_outlet", "confidence")
@@ -759,7 +822,7 @@ def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
         if urls:
             named = _text(row.source_outlet) or host(urls[0])
         else:
-            named = ", ".join(outlets) or "none named"
+            named = ", ".join(outlets) or msg("none named").text(lang)
         rows.append(
             {
                 "incident_id": row.incident_id,
@@ -767,19 +830,27 @@ def weak_sources_table(frame: pd.DataFrame) -> pd.DataFrame:
                 "source_outlet": _text(row.source_outlet),
                 "sources": count,
                 "confidence": _text(row.confidence),
-                "detail": f"{kind} ({named})",
+                "detail": (
+                    msg("social media only ({named})", named=named)
+                    if kind == "social media only"
+                    else msg("single source ({named})", named=named)
+                ).text(lang),
             }
         )
     return pd.DataFrame(rows, columns=columns)
 
 
 # Time precisions coarser than a part of the day (ACLED's week and month included).
-COARSE_TIME = {"day": "the day", "week": "the week", "month": "the month"}
+COARSE_TIME = {
+    "day": msg("time known only to the day"),
+    "week": msg("time known only to the week"),
+    "month": msg("time known only to the month"),
+}
 
 
-def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
+def imprecise_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Records known only to the day, week or month (or an unnamed part of a day), or only
-    to the state."""
+    to the state; `detail` in `lang`."""
     columns = ["incident_id", "time_precision", "part_of_day", "geo_precision", "detail"]
     unnamed = (frame["time_precision"] == "part_of_day") & (_column(frame, "part_of_day") == "")
     coarse = frame["time_precision"].isin(list(COARSE_TIME)) | unnamed
@@ -793,9 +864,9 @@ def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
     ):
         if not (is_coarse or is_state):
             continue
-        span = COARSE_TIME.get(row.time_precision, "the day")
-        parts = ([f"time known only to {span}"] if is_coarse else []) + (
-            ["place known only to the state"] if is_state else []
+        span = COARSE_TIME.get(row.time_precision, COARSE_TIME["day"])
+        parts = ([span.text(lang)] if is_coarse else []) + (
+            [msg("place known only to the state").text(lang)] if is_state else []
         )
         rows.append(
             {
@@ -809,10 +880,10 @@ def imprecise_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
+def outlets_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     """Sources by outlet (the link's host; for link-less imports such as ACLED's, the
     outlet's name): records citing it, as main source, and resting on it alone;
-    `share_of_map` = records citing it / records in view (percent)."""
+    `share_of_map` = records citing it / records in view (percent); `detail` in `lang`."""
     columns = [
         "outlet",
         "names",
@@ -848,8 +919,13 @@ def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
             "only_source": only.get(h, 0),
             "share_of_map": round(100 * len(ids) / total, 1),
             "incident_ids": " ".join(sorted(ids)),
-            "detail": f"cited by {len(ids)} record(s) ({100 * len(ids) / total:.1f}% of the "
-            f"map), the only source of {only.get(h, 0)}",
+            "detail": msg_n(
+                "cited by {n} record ({share} of the map), the only source of {only}",
+                "cited by {n} records ({share} of the map), the only source of {only}",
+                len(ids),
+                share=f"{100 * len(ids) / total:.1f}%",
+                only=only.get(h, 0),
+            ).text(lang),
         }
         for h, ids in cited.items()
     ]
@@ -857,58 +933,70 @@ def outlets_table(frame: pd.DataFrame) -> pd.DataFrame:
     return table.sort_values(["records", "outlet"], ascending=[False, True]).reset_index(drop=True)
 
 
-def links_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The `non_article_links` findings as a table: record, field, link and why."""
+def links_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """The `non_article_links` findings as a table: record, field, link and why (in `lang`)."""
     columns = ["incident_id", "field", "url", "detail"]
     rows = [
-        {"incident_id": f.incident_ids[0], "field": f.field, "url": f.value, "detail": f.detail}
+        {
+            "incident_id": f.incident_ids[0],
+            "field": f.field,
+            "url": f.value,
+            "detail": f.detail_in(lang),
+        }
         for f in non_article_links(frame)
     ]
     return pd.DataFrame(rows, columns=columns)
 
 
-# name -> (title shown to analysts, table builder). Order = order on the page.
+# name -> title shown to analysts (an English message id: show it with
+# i18n.gettext_for(lang, title)). Order = order on the page.
 QUALITY_VIEWS: dict[str, str] = {
-    "outside_state": "Points outside their declared state",
-    "duplicates": "Candidate duplicates",
-    "disputed": "Disputed records and competing figures",
-    "weak_sources": "Single-source and social-media-only records",
-    "imprecise": "Known only to the day (or week, month) or the state",
-    "outlets": "Sources by outlet",
-    "non_article_links": "Links that are not article pages",
-    "summary_counts": "Counts stated in summaries but missing",
-    "unnamed_part_of_day": "Part of day named in the text but not recorded",
+    "outside_state": N_("Points outside their declared state"),
+    "duplicates": N_("Candidate duplicates"),
+    "disputed": N_("Disputed records and competing figures"),
+    "weak_sources": N_("Single-source and social-media-only records"),
+    "imprecise": N_("Known only to the day (or week, month) or the state"),
+    "outlets": N_("Sources by outlet"),
+    "non_article_links": N_("Links that are not article pages"),
+    "summary_counts": N_("Counts stated in summaries but missing"),
+    "unnamed_part_of_day": N_("Part of day named in the text but not recorded"),
 }
 
 
-def _findings_table(findings: list[Finding]) -> pd.DataFrame:
+def _findings_table(findings: list[Finding], lang: str = "en") -> pd.DataFrame:
     rows = [
-        {"incident_id": f.incident_ids[0], "field": f.field, "value": f.value, "detail": f.detail}
+        {
+            "incident_id": f.incident_ids[0],
+            "field": f.field,
+            "value": f.value,
+            "detail": f.detail_in(lang),
+        }
         for f in findings
     ]
     return pd.DataFrame(rows, columns=["incident_id", "field", "value", "detail"])
 
 
 def quality_tables(
-    frame: pd.DataFrame, states: gpd.GeoDataFrame | None = None
+    frame: pd.DataFrame, states: gpd.GeoDataFrame | None = None, lang: str = "en"
 ) -> dict[str, pd.DataFrame]:
     """Every quality table for the records in `frame` (QUALITY_VIEWS order). With
-    `states` (full-resolution boundaries) the outside-state table is filled."""
+    `states` (full-resolution boundaries) the outside-state table is filled. Column names
+    and keys stay English; each `detail` is in `lang` ("es" or "en")."""
     frame = frame.reset_index(drop=True)
     tables = {
         "outside_state": (
-            outside_state_table(frame, states)
+            outside_state_table(frame, states, lang)
             if states is not None
             else pd.DataFrame(columns=["incident_id", "detail"])
         ),
-        "duplicates": duplicates_table(frame),
-        "disputed": disputed_table(frame),
-        "weak_sources": weak_sources_table(frame),
-        "imprecise": imprecise_table(frame),
-        "outlets": outlets_table(frame),
-        "non_article_links": links_table(frame),
-        "summary_counts": _findings_table(summary_counts(frame)),
-        "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame)),
+        "duplicates": duplicates_table(frame, lang),
+        "disputed": disputed_table(frame, lang),
+        "weak_sources": weak_sources_table(frame, lang),
+        "imprecise": imprecise_table(frame, lang),
+        "outlets": outlets_table(frame, lang),
+        "non_article_links": links_table(frame, lang),
+        "summary_counts": _findings_table(summary_counts(frame), lang),
+        "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame), lang),
     }
     return {name: tables[name] for name in QUALITY_VIEWS}
 
@@ -932,21 +1020,23 @@ def _row_ids(check: str, row: dict) -> str:
     return ", ".join(ids)
 
 
-def quality_text(tables: dict[str, pd.DataFrame]) -> str:
-    """One line per finding, `check: record ids: detail`, under a heading per table."""
+def quality_text(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
+    """One line per finding, `check: record ids: detail`, under a heading per table (its
+    title in `lang`; the details are as `quality_tables` made them)."""
     lines = []
     for check, table in tables.items():
-        lines.append(f"== {check}: {QUALITY_VIEWS[check]} ({len(table)})")
+        lines.append(f"== {check}: {gettext_for(lang, QUALITY_VIEWS[check])} ({len(table)})")
         for row in table.to_dict(orient="records"):
             lines.append(f"{check}: {_row_ids(check, row)}: {row['detail']}")
     return "\n".join(lines)
 
 
-def quality_json(tables: dict[str, pd.DataFrame]) -> str:
-    """{"checks": {check: {"title", "count", "rows": [...]}}} with JSON nulls for gaps."""
+def quality_json(tables: dict[str, pd.DataFrame], lang: str = "en") -> str:
+    """{"checks": {check: {"title", "count", "rows": [...]}}} with JSON nulls for gaps;
+    keys stay English, the title is in `lang`."""
     doc = {
         check: {
-            "title": QUALITY_VIEWS[check],
+            "title": gettext_for(lang, QUALITY_VIEWS[check]),
             "count": len(table),
             "rows": json.loads(table.to_json(orient="records", force_ascii=False)),
         }

@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from .message import Message, msg, msg_n
 from .schema import Report
 
 # The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
@@ -78,7 +79,7 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
             None,
             None,
             f"{len(data):,} bytes",
-            f"file larger than the {MAX_FILE_BYTES // 1_000_000} MB limit",
+            msg("file larger than the {limit} MB limit", limit=MAX_FILE_BYTES // 1_000_000),
         )
         return None
     report.unit = "line"
@@ -91,7 +92,7 @@ def read_table(data: bytes, name: str, report: Report) -> Table | None:
     encoding, text = text
     first = _FIRST_VISIBLE.search(text)
     if first is None:
-        report.add(name, None, None, None, "file is empty")
+        report.add(name, None, None, None, msg("file is empty"))
         return None
     if first.group() in "{[" or name.lower().endswith((".geojson", ".json")):
         report.unit = "feature"
@@ -155,7 +156,13 @@ def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
             try:
                 return encoding, data.decode(encoding)
             except UnicodeDecodeError as exc:
-                report.add(name, None, None, None, f"not valid {encoding}: {exc.reason}")
+                report.add(
+                    name,
+                    None,
+                    None,
+                    None,
+                    msg("not valid {encoding}: {detail}", encoding=encoding, detail=exc.reason),
+                )
                 return None
     if b"\x00" not in data[:4096]:
         try:
@@ -169,8 +176,10 @@ def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
             None,
             None,
             None,
-            "not a text file: it holds binary data (save the sheet as CSV UTF-8, or give a "
-            "GeoJSON or JSON file)",
+            msg(
+                "not a text file: it holds binary data (save the sheet as CSV UTF-8, or give a "
+                "GeoJSON or JSON file)"
+            ),
         )
         return None
     encoding = best.encoding if best is not None else "latin_1"
@@ -181,7 +190,7 @@ def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
             None,
             None,
             None,
-            f"read as {shown} without a byte-order mark (detected)",
+            msg("read as {encoding} without a byte-order mark (detected)", encoding=shown),
             severity="warning",
         )
     else:
@@ -190,13 +199,17 @@ def decode(data: bytes, name: str, report: Report) -> tuple[str, str] | None:
             None,
             None,
             None,
-            f"not UTF-8; read as {shown} (detected): save as UTF-8 to be sure",
+            msg(
+                "not UTF-8; read as {encoding} (detected): save as UTF-8 to be sure",
+                encoding=shown,
+            ),
             severity="warning",
         )
     try:
         return encoding, data.decode(encoding)
     except UnicodeDecodeError as exc:
-        report.add(name, None, None, None, f"not readable as {shown}: {exc.reason}")
+        reason = msg("not readable as {encoding}: {detail}", encoding=shown, detail=exc.reason)
+        report.add(name, None, None, None, reason)
         return None
 
 
@@ -226,11 +239,14 @@ def column_names(raw: list[str], name: str, report: Report) -> list[str] | None:
             None,
             ", ".join(repeated),
             listed,
-            "repeated column name (names are compared trimmed and ignoring case): keep one of each",
+            msg(
+                "repeated column name (names are compared trimmed and ignoring case): keep one "
+                "of each"
+            ),
         )
         return None
     if "" in seen:
-        report.add(name, None, None, None, "a column has no name in the header")
+        report.add(name, None, None, None, msg("a column has no name in the header"))
         return None
     return names
 
@@ -249,7 +265,7 @@ def read_csv(
     try:
         header = next(csv.reader([first], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
-        report.add(name, 1, None, None, f"unreadable CSV header: {exc}")
+        report.add(name, 1, None, None, msg("unreadable CSV header: {detail}", detail=str(exc)))
         return None
     names = column_names(header, name, report)
     if names is None:
@@ -262,7 +278,7 @@ def read_csv(
         return None
     frame, rows = table
     if not len(frame):
-        report.add(name, None, None, None, "header only: the file has no data rows")
+        report.add(name, None, None, None, msg("header only: the file has no data rows"))
         return None
     return Table(frame, rows, "csv", delimiter=delimiter, decimal_comma=delimiter in (";", "\t"))
 
@@ -311,13 +327,20 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
                     start,
                     None,
                     f"{len(record)} fields",
-                    f"ragged row: {len(record)} fields where the header has {len(names)}",
+                    msg_n(
+                        "ragged row: {n} field where the header has {columns}",
+                        "ragged row: {n} fields where the header has {columns}",
+                        len(record),
+                        columns=len(names),
+                    ),
                 )
                 continue
             records.append(record)
             numbers.append(start)
     except csv.Error as exc:
-        report.add(name, reader.line_num, None, None, f"unreadable CSV: {exc}")
+        report.add(
+            name, reader.line_num, None, None, msg("unreadable CSV: {detail}", detail=str(exc))
+        )
         return None
     columns = list(zip(*records, strict=True)) if records else [()] * len(names)
     arrow = pa.table(
@@ -387,13 +410,15 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
     try:
         doc = json.loads(text)
     except RecursionError:
-        report.add(name, None, None, None, "absurdly deep JSON nesting")
+        report.add(name, None, None, None, msg("absurdly deep JSON nesting"))
         return None
     except json.JSONDecodeError as exc:
-        report.add(name, None, None, None, f"not JSON: {exc.msg} at line {exc.lineno}")
+        reason = msg("not JSON: {detail} at line {line}", detail=exc.msg, line=exc.lineno)
+        report.add(name, None, None, None, reason)
         return None
     if json_depth(doc) > MAX_JSON_DEPTH:
-        report.add(name, None, None, None, f"JSON nested deeper than {MAX_JSON_DEPTH} levels")
+        reason = msg("JSON nested deeper than {depth} levels", depth=MAX_JSON_DEPTH)
+        report.add(name, None, None, None, reason)
         return None
     records = doc.get("data") if isinstance(doc, dict) and "type" not in doc else doc
     if (
@@ -405,14 +430,26 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
         report.unit = "record"
         return records_table(records, name, report)
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
-        kind = doc.get("type") if isinstance(doc, dict) else type(doc).__name__
-        report.add(name, None, "type", str(kind), "not a GeoJSON FeatureCollection")
+        kind = doc.get("type") if isinstance(doc, dict) else json_kind(doc)
+        report.add(name, None, "type", str(kind), msg("not a GeoJSON FeatureCollection"))
         return None
     features = doc.get("features")
     if not isinstance(features, list) or not features:
-        report.add(name, None, "features", None, "FeatureCollection has no features")
+        report.add(name, None, "features", None, msg("FeatureCollection has no features"))
         return None
     return features_table(features, name, report)
+
+
+def json_kind(value: Any) -> str:
+    """JSON's own word for a parsed value's kind (array, string, number...), never
+    Python's (list, str, float), for messages about a file's top level."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return {list: "array", str: "string", dict: "object"}.get(type(value), "value")
 
 
 def records_table(records: list[dict], name: str, report: Report) -> Table | None:
@@ -430,11 +467,11 @@ def features_table(features: list, name: str, report: Report) -> Table | None:
     rows, numbers, has_geometry = [], [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            report.add(name, number, "type", None, "not a GeoJSON Feature")
+            report.add(name, number, "type", None, msg("not a GeoJSON Feature"))
             continue
         properties = feature.get("properties") or {}
         if not isinstance(properties, dict):
-            report.add(name, number, "properties", None, "properties must be an object")
+            report.add(name, number, "properties", None, msg("properties must be an object"))
             continue
         values = {k: cell(v) for k, v in properties.items()}
         geometry = feature.get("geometry")
@@ -442,9 +479,9 @@ def features_table(features: list, name: str, report: Report) -> Table | None:
             has_geometry.append(False)
         else:
             point = _point(geometry)
-            if isinstance(point, str):
+            if isinstance(point, Message):
                 kind = geometry.get("type") if isinstance(geometry, dict) else geometry
-                value = geometry.get("coordinates") if "[" in point else kind
+                value = geometry.get("coordinates") if "[" in point.singular else kind
                 report.add(name, number, "geometry", value, point)
                 continue
             values["longitude"], values["latitude"] = point
@@ -464,13 +501,13 @@ def features_table(features: list, name: str, report: Report) -> Table | None:
     )
 
 
-def _point(geometry: Any) -> tuple[str, str] | str:
+def _point(geometry: Any) -> tuple[str, str] | Message:
     """(lon, lat) texts of a Point, or the reason it is not one."""
     if not isinstance(geometry, dict) or geometry.get("type") != "Point":
-        return "expected a Point geometry"
+        return msg("expected a Point geometry")
     coords = geometry.get("coordinates")
     if not isinstance(coords, list) or len(coords) not in (2, 3):
-        return "a Point needs [longitude, latitude]"
+        return msg("a Point needs [longitude, latitude]")
     texts = []
     for c in coords[:2]:
         if isinstance(c, float) and not math.isfinite(c):

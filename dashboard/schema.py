@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from datetime import time
 
 import numpy as np
 
 from .i18n import N_
+from .message import Message, msg, msg_n, text_in
 
 # Keys are the data's values; the labels are English message ids, shown through
 # dashboard.i18n.event_type_label in the reader's language (catalogue: dashboard/locale).
@@ -131,7 +132,12 @@ REPORT_LIMIT = 1_000
 
 @dataclass(frozen=True)
 class Problem:
-    """One thing wrong with one value, located precisely enough to fix it."""
+    """One thing wrong with one value, located precisely enough to fix it.
+
+    `reason` is the English text (the CLI's --json, the CSV report); `message` keeps the
+    catalogue message and its values, so `reason_in(lang)` gives it in Spanish or English.
+    A problem built from plain text (no message) reads the same in both languages.
+    """
 
     file: str
     row: int | None  # line of the file (CSV, header = line 1), feature (GeoJSON) or record
@@ -140,20 +146,54 @@ class Problem:
     reason: str
     severity: str = "error"  # "error" drops the row; "warning" keeps it
     unit: str = "line"  # what `row` counts: "line", "feature" or "record"
+    message: Message | None = field(default=None, compare=False, repr=False)
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in "es" or "en" (file, row, field and value are never translated)."""
+        return self.reason if self.message is None else self.message.text(lang)
+
+    def text(self, lang: str = "en") -> str:
+        """One line: "ERROR: file, line 3, field 'start' (value 'x'): reason", in `lang`."""
         where = self.file
         if self.row is not None:
-            where += f", {self.unit} {self.row}"
+            where = located(self.file, self.row, self.unit).text(lang)
         if self.field:
-            where += f", field {self.field!r}"
-        value = "" if self.value is None else f" (value {self.value!r})"
-        return f"{self.severity.upper()}: {where}{value}: {self.reason}"
+            where += msg(", field {field!r}", field=self.field).text(lang)
+        value = "" if self.value is None else msg(" (value {value!r})", value=self.value).text(lang)
+        severity = severity_label(self.severity, lang).upper()
+        return f"{severity}: {where}{value}: {self.reason_in(lang)}"
 
     @property
     def kind(self) -> str:
         """What went wrong, without the value or the numbers: the key of the totals."""
         return f"{self.severity}: {self.field or '(file)'}: {_NUMBERS.sub('N', self.reason)}"
+
+    def kind_in(self, lang: str) -> str:
+        """`kind` in "es" or "en" (the totals' labels in a report shown to a person)."""
+        where = self.field or msg("(file)").text(lang)
+        reason = _NUMBERS.sub("N", self.reason_in(lang))
+        return f"{severity_label(self.severity, lang)}: {where}: {reason}"
+
+
+def located(file: str, row: int, unit: str) -> Message:
+    """ "{file}, line {row}" with the word for what `row` counts (line, feature, record)."""
+    if unit == "feature":
+        return msg("{file}, feature {row}", file=file, row=row)
+    if unit == "record":
+        return msg("{file}, record {row}", file=file, row=row)
+    return msg("{file}, line {row}", file=file, row=row)
+
+
+SEVERITIES = {"error": msg("error"), "warning": msg("warning")}
+
+
+def severity_label(severity: str, lang: str) -> str:
+    """ "error" / "warning" in `lang` ("error" / "advertencia"); others as given."""
+    label = SEVERITIES.get(severity)
+    return severity if label is None else label.text(lang)
 
 
 _NUMBERS = re.compile(r"\d+(?:\.\d+)?")
@@ -178,6 +218,7 @@ class Report:
         self.limit = limit
         self.unit = unit  # unit of new problems' `row`, set by the reader
         self.totals: Counter = Counter()  # kind -> count, kept or not
+        self._samples: dict[str, Problem] = {}  # kind -> its first problem (for labels)
         self.error_count = 0
         self.warning_count = 0
         self._kept: list[Problem] = []
@@ -195,11 +236,15 @@ class Report:
         row: int | None,
         field: str | None,
         value,
-        reason: str,
+        reason: str | Message,
         severity: str = "error",
     ) -> None:
-        problem = Problem(file, row, field, _shown(value), reason, severity, self.unit)
-        self._count(problem.kind, severity, 1)
+        """One problem; `reason` is a Message (shown in either language) or plain text."""
+        message = reason if isinstance(reason, Message) else None
+        problem = Problem(
+            file, row, field, _shown(value), str(reason), severity, self.unit, message
+        )
+        self._count(problem.kind, severity, 1, problem)
         self._kept.append(problem)
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:
@@ -211,29 +256,32 @@ class Report:
         rows: Sequence[int] | np.ndarray,
         field: str | None,
         values: Sequence,
-        reason: str,
+        reason: str | Message,
         severity: str = "error",
     ) -> None:
         """The same problem on many rows (column-wise checks): only what is kept is built."""
         rows = np.asarray(rows)
         if not len(rows):
             return
-        kind = Problem(file, None, field, None, reason, severity).kind
-        self._count(kind, severity, len(rows))
+        message = reason if isinstance(reason, Message) else None
+        reason = str(reason)
+        sample = Problem(file, None, field, None, reason, severity, self.unit, message)
+        self._count(sample.kind, severity, len(rows), sample)
         values = np.asarray(values, dtype=object)
         if self.limit is not None and len(rows) > self.limit:
             keep = np.argpartition(rows, self.limit - 1)[: self.limit]
             rows, values = rows[keep], values[keep]
         self._kept.extend(
-            Problem(file, int(r), field, _shown(v), reason, severity, self.unit)
+            Problem(file, int(r), field, _shown(v), reason, severity, self.unit, message)
             for r, v in zip(rows.tolist(), values.tolist(), strict=True)
         )
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:
             self._trim()
 
-    def _count(self, kind: str, severity: str, n: int) -> None:
+    def _count(self, kind: str, severity: str, n: int, sample: Problem) -> None:
         self.totals[kind] += n
+        self._samples.setdefault(kind, sample)
         if severity == "error":
             self.error_count += n
         else:
@@ -249,6 +297,8 @@ class Report:
     def extend(self, other: Report) -> None:
         for kind, n in other.totals.items():
             self.totals[kind] += n
+        for kind, sample in other._samples.items():
+            self._samples.setdefault(kind, sample)
         self.error_count += other.error_count
         self.warning_count += other.warning_count
         self._kept.extend(other.problems)
@@ -272,26 +322,53 @@ class Report:
     def ok(self) -> bool:
         return not self.error_count
 
-    def summary(self) -> str:
-        text = f"{self.error_count} error(s), {self.warning_count} warning(s)"
-        if self.truncated:
-            text += f"; the first {len(self.problems)} are listed"
-        return text
+    def summary(self, lang: str = "en") -> str:
+        """ "2 errors, 1 warning" (and "; the first 1,000 are listed" when truncated)."""
+        return summary_text(self.error_count, self.warning_count, self.listed, lang)
 
-    def as_dict(self) -> dict:
-        return {
+    @property
+    def listed(self) -> int | None:
+        """How many problems are listed when some are left out; None when all are."""
+        return len(self.problems) if self.truncated else None
+
+    def totals_in(self, lang: str = "en") -> list[tuple[str, int]]:
+        """(kind in `lang`, count), most frequent first: the totals shown to a person."""
+        return [
+            (self._samples[kind].kind_in(lang) if kind in self._samples else kind, n)
+            for kind, n in self.totals.most_common()
+        ]
+
+    def as_dict(self, lang: str | None = None) -> dict:
+        """The report as JSON-ready data; machine keys and `reason` stay English.
+
+        lang: also give each problem's reason in that language as `reason_<lang>`
+        (e.g. `reason_es`), and the totals' labels as `totals_<lang>`.
+        """
+        problems = []
+        for p in self.problems:
+            row = {k: v for k, v in asdict(p).items() if k != "message"}
+            if lang and lang != "en":
+                row[f"reason_{lang}"] = p.reason_in(lang)
+            problems.append(row)
+        document = {
             "errors": self.error_count,
             "warnings": self.warning_count,
             "truncated": self.truncated,
             "totals": dict(self.totals.most_common()),
-            "problems": [asdict(p) for p in self.problems],
         }
+        if lang and lang != "en":
+            document[f"totals_{lang}"] = dict(self.totals_in(lang))
+        document["problems"] = problems
+        return document
 
-    def to_json(self) -> str:
-        return json.dumps(self.as_dict(), ensure_ascii=False, indent=2)
+    def to_json(self, lang: str | None = None) -> str:
+        return json.dumps(self.as_dict(lang), ensure_ascii=False, indent=2)
 
-    def to_csv(self) -> str:
-        """The kept problems as CSV, spreadsheet-safe (values come from users' files)."""
+    def to_csv(self, lang: str = "en") -> str:
+        """The kept problems as CSV, spreadsheet-safe (values come from users' files).
+
+        The header and the `severity` column stay machine words; `reason` is in `lang`.
+        """
         import csv
         import io
 
@@ -304,17 +381,62 @@ class Report:
         )
         for p in self.problems:
             writer.writerow(
-                [defuse(x) for x in (p.file, p.row, p.field, p.value, p.reason, p.severity)]
+                [
+                    defuse(x)
+                    for x in (p.file, p.row, p.field, p.value, p.reason_in(lang), p.severity)
+                ]
             )
         if self.truncated:
-            for kind, n in self.totals.most_common():
+            for kind, n in self.totals_in(lang):
                 writer.writerow(["(total)", "", "", n, kind, ""])
         return out.getvalue()
 
-    def to_text(self) -> str:
-        lines = [str(p) for p in self.problems]
+    def to_text(self, lang: str = "en") -> str:
+        """One line per kept problem, the totals per kind when truncated, the summary."""
+        lines = [p.text(lang) for p in self.problems]
         if self.truncated:
-            lines.append("Totals per kind:")
-            lines += [f"  {n:>9,}  {kind}" for kind, n in self.totals.most_common()]
-        lines.append(self.summary())
+            lines.append(msg("Totals per kind:").text(lang))
+            lines += [f"  {n:>9,}  {kind}" for kind, n in self.totals_in(lang)]
+        lines.append(self.summary(lang))
         return "\n".join(lines)
+
+
+def summary_text(errors: int, warnings: int, listed: int | None = None, lang: str = "en") -> str:
+    """ "2 errors, 1 warning", in `lang`; with `listed`, "; the first 1000 are listed".
+
+    errors, warnings: counts of every problem (kept or not); listed: how many are listed
+    when the report was truncated (None when every problem is listed).
+    """
+    text = msg(
+        "{errors}, {warnings}",
+        errors=msg_n("{n} error", "{n} errors", errors),
+        warnings=msg_n("{n} warning", "{n} warnings", warnings),
+    ).text(lang)
+    if listed is not None:
+        text += msg_n("; the first {n} is listed", "; the first {n} are listed", listed).text(lang)
+    return text
+
+
+def report_rows(problems: Iterable[Problem | dict], lang: str) -> list[dict]:
+    """Problems as table rows for a person reading `lang`: the reason and the severity in
+    that language; file, row, field, value and unit exactly as reported.
+
+    problems: Problem objects or their `dataclasses.asdict` form (as the page caches
+    them). Returns dicts with the keys file, row, field, value, reason, severity, unit.
+    """
+    rows = []
+    for p in problems:
+        data = p if isinstance(p, dict) else asdict(p)
+        reason = text_in(data.get("message"), lang) or data["reason"]
+        rows.append(
+            {
+                "file": data["file"],
+                "row": data["row"],
+                "field": data["field"],
+                "value": data["value"],
+                "reason": reason,
+                "severity": severity_label(data["severity"], lang),
+                "unit": data.get("unit", "line"),
+            }
+        )
+    return rows

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
+from .message import Message, msg
 from .schema import PART_OF_DAY_SPANS
 
 # ACLED codebook (time_precision): 2 = the source gives a week (the date coded is the
@@ -25,33 +26,48 @@ _YEARS = range(1990, 2101)
 
 
 class TimestampError(ValueError):
-    """A timestamp that cannot be used, with a reason a user can act on."""
+    """A timestamp that cannot be used, with a reason a user can act on.
+
+    `message` is the reason as a catalogue message (shown in Spanish or English);
+    `str(error)` is its English text.
+    """
+
+    def __init__(self, message: Message):
+        super().__init__(str(message))
+        self.message = message
 
 
 def parse_timestamp(text: str) -> datetime:
     """ISO 8601 with a UTC offset, the only unambiguous form for records from many zones."""
     text = text.strip()
     if not text:
-        raise TimestampError("empty timestamp")
+        raise TimestampError(msg("empty timestamp"))
     slashed = _SLASHED.match(text)
     if slashed:
         first, second = int(slashed.group(1)), int(slashed.group(2))
         if first <= 12 and second <= 12 and first != second:
             raise TimestampError(
-                "ambiguous day/month date: could be either order; use ISO 8601 "
-                "(YYYY-MM-DDTHH:MM±HH:MM)"
+                msg(
+                    "ambiguous day/month date: could be either order; use ISO 8601 "
+                    "(YYYY-MM-DDTHH:MM±HH:MM)"
+                )
             )
-        raise TimestampError("not ISO 8601; write YYYY-MM-DDTHH:MM±HH:MM")
+        raise TimestampError(msg("not ISO 8601; write YYYY-MM-DDTHH:MM±HH:MM"))
     try:
         moment = datetime.fromisoformat(text)
-    except ValueError as exc:
+    except ValueError:
         if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-            raise TimestampError(f"impossible date or time ({exc})") from None
-        raise TimestampError("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM±HH:MM)") from None
+            raise TimestampError(
+                msg(
+                    "impossible date or time (month 1–12, a day of that month, hour 0–23, "
+                    "minute 0–59)"
+                )
+            ) from None
+        raise TimestampError(msg("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM±HH:MM)")) from None
     if moment.tzinfo is None:
-        raise TimestampError("timestamp has no UTC offset (add e.g. -06:00 for Mexico City)")
+        raise TimestampError(msg("timestamp has no UTC offset (add e.g. -06:00 for Mexico City)"))
     if moment.year not in _YEARS:
-        raise TimestampError(f"impossible year {moment.year}")
+        raise TimestampError(msg("impossible year {year}", year=moment.year))
     return moment
 
 

@@ -21,7 +21,9 @@ import pyarrow.compute as pc
 import shapely
 
 from . import acled
+from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
+from .message import Message, msg
 from .mexico import BY_CODE, local_zone, resolve_state
 from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
 from .schema import (
@@ -97,6 +99,15 @@ class _Lazy:
         return self.build()
 
 
+def _duplicate(unit: str, first: int) -> Message:
+    """ "duplicate id (first in line 4)", with the word for what the rows count."""
+    if unit == "feature":
+        return msg("duplicate id (first in feature {first})", first=first)
+    if unit == "record":
+        return msg("duplicate id (first in record {first})", first=first)
+    return msg("duplicate id (first in line {first})", first=first)
+
+
 class Checks:
     """Column-wise checks of one table; `bad` marks the rows that have an error."""
 
@@ -116,7 +127,9 @@ class Checks:
     def col(self, field: str) -> pd.Series:
         return self.frame[field] if field in self.frame.columns else self._empty
 
-    def problem(self, mask, field: str | None, reason: str, severity="error", values=None):
+    def problem(
+        self, mask, field: str | None, reason: Message | str, severity="error", values=None
+    ):
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -139,7 +152,7 @@ class Checks:
     def text(self, field: str, required: bool = False) -> pd.Series:
         values = self.col(field)
         if required:
-            self.problem((values == "").to_numpy(), field, "required text is empty")
+            self.problem((values == "").to_numpy(), field, msg("required text is empty"))
         return values
 
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
@@ -147,7 +160,9 @@ class Checks:
         values = self.text(field, required=required)
         wrong = (values != "") & ~values.isin(allowed)
         self.problem(
-            wrong.to_numpy(), field, f"unknown value; expected one of: {', '.join(allowed)}"
+            wrong.to_numpy(),
+            field,
+            msg("unknown value; expected one of: {allowed}", allowed=", ".join(allowed)),
         )
         return values
 
@@ -172,11 +187,11 @@ class Checks:
         values, number = self._numbers(field)
         given = (values != "").to_numpy()
         nan = np.isnan(number)
-        self.problem(given & nan, field, "not a number")
+        self.problem(given & nan, field, msg("not a number"))
         fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
-        self.problem(fractional, field, "not a whole number")
+        self.problem(fractional, field, msg("not a whole number"))
         negative = given & ~nan & ~fractional & (number < 0)
-        self.problem(negative, field, "negative count")
+        self.problem(negative, field, msg("negative count"))
         number[~given | nan | fractional | negative] = np.nan
         return number
 
@@ -184,16 +199,16 @@ class Checks:
         """Finite numbers for `rows` (a mask): empty, not a number, NaN and ±inf reported."""
         values, number = self._numbers(field)
         empty = rows & (values == "").to_numpy()
-        self.problem(empty, field, "required number is empty")
+        self.problem(empty, field, msg("required number is empty"))
         nan = np.isnan(number)
         words = np.zeros(self.n, dtype=bool)
         if (rows & ~empty & nan).any():  # which of them say NaN or infinity
             words = _fullmatch(values, r"[+-]?([nN][aA][nN]|[iI][nN][fF]([iI][nN][iI][tT][yY])?)")
-        self.problem(rows & ~empty & nan & ~words, field, "not a number")
+        self.problem(rows & ~empty & nan & ~words, field, msg("not a number"))
         self.problem(
             rows & ~empty & (words | (~nan & ~np.isfinite(number))),
             field,
-            "not a finite number (NaN or infinity)",
+            msg("not a finite number (NaN or infinity)"),
         )
         return number
 
@@ -202,9 +217,9 @@ class Checks:
         empty = (values == "").to_numpy()
         if required:
             need = empty if relaxed is None else empty & ~relaxed
-            self.problem(need, field, "required text is empty")
+            self.problem(need, field, msg("required text is empty"))
         ok = _fullmatch(values, _HTTP)
-        self.problem(~empty & ~ok, field, "source URL must be an http(s) address with a host")
+        self.problem(~empty & ~ok, field, msg("source URL must be an http(s) address with a host"))
         return values
 
     def urls(self, field: str) -> pd.Series:
@@ -222,7 +237,7 @@ class Checks:
                 positions,
                 field,
                 wrong_words.to_numpy(dtype=object),
-                "source URL must be an http(s) address with a host",
+                msg("source URL must be an http(s) address with a host"),
             )
         return values.str.split().str.join(" ").fillna("")
 
@@ -237,7 +252,7 @@ class Checks:
         values = self.col(field).str.lower()
         true = values.isin(["true", "1", "yes"]).to_numpy()
         false = values.isin(["", "false", "0", "no"]).to_numpy()
-        self.problem(~true & ~false, field, "expected true or false", values=values)
+        self.problem(~true & ~false, field, msg("expected true or false"), values=values)
         return true
 
     def unique(self, field: str) -> None:
@@ -249,13 +264,13 @@ class Checks:
         first_row = pd.Series(self.rows).groupby(values.to_numpy(dtype=object)).transform("first")
         for first in np.unique(first_row.to_numpy()[repeated]):
             chosen = repeated & (first_row.to_numpy() == first)
-            self.problem(chosen, field, f"duplicate id (first in {self.table.unit} {first})")
+            self.problem(chosen, field, _duplicate(self.table.unit, int(first)))
 
     def source_date(self, field: str) -> pd.Series:
         values = self.col(field)
         given = (values != "").to_numpy()
         form = _fullmatch(values, _SOURCE_DATE)
-        self.problem(given & ~form, field, "not a date: use YYYY-MM-DD or YYYY-MM")
+        self.problem(given & ~form, field, msg("not a date: use YYYY-MM-DD or YYYY-MM"))
         positions, distinct = pd.factorize(values.where(given & form, ""))  # few dates
         distinct = pd.Series(distinct, dtype=object)
         day = pd.to_datetime(
@@ -266,7 +281,7 @@ class Checks:
         )
         bad = np.append((day.isna() & month.isna() & (distinct != "")).to_numpy(), False)
         impossible = bad[positions]
-        self.problem(impossible, field, "impossible date")
+        self.problem(impossible, field, msg("impossible date"))
         return values
 
     def states(self, field: str, per_row_aliases: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -285,7 +300,12 @@ class Checks:
         for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
             if state is None or not alias:
                 continue
-            reason = f"read as {state.name} (INEGI {state.cve_ent}, {state.iso_3166_2})"
+            reason = msg(
+                "read as {name} (INEGI {cve_ent}, {iso})",
+                name=state.name,
+                cve_ent=state.cve_ent,
+                iso=state.iso_3166_2,
+            )
             if per_row_aliases:
                 self.problem(positions == number, field, reason, severity="warning")
             else:
@@ -300,7 +320,7 @@ class Checks:
         offset = np.zeros(self.n, dtype="int64")
         given = (values != "").to_numpy()
         if required:
-            self.problem(~given & ~self.already, field, "required text is empty")
+            self.problem(~given & ~self.already, field, msg("required text is empty"))
         if not given.any():
             return epoch, offset
         fast = given & _fullmatch(values, _ISO_MINUTES)
@@ -331,7 +351,7 @@ class Checks:
             try:
                 moment = parse_timestamp(value)
             except TimestampError as exc:
-                self.problem(chosen, field, str(exc))
+                self.problem(chosen, field, exc.message)
                 continue
             epoch[chosen] = round(moment.timestamp() * 1_000_000)
             offset[chosen] = int(moment.utcoffset().total_seconds())
@@ -339,7 +359,7 @@ class Checks:
         out_of_range = given & (epoch != -1) & ((year < _YEARS[0]) | (year > _YEARS[1]))
         for value in pd.unique(as_object[out_of_range]):
             chosen = out_of_range & (as_object == value)
-            self.problem(chosen, field, f"impossible year {int(year[chosen][0])}")
+            self.problem(chosen, field, msg("impossible year {year}", year=int(year[chosen][0])))
             epoch[chosen] = -1
         return epoch, offset
 
@@ -352,16 +372,20 @@ class Checks:
         where = _Lazy(lambda: self.col("latitude") + ", " + self.col("longitude"))
         swapped = ok & (west <= lat) & (lat <= east) & (south <= lon) & (lon <= north)
         self.problem(
-            swapped, "latitude", "latitude and longitude look swapped for Mexico", values=where
+            swapped, "latitude", msg("latitude and longitude look swapped for Mexico"), values=where
         )
         ok &= ~swapped
         bad_lat = ok & ((lat < -90) | (lat > 90))
-        self.problem(bad_lat, "latitude", "out of range (latitude -90..90, longitude -180..180)")
+        self.problem(
+            bad_lat, "latitude", msg("out of range (latitude -90..90, longitude -180..180)")
+        )
         bad_lon = ok & ~bad_lat & ((lon < -180) | (lon > 180))
-        self.problem(bad_lon, "longitude", "out of range (latitude -90..90, longitude -180..180)")
+        self.problem(
+            bad_lon, "longitude", msg("out of range (latitude -90..90, longitude -180..180)")
+        )
         ok &= ~bad_lat & ~bad_lon
         outside = ok & ~((west <= lon) & (lon <= east) & (south <= lat) & (lat <= north))
-        self.problem(outside, "latitude", "point is outside Mexico", values=where)
+        self.problem(outside, "latitude", msg("point is outside Mexico"), values=where)
         ok &= ~outside
         return lon, lat, ok
 
@@ -375,7 +399,7 @@ def missing_columns(
     columns = set(columns)
     missing = [c for c in required if c not in columns]
     for column in missing:
-        report.add(name, None, column, None, "required column is missing")
+        report.add(name, None, column, None, msg("required column is missing"))
     return bool(missing)
 
 
@@ -417,14 +441,16 @@ def check_incidents(
 
     data: the file's bytes (CSV, TSV, GeoJSON, ACLED CSV/JSON); name: for messages.
     locations/states: the bundled layers (GeoDataFrames, EPSG:4326). bundled=True is the
-    stricter contract of geodata/ (no ACLED, a URL on every row, `summary_es` required
-    once the column exists). The report keeps the first `limit` problems (schema default)
-    or all of them with keep_all. `progress(fraction, step)` is called between steps.
+    stricter contract of geodata/ (no ACLED, a URL on every row, `summary` and
+    `summary_es` both required); a user's file needs `summary` or `summary_es`. The
+    report keeps the first `limit` problems (schema default) or all of them with keep_all.
+    `progress(fraction, step)` is called between steps; `step` is an English message id
+    (marked with N_), shown translated with `i18n.gettext_for(lang, step)`.
     """
     report = (
         Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
-    progress(0.0, "reading the file")
+    progress(0.0, N_("reading the file"))
     table = read_table(data, name, report)
     if table is None:
         return Incidents(empty_incidents(), report)
@@ -433,10 +459,13 @@ def check_incidents(
     if fmt.startswith("acled"):
         table.frame = acled.to_incidents(table, name, report)
         mapping = [list(m) for m in acled.COLUMN_MAPPING]
-    progress(0.2, "checking columns")
+    progress(0.2, N_("checking columns"))
     missing = missing_columns(table.columns, _required(fmt), name, report)
-    if not {"summary", "summary_es"} & set(table.columns):
-        report.add(name, None, "summary", None, "required column is missing")
+    # The bundled data carries both languages; a user's file either one.
+    if bundled:
+        missing |= missing_columns(table.columns, ("summary", "summary_es"), name, report)
+    elif not {"summary", "summary_es"} & set(table.columns):
+        report.add(name, None, "summary", None, msg("required column is missing"))
         missing = True
     if missing:
         return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
@@ -451,11 +480,11 @@ def check_incidents(
             None,
             "location_id",
             None,
-            "required column is missing (or give latitude/longitude)",
+            msg("required column is missing (or give latitude/longitude)"),
         )
         return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
     frame = _check_rows(table, fmt, name, locations, states, report, bundled, progress)
-    progress(1.0, "done")
+    progress(1.0, N_("done"))
     return Incidents(frame, report, fmt, table.encoding, mapping)
 
 
@@ -498,7 +527,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     check.source_date("source_date")
     confidence = check.choice("confidence", CONFIDENCE, required=False)
     disputed = check.flag("disputed")
-    progress(0.4, "placing rows")
+    progress(0.4, N_("placing rows"))
 
     # Where: a bundled place by location_id, or the row's own point.
     location_id = check.col("location_id")
@@ -512,12 +541,12 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         | (check.col("longitude") != "").to_numpy()
     )
     known = location_id.isin(locations["location_id"]).to_numpy()
-    check.problem(has_id & ~known, "location_id", "unknown location_id")
+    check.problem(has_id & ~known, "location_id", msg("unknown location_id"))
     neither = ~has_id & ~own
     reason = (
-        "feature has no geometry and no location_id"
+        msg("feature has no geometry and no location_id")
         if table.format == "geojson"
-        else "needs a location_id or latitude/longitude"
+        else msg("needs a location_id or latitude/longitude")
     )
     check.problem(neither, "geometry" if table.format == "geojson" else "location_id", reason)
     lon, lat, point_ok = check.coordinates(own)
@@ -529,7 +558,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     check.problem(
         unknown_state & ~own,
         "cve_ent",
-        "unknown state: use the INEGI code 01..32, MX-XXX or the state's name",
+        msg("unknown state: use the INEGI code 01..32, MX-XXX or the state's name"),
     )
     candidates = np.flatnonzero(own & point_ok & ~check.bad)
     located = locate_points(
@@ -553,10 +582,10 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
             check.problem(
                 chosen,
                 "cve_ent",
-                f"unknown state; using {BY_CODE[code].name}, where the point lies",
+                msg("unknown state; using {name}, where the point lies", name=BY_CODE[code].name),
                 severity="warning",
             )
-    progress(0.6, "checking times")
+    progress(0.6, N_("checking times"))
 
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
@@ -566,8 +595,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     start_us, start_offset = check.timestamps("start")
     end_us, end_offset = check.timestamps("end", required=False)
     backwards = (end_us >= 0) & (start_us >= 0) & (end_us < start_us)
-    check.problem(backwards, "end", "end is before start")
-    progress(0.8, "building the table")
+    check.problem(backwards, "end", msg("end is before start"))
+    progress(0.8, N_("building the table"))
 
     keep = ~check.bad
 
@@ -632,7 +661,7 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
     check.problem(
         ((summary == "") & (spanish == "")).to_numpy(),
         "summary",
-        "required text is empty (give summary or summary_es)",
+        msg("required text is empty (give summary or summary_es)"),
     )
     return summary.where(summary != "", spanish)
 
@@ -672,7 +701,9 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
     text = np.asarray(texts, dtype=object)[inverse.reshape(-1)]
     dates = columns[0].to_numpy(dtype=object)
     missing = (text == "") & (dates != "") & ~check.bad
-    check.problem(missing, "admin1", "no state to set the local clock of event_date (give admin1)")
+    check.problem(
+        missing, "admin1", msg("no state to set the local clock of event_date (give admin1)")
+    )
     return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
 
 
@@ -761,7 +792,9 @@ def validate_locations(
     municipality = check.text("municipality")
     state, unknown = check.states("cve_ent")
     check.problem(
-        unknown, "cve_ent", "unknown state: use the INEGI code 01..32, MX-XXX or the state's name"
+        unknown,
+        "cve_ent",
+        msg("unknown state: use the INEGI code 01..32, MX-XXX or the state's name"),
     )
     check.text("cve_ent", required=True)
     precision = check.choice("geo_precision", [str(k) for k in GEO_PRECISIONS], required=True)
@@ -807,11 +840,13 @@ def validate_official(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
     check.text("scope", required=True)
     state, unknown = check.states("cve_ent")
     check.problem(
-        unknown, "cve_ent", "unknown state: use the INEGI code 01..32, MX-XXX or the state's name"
+        unknown,
+        "cve_ent",
+        msg("unknown state: use the INEGI code 01..32, MX-XXX or the state's name"),
     )
     check.text("metric", required=True)
     value = check.count("value")
-    check.problem(np.isnan(value) & ~check.bad, "value", "required number is empty")
+    check.problem(np.isnan(value) & ~check.bad, "value", msg("required number is empty"))
     check.text("reported_by", required=True)
     check.url("source_url")
     disputed = check.flag("disputed")
@@ -848,6 +883,8 @@ def validate_key_moments(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
     at_us, offset = check.timestamps("at")
     precision = check.choice("time_precision", TIME_PRECISIONS)
     check.text("headline", required=True)
+    if "headline_es" in table.columns:  # the Spanish headline, when the file carries it
+        check.text("headline_es", required=True)
     check.url("source_url")
     keep = ~check.bad
     at = [
@@ -872,7 +909,9 @@ def validate_states(data: bytes, name: str) -> tuple[gpd.GeoDataFrame, Report]:
     try:
         collection = gpd.read_file(io.BytesIO(data), engine="pyogrio")
     except Exception as exc:  # noqa: BLE001 - any reader failure is a file-level problem
-        report.add(name, None, None, None, f"unreadable states layer: {exc}")
+        report.add(
+            name, None, None, None, msg("unreadable states layer: {detail}", detail=str(exc))
+        )
         return gpd.GeoDataFrame(geometry=[], crs="EPSG:4326"), report
     report.unit = "feature"
     codes, geoms = [], []
@@ -887,23 +926,24 @@ def validate_states(data: bytes, name: str) -> tuple[gpd.GeoDataFrame, Report]:
         state, _ = resolve_state(str(code_text or ""))
         failed = False
         if state is None:
-            report.add(name, number, "cve_ent", code_text, "unknown state")
+            report.add(name, number, "cve_ent", code_text, msg("unknown state"))
             failed = True
         if geom is None or geom.is_empty:
-            report.add(name, number, "geometry", None, "no geometry")
+            report.add(name, number, "geometry", None, msg("no geometry"))
             continue
         if not geom.is_valid:
-            report.add(name, number, "geometry", geom.geom_type, shapely.is_valid_reason(geom))
+            reason = msg("invalid geometry: {detail}", detail=shapely.is_valid_reason(geom))
+            report.add(name, number, "geometry", geom.geom_type, reason)
             failed = True
         if state is not None and state.cve_ent in codes:
-            report.add(name, number, "cve_ent", state.cve_ent, "duplicate state")
+            report.add(name, number, "cve_ent", state.cve_ent, msg("duplicate state"))
             failed = True
         if not failed:
             codes.append(state.cve_ent)
             geoms.append(geom)
     missing = sorted(set(BY_CODE) - set(codes))
     if missing:
-        report.add(name, None, "cve_ent", ", ".join(missing), "states missing from the layer")
+        report.add(name, None, "cve_ent", ", ".join(missing), msg("states missing from the layer"))
     frame = gpd.GeoDataFrame(
         {
             "cve_ent": codes,

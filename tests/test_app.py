@@ -211,7 +211,7 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     )
     app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
     assert not app.exception
-    assert any("2 valid rows, 2 error(s)" in e.label for e in app.expander)
+    assert any("2 valid rows, 2 errors" in e.label for e in app.expander)
     report = frame_with(app, "reason").value
     assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
     labels = [b.proto.label for b in app.get("download_button")]
@@ -231,7 +231,7 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
 def test_an_unreadable_upload_is_reported_not_raised(app):
     app.file_uploader(key="upload").set_value(("bad.geojson", b"{nope", "application/json")).run()
     assert not app.exception
-    assert any("0 valid rows, 1 error(s)" in e.label for e in app.expander)
+    assert any("0 valid rows, 1 error," in e.label for e in app.expander)
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app)["Incidents located"] > 0  # nothing valid to show: the bundled data stays
@@ -409,7 +409,7 @@ def test_a_hostile_upload_lists_the_first_thousand_problems(app):
 
     app.file_uploader(key="upload").set_value(("bad.csv", hostile_file(300), "text/csv")).run()
     assert not app.exception
-    assert any("3000 error(s)" in e.label and "first 1000" in e.label for e in app.expander)
+    assert any("3000 errors" in e.label and "first 1000" in e.label for e in app.expander)
     assert len(frame_with(app, "reason").value) == 1_000
 
 

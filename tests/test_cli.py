@@ -25,7 +25,7 @@ def run(*args: str) -> subprocess.CompletedProcess:
 def test_validate_bundled_data_exits_zero():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "0 error(s), 5 warning(s)" in result.stdout
+    assert "0 errors, 5 warnings" in result.stdout
 
 
 @pytest.mark.parametrize(

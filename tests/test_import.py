@@ -376,7 +376,11 @@ def test_acled_bad_date_is_named_by_acleds_column(bundle):
 
 
 def test_bundled_data_never_relaxes_the_url_rule(bundle):
-    _, report = check(bundle, to_csv([incident_row(source_url="")]), bundled=True)
+    _, report = check(
+        bundle,
+        to_csv([incident_row(source_url="", summary_es="Un bloqueo de prueba.")]),
+        bundled=True,
+    )
     assert [p.field for p in report.errors] == ["source_url"]
 
 
