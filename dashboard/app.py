@@ -131,7 +131,7 @@ class PageData:
     catalogue: PointCatalogue | None = None
     # The official side of the per-state table, kept across reruns and sessions.
     timeline: OfficialTimeline | None = None
-    lang: str = "en"  # the language of the display text, catalogue and timeline
+    lang: str = "en"  # of the display text in `incidents` and the catalogue
 
 
 @st.cache_resource(show_spinner=False)
@@ -160,8 +160,8 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
         incidents=incidents,
         states_json=states_json,
         states_url=published_json("states", states_json) if served else None,
-        catalogue=point_catalogue(incidents, lang=lang) if served else None,
-        timeline=OfficialTimeline(bundle.official, incidents, lang),
+        catalogue=point_catalogue(incidents, lang) if served else None,
+        timeline=OfficialTimeline(bundle.official, incidents),
         lang=lang,
         first_hour=first,
         last_hour=last,
@@ -561,18 +561,15 @@ def view_key(view: ViewSpec) -> str:
 def compute_selection(data: PageData, view: ViewSpec) -> Selection:
     selected = apply(view, data.incidents)
     counts = state_counts(
-        selected,
-        data.bundle.official,
-        view,
-        data.incidents,
-        timeline=data.timeline,
-        lang=data.lang,
+        selected, data.bundle.official, view, data.incidents, data.lang, timeline=data.timeline
     )
     return Selection(selected, counts)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
-def kept_selection(version: str, key: str, _data: PageData, _view: ViewSpec) -> Selection:
+def kept_selection(
+    version: str, lang: str, key: str, _data: PageData, _view: ViewSpec
+) -> Selection:
     return compute_selection(_data, _view)
 
 
@@ -581,13 +578,13 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
     frames for every session viewing the bundled data's same view (read, never changed).
     """
     if data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS:
-        return kept_selection(data.bundle.version, f"{view_key(view)}|{data.lang}", data, view)
+        return kept_selection(data.bundle.version, data.lang, view_key(view), data, view)
     return compute_selection(data, view)
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
 def kept_table(
-    version: str, key: str, query: str, lang: str, _selected: pd.DataFrame
+    version: str, key: str, lang: str, query: str, _selected: pd.DataFrame
 ) -> IncidentTable:
     return incident_table(_selected, query, lang=lang)
 
@@ -869,10 +866,8 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
                 label=label,
                 colour=colour,
                 tip=lambda hour, n: t.ngettext(
-                    "{hour}: {n} record", "{hour}: {n} records", n
-                ).format(
-                    hour=format_datetime(hour, lang, "EEE d MMM HH:mm"), n=format_number(n, lang)
-                ),
+                    "{when}: {n} record", "{when}: {n} records", n
+                ).format(when=format_datetime(hour, lang), n=format_number(n, lang)),
                 day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
             ),
             unsafe_allow_html=True,
@@ -1101,7 +1096,7 @@ def incident_details(row, lang: str = "en") -> None:
 
 
 def incidents_table(
-    selected: pd.DataFrame, kept: tuple[str, str] | None = None, lang: str = "en"
+    selected: pd.DataFrame, lang: str = "en", kept: tuple[str, str] | None = None
 ) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
@@ -1113,11 +1108,10 @@ def incidents_table(
         key="incident_search",
         placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    table = (
-        kept_table(*kept, query, lang, selected)
-        if kept
-        else incident_table(selected, query, lang=lang)
-    )
+    if kept:
+        table = kept_table(*kept, lang, query, selected)
+    else:
+        table = incident_table(selected, query, lang=lang)
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1235,6 +1229,7 @@ def show_map(
         initial=initial,
         live=True,
         assets=map_assets_mode(),
+        lang=lang,
         states_url=data.states_url,
         lang=lang,
     )
@@ -1244,8 +1239,8 @@ def show_map(
         page.view,
         layers=page.layers,
         focus=map_focus(),
-        catalogue=data.catalogue,
         lang=lang,
+        catalogue=data.catalogue if data.lang == lang else None,
     )
     st_folium(
         fmap,
@@ -1656,9 +1651,9 @@ def main() -> None:
         )
     )
     cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
-    incidents_table(selected, (data.bundle.version, view_key(view)) if cacheable else None, lang)
-    share_panel(data, page, Selection(selected, counts), lang)
-    data_downloads(data, page, Selection(selected, counts), lang)
+    incidents_table(selected, lang, (data.bundle.version, view_key(view)) if cacheable else None)
+    share_panel(data, page, selection, lang)
+    data_downloads(data, page, selection, lang)
     state_level_reports(selected, lang)
     left, right = st.columns([3, 2])
     with left:

@@ -414,13 +414,13 @@ class PointCatalogue:
 
 
 def point_catalogue(
-    frame: pd.DataFrame, max_rows: int = 20_000, lang: str = DEFAULT_LANGUAGE
+    frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE, max_rows: int = 20_000
 ) -> PointCatalogue | None:
     """The catalogue of `frame`'s drawable records (geo_precision 1-2), published as a
     static JSON file (published_json); None above `max_rows` drawable records (the file
     would outweigh what any view sends: views of such data are grouped in cells) or when
-    the file cannot be written. Tooltips and popups are in `lang` (the frame's own display
-    text where it has it), so each language has its own file."""
+    the file cannot be written. Tooltips and popups are in `lang` (one file per language);
+    precomputed display text in `frame` (with_display_text) is used as it is."""
     drawable = frame[frame["geo_precision"] < 3]
     if len(drawable) > max_rows:
         return None
@@ -611,8 +611,8 @@ def map_config(
     None (fit Mexico). `live`: the map may write its centre and zoom into the page's
     address (the Streamlit page; not a standalone file). `lang` ("es" or "en"): the
     language of every string (`map_strings`); `strings` overrides single entries.
-    `states_url` (published_json of `states_json`): the map fetches the geometry from there
-    instead of carrying it.
+    `states_url` (published_json of `states_json`): the map fetches the geometry from
+    there instead of carrying it.
     """
     text = {**map_strings(lang), **(strings or {})}
     return {

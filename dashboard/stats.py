@@ -60,9 +60,9 @@ def state_counts(
     official: pd.DataFrame,
     view: ViewSpec,
     records: pd.DataFrame | None = None,
+    lang: str = DEFAULT_LANGUAGE,
     *,
     timeline: OfficialTimeline | None = None,
-    lang: str = DEFAULT_LANGUAGE,
 ) -> pd.DataFrame:
     """All 32 states, zero-filled: the window's located counts and the official blockade
     figure known by the window's end, compared at the figure's own hour.
@@ -74,6 +74,8 @@ def state_counts(
     `located_at_official_uncertain` of them known only to a span reaching past it), and
     gives `difference` = located − official only where the two are `comparable`: the
     figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
+    `lang` ("es" or "en"): the language of the text columns `official_source` and
+    `official_other` (dates by Babel; exports keep the default, English).
 
     `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
     official side, which changes only when the window's end passes another report.
@@ -83,8 +85,8 @@ def state_counts(
     """
     table = located_counts(selected)
     if timeline is None:
-        timeline = OfficialTimeline(official, selected if records is None else records, lang)
-    table = table.join(timeline.state_figures(view.end))
+        timeline = OfficialTimeline(official, selected if records is None else records)
+    table = table.join(timeline.state_figures(view.end, lang))
     for column in ("official_blockades", "located_at_official", "located_at_official_uncertain"):
         table[column] = table[column].astype("Int64")
     table["comparable"] = table["official_precision"].eq("minute").fillna(False).astype(bool)
@@ -141,19 +143,20 @@ class OfficialTimeline:
         self.lang = lang
         self.records = incidents_only(records)
         self._reported = np.sort(micros(official["t_reported"]))
-        self._states: dict[int, pd.DataFrame] = {}
+        self._states: dict[tuple[int, str], pd.DataFrame] = {}
 
     def known(self, end) -> int:
         """How many official reports were given before `end` (an aware datetime)."""
         moment = pd.Timestamp(end).tz_convert("UTC").as_unit("us").value
         return int(np.searchsorted(self._reported, moment, side="left"))
 
-    def state_figures(self, end) -> pd.DataFrame:
+    def state_figures(self, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """official_state_blockades joined with located_before for a window ending at
-        `end` (aware datetime), indexed by `cve_ent`; only states with a figure."""
-        key = self.known(end)
+        `end` (aware datetime), indexed by `cve_ent`; only states with a figure; text
+        columns in `lang`."""
+        key = (self.known(end), lang)
         if key not in self._states:
-            figures = _state_blockades_by(self.official, end, self.lang)
+            figures = _state_blockades_by(self.official, end, lang)
             self._states[key] = figures.join(located_before(self.records, figures))
         return self._states[key]
 
@@ -193,7 +196,7 @@ def official_state_blockades(
     return _state_blockades_by(official, view.end, lang)
 
 
-def _state_blockades_by(official: pd.DataFrame, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+def _state_blockades_by(official: pd.DataFrame, end, lang: str) -> pd.DataFrame:
     columns = [
         "official_blockades",
         "official_source",
