@@ -1231,7 +1231,6 @@ def show_map(
         assets=map_assets_mode(),
         lang=lang,
         states_url=data.states_url,
-        lang=lang,
     )
     layer, drawn = view_layer(
         selected,

@@ -79,9 +79,6 @@ def state_counts(
 
     `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
     official side, which changes only when the window's end passes another report.
-    `lang` ("es" or "en"): the language of the text columns `official_source` and
-    `official_other` (dates by Babel; exports keep the default, English); a given
-    `timeline` has its own.
     """
     table = located_counts(selected)
     if timeline is None:
@@ -135,12 +132,10 @@ class OfficialTimeline:
     lookup. `records` are all records (any window); the located blockades compared with
     each figure come from them. Frames are read, never changed; not thread-safe for
     writes beyond a dict assignment (each key is computed the same way by any thread).
-    `lang` ("es" or "en"): the language of the figures' text columns.
     """
 
-    def __init__(self, official: pd.DataFrame, records: pd.DataFrame, lang: str = DEFAULT_LANGUAGE):
+    def __init__(self, official: pd.DataFrame, records: pd.DataFrame):
         self.official = official
-        self.lang = lang
         self.records = incidents_only(records)
         self._reported = np.sort(micros(official["t_reported"]))
         self._states: dict[tuple[int, str], pd.DataFrame] = {}
