@@ -4,8 +4,12 @@
     .venv/bin/python benchmarks/bench_lighthouse.py \
         --lighthouse ~/.cache/tapalpa-lighthouse/node_modules/.bin/lighthouse [--runs 3]
 
-`direct` is what `streamlit run dashboard/app.py` serves with Streamlit's defaults (today's
-product); `caddy` is `deploy/serve --replicas 2`. Lighthouse drives Debian's Chromium
+`direct` is what `streamlit run dashboard/app.py` serves with Streamlit's defaults;
+`caddy` is `deploy/serve --replicas 2` (Streamlit's assets precompressed, served by Caddy;
+the build runs before the measurement, once per Streamlit version); `caddy-fly` is the
+same with `--no-precompressed` (Caddy compresses what the replicas send, on the fly).
+Every Streamlit process is warmed by one reader session before measuring (benchmarks/
+load.py). Lighthouse drives Debian's Chromium
 (CHROME_PATH=/usr/bin/chromium) with its default mobile emulation and simulated slow-4G
 throttling. Reported per target: the median performance score of --runs runs, with that
 run's first contentful paint, largest contentful paint, total blocking time, speed index
@@ -16,23 +20,24 @@ basemap tiles cannot load (no internet here), the same for both targets.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import importlib.util
 import json
 import os
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-_spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
-serve = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(serve)
+_spec = importlib.util.spec_from_file_location("bench_load", ROOT / "benchmarks" / "load.py")
+load = importlib.util.module_from_spec(_spec)
+sys.modules["bench_load"] = load  # its dataclasses look their module up
+_spec.loader.exec_module(load)
+serve = load.serve
 
 AUDITS = {
     "first-contentful-paint": "fcp_s",
@@ -40,38 +45,28 @@ AUDITS = {
     "total-blocking-time": "tbt_ms",
     "speed-index": "speed_index_s",
     "interactive": "tti_s",
+    "cumulative-layout-shift": "cls",
 }
 
 
-def start(target: str) -> tuple[subprocess.Popen, str]:
-    port = serve.free_port()
-    if target == "caddy":
-        command = [str(ROOT / "deploy" / "serve"), "--port", str(port), "--replicas", "2"]
+def start(target: str, static_dir: Path) -> load.Servers:
+    """The target's servers, every Streamlit process warmed by one reader session (data
+    loaded, caches filled), as after the first reader in production."""
+    if target == "direct":
+        servers = load.Servers("plain", 1, load.APP)
+    elif target == "caddy-fly":
+        servers = load.Servers("caddy", 2, load.APP, ("--no-precompressed",))
     else:
-        command = [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.address",
-            "127.0.0.1",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ]
-    process = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    url = f"http://127.0.0.1:{port}"
-    if not serve.wait_healthy(url, [process], 120):
-        process.kill()
-        raise RuntimeError(f"{target} did not start")
-    time.sleep(2)
-    return process, url
+        # Build the precompressed assets first (once per Streamlit version), so the run
+        # measures them, not a half-built folder.
+        subprocess.run(serve.precompress_command(static_dir), check=True)  # noqa: S603
+        servers = load.Servers("caddy", 2, load.APP, ("--static-dir", str(static_dir)))
+    for replica in servers.replicas:
+        warm = asyncio.run(load.drive(replica, 1, 8, 4, 0))
+        if warm.errors:
+            servers.stop()
+            raise RuntimeError(f"warm-up of {replica} failed: {warm.errors}")
+    return servers
 
 
 def lighthouse(binary: str, url: str, out: Path) -> dict:
@@ -95,7 +90,8 @@ def lighthouse(binary: str, url: str, out: Path) -> dict:
     result = {"score": report["categories"]["performance"]["score"]}
     for audit, name in AUDITS.items():
         value = audits[audit]["numericValue"]
-        result[name] = round(value if name.endswith("_ms") else value / 1000, 2)
+        scaled = value if name.endswith("_ms") or name == "cls" else value / 1000
+        result[name] = round(scaled, 3 if name == "cls" else 2)
     result["transfer_mb"] = round(audits["total-byte-weight"]["numericValue"] / 1e6, 2)
     requests = audits["network-requests"]["details"]["items"]
     scripts = sorted(
@@ -115,8 +111,17 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lighthouse", default=shutil.which("lighthouse") or "lighthouse")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--targets", default="direct,caddy")
+    parser.add_argument("--targets", default="direct,caddy-fly,caddy")
+    parser.add_argument(
+        "--static-dir",
+        type=Path,
+        default=serve.default_static_dir(),
+        help="deploy/serve's --static-dir for the caddy target (default %(default)s)",
+    )
     parser.add_argument("--json", type=Path)
+    parser.add_argument(
+        "--keep", type=Path, help="keep Lighthouse's full reports (JSON) in this folder"
+    )
     args = parser.parse_args()
     if not (Path(args.lighthouse).exists() or shutil.which(args.lighthouse)):
         parser.error("Lighthouse not found: npm install it (see above) and pass --lighthouse")
@@ -124,16 +129,18 @@ def main() -> int:
         parser.error("--runs 1..7")
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = args.keep
         for target in args.targets.split(","):
-            process, url = start(target)
+            servers = start(target, args.static_dir)
             try:
                 runs = [
-                    lighthouse(args.lighthouse, url, Path(tmp) / f"{target}-{n}.json")
+                    lighthouse(args.lighthouse, servers.base, Path(tmp) / f"{target}-{n}.json")
                     for n in range(args.runs)
                 ]
             finally:
-                process.send_signal(signal.SIGINT)
-                process.wait(timeout=30)
+                servers.stop()
             median = statistics.median_low([r["score"] for r in runs])
             chosen = next(r for r in runs if r["score"] == median)
             results[target] = {**chosen, "scores": [r["score"] for r in runs]}

@@ -73,6 +73,7 @@ class CountingConnection(ClientConnection):
 class Stats:
     first_runs: list[float] = field(default_factory=list)
     reruns: list[float] = field(default_factory=list)
+    rerun_spans: list[tuple[float, float]] = field(default_factory=list)  # monotonic start, end
     wire_bytes: list[int] = field(default_factory=list)
     payload_bytes: list[int] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
@@ -116,8 +117,9 @@ async def run_until_finished(ws, stats: Stats, found: dict, cached: set[str]) ->
             which = element.WhichOneof("type")
             if which == "slider" and element.slider.label.startswith("Time window"):
                 found["slider"] = element.slider
-            elif which == "exception":
-                stats.error("script exception")
+            elif which == "exception":  # named, so a run says what failed
+                problem = element.exception
+                stats.error(f"script exception: {problem.type}: {problem.message[:120]}")
         elif kind == "script_finished":
             if msg.script_finished != ForwardMsg.FINISHED_SUCCESSFULLY:
                 stats.error(f"script finished with status {msg.script_finished}")
@@ -169,6 +171,7 @@ async def session(base: str, until: float, interval: float, stats: Stats, seed: 
                 await ws.send(rerun_message(base, (slider.id, [low, high]), cached))
                 wire, decoded = await run_until_finished(ws, stats, found, cached)
                 stats.reruns.append(time.monotonic() - began)
+                stats.rerun_spans.append((began, time.monotonic()))
                 stats.wire_bytes.append(wire)
                 stats.payload_bytes.append(decoded)
     except TimeoutError:
@@ -234,9 +237,11 @@ def replica_port(pid: int) -> int:
 class Servers:
     """The configuration under test, started fresh; `pids` are its Streamlit processes."""
 
-    def __init__(self, target: str, replicas: int, app: Path):
+    def __init__(self, target: str, replicas: int, app: Path, serve_args: tuple[str, ...] = ()):
         self.port = serve.free_port()
         env = {**os.environ, "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": str(SESSION_TTL)}
+        if target == "direct":  # deploy/serve's replica environment (malloc arenas)
+            env = serve.replica_environment(env)
         if target == "caddy":
             command = [
                 str(ROOT / "deploy" / "serve"),
@@ -244,6 +249,7 @@ class Servers:
                 str(self.port),
                 "--replicas",
                 str(replicas),
+                *serve_args,
             ]
         else:
             command = serve.replica_command(self.port)
@@ -354,10 +360,19 @@ def main() -> int:
     parser.add_argument("--settle", type=float, default=60, help="max wait for RSS after")
     parser.add_argument("--app", type=Path, default=APP, help="the page (direct/plain only)")
     parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument(
+        "--bursts",
+        type=int,
+        default=1,
+        help="runs per session count on the same servers (1..3): memory a burst leaves "
+        "behind that the next one reuses is not a leak",
+    )
     args = parser.parse_args()
     counts = [int(c) for c in args.sessions.split(",")]
     if not all(1 <= c <= MAX_SESSIONS for c in counts) or not 5 <= args.duration <= MAX_DURATION:
         parser.error(f"sessions 1..{MAX_SESSIONS}, duration 5..{MAX_DURATION} s")
+    if not 1 <= args.bursts <= 3:
+        parser.error("--bursts 1..3")
     if args.target == "caddy" and args.app != APP:
         parser.error("--app works with --target direct or plain")
     socket.setdefaulttimeout(60)
@@ -368,11 +383,14 @@ def main() -> int:
     for count in counts:
         servers = Servers(args.target, args.replicas, args.app)
         try:
-            result = asyncio.run(measure(servers, count, args))
+            for burst in range(1, args.bursts + 1):
+                result = asyncio.run(measure(servers, count, args))
+                if args.bursts > 1:
+                    result["burst"] = burst
+                results["runs"].append(result)
+                print(json.dumps(result), flush=True)
         finally:
             servers.stop()
-        results["runs"].append(result)
-        print(json.dumps(result), flush=True)
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")
     return 0

@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import os
 import unicodedata
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urljoin
 
 import pandas as pd
@@ -21,7 +23,7 @@ from streamlit_folium import st_folium
 
 from dashboard import charts, layers
 from dashboard.bundle import Bundle, load_bundle
-from dashboard.corrections import LogEntry, credit_line, load_corrections, log_entries
+from dashboard.corrections import credit_line, load_corrections, log_entries
 from dashboard.escape import escape_markdown, escape_text, link
 from dashboard.export import (
     data_package,
@@ -51,11 +53,12 @@ from dashboard.i18n import (
     gettext_for,
     translation,
 )
-from dashboard.incident_list import IncidentTable, incident_table
+from dashboard.incident_list import incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
     PointCatalogue,
+    ViewLayer,
     base_map,
     first_view,
     point_catalogue,
@@ -94,7 +97,6 @@ from dashboard.snapshot import (
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
-    KeyFigures,
     OfficialTimeline,
     hourly_counts,
     key_figures,
@@ -547,6 +549,8 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
     )
 
 
+T = TypeVar("T")
+
 # Views are kept per data version across reruns and sessions (readers of one story look
 # at the same few windows); not for data this large, whose frames would fill memory.
 VIEW_CACHE_ROWS = 20_000
@@ -582,11 +586,20 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
     return compute_selection(data, view)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def kept_table(
-    version: str, key: str, lang: str, query: str, _selected: pd.DataFrame
-) -> IncidentTable:
-    return incident_table(_selected, query, lang=lang)
+Kept = tuple[str, str, str] | None  # (data version, language, view_key) or None
+
+
+@st.cache_resource(max_entries=4096, show_spinner=False)
+def kept_value(kind: str, version: str, lang: str, key: str, _compute: Callable[[], T]) -> T:
+    """`_compute()` once per kind of result, data version, language and view, shared by
+    every session (results are read, never changed)."""
+    return _compute()
+
+
+def per_view(kind: str, kept: Kept, compute: Callable[[], T]) -> T:
+    """`compute()`, kept between sessions when `kept` names the view (bundled data), else
+    computed each time (an uploaded file, data too large to keep per view)."""
+    return kept_value(kind, *kept, compute) if kept else compute()
 
 
 def current_page() -> PageView:
@@ -701,11 +714,16 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
 
 
 def key_figure_row(
-    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en"
-) -> None:
+    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
+) -> str:
+    """The key figures and the official figures beside them; returns the notes on what
+    they count, which the page shows under the map (on a phone the map comes first)."""
     t = translation(lang)
-    figures: KeyFigures = key_figures(selected)
-    official = national_figures(data.bundle.official, view, lang)
+    figures, official = per_view(
+        "figures",
+        kept,
+        lambda: (key_figures(selected), national_figures(data.bundle.official, view, lang)),
+    )
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
         column.metric(
@@ -744,7 +762,7 @@ def key_figure_row(
                 figures.disputed,
             ).format(n=format_number(figures.disputed, lang))
         )
-    st.caption(" ".join(notes))
+    return " ".join(notes)
 
 
 # Empty cells of the data tables (st.dataframe's placeholder), never "None".
@@ -836,16 +854,17 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
         )
 
 
-def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
+def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
+    """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents."""
     t = translation(lang)
     hourly = hourly_counts(selected, view)
-    st.header(t.gettext("Hour by hour"))
     if hourly.empty:
-        st.caption(t.gettext("No incidents in this window."))
-        return
+        return []
     series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
     hours = [h.to_pydatetime() for h in series["hour"]]
+    when = {hour: format_datetime(hour, lang) for hour in hours}
     # Two charts with their own scales: day-only records dwarf the timed ones.
+    charted = []
     for column, label, colour in (
         (
             "timed",
@@ -858,20 +877,32 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
             "#7570b3",
         ),
     ):
-        st.markdown(f"**{escape_markdown(label)}**")
-        st.markdown(
-            charts.hourly_chart(
-                hours,
-                series[column].astype(int).tolist(),
-                label=label,
-                colour=colour,
-                tip=lambda hour, n: t.ngettext(
-                    "{when}: {n} record", "{when}: {n} records", n
-                ).format(when=format_datetime(hour, lang), n=format_number(n, lang)),
-                day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
+        svg = charts.hourly_chart(
+            hours,
+            series[column].astype(int).tolist(),
+            label=label,
+            colour=colour,
+            tip=lambda hour, n: t.ngettext("{when}: {n} record", "{when}: {n} records", n).format(
+                when=when[hour], n=format_number(n, lang)
             ),
-            unsafe_allow_html=True,
+            day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
         )
+        charted.append((label, svg))
+    return charted
+
+
+def hourly_chart(
+    selected: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Kept = None
+) -> None:
+    t = translation(lang)
+    st.header(t.gettext("Hour by hour"))
+    charted = per_view("hourly", kept, lambda: hourly_markup(selected, view, lang))
+    if not charted:
+        st.caption(t.gettext("No incidents in this window."))
+        return
+    for label, svg in charted:
+        st.markdown(f"**{escape_markdown(label)}**")
+        st.markdown(svg, unsafe_allow_html=True)
     st.caption(
         t.gettext(
             "Mexico City time. Most reports give only the day, so the second chart counts every "
@@ -881,7 +912,20 @@ def hourly_chart(selected: pd.DataFrame, view: ViewSpec, lang: str = "en") -> No
     )
 
 
-def state_level_reports(selected: pd.DataFrame, lang: str = "en") -> None:
+def state_level_lines(rows: pd.DataFrame, lang: str) -> str:
+    """Reports known only to their state as Markdown paragraphs, escaped, in `lang`."""
+    t = translation(lang)
+    return "\n\n".join(
+        f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
+        f"{escape_markdown(event_type_label(row.event_type, lang))} · "
+        f"{escape_markdown(when_label(row, lang))}: "
+        f"{escape_markdown(summary_text(row, lang))} "
+        f"({link(row.source_url, row.source_outlet or t.gettext('source'))})"
+        for row in rows.itertuples(index=False)
+    )
+
+
+def state_level_reports(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     t = translation(lang)
     rows = selected[selected["geo_precision"] >= 3]
     if rows.empty:
@@ -893,15 +937,8 @@ def state_level_reports(selected: pd.DataFrame, lang: str = "en") -> None:
             len(rows),
         ).format(n=format_number(len(rows), lang))
     ):
-        for row in rows.itertuples(index=False):
-            st.markdown(
-                f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
-                f"{escape_markdown(event_type_label(row.event_type, lang))} · "
-                f"{escape_markdown(when_label(row, lang))}: "
-                f"{escape_markdown(summary_text(row, lang))} "
-                f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",
-                unsafe_allow_html=True,
-            )
+        text = per_view("state-level", kept, lambda: state_level_lines(rows, lang))
+        st.markdown(text, unsafe_allow_html=True)
 
 
 @st.cache_data(show_spinner=False)
@@ -937,54 +974,61 @@ def key_moments(data: PageData, lang: str = "en", spanish: dict | None = None) -
         )
 
 
-@st.cache_data(show_spinner=False)
-def corrections_log(
-    path: str, version: str, lang: str = "en"
-) -> tuple[str, list[LogEntry], list[str]]:
-    """The corrections log of a data version: credit line (in `lang`), entries, problems
-    (as text)."""
-    corrections, report = load_corrections(Path(path))
-    return (
-        credit_line(corrections, lang),
-        log_entries(corrections),
-        [str(p) for p in report.problems],
-    )
+@dataclass(frozen=True)
+class CorrectionsLog:
+    credit: str  # one sentence, in the page's language
+    count: int  # entries (grouped corrections)
+    markdown: str  # the entries as a Markdown list, escaped, newest first
+    problems: tuple[str, ...]  # problems reading the log, as text
 
 
-def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
-    """ "Corrections and updates": what changed in the data, when, why, on what source.
-    (The log's own text, its reasons and changes, is data in English.)"""
+@st.cache_resource(show_spinner=False, max_entries=8)
+def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog:
+    """The corrections log of a data version in `lang`, built once per version and
+    language (the same text for every reader; not rebuilt on each rerun)."""
     t = translation(lang)
-    credit, entries, problems = corrections_log(
-        str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang
-    )
-    st.subheader(t.gettext("Corrections and updates"))
-    st.caption(
-        t.gettext(
-            "{credit} Data version {version}: links made before a correction say the data "
-            "has been updated."
-        ).format(credit=escape_markdown(credit), version=escape_markdown(version))
-    )
-    for problem in problems:
-        st.warning(
-            t.gettext("The corrections log has a problem: {problem}").format(
-                problem=escape_markdown(problem)
-            )
-        )
-    if not entries:
-        return
+    corrections, report = load_corrections(Path(path))
+    entries = log_entries(corrections, lang)
     lines = [
         f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
         f"({link(e.source_url, t.gettext('source'))})"
         for e in entries
     ]
+    return CorrectionsLog(
+        credit_line(corrections, lang),
+        len(entries),
+        "\n".join(lines),
+        tuple(str(p) for p in report.problems),
+    )
+
+
+def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
+    """ "Corrections and updates": what changed in the data, when, why, on what source.
+    (Each correction's reason is data, as written.)"""
+    t = translation(lang)
+    log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
+    st.subheader(t.gettext("Corrections and updates"))
+    st.caption(
+        t.gettext(
+            "{credit} Data version {version}: links made before a correction say the data "
+            "has been updated."
+        ).format(credit=escape_markdown(log.credit), version=escape_markdown(version))
+    )
+    for problem in log.problems:
+        st.warning(
+            t.gettext("The corrections log has a problem: {problem}").format(
+                problem=escape_markdown(problem)
+            )
+        )
+    if not log.count:
+        return
     with st.expander(
         t.ngettext(
-            "All {n} correction, newest first", "All {n} corrections, newest first", len(entries)
-        ).format(n=format_number(len(entries), lang))
+            "All {n} correction, newest first", "All {n} corrections, newest first", log.count
+        ).format(n=format_number(log.count, lang))
     ):
-        st.markdown("\n".join(lines), unsafe_allow_html=True)
+        st.markdown(log.markdown, unsafe_allow_html=True)
 
 
 def map_assets_mode() -> str:
@@ -1095,12 +1139,10 @@ def incident_details(row, lang: str = "en") -> None:
     )
 
 
-def incidents_table(
-    selected: pd.DataFrame, lang: str = "en", kept: tuple[str, str] | None = None
-) -> None:
+def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
-    `kept` (data version, view_key) shares the table between sessions on the same view."""
+    `kept` (per_view) shares the table between sessions on the same view and search."""
     t = translation(lang)
     st.header(t.gettext("Incidents in view"))
     query = st.text_input(
@@ -1108,10 +1150,7 @@ def incidents_table(
         key="incident_search",
         placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    if kept:
-        table = kept_table(*kept, lang, query, selected)
-    else:
-        table = incident_table(selected, query, lang=lang)
+    table = per_view(f"table|{query}", kept, lambda: incident_table(selected, query, lang=lang))
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1214,10 +1253,18 @@ def map_title(page: PageView, listed: bool = True, lang: str = "en") -> str:
 
 
 def show_map(
-    data: PageData, page: PageView, selected, counts, height: int, lang: str = "en"
+    data: PageData,
+    page: PageView,
+    selected,
+    counts,
+    height: int,
+    lang: str = "en",
+    kept: Kept = None,
 ) -> MapLayers:
     """The map keeps its view: the base map is the same on every rerun (its first view is
-    fixed per session), and each view reaches the map on screen as a feature group."""
+    fixed per session), and each view reaches the map on screen as a feature group (its
+    data kept per view, layers and focus; the folium element itself is per run, as
+    streamlit-folium attaches it to this run's map)."""
     initial = st.session_state.setdefault(
         "map_first_view",
         first_view(page.view, page.center, page.zoom, data.bundle.states_display),
@@ -1232,15 +1279,23 @@ def show_map(
         lang=lang,
         states_url=data.states_url,
     )
-    layer, drawn = view_layer(
-        selected,
-        counts,
-        page.view,
-        layers=page.layers,
-        focus=map_focus(),
-        lang=lang,
-        catalogue=data.catalogue if data.lang == lang else None,
-    )
+    focus = map_focus()
+
+    def fresh() -> tuple[dict, str, MapLayers]:
+        layer, drawn = view_layer(
+            selected,
+            counts,
+            page.view,
+            layers=page.layers,
+            focus=focus,
+            lang=lang,
+            catalogue=data.catalogue if data.lang == lang else None,
+        )
+        return layer.view, layer.view_json, drawn
+
+    shown = ",".join(sorted(page.layers))
+    view, view_json, drawn = per_view(f"layer|{shown}|{focus}", kept, fresh)
+    layer = ViewLayer(view, view_json)
     st_folium(
         fmap,
         key="map",
@@ -1269,7 +1324,9 @@ def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> s
     )
 
 
-def share_panel(data: PageData, page: PageView, selection: Selection, lang: str = "en") -> None:
+def share_panel(
+    data: PageData, page: PageView, selection: Selection, lang: str = "en", kept: Kept = None
+) -> None:
     """Permalink, live and static iframe snippets, alt text and the downloads.
 
     Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
@@ -1319,7 +1376,8 @@ def share_panel(data: PageData, page: PageView, selection: Selection, lang: str 
                     "`python -m dashboard publish` writes one for any static host or CDN."
                 )
             )
-        st.text_area(t.gettext("Alt text"), alt_text(page, selection, lang), height=110)
+        described = per_view("alt", kept, lambda: alt_text(page, selection, lang))
+        st.text_area(t.gettext("Alt text"), described, height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
         downloads = (
             (
@@ -1621,15 +1679,21 @@ def main() -> None:
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    key_figure_row(selected, data, view, lang)
-    if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
-        st.info(
-            t.gettext(
-                "No incidents match these filters. Widen the time window or press "
-                "**Reset filters**."
+    # The map is sent first (it is what a slider move waits for), then the key figures
+    # are written into their place above it.
+    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
+    kept = (data.bundle.version, lang, view_key(view)) if cacheable else None
+    figures_area = st.container()
+    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
+    with figures_area:
+        notes = key_figure_row(selected, data, view, lang, kept)
+        if selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)].empty:
+            st.info(
+                t.gettext(
+                    "No incidents match these filters. Widen the time window or press "
+                    "**Reset filters**."
+                )
             )
-        )
-    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang)
     st.caption(
         (
             t.ngettext(
@@ -1649,16 +1713,17 @@ def main() -> None:
             "contributors; boundaries: Natural Earth."
         )
     )
-    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
-    incidents_table(selected, lang, (data.bundle.version, view_key(view)) if cacheable else None)
-    share_panel(data, page, selection, lang)
+    if notes:
+        st.caption(notes)
+    incidents_table(selected, lang, kept)
+    share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
-    state_level_reports(selected, lang)
+    state_level_reports(selected, lang, kept)
     left, right = st.columns([3, 2])
     with left:
         state_table(counts, view, lang)
     with right:
-        hourly_chart(selected, view, lang)
+        hourly_chart(selected, view, lang, kept)
         version = layers.data_version(layers.data_files(Path(geodata)))
         key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
     corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)

@@ -21,7 +21,7 @@ import gettext
 import io
 from collections.abc import Iterable
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel import dates, lists, numbers
@@ -127,9 +127,17 @@ def format_datetime(moment: datetime, lang: str, pattern: str = SHORT_DATETIME) 
 
     moment: a timezone-aware datetime; pattern: CLDR pattern letters (see babel.dates).
     """
-    return dates.format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale_of(lang))
+    # Equal instants on different clocks compare (and hash) equal: the clock is part of
+    # the cache key.
+    return _format_datetime(moment, moment.tzinfo, lang, pattern)
 
 
+@lru_cache(maxsize=8192)  # the same hours recur on every rerun; Babel takes ~0.1 ms each
+def _format_datetime(moment: datetime, clock, lang: str, pattern: str) -> str:
+    return dates.format_datetime(moment, pattern, tzinfo=clock, locale=locale_of(lang))
+
+
+@lru_cache(maxsize=8192)
 def format_number(value: float, lang: str) -> str:
     """A count or figure with the locale's separators: 12,345 (both es_MX and en_GB
     group with commas; Mexican Spanish writes 7.2 with a decimal point)."""

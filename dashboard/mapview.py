@@ -733,11 +733,12 @@ class ViewLayer(folium.FeatureGroup):
         "{% endmacro %}"
     )
 
-    def __init__(self, view: dict):
+    def __init__(self, view: dict, view_json: str | None = None):
+        """`view_json`: script_json(view) when already made (a view kept for reuse)."""
         super().__init__(name="view", control=False, show=True)
         self._name = "FeatureGroup"  # streamlit-folium adds it to the map by this name
         self.view = view
-        self.view_json = script_json(view)
+        self.view_json = script_json(view) if view_json is None else view_json
         self.count = len(view["ids"]) if "ids" in view else len(view["rows"])
 
     def render(self, **kwargs) -> None:  # verbatim, never re-templated (see DataElement)

@@ -3,9 +3,12 @@
 Run it as `deploy/serve --port 8080 --replicas 2` (the wrapper picks the project's
 virtualenv). Each replica is `streamlit run dashboard/app.py` on a free loopback port;
 Caddy (Debian's `caddy` package, /usr/bin/caddy) runs `deploy/Caddyfile` with the
-TAPALPA_* variables set here. The command prints the URL once every replica answers
-`/_stcore/health` through the proxy, and exits when any of its processes exits (a
-supervisor such as systemd restarts it; see deploy/README.md for the long-running form).
+TAPALPA_* variables set here; deploy/precompress.py fills the folder of precompressed
+Streamlit assets Caddy serves, in the background (once per Streamlit version). Replicas
+run with REPLICA_ENVIRONMENT (two malloc arenas). The command prints the URL once every
+replica answers `/_stcore/health` through the proxy, and exits when any of its processes
+exits (a supervisor such as systemd restarts it; see deploy/README.md for the long-running
+form).
 """
 
 from __future__ import annotations
@@ -24,12 +27,27 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CADDYFILE = ROOT / "deploy" / "Caddyfile"
+PRECOMPRESS = ROOT / "deploy" / "precompress.py"
 APP = ROOT / "dashboard" / "app.py"
 MAX_REPLICAS = 16
 # Room for the multipart envelope around a file of exactly server.maxUploadSize.
 UPLOAD_ENVELOPE_BYTES = 64 * 1024
 STARTUP_SECONDS = 90
 STOP_SECONDS = 15
+# The precompression build runs beside the replicas at this lower CPU priority.
+BUILD_NICENESS = 10
+
+
+def default_static_dir() -> Path:
+    """Where deploy/precompress.py keeps Streamlit's compressed assets between runs:
+    $XDG_CACHE_HOME/tapalpa/static (default ~/.cache/tapalpa/static)."""
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "tapalpa" / "static"
+
+
+def precompress_command(static_dir: Path, python: str = sys.executable) -> list[str]:
+    """The build of the precompressed assets (done once per Streamlit version)."""
+    return [python, str(PRECOMPRESS), str(static_dir)]
 
 
 def free_port(host: str = "127.0.0.1") -> int:
@@ -81,6 +99,22 @@ def replica_command(port: int, python: str = sys.executable) -> list[str]:
     ]
 
 
+# glibc gives each thread that allocates its own malloc arena, up to 8 per core; Streamlit
+# runs every session's script in a thread of its own, so a burst of readers spreads the
+# heap over many arenas whose freed space stays mapped. Two arenas: measured in the main
+# README ("Under load", memory). Set MALLOC_ARENA_MAX in the environment to override.
+REPLICA_ENVIRONMENT = {"MALLOC_ARENA_MAX": "2"}
+
+
+def replica_environment(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a replica: `base` (default: this process's) with
+    REPLICA_ENVIRONMENT's settings where `base` has none."""
+    env = dict(os.environ if base is None else base)
+    for key, value in REPLICA_ENVIRONMENT.items():
+        env.setdefault(key, value)
+    return env
+
+
 def caddy_environment(
     *,
     port: int,
@@ -91,6 +125,7 @@ def caddy_environment(
     upload_max_bytes: int,
     published: Path | None,
     lb_secret: str,
+    static_dir: Path | None = None,
 ) -> dict[str, str]:
     """The TAPALPA_* variables deploy/Caddyfile reads."""
     for origin in [*frame_ancestors, *ws_origins]:
@@ -107,6 +142,8 @@ def caddy_environment(
     }
     if published is not None:
         env["TAPALPA_PUBLISHED_DIR"] = str(published.resolve())
+    if static_dir is not None:
+        env["TAPALPA_STATIC_DIR"] = str(static_dir.resolve())
     return env
 
 
@@ -174,6 +211,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="a folder written by `python -m dashboard publish`, served at /published/",
     )
     parser.add_argument(
+        "--static-dir",
+        type=Path,
+        default=default_static_dir(),
+        help="where Streamlit's assets are precompressed (built in the background at start "
+        "when missing; default %(default)s)",
+    )
+    parser.add_argument(
+        "--no-precompressed",
+        action="store_true",
+        help="leave Streamlit's assets to the replicas (compressed on the fly by Caddy)",
+    )
+    parser.add_argument(
         "--print-env",
         action="store_true",
         help="print the Caddy environment (for a systemd EnvironmentFile) and exit",
@@ -205,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
             upload_max_bytes=upload_limit_bytes(),
             published=args.published,
             lb_secret=secrets.token_hex(16),
+            static_dir=None if args.no_precompressed else args.static_dir,
         )
     except ValueError as exc:
         print(f"deploy/serve: {exc}", file=sys.stderr)
@@ -215,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     processes: list[subprocess.Popen] = []
+    builder: subprocess.Popen | None = None
     stopping = False
 
     def on_signal(signum, _frame):
@@ -224,12 +275,22 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
     try:
-        replica_env = dict(os.environ)
+        replica_env = replica_environment()
         if args.published is not None:  # the share panel offers the static copy
             replica_env["TAPALPA_PUBLISHED_URL"] = "/published/"
         for port in ports:
             processes.append(
                 subprocess.Popen(replica_command(port), cwd=ROOT, env=replica_env)  # noqa: S603
+            )
+        if not args.no_precompressed:
+            # Caddy serves each file from the folder as soon as it is there and proxies the
+            # rest, so the build (minutes the first time, nothing afterwards) runs beside.
+            args.static_dir.mkdir(parents=True, exist_ok=True)
+            builder = subprocess.Popen(  # noqa: S603
+                precompress_command(args.static_dir),
+                cwd=ROOT,
+                stdout=subprocess.DEVNULL,
+                preexec_fn=lambda: os.nice(BUILD_NICENESS),  # noqa: PLW1509
             )
         for port in ports:
             if not wait_healthy(f"http://127.0.0.1:{port}", processes, STARTUP_SECONDS):
@@ -255,6 +316,13 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
         while not stopping:
+            if builder is not None and builder.poll() is not None:
+                if builder.returncode != 0:
+                    print(
+                        "precompress failed: Caddy compresses Streamlit's assets on the fly",
+                        file=sys.stderr,
+                    )
+                builder = None
             exited = [p for p in processes if p.poll() is not None]
             if exited:
                 print(f"{exited[0].args[0]} exited ({exited[0].returncode})", file=sys.stderr)
@@ -262,7 +330,7 @@ def main(argv: list[str] | None = None) -> int:
             time.sleep(0.5)
         return 0
     finally:
-        stop(processes)
+        stop(processes if builder is None else [builder, *processes])
 
 
 if __name__ == "__main__":

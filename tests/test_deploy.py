@@ -70,6 +70,7 @@ def proxy(bundle, tmp_path_factory):
     _require("caddy", "caddy")
     site = tmp_path_factory.mktemp("published")
     publish(bundle, site, states=["14"])
+    static = tmp_path_factory.mktemp("precompressed")
     port = free_port()
     process = subprocess.Popen(
         [
@@ -82,6 +83,8 @@ def proxy(bundle, tmp_path_factory):
             NEWSROOM,
             "--published",
             str(site),
+            "--static-dir",
+            str(static),
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
@@ -96,6 +99,7 @@ def proxy(bundle, tmp_path_factory):
             process.kill()
             pytest.fail(f"deploy/serve did not start: {line!r}")
     process.children = descendants(process.pid)
+    process.static_dir = static
     yield f"http://127.0.0.1:{port}", process
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
@@ -117,6 +121,16 @@ def test_serve_runs_caddy_and_two_replicas(proxy):
     app = str(ROOT / "dashboard" / "app.py").encode()
     assert sum(c[1:4] == [b"-m", b"streamlit", b"run"] and app in c for c in commands) == 2
     assert sum(Path(c[0].decode()).name == "caddy" for c in commands) == 1
+    replicas = [
+        pid
+        for pid in process.children
+        if app in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    ]
+    assert len(replicas) == 2
+    for pid in replicas:  # deploy/serve.py REPLICA_ENVIRONMENT reaches each replica
+        environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        if not os.environ.get("MALLOC_ARENA_MAX"):
+            assert b"MALLOC_ARENA_MAX=2" in environ
 
 
 def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
@@ -145,6 +159,34 @@ def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
     assert headers["Content-Encoding"] == "zstd"
     _, _, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
     assert len(compressed) < len(raw) / 2
+
+
+def test_hashed_assets_come_precompressed_from_disk_with_brotli_first(proxy):
+    import brotli
+
+    url, process = proxy
+    _, _, page = get(f"{url}/")
+    script = re.search(rb'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1).decode()
+    built = process.static_dir / script
+    deadline = time.monotonic() + 120
+    while not Path(f"{built}.gz").is_file() and time.monotonic() < deadline:
+        time.sleep(0.5)  # deploy/serve builds the first view's files first, in the background
+    _, raw_headers, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in raw_headers
+    assert raw_headers["Vary"] == "Accept-Encoding"  # a cache in front keeps the forms apart
+    status, headers, body = get(f"{url}/{script}", {"Accept-Encoding": "gzip, deflate, br, zstd"})
+    assert status == 200
+    assert headers["Content-Encoding"] == "br"
+    assert body == Path(f"{built}.br").read_bytes()  # the file written ahead, not re-encoded
+    assert brotli.decompress(body) == raw
+    assert len(body) < len(raw) / 3
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert headers["Vary"] == "Accept-Encoding"
+    assert headers["Content-Type"].startswith("text/javascript")
+    assert "Content-Security-Policy" in headers and "Server" not in headers
+    _, zstd_headers, zstd_body = get(f"{url}/{script}", {"Accept-Encoding": "zstd, gzip"})
+    assert zstd_headers["Content-Encoding"] == "zstd"
+    assert zstd_body == Path(f"{built}.zst").read_bytes()
 
 
 def lb_cookies(headers) -> list[str]:
@@ -257,9 +299,11 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):  
     frame = map_frame(page)
     assert frame.evaluate(COUNT_LAYERS)["polygons"] == 32
     assert frame.evaluate(COUNT_LAYERS)["markers"] > 0
+    # Brotli from the precompressed folder, zstd on the fly for what it does not hold yet;
     # Caddy leaves bodies under 512 bytes alone (compressing them gains nothing).
-    plain = [u for u, (e, size) in encodings.items() if e not in ("zstd", "gzip") and size > 512]
-    assert sum(e == "zstd" for e, _ in encodings.values()) > 10 and not plain, plain
+    packed = ("br", "zstd", "gzip")
+    plain = [u for u, (e, size) in encodings.items() if e not in packed and size > 512]
+    assert sum(e in packed for e, _ in encodings.values()) > 10 and not plain, plain
     # The first view loads no code it does not use: no code block, no 1.5 MB highlighter.
     assert not [u for u in encodings if "SyntaxHighlighter" in u]
     incidents = page.locator("[data-testid='stMetricValue']").first
@@ -305,6 +349,8 @@ def test_the_systemd_replica_unit_runs_what_serve_runs():
     expected = serve.replica_command(8601, python="/srv/tapalpa/.venv/bin/python")
     expected[expected.index(str(ROOT / "dashboard" / "app.py"))] = "/srv/tapalpa/dashboard/app.py"
     assert command == [a if a != "8601" else "%i" for a in expected]
+    environment = dict(line.split("=", 1) for line in re.findall(r"^Environment=(.*)$", unit, re.M))
+    assert environment == serve.REPLICA_ENVIRONMENT
 
 
 @pytest.mark.parametrize(
