@@ -432,11 +432,11 @@ def check_upload(
     checked = UploadResult(
         frame=frame,
         problems=[asdict(p) for p in report.problems],
-        summary=report.summary(),
+        summary=report.summary(lang),
         format=result.format,
         encoding=result.encoding,
         mapping=result.mapping,
-        report_csv=report.to_csv(),
+        report_csv=report.to_csv(lang),
     )
     size = int(frame.memory_usage(deep=True).sum()) + len(checked.report_csv) * 3
     cache.put(key, checked, size)
@@ -489,7 +489,7 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
         if problems:
             unit = t.gettext("Feature") if problems[-1]["unit"] == "feature" else t.gettext("Line")
             st.dataframe(
-                pd.DataFrame(report_rows(problems, chosen_language()))[
+                pd.DataFrame(report_rows(problems, lang))[
                     ["severity", "row", "field", "value", "reason"]
                 ],
                 hide_index=True,
