@@ -480,7 +480,7 @@ def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
             )
         )
     try:
-        files = publish(load_bundle(), args.outdir, base_url=base, states=codes or None)
+        files = publish(load_bundle(), args.outdir, base_url=base, states=codes or None, lang=lang)
     except PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2
@@ -596,9 +596,17 @@ def main(argv: list[str] | None = None) -> int:
     pub.add_argument(
         "--state", action="append", default=[], help=t.gettext("only these state pages; repeat")
     )
+    pub.add_argument(
+        "--lang",
+        choices=("es", "en"),
+        help=t.gettext(
+            "language of the site's pages and PNGs and of the messages (default: the "
+            "environment's LANG)"
+        ),
+    )
     args = parser.parse_args(argv)
-    # The language of this run's messages (publish has no --lang of its own: the
-    # environment's, or a --lang that cli_language found in argv).
+    # The language of this run's messages and, for publish, of the site: --lang, else the
+    # environment's.
     args.ui_lang = getattr(args, "lang", None) or lang
     if args.command == "export":
         return export(args, out)

@@ -201,3 +201,11 @@ def test_cli_bad_arguments_exit_2_saying_why(tmp_path, args, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_cli_publishes_the_site_in_spanish_with_lang_es(tmp_path):
+    result = cli(str(tmp_path / "out"), "--state", "JAL", "--lang", "es")
+    assert result.returncode == 0, result.stderr
+    assert "escrib" in result.stdout.lower()  # the CLI's own line, in Spanish
+    index = (tmp_path / "out" / "index.html").read_text()
+    assert '<html lang="es"' in index
