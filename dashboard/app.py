@@ -1230,8 +1230,7 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
 
 
 def page_style(page: PageView, listed: bool = True, lang: str = "en") -> None:
-    """Page CSS (caption contrast, visible focus) and the map frame's accessible title."""
-    st.html(STATIC / "page.css")
+    """The map frame's accessible title (the page CSS is sent first of all, in main)."""
     title = escape_text(map_title(page, listed, lang))
     st.html(
         f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
@@ -1659,6 +1658,9 @@ def main() -> None:
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
     page_language()
+    # Page CSS (caption contrast, visible focus, the phone layout) before any element it
+    # styles, so nothing re-lays out when it arrives.
+    st.html(STATIC / "page.css")
     if embedded:
         map_area = st.container()
         time_slider(data, lang)  # created before the view is read: its value beats the link's
@@ -1693,21 +1695,19 @@ def main() -> None:
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    # The map is sent first (it is what a slider move waits for), then the key figures
-    # are written into their place above it.
     cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
     kept = (data.bundle.version, lang, view_key(view)) if cacheable else None
-    figures_area = st.container()
-    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
-    with figures_area:
-        notes = key_figure_row(selected, data, view, lang, kept)
-        if selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
-            st.info(
-                t.gettext(
-                    "No incidents match these filters. Widen the time window or press "
-                    "**Reset filters**."
-                )
+    # The key figures are sent before the map, in page order: sending the map first and
+    # filling the figures in above it made the page shift as it loaded (Lighthouse CLS).
+    notes = key_figure_row(selected, data, view, lang, kept)
+    if selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
+        st.info(
+            t.gettext(
+                "No incidents match these filters. Widen the time window or press "
+                "**Reset filters**."
             )
+        )
+    drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
     st.caption(
         (
             t.ngettext(
