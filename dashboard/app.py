@@ -1159,7 +1159,7 @@ def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
 def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
-    `kept` (per_view) shares the table between sessions on the same view and search."""
+    `kept` (per_view) shares the unsearched table between sessions on the same view."""
     t = translation(lang)
     st.header(t.gettext("Incidents in view"))
     query = st.text_input(
@@ -1167,7 +1167,9 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
         key="incident_search",
         placeholder=t.gettext("e.g. Michoacan, Zapopan (accents optional)"),
     )
-    table = per_view(f"table|{query}", kept, lambda: incident_table(selected, query, lang=lang))
+    # Only the unsearched list is kept: a reader's searches are theirs (and unbounded).
+    kept = None if query.strip() else kept
+    table = per_view("table", kept, lambda: incident_table(selected, query, lang=lang))
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1199,7 +1201,7 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
             else ""
         )
     )
-    labels = per_view(f"labels|{query}", kept, lambda: choice_labels(table.rows))
+    labels = per_view("labels", kept, lambda: choice_labels(table.rows))
     if st.session_state.get("focus_incident") not in labels:
         # Left the view (or never chosen): nothing is focused or listed as chosen.
         st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
