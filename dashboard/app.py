@@ -577,22 +577,6 @@ def compute_selection(data: PageData, view: ViewSpec) -> Selection:
     return Selection(selected, counts)
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
-def kept_selection(
-    version: str, lang: str, key: str, _data: PageData, _view: ViewSpec
-) -> Selection:
-    return compute_selection(_data, _view)
-
-
-def view_selection(data: PageData, view: ViewSpec) -> Selection:
-    """The records in `view` and the per-state table (all 32 states) for it; the same
-    frames for every session viewing the bundled data's same view (read, never changed).
-    """
-    if data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS:
-        return kept_selection(data.bundle.version, data.lang, view_key(view), data, view)
-    return compute_selection(data, view)
-
-
 Kept = tuple[str, str, str] | None  # (data version, language, view_key) or None
 
 
@@ -601,6 +585,22 @@ def kept_value(kind: str, version: str, lang: str, key: str, _compute: Callable[
     """`_compute()` once per kind of result, data version, language and view, shared by
     every session (results are read, never changed)."""
     return _compute()
+
+
+def view_kept(data: PageData, view: ViewSpec) -> Kept:
+    """How per_view keeps results for `view`: by data version, language and view for
+    the bundled data (up to VIEW_CACHE_ROWS records); None (not kept) for an uploaded
+    file or larger data."""
+    if data.timeline is None or len(data.incidents) > VIEW_CACHE_ROWS:
+        return None
+    return (data.bundle.version, data.lang, view_key(view))
+
+
+def view_selection(data: PageData, view: ViewSpec) -> Selection:
+    """The records in `view` and the per-state table (all 32 states) for it; the same
+    frames for every session viewing the bundled data's same view (read, never changed).
+    """
+    return per_view("selection", view_kept(data, view), lambda: compute_selection(data, view))
 
 
 def per_view(kind: str, kept: Kept, compute: Callable[[], T]) -> T:
@@ -1697,8 +1697,7 @@ def main() -> None:
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    cacheable = data.timeline is not None and len(data.incidents) <= VIEW_CACHE_ROWS
-    kept = (data.bundle.version, lang, view_key(view)) if cacheable else None
+    kept = view_kept(data, view)
     # The key figures are sent before the map, in page order: sending the map first and
     # filling the figures in above it made the page shift as it loaded (Lighthouse CLS).
     notes = key_figure_row(selected, data, view, lang, kept)

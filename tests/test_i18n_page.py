@@ -11,7 +11,6 @@ import io
 import re
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,19 +28,13 @@ from dashboard.popups import counts_label, records, summary_text, when_label
 from dashboard.publish import embed_page, views
 from dashboard.snapshot import MAP_BOX, alt_text, html_document, png_bytes, select, title
 from dashboard.stats import national_figures, state_counts
+from tests.test_app import app_with
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 WINDOW = (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY))
 PAGE_MODULES = ("app.py", "mapview.py", "popups.py", "incident_list.py", "symbols.py")
 
 
-def page_at(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
+page_at = app_with  # the page opened from a link (tests/test_app.py)
 
 
 @pytest.fixture(scope="module")
