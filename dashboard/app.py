@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import json
 import os
+import threading
 import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
@@ -18,8 +20,11 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urljoin
 
+import folium
 import pandas as pd
+import pyarrow as pa
 import streamlit as st
+import streamlit_folium
 from streamlit_folium import st_folium
 
 from dashboard import charts, layers
@@ -54,7 +59,7 @@ from dashboard.i18n import (
     gettext_for,
     translation,
 )
-from dashboard.incident_list import incident_table
+from dashboard.incident_list import incident_rows, incident_table
 from dashboard.join import state_at
 from dashboard.mapview import (
     MapLayers,
@@ -135,6 +140,10 @@ class PageData:
     # The official side of the per-state table, kept across reruns and sessions.
     timeline: OfficialTimeline | None = None
     lang: str = "en"  # of the display text in `incidents` and the catalogue
+    # Every record as a row of the incidents table, and its list-box label, made once
+    # (bundled data up to VIEW_CACHE_ROWS records): a view only picks its rows.
+    table_rows: pd.DataFrame | None = None
+    labels: dict[str, str] | None = None
 
 
 @st.cache_resource(show_spinner=False)
@@ -158,6 +167,7 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
     )
     states_json = states_geojson(bundle.states_display)
     served = map_assets_mode() == "served"
+    rows = incident_rows(incidents, lang) if len(incidents) <= VIEW_CACHE_ROWS else None
     data = PageData(
         bundle=bundle,
         incidents=incidents,
@@ -166,6 +176,8 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
         catalogue=point_catalogue(incidents, lang) if served else None,
         timeline=OfficialTimeline(bundle.official, incidents),
         lang=lang,
+        table_rows=rows,
+        labels=None if rows is None else choice_labels(rows),
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -553,6 +565,8 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
         bundle=replace(data.bundle, incidents=frame),
         catalogue=None,
         timeline=None,
+        table_rows=None,
+        labels=None,
     )
 
 
@@ -601,6 +615,15 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
     frames for every session viewing the bundled data's same view (read, never changed).
     """
     return per_view("selection", view_kept(data, view), lambda: compute_selection(data, view))
+
+
+def grid_data(rows: pd.DataFrame, kept: Kept, kind: str) -> pd.DataFrame | pa.Table:
+    """`rows` for st.dataframe: converted to Arrow once per view when the view is kept
+    (Streamlit converts a pandas frame on every call: a tenth of a rerun), else as is.
+    The index is left out, as the grids hide it."""
+    if kept is None:
+        return rows
+    return per_view(kind, kept, lambda: pa.Table.from_pandas(rows, preserve_index=False))
 
 
 def per_view(kind: str, kept: Kept, compute: Callable[[], T]) -> T:
@@ -729,7 +752,12 @@ def key_figure_row(
     figures, official = per_view(
         "figures",
         kept,
-        lambda: (key_figures(selected), national_figures(data.bundle.official, view, lang)),
+        lambda: (
+            key_figures(selected),
+            data.timeline.national(view.end, lang)
+            if data.timeline is not None
+            else national_figures(data.bundle.official, view, lang),
+        ),
     )
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
@@ -776,27 +804,55 @@ def key_figure_row(
 EMPTY_CELL = "—"
 
 
-def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
-    t = translation(lang)
+STATE_TABLE_COLUMNS = [
+    "state",
+    "incidents",
+    "blockades",
+    "official_blockades",
+    "official_source",
+    "located_at_official",
+    "difference",
+    "fatalities",
+    "arrests",
+    "official_url",
+    "official_other",
+]
+
+
+def state_rows(counts: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """The per-state table as shown: the view's states, most incidents first, empty text
+    as missing (the grid's placeholder)."""
     table = counts if view.states is None else counts[counts["cve_ent"].isin(view.states)]
     table = table.sort_values(["incidents", "state"], ascending=[False, True])
+    return table[STATE_TABLE_COLUMNS].replace({"": None}).reset_index(drop=True)
+
+
+def state_chart(rows: pd.DataFrame, lang: str) -> str | None:
+    """The bar chart of incidents by state (SVG markup), None when no state has any."""
+    t = translation(lang)
+    chart = rows.loc[rows["incidents"] > 0, ["state", "incidents"]]
+    if chart.empty:
+        return None
+    return charts.bar_chart(
+        chart["state"].tolist(),
+        chart["incidents"].tolist(),
+        label=t.gettext("Incidents in the window, by state"),
+        colour="#225ea8",
+        tip=lambda state, n: t.ngettext(
+            "{state}: {n} incident", "{state}: {n} incidents", n
+        ).format(state=state, n=format_number(n, lang)),
+    )
+
+
+def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Kept = None) -> None:
+    """The per-state comparison (located and official figures) and its bar chart; both
+    kept per view (`kept`, per_view)."""
+    t = translation(lang)
+    table = per_view("state_rows", kept, lambda: state_rows(counts, view))
+    chart = per_view("state_chart", kept, lambda: state_chart(table, lang))
     st.header(t.gettext("Per state"))
     st.dataframe(
-        table[
-            [
-                "state",
-                "incidents",
-                "blockades",
-                "official_blockades",
-                "official_source",
-                "located_at_official",
-                "difference",
-                "fatalities",
-                "arrests",
-                "official_url",
-                "official_other",
-            ]
-        ].replace({"": None}),
+        grid_data(table, kept, "state_arrow"),
         hide_index=True,
         width="stretch",
         placeholder=EMPTY_CELL,
@@ -844,21 +900,8 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en") -> None:
             "count if their day had begun. A figure given without an hour is not compared."
         )
     )
-    chart = table.loc[table["incidents"] > 0, ["state", "incidents"]]
-    if not chart.empty:
-        chart = chart.sort_values(["incidents", "state"], ascending=[False, True])
-        st.markdown(
-            charts.bar_chart(
-                chart["state"].tolist(),
-                chart["incidents"].tolist(),
-                label=t.gettext("Incidents in the window, by state"),
-                colour="#225ea8",
-                tip=lambda state, n: t.ngettext(
-                    "{state}: {n} incident", "{state}: {n} incidents", n
-                ).format(state=state, n=format_number(n, lang)),
-            ),
-            unsafe_allow_html=True,
-        )
+    if chart is not None:
+        st.markdown(chart, unsafe_allow_html=True)
 
 
 def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
@@ -1156,10 +1199,13 @@ def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
     return {i: typeable(label) for i, label in zip(text["incident_id"], joined, strict=True)}
 
 
-def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
+def incidents_table(
+    selected: pd.DataFrame, lang: str = "en", kept: Kept = None, data: PageData | None = None
+) -> None:
     """The list twin of the map: every incident in view, sortable and searchable.
 
-    `kept` (per_view) shares the unsearched table between sessions on the same view."""
+    `kept` (per_view) shares the unsearched table between sessions on the same view;
+    `data.table_rows` and `data.labels`, when made, are picked from instead of rebuilt."""
     t = translation(lang)
     st.header(t.gettext("Incidents in view"))
     query = st.text_input(
@@ -1169,7 +1215,9 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
     )
     # Only the unsearched list is kept: a reader's searches are theirs (and unbounded).
     kept = None if query.strip() else kept
-    table = per_view("table", kept, lambda: incident_table(selected, query, lang=lang))
+    made = data is not None and data.table_rows is not None and data.lang == lang
+    rows = data.table_rows if made else None
+    table = per_view("table", kept, lambda: incident_table(selected, query, lang=lang, rows=rows))
     shown = len(table.rows)
     numbers = {"shown": format_number(shown, lang), "matched": format_number(table.matched, lang)}
     if table.truncated:
@@ -1201,7 +1249,11 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
             else ""
         )
     )
-    labels = per_view("labels", kept, lambda: choice_labels(table.rows))
+    if made:
+        every = data.labels
+        labels = per_view("labels", kept, lambda: {i: every[i] for i in table.rows["incident_id"]})
+    else:
+        labels = per_view("labels", kept, lambda: choice_labels(table.rows))
     if st.session_state.get("focus_incident") not in labels:
         # Left the view (or never chosen): nothing is focused or listed as chosen.
         st.session_state["focus_incident"] = st.session_state["incident_choice"] = None
@@ -1220,7 +1272,7 @@ def incidents_table(selected: pd.DataFrame, lang: str = "en", kept: Kept = None)
         incident_details(next(chosen.itertuples(index=False)), lang)
     st.session_state["incident_table_ids"] = table.rows["incident_id"].tolist()
     st.dataframe(
-        table.rows,
+        grid_data(table.rows, kept, "table_arrow"),
         key="incident_table",
         on_select=choose_incident,
         selection_mode="single-row",
@@ -1268,21 +1320,30 @@ def show_map(
 ) -> MapLayers:
     """The map keeps its view: the base map is the same on every rerun (its first view is
     fixed per session), and each view reaches the map on screen as a feature group (its
-    data kept per view, layers and focus; the folium element itself is per run, as
-    streamlit-folium attaches it to this run's map)."""
+    data kept per view, layers and focus)."""
     initial = st.session_state.setdefault(
         "map_first_view",
         first_view(page.view, page.center, page.zoom, data.bundle.states_display),
     )
-    fmap = base_map(
-        data.states_json,
-        data.bundle.operation_site,
-        height=height,
-        initial=initial,
-        live=True,
-        assets=map_assets_mode(),
-        lang=lang,
-        states_url=data.states_url,
+    assets = map_assets_mode()
+    frame = map_frame(
+        data.bundle.version,
+        lang,
+        height,
+        json.dumps(initial, sort_keys=True),
+        assets,
+        data.states_url,
+        partial(
+            base_map,
+            data.states_json,
+            data.bundle.operation_site,
+            height=height,
+            initial=initial,
+            live=True,
+            assets=assets,
+            lang=lang,
+            states_url=data.states_url,
+        ),
     )
     focus = map_focus()
 
@@ -1300,17 +1361,75 @@ def show_map(
 
     shown = ",".join(sorted(page.layers))
     view, view_json, drawn = per_view(f"layer|{shown}|{focus}", kept, fresh)
-    layer = ViewLayer(view, view_json)
-    st_folium(
-        fmap,
-        key="map",
-        height=height,
-        use_container_width=True,
-        returned_objects=["last_clicked"],
-        feature_group_to_add=layer,
-        on_change=partial(select_clicked_state, data),
-    )
+    live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
     return drawn
+
+
+# streamlit-folium's component. st_folium renders the whole folium map on every call
+# (Jinja templates compiled anew, the tile provider looked up: 15-25 ms a rerun); the
+# base map is the same on every rerun, so map_frame keeps what st_folium makes of it and
+# live_map sends that with each view's feature group, as st_folium would.
+MAP_COMPONENT = streamlit_folium._component_func
+MAP_KEY = "map"
+_RECORDING = threading.Lock()
+
+
+@st.cache_resource(max_entries=256, show_spinner=False)
+def map_frame(
+    version: str,
+    lang: str,
+    height: int,
+    initial: str,
+    assets: str,
+    states_url: str | None,
+    _build: Callable[[], folium.Map],
+) -> dict:
+    """The arguments st_folium gives streamlit-folium's component for the base map
+    `_build()` (script, header, html, map id, CSS and JS links, defaults, the component
+    key), made once per data version, language, height, first view (`initial`, JSON),
+    asset mode and states URL. Recorded from st_folium itself, so they are what it
+    would send."""
+    calls: list[dict] = []
+
+    def record(**kwargs):
+        calls.append(kwargs)
+        return kwargs.get("default")
+
+    with _RECORDING:  # st_folium looks the component up by module name at call time
+        previous, streamlit_folium._component_func = streamlit_folium._component_func, record
+        try:
+            st_folium(
+                _build(),
+                key=MAP_KEY,
+                height=height,
+                use_container_width=True,
+                returned_objects=["last_clicked"],
+            )
+        finally:
+            streamlit_folium._component_func = previous
+    (arguments,) = calls
+    return {k: v for k, v in arguments.items() if k not in ("feature_group", "on_change")}
+
+
+def feature_group_script(layer: folium.FeatureGroup) -> str:
+    """The script st_folium makes of `feature_group_to_add=layer` (streamlit-folium's own
+    function, on a stand-in for the map on screen, which it names `map_div`)."""
+    screen = folium.MacroElement()
+    screen._name, screen._id = "Map", "div"
+    folium.Figure().add_child(screen)  # the layer's script goes to its root's script section
+    return streamlit_folium._get_feature_group_string(layer, map=screen)
+
+
+def live_map(frame: dict, layer: folium.FeatureGroup, on_change: Callable[[], None]):
+    """The map on the page: streamlit-folium's component with the base map `frame`
+    (map_frame) and this run's `layer`; returns what the map sent back (as st_folium)."""
+    hash_key = frame["key"]
+
+    def changed() -> None:  # as st_folium: the map's value under the caller's key too
+        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
+        on_change()
+
+    return MAP_COMPONENT(**frame, feature_group=feature_group_script(layer), on_change=changed)
 
 
 def published_site(base: str) -> str | None:
@@ -1730,13 +1849,13 @@ def main() -> None:
     )
     if notes:
         st.caption(notes)
-    incidents_table(selected, lang, kept)
+    incidents_table(selected, lang, kept, data)
     share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
     state_level_reports(selected, lang, kept)
     left, right = st.columns([3, 2])
     with left:
-        state_table(counts, view, lang)
+        state_table(counts, view, lang, kept)
     with right:
         hourly_chart(selected, view, lang, kept)
         version = layers.data_version(layers.data_files(Path(geodata)))
@@ -1745,4 +1864,6 @@ def main() -> None:
     quality_panel(data, selected, geodata, from_upload=data is not bundled, lang=lang)
 
 
-main()
+# Streamlit runs the page as __main__; importing it (tests) defines the functions only.
+if __name__ == "__main__":
+    main()

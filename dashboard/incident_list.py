@@ -69,8 +69,11 @@ def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
     """Rows whose place, municipality or state name contains every word of `query`,
     ignoring case and accents. An empty query matches every row."""
     mask = pd.Series(True, index=frame.index)
+    words = fold(query or "").split()
+    if not words:
+        return mask
     names = frame["cve_ent"].map(STATE_NAMES)
-    for word in fold(query or "").split():
+    for word in words:
         mask &= (
             _matching(frame["place"], word)
             | _matching(frame["municipality"], word)
@@ -128,25 +131,14 @@ def _summaries(frame: pd.DataFrame, lang: str) -> pd.Series:
     return first.where(first.ne(""), other)
 
 
-def incident_table(
-    selected: pd.DataFrame, query: str = "", limit: int = ROW_LIMIT, lang: str = DEFAULT_LANGUAGE
-) -> IncidentTable:
-    """The incidents of a filtered frame (official statements left out) as table rows.
+def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Every record of `frame` as a table row (columns COLUMNS, `frame`'s index and order).
 
-    `selected` is a frame as `filters.apply` returns it (validated incidents joined to
-    places). Rows are sorted by start time then place; at most `limit` are returned.
-    Counts stay nullable integers (unknown is not zero). Text is returned as data, not
-    markup: the page shows it in a data grid, which does not interpret HTML. Words (time
-    and place precision, event types, summaries) are in `lang` ("es" or "en").
+    Made once per data version and language for the bundled data, so a view only picks
+    its rows (`incident_table(..., rows=...)`) instead of formatting them again.
     """
-    frame = selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)]
-    frame = frame[search_mask(frame, query)]
-    matched = len(frame)
-    if len(frame) > limit:  # the earliest `limit`, without sorting everything by text
-        frame = frame[frame["t_start"] <= frame["t_start"].nsmallest(limit).iloc[-1]]
-    frame = frame.sort_values(["t_start", "place", "incident_id"], kind="stable").head(limit)
     main, more = _sources(frame)
-    rows = pd.DataFrame(
+    return pd.DataFrame(
         {
             "incident_id": frame["incident_id"],
             "when": when_text(frame, lang),
@@ -163,5 +155,34 @@ def incident_table(
             "more_sources": more,
         },
         columns=list(COLUMNS),
-    ).reset_index(drop=True)
-    return IncidentTable(rows, matched)
+    )
+
+
+def incident_table(
+    selected: pd.DataFrame,
+    query: str = "",
+    limit: int = ROW_LIMIT,
+    lang: str = DEFAULT_LANGUAGE,
+    rows: pd.DataFrame | None = None,
+) -> IncidentTable:
+    """The incidents of a filtered frame (official statements left out) as table rows.
+
+    `selected` is a frame as `filters.apply` returns it (validated incidents joined to
+    places). Rows are sorted by start time then place; at most `limit` are returned.
+    Counts stay nullable integers (unknown is not zero). Text is returned as data, not
+    markup: the page shows it in a data grid, which does not interpret HTML. Words (time
+    and place precision, event types, summaries) are in `lang` ("es" or "en").
+    `rows`: `incident_rows(frame, lang)` of the frame `selected` was filtered from (same
+    index), when made already; the result is the same either way.
+    """
+    # Filter and sort the few columns that decide, then take the rows once.
+    keys = selected[["t_start", "place", "municipality", "cve_ent", "incident_id", "event_type"]]
+    keys = keys[~keys["event_type"].isin(NON_INCIDENT_TYPES)]
+    keys = keys[search_mask(keys, query)]
+    matched = len(keys)
+    if len(keys) > limit:  # the earliest `limit`, without sorting everything by text
+        keys = keys[keys["t_start"] <= keys["t_start"].nsmallest(limit).iloc[-1]]
+    keys = keys.sort_values(["t_start", "place", "incident_id"], kind="stable").head(limit)
+    made = rows is not None
+    table = rows.loc[keys.index] if made else incident_rows(selected.loc[keys.index], lang)
+    return IncidentTable(table.reset_index(drop=True), matched)

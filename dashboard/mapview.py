@@ -543,7 +543,9 @@ def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]
     has passed (t_end at or before that moment), never before. States with none are left
     out. Times are compared as UTC instants.
     """
-    counted = incidents_only(selected)
+    counted = incidents_only(
+        selected[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]]
+    )
     start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
     steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
     uncertain = counted["time_precision"].isin(("day", "part_of_day")).to_numpy()
@@ -779,17 +781,19 @@ def view_layer(
     With a `catalogue` of the same records (point_catalogue), points travel as positions
     in it (`ids`) and the map fetches the catalogue once; grid cells always travel whole.
     """
-    state_only = selected[selected["geo_precision"] >= 3]
-    drawable = selected[selected["geo_precision"] < 3]
+    precise = (selected["geo_precision"] < 3).to_numpy()
+    summary_columns = [c for c in selected.columns if c in SUMMARY_COLUMNS]
+    state_only = selected.loc[~precise, summary_columns]  # the columns state_styles reads
     ids = None
-    if len(drawable) > MAX_DRAWN_POINTS:
-        rows, urls, labels, mode = grid_cells(drawable), [], [], "cells"
+    if precise.sum() > MAX_DRAWN_POINTS:
+        rows, urls, labels, mode = grid_cells(selected[precise]), [], [], "cells"
     elif catalogue is not None:
-        ids = [catalogue.index[i] for i in drawable["incident_id"].astype(str).tolist()]
+        drawn_ids = selected["incident_id"].to_numpy()[precise].astype(str).tolist()
+        ids = [catalogue.index[i] for i in drawn_ids]
         ids.sort()  # the catalogue's order is the data's, as incident_points would give
         rows, urls, labels, mode = [], [], [], "points"
     else:
-        rows, urls, labels = incident_points(drawable, lang)
+        rows, urls, labels = incident_points(selected[precise], lang)
         mode = "points"
     data = {
         "window": window_id(view),

@@ -42,8 +42,22 @@ class KeyFigures:
     disputed: int
 
 
+KEY_FIGURE_COLUMNS = [
+    "cve_ent",
+    "event_type",
+    "blockades",
+    "fatalities",
+    "arrested",
+    "disputed",
+    "time_precision",
+]
+
+
 def key_figures(selected: pd.DataFrame) -> KeyFigures:
-    counted = incidents_only(selected)
+    """The key figures of the incidents in `selected` (official statements left out):
+    counts of records, blockades, states, fatalities, arrests, records known only to the
+    day or part of it, and records with disputed figures."""
+    counted = incidents_only(selected[KEY_FIGURE_COLUMNS])
     return KeyFigures(
         incidents=len(counted),
         blockades=int(blockades(counted).sum()),
@@ -80,27 +94,23 @@ def state_counts(
     `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
     official side, which changes only when the window's end passes another report.
     """
-    table = located_counts(selected)
     if timeline is None:
         timeline = OfficialTimeline(official, selected if records is None else records)
-    table = table.join(timeline.state_figures(view.end, lang))
-    for column in ("official_blockades", "located_at_official", "located_at_official_uncertain"):
-        table[column] = table[column].astype("Int64")
-    table["comparable"] = table["official_precision"].eq("minute").fillna(False).astype(bool)
-    table["difference"] = (table["located_at_official"] - table["official_blockades"]).where(
-        table["comparable"]
-    )
+    table = pd.concat([located_counts(selected), timeline.state_columns(view.end, lang)], axis=1)
     return table.reset_index()
 
 
 _STATE_INDEX = {s.cve_ent: i for i, s in enumerate(STATES)}
+_STATE_CODES = pd.Index([s.cve_ent for s in STATES], name="cve_ent")
 
 
 def located_counts(selected: pd.DataFrame) -> pd.DataFrame:
     """Per state (all 32, index `cve_ent`, INEGI order): `iso_3166_2`, `state` and the
     located `incidents`, `blockades`, `fatalities`, `arrests` (counts, int64, zero-filled)
     of the incidents in `selected` (official statements left out)."""
-    counted = incidents_only(selected)
+    counted = incidents_only(
+        selected[["cve_ent", "event_type", "blockades", "fatalities", "arrested"]]
+    )
     where = counted["cve_ent"].map(_STATE_INDEX).to_numpy(dtype="float64", na_value=np.nan)
     known = ~np.isnan(where)
     index = where[known].astype(np.intp)
@@ -139,6 +149,8 @@ class OfficialTimeline:
         self.records = incidents_only(records)
         self._reported = np.sort(micros(official["t_reported"]))
         self._states: dict[tuple[int, str], pd.DataFrame] = {}
+        self._columns: dict[tuple[int, str], pd.DataFrame] = {}
+        self._national: dict[tuple[int, str], dict] = {}
 
     def known(self, end) -> int:
         """How many official reports were given before `end` (an aware datetime)."""
@@ -154,6 +166,36 @@ class OfficialTimeline:
             figures = _state_blockades_by(self.official, end, lang)
             self._states[key] = figures.join(located_before(self.records, figures))
         return self._states[key]
+
+    def state_columns(self, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
+        """The official columns of state_counts for a window ending at `end` (aware
+        datetime), all 32 states (index `cve_ent`, INEGI order): state_figures with the
+        counts as nullable integers, `comparable` (bool: the figure's minute is known)
+        and `difference` (located − official where comparable, else <NA>)."""
+        key = (self.known(end), lang)
+        if key not in self._columns:
+            table = self.state_figures(end, lang).reindex(_STATE_CODES)
+            for column in (
+                "official_blockades",
+                "located_at_official",
+                "located_at_official_uncertain",
+            ):
+                table[column] = table[column].astype("Int64")
+            table["comparable"] = table["official_precision"].eq("minute").fillna(False)
+            table["comparable"] = table["comparable"].astype(bool)
+            table["difference"] = (
+                table["located_at_official"] - table["official_blockades"]
+            ).where(table["comparable"])
+            self._columns[key] = table
+        return self._columns[key]
+
+    def national(self, end, lang: str = DEFAULT_LANGUAGE) -> dict[str, OfficialFigure]:
+        """national_figures for a window ending at `end` (aware datetime), kept per set
+        of reports known by then."""
+        key = (self.known(end), lang)
+        if key not in self._national:
+            self._national[key] = _national_by(self.official, end, lang)
+        return self._national[key]
 
 
 def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
@@ -243,10 +285,14 @@ def report_time(row: pd.Series) -> str:
 
 def national_official(official: pd.DataFrame, view: ViewSpec, metric: str) -> pd.Series | None:
     """The latest national figure for a metric reported by the window's end."""
+    return _national_row(official, view.end, metric)
+
+
+def _national_row(official: pd.DataFrame, end, metric: str) -> pd.Series | None:
     rows = official[
         (official["scope"] == "national")
         & (official["metric"] == metric)
-        & (official["t_reported"] < pd.Timestamp(view.end))
+        & (official["t_reported"] < pd.Timestamp(end))
     ].sort_values("t_reported")
     return None if rows.empty else rows.iloc[-1]
 
@@ -277,9 +323,13 @@ def national_figures(
 ) -> dict[str, OfficialFigure]:
     """For each key figure in NATIONAL_METRICS, the latest official national figure
     reported by the window's end (absent when there was none yet); `when` in `lang`."""
+    return _national_by(official, view.end, lang)
+
+
+def _national_by(official: pd.DataFrame, end, lang: str) -> dict[str, OfficialFigure]:
     figures = {}
     for key, metric in NATIONAL_METRICS.items():
-        row = national_official(official, view, metric)
+        row = _national_row(official, end, metric)
         if row is not None:
             figures[key] = OfficialFigure(
                 metric=metric,
@@ -296,7 +346,7 @@ def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     """Per Mexico City hour and state: records timed to the hour or better starting then,
     and all records whose interval overlaps the hour (day-only records overlap 24 hours)."""
     columns = ["hour", "cve_ent", "state", "timed", "overlapping"]
-    counted = incidents_only(frame)
+    counted = incidents_only(frame[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]])
     hours = pd.date_range(
         pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
         pd.Timestamp(view.end).tz_convert(MEXICO_CITY),
