@@ -200,10 +200,8 @@ def _inline_images(css: bytes, folder: Path) -> bytes:
     return _CSS_IMAGE.sub(inline, css)
 
 
-VENDOR = STATIC / "vendor"  # Leaflet and its plugin, copied from their PyPI packages
-
-
 def _vendor_files() -> dict[str, Path]:
+    """Leaflet and GestureHandling as their PyPI packages (xstatic) ship them."""
     leaflet = Path(xstatic_leaflet.BASE_DIR)
     gestures = Path(xstatic_gestures.BASE_DIR)
     return {
@@ -219,34 +217,18 @@ def _asset_bytes(name: str, path: Path) -> bytes:
     return _inline_images(raw, path.parent) if name.endswith(".css") else raw
 
 
-def collect_vendor_files() -> bool:
-    """Copy Leaflet and GestureHandling from their packages into dashboard/static/vendor/
-    (not in git), so Streamlit can serve them; like Django's collectstatic. Only writes
-    what differs. False when the folder cannot be written (the map then inlines them)."""
-    try:
-        VENDOR.mkdir(exist_ok=True)
-        for name, path in _vendor_files().items():
-            target, data = VENDOR / name, _asset_bytes(name, path)
-            if not target.is_file() or target.read_bytes() != data:
-                target.write_bytes(data)
-    except OSError:
-        return False
-    return True
+DATA = STATIC / "data"  # content-hashed files the live map fetches (not in git)
 
 
-DATA = STATIC / "data"  # per-data-version JSON the live map fetches (not in git)
-
-
-def published_json(kind: str, text: str) -> str | None:
-    """Write `text` (JSON) to dashboard/static/data/<kind>-<sha256[:16]>.json unless that
-    file exists, and return its URL as the map frame fetches it (under /app/static/).
+def published_file(kind: str, raw: bytes, suffix: str = "json") -> str | None:
+    """Write `raw` to dashboard/static/data/<kind>-<sha256[:16]>.<suffix> unless that file
+    exists, and return its URL as the map frame fetches it (under /app/static/).
 
     The name is the content's hash: a file never changes once written, so browsers and
     proxies may cache it for good, and versions and languages sit side by side. None when
-    the folder cannot be written (the caller then sends the data inline).
+    the folder cannot be written (the caller then sends the content inline).
     """
-    raw = text.encode("utf-8")
-    name = f"{kind}-{hashlib.sha256(raw).hexdigest()[:16]}.json"
+    name = f"{kind}-{hashlib.sha256(raw).hexdigest()[:16]}.{suffix}"
     try:
         DATA.mkdir(exist_ok=True)
         target = DATA / name
@@ -259,12 +241,17 @@ def published_json(kind: str, text: str) -> str | None:
     return f"{SERVED_PREFIX}data/{name}"
 
 
+def published_json(kind: str, text: str) -> str | None:
+    """published_file for JSON text (UTF-8): <kind>-<hash>.json, or None."""
+    return published_file(kind, text.encode("utf-8"))
+
+
 Links = tuple[tuple[str, str], ...]
 
 
-def _served(path: Path) -> str:
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-    return f"{SERVED_PREFIX}{path.relative_to(STATIC).as_posix()}?v={digest}"
+def _asset_files() -> list[tuple[str, Path]]:
+    """(name, path) of the map's files in load order: Leaflet, its plugin, then ours."""
+    return [*_vendor_files().items(), *((name, STATIC / name) for name in (MAP_JS, MAP_CSS))]
 
 
 @lru_cache(maxsize=4)
@@ -272,24 +259,27 @@ def map_assets(mode: str = "inline") -> tuple[Links, Links]:
     """(js, css) as (name, URL) pairs, read once per process.
 
     mode "inline": every file as a data: URI (self-contained; snapshots always use it).
-    mode "served": every file linked under /app/static/ with a content hash, so browsers
-    and proxies may cache it for long (needs Streamlit's server.enableStaticServing);
-    Leaflet's files stay inline if dashboard/static/vendor/ cannot be written.
+    mode "served": the scripts joined into one file and the stylesheets into another,
+    each named by its content's hash under /app/static/data/ (needs Streamlit's
+    server.enableStaticServing), so the map frame makes two requests instead of six in a
+    row and browsers and proxies may cache them for good; inline, as above, when that
+    folder cannot be written.
     """
     if mode not in ("inline", "served"):
         raise ValueError(f"asset mode must be 'inline' or 'served', got {mode!r}")
-    vendored = mode == "served" and collect_vendor_files()
-    files = [(name, path, VENDOR / name) for name, path in _vendor_files().items()]
-    files += [(name, STATIC / name, STATIC / name) for name in (MAP_JS, MAP_CSS)]
-    js, css = [], []
-    for name, path, served in files:
-        if mode == "served" and (vendored or served.parent == STATIC):
-            url = _served(served)
-        else:
-            mime = "text/css" if name.endswith(".css") else "text/javascript"
-            url = _data_uri(_asset_bytes(name, path), mime)
-        (css if name.endswith(".css") else js).append((name, url))
-    return tuple(js), tuple(css)
+    files = [(name, _asset_bytes(name, path)) for name, path in _asset_files()]
+    scripts = [(n, raw) for n, raw in files if n.endswith(".js")]
+    sheets = [(n, raw) for n, raw in files if n.endswith(".css")]
+    if mode == "served":
+        # Each script ends its own statements: a newline and ";" keep them apart.
+        js_url = published_file("map", b"\n;\n".join(raw for _, raw in scripts), "js")
+        css_url = published_file("map", b"\n".join(raw for _, raw in sheets), "css")
+        if js_url and css_url:
+            return (("map.js", js_url),), (("map.css", css_url),)
+    return (
+        tuple((n, _data_uri(raw, "text/javascript")) for n, raw in scripts),
+        tuple((n, _data_uri(raw, "text/css")) for n, raw in sheets),
+    )
 
 
 class RawScript(Element):
