@@ -1742,6 +1742,21 @@ def keep_map_view() -> None:
         st.session_state["map_first_view"] = {"center": [lat, lon], "zoom": zoom}
 
 
+# Widgets whose chips show labels in the page's language. The browser sends back the
+# labels it shows, which a change of language would no longer match (the choice would be
+# dropped on the next move): their values are set again, so the browser redraws the
+# chips in the new language.
+LABELLED_CHOICES = ("types", "layers")
+
+
+def change_language() -> None:
+    """The language switch's callback: keep the map's view and every labelled choice."""
+    keep_map_view()
+    for key in LABELLED_CHOICES:
+        if key in st.session_state:
+            st.session_state[key] = list(st.session_state[key])
+
+
 def language_switch() -> None:
     """Español | English, each written in its own language (not shown when embedded)."""
     st.radio(
@@ -1751,7 +1766,7 @@ def language_switch() -> None:
         horizontal=True,
         key="lang",
         label_visibility="collapsed",
-        on_change=keep_map_view,
+        on_change=change_language,
     )
 
 

@@ -120,3 +120,39 @@ def test_switching_language_keeps_window_states_types_centre_and_zoom(spanish_pa
         "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
     )
     assert view[2] == 8 and abs(view[0] - 20.1) < 0.01 and abs(view[1] + 102.9) < 0.01, view
+
+
+def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_page, server):  # noqa: F811
+    """The type and layer chips carry the other language's labels into the next rerun;
+    the browser sends the chosen labels, which must still name the same choices."""
+    from playwright.sync_api import expect
+
+    page = spanish_page
+    page.goto(
+        f"{server}/?from=2026-02-22T06:00&to=2026-02-23T00:00"
+        "&types=blockade,vehicle_arson&layers=incidents,states&lang=es"
+    )
+    map_frame(page)
+    expect(page.locator("html")).to_have_attribute("lang", "es", timeout=30_000)
+    page.get_by_text("English", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("After the Tapalpa raid")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Road blockade", exact=True)).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Start +1 h").click()
+    page.wait_for_function(
+        "() => location.search.includes('from=2026-02-22T07%3A00') "
+        "|| location.search.includes('from=2026-02-22T07:00')",
+        timeout=30_000,
+    )
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["types"] == ["blockade,vehicle_arson"], query
+    assert set(query["layers"][0].split(",")) == {"incidents", "states"}, query
+    expect(sidebar.get_by_text("Vehicle burning", exact=True)).to_be_visible()
+    # and back to Spanish, then another move
+    page.get_by_text("Español", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Tras el operativo")
+    page.get_by_role("button", name="Fin +1 h").click()
+    page.wait_for_function("() => location.search.includes('to=2026-02-23T01')", timeout=30_000)
+    query = parse_qs(urlsplit(page.url).query)
+    assert query["types"] == ["blockade,vehicle_arson"], query
+    assert set(query["layers"][0].split(",")) == {"incidents", "states"}, query
