@@ -1076,7 +1076,10 @@ def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
         return
     with st.expander(
         t.ngettext(
-            "All {n} correction, newest first", "All {n} corrections, newest first", log.count
+            "The log's {n} entry, newest first",
+            "The log's {n} entries, newest first (the changes made to a record together are "
+            "one entry)",
+            log.count,
         ).format(n=format_number(log.count, lang))
     ):
         st.markdown(log.markdown, unsafe_allow_html=True)
@@ -1843,18 +1846,28 @@ def main() -> None:
             )
         )
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
-    st.caption(
-        (
-            t.ngettext(
-                "{n} incident point drawn (grouped by area at this scale).",
-                "{n} incident points drawn (grouped by area at this scale).",
-                drawn.drawn_points,
-            )
-            if drawn.mode == "cells"
-            else t.ngettext(
-                "{n} incident point drawn.", "{n} incident points drawn.", drawn.drawn_points
-            )
+    placed = (selected["geo_precision"] < 3).to_numpy()
+    incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
+    state_level = int((~placed & incident).sum())
+    if drawn.mode == "cells":
+        drawn_text = t.ngettext(
+            "{n} incident point drawn (grouped by area at this scale).",
+            "{n} incident points drawn (grouped by area at this scale).",
+            drawn.drawn_points,
         ).format(n=format_number(drawn.drawn_points, lang))
+    else:  # the key figures count incidents: statements are told apart
+        points, statements = int((placed & incident).sum()), int((placed & ~incident).sum())
+        drawn_text = t.ngettext(
+            "{n} incident point drawn.", "{n} incident points drawn.", points
+        ).format(n=format_number(points, lang))
+        if statements:
+            drawn_text += " " + t.ngettext(
+                "{n} official statement is marked as well.",
+                "{n} official statements are marked as well.",
+                statements,
+            ).format(n=format_number(statements, lang))
+    st.caption(
+        drawn_text
         + " "
         + t.gettext(
             "Small symbols: an estimated exact site; large: town or municipality. "
@@ -1862,6 +1875,16 @@ def main() -> None:
             "contributors; boundaries: Natural Earth."
         )
     )
+    if state_level:
+        st.caption(
+            t.ngettext(
+                "{n} more incident is known only to its state: it counts in the figures "
+                "above and is listed in the table below, not drawn as a point.",
+                "{n} more incidents are known only to their state: they count in the figures "
+                "above and are listed in the table below, not drawn as points.",
+                state_level,
+            ).format(n=format_number(state_level, lang))
+        )
     if notes:
         st.caption(notes)
     incidents_table(selected, lang, kept, data)

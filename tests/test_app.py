@@ -241,7 +241,7 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
 def test_the_page_shows_the_corrections_log(app):
     """Readers see what changed in the data, when, why, with an escaped source link."""
     assert "Corrections and updates" in [s.value for s in app.subheader]
-    [log] = [e for e in app.expander if e.label.endswith("corrections, newest first")]
+    [log] = [e for e in app.expander if e.label.startswith("The log's ")]
     text = "\n".join(m.value for m in log.markdown)
     assert "jal-gdl-alcalde-blockade: Merged into jal-gdl-burned-vehicles" in text
     assert "qroo-tulum-coba: Record withdrawn" in text
@@ -488,3 +488,32 @@ def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, b
     assert app.selectbox(key="incident_choice").value is None
     assert app.session_state["focus_incident"] is None
     assert not [m for m in app.markdown if "Sources:" in m.value]
+
+
+def test_the_map_caption_accounts_for_incidents_known_only_to_their_state():
+    """The key figures count incidents placed only by state; the map cannot draw them: the
+    caption under the map says how many there are, so the figures and the points add up."""
+    from dashboard.bundle import load_bundle
+    from dashboard.schema import NON_INCIDENT_TYPES
+
+    at = app_with({"from": "2026-02-22T00:00", "to": "2026-02-25T00:00"})
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 25, tzinfo=MEXICO_CITY)
+    )
+    selected = apply(view, load_bundle().incidents)
+    counted = selected[~selected["event_type"].isin(NON_INCIDENT_TYPES)]
+    state_level = int((counted["geo_precision"] >= 3).sum())
+    drawn = int((counted["geo_precision"] < 3).sum())
+    assert state_level > 0 and key_figures(selected).incidents == state_level + drawn
+    captions = [c.value for c in at.caption]
+    statements = int(((selected["geo_precision"] < 3) & ~selected.index.isin(counted.index)).sum())
+    assert any(
+        c.startswith(
+            f"{drawn} incident points drawn. {statements} official statements are marked as well."
+        )
+        for c in captions
+    ), captions
+    assert any(
+        c.startswith(f"{state_level} more incidents are known only to their state")
+        for c in captions
+    ), captions
