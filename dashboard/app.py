@@ -1013,7 +1013,7 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
 
 def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
     """ "Corrections and updates": what changed in the data, when, why, on what source.
-    (Each correction's reason is data, as written.)"""
+    (Each correction's reason is data: `reason_es` on the Spanish page, else `reason`.)"""
     t = translation(lang)
     log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
     st.subheader(t.gettext("Corrections and updates"))

@@ -21,6 +21,7 @@ from .i18n import (
     translation,
 )
 from .mexico import BY_CODE, MEXICO_CITY, fold
+from .placenames import place_column
 from .schema import NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
 from .validate import is_http_url
 
@@ -66,16 +67,21 @@ def _matching(values: pd.Series, word: str) -> pd.Series:
 
 
 def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
-    """Rows whose place, municipality or state name contains every word of `query`,
-    ignoring case and accents. An empty query matches every row."""
+    """Rows whose place (in English or Spanish, `place_es`), municipality or state name
+    contains every word of `query`, ignoring case and accents. An empty query matches
+    every row."""
     mask = pd.Series(True, index=frame.index)
     names = frame["cve_ent"].map(STATE_NAMES)
+    spanish = "place_es" in frame.columns
     for word in fold(query or "").split():
-        mask &= (
+        found = (
             _matching(frame["place"], word)
             | _matching(frame["municipality"], word)
             | _matching(names, word)
         )
+        if spanish:
+            found |= _matching(frame["place_es"], word)
+        mask &= found
     return mask
 
 
@@ -151,7 +157,7 @@ def incident_table(
             "incident_id": frame["incident_id"],
             "when": when_text(frame, lang),
             "time_known": frame["time_precision"].map(lambda k: time_precision_label(k, lang)),
-            "place": frame["place"],
+            "place": place_column(frame, lang),
             "municipality": frame["municipality"],
             "state": frame["cve_ent"].map(lambda c: BY_CODE[c].name if c in BY_CODE else c),
             "event_type": frame["event_type"].map(lambda t: event_type_label(t, lang)),
