@@ -124,10 +124,11 @@ def official_key(row: dict) -> str:
 def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     """Parse and check a corrections CSV; every bad row is reported and dropped.
 
-    Checks: the seven columns are present (an eighth, `reason_es`, is optional); `date` is an ISO date (YYYY-MM-DD); `record`,
-    `field` and `reason` are not empty; `source_url` is an http(s) URL with a host; a
-    `record` row's `new_value` is ``withdrawn``, ``added`` or ``merged into <id>``;
-    a value actually changes. Returns the valid rows in file order and the report.
+    Checks: the seven columns are present (an eighth, `reason_es`, is optional); `date`
+    is an ISO date (YYYY-MM-DD); `record`, `field` and `reason` are not empty;
+    `source_url` is an http(s) URL with a host; a `record` row's `new_value` is
+    ``withdrawn``, ``added`` or ``merged into <id>``; a value actually changes.
+    Returns the valid rows in file order and the report.
     """
     report = Report()
     lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]

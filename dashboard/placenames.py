@@ -23,8 +23,7 @@ import pandas as pd
 # and adjectives the compiler used to describe sites. None of them is also a Spanish word
 # used in Mexican place names ("Federal", "Plaza", "Centro", "Norte", "No." are left out
 # on purpose). Compared in lower case, as whole words.
-ENGLISH_WORDS = frozenset(
-    """
+_ENGLISH_WORDS = """
     about access administration agency airport along also alert and area areas arch at
     authorities before beside between both booth booths border borders branch branches
     bridge burned bus by bypass cabin cabins car cemetery center centre city closed closure
@@ -39,8 +38,8 @@ ENGLISH_WORDS = frozenset(
     store stores street stretch supermarket surrounding suspended taken tax the to toll
     tow toward towards traffic trailer transport truck trucks turnoff update us
     various vehicles venues west western with women's
-    """.split()
-)
+"""
+ENGLISH_WORDS = frozenset(_ENGLISH_WORDS.split())
 # "Colima–Manzanillo autopista": a route named before its noun is English word order
 # (Spanish writes "autopista Colima–Manzanillo").
 ENGLISH_ORDER = re.compile(r"\S[–-]\S+ (?:autopista|highway|road)\b", re.IGNORECASE)

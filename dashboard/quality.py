@@ -32,8 +32,8 @@ import shapely
 from .acled import SOURCE_PREFIX
 from .i18n import N_, gettext_for
 from .message import Message, msg, msg_n
-from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 from .placenames import english_words
+from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
 @dataclass(frozen=True)
