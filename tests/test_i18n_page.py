@@ -142,7 +142,7 @@ LINK = {
 def test_switching_language_keeps_the_view():
     at = page_at(LINK)
     before = (
-        at.slider(key="window").value,
+        at.select_slider(key="window").value,
         at.multiselect(key="states").value,
         at.multiselect(key="types").value,
         at.multiselect(key="layers").value,
@@ -156,7 +156,7 @@ def test_switching_language_keeps_the_view():
     at.radio(key="lang").set_value("es").run()
     assert not at.exception
     after = (
-        at.slider(key="window").value,
+        at.select_slider(key="window").value,
         at.multiselect(key="states").value,
         at.multiselect(key="types").value,
         at.multiselect(key="layers").value,
