@@ -168,6 +168,9 @@ def convert(research: Path, out: Path) -> None:
             **fields,
             "place_es": place_es.get(fields["place"], ""),
         }
+    in_use = {loc["place"] for loc in locations.values()}
+    for unused in sorted(set(place_es) - in_use):
+        print(f"{PLACE_ES_FILE}: no place {unused!r} (withdrawn or renamed?)", file=sys.stderr)
     incidents = []
     for record in records.values():
         record["location_id"] = locations[record.pop("_place")]["location_id"]
