@@ -568,6 +568,14 @@ STAR_SVG = (
 )
 
 
+def _day(value) -> str:
+    """A source date as written in the data (YYYY-MM-DD): the GeoJSON reader turns the
+    site's `source_date` into a timestamp, which would print with a midnight clock."""
+    if isinstance(value, str) or value is None:
+        return value or ""
+    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
 def _spanish(row, field: str, lang: str) -> str:
     """A row's Spanish text `field` on a Spanish map ("" elsewhere, or when missing/NaN)."""
     value = getattr(row, field, "") if lang == "es" else ""
@@ -582,7 +590,7 @@ def site_markers(site: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> list[l
     for row in records(site):
         name = _spanish(row, "name_es", lang)
         label = f"{name or row.name}, {row.municipality}, {BY_CODE[row.cve_ent].name}"
-        sources = [link(row.source_url, f"{row.source_outlet}, {row.source_date}")]
+        sources = [link(row.source_url, f"{row.source_outlet}, {_day(row.source_date)}")]
         sources += [
             link(url, t.gettext("source {n}").format(n=n))
             for n, url in enumerate((row.more_source_urls or "").split(), start=2)

@@ -289,6 +289,7 @@ def test_the_operation_site_speaks_the_map_language(bundle):
     assert site["name"] not in spanish[2] + spanish[3]
     assert english[2] == "Tapalpa operation site, Tapalpa, Jalisco"
     assert site["description"] in english[3]
+    assert "El Informador, 2026-02-22</a>" in english[3]  # the date as written, no clock
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
