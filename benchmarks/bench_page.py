@@ -128,7 +128,7 @@ def bench_app(geodata: Path, runs: int) -> dict[str, tuple[float, float]]:
             at.run()
         times["first"].append(clock)
         assert not at.exception, at.exception
-        slider = at.slider(key="window")
+        slider = at.select_slider(key="window")
         start, end = slider.value
         with Clock() as clock:
             slider.set_value((start + timedelta(hours=1), end)).run()
@@ -136,7 +136,7 @@ def bench_app(geodata: Path, runs: int) -> dict[str, tuple[float, float]]:
         assert not at.exception, at.exception
         other = AppTest.from_file(APP, default_timeout=600)
         other.run()
-        slider = other.slider(key="window")
+        slider = other.select_slider(key="window")
         with Clock() as clock:
             slider.set_value((start + timedelta(hours=1), end)).run()
         times["kept"].append(clock)

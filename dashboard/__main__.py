@@ -180,9 +180,48 @@ def bundle_quality_report(bundle) -> Report:
     path = layers.INCIDENTS_FILE
     report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
     report.extend(spanish_headlines_report())
+    report.extend(spanish_data_report(bundle))
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
     report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
     report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes()))
+    return report
+
+
+def spanish_data_report(bundle, geodata: Path | None = None) -> Report:
+    """The rest of the bundled data's Spanish text (issue 8), as errors: place names that
+    are English descriptions need `place_es` (by feature of locations.geojson); the
+    operation site needs `name_es` and `description_es`; every row of the corrections log
+    needs `reason_es` (by line of corrections.csv)."""
+    import pandas as pd
+
+    from . import layers
+    from .corrections import SPANISH_REASON, load_corrections
+    from .quality import findings_report, missing_spanish, missing_spanish_places
+
+    folder = geodata or layers.GEODATA
+    report = Report()
+    features = {str(v): n for n, v in enumerate(bundle.locations["location_id"], start=1)}
+    name = f"geodata/{layers.LOCATIONS_FILE.name}"
+    places = missing_spanish_places(bundle.locations)
+    report.extend(findings_report(places, name, features, unit="feature"))
+    site = pd.DataFrame(bundle.operation_site.drop(columns="geometry"))
+    site_name = f"geodata/{layers.OPERATION_SITE_FILE.name}"
+    for english, spanish in (("name", "name_es"), ("description", "description_es")):
+        found = missing_spanish(site, "site_id", english, spanish)
+        report.extend(findings_report(found, site_name, unit="feature"))
+    corrections, _ = load_corrections(folder / layers.CORRECTIONS_FILE.name)
+    log = pd.DataFrame(
+        {
+            "row": [str(c.row) for c in corrections],
+            "reason": [c.reason for c in corrections],
+            SPANISH_REASON: [c.reason_es for c in corrections],
+        }
+    )
+    lines = {str(c.row): c.row for c in corrections}
+    found = missing_spanish(log, "row", "reason", SPANISH_REASON)
+    report.extend(
+        findings_report(found, f"geodata/{layers.CORRECTIONS_FILE.name}", lines, unit="line")
+    )
     return report
 
 

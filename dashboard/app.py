@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime, timedelta
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urljoin
@@ -52,6 +52,7 @@ from dashboard.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     N_,
+    SHORT_DATETIME,
     choose_language,
     event_type_label,
     format_datetime,
@@ -269,19 +270,30 @@ def select_clicked_state(data: PageData) -> None:
     st.session_state["states"] = result or []
 
 
-# The slider's own date format (moment.js tokens, drawn by Streamlit's front end, which
-# knows only English names): English day and month names, or Spanish-safe digits.
-SLIDER_FORMATS = {"en": "ddd D MMM, HH:mm", "es": "DD/MM, HH:mm"}
+@lru_cache(maxsize=8)
+def slider_hours(first: datetime, last: datetime) -> tuple[datetime, ...]:
+    """Every whole hour from `first` to `last` inclusive (naive Mexico City time): the
+    time slider's stops, made once per data window."""
+    hours = int((last - first) / timedelta(hours=1))
+    return tuple(first + timedelta(hours=k) for k in range(hours + 1))
+
+
+def slider_label(hour: datetime, lang: str = "en") -> str:
+    """A slider stop as the reader's language writes it, by Babel: "dom 22 feb, 14:00" /
+    "Sun 22 Feb, 14:00" (`hour` naive Mexico City time; labels are cached in i18n)."""
+    return format_datetime(hour.replace(tzinfo=MEXICO_CITY), lang, SHORT_DATETIME)
 
 
 def time_slider(data: PageData, lang: str = "en") -> tuple[datetime, datetime]:
-    return st.slider(
+    """The window as a range over the data's hours. A select slider, so that the labels
+    are Babel's text in the page's language: `st.slider` formats dates in the browser with
+    moment.js tokens and English names only. Key "window" (permalinks and benchmarks find
+    it by it); its value is a pair of naive Mexico City datetimes, as before."""
+    return st.select_slider(
         translation(lang).gettext("Time window (Mexico City time)"),
-        min_value=data.first_hour,
-        max_value=data.last_hour,
+        options=slider_hours(data.first_hour, data.last_hour),
         value=st.session_state["opening"]["window"],
-        step=timedelta(hours=1),
-        format=SLIDER_FORMATS.get(lang, SLIDER_FORMATS["en"]),
+        format_func=partial(slider_label, lang=lang),
         key="window",
     )
 
@@ -1056,7 +1068,7 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
 
 def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
     """ "Corrections and updates": what changed in the data, when, why, on what source.
-    (Each correction's reason is data, as written.)"""
+    (Each correction's reason is data: `reason_es` on the Spanish page, else `reason`.)"""
     t = translation(lang)
     log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
     st.subheader(t.gettext("Corrections and updates"))

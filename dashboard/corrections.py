@@ -39,6 +39,10 @@ CORRECTION_COLUMNS = (
     "reason",
     "source_url",
 )
+# Optional: the reason in Spanish (issue 8), in our own words. Adding it to a row is a
+# translation of the log, not a correction of the record; the bundled log has it on
+# every row (`python -m dashboard validate`, check `spanish_text`).
+SPANISH_REASON = "reason_es"
 RECORD_FIELD = "record"  # the `field` of a row that changes a whole record
 WITHDRAWN = "withdrawn"
 ADDED = "added"
@@ -85,6 +89,11 @@ class Correction:
     new_value: str
     reason: str
     source_url: str
+    reason_es: str = ""  # the reason in Spanish, where the log gives it
+
+    def reason_in(self, lang: str) -> str:
+        """The reason in `lang`: `reason_es` in Spanish where given, else `reason`."""
+        return (self.reason_es or self.reason) if lang == "es" else self.reason
 
     @property
     def kind(self) -> str:
@@ -115,10 +124,11 @@ def official_key(row: dict) -> str:
 def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     """Parse and check a corrections CSV; every bad row is reported and dropped.
 
-    Checks: the seven columns are present; `date` is an ISO date (YYYY-MM-DD); `record`,
-    `field` and `reason` are not empty; `source_url` is an http(s) URL with a host; a
-    `record` row's `new_value` is ``withdrawn``, ``added`` or ``merged into <id>``;
-    a value actually changes. Returns the valid rows in file order and the report.
+    Checks: the seven columns are present (an eighth, `reason_es`, is optional); `date`
+    is an ISO date (YYYY-MM-DD); `record`, `field` and `reason` are not empty;
+    `source_url` is an http(s) URL with a host; a `record` row's `new_value` is
+    ``withdrawn``, ``added`` or ``merged into <id>``; a value actually changes.
+    Returns the valid rows in file order and the report.
     """
     report = Report()
     lines = [line for line in data.decode("utf-8", "replace").splitlines() if line.strip()]
@@ -135,7 +145,10 @@ def read_corrections(data: bytes, name: str) -> tuple[list[Correction], Report]:
     if missing:
         return [], report
     rows = []
-    text = table.frame[list(CORRECTION_COLUMNS)].fillna("").astype(str)
+    columns = list(CORRECTION_COLUMNS)
+    if SPANISH_REASON in table.columns:
+        columns.append(SPANISH_REASON)
+    text = table.frame[columns].fillna("").astype(str)
     for number, record in zip(table.rows.tolist(), text.to_dict("records"), strict=True):
         problems = list(_row_problems(record))
         for field, value, reason in problems:
@@ -265,7 +278,7 @@ class LogEntry:
     record: str
     label: str  # the record as readers see it (an incident id, or an official figure)
     changes: tuple[str, ...]  # plain text, e.g. 'Disputed flag: "false" → "true"'
-    reason: str
+    reason: str  # in the log's language of `lang` (Spanish where the log gives it)
     source_url: str
 
 
@@ -306,10 +319,11 @@ def describe(c: Correction, lang: str = "en") -> str:
 
 def log_entries(corrections: Iterable[Correction], lang: str = "en") -> list[LogEntry]:
     """Corrections grouped by date, record, reason and source, newest date first; the
-    labels and changes in `lang` (each correction's `reason` is data, as written)."""
+    labels and changes in `lang`, and the reason as the log writes it in `lang`
+    (`reason_es` in Spanish where given, else `reason`)."""
     groups: dict[tuple[str, str, str, str], list[str]] = {}
     for c in corrections:
-        key = (c.date, c.record, c.reason, c.source_url)
+        key = (c.date, c.record, c.reason_in(lang), c.source_url)
         groups.setdefault(key, []).append(describe(c, lang))
     entries = [
         LogEntry(d, record, record_label(record, lang), tuple(dict.fromkeys(changes)), reason, url)

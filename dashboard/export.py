@@ -38,6 +38,7 @@ COLUMNS = (
     "cve_ent",
     "municipality",
     "place",
+    "place_es",  # the Spanish name where `place` is an English description, else empty
     "latitude",
     "longitude",
     "geo_precision",
@@ -223,6 +224,8 @@ def _incident_fields(with_geometry: bool = False) -> list:
         "event_type": "what happened (geodata/README.md lists the types)",
         "state": "state name",
         "cve_ent": "INEGI state code",
+        "place": "the site as reported",
+        "place_es": "the site's name in Spanish where place is an English description",
         "latitude": "degrees north, WGS84",
         "longitude": "degrees east, WGS84",
         "geo_precision": "1 exact site, 2 town or municipality, 3 state only",

@@ -21,6 +21,7 @@ from .i18n import (
     translation,
 )
 from .mexico import BY_CODE, MEXICO_CITY, fold
+from .placenames import place_column
 from .schema import NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
 from .validate import is_http_url
 
@@ -66,19 +67,24 @@ def _matching(values: pd.Series, word: str) -> pd.Series:
 
 
 def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
-    """Rows whose place, municipality or state name contains every word of `query`,
-    ignoring case and accents. An empty query matches every row."""
+    """Rows whose place (in English or Spanish, `place_es`), municipality or state name
+    contains every word of `query`, ignoring case and accents. An empty query matches
+    every row."""
     mask = pd.Series(True, index=frame.index)
     words = fold(query or "").split()
     if not words:
         return mask
     names = frame["cve_ent"].map(STATE_NAMES)
+    spanish = "place_es" in frame.columns
     for word in words:
-        mask &= (
+        found = (
             _matching(frame["place"], word)
             | _matching(frame["municipality"], word)
             | _matching(names, word)
         )
+        if spanish:
+            found |= _matching(frame["place_es"], word)
+        mask &= found
     return mask
 
 
@@ -143,7 +149,7 @@ def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataF
             "incident_id": frame["incident_id"],
             "when": when_text(frame, lang),
             "time_known": frame["time_precision"].map(lambda k: time_precision_label(k, lang)),
-            "place": frame["place"],
+            "place": place_column(frame, lang),
             "municipality": frame["municipality"],
             "state": frame["cve_ent"].map(lambda c: BY_CODE[c].name if c in BY_CODE else c),
             "event_type": frame["event_type"].map(lambda t: event_type_label(t, lang)),
@@ -176,7 +182,8 @@ def incident_table(
     index), when made already; the result is the same either way.
     """
     # Filter and sort the few columns that decide, then take the rows once.
-    keys = selected[["t_start", "place", "municipality", "cve_ent", "incident_id", "event_type"]]
+    columns = ["t_start", "place", "municipality", "cve_ent", "incident_id", "event_type"]
+    keys = selected[columns + (["place_es"] if "place_es" in selected.columns else [])]
     keys = keys[~keys["event_type"].isin(NON_INCIDENT_TYPES)]
     keys = keys[search_mask(keys, query)]
     matched = len(keys)

@@ -560,19 +560,34 @@ STAR_SVG = (
 )
 
 
+def _day(value) -> str:
+    """A source date as written in the data (YYYY-MM-DD): the GeoJSON reader turns the
+    site's `source_date` into a timestamp, which would print with a midnight clock."""
+    if isinstance(value, str) or value is None:
+        return value or ""
+    return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
+
+
+def _spanish(row, field: str, lang: str) -> str:
+    """A row's Spanish text `field` on a Spanish map ("" elsewhere, or when missing/NaN)."""
+    value = getattr(row, field, "") if lang == "es" else ""
+    return value if isinstance(value, str) else ""
+
+
 def site_markers(site: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> list[list]:
-    """[lat, lon, tooltip, popup] per operation site, escaped, in `lang` (a Spanish
-    `description_es` where the site has one)."""
+    """[lat, lon, tooltip, popup] per operation site, escaped, in `lang`: in Spanish its
+    `name_es` and `description_es` where the site has them, else `name`, `description`."""
     t = translation(lang)
     markers = []
     for row in records(site):
-        label = f"{row.name}, {row.municipality}, {BY_CODE[row.cve_ent].name}"
-        sources = [link(row.source_url, f"{row.source_outlet}, {row.source_date}")]
+        name = _spanish(row, "name_es", lang)
+        label = f"{name or row.name}, {row.municipality}, {BY_CODE[row.cve_ent].name}"
+        sources = [link(row.source_url, f"{row.source_outlet}, {_day(row.source_date)}")]
         sources += [
             link(url, t.gettext("source {n}").format(n=n))
             for n, url in enumerate((row.more_source_urls or "").split(), start=2)
         ]
-        description = getattr(row, "description_es", "") if lang == "es" else ""
+        description = _spanish(row, "description_es", lang)
         popup = "<br>".join(
             [
                 f"<b>{escape_text(label)}</b>",

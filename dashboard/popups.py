@@ -24,6 +24,7 @@ from .i18n import (
     translation,
 )
 from .mexico import BY_CODE, MEXICO_CITY
+from .placenames import place_name
 from .schema import PART_OF_DAY_SPANS
 from .validate import is_http_url
 
@@ -125,9 +126,22 @@ def source_links(row, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     return pairs
 
 
-def place_label(row) -> str:
+def place_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The record's place name in `lang` (dashboard/placenames.py): `place_es` in Spanish
+    where given, else `place`; empty when neither is."""
+    return place_name(_text(getattr(row, "place", "")), _text(getattr(row, "place_es", "")), lang)
+
+
+def _text(value) -> str:
+    if isinstance(value, str):
+        return value
+    return "" if value is None or pd.isna(value) else str(value)  # NaN, NA: empty
+
+
+def place_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "place, municipality, state" in `lang`, each once (plain text, not escaped)."""
     state = BY_CODE[row.cve_ent].name if row.cve_ent in BY_CODE else row.cve_ent
-    parts = [p for p in (row.place, row.municipality, state) if p]
+    parts = [p for p in (place_text(row, lang), row.municipality, state) if p]
     return ", ".join(dict.fromkeys(parts))
 
 
@@ -135,7 +149,8 @@ def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
     """Everything in a popup between the title and the sources, escaped, in `lang`."""
     e = escape_text
     t = translation(lang)
-    lines = [f"<i>{e(when_label(row, lang))}</i>", e(place_label(row)), e(summary_text(row, lang))]
+    lines = [f"<i>{e(when_label(row, lang))}</i>", e(place_label(row, lang))]
+    lines.append(e(summary_text(row, lang)))
     counts = counts_label(row, lang)
     if counts:
         lines.append(e(counts))
@@ -161,7 +176,7 @@ def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
 
 def tooltip_html(row, lang: str = DEFAULT_LANGUAGE) -> str:
     kind = event_type_label(row.event_type, lang)
-    return f"{escape_text(kind)}: {escape_text(row.place or row.municipality)}"
+    return f"{escape_text(kind)}: {escape_text(place_text(row, lang) or row.municipality)}"
 
 
 DISPLAY_COLUMNS = ("tip", "body", "sources")

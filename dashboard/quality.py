@@ -32,6 +32,7 @@ import shapely
 from .acled import SOURCE_PREFIX
 from .i18n import N_, gettext_for
 from .message import Message, msg, msg_n
+from .placenames import english_words
 from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
 
 
@@ -547,6 +548,34 @@ def missing_spanish(
                 "the {field} has no Spanish text in {spanish}", field=english, spanish=spanish
             )
             findings.append(Finding("spanish_text", (record,), spanish, "", str(detail), detail))
+    return findings
+
+
+def missing_spanish_places(locations: pd.DataFrame) -> list[Finding]:
+    """Places of the bundled data whose `place` is an English description
+    (dashboard/placenames.py: "Toll booth near …", "… International Airport") with no
+    Spanish form in `place_es`; a proper noun ("Tapalpa", "Col. Venecia") needs none.
+
+    locations: one row per place with `location_id`, `place` and (if present) `place_es`.
+    """
+    findings = []
+    for record, place, spanish in zip(
+        _column(locations, "location_id"),
+        _column(locations, "place"),
+        _column(locations, "place_es"),
+        strict=True,
+    ):
+        words = english_words(place)
+        if words and not spanish.strip():
+            detail = msg(
+                "the place is an English description ({words}) and has no Spanish form in "
+                "{spanish}",
+                words=", ".join(words),
+                spanish="place_es",
+            )
+            findings.append(
+                Finding("spanish_place", (record,), "place_es", place, str(detail), detail)
+            )
     return findings
 
 

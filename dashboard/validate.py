@@ -723,6 +723,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     _join_places(
         columns, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
     )
+    _join_place_es(columns, locations, keep, has_id, check.col("place_es"))
     return pd.DataFrame(columns)
 
 
@@ -831,6 +832,22 @@ def _join_places(
     )
 
 
+def _join_place_es(frame, locations, keep, has_id, place_es) -> None:
+    """`place_es` per kept row (dashboard/placenames.py): a bundled place's Spanish name
+    for rows with a location_id (empty where the place has none or the layer lacks the
+    column), else the row's own; a user's row may give `place`, `place_es` or both."""
+    own = place_es[keep].reset_index(drop=True)
+    by_id = has_id[keep]
+    if not by_id.any() or "place_es" not in locations.columns or not len(locations):
+        frame["place_es"] = own.where(~pd.Series(by_id), "") if by_id.any() else own
+        return
+    index = pd.Index(locations["location_id"]).get_indexer(frame["location_id"][by_id])
+    spanish = locations["place_es"].fillna("").to_numpy(dtype=object)
+    values = own.to_numpy(dtype=object).copy()
+    values[by_id] = spanish[index]
+    frame["place_es"] = pd.Series(values, dtype=STRING_DTYPE)
+
+
 # Validated records joined to their place, with their time interval in UTC.
 INCIDENT_FRAME_COLUMNS = (
     *INCIDENT_COLUMNS,
@@ -842,6 +859,7 @@ INCIDENT_FRAME_COLUMNS = (
     "municipality",
     "cve_ent",
     "geo_precision",
+    "place_es",
 )
 
 
@@ -878,6 +896,7 @@ def validate_locations(
     location_id = check.text("location_id", required=True)
     check.unique("location_id")
     place = check.text("place", required=True)
+    place_es = check.text("place_es")  # the Spanish form of a description (placenames.py)
     municipality = check.text("municipality")
     state, unknown = check.states("cve_ent")
     check.problem(
@@ -906,6 +925,7 @@ def validate_locations(
         {
             "location_id": location_id[keep].to_numpy(dtype=object),
             "place": place[keep].to_numpy(dtype=object),
+            "place_es": place_es[keep].to_numpy(dtype=object),
             "municipality": municipality[keep].to_numpy(dtype=object),
             "cve_ent": state[keep],
             "geo_precision": precision[keep].astype("int64").to_numpy(),

@@ -15,7 +15,11 @@ Inputs besides the research pack, all in geodata/ and all edited by people:
 - corrections.csv: every later change to a published record, applied in file order
   (dashboard/corrections.py); the build stops if a correction's old value is not the
   current one, so every change stays traceable;
-- summary_es.csv (optional): Spanish summaries, joined as the `summary_es` column.
+- summary_es.csv (optional): Spanish summaries, joined as the `summary_es` column;
+- place_es.csv (optional): the Spanish form of each place name that is an English
+  description (`place`, `place_es`: "Toll booth near X" -> "Caseta de cobro cerca de X"),
+  joined on the place as written, as the `place_es` property of locations.geojson
+  (empty where the name is a proper noun and reads the same in both languages).
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ REVIEW_FILE = "review.csv"
 ADDITIONS_FILE = "additions.csv"
 CORRECTIONS_FILE = "corrections.csv"
 SUMMARY_ES_FILE = "summary_es.csv"
+PLACE_ES_FILE = "place_es.csv"
 REVIEW_COLUMNS = ("record", "disputed", "part_of_day", "distinct_from", "distinct_reason")
 # Columns the build writes after the schema's: editorial marks and the Spanish summary.
 EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
@@ -146,6 +151,7 @@ def convert(research: Path, out: Path) -> None:
     join_summary_es(records, out / SUMMARY_ES_FILE)
 
     # Places: one per distinct (state, municipality, place, point, precision) still in use.
+    place_es = read_place_es(out / PLACE_ES_FILE)
     locations: dict[tuple, dict] = {}
     used_ids: set[str] = set()
     for key, place in places.items():
@@ -156,7 +162,15 @@ def convert(research: Path, out: Path) -> None:
         while location_id in used_ids:
             location_id, n = f"{base}-{n}", n + 1
         used_ids.add(location_id)
-        locations[key] = {"location_id": location_id, **place["fields"]}
+        fields = place["fields"]
+        locations[key] = {
+            "location_id": location_id,
+            **fields,
+            "place_es": place_es.get(fields["place"], ""),
+        }
+    in_use = {loc["place"] for loc in locations.values()}
+    for unused in sorted(set(place_es) - in_use):
+        print(f"{PLACE_ES_FILE}: no place {unused!r} (withdrawn or renamed?)", file=sys.stderr)
     incidents = []
     for record in records.values():
         record["location_id"] = locations[record.pop("_place")]["location_id"]
@@ -182,6 +196,13 @@ def convert(research: Path, out: Path) -> None:
         "description": (
             "Approximate area of the 22 Feb 2026 special-forces raid on a cabin complex "
             "near Tapalpa; the exact site was not published officially."
+        ),
+        # The same in Spanish, written by this project from the record (issue 8).
+        "name_es": "Sitio del operativo en Tapalpa",
+        "description_es": (
+            "Zona aproximada donde fuerzas especiales irrumpieron el 22 de febrero de 2026 "
+            "en un conjunto de cabañas cercano a Tapalpa; las autoridades no dieron a "
+            "conocer el punto exacto."
         ),
         "municipality": raid_location["municipality"],
         "cve_ent": raid_location["cve_ent"],
@@ -283,6 +304,22 @@ def join_summary_es(records: dict[str, dict], path: Path) -> None:
             records[incident_id]["summary_es"] = (row.get("summary_es") or "").strip()
         else:
             print(f"{path.name}: no record {incident_id!r} (withdrawn or merged?)", file=sys.stderr)
+
+
+def read_place_es(path: Path) -> dict[str, str]:
+    """place_es.csv as {English place as written: its Spanish form}; {} without the file.
+    Fails on a missing column or a place listed twice."""
+    if not path.exists():
+        return {}
+    rows = read_csv(path)
+    if rows and {"place", "place_es"} - set(rows[0]):
+        raise SystemExit(f"{path}: needs the columns 'place' and 'place_es'")
+    result: dict[str, str] = {}
+    for number, row in enumerate(rows, start=2):
+        if row["place"] in result:
+            raise SystemExit(f"{path}, line {number}: place {row['place']!r} listed twice")
+        result[row["place"]] = row["place_es"].strip()
+    return result
 
 
 def convert_official(research: Path, out: Path, review: dict, corrections: list) -> int:

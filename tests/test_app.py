@@ -60,7 +60,7 @@ def expected(bundle, start, end, **filters) -> dict[str, int]:
 
 
 def test_default_view_matches_the_core(app, bundle):
-    assert app.slider(key="window").value == DEFAULT
+    assert app.select_slider(key="window").value == DEFAULT
     assert metrics(app) == expected(bundle, *DEFAULT)
     assert app.title[0].value.startswith("After the Tapalpa raid")
     assert len(app.get("component_instance")) == 1  # the map
@@ -69,7 +69,7 @@ def test_default_view_matches_the_core(app, bundle):
 
 def test_moving_the_start_past_the_first_blockades_changes_the_figures(app, bundle):
     later = (datetime(2026, 2, 22, 12), DEFAULT[1])
-    app.slider(key="window").set_value(later).run()
+    app.select_slider(key="window").set_value(later).run()
     assert not app.exception
     assert metrics(app) == expected(bundle, *later)
     assert metrics(app) != expected(bundle, *DEFAULT)
@@ -135,7 +135,7 @@ def test_permalink_restores_the_view(bundle):
             "v": bundle.version,
         }
     )
-    assert at.slider(key="window").value == (datetime(2026, 2, 22, 6), datetime(2026, 2, 23))
+    assert at.select_slider(key="window").value == (datetime(2026, 2, 22, 6), datetime(2026, 2, 23))
     assert at.checkbox(key="all_states").value is False
     assert at.multiselect(key="states").value == ["Jalisco", "Michoacán"]
     assert at.multiselect(key="types").value == ["blockade", "vehicle_arson"]
@@ -156,7 +156,7 @@ def test_the_address_follows_every_change(app):
     app.multiselect(key="states").set_value(["Jalisco"]).run()
     assert app.query_params["states"] == "JAL"
     assert app.query_params["from"] == "2026-02-22T00:00"
-    app.slider(key="window").set_value((datetime(2026, 2, 22, 12), DEFAULT[1])).run()
+    app.select_slider(key="window").set_value((datetime(2026, 2, 22, 12), DEFAULT[1])).run()
     assert app.query_params["from"] == "2026-02-22T12:00"
 
 
@@ -439,7 +439,7 @@ def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(
 def test_a_day_quick_choice_sets_the_window(app, bundle, label, window):
     app.get("button_group")[0].set_value(label).run()
     assert not app.exception
-    assert app.slider(key="window").value == window
+    assert app.select_slider(key="window").value == window
     assert metrics(app) == expected(bundle, *window)
     assert app.query_params["from"] == f"{window[0]:%Y-%m-%dT%H:%M}"
 
@@ -455,10 +455,10 @@ def test_a_day_quick_choice_sets_the_window(app, bundle, label, window):
 def test_hour_steps_move_one_end_of_the_window(app, label, window):
     button(app, label).click().run()
     assert not app.exception
-    assert app.slider(key="window").value == window
+    assert app.select_slider(key="window").value == window
     button(app, label).click().run()
     step = window[0] - DEFAULT[0] + window[1] - DEFAULT[1]
-    assert app.slider(key="window").value == (
+    assert app.select_slider(key="window").value == (
         window[0] + step * (window[0] != DEFAULT[0]),
         window[1] + step * (window[1] != DEFAULT[1]),
     )
@@ -483,7 +483,7 @@ def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, b
     assert chosen["when"] in details[0]
     assert f'<a href="{chosen["source"]}"' in details[0]
     # A window without that incident drops the choice instead of showing stale details.
-    app.slider(key="window").set_value((datetime(2026, 3, 1), datetime(2026, 3, 2))).run()
+    app.select_slider(key="window").set_value((datetime(2026, 3, 1), datetime(2026, 3, 2))).run()
     assert chosen["incident_id"] not in set(table_with(app, "incident_id")["incident_id"])
     assert app.selectbox(key="incident_choice").value is None
     assert app.session_state["focus_incident"] is None

@@ -156,3 +156,23 @@ def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_pag
     query = parse_qs(urlsplit(page.url).query)
     assert query["types"] == ["blockade,vehicle_arson"], query
     assert set(query["layers"][0].split(",")) == {"incidents", "states"}, query
+
+
+def test_the_time_slider_reads_spanish_dates(spanish_page, server):  # noqa: F811
+    """Streamlit draws the slider's labels itself: on the Spanish page they are Babel's
+    Spanish dates, for the eye and for screen readers, also after a key press."""
+    from playwright.sync_api import expect
+
+    page = spanish_page
+    page.goto(server + "/?lang=es&from=2026-02-22T06:00&to=2026-02-23T00:00")
+    slider = page.locator('[data-testid="stSlider"]').filter(
+        has_text=translation("es").gettext("Time window (Mexico City time)")
+    )
+    thumb = slider.get_by_role("slider").first
+    expect(thumb).to_have_attribute("aria-valuetext", "dom 22 feb, 06:00", timeout=30_000)
+    expect(slider).to_contain_text("dom 22 feb, 06:00")
+    expect(slider).to_contain_text("lun 23 feb, 00:00")
+    thumb.focus()
+    page.keyboard.press("ArrowRight")
+    expect(thumb).to_have_attribute("aria-valuetext", "dom 22 feb, 07:00", timeout=30_000)
+    assert not re.search(r"\b(Sun|Mon) \d", slider.inner_text())

@@ -106,3 +106,27 @@ def test_a_withdrawn_record_leaves_no_place_behind(folders):
     assert list(rows) == ["jal-tapalpa-raid"]
     places = json.loads((out / "locations.geojson").read_text(encoding="utf-8"))["features"]
     assert [p["properties"]["municipality"] for p in places] == ["Tapalpa"]
+
+
+def test_place_names_and_the_site_get_their_spanish_forms(folders):
+    research, out = folders
+    (out / "place_es.csv").write_text(
+        "place,place_es\nCabins,Cabañas\nNo such place,Ninguno\n", encoding="utf-8"
+    )
+    run(research, out, "")
+    places = json.loads((out / "locations.geojson").read_text(encoding="utf-8"))["features"]
+    spanish = {p["properties"]["place"]: p["properties"]["place_es"] for p in places}
+    assert spanish == {"Cabins": "Cabañas", "Town": ""}  # a name without one: empty
+    site = json.loads((out / "operation_site.geojson").read_text(encoding="utf-8"))
+    props = site["features"][0]["properties"]
+    assert props["name_es"] == "Sitio del operativo en Tapalpa"
+    assert props["description_es"].startswith("Zona aproximada")
+
+
+def test_a_place_translated_twice_stops_the_build(folders):
+    research, out = folders
+    (out / "place_es.csv").write_text(
+        "place,place_es\nCabins,Cabañas\nCabins,Cabañitas\n", encoding="utf-8"
+    )
+    with pytest.raises(SystemExit, match=r"line 3: place 'Cabins' listed twice"):
+        run(research, out, "")

@@ -8,6 +8,7 @@ is checked in tests/test_i18n.py.
 from __future__ import annotations
 
 import io
+import json
 import re
 from dataclasses import replace
 from datetime import datetime
@@ -18,14 +19,19 @@ from babel.messages.pofile import read_po
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from dashboard import layers
+from dashboard.corrections import load_corrections
+from dashboard.escape import escape_text
 from dashboard.filters import ViewSpec, apply
 from dashboard.i18n import LOCALE_DIR, translation
 from dashboard.incident_list import incident_table
 from dashboard.mapview import MAP_STRINGS, incident_points, map_config, map_strings, state_styles
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import PageView
+from dashboard.placenames import is_description
 from dashboard.popups import counts_label, records, summary_text, when_label
 from dashboard.publish import embed_page, views
+from dashboard.schema import NON_INCIDENT_TYPES
 from dashboard.snapshot import MAP_BOX, alt_text, html_document, png_bytes, select, title
 from dashboard.stats import national_figures, state_counts
 from tests.test_app import app_with
@@ -70,7 +76,8 @@ def page_texts(at: AppTest) -> list[str]:
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
         texts += [str(e.value) for e in getattr(at, kind)]
     texts += [e.label for e in at.expander]
-    for kind in ("button", "checkbox", "multiselect", "selectbox", "slider", "text_input"):
+    kinds = ("button", "checkbox", "multiselect", "selectbox", "slider", "select_slider")
+    for kind in (*kinds, "text_input"):
         for widget in getattr(at, kind):
             texts += [widget.label, widget.help or ""]
             texts += [str(o) for o in getattr(widget, "options", [])]
@@ -102,6 +109,55 @@ def test_the_spanish_page_shows_no_english_message(spanish, english):
     assert not found, found
     # and the same check finds them on the English page (the test can fail)
     assert sum(shows(m, page_texts(english)) for m in messages) > 60
+
+
+def english_data_texts(bundle) -> dict[str, list[str]]:
+    """The bundled data's English texts that have a Spanish form (issue 8), by kind: the
+    operation site's name and description, the place names that are English descriptions
+    (dashboard/placenames.py), the corrections' reasons."""
+    site = bundle.operation_site.iloc[0]
+    places = bundle.locations["place"]
+    corrections, _ = load_corrections(layers.CORRECTIONS_FILE)
+    return {
+        "site": [site["name"], site["description"]],
+        "places": sorted({p for p in places if is_description(p)}),
+        "reasons": sorted({c.reason for c in corrections}),
+    }
+
+
+def data_texts(at: AppTest) -> list[str]:
+    """What the page shows of the data: body text, captions, expander labels, the cells
+    of its tables and the time slider's stops."""
+    texts = [str(e.value) for kind in ("markdown", "caption") for e in getattr(at, kind)]
+    texts += [e.label for e in at.expander]
+    for frame in at.dataframe:
+        table = frame.value
+        texts += [str(v) for c in table.columns for v in table[c] if isinstance(v, str)]
+    texts += [str(o) for s in at.select_slider for o in s.options]
+    return texts
+
+
+@pytest.mark.parametrize("kind", ["places", "reasons"])
+def test_the_spanish_page_shows_no_english_data_text(spanish, english, bundle, kind):
+    """Place names that are English descriptions and the corrections' reasons are shown
+    in Spanish (`place_es`, `reason_es`) on the Spanish page; the English page shows them
+    (so the check can fail)."""
+    wanted = english_data_texts(bundle)[kind]
+    shown_es, shown_en = "\n".join(data_texts(spanish)), "\n".join(data_texts(english))
+    assert not [text for text in wanted if text in shown_es]
+    assert sum(text in shown_en for text in wanted) >= 5
+
+
+def test_the_time_slider_reads_as_dates_in_the_page_language(spanish, english):
+    """Streamlit's own slider labels: Babel's "dom 22 feb, 14:00" on the Spanish page,
+    "Sun 22 Feb, 14:00" on the English one, never digits only."""
+    stops_es = spanish.select_slider(key="window").options
+    stops_en = english.select_slider(key="window").options
+    assert len(stops_es) == len(stops_en) > 48
+    assert "dom 22 feb, 14:00" in stops_es and "Sun 22 Feb, 14:00" in stops_en
+    spanish_date = re.compile(r"(dom|lun|mar|mié|jue|vie|sáb) \d{1,2} (feb|mar), \d\d:00")
+    assert all(spanish_date.fullmatch(stop) for stop in stops_es), stops_es[:3]
+    assert not set(stops_es) & set(stops_en)
 
 
 def test_the_spanish_page_is_in_spanish(spanish):
@@ -142,7 +198,7 @@ LINK = {
 def test_switching_language_keeps_the_view():
     at = page_at(LINK)
     before = (
-        at.slider(key="window").value,
+        at.select_slider(key="window").value,
         at.multiselect(key="states").value,
         at.multiselect(key="types").value,
         at.multiselect(key="layers").value,
@@ -156,7 +212,7 @@ def test_switching_language_keeps_the_view():
     at.radio(key="lang").set_value("es").run()
     assert not at.exception
     after = (
-        at.slider(key="window").value,
+        at.select_slider(key="window").value,
         at.multiselect(key="states").value,
         at.multiselect(key="types").value,
         at.multiselect(key="layers").value,
@@ -222,6 +278,43 @@ def test_tooltips_and_popups_in_each_language(bundle, lang, type_word, location,
     tips = state_styles(counts, selected[selected["geo_precision"] >= 3], lang)
     jalisco = tips["14"][1]
     assert ("incidentes en el periodo" in jalisco) == (lang == "es")
+
+
+def test_the_operation_site_speaks_the_map_language(bundle):
+    site = bundle.operation_site.iloc[0]
+    spanish = map_config("{}", bundle.operation_site, lang="es")["site"][0]
+    english = map_config("{}", bundle.operation_site, lang="en")["site"][0]
+    assert spanish[2] == "Sitio del operativo en Tapalpa, Tapalpa, Jalisco"
+    assert site["description_es"] in spanish[3] and site["description"] not in spanish[3]
+    assert site["name"] not in spanish[2] + spanish[3]
+    assert english[2] == "Tapalpa operation site, Tapalpa, Jalisco"
+    assert site["description"] in english[3]
+    assert "El Informador, 2026-02-22</a>" in english[3]  # the date as written, no clock
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_place_names_in_popups_tooltips_and_the_list(bundle, lang):
+    """A place that is an English description is named in Spanish on the Spanish map and
+    list (its `place_es`), in English on the English ones; proper nouns stay as written."""
+    selected = apply(ViewSpec(*WINDOW), bundle.incidents)
+    described = selected[selected["place"].map(is_description)]
+    assert len(described) > 20
+    rows, _, _ = incident_points(described, lang)
+    table = incident_table(described, lang=lang).rows
+    shown = "\n".join([*(r[7] for r in rows), *(r[8] for r in rows), *table["place"]])
+    spanish = set(described["place_es"]) - {""}
+    english = set(described["place"])
+    hidden = english if lang == "es" else spanish
+    assert not [p for p in hidden if escape_text(p) in shown or p in shown]
+    listed = described[~described["event_type"].isin(NON_INCIDENT_TYPES)]
+    expected = set(listed["place_es" if lang == "es" else "place"])
+    assert expected == set(table["place"])
+
+
+def test_the_list_search_finds_a_place_by_its_spanish_name(bundle):
+    selected = apply(ViewSpec(*WINDOW), bundle.incidents)
+    booths = incident_table(selected, "caseta", lang="es").rows
+    assert len(booths) and booths["place"].str.contains("aseta").all()
 
 
 def test_popups_use_the_spanish_summary_and_fall_back_to_english(bundle):
@@ -305,6 +398,30 @@ def test_the_html_snapshot_in_spanish(bundle):
     assert '<html lang="es">' in html
     assert "Reproducir" in html and "Ocultar simbolog" in html and '"es-MX"' in html
     assert "Tras el operativo en Tapalpa" in html
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_snapshot_and_published_site_name_the_site_and_places_in_their_language(bundle, lang):
+    """The operation site's name and description and the places' names in the HTML
+    snapshot (which is also the published site's index page) follow its language."""
+    html = html_document(bundle, PageView(ViewSpec(*WINDOW)), lang=lang)
+    texts = english_data_texts(bundle)
+    site = bundle.operation_site.iloc[0]
+    spanish_site = [site["name_es"], site["description_es"]]
+    selected = apply(ViewSpec(*WINDOW), bundle.incidents)
+    described = selected[selected["place"].map(is_description)]
+    english = texts["site"] + sorted(set(described["place"]))
+    spanish = spanish_site + sorted(set(described["place_es"]))
+    hidden, shown = (english, spanish) if lang == "es" else (spanish, english)
+    assert not [t for t in hidden if in_html(t, html)]
+    assert all(in_html(t, html) for t in spanish_site if lang == "es")
+    assert sum(in_html(t, html) for t in shown) > 20
+
+
+def in_html(text: str, html: str) -> bool:
+    """Whether data text is in a snapshot: escaped, as is or inside its JSON data."""
+    escaped = escape_text(text)
+    return escaped in html or json.dumps(escaped)[1:-1] in html
 
 
 def test_the_published_site_in_spanish(bundle):
