@@ -94,6 +94,8 @@ def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
 
     Day-level dates come from the reported start in its own offset, so a Cancún record
     "22 Feb" stays on 22 Feb although its midnight is 23:00 on the 21st in Mexico City.
+    A record known to the week gives its first and last day ("2026-02-20 – 2026-02-26"),
+    one known to the month the month ("2026-02").
     """
     timed = frame["time_precision"].isin(("minute", "hour"))
     clock = frame["t_start"].dt.tz_convert(MEXICO_CITY).dt.strftime("%Y-%m-%d %H:%M")
@@ -102,6 +104,24 @@ def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     span = part.map(lambda p: _part_label(p, lang))
     dated = own_date.where(part.eq("") | ~frame["time_precision"].eq("part_of_day"))
     dated = dated.fillna(own_date + " " + span)
+    # ACLED's week and month precision: the interval's first and last day, or the month.
+    precision = frame["time_precision"]
+    if precision.isin(("week", "month")).any():
+        clocks = [pd.Timestamp(s).tz for s in frame["start"]]  # each record's own offset
+        first = pd.Series(
+            [
+                pd.Timestamp(t).tz_convert(tz)
+                for t, tz in zip(frame["t_start"], clocks, strict=True)
+            ],
+            index=frame.index,
+        )
+        last = [
+            (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).tz_convert(tz)
+            for end, tz in zip(frame["t_end"], clocks, strict=True)
+        ]
+        weeks = [f"{b.date()} – {e.date()}" for b, e in zip(first, last, strict=True)]
+        dated = dated.mask(precision.eq("week"), pd.Series(weeks, index=frame.index))
+        dated = dated.mask(precision.eq("month"), first.map(lambda b: f"{b:%Y-%m}"))
     return clock.where(timed, dated)
 
 

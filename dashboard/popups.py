@@ -44,6 +44,7 @@ def _local(ts: pd.Timestamp) -> pd.Timestamp:
 
 # "dom 22 feb 2026" / "Sun 22 Feb 2026" (CLDR pattern letters, see dashboard.i18n)
 DAY_WITH_YEAR = "EEE d MMM y"
+MONTH_WITH_YEAR = "LLLL y"  # "febrero 2026" / "February 2026" (stand-alone month name)
 # The words for `confidence` values (schema.CONFIDENCE), translated where shown.
 CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
@@ -70,6 +71,17 @@ def when_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
     start = pd.Timestamp(row.start)
     own_day = format_datetime(start.to_pydatetime(), lang, DAY_WITH_YEAR)
     precision = row.time_precision
+    if precision in ("week", "month"):  # ACLED's 2 and 3: an interval (dashboard/timing.py)
+        # The span's own days on the record's clock (`start` gives its offset).
+        first = pd.Timestamp(row.t_start).tz_convert(start.tz)
+        last = (pd.Timestamp(row.t_end) - pd.Timedelta(microseconds=1)).tz_convert(start.tz)
+        if precision == "month":
+            month = format_datetime(first.to_pydatetime(), lang, MONTH_WITH_YEAR)
+            return t.gettext("{month} (month only; day not reported)").format(month=month)
+        return t.gettext("{first} to {last} (week only; day not reported)").format(
+            first=format_datetime(first.to_pydatetime(), lang, DAY_WITH_YEAR),
+            last=format_datetime(last.to_pydatetime(), lang, DAY_WITH_YEAR),
+        )
     if precision == "day":
         return t.gettext("{day} (day only; time not reported)").format(day=own_day)
     if precision == "part_of_day":

@@ -505,3 +505,37 @@ def test_acled_geojson_reports_a_shared_column_once(bundle):
     assert result.format == "acled-geojson"
     about = [p for p in result.report.errors if p.field == "sub_event_type"]
     assert len(about) == 1 and about[0].row == 1 and about[0].unit == "feature"
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            {
+                "MEX90002": "Fri 20 Feb 2026 to Thu 26 Feb 2026 (week only; day not reported)",
+                "MEX90003": "February 2026 (month only; day not reported)",
+            },
+        ),
+        (
+            "es",
+            {
+                "MEX90002": "vie 20 feb 2026 al jue 26 feb 2026 (solo la semana; día no reportado)",
+                "MEX90003": "febrero 2026 (solo el mes; día no reportado)",
+            },
+        ),
+    ],
+)
+def test_acled_week_and_month_read_as_spans_never_as_an_hour(bundle, lang, expected):
+    """ACLED's time precision 2 and 3 are a week and a month: the popup and the incident
+    list name the span (never its first midnight, which would read as an exact time)."""
+    from dashboard.incident_list import when_text
+    from dashboard.popups import records, when_label
+
+    frame = acled_result(bundle, "acled_export.csv").frame.set_index("incident_id", drop=False)
+    rows = {r.incident_id: r for r in records(frame)}
+    assert {i: when_label(rows[i], lang) for i in expected} == expected
+    listed = when_text(frame, lang)
+    assert listed["MEX90002"] == "2026-02-20 – 2026-02-26"
+    assert listed["MEX90003"] == "2026-02"
+    assert listed["MEX90001"] == "2026-02-22"
