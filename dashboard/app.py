@@ -518,6 +518,7 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
                 ],
                 hide_index=True,
                 width="stretch",
+                placeholder=EMPTY_CELL,  # a file-level problem has no line
                 key="upload_report",
                 column_config={
                     "severity": t.gettext("Severity"),
@@ -529,8 +530,13 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
             )
             st.caption(
                 t.gettext(
+                    "Rows with errors are left out; rows with warnings are kept. Features are "
+                    "numbered from 1 in the file's order; a problem of the whole file has none."
+                )
+                if problems[-1]["unit"] == "feature"
+                else t.gettext(
                     "Rows with errors are left out; rows with warnings are kept. Lines are the "
-                    "file's own (the header is line 1)."
+                    "file's own (the header is line 1); a problem of the whole file has none."
                 )
             )
             st.download_button(
@@ -545,7 +551,10 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
         if checked.mapping:
             st.markdown("**" + t.gettext("How the columns were read") + "**")
             st.dataframe(
-                pd.DataFrame(checked.mapping, columns=["our column", "from", "how"]),
+                pd.DataFrame(
+                    [(ours, source, t.gettext(how)) for ours, source, how in checked.mapping],
+                    columns=["our column", "from", "how"],
+                ),
                 hide_index=True,
                 width="stretch",
                 column_config={

@@ -37,3 +37,25 @@ def test_the_upload_report_speaks_the_pages_language(lang, reason, severity):
     assert table[["row", "field", "value"]].values.tolist() == [[3, "start", "2026-02-22T10:00"]]
     assert table["reason"].iloc[0].startswith(reason)
     assert table["severity"].iloc[0] == severity
+
+
+@pytest.mark.parametrize(
+    ("lang", "how"),
+    [("es", "nombre del estado a clave INEGI"), ("en", "state name to INEGI code")],
+)
+def test_the_acled_column_mapping_speaks_the_pages_language(lang, how):
+    """How an ACLED file's columns were read: ACLED's and our column names as they are,
+    the explanation in the page's language."""
+    from dashboard.acled import COLUMN_MAPPING
+    from dashboard.i18n import translation
+
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    content = (Path(__file__).parent / "data" / "acled_export.csv").read_bytes()
+    at.file_uploader(key="upload").set_value(("acled.csv", content, "text/csv")).run()
+    assert not at.exception, at.exception
+    (table,) = [d.value for d in at.dataframe if "how" in d.value.columns]
+    assert ["cve_ent", "admin1", how] in table.values.tolist()
+    t = translation(lang)
+    assert table["how"].tolist() == [t.gettext(h) for _, _, h in COLUMN_MAPPING]
