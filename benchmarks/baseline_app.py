@@ -11,5 +11,6 @@ window = st.slider(
     max_value=datetime(2026, 3, 2, 11),
     value=(datetime(2026, 2, 22), datetime(2026, 2, 24)),
     step=timedelta(hours=1),
+    key="window",  # as the map page's, so benchmarks/load.py finds and moves it
 )
 st.write(f"{window[0]:%d %b %H:%M} to {window[1]:%d %b %H:%M}")

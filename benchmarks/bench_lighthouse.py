@@ -7,7 +7,9 @@
 `direct` is what `streamlit run dashboard/app.py` serves with Streamlit's defaults;
 `caddy` is `deploy/serve --replicas 2` (Streamlit's assets precompressed, served by Caddy;
 the build runs before the measurement, once per Streamlit version); `caddy-fly` is the
-same with `--no-precompressed` (Caddy compresses what the replicas send, on the fly).
+same with `--no-precompressed` (Caddy compresses what the replicas send, on the fly);
+`caddy-empty` serves benchmarks/baseline_app.py (a slider and a line of text) the same
+way as `caddy`: Streamlit's own floor on this profile, measured in the same run.
 Every Streamlit process is warmed by one reader session before measuring (benchmarks/
 load.py). Lighthouse drives Debian's Chromium
 (CHROME_PATH=/usr/bin/chromium) with its default mobile emulation and simulated slow-4G
@@ -39,6 +41,9 @@ sys.modules["bench_load"] = load  # its dataclasses look their module up
 _spec.loader.exec_module(load)
 serve = load.serve
 
+# Streamlit's floor: a page with only a slider and a line of text, served like ours.
+EMPTY_APP = ROOT / "benchmarks" / "baseline_app.py"
+
 AUDITS = {
     "first-contentful-paint": "fcp_s",
     "largest-contentful-paint": "lcp_s",
@@ -60,7 +65,8 @@ def start(target: str, static_dir: Path) -> load.Servers:
         # Build the precompressed assets first (once per Streamlit version), so the run
         # measures them, not a half-built folder.
         subprocess.run(serve.precompress_command(static_dir), check=True)  # noqa: S603
-        servers = load.Servers("caddy", 2, load.APP, ("--static-dir", str(static_dir)))
+        extra = ("--app", str(EMPTY_APP)) if target == "caddy-empty" else ()
+        servers = load.Servers("caddy", 2, load.APP, ("--static-dir", str(static_dir), *extra))
     for replica in servers.replicas:
         warm = asyncio.run(load.drive(replica, 1, 8, 4, 0))
         if warm.errors:
@@ -111,7 +117,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--lighthouse", default=shutil.which("lighthouse") or "lighthouse")
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--targets", default="direct,caddy-fly,caddy")
+    parser.add_argument("--targets", default="direct,caddy-fly,caddy,caddy-empty")
     parser.add_argument(
         "--static-dir",
         type=Path,

@@ -73,14 +73,15 @@ def upload_limit_bytes() -> int:
     return megabytes * 1024 * 1024 + UPLOAD_ENVELOPE_BYTES
 
 
-def replica_command(port: int, python: str = sys.executable) -> list[str]:
-    """One Streamlit process on a loopback port, with WebSocket compression on."""
+def replica_command(port: int, python: str = sys.executable, app: Path = APP) -> list[str]:
+    """One Streamlit process on a loopback port serving `app` (the map page unless a
+    benchmark asks for another), with WebSocket compression on."""
     return [
         python,
         "-m",
         "streamlit",
         "run",
-        str(APP),
+        str(app),
         "--server.address",
         "127.0.0.1",
         "--server.port",
@@ -223,6 +224,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="leave Streamlit's assets to the replicas (compressed on the fly by Caddy)",
     )
     parser.add_argument(
+        "--app",
+        type=Path,
+        default=APP,
+        help="the Streamlit page the replicas serve (default: the map); benchmarks serve an "
+        "empty page this way to measure Streamlit's own floor",
+    )
+    parser.add_argument(
         "--print-env",
         action="store_true",
         help="print the Caddy environment (for a systemd EnvironmentFile) and exit",
@@ -232,6 +240,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         parser.error(f"--replicas must be 1..{MAX_REPLICAS}")
     if not 1 <= args.port <= 65535:
         parser.error("--port must be 1..65535")
+    if not args.app.is_file():
+        parser.error(f"--app {args.app}: no such file")
     if args.published is not None and not (args.published / "index.html").is_file():
         parser.error(f"--published {args.published}: no index.html there (run publish first)")
     return args
@@ -280,7 +290,9 @@ def main(argv: list[str] | None = None) -> int:
             replica_env["TAPALPA_PUBLISHED_URL"] = "/published/"
         for port in ports:
             processes.append(
-                subprocess.Popen(replica_command(port), cwd=ROOT, env=replica_env)  # noqa: S603
+                subprocess.Popen(  # noqa: S603
+                    replica_command(port, app=args.app), cwd=ROOT, env=replica_env
+                )
             )
         if not args.no_precompressed:
             # Caddy serves each file from the folder as soon as it is there and proxies the

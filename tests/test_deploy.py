@@ -358,6 +358,7 @@ def test_the_systemd_replica_unit_runs_what_serve_runs():
     [
         (["--replicas", "0"], "--replicas must be 1..16"),
         (["--published", "/nonexistent"], "no index.html there"),
+        (["--app", "/nonexistent/page.py"], "no such file"),
         (["--frame-ancestor", "evil.example'; script-src *"], "not an origin"),
     ],
 )
@@ -384,3 +385,12 @@ def test_print_env_gives_the_upload_limit_from_streamlits_config():
     assert int(env["TAPALPA_UPLOAD_MAX_BYTES"]) == megabytes * 2**20 + 64 * 1024
     assert env["TAPALPA_FRAME_ANCESTORS"] == NEWSROOM
     assert env["TAPALPA_ADDRESS"] == "http://:8080"
+
+
+def test_replicas_serve_the_page_asked_for():
+    """The map by default; another page (a benchmark's empty floor) when asked."""
+    serve = load_serve()
+    assert str(ROOT / "dashboard" / "app.py") in serve.replica_command(8601)
+    other = ROOT / "benchmarks" / "baseline_app.py"
+    command = serve.replica_command(8601, app=other)
+    assert str(other) in command and str(ROOT / "dashboard" / "app.py") not in command
