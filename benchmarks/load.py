@@ -82,8 +82,13 @@ class Stats:
         self.errors[kind] = self.errors.get(kind, 0) + 1
 
 
-def rerun_message(base: str, slider: tuple[str, list[float]] | None, cached: set[str]) -> bytes:
-    """BackMsg.rerun_script as the browser sends it (widget state: the slider only)."""
+def rerun_message(
+    base: str, slider: tuple[str, list[float], list[str]] | None, cached: set[str]
+) -> bytes:
+    """BackMsg.rerun_script as the browser sends it (widget state: the slider only).
+
+    `slider` is (widget id, values, options): a plain slider's values are sent as numbers;
+    a select slider's (options given) are positions, sent as the options' labels."""
     msg = BackMsg()
     state = msg.rerun_script
     state.query_string = ""
@@ -96,7 +101,10 @@ def rerun_message(base: str, slider: tuple[str, list[float]] | None, cached: set
     if slider is not None:
         widget = state.widget_states.widgets.add()
         widget.id = slider[0]
-        widget.double_array_value.data.extend(slider[1])
+        if slider[2]:  # a select slider: the browser sends the options' labels
+            widget.string_array_value.data.extend(slider[2][int(v)] for v in slider[1])
+        else:
+            widget.double_array_value.data.extend(slider[1])
     return msg.SerializeToString()
 
 
@@ -170,7 +178,8 @@ async def session(base: str, until: float, interval: float, stats: Stats, seed: 
                 low = slider.min + rng.randrange(0, steps - span + 1) * slider.step
                 high = low + span * slider.step
                 began = time.monotonic()
-                await ws.send(rerun_message(base, (slider.id, [low, high]), cached))
+                moved = (slider.id, [low, high], list(slider.options))
+                await ws.send(rerun_message(base, moved, cached))
                 wire, decoded = await run_until_finished(ws, stats, found, cached)
                 stats.reruns.append(time.monotonic() - began)
                 stats.rerun_spans.append((began, time.monotonic()))

@@ -1766,10 +1766,11 @@ def keep_map_view() -> None:
         st.session_state["map_first_view"] = {"center": [lat, lon], "zoom": zoom}
 
 
-# Widgets whose chips show labels in the page's language. The browser sends back the
-# labels it shows, which a change of language would no longer match (the choice would be
-# dropped on the next move): their values are set again, so the browser redraws the
-# chips in the new language.
+# Widgets whose values the browser sends back as the labels it shows (the event-type and
+# layer chips), which a change of language would no longer match: the choice would be
+# dropped on the next move. Their values are set again, so the browser redraws them in
+# the new language. (The time slider's options are part of its identity in Streamlit:
+# it is redrawn with its new labels anyway; the browser test checks it keeps the window.)
 LABELLED_CHOICES = ("types", "layers")
 
 

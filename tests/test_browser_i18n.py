@@ -148,9 +148,15 @@ def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_pag
     assert query["types"] == ["blockade,vehicle_arson"], query
     assert set(query["layers"][0].split(",")) == {"incidents", "states"}, query
     expect(sidebar.get_by_text("Vehicle burning", exact=True)).to_be_visible()
-    # and back to Spanish, then another move
+    # and back to Spanish, then a move of another widget: the slider's dates (sent back
+    # as the labels it shows) keep the window
     page.get_by_text("Español", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Tras el operativo")
+    sidebar.get_by_text("Todos los estados", exact=True).click()
+    page.wait_for_function("() => location.search.includes('states')", timeout=30_000)
+    query = parse_qs(urlsplit(page.url).query)
+    assert (query["from"], query["to"]) == (["2026-02-22T07:00"], ["2026-02-23T00:00"]), query
+    sidebar.get_by_text("Todos los estados", exact=True).click()
     page.get_by_role("button", name="Fin +1 h").click()
     page.wait_for_function("() => location.search.includes('to=2026-02-23T01')", timeout=30_000)
     query = parse_qs(urlsplit(page.url).query)
