@@ -104,8 +104,9 @@ from dashboard.snapshot import (
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
+    KeyFigures,
     OfficialTimeline,
-    hourly_counts,
+    hourly_totals,
     key_figures,
     national_figures,
     state_counts,
@@ -145,6 +146,7 @@ class PageData:
     # (bundled data up to VIEW_CACHE_ROWS records): a view only picks its rows.
     table_rows: pd.DataFrame | None = None
     labels: dict[str, str] | None = None
+    state_lines: dict[str, str] | None = None  # state_level_entries of every record
 
 
 @st.cache_resource(show_spinner=False)
@@ -179,6 +181,9 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
         lang=lang,
         table_rows=rows,
         labels=None if rows is None else choice_labels(rows),
+        state_lines=None
+        if rows is None
+        else state_level_entries(incidents[incidents["geo_precision"] >= 3], lang),
         first_hour=first,
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
@@ -588,6 +593,7 @@ def own_file(data: PageData, geodata: str, version: str, lang: str = "en") -> Pa
         timeline=None,
         table_rows=None,
         labels=None,
+        state_lines=None,
     )
 
 
@@ -764,20 +770,25 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
     return head + " " + " · ".join(parts) + "."
 
 
+def view_figures(selected: pd.DataFrame, kept: Kept) -> KeyFigures:
+    """stats.key_figures of the view, once per view (the key figures and the alt text)."""
+    return per_view("key_figures", kept, lambda: key_figures(selected))
+
+
 def key_figure_row(
     selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
 ) -> str:
     """The key figures and the official figures beside them; returns the notes on what
     they count, which the page shows under the map (on a phone the map comes first)."""
     t = translation(lang)
-    figures, official = per_view(
-        "figures",
+    figures = view_figures(selected, kept)
+    official = per_view(
+        "official",
         kept,
         lambda: (
-            key_figures(selected),
             data.timeline.national(view.end, lang)
             if data.timeline is not None
-            else national_figures(data.bundle.official, view, lang),
+            else national_figures(data.bundle.official, view, lang)
         ),
     )
     columns = st.columns(len(KEY_FIGURES))
@@ -928,10 +939,9 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
 def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
     """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents."""
     t = translation(lang)
-    hourly = hourly_counts(selected, view)
-    if hourly.empty:
+    series = hourly_totals(selected, view)
+    if series.empty:
         return []
-    series = hourly.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
     hours = [h.to_pydatetime() for h in series["hour"]]
     when = {hour: format_datetime(hour, lang) for hour in hours}
     # Two charts with their own scales: day-only records dwarf the timed ones.
@@ -983,21 +993,34 @@ def hourly_chart(
     )
 
 
-def state_level_lines(rows: pd.DataFrame, lang: str) -> str:
-    """Reports known only to their state as Markdown paragraphs, escaped, in `lang`."""
+def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
+    """incident_id -> the record as one Markdown paragraph (state · type · when: summary
+    (source link)), escaped, in `lang`; for reports known only to their state."""
     t = translation(lang)
-    return "\n\n".join(
-        f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
+    return {
+        row.incident_id: f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
         f"{escape_markdown(event_type_label(row.event_type, lang))} · "
         f"{escape_markdown(when_label(row, lang))}: "
         f"{escape_markdown(summary_text(row, lang))} "
         f"({link(row.source_url, row.source_outlet or t.gettext('source'))})"
         for row in rows.itertuples(index=False)
-    )
+    }
 
 
-def state_level_reports(selected: pd.DataFrame, lang: str = "en", kept: Kept = None) -> None:
+def state_level_lines(rows: pd.DataFrame, lang: str, made: dict[str, str] | None = None) -> str:
+    """Reports known only to their state as Markdown paragraphs, escaped, in `lang`, in
+    the order of `rows`; `made`: state_level_entries of all records, when already made."""
+    entries = state_level_entries(rows, lang) if made is None else made
+    return "\n\n".join(entries[i] for i in rows["incident_id"])
+
+
+def state_level_reports(
+    selected: pd.DataFrame, lang: str = "en", kept: Kept = None, data: PageData | None = None
+) -> None:
+    """The reports in view known only to their state, as a list in an expander (`data`'s
+    state_lines are used when made for this language)."""
     t = translation(lang)
+    made = data.state_lines if data is not None and data.lang == lang else None
     state_only = (selected["geo_precision"] >= 3).to_numpy()
     if not state_only.any():
         return
@@ -1009,7 +1032,9 @@ def state_level_reports(selected: pd.DataFrame, lang: str = "en", kept: Kept = N
             n,
         ).format(n=format_number(n, lang))
     ):
-        text = per_view("state-level", kept, lambda: state_level_lines(selected[state_only], lang))
+        text = per_view(
+            "state-level", kept, lambda: state_level_lines(selected[state_only], lang, made)
+        )
         st.markdown(text, unsafe_allow_html=True)
 
 
@@ -1524,7 +1549,11 @@ def share_panel(
                     "`python -m dashboard publish` writes one for any static host or CDN."
                 )
             )
-        described = per_view("alt", kept, lambda: alt_text(page, selection, lang))
+        described = per_view(
+            "alt",
+            kept,
+            lambda: alt_text(page, selection, lang, figures=view_figures(selection.selected, kept)),
+        )
         st.text_area(t.gettext("Alt text"), described, height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
         downloads = (
@@ -1912,7 +1941,7 @@ def main() -> None:
     incidents_table(selected, lang, kept, data)
     share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
-    state_level_reports(selected, lang, kept)
+    state_level_reports(selected, lang, kept, data)
     left, right = st.columns([3, 2])
     with left:
         state_table(counts, view, lang, kept)

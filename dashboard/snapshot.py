@@ -39,7 +39,7 @@ from .i18n import (  # noqa: E402
 from .mapview import RawScript, build_map, states_geojson  # noqa: E402
 from .mexico import BY_CODE, MEXICO_CITY  # noqa: E402
 from .permalink import PageView, to_query  # noqa: E402
-from .stats import key_figures, state_counts  # noqa: E402
+from .stats import KeyFigures, key_figures, state_counts  # noqa: E402
 from .symbols import (  # noqa: E402
     CATEGORIES,
     CATEGORY_OF,
@@ -113,12 +113,18 @@ def title(page: PageView, lang: str | None = None) -> str:
     return t.gettext("After the Tapalpa raid: reported incidents in Mexico")
 
 
-def alt_text(page: PageView, selection: Selection, lang: str | None = None) -> str:
+def alt_text(
+    page: PageView,
+    selection: Selection,
+    lang: str | None = None,
+    figures: KeyFigures | None = None,
+) -> str:
     """One paragraph a screen reader can read in place of the map, in the view's language.
 
     Says the window (Mexico City time), how many incidents in how many states, the three
     leading states with their counts, how many are known only to the day or part of the
-    day, and the event types when the view filters them.
+    day, and the event types when the view filters them. `figures`: stats.key_figures of
+    `selection.selected` when already made.
     """
     lang = language(page, lang)
     t = translation(lang)
@@ -127,7 +133,7 @@ def alt_text(page: PageView, selection: Selection, lang: str | None = None) -> s
         format_datetime(x.astimezone(MEXICO_CITY), lang) for x in (page.view.start, page.view.end)
     )
     when = t.gettext("Between {start} and {end} Mexico City time").format(start=start, end=end)
-    figures = key_figures(selection.selected)
+    figures = key_figures(selection.selected) if figures is None else figures
     selected_states = page.view.states
     if figures.incidents == 0:
         if selected_states is None:

@@ -381,6 +381,34 @@ def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     )
 
 
+def hourly_totals(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """hourly_counts summed over the states: per Mexico City hour of the window (`hour`,
+    aware), `timed` (records timed to the hour or better starting then) and `overlapping`
+    (records whose interval overlaps the hour), counts; empty without incidents."""
+    columns = ["hour", "timed", "overlapping"]
+    counted = incidents_only(frame[["event_type", "time_precision", "t_start", "t_end"]])
+    hours = pd.date_range(
+        pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
+        pd.Timestamp(view.end).tz_convert(MEXICO_CITY),
+        freq="h",
+        inclusive="left",
+    )
+    if counted.empty or hours.empty:
+        return pd.DataFrame(columns=columns)
+    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
+    t0 = micros(counted["t_start"])
+    t1 = micros(counted["t_end"])
+    overlapping = ((t0[:, None] < edges[None, 1:]) & (t1[:, None] > edges[None, :-1])).sum(axis=0)
+    slot = (t0 - edges[0]) // HOUR_US
+    is_timed = counted["time_precision"].isin(("minute", "hour")).to_numpy()
+    keep = is_timed & (slot >= 0) & (slot < len(hours))
+    timed = np.bincount(slot[keep], minlength=len(hours))
+    return pd.DataFrame(
+        {"hour": hours, "timed": timed.astype("int64"), "overlapping": overlapping.astype("int64")},
+        columns=columns,
+    )
+
+
 def report_label(row: pd.Series, lang: str = DEFAULT_LANGUAGE) -> str:
     """When a figure was reported, Mexico City time, in `lang` (Babel, CLDR): "22 Feb 20:00"
     / "22 feb 20:00"; the day alone ("22 Feb") when the source gave no hour."""

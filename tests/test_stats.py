@@ -9,6 +9,7 @@ from dashboard.filters import ViewSpec, apply, uncertain_timing
 from dashboard.mexico import MEXICO_CITY
 from dashboard.stats import (
     hourly_counts,
+    hourly_totals,
     incidents_only,
     key_figures,
     national_official,
@@ -244,3 +245,23 @@ def test_national_figures_beside_the_key_figures(bundle):
     assert (after["blockades"].value, after["blockades"].when) == (252, "22 Feb 20:00")
     assert after["blockades"].reported_by == "Gabinete de Seguridad"
     assert after["fatalities"].value == 62 and after["arrests"].value == 70
+
+
+@pytest.mark.parametrize(
+    "window",
+    [
+        DAY_22,
+        ViewSpec(
+            datetime(2026, 2, 21, 18, tzinfo=MEXICO_CITY),
+            datetime(2026, 2, 24, 6, tzinfo=MEXICO_CITY),
+        ),
+    ],
+)
+def test_hourly_totals_are_the_states_counts_summed(small, window):
+    selected = apply(window, small)
+    by_state = hourly_counts(selected, window)
+    expected = by_state.groupby("hour")[["timed", "overlapping"]].sum().reset_index()
+    totals = hourly_totals(selected, window)
+    assert totals["hour"].tolist() == expected["hour"].tolist()
+    assert totals["timed"].tolist() == expected["timed"].astype(int).tolist()
+    assert totals["overlapping"].tolist() == expected["overlapping"].astype(int).tolist()
