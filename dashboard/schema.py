@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import time
 
@@ -274,6 +274,50 @@ class Report:
         self._kept.extend(
             Problem(file, int(r), field, _shown(v), reason, severity, self.unit, message)
             for r, v in zip(rows.tolist(), values.tolist(), strict=True)
+        )
+        self._sorted = False
+        if self.limit is not None and len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def add_numbered(
+        self,
+        file: str,
+        rows: Sequence[int] | np.ndarray,
+        field: str | None,
+        values: Sequence,
+        reasons: Callable[[list[int]], list[Message]],
+        severity: str = "error",
+    ) -> None:
+        """One kind of problem on many rows, its reason differing from row to row only in
+        numbers ("duplicate id (first in line 4)"): `reasons(positions)` gives the reasons
+        of the rows at those positions of `rows` and is called for the rows kept only.
+
+        All of them count under one kind (a kind ignores numbers), so this costs a pass
+        over `rows` and one Problem per kept row, however many different reasons there are.
+        """
+        rows = np.asarray(rows)
+        if not len(rows):
+            return
+        values = np.asarray(values, dtype=object)
+        positions = np.arange(len(rows))
+        if self.limit is not None and len(rows) > self.limit:
+            positions = np.sort(np.argpartition(rows, self.limit - 1)[: self.limit])
+        built = reasons(positions.tolist())
+        first = built[0]
+        sample = Problem(file, None, field, None, str(first), severity, self.unit, first)
+        self._count(sample.kind, severity, len(rows), sample)
+        self._kept.extend(
+            Problem(
+                file,
+                int(rows[p]),
+                field,
+                _shown(values[p]),
+                str(reason),
+                severity,
+                self.unit,
+                reason if isinstance(reason, Message) else None,
+            )
+            for p, reason in zip(positions.tolist(), built, strict=True)
         )
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:

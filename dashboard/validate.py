@@ -50,6 +50,10 @@ _HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
 _DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?"
 _SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
 _YEARS = (1990, 2100)
+# The largest count accepted: counts are read as float64, which holds every whole number
+# up to 2**53 (about 9.007e15) exactly; fifteen nines stays below that and reads plainly.
+# Anything larger is reported (it would overflow the Int64 column or lose digits).
+MAX_COUNT = 10**15 - 1
 
 
 def is_http_url(value: str) -> bool:
@@ -235,7 +239,9 @@ class Checks:
         self.problem(fractional, field, msg("not a whole number"))
         negative = given & ~nan & ~fractional & (number < 0)
         self.problem(negative, field, msg("negative count"))
-        number[~given | nan | fractional | negative] = np.nan
+        too_large = given & ~nan & ~fractional & ~negative & (number > MAX_COUNT)
+        self.problem(too_large, field, msg("count too large: at most {max}", max=f"{MAX_COUNT:,}"))
+        number[~given | nan | fractional | negative | too_large] = np.nan
         return number
 
     def number(self, field: str, rows: np.ndarray) -> np.ndarray:
@@ -317,10 +323,20 @@ class Checks:
         repeated = ~first_time & distinct.per_row(real)
         if not repeated.any():
             return
-        first_row = self.rows[np.flatnonzero(first_time)][codes]
-        for first in np.unique(first_row[repeated]):
-            chosen = repeated & (first_row == first)
-            self.problem(chosen, field, _duplicate(self.table.unit, int(first)))
+        # One pass for every group of repeats (a loop per group is quadratic when a file
+        # repeats many ids): the reasons, which differ only in the first line, are built
+        # for the problems the report keeps.
+        at = np.flatnonzero(repeated)
+        firsts = self.rows[np.flatnonzero(first_time)][codes[at]]
+        unit = self.table.unit
+        self.report.add_numbered(
+            self.name,
+            self.rows[at],
+            self.file_fields.get(field, field),
+            values[repeated].to_numpy(dtype=object),
+            lambda positions: [_duplicate(unit, int(firsts[p])) for p in positions],
+        )
+        self.bad[at] = True
 
     def source_date(self, field: str) -> pd.Series:
         values = self.col(field)

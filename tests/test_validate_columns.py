@@ -111,6 +111,51 @@ def test_duplicate_ids_name_the_first_line_of_each(bundle):
     assert frame.incident_id.tolist() == ["a", "b", "c"]
 
 
+def duplicate_calls(bundle, monkeypatch, groups: int, limit: int | None = None):
+    """Check a file holding `groups` ids twice each (and one unique id); count the
+    report calls that added incident_id problems."""
+    calls = []
+    for method in ("add", "add_many", "add_numbered"):
+        original = getattr(Report, method)
+
+        def spy(self, file, row, field, *rest, original=original, **options):
+            if field == "incident_id":
+                calls.append(method)
+            return original(self, file, row, field, *rest, **options)
+
+        monkeypatch.setattr(Report, method, spy)
+    ids = [f"g{i}" for i in range(groups)] * 2 + ["alone"]
+    rows = [incident_row(incident_id=i) for i in ids]
+    options = {"keep_all": True} if limit is None else {"limit": limit}
+    outcome = check_incidents(to_csv(rows), "f.csv", bundle.locations, bundle.states, **options)
+    monkeypatch.undo()
+    return calls, outcome
+
+
+def test_duplicate_ids_cost_one_pass_however_many_groups(bundle, monkeypatch):
+    # It used to add each group of repeats in its own pass over the column: quadratic in
+    # a file that repeats many ids. The number of report calls must not grow with them.
+    few, _ = duplicate_calls(bundle, monkeypatch, 2)
+    many, outcome = duplicate_calls(bundle, monkeypatch, 300)
+    assert len(many) == len(few) == 1
+    found = [(p.row, p.value, p.reason) for p in outcome.report.problems]
+    assert found == [
+        (302 + i, f"g{i}", f"duplicate id (first in line {2 + i})") for i in range(300)
+    ]
+    assert outcome.frame.incident_id.tolist() == [f"g{i}" for i in range(300)] + ["alone"]
+
+
+def test_many_duplicate_groups_keep_the_first_problems_and_count_them_all(bundle, monkeypatch):
+    _, outcome = duplicate_calls(bundle, monkeypatch, 50, limit=7)
+    report = outcome.report
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (52 + i, f"duplicate id (first in line {2 + i})") for i in range(7)
+    ]
+    assert report.error_count == 50 and report.truncated
+    assert report.totals == {"error: incident_id: duplicate id (first in line N)": 50}
+    assert report.totals_in("es")[0][1] == 50
+
+
 # ---------------------------------------------------------------- reading
 
 
