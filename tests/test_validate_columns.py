@@ -118,7 +118,7 @@ def duplicate_calls(bundle, monkeypatch, groups: int, limit: int | None = None):
     for method in ("add", "add_many", "add_numbered"):
         original = getattr(Report, method)
 
-        def spy(self, file, row, field, *rest, original=original, **options):
+        def spy(self, file, row, field, *rest, original=original, method=method, **options):
             if field == "incident_id":
                 calls.append(method)
             return original(self, file, row, field, *rest, **options)
