@@ -306,19 +306,17 @@ class Report:
         first = built[0]
         sample = Problem(file, None, field, None, str(first), severity, self.unit, first)
         self._count(sample.kind, severity, len(rows), sample)
-        self._kept.extend(
-            Problem(
-                file,
-                int(rows[p]),
-                field,
-                _shown(values[p]),
-                str(reason),
-                severity,
-                self.unit,
-                reason if isinstance(reason, Message) else None,
+        texts: dict = {}  # reasons repeat (a distance per place): each shown once
+        for p, reason in zip(positions.tolist(), built, strict=True):
+            text = texts.get(reason)
+            if text is None:
+                text = texts[reason] = str(reason)
+            message = reason if isinstance(reason, Message) else None
+            self._kept.append(
+                Problem(
+                    file, int(rows[p]), field, _shown(values[p]), text, severity, self.unit, message
+                )
             )
-            for p, reason in zip(positions.tolist(), built, strict=True)
-        )
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:
             self._trim()
