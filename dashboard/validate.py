@@ -197,27 +197,36 @@ class Checks:
             self.problem((values == "").to_numpy(), field, msg("required text is empty"))
         return values
 
+    def problem_once(
+        self, distinct: Distinct, mask_once, field: str, reason: Message | str, severity="error"
+    ):
+        """`problem` given a mask per distinct value of the field's column (`distinct`):
+        spread to the rows only when some value has the problem."""
+        mask_once = np.asarray(mask_once, dtype=bool)
+        if mask_once.any():
+            self.problem(distinct.per_row(mask_once), field, reason, severity)
+
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
         allowed = list(allowed)
-        values = self.text(field, required=required)
+        values = self.col(field)
         distinct = self.distinct(values)  # each distinct value compared once
-        wrong = pd.Series(
-            distinct.per_row((distinct.values != "") & ~distinct.values.isin(allowed))
-        )
-        self.problem(
-            wrong.to_numpy(),
+        if required:
+            empty = (distinct.values == "").to_numpy(dtype=bool)
+            self.problem_once(distinct, empty, field, msg("required text is empty"))
+        wrong = ((distinct.values != "") & ~distinct.values.isin(allowed)).to_numpy(dtype=bool)
+        self.problem_once(
+            distinct,
+            wrong,
             field,
             msg("unknown value; expected one of: {allowed}", allowed=", ".join(allowed)),
         )
         return values
 
-    def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
-        """(text, float per row: NaN where empty or not a number)."""
-        values = self.col(field)
-        distinct = self.distinct(values)  # each distinct text is read once
-        if not (distinct.values != "").any():
-            return values, np.full(self.n, np.nan)
+    def _numbers_once(self, distinct: Distinct) -> np.ndarray:
+        """Float per distinct value of a text column: NaN where empty or not a number."""
         text = distinct.values
+        if not (text != "").any():
+            return np.full(len(text), np.nan)
         text = text.str.replace(",", ".", regex=False) if self.table.decimal_comma else text
         # Only what looks like a decimal number goes to pyarrow's parser (never raising);
         # the rest is NaN and reported by the callers.
@@ -227,22 +236,34 @@ class Checks:
             number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. an absurd exponent
             number = pd.to_numeric(text.where(looks).to_numpy(dtype=object), errors="coerce")
-        return values, distinct.per_row(np.asarray(number, dtype=float))  # a new array
+        return np.asarray(number, dtype=float)
+
+    def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
+        """(text, float per row: NaN where empty or not a number)."""
+        values = self.col(field)
+        distinct = self.distinct(values)  # each distinct text is read once
+        return values, distinct.per_row(self._numbers_once(distinct))  # a new array
 
     def count(self, field: str) -> np.ndarray:
-        """Whole numbers ≥ 0 as floats; NaN where empty or bad."""
-        values, number = self._numbers(field)
-        given = (values != "").to_numpy()
+        """Whole numbers ≥ 0 as floats; NaN where empty or bad (each distinct text judged
+        once; MAX_COUNT at most)."""
+        distinct = self.distinct(self.col(field))
+        number = self._numbers_once(distinct).copy()  # (may be a read-only Arrow view)
+        given = (distinct.values != "").to_numpy(dtype=bool)
+        if not given.any():
+            return np.full(self.n, np.nan)
         nan = np.isnan(number)
-        self.problem(given & nan, field, msg("not a number"))
-        fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
-        self.problem(fractional, field, msg("not a whole number"))
+        self.problem_once(distinct, given & nan, field, msg("not a number"))
+        with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not whole, as wanted
+            fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
+        self.problem_once(distinct, fractional, field, msg("not a whole number"))
         negative = given & ~nan & ~fractional & (number < 0)
-        self.problem(negative, field, msg("negative count"))
+        self.problem_once(distinct, negative, field, msg("negative count"))
         too_large = given & ~nan & ~fractional & ~negative & (number > MAX_COUNT)
-        self.problem(too_large, field, msg("count too large: at most {max}", max=f"{MAX_COUNT:,}"))
+        reason = msg("count too large: at most {max}", max=f"{MAX_COUNT:,}")
+        self.problem_once(distinct, too_large, field, reason)
         number[~given | nan | fractional | negative | too_large] = np.nan
-        return number
+        return distinct.per_row(number)
 
     def number(self, field: str, rows: np.ndarray) -> np.ndarray:
         """Finite numbers for `rows` (a mask): empty, not a number, NaN and ±inf reported."""
@@ -727,12 +748,13 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
             columns[column] = kept(check.col(column))
+
+    def factorized(values: pd.Series) -> tuple[np.ndarray, list]:
+        distinct = check.distinct(values)  # the choice checks encoded them already
+        return (distinct.codes if every else distinct.codes[keep]), distinct.values.tolist()
+
     lo, hi = intervals(
-        start_us[keep],
-        start_offset[keep],
-        kept(precision),
-        kept(part),
-        end_us[keep],
+        start_us[keep], start_offset[keep], factorized(precision), factorized(part), end_us[keep]
     )
     columns["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
     columns["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
