@@ -58,6 +58,10 @@ class Table:
     # longitude/latitude columns); None for CSV and JSON.
     has_geometry: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    # Columns whose distinct values are known already (a conversion made them from
+    # distinct values): column -> (int code per row, the distinct values in order of first
+    # appearance), so the checks need not encode them again.
+    known: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:

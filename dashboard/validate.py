@@ -95,6 +95,14 @@ class Distinct:
         self.codes = encoded.indices.to_numpy(zero_copy_only=False)
         self.values = pd.Series(encoded.dictionary, dtype=STRING_DTYPE)
 
+    @classmethod
+    def of(cls, codes: np.ndarray, values: list) -> Distinct:
+        """From codes and distinct values known already (`Table.known`), not encoded."""
+        distinct = cls.__new__(cls)
+        distinct.codes = np.asarray(codes)
+        distinct.values = pd.Series(values, dtype=STRING_DTYPE)
+        return distinct
+
     def __len__(self) -> int:
         return len(self.values)
 
@@ -150,6 +158,15 @@ class Checks:
         # (file's column, reason) -> rows reported: one problem per row and file column.
         self._reported: dict[tuple[str | None, str], np.ndarray] = {}
         self._distinct: dict[int, tuple[object, Distinct]] = {}  # id(column array) -> codes
+        for field, (codes, values) in table.known.items():
+            self.seed(field, codes, values)
+
+    def seed(self, field: str, codes: np.ndarray, values: list) -> None:
+        """Give the column `field` of the current frame its codes and distinct values (in
+        order of first appearance), known from how it was made."""
+        if field in self.frame.columns:
+            array = self.frame[field].array
+            self._distinct[id(array)] = (array, Distinct.of(codes, values))
 
     def distinct(self, values: pd.Series) -> Distinct:
         """`Distinct(values)`, computed once per column (the cache holds the column)."""
@@ -689,8 +706,9 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
         check.already = (check.col("event_date") != "").to_numpy()
-        start_text = _acled_starts(check, state, municipality, has_id, locations)
+        start_text, start_codes = _acled_starts(check, state, municipality, has_id, locations)
         check.frame = check.frame.assign(start=start_text)
+        check.seed("start", *start_codes)
     start_us, start_offset = check.timestamps("start")
     end_us, end_offset = check.timestamps("end", required=False)
     backwards = (end_us >= 0) & (start_us >= 0) & (end_us < start_us)
@@ -782,10 +800,12 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
     return summary.where(summary != "", spanish)
 
 
-def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
-    """ACLED event dates as ISO local midnight with the state's (municipality's) offset.
+def _acled_starts(check, state, municipality, has_id, locations):
+    """ACLED event dates as ISO local midnight with the state's (municipality's) offset:
+    (text column, (code per row, distinct texts) for `Checks.seed`).
 
-    Computed once per distinct (date, state, municipality): a file repeats them.
+    Computed once per distinct (date, state, municipality): a file repeats them. The
+    municipality counts only in a state with a municipality on another clock.
     """
     codes = np.asarray(state, dtype=object)
     if has_id.any():
@@ -793,44 +813,52 @@ def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
-    columns = (check.col("event_day"), codes, municipality)
-    factors = [pd.factorize(c) for c in columns]
-    # The municipality matters only in a state with a municipality on another clock:
-    # elsewhere every town of the state counts as its first (fewer combinations below).
-    (_, state_codes), (towns, _) = factors[1], factors[2]
-    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_codes] + [False])
-    factors[2] = (np.where(special[factors[1][0]], towns, towns[:1]), factors[2][1])
-    key = np.zeros(check.n, dtype="int64")
-    for positions, distinct in factors:  # one integer per (date, state, municipality)
-        key = key * (len(distinct) + 1) + positions
-    # Each combination once, in order of first appearance (factorize numbers them so).
+    days = check.distinct(check.col("event_day"))  # known from the conversion
+    day_at, day_values = days.codes.astype("int64"), days.values.tolist()
+    state_at, state_values = pd.factorize(codes)
+    state_values = state_values.tolist()
+    # Elsewhere every town of a state is on the state's clock: "" stands for them all.
+    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_values] + [False])
+    town_at, town_values = np.zeros(check.n, dtype="int64"), [""]
+    on_town_clock = special[state_at]
+    if on_town_clock.any():
+        at, towns = pd.factorize(municipality[on_town_clock].to_numpy(dtype=object))
+        town_at[on_town_clock] = at + 1
+        town_values += towns.tolist()
+    # One integer per (date, state, municipality); each combination once, in order of
+    # first appearance (factorize numbers them so).
+    key = (day_at * (len(state_values) + 1) + state_at + 1) * len(town_values) + town_at
     inverse, _ = pd.factorize(key)
     seen = np.maximum.accumulate(inverse)
     first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
-    values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
     zones: dict = {}  # (state, municipality) -> IANA zone name
     midnights: dict = {}  # (date, zone) -> ISO text
     texts = []
-    for date_at, code_at, town_at in zip(*(p for p, _ in values), strict=True):
-        date, code, town = values[0][1][date_at], values[1][1][code_at], values[2][1][town_at]
+    for date_at, code_at, town in zip(
+        day_at[first].tolist(), state_at[first].tolist(), town_at[first].tolist(), strict=True
+    ):
+        date, code = day_values[date_at], state_values[code_at] if code_at >= 0 else ""
         if not date or code not in BY_CODE:
             texts.append("")
             continue
         zone = zones.get((code, town))
         if zone is None:
-            zone = zones[(code, town)] = local_zone(code, town)
+            zone = zones[(code, town)] = local_zone(code, town_values[town])
         if (date, zone) not in midnights:
             day = datetime.fromisoformat(date).replace(tzinfo=zone)
             midnights[(date, zone)] = day.isoformat(timespec="minutes")
         texts.append(midnights[(date, zone)])
     unset = np.asarray(texts, dtype=object) == ""
-    dated = (columns[0] != "").to_numpy()
+    dated = (check.col("event_day") != "").to_numpy()
     missing = unset[inverse] & dated & ~check.bad
     check.problem(
         missing, "admin1", msg("no state to set the local clock of event_date (give admin1)")
     )
-    text = pa.array(texts, type=pa.large_string()).take(pa.array(inverse))
-    return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
+    remap, once = pd.factorize(np.asarray(texts, dtype=object))  # each text once
+    text_at = remap[inverse]
+    once = once.tolist()
+    text = pa.array(once, type=pa.large_string()).take(pa.array(text_at))
+    return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE), (text_at, once)
 
 
 def _join_places(

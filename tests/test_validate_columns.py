@@ -263,9 +263,12 @@ def test_acled_values_are_converted_once_each_and_spread_with_missing():
         calls.append(value)
         return value.upper()
 
-    spread = acled._each_distinct(texts(["a", "b", "a", None, "", "b"]), upper)
+    [(spread, (codes, once))] = acled._each_distinct(texts(["a", "b", "a", None, "", "b"]), upper)
     assert spread.tolist() == ["A", "B", "A", "", "", "B"]
     assert calls == ["a", "b", ""]
+    # The codes the checks reuse: each converted value once (None and "" both give "").
+    assert once == ["A", "B", ""]
+    assert [once[c] for c in codes] == spread.tolist()
 
 
 def test_acled_dates_use_a_municipality_clock_only_where_one_differs(bundle):
