@@ -205,6 +205,13 @@ def _is_empty(values: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(pc.equal(_arrow(values), ""), False)
 
 
+def _where_empty(values: pd.Series, then, otherwise: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`then` where a value is "" (not where it is missing), `otherwise` elsewhere; no
+    second pass over `otherwise` when no value is "" (the usual case)."""
+    empty = _is_empty(values)
+    return pc.if_else(empty, then, otherwise) if pc.any(empty).as_py() else otherwise
+
+
 def _text(arrow) -> pd.Series:
     return pd.Series(arrow, dtype=STRING_DTYPE)
 
@@ -252,13 +259,11 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     location = column("location")
     source = column("source")
     # Texts joined in one Arrow pass per column (no intermediate column per "+").
-    outlet = pc.if_else(
-        _is_empty(source), SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source)
-    )
-    at = pc.if_else(_is_empty(location), "", _prefixed(", ", location))
+    outlet = _where_empty(source, SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source))
+    at = _where_empty(location, "", _prefixed(", ", location))
     # Popups show the summary: the sources ACLED names are seen there, links or not.
     summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
-    summary = _text(pc.if_else(_is_empty(sub), "", summary))
+    summary = _text(_where_empty(sub, "", summary))
     outlet = _text(outlet)
     frame = pd.DataFrame(
         {

@@ -777,7 +777,16 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     columns["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
     columns["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
     _join_places(
-        columns, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+        columns,
+        locations,
+        keep,
+        has_id,
+        lon,
+        lat,
+        state,
+        place,
+        municipality,
+        factorized(geo_precision),
     )
     return pd.DataFrame(columns)
 
@@ -862,10 +871,11 @@ def _acled_starts(check, state, municipality, has_id, locations):
 
 
 def _join_places(
-    frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+    frame, locations, keep, has_id, lon, lat, state, place, municipality, precision_codes
 ):
     """lon, lat, place, municipality, cve_ent, geo_precision per kept row, added to
-    `frame` (the kept rows' columns by name, "location_id" among them).
+    `frame` (the kept rows' columns by name, "location_id" among them). precision_codes:
+    the kept rows' geo_precision as (code per row, distinct texts).
 
     Rows with a location_id take them from the bundled place; the others keep their own.
     """
@@ -885,8 +895,11 @@ def _join_places(
     def numbers(own_values: np.ndarray, table: np.ndarray) -> np.ndarray:
         return np.where(by_id, table[index], own_values) if by_id.any() else own_values
 
-    positions, distinct = pd.factorize(geo_precision[keep])
-    levels = np.array([int(v) if v else 1 for v in distinct] + [1], dtype="int64")
+    # geo_precision is "" (1) or one of GEO_PRECISIONS on every kept row (the choice
+    # check); the distinct texts also hold the dropped rows' values.
+    positions, distinct = precision_codes
+    allowed = {str(k): k for k in GEO_PRECISIONS}
+    levels = np.array([allowed.get(v, 1) for v in distinct], dtype="int64")
     frame["lon"] = numbers(lon[keep].astype(float), locations.geometry.x.to_numpy())
     frame["lat"] = numbers(lat[keep].astype(float), locations.geometry.y.to_numpy())
     frame["place"] = joined(place[keep], locations["place"])
