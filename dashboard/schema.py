@@ -268,6 +268,9 @@ class Report:
         sample = Problem(file, None, field, None, reason, severity, self.unit, message)
         self._count(sample.kind, severity, len(rows), sample)
         values = np.asarray(values, dtype=object)
+        room = self._room(file, rows)
+        if room is not None:
+            rows, values = rows[room], values[room]
         if self.limit is not None and len(rows) > self.limit:
             keep = np.argpartition(rows, self.limit - 1)[: self.limit]
             rows, values = rows[keep], values[keep]
@@ -299,13 +302,15 @@ class Report:
         if not len(rows):
             return
         values = np.asarray(values, dtype=object)
-        positions = np.arange(len(rows))
-        if self.limit is not None and len(rows) > self.limit:
-            positions = np.sort(np.argpartition(rows, self.limit - 1)[: self.limit])
-        built = reasons(positions.tolist())
-        first = built[0]
+        first = reasons([0])[0]
         sample = Problem(file, None, field, None, str(first), severity, self.unit, first)
         self._count(sample.kind, severity, len(rows), sample)
+        room = self._room(file, rows)
+        positions = np.arange(len(rows)) if room is None else room
+        if self.limit is not None and len(positions) > self.limit:
+            nearest = np.argpartition(rows[positions], self.limit - 1)[: self.limit]
+            positions = np.sort(positions[nearest])
+        built = reasons(positions.tolist())
         texts: dict = {}  # reasons repeat (a distance per place): each shown once
         for p, reason in zip(positions.tolist(), built, strict=True):
             text = texts.get(reason)
@@ -320,6 +325,19 @@ class Report:
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:
             self._trim()
+
+    def _room(self, file: str, rows: np.ndarray) -> np.ndarray | None:
+        """Positions of `rows` (of `file`) that can still be among the kept problems, or
+        None for all of them: once `limit` problems are kept, a new one comes after them
+        in file order unless its row is before the last one kept (one of the same row
+        would come after it too), so it is counted but not built."""
+        if self.limit is None or len(self._kept) < self.limit:
+            return None
+        self._trim()  # sorted, `limit` long
+        last = self._kept[-1]
+        if file != last.file:
+            return None if file < last.file else np.zeros(0, dtype=int)
+        return np.flatnonzero(rows < (-1 if last.row is None else last.row))
 
     def _count(self, kind: str, severity: str, n: int, sample: Problem) -> None:
         self.totals[kind] += n
