@@ -158,6 +158,8 @@ class Checks:
         # (file's column, reason) -> rows reported: one problem per row and file column.
         self._reported: dict[tuple[str | None, str], np.ndarray] = {}
         self._distinct: dict[int, tuple[object, Distinct]] = {}  # id(column array) -> codes
+        # Column -> (its Distinct, UTC epoch µs and offset s per distinct text): `timestamps`
+        self.moments: dict[str, tuple[Distinct, np.ndarray, np.ndarray]] = {}
         for field, (codes, values) in table.known.items():
             self.seed(field, codes, values)
 
@@ -437,6 +439,8 @@ class Checks:
         if required:
             self.problem(~given & ~self.already, field, msg("required text is empty"))
         if not given_once.any():
+            once = len(texts)
+            self.moments[field] = (distinct, np.full(once, -1), np.zeros(once, dtype="int64"))
             return np.full(self.n, -1, dtype="int64"), np.zeros(self.n, dtype="int64")
         fast = given_once & _fullmatch(texts, _ISO_MINUTES)
         try:  # pyarrow's ISO 8601 parser on the whole column; it refuses 30 February
@@ -475,7 +479,14 @@ class Checks:
             chosen = codes == number
             self.problem(chosen, field, msg("impossible year {year}", year=int(year[chosen][0])))
             epoch[number] = -1
+        self.moments[field] = (distinct, epoch, offset)
         return distinct.per_row(epoch), distinct.per_row(offset)
+
+    def datetimes(self, field: str, keep: np.ndarray) -> np.ndarray:
+        """Aware datetimes (object; None where missing or bad) of the `keep` rows of a
+        column `timestamps` read: built once per distinct text and spread to the rows."""
+        distinct, epoch, offset = self.moments[field]
+        return aware_datetimes(epoch, offset)[distinct.codes[keep]]
 
     def coordinates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lon, lat, ok) for `rows` (a mask) from latitude/longitude (or the geometry)."""
@@ -743,8 +754,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
             else location_id.where(has_id, own_ids)
         ),
         # Aware datetimes on each record's own clock (object: offsets differ).
-        "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
-        "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+        "start": pd.Series(check.datetimes("start", keep), dtype=object),
+        "end": pd.Series(check.datetimes("end", keep), dtype=object),
         "time_precision": kept(precision),
         "part_of_day": kept(part),
         "event_type": kept(event_type),
