@@ -81,6 +81,18 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     return pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
 
 
+def _no_text(arrow: pa.Array) -> bool:
+    """Whether every value of an Arrow string array is "" (its offsets never move)."""
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        return False
+    offsets = arrow.buffers()[1]
+    if offsets is None:
+        return False
+    width = np.int64 if pa.types.is_large_string(arrow.type) else np.int32
+    at = np.frombuffer(offsets, dtype=width)
+    return bool(at[arrow.offset] == at[arrow.offset + len(arrow)])
+
+
 class Distinct:
     """A text column as its distinct values and, per row, which of them it holds.
 
@@ -91,7 +103,12 @@ class Distinct:
     """
 
     def __init__(self, column: pd.Series):
-        encoded = pc.dictionary_encode(_arrow(column), null_encoding="encode")
+        arrow = _arrow(column)
+        if len(arrow) and not arrow.null_count and _no_text(arrow):  # an empty column
+            self.codes = np.zeros(len(arrow), dtype=np.int32)
+            self.values = pd.Series([""], dtype=STRING_DTYPE)
+            return
+        encoded = pc.dictionary_encode(arrow, null_encoding="encode")
         self.codes = encoded.indices.to_numpy(zero_copy_only=False)
         self.values = pd.Series(encoded.dictionary, dtype=STRING_DTYPE)
 

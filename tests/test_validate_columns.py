@@ -50,6 +50,16 @@ def test_distinct_spreads_each_value_to_its_rows_with_repeats_and_missing():
     assert same[0, 4] and same[3, 6] and same[2, 5] and not same[2, 7]
 
 
+@pytest.mark.parametrize("values", [["", "", ""], [""], ["", "x", ""], ["", None]])
+def test_an_empty_column_is_one_distinct_value_without_encoding(values):
+    distinct = Distinct(texts(values))
+    encoded = pc.dictionary_encode(pa.array(values, pa.string()), null_encoding="encode")
+    assert distinct.codes.tolist() == encoded.indices.to_pylist()
+    assert distinct.values.fillna("<NA>").tolist() == [
+        "<NA>" if v is None else v for v in encoded.dictionary.to_pylist()
+    ]
+
+
 @pytest.mark.parametrize("pattern", [r"[ab]", r"\d+", r"a|"])
 def test_a_pattern_once_per_distinct_value_is_the_pattern_per_row(pattern):
     values = texts(["a", "b", "", None, "12", "a", None, "12", "x"])
