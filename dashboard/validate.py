@@ -177,6 +177,8 @@ class Checks:
         self._distinct: dict[int, tuple[object, Distinct]] = {}  # id(column array) -> codes
         # Column -> (its Distinct, UTC epoch µs and offset s per distinct text): `timestamps`
         self.moments: dict[str, tuple[Distinct, np.ndarray, np.ndarray]] = {}
+        # Column -> (position per row, INEGI code or "" per position): `states`
+        self.state_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for field, (codes, values) in table.known.items():
             self.seed(field, codes, values)
 
@@ -421,10 +423,16 @@ class Checks:
         unknown = np.zeros(self.n, dtype=bool)
         given = (values != "").to_numpy()
         if not given.any():
+            self.state_codes[field] = (
+                np.zeros(self.n, dtype="int64"),
+                np.array([""], dtype=object),
+            )
             return codes, unknown
         positions, distinct = pd.factorize(values)
         resolved = [resolve_state(v) if v else (None, False) for v in distinct]
         code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
+        # (-1, a missing value, is the last: "")
+        self.state_codes[field] = (np.where(positions < 0, len(distinct), positions), code_of)
         codes = code_of[positions]
         unknown = given & (code_of == "")[positions]
         for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
@@ -716,6 +724,12 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     )
     state = declared.copy()
     state[candidates] = located.state
+    # The same as integers: (position per row, code per position), for the combinations
+    # below. Locating fills in only rows declared "" (none, or an unknown name).
+    state_at, code_of = check.state_codes["cve_ent"]
+    state_codes = _with_codes(
+        state_at, list(code_of), state, candidates[(code_of == "")[state_at[candidates]]]
+    )
     outside = np.zeros(check.n, dtype=bool)
     outside[candidates[~located.in_mexico]] = True
     check.bad |= outside
@@ -734,7 +748,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
         check.already = (check.col("event_date") != "").to_numpy()
-        start_text, start_codes = _acled_starts(check, state, municipality, has_id, locations)
+        start_text, start_codes = _acled_starts(check, state_codes, municipality, has_id, locations)
         check.frame = check.frame.assign(start=start_text)
         check.seed("start", *start_codes)
     start_us, start_offset = check.timestamps("start")
@@ -811,7 +825,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         has_id,
         lon,
         lat,
-        state,
+        state_codes,
         place,
         municipality,
         factorized(geo_precision),
@@ -837,23 +851,34 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
     return summary.where(summary != "", spanish)
 
 
-def _acled_starts(check, state, municipality, has_id, locations):
+def _with_codes(at: np.ndarray, values: list, codes: np.ndarray, rows: np.ndarray):
+    """(position per row, value per position) with the rows `rows` set to `codes` there
+    (an object array per row): those few rows factorized, their values appended."""
+    if not len(rows):
+        return at, values
+    at = at.copy()
+    extra, more = pd.factorize(np.asarray(codes[rows], dtype=object))
+    at[rows] = len(values) + extra
+    return at, values + more.tolist()
+
+
+def _acled_starts(check, state_codes, municipality, has_id, locations):
     """ACLED event dates as ISO local midnight with the state's (municipality's) offset:
     (text column, (code per row, distinct texts) for `Checks.seed`).
 
-    Computed once per distinct (date, state, municipality): a file repeats them. The
-    municipality counts only in a state with a municipality on another clock.
+    state_codes: (position per row, INEGI code or "" per position). Computed once per
+    distinct (date, state, municipality): a file repeats them. The municipality counts
+    only in a state with a municipality on another clock.
     """
-    codes = np.asarray(state, dtype=object)
-    if has_id.any():
-        codes = codes.copy()
+    state_at, state_values = state_codes
+    if has_id.any():  # a bundled place's state
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
+        codes = np.empty(check.n, dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
+        state_at, state_values = _with_codes(state_at, state_values, codes, np.flatnonzero(has_id))
     days = check.distinct(check.col("event_day"))  # known from the conversion
     day_at, day_values = days.codes.astype("int64"), days.values.tolist()
-    state_at, state_values = pd.factorize(codes)
-    state_values = state_values.tolist()
     # Elsewhere every town of a state is on the state's clock: "" stands for them all.
     special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_values] + [False])
     town_at, town_values = np.zeros(check.n, dtype="int64"), [""]
@@ -902,8 +927,9 @@ def _join_places(
     frame, locations, keep, has_id, lon, lat, state, place, municipality, precision_codes
 ):
     """lon, lat, place, municipality, cve_ent, geo_precision per kept row, added to
-    `frame` (the kept rows' columns by name, "location_id" among them). precision_codes:
-    the kept rows' geo_precision as (code per row, distinct texts).
+    `frame` (the kept rows' columns by name, "location_id" among them). state: every
+    row's INEGI code as (position per row, code per position); precision_codes: the kept
+    rows' geo_precision as (code per row, distinct texts).
 
     Rows with a location_id take them from the bundled place; the others keep their own.
     """
@@ -932,7 +958,9 @@ def _join_places(
     frame["lat"] = numbers(lat[keep].astype(float), locations.geometry.y.to_numpy())
     frame["place"] = joined(place[keep], locations["place"])
     frame["municipality"] = joined(municipality[keep], locations["municipality"])
-    frame["cve_ent"] = joined(pd.Series(state[keep], dtype=STRING_DTYPE), locations["cve_ent"])
+    state_at, state_values = state
+    own_state = pa.array(state_values, type=pa.large_string()).take(pa.array(state_at[keep]))
+    frame["cve_ent"] = joined(pd.Series(own_state, dtype=STRING_DTYPE), locations["cve_ent"])
     frame["geo_precision"] = numbers(
         levels[positions], locations["geo_precision"].to_numpy(dtype="int64")
     )
