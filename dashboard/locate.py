@@ -89,10 +89,13 @@ def locate_points(
     declared: np.ndarray,
     states: gpd.GeoDataFrame,
     report: Report,
+    declared_at: np.ndarray | None = None,
 ) -> Located:
     """The state of each point (degrees, WGS84), checked against the declared INEGI code.
 
-    rows: file line/feature numbers for messages; declared: INEGI code or "" per point.
+    rows: file line/feature numbers for messages; declared: INEGI code or "" per point;
+    declared_at (optional, when the caller has it: no string comparisons then): the same
+    as the row of `states` holding that code, -1 for "" and -2 for a code not in `states`.
     A point in another state than declared, or just off the coast, is a warning naming
     both (the declared state is kept); one far from every state is an error; one on the
     border of two states with no state declared is a warning naming both (the first by
@@ -109,7 +112,12 @@ def locate_points(
     point_index, state_index = covering_states(states, lon, lat)
     hit_codes = codes[state_index]
     declared = np.asarray(declared, dtype=object)
-    matches = hit_codes == declared[point_index]
+    if declared_at is None:
+        matches = hit_codes == declared[point_index]
+        undeclared = declared == ""
+    else:
+        matches = state_index == declared_at[point_index]
+        undeclared = declared_at == -1
     agrees = np.zeros(n, dtype=bool)
     agrees[point_index[matches]] = True
     hits = np.bincount(point_index, minlength=n)
@@ -117,7 +125,6 @@ def locate_points(
     starts = np.cumsum(hits) - hits  # covering_states sorts the pairs by point
     has = hits > 0
     first[has] = state_index[starts[has]]
-    undeclared = declared == ""
 
     # In a state: silently fine when it agrees or nothing was declared and one state hit.
     wrong = np.flatnonzero(has & ~agrees & ~undeclared)

@@ -713,20 +713,24 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         msg("unknown state: use the INEGI code 01..32, MX-XXX or the state's name"),
     )
     candidates = np.flatnonzero(own & point_ok & ~check.bad)
+    # The declared states as rows of the states layer (an unknown name is declared "").
+    state_at, code_of = check.state_codes["cve_ent"]
+    layer = {c: i for i, c in enumerate(states["cve_ent"].tolist())}
+    in_layer = np.array([layer.get(c, -2) if c else -1 for c in code_of], dtype="int64")
     located = locate_points(
         name,
         table.rows[candidates],
         lon[candidates],
         lat[candidates],
-        np.where(unknown_state[candidates], "", declared[candidates]),
+        declared[candidates],
         states,
         report,
+        declared_at=in_layer[state_at[candidates]],
     )
     state = declared.copy()
     state[candidates] = located.state
     # The same as integers: (position per row, code per position), for the combinations
     # below. Locating fills in only rows declared "" (none, or an unknown name).
-    state_at, code_of = check.state_codes["cve_ent"]
     state_codes = _with_codes(
         state_at, list(code_of), state, candidates[(code_of == "")[state_at[candidates]]]
     )

@@ -20,7 +20,7 @@ import pytest
 import shapely
 
 from dashboard import acled
-from dashboard.locate import covering_states
+from dashboard.locate import covering_states, locate_points
 from dashboard.mexico import local_zone, state_lookup
 from dashboard.read import STRING_DTYPE, read_table
 from dashboard.schema import Report
@@ -222,6 +222,31 @@ def test_repeated_points_are_located_as_each_point_alone(bundle):
     ]
     assert list(zip(point_index.tolist(), state_index.tolist(), strict=True)) == expected
     assert sum(1 for i, _ in expected if i == 1) == 2  # the border point: both states
+
+
+def test_declared_states_as_layer_rows_give_what_their_codes_give(bundle):
+    # Guadalajara (Jalisco), a Jalisco–Michoacán border point, Mexico City, a point just
+    # off the coast, one far outside; declared right, wrong, none, or a code the layer
+    # (without Colima, 06) lacks.
+    states = bundle.states[bundle.states.cve_ent != "06"].reset_index(drop=True)
+    lon_b, lat_b = border_point(states, "14", "16")
+    points = [(-103.35, 20.67), (lon_b, lat_b), (-99.13, 19.43), (-94.4333, 18.15), (0.0, 0.0)]
+    declared = ["14", "", "09", "30", "06", "", "14", "06", "07", "", "16"]
+    picks = [points[i % len(points)] for i in range(len(declared))]
+    lon, lat = np.array([p[0] for p in picks]), np.array([p[1] for p in picks])
+    rows = np.arange(2, 2 + len(picks))
+    layer = {c: i for i, c in enumerate(states.cve_ent)}
+    at = np.array([layer.get(c, -2) if c else -1 for c in declared])
+    codes = np.array(declared, dtype=object)
+    by_text, by_row = Report(limit=None), Report(limit=None)
+    plain = locate_points("f.csv", rows, lon, lat, codes, states, by_text)
+    fast = locate_points("f.csv", rows, lon, lat, codes, states, by_row, declared_at=at)
+    assert plain.state.tolist() == fast.state.tolist()
+    assert plain.in_mexico.tolist() == fast.in_mexico.tolist()
+    assert [str(p) for p in by_text.problems] == [str(p) for p in by_row.problems]
+    reasons = " ".join(p.reason for p in by_text.problems)
+    for words in ("not its declared state", "border of", "km outside", "outside Mexico"):
+        assert words in reasons
 
 
 def test_datetimes_are_built_once_per_moment_and_equal_per_row():
