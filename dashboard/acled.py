@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from .i18n import N_
 from .message import msg
-from .read import STRING_DTYPE, Table
+from .read import STRING_DTYPE, Table, empty_texts
 from .schema import Report
 
 # Columns whose presence together marks a file as ACLED's.
@@ -229,7 +229,7 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     sets `table.known` for the columns converted once per distinct value.
     """
     acled = table.frame
-    empty = pd.Series("", index=acled.index, dtype=STRING_DTYPE)
+    empty = empty_texts(acled.index)
 
     def column(key: str) -> pd.Series:
         return acled[key] if key in acled.columns else empty

@@ -44,6 +44,14 @@ DELIMITERS = (",", ";", "\t")
 STRING_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3 "str"
 
 
+def empty_texts(index: pd.Index) -> pd.Series:
+    """A text column of "" for every row of `index`, made from Arrow buffers (an offsets
+    buffer of zeros, no characters): much cheaper than broadcasting a scalar."""
+    offsets = pa.py_buffer(np.zeros(len(index) + 1, dtype=np.int64))
+    array = pa.LargeStringArray.from_buffers(len(index), offsets, pa.py_buffer(b""))
+    return pd.Series(array, index=index, dtype=STRING_DTYPE)
+
+
 @dataclass
 class Table:
     """A file's rows as text, and how the file was read."""

@@ -25,7 +25,7 @@ from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
 from .message import Message, msg
 from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
-from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
+from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, empty_texts, read_table  # noqa: F401
 from .schema import (
     CONFIDENCE,
     COUNT_FIELDS,
@@ -168,7 +168,7 @@ class Checks:
         self.rows = table.rows
         self.n = len(table.frame)
         self.bad = np.zeros(self.n, dtype=bool)
-        self._empty = pd.Series("", index=self.frame.index, dtype=STRING_DTYPE)
+        self._empty = empty_texts(self.frame.index)
         self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
         # Rows whose emptiness was already reported under another name (ACLED's dates).
         self.already = np.zeros(self.n, dtype=bool)
