@@ -1,23 +1,28 @@
 """Benchmark validating analysts' files, against pandas.read_csv of the same file.
 
-    .venv/bin/python benchmarks/bench_validate.py [--rows 100000] [--runs 5]
+    .venv/bin/python benchmarks/bench_validate.py [--rows 100000] [--runs 9]
 
-Builds three files in memory, then times, in this one run and as medians of --runs (wall
-clock and process CPU; the two take turns in every run), pandas.read_csv(file) (the
-baseline) and dashboard.validate.validate_incidents(file):
+Builds three files in memory, then times, in this one run, pandas.read_csv(file) (the
+baseline) and dashboard.validate.validate_incidents(file), --runs times each, the two
+taking turns in every run (in alternating order). For each it prints the median and the
+minimum of wall-clock time and of process CPU time, and the ratios (check / read_csv) of
+the medians, of the minimums, and the median of each run's own ratio:
 
 - ours: the project's schema, every row with its own point (latitude/longitude/cve_ent);
 - acled: an ACLED export (22 February 2026 dates, admin1 names) of the same row count;
 - hostile: a ~4.9 MB CSV with ten bad fields per row (bounded report: first 1,000
   problems and totals per kind), with the peak memory the check allocates.
+
+The machine's load average is printed at the start and the end: on a shared machine
+wall time depends on it, CPU time much less.
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
-import statistics
 import sys
 import time
 import tracemalloc
@@ -129,31 +134,47 @@ def hostile_file(target_bytes: int = 4_900_000) -> bytes:
 
 
 def timed(action) -> tuple[float, float]:
-    """Wall-clock and process CPU seconds of one call (CPU time is steadier on a busy box)."""
+    """Wall-clock and process CPU seconds of one call (CPU time is steadier on a busy box).
+
+    A garbage collection is run first, so that one left over from the previous call does
+    not land on this one."""
+    gc.collect()
     start, start_cpu = time.perf_counter(), time.process_time()
     action()
     return time.perf_counter() - start, time.process_time() - start_cpu
 
 
-def median_seconds(actions, runs: int) -> list[tuple[float, float]]:
-    """(median wall, median CPU) seconds of each action, the actions taking turns in every
-    run so that a change in the machine's load falls on the baseline and the check alike."""
-    times: list[list[tuple[float, float]]] = [[] for _ in actions]
-    for _ in range(runs):
-        for action, samples in zip(actions, times, strict=True):
-            samples.append(timed(action))
-    return [
-        (statistics.median(w for w, _ in samples), statistics.median(c for _, c in samples))
-        for samples in times
-    ]
+def interleaved(baseline, check, runs: int) -> tuple[np.ndarray, np.ndarray]:
+    """(baseline samples, check samples): arrays of (wall, CPU) seconds, one row per run.
+
+    The two take turns in every run, in alternating order (baseline first in even runs,
+    the check first in odd ones), so that a change in the machine's load falls on both
+    alike and neither always runs right after the other.
+    """
+    base, ours = [], []
+    for run in range(runs):
+        if run % 2 == 0:
+            base.append(timed(baseline))
+            ours.append(timed(check))
+        else:
+            ours.append(timed(check))
+            base.append(timed(baseline))
+    return np.array(base), np.array(ours)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     args = parser.parse_args()
-    print(f"load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}\n")
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{when}; {os.cpu_count()} CPUs; load average at the start: {load}")
+    print(f"{args.runs} runs, read_csv and the check taking turns in each (order alternating)\n")
     bundle = load_bundle()
     files = {
         "ours (own points)": our_file(bundle, args.rows),
@@ -161,28 +182,42 @@ def main() -> None:
         "hostile (10 bad fields a row)": hostile_file(),
     }
     print(
-        "| file | rows | MB | read_csv wall | validate wall | ratio | read_csv CPU | "
-        "validate CPU | ratio | valid rows | problems (kept) |"
+        "| file | rows | MB | timed | wall median | wall min | CPU median | CPU min | "
+        "valid rows | problems (kept) |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for label, data in files.items():
 
         def check(data=data):
             return validate_incidents(data, "bench.csv", bundle.locations, bundle.states)
 
         check()  # warm caches (prepared polygons, imports)
-        (base_wall, base_cpu), (wall, cpu) = median_seconds(
-            [lambda data=data: pd.read_csv(io.BytesIO(data)), check], args.runs
-        )
+        base, ours = interleaved(lambda data=data: pd.read_csv(io.BytesIO(data)), check, args.runs)
         frame, report = check()
         rows = data.count(b"\n") - 1
+        median_base, median_ours = np.median(base, axis=0), np.median(ours, axis=0)
+        min_base, min_ours = base.min(axis=0), ours.min(axis=0)
+        paired = np.median(ours / base, axis=0)  # each run's check over its own read_csv
+        problems = f"{report.error_count + report.warning_count:,} ({len(report.problems):,})"
         print(
-            f"| {label} | {rows:,} | {len(data) / 1e6:.1f} | {base_wall * 1000:,.0f} ms | "
-            f"{wall * 1000:,.0f} ms | {wall / base_wall:.1f}× | {base_cpu * 1000:,.0f} ms | "
-            f"{cpu * 1000:,.0f} ms | {cpu / base_cpu:.1f}× | {len(frame):,} | "
-            f"{report.error_count + report.warning_count:,} ({len(report.problems):,}) |"
+            f"| {label} | {rows:,} | {len(data) / 1e6:.1f} | pandas.read_csv | "
+            f"{ms(median_base[0])} | {ms(min_base[0])} | {ms(median_base[1])} | "
+            f"{ms(min_base[1])} | | |"
         )
-    print(f"\nload average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+        print(
+            f"| | | | validate | {ms(median_ours[0])} | {ms(min_ours[0])} | "
+            f"{ms(median_ours[1])} | {ms(min_ours[1])} | {len(frame):,} | {problems} |"
+        )
+        print(
+            f"| | | | ratio | **{median_ours[0] / median_base[0]:.1f}×** | "
+            f"{min_ours[0] / min_base[0]:.1f}× | **{median_ours[1] / median_base[1]:.1f}×** | "
+            f"{min_ours[1] / min_base[1]:.1f}× | | |"
+        )
+        print(
+            f"| | | | ratio within a run (median) | {paired[0]:.1f}× | | {paired[1]:.1f}× | | | |"
+        )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"\nload average at the end: {load}")
     tracemalloc.start()
     validate_incidents(
         files["hostile (10 bad fields a row)"], "bench.csv", bundle.locations, bundle.states

@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from .i18n import N_
 from .message import msg
-from .read import STRING_DTYPE, Table
+from .read import STRING_DTYPE, Table, empty_texts
 from .schema import Report
 
 # Columns whose presence together marks a file as ACLED's.
@@ -132,8 +132,14 @@ def event_dates(raw: pd.Series) -> pd.Series:
 
     Each distinct date is parsed once (a file has few); the result has raw's index.
     """
+    return _dates(raw)[0]
+
+
+def _dates(raw: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, list]]:
+    """`event_dates`, with the (code per row, distinct ISO dates) it was spread from."""
 
     def parse(distinct: list) -> list[str]:
+        # One vectorised pass per form with its explicit format, over the distinct texts.
         texts = pd.Series(distinct, dtype=object)
         dates = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[s]")
         for form in DATE_FORMATS:
@@ -143,34 +149,38 @@ def event_dates(raw: pd.Series) -> pd.Series:
     return _spread(raw, parse)[0]
 
 
-def _each_distinct(values: pd.Series, *functions) -> pd.Series | tuple[pd.Series, ...]:
+def _each_distinct(values: pd.Series, *functions) -> list[tuple[pd.Series, tuple]]:
     """Each function applied once per distinct value of a text column (ACLED repeats
-    codes); one column per function, from one pass over the values."""
-    columns = _spread(
+    codes); per function, the column and its (code per row, distinct values)."""
+    return _spread(
         values,
         *(
             lambda distinct, f=f: [f(v) if v is not None else "" for v in distinct]
             for f in functions
         ),
     )
-    return columns[0] if len(functions) == 1 else columns
 
 
-def _spread(values: pd.Series, *converts) -> tuple[pd.Series, ...]:
+def _spread(values: pd.Series, *converts) -> list[tuple[pd.Series, tuple[np.ndarray, list]]]:
     """Each convert(distinct values, a list with None for a missing one) -> one text
-    each, spread to the rows in one Arrow take: a tuple of one column (with values'
-    index) per convert."""
+    each, spread to the rows in one Arrow take. Per convert: the column (with values'
+    index) and (int code per row, its distinct values in order of first appearance)."""
     encoded = pc.dictionary_encode(_arrow(values).combine_chunks(), null_encoding="encode")
     distinct = encoded.dictionary.to_pylist()
-    columns = tuple(
-        pd.Series(
-            pa.array(convert(distinct), type=pa.large_string()).take(encoded.indices),
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    out = []
+    for convert in converts:
+        # Two distinct texts may convert to one: each converted text once, in order.
+        remap, once = pd.factorize(np.asarray(convert(distinct), dtype=object))
+        codes = remap[indices]
+        once = once.tolist()
+        column = pd.Series(
+            pa.array(once, type=pa.large_string()).take(pa.array(codes)),
             index=values.index,
             dtype=STRING_DTYPE,
         )
-        for convert in converts
-    )
-    return columns
+        out.append((column, (codes, once)))
+    return out
 
 
 def _arrow(values: pd.Series) -> pa.ChunkedArray:
@@ -195,6 +205,13 @@ def _is_empty(values: pd.Series) -> pa.ChunkedArray:
     return pc.fill_null(pc.equal(_arrow(values), ""), False)
 
 
+def _where_empty(values: pd.Series, then, otherwise: pa.ChunkedArray) -> pa.ChunkedArray:
+    """`then` where a value is "" (not where it is missing), `otherwise` elsewhere; no
+    second pass over `otherwise` when no value is "" (the usual case)."""
+    empty = _is_empty(values)
+    return pc.if_else(empty, then, otherwise) if pc.any(empty).as_py() else otherwise
+
+
 def _text(arrow) -> pd.Series:
     return pd.Series(arrow, dtype=STRING_DTYPE)
 
@@ -208,15 +225,16 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     """ACLED columns to ours (text), per COLUMN_MAPPING; `event_date` stays for `start`.
 
     Bad dates and time precisions are reported here (with the ACLED field's name); the
-    rest is checked as any incident file is. Returns a frame with the same index.
+    rest is checked as any incident file is. Returns a frame with the same index, and
+    sets `table.known` for the columns converted once per distinct value.
     """
     acled = table.frame
-    empty = pd.Series("", index=acled.index, dtype=STRING_DTYPE)
+    empty = empty_texts(acled.index)
 
     def column(key: str) -> pd.Series:
         return acled[key] if key in acled.columns else empty
 
-    dates = event_dates(column("event_date"))
+    dates, date_codes = _dates(column("event_date"))
     bad = (dates == "").to_numpy() & (column("event_date") != "").to_numpy()
     report.add_many(
         name,
@@ -225,21 +243,27 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         column("event_date")[bad].to_numpy(dtype=object),
         msg("not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)"),
     )
-    precision = _each_distinct(
+    [(precision, precision_codes)] = _each_distinct(
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)
     )
     sub = column("sub_event_type")
-    ours, label = _each_distinct(sub, _our_type, lambda v: v if _our_type(v) == "other" else "")
+    (ours, our_codes), (label, _) = _each_distinct(
+        sub, _our_type, lambda v: v if _our_type(v) == "other" else ""
+    )
+    # Made from distinct values: the checks reuse the codes instead of encoding again.
+    table.known = {
+        "event_day": date_codes,
+        "time_precision": precision_codes,
+        "event_type": our_codes,
+    }
     location = column("location")
     source = column("source")
     # Texts joined in one Arrow pass per column (no intermediate column per "+").
-    outlet = pc.if_else(
-        _is_empty(source), SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source)
-    )
-    at = pc.if_else(_is_empty(location), "", _prefixed(", ", location))
+    outlet = _where_empty(source, SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source))
+    at = _where_empty(location, "", _prefixed(", ", location))
     # Popups show the summary: the sources ACLED names are seen there, links or not.
     summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
-    summary = _text(pc.if_else(_is_empty(sub), "", summary))
+    summary = _text(_where_empty(sub, "", summary))
     outlet = _text(outlet)
     frame = pd.DataFrame(
         {

@@ -89,10 +89,13 @@ def locate_points(
     declared: np.ndarray,
     states: gpd.GeoDataFrame,
     report: Report,
+    declared_at: np.ndarray | None = None,
 ) -> Located:
     """The state of each point (degrees, WGS84), checked against the declared INEGI code.
 
-    rows: file line/feature numbers for messages; declared: INEGI code or "" per point.
+    rows: file line/feature numbers for messages; declared: INEGI code or "" per point;
+    declared_at (optional, when the caller has it: no string comparisons then): the same
+    as the row of `states` holding that code, -1 for "" and -2 for a code not in `states`.
     A point in another state than declared, or just off the coast, is a warning naming
     both (the declared state is kept); one far from every state is an error; one on the
     border of two states with no state declared is a warning naming both (the first by
@@ -109,7 +112,12 @@ def locate_points(
     point_index, state_index = covering_states(states, lon, lat)
     hit_codes = codes[state_index]
     declared = np.asarray(declared, dtype=object)
-    matches = hit_codes == declared[point_index]
+    if declared_at is None:
+        matches = hit_codes == declared[point_index]
+        undeclared = declared == ""
+    else:
+        matches = state_index == declared_at[point_index]
+        undeclared = declared_at == -1
     agrees = np.zeros(n, dtype=bool)
     agrees[point_index[matches]] = True
     hits = np.bincount(point_index, minlength=n)
@@ -117,7 +125,6 @@ def locate_points(
     starts = np.cumsum(hits) - hits  # covering_states sorts the pairs by point
     has = hits > 0
     first[has] = state_index[starts[has]]
-    undeclared = declared == ""
 
     # In a state: silently fine when it agrees or nothing was declared and one state hit.
     wrong = np.flatnonzero(has & ~agrees & ~undeclared)
@@ -140,71 +147,115 @@ def locate_points(
     plain = has & undeclared
     state[plain] = codes[first[plain]]
     border = plain & (hits > 1)
-    for i in np.flatnonzero(border):
-        names = tuple(sorted(BY_CODE[c].name for c in hit_codes[point_index == i]))
-        report.add(
-            name,
-            int(rows[i]),
-            "cve_ent",
-            None,
-            msg(
-                "point lies on the border of {states}: give cve_ent to say which; counted in "
-                "{counted}",
-                states=_StateList(names),
-                counted=BY_CODE[state[i]].name,
-            ),
-            severity="warning",
-        )
+    if border.any():
+        # The states each border point lies in, as one tuple of names per point (the
+        # pairs are sorted by point), then one report call per set of states.
+        on_border = border[point_index]
+        names: dict[int, list[str]] = {}
+        for i, code in zip(
+            point_index[on_border].tolist(), hit_codes[on_border].tolist(), strict=True
+        ):
+            names.setdefault(i, []).append(BY_CODE[code].name)
+        groups: dict[tuple, list[int]] = {}
+        for i, found in names.items():
+            groups.setdefault((tuple(sorted(found)), state[i]), []).append(i)
+        for (found, counted), chosen in groups.items():
+            report.add_many(
+                name,
+                rows[chosen],
+                "cve_ent",
+                [None] * len(chosen),
+                msg(
+                    "point lies on the border of {states}: give cve_ent to say which; counted "
+                    "in {counted}",
+                    states=_StateList(found),
+                    counted=BY_CODE[counted].name,
+                ),
+                severity="warning",
+            )
 
     # Outside every polygon: near the coast or a border, or outside Mexico.
     outside = np.flatnonzero(~has)
     if len(outside):
-        # Each distinct coordinate once: files repeat places (town seats, ACLED locations).
-        coords = np.stack([lon[outside], lat[outside]], axis=1)
-        distinct, inverse = np.unique(coords, axis=0, return_inverse=True)
-        (_, nearest), distance = states.sindex.nearest(
-            shapely.points(distinct[:, 0], distinct[:, 1]), return_distance=True, return_all=False
-        )
-        inverse = inverse.reshape(-1)
-        nearest, distance = nearest[inverse], distance[inverse]
-        for i, j, d in zip(outside.tolist(), nearest.tolist(), distance.tolist(), strict=True):
-            where = f"{lat[i]:.4f}, {lon[i]:.4f}"
-            if d > COAST_TOLERANCE_DEG:
-                report.add(name, int(rows[i]), "latitude", where, msg("point is outside Mexico"))
-                in_mexico[i] = False
-                continue
-            near = codes[j]
-            if not declared[i]:
-                state[i] = near
-            elif declared[i] != near:
-                report.add(
-                    name,
-                    int(rows[i]),
-                    "cve_ent",
-                    declared[i],
-                    msg(
-                        "point lies just outside the state polygons, nearest {nearest}, not its "
-                        "declared state {declared}",
-                        nearest=BY_CODE[near].name,
-                        declared=BY_CODE[declared[i]].name,
-                    ),
-                    severity="warning",
-                )
-                continue
-            if declared[i]:
-                report.add(
-                    name,
-                    int(rows[i]),
-                    "latitude",
-                    where,
-                    msg(
-                        "point lies {km} km outside the {state} polygon (coast or border at 1:10m)",
-                        km=f"{d * KM_PER_DEGREE:.1f}",
-                        state=BY_CODE[near].name,
-                    ),
-                    severity="warning",
-                )
+        _outside(name, rows, lon, lat, declared, state, in_mexico, outside, states, report)
     return Located(state, in_mexico)
+
+
+def _outside(name, rows, lon, lat, declared, state, in_mexico, outside, states, report):
+    """Points outside every state polygon (positions `outside`): outside Mexico (an
+    error), or within COAST_TOLERANCE_DEG of the nearest state (that state where none was
+    declared; a warning where one was). Updates `state` and `in_mexico` in place.
+
+    Each distinct coordinate is looked up once (files repeat places: town seats, ACLED
+    locations), and each kind of problem is one report call, not one per row.
+    """
+    coords = np.stack([lon[outside], lat[outside]], axis=1)
+    distinct, inverse = np.unique(coords, axis=0, return_inverse=True)
+    (_, nearest), distance_once = states.sindex.nearest(
+        shapely.points(distinct[:, 0], distinct[:, 1]), return_distance=True, return_all=False
+    )
+    inverse = inverse.reshape(-1)
+    codes = states["cve_ent"].to_numpy(dtype=object)
+    shown = np.array([f"{y:.4f}, {x:.4f}" for x, y in distinct.tolist()], dtype=object)
+    where, near = shown[inverse], codes[nearest][inverse]
+    distance = distance_once[inverse]
+    points = rows[outside]
+    said = declared[outside]
+
+    far = distance > COAST_TOLERANCE_DEG
+    report.add_many(name, points[far], "latitude", where[far], msg("point is outside Mexico"))
+    in_mexico[outside[far]] = False
+
+    close = ~far
+    undeclared = close & (said == "")
+    state[outside[undeclared]] = near[undeclared]
+    other = close & (said != "") & (said != near)
+    if other.any():
+        pairs = np.stack([near[other], said[other]]).T.astype(str)
+        for near_code, declared_code in dict.fromkeys(map(tuple, pairs.tolist())):
+            chosen = np.flatnonzero(other)[
+                (pairs[:, 0] == near_code) & (pairs[:, 1] == declared_code)
+            ]
+            report.add_many(
+                name,
+                points[chosen],
+                "cve_ent",
+                said[chosen],
+                msg(
+                    "point lies just outside the state polygons, nearest {nearest}, not its "
+                    "declared state {declared}",
+                    nearest=BY_CODE[near_code].name,
+                    declared=BY_CODE[declared_code].name,
+                ),
+                severity="warning",
+            )
+    same = close & (said != "") & (said == near)
+    if same.any():
+        # The distance as shown, once per distinct coordinate; one message per distance.
+        km = np.array([f"{d * KM_PER_DEGREE:.1f}" for d in distance_once.tolist()])[inverse]
+        for code in dict.fromkeys(near[same].tolist()):
+            chosen = np.flatnonzero(same & (near == code))
+            reasons: dict[str, Message] = {}
+
+            def reason(shown: str, state: str = BY_CODE[code].name, reasons=reasons) -> Message:
+                if shown not in reasons:
+                    reasons[shown] = msg(
+                        "point lies {km} km outside the {state} polygon (coast or border at 1:10m)",
+                        km=shown,
+                        state=state,
+                    )
+                return reasons[shown]
+
+            report.add_numbered(
+                name,
+                points[chosen],
+                "latitude",
+                where[chosen],
+                lambda positions, chosen=chosen, reason=reason: [
+                    reason(km[chosen[p]]) for p in positions
+                ],
+                severity="warning",
+            )
 
 
 class _StateList(Message):

@@ -44,6 +44,14 @@ DELIMITERS = (",", ";", "\t")
 STRING_DTYPE = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas 3 "str"
 
 
+def empty_texts(index: pd.Index) -> pd.Series:
+    """A text column of "" for every row of `index`, made from Arrow buffers (an offsets
+    buffer of zeros, no characters): much cheaper than broadcasting a scalar."""
+    offsets = pa.py_buffer(np.zeros(len(index) + 1, dtype=np.int64))
+    array = pa.LargeStringArray.from_buffers(len(index), offsets, pa.py_buffer(b""))
+    return pd.Series(array, index=index, dtype=STRING_DTYPE)
+
+
 @dataclass
 class Table:
     """A file's rows as text, and how the file was read."""
@@ -58,6 +66,10 @@ class Table:
     # longitude/latitude columns); None for CSV and JSON.
     has_geometry: np.ndarray | None = None
     notes: list[str] = field(default_factory=list)
+    # Columns whose distinct values are known already (a conversion made them from
+    # distinct values): column -> (int code per row, the distinct values in order of first
+    # appearance), so the checks need not encode them again.
+    known: dict[str, tuple[np.ndarray, list]] = field(default_factory=dict)
 
     @property
     def columns(self) -> list[str]:
@@ -387,41 +399,54 @@ def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
     return pc.replace_substring_regex(column, DEFUSED, r"\1")
 
 
-def _edges(column: pa.ChunkedArray) -> tuple[bool, bool]:
-    """(may need trimming, may start with an apostrophe), from the first and last byte of
-    each value in the Arrow buffers, without touching the text in between.
+def _edges(array: pa.Array) -> tuple[np.ndarray | None, bool]:
+    """(rows whose value may need trimming, whether some value may start with an
+    apostrophe), from the first and last byte of each value in the Arrow buffers, without
+    touching the text in between. None for the rows: look at every row.
 
     Whitespace (Unicode's, as utf8_trim_whitespace sees it) can only sit at an edge whose
     byte is an ASCII control or space (<= 0x20) or not ASCII (>= 0x7F: Unicode spaces such
-    as U+00A0 are multi-byte); a column with none of those at either edge of any value is
-    unchanged by trimming. Empty values make the test look at their neighbours' bytes: it
-    may say "maybe" needlessly, never "no" wrongly.
+    as U+00A0 are multi-byte); a value with neither at either edge is unchanged by
+    trimming. Empty values make the test look at their neighbours' bytes: it may say
+    "maybe" needlessly, never "no" wrongly.
     """
-    array = column.combine_chunks()  # one pass: cheaper than one per parser block
     if not pa.types.is_string(array.type):  # large_string or other: the full pass decides
-        return True, True
+        return None, True
     _, offsets_buffer, data_buffer = array.buffers()
     if data_buffer is None or offsets_buffer is None or not data_buffer.size:
-        return False, False  # every value empty (or null)
+        return np.zeros(len(array), dtype=bool), False  # every value empty (or null)
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
         array.offset : array.offset + len(array) + 1
     ]
     data = np.frombuffer(data_buffer, dtype=np.uint8)
     first = data[np.minimum(offsets[:-1], len(data) - 1)]
     last = data[np.maximum(offsets[1:] - 1, 0)]
+    maybe = None
     for edge in (first, last):  # 0x21..0x7E: printable ASCII, never trimmed
         if len(edge) and (edge.min() <= 0x20 or edge.max() >= 0x7F):
-            return True, True
-    return False, bool((first == 0x27).any())
+            outside = (edge <= 0x20) | (edge >= 0x7F)
+            maybe = outside if maybe is None else maybe | outside
+    if maybe is None:
+        return np.zeros(len(array), dtype=bool), bool((first == 0x27).any())
+    return maybe, True
 
 
-def _clean(column: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Trimmed, with the export's defusing apostrophe removed (the full passes only where
-    a value's edges say they can change something)."""
-    trim, quote = _edges(column)
-    if trim:
-        return _undefuse(pc.utf8_trim_whitespace(column))
-    return _undefuse(column) if quote else column
+def _clean(column: pa.ChunkedArray) -> pa.Array:
+    """Trimmed, with the export's defusing apostrophe removed, as one Arrow array.
+
+    Trimming runs on the whole column only when one of the values whose edges could
+    change (`_edges`: a place ending in "á" is one) does change; the apostrophe's regex
+    only when some value starts with one.
+    """
+    array = column.combine_chunks()  # one chunk: later passes need no copy
+    maybe, quote = _edges(array)
+    if maybe is None:
+        return _undefuse(pc.utf8_trim_whitespace(array))
+    if maybe.any():
+        some = array.take(pa.array(np.flatnonzero(maybe)))
+        if not pc.all(pc.equal(some, pc.utf8_trim_whitespace(some))).as_py():
+            return _undefuse(pc.utf8_trim_whitespace(array))
+    return _undefuse(array) if quote else array
 
 
 def _strings_frame(arrow: pa.Table) -> pd.DataFrame:

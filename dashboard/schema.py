@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import time
 
@@ -268,6 +268,9 @@ class Report:
         sample = Problem(file, None, field, None, reason, severity, self.unit, message)
         self._count(sample.kind, severity, len(rows), sample)
         values = np.asarray(values, dtype=object)
+        room = self._room(file, rows)
+        if room is not None:
+            rows, values = rows[room], values[room]
         if self.limit is not None and len(rows) > self.limit:
             keep = np.argpartition(rows, self.limit - 1)[: self.limit]
             rows, values = rows[keep], values[keep]
@@ -278,6 +281,63 @@ class Report:
         self._sorted = False
         if self.limit is not None and len(self._kept) >= 2 * self.limit:
             self._trim()
+
+    def add_numbered(
+        self,
+        file: str,
+        rows: Sequence[int] | np.ndarray,
+        field: str | None,
+        values: Sequence,
+        reasons: Callable[[list[int]], list[Message]],
+        severity: str = "error",
+    ) -> None:
+        """One kind of problem on many rows, its reason differing from row to row only in
+        numbers ("duplicate id (first in line 4)"): `reasons(positions)` gives the reasons
+        of the rows at those positions of `rows` and is called for the rows kept only.
+
+        All of them count under one kind (a kind ignores numbers), so this costs a pass
+        over `rows` and one Problem per kept row, however many different reasons there are.
+        """
+        rows = np.asarray(rows)
+        if not len(rows):
+            return
+        values = np.asarray(values, dtype=object)
+        first = reasons([0])[0]
+        sample = Problem(file, None, field, None, str(first), severity, self.unit, first)
+        self._count(sample.kind, severity, len(rows), sample)
+        room = self._room(file, rows)
+        positions = np.arange(len(rows)) if room is None else room
+        if self.limit is not None and len(positions) > self.limit:
+            nearest = np.argpartition(rows[positions], self.limit - 1)[: self.limit]
+            positions = np.sort(positions[nearest])
+        built = reasons(positions.tolist())
+        texts: dict = {}  # reasons repeat (a distance per place): each shown once
+        for p, reason in zip(positions.tolist(), built, strict=True):
+            text = texts.get(reason)
+            if text is None:
+                text = texts[reason] = str(reason)
+            message = reason if isinstance(reason, Message) else None
+            self._kept.append(
+                Problem(
+                    file, int(rows[p]), field, _shown(values[p]), text, severity, self.unit, message
+                )
+            )
+        self._sorted = False
+        if self.limit is not None and len(self._kept) >= 2 * self.limit:
+            self._trim()
+
+    def _room(self, file: str, rows: np.ndarray) -> np.ndarray | None:
+        """Positions of `rows` (of `file`) that can still be among the kept problems, or
+        None for all of them: once `limit` problems are kept, a new one comes after them
+        in file order unless its row is before the last one kept (one of the same row
+        would come after it too), so it is counted but not built."""
+        if self.limit is None or len(self._kept) < self.limit:
+            return None
+        self._trim()  # sorted, `limit` long
+        last = self._kept[-1]
+        if file != last.file:
+            return None if file < last.file else np.zeros(0, dtype=int)
+        return np.flatnonzero(rows < (-1 if last.row is None else last.row))
 
     def _count(self, kind: str, severity: str, n: int, sample: Problem) -> None:
         self.totals[kind] += n

@@ -115,9 +115,12 @@ class _Words:
     """A text column compared with a few words: each distinct value is compared once."""
 
     def __init__(self, values):
-        if not isinstance(values, pd.Series | pd.Index):
-            values = np.asarray(values, dtype=object)
-        self.codes, distinct = pd.factorize(values)
+        if isinstance(values, tuple):  # (code per row, distinct values): factorized already
+            self.codes, distinct = values
+        else:
+            if not isinstance(values, pd.Series | pd.Index):
+                values = np.asarray(values, dtype=object)
+            self.codes, distinct = pd.factorize(values)
         self.distinct = list(distinct)
 
     def equals(self, word: str) -> np.ndarray:
@@ -138,8 +141,9 @@ def intervals(
 
     start_us: UTC epoch microseconds of each start; offset_s: its UTC offset in seconds
     (the record's own clock); precision, part_of_day: strings as in `interval` (arrays or
-    pandas Series); end_us: epoch microseconds of the end, or a negative number where there
-    is none.
+    pandas Series), or each as a tuple (int code per row, its distinct values) when the
+    caller has them factorized already; end_us: epoch microseconds of the end, or a
+    negative number where there is none.
     """
     start_us = np.asarray(start_us, dtype="int64")
     offset_us = np.asarray(offset_s, dtype="int64") * 1_000_000

@@ -25,7 +25,7 @@ from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
 from .message import Message, msg
 from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
-from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, read_table  # noqa: F401
+from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, empty_texts, read_table  # noqa: F401
 from .schema import (
     CONFIDENCE,
     COUNT_FIELDS,
@@ -50,6 +50,10 @@ _HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
 _DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?"
 _SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
 _YEARS = (1990, 2100)
+# The largest count accepted: counts are read as float64, which holds every whole number
+# up to 2**53 (about 9.007e15) exactly; fifteen nines stays below that and reads plainly.
+# Anything larger is reported (it would overflow the Int64 column or lose digits).
+MAX_COUNT = 10**15 - 1
 
 
 def is_http_url(value: str) -> bool:
@@ -77,6 +81,18 @@ def _fullmatch(values: pd.Series, pattern: str) -> np.ndarray:
     return pc.fill_null(matched, False).to_numpy(zero_copy_only=False)
 
 
+def _no_text(arrow: pa.Array) -> bool:
+    """Whether every value of an Arrow string array is "" (its offsets never move)."""
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)):
+        return False
+    offsets = arrow.buffers()[1]
+    if offsets is None:
+        return False
+    width = np.int64 if pa.types.is_large_string(arrow.type) else np.int32
+    at = np.frombuffer(offsets, dtype=width)
+    return bool(at[arrow.offset] == at[arrow.offset + len(arrow)])
+
+
 class Distinct:
     """A text column as its distinct values and, per row, which of them it holds.
 
@@ -87,9 +103,22 @@ class Distinct:
     """
 
     def __init__(self, column: pd.Series):
-        encoded = pc.dictionary_encode(_arrow(column), null_encoding="encode")
+        arrow = _arrow(column)
+        if len(arrow) and not arrow.null_count and _no_text(arrow):  # an empty column
+            self.codes = np.zeros(len(arrow), dtype=np.int32)
+            self.values = pd.Series([""], dtype=STRING_DTYPE)
+            return
+        encoded = pc.dictionary_encode(arrow, null_encoding="encode")
         self.codes = encoded.indices.to_numpy(zero_copy_only=False)
         self.values = pd.Series(encoded.dictionary, dtype=STRING_DTYPE)
+
+    @classmethod
+    def of(cls, codes: np.ndarray, values: list) -> Distinct:
+        """From codes and distinct values known already (`Table.known`), not encoded."""
+        distinct = cls.__new__(cls)
+        distinct.codes = np.asarray(codes)
+        distinct.values = pd.Series(values, dtype=STRING_DTYPE)
+        return distinct
 
     def __len__(self) -> int:
         return len(self.values)
@@ -139,13 +168,26 @@ class Checks:
         self.rows = table.rows
         self.n = len(table.frame)
         self.bad = np.zeros(self.n, dtype=bool)
-        self._empty = pd.Series("", index=self.frame.index, dtype=STRING_DTYPE)
+        self._empty = empty_texts(self.frame.index)
         self.file_fields: dict[str, str] = {}  # our column -> the file's, for messages
         # Rows whose emptiness was already reported under another name (ACLED's dates).
         self.already = np.zeros(self.n, dtype=bool)
         # (file's column, reason) -> rows reported: one problem per row and file column.
         self._reported: dict[tuple[str | None, str], np.ndarray] = {}
         self._distinct: dict[int, tuple[object, Distinct]] = {}  # id(column array) -> codes
+        # Column -> (its Distinct, UTC epoch µs and offset s per distinct text): `timestamps`
+        self.moments: dict[str, tuple[Distinct, np.ndarray, np.ndarray]] = {}
+        # Column -> (position per row, INEGI code or "" per position): `states`
+        self.state_codes: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for field, (codes, values) in table.known.items():
+            self.seed(field, codes, values)
+
+    def seed(self, field: str, codes: np.ndarray, values: list) -> None:
+        """Give the column `field` of the current frame its codes and distinct values (in
+        order of first appearance), known from how it was made."""
+        if field in self.frame.columns:
+            array = self.frame[field].array
+            self._distinct[id(array)] = (array, Distinct.of(codes, values))
 
     def distinct(self, values: pd.Series) -> Distinct:
         """`Distinct(values)`, computed once per column (the cache holds the column)."""
@@ -193,27 +235,36 @@ class Checks:
             self.problem((values == "").to_numpy(), field, msg("required text is empty"))
         return values
 
+    def problem_once(
+        self, distinct: Distinct, mask_once, field: str, reason: Message | str, severity="error"
+    ):
+        """`problem` given a mask per distinct value of the field's column (`distinct`):
+        spread to the rows only when some value has the problem."""
+        mask_once = np.asarray(mask_once, dtype=bool)
+        if mask_once.any():
+            self.problem(distinct.per_row(mask_once), field, reason, severity)
+
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
         allowed = list(allowed)
-        values = self.text(field, required=required)
+        values = self.col(field)
         distinct = self.distinct(values)  # each distinct value compared once
-        wrong = pd.Series(
-            distinct.per_row((distinct.values != "") & ~distinct.values.isin(allowed))
-        )
-        self.problem(
-            wrong.to_numpy(),
+        if required:
+            empty = (distinct.values == "").to_numpy(dtype=bool)
+            self.problem_once(distinct, empty, field, msg("required text is empty"))
+        wrong = ((distinct.values != "") & ~distinct.values.isin(allowed)).to_numpy(dtype=bool)
+        self.problem_once(
+            distinct,
+            wrong,
             field,
             msg("unknown value; expected one of: {allowed}", allowed=", ".join(allowed)),
         )
         return values
 
-    def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
-        """(text, float per row: NaN where empty or not a number)."""
-        values = self.col(field)
-        distinct = self.distinct(values)  # each distinct text is read once
-        if not (distinct.values != "").any():
-            return values, np.full(self.n, np.nan)
+    def _numbers_once(self, distinct: Distinct) -> np.ndarray:
+        """Float per distinct value of a text column: NaN where empty or not a number."""
         text = distinct.values
+        if not (text != "").any():
+            return np.full(len(text), np.nan)
         text = text.str.replace(",", ".", regex=False) if self.table.decimal_comma else text
         # Only what looks like a decimal number goes to pyarrow's parser (never raising);
         # the rest is NaN and reported by the callers.
@@ -223,20 +274,34 @@ class Checks:
             number = pc.cast(arrow, pa.float64()).to_numpy(zero_copy_only=False)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):  # e.g. an absurd exponent
             number = pd.to_numeric(text.where(looks).to_numpy(dtype=object), errors="coerce")
-        return values, distinct.per_row(np.asarray(number, dtype=float))  # a new array
+        return np.asarray(number, dtype=float)
+
+    def _numbers(self, field: str) -> tuple[pd.Series, np.ndarray]:
+        """(text, float per row: NaN where empty or not a number)."""
+        values = self.col(field)
+        distinct = self.distinct(values)  # each distinct text is read once
+        return values, distinct.per_row(self._numbers_once(distinct))  # a new array
 
     def count(self, field: str) -> np.ndarray:
-        """Whole numbers ≥ 0 as floats; NaN where empty or bad."""
-        values, number = self._numbers(field)
-        given = (values != "").to_numpy()
+        """Whole numbers ≥ 0 as floats; NaN where empty or bad (each distinct text judged
+        once; MAX_COUNT at most)."""
+        distinct = self.distinct(self.col(field))
+        number = self._numbers_once(distinct).copy()  # (may be a read-only Arrow view)
+        given = (distinct.values != "").to_numpy(dtype=bool)
+        if not given.any():
+            return np.full(self.n, np.nan)
         nan = np.isnan(number)
-        self.problem(given & nan, field, msg("not a number"))
-        fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
-        self.problem(fractional, field, msg("not a whole number"))
+        self.problem_once(distinct, given & nan, field, msg("not a number"))
+        with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not whole, as wanted
+            fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
+        self.problem_once(distinct, fractional, field, msg("not a whole number"))
         negative = given & ~nan & ~fractional & (number < 0)
-        self.problem(negative, field, msg("negative count"))
-        number[~given | nan | fractional | negative] = np.nan
-        return number
+        self.problem_once(distinct, negative, field, msg("negative count"))
+        too_large = given & ~nan & ~fractional & ~negative & (number > MAX_COUNT)
+        reason = msg("count too large: at most {max}", max=f"{MAX_COUNT:,}")
+        self.problem_once(distinct, too_large, field, reason)
+        number[~given | nan | fractional | negative | too_large] = np.nan
+        return distinct.per_row(number)
 
     def number(self, field: str, rows: np.ndarray) -> np.ndarray:
         """Finite numbers for `rows` (a mask): empty, not a number, NaN and ±inf reported."""
@@ -317,10 +382,20 @@ class Checks:
         repeated = ~first_time & distinct.per_row(real)
         if not repeated.any():
             return
-        first_row = self.rows[np.flatnonzero(first_time)][codes]
-        for first in np.unique(first_row[repeated]):
-            chosen = repeated & (first_row == first)
-            self.problem(chosen, field, _duplicate(self.table.unit, int(first)))
+        # One pass for every group of repeats (a loop per group is quadratic when a file
+        # repeats many ids): the reasons, which differ only in the first line, are built
+        # for the problems the report keeps.
+        at = np.flatnonzero(repeated)
+        firsts = self.rows[np.flatnonzero(first_time)][codes[at]]
+        unit = self.table.unit
+        self.report.add_numbered(
+            self.name,
+            self.rows[at],
+            self.file_fields.get(field, field),
+            values[repeated].to_numpy(dtype=object),
+            lambda positions: [_duplicate(unit, int(firsts[p])) for p in positions],
+        )
+        self.bad[at] = True
 
     def source_date(self, field: str) -> pd.Series:
         values = self.col(field)
@@ -348,10 +423,16 @@ class Checks:
         unknown = np.zeros(self.n, dtype=bool)
         given = (values != "").to_numpy()
         if not given.any():
+            self.state_codes[field] = (
+                np.zeros(self.n, dtype="int64"),
+                np.array([""], dtype=object),
+            )
             return codes, unknown
         positions, distinct = pd.factorize(values)
         resolved = [resolve_state(v) if v else (None, False) for v in distinct]
         code_of = np.array([s.cve_ent if s else "" for s, _ in resolved] + [""], dtype=object)
+        # (-1, a missing value, is the last: "")
+        self.state_codes[field] = (np.where(positions < 0, len(distinct), positions), code_of)
         codes = code_of[positions]
         unknown = given & (code_of == "")[positions]
         for number, (value, (state, alias)) in enumerate(zip(distinct, resolved, strict=True)):
@@ -383,6 +464,8 @@ class Checks:
         if required:
             self.problem(~given & ~self.already, field, msg("required text is empty"))
         if not given_once.any():
+            once = len(texts)
+            self.moments[field] = (distinct, np.full(once, -1), np.zeros(once, dtype="int64"))
             return np.full(self.n, -1, dtype="int64"), np.zeros(self.n, dtype="int64")
         fast = given_once & _fullmatch(texts, _ISO_MINUTES)
         try:  # pyarrow's ISO 8601 parser on the whole column; it refuses 30 February
@@ -421,7 +504,14 @@ class Checks:
             chosen = codes == number
             self.problem(chosen, field, msg("impossible year {year}", year=int(year[chosen][0])))
             epoch[number] = -1
+        self.moments[field] = (distinct, epoch, offset)
         return distinct.per_row(epoch), distinct.per_row(offset)
+
+    def datetimes(self, field: str, keep: np.ndarray) -> np.ndarray:
+        """Aware datetimes (object; None where missing or bad) of the `keep` rows of a
+        column `timestamps` read: built once per distinct text and spread to the rows."""
+        distinct, epoch, offset = self.moments[field]
+        return aware_datetimes(epoch, offset)[distinct.codes[keep]]
 
     def coordinates(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(lon, lat, ok) for `rows` (a mask) from latitude/longitude (or the geometry)."""
@@ -623,17 +713,27 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         msg("unknown state: use the INEGI code 01..32, MX-XXX or the state's name"),
     )
     candidates = np.flatnonzero(own & point_ok & ~check.bad)
+    # The declared states as rows of the states layer (an unknown name is declared "").
+    state_at, code_of = check.state_codes["cve_ent"]
+    layer = {c: i for i, c in enumerate(states["cve_ent"].tolist())}
+    in_layer = np.array([layer.get(c, -2) if c else -1 for c in code_of], dtype="int64")
     located = locate_points(
         name,
         table.rows[candidates],
         lon[candidates],
         lat[candidates],
-        np.where(unknown_state[candidates], "", declared[candidates]),
+        declared[candidates],
         states,
         report,
+        declared_at=in_layer[state_at[candidates]],
     )
     state = declared.copy()
     state[candidates] = located.state
+    # The same as integers: (position per row, code per position), for the combinations
+    # below. Locating fills in only rows declared "" (none, or an unknown name).
+    state_codes = _with_codes(
+        state_at, list(code_of), state, candidates[(code_of == "")[state_at[candidates]]]
+    )
     outside = np.zeros(check.n, dtype=bool)
     outside[candidates[~located.in_mexico]] = True
     check.bad |= outside
@@ -652,8 +752,9 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     # When: ACLED dates become local midnight once the state (its clock) is known.
     if is_acled:
         check.already = (check.col("event_date") != "").to_numpy()
-        start_text = _acled_starts(check, state, municipality, has_id, locations)
+        start_text, start_codes = _acled_starts(check, state_codes, municipality, has_id, locations)
         check.frame = check.frame.assign(start=start_text)
+        check.seed("start", *start_codes)
     start_us, start_offset = check.timestamps("start")
     end_us, end_offset = check.timestamps("end", required=False)
     backwards = (end_us >= 0) & (start_us >= 0) & (end_us < start_us)
@@ -688,8 +789,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
             else location_id.where(has_id, own_ids)
         ),
         # Aware datetimes on each record's own clock (object: offsets differ).
-        "start": pd.Series(aware_datetimes(start_us[keep], start_offset[keep]), dtype=object),
-        "end": pd.Series(aware_datetimes(end_us[keep], end_offset[keep]), dtype=object),
+        "start": pd.Series(check.datetimes("start", keep), dtype=object),
+        "end": pd.Series(check.datetimes("end", keep), dtype=object),
         "time_precision": kept(precision),
         "part_of_day": kept(part),
         "event_type": kept(event_type),
@@ -711,17 +812,27 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     for column in OPTIONAL_INCIDENT_COLUMNS:
         if column in check.frame.columns:
             columns[column] = kept(check.col(column))
+
+    def factorized(values: pd.Series) -> tuple[np.ndarray, list]:
+        distinct = check.distinct(values)  # the choice checks encoded them already
+        return (distinct.codes if every else distinct.codes[keep]), distinct.values.tolist()
+
     lo, hi = intervals(
-        start_us[keep],
-        start_offset[keep],
-        kept(precision),
-        kept(part),
-        end_us[keep],
+        start_us[keep], start_offset[keep], factorized(precision), factorized(part), end_us[keep]
     )
     columns["t_start"] = pd.to_datetime(lo, unit="us", utc=True)
     columns["t_end"] = pd.to_datetime(hi, unit="us", utc=True)
     _join_places(
-        columns, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+        columns,
+        locations,
+        keep,
+        has_id,
+        lon,
+        lat,
+        state_codes,
+        place,
+        municipality,
+        factorized(geo_precision),
     )
     _join_place_es(columns, locations, keep, has_id, check.col("place_es"))
     return pd.DataFrame(columns)
@@ -745,62 +856,85 @@ def _summaries(check: Checks, bundled: bool) -> pd.Series:
     return summary.where(summary != "", spanish)
 
 
-def _acled_starts(check, state, municipality, has_id, locations) -> pd.Series:
-    """ACLED event dates as ISO local midnight with the state's (municipality's) offset.
+def _with_codes(at: np.ndarray, values: list, codes: np.ndarray, rows: np.ndarray):
+    """(position per row, value per position) with the rows `rows` set to `codes` there
+    (an object array per row): those few rows factorized, their values appended."""
+    if not len(rows):
+        return at, values
+    at = at.copy()
+    extra, more = pd.factorize(np.asarray(codes[rows], dtype=object))
+    at[rows] = len(values) + extra
+    return at, values + more.tolist()
 
-    Computed once per distinct (date, state, municipality): a file repeats them.
+
+def _acled_starts(check, state_codes, municipality, has_id, locations):
+    """ACLED event dates as ISO local midnight with the state's (municipality's) offset:
+    (text column, (code per row, distinct texts) for `Checks.seed`).
+
+    state_codes: (position per row, INEGI code or "" per position). Computed once per
+    distinct (date, state, municipality): a file repeats them. The municipality counts
+    only in a state with a municipality on another clock.
     """
-    codes = np.asarray(state, dtype=object)
-    if has_id.any():
-        codes = codes.copy()
+    state_at, state_values = state_codes
+    if has_id.any():  # a bundled place's state
         by_id = locations.set_index("location_id")["cve_ent"]
         ids = check.col("location_id")[has_id].to_numpy(dtype=object)
+        codes = np.empty(check.n, dtype=object)
         codes[has_id] = by_id.reindex(ids).fillna("").to_numpy(dtype=object)
-    columns = (check.col("event_day"), codes, municipality)
-    factors = [pd.factorize(c) for c in columns]
-    # The municipality matters only in a state with a municipality on another clock:
-    # elsewhere every town of the state counts as its first (fewer combinations below).
-    (_, state_codes), (towns, _) = factors[1], factors[2]
-    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_codes] + [False])
-    factors[2] = (np.where(special[factors[1][0]], towns, towns[:1]), factors[2][1])
-    key = np.zeros(check.n, dtype="int64")
-    for positions, distinct in factors:  # one integer per (date, state, municipality)
-        key = key * (len(distinct) + 1) + positions
-    # Each combination once, in order of first appearance (factorize numbers them so).
+        state_at, state_values = _with_codes(state_at, state_values, codes, np.flatnonzero(has_id))
+    days = check.distinct(check.col("event_day"))  # known from the conversion
+    day_at, day_values = days.codes.astype("int64"), days.values.tolist()
+    # Elsewhere every town of a state is on the state's clock: "" stands for them all.
+    special = np.array([c in STATES_WITH_MUNICIPAL_ZONES for c in state_values] + [False])
+    town_at, town_values = np.zeros(check.n, dtype="int64"), [""]
+    on_town_clock = special[state_at]
+    if on_town_clock.any():
+        at, towns = pd.factorize(municipality[on_town_clock].to_numpy(dtype=object))
+        town_at[on_town_clock] = at + 1
+        town_values += towns.tolist()
+    # One integer per (date, state, municipality); each combination once, in order of
+    # first appearance (factorize numbers them so).
+    key = (day_at * (len(state_values) + 1) + state_at + 1) * len(town_values) + town_at
     inverse, _ = pd.factorize(key)
     seen = np.maximum.accumulate(inverse)
     first = np.flatnonzero(np.diff(seen, prepend=-1) > 0)
-    values = [(positions[first], distinct.tolist()) for positions, distinct in factors]
     zones: dict = {}  # (state, municipality) -> IANA zone name
     midnights: dict = {}  # (date, zone) -> ISO text
     texts = []
-    for date_at, code_at, town_at in zip(*(p for p, _ in values), strict=True):
-        date, code, town = values[0][1][date_at], values[1][1][code_at], values[2][1][town_at]
+    for date_at, code_at, town in zip(
+        day_at[first].tolist(), state_at[first].tolist(), town_at[first].tolist(), strict=True
+    ):
+        date, code = day_values[date_at], state_values[code_at] if code_at >= 0 else ""
         if not date or code not in BY_CODE:
             texts.append("")
             continue
         zone = zones.get((code, town))
         if zone is None:
-            zone = zones[(code, town)] = local_zone(code, town)
+            zone = zones[(code, town)] = local_zone(code, town_values[town])
         if (date, zone) not in midnights:
             day = datetime.fromisoformat(date).replace(tzinfo=zone)
             midnights[(date, zone)] = day.isoformat(timespec="minutes")
         texts.append(midnights[(date, zone)])
     unset = np.asarray(texts, dtype=object) == ""
-    dated = (columns[0] != "").to_numpy()
+    dated = (check.col("event_day") != "").to_numpy()
     missing = unset[inverse] & dated & ~check.bad
     check.problem(
         missing, "admin1", msg("no state to set the local clock of event_date (give admin1)")
     )
-    text = pa.array(texts, type=pa.large_string()).take(pa.array(inverse))
-    return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE)
+    remap, once = pd.factorize(np.asarray(texts, dtype=object))  # each text once
+    text_at = remap[inverse]
+    once = once.tolist()
+    text = pa.array(once, type=pa.large_string()).take(pa.array(text_at))
+    return pd.Series(text, index=check.frame.index, dtype=STRING_DTYPE), (text_at, once)
 
 
 def _join_places(
-    frame, locations, keep, has_id, lon, lat, state, place, municipality, geo_precision
+    frame, locations, keep, has_id, lon, lat, state, place, municipality, precision_codes
 ):
     """lon, lat, place, municipality, cve_ent, geo_precision per kept row, added to
-    `frame` (the kept rows' columns by name, "location_id" among them).
+    `frame` (the kept rows' columns by name, "location_id" among them). state: every
+    row's INEGI code as (position per row, code per position); precision_codes: the kept
+    rows' geo_precision as (code per row, distinct texts).
 
     Rows with a location_id take them from the bundled place; the others keep their own.
     """
@@ -820,13 +954,18 @@ def _join_places(
     def numbers(own_values: np.ndarray, table: np.ndarray) -> np.ndarray:
         return np.where(by_id, table[index], own_values) if by_id.any() else own_values
 
-    positions, distinct = pd.factorize(geo_precision[keep])
-    levels = np.array([int(v) if v else 1 for v in distinct] + [1], dtype="int64")
+    # geo_precision is "" (1) or one of GEO_PRECISIONS on every kept row (the choice
+    # check); the distinct texts also hold the dropped rows' values.
+    positions, distinct = precision_codes
+    allowed = {str(k): k for k in GEO_PRECISIONS}
+    levels = np.array([allowed.get(v, 1) for v in distinct], dtype="int64")
     frame["lon"] = numbers(lon[keep].astype(float), locations.geometry.x.to_numpy())
     frame["lat"] = numbers(lat[keep].astype(float), locations.geometry.y.to_numpy())
     frame["place"] = joined(place[keep], locations["place"])
     frame["municipality"] = joined(municipality[keep], locations["municipality"])
-    frame["cve_ent"] = joined(pd.Series(state[keep], dtype=STRING_DTYPE), locations["cve_ent"])
+    state_at, state_values = state
+    own_state = pa.array(state_values, type=pa.large_string()).take(pa.array(state_at[keep]))
+    frame["cve_ent"] = joined(pd.Series(own_state, dtype=STRING_DTYPE), locations["cve_ent"])
     frame["geo_precision"] = numbers(
         levels[positions], locations["geo_precision"].to_numpy(dtype="int64")
     )

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from dashboard.validate import MAX_FILE_BYTES, validate_incidents, validate_locations
+from dashboard.validate import MAX_COUNT, MAX_FILE_BYTES, validate_incidents, validate_locations
 from tests.conftest import incident_row, to_csv
 
 NAME = "upload.csv"
@@ -60,6 +60,8 @@ ROW_ERRORS = [
     ("in the Pacific", {"latitude": "17.0", "longitude": "-110.0"}, "latitude", "outside Mexico"),
     ("negative count", {"fatalities": "-2"}, "fatalities", "negative count"),
     ("fractional count", {"arrested": "1.5"}, "arrested", "whole number"),
+    # It used to overflow the Int64 column silently (to -9223372036854775808).
+    ("count too large", {"fatalities": "99999999999999999999"}, "fatalities", "too large"),
     ("javascript URL", {"source_url": "javascript:alert(1)"}, "source_url", "http(s)"),
     ("data URL", {"source_url": "data:text/html,<b>x</b>"}, "source_url", "http(s)"),
     (
@@ -127,6 +129,22 @@ def test_every_problem_reported_at_once(bundle):
         (3, "start"),
     }
     assert frame.incident_id.tolist() == ["c"]
+
+
+def test_the_largest_count_is_kept_exactly_and_one_more_is_refused(bundle):
+    data = to_csv(
+        [
+            incident_row(injured=str(MAX_COUNT)),
+            incident_row(incident_id="test-2", fatalities=str(MAX_COUNT + 1)),
+        ]
+    )
+    frame, report = check(bundle, data)
+    problem = only(report)
+    assert (problem.row, problem.field, problem.value) == (3, "fatalities", str(MAX_COUNT + 1))
+    assert problem.reason == "count too large: at most 999,999,999,999,999"
+    assert problem.reason_in("es") == "conteo demasiado grande: como máximo 999,999,999,999,999"
+    assert frame.incident_id.tolist() == ["test-1"]
+    assert frame.injured.iloc[0] == MAX_COUNT
 
 
 def test_point_outside_declared_state_is_a_warning_naming_both(bundle):

@@ -20,7 +20,7 @@ import pytest
 import shapely
 
 from dashboard import acled
-from dashboard.locate import covering_states
+from dashboard.locate import covering_states, locate_points
 from dashboard.mexico import local_zone, state_lookup
 from dashboard.read import STRING_DTYPE, read_table
 from dashboard.schema import Report
@@ -48,6 +48,16 @@ def test_distinct_spreads_each_value_to_its_rows_with_repeats_and_missing():
         assert got == expected or (pd.isna(got) and pd.isna(expected))
     same = distinct.codes[:, None] == distinct.codes[None, :]
     assert same[0, 4] and same[3, 6] and same[2, 5] and not same[2, 7]
+
+
+@pytest.mark.parametrize("values", [["", "", ""], [""], ["", "x", ""], ["", None]])
+def test_an_empty_column_is_one_distinct_value_without_encoding(values):
+    distinct = Distinct(texts(values))
+    encoded = pc.dictionary_encode(pa.array(values, pa.string()), null_encoding="encode")
+    assert distinct.codes.tolist() == encoded.indices.to_pylist()
+    assert distinct.values.fillna("<NA>").tolist() == [
+        "<NA>" if v is None else v for v in encoded.dictionary.to_pylist()
+    ]
 
 
 @pytest.mark.parametrize("pattern", [r"[ab]", r"\d+", r"a|"])
@@ -111,6 +121,51 @@ def test_duplicate_ids_name_the_first_line_of_each(bundle):
     assert frame.incident_id.tolist() == ["a", "b", "c"]
 
 
+def duplicate_calls(bundle, monkeypatch, groups: int, limit: int | None = None):
+    """Check a file holding `groups` ids twice each (and one unique id); count the
+    report calls that added incident_id problems."""
+    calls = []
+    for method in ("add", "add_many", "add_numbered"):
+        original = getattr(Report, method)
+
+        def spy(self, file, row, field, *rest, original=original, method=method, **options):
+            if field == "incident_id":
+                calls.append(method)
+            return original(self, file, row, field, *rest, **options)
+
+        monkeypatch.setattr(Report, method, spy)
+    ids = [f"g{i}" for i in range(groups)] * 2 + ["alone"]
+    rows = [incident_row(incident_id=i) for i in ids]
+    options = {"keep_all": True} if limit is None else {"limit": limit}
+    outcome = check_incidents(to_csv(rows), "f.csv", bundle.locations, bundle.states, **options)
+    monkeypatch.undo()
+    return calls, outcome
+
+
+def test_duplicate_ids_cost_one_pass_however_many_groups(bundle, monkeypatch):
+    # It used to add each group of repeats in its own pass over the column: quadratic in
+    # a file that repeats many ids. The number of report calls must not grow with them.
+    few, _ = duplicate_calls(bundle, monkeypatch, 2)
+    many, outcome = duplicate_calls(bundle, monkeypatch, 300)
+    assert len(many) == len(few) == 1
+    found = [(p.row, p.value, p.reason) for p in outcome.report.problems]
+    assert found == [
+        (302 + i, f"g{i}", f"duplicate id (first in line {2 + i})") for i in range(300)
+    ]
+    assert outcome.frame.incident_id.tolist() == [f"g{i}" for i in range(300)] + ["alone"]
+
+
+def test_many_duplicate_groups_keep_the_first_problems_and_count_them_all(bundle, monkeypatch):
+    _, outcome = duplicate_calls(bundle, monkeypatch, 50, limit=7)
+    report = outcome.report
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (52 + i, f"duplicate id (first in line {2 + i})") for i in range(7)
+    ]
+    assert report.error_count == 50 and report.truncated
+    assert report.totals == {"error: incident_id: duplicate id (first in line N)": 50}
+    assert report.totals_in("es")[0][1] == 50
+
+
 # ---------------------------------------------------------------- reading
 
 
@@ -169,6 +224,31 @@ def test_repeated_points_are_located_as_each_point_alone(bundle):
     assert sum(1 for i, _ in expected if i == 1) == 2  # the border point: both states
 
 
+def test_declared_states_as_layer_rows_give_what_their_codes_give(bundle):
+    # Guadalajara (Jalisco), a Jalisco–Michoacán border point, Mexico City, a point just
+    # off the coast, one far outside; declared right, wrong, none, or a code the layer
+    # (without Colima, 06) lacks.
+    states = bundle.states[bundle.states.cve_ent != "06"].reset_index(drop=True)
+    lon_b, lat_b = border_point(states, "14", "16")
+    points = [(-103.35, 20.67), (lon_b, lat_b), (-99.13, 19.43), (-94.4333, 18.15), (0.0, 0.0)]
+    declared = ["14", "", "09", "30", "06", "", "14", "06", "07", "", "16"]
+    picks = [points[i % len(points)] for i in range(len(declared))]
+    lon, lat = np.array([p[0] for p in picks]), np.array([p[1] for p in picks])
+    rows = np.arange(2, 2 + len(picks))
+    layer = {c: i for i, c in enumerate(states.cve_ent)}
+    at = np.array([layer.get(c, -2) if c else -1 for c in declared])
+    codes = np.array(declared, dtype=object)
+    by_text, by_row = Report(limit=None), Report(limit=None)
+    plain = locate_points("f.csv", rows, lon, lat, codes, states, by_text)
+    fast = locate_points("f.csv", rows, lon, lat, codes, states, by_row, declared_at=at)
+    assert plain.state.tolist() == fast.state.tolist()
+    assert plain.in_mexico.tolist() == fast.in_mexico.tolist()
+    assert [str(p) for p in by_text.problems] == [str(p) for p in by_row.problems]
+    reasons = " ".join(p.reason for p in by_text.problems)
+    for words in ("not its declared state", "border of", "km outside", "outside Mexico"):
+        assert words in reasons
+
+
 def test_datetimes_are_built_once_per_moment_and_equal_per_row():
     base = 1_771_776_000_000_000  # 2026-02-22T16:00Z in µs
     epoch = np.array([base, base, -1, base + 60_000_000, base, base, base + 60_000_000])
@@ -218,9 +298,12 @@ def test_acled_values_are_converted_once_each_and_spread_with_missing():
         calls.append(value)
         return value.upper()
 
-    spread = acled._each_distinct(texts(["a", "b", "a", None, "", "b"]), upper)
+    [(spread, (codes, once))] = acled._each_distinct(texts(["a", "b", "a", None, "", "b"]), upper)
     assert spread.tolist() == ["A", "B", "A", "", "", "B"]
     assert calls == ["a", "b", ""]
+    # The codes the checks reuse: each converted value once (None and "" both give "").
+    assert once == ["A", "B", ""]
+    assert [once[c] for c in codes] == spread.tolist()
 
 
 def test_acled_dates_use_a_municipality_clock_only_where_one_differs(bundle):
