@@ -200,11 +200,12 @@ def test_key_figure_labels_are_never_cut(open_page, server, lang, width):
     assert cut == []
 
 
+@pytest.mark.parametrize("lang", ["es", "en"])
 @pytest.mark.parametrize("options", [PHONE, DESKTOP], ids=["390", "1400"])
-def test_table_toolbar_never_covers_the_select_box(open_page, server, options):
+def test_table_toolbar_never_covers_the_select_box(open_page, server, options, lang):
     """The incident table's hover toolbar (search, download, full screen) appears above
     the table: it stays clear of the list box above it, chevron included."""
-    page = open_page(server, **options)
+    page = open_page(f"{server}/?lang={lang}", **options)
     grid = page.locator(".st-key-incident_table")
     grid.wait_for(timeout=60_000)
     grid.scroll_into_view_if_needed()
