@@ -354,12 +354,24 @@
 
   // The legend (button and body) sits in the bottom-right corner; where it would meet the
   // replay control in the bottom-left one (a narrow map, a long replay status), it stands
-  // on top of the replay control's row instead, so neither covers the other.
+  // on top of the replay control's row instead, so neither covers the other. Called by
+  // fitLegend, whenever the legend opens or closes or the replay status changes.
   Tim.prototype.placeLegend = function () {
     if (!this.legend || !this.play) { return; }
     var legend = this.legend.getContainer(), play = this.play.box;
     legend.style.marginBottom = "";
-    var p = play.getBoundingClientRect(), l = legend.getBoundingClientRect();
+    play.style.marginBottom = "";
+    // The replay control (bottom left) stays above the basemap credit (bottom right) where
+    // a narrow map brings them together: the credit must stay readable.
+    var credit = this.map.attributionControl && this.map.attributionControl.getContainer();
+    var p = play.getBoundingClientRect();
+    var c = credit ? credit.getBoundingClientRect() : null;
+    if (c && c.width && p.width && p.right > c.left && p.bottom > c.top) {
+      var below = parseFloat(getComputedStyle(play).marginBottom) || 0;
+      play.style.marginBottom = Math.ceil(below + p.bottom - c.top + 2) + "px";
+    }
+    p = play.getBoundingClientRect();
+    var l = legend.getBoundingClientRect();
     if (!p.width || !l.width) { return; }
     if (p.right + LEGEND_GAP > l.left && p.top < l.bottom + LEGEND_GAP) {
       var margin = parseFloat(getComputedStyle(legend).marginBottom) || 0;
