@@ -94,7 +94,7 @@ MAP_STRINGS: dict[str, object] = {
     "legend_earlier": N_("replay: earlier in the window"),
     "legend_state_only": N_(
         "Reports known only to the state are counted on the state "
-        "(hover it), never drawn as points."
+        "(tap or hover over it), never drawn as points."
     ),
     "play": N_("Play"),
     "pause": N_("Pause"),
@@ -105,6 +105,11 @@ MAP_STRINGS: dict[str, object] = {
     "active": "{n} under way (time reported)",
     "span": "{n} some time in this span (time not reported)",
     "sources": N_("Sources:"),
+    # Leaflet's own controls (its English defaults otherwise): titles and accessible names.
+    "zoom_in": N_("Zoom in"),
+    "zoom_out": N_("Zoom out"),
+    "close_popup": N_("Close popup"),
+    "layers": N_("Layers"),
     "grouped": "{n} incidents in this area (grouped at this scale)",
     "gesture": {
         "touch": N_("Use two fingers to move the map"),
@@ -715,7 +720,9 @@ def base_map(
         height=height,
         assets=assets,
     )
-    folium.TileLayer("OpenStreetMap", name="Basemap", control=False).add_to(fmap)
+    folium.TileLayer(
+        "OpenStreetMap", name="Basemap", attr=osm_attribution(lang), control=False
+    ).add_to(fmap)
     config = map_config(
         states_json,
         site,
@@ -727,6 +734,17 @@ def base_map(
     )
     MapSetup(config).add_to(fmap)
     return fmap
+
+
+OSM_COPYRIGHT = "https://www.openstreetmap.org/copyright"
+
+
+def osm_attribution(lang: str = DEFAULT_LANGUAGE) -> str:
+    """The basemap's credit as HTML, in `lang`: OpenStreetMap's own wording for its
+    credit ("© OpenStreetMap contributors", "© colaboradores de OpenStreetMap"), the
+    name linked to its copyright page (https://www.openstreetmap.org/copyright)."""
+    before, _, after = translation(lang).gettext("© {osm} contributors").partition("{osm}")
+    return f'{escape_text(before)}<a href="{OSM_COPYRIGHT}">OpenStreetMap</a>{escape_text(after)}'
 
 
 class ViewLayer(folium.FeatureGroup):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from dataclasses import dataclass, replace
 from functools import partial
 
@@ -17,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -239,18 +241,19 @@ def _categories_present(selected: pd.DataFrame) -> list[int]:
     return sorted(present)
 
 
-def png_bytes(
+def png_figure(
     bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
-) -> bytes:
-    """The view as a PNG (bytes), `size` = (width, height) in pixels, 200..6000 a side;
-    title, window, credit and the alt-text metadata in `lang` (else the view's language,
-    else English).
+) -> tuple[Figure, Selection]:
+    """The PNG's matplotlib figure (and the selection it shows), before it is saved:
+    `size` = (width, height) in pixels, 200..6000 a side, texts in `lang` (else the view's
+    language, else English).
 
-    Byte-identical for the same view and data. States are filled with exactly the legend's
-    swatch colours (opaque; no basemap), incidents drawn with the live map's category
-    shapes and colours and a white halo; the map fills its box, whose geographic extent
-    grows to the box's shape (equal-area-looking: 1/cos(latitude) aspect).
-    Raises ValueError for a size out of range.
+    States are filled with exactly the legend's swatch colours (opaque; no basemap),
+    incidents drawn with the live map's category shapes and colours and a white halo; the
+    map fills its box, whose geographic extent grows to the box's shape (equal-area-looking:
+    1/cos(latitude) aspect). Every text (title, figures, legend, credit, stamp) is wrapped
+    to the canvas (`_fit_texts`), in either language. Raises ValueError for a size out of
+    range.
     """
     page = replace(page, lang=language(page, lang))
     width, height = size
@@ -258,6 +261,8 @@ def png_bytes(
         raise ValueError(f"PNG size must be 200..{MAX_PNG_SIDE} pixels a side, got {size}")
     selection = select(bundle, page)
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
+    FigureCanvasAgg(fig)  # a renderer to measure texts with (`_fit_texts`)
+
     scale = min(width / 1600, height / 1000)
     ax = fig.add_axes(MAP_BOX)
     ax.set_axis_off()
@@ -309,16 +314,31 @@ def png_bytes(
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
     fig.text(0.73, 0.86, stats_text(selection, page.lang), fontsize=13 * scale, va="top")
     _legend(fig, page, selection, scale)
-    fig.text(0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333")
-    fig.text(
+    credit = fig.text(
+        0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333", va="bottom"
+    )
+    stamp = fig.text(
         0.02,
-        0.018,
+        0.012,
         translation(page.lang)
         .gettext("Tapalpa incident map · data version {version} · view: {view}")
         .format(version=bundle.version, view=to_query(page)),
         fontsize=9 * scale,
         color="#666666",
+        va="bottom",
     )
+    _fit_texts(fig, credit, stamp)
+    return fig, selection
+
+
+def png_bytes(
+    bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
+) -> bytes:
+    """The view as a PNG (bytes): `png_figure`, saved with the title and alt text as
+    metadata. Byte-identical for the same view and data. Raises ValueError for a size out
+    of range (200..6000 pixels a side)."""
+    page = replace(page, lang=language(page, lang))
+    fig, selection = png_figure(bundle, page, size)
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
@@ -398,6 +418,65 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
         dot("#b2182b", "white", 18 * scale, t.gettext("Tapalpa operation site"), marker="*"),
     ]
     return handles
+
+
+# Where a line of the PNG's text may break: after a space, and inside the view's query
+# string (after "&", "," or "=") so a long link wraps too.
+_BREAKS = re.compile(r"(?<=[ &,=])")
+TEXT_MARGIN = 0.015  # figure fraction kept clear at the right edge
+
+
+def wrap_to_width(text: str, width: float, measure) -> str:
+    """`text` with newlines inserted so that no line is wider than `width` (pixels)
+    according to `measure(line) -> pixels`; existing newlines are kept. Lines break after
+    a space or at "&", "," or "="; a single word wider than `width` is split between
+    characters."""
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for piece in (p for p in _BREAKS.split(paragraph) if p):
+            if line and measure((line + piece).rstrip()) > width:
+                out.append(line.rstrip())
+                line = ""
+            line += piece
+            while len(line) > 1 and measure(line.rstrip()) > width:  # one overlong word
+                cut = len(line) - 1
+                while cut > 1 and measure(line[:cut]) > width:
+                    cut -= 1
+                out.append(line[:cut])
+                line = line[cut:]
+        out.append(line.rstrip())
+    return "\n".join(out)
+
+
+def _wrap_text(text, right: float, renderer) -> None:
+    """Wrap a matplotlib Text in place so that it ends left of `right` (pixels)."""
+    props = text.get_fontproperties()
+    x0 = text.get_window_extent(renderer).x0
+
+    def measure(line: str) -> float:
+        return renderer.get_text_width_height_descent(line, props, ismath=False)[0]
+
+    text.set_text(wrap_to_width(text.get_text(), max(right - x0, 1.0), measure))
+
+
+def _fit_texts(fig: Figure, credit, stamp) -> None:
+    """Wrap every text of the figure (titles, figures, legend, credit, stamp) to the
+    canvas's right edge, and stack the credit above the stamp at the bottom.
+
+    Spanish runs about 20 % longer than English, and the stamp's link is one long word:
+    without this the legend and footer ran off the right edge."""
+    renderer = fig.canvas.get_renderer()
+    fig.draw_without_rendering()  # lays out the legend: its texts get their positions
+    right = fig.bbox.width * (1 - TEXT_MARGIN)
+    texts = list(fig.texts)
+    for legend in fig.legends:
+        texts += [legend.get_title(), *legend.get_texts()]
+    for text in texts:
+        if text.get_text():
+            _wrap_text(text, right, renderer)
+    top = stamp.get_window_extent(renderer).y1
+    credit.set_y((top + 0.004 * fig.bbox.height) / fig.bbox.height)
 
 
 def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:

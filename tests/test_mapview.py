@@ -31,6 +31,8 @@ from dashboard.mapview import (
     first_view,
     incident_points,
     map_assets,
+    map_strings,
+    osm_attribution,
     replay_counts,
     states_geojson,
     view_layer,
@@ -408,3 +410,52 @@ def test_zero_and_neighbouring_classes_stay_apart(deficiency):
 )
 def test_state_colour_classes(count, expected):
     assert state_colour(count) == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "strings", "credit"),
+    [
+        (
+            "es",
+            {
+                "zoom_in": "Acercar",
+                "zoom_out": "Alejar",
+                "close_popup": "Cerrar ventana emergente",
+                "layers": "Capas",
+            },
+            "© colaboradores de <a",
+        ),
+        (
+            "en",
+            {
+                "zoom_in": "Zoom in",
+                "zoom_out": "Zoom out",
+                "close_popup": "Close popup",
+                "layers": "Layers",
+            },
+            "© <a",
+        ),
+    ],
+)
+def test_leaflet_controls_and_basemap_credit_in_the_map_language(
+    bundle, states_json, lang, strings, credit
+):
+    """Leaflet's own buttons (zoom, popup close, layers) and the basemap credit come from
+    the catalogues, in the map's language; the credit links OpenStreetMap's copyright."""
+    fmap = base_map(states_json, bundle.operation_site, lang=lang)
+    (setup,) = children(fmap, MapSetup)
+    assert {k: setup.config["strings"][k] for k in strings} == strings
+    html = fmap.get_root().render()
+    attribution = osm_attribution(lang)
+    assert attribution.startswith(credit)
+    assert '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>' in attribution
+    (tiles,) = [c for c in fmap._children.values() if c._name == "TileLayer"]
+    assert tiles.options["attribution"] == attribution
+    assert ("contributors" in html) == (lang == "en")
+
+
+@pytest.mark.parametrize(
+    ("lang", "touch"), [("en", "tap or hover"), ("es", "tócalo o pasa el cursor")]
+)
+def test_legend_speaks_to_touch_and_mouse(lang, touch):
+    assert touch in map_strings(lang)["legend_state_only"]

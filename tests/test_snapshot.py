@@ -15,13 +15,16 @@ from PIL import Image
 from dashboard.filters import ViewSpec
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import PageView
+from dashboard.schema import EVENT_TYPES
 from dashboard.snapshot import (
     alt_text,
     credit_text,
     html_document,
     png_bytes,
+    png_figure,
     select,
     window_label,
+    wrap_to_width,
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import key_figures
@@ -276,3 +279,54 @@ def test_png_map_fills_its_box(png):
     rows, cols = np.nonzero(drawn)
     assert (cols.max() - cols.min()) / (x1 - x0) >= 0.9
     assert (rows.max() - rows.min()) / (y1 - y0) >= 0.8  # Mexico is wider than the box
+
+
+def _every_text(fig):
+    texts = list(fig.texts)
+    for legend in fig.legends:
+        texts += [legend.get_title(), *legend.get_texts()]
+    return [t for t in texts if t.get_text()]
+
+
+# A view whose stamp (its link) is long: most types but one, several states.
+LONG_VIEW = PageView(
+    ViewSpec(
+        local(22, 6),
+        local(24),
+        states=frozenset({"14", "16", "11", "06", "01", "18"}),
+        event_types=frozenset(EVENT_TYPES) - {"other"},
+    )
+)
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("size", [(1600, 1000), (1200, 630), (800, 500)])
+@pytest.mark.parametrize("page", [PAGE, LONG_VIEW], ids=["default", "long-link"])
+def test_png_texts_lie_inside_the_canvas(bundle, lang, size, page):
+    """Every legend, key-figure and footer text is drawn whole: its rendered extent lies
+    inside the figure (Spanish legend labels and the stamp's link ran off the right)."""
+    fig, _ = png_figure(bundle, page, size, lang=lang)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    width, height = size
+    outside = []
+    for text in _every_text(fig):
+        box = text.get_window_extent(renderer)
+        if box.x0 < 0 or box.y0 < 0 or box.x1 > width or box.y1 > height:
+            outside.append((text.get_text(), [round(v) for v in box.extents]))
+    assert outside == []
+
+
+@pytest.mark.parametrize(
+    ("text", "width", "lines"),
+    [
+        ("short", 100, ["short"]),
+        ("aaa bbb ccc", 6, ["aaa", "bbb", "ccc"]),
+        ("aaa bbb ccc", 8, ["aaa bbb", "ccc"]),
+        ("v=1&types=a,b,c", 6, ["v=1&", "types=", "a,b,c"]),
+        ("abcdefgh", 3, ["abc", "def", "gh"]),
+        ("one\ntwo three", 5, ["one", "two", "three"]),
+    ],
+)
+def test_wrap_to_width(text, width, lines):
+    assert wrap_to_width(text, width, len).split("\n") == lines

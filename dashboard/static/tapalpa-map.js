@@ -15,6 +15,12 @@
   "use strict";
   var HOUR = 3600000;
   var LEGEND_GAP = 10, LEGEND_MIN = 60; // px between the legend and the controls above
+  var LEGEND_NARROW_SHARE = 0.4; // an open legend's most on a narrow map: 40 % of its height
+  var POPUP_MAX = 340, POPUP_MIN = 160; // px, a popup's content width on a wide map
+  var POPUP_EDGE = 8; // px between a popup and the map's edge or a control
+  var POPUP_CHROME = 46; // px a popup adds around its content (Leaflet's margins, border)
+  // Leaflet's own auto-pan is off: fitPopup pans once the controls are known.
+  var POPUP_OPTIONS = {maxWidth: POPUP_MAX, minWidth: POPUP_MIN, autoPan: false};
   var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -156,7 +162,7 @@
       var marker = L.marker([s[0], s[1]], {
         icon: L.divIcon({html: config.site_svg, className: "tim-site", iconSize: [26, 26], iconAnchor: [13, 13]}),
         keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: 1000
-      }).bindTooltip(s[2]).bindPopup(s[3], {maxWidth: 340}).addTo(self.site);
+      }).bindTooltip(s[2]).bindPopup(s[3], POPUP_OPTIONS).addTo(self.site);
       // A focusable role=button: name it after the site. The tooltip arrives HTML-escaped;
       // its text goes in as an attribute value (setAttribute never parses markup).
       var name = plainText(s[2]);
@@ -170,10 +176,97 @@
     overlays[this.s.layer_site] = this.site;
     overlays[this.s.layer_incidents] = this.incidents;
     this.layerControl = L.control.layers(null, overlays, {collapsed: this.narrow, position: "topright"}).addTo(map);
-    if (!this.narrow) { L.control.scale({position: "bottomright"}).addTo(map); }
+    // The scale sits under the replay control: the right column is the legend's.
+    if (!this.narrow) { L.control.scale({position: "bottomleft"}).addTo(map); }
     if (map.attributionControl) { map.attributionControl.setPrefix(false); }
     this.buildLegend();
     this.buildPlay();
+    this.localiseLeaflet();
+    map.on("popupopen", function (e) { self.fitPopup(e.popup); });
+  };
+
+  // Leaflet's own controls speak English by default: their titles and accessible names
+  // in the map's language (config.strings, from the catalogues).
+  function name(node, text) {
+    if (!node || !text) { return; }
+    node.title = text;
+    node.setAttribute("aria-label", text);
+  }
+
+  Tim.prototype.localiseLeaflet = function () {
+    var zoom = this.map.zoomControl, s = this.s;
+    if (zoom) { name(zoom._zoomInButton, s.zoom_in); name(zoom._zoomOutButton, s.zoom_out); }
+    if (this.layerControl) { name(this.layerControl._layersLink, s.layers); }
+  };
+
+  // ------------------------------------------------------------ popups
+
+  // The map's area no control covers, as rectangles relative to the map's box.
+  Tim.prototype.controlBoxes = function () {
+    var origin = this.map.getContainer().getBoundingClientRect();
+    var corners = this.map.getContainer().querySelectorAll(".leaflet-control-container .leaflet-control");
+    return Array.prototype.map.call(corners, function (c) { return c.getBoundingClientRect(); })
+      .filter(function (r) { return r.width && r.height; })
+      .map(function (r) {
+        return {left: r.left - origin.left, top: r.top - origin.top,
+          right: r.right - origin.left, bottom: r.bottom - origin.top};
+      });
+  };
+
+  function overlaps(a, b, gap) {
+    return a.left < b.right + gap && b.left < a.right + gap &&
+      a.top < b.bottom + gap && b.top < a.bottom + gap;
+  }
+
+  // A popup as wide as the map allows (a phone's map is narrower than a wide popup),
+  // its close button named in the map's language, then moved clear of every control
+  // and inside the map: the smallest pan that achieves both. When the popup is taller
+  // than the room between the controls, it goes below the top controls (its first line,
+  // the type, stays readable) and may cover a bottom control while open.
+  Tim.prototype.fitPopup = function (popup) {
+    var map = this.map, size = map.getSize(), o = popup.options;
+    o.maxWidth = Math.max(80, Math.min(POPUP_MAX, size.x - 2 * POPUP_EDGE - POPUP_CHROME));
+    o.minWidth = Math.min(POPUP_MIN, o.maxWidth);
+    o.autoPan = false; // panned below, where the controls are known
+    if (map._panAnim) { map._panAnim.stop(); }
+    popup.update();
+    name(popup._closeButton, this.s.close_popup);
+    if (popup._closeButton) { popup._closeButton.removeAttribute("title"); }
+    var wrap = popup._container, origin = map.getContainer().getBoundingClientRect();
+    if (!wrap) { return; }
+    var r = wrap.getBoundingClientRect();
+    var box = {left: r.left - origin.left, top: r.top - origin.top,
+      right: r.right - origin.left, bottom: r.bottom - origin.top};
+    var controls = this.controlBoxes(), e = POPUP_EDGE;
+    var dxs = [0, e - box.left, size.x - e - box.right];
+    var dys = [0, e - box.top, size.y - e - box.bottom];
+    controls.forEach(function (c) {
+      dxs.push(c.left - e - box.right, c.right + e - box.left);
+      dys.push(c.top - e - box.bottom, c.bottom + e - box.top);
+    });
+    function inside(b) {
+      return b.left >= e - 0.5 && b.right <= size.x - e + 0.5 && b.top >= e - 0.5 && b.bottom <= size.y - e + 0.5;
+    }
+    function shifted(dx, dy) {
+      return {left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy};
+    }
+    var best = null;
+    dxs.forEach(function (dx) {
+      dys.forEach(function (dy) {
+        var b = shifted(dx, dy);
+        if (!inside(b) || controls.some(function (c) { return overlaps(b, c, 0); })) { return; }
+        var cost = Math.abs(dx) + Math.abs(dy);
+        if (!best || cost < best[2]) { best = [dx, dy, cost]; }
+      });
+    });
+    if (!best) {
+      // Too tall for the room: top edge just below the top controls, left inside the map.
+      var below = e;
+      controls.forEach(function (c) { if (c.top < size.y / 2) { below = Math.max(below, c.bottom + e); } });
+      var dx = Math.max(e - box.left, Math.min(0, size.x - e - box.right));
+      best = [dx, below - box.top];
+    }
+    if (best[0] || best[1]) { map.panBy([-best[0], -best[1]], {animate: false}); }
   };
 
   // ------------------------------------------------------------ legend
@@ -198,7 +291,7 @@
           toggle.textContent = open ? s.legend_hide : s.legend;
           body.hidden = !open;
           box.classList.toggle("tim-open", open);
-          if (open) { self.fitLegend(); }
+          self.fitLegend();
         }
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
         body.appendChild(el("h4", null, s.legend_states));
@@ -259,10 +352,40 @@
     this.legend = new Legend().addTo(this.map);
   };
 
+  // The legend (button and body) sits in the bottom-right corner; where it would meet the
+  // replay control in the bottom-left one (a narrow map, a long replay status), it stands
+  // on top of the replay control's row instead, so neither covers the other. Called by
+  // fitLegend, whenever the legend opens or closes or the replay status changes.
+  Tim.prototype.placeLegend = function () {
+    if (!this.legend || !this.play) { return; }
+    var legend = this.legend.getContainer(), play = this.play.box;
+    legend.style.marginBottom = "";
+    play.style.marginBottom = "";
+    // The replay control (bottom left) stays above the basemap credit (bottom right) where
+    // a narrow map brings them together: the credit must stay readable.
+    var credit = this.map.attributionControl && this.map.attributionControl.getContainer();
+    var p = play.getBoundingClientRect();
+    var c = credit ? credit.getBoundingClientRect() : null;
+    if (c && c.width && p.width && p.right > c.left && p.bottom > c.top) {
+      var below = parseFloat(getComputedStyle(play).marginBottom) || 0;
+      play.style.marginBottom = Math.ceil(below + p.bottom - c.top + 2) + "px";
+    }
+    p = play.getBoundingClientRect();
+    var l = legend.getBoundingClientRect();
+    if (!p.width || !l.width) { return; }
+    if (p.right + LEGEND_GAP > l.left && p.top < l.bottom + LEGEND_GAP) {
+      var margin = parseFloat(getComputedStyle(legend).marginBottom) || 0;
+      legend.style.marginBottom = Math.ceil(margin + l.bottom - p.top + LEGEND_GAP) + "px";
+    }
+  };
+
   // The open legend grows up from the bottom-right corner: cap its body so its top stays
-  // below the top-right controls (the layer control's checkboxes stay clickable).
+  // below the top-right controls (the layer control's checkboxes stay clickable), and on
+  // a narrow map (a phone) to LEGEND_NARROW_SHARE of the map's height, so most of the map
+  // stays in view; the body scrolls (with a visible scroll bar) for the rest.
   Tim.prototype.fitLegend = function () {
     var body = this.legendBody;
+    this.placeLegend();
     if (!this.legend || !body || body.hidden) { return; }
     var origin = this.map.getContainer().getBoundingClientRect();
     var above = 0;
@@ -274,6 +397,9 @@
     var box = this.legend.getContainer().getBoundingClientRect();
     var room = (box.bottom - origin.top) - above - LEGEND_GAP - (box.height - body.offsetHeight);
     var cap = parseFloat(getComputedStyle(body).maxHeight) || Infinity;
+    if (this.narrow) {
+      cap = Math.min(cap, this.map.getSize().y * LEGEND_NARROW_SHARE - (box.height - body.offsetHeight));
+    }
     var height = Math.max(LEGEND_MIN, Math.floor(Math.min(cap, room)));
     body.style.maxHeight = height + "px";
     // max-height leaves out the body's padding: take off whatever still reaches too high.
@@ -403,7 +529,10 @@
     }
     p.label.textContent = text;
     // On a narrow map the label shows only during a replay: the whole window needs none.
-    p.label.hidden = this.narrow && step === null;
+    var hidden = this.narrow && step === null;
+    var resized = p.label.hidden !== hidden;
+    p.label.hidden = hidden;
+    if (resized || !this.narrow || step !== null) { this.fitLegend(); } // its height may change
     if (why) { this.announce(text, why === "play"); }
     this.shadeStates(step);
   };
@@ -484,7 +613,7 @@
         // A record with no link (an ACLED import names outlets only) gets no empty label.
         m.bindPopup("<b>" + config.type_labels[r[2]] + "</b><br>" + r[8] +
           (links.length ? "<br>" + config.sources_html + " " + links.join(" · ") : ""),
-          {maxWidth: 340});
+          POPUP_OPTIONS);
         self.byId[r[10]] = m;
       } else {
         m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});

@@ -1,0 +1,223 @@
+"""Readers on phones and in the embed: popups, legend, replay status, key figures and the
+table's toolbar fit their screen, and Leaflet's own controls speak the map's language.
+
+Same server and browser fixtures as tests/test_browser.py (Debian's Chromium, every
+request outside the local server refused). Boxes are measured in the browser.
+"""
+
+# ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
+from __future__ import annotations
+
+import pytest
+
+from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
+LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+
+# Boxes relative to the map's container: [left, top, right, bottom].
+BOXES = """() => {
+  const origin = map.getContainer().getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect();
+    return [r.left - origin.left, r.top - origin.top,
+            r.right - origin.left, r.bottom - origin.top]; };
+  const controls = {};
+  document.querySelectorAll('.leaflet-control-container .leaflet-control').forEach(el => {
+    const r = el.getBoundingClientRect();
+    if (r.width && r.height) controls[el.className.split(' ')[0]] = box(el);
+  });
+  return {map: [0, 0, origin.width, origin.height], controls};
+}"""
+
+
+def overlap(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def inside(a, outer) -> bool:
+    return (
+        a[0] >= outer[0] - 0.5
+        and a[1] >= outer[1] - 0.5
+        and a[2] <= outer[2] + 0.5
+        and (a[3] <= outer[3] + 0.5)
+    )
+
+
+def area(a) -> float:
+    return max(0, a[2] - a[0]) * max(0, a[3] - a[1])
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(path, **context options) -> a page, offline but for the local server."""
+    contexts = []
+
+    def opener(url: str, **options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.route(
+            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
+        )
+        page.goto(url)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+def settled_map(page):
+    frame = map_frame(page)
+    frame.wait_for_function("() => map._tim && map._tim.markers.length > 100", timeout=30_000)
+    page.wait_for_timeout(1500)  # the first view settles once the controls are styled
+    return frame
+
+
+def test_phone_popup_fits_the_map_and_no_control_covers_it(open_page, server):
+    """At 390×844 a record's popup (long Spanish text, four source links) is no wider than
+    the 358 px map, wraps instead of clipping, and sits clear of the zoom buttons and every
+    other control; Leaflet's buttons and the basemap credit are in Spanish."""
+    page = open_page(f"{server}/?lang=es", **PHONE)
+    frame = settled_map(page)
+    frame.evaluate("() => { map._tim.focus('jal-pv-costco'); }")
+    frame.wait_for_selector(".leaflet-popup-content")
+    page.wait_for_timeout(300)
+    seen = frame.evaluate(BOXES)
+    seen.update(
+        frame.evaluate(
+            """() => {
+      const origin = map.getContainer().getBoundingClientRect();
+      const r = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+      return {wrapper: [r.left - origin.left, r.top - origin.top, r.right - origin.left,
+                        r.bottom - origin.top],
+        overflow: [...document.querySelectorAll('.leaflet-popup-content, .leaflet-popup-content *')]
+          .filter(e => getComputedStyle(e).display !== 'inline')
+          .filter(e => e.scrollWidth > e.clientWidth + 1)
+          .map(e => e.outerHTML.slice(0, 80))};
+    }"""
+        )
+    )
+    assert seen["map"][2] < 370  # a phone's map, narrower than a desktop popup
+    assert inside(seen["wrapper"], seen["map"]), seen
+    assert seen["overflow"] == []
+    covering = {k: c for k, c in seen["controls"].items() if overlap(seen["wrapper"], c)}
+    assert covering == {}, (seen["wrapper"], covering)
+    # Leaflet's own strings, from the catalogue
+    close = frame.locator(".leaflet-popup-close-button")
+    assert close.get_attribute("aria-label") == "Cerrar ventana emergente"
+    for selector, text in (
+        (".leaflet-control-zoom-in", "Acercar"),
+        (".leaflet-control-zoom-out", "Alejar"),
+    ):
+        button = frame.locator(selector)
+        assert (button.get_attribute("title"), button.get_attribute("aria-label")) == (text, text)
+    assert frame.locator(".leaflet-control-layers-toggle").get_attribute("title") == "Capas"
+    credit = frame.locator(".leaflet-control-attribution").inner_text()
+    assert "colaboradores de OpenStreetMap" in credit and "contributors" not in credit
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_phone_legend_leaves_the_map_and_the_replay_usable(open_page, server, lang):
+    """On a phone the opened legend covers less than half of the map and none of the
+    replay control, whose button still takes a tap; during a replay the status text
+    (several lines on a phone) never runs under the legend's button."""
+    page = open_page(f"{server}/?lang={lang}", **PHONE)
+    frame = settled_map(page)
+    # A replay step: the status line appears under the replay control.
+    frame.locator(".tim-play-range").fill("20")
+    page.wait_for_timeout(300)
+    closed = frame.evaluate(BOXES)
+    assert frame.locator(".tim-play-label").is_visible()
+    play = closed["controls"]["tim-play"]
+    for name in ("tim-legend", "leaflet-control-attribution"):  # nor the basemap credit
+        assert not overlap(play, closed["controls"][name]), (name, closed)
+    frame.locator(".tim-legend-toggle").click()
+    page.wait_for_timeout(300)
+    opened = frame.evaluate(BOXES)
+    legend, play = opened["controls"]["tim-legend"], opened["controls"]["tim-play"]
+    assert frame.locator(".tim-legend-body").is_visible()
+    assert area(legend) <= 0.45 * area(opened["map"]), (legend, opened["map"])
+    assert not overlap(legend, play), opened
+    for name, box in opened["controls"].items():
+        if name != "tim-legend":
+            assert not overlap(legend, box), (name, box, legend)
+    frame.locator(".tim-play-button").click(trial=True, timeout=5_000)  # nothing on top
+    frame.locator(".tim-play-all").click(trial=True, timeout=5_000)
+    # The rest of the legend is a scroll away, inside the legend.
+    body = frame.locator(".tim-legend-body")
+    assert body.evaluate("b => b.scrollHeight > b.clientHeight")
+    assert body.evaluate("b => getComputedStyle(b).overflowY") in ("auto", "scroll")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_embed_legend_fits_and_never_covers_the_scale_or_credit(open_page, server, lang):
+    """?embed=true at 1400×840 (the suggested iframe height): the open legend lies inside
+    the map, clear of the scale bar and the basemap credit; where its body must scroll,
+    the scroll bar is drawn (not an overlay that hides the cut) and its last line can be
+    scrolled into view."""
+    page = open_page(f"{server}/?embed=true&lang={lang}", viewport={"width": 1400, "height": 840})
+    frame = settled_map(page)
+    boxes = frame.evaluate(BOXES)
+    controls = boxes["controls"]
+    legend = controls["tim-legend"]
+    assert inside(legend, boxes["map"]), boxes
+    for name in ("leaflet-control-scale", "leaflet-control-attribution"):
+        assert name in controls
+        assert not overlap(legend, controls[name]), (name, controls[name], legend)
+    body = frame.locator(".tim-legend-body")
+    scroll = body.evaluate(
+        """b => { const out = {over: b.scrollHeight - b.clientHeight,
+                           bar: b.offsetWidth - b.clientWidth};
+      b.scrollTop = b.scrollHeight;
+      const last = b.lastElementChild.getBoundingClientRect(), r = b.getBoundingClientRect();
+      out.lastShown = last.bottom <= r.bottom + 1; return out; }"""
+    )
+    if scroll["over"] > 0:
+        assert scroll["bar"] >= 4, scroll
+    assert scroll["lastShown"], scroll
+    frame_box = page.locator(f"iframe[src*='{MAP_FRAME}']").bounding_box()
+    assert frame_box["y"] + frame_box["height"] <= 840  # the whole map in the iframe
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("width", [1400, 390])
+def test_key_figure_labels_are_never_cut(open_page, server, lang, width):
+    """Every key figure's label is shown whole, wrapped if need be: no element inside a
+    label is wider than its box (Streamlit ellipsised "Bloqueos en registros u…")."""
+    options = PHONE if width == 390 else DESKTOP
+    page = open_page(f"{server}/?lang={lang}", **options)
+    page.wait_for_selector("[data-testid='stMetricLabel']", timeout=60_000)
+    page.wait_for_timeout(500)
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll(
+            '[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *')]
+          .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.innerText)"""
+    )
+    labels = page.locator("[data-testid='stMetricLabel']").all_inner_texts()
+    assert len(labels) >= 4
+    assert cut == []
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+@pytest.mark.parametrize("options", [PHONE, DESKTOP], ids=["390", "1400"])
+def test_table_toolbar_never_covers_the_select_box(open_page, server, options, lang):
+    """The incident table's hover toolbar (search, download, full screen) appears above
+    the table: it stays clear of the list box above it, chevron included."""
+    page = open_page(f"{server}/?lang={lang}", **options)
+    grid = page.locator(".st-key-incident_table")
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    toolbar = grid.locator("[data-testid='stElementToolbar']")
+    toolbar.wait_for()
+    page.wait_for_timeout(300)
+    select = page.locator(".st-key-incident_choice [data-testid='stSelectbox']")
+    chevron = select.locator("svg").last
+    boxes = [x.bounding_box() for x in (toolbar, select, chevron)]
+    tb, sel, chev = ([b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]] for b in boxes)
+    assert not overlap(tb, chev), (tb, chev)
+    assert not overlap(tb, sel), (tb, sel)
