@@ -76,7 +76,7 @@ from dashboard.mapview import (
 )
 from dashboard.memo import BytesBoundedCache
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
-from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.permalink import PageView, parse_params, parse_zoom, to_params, to_query
 from dashboard.popups import summary_text
 from dashboard.publish import page_path
 from dashboard.quality import (
@@ -1733,10 +1733,10 @@ def keep_map_view() -> None:
     params = st.query_params
     try:
         lat, lon = float(params.get("lat", "")), float(params.get("lon", ""))
-        zoom = int(params.get("zoom", ""))
     except ValueError:
         return
-    if -90 <= lat <= 90 and -180 <= lon <= 180:
+    zoom = parse_zoom(params.get("zoom"))  # quarter steps (5.5) as the map writes them
+    if zoom is not None and -90 <= lat <= 90 and -180 <= lon <= 180:
         st.session_state["map_center"] = (lat, lon)
         st.session_state["map_zoom"] = zoom
         st.session_state["map_first_view"] = {"center": [lat, lon], "zoom": zoom}
