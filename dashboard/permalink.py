@@ -141,6 +141,12 @@ def _single(params: Mapping[str, object], key: str) -> str | None:
     return None if value is None else str(value).strip()
 
 
+def read_time(text: str) -> datetime:
+    """A link's or the CLI's time: ISO 8601 ("2026-02-22T06:00"), Mexico City wall-clock
+    time unless it carries an offset; an aware datetime. Raises ValueError when unreadable."""
+    return _time(text)
+
+
 def _time(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
