@@ -94,6 +94,20 @@ def parse_zoom(text: str | None) -> float | None:
     return int(zoom) if zoom.is_integer() else zoom
 
 
+def map_view(params: Mapping[str, object]) -> tuple[tuple[float, float], float] | None:
+    """((lat, lon), zoom) when a link's parameters (or the page's address, which the map
+    rewrites as the reader pans and zooms) carry a usable `lat`, `lon` (degrees, WGS84)
+    and `zoom` (`parse_zoom`); None when any of the three is missing or unusable."""
+    zoom = parse_zoom(_single(params, "zoom"))
+    try:
+        lat, lon = float(_single(params, "lat") or ""), float(_single(params, "lon") or "")
+    except ValueError:
+        return None
+    if zoom is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (lat, lon), zoom
+
+
 def local_text(moment: datetime) -> str:
     return moment.astimezone(MEXICO_CITY).strftime(TIME_FORMAT)
 

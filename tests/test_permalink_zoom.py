@@ -9,7 +9,14 @@ import pytest
 
 from dashboard.filters import ViewSpec
 from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import PageView, format_zoom, parse_query, parse_zoom, to_params
+from dashboard.permalink import (
+    PageView,
+    format_zoom,
+    map_view,
+    parse_query,
+    parse_zoom,
+    to_params,
+)
 from dashboard.schema import MAP_ZOOM_RANGE
 
 BOUNDS = {
@@ -82,3 +89,21 @@ def test_a_bad_zoom_is_dropped_with_a_notice(text):
     link = parse_query(f"zoom={text}", **BOUNDS)
     assert link.zoom is None
     assert link.notices == [f"Ignored an unreadable map zoom “{text}” (use 4 to 13)."]
+
+
+@pytest.mark.parametrize(
+    ("params", "view"),
+    [
+        ({"lat": "20.3000", "lon": "-103.0000", "zoom": "5.5"}, ((20.3, -103.0), 5.5)),
+        ({"lat": "20.3", "lon": "-103", "zoom": "8"}, ((20.3, -103.0), 8)),
+        ({"lat": ["1", "20.3"], "lon": "-103", "zoom": "6.25"}, ((20.3, -103.0), 6.25)),
+        ({"lat": "20.3", "lon": "-103"}, None),  # no zoom
+        ({"lat": "20.3", "zoom": "6"}, None),  # no longitude
+        ({"lat": "abc", "lon": "-103", "zoom": "6"}, None),
+        ({"lat": "95", "lon": "-103", "zoom": "6"}, None),
+        ({"lat": "20.3", "lon": "-103", "zoom": "999"}, None),
+        ({}, None),
+    ],
+)
+def test_map_view_of_an_address(params, view):
+    assert map_view(params) == view
