@@ -228,3 +228,20 @@ def test_spanish_report_has_no_english_labels(tmp_path):
     result = run("validate", str(path), LANG="es_MX.UTF-8")
     labels = {line.split(":")[0] for line in result.stdout.splitlines() if ": " in line}
     assert "WARNING" not in labels and "ADVERTENCIA" in labels and "ERROR" in labels
+
+
+@pytest.mark.parametrize(
+    ("query", "initial"),
+    [
+        ("lat=20.3&lon=-103&zoom=5.5&states=JAL,MIC", {"center": [20.3, -103.0], "zoom": 5.5}),
+        ("states=JAL,MIC", {"states": ["14", "16"]}),
+    ],
+)
+def test_snapshot_html_of_a_link_opens_on_its_centre_and_zoom(tmp_path, query, initial):
+    from tests.test_snapshot_view import initial_view
+
+    out = tmp_path / "view.html"
+    result = run("snapshot", "--query", query, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "notice" not in result.stderr
+    assert initial_view(out.read_text("utf-8")) == initial
