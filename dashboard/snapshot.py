@@ -230,10 +230,10 @@ MERCATOR_MAX_LAT = 85.0511287798  # degrees: where the square Web Mercator world
 
 
 def view_extent(
-    center: tuple[float, float], zoom: float, width: int, height: int
+    center: tuple[float, float], zoom: float, width: float, height: float
 ) -> tuple[float, float, float, float]:
-    """(west, east, south, north) in degrees: what a Leaflet map `width` x `height` pixels
-    wide, centred on `center` (lat, lon, degrees) at `zoom` (a float; quarter steps),
+    """(west, east, south, north) in degrees: what a Leaflet map of `width` x `height`
+    pixels, centred on `center` (lat, lon, degrees) at `zoom` (a float; quarter steps),
     shows, so a PNG of the reader's view shows the reader's area.
 
     Web Mercator (EPSG:3857) as Leaflet draws it: the world is 256 * 2**zoom pixels square;
@@ -265,7 +265,7 @@ def map_extent(
     grown to the box's shape."""
     box_width, box_height = MAP_BOX[2] * width, MAP_BOX[3] * height
     if page.center is not None and page.zoom is not None:
-        return view_extent(page.center, page.zoom, round(box_width), round(box_height))
+        return view_extent(page.center, page.zoom, box_width, box_height)
     return _fit_extent(_extent(bundle, page), width, height)
 
 
