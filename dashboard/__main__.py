@@ -299,8 +299,16 @@ def byte_count(size: int, lang: str) -> str:
     return msg_n("{size} byte", "{size} bytes", size, size=format_number(size, lang)).text(lang)
 
 
-def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle):
-    """The page view the arguments name, or a parser error (exit 2) saying what is wrong."""
+def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle, records=None):
+    """The page view the arguments name, over `records` (default: the bundled incidents).
+
+    The command's own flags are checked strictly: an unreadable --start/--end, a window
+    that ends before it starts or lies outside the data, an unknown --state or --type is a
+    parser error (exit 2) naming the flag and the value. The --query link is read as the
+    page reads it: its unusable parts (a bad centre or zoom, an unknown layer, a window
+    that cannot be used...) are dropped, each with a notice on stderr in the messages'
+    language, and the rest is used.
+    """
     from urllib.parse import urlsplit
 
     from .filters import data_window, default_window
@@ -308,7 +316,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     from .permalink import parse_query
     from .schema import EVENT_TYPES
 
-    lo, hi = data_window(bundle.incidents)
+    records = bundle.incidents if records is None else records
+    lo, hi = data_window(records)
+    lang = args.ui_lang
+    error = window_flags_error(args.start, args.end, lo, hi)
+    if error is not None:
+        parser.error(error.text(lang))
     query = args.query or ""
     if "?" in query:
         query = urlsplit(query).query
@@ -317,7 +330,6 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append(f"from={args.start}")
     if args.end:
         parts.append(f"to={args.end}")
-    lang = args.ui_lang
     for state in args.state:
         if state_lookup(state) is None:
             parser.error(unknown_state(state).text(lang))
@@ -337,10 +349,72 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     if args.lang:
         parts.append(f"lang={args.lang}")
     # No data version: a snapshot is always of the current data, so a stale link is fine.
-    link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=args.lang)
-    if link.notices:
-        parser.error(" ".join(link.notices))
-    return link.page_view(default_window(bundle.incidents))  # the page's default, too
+    # Notices in the messages' language (--lang, else the environment's), not the link's.
+    link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=lang)
+    for notice in link.notices:
+        print(msg("notice: {notice}", notice=notice).text(lang), file=sys.stderr)
+    return link.page_view(default_window(records))  # the page's default, too
+
+
+def window_flags_error(start: str | None, end: str | None, lo, hi):
+    """What is wrong with --start/--end (texts as given, Mexico City time unless they carry
+    an offset) for data spanning lo..hi (aware datetimes), as a Message; None when usable
+    (absent, or a window overlapping the data: the part beyond it is trimmed)."""
+    from .permalink import local_text, read_time
+
+    times = {}
+    for flag, text in (("--start", start), ("--end", end)):
+        if text:
+            try:
+                times[flag] = read_time(text)
+            except ValueError:
+                return msg(
+                    "{flag} {value!r}: not a date and time; use YYYY-MM-DDTHH:MM (Mexico City "
+                    "time) or add an offset (2026-02-22T06:00-06:00)",
+                    flag=flag,
+                    value=text,
+                )
+    first, last = times.get("--start", lo), times.get("--end", hi)
+    if len(times) == 2 and last <= first:
+        return msg("--end {end} is not after --start {start}", start=start, end=end)
+    if "--end" in times and last <= lo:
+        return msg(
+            "--end {end} is not after the start of the data ({first}, Mexico City time)",
+            end=end,
+            first=local_text(lo),
+        )
+    if "--start" in times and first >= hi:
+        return msg(
+            "--start {start} is not before the end of the data ({last}, Mexico City time)",
+            start=start,
+            last=local_text(hi),
+        )
+    return None
+
+
+def read_records(path: Path, bundle, lang: str):
+    """A user's incidents file (CSV, TSV, TXT, GeoJSON, ours or ACLED), validated as the
+    page validates an upload: (valid rows, the text report in `lang`), or (None, the
+    reason) when the file cannot be read. The report says how the file was read and every
+    problem (the first 1,000, then totals per kind)."""
+    from .validate import check_incidents
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        error = exc.strerror or str(exc)
+        return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
+    result = check_incidents(data, str(path), bundle.locations, bundle.states)
+    info = {
+        "file": str(path),
+        "format": result.format or "unreadable",
+        "encoding": result.encoding,
+        "mapping": [
+            {"ours": ours, "file": theirs, "how": how} for ours, theirs, how in result.mapping
+        ],
+        "valid_rows": len(result.frame),
+    }
+    return result.frame, validation_text(result.report, [info], lang)
 
 
 def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -405,7 +479,11 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
 
 
 def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """Write the records in a view (or its per-state table, or a data package)."""
+    """Write the records in a view (or its per-state table, or a data package): of the
+    bundled data, or of a user's FILE (validated as the page validates an upload, the
+    report on stderr; without view arguments every valid row of it). Exit 0 when written;
+    1 when FILE cannot be read or has no valid rows, or the output cannot be written; 2
+    for a bad argument."""
     from datetime import UTC, datetime
 
     from . import export as exports
@@ -427,9 +505,23 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             ).text(lang)
         )
     bundle = load_bundle()
-    page = snapshot_view(args, parser, bundle)
-    selected = apply(page.view, bundle.incidents)
-    counts = state_counts(selected, bundle.official, page.view, bundle.incidents)
+    records = bundle.incidents
+    if args.file is not None:  # a user's file: its valid rows instead of the bundled ones
+        records, report = read_records(args.file, bundle, lang)
+        print(report, file=sys.stderr)
+        if records is None:
+            return 1
+        if records.empty:
+            print(
+                msg("{file}: no valid rows to export", file=args.file).text(lang), file=sys.stderr
+            )
+            return 1
+    page = snapshot_view(args, parser, bundle, records)
+    every = args.file is not None and not any(
+        (args.start, args.end, args.state, args.type, args.query)
+    )
+    selected = records if every else apply(page.view, records)
+    counts = state_counts(selected, bundle.official, page.view, records)
     if fmt == "csv":
         data = exports.records_csv(selected).encode("utf-8")
     elif fmt == "geojson":
@@ -490,7 +582,7 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
     if any((args.start, args.end, args.state, args.type, args.query)):
-        frame = apply(snapshot_view(args, parser, bundle).view, frame)
+        frame = apply(snapshot_view(args, parser, bundle, frame).view, frame)
     tables = quality_tables(frame, bundle.states, lang)
     print(quality_json(tables, lang) if args.json else quality_text(tables, lang))
     return 0
@@ -592,9 +684,23 @@ def main(argv: list[str] | None = None) -> int:
             "write the records in a view as CSV, GeoJSON or GeoParquet, the per-state "
             "table (states), or a data package (zip), as the page's buttons do"
         ),
-        description=t.gettext("Same view arguments as snapshot. Times are Mexico City time."),
+        description=t.gettext(
+            "Same view arguments as snapshot. Times are Mexico City time. A --query link's "
+            "unusable parts are dropped with a notice; an unusable --start, --end, --state or "
+            "--type is an error."
+        ),
     )
     add_view_arguments(out, lang)
+    out.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        help=t.gettext(
+            "an incidents file to export instead of the bundled data: .csv, .tsv, .txt, "
+            ".geojson or .json (ours or ACLED); its valid rows are kept and the report goes "
+            "to stderr; without view arguments, every valid row"
+        ),
+    )
     out.add_argument("--format", choices=tuple(EXPORT_FORMATS))
     out.add_argument("--out", type=Path, required=True)
     out.add_argument(

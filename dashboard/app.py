@@ -77,7 +77,7 @@ from dashboard.mapview import (
 )
 from dashboard.memo import BytesBoundedCache
 from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
-from dashboard.permalink import PageView, parse_params, to_params, to_query
+from dashboard.permalink import PageView, map_view, parse_params, to_params, to_query
 from dashboard.popups import summary_text
 from dashboard.publish import page_path
 from dashboard.quality import (
@@ -668,6 +668,7 @@ def current_page() -> PageView:
     chosen = setting("states")
     states = None if setting("all_states") else frozenset(CODE_BY_NAME[n] for n in chosen)
     types = frozenset(t for t in setting("types") if t in EVENT_TYPES)
+    address = map_view(st.query_params.to_dict())
     return PageView(
         ViewSpec(
             aware(start),
@@ -676,8 +677,10 @@ def current_page() -> PageView:
             event_types=None if len(types) == len(EVENT_TYPES) else types,
         ),
         layers=frozenset(k for k in MAP_LAYERS if k in setting("layers")),
-        center=state.get("map_center"),
-        zoom=state.get("map_zoom"),
+        # The reader's centre and zoom as the map last wrote them into the address (brought
+        # by this rerun), so snapshots show what the reader sees; else the link's.
+        center=address[0] if address else state.get("map_center"),
+        zoom=address[1] if address else state.get("map_zoom"),
         lang=state.get("lang"),
     )
 
@@ -1783,13 +1786,9 @@ def keep_map_view() -> None:
     """Before a change of language redraws the map (its legend and controls are in the
     language): open it where the reader left it. The map writes its centre and zoom into
     the address (lat, lon, zoom) without a rerun; the rerun brings that address here."""
-    params = st.query_params
-    try:
-        lat, lon = float(params.get("lat", "")), float(params.get("lon", ""))
-        zoom = int(params.get("zoom", ""))
-    except ValueError:
-        return
-    if -90 <= lat <= 90 and -180 <= lon <= 180:
+    view = map_view(st.query_params.to_dict())  # quarter-step zoom (5.5) as the map writes it
+    if view is not None:
+        (lat, lon), zoom = view
         st.session_state["map_center"] = (lat, lon)
         st.session_state["map_zoom"] = zoom
         st.session_state["map_first_view"] = {"center": [lat, lon], "zoom": zoom}

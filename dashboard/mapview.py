@@ -619,7 +619,7 @@ def map_config(
 ) -> dict:
     """What TapalpaMap.init receives: geometry, symbols, strings and the first view.
 
-    `initial` is {"center": [lat, lon], "zoom": int} or {"states": [cve_ent, ...]} or
+    `initial` is {"center": [lat, lon], "zoom": float} or {"states": [cve_ent, ...]} or
     None (fit Mexico). `live`: the map may write its centre and zoom into the page's
     address (the Streamlit page; not a standalone file). `lang` ("es" or "en"): the
     language of every string (`map_strings`); `strings` overrides single entries.
@@ -847,7 +847,7 @@ def build_map(
     height: int | str = 560,
     layers: frozenset[str] = frozenset(MAP_LAYERS),
     center: tuple[float, float] | None = None,
-    zoom: int | None = None,
+    zoom: float | None = None,
     focus: gpd.GeoDataFrame | None = None,
     lang: str = DEFAULT_LANGUAGE,
 ) -> tuple[folium.Map, MapLayers]:
@@ -868,7 +868,7 @@ def build_map(
 def first_view(
     view: ViewSpec,
     center: tuple[float, float] | None,
-    zoom: int | None,
+    zoom: float | None,
     states_display: gpd.GeoDataFrame | None = None,
 ) -> dict:
     """The map's first view: the link's centre and zoom, else its states, else Mexico."""

@@ -9,6 +9,7 @@ in the view's language (`lang`, "es" or "en", see dashboard.i18n).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -35,7 +36,7 @@ class PageView:
     view: ViewSpec
     layers: frozenset[str] = frozenset(LAYERS)
     center: tuple[float, float] | None = None  # (lat, lon)
-    zoom: int | None = None
+    zoom: float | None = None  # Leaflet zoom level, quarter steps (5.5), within MAP_ZOOM_RANGE
     embed: bool = False
     lang: str | None = None  # "es" or "en"; None: not chosen (the browser's language decides)
 
@@ -49,7 +50,7 @@ class ParsedLink:
     types: frozenset[str] | None = None
     layers: frozenset[str] | None = None
     center: tuple[float, float] | None = None
-    zoom: int | None = None
+    zoom: float | None = None
     embed: bool = False
     lang: str | None = None
     stale: bool = False
@@ -65,6 +66,46 @@ class ParsedLink:
             embed=self.embed,
             lang=self.lang,
         )
+
+
+ZOOM_DECIMALS = 2  # the map zooms in quarter steps (zoomSnap 0.25): 5.25 needs two
+
+
+def format_zoom(zoom: float) -> str:
+    """A Leaflet zoom level as a link writes it: at most two decimals, no trailing zeros
+    ("6", "5.5", "5.25"), so quarter steps survive and whole levels read as before.
+    The map's script writes the address bar the same way (tapalpa-map.js, writeLink)."""
+    return f"{round(float(zoom), ZOOM_DECIMALS) + 0.0:.{ZOOM_DECIMALS}f}".rstrip("0").rstrip(".")
+
+
+def parse_zoom(text: str | None) -> float | None:
+    """A link's `zoom` as a float within MAP_ZOOM_RANGE (4..13), rounded to two decimals;
+    None when absent, unreadable (not a finite decimal number) or out of range.
+    Whole numbers ("6", from links made before quarter steps) read as before."""
+    if text is None:
+        return None
+    try:
+        zoom = float(text.strip())
+    except ValueError:
+        return None
+    if not math.isfinite(zoom) or not MAP_ZOOM_RANGE[0] <= zoom <= MAP_ZOOM_RANGE[1]:
+        return None
+    zoom = round(zoom, ZOOM_DECIMALS)
+    return int(zoom) if zoom.is_integer() else zoom
+
+
+def map_view(params: Mapping[str, object]) -> tuple[tuple[float, float], float] | None:
+    """((lat, lon), zoom) when a link's parameters (or the page's address, which the map
+    rewrites as the reader pans and zooms) carry a usable `lat`, `lon` (degrees, WGS84)
+    and `zoom` (`parse_zoom`); None when any of the three is missing or unusable."""
+    zoom = parse_zoom(_single(params, "zoom"))
+    try:
+        lat, lon = float(_single(params, "lat") or ""), float(_single(params, "lon") or "")
+    except ValueError:
+        return None
+    if zoom is None or not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return None
+    return (lat, lon), zoom
 
 
 def local_text(moment: datetime) -> str:
@@ -93,7 +134,7 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
     if page.center is not None:
         params["lat"], params["lon"] = f"{page.center[0]:.4f}", f"{page.center[1]:.4f}"
     if page.zoom is not None:
-        params["zoom"] = str(page.zoom)
+        params["zoom"] = format_zoom(page.zoom)
     if page.embed:
         params["embed"] = "true"
     if page.lang:
@@ -112,6 +153,12 @@ def _single(params: Mapping[str, object], key: str) -> str | None:
     if isinstance(value, list | tuple):
         value = value[-1] if value else None
     return None if value is None else str(value).strip()
+
+
+def read_time(text: str) -> datetime:
+    """A link's or the CLI's time: ISO 8601 ("2026-02-22T06:00"), Mexico City wall-clock
+    time unless it carries an offset; an aware datetime. Raises ValueError when unreadable."""
+    return _time(text)
 
 
 def _time(text: str) -> datetime:
@@ -256,9 +303,8 @@ def parse_params(
             note(t.gettext("Ignored an unreadable map centre."))
     zoom_text = _single(params, "zoom")
     if zoom_text is not None:
-        if zoom_text.isdigit() and MAP_ZOOM_RANGE[0] <= int(zoom_text) <= MAP_ZOOM_RANGE[1]:
-            link.zoom = int(zoom_text)
-        else:
+        link.zoom = parse_zoom(zoom_text)
+        if link.zoom is None:
             note(
                 t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).").format(
                     value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]

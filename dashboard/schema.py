@@ -163,7 +163,8 @@ class Problem:
         if self.field:
             where += msg(", field {field!r}", field=self.field).text(lang)
         value = "" if self.value is None else msg(" (value {value!r})", value=self.value).text(lang)
-        severity = severity_label(self.severity, lang).upper()
+        label = SEVERITY_LABELS.get(self.severity)
+        severity = self.severity.upper() if label is None else label.text(lang)
         return f"{severity}: {where}{value}: {self.reason_in(lang)}"
 
     @property
@@ -188,6 +189,9 @@ def located(file: str, row: int, unit: str) -> Message:
 
 
 SEVERITIES = {"error": msg("error"), "warning": msg("warning")}
+# The label opening a report line ("ERROR: file, line 3..."), a word of its own in the
+# catalogue (es: "ERROR", "ADVERTENCIA"), not the lower-case word upper-cased in code.
+SEVERITY_LABELS = {"error": msg("ERROR"), "warning": msg("WARNING")}
 
 
 def severity_label(severity: str, lang: str) -> str:

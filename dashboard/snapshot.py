@@ -233,6 +233,50 @@ def _fit_extent(
     return west, east, south - grow, north + grow  # left, bottom, width, height (figure fractions)
 
 
+TILE_SIZE = 256  # pixels: Leaflet's Web Mercator world is TILE_SIZE * 2**zoom pixels wide
+MERCATOR_MAX_LAT = 85.0511287798  # degrees: where the square Web Mercator world ends
+
+
+def view_extent(
+    center: tuple[float, float], zoom: float, width: float, height: float
+) -> tuple[float, float, float, float]:
+    """(west, east, south, north) in degrees: what a Leaflet map of `width` x `height`
+    pixels, centred on `center` (lat, lon, degrees) at `zoom` (a float; quarter steps),
+    shows, so a PNG of the reader's view shows the reader's area.
+
+    Web Mercator (EPSG:3857) as Leaflet draws it: the world is 256 * 2**zoom pixels square;
+    a longitude maps to x = (lon + 180) / 360 * world, a latitude to
+    y = (1 - ln(tan(lat) + sec(lat)) / pi) / 2 * world (pixels down from 85.05 N).
+    The box is width/2 pixels either side of the centre's x and height/2 above and below
+    its y, turned back into degrees (lat = atan(sinh(pi * (1 - 2 y / world)))); y is kept
+    within the world (latitudes within +-85.05). Longitudes are not wrapped.
+    """
+    lat, lon = center
+    world = TILE_SIZE * 2.0**zoom
+    lat = max(-MERCATOR_MAX_LAT, min(MERCATOR_MAX_LAT, lat))
+    half_lon = width / 2 / world * 360
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * world
+
+    def latitude(y_pixels: float) -> float:
+        y_pixels = max(0.0, min(world, y_pixels))
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y_pixels / world))))
+
+    return lon - half_lon, lon + half_lon, latitude(y + height / 2), latitude(y - height / 2)
+
+
+def map_extent(
+    bundle: Bundle, page: PageView, width: int, height: int
+) -> tuple[float, float, float, float]:
+    """(west, east, south, north) in degrees of a PNG `width` x `height` pixels: the view's
+    centre and zoom when it carries both (`view_extent` at the map box's pixel size, the
+    area a reader of that view sees), else the chosen states (else Mexico), padded and
+    grown to the box's shape."""
+    box_width, box_height = MAP_BOX[2] * width, MAP_BOX[3] * height
+    if page.center is not None and page.zoom is not None:
+        return view_extent(page.center, page.zoom, box_width, box_height)
+    return _fit_extent(_extent(bundle, page), width, height)
+
+
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
 
 
@@ -242,24 +286,29 @@ def _categories_present(selected: pd.DataFrame) -> list[int]:
 
 
 def png_figure(
-    bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
+    bundle: Bundle,
+    page: PageView,
+    size: tuple[int, int] = PNG_SIZE,
+    lang: str | None = None,
+    selection: Selection | None = None,
 ) -> tuple[Figure, Selection]:
     """The PNG's matplotlib figure (and the selection it shows), before it is saved:
     `size` = (width, height) in pixels, 200..6000 a side, texts in `lang` (else the view's
-    language, else English).
+    language, else English); `selection` when the caller already made it (`select`).
 
     States are filled with exactly the legend's swatch colours (opaque; no basemap),
-    incidents drawn with the live map's category shapes and colours and a white halo; the
-    map fills its box, whose geographic extent grows to the box's shape (equal-area-looking:
-    1/cos(latitude) aspect). Every text (title, figures, legend, credit, stamp) is wrapped
-    to the canvas (`_fit_texts`), in either language. Raises ValueError for a size out of
-    range.
+    incidents drawn with the live map's category shapes and colours and a white halo.
+    The map box's geographic extent (`map_extent`): the view's centre and zoom when it has
+    both (the area a Leaflet map of the box's pixel size shows there, Web Mercator), else
+    the chosen states (else Mexico) grown to the box's shape (1/cos(latitude) aspect).
+    Every text (title, figures, legend, credit, stamp) is wrapped to the canvas
+    (`_fit_texts`), in either language. Raises ValueError for a size out of range.
     """
     page = replace(page, lang=language(page, lang))
     width, height = size
     if not (200 <= width <= MAX_PNG_SIDE and 200 <= height <= MAX_PNG_SIDE):
         raise ValueError(f"PNG size must be 200..{MAX_PNG_SIDE} pixels a side, got {size}")
-    selection = select(bundle, page)
+    selection = selection if selection is not None else select(bundle, page)
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer to measure texts with (`_fit_texts`)
 
@@ -305,10 +354,14 @@ def png_figure(
             linewidths=1.2 * scale,
             zorder=4,
         )
-    west, east, south, north = _fit_extent(_extent(bundle, page), width, height)
+    west, east, south, north = map_extent(bundle, page, width, height)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
-    ax.set_aspect(1 / math.cos(math.radians((south + north) / 2)), adjustable="box")
+    if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
+        aspect = (east - west) / (north - south) * (MAP_BOX[3] * height) / (MAP_BOX[2] * width)
+    else:
+        aspect = 1 / math.cos(math.radians((south + north) / 2))
+    ax.set_aspect(aspect, adjustable="box")
 
     fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")

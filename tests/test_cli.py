@@ -111,9 +111,9 @@ def test_snapshot_html(tmp_path):
     [
         (["--state", "XYZ"], "unknown state"),
         (["--type", "parade"], "unknown event type"),
-        (["--start", "soon"], "unreadable time window"),
-        (["--start", "2026-02-23T00:00", "--end", "2026-02-22T00:00"], "ends before"),
-        (["--query", "from=2030-01-01T00:00&to=2030-01-02T00:00"], "outside the data"),
+        (["--start", "soon"], "--start 'soon': not a date and time"),
+        (["--start", "2026-02-23T00:00", "--end", "2026-02-22T00:00"], "is not after --start"),
+        (["--start", "2030-01-01T00:00"], "is not before the end of the data"),
         (["--format", "gif"], "invalid choice"),
         (["--width", "50"], "--width and --height"),
     ],
@@ -123,8 +123,20 @@ def test_snapshot_bad_arguments_exit_2(tmp_path, args, message):
     result = run("snapshot", *args, "--out", str(out))
     assert result.returncode == 2
     assert message in result.stderr
-    assert "Traceback" not in result.stderr
+    assert "Traceback" not in result.stderr and "Ignored" not in result.stderr
     assert not out.exists()
+
+
+def test_snapshot_of_a_link_outside_the_data_shows_the_default_with_a_notice(tmp_path):
+    """A --query link is read as the page reads it: what cannot be used is a notice."""
+    out, default = tmp_path / "x.png", tmp_path / "default.png"
+    result = run(
+        "snapshot", "--query", "from=2030-01-01T00:00&to=2030-01-02T00:00", "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    assert "notice: Ignored a time window outside the data" in result.stderr
+    assert run("snapshot", "--out", str(default)).returncode == 0
+    assert out.read_bytes() == default.read_bytes()
 
 
 def test_validate_user_file_reports_data_checks_as_warnings(tmp_path):

@@ -52,7 +52,7 @@ def page_views(draw):
         ),
         layers=layers,
         center=center,
-        zoom=draw(st.none() | st.integers(4, 13)),
+        zoom=draw(st.none() | st.integers(4, 13) | st.integers(16, 52).map(lambda q: q / 4)),
         embed=draw(st.booleans()),
         lang=draw(st.sampled_from([None, "es", "en"])),
     )

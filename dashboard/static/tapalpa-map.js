@@ -776,7 +776,9 @@
       var c = this.map.getCenter();
       url.searchParams.set("lat", c.lat.toFixed(4));
       url.searchParams.set("lon", c.lng.toFixed(4));
-      url.searchParams.set("zoom", String(Math.round(this.map.getZoom())));
+      // The zoom as it is (quarter steps, zoomSnap 0.25), at most two decimals: "5.5", "6"
+      // (permalink.py's format_zoom writes the same; parse_zoom reads both).
+      url.searchParams.set("zoom", String(Math.round(this.map.getZoom() * 100) / 100));
       if (url.href !== top.location.href) { top.history.replaceState(top.history.state, "", url.href); }
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };
