@@ -59,7 +59,15 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     ("place", "location", N_("as is")),
     ("latitude", "latitude", N_("as is")),
     ("longitude", "longitude", N_("as is")),
-    ("geo_precision", "geo_precision", N_("1, 2, 3 kept as is (same meanings)")),
+    (
+        "geo_precision",
+        "geo_precision",
+        N_(
+            "1 (the town) and 2 (near a town, or part of a district) → 2, town or "
+            "municipality; 3 (a larger region) → 3, state only (ACLED codebook: ACLED does "
+            "not code sites within a town)"
+        ),
+    ),
     ("source_outlet", "source", N_('"Sources (per ACLED): …" (ACLED gives no URLs)')),
     ("source_url", "(none)", N_("empty: not required for ACLED rows")),
     ("notes", "notes", N_("as is")),
@@ -86,6 +94,10 @@ SUB_EVENT_TYPES: dict[str, str] = {
 }
 # ACLED codebook: 1 = the day is known, 2 = the week, 3 = the month.
 TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
+# ACLED codebook: 1 = the town the source names (its coordinates), 2 = near a town or a
+# part of a district (the nearest town's), 3 = a larger region (its capital's). Ours: 1 is
+# an estimated exact site, which ACLED never codes, 2 a town or municipality, 3 the state.
+GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
 SOURCE_PREFIX = "Sources (per ACLED): "
 
 
@@ -246,6 +258,9 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     [(precision, precision_codes)] = _each_distinct(
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)
     )
+    [(geo_precision, _)] = _each_distinct(
+        column("geo_precision"), lambda v: GEO_PRECISIONS.get(v.removesuffix(".0"), v)
+    )
     sub = column("sub_event_type")
     (ours, our_codes), (label, _) = _each_distinct(
         sub, _our_type, lambda v: v if _our_type(v) == "other" else ""
@@ -280,7 +295,7 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
             "place": location,
             "latitude": column("latitude"),
             "longitude": column("longitude"),
-            "geo_precision": column("geo_precision"),
+            "geo_precision": geo_precision,
             "source_outlet": outlet,
             "source_url": empty,
             "notes": column("notes"),

@@ -316,7 +316,8 @@ def test_acled_export_csv(bundle):
     frame = result.frame.set_index("incident_id")
     assert frame.cve_ent.to_dict() == {"MEX90001": "14", "MEX90002": "16", "MEX90003": "02"}
     assert frame.time_precision.tolist() == ["day", "week", "month"]
-    assert frame.geo_precision.tolist() == [2, 1, 3]
+    # ACLED's 1 is the town it names: our 2 (town or municipality), never an exact site.
+    assert frame.geo_precision.tolist() == [2, 2, 3]
     assert frame.event_type.tolist() == ["armed_clash", "other", "arrest"]
     assert frame.event_label.tolist() == ["", "Attack", ""]
     assert frame.source_url.tolist() == ["", "", ""]
@@ -539,3 +540,15 @@ def test_acled_week_and_month_read_as_spans_never_as_an_hour(bundle, lang, expec
     assert listed["MEX90002"] == "2026-02-20 – 2026-02-26"
     assert listed["MEX90003"] == "2026-02"
     assert listed["MEX90001"] == "2026-02-22"
+
+
+@pytest.mark.parametrize(("acled", "ours"), [("1", 2), ("2", 2), ("3", 3), ("1.0", 2), ("3.0", 3)])
+def test_acled_geo_precision_means_what_the_codebook_says(bundle, acled, ours):
+    """ACLED codes a town, never a site within it: its 1 and 2 are our town or
+    municipality (drawn as such), its 3 our state only (listed, not drawn)."""
+    rows = acled_records()[:1]
+    rows[0]["geo_precision"] = acled
+    data = pd.DataFrame(rows).to_csv(index=False).encode()
+    result = acled_result(bundle, "one.csv", data)
+    assert result.report.ok, result.report.to_text()
+    assert result.frame["geo_precision"].tolist() == [ours]
