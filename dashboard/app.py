@@ -1795,11 +1795,10 @@ def keep_map_view() -> None:
 
 
 # Widgets whose values the browser sends back as the labels it shows (the event-type and
-# layer chips), which a change of language would no longer match: the choice would be
-# dropped on the next move. Their values are set again, so the browser redraws them in
-# the new language. (The time slider's options are part of its identity in Streamlit:
-# it is redrawn with its new labels anyway; the browser test checks it keeps the window.)
-LABELLED_CHOICES = ("types", "layers")
+# layer chips, the time slider's dates), which a change of language would no longer
+# match: the choice would be dropped, or the window reset, on the next move. Their values
+# are set again, so the browser redraws them in the new language.
+LABELLED_CHOICES = ("types", "layers", "window")
 
 
 def change_language() -> None:
@@ -1807,7 +1806,8 @@ def change_language() -> None:
     keep_map_view()
     for key in LABELLED_CHOICES:
         if key in st.session_state:
-            st.session_state[key] = list(st.session_state[key])
+            value = st.session_state[key]
+            st.session_state[key] = tuple(value) if key == "window" else list(value)
 
 
 def language_switch() -> None:
