@@ -53,6 +53,14 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
         "sub_event_type, event_type, location, source",
         N_('a label line: "Attack (Violence against civilians), Uruapan. Sources (per ACLED): …"'),
     ),
+    (
+        "summary_es",
+        "sub_event_type, event_type, location, source",
+        N_(
+            "the same line in Spanish, ACLED's type names translated: \"Ataque (Violencia "
+            'contra civiles), Uruapan. Fuentes (según ACLED): …"'
+        ),
+    ),
     ("fatalities", "fatalities", N_("as is")),
     ("cve_ent", "admin1", N_("state name to INEGI code")),
     ("municipality", "admin2", N_("as is")),
@@ -79,6 +87,7 @@ FILE_FIELDS: dict[str, str] = {
     "start": "event_date",
     "event_type": "sub_event_type",
     "summary": "sub_event_type",
+    "summary_es": "sub_event_type",
     "cve_ent": "admin1",
     "municipality": "admin2",
     "place": "location",
@@ -99,6 +108,56 @@ TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 # an estimated exact site, which ACLED never codes, 2 a town or municipality, 3 the state.
 GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
 SOURCE_PREFIX = "Sources (per ACLED): "
+SOURCE_PREFIX_ES = "Fuentes (según ACLED): "
+# ACLED's event and sub-event type names (codebook, 2023 and later) in Spanish, written
+# by this project for the Spanish summary line of an imported row (`summary_es`); a name
+# not listed stays as ACLED wrote it.
+NAMES_ES: dict[str, str] = {
+    "battles": "Batallas",
+    "violence against civilians": "Violencia contra civiles",
+    "protests": "Protestas",
+    "riots": "Disturbios",
+    "strategic developments": "Acontecimientos estratégicos",
+    "explosions/remote violence": "Explosiones/violencia a distancia",
+    "armed clash": "Enfrentamiento armado",
+    "government regains territory": "El gobierno recupera territorio",
+    "non-state actor overtakes territory": "Un actor no estatal toma territorio",
+    "sexual violence": "Violencia sexual",
+    "attack": "Ataque",
+    "abduction/forced disappearance": "Secuestro/desaparición forzada",
+    "chemical weapon": "Arma química",
+    "air/drone strike": "Ataque aéreo o con dron",
+    "suicide bomb": "Atentado suicida",
+    "shelling/artillery/missile attack": "Ataque de artillería o con misiles",
+    "remote explosive/landmine/ied": "Explosivo a distancia/mina/artefacto improvisado",
+    "grenade": "Granada",
+    "peaceful protest": "Protesta pacífica",
+    "protest with intervention": "Protesta con intervención",
+    "excessive force against protesters": "Fuerza excesiva contra manifestantes",
+    "violent demonstration": "Manifestación violenta",
+    "mob violence": "Violencia de turba",
+    "agreement": "Acuerdo",
+    "arrests": "Detenciones",
+    "change to group/activity": "Cambio de grupo o actividad",
+    "disrupted weapons use": "Uso de armas frustrado",
+    "headquarters or base established": "Cuartel o base establecidos",
+    "looting/property destruction": "Saqueo/destrucción de bienes",
+    "non-violent transfer of territory": "Traspaso no violento de territorio",
+    "other": "Otro",
+}
+
+
+def spanish_name(name: str) -> str:
+    """An ACLED event or sub-event type name in Spanish (NAMES_ES), else as written."""
+    return NAMES_ES.get(name.strip().lower(), name) if name else name
+
+
+def outlet_label(outlet: str, lang: str) -> str:
+    """A record's `source_outlet` as shown in `lang`: an imported ACLED row's
+    "Sources (per ACLED): …" reads "Fuentes (según ACLED): …" in Spanish."""
+    if lang == "es" and outlet.startswith(SOURCE_PREFIX):
+        return SOURCE_PREFIX_ES + outlet[len(SOURCE_PREFIX) :]
+    return outlet
 
 
 def is_acled(columns: list[str]) -> bool:
@@ -279,6 +338,14 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     # Popups show the summary: the sources ACLED names are seen there, links or not.
     summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
     summary = _text(_where_empty(sub, "", summary))
+    # The same line in Spanish: ACLED's type names from NAMES_ES (once per distinct name).
+    [(sub_es, _)] = _each_distinct(sub, spanish_name)
+    [(kind_es, _)] = _each_distinct(column("event_type"), spanish_name)
+    outlet_es = _where_empty(
+        source, SOURCE_PREFIX_ES + "no indicadas", _prefixed(SOURCE_PREFIX_ES, source)
+    )
+    summary_es = _join(_arrow(sub_es), " (", _arrow(kind_es), ")", at, ". ", outlet_es)
+    summary_es = _text(_where_empty(sub, "", summary_es))
     outlet = _text(outlet)
     frame = pd.DataFrame(
         {
@@ -289,6 +356,7 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
             "event_type": ours,
             "event_label": label,
             "summary": summary,
+            "summary_es": summary_es,
             "fatalities": column("fatalities"),
             "cve_ent": column("admin1"),
             "municipality": column("admin2"),

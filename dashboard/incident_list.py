@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .acled import outlet_label
 from .i18n import (
     DEFAULT_LANGUAGE,
     event_type_label,
@@ -177,7 +178,10 @@ def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataF
             **{c: frame[c] for c in COUNT_COLUMNS},
             "summary": _summaries(frame, lang),
             "source": main,
-            "source_outlet": frame["source_outlet"].fillna("").astype(str),
+            "source_outlet": frame["source_outlet"]
+            .fillna("")
+            .astype(str)
+            .map(lambda o: outlet_label(o, lang)),
             "more_sources": more,
         },
         columns=list(COLUMNS),

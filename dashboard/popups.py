@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
+from .acled import outlet_label
 from .escape import escape_text
 from .i18n import (
     DATETIME_WITH_YEAR,
@@ -128,7 +129,7 @@ def _count_text(t, field: str, n: int, lang: str) -> str:
 def source_links(row, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
     """(url, label) pairs: the main source with outlet and date, then the others."""
     t = translation(lang)
-    outlet = row.source_outlet or t.gettext("source")
+    outlet = outlet_label(row.source_outlet or "", lang) or t.gettext("source")
     label = f"{outlet}, {row.source_date}" if row.source_date else outlet
     pairs = [(row.source_url, label)]
     pairs += [

@@ -670,7 +670,7 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     part = check.choice("part_of_day", PART_OF_DAY_SPANS, required=False)
     event_type = check.choice("event_type", EVENT_TYPES)
     counts = {f: check.count(f) for f in COUNT_FIELDS}
-    summary = _summaries(check, bundled)
+    summary = _summaries(check, bundled, derived_es=is_acled)
     source_url = check.url(
         "source_url", relaxed=np.full(check.n, is_acled) if not bundled else None
     )
@@ -838,11 +838,13 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     return pd.DataFrame(columns)
 
 
-def _summaries(check: Checks, bundled: bool) -> pd.Series:
-    """`summary`, or for a user's file `summary_es` where summary is empty."""
+def _summaries(check: Checks, bundled: bool, derived_es: bool = False) -> pd.Series:
+    """`summary`, or for a user's file `summary_es` where summary is empty. `derived_es`:
+    summary_es was made from the same fields as summary (ACLED's conversion), so only
+    summary is checked (one problem, not two, for an empty sub-event type)."""
     summary = check.col("summary")
     has_es = "summary_es" in check.frame.columns
-    if bundled or not has_es:
+    if bundled or not has_es or derived_es:
         check.text("summary", required=True)
         if bundled and has_es:
             check.text("summary_es", required=True)

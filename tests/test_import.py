@@ -552,3 +552,24 @@ def test_acled_geo_precision_means_what_the_codebook_says(bundle, acled, ours):
     result = acled_result(bundle, "one.csv", data)
     assert result.report.ok, result.report.to_text()
     assert result.frame["geo_precision"].tolist() == [ours]
+
+
+def test_acled_rows_read_in_spanish_too(bundle):
+    """An imported ACLED row has a Spanish summary line (ACLED's type names translated by
+    acled.NAMES_ES) and its sources read "Fuentes (según ACLED)" on the Spanish page."""
+    from dashboard.acled import outlet_label
+    from dashboard.popups import records, source_links, summary_text
+
+    frame = acled_result(bundle, "acled_export.csv").frame.set_index("incident_id", drop=False)
+    assert frame.summary_es["MEX90002"] == (
+        "Ataque (Violencia contra civiles), Uruapan. Fuentes (según ACLED): Example Outlet C"
+    )
+    assert frame.summary_es["MEX90001"].startswith("Enfrentamiento armado (Batallas), Tapalpa.")
+    row = {r.incident_id: r for r in records(frame)}["MEX90002"]
+    assert summary_text(row, "es") == frame.summary_es["MEX90002"]
+    assert summary_text(row, "en").startswith("Attack (Violence against civilians), Uruapan.")
+    [(_, label_es)] = source_links(row, "es")[:1]
+    [(_, label_en)] = source_links(row, "en")[:1]
+    assert label_es.startswith("Fuentes (según ACLED): Example Outlet C")
+    assert label_en.startswith("Sources (per ACLED): Example Outlet C")
+    assert outlet_label("Reforma", "es") == "Reforma"  # other outlets as written
