@@ -605,3 +605,44 @@ def _point(geometry: Any) -> tuple[str, str] | Message:
 
 def _frame_of(columns: dict[str, list[str]]) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(v, dtype=STRING_DTYPE) for c, v in columns.items()})
+
+
+# At most this many of a table's columns decide whether a row repeats the header.
+HEADER_PROBE_COLUMNS = 4
+
+
+def drop_repeated_headers(table: Table, name: str, report: Report) -> int:
+    """Rows that repeat the header (two exports joined into one file: the second file's
+    header is a row of the first) are reported once each, as one error naming the line,
+    and left out of `table` (frame, rows and geometry flags), so they do not give one
+    error per field. A row repeats the header when its first HEADER_PROBE_COLUMNS values
+    are the column names (trimmed, ignoring ASCII case; at least two columns). Returns
+    how many rows were left out.
+    """
+    columns = table.columns[:HEADER_PROBE_COLUMNS]
+    if len(columns) < 2 or table.frame.empty:
+        return 0
+    repeated = None
+    for column in columns:
+        values = pa.chunked_array(pa.array(table.frame[column].array))
+        same = pc.fill_null(
+            pc.equal(pc.ascii_lower(pc.utf8_trim_whitespace(values)), column), False
+        )
+        repeated = same if repeated is None else pc.and_(repeated, same)
+        if not pc.any(repeated).as_py():
+            return 0
+    mask = np.asarray(repeated.to_numpy(zero_copy_only=False), dtype=bool)
+    lines = table.rows[mask]
+    report.add_many(
+        name,
+        lines,
+        None,
+        [", ".join(table.columns[:3]) + ", …"] * len(lines),
+        msg("the header is repeated here (two files joined?): the line is left out"),
+    )
+    keep = ~mask
+    table.frame = table.frame[keep].reset_index(drop=True)
+    table.rows = table.rows[keep]
+    if table.has_geometry is not None:
+        table.has_geometry = table.has_geometry[keep]
+    return int(mask.sum())

@@ -25,7 +25,14 @@ from .i18n import N_
 from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
 from .message import Message, msg
 from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
-from .read import MAX_FILE_BYTES, STRING_DTYPE, Table, empty_texts, read_table  # noqa: F401
+from .read import (  # noqa: F401
+    MAX_FILE_BYTES,
+    STRING_DTYPE,
+    Table,
+    drop_repeated_headers,
+    empty_texts,
+    read_table,
+)
 from .schema import (
     CONFIDENCE,
     COUNT_FIELDS,
@@ -606,6 +613,7 @@ def check_incidents(
     if table is None:
         return Incidents(empty_incidents(), report)
     fmt = detect_format(table, bundled)
+    drop_repeated_headers(table, name, report)
     mapping: list = []
     if fmt.startswith("acled"):
         table.frame = acled.to_incidents(table, name, report)

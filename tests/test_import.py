@@ -573,3 +573,23 @@ def test_acled_rows_read_in_spanish_too(bundle):
     assert label_es.startswith("Fuentes (según ACLED): Example Outlet C")
     assert label_en.startswith("Sources (per ACLED): Example Outlet C")
     assert outlet_label("Reforma", "es") == "Reforma"  # other outlets as written
+
+
+@pytest.mark.parametrize("kind", ["ours", "acled"])
+def test_a_header_repeated_inside_the_file_is_one_error_and_its_line_is_left_out(bundle, kind):
+    """Two exports joined into one file: the second header is line 3. One error naming the
+    line (not one per field); the rows on either side are kept."""
+    if kind == "ours":
+        first = to_csv([incident_row(incident_id="a1")]).decode()
+        second = to_csv([incident_row(incident_id="a2")]).decode()
+    else:
+        lines = (DATA / "acled_export.csv").read_text().splitlines()
+        first = "\n".join(lines[:2]) + "\n"
+        second = "\n".join([lines[0], lines[2]]) + "\n"
+    data = (first + second).encode()
+    result = check_incidents(data, "joined.csv", bundle.locations, bundle.states)
+    errors = problems(result.report, "error")
+    assert [(p.row, p.reason) for p in errors] == [
+        (3, "the header is repeated here (two files joined?): the line is left out")
+    ], result.report.to_text()
+    assert len(result.frame) == 2
