@@ -1662,9 +1662,10 @@ def data_downloads(data: PageData, page: PageView, selection: Selection, lang: s
 
 
 @st.cache_resource(max_entries=4, show_spinner="Checking the data's quality…")
-def quality_of(source: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
-    """Quality tables for all records of a data source (`source` keys the cache)."""
-    return quality_tables(_frame, _states)
+def quality_of(source: str, lang: str, _frame: pd.DataFrame, _states) -> dict[str, pd.DataFrame]:
+    """Quality tables for all records of a data source (`source` keys the cache), their
+    details in `lang`."""
+    return quality_tables(_frame, _states, lang)
 
 
 def focus_on(name: str, table: pd.DataFrame) -> None:
@@ -1706,12 +1707,12 @@ def quality_panel(
     ):
         return
     key = quality_source(data, geodata, from_upload)
-    everything = quality_of(key, data.incidents, data.bundle.states)
+    everything = quality_of(key, lang, data.incidents, data.bundle.states)
     in_view = set(selected["incident_id"])
     tables = {}
     for name, table in everything.items():
         if name == "outlets":
-            tables[name] = outlets_table(selected)
+            tables[name] = outlets_table(selected, lang)
         elif "other_id" in table.columns:  # both records of a pair in view
             tables[name] = table[
                 table["incident_id"].isin(in_view) & table["other_id"].isin(in_view)

@@ -517,3 +517,24 @@ def test_the_map_caption_accounts_for_incidents_known_only_to_their_state():
         c.startswith(f"{state_level} more incidents are known only to their state")
         for c in captions
     ), captions
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_quality_details_are_in_the_pages_language(lang):
+    """The quality tables' `detail` column is written in the page's language."""
+    from dashboard.bundle import load_bundle
+    from dashboard.quality import quality_tables
+
+    at = app_with({"lang": lang})
+    at.toggle(key="show_quality").set_value(True).run()
+    assert not at.exception, at.exception
+    frame = next(d for d in at.dataframe if (d.proto.id or "").endswith("quality_imprecise"))
+    shown = set(frame.value["detail"].dropna())
+    bundle = load_bundle()
+    wanted = set(quality_tables(bundle.incidents, bundle.states, lang)["imprecise"]["detail"])
+    other = set(
+        quality_tables(bundle.incidents, bundle.states, "en" if lang == "es" else "es")[
+            "imprecise"
+        ]["detail"]
+    )
+    assert shown and shown <= wanted and not shown & (other - wanted)
