@@ -773,6 +773,18 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
     return head + " " + " · ".join(parts) + "."
 
 
+def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
+    """(incidents drawn as points, official statements drawn, incidents known only to
+    their state) of the records in view: what the caption under the map counts."""
+    placed = (selected["geo_precision"] < 3).to_numpy()
+    incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
+    return (
+        int((placed & incident).sum()),
+        int((placed & ~incident).sum()),
+        int((~placed & incident).sum()),
+    )
+
+
 def view_figures(selected: pd.DataFrame, kept: Kept) -> KeyFigures:
     """stats.key_figures of the view, once per view (the key figures and the alt text)."""
     return per_view("key_figures", kept, lambda: key_figures(selected))
@@ -1897,9 +1909,7 @@ def main() -> None:
             )
         )
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
-    placed = (selected["geo_precision"] < 3).to_numpy()
-    incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
-    state_level = int((~placed & incident).sum())
+    points, statements, state_level = per_view("map_counts", kept, lambda: map_counts(selected))
     if drawn.mode == "cells":
         drawn_text = t.ngettext(
             "{n} incident point drawn (grouped by area at this scale).",
@@ -1907,7 +1917,6 @@ def main() -> None:
             drawn.drawn_points,
         ).format(n=format_number(drawn.drawn_points, lang))
     else:  # the key figures count incidents: statements are told apart
-        points, statements = int((placed & incident).sum()), int((placed & ~incident).sum())
         drawn_text = t.ngettext(
             "{n} incident point drawn.", "{n} incident points drawn.", points
         ).format(n=format_number(points, lang))
