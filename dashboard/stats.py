@@ -342,22 +342,33 @@ def _national_by(official: pd.DataFrame, end, lang: str) -> dict[str, OfficialFi
     return figures
 
 
-def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
-    """Per Mexico City hour and state: records timed to the hour or better starting then,
-    and all records whose interval overlaps the hour (day-only records overlap 24 hours)."""
-    columns = ["hour", "cve_ent", "state", "timed", "overlapping"]
-    counted = incidents_only(frame[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]])
-    hours = pd.date_range(
+def window_hours(view: ViewSpec) -> pd.DatetimeIndex:
+    """The Mexico City hours (aware, on the hour) that the window touches."""
+    return pd.date_range(
         pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
         pd.Timestamp(view.end).tz_convert(MEXICO_CITY),
         freq="h",
         inclusive="left",
     )
+
+
+def _hour_edges(
+    hours: pd.DatetimeIndex, records: pd.DataFrame
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The hours' edges and the records' starts and ends, UTC microseconds."""
+    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
+    return edges, micros(records["t_start"]), micros(records["t_end"])
+
+
+def hourly_counts(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
+    """Per Mexico City hour and state: records timed to the hour or better starting then,
+    and all records whose interval overlaps the hour (day-only records overlap 24 hours)."""
+    columns = ["hour", "cve_ent", "state", "timed", "overlapping"]
+    counted = incidents_only(frame[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]])
+    hours = window_hours(view)
     if counted.empty or hours.empty:
         return pd.DataFrame(columns=columns)
-    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
-    t0 = micros(counted["t_start"])
-    t1 = micros(counted["t_end"])
+    edges, t0, t1 = _hour_edges(hours, counted)
     codes, state_index = np.unique(counted["cve_ent"].to_numpy(dtype=str), return_inverse=True)
     order = np.argsort(state_index, kind="stable")
     overlap = (t0[order, None] < edges[None, 1:]) & (t1[order, None] > edges[None, :-1])
@@ -387,17 +398,10 @@ def hourly_totals(frame: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     (records whose interval overlaps the hour), counts; empty without incidents."""
     columns = ["hour", "timed", "overlapping"]
     counted = incidents_only(frame[["event_type", "time_precision", "t_start", "t_end"]])
-    hours = pd.date_range(
-        pd.Timestamp(view.start).tz_convert(MEXICO_CITY).floor("h"),
-        pd.Timestamp(view.end).tz_convert(MEXICO_CITY),
-        freq="h",
-        inclusive="left",
-    )
+    hours = window_hours(view)
     if counted.empty or hours.empty:
         return pd.DataFrame(columns=columns)
-    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
-    t0 = micros(counted["t_start"])
-    t1 = micros(counted["t_end"])
+    edges, t0, t1 = _hour_edges(hours, counted)
     overlapping = ((t0[:, None] < edges[None, 1:]) & (t1[:, None] > edges[None, :-1])).sum(axis=0)
     slot = (t0 - edges[0]) // HOUR_US
     is_timed = counted["time_precision"].isin(("minute", "hour")).to_numpy()
