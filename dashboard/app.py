@@ -1956,9 +1956,8 @@ def main() -> None:
         state_table(counts, view, lang, kept)
     with right:
         hourly_chart(selected, view, lang, kept)
-        version = layers.data_version(layers.data_files(Path(geodata)))
         key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
-    corrections_section(geodata, layers.data_version(layers.data_files(Path(geodata))), lang)
+    corrections_section(geodata, version, lang)
     quality_panel(data, selected, geodata, from_upload=data is not bundled, lang=lang)
 
 
