@@ -77,7 +77,7 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
         ),
     ),
     ("source_outlet", "source", N_('"Sources (per ACLED): …" (ACLED gives no URLs)')),
-    ("source_url", "(none)", N_("empty: not required for ACLED rows")),
+    ("source_url", "—", N_("empty: not required for ACLED rows")),
     ("notes", "notes", N_("as is")),
 )
 

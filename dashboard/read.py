@@ -637,7 +637,7 @@ def drop_repeated_headers(table: Table, name: str, report: Report) -> int:
         name,
         lines,
         None,
-        [", ".join(table.columns[:3]) + ", …"] * len(lines),
+        table.frame[columns[0]][mask].to_numpy(dtype=object),  # the line's first cell
         msg("the header is repeated here (two files joined?): the line is left out"),
     )
     keep = ~mask

@@ -221,3 +221,29 @@ def test_table_toolbar_never_covers_the_select_box(open_page, server, options, l
     tb, sel, chev = ([b["x"], b["y"], b["x"] + b["width"], b["y"] + b["height"]] for b in boxes)
     assert not overlap(tb, chev), (tb, chev)
     assert not overlap(tb, sel), (tb, sel)
+
+
+def test_a_tapped_marker_shows_its_popup_without_its_hover_label(open_page, server):
+    """On a phone a tap opens the marker's hover label as well as its popup; the label ran
+    past the map beside the popup. Once the popup is open, no label is left open."""
+    page = open_page(f"{server}/?lang=es", **PHONE)
+    frame = settled_map(page)
+    frame.evaluate(
+        """() => { const m = map._tim.byId['jal-pv-costco'];
+        map.setView(m.getLatLng(), 9, {animate: false}); }"""
+    )
+    page.wait_for_timeout(300)
+    box = frame.evaluate(
+        """() => { const m = map._tim.byId['jal-pv-costco'];
+        const p = map.latLngToContainerPoint(m.getLatLng());
+        const o = map.getContainer().getBoundingClientRect();
+        return [o.left + p.x, o.top + p.y]; }"""
+    )
+    iframe = page.locator('iframe[src*="streamlit_folium"]')
+    iframe.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
+    frame_box = iframe.bounding_box()
+    page.touchscreen.tap(frame_box["x"] + box[0], frame_box["y"] + box[1])
+    frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
+    page.wait_for_timeout(300)
+    assert frame.locator(".leaflet-tooltip").count() == 0

@@ -182,7 +182,13 @@
     this.buildLegend();
     this.buildPlay();
     this.localiseLeaflet();
-    map.on("popupopen", function (e) { self.fitPopup(e.popup); });
+    map.on("popupopen", function (e) {
+      // A tap opens the marker's hover label too: the popup says more, and the label
+      // would run past a phone's map beside it.
+      var source = e.popup._source;
+      if (source && source.closeTooltip) { source.closeTooltip(); }
+      self.fitPopup(e.popup);
+    });
   };
 
   // Leaflet's own controls speak English by default: their titles and accessible names
