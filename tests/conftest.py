@@ -2,6 +2,10 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -49,3 +53,21 @@ def incident_row(**changes) -> dict:
     }
     row.update(changes)
     return row
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_cli(
+    *args: str, environ: dict[str, str] | None = None, timeout: int = 180
+) -> subprocess.CompletedProcess:
+    """`python -m dashboard ARGS` from the repository root, text output captured;
+    `environ` is laid over this process's environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "dashboard", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(environ or {})},
+    )

@@ -6,9 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,7 +14,7 @@ import pytest
 from dashboard.i18n import translation
 from dashboard.message import msg
 from dashboard.schema import Problem, Report
-from tests.conftest import incident_row, to_csv
+from tests.conftest import incident_row, run_cli, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
@@ -25,15 +23,7 @@ NO_LANGUAGE = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
 def run(*args: str, **environ: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, **NO_LANGUAGE, **environ}
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
+    return run_cli(*args, environ={**NO_LANGUAGE, **environ})
 
 
 def geojson(rows: list[dict]) -> bytes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ from dashboard.__main__ import (
 from dashboard.message import Message, msg, msg_n
 from dashboard.schema import Report, report_rows, summary_text
 from dashboard.validate import check_incidents, validate_incidents
-from tests.conftest import incident_row, to_csv
+from tests.conftest import incident_row, run_cli, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
 NAME = "subida.csv"
@@ -430,17 +429,7 @@ def test_lang_wins_over_the_environment(argv, environ, expected):
 
 
 def run(*args: str, lang_env: str = "C.UTF-8") -> subprocess.CompletedProcess:
-    import os
-
-    env = {**os.environ, "LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""}
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env=env,
-    )
+    return run_cli(*args, environ={"LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""})
 
 
 @pytest.fixture(scope="module")
