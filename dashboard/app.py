@@ -637,11 +637,41 @@ def view_kept(data: PageData, view: ViewSpec) -> Kept:
     return (data.bundle.version, data.lang, view_key(view))
 
 
+def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame) -> Kept:
+    """How per_view keeps the results that depend only on which records are in view and
+    on the official reports known by the window's end, not on the window's exact hours:
+    by data version, language, those records (a digest of their row labels), the number
+    of reports known (stats.OfficialTimeline.known) and the state and type filters. Many
+    windows select the same records: of the bundled data's 159 two-day windows, 35
+    select distinct sets, so a reader moving the slider mostly reuses what another
+    window made. None when `view` is not kept (view_kept)."""
+    kept = view_kept(data, view)
+    if kept is None:
+        return None
+    version, lang, key = kept
+    filters_part = key.split("|", 2)[2]  # view_key: start|end|states|types
+    rows = hashlib.blake2b(
+        selected.index.to_numpy(dtype="int64").tobytes(), digest_size=16
+    ).hexdigest()
+    return (version, lang, f"rows:{rows}|{data.timeline.known(view.end)}|{filters_part}")
+
+
 def view_selection(data: PageData, view: ViewSpec) -> Selection:
     """The records in `view` and the per-state table (all 32 states) for it; the same
-    frames for every session viewing the bundled data's same view (read, never changed).
-    """
-    return per_view("selection", view_kept(data, view), lambda: compute_selection(data, view))
+    frames for every session viewing the bundled data's same records (read, never
+    changed): the records by window, the table by rows_kept."""
+    kept = view_kept(data, view)
+    if kept is None:
+        return compute_selection(data, view)
+    selected = per_view("selected", kept, lambda: apply(view, data.incidents))
+    counts = per_view(
+        "counts",
+        rows_kept(data, view, selected),
+        lambda: state_counts(
+            selected, data.bundle.official, view, data.incidents, data.lang, timeline=data.timeline
+        ),
+    )
+    return Selection(selected, counts)
 
 
 def grid_data(rows: pd.DataFrame, kept: Kept, kind: str) -> pd.DataFrame | pa.Table:
@@ -1567,7 +1597,14 @@ def share_panel(
         described = per_view(
             "alt",
             kept,
-            lambda: alt_text(page, selection, lang, figures=view_figures(selection.selected, kept)),
+            lambda: alt_text(
+                page,
+                selection,
+                lang,
+                figures=view_figures(
+                    selection.selected, rows_kept(data, page.view, selection.selected)
+                ),
+            ),
         )
         st.text_area(t.gettext("Alt text"), described, height=110)
         stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
@@ -1897,10 +1934,11 @@ def main() -> None:
     view = page.view
     selection = view_selection(data, view)
     selected, counts = selection.selected, selection.counts
-    kept = view_kept(data, view)
+    kept = view_kept(data, view)  # results of the window's hours (map, chart, alt text)
+    same_rows = rows_kept(data, view, selected)  # results of its records (figures, tables)
     # The key figures are sent before the map, in page order: sending the map first and
     # filling the figures in above it made the page shift as it loaded (Lighthouse CLS).
-    notes = key_figure_row(selected, data, view, lang, kept)
+    notes = key_figure_row(selected, data, view, lang, same_rows)
     if selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
         st.info(
             t.gettext(
@@ -1909,7 +1947,9 @@ def main() -> None:
             )
         )
     drawn = show_map(data, page, selected, counts, MAP_HEIGHT, lang, kept)
-    points, statements, state_level = per_view("map_counts", kept, lambda: map_counts(selected))
+    points, statements, state_level = per_view(
+        "map_counts", same_rows, lambda: map_counts(selected)
+    )
     if drawn.mode == "cells":
         drawn_text = t.ngettext(
             "{n} incident point drawn (grouped by area at this scale).",
@@ -1947,13 +1987,13 @@ def main() -> None:
         )
     if notes:
         st.caption(notes)
-    incidents_table(selected, lang, kept, data)
+    incidents_table(selected, lang, same_rows, data)
     share_panel(data, page, selection, lang, kept)
     data_downloads(data, page, selection, lang)
-    state_level_reports(selected, lang, kept, data)
+    state_level_reports(selected, lang, same_rows, data)
     left, right = st.columns([3, 2])
     with left:
-        state_table(counts, view, lang, kept)
+        state_table(counts, view, lang, same_rows)
     with right:
         hourly_chart(selected, view, lang, kept)
         key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
