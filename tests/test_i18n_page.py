@@ -37,7 +37,7 @@ from dashboard.stats import national_figures, state_counts
 from tests.test_app import app_with
 
 WINDOW = (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY))
-PAGE_MODULES = ("app.py", "mapview.py", "popups.py", "incident_list.py", "symbols.py")
+PAGE_MODULES = ("page.py", "mapview.py", "popups.py", "incident_list.py", "symbols.py")
 
 
 page_at = app_with  # the page opened from a link (tests/test_app.py)

@@ -16,7 +16,7 @@ import pytest
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dashboard import app as page
+from dashboard import page
 from dashboard.bundle import load_bundle
 from dashboard.filters import ViewSpec, apply
 from dashboard.mapview import ViewLayer, base_map, states_geojson, view_layer, with_display_text

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import app as page
+from dashboard import page
 from dashboard.filters import ViewSpec, apply, data_window, in_window
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import local_text
