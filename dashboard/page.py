@@ -2001,4 +2001,3 @@ def main() -> None:
         key_moments(data, lang, spanish_headlines(geodata, version) if lang == "es" else None)
     corrections_section(geodata, version, lang)
     quality_panel(data, selected, geodata, from_upload=data is not bundled, lang=lang)
-
