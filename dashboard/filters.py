@@ -38,13 +38,21 @@ def in_window(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.Series:
     return (frame["t_start"] < pd.Timestamp(end)) & (frame["t_end"] > pd.Timestamp(start))
 
 
-def apply(view: ViewSpec, frame: pd.DataFrame) -> pd.DataFrame:
+def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
+    """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`) the
+    view selects: a boolean Series on the frame's index (window overlap, then the state
+    and event-type filters)."""
     mask = in_window(frame, view.start, view.end)
     if view.states is not None:
         mask &= frame["cve_ent"].isin(view.states)
     if view.event_types is not None:
         mask &= frame["event_type"].isin(view.event_types)
-    return frame[mask]
+    return mask
+
+
+def apply(view: ViewSpec, frame: pd.DataFrame) -> pd.DataFrame:
+    """The records of `frame` in `view` (in_view), in the frame's order."""
+    return frame[in_view(view, frame)]
 
 
 def uncertain_timing(frame: pd.DataFrame) -> int:

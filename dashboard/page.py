@@ -638,36 +638,38 @@ def view_kept(data: PageData, view: ViewSpec) -> Kept:
     return (data.bundle.version, data.lang, view_key(view))
 
 
-def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame) -> Kept:
+def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame | pd.Index) -> Kept:
     """How per_view keeps the results that depend only on which records are in view and
     on the official reports known by the window's end, not on the window's exact hours:
-    by data version, language, those records (a digest of their row labels), the number
-    of reports known (stats.OfficialTimeline.known) and the state and type filters. Many
-    windows select the same records: of the bundled data's 159 two-day windows, 35
-    select distinct sets, so a reader moving the slider mostly reuses what another
-    window made. None when `view` is not kept (view_kept)."""
+    by data version, language, those records (a digest of their row labels: `selected`,
+    the records or their index), the number of reports known
+    (stats.OfficialTimeline.known) and the state and type filters. Many windows select
+    the same records: of the bundled data's 159 two-day windows, 35 select distinct sets,
+    so a reader moving the slider mostly reuses what another window made. None when
+    `view` is not kept (view_kept)."""
     kept = view_kept(data, view)
     if kept is None:
         return None
     version, lang, key = kept
     filters_part = key.split("|", 2)[2]  # view_key: start|end|states|types
-    rows = hashlib.blake2b(
-        selected.index.to_numpy(dtype="int64").tobytes(), digest_size=16
-    ).hexdigest()
+    labels = selected if isinstance(selected, pd.Index) else selected.index
+    rows = hashlib.blake2b(labels.to_numpy(dtype="int64").tobytes(), digest_size=16).hexdigest()
     return (version, lang, f"rows:{rows}|{data.timeline.known(view.end)}|{filters_part}")
 
 
 def view_selection(data: PageData, view: ViewSpec) -> Selection:
     """The records in `view` and the per-state table (all 32 states) for it; the same
-    frames for every session viewing the bundled data's same records (read, never
-    changed): the records by window, the table by rows_kept."""
-    kept = view_kept(data, view)
-    if kept is None:
+    table for every session viewing the bundled data's same records (read, never
+    changed): it is kept by rows_kept. The records themselves are picked on
+    every run (under a millisecond), not kept: a kept frame is about 0.5 MB for the
+    bundled data, and every distinct set of records would hold one."""
+    if view_kept(data, view) is None:
         return compute_selection(data, view)
-    selected = per_view("selected", kept, lambda: apply(view, data.incidents))
+    selected = apply(view, data.incidents)
+    same_rows = rows_kept(data, view, selected)
     counts = per_view(
         "counts",
-        rows_kept(data, view, selected),
+        same_rows,
         lambda: state_counts(
             selected, data.bundle.official, view, data.incidents, data.lang, timeline=data.timeline
         ),
