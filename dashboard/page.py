@@ -46,6 +46,7 @@ from dashboard.filters import (
     data_window,
     default_window,
     event_days,
+    in_view,
     shift_window,
     toggle_state,
 )
@@ -189,10 +190,10 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
         last_hour=last,
         default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
     )
-    # Streamlit collects garbage after every script run (runner.postScriptGC); the data
-    # just loaded, and the libraries, live as long as the process. Move every object
-    # alive now out of the collector's reach, so each collection walks only what runs
-    # make (it was about a quarter of the server's CPU per rerun; see the README).
+    # The data just loaded, and the libraries, live as long as the process. Move every
+    # object alive now out of the garbage collector's reach, so each full collection
+    # (Python's own; Streamlit's after every run is off: .streamlit/config.toml) walks
+    # only what runs make.
     gc.freeze()
     return data
 
@@ -659,14 +660,14 @@ def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame | pd.Index)
 
 def view_selection(data: PageData, view: ViewSpec) -> Selection:
     """The records in `view` and the per-state table (all 32 states) for it; the same
-    table for every session viewing the bundled data's same records (read, never
-    changed): it is kept by rows_kept. The records themselves are picked on
-    every run (under a millisecond), not kept: a kept frame is about 0.5 MB for the
-    bundled data, and every distinct set of records would hold one."""
+    frames for every session viewing the bundled data's same records (read, never
+    changed), kept by rows_kept: one pair per distinct set of records, however many
+    windows select it (a kept frame is about 0.5 MB for the bundled data)."""
     if view_kept(data, view) is None:
         return compute_selection(data, view)
-    selected = apply(view, data.incidents)
-    same_rows = rows_kept(data, view, selected)
+    mask = in_view(view, data.incidents).to_numpy()
+    same_rows = rows_kept(data, view, data.incidents.index[mask])
+    selected = per_view("selected", same_rows, lambda: data.incidents[mask])
     counts = per_view(
         "counts",
         same_rows,
