@@ -982,7 +982,7 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
         )
     )
     if chart is not None:
-        st.html(chart)
+        st.markdown(chart, unsafe_allow_html=True)
 
 
 def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
@@ -1032,7 +1032,7 @@ def hourly_chart(
         return
     for label, svg in charted:
         st.markdown(f"**{escape_markdown(label)}**")
-        st.html(svg)
+        st.markdown(svg, unsafe_allow_html=True)
     st.caption(
         t.gettext(
             "Mexico City time. Most reports give only the day, so the second chart counts every "

@@ -8,8 +8,7 @@ from tests.test_app import app, table_with  # noqa: F401  (fixture)
 
 
 def svg_charts(at) -> list[str]:
-    """The charts' markup, in page order (st.html elements: no markdown parsing)."""
-    return [h.proto.body for h in at.get("html") if h.proto.body.startswith("<svg")]
+    return [m.value for m in at.markdown if m.value.startswith("<svg")]
 
 
 def test_charts_are_svg_with_one_bar_per_state_with_incidents(app):  # noqa: F811

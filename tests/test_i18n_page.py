@@ -71,7 +71,7 @@ def english_only_messages() -> list[str]:
 def page_texts(at: AppTest) -> list[str]:
     """Every piece of interface text AppTest sees: headings, body text, captions, notices,
     widget labels, help and options, metric labels, tab and expander labels, table headers
-    the map frame's title and the charts."""
+    and the map frame's title."""
     texts = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning"):
         texts += [str(e.value) for e in getattr(at, kind)]
@@ -86,11 +86,7 @@ def page_texts(at: AppTest) -> list[str]:
         texts += [metric.label, metric.help or ""]
     for frame in at.dataframe:
         texts += re.findall(r'"(?:label|help)": "((?:[^"\\]|\\.)*)"', frame.proto.columns)
-    texts += [  # the map frame's title and the charts (st.html)
-        h.proto.body
-        for h in at.get("html")
-        if "data-map-title" in h.proto.body or h.proto.body.startswith("<svg")
-    ]
+    texts += [h.proto.body for h in at.get("html") if "data-map-title" in h.proto.body]
     return [t.encode().decode("unicode_escape") if "\\u" in t else t for t in texts if t]
 
 
