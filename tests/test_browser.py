@@ -221,6 +221,25 @@ def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
     expect(incidents).to_have_text(str(after.incidents), timeout=30_000)
 
 
+def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
+    """The three SVG charts reach the page as drawn SVG (AppTest sees only what the
+    server sends: st.html, for one, drops SVG in the browser and showed empty slots)."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    map_frame(page)
+    charts = page.locator("svg[role='img']")
+    expect(charts).to_have_count(3, timeout=30_000)
+    view = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    )
+    states = key_figures(apply(view, bundle.incidents)).states_affected
+    bars = charts.first.locator("rect")
+    assert bars.count() == states  # one bar per state with incidents
+    box = charts.first.bounding_box()
+    assert box and box["width"] > 100 and box["height"] > 100
+
+
 def test_embed_url_shows_the_map_without_the_sidebar(page, server, bundle):
     page.goto(f"{server}/?embed=true&from=2026-02-22T00:00&to=2026-02-23T00:00&states=JAL")
     frame = map_frame(page)
