@@ -1548,9 +1548,16 @@ def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> s
 
 
 def share_panel(
-    data: PageData, page: PageView, selection: Selection, lang: str = "en", kept: Kept = None
+    data: PageData,
+    page: PageView,
+    selection: Selection,
+    lang: str = "en",
+    kept: Kept = None,
+    same_rows: Kept = None,
 ) -> None:
-    """Permalink, live and static iframe snippets, alt text and the downloads.
+    """Permalink, live and static iframe snippets, alt text and the downloads. The alt
+    text is kept per window (`kept`), its key figures per set of records (`same_rows`,
+    rows_kept).
 
     Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
     the first view, collapsed or not. Select the text and copy it."""
@@ -1603,12 +1610,7 @@ def share_panel(
             "alt",
             kept,
             lambda: alt_text(
-                page,
-                selection,
-                lang,
-                figures=view_figures(
-                    selection.selected, rows_kept(data, page.view, selection.selected)
-                ),
+                page, selection, lang, figures=view_figures(selection.selected, same_rows)
             ),
         )
         st.text_area(t.gettext("Alt text"), described, height=110)
@@ -1993,7 +1995,7 @@ def main() -> None:
     if notes:
         st.caption(notes)
     incidents_table(selected, lang, same_rows, data)
-    share_panel(data, page, selection, lang, kept)
+    share_panel(data, page, selection, lang, kept, same_rows)
     data_downloads(data, page, selection, lang)
     state_level_reports(selected, lang, same_rows, data)
     left, right = st.columns([3, 2])
