@@ -56,7 +56,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
+def start(app: Path, env: dict[str, str], root: Path = ROOT) -> tuple[subprocess.Popen, str]:
+    """Serve `app` from `root`. `python -m streamlit` puts its working directory first on
+    sys.path, so `root` decides which checkout's `dashboard` package the page imports
+    (PYTHONPATH alone does not: it comes after it)."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -72,7 +75,7 @@ def start(app: Path, env: dict[str, str]) -> tuple[subprocess.Popen, str]:
             "--server.headless",
             "true",
         ],
-        cwd=ROOT,
+        cwd=root,
         env={**os.environ, **env},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -118,7 +121,8 @@ def one_run(browser, url: str, empty: bool) -> tuple[float, float, str]:
 
 
 def measure(browser, app: Path, env: dict[str, str], runs: int, empty: bool = False):
-    process, url = start(app, env)
+    checkout = app.resolve().parent.parent  # .../dashboard/app.py: its checkout
+    process, url = start(app, env, checkout if (checkout / "dashboard").is_dir() else ROOT)
     try:
         one_run(browser, url, empty)  # warm-up: the server loads and caches the data
         results = [one_run(browser, url, empty) for _ in range(runs)]

@@ -1025,7 +1025,16 @@ def hourly_chart(
     selected: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Kept = None
 ) -> None:
     t = translation(lang)
-    st.header(t.gettext("Hour by hour"))
+    box, is_open = lazy_section(t.gettext("Hour by hour"), "hourly_open")
+    if not is_open:
+        return
+    with box:
+        hourly_charts(selected, view, lang, kept)
+
+
+def hourly_charts(selected: pd.DataFrame, view: ViewSpec, lang: str, kept: Kept) -> None:
+    """The two hour-by-hour SVG charts (kept per window) and their caption."""
+    t = translation(lang)
     charted = per_view("hourly", kept, lambda: hourly_markup(selected, view, lang))
     if not charted:
         st.caption(t.gettext("No incidents in this window."))
@@ -1040,6 +1049,23 @@ def hourly_chart(
             "the hour or better."
         )
     )
+
+
+# The sections under the map that start closed and are made only while open: a closed
+# section's contents are neither computed nor sent nor drawn. Drawing them on every rerun
+# (two SVG charts, the share and download panels, two long lists) was about a third of
+# the browser's time from a slider key press to the new map (README, "Key press").
+# Their open state is kept per session under these keys, and tests open them by key.
+LAZY_SECTIONS = ("hourly_open", "share_open", "downloads_open", "state_level_open", "log_open")
+
+
+def lazy_section(label: str, key: str):
+    """A closed expander (`label`) whose contents the caller makes only when it is open:
+    (the container, whether it is open). Opening or closing it reruns the page. `label`
+    must not change with the view (no counts): Streamlit names the expander by its label,
+    so a new label would close it again."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box, bool(box.open)
 
 
 def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
@@ -1073,14 +1099,13 @@ def state_level_reports(
     state_only = (selected["geo_precision"] >= 3).to_numpy()
     if not state_only.any():
         return
-    n = int(state_only.sum())
-    with st.expander(
-        t.ngettext(
-            "{n} report known only to the state (not placed on the map)",
-            "{n} reports known only to the state (not placed on the map)",
-            n,
-        ).format(n=format_number(n, lang))
-    ):
+    box, is_open = lazy_section(
+        t.gettext("Reports known only to their state (not placed on the map)"),
+        "state_level_open",
+    )
+    if not is_open:
+        return
+    with box:
         text = per_view(
             "state-level", kept, lambda: state_level_lines(selected[state_only], lang, made)
         )
@@ -1169,15 +1194,18 @@ def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
         )
     if not log.count:
         return
-    with st.expander(
+    box, is_open = lazy_section(
         t.ngettext(
             "The log's {n} entry, newest first",
             "The log's {n} entries, newest first (the changes made to a record together are "
             "one entry)",
             log.count,
-        ).format(n=format_number(log.count, lang))
-    ):
-        st.markdown(log.markdown, unsafe_allow_html=True)
+        ).format(n=format_number(log.count, lang)),  # the same for a data version
+        "log_open",
+    )
+    if is_open:
+        with box:
+            st.markdown(log.markdown, unsafe_allow_html=True)
 
 
 def map_assets_mode() -> str:
@@ -1561,12 +1589,15 @@ def share_panel(
 
     Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
     the first view, collapsed or not. Select the text and copy it."""
+    t = translation(lang)
+    box, is_open = lazy_section(t.gettext("Share, embed or download this view"), "share_open")
+    if not is_open:
+        return
     base = (st.context.url or "").split("?")[0]
     query = to_query(page, data.bundle.version)
     embed_query = to_query(replace(page, embed=True), data.bundle.version)
-    t = translation(lang)
     page = replace(page, lang=page.lang or lang)  # snapshots in the page's language
-    with st.expander(t.gettext("Share, embed or download this view")):
+    with box:
         st.text_input(
             t.gettext("Link to this view (restores the window, filters and layers)"),
             f"{base}?{query}",
@@ -1651,6 +1682,12 @@ def data_downloads(data: PageData, page: PageView, selection: Selection, lang: s
     package with its licence, credit, data version and permalink (the files themselves
     keep English column names and credit: they are data for tools)."""
     t = translation(lang)
+    box, is_open = lazy_section(
+        t.gettext("Download the data of this view (GeoJSON, GeoParquet, CSV, data package)"),
+        "downloads_open",
+    )
+    if not is_open:
+        return
     base = (st.context.url or "").split("?")[0]
     permalink = f"{base}?{to_query(page, data.bundle.version)}"
     selected, counts, states = selection.selected, selection.counts, page.view.states
@@ -1690,15 +1727,15 @@ def data_downloads(data: PageData, page: PageView, selection: Selection, lang: s
             "application/zip",
         ),
     )
-    with st.expander(
-        t.ngettext(
-            "Download the data: the {n} record in this view",
-            "Download the data: the {n} records in this view",
-            len(selected),
-        ).format(n=format_number(len(selected), lang))
-    ):
+    with box:
         st.caption(
-            t.gettext(
+            t.ngettext(
+                "The {n} record in this view.",
+                "The {n} records in this view.",
+                len(selected),
+            ).format(n=format_number(len(selected), lang))
+            + " "
+            + t.gettext(
                 "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
                 "the data package adds the per-state table and a datapackage.json "
                 "(Frictionless) naming the data version ({version}) and this view's link."

@@ -17,6 +17,17 @@ def bundle():
     return load_bundle()
 
 
+def open_sections(at):
+    """Open the page's closed sections (dashboard.page.LAZY_SECTIONS: share, downloads,
+    hour by hour, state-level reports, corrections log) for `at`'s next run, so a test
+    sees everything the page can show. Returns `at`."""
+    from dashboard.page import LAZY_SECTIONS
+
+    for key in LAZY_SECTIONS:
+        at.session_state[key] = True
+    return at
+
+
 def to_csv(rows: list[dict], delimiter: str = ",", columns: list[str] | None = None) -> bytes:
     columns = columns or list(dict.fromkeys(key for row in rows for key in row))
     out = io.StringIO()

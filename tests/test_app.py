@@ -13,6 +13,7 @@ from dashboard.filters import ViewSpec, apply
 from dashboard.join import state_at
 from dashboard.mexico import MEXICO_CITY
 from dashboard.stats import key_figures
+from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 DEFAULT = (datetime(2026, 2, 22), datetime(2026, 2, 24))
@@ -20,7 +21,7 @@ DEFAULT = (datetime(2026, 2, 22), datetime(2026, 2, 24))
 
 @pytest.fixture
 def app():
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = open_sections(AppTest.from_file(APP, default_timeout=60))
     at.run()
     assert not at.exception, at.exception
     return at
@@ -116,7 +117,8 @@ def test_map_clicks_resolve_to_states(bundle):
 
 
 def app_with(params: dict[str, str]) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
+    """The page opened from a link with `params`, its closed sections open."""
+    at = open_sections(AppTest.from_file(APP, default_timeout=60))
     for key, value in params.items():
         at.query_params[key] = value
     at.run()

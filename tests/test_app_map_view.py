@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.conftest import open_sections
 from tests.test_app import APP
 
 
@@ -19,7 +20,7 @@ def link_params(at: AppTest) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def app() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=90)
+    at = open_sections(AppTest.from_file(APP, default_timeout=90))
     at.query_params["lang"] = "en"
     at.run()
     assert not at.exception, at.exception

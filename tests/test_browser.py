@@ -7,6 +7,7 @@ to the local Streamlit server is refused, so a CDN dependency would fail the tes
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -223,13 +224,15 @@ def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
 
 def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
     """The three SVG charts reach the page as drawn SVG (AppTest sees only what the
-    server sends: st.html, for one, drops SVG in the browser and showed empty slots)."""
+    server sends: st.html, for one, drops SVG in the browser and showed empty slots).
+    The two hourly charts are in the closed "Hour by hour" section: opened by keyboard,
+    they are drawn, and they stay drawn when the window moves."""
     from playwright.sync_api import expect
 
     page.goto(server)
     map_frame(page)
     charts = page.locator("svg[role='img']")
-    expect(charts).to_have_count(3, timeout=30_000)
+    expect(charts).to_have_count(1, timeout=30_000)  # the state chart; the section is closed
     view = ViewSpec(
         datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
     )
@@ -238,6 +241,18 @@ def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
     assert bars.count() == states  # one bar per state with incidents
     box = charts.first.bounding_box()
     assert box and box["width"] > 100 and box["height"] > 100
+    section = page.locator("summary", has_text="Hour by hour")
+    section.focus()
+    section.press("Enter")
+    expect(charts).to_have_count(3, timeout=30_000)
+    for chart in charts.all():
+        assert chart.locator("rect").count() > 0
+    start_thumb = page.get_by_role("slider").first
+    start_thumb.focus()
+    start_thumb.press("ArrowRight")
+    expect(start_thumb).to_have_attribute("aria-valuetext", re.compile(r"01:00"))
+    page.wait_for_timeout(1_000)  # the rerun has drawn the page again
+    expect(charts).to_have_count(3, timeout=30_000)
 
 
 def test_embed_url_shows_the_map_without_the_sidebar(page, server, bundle):

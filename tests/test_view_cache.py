@@ -20,6 +20,7 @@ from dashboard.filters import ViewSpec, apply, data_window, in_window
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import local_text
 from dashboard.stats import key_figures, state_counts
+from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
 
@@ -97,7 +98,7 @@ def naive(moment) -> pd.Timestamp:
 
 def test_a_window_with_the_same_records_shows_its_own_hours_and_the_same_figures(bundle):
     a, b = windows_with_the_same_records(bundle)
-    at = AppTest.from_file(APP, default_timeout=60)
+    at = open_sections(AppTest.from_file(APP, default_timeout=60))
     at.run()
     at.select_slider(key="window").set_value((naive(a.start), naive(a.end))).run()
     before = {m.label: m.value for m in at.metric}

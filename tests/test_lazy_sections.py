@@ -1,0 +1,101 @@
+"""The sections under the map that start closed (dashboard.page.LAZY_SECTIONS): a closed
+section sends none of its contents, an open one sends them, and an open section stays
+open when the window moves (AppTest; the browser side is in tests/test_browser.py)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.page import LAZY_SECTIONS
+from tests.conftest import open_sections
+from tests.test_app import APP
+
+
+def svg_charts(at: AppTest) -> int:
+    return sum(m.value.startswith("<svg") for m in at.markdown)
+
+
+def downloads(at: AppTest) -> list[str]:
+    return [b.proto.label for b in at.get("download_button")]
+
+
+# What each section shows when open, as a test on the page: (key, label, shown).
+SECTIONS = [
+    ("hourly_open", "Hour by hour", lambda at: svg_charts(at) == 3),  # + the state chart
+    (
+        "share_open",
+        "Share, embed or download this view",
+        lambda at: any(t.label == "Alt text" for t in at.text_area),
+    ),
+    (
+        "downloads_open",
+        "Download the data of this view (GeoJSON, GeoParquet, CSV, data package)",
+        lambda at: any(label.startswith("GeoJSON") for label in downloads(at)),
+    ),
+    (
+        "state_level_open",
+        "Reports known only to their state (not placed on the map)",
+        lambda at: any(re.match(r"\*\*[^*]+\*\* · ", m.value) for m in at.markdown),
+    ),
+    (
+        "log_open",
+        "The log's ",
+        lambda at: any(m.value.startswith("- **2026-") for m in at.markdown),
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def closed() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_every_closed_section_is_listed_and_tested():
+    assert {key for key, _, _ in SECTIONS} == set(LAZY_SECTIONS)
+
+
+@pytest.mark.parametrize(("key", "label", "shown"), SECTIONS, ids=[s[0] for s in SECTIONS])
+def test_a_closed_section_sends_only_its_label(closed, key, label, shown):
+    assert any(e.label.startswith(label) for e in closed.expander)
+    assert closed.session_state[key] is False
+    assert not shown(closed)
+
+
+def test_closed_sections_send_no_contents(closed):
+    assert svg_charts(closed) == 1  # the per-state chart, which is not in a section
+    assert not downloads(closed)
+    assert not closed.text_area
+
+
+@pytest.mark.parametrize(("key", "label", "shown"), SECTIONS, ids=[s[0] for s in SECTIONS])
+def test_an_open_section_shows_its_contents(key, label, shown):
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[key] = True
+    at.run()
+    assert not at.exception, at.exception
+    assert shown(at)
+    # ...and only its own: the other sections stay closed
+    others = [s for k, _, s in SECTIONS if k != key]
+    assert not any(other(at) for other in others if other is not shown)
+
+
+def test_open_sections_stay_open_when_the_window_moves():
+    """Their labels carry no counts: Streamlit names an expander by its label, so a label
+    that changed with the window would close it at every move."""
+    at = open_sections(AppTest.from_file(APP, default_timeout=60))
+    at.run()
+    before = downloads(at)
+    at.select_slider(key="window").set_value(
+        (datetime(2026, 2, 22, 6), datetime(2026, 2, 22, 18))
+    ).run()
+    assert not at.exception, at.exception
+    assert all(at.session_state[key] is True for key in LAZY_SECTIONS)
+    assert all(shown(at) for _, _, shown in SECTIONS)
+    assert downloads(at) != before  # the record count in the CSV button's label moved
