@@ -61,6 +61,37 @@ def test_no_serious_axe_violations(browser, server, path, viewport):  # noqa: F8
         context.close()
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+def test_no_serious_axe_violations_with_every_section_open(browser, server, viewport):  # noqa: F811
+    """The sections under the map start closed (their contents are not on the page): open
+    each by keyboard, wait for its contents, then run axe-core on the whole page."""
+    from playwright.sync_api import expect
+
+    width, height = VIEWPORTS[viewport]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    try:
+        page.goto(server)
+        map_frame(page)
+        page.get_by_text("Natural Earth").first.wait_for(timeout=30_000)
+        summaries = page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary")
+        expect(summaries).to_have_count(5, timeout=30_000)
+        for index in range(5):
+            summaries.nth(index).focus()
+            page.keyboard.press("Enter")
+            expect(page.locator("[data-testid='stMain'] details[open]")).to_have_count(
+                index + 1, timeout=30_000
+            )
+        expect(page.get_by_label("Alt text")).to_be_visible(timeout=30_000)
+        expect(page.locator("svg[role='img']")).to_have_count(3, timeout=30_000)
+        expect(page.get_by_role("button", name="GeoJSON (QGIS, web maps)")).to_be_visible()
+        page.wait_for_timeout(1_000)  # the last rerun has finished drawing
+        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+        assert not blocking, f"sections open at {width}×{height}:\n{describe(blocking)}"
+    finally:
+        context.close()
+
+
 def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):  # noqa: F811
     """From page load, with key presses only: tab to the incident list, choose the first
     incident, tab on to its source link; the details name its place and time."""
