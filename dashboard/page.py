@@ -1054,17 +1054,33 @@ def hourly_charts(selected: pd.DataFrame, view: ViewSpec, lang: str, kept: Kept)
 # The sections under the map that start closed and are made only while open: a closed
 # section's contents are neither computed nor sent nor drawn. Drawing them on every rerun
 # (two SVG charts, the share and download panels, two long lists) was about a third of
-# the browser's time from a slider key press to the new map (README, "Key press").
-# Their open state is kept per session under these keys, and tests open them by key.
+# the browser's time from a slider key press to the new map (README, "In the browser").
+# Each is an expander keyed by one of these names; tests open them by key.
 LAZY_SECTIONS = ("hourly_open", "share_open", "downloads_open", "state_level_open", "log_open")
+# The sections the reader has opened (a set of LAZY_SECTIONS keys). Streamlit forgets a
+# widget's state after a run that does not draw it (a window with no state-level
+# reports, a state filter being chosen, a new label after a language switch): the
+# expander is opened again from here.
+OPENED_SECTIONS = "opened_sections"
+
+
+def remember_section(key: str) -> None:
+    """on_change of a section's expander: note it as opened or closed by the reader."""
+    opened = st.session_state.setdefault(OPENED_SECTIONS, set())
+    if st.session_state.get(key):
+        opened.add(key)
+    else:
+        opened.discard(key)
 
 
 def lazy_section(label: str, key: str):
     """A closed expander (`label`) whose contents the caller makes only when it is open:
-    (the container, whether it is open). Opening or closing it reruns the page. `label`
-    must not change with the view (no counts): Streamlit names the expander by its label,
-    so a new label would close it again."""
-    box = st.expander(label, key=key, on_change="rerun")
+    (the container, whether it is open). Opening or closing it reruns the page; it opens
+    again when it comes back after a run without it (OPENED_SECTIONS). `label` should not
+    change with the view (no counts): Streamlit names the expander by its label, and a
+    new name starts from the remembered state instead of the widget's."""
+    opened = key in st.session_state.get(OPENED_SECTIONS, ())
+    box = st.expander(label, expanded=opened, key=key, on_change=remember_section, args=(key,))
     return box, bool(box.open)
 
 

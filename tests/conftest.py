@@ -21,8 +21,9 @@ def open_sections(at):
     """Open the page's closed sections (dashboard.page.LAZY_SECTIONS: share, downloads,
     hour by hour, state-level reports, corrections log) for `at`'s next run, so a test
     sees everything the page can show. Returns `at`."""
-    from dashboard.page import LAZY_SECTIONS
+    from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS
 
+    at.session_state[OPENED_SECTIONS] = set(LAZY_SECTIONS)  # as the reader's clicks leave it
     for key in LAZY_SECTIONS:
         at.session_state[key] = True
     return at

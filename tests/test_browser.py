@@ -518,3 +518,37 @@ def test_a_server_restart_keeps_the_readers_first_slider_move(browser, bundle):
     finally:
         context.close()
         stop_server(process)
+
+
+def test_an_opened_section_stays_open_when_it_comes_back(page, server):
+    """Streamlit forgets an expander's state after a run that does not draw it: a window
+    with no state-level reports, or the state filter between unticking "All states" and
+    choosing a state. Sections the reader opened open again when they come back."""
+    from playwright.sync_api import expect
+
+    page.goto(server)
+    map_frame(page)
+    main = page.locator("[data-testid='stMain']")
+    summaries = main.locator("[data-testid='stExpander'] summary")
+    opened = main.locator("details[open]")
+    expect(summaries).to_have_count(5, timeout=30_000)
+    for name in ("Reports known only to their state", "Hour by hour"):
+        summaries.filter(has_text=name).focus()
+        page.keyboard.press("Enter")
+    expect(opened).to_have_count(2, timeout=30_000)
+    state_level = summaries.filter(has_text="Reports known only to their state")
+    page.get_by_text("Wed 25 Feb", exact=True).click()  # no state-level reports that day
+    expect(state_level).to_have_count(0, timeout=30_000)
+    page.get_by_text("Sun 22 Feb", exact=True).click()
+    expect(state_level).to_have_count(1, timeout=30_000)
+    expect(opened).to_have_count(2, timeout=30_000)
+    page.get_by_role("checkbox", name="All states").uncheck(force=True)
+    expect(summaries).to_have_count(0, timeout=30_000)  # "No state selected"
+    states = page.get_by_role("combobox", name="States")
+    states.click()
+    states.fill("Jalisco")
+    page.get_by_role("option", name="Jalisco").click()
+    page.wait_for_url("**states=JAL**", timeout=30_000)
+    expect(summaries).to_have_count(5, timeout=30_000)
+    expect(opened).to_have_count(2, timeout=30_000)
+    expect(page.locator("svg[role='img']")).to_have_count(3)

@@ -140,6 +140,9 @@ def test_focus_request_pans_and_opens_the_popup_keeping_a_closer_zoom(page, serv
 
     page.goto(server)
     frame = map_frame(page)
+    # focus() does nothing until the view's points are on the map (a busy machine may
+    # still be fetching them when the map itself exists).
+    frame.wait_for_function("() => map._tim && Boolean(map._tim.byId['jal-pv-costco'])")
     frame.evaluate("() => { map._tim.focus('jal-pv-costco'); }")
     expect(frame.locator(".leaflet-popup-content")).to_contain_text("Sources:")
     assert frame.evaluate("() => map.getZoom()") == 9

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.page import LAZY_SECTIONS
+from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS
 from tests.conftest import open_sections
 from tests.test_app import APP
 
@@ -47,6 +47,9 @@ SECTIONS = [
         lambda at: any(m.value.startswith("- **2026-") for m in at.markdown),
     ),
 ]
+
+
+SECTIONS_BY_KEY = {key: (label, shown) for key, label, shown in SECTIONS}
 
 
 @pytest.fixture(scope="module")
@@ -99,3 +102,24 @@ def test_open_sections_stay_open_when_the_window_moves():
     assert all(at.session_state[key] is True for key in LAZY_SECTIONS)
     assert all(shown(at) for _, _, shown in SECTIONS)
     assert downloads(at) != before  # the record count in the CSV button's label moved
+
+
+def test_sections_the_reader_opened_open_again_after_runs_without_them():
+    """OPENED_SECTIONS (what the expanders' on_change leaves after the reader's clicks)
+    opens a section again when Streamlit has forgotten its widget: after a run that did
+    not draw it, and under a new label after a language switch."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[OPENED_SECTIONS] = {"state_level_open", "hourly_open"}
+    at.run()
+    label, listed = SECTIONS_BY_KEY["state_level_open"]
+    assert listed(at) and svg_charts(at) == 3
+    at.select_slider(key="window").set_value(
+        (datetime(2026, 2, 25), datetime(2026, 2, 26))
+    ).run()  # no state-level reports that day: the section is not drawn
+    assert not any(e.label.startswith(label) for e in at.expander)
+    at.select_slider(key="window").set_value((datetime(2026, 2, 22), datetime(2026, 2, 23))).run()
+    assert listed(at) and svg_charts(at) == 3
+    at.radio(key="lang").set_value("es").run()
+    assert not at.exception, at.exception
+    assert svg_charts(at) == 3 and listed(at)
+    assert not downloads(at)  # never opened
