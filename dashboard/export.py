@@ -364,7 +364,7 @@ def data_package(
     package = Package(
         name="tapalpa-incident-map-view",
         title=title,
-        description=f"{SOURCE_NOTE} {credit}",
+        description=SOURCE_NOTE,  # the credit line is the source's title below: not twice
         version=version,
         licenses=[DATA_LICENSE],
         sources=[{"title": credit}],

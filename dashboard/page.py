@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from functools import lru_cache, partial
 from pathlib import Path
 from typing import TypeVar
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import folium
 import pandas as pd
@@ -1584,6 +1584,16 @@ def published_site(base: str) -> str | None:
     return urljoin(base, where if where.endswith("/") else where + "/")
 
 
+def page_address(url: str | None) -> str:
+    """The page's address without its query, for links and embed snippets: `url` as
+    st.context.url gives it ("http://host:8501", "https://example.org/map/?a=b"), with the
+    path "/" when it has none, so that a link reads "http://host:8501/?from=…"."""
+    parts = urlsplit(url or "")
+    if not parts.netloc:
+        return ""
+    return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
 def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> str:
     return (
         f'<iframe src="{escape_text(url)}" width="100%" height="{height}" style="border:0" '
@@ -1609,7 +1619,7 @@ def share_panel(
     box, is_open = lazy_section(t.gettext("Share, embed or download this view"), "share_open")
     if not is_open:
         return
-    base = (st.context.url or "").split("?")[0]
+    base = page_address(st.context.url)
     query = to_query(page, data.bundle.version)
     embed_query = to_query(replace(page, embed=True), data.bundle.version)
     page = replace(page, lang=page.lang or lang)  # snapshots in the page's language
@@ -1704,7 +1714,7 @@ def data_downloads(data: PageData, page: PageView, selection: Selection, lang: s
     )
     if not is_open:
         return
-    base = (st.context.url or "").split("?")[0]
+    base = page_address(st.context.url)
     permalink = f"{base}?{to_query(page, data.bundle.version)}"
     selected, counts, states = selection.selected, selection.counts, page.view.states
     stem = f"tapalpa-{page.view.start:%Y%m%d-%H%M}"

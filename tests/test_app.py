@@ -177,6 +177,23 @@ def test_garbage_links_show_a_notice_not_an_error(bundle, params, notice):
     assert metrics(at) == expected(bundle, *DEFAULT)
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765/"),
+        ("http://127.0.0.1:8765/?from=2026-02-22T00:00", "http://127.0.0.1:8765/"),
+        ("https://example.org/map/?a=b#c", "https://example.org/map/"),
+        ("https://example.org/map", "https://example.org/map"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_links_start_from_the_page_address_with_a_path(url, expected):
+    from dashboard.page import page_address
+
+    assert page_address(url) == expected
+
+
 def test_share_panel_offers_link_embed_and_downloads(app):
     texts = [t.value for t in (*app.text_input, *app.text_area)]
     assert not app.code  # st.code would load a 1.5 MB syntax highlighter on the first view

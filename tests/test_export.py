@@ -149,7 +149,7 @@ def test_state_table_csv(view_files):
     assert mic["comparable"] == "False" and mic["difference"] == ""  # a day-only figure
 
 
-def package_bytes(view_files, bundle) -> bytes:
+def package_bytes(view_files, bundle, credit: str = "Sources: published news reports.") -> bytes:
     view, selected, counts = view_files
     return export.data_package(
         selected,
@@ -158,7 +158,7 @@ def package_bytes(view_files, bundle) -> bytes:
         title="Jalisco and Michoacán, 22–24 Feb",
         version=bundle.version,
         permalink="https://map.example.org/?from=2026-02-22T00:00&states=JAL,MIC",
-        credit="Sources: published news reports.",
+        credit=credit,
         generated_at=datetime(2026, 3, 1, 12, tzinfo=MEXICO_CITY),
     )
 
@@ -192,6 +192,18 @@ def test_data_package_contents(view_files, bundle):
     fields = [f["name"] for f in descriptor["resources"][0]["schema"]["fields"]]
     assert fields == list(COLUMNS)
     assert csv_text == export.records_csv(view_files[1])
+
+
+def test_the_package_description_says_each_thing_once(view_files, bundle):
+    """The page's credit line (sources, boundaries, places are estimates) is the package's
+    source; the description does not repeat it after its own note."""
+    from dashboard.snapshot import credit_text
+
+    data = package_bytes(view_files, bundle, credit=credit_text("en"))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+    assert descriptor["description"].count("Natural Earth") == 1
+    assert descriptor["sources"] == [{"title": credit_text("en")}]
 
 
 def test_data_package_passes_frictionless_validate(view_files, bundle, tmp_path):
