@@ -1024,6 +1024,8 @@ def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tup
 def hourly_chart(
     selected: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Kept = None
 ) -> None:
+    """The "Hour by hour" section: closed until the reader opens it (lazy_section), then
+    the two charts of the window's hours (Mexico City time) for `selected`."""
     t = translation(lang)
     box, is_open = lazy_section(t.gettext("Hour by hour"), "hourly_open")
     if not is_open:
@@ -1076,11 +1078,12 @@ def remember_section(key: str) -> None:
 def lazy_section(label: str, key: str):
     """A closed expander (`label`) whose contents the caller makes only when it is open:
     (the container, whether it is open). Opening or closing it reruns the page; it opens
-    again when it comes back after a run without it (OPENED_SECTIONS). `label` should not
-    change with the view (no counts): Streamlit names the expander by its label, and a
-    new name starts from the remembered state instead of the widget's."""
-    opened = key in st.session_state.get(OPENED_SECTIONS, ())
-    box = st.expander(label, expanded=opened, key=key, on_change=remember_section, args=(key,))
+    again when it comes back after a run without it (OPENED_SECTIONS). Its state is set
+    through Session State, not `expanded`, which would rename the expander when it
+    changes: the browser would draw a new one and the reader's keyboard focus would be
+    lost. `label` should not change with the view (no counts) for the same reason."""
+    st.session_state[key] = key in st.session_state.get(OPENED_SECTIONS, ())
+    box = st.expander(label, key=key, on_change=remember_section, args=(key,))
     return box, bool(box.open)
 
 

@@ -24,8 +24,6 @@ def open_sections(at):
     from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS
 
     at.session_state[OPENED_SECTIONS] = set(LAZY_SECTIONS)  # as the reader's clicks leave it
-    for key in LAZY_SECTIONS:
-        at.session_state[key] = True
     return at
 
 

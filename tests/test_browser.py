@@ -536,6 +536,10 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
         summaries.filter(has_text=name).focus()
         page.keyboard.press("Enter")
     expect(opened).to_have_count(2, timeout=30_000)
+    expect(page.locator("svg[role='img']")).to_have_count(3, timeout=30_000)
+    page.wait_for_timeout(500)  # the rerun that opened it has drawn the page
+    # The keyboard focus stays on the section the reader opened (it is not drawn anew).
+    expect(summaries.filter(has_text="Hour by hour")).to_be_focused()
     state_level = summaries.filter(has_text="Reports known only to their state")
     page.get_by_text("Wed 25 Feb", exact=True).click()  # no state-level reports that day
     expect(state_level).to_have_count(0, timeout=30_000)
