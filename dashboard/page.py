@@ -1597,6 +1597,20 @@ def page_address(url: str | None) -> str:
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
 
 
+def download_stem(prefix: str, page: PageView) -> str:
+    """A download's file name without its suffix, naming the view so that two views'
+    files do not share a name: "tapalpa-20260222-0600-20260223-0000", with the states'
+    ISO 3166-2 abbreviations when filtered ("…-JAL-MIC"; "…-7-states" beyond four).
+    Times are the window's ends in Mexico City time."""
+    start, end = (t.astimezone(MEXICO_CITY) for t in (page.view.start, page.view.end))
+    stem = f"{prefix}-{start:%Y%m%d-%H%M}-{end:%Y%m%d-%H%M}"
+    states = page.view.states
+    if states:
+        codes = sorted(BY_CODE[c].abbrev for c in states)
+        stem += "-" + ("-".join(codes) if len(codes) <= 4 else f"{len(codes)}-states")
+    return stem
+
+
 def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> str:
     return (
         f'<iframe src="{escape_text(url)}" width="100%" height="{height}" style="border:0" '
@@ -1674,7 +1688,7 @@ def share_panel(
             ),
         )
         st.text_area(t.gettext("Alt text"), described, height=110)
-        stem = f"tapalpa-map-{page.view.start:%Y%m%d-%H%M}"
+        stem = download_stem("tapalpa-map", page)
         downloads = (
             (
                 t.gettext("Download PNG (1600×1000)"),
@@ -1720,7 +1734,7 @@ def data_downloads(data: PageData, page: PageView, selection: Selection, lang: s
     base = page_address(st.context.url)
     permalink = f"{base}?{to_query(page, data.bundle.version)}"
     selected, counts, states = selection.selected, selection.counts, page.view.states
-    stem = f"tapalpa-{page.view.start:%Y%m%d-%H%M}"
+    stem = download_stem("tapalpa", page)
     downloads = (
         (
             t.gettext("GeoJSON (QGIS, web maps)"),

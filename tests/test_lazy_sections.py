@@ -1,16 +1,20 @@
 """The sections under the map that start closed (dashboard.page.LAZY_SECTIONS): a closed
 section sends none of its contents, an open one sends them, and an open section stays
-open when the window moves (AppTest; the browser side is in tests/test_browser.py)."""
+open when the window moves (AppTest; the browser side is in tests/test_browser.py); and
+the names of the files the share and download sections offer."""
 
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS
+from dashboard.filters import ViewSpec
+from dashboard.mexico import MEXICO_CITY
+from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS, download_stem
+from dashboard.permalink import PageView
 from tests.conftest import open_sections
 from tests.test_app import APP
 
@@ -123,3 +127,30 @@ def test_sections_the_reader_opened_open_again_after_runs_without_them():
     assert not at.exception, at.exception
     assert svg_charts(at) == 3 and listed(at)
     assert not downloads(at)  # never opened
+
+
+def at(day: int, hour: int = 0) -> datetime:
+    return datetime(2026, 2, day, hour, tzinfo=MEXICO_CITY)
+
+
+@pytest.mark.parametrize(
+    ("view", "stem"),
+    [
+        (ViewSpec(at(22), at(24)), "tapalpa-20260222-0000-20260224-0000"),
+        (
+            ViewSpec(at(22, 6), at(23), states=frozenset({"14", "16"})),
+            "tapalpa-20260222-0600-20260223-0000-JAL-MIC",
+        ),
+        (
+            ViewSpec(at(22), at(23), states=frozenset({"06", "11", "14", "16", "18"})),
+            "tapalpa-20260222-0000-20260223-0000-5-states",
+        ),
+        (  # given in UTC: named in Mexico City time
+            ViewSpec(datetime(2026, 2, 22, 12, tzinfo=UTC), datetime(2026, 2, 23, tzinfo=UTC)),
+            "tapalpa-20260222-0600-20260222-1800",
+        ),
+    ],
+)
+def test_downloads_are_named_after_their_view(view, stem):
+    """Two views' files do not share a name (window ends in Mexico City time, states)."""
+    assert download_stem("tapalpa", PageView(view)) == stem
