@@ -10,6 +10,7 @@ import pandas as pd
 
 from . import layers
 from .schema import Report
+from .timing import not_before
 from .validate import (
     validate_incidents,
     validate_key_moments,
@@ -32,7 +33,23 @@ class Bundle:
     version: str
 
 
+def raid_start(incidents: pd.DataFrame, site: gpd.GeoDataFrame) -> pd.Timestamp | None:
+    """The earliest moment the raid can have begun (UTC): the start of the interval of
+    the record the operation site names (`incident_id`), which its time precision gives
+    (the raid: "morning" of 22 Feb 2026, 06:00 Mexico City time; no source published the
+    hour, and the first blockades were reported about 07:30: geodata/README.md). None
+    when the site names no record of `incidents`."""
+    if site.empty or "incident_id" not in site.columns:
+        return None
+    raid = incidents.loc[incidents["incident_id"] == site["incident_id"].iloc[0], "t_start"]
+    return None if raid.empty else raid.iloc[0]
+
+
 def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
+    """The bundled data of `geodata` (a folder with the files named in `layers`), read,
+    validated and joined once. The incident records answer the raid, so none of their
+    intervals starts before it (`raid_start`; timing.not_before). Problems are in
+    `report`; invalid rows are left out."""
     report = Report()
 
     def read(filename: str) -> tuple[bytes, str]:
@@ -50,6 +67,7 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
         *read(layers.INCIDENTS_FILE.name), locations, states, bundled=True, keep_all=True
     )
     report.extend(inc_report)
+    incidents = not_before(incidents, raid_start(incidents, site))
     official, off_report = validate_official(*read(layers.OFFICIAL_FILE.name))
     report.extend(off_report)
     moments, moments_report = validate_key_moments(*read(layers.KEY_MOMENTS_FILE.name))

@@ -59,6 +59,9 @@ COLUMNS = (
     "distinct_from",
     "distinct_reason",
     "event_label",
+    # how the record is in the view's window (filters.IN_WINDOW): "known" (its time
+    # interval lies inside) or "possible" (only overlaps it); empty in a whole-file export
+    "in_window",
 )
 INTEGER_COLUMNS = ("geo_precision", "blockades", "fatalities", "injured", "arrested")
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any place in the data is known
@@ -164,12 +167,14 @@ STATE_COLUMNS = (
     "blockades",
     "fatalities",
     "arrests",
+    "incidents_possible",
+    "blockades_possible",
     "official_blockades",
     "official_at",
     "official_by",
     "official_url",
     "located_at_official",
-    "located_at_official_uncertain",
+    "located_at_official_possible",
     "comparable",
     "difference",
     "official_other",
@@ -232,6 +237,9 @@ def _incident_fields(with_geometry: bool = False) -> list:
         "blockades": "blockades the record stands for; empty = one for a blockade record",
         "disputed": "sources disagree on a figure, place or time (both are in notes)",
         "confidence": "high, medium (single outlet) or low (social media or contradicted)",
+        "in_window": "known: the record's time interval lies inside the view's window; "
+        "possible: it only overlaps the window (its time precision does not place it "
+        "inside), so it is not in the view's counts",
     }
     result = []
     for name in COLUMNS:
@@ -255,14 +263,20 @@ def _state_fields() -> list:
     from frictionless import fields
 
     described = {
-        "incidents": "located records in the view's window",
-        "blockades": "blockades in those records",
+        "incidents": "located incident records known to be in the view's window",
+        "blockades": "road blockades in those records",
+        "incidents_possible": "located incident records only possibly in the window "
+        "(their time precision does not place them inside); not in incidents",
+        "blockades_possible": "road blockades in those records; not in blockades",
         "official_blockades": "latest state-level official blockade figure by the window's end",
         "official_at": "when it was given (Mexico City time; the date alone if no hour)",
         "official_by": "the authority (or labelled media tally) that gave it",
         "official_url": "where it was published",
-        "located_at_official": "located blockades (any window) started before official_at",
-        "located_at_official_uncertain": "of those, known only to a span reaching past it",
+        "located_at_official": "located road blockades (any window) known to have started "
+        "by official_at",
+        "located_at_official_possible": "located road blockades that possibly had started "
+        "by official_at (known only to a day or part of day still running then); not in "
+        "located_at_official",
         "comparable": "official_at has an hour, so the two counts are comparable",
         "difference": "located_at_official minus official_blockades, where comparable",
         "official_other": "other figures for the state",
@@ -281,9 +295,11 @@ def _state_fields() -> list:
             "blockades",
             "fatalities",
             "arrests",
+            "incidents_possible",
+            "blockades_possible",
             "official_blockades",
             "located_at_official",
-            "located_at_official_uncertain",
+            "located_at_official_possible",
             "difference",
         ):
             result.append(fields.IntegerField(**kwargs))

@@ -1,4 +1,12 @@
-"""One immutable view spec (time window, states, event types) and applying it."""
+"""One immutable view spec (time window, states, event types) and applying it.
+
+The counting rule, used by every figure, table, chart, map, list, snapshot and export:
+each record covers an interval (`t_start`, `t_end`, UTC; timing.intervals: its time
+precision, and for the bundled data nothing before the raid: bundle.load_bundle). For a
+window, a record is **known** to be in it when its whole interval lies inside, and
+**possibly** in it when the two only overlap. Figures count known records; the records
+possibly in the window are named apart ("18 more that day, hour not reported").
+"""
 
 from __future__ import annotations
 
@@ -6,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+import numpy as np
 import pandas as pd
 
 from .mexico import MEXICO_CITY
@@ -33,9 +42,38 @@ class ViewSpec:
         return replace(self, **changes)
 
 
+# The column `apply` adds: how a record is in the view's window.
+IN_WINDOW = "in_window"
+KNOWN, POSSIBLE = "known", "possible"
+
+
 def in_window(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.Series:
-    """A record is in a window when its time interval overlaps it."""
+    """bool per record of `frame` (columns `t_start`, `t_end`: UTC): its interval overlaps
+    the window [start, end) (aware datetimes): it is known or possibly in the window."""
     return (frame["t_start"] < pd.Timestamp(end)) & (frame["t_end"] > pd.Timestamp(start))
+
+
+def known_in_window(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.Series:
+    """bool per record of `frame` (columns `t_start`, `t_end`: UTC): its whole interval
+    lies inside the window [start, end) (aware datetimes), so its precision places it
+    there. A record overlapping the window but not inside it is only possibly in it."""
+    return (frame["t_start"] >= pd.Timestamp(start)) & (frame["t_end"] <= pd.Timestamp(end))
+
+
+def known(selected: pd.DataFrame) -> pd.DataFrame:
+    """The records of `selected` (a frame from `apply`) known to be in the view's window;
+    a frame without the IN_WINDOW column is taken as all known (a whole file)."""
+    if IN_WINDOW not in selected.columns:
+        return selected
+    return selected[selected[IN_WINDOW].to_numpy() == KNOWN]
+
+
+def possible(selected: pd.DataFrame) -> pd.DataFrame:
+    """The records of `selected` (a frame from `apply`) only possibly in the view's
+    window (their interval overlaps it without lying inside); none without IN_WINDOW."""
+    if IN_WINDOW not in selected.columns:
+        return selected.iloc[:0]
+    return selected[selected[IN_WINDOW].to_numpy() == POSSIBLE]
 
 
 def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
@@ -50,9 +88,19 @@ def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
     return mask
 
 
+def placement(view: ViewSpec, frame: pd.DataFrame) -> np.ndarray:
+    """For the records of `frame` (any, typically those in_view selects): KNOWN where the
+    interval lies inside the view's window, else POSSIBLE; an object array of str."""
+    inside = known_in_window(frame, view.start, view.end).to_numpy()
+    return np.where(inside, KNOWN, POSSIBLE).astype(object)
+
+
 def apply(view: ViewSpec, frame: pd.DataFrame) -> pd.DataFrame:
-    """The records of `frame` in `view` (in_view), in the frame's order."""
-    return frame[in_view(view, frame)]
+    """The records of `frame` in `view` (in_view: known or possibly in the window, then
+    the state and type filters), in the frame's order, with the column IN_WINDOW
+    (`placement`: "known" or "possible")."""
+    selected = frame[in_view(view, frame)]
+    return selected.assign(**{IN_WINDOW: placement(view, selected)})
 
 
 def uncertain_timing(frame: pd.DataFrame) -> int:
@@ -61,8 +109,9 @@ def uncertain_timing(frame: pd.DataFrame) -> int:
 
 
 def data_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
-    """The whole hours (Mexico City time) the records span: the time slider's range."""
-    lo = frame["t_start"].min().tz_convert(MEXICO_CITY).floor("h")
+    """The time slider's range (aware, Mexico City time): from the Mexico City midnight
+    on or before the first record's interval to the whole hour after the last one's."""
+    lo = frame["t_start"].min().tz_convert(MEXICO_CITY).floor("D")
     hi = frame["t_end"].max().tz_convert(MEXICO_CITY).ceil("h")
     return lo.to_pydatetime(), hi.to_pydatetime()
 

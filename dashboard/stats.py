@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .filters import ViewSpec, uncertain_timing
+from .filters import POSSIBLE, ViewSpec, known, possible, uncertain_timing
 from .i18n import DEFAULT_LANGUAGE, format_datetime, translation
 from .mexico import BY_CODE, MEXICO_CITY, STATES
 from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
@@ -18,6 +18,12 @@ HOUR_US = 3_600_000_000
 def micros(series: pd.Series) -> np.ndarray:
     """UTC microseconds since the epoch, for fast interval arithmetic."""
     return pd.DatetimeIndex(series).as_unit("us").asi8
+
+
+def micro(moment) -> int:
+    """One aware moment as UTC microseconds since the epoch (Timestamp.value is always
+    nanoseconds, whatever the unit: never use it for microseconds)."""
+    return int(pd.DatetimeIndex([pd.Timestamp(moment)]).as_unit("us").asi8[0])
 
 
 def incidents_only(frame: pd.DataFrame) -> pd.DataFrame:
@@ -33,13 +39,17 @@ def blockades(frame: pd.DataFrame) -> pd.Series:
 
 @dataclass(frozen=True)
 class KeyFigures:
-    incidents: int
-    blockades: int
-    states_affected: int
+    """What the located records known to be in a window add up to (filters' rule);
+    every field a count."""
+
+    incidents: int  # incident records known to be in the window (statements left out)
+    blockades: int  # road blockades in them (`blockades`, else 1 for a blockade record)
+    states_affected: int  # states with at least one such road blockade
     fatalities: int
     arrests: int
     uncertain_timing: int  # of the incidents, how many are known only to the day/part of day
     disputed: int
+    possible: int = 0  # incident records only possibly in the window: not in the above
 
 
 KEY_FIGURE_COLUMNS = [
@@ -54,18 +64,24 @@ KEY_FIGURE_COLUMNS = [
 
 
 def key_figures(selected: pd.DataFrame) -> KeyFigures:
-    """The key figures of the incidents in `selected` (official statements left out):
-    counts of records, blockades, states, fatalities, arrests, records known only to the
-    day or part of it, and records with disputed figures."""
-    counted = incidents_only(selected[KEY_FIGURE_COLUMNS])
+    """The key figures of the incidents in `selected` (a frame from filters.apply;
+    official statements left out), counting only the records known to be in the window
+    (filters.known): records, road blockades, states with road blockades (what the
+    Security Cabinet's "252 blockades in 20 states" counts), fatalities, arrests, records
+    known only to the day or part of it, records with disputed figures; and, apart,
+    `possible`: the incidents only possibly in the window."""
+    columns = [c for c in (*KEY_FIGURE_COLUMNS, "in_window") if c in selected.columns]
+    counted = incidents_only(known(selected[columns]))
+    road = blockades(counted)
     return KeyFigures(
         incidents=len(counted),
-        blockades=int(blockades(counted).sum()),
-        states_affected=int(counted["cve_ent"].nunique()),
+        blockades=int(road.sum()),
+        states_affected=int(counted.loc[road.to_numpy() > 0, "cve_ent"].nunique()),
         fatalities=int(counted["fatalities"].fillna(0).sum()),
         arrests=int(counted["arrested"].fillna(0).sum()),
         uncertain_timing=uncertain_timing(counted),
         disputed=int(counted["disputed"].sum()),
+        possible=len(incidents_only(possible(selected[columns]))),
     )
 
 
@@ -81,11 +97,13 @@ def state_counts(
     """All 32 states, zero-filled: the window's located counts and the official blockade
     figure known by the window's end, compared at the figure's own hour.
 
-    `selected` are the records in view (counts per state: `incidents`, `blockades`,
-    `fatalities`, `arrests`). The comparison counts located blockades in `records` (all
-    records, any window and event type; default `selected`) that started before the
-    moment the official figure was given (`located_at_official`, with
-    `located_at_official_uncertain` of them known only to a span reaching past it), and
+    `selected` are the records in view (filters.apply; counts per state of those known
+    to be in the window: `incidents`, `blockades`, `fatalities`, `arrests`; of those only
+    possibly in it: `incidents_possible`, `blockades_possible`). The comparison counts
+    located road blockades in `records` (all records, any window and event type; default
+    `selected`) known to have started by the moment the official figure was given
+    (`located_at_official`), and apart those that possibly had
+    (`located_at_official_possible`: stats.started_by), and
     gives `difference` = located − official only where the two are `comparable`: the
     figure's hour is known (`time_precision` minute). Missing values are `<NA>`.
     `lang` ("es" or "en"): the language of the text columns `official_source` and
@@ -105,29 +123,39 @@ _STATE_CODES = pd.Index([s.cve_ent for s in STATES], name="cve_ent")
 
 
 def located_counts(selected: pd.DataFrame) -> pd.DataFrame:
-    """Per state (all 32, index `cve_ent`, INEGI order): `iso_3166_2`, `state` and the
-    located `incidents`, `blockades`, `fatalities`, `arrests` (counts, int64, zero-filled)
-    of the incidents in `selected` (official statements left out)."""
-    counted = incidents_only(
-        selected[["cve_ent", "event_type", "blockades", "fatalities", "arrested"]]
-    )
+    """Per state (all 32, index `cve_ent`, INEGI order): `iso_3166_2`, `state`, the
+    located `incidents`, `blockades`, `fatalities`, `arrests` of the incidents in
+    `selected` (a frame from filters.apply; official statements left out) known to be in
+    the window, and `incidents_possible`, `blockades_possible` of those only possibly in
+    it (counts, int64, zero-filled)."""
+    columns = ["cve_ent", "event_type", "blockades", "fatalities", "arrested"]
+    columns += [c for c in ("in_window",) if c in selected.columns]
+    counted = incidents_only(selected[columns])
     where = counted["cve_ent"].map(_STATE_INDEX).to_numpy(dtype="float64", na_value=np.nan)
-    known = ~np.isnan(where)
-    index = where[known].astype(np.intp)
+    placed = ~np.isnan(where)
+    if "in_window" in counted.columns:
+        maybe = counted["in_window"].to_numpy() == POSSIBLE
+    else:
+        maybe = np.zeros(len(counted), dtype=bool)
     n = len(STATES)
 
-    def total(values: pd.Series | None) -> np.ndarray:
-        weights = None if values is None else values.to_numpy(dtype="int64")[known]
+    def total(values: pd.Series | None, rows: np.ndarray) -> np.ndarray:
+        chosen = placed & rows
+        index = where[chosen].astype(np.intp)
+        weights = None if values is None else values.to_numpy(dtype="int64")[chosen]
         return np.bincount(index, weights=weights, minlength=n).astype("int64")
 
+    road = blockades(counted)
     return pd.DataFrame(
         {
             "iso_3166_2": [s.iso_3166_2 for s in STATES],
             "state": [s.name for s in STATES],
-            "incidents": total(None),
-            "blockades": total(blockades(counted)),
-            "fatalities": total(counted["fatalities"].fillna(0)),
-            "arrests": total(counted["arrested"].fillna(0)),
+            "incidents": total(None, ~maybe),
+            "blockades": total(road, ~maybe),
+            "fatalities": total(counted["fatalities"].fillna(0), ~maybe),
+            "arrests": total(counted["arrested"].fillna(0), ~maybe),
+            "incidents_possible": total(None, maybe),
+            "blockades_possible": total(road, maybe),
         },
         index=pd.Index([s.cve_ent for s in STATES], name="cve_ent"),
     )
@@ -154,8 +182,7 @@ class OfficialTimeline:
 
     def known(self, end) -> int:
         """How many official reports were given before `end` (an aware datetime)."""
-        moment = pd.Timestamp(end).tz_convert("UTC").as_unit("us").value
-        return int(np.searchsorted(self._reported, moment, side="left"))
+        return int(np.searchsorted(self._reported, micro(end), side="left"))
 
     def state_figures(self, end, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:
         """official_state_blockades joined with located_before for a window ending at
@@ -178,7 +205,7 @@ class OfficialTimeline:
             for column in (
                 "official_blockades",
                 "located_at_official",
-                "located_at_official_uncertain",
+                "located_at_official_possible",
             ):
                 table[column] = table[column].astype("Int64")
             table["comparable"] = table["official_precision"].eq("minute").fillna(False)
@@ -198,22 +225,38 @@ class OfficialTimeline:
         return self._national[key]
 
 
+def started_by(records: pd.DataFrame, moment) -> tuple[np.ndarray, np.ndarray]:
+    """(known, possible) bool arrays over `records` (columns `t_start`, `t_end`: UTC,
+    `time_precision`): the record is known to have started by `moment` (aware) when its
+    start's whole interval lies before it (to the minute or hour: `t_start` plus that
+    span; coarser: the record's whole interval, `t_end`), and possibly started by then
+    when its interval begins before `moment` without being known to have."""
+    t0 = micros(records["t_start"])
+    t1 = micros(records["t_end"])
+    precision = records["time_precision"].to_numpy()
+    width = np.where(precision == "minute", 60_000_000, HOUR_US)
+    start_hi = np.where(np.isin(precision, ("minute", "hour")), t0 + width, t1)
+    at = micro(moment)
+    known_by = start_hi <= at
+    return known_by, (t0 < at) & ~known_by
+
+
 def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
-    """Per state with an official figure: located blockades that started before the
-    figure's moment (`t_official`, UTC), and how many of them are known only to a span
-    (day, part of day) that reaches past it. Only for figures timed to the minute."""
-    columns = ["located_at_official", "located_at_official_uncertain"]
+    """Per state with an official figure timed to the minute: located road blockades
+    known to have started by the figure's moment (`t_official`, UTC; started_by) as
+    `located_at_official`, and those that only possibly had (a day or part of day still
+    running then) as `located_at_official_possible`; counts."""
+    columns = ["located_at_official", "located_at_official_possible"]
     timed = figures[figures["official_precision"] == "minute"]
     rows = {}
     counted = records.assign(blockade_n=lambda f: blockades(f))
     for code, figure in timed.iterrows():
-        moment = figure["t_official"]
-        state = counted[(counted["cve_ent"] == code) & (counted["t_start"] < moment)]
+        state = counted[counted["cve_ent"] == code]
+        known_by, possible_by = started_by(state, figure["t_official"])
+        road = state["blockade_n"].to_numpy()
         rows[code] = {
-            "located_at_official": int(state["blockade_n"].sum()),
-            "located_at_official_uncertain": int(
-                state.loc[state["t_end"] > moment, "blockade_n"].sum()
-            ),
+            "located_at_official": int(road[known_by].sum()),
+            "located_at_official_possible": int(road[possible_by].sum()),
         }
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
@@ -356,7 +399,7 @@ def _hour_edges(
     hours: pd.DatetimeIndex, records: pd.DataFrame
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The hours' edges and the records' starts and ends, UTC microseconds."""
-    edges = np.append(hours.as_unit("us").asi8, hours[-1].as_unit("us").value + HOUR_US)
+    edges = np.append(hours.as_unit("us").asi8, micro(hours[-1]) + HOUR_US)
     return edges, micros(records["t_start"]), micros(records["t_end"])
 
 

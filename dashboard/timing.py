@@ -196,3 +196,22 @@ def aware_datetimes(epoch_us: np.ndarray, offset_s: np.ndarray) -> np.ndarray:
         times = pd.to_datetime(moments, unit="us", utc=True).tz_convert(zone)
         out[chosen] = times.to_pydatetime()[at]
     return out
+
+
+def not_before(frame: pd.DataFrame, moment: pd.Timestamp | None) -> pd.DataFrame:
+    """`frame` with each record's interval cut to start no earlier than `moment`.
+
+    `frame` has `t_start` and `t_end` (UTC); `moment` is an aware timestamp (None: no
+    cut): what is
+    known about the events as a whole (for the bundled data, the raid they answer:
+    nothing reacted to it before it began). A record whose interval straddles `moment`
+    starts at it; one wholly before or after it is left as it is. Returns a new frame when
+    anything changes, else `frame` itself.
+    """
+    if moment is None:
+        return frame
+    moment = pd.Timestamp(moment).tz_convert("UTC")
+    cut = (frame["t_start"] < moment) & (frame["t_end"] > moment)
+    if not cut.any():
+        return frame
+    return frame.assign(t_start=frame["t_start"].mask(cut, moment))

@@ -80,6 +80,35 @@ def test_window_selects_overlapping_intervals(small, window, expected):
     assert ids(apply(ViewSpec(*window), small)) == expected
 
 
+@pytest.mark.parametrize(
+    ("window", "known", "possible"),
+    [
+        ((local(22), local(23)), ["a", "b", "c", "d"], []),
+        ((local(22, 11), local(22, 12)), [], ["b"]),  # the day record may or may not be here
+        ((local(22, 10), local(22, 11)), ["a"], ["b"]),
+        ((local(22, 23), local(23, 1)), [], ["b"]),
+    ],
+)
+def test_records_are_known_in_a_window_only_when_their_interval_lies_inside(
+    small, window, known, possible
+):
+    selected = apply(ViewSpec(*window), small)
+    assert ids(selected[selected["in_window"] == "known"]) == known
+    assert ids(selected[selected["in_window"] == "possible"]) == possible
+
+
+def test_key_figures_count_only_known_records_and_name_the_possible_apart(small):
+    figures = key_figures(apply(ViewSpec(local(22, 10), local(22, 11)), small))
+    assert (figures.incidents, figures.blockades, figures.fatalities) == (1, 1, 0)
+    assert figures.possible == 1  # b: known only to the day, with 4 blockades and 2 deaths
+    counts = state_counts(apply(ViewSpec(local(22, 10), local(22, 11)), small), pd.DataFrame(
+        columns=["metric", "cve_ent", "t_reported", "scope", "value", "disputed"]
+    ).astype({"t_reported": "datetime64[us, UTC]"}), ViewSpec(local(22, 10), local(22, 11)))
+    jal = counts.set_index("cve_ent").loc["14"]
+    assert (jal["incidents"], jal["blockades"]) == (1, 1)
+    assert (jal["incidents_possible"], jal["blockades_possible"]) == (1, 4)
+
+
 def test_state_and_type_filters(small):
     assert ids(apply(DAY_22.with_changes(states=frozenset({"28"})), small)) == ["c"]
     assert ids(apply(DAY_22.with_changes(event_types=frozenset({"vehicle_arson"})), small)) == ["c"]
@@ -97,7 +126,9 @@ def test_key_figures_leave_out_statements(small):
     figures = key_figures(apply(DAY_22, small))
     assert figures.incidents == 3  # d is an official statement
     assert figures.blockades == 1 + 4 + 0
-    assert figures.states_affected == 2
+    # states with road blockades, as the official "20 states" counts: c (Tamaulipas) is
+    # an arson record without blockades
+    assert figures.states_affected == 1
     assert (figures.fatalities, figures.arrests) == (2, 3)
     assert figures.uncertain_timing == 1
 
@@ -110,7 +141,10 @@ def test_state_counts_cover_all_32_states_zero_filled(small, bundle):
     assert by_state.loc["28", "incidents"] == 1
     assert by_state.loc["01", "incidents"] == 0
     assert by_state.loc["14", "official_blockades"] == 65
-    assert by_state.loc["14", "difference"] == 5 - 65
+    # at 20:00 only a (10:30) is known to have started; b's day (4) was still running
+    assert by_state.loc["14", "located_at_official"] == 1
+    assert by_state.loc["14", "located_at_official_possible"] == 4
+    assert by_state.loc["14", "difference"] == 1 - 65
     assert "Gabinete de Seguridad" in by_state.loc["14", "official_source"]
 
 
@@ -151,9 +185,11 @@ def test_hourly_counts(small):
 def test_bundled_day_22_story(bundle):
     selected = apply(DAY_22, bundle.incidents)
     figures = key_figures(selected)
-    assert figures.incidents == len(incidents_only(selected))
-    assert figures.uncertain_timing == uncertain_timing(incidents_only(selected))
-    assert figures.states_affected >= 20
+    known_ones = incidents_only(selected[selected["in_window"] == "known"])
+    assert figures.incidents == len(known_ones)
+    assert figures.incidents + figures.possible == len(incidents_only(selected))
+    assert figures.uncertain_timing == uncertain_timing(known_ones)
+    assert 10 <= figures.states_affected <= 20  # states with road blockades (official: 20)
 
 
 OFFICIAL_FIXTURE = "\n".join(
@@ -217,16 +253,17 @@ def at_official_hour(bundle):
 
 @pytest.mark.parametrize("window_start", [local(22), local(22, 18), local(23)])
 def test_comparison_at_the_official_figures_hour(at_official_hour, window_start):
-    """Hand count for Jalisco at 20:00: j1 (1), j2 (day-only, 4), j4 (19:59, 1), j7
-    (morning, 1) = 7; not j3 (21:00), j5 (no blockade), j6 (a statement), j8 (23 Feb).
-    Of the 7, j2's day reaches past 20:00 (4). The window does not change the count."""
+    """Hand count for Jalisco at 20:00: known to have started by then, j1 (10:30, 1), j4
+    (19:59, its minute over at 20:00, 1), j7 (morning, over at 12:00, 1) = 3; possibly,
+    j2 (day-only, 4: its day runs past 20:00); not j3 (21:00), j5 (no blockade), j6 (a
+    statement), j8 (23 Feb). The window does not change the count."""
     records, official = at_official_hour
     view = ViewSpec(window_start, local(24))
     table = state_counts(apply(view, records), official, view, records).set_index("cve_ent")
     jal = table.loc["14"]
-    assert (jal["official_blockades"], jal["located_at_official"]) == (10, 7)
-    assert jal["located_at_official_uncertain"] == 4
-    assert bool(jal["comparable"]) and jal["difference"] == 7 - 10
+    assert (jal["official_blockades"], jal["located_at_official"]) == (10, 3)
+    assert jal["located_at_official_possible"] == 4
+    assert bool(jal["comparable"]) and jal["difference"] == 3 - 10
     assert jal["official_at"] == "2026-02-22T20:00-06:00"
     assert jal["official_by"] == "Gabinete de Seguridad"
     mic = table.loc["16"]  # a day-only figure has no hour to compare at
