@@ -39,7 +39,7 @@ from branca.element import Element, MacroElement
 from jinja2 import Template
 
 from .escape import escape_text, link, script_json
-from .filters import ViewSpec
+from .filters import IN_WINDOW, POSSIBLE, ViewSpec
 from .i18n import (
     DEFAULT_LANGUAGE,
     N_,
@@ -56,7 +56,7 @@ from .popups import (  # noqa: F401  (re-exported: the page and other modules us
     when_label,
     with_display_text,
 )
-from .schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER
+from .schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, TIMED
 from .stats import incidents_only
 from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modules)
     BINS,
@@ -90,7 +90,10 @@ MAP_STRINGS: dict[str, object] = {
     "legend_precision": N_("Place and time"),
     "legend_exact": N_("small: estimated exact site"),
     "legend_town": N_("large: town or municipality"),
-    "legend_span": N_("replay: some time in this day or part of day (time not reported)"),
+    "legend_span": N_(
+        "dashed: time known only to the day or part of day, which is not wholly inside "
+        "the window or replay hour: possibly there, not counted"
+    ),
     "legend_earlier": N_("replay: earlier in the window"),
     "legend_state_only": N_(
         "Reports known only to the state are counted on the state "
@@ -102,6 +105,7 @@ MAP_STRINGS: dict[str, object] = {
     "all_title": N_("Show the whole window"),
     "replay_time": N_("Replay time"),
     "whole": N_("Whole window"),
+    "whole_possible": "Whole window; {n} possibly in it (dashed)",
     "active": "{n} under way (time reported)",
     "span": "{n} some time in this span (time not reported)",
     "sources": N_("Sources:"),
@@ -133,6 +137,11 @@ def _plural_strings(t) -> dict[str, str]:
         out["span" + suffix] = t.ngettext(
             "{n} some time in this span (time not reported)",
             "{n} some time in this span (time not reported)",
+            n,
+        )
+        out["whole_possible" + suffix] = t.ngettext(
+            "Whole window; {n} possibly in it (dashed)",
+            "Whole window; {n} possibly in it (dashed)",
             n,
         )
         out["grouped" + suffix] = t.ngettext(
@@ -379,7 +388,7 @@ def incident_points(
         drawable["lat"].round(COORD_DIGITS).tolist(),
         [type_index.get(t, other) for t in drawable["event_type"].tolist()],
         drawable["geo_precision"].astype(int).tolist(),
-        drawable["time_precision"].isin(("day", "part_of_day")).astype(int).tolist(),
+        (~drawable["time_precision"].isin(TIMED)).astype(int).tolist(),
         _epoch_ms(drawable["t_start"]),
         _epoch_ms(drawable["t_end"]),
         drawable["tip"].tolist(),
@@ -426,6 +435,14 @@ def point_catalogue(
     return PointCatalogue(url, {str(row[10]): i for i, row in enumerate(rows)})
 
 
+def possible_ids(frame: pd.DataFrame) -> list[str]:
+    """The `incident_id`s of the records of `frame` (from filters.apply) only possibly in
+    the view's window, in the frame's order; none without the IN_WINDOW column."""
+    if IN_WINDOW not in frame.columns:
+        return []
+    return frame.loc[frame[IN_WINDOW].to_numpy() == POSSIBLE, "incident_id"].astype(str).tolist()
+
+
 def grid_cells(frame: pd.DataFrame) -> list[list]:
     """At scale: one circle per grid cell: [lon, lat, count, first t0_ms, last t1_ms,
     first t0_ms and last t1_ms of its records timed to the hour or minute (None if none)].
@@ -433,7 +450,7 @@ def grid_cells(frame: pd.DataFrame) -> list[list]:
     In a replay a cell is "under way" only within the span of its timed records.
     """
     drawable = frame[frame["geo_precision"] < 3]
-    timed = ~drawable["time_precision"].isin(("day", "part_of_day"))
+    timed = drawable["time_precision"].isin(TIMED)
     cells = (
         drawable.assign(
             gx=np.floor(drawable["lon"] / GRID_DEG).astype(int),
@@ -543,7 +560,7 @@ def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]
     )
     start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
     steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
-    uncertain = counted["time_precision"].isin(("day", "part_of_day")).to_numpy()
+    uncertain = ~counted["time_precision"].isin(TIMED).to_numpy()
     t0 = counted["t_start"].astype("int64").to_numpy() // 1_000 - start_ms  # ms since start
     t1 = counted["t_end"].astype("int64").to_numpy() // 1_000 - start_ms
     # The first hour k whose end (k + 1) h counts the record: timed, once t0 < (k + 1) h;
@@ -828,6 +845,8 @@ def view_layer(
         "labels": labels,
         "states": state_styles(counts, state_only, lang),
         "replay": replay_counts(selected, view),
+        # drawn records only possibly in the window (filters.IN_WINDOW): drawn dashed
+        "possible": possible_ids(selected[precise]) if mode == "points" else [],
         "layers": [x for x in MAP_LAYERS if x in layers],
         "focus": {"id": focus[0], "n": focus[1]} if focus else None,
     }

@@ -41,12 +41,13 @@ from dashboard.export import (
     state_table_csv,
 )
 from dashboard.filters import (
+    IN_WINDOW,
+    KNOWN,
     ViewSpec,
     apply,
     data_window,
     default_window,
     event_days,
-    in_view,
     shift_window,
     toggle_state,
 )
@@ -103,6 +104,7 @@ from dashboard.snapshot import (
     credit_text,
     html_document,
     png_bytes,
+    possible_sentence,
 )
 from dashboard.snapshot import title as snapshot_title
 from dashboard.stats import (
@@ -639,35 +641,36 @@ def view_kept(data: PageData, view: ViewSpec) -> Kept:
     return (data.bundle.version, data.lang, view_key(view))
 
 
-def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame | pd.Index) -> Kept:
-    """How per_view keeps the results that depend only on which records are in view and
-    on the official reports known by the window's end, not on the window's exact hours:
-    by data version, language, those records (a digest of their row labels: `selected`,
-    the records or their index), the number of reports known
-    (stats.OfficialTimeline.known) and the state and type filters. Many windows select
-    the same records: of the bundled data's 159 two-day windows, 35 select distinct sets,
-    so a reader moving the slider mostly reuses what another window made. None when
-    `view` is not kept (view_kept)."""
+def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame) -> Kept:
+    """How per_view keeps the results that depend only on which records are in view, how
+    each is in the window (filters.IN_WINDOW: known or possible) and the official reports
+    known by the window's end, not on the window's exact hours: by data version,
+    language, those records and their placement (a digest of their row labels and
+    IN_WINDOW values: `selected` is a frame from filters.apply), the number of reports
+    known (stats.OfficialTimeline.known) and the state and type filters. Many windows
+    select the same records the same way, so a reader moving the slider mostly reuses what
+    another window made. None when `view` is not kept (view_kept)."""
     kept = view_kept(data, view)
     if kept is None:
         return None
     version, lang, key = kept
     filters_part = key.split("|", 2)[2]  # view_key: start|end|states|types
-    labels = selected if isinstance(selected, pd.Index) else selected.index
-    rows = hashlib.blake2b(labels.to_numpy(dtype="int64").tobytes(), digest_size=16).hexdigest()
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(selected.index.to_numpy(dtype="int64").tobytes())
+    digest.update((selected[IN_WINDOW].to_numpy() == KNOWN).tobytes())
+    rows = digest.hexdigest()
     return (version, lang, f"rows:{rows}|{data.timeline.known(view.end)}|{filters_part}")
 
 
 def view_selection(data: PageData, view: ViewSpec) -> Selection:
-    """The records in `view` and the per-state table (all 32 states) for it; the same
-    frames for every session viewing the bundled data's same records (read, never
-    changed), kept by rows_kept: one pair per distinct set of records, however many
-    windows select it (a kept frame is about 0.5 MB for the bundled data)."""
+    """The records in `view` (filters.apply) and the per-state table (all 32 states) for
+    it; the same frames for every session viewing the bundled data's same records placed
+    the same way (read, never changed), kept by rows_kept."""
     if view_kept(data, view) is None:
         return compute_selection(data, view)
-    mask = in_view(view, data.incidents).to_numpy()
-    same_rows = rows_kept(data, view, data.incidents.index[mask])
-    selected = per_view("selected", same_rows, lambda: data.incidents[mask])
+    selected = apply(view, data.incidents)
+    same_rows = rows_kept(data, view, selected)
+    selected = per_view("selected", same_rows, lambda: selected)
     counts = per_view(
         "counts",
         same_rows,
@@ -741,28 +744,41 @@ def write_link(page: PageView, version: str) -> None:
         st.query_params.from_dict(params)
 
 
-# Key figures: what each counts, and the official national metric shown beside it.
-# (English message ids, shown translated).
+# Key figures: what each counts (English message ids, shown translated). The located
+# ones count the records known to be in the window (filters' counting rule).
 KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
     (
         "incidents",
-        N_("Incidents located"),
+        N_("Incidents on the map"),
         N_(
-            "Reported incidents in the view with a place (site, town or only the state); "
-            "official statements are not counted."
+            "Reported incidents with a place (site, town or only the state) whose time lies "
+            "inside the window; official statements are not counted."
         ),
     ),
     (
         "blockades",
-        N_("Blockades in located records"),
+        N_("Road blockades on the map"),
         N_(
-            "Blockades in the located records (a municipal tally counts as reported). The "
+            "Road blockades in those records (a municipal tally counts as reported). The "
             "federal count was never published by place."
         ),
     ),
-    ("states_affected", N_("States with located incidents"), N_("States with at least one.")),
-    ("fatalities", N_("Fatalities in located records"), N_("Deaths reported in those records.")),
-    ("arrests", N_("Arrests in located records"), N_("Arrests reported in those records.")),
+    (
+        "states_affected",
+        N_("States with road blockades on the map"),
+        N_(
+            "States with at least one road blockade in those records: what the official count of states counts."
+        ),
+    ),
+    ("fatalities", N_("Deaths in those records"), N_("Deaths reported in those records.")),
+    ("arrests", N_("Arrests in those records"), N_("Arrests reported in those records.")),
+)
+# The official national figures, led with: stats.NATIONAL_METRICS' keys, their labels.
+OFFICIAL_FIGURES: tuple[tuple[str, str], ...] = (
+    ("blockades", N_("Road blockades (official)")),
+    ("states_affected", N_("States with blockades (official)")),
+    ("fatalities", N_("Deaths (official)")),
+    ("arrests", N_("Arrests (official)")),
 )
 
 
@@ -807,6 +823,38 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
     return head + " " + " · ".join(parts) + "."
 
 
+def official_metrics(official: dict, lang: str = "en") -> None:
+    """The official national figures known by the window's end (stats.national_figures),
+    first on the page, each labelled with who gave it and when; nothing when none."""
+    t = translation(lang)
+    shown = [(name, label) for name, label in OFFICIAL_FIGURES if name in official]
+    if not shown:
+        return
+    for column, (name, label) in zip(st.columns(len(shown)), shown, strict=True):
+        figure = official[name]
+        column.metric(
+            t.gettext(label),
+            format_number(figure.value, lang),
+            help=t.gettext("{by}, {when} (Mexico City time)").format(
+                by=figure.reported_by, when=figure.when
+            )
+            + (" " + t.gettext("(disputed)") if figure.disputed else ""),
+        )
+
+
+def why_they_differ(official: dict, lang: str = "en") -> str:
+    """One line on why the map's counts differ from the official figures beside them
+    (what each counts), or "" when there is no official figure to compare."""
+    if not official:
+        return ""
+    return translation(lang).gettext(
+        "Why the map's counts differ from the official ones: the authorities counted every "
+        "blockade and death in the country and gave no places; the map counts only reports "
+        "with a place and a time that lies inside the window, and a state's tally that a "
+        "source gave as one figure is one record."
+    )
+
+
 def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
     """(incidents drawn as points, official statements drawn, incidents known only to
     their state) of the records in view: what the caption under the map counts."""
@@ -840,6 +888,11 @@ def key_figure_row(
             else national_figures(data.bundle.official, view, lang)
         ),
     )
+    if official:
+        official_metrics(official, lang)
+        st.caption(official_line(official, view.states is not None, lang), unsafe_allow_html=True)
+    else:
+        st.caption(t.gettext("No official national figure had been given by the window's end."))
     columns = st.columns(len(KEY_FIGURES))
     for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
         column.metric(
@@ -847,27 +900,21 @@ def key_figure_row(
             format_number(getattr(figures, name), lang),
             help=t.gettext(help_text),
         )
-    if official:
-        st.caption(official_line(official, view.states is not None, lang), unsafe_allow_html=True)
+    lead = [possible_sentence(figures.possible, lang), why_they_differ(official, lang)]
+    if any(lead):
+        st.caption(" ".join(filter(None, lead)))
     notes = []
     if figures.incidents:
         notes.append(
             t.ngettext(
-                "{uncertain} of the {n} incident shown is only known to the day or part of "
-                "the day: it counts in every window that overlaps it.",
-                "{uncertain} of the {n} incidents shown are only known to the day or part of "
-                "the day: they count in every window that overlaps it.",
+                "{uncertain} of the {n} incident counted is known only to the day or part "
+                "of the day, which lies wholly inside the window.",
+                "{uncertain} of the {n} incidents counted are known only to the day or part "
+                "of the day, which lies wholly inside the window.",
                 figures.incidents,
             ).format(
                 uncertain=format_number(figures.uncertain_timing, lang),
                 n=format_number(figures.incidents, lang),
-            )
-        )
-    if official:
-        notes.append(
-            t.gettext(
-                "The official figures were published without locations: the located records "
-                "neither add up to them nor map onto them."
             )
         )
     if figures.disputed:
@@ -888,10 +935,12 @@ EMPTY_CELL = "—"
 STATE_TABLE_COLUMNS = [
     "state",
     "incidents",
+    "incidents_possible",
     "blockades",
     "official_blockades",
     "official_source",
     "located_at_official",
+    "located_at_official_possible",
     "difference",
     "fatalities",
     "arrests",
@@ -940,11 +989,19 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
         column_config={
             "state": t.gettext("State"),
             "incidents": st.column_config.NumberColumn(
-                t.gettext("Incidents"), help=t.gettext("Located records in the window")
+                t.gettext("Incidents"),
+                help=t.gettext("Located records whose time lies inside the window"),
+            ),
+            "incidents_possible": st.column_config.NumberColumn(
+                t.gettext("Possibly in the window"),
+                help=t.gettext(
+                    "Located records known only to a day or part of day that overlaps the "
+                    "window without lying inside it: not counted"
+                ),
             ),
             "blockades": st.column_config.NumberColumn(
-                t.gettext("Blockades (located)"),
-                help=t.gettext("Blockades in the located records in the window"),
+                t.gettext("Road blockades (located)"),
+                help=t.gettext("Road blockades in the located records inside the window"),
             ),
             "official_blockades": st.column_config.NumberColumn(
                 t.gettext("Blockades (official)"),
@@ -955,10 +1012,17 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
                 help=t.gettext("Authority and hour (Mexico City time)"),
             ),
             "located_at_official": st.column_config.NumberColumn(
-                t.gettext("Located up to that hour"),
+                t.gettext("Located, known by that hour"),
                 help=t.gettext(
-                    "Located blockades (any window) that started before the official "
-                    "figure was given; only for figures with an hour"
+                    "Located road blockades (any window) known to have started by the hour "
+                    "the official figure was given; only for figures with an hour"
+                ),
+            ),
+            "located_at_official_possible": st.column_config.NumberColumn(
+                t.gettext("Located, possibly by that hour"),
+                help=t.gettext(
+                    "Located road blockades known only to a day or part of day still running "
+                    "at that hour: they may have started before or after it"
                 ),
             ),
             "difference": st.column_config.NumberColumn(
@@ -976,9 +1040,10 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
     )
     st.caption(
         t.gettext(
-            "The comparison counts the located blockades that had started by the hour the "
-            "official figure was given, whatever the window; records known only to the day "
-            "count if their day had begun. A figure given without an hour is not compared."
+            "The comparison counts the located road blockades known to have started by the "
+            "hour the official figure was given, whatever the window; those known only to a "
+            "day or part of day still running then are counted apart, as possible. A figure "
+            "given without an hour is not compared."
         )
     )
     if chart is not None:

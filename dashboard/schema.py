@@ -44,6 +44,7 @@ TIME_PRECISION_LABELS = {
     "month": N_("month only"),
 }
 UNCERTAIN_TIME = frozenset({"part_of_day", "day", "week", "month"})
+TIMED = frozenset({"minute", "hour"})  # the other time precisions: a reported time
 # Local-clock spans for "morning" etc.; an unnamed part of day counts as the whole day.
 PART_OF_DAY_SPANS: dict[str, tuple[time, time | None]] = {
     "early_morning": (time(0), time(6)),

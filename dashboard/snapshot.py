@@ -123,10 +123,11 @@ def alt_text(
 ) -> str:
     """One paragraph a screen reader can read in place of the map, in the view's language.
 
-    Says the window (Mexico City time), how many incidents in how many states, the three
-    leading states with their counts, how many are known only to the day or part of the
-    day, and the event types when the view filters them. `figures`: stats.key_figures of
-    `selection.selected` when already made.
+    Says the window (Mexico City time), how many incidents are known to have happened in
+    it (filters' counting rule) in how many states, the three leading states with their
+    counts, how many are known only to the day or part of the day, how many more only
+    possibly happened in it, and the event types when the view filters them. `figures`:
+    stats.key_figures of `selection.selected` when already made.
     """
     lang = language(page, lang)
     t = translation(lang)
@@ -137,7 +138,16 @@ def alt_text(
     when = t.gettext("Between {start} and {end} Mexico City time").format(start=start, end=end)
     figures = key_figures(selection.selected) if figures is None else figures
     selected_states = page.view.states
+    possible = possible_sentence(figures.possible, lang)
     if figures.incidents == 0:
+        if figures.possible:
+            return t.ngettext(
+                "{when}, no incident is known to have happened; {n} may have: its time is "
+                "known only to the day or part of the day.",
+                "{when}, no incident is known to have happened; {n} may have: their time is "
+                "known only to the day or part of the day.",
+                figures.possible,
+            ).format(when=when, n=number(figures.possible))
         if selected_states is None:
             return t.gettext("{when}, no incidents were reported.").format(when=when)
         return t.gettext("{when}, no incidents were reported in the selected states.").format(
@@ -149,7 +159,7 @@ def alt_text(
     leaders = format_list(
         (f"{r.state} ({number(r.incidents)})" for r in top.head(3).itertuples(index=False)), lang
     )
-    n, states = figures.incidents, figures.states_affected
+    n, states = figures.incidents, len(top)
     values = {
         "when": when,
         "count": number(n),
@@ -193,6 +203,8 @@ def alt_text(
             "{uncertain} of them are known only to the day or part of the day.",
             figures.uncertain_timing,
         ).format(uncertain=number(figures.uncertain_timing))
+    if possible:
+        text += " " + possible
     if page.view.event_types is not None:
         kinds = sorted(event_type_label(k, lang) for k in page.view.event_types)
         text += " " + t.gettext("Event types shown: {types}.").format(
@@ -409,9 +421,30 @@ def png_bytes(
     return buffer.getvalue()
 
 
+def possible_sentence(n: int, lang: str = DEFAULT_LANGUAGE) -> str:
+    """ "18 more may have happened in this window: their time is known only to the day or
+    part of the day." in `lang`, for `n` incidents only possibly in a window (filters'
+    counting rule); "" for none."""
+    if not n:
+        return ""
+    return (
+        translation(lang)
+        .ngettext(
+            "{n} more may have happened in this window: its time is known only to the day "
+            "or part of the day, so it is not counted.",
+            "{n} more may have happened in this window: their time is known only to the "
+            "day or part of the day, so they are not counted.",
+            n,
+        )
+        .format(n=format_number(n, lang))
+    )
+
+
 def stats_text(selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The PNG's two lines of key figures, in `lang`, with the locale's separators:
-    "325 incidents · 120 blockades located" / "20 states · 30 killed · 70 arrested"."""
+    """The PNG's two lines of key figures, in `lang`, with the locale's separators, of
+    the incidents known to be in the window (filters' counting rule): "248 incidents ·
+    137 road blockades (+17 possible)" / "13 states with road blockades · 24 killed ·
+    63 arrested"."""
     t = translation(lang)
     f = key_figures(selection.selected)
 
@@ -420,13 +453,19 @@ def stats_text(selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
 
     first = t.ngettext("{n} incident", "{n} incidents", f.incidents).format(n=num(f.incidents))
     first += " · " + t.ngettext(
-        "{n} blockade located", "{n} blockades located", f.blockades
+        "{n} road blockade located", "{n} road blockades located", f.blockades
     ).format(n=num(f.blockades))
+    if f.possible:
+        first += " " + t.ngettext(
+            "(+{n} possible, time not precise enough)",
+            "(+{n} possible, time not precise enough)",
+            f.possible,
+        ).format(n=num(f.possible))
     second = " · ".join(
         [
-            t.ngettext("{n} state", "{n} states", f.states_affected).format(
-                n=num(f.states_affected)
-            ),
+            t.ngettext(
+                "{n} state with road blockades", "{n} states with road blockades", f.states_affected
+            ).format(n=num(f.states_affected)),
             t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=num(f.fatalities)),
             t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=num(f.arrests)),
         ]

@@ -45,18 +45,26 @@ def button(at, label: str):
 
 
 def metrics(at) -> dict[str, int]:
-    return {m.label: int(m.value) for m in at.metric}
+    """The located key figures (the last row of metrics; the official ones lead)."""
+    located = list(at.metric)[-len(page.KEY_FIGURES) :]
+    return {m.label: int(m.value) for m in located}
+
+
+def official_metrics(at) -> dict[str, int]:
+    """The official national figures that lead the page (the metrics before the located)."""
+    official = list(at.metric)[: -len(page.KEY_FIGURES)]
+    return {m.label: int(m.value.replace(",", "")) for m in official}
 
 
 def expected(bundle, start, end, **filters) -> dict[str, int]:
     view = ViewSpec(start.replace(tzinfo=MEXICO_CITY), end.replace(tzinfo=MEXICO_CITY), **filters)
     figures = key_figures(apply(view, bundle.incidents))
     return {
-        "Incidents located": figures.incidents,
-        "Blockades in located records": figures.blockades,
-        "States with located incidents": figures.states_affected,
-        "Fatalities in located records": figures.fatalities,
-        "Arrests in located records": figures.arrests,
+        "Incidents on the map": figures.incidents,
+        "Road blockades on the map": figures.blockades,
+        "States with road blockades on the map": figures.states_affected,
+        "Deaths in those records": figures.fatalities,
+        "Arrests in those records": figures.arrests,
     }
 
 
@@ -235,15 +243,15 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Download this report (CSV)" in labels
-    assert metrics(app)["Incidents located"] > 2  # still the bundled data
+    assert metrics(app)["Incidents on the map"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app) == {
-        "Incidents located": 2,
-        "Blockades in located records": 2,
-        "States with located incidents": 2,
-        "Fatalities in located records": 0,
-        "Arrests in located records": 0,
+        "Incidents on the map": 2,
+        "Road blockades on the map": 2,
+        "States with road blockades on the map": 2,
+        "Deaths in those records": 0,
+        "Arrests in those records": 0,
     }
 
 
@@ -253,7 +261,7 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
     assert any("0 valid rows, 1 error," in e.label for e in app.expander)
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
-    assert metrics(app)["Incidents located"] > 0  # nothing valid to show: the bundled data stays
+    assert metrics(app)["Incidents on the map"] > 0  # nothing valid to show: the bundled data stays
     assert any("no valid rows" in w.value for w in app.warning)
 
 
@@ -369,7 +377,7 @@ def test_lang_in_the_link_chooses_spanish_and_notices_follow(bundle):
     assert list(metrics(at).values()) == list(
         expected(bundle, *DEFAULT, states=frozenset({"14"})).values()
     )
-    assert next(iter(metrics(at))) == "Incidentes ubicados"
+    assert next(iter(metrics(at))) == "Incidentes en el mapa"
 
 
 def test_switching_language_keeps_the_view():
@@ -440,7 +448,7 @@ def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(
     assert rows["incident_id"].tolist() == (
         incident_table(apply(view, bundle.incidents)).rows["incident_id"].tolist()
     )
-    assert len(rows) == metrics(app)["Incidents located"]
+    assert len(rows) == metrics(app)["Incidents on the map"]
     app.text_input(key="incident_search").input("michoacan").run()
     assert not app.exception
     found = table_with(app, "incident_id")

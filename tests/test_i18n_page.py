@@ -164,7 +164,7 @@ def test_the_spanish_page_is_in_spanish(spanish):
     assert spanish.title[0].value == translation("es").gettext(
         "After the Tapalpa raid: blockades and attacks across Mexico"
     )
-    assert [m.label for m in spanish.metric][0] == "Incidentes ubicados"
+    assert [m.label for m in spanish.metric][-len(page.KEY_FIGURES)] == "Incidentes en el mapa"
     assert spanish.multiselect(key="types").options[:2] == ["Bloqueo", "Quema de vehículos"]
     assert "Incidentes en la vista" in [h.value for h in spanish.header]
 

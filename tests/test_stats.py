@@ -101,9 +101,13 @@ def test_key_figures_count_only_known_records_and_name_the_possible_apart(small)
     figures = key_figures(apply(ViewSpec(local(22, 10), local(22, 11)), small))
     assert (figures.incidents, figures.blockades, figures.fatalities) == (1, 1, 0)
     assert figures.possible == 1  # b: known only to the day, with 4 blockades and 2 deaths
-    counts = state_counts(apply(ViewSpec(local(22, 10), local(22, 11)), small), pd.DataFrame(
-        columns=["metric", "cve_ent", "t_reported", "scope", "value", "disputed"]
-    ).astype({"t_reported": "datetime64[us, UTC]"}), ViewSpec(local(22, 10), local(22, 11)))
+    counts = state_counts(
+        apply(ViewSpec(local(22, 10), local(22, 11)), small),
+        pd.DataFrame(
+            columns=["metric", "cve_ent", "t_reported", "scope", "value", "disputed"]
+        ).astype({"t_reported": "datetime64[us, UTC]"}),
+        ViewSpec(local(22, 10), local(22, 11)),
+    )
     jal = counts.set_index("cve_ent").loc["14"]
     assert (jal["incidents"], jal["blockades"]) == (1, 1)
     assert (jal["incidents_possible"], jal["blockades_possible"]) == (1, 4)

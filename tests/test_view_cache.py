@@ -16,7 +16,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import page
-from dashboard.filters import ViewSpec, apply, data_window, in_window
+from dashboard.filters import ViewSpec, apply, data_window, in_window, known_in_window
 from dashboard.mexico import MEXICO_CITY
 from dashboard.permalink import local_text
 from dashboard.stats import key_figures, state_counts
@@ -49,7 +49,7 @@ def view(start_hour: int, end_hour: int, **filters) -> ViewSpec:
     return ViewSpec(day + timedelta(hours=start_hour), day + timedelta(hours=end_hour), **filters)
 
 
-ROWS = pd.DataFrame(index=[1, 4, 7])
+ROWS = pd.DataFrame({"in_window": ["known", "known", "possible"]}, index=[1, 4, 7])
 
 
 @pytest.mark.parametrize(
@@ -60,7 +60,10 @@ ROWS = pd.DataFrame(index=[1, 4, 7])
         # The same records but another report known by the window's end: not shared.
         (view(0, 10), ROWS, view(0, 11), ROWS, False),
         # Other records.
-        (view(0, 10), ROWS, view(2, 10), pd.DataFrame(index=[1, 4]), False),
+        (view(0, 10), ROWS, view(2, 10), ROWS.iloc[:2], False),
+        # The same records, one placed otherwise (known in one window, possible in the
+        # other): the figures count other records, so not shared.
+        (view(0, 10), ROWS, view(2, 10), ROWS.assign(in_window="known"), False),
         # The same (no) records under other filters: the state table lists other states.
         (view(0, 10), ROWS.iloc[:0], view(0, 10, states=frozenset({"14"})), ROWS.iloc[:0], False),
         (view(0, 10), ROWS, view(0, 10, event_types=frozenset({"blockade"})), ROWS, False),
@@ -85,9 +88,11 @@ def windows_with_the_same_records(bundle) -> tuple[ViewSpec, ViewSpec]:
     while hour + timedelta(hours=48) <= last:
         window = ViewSpec(hour, hour + timedelta(hours=48))
         mask = in_window(bundle.incidents, window.start, window.end).to_numpy()
-        if mask.any() and mask.tobytes() in seen:
-            return seen[mask.tobytes()], window
-        seen[mask.tobytes()] = window
+        inside = known_in_window(bundle.incidents, window.start, window.end).to_numpy()
+        key = mask.tobytes() + inside.tobytes()
+        if mask.any() and key in seen:
+            return seen[key], window
+        seen[key] = window
         hour += timedelta(hours=1)
     raise AssertionError("no two windows of the bundled data select the same records")
 
@@ -106,8 +111,8 @@ def test_a_window_with_the_same_records_shows_its_own_hours_and_the_same_figures
     assert not at.exception, at.exception
     figures = key_figures(apply(b, bundle.incidents))
     shown = {m.label: int(m.value) for m in at.metric}
-    assert shown["Incidents located"] == figures.incidents
-    assert shown["Blockades in located records"] == figures.blockades
+    assert shown["Incidents on the map"] == figures.incidents
+    assert shown["Road blockades on the map"] == figures.blockades
     assert {m.label: m.value for m in at.metric} == before
     (table,) = [d.value for d in at.dataframe if "official_source" in d.value.columns]
     expected = state_counts(apply(b, bundle.incidents), bundle.official, b, bundle.incidents)

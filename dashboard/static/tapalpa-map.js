@@ -523,7 +523,8 @@
     var text;
     if (step === null) {
       this.drawWhole();
-      text = s.whole;
+      var maybe = this.view ? (this.view.possible || []).length : 0;
+      text = maybe ? fill(maybe === 1 ? s.whole_possible_one : s.whole_possible, {n: maybe}) : s.whole;
       p.range.setAttribute("aria-valuetext", s.whole);
     } else {
       var t = this.view.start + step * HOUR;
@@ -543,11 +544,13 @@
     this.shadeStates(step);
   };
 
+  // The whole window: records known to lie in it drawn filled; those only possibly in it
+  // (their day or part of day overlaps the window without lying inside) dashed, apart.
   Tim.prototype.drawWhole = function () {
     var self = this;
     this.markers.forEach(function (m) {
       if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
-      self.applyStyle(m, "whole");
+      self.applyStyle(m, m.possible ? "span" : "whole");
     });
   };
 
@@ -601,6 +604,8 @@
     this.markers = [];
     this.byId = {};
     this.focused = null;
+    var possible = {};
+    (v.possible || []).forEach(function (id) { possible[id] = true; });
     v.rows.forEach(function (r) {
       var m;
       if (v.mode === "points") {
@@ -620,6 +625,7 @@
         m.bindPopup("<b>" + config.type_labels[r[2]] + "</b><br>" + r[8] +
           (links.length ? "<br>" + config.sources_html + " " + links.join(" · ") : ""),
           POPUP_OPTIONS);
+        m.possible = possible[r[10]] === true;
         self.byId[r[10]] = m;
       } else {
         m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
