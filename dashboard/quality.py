@@ -7,11 +7,12 @@ Every check is a pure function of the incidents frame as `dashboard/bundle.py` (
 interval from `dashboard/timing.py`), `lat`/`lon` (degrees WGS84) and `geo_precision`.
 Each returns a list of `Finding`s; none of them changes the frame.
 
-The four checks in `VALIDATION_CHECKS` are the ones `python -m dashboard validate` fails
-on for the bundled data (issue 11, "checks that keep the kinds fixed"): they find kinds
-of defect an independent review of the data found (CMS, staging and mirror links; counts
+The checks in `VALIDATION_CHECKS` are the ones `python -m dashboard validate` fails on
+for the bundled data (issue 11, "checks that keep the kinds fixed"): they find kinds of
+defect an independent review of the data found (CMS, staging and mirror links; counts
 stated in a summary but missing from the count fields; one event recorded twice; a
-part of the day named in the text but not in `part_of_day`).
+part of the day named in the text but not in `part_of_day`), and, since issue 19, a
+tally of other events kept in `blockades` on a record that is not a blockade.
 """
 
 from __future__ import annotations
@@ -373,6 +374,49 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     return findings
 
 
+# ------------------------------------------------------------------ blockade tallies
+
+# The most road blockades a record that is not a `blockade` may stand for: the one its own
+# event made (a bus burned across an avenue). A larger count on it is a tally.
+MAX_OTHER_TYPE_BLOCKADES = 1
+
+
+def blockade_tallies(frame: pd.DataFrame) -> list[Finding]:
+    """Records that are not `blockade` records but carry a `blockades` count above one.
+
+    `blockades` counts road blockades only (issue 19). A burning, a clash or a statement
+    may stand for the one blockade its event made; a count above that is a tally, and the
+    tallies found in the bundled data counted every kind of event in a municipality
+    (burnings and armed attacks with the blockades), which put Jalisco's located
+    blockades above the Security Cabinet's figure. The fix is to move such a number to
+    `notes`, saying what it counts and who gave it, or, where it really counts road
+    blockades, to record them as a `blockade` record.
+    """
+    if "blockades" not in frame.columns:
+        return []
+    findings = []
+    counts = pd.to_numeric(frame["blockades"], errors="coerce")
+    tallies = frame[(counts > MAX_OTHER_TYPE_BLOCKADES) & (frame["event_type"] != "blockade")]
+    for row in _rows(tallies, ("incident_id", "event_type", "blockades")):
+        count = int(row.blockades)
+        detail = msg_n(
+            "a {kind} record counts {n} blockade, but the field counts road blockades only: "
+            "move a tally of other events (burnings, attacks) to notes, or record the "
+            "blockades as a blockade record",
+            "a {kind} record counts {n} blockades, but the field counts road blockades "
+            "only: move a tally of other events (burnings, attacks) to notes, or record the "
+            "blockades as a blockade record",
+            count,
+            kind=row.event_type,
+        )
+        findings.append(
+            Finding(
+                "blockade_tallies", (row.incident_id,), "blockades", str(count), str(detail), detail
+            )
+        )
+    return findings
+
+
 # ------------------------------------------------------------------ duplicates
 
 DUPLICATE_DISTANCE_M = 1000.0
@@ -588,11 +632,12 @@ VALIDATION_CHECKS: dict[str, Check] = {
     "summary_counts": summary_counts,
     "duplicates": duplicates,
     "unnamed_part_of_day": unnamed_part_of_day,
+    "blockade_tallies": blockade_tallies,
 }
 
 
 def validation_findings(frame: pd.DataFrame) -> list[Finding]:
-    """Every finding of the four validation checks, check by check."""
+    """Every finding of the validation checks, check by check."""
     return [f for check in VALIDATION_CHECKS.values() for f in check(frame)]
 
 
@@ -989,6 +1034,7 @@ QUALITY_VIEWS: dict[str, str] = {
     "non_article_links": N_("Links that are not article pages"),
     "summary_counts": N_("Counts stated in summaries but missing"),
     "unnamed_part_of_day": N_("Part of day named in the text but not recorded"),
+    "blockade_tallies": N_("Blockade counts on records that are not blockades"),
 }
 
 
@@ -1026,6 +1072,7 @@ def quality_tables(
         "non_article_links": links_table(frame, lang),
         "summary_counts": _findings_table(summary_counts(frame), lang),
         "unnamed_part_of_day": _findings_table(unnamed_part_of_day(frame), lang),
+        "blockade_tallies": _findings_table(blockade_tallies(frame), lang),
     }
     return {name: tables[name] for name in QUALITY_VIEWS}
 

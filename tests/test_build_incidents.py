@@ -130,3 +130,24 @@ def test_a_place_translated_twice_stops_the_build(folders):
     )
     with pytest.raises(SystemExit, match=r"line 3: place 'Cabins' listed twice"):
         run(research, out, "")
+
+
+BUILT = ("incidents.csv", "locations.geojson", "operation_site.geojson", "official_counts.csv")
+INPUTS = ("review.csv", "additions.csv", "corrections.csv", "summary_es.csv", "place_es.csv")
+
+
+@pytest.mark.skipif(
+    not (build.DEFAULT_RESEARCH / "incidents_2026-02.csv").exists(),
+    reason="the research pack (../shared/research) is not part of a clone",
+)
+def test_the_build_reproduces_the_bundled_files_byte_for_byte(tmp_path, capsys):
+    """The committed build, run on the research pack and geodata's reviewed inputs,
+    writes exactly the bundled files: no change to them bypasses corrections.csv."""
+    geodata = ROOT / "geodata"
+    for name in INPUTS:
+        if (geodata / name).exists():
+            (tmp_path / name).write_bytes((geodata / name).read_bytes())
+    build.convert(build.DEFAULT_RESEARCH, tmp_path)
+    assert "applied" in capsys.readouterr().out
+    for name in BUILT:
+        assert (tmp_path / name).read_bytes() == (geodata / name).read_bytes(), name

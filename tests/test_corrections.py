@@ -303,3 +303,31 @@ def test_a_new_correction_changes_the_data_version(tmp_path):
         encoding="utf-8",
     )
     assert layers.data_version(files) != before
+
+
+TALLY_SOURCE = (
+    "https://www.informador.mx/jalisco/el-mencho-reportan-mas-60-bloqueos-quemas-y-ataques-"
+    "con-armas-en-la-zmg-tras-su-detencion-hay-11-detenidos-20260222-0142.html"
+)
+
+
+@pytest.mark.parametrize(
+    ("record", "tally", "blockades"),
+    [
+        ("jal-zap-burned-vehicles", "15", ""),
+        ("jal-gdl-burned-vehicles", "13", "1"),  # the Paseo Alcalde blockade merged into it
+        ("jal-tonala-burnings", "15", ""),
+        ("jal-tlajomulco-attacks", "11", ""),
+        ("jal-elsalto-blockades", "3", ""),  # a blockade record: counts as one
+        ("jal-tlaquepaque-blockades", "4", ""),
+    ],
+)
+def test_metro_area_event_tallies_are_not_blockade_counts(record, tally, blockades):
+    """Issue 19: El Informador's per-municipality tally of events (blockades, burnings and
+    armed attacks together) left `blockades` for the notes, through the log, sourced."""
+    assert INCIDENTS[record]["blockades"] == blockades
+    notes = INCIDENTS[record]["notes"]
+    assert f" {tally} of more than 60 events" in notes and "blockade_count" not in notes
+    rows = [c for c in BUNDLED if c.record == record and c.field == "blockades"]
+    assert [(c.date, c.old_value, c.new_value) for c in rows] == [("2026-12-07", tally, blockades)]
+    assert rows[0].source_url == TALLY_SOURCE and rows[0].reason_es

@@ -7,7 +7,7 @@ import pytest
 
 from dashboard import quality
 from dashboard.validate import validate_incidents
-from tests.conftest import incident_row, to_csv
+from tests.conftest import ROOT, incident_row, to_csv
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +210,79 @@ def test_no_false_positive_on_bundled_summaries_with_counts(bundle):
     assert len(filled) > 30
     flagged = {f.incident_ids[0] for f in quality.summary_counts(filled)}
     assert flagged <= {"jal-tuxpan-clash-0225"}  # the defect issue 11 names, until fixed
+
+
+# ------------------------------------------------------------------ blockade tallies
+
+
+def test_a_tally_on_a_burning_is_found_and_real_counts_are_not(frame_of):
+    """Issue 19: a municipality's tally of all events (15) kept in `blockades` of a
+    burning is found; a burning that made one blockade, a blockade record standing for
+    four, and a burning without a count are not."""
+    tally = incident_row(incident_id="tally", event_type="vehicle_arson", blockades="15")
+    one = dict(tally, incident_id="one", blockades="1")
+    four = incident_row(incident_id="four", blockades="4", summary="Four blockades cut the road.")
+    none = dict(tally, incident_id="none", blockades="")
+    findings = quality.blockade_tallies(frame_of(tally, one, four, none))
+    assert [(f.incident_ids, f.field, f.value) for f in findings] == [
+        (("tally",), "blockades", "15")
+    ]
+    assert "vehicle_arson record counts 15 blockades" in findings[0].detail
+    assert "road blockades only" in findings[0].detail
+    assert findings[0].detail_in("es") != findings[0].detail  # translated
+
+
+@pytest.mark.parametrize("kind", ["armed_clash", "business_arson", "official_statement", "other"])
+def test_a_tally_is_found_on_every_type_but_blockade(frame_of, kind):
+    row = incident_row(event_type=kind, blockades="2", summary="A test event.")
+    assert [f.check for f in quality.blockade_tallies(frame_of(row))] == ["blockade_tallies"]
+
+
+def test_a_tally_in_a_users_file_is_a_problem_at_its_line(bundle):
+    """The smallest file that shows it: a header and two records, the second a burning
+    carrying a tally; `validate` reports it at line 3, field `blockades`."""
+    from dashboard.__main__ import quality_report
+
+    data = to_csv(
+        [
+            incident_row(incident_id="road", blockades="2", summary="Two blockades closed it."),
+            incident_row(
+                incident_id="burnings",
+                event_type="vehicle_arson",
+                blockades="11",
+                summary="Buses were burned.",
+                latitude="20.55",
+                longitude="-103.44",
+            ),
+        ]
+    )
+    frame, report = validate_incidents(data, "mine.csv", bundle.locations, bundle.states)
+    assert report.ok, report.to_text()
+    found = quality_report(frame, "mine.csv", data, "warning").problems
+    assert [(p.row, p.field, p.value) for p in found] == [(3, "blockades", "11")]
+    assert found[0].reason.startswith("blockade_tallies [burnings]: a vehicle_arson record")
+
+
+def test_the_bundled_tallies_are_gone_and_would_be_errors(bundle):
+    """The four records issue 19 names no longer carry a tally; put one back and the
+    bundled data fails `python -m dashboard validate` at that record's line."""
+    from dataclasses import replace
+
+    from dashboard.__main__ import bundle_quality_report
+
+    frame = bundle.incidents
+    named = ["jal-zap-burned-vehicles", "jal-gdl-burned-vehicles", "jal-tonala-burnings"]
+    named.append("jal-tlajomulco-attacks")
+    assert frame.set_index("incident_id").loc[named, "blockades"].fillna(0).max() <= 1
+    assert quality.blockade_tallies(frame) == []
+    back = frame["incident_id"] == "jal-zap-burned-vehicles"
+    planted = replace(bundle, incidents=frame.assign(blockades=frame["blockades"].mask(back, 15)))
+    problems = [p for p in bundle_quality_report(planted).problems if p.field == "blockades"]
+    assert len(problems) == 1 and problems[0].severity == "error"
+    assert "jal-zap-burned-vehicles" in problems[0].reason and problems[0].value == "15"
+    lines = (ROOT / "geodata" / "incidents.csv").read_text(encoding="utf-8").splitlines()
+    at = next(n for n, line in enumerate(lines, 1) if line.startswith("jal-zap-burned-vehicles,"))
+    assert problems[0].row == at
 
 
 # ------------------------------------------------------------------ duplicates
