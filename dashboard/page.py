@@ -767,7 +767,8 @@ KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
         "states_affected",
         N_("States with road blockades on the map"),
         N_(
-            "States with at least one road blockade in those records: what the official count of states counts."
+            "States with at least one road blockade in those records: what the official "
+            "count of states counts."
         ),
     ),
     ("fatalities", N_("Deaths in those records"), N_("Deaths reported in those records.")),

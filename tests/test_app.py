@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from dashboard import page
 from dashboard.filters import ViewSpec, apply
 from dashboard.join import state_at
 from dashboard.mexico import MEXICO_CITY

@@ -19,7 +19,7 @@ from babel.messages.pofile import read_po
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dashboard import layers
+from dashboard import layers, page
 from dashboard.corrections import load_corrections
 from dashboard.escape import escape_text
 from dashboard.filters import ViewSpec, apply
