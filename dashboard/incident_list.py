@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .acled import outlet_label
+from .filters import IN_WINDOW, KNOWN, POSSIBLE
 from .i18n import (
     DEFAULT_LANGUAGE,
     event_type_label,
@@ -33,6 +34,7 @@ COLUMNS = (
     "incident_id",
     "when",
     "time_known",
+    "in_window",
     "place",
     "municipality",
     "state",
@@ -216,4 +218,16 @@ def incident_table(
     keys = keys.sort_values(["t_start", "place", "incident_id"], kind="stable").head(limit)
     made = rows is not None
     table = rows.loc[keys.index] if made else incident_rows(selected.loc[keys.index], lang)
+    table = table.assign(in_window=window_labels(selected.loc[keys.index], lang))
     return IncidentTable(table.reset_index(drop=True), matched)
+
+
+def window_labels(selected: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> list[str]:
+    """Per record of `selected` (a frame from filters.apply), how it is in the view's
+    window, in `lang`: "yes" when its time lies inside, "possibly (time not precise
+    enough)" when it only overlaps (filters' counting rule); "" without IN_WINDOW."""
+    if IN_WINDOW not in selected.columns:
+        return [""] * len(selected)
+    t = translation(lang)
+    words = {KNOWN: t.gettext("yes"), POSSIBLE: t.gettext("possibly (time not precise enough)")}
+    return [words.get(v, "") for v in selected[IN_WINDOW].tolist()]

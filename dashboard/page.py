@@ -873,14 +873,10 @@ def view_figures(selected: pd.DataFrame, kept: Kept) -> KeyFigures:
     return per_view("key_figures", kept, lambda: key_figures(selected))
 
 
-def key_figure_row(
-    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
-) -> str:
-    """The key figures and the official figures beside them; returns the notes on what
-    they count, which the page shows under the map (on a phone the map comes first)."""
-    t = translation(lang)
-    figures = view_figures(selected, kept)
-    official = per_view(
+def view_official(data: PageData, view: ViewSpec, lang: str, kept: Kept) -> dict:
+    """The official national figures given by the window's end (stats.national_figures),
+    once per set of reports known then (`kept`: rows_kept holds their number)."""
+    return per_view(
         "official",
         kept,
         lambda: (
@@ -889,6 +885,17 @@ def key_figure_row(
             else national_figures(data.bundle.official, view, lang)
         ),
     )
+
+
+def key_figure_row(
+    selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
+) -> str:
+    """The official national figures first, then the map's located figures beside them;
+    returns the notes on what they count, which the page shows under the map (on a phone
+    the map comes first)."""
+    t = translation(lang)
+    figures = view_figures(selected, kept)
+    official = view_official(data, view, lang, kept)
     if official:
         official_metrics(official, lang)
         st.caption(official_line(official, view.states is not None, lang), unsafe_allow_html=True)
@@ -958,6 +965,11 @@ def state_rows(counts: pd.DataFrame, view: ViewSpec) -> pd.DataFrame:
     return table[STATE_TABLE_COLUMNS].replace({"": None}).reset_index(drop=True)
 
 
+def state_table_rows(counts: pd.DataFrame, view: ViewSpec, kept: Kept) -> pd.DataFrame:
+    """state_rows, kept per set of records in view (`kept`: rows_kept)."""
+    return per_view("state_rows", kept, lambda: state_rows(counts, view))
+
+
 def state_chart(rows: pd.DataFrame, lang: str) -> str | None:
     """The bar chart of incidents by state (SVG markup), None when no state has any."""
     t = translation(lang)
@@ -979,7 +991,7 @@ def state_table(counts: pd.DataFrame, view: ViewSpec, lang: str = "en", kept: Ke
     """The per-state comparison (located and official figures) and its bar chart; both
     kept per view (`kept`, per_view)."""
     t = translation(lang)
-    table = per_view("state_rows", kept, lambda: state_rows(counts, view))
+    table = state_table_rows(counts, view, kept)
     chart = per_view("state_chart", kept, lambda: state_chart(table, lang))
     st.header(t.gettext("Per state"))
     st.dataframe(
@@ -1327,6 +1339,14 @@ def incident_columns(lang: str = "en") -> dict:
             ),
         ),
         "time_known": st.column_config.TextColumn(t.gettext("Time known")),
+        "in_window": st.column_config.TextColumn(
+            t.gettext("In this window"),
+            help=t.gettext(
+                "yes: its time lies inside the window, so it is counted; possibly: its day "
+                "or part of day only overlaps the window, so it is listed and drawn dashed "
+                "but not counted"
+            ),
+        ),
         "place": st.column_config.TextColumn(t.gettext("Place")),
         "municipality": st.column_config.TextColumn(t.gettext("Municipality")),
         "state": st.column_config.TextColumn(t.gettext("State")),
@@ -1557,7 +1577,22 @@ def show_map(
             states_url=data.states_url,
         ),
     )
-    focus = map_focus()
+    view, view_json, drawn = map_layer_data(data, page, selected, counts, lang, kept, map_focus())
+    live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
+    return drawn
+
+
+def map_layer_data(
+    data: PageData,
+    page: PageView,
+    selected: pd.DataFrame,
+    counts: pd.DataFrame,
+    lang: str,
+    kept: Kept,
+    focus: tuple[str, int] | None = None,
+) -> tuple[dict, str, MapLayers]:
+    """The view's map data (mapview.view_layer: its dict, its JSON, what it draws), kept
+    per window, language, layers shown and focus request (`kept`: view_kept)."""
 
     def fresh() -> tuple[dict, str, MapLayers]:
         layer, drawn = view_layer(
@@ -1572,9 +1607,7 @@ def show_map(
         return layer.view, layer.view_json, drawn
 
     shown = ",".join(sorted(page.layers))
-    view, view_json, drawn = per_view(f"layer|{shown}|{focus}", kept, fresh)
-    live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
-    return drawn
+    return per_view(f"layer|{shown}|{focus}", kept, fresh)
 
 
 # streamlit-folium's component. st_folium renders the whole folium map on every call
@@ -1684,6 +1717,20 @@ def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> s
     )
 
 
+def view_alt_text(
+    page: PageView, selection: Selection, lang: str, kept: Kept, same_rows: Kept
+) -> str:
+    """snapshot.alt_text of the view, kept per window (`kept`: view_kept); its key figures
+    per set of records (`same_rows`: rows_kept)."""
+    return per_view(
+        "alt",
+        kept,
+        lambda: alt_text(
+            page, selection, lang, figures=view_figures(selection.selected, same_rows)
+        ),
+    )
+
+
 def share_panel(
     data: PageData,
     page: PageView,
@@ -1746,13 +1793,7 @@ def share_panel(
                     "`python -m dashboard publish` writes one for any static host or CDN."
                 )
             )
-        described = per_view(
-            "alt",
-            kept,
-            lambda: alt_text(
-                page, selection, lang, figures=view_figures(selection.selected, same_rows)
-            ),
-        )
+        described = view_alt_text(page, selection, lang, kept, same_rows)
         st.text_area(t.gettext("Alt text"), described, height=110)
         stem = download_stem("tapalpa-map", page)
         downloads = (
