@@ -30,14 +30,27 @@ ORDERS = ("as drawn", "reversed", "shuffled")
 
 def random_views(data, n: int, seed: int = 19) -> list[PageView]:
     """`n` random views inside the data's hours: windows of 1 hour to the whole span,
-    all or some states and event types, both languages."""
+    all or some states and event types, both languages, often starting at a midnight
+    (or, on the raid's day, at the raid's first hour: 06:00). Every fourth view is the one
+    before it with its start an hour earlier or later: the same end and filters, often
+    the same records, but placed otherwise (a day that lay inside now only overlaps),
+    which is where a key that leaves out the placement shows another view's figures."""
     rng = random.Random(seed)
     first = data.first_hour.replace(tzinfo=MEXICO_CITY)
     hours = int((data.last_hour - data.first_hour) / timedelta(hours=1))
     codes = [s.cve_ent for s in STATES]
     views = []
-    for _ in range(n):
+    for i in range(n):
+        if i % 4 == 3 and views[-1].view.end - views[-1].view.start > timedelta(hours=2):
+            before = views[-1].view
+            shift = timedelta(hours=rng.choice([-1, 1]))
+            start = max(first, before.start + shift)
+            views.append(replace(views[-1], view=before.with_changes(start=start)))
+            continue
         start = rng.randrange(hours)
+        if rng.random() < 0.4:  # a day's own start: where day-only records begin
+            start -= start % 24
+            start += 6 if start == 0 and rng.random() < 0.5 else 0
         length = rng.choice([1, 1, 2, 3, 6, 12, 24, 48, hours])
         end = min(hours, start + length)
         states = None if rng.random() < 0.6 else frozenset(rng.sample(codes, rng.randint(1, 4)))
