@@ -597,7 +597,8 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 ).text(lang),
                 file=sys.stderr,
             )
-    if any((args.start, args.end, args.state, args.type, args.query)):
+    window = args.start is not None or args.end is not None  # "" too: it is refused
+    if window or any((args.state, args.type, args.query)):
         frame = apply(snapshot_view(args, parser, bundle, frame).view, frame)
     tables = quality_tables(frame, bundle.states, lang)
     print(quality_json(tables, lang) if args.json else quality_text(tables, lang))

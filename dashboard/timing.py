@@ -133,7 +133,7 @@ class DayMonthOrder:
             return text
         first, second, year, rest = parts
         order = _proves(first, second)
-        if order is None and first == second:
+        if order is None and first == second and 1 <= first <= 12:
             order = DAY_FIRST  # 4/4/2026 reads the same either way
         if order is None and _ambiguous(first, second):
             order = self.order
