@@ -264,18 +264,21 @@ def _report_dates(raw, dates, reading: _DateReading, table: Table, name: str, re
     if not bad.any() and not reading.resolved:
         return
     values = raw.to_numpy(dtype=object)
+    # Rows compared by integer code, not text: a file may have many distinct bad dates.
+    codes, distinct = pd.factorize(values)
+    code_of = {text: code for code, text in enumerate(distinct)}
+
+    def rows_with(text: str) -> np.ndarray:
+        return codes == code_of.get(text, -2)
+
+    def row_of(text: str) -> int:
+        return int(table.rows[np.argmax(rows_with(text))])
+
     order = reading.order
     if order is not None:
-        first_row = {}  # a proof's text -> its first row in the file
-
-        def row_of(text: str) -> int:
-            if text not in first_row:
-                first_row[text] = int(table.rows[np.argmax(values == text)])
-            return first_row[text]
-
         order.where = lambda i: where_in_file(table.unit, row_of(order.texts[i]))
     for text, reason in reading.refused.items():
-        chosen = bad & (values == text)
+        chosen = bad & rows_with(text)
         if order is not None:
             try:  # again, now that the order can say where its proofs are
                 order.iso(text)
@@ -292,7 +295,7 @@ def _report_dates(raw, dates, reading: _DateReading, table: Table, name: str, re
     )
     if reading.resolved and order is not None and order.proof is not None:
         proof = order.texts[order.proof]
-        n = int(np.isin(values, list(reading.resolved)).sum())
+        n = int(np.isin(codes, [code_of[t] for t in reading.resolved if t in code_of]).sum())
         report.add(name, row_of(proof), "event_date", proof, order.inferred(n), "warning")
 
 
