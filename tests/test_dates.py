@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 from urllib.parse import quote
 
 import pandas as pd
@@ -452,3 +453,32 @@ def test_the_validate_report_says_it_in_both_languages(cli, tmp_path):
     code, out, _ = cli("validate", "--lang", "es", str(path))
     assert code == 1
     assert f"ERROR: {path}, línea 2, campo 'event_date' (valor '3/4/2026'): fecha ambigua" in out
+
+
+@pytest.mark.parametrize(
+    ("params", "window", "notice"),
+    [
+        ({"from": "2026-02-22T12:00Z", "to": "2026-02-23T00:00-06:00"}, (6, 24), None),
+        ({"from": "2026-02-22T12:00 00:00", "to": "2026-02-23T06:00+0000"}, (6, 24), None),
+        ({"from": "2026-02-22T12:00+25:00"}, None, "Ignored an unreadable time window"),
+    ],
+)
+def test_the_page_opens_a_links_window_on_mexico_citys_clock(params, window, notice):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import open_sections
+
+    app = Path(__file__).resolve().parent.parent / "dashboard" / "app.py"
+    at = open_sections(AppTest.from_file(str(app), default_timeout=60))
+    for key, value in {**params, "lang": "en"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    chosen = at.select_slider(key="window").value
+    warnings = [w.value for w in at.warning]
+    if window is None:
+        assert any(notice in w and params["from"] in w for w in warnings), warnings
+    else:
+        day = datetime(2026, 2, 22)
+        assert chosen == tuple(day + timedelta(hours=h) for h in window)
+        assert not warnings
