@@ -469,6 +469,9 @@ class Checks:
         """(UTC epoch µs, UTC offset s) per row; -1 µs where empty or bad (reported).
 
         Each distinct text is parsed once (a file repeats its times) and spread to its rows.
+        A numeric date (25/02/2026 10:00-06:00) is read in the day/month order the column
+        proves (timing.DayMonthOrder; a warning at the proving row says so when it settled
+        an ambiguous one), and is an error when ambiguous and the column cannot settle it.
         """
         values = self.col(field)
         distinct = self.distinct(values)
@@ -503,7 +506,7 @@ class Checks:
         # The rest one distinct value at a time (in the order they first appear): other
         # ISO forms, numeric dates (read in the column's day/month order), every message.
         rest = np.flatnonzero(given_once & ~ok)
-        order = self._day_month_order(field, texts, codes, rest)
+        order = self._day_month_order(texts, codes, rest)
         resolved = 0  # rows whose ambiguous date the column's order settled
         for number in rest:
             chosen = codes == number
@@ -537,7 +540,7 @@ class Checks:
         self.moments[field] = (distinct, epoch, offset)
         return distinct.per_row(epoch), distinct.per_row(offset)
 
-    def _day_month_order(self, field, texts, codes, numbers) -> DayMonthOrder:
+    def _day_month_order(self, texts, codes, numbers) -> DayMonthOrder:
         """The day/month order of a column's numeric dates, from its distinct texts at
         `numbers` (in order of first appearance); messages name a proof's first row."""
         candidates = [texts.iat[n] for n in numbers]
