@@ -309,7 +309,7 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     that cannot be used...) are dropped, each with a notice on stderr in the messages'
     language, and the rest is used.
     """
-    from urllib.parse import urlsplit
+    from urllib.parse import urlencode, urlsplit
 
     from .filters import data_window, default_window
     from .mexico import state_lookup
@@ -326,10 +326,11 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     if "?" in query:
         query = urlsplit(query).query
     parts = [query] if query else []
+    # Encoded: a raw "+01:00" would reach the link reader as " 01:00".
     if args.start:
-        parts.append(f"from={args.start}")
+        parts.append(urlencode({"from": args.start}))
     if args.end:
-        parts.append(f"to={args.end}")
+        parts.append(urlencode({"to": args.end}))
     for state in args.state:
         if state_lookup(state) is None:
             parser.error(unknown_state(state).text(lang))
@@ -357,22 +358,25 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
 
 
 def window_flags_error(start: str | None, end: str | None, lo, hi):
-    """What is wrong with --start/--end (texts as given, Mexico City time unless they carry
-    an offset) for data spanning lo..hi (aware datetimes), as a Message; None when usable
-    (absent, or a window overlapping the data: the part beyond it is trimmed)."""
+    """What is wrong with --start/--end (texts as given: ISO 8601, Mexico City time unless
+    they carry an offset such as Z, +00:00, -0600; timing.parse_window_bound) for data
+    spanning lo..hi (aware datetimes), as a Message naming the flag and its value; None
+    when usable (absent, or a window overlapping the data: the part beyond it is
+    trimmed). An unreadable value is never replaced by the default window."""
     from .permalink import local_text, read_time
+    from .timing import TimestampError
 
     times = {}
     for flag, text in (("--start", start), ("--end", end)):
-        if text:
+        if text is not None:
             try:
                 times[flag] = read_time(text)
-            except ValueError:
+            except TimestampError as exc:
                 return msg(
-                    "{flag} {value!r}: not a date and time; use YYYY-MM-DDTHH:MM (Mexico City "
-                    "time) or add an offset (2026-02-22T06:00-06:00)",
+                    "{flag} {value!r}: not a date and time: {reason}",
                     flag=flag,
                     value=text,
+                    reason=exc.message,
                 )
     first, last = times.get("--start", lo), times.get("--end", hi)
     if len(times) == 2 and last <= first:
@@ -459,8 +463,20 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
     """The view arguments `snapshot` takes (window, states, types, permalink, language);
     help texts in `lang`."""
     t = translation(lang)
-    sub.add_argument("--start", help=t.gettext("window start, e.g. 2026-02-22T06:00"))
-    sub.add_argument("--end", help=t.gettext("window end, e.g. 2026-02-23T00:00"))
+    sub.add_argument(
+        "--start",
+        help=t.gettext(
+            "window start, e.g. 2026-02-22T06:00 (Mexico City time) or with a UTC offset: "
+            "2026-02-22T12:00Z, 2026-02-22T06:00-06:00"
+        ),
+    )
+    sub.add_argument(
+        "--end",
+        help=t.gettext(
+            "window end, e.g. 2026-02-23T00:00 (Mexico City time) or with a UTC offset: "
+            "2026-02-23T06:00+00:00"
+        ),
+    )
     sub.add_argument(
         "--state", action="append", default=[], help=t.gettext("JAL, 14 or Jalisco; repeat")
     )
@@ -581,7 +597,8 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 ).text(lang),
                 file=sys.stderr,
             )
-    if any((args.start, args.end, args.state, args.type, args.query)):
+    window = args.start is not None or args.end is not None  # "" too: it is refused
+    if window or any((args.state, args.type, args.query)):
         frame = apply(snapshot_view(args, parser, bundle, frame).view, frame)
     tables = quality_tables(frame, bundle.states, lang)
     print(quality_json(tables, lang) if args.json else quality_text(tables, lang))

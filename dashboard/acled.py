@@ -22,9 +22,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .i18n import N_
-from .message import msg
+from .message import Message, msg
 from .read import STRING_DTYPE, Table, empty_texts
 from .schema import Report
+from .timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
 
 # Columns whose presence together marks a file as ACLED's.
 MARKERS = frozenset({"event_id_cnty", "event_date", "sub_event_type"})
@@ -38,7 +39,8 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
         "event_date",
         N_(
             "local midnight of that day (2026-02-22, 22 February 2026, 22-02-2026) on the "
-            "state's clock"
+            "state's clock; a numeric date such as 3/4/2026 in the day/month order the "
+            "column proves (a day above 12 somewhere in it), else it is refused"
         ),
     ),
     ("time_precision", "time_precision", N_("1 → day, 2 → week, 3 → month (ACLED codebook)")),
@@ -193,31 +195,108 @@ def columns_to_read(columns: list[str]) -> frozenset[str] | None:
     return READ_COLUMNS if is_acled(columns) else None
 
 
-# event_date as ACLED has written it: the API (ISO), the export tool ("22 February 2026"),
-# and the codebook's day-first forms of older exports. Day first always: never mm/dd.
-DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y", "%d-%m-%Y", "%d/%m/%Y")
+# event_date as ACLED has written it: the API (ISO), the export tool ("22 February 2026").
+# Numeric dates (22-02-2026, 22/02/2026: the codebook's day-first forms of older exports,
+# or a spreadsheet's month-first ones) are read by timing.DayMonthOrder: in the order the
+# file's own event_date column proves, never guessed.
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
 
 
 def event_dates(raw: pd.Series) -> pd.Series:
-    """ACLED event_date text to ISO dates ("" where unreadable), per DATE_FORMATS.
+    """ACLED event_date text to ISO dates ("" where unreadable or ambiguous).
 
-    Each distinct date is parsed once (a file has few); the result has raw's index.
+    Forms: DATE_FORMATS, and numeric dates in the order the column proves (a day above 12
+    somewhere: 25/02/2026 makes 3/4/2026 read 3 April); an ambiguous one the column cannot
+    settle (3/4/2026 alone) gives "". Each distinct date is parsed once (a file has few);
+    the result has raw's index.
     """
     return _dates(raw)[0]
 
 
-def _dates(raw: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, list]]:
-    """`event_dates`, with the (code per row, distinct ISO dates) it was spread from."""
+def _dates(raw: pd.Series) -> tuple[pd.Series, tuple[np.ndarray, list], _DateReading]:
+    """`event_dates`, with the (code per row, distinct ISO dates) it was spread from and
+    how its numeric dates were read."""
+    reading = _DateReading()
 
     def parse(distinct: list) -> list[str]:
-        # One vectorised pass per form with its explicit format, over the distinct texts.
-        texts = pd.Series(distinct, dtype=object)
-        dates = pd.Series(pd.NaT, index=texts.index, dtype="datetime64[s]")
+        texts = [v if v is not None else "" for v in distinct]
+        order = reading.order = DayMonthOrder(texts)
+        # Numeric dates to ISO first (each distinct text once), then one vectorised pass
+        # per form with its explicit format.
+        written = []
+        for text in texts:
+            if numeric_date(text) is None:
+                written.append(text)
+                continue
+            try:
+                written.append(order.iso(text))
+            except TimestampError as exc:
+                reading.refused[text] = exc.message
+                written.append("")
+                continue
+            if order.ambiguous(text):
+                reading.resolved.add(text)
+        series = pd.Series(written, dtype=object)
+        dates = pd.Series(pd.NaT, index=series.index, dtype="datetime64[s]")
         for form in DATE_FORMATS:
-            dates = dates.fillna(pd.to_datetime(texts, format=form, errors="coerce"))
+            dates = dates.fillna(pd.to_datetime(series, format=form, errors="coerce"))
         return np.where(dates.isna(), "", dates.dt.strftime("%Y-%m-%d").fillna("")).tolist()
 
-    return _spread(raw, parse)[0]
+    [(column, codes)] = _spread(raw, parse)
+    return column, codes, reading
+
+
+class _DateReading:
+    """How a column's numeric event dates were read: its DayMonthOrder, the ambiguous
+    texts it settled, and the texts refused with their reason."""
+
+    def __init__(self):
+        self.order: DayMonthOrder | None = None
+        self.resolved: set[str] = set()
+        self.refused: dict[str, Message] = {}
+
+
+def _report_dates(raw, dates, reading: _DateReading, table: Table, name: str, report: Report):
+    """event_date's problems: ambiguous day/month dates (with the reason of each), other
+    unreadable dates, and, when the column's order settled ambiguous dates, a warning at
+    the first date proving that order."""
+    bad = (dates == "").to_numpy() & (raw != "").to_numpy()
+    if not bad.any() and not reading.resolved:
+        return
+    values = raw.to_numpy(dtype=object)
+    # Rows compared by integer code, not text: a file may have many distinct bad dates.
+    codes, distinct = pd.factorize(values)
+    code_of = {text: code for code, text in enumerate(distinct)}
+
+    def rows_with(text: str) -> np.ndarray:
+        return codes == code_of.get(text, -2)
+
+    def row_of(text: str) -> int:
+        return int(table.rows[np.argmax(rows_with(text))])
+
+    order = reading.order
+    if order is not None:
+        order.where = lambda i: where_in_file(table.unit, row_of(order.texts[i]))
+    for text, reason in reading.refused.items():
+        chosen = bad & rows_with(text)
+        if order is not None:
+            try:  # again, now that the order can say where its proofs are
+                order.iso(text)
+            except TimestampError as exc:
+                reason = exc.message
+        report.add_many(name, table.rows[chosen], "event_date", values[chosen], reason)
+        bad &= ~chosen
+    report.add_many(
+        name,
+        table.rows[bad],
+        "event_date",
+        values[bad],
+        msg("not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)"),
+    )
+    if reading.resolved and order is not None and order.proof is not None:
+        proof = order.texts[order.proof]
+        n = int(np.isin(codes, [code_of[t] for t in reading.resolved if t in code_of]).sum())
+        report.add(name, row_of(proof), "event_date", proof, order.inferred(n), "warning")
 
 
 def _each_distinct(values: pd.Series, *functions) -> list[tuple[pd.Series, tuple]]:
@@ -305,15 +384,9 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     def column(key: str) -> pd.Series:
         return acled[key] if key in acled.columns else empty
 
-    dates, date_codes = _dates(column("event_date"))
-    bad = (dates == "").to_numpy() & (column("event_date") != "").to_numpy()
-    report.add_many(
-        name,
-        table.rows[bad],
-        "event_date",
-        column("event_date")[bad].to_numpy(dtype=object),
-        msg("not an ACLED date (2026-02-22, 22 February 2026 or 22-02-2026)"),
-    )
+    raw_dates = column("event_date")
+    dates, date_codes, reading = _dates(raw_dates)
+    _report_dates(raw_dates, dates, reading, table, name, report)
     [(precision, precision_codes)] = _each_distinct(
         column("time_precision"), lambda v: TIME_PRECISIONS.get(v.removesuffix(".0"), v)
     )

@@ -1,7 +1,9 @@
 """The whole view in a URL's query string, and back.
 
 Editors paste a link into an article and must get the same view next week. Times are
-Mexico City wall-clock times (unambiguous: no daylight saving since 2022); states are ISO
+Mexico City wall-clock times (unambiguous: no daylight saving since 2022; a `from`/`to`
+carrying an ISO 8601 offset, even with its `+` decoded as a space, is converted to that
+clock); states are ISO
 3166-2 suffixes (JAL, MIC); a data-version token says when the data changed since.
 Anything unreadable or stale is dropped with a notice, never an exception; notices are
 in the view's language (`lang`, "es" or "en", see dashboard.i18n).
@@ -21,6 +23,7 @@ from .i18n import translation as _translation
 from .mexico import BY_CODE, MEXICO_CITY, state_lookup
 from .schema import EVENT_TYPES, MAP_ZOOM_RANGE
 from .schema import MAP_LAYERS as LAYERS
+from .timing import parse_window_bound
 
 NONE = "none"
 KNOWN_KEYS = frozenset(
@@ -155,17 +158,18 @@ def _single(params: Mapping[str, object], key: str) -> str | None:
     return None if value is None else str(value).strip()
 
 
-def read_time(text: str) -> datetime:
+def read_time(text: str, *, from_url: bool = False) -> datetime:
     """A link's or the CLI's time: ISO 8601 ("2026-02-22T06:00"), Mexico City wall-clock
-    time unless it carries an offset; an aware datetime. Raises ValueError when unreadable."""
-    return _time(text)
+    time unless it carries an offset (Z, ±HH:MM, ±HHMM, ±HH); an aware datetime on that
+    offset, or Mexico City's. `from_url`: a space before a trailing offset stands for the
+    `+` a query string decodes as a space. Raises timing.TimestampError (a ValueError,
+    its `message` saying why) when unreadable; see timing.parse_window_bound."""
+    return parse_window_bound(text, from_url=from_url)
 
 
 def _time(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=MEXICO_CITY)
-    return moment
+    """A link's from/to as a Mexico City time (an offset it carries is converted)."""
+    return read_time(text, from_url=True).astimezone(MEXICO_CITY)
 
 
 def parse_query(query: str, **kwargs) -> ParsedLink:

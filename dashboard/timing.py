@@ -8,12 +8,14 @@ two overlap, so a record known only to "22 Feb" is in every window that touches 
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 
 import numpy as np
 import pandas as pd
 
-from .message import Message, msg
+from .message import Message, msg, msg_n
+from .mexico import MEXICO_CITY
 from .schema import PART_OF_DAY_SPANS
 
 # ACLED codebook (time_precision): 2 = the source gives a week (the date coded is the
@@ -23,6 +25,11 @@ WEEK_BEFORE, WEEK_AFTER = timedelta(days=3), timedelta(days=4)
 
 _SLASHED = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{2,4})\b")
 _YEARS = range(1990, 2101)
+
+# A date written with numbers only, day and month in either order, then a four-digit year
+# (22/02/2026, 3/4/2026, 02-25-2026, 25.02.2026), and whatever follows (a time, an offset).
+_NUMERIC_DATE = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})(?!\d)(.*)$", re.DOTALL)
+DAY_FIRST, MONTH_FIRST = "day first", "month first"
 
 
 class TimestampError(ValueError):
@@ -37,38 +44,271 @@ class TimestampError(ValueError):
         self.message = message
 
 
-def parse_timestamp(text: str) -> datetime:
-    """ISO 8601 with a UTC offset, the only unambiguous form for records from many zones."""
+def where_in_file(unit: str, row: int) -> Message:
+    """ "line 3" / "feature 3" / "record 3": a place in a file, for a message's value."""
+    if unit == "feature":
+        return msg("feature {row}", row=row)
+    if unit == "record":
+        return msg("record {row}", row=row)
+    return msg("line {row}", row=row)
+
+
+def numeric_date(text: str) -> tuple[int, int, int, str] | None:
+    """(first number, second number, year, the rest) of a date written with numbers only
+    and a four-digit year (`3/4/2026 10:00-06:00` gives (3, 4, 2026, " 10:00-06:00")),
+    whatever the order of day and month; None for any other text (ISO 8601 included)."""
+    found = _NUMERIC_DATE.match(text.strip())
+    if found is None:
+        return None
+    first, _, second, year, rest = found.groups()
+    return int(first), int(second), int(year), rest
+
+
+def _proves(first: int, second: int) -> str | None:
+    """The order a numeric date can only be read in (a number above 12 is the day), or
+    None when it proves nothing (both up to 12, or neither readable)."""
+    if 12 < first <= 31 and 1 <= second <= 12:
+        return DAY_FIRST
+    if 12 < second <= 31 and 1 <= first <= 12:
+        return MONTH_FIRST
+    return None
+
+
+def _ambiguous(first: int, second: int) -> bool:
+    """Both numbers could be the month, and the two readings differ (3/4, not 4/4)."""
+    return 1 <= first <= 12 and 1 <= second <= 12 and first != second
+
+
+class DayMonthOrder:
+    """How one column of a file writes its numeric dates: day first (22/02/2026) or
+    month first (02/22/2026), as its own values prove.
+
+    A date whose first or second number is above 12 proves its column's order. When the
+    column's values prove exactly one order, every numeric date in it is read that way
+    (3/4/2026 is 3 April in a column holding 25/02/2026); when they prove none, or both,
+    a date both of whose numbers could be the month is ambiguous and refused
+    (`TimestampError`). A date that proves an order is always read in it.
+
+    texts: the column's values (distinct values in order of first appearance are
+    enough); where(i): the place of texts[i] in the file for messages (`where_in_file`),
+    called only for a value that proves an order when the column proves both.
+    """
+
+    def __init__(self, texts: Sequence[str], where: Callable[[int], object] | None = None):
+        self.texts = texts
+        self.where = where or (lambda i: msg("value {n}", n=i + 1))
+        # Order -> position in `texts` of the first value proving it.
+        self.proofs: dict[str, int] = {}
+        for i, text in enumerate(texts):
+            parts = numeric_date(text) if text else None
+            if parts is not None:
+                proved = _proves(parts[0], parts[1])
+                if proved is not None and proved not in self.proofs:
+                    self.proofs[proved] = i
+                    if len(self.proofs) == 2:
+                        break
+
+    @property
+    def order(self) -> str | None:
+        """DAY_FIRST or MONTH_FIRST when the column proves that order only, else None."""
+        return next(iter(self.proofs)) if len(self.proofs) == 1 else None
+
+    @property
+    def proof(self) -> int | None:
+        """Position in `texts` of the value proving `order` (None without an order)."""
+        return self.proofs[self.order] if self.order else None
+
+    def ambiguous(self, text: str) -> bool:
+        """Whether `text` is a numeric date that only the column's order can read."""
+        parts = numeric_date(text)
+        return parts is not None and _ambiguous(parts[0], parts[1])
+
+    def iso(self, text: str) -> str:
+        """`text` with its numeric date written as ISO 8601 (`25/02/2026 10:00-06:00` gives
+        `2026-02-25 10:00-06:00`), read in the order it proves or else the column's;
+        any other text unchanged. Raises TimestampError for an ambiguous date the column
+        cannot settle, and for numbers that are no day and month in either order."""
+        parts = numeric_date(text)
+        if parts is None:
+            return text
+        first, second, year, rest = parts
+        order = _proves(first, second)
+        if order is None and first == second and 1 <= first <= 12:
+            order = DAY_FIRST  # 4/4/2026 reads the same either way
+        if order is None and _ambiguous(first, second):
+            order = self.order
+            if order is None:
+                raise TimestampError(self._ambiguous_reason(first, second, year))
+        if order is None:  # 13/13/2026, 0/5/2026, 40/02/2026
+            raise TimestampError(_IMPOSSIBLE)
+        day, month = (first, second) if order == DAY_FIRST else (second, first)
+        return f"{year:04d}-{month:02d}-{day:02d}{rest}"
+
+    def _ambiguous_reason(self, first: int, second: int, year: int) -> Message:
+        day_first = f"{year:04d}-{second:02d}-{first:02d}"
+        month_first = f"{year:04d}-{first:02d}-{second:02d}"
+        if not self.proofs:
+            return msg(
+                "ambiguous day/month date: {day_first} (day first) or {month_first} (month "
+                "first)? No date in this column has a day above 12 to tell; write it as "
+                "YYYY-MM-DD",
+                day_first=day_first,
+                month_first=month_first,
+            )
+        at_day, at_month = self.proofs[DAY_FIRST], self.proofs[MONTH_FIRST]
+        return msg(
+            "ambiguous day/month date: this column has dates written day first ({day_value}, "
+            "{day_where}) and month first ({month_value}, {month_where}); write it as "
+            "YYYY-MM-DD",
+            day_value=self.texts[at_day],
+            day_where=self.where(at_day),
+            month_value=self.texts[at_month],
+            month_where=self.where(at_month),
+        )
+
+    def inferred(self, n: int) -> Message:
+        """The note a report gives at the proving value: `n` ambiguous dates of the
+        column were read in its order."""
+        if self.order == MONTH_FIRST:
+            return msg_n(
+                "{n} date of this column that could be day/month or month/day is read "
+                "month first (MM/DD/YYYY), as this date shows",
+                "{n} dates of this column that could be day/month or month/day are read "
+                "month first (MM/DD/YYYY), as this date shows",
+                n,
+            )
+        return msg_n(
+            "{n} date of this column that could be day/month or month/day is read day "
+            "first (DD/MM/YYYY), as this date shows",
+            "{n} dates of this column that could be day/month or month/day are read day "
+            "first (DD/MM/YYYY), as this date shows",
+            n,
+        )
+
+
+_IMPOSSIBLE = msg(
+    "impossible date or time (month 1–12, a day of that month, hour 0–23, minute 0–59)"
+)
+
+
+def parse_timestamp(text: str, order: DayMonthOrder | None = None) -> datetime:
+    """ISO 8601 with a UTC offset, the only unambiguous form for records from many zones.
+
+    Returns an aware datetime on the text's own offset. A numeric date (25/02/2026
+    10:00-06:00) is read in the order it proves, else in `order`, its column's (see
+    DayMonthOrder; None: the text alone decides). Raises TimestampError (a ValueError)
+    naming what is wrong: empty, not ISO 8601, an ambiguous day/month date, an impossible
+    date or time, no UTC offset, a year outside 1990..2100.
+    """
     text = text.strip()
     if not text:
         raise TimestampError(msg("empty timestamp"))
-    slashed = _SLASHED.match(text)
-    if slashed:
-        first, second = int(slashed.group(1)), int(slashed.group(2))
-        if first <= 12 and second <= 12 and first != second:
+    numeric = numeric_date(text)
+    if numeric is not None:
+        iso = (order or DayMonthOrder([text])).iso(text)
+        moment = _from_iso(iso)
+        if moment.tzinfo is None:
+            written = iso if "T" in iso or " " in iso else iso + "T00:00"
             raise TimestampError(
                 msg(
-                    "ambiguous day/month date: could be either order; use ISO 8601 "
-                    "(YYYY-MM-DDTHH:MM±HH:MM)"
+                    "not ISO 8601, and no UTC offset: write it with one, e.g. {suggestion} "
+                    "for Mexico City time",
+                    suggestion=written.replace(" ", "T", 1) + "-06:00",
                 )
             )
-        raise TimestampError(msg("not ISO 8601; write YYYY-MM-DDTHH:MM±HH:MM"))
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-            raise TimestampError(
-                msg(
-                    "impossible date or time (month 1–12, a day of that month, hour 0–23, "
-                    "minute 0–59)"
+    else:
+        slashed = _SLASHED.match(text)
+        if slashed:
+            first, second = int(slashed.group(1)), int(slashed.group(2))
+            if first <= 12 and second <= 12 and first != second:
+                raise TimestampError(
+                    msg(
+                        "ambiguous day/month date: could be either order; use ISO 8601 "
+                        "(YYYY-MM-DDTHH:MM±HH:MM)"
+                    )
                 )
-            ) from None
-        raise TimestampError(msg("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM±HH:MM)")) from None
+            raise TimestampError(msg("not ISO 8601; write YYYY-MM-DDTHH:MM±HH:MM"))
+        moment = _from_iso(text)
     if moment.tzinfo is None:
         raise TimestampError(msg("timestamp has no UTC offset (add e.g. -06:00 for Mexico City)"))
     if moment.year not in _YEARS:
         raise TimestampError(msg("impossible year {year}", year=moment.year))
     return moment
+
+
+def _from_iso(text: str) -> datetime:
+    """datetime.fromisoformat, its failures as TimestampError."""
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+            raise TimestampError(_IMPOSSIBLE) from None
+        raise TimestampError(msg("not an ISO 8601 timestamp (YYYY-MM-DDTHH:MM±HH:MM)")) from None
+
+
+# A window bound (the CLI's --start/--end, a link's from/to): ISO 8601 date, optional
+# time, optional UTC offset.
+_BOUND = re.compile(
+    r"^(?P<local>\d{4}-\d{2}-\d{2}(?:[T ]\d{2}(?::\d{2}(?::\d{2}(?:\.\d{1,6})?)?)?)?)"
+    r"(?P<offset>.*)$",
+    re.DOTALL,
+)
+_OFFSET = re.compile(r"^(?P<sign>[+-])(?P<hours>\d{2})(?::?(?P<minutes>\d{2}))?$")
+# Offsets in use on Earth: UTC-12:00 (Baker Island) to UTC+14:00 (Line Islands).
+OFFSET_RANGE = (timedelta(hours=-12), timedelta(hours=14))
+
+
+def parse_window_bound(text: str, *, from_url: bool = False) -> datetime:
+    """A time window's end as a person types it: the CLI's --start/--end, a link's from/to.
+
+    ISO 8601: `YYYY-MM-DD`, optionally `THH`, `THH:MM` or `THH:MM:SS` (a space instead
+    of `T` too), optionally a UTC offset: `Z`, `±HH:MM`, `±HHMM` or `±HH`, from -12:00 to
+    +14:00. Without an offset the time is Mexico City wall-clock time (UTC-06:00 all year
+    since 2022); a date alone is its midnight. Returns an aware datetime: on the text's own
+    offset, or Mexico City's.
+
+    from_url: the text comes from a URL's query string, where an unescaped `+` reads as a
+    space, so `06:00 01:00` after the time is taken as `06:00+01:00`.
+
+    Raises TimestampError (a ValueError) whose `message` says what is wrong: not this
+    form, an impossible date or time, an unreadable or out-of-range offset.
+    """
+    text = text.strip()
+    found = _BOUND.match(text)
+    if found is None:
+        raise TimestampError(
+            msg(
+                "write YYYY-MM-DDTHH:MM (Mexico City time), or add a UTC offset: "
+                "2026-02-22T06:00-06:00, 2026-02-22T12:00Z"
+            )
+        )
+    local, offset = found.group("local"), found.group("offset")
+    if from_url and re.fullmatch(r" \d{2}(:?\d{2})?", offset):
+        offset = "+" + offset[1:]
+    try:
+        moment = datetime.fromisoformat(local)
+    except ValueError:
+        raise TimestampError(_IMPOSSIBLE) from None
+    if not offset:
+        return moment.replace(tzinfo=MEXICO_CITY)
+    if offset in ("Z", "z"):
+        return moment.replace(tzinfo=UTC)
+    parts = _OFFSET.match(offset)
+    if parts is None:
+        raise TimestampError(
+            msg(
+                "unreadable UTC offset {offset!r}: write Z, ±HH:MM, ±HHMM or ±HH",
+                offset=offset,
+            )
+        )
+    hours, minutes = int(parts.group("hours")), int(parts.group("minutes") or 0)
+    shift = timedelta(hours=hours, minutes=minutes)
+    shift = -shift if parts.group("sign") == "-" else shift
+    if minutes > 59 or not OFFSET_RANGE[0] <= shift <= OFFSET_RANGE[1]:
+        raise TimestampError(
+            msg("UTC offset {offset} out of range (-12:00 to +14:00)", offset=offset)
+        )
+    return moment.replace(tzinfo=timezone(shift))
 
 
 def interval(

@@ -48,7 +48,14 @@ from .schema import (
     TIME_PRECISIONS,
     Report,
 )
-from .timing import TimestampError, aware_datetimes, intervals, parse_timestamp
+from .timing import (
+    DayMonthOrder,
+    TimestampError,
+    aware_datetimes,
+    intervals,
+    parse_timestamp,
+    where_in_file,
+)
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
@@ -462,6 +469,9 @@ class Checks:
         """(UTC epoch µs, UTC offset s) per row; -1 µs where empty or bad (reported).
 
         Each distinct text is parsed once (a file repeats its times) and spread to its rows.
+        A numeric date (25/02/2026 10:00-06:00) is read in the day/month order the column
+        proves (timing.DayMonthOrder; a warning at the proving row says so when it settled
+        an ambiguous one), and is an error when ambiguous and the column cannot settle it.
         """
         values = self.col(field)
         distinct = self.distinct(values)
@@ -494,11 +504,17 @@ class Checks:
         epoch = np.where(ok, micros, -1).astype("int64")
         offset = np.where(ok, seconds, 0).astype("int64")
         # The rest one distinct value at a time (in the order they first appear): other
-        # ISO forms, and every message.
-        for number in np.flatnonzero(given_once & ~ok):
+        # ISO forms, numeric dates (read in the column's day/month order), every message.
+        rest = np.flatnonzero(given_once & ~ok)
+        order = self._day_month_order(texts, codes, rest)
+        resolved = 0  # rows whose ambiguous date the column's order settled
+        for number in rest:
             chosen = codes == number
+            text = texts.iat[number]
+            if order.order is not None and order.ambiguous(text):
+                resolved += int(chosen.sum())
             try:
-                moment = parse_timestamp(texts.iat[number])
+                moment = parse_timestamp(text, order)
             except TimestampError as exc:
                 self.problem(chosen, field, exc.message)
                 continue
@@ -511,8 +527,28 @@ class Checks:
             chosen = codes == number
             self.problem(chosen, field, msg("impossible year {year}", year=int(year[chosen][0])))
             epoch[number] = -1
+        if resolved:
+            proof = int(rest[order.proof])
+            self.report.add(
+                self.name,
+                int(self.rows[np.argmax(codes == proof)]),
+                self.file_fields.get(field, field),
+                texts.iat[proof],
+                order.inferred(resolved),
+                severity="warning",
+            )
         self.moments[field] = (distinct, epoch, offset)
         return distinct.per_row(epoch), distinct.per_row(offset)
+
+    def _day_month_order(self, texts, codes, numbers) -> DayMonthOrder:
+        """The day/month order of a column's numeric dates, from its distinct texts at
+        `numbers` (in order of first appearance); messages name a proof's first row."""
+        candidates = [texts.iat[n] for n in numbers]
+
+        def where(i: int):
+            return where_in_file(self.table.unit, int(self.rows[np.argmax(codes == numbers[i])]))
+
+        return DayMonthOrder(candidates, where)
 
     def datetimes(self, field: str, keep: np.ndarray) -> np.ndarray:
         """Aware datetimes (object; None where missing or bad) of the `keep` rows of a
@@ -1145,9 +1181,9 @@ def validate_key_moments(data: bytes, name: str) -> tuple[pd.DataFrame, Report]:
         check.text("headline_es", required=True)
     check.url("source_url")
     keep = ~check.bad
-    at = [
-        parse_timestamp(v) for v in check.col("at")[keep].tolist()
-    ]  # aware datetimes on their own clock: few rows
+    # Aware datetimes on their own clock, as `timestamps` read them (a numeric date in
+    # the column's day/month order).
+    at = list(check.datetimes("at", keep))
     frame = pd.DataFrame(
         {
             "at": pd.Series(at, dtype=object),

@@ -467,7 +467,7 @@ def test_upload_cache_is_bounded_in_bytes():
         ("22-February-2026", "2026-02-22"),
         ("22-02-2026", "2026-02-22"),
         ("22/02/2026", "2026-02-22"),
-        ("02/30/2026", ""),  # month first is never read
+        ("02/30/2026", ""),  # month first (30 cannot be a month), and 30 February is no day
         ("February 2026", ""),
     ],
 )
