@@ -887,6 +887,33 @@ def view_official(data: PageData, view: ViewSpec, lang: str, kept: Kept) -> dict
     )
 
 
+def counting_rule(lang: str = "en") -> str:
+    """The counting rule (filters' module docstring; README "How the map counts") for
+    readers, in `lang`, with one worked example."""
+    t = translation(lang)
+    return "\n\n".join(
+        [
+            t.gettext(
+                "Each report covers the time its source gives: a minute, an hour, a part of "
+                "the day or only the day. Nothing reacted to the raid before it began, so "
+                "no report starts before the morning of 22 February (06:00 Mexico City "
+                "time)."
+            ),
+            t.gettext(
+                "A report whose whole time lies inside the window is **counted**. One whose "
+                "time only overlaps the window is **possibly** in it: drawn dashed on the "
+                'map, listed as "possibly", named beside the figures, never counted.'
+            ),
+            t.gettext(
+                'Example: a burning reported only as "22 February" covers 06:00 to '
+                "midnight that day. In the window 22 Feb 00:00 to 23 Feb 00:00 it is "
+                "counted; in the hour 14:00 to 15:00 it is only possible; before 06:00 it "
+                "is not shown."
+            ),
+        ]
+    )
+
+
 def key_figure_row(
     selected: pd.DataFrame, data: PageData, view: ViewSpec, lang: str = "en", kept: Kept = None
 ) -> str:
@@ -911,6 +938,8 @@ def key_figure_row(
     lead = [possible_sentence(figures.possible, lang), why_they_differ(official, lang)]
     if any(lead):
         st.caption(" ".join(filter(None, lead)))
+    with st.expander(t.gettext("How the map counts")):
+        st.markdown(counting_rule(lang))
     notes = []
     if figures.incidents:
         notes.append(
