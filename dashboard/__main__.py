@@ -560,8 +560,15 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     what = msg_n(
         "{size}, {n} record", "{size}, {n} records", len(selected), size=byte_count(len(data), lang)
-    )
-    return write_output(args.out, data, what.text(lang), lang)
+    ).text(lang)
+    maybe = int((selected["in_window"] == "possible").sum()) if "in_window" in selected else 0
+    if maybe:  # filters' counting rule: the column in_window says which
+        what += msg_n(
+            "; {n} of them only possibly in the window (in_window: possible)",
+            "; {n} of them only possibly in the window (in_window: possible)",
+            maybe,
+        ).text(lang)
+    return write_output(args.out, data, what, lang)
 
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
