@@ -171,7 +171,9 @@ def test_the_spanish_page_is_in_spanish(spanish):
 
 def test_key_figures_are_the_same_in_both_languages(spanish, english):
     assert [m.value for m in spanish.metric] == [m.value for m in english.metric]
-    assert len(spanish.metric) == 5
+    # the official national figures (four, given by the default window's end), then the
+    # map's five
+    assert len(spanish.metric) == 4 + len(page.KEY_FIGURES) == 9
 
 
 def test_summaries_and_key_moments_are_spanish(spanish):
@@ -237,7 +239,7 @@ def test_every_map_string_is_translated(key):
     spanish, english = map_strings("es"), map_strings("en")
     if key == "locale":
         assert (spanish[key], english[key]) == ("es-MX", "en-GB")
-    elif key in ("active", "span", "grouped"):  # counted: both plural forms, by ngettext
+    elif key in ("active", "span", "grouped", "whole_possible"):  # counted: both plural forms, by ngettext
         assert spanish[key] != english[key] and spanish[key + "_one"] != english[key + "_one"]
         assert "{n}" in spanish[key] and "{n}" in spanish[key + "_one"]
     else:
