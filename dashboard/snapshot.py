@@ -17,6 +17,7 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
@@ -27,7 +28,7 @@ from . import layers  # noqa: E402
 from .bundle import Bundle  # noqa: E402
 from .corrections import credit_line, load_corrections  # noqa: E402
 from .escape import escape_text  # noqa: E402
-from .filters import apply  # noqa: E402
+from .filters import IN_WINDOW, POSSIBLE, apply  # noqa: E402
 from .i18n import (  # noqa: E402
     DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
@@ -340,19 +341,25 @@ def png_figure(
     if "incidents" in page.layers and not drawable.empty:
         cats = drawable["event_type"].map(lambda t: CATEGORY_OF.get(t, OTHER)).to_numpy()
         exact = (drawable["geo_precision"] == 1).to_numpy()
-        for precise, area in ((False, TOWN_SIZE), (True, EXACT_SIZE)):
+        # Records only possibly in the window (filters' counting rule): hollow and dashed,
+        # as on the live map, under the ones known to be in it.
+        maybe = possible_mask(drawable)
+        for possible, precise, area in (
+            (p, q, a) for p in (True, False) for q, a in ((False, TOWN_SIZE), (True, EXACT_SIZE))
+        ):
             for index, cat in enumerate(CATEGORIES):
-                mask = (cats == index) & (exact == precise)
+                mask = (cats == index) & (exact == precise) & (maybe == possible)
                 if mask.any():
                     ax.scatter(
                         drawable["lon"].to_numpy()[mask],
                         drawable["lat"].to_numpy()[mask],
                         s=area * scale**2,
                         marker=MPL_MARKERS[cat.shape],
-                        c=cat.colour,
-                        edgecolors=HALO,
-                        linewidths=1.1 * scale,
-                        zorder=3,
+                        c="white" if possible else cat.colour,
+                        edgecolors=cat.colour if possible else HALO,
+                        linewidths=(1.6 if possible else 1.1) * scale,
+                        linestyles="--" if possible else "-",
+                        zorder=2.5 if possible else 3,
                     )
     if "site" in page.layers:
         site = bundle.operation_site
@@ -377,8 +384,8 @@ def png_figure(
 
     fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
-    fig.text(0.73, 0.86, stats_text(selection, page.lang), fontsize=13 * scale, va="top")
-    _legend(fig, page, selection, scale)
+    stats = fig.text(0.73, 0.86, stats_text(selection, page.lang), fontsize=13 * scale, va="top")
+    legend = _legend(fig, page, selection, scale)
     credit = fig.text(
         0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333", va="bottom"
     )
@@ -393,6 +400,9 @@ def png_figure(
         va="bottom",
     )
     _fit_texts(fig, credit, stamp)
+    # The legend starts under the figures, however many lines they wrapped to.
+    below = stats.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height
+    legend.set_bbox_to_anchor((0.73, min(0.79, below - 0.015)), transform=fig.transFigure)
     return fig, selection
 
 
@@ -488,6 +498,14 @@ def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha:
     )
 
 
+def possible_mask(frame: pd.DataFrame) -> np.ndarray:
+    """bool per record of `frame` (from filters.apply): only possibly in the view's
+    window (IN_WINDOW is POSSIBLE); all False without the column."""
+    if IN_WINDOW not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[IN_WINDOW].to_numpy() == POSSIBLE
+
+
 def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT_LANGUAGE) -> list:
     """The PNG legend's handles, labelled in `lang`: state classes (the exact fill
     colours), the categories in view with their shapes, precision, the site."""
@@ -504,6 +522,22 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
         dot(c.colour, HALO, 10 * scale, t.gettext(c.label), MPL_MARKERS[c.shape])
         for c in (CATEGORIES[i] for i in _categories_present(selection.selected))
     ]
+    if possible_mask(selection.selected[selection.selected["geo_precision"] < 3]).any():
+        handles.append(
+            Line2D(
+                [],
+                [],
+                marker="o",
+                linestyle="",
+                markerfacecolor="white",
+                markeredgecolor="#444444",
+                markersize=10 * scale,
+                label=t.gettext(
+                    "dashed: time known only to the day or part of day, which is not wholly "
+                    "inside the window or replay hour: possibly there, not counted"
+                ),
+            )
+        )
     handles += [
         dot("#444444", HALO, 7 * scale, t.gettext("small: estimated exact site")),
         dot("#444444", HALO, 11 * scale, t.gettext("large: town or municipality")),
@@ -571,8 +605,8 @@ def _fit_texts(fig: Figure, credit, stamp) -> None:
     credit.set_y((top + 0.004 * fig.bbox.height) / fig.bbox.height)
 
 
-def _legend(fig: Figure, page: PageView, selection: Selection, scale: float) -> None:
-    fig.legend(
+def _legend(fig: Figure, page: PageView, selection: Selection, scale: float):
+    return fig.legend(
         handles=legend_entries(selection, scale, page.lang or DEFAULT_LANGUAGE),
         loc="upper left",
         bbox_to_anchor=(0.73, 0.79),
