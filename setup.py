@@ -3,7 +3,7 @@
 Everything else about the package is in pyproject.toml. The `.po` files are the source
 kept in git; `.mo` files are build output (ignored by git). A plain `pip install .` gets
 them in the wheel; `pip install -e .` writes them next to the `.po` files. Where a `.mo`
-is still missing or stale, dashboard.i18n compiles the `.po` in memory instead.
+is still missing or stale, dashboard.text.i18n compiles the `.po` in memory instead.
 """
 
 from pathlib import Path

@@ -25,11 +25,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_page import synthetic_geodata  # noqa: E402
-from dashboard import export, layers, quality  # noqa: E402
-from dashboard.bundle import load_bundle  # noqa: E402
-from dashboard.filters import ViewSpec  # noqa: E402
-from dashboard.mexico import MEXICO_CITY  # noqa: E402
-from dashboard.stats import state_counts  # noqa: E402
+from dashboard.analysis import quality  # noqa: E402
+from dashboard.analysis.filters import ViewSpec  # noqa: E402
+from dashboard.analysis.stats import state_counts  # noqa: E402
+from dashboard.ingest.bundle import load_bundle  # noqa: E402
+from dashboard.model import layers  # noqa: E402
+from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
+from dashboard.render import export  # noqa: E402
 
 
 def median_ms(work, runs: int) -> float:

@@ -22,12 +22,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import i18n  # noqa: E402
-from dashboard.bundle import load_bundle  # noqa: E402
-from dashboard.filters import ViewSpec  # noqa: E402
-from dashboard.mexico import MEXICO_CITY  # noqa: E402
-from dashboard.permalink import PageView  # noqa: E402
-from dashboard.snapshot import alt_text, select, title, window_label  # noqa: E402
+from dashboard.analysis.filters import ViewSpec  # noqa: E402
+from dashboard.analysis.permalink import PageView  # noqa: E402
+from dashboard.ingest.bundle import load_bundle  # noqa: E402
+from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
+from dashboard.render.snapshot import alt_text, select, title, window_label  # noqa: E402
+from dashboard.text import i18n  # noqa: E402
 
 
 def median_ms(function, runs: int) -> float:

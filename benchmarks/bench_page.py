@@ -27,13 +27,14 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard import layers  # noqa: E402
-from dashboard.bundle import load_bundle  # noqa: E402
-from dashboard.filters import ViewSpec, apply  # noqa: E402
-from dashboard.mapview import build_map, states_geojson, with_display_text  # noqa: E402
-from dashboard.mexico import MEXICO_CITY  # noqa: E402
-from dashboard.schema import EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
-from dashboard.stats import state_counts  # noqa: E402
+from dashboard.analysis.filters import ViewSpec, apply  # noqa: E402
+from dashboard.analysis.stats import state_counts  # noqa: E402
+from dashboard.ingest.bundle import load_bundle  # noqa: E402
+from dashboard.model import layers  # noqa: E402
+from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
+from dashboard.model.schema import EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
+from dashboard.render.mapview import build_map, states_geojson  # noqa: E402
+from dashboard.render.popups import with_display_text  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 

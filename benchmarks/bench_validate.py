@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/bench_validate.py [--rows 100000] [--runs 9]
 
 Builds three files in memory, then times, in this one run, pandas.read_csv(file) (the
-baseline) and dashboard.validate.validate_incidents(file), --runs times each, the two
+baseline) and dashboard.ingest.validate.validate_incidents(file), --runs times each, the two
 taking turns in every run (in alternating order). For each it prints the median and the
 minimum of wall-clock time and of process CPU time, and the ratios (check / read_csv) of
 the medians, of the minimums, and the median of each run's own ratio:
@@ -34,9 +34,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.bundle import load_bundle  # noqa: E402
-from dashboard.mexico import BY_CODE  # noqa: E402
-from dashboard.validate import validate_incidents  # noqa: E402
+from dashboard.ingest.bundle import load_bundle  # noqa: E402
+from dashboard.ingest.validate import validate_incidents  # noqa: E402
+from dashboard.model.mexico import BY_CODE  # noqa: E402
 
 
 def places(bundle, n: int, rng) -> pd.DataFrame:

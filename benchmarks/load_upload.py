@@ -11,7 +11,7 @@ a large real file, not a hostile one) through Streamlit's own upload endpoint â€
 `file_urls_request`, then a multipart PUT to `/_stcore/upload_file/SESSION/FILE` with
 the XSRF token, then a rerun carrying the file uploader's widget state â€” and waits for
 the page's check of it (the rerun's script_finished). The file is at most the page's
-limit (dashboard/read.py MAX_FILE_BYTES).
+limit (dashboard/ingest/read.py MAX_FILE_BYTES).
 
 Reported: the page's verdict on the file (the report's title and any alert), the other
 sessions' rerun p50/p95 while idle (reruns that finished before the
@@ -300,7 +300,7 @@ def main() -> int:
         parser.error(f"sessions 1..{MAX_SESSIONS}, duration 10..{load.MAX_DURATION} s")
     if not 5 <= args.upload_at < args.duration:
         parser.error("--upload-at: 5 s .. --duration")
-    from dashboard.read import MAX_FILE_BYTES
+    from dashboard.ingest.read import MAX_FILE_BYTES
 
     content = big_csv(min(int(args.upload_mb * 1e6), MAX_FILE_BYTES))
     socket.setdefaulttimeout(120)

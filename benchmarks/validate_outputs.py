@@ -209,8 +209,8 @@ def summarize(result):
 
 
 def run(outdir, big):
-    from dashboard.bundle import load_bundle
-    from dashboard.validate import check_incidents
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.ingest.validate import check_incidents
 
     bundle = load_bundle()
     outdir = Path(outdir)

@@ -13,9 +13,9 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from .i18n import gettext_for, translation
-from .message import msg, msg_n
-from .schema import Report, summary_text
+from dashboard.model.schema import Report, summary_text
+from dashboard.text.i18n import gettext_for, translation
+from dashboard.text.message import msg, msg_n
 
 # Words for the `format` of a file in the text report (the JSON keeps these keys).
 FORMAT_WORDS = {
@@ -57,8 +57,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     Returns the combined report (the first 1,000 problems and totals per kind, or all with
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
-    from .bundle import load_bundle
-    from .validate import (
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.ingest.validate import (
         check_incidents,
         validate_locations,
         validate_official,
@@ -150,9 +150,9 @@ def validation_text(report: Report, files: list[dict], lang: str = "en") -> str:
 
 
 def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
-    """The four data checks of issue 11 (dashboard/quality.py) as validation problems,
+    """The four data checks of issue 11 (dashboard/analysis/quality.py) as validation problems,
     each at the file line (CSV) or feature (GeoJSON) of its first record."""
-    from .quality import findings_report, validation_findings
+    from dashboard.analysis.quality import findings_report, validation_findings
 
     lines, unit = record_lines(data, name)
     return findings_report(validation_findings(frame), name, lines, severity, unit)
@@ -162,7 +162,7 @@ def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]
     """Record key -> its line in the file (CSV, header = line 1) or feature number, as the
     validator's reader counts them, and which of the two (`unit`); `key(row)` makes the
     key (default: incident_id)."""
-    from .read import read_table
+    from dashboard.ingest.read import read_table
 
     table = read_table(data, name, Report())
     if table is None:
@@ -174,8 +174,8 @@ def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]
 
 def bundle_quality_report(bundle) -> Report:
     """The bundled data must pass the data checks: their findings are errors."""
-    from . import layers
-    from .quality import findings_report, non_article_links
+    from dashboard.analysis.quality import findings_report, non_article_links
+    from dashboard.model import layers
 
     path = layers.INCIDENTS_FILE
     report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
@@ -194,9 +194,13 @@ def spanish_data_report(bundle, geodata: Path | None = None) -> Report:
     needs `reason_es` (by line of corrections.csv)."""
     import pandas as pd
 
-    from . import layers
-    from .corrections import SPANISH_REASON, load_corrections
-    from .quality import findings_report, missing_spanish, missing_spanish_places
+    from dashboard.analysis.quality import (
+        findings_report,
+        missing_spanish,
+        missing_spanish_places,
+    )
+    from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
+    from dashboard.model import layers
 
     folder = geodata or layers.GEODATA
     report = Report()
@@ -230,9 +234,9 @@ def spanish_headlines_report(geodata: Path | None = None) -> Report:
     errors at their line of key_moments.csv: the bundled data is bilingual (issue 8)."""
     import pandas as pd
 
-    from . import layers
-    from .quality import findings_report, missing_spanish
-    from .read import read_table
+    from dashboard.analysis.quality import findings_report, missing_spanish
+    from dashboard.ingest.read import read_table
+    from dashboard.model import layers
 
     folder = geodata or layers.GEODATA
     moments_path = folder / layers.KEY_MOMENTS_FILE.name
@@ -261,8 +265,8 @@ def official_links_report(data: bytes) -> Report:
     """Source links of official_counts.csv that are not article pages, by line."""
     import pandas as pd
 
-    from . import layers
-    from .quality import findings_report, non_article_links
+    from dashboard.analysis.quality import findings_report, non_article_links
+    from dashboard.model import layers
 
     name = f"geodata/{layers.OFFICIAL_FILE.name}"
     urls: dict[str, str] = {}
@@ -294,7 +298,7 @@ def write_output(path: Path, data: bytes, what: str, lang: str = "en") -> int:
 
 def byte_count(size: int, lang: str) -> str:
     """ "12,345 bytes" / "12,345 bytes" in `lang` (CLDR grouping)."""
-    from .i18n import format_number
+    from dashboard.text.i18n import format_number
 
     return msg_n("{size} byte", "{size} bytes", size, size=format_number(size, lang)).text(lang)
 
@@ -311,10 +315,10 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     """
     from urllib.parse import urlencode, urlsplit
 
-    from .filters import data_window, default_window
-    from .mexico import state_lookup
-    from .permalink import parse_query
-    from .schema import EVENT_TYPES
+    from dashboard.analysis.filters import data_window, default_window
+    from dashboard.analysis.permalink import parse_query
+    from dashboard.model.mexico import state_lookup
+    from dashboard.model.schema import EVENT_TYPES
 
     records = bundle.incidents if records is None else records
     lo, hi = data_window(records)
@@ -363,8 +367,8 @@ def window_flags_error(start: str | None, end: str | None, lo, hi):
     spanning lo..hi (aware datetimes), as a Message naming the flag and its value; None
     when usable (absent, or a window overlapping the data: the part beyond it is
     trimmed). An unreadable value is never replaced by the default window."""
-    from .permalink import local_text, read_time
-    from .timing import TimestampError
+    from dashboard.analysis.permalink import local_text, read_time
+    from dashboard.model.timing import TimestampError
 
     times = {}
     for flag, text in (("--start", start), ("--end", end)):
@@ -401,7 +405,7 @@ def read_records(path: Path, bundle, lang: str):
     page validates an upload: (valid rows, the text report in `lang`), or (None, the
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
-    from .validate import check_incidents
+    from dashboard.ingest.validate import check_incidents
 
     try:
         data = path.read_bytes()
@@ -422,8 +426,8 @@ def read_records(path: Path, bundle, lang: str):
 
 
 def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from .bundle import load_bundle
-    from .snapshot import MAX_PNG_SIDE, html_document, png_bytes
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.render.snapshot import MAX_PNG_SIDE, html_document, png_bytes
 
     lang = args.ui_lang
     fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out.suffix else "")
@@ -502,13 +506,13 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     for a bad argument."""
     from datetime import UTC, datetime
 
-    from . import export as exports
-    from .bundle import load_bundle
-    from .filters import apply
-    from .permalink import to_query
-    from .snapshot import CREDIT
-    from .snapshot import title as view_title
-    from .stats import state_counts
+    from dashboard.analysis.filters import apply
+    from dashboard.analysis.permalink import to_query
+    from dashboard.analysis.stats import state_counts
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.render import export as exports
+    from dashboard.render.snapshot import CREDIT
+    from dashboard.render.snapshot import title as view_title
 
     lang = args.ui_lang
     fmt = args.format or EXPORT_SUFFIXES.get(args.out.suffix.lower())
@@ -573,10 +577,10 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print the data-quality tables for the bundled data or an incidents file."""
-    from .bundle import load_bundle
-    from .filters import apply
-    from .quality import quality_json, quality_tables, quality_text
-    from .validate import validate_incidents
+    from dashboard.analysis.filters import apply
+    from dashboard.analysis.quality import quality_json, quality_tables, quality_text
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.ingest.validate import validate_incidents
 
     lang = args.ui_lang
     bundle = load_bundle()
@@ -613,10 +617,10 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 
 def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    """`publish OUTDIR`: the static site (dashboard/publish.py) from the bundled data."""
-    from .bundle import load_bundle
-    from .mexico import state_lookup
-    from .publish import PublishError, publish
+    """`publish OUTDIR`: the static site (dashboard/render/publish.py) from the bundled data."""
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.model.mexico import state_lookup
+    from dashboard.render.publish import PublishError, publish
 
     lang = args.ui_lang
     codes = []

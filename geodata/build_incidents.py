@@ -13,7 +13,7 @@ Inputs besides the research pack, all in geodata/ and all edited by people:
   nearby, overlapping records of one type are nevertheless different events;
 - additions.csv: records not in the research pack (research-pack columns);
 - corrections.csv: every later change to a published record, applied in file order
-  (dashboard/corrections.py); the build stops if a correction's old value is not the
+  (dashboard/ingest/corrections.py); the build stops if a correction's old value is not the
   current one, so every change stays traceable;
 - summary_es.csv (optional): Spanish summaries, joined as the `summary_es` column;
 - place_es.csv (optional): the Spanish form of each place name that is an English
@@ -33,18 +33,14 @@ from datetime import date, datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dashboard.corrections import (  # noqa: E402
+from dashboard.ingest.corrections import (
     CorrectionError,
     apply_corrections,
     load_corrections,
     official_key,
 )
-from dashboard.mexico import BY_CODE, local_zone, state_by_name  # noqa: E402
-from dashboard.schema import (  # noqa: E402
-    INCIDENT_COLUMNS,
-    OFFICIAL_COLUMNS,
-    PART_OF_DAY_SPANS,
-)
+from dashboard.model.mexico import BY_CODE, local_zone, state_by_name  # noqa: E402
+from dashboard.model.schema import INCIDENT_COLUMNS, OFFICIAL_COLUMNS, PART_OF_DAY_SPANS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESEARCH = HERE.parent.parent / "shared" / "research"
@@ -61,7 +57,7 @@ EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
 
 
 def slug(text: str) -> str:
-    from dashboard.mexico import fold
+    from dashboard.model.mexico import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 

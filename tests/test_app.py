@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import page
-from dashboard.filters import ViewSpec, apply
-from dashboard.join import state_at
-from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import key_figures
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.stats import key_figures
+from dashboard.ingest.locate import state_at
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.web import page
 from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -198,7 +198,7 @@ def test_garbage_links_show_a_notice_not_an_error(bundle, params, notice):
     ],
 )
 def test_links_start_from_the_page_address_with_a_path(url, expected):
-    from dashboard.page import page_address
+    from dashboard.web.page import page_address
 
     assert page_address(url) == expected
 
@@ -295,7 +295,7 @@ def test_key_figures_say_the_official_figures_are_national_when_states_are_chose
 
 
 def test_state_table_compares_at_the_official_hour_and_shows_dashes(app, bundle):
-    from dashboard.stats import state_counts
+    from dashboard.analysis.stats import state_counts
 
     table = frame_with(app, "official_source")
     assert table.proto.placeholder == "—"
@@ -442,7 +442,7 @@ def test_a_hostile_upload_lists_the_first_thousand_problems(app):
 
 
 def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(app, bundle):
-    from dashboard.incident_list import incident_table
+    from dashboard.render.incident_list import incident_table
 
     view = ViewSpec(DEFAULT[0].replace(tzinfo=MEXICO_CITY), DEFAULT[1].replace(tzinfo=MEXICO_CITY))
     rows = table_with(app, "incident_id")
@@ -525,8 +525,8 @@ def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, b
 def test_the_map_caption_accounts_for_incidents_known_only_to_their_state():
     """The key figures count incidents placed only by state; the map cannot draw them: the
     caption under the map says how many there are, so the figures and the points add up."""
-    from dashboard.bundle import load_bundle
-    from dashboard.schema import NON_INCIDENT_TYPES
+    from dashboard.ingest.bundle import load_bundle
+    from dashboard.model.schema import NON_INCIDENT_TYPES
 
     at = app_with({"from": "2026-02-22T00:00", "to": "2026-02-25T00:00"})
     view = ViewSpec(
@@ -554,8 +554,8 @@ def test_the_map_caption_accounts_for_incidents_known_only_to_their_state():
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_quality_details_are_in_the_pages_language(lang):
     """The quality tables' `detail` column is written in the page's language."""
-    from dashboard.bundle import load_bundle
-    from dashboard.quality import quality_tables
+    from dashboard.analysis.quality import quality_tables
+    from dashboard.ingest.bundle import load_bundle
 
     at = app_with({"lang": lang})
     at.toggle(key="show_quality").set_value(True).run()

@@ -7,7 +7,7 @@ import shutil
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard import layers
+from dashboard.model import layers
 from tests.test_app import APP
 
 

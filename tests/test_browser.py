@@ -21,9 +21,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
-from dashboard.filters import ViewSpec, apply
-from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import key_figures
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.stats import key_figures
+from dashboard.model.mexico import MEXICO_CITY
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -282,7 +282,7 @@ def test_the_suggested_embed_height_shows_everything(browser, server, width):
     """The share panel's iframe height fits the embed's map, slider and credit line."""
     from playwright.sync_api import expect
 
-    from dashboard.schema import EMBED_FRAME_HEIGHT
+    from dashboard.model.schema import EMBED_FRAME_HEIGHT
 
     context = browser.new_context(viewport={"width": width, "height": EMBED_FRAME_HEIGHT})
     page = context.new_page()
@@ -298,8 +298,8 @@ def test_the_suggested_embed_height_shows_everything(browser, server, width):
 
 
 def test_html_snapshot_works_offline_from_a_file(browser, tmp_path, bundle):
-    from dashboard.permalink import PageView
-    from dashboard.snapshot import html_document
+    from dashboard.analysis.permalink import PageView
+    from dashboard.render.snapshot import html_document
 
     view = ViewSpec(
         datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 23, tzinfo=MEXICO_CITY)
@@ -453,7 +453,7 @@ def test_choosing_a_table_row_shows_its_details(page, server, bundle):
     """A click on a row's marker: the same callback that sets the map's focus_incident."""
     from playwright.sync_api import expect
 
-    from dashboard.incident_list import incident_table
+    from dashboard.render.incident_list import incident_table
 
     page.goto(server)
     map_frame(page)

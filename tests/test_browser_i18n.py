@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboard.i18n import translation
+from dashboard.text.i18n import translation
 from tests.test_browser import browser, map_frame, server  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser

@@ -14,9 +14,9 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from dashboard.filters import ViewSpec, apply
-from dashboard.mexico import MEXICO_CITY
-from dashboard.symbols import ZERO_COLOUR
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.symbols import ZERO_COLOUR
 from tests.test_browser import (  # noqa: F401  (fixtures)
     COUNT_LAYERS,
     MAP_FRAME,

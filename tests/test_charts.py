@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from dashboard import charts
+from dashboard.render import charts
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.i18n import translation
-from dashboard.message import msg
-from dashboard.schema import Problem, Report
+from dashboard.model.schema import Problem, Report
+from dashboard.text.i18n import translation
+from dashboard.text.message import msg
 from tests.conftest import incident_row, run_cli, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -200,7 +200,7 @@ def test_messages_follow_the_environment_not_the_links_language(tmp_path, enviro
 def test_report_labels_come_from_the_catalogue(severity, lang, label):
     from babel.messages.pofile import read_po
 
-    from dashboard.i18n import LOCALE_DIR
+    from dashboard.text.i18n import LOCALE_DIR
 
     with open(LOCALE_DIR / "es" / "LC_MESSAGES" / "messages.po", "rb") as po:
         catalogue = read_po(po)

@@ -10,8 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from dashboard import layers
-from dashboard.corrections import (
+from dashboard.ingest.corrections import (
     CorrectionError,
     apply_corrections,
     describe,
@@ -21,6 +20,7 @@ from dashboard.corrections import (
     read_corrections,
     record_label,
 )
+from dashboard.model import layers
 
 GEODATA = layers.GEODATA
 HEADER = "date,record,field,old_value,new_value,reason,source_url\n"

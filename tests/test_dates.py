@@ -15,12 +15,13 @@ from urllib.parse import quote
 import pandas as pd
 import pytest
 
-import dashboard.bundle
-from dashboard import acled
+import dashboard.ingest.bundle
 from dashboard.__main__ import main
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import parse_params, parse_query
-from dashboard.timing import (
+from dashboard.analysis.permalink import parse_params, parse_query
+from dashboard.ingest import acled
+from dashboard.ingest.validate import check_incidents, validate_key_moments
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.timing import (
     DAY_FIRST,
     MONTH_FIRST,
     DayMonthOrder,
@@ -28,7 +29,6 @@ from dashboard.timing import (
     parse_timestamp,
     parse_window_bound,
 )
-from dashboard.validate import check_incidents, validate_key_moments
 from tests.conftest import incident_row, to_csv
 
 SIX_UTC = datetime(2026, 2, 22, 6, tzinfo=UTC)  # 00:00 in Mexico City
@@ -93,7 +93,7 @@ def test_unreadable_window_bounds_say_why(text, reason):
 def cli(bundle, monkeypatch, capsys):
     """`python -m dashboard ARGS` in this process, English unless --lang says otherwise:
     (exit code, stdout, stderr)."""
-    monkeypatch.setattr(dashboard.bundle, "load_bundle", lambda *a, **k: bundle)
+    monkeypatch.setattr(dashboard.ingest.bundle, "load_bundle", lambda *a, **k: bundle)
     monkeypatch.setenv("LANG", "C")
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.publish import publish
+from dashboard.render.publish import publish
 from tests.test_browser import (  # noqa: F401  (browser: the fixture, shared)
     COUNT_LAYERS,
     browser,

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from dashboard.escape import escape_markdown, escape_text, link, script_json
+from dashboard.text.escape import escape_markdown, escape_text, link, script_json
 
 
 @pytest.mark.parametrize(

@@ -13,12 +13,12 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 
-from dashboard import export
-from dashboard.export import COLUMNS, records_csv
-from dashboard.filters import ViewSpec, apply
-from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import state_counts
-from dashboard.validate import validate_incidents
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.stats import state_counts
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render import export
+from dashboard.render.export import COLUMNS, records_csv
 from tests.conftest import incident_row, to_csv
 
 
@@ -197,7 +197,7 @@ def test_data_package_contents(view_files, bundle):
 def test_the_package_description_says_each_thing_once(view_files, bundle):
     """The page's credit line (sources, boundaries, places are estimates) is the package's
     source; the description does not repeat it after its own note."""
-    from dashboard.snapshot import credit_text
+    from dashboard.render.snapshot import credit_text
 
     data = package_bytes(view_files, bundle, credit=credit_text("en"))
     with zipfile.ZipFile(io.BytesIO(data)) as archive:

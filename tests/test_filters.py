@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from dashboard.filters import event_days, shift_window, toggle_state
+from dashboard.analysis.filters import event_days, shift_window, toggle_state
 
 
 @pytest.mark.parametrize(

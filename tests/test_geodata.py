@@ -10,8 +10,8 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from dashboard import layers
-from dashboard.mexico import STATES
+from dashboard.model import layers
+from dashboard.model.mexico import STATES
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -108,7 +108,7 @@ def test_located_blockades_do_not_exceed_a_timed_official_state_figure(bundle):
     state figure's minute (a record's `blockades`, else one for a `blockade` record;
     official statements left out) are not more than that figure. Tallies of burnings and
     attacks kept in `blockades` once put Jalisco at 83 against the cabinet's 65."""
-    from dashboard.schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
+    from dashboard.model.schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
 
     records = bundle.incidents[~bundle.incidents.event_type.isin(NON_INCIDENT_TYPES)]
     counted = records.blockades.fillna((records.event_type == "blockade").astype("Int64"))

@@ -14,20 +14,25 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from dashboard import i18n
-from dashboard.i18n import (
-    choose_language,
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import (
+    EVENT_TYPES,
+    GEO_PRECISIONS,
+    PART_OF_DAY_LABELS,
+    TIME_PRECISIONS,
     event_type_label,
-    format_datetime,
-    format_list,
-    format_number,
     geo_precision_label,
     part_of_day_label,
     time_precision_label,
+)
+from dashboard.text import i18n
+from dashboard.text.i18n import (
+    choose_language,
+    format_datetime,
+    format_list,
+    format_number,
     translation,
 )
-from dashboard.mexico import MEXICO_CITY
-from dashboard.schema import EVENT_TYPES, GEO_PRECISIONS, PART_OF_DAY_LABELS, TIME_PRECISIONS
 
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "dashboard" / "locale"

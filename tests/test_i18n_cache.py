@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from dashboard.i18n import format_datetime, format_number
+from dashboard.text.i18n import format_datetime, format_number
 
 UTC_2200 = datetime(2026, 2, 22, 22, 0, tzinfo=ZoneInfo("UTC"))
 

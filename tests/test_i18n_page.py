@@ -19,21 +19,35 @@ from babel.messages.pofile import read_po
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from dashboard import layers, page
-from dashboard.corrections import load_corrections
-from dashboard.escape import escape_text
-from dashboard.filters import ViewSpec, apply
-from dashboard.i18n import LOCALE_DIR, translation
-from dashboard.incident_list import incident_table
-from dashboard.mapview import MAP_STRINGS, incident_points, map_config, map_strings, state_styles
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import PageView
-from dashboard.placenames import is_description
-from dashboard.popups import counts_label, records, summary_text, when_label
-from dashboard.publish import embed_page, views
-from dashboard.schema import NON_INCIDENT_TYPES
-from dashboard.snapshot import MAP_BOX, alt_text, html_document, png_bytes, select, title
-from dashboard.stats import national_figures, state_counts
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import national_figures, state_counts
+from dashboard.ingest.corrections import load_corrections
+from dashboard.model import layers
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.placenames import is_description
+from dashboard.model.schema import NON_INCIDENT_TYPES
+from dashboard.render.incident_list import incident_table
+from dashboard.render.mapview import (
+    MAP_STRINGS,
+    incident_points,
+    map_config,
+    map_strings,
+    state_styles,
+)
+from dashboard.render.popups import counts_label, records, summary_text, when_label
+from dashboard.render.publish import embed_page, views
+from dashboard.render.snapshot import (
+    MAP_BOX,
+    alt_text,
+    html_document,
+    png_bytes,
+    select,
+    title,
+)
+from dashboard.text.escape import escape_text
+from dashboard.text.i18n import LOCALE_DIR, translation
+from dashboard.web import page
 from tests.test_app import app_with
 
 WINDOW = (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY))
@@ -114,7 +128,7 @@ def test_the_spanish_page_shows_no_english_message(spanish, english):
 def english_data_texts(bundle) -> dict[str, list[str]]:
     """The bundled data's English texts that have a Spanish form (issue 8), by kind: the
     operation site's name and description, the place names that are English descriptions
-    (dashboard/placenames.py), the corrections' reasons."""
+    (dashboard/model/placenames.py), the corrections' reasons."""
     site = bundle.operation_site.iloc[0]
     places = bundle.locations["place"]
     corrections, _ = load_corrections(layers.CORRECTIONS_FILE)
@@ -239,7 +253,12 @@ def test_every_map_string_is_translated(key):
     spanish, english = map_strings("es"), map_strings("en")
     if key == "locale":
         assert (spanish[key], english[key]) == ("es-MX", "en-GB")
-    elif key in ("active", "span", "grouped", "whole_possible"):  # counted: both plural forms, by ngettext
+    elif key in (
+        "active",
+        "span",
+        "grouped",
+        "whole_possible",
+    ):  # counted: both plural forms, by ngettext
         assert spanish[key] != english[key] and spanish[key + "_one"] != english[key + "_one"]
         assert "{n}" in spanish[key] and "{n}" in spanish[key + "_one"]
     else:

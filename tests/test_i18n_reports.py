@@ -19,9 +19,9 @@ from dashboard.__main__ import (
     main,
     spanish_headlines_report,
 )
-from dashboard.message import Message, msg, msg_n
-from dashboard.schema import Report, report_rows, summary_text
-from dashboard.validate import check_incidents, validate_incidents
+from dashboard.ingest.validate import check_incidents, validate_incidents
+from dashboard.model.schema import Report, report_rows, summary_text
+from dashboard.text.message import Message, msg, msg_n
 from tests.conftest import incident_row, run_cli, to_csv
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -311,7 +311,7 @@ def test_a_message_inside_a_message_follows_the_language():
 
 def test_quality_findings_are_reported_in_spanish(bundle):
     """The four data checks of `validate` read in Spanish too (a CMS link here)."""
-    from dashboard.quality import findings_report, non_article_links
+    from dashboard.analysis.quality import findings_report, non_article_links
 
     frame, _ = validate(bundle, to_csv([incident_row(source_url="https://admin.example.org/a")]))
     report = findings_report(non_article_links(frame), NAME, {"test-1": 2})
@@ -500,7 +500,7 @@ def test_write_messages_follow_the_language(tmp_path, capsys):
 
 
 def test_the_corrections_log_and_its_problems_read_in_spanish():
-    from dashboard.corrections import (
+    from dashboard.ingest.corrections import (
         CORRECTION_COLUMNS,
         credit_line,
         log_entries,
@@ -544,7 +544,7 @@ def test_the_corrections_log_and_its_problems_read_in_spanish():
 
 
 def test_the_quality_tables_and_cli_speak_spanish(bundle):
-    from dashboard.quality import QUALITY_VIEWS, quality_tables, quality_text
+    from dashboard.analysis.quality import QUALITY_VIEWS, quality_tables, quality_text
 
     english = quality_tables(bundle.incidents, bundle.states)
     spanish = quality_tables(bundle.incidents, bundle.states, "es")

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 import shapely
 
-from dashboard.mexico import BY_CODE
-from dashboard.read import read_table
-from dashboard.schema import REPORT_LIMIT, Report
-from dashboard.validate import check_incidents, validate_incidents
+from dashboard.ingest.read import read_table
+from dashboard.ingest.validate import check_incidents, validate_incidents
+from dashboard.model.mexico import BY_CODE
+from dashboard.model.schema import REPORT_LIMIT, Report
 from tests.conftest import incident_row, to_csv
 
 DATA = Path(__file__).parent / "data"
@@ -447,7 +447,7 @@ def test_report_csv_is_spreadsheet_safe_and_has_totals_when_cut(bundle):
 
 
 def test_upload_cache_is_bounded_in_bytes():
-    from dashboard.memo import BytesBoundedCache
+    from dashboard.web.memo import BytesBoundedCache
 
     cache = BytesBoundedCache(100)
     cache.put("a", 1, 60)
@@ -472,7 +472,7 @@ def test_upload_cache_is_bounded_in_bytes():
     ],
 )
 def test_acled_date_forms(written, iso):
-    from dashboard.acled import event_dates
+    from dashboard.ingest.acled import event_dates
 
     assert event_dates(pd.Series([written], dtype="str")).tolist() == [iso]
 
@@ -530,8 +530,8 @@ def test_acled_geojson_reports_a_shared_column_once(bundle):
 def test_acled_week_and_month_read_as_spans_never_as_an_hour(bundle, lang, expected):
     """ACLED's time precision 2 and 3 are a week and a month: the popup and the incident
     list name the span (never its first midnight, which would read as an exact time)."""
-    from dashboard.incident_list import when_text
-    from dashboard.popups import records, when_label
+    from dashboard.render.incident_list import when_text
+    from dashboard.render.popups import records, when_label
 
     frame = acled_result(bundle, "acled_export.csv").frame.set_index("incident_id", drop=False)
     rows = {r.incident_id: r for r in records(frame)}
@@ -557,8 +557,8 @@ def test_acled_geo_precision_means_what_the_codebook_says(bundle, acled, ours):
 def test_acled_rows_read_in_spanish_too(bundle):
     """An imported ACLED row has a Spanish summary line (ACLED's type names translated by
     acled.NAMES_ES) and its sources read "Fuentes (según ACLED)" on the Spanish page."""
-    from dashboard.acled import outlet_label
-    from dashboard.popups import records, source_links, summary_text
+    from dashboard.ingest.acled import outlet_label
+    from dashboard.render.popups import records, source_links, summary_text
 
     frame = acled_result(bundle, "acled_export.csv").frame.set_index("incident_id", drop=False)
     assert frame.summary_es["MEX90002"] == (

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.incident_list import COLUMNS, incident_table, search_mask
-from dashboard.mexico import BY_CODE, fold
-from dashboard.validate import validate_incidents
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model.mexico import BY_CODE, fold
+from dashboard.render.incident_list import COLUMNS, incident_table, search_mask
 from tests.conftest import incident_row, to_csv
 
 

@@ -1,4 +1,4 @@
-"""The sections under the map that start closed (dashboard.page.LAZY_SECTIONS): a closed
+"""The sections under the map that start closed (dashboard.web.page.LAZY_SECTIONS): a closed
 section sends none of its contents, an open one sends them, and an open section stays
 open when the window moves (AppTest; the browser side is in tests/test_browser.py); and
 the names of the files the share and download sections offer."""
@@ -11,10 +11,10 @@ from datetime import UTC, datetime
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY
-from dashboard.page import LAZY_SECTIONS, OPENED_SECTIONS, download_stem
-from dashboard.permalink import PageView
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.web.page import LAZY_SECTIONS, OPENED_SECTIONS, download_stem
 from tests.conftest import open_sections
 from tests.test_app import APP
 

@@ -16,12 +16,13 @@ import pytest
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dashboard import page
-from dashboard.bundle import load_bundle
-from dashboard.filters import ViewSpec, apply
-from dashboard.mapview import ViewLayer, base_map, states_geojson, view_layer, with_display_text
-from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import state_counts
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.stats import state_counts
+from dashboard.ingest.bundle import load_bundle
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.mapview import ViewLayer, base_map, states_geojson, view_layer
+from dashboard.render.popups import with_display_text
+from dashboard.web import page
 
 # folium names every element with a random hex suffix (map_3f2a…, tile_layer_9c…);
 # streamlit-folium's own component key ignores them the same way (generate_js_hash).

@@ -15,8 +15,11 @@ import pandas as pd
 import pytest
 import xstatic.pkg.leaflet
 
-from dashboard.filters import ViewSpec, apply
-from dashboard.mapview import (
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.stats import incidents_only, state_counts
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import EVENT_TYPES
+from dashboard.render.mapview import (
     DATA,
     LAYER_INCIDENTS,
     LAYER_SITE,
@@ -36,12 +39,9 @@ from dashboard.mapview import (
     replay_counts,
     states_geojson,
     view_layer,
-    with_display_text,
 )
-from dashboard.mexico import MEXICO_CITY
-from dashboard.schema import EVENT_TYPES
-from dashboard.stats import incidents_only, state_counts
-from dashboard.symbols import (
+from dashboard.render.popups import with_display_text
+from dashboard.render.symbols import (
     BINS,
     CATEGORIES,
     CATEGORY_OF,

@@ -10,10 +10,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY, STATES
-from dashboard.permalink import PageView, parse_params, parse_query, to_params, to_query
-from dashboard.schema import EVENT_TYPES, MAP_LAYERS
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import (
+    PageView,
+    parse_params,
+    parse_query,
+    to_params,
+    to_query,
+)
+from dashboard.model.mexico import MEXICO_CITY, STATES
+from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
 
 DATA_START = datetime(2026, 2, 21, 23, tzinfo=MEXICO_CITY)
 DATA_END = datetime(2026, 3, 3, tzinfo=MEXICO_CITY)

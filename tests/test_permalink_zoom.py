@@ -7,9 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import (
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import (
     PageView,
     format_zoom,
     map_view,
@@ -17,7 +16,8 @@ from dashboard.permalink import (
     parse_zoom,
     to_params,
 )
-from dashboard.schema import MAP_ZOOM_RANGE
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import MAP_ZOOM_RANGE
 
 BOUNDS = {
     "data_start": datetime(2026, 2, 22, tzinfo=MEXICO_CITY),

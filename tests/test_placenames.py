@@ -12,12 +12,12 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard import layers
 from dashboard.__main__ import spanish_data_report
-from dashboard.corrections import load_corrections, log_entries, read_corrections
-from dashboard.placenames import english_words, is_description, place_column, place_name
-from dashboard.popups import place_label, records, tooltip_html
-from dashboard.validate import validate_incidents
+from dashboard.ingest.corrections import load_corrections, log_entries, read_corrections
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model import layers
+from dashboard.model.placenames import english_words, is_description, place_column, place_name
+from dashboard.render.popups import place_label, records, tooltip_html
 from tests.conftest import incident_row, to_csv
 
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from dashboard.export import records_csv
-from dashboard.mexico import BY_CODE
-from dashboard.publish import PublishError, publish, site_files, stable_ids
-from dashboard.stats import incidents_only
+from dashboard.analysis.stats import incidents_only
+from dashboard.model.mexico import BY_CODE
+from dashboard.render.export import records_csv
+from dashboard.render.publish import PublishError, publish, site_files, stable_ids
 from tests.test_mapview import XSS
 
 ROOT = Path(__file__).resolve().parent.parent

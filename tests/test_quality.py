@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard import quality
-from dashboard.validate import validate_incidents
+from dashboard.analysis import quality
+from dashboard.ingest.validate import validate_incidents
 from tests.conftest import ROOT, incident_row, to_csv
 
 
@@ -423,7 +423,7 @@ def test_distinct_marks_travel_with_the_validated_frame(bundle):
 def test_outside_state_planted_and_clean(frame_of):
     inside = incident_row(incident_id="in")  # Guadalajara, declared Jalisco
     planted = incident_row(incident_id="out", cve_ent="06", latitude="20.70")  # in Jalisco
-    from dashboard.bundle import load_bundle
+    from dashboard.ingest.bundle import load_bundle
 
     states = load_bundle().states
     table = quality.outside_state_table(frame_of(inside, planted), states)

@@ -6,9 +6,9 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard.export import COLUMNS, records_csv
-from dashboard.schema import CONFIDENCE, COUNT_FIELDS, EVENT_TYPES, PART_OF_DAY_SPANS
-from dashboard.validate import validate_incidents
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model.schema import CONFIDENCE, COUNT_FIELDS, EVENT_TYPES, PART_OF_DAY_SPANS
+from dashboard.render.export import COLUMNS, records_csv
 from tests.conftest import to_csv
 
 # Text as people type it: letters with accents, digits, punctuation (formula starters and

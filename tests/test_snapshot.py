@@ -12,11 +12,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import PageView
-from dashboard.schema import EVENT_TYPES
-from dashboard.snapshot import (
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import key_figures
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import EVENT_TYPES
+from dashboard.render.snapshot import (
     alt_text,
     credit_text,
     html_document,
@@ -26,8 +27,7 @@ from dashboard.snapshot import (
     window_label,
     wrap_to_width,
 )
-from dashboard.snapshot import title as snapshot_title
-from dashboard.stats import key_figures
+from dashboard.render.snapshot import title as snapshot_title
 from tests.test_mapview import XSS
 
 
@@ -249,7 +249,7 @@ def test_html_snapshot_declares_its_language(bundle):
 
 
 def test_png_state_fills_are_the_legend_swatches(bundle, png):
-    from dashboard.symbols import state_colour
+    from dashboard.render.symbols import state_colour
 
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     width = pixels.shape[1]
@@ -268,7 +268,7 @@ def test_png_state_fills_are_the_legend_swatches(bundle, png):
 
 
 def test_png_map_fills_its_box(png):
-    from dashboard.snapshot import MAP_BOX
+    from dashboard.render.snapshot import MAP_BOX
 
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"))
     height, width = pixels.shape[:2]

@@ -10,10 +10,16 @@ from datetime import datetime
 
 import pytest
 
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import PageView
-from dashboard.snapshot import MAP_BOX, html_document, map_extent, png_figure, view_extent
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.snapshot import (
+    MAP_BOX,
+    html_document,
+    map_extent,
+    png_figure,
+    view_extent,
+)
 
 VIEW = ViewSpec(
     datetime(2026, 2, 22, 6, tzinfo=MEXICO_CITY), datetime(2026, 2, 23, tzinfo=MEXICO_CITY)

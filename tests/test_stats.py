@@ -5,9 +5,8 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from dashboard.filters import ViewSpec, apply, uncertain_timing
-from dashboard.mexico import MEXICO_CITY
-from dashboard.stats import (
+from dashboard.analysis.filters import ViewSpec, apply, uncertain_timing
+from dashboard.analysis.stats import (
     hourly_counts,
     hourly_totals,
     incidents_only,
@@ -15,7 +14,8 @@ from dashboard.stats import (
     national_official,
     state_counts,
 )
-from dashboard.validate import validate_incidents
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model.mexico import MEXICO_CITY
 from tests.conftest import incident_row, to_csv
 
 
@@ -210,7 +210,7 @@ OFFICIAL_FIXTURE = "\n".join(
 @pytest.fixture
 def at_official_hour(bundle):
     """Jalisco records around the official figure's 20:00 (hand-counted in the test)."""
-    from dashboard.validate import validate_official
+    from dashboard.ingest.validate import validate_official
 
     rows = [
         incident_row(incident_id="j1", start="2026-02-22T10:30-06:00", time_precision="minute"),
@@ -278,7 +278,7 @@ def test_comparison_at_the_official_figures_hour(at_official_hour, window_start)
 
 
 def test_national_figures_beside_the_key_figures(bundle):
-    from dashboard.stats import national_figures
+    from dashboard.analysis.stats import national_figures
 
     before = national_figures(bundle.official, ViewSpec(local(22), local(22, 19)))
     assert "blockades" not in before  # 252 came at 20:00

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from dashboard.timing import TimestampError, interval, parse_timestamp
+from dashboard.model.timing import TimestampError, interval, parse_timestamp
 
 CDMX = timezone(timedelta(hours=-6))
 BC = timezone(timedelta(hours=-8))

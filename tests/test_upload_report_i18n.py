@@ -46,8 +46,8 @@ def test_the_upload_report_speaks_the_pages_language(lang, reason, severity):
 def test_the_acled_column_mapping_speaks_the_pages_language(lang, how):
     """How an ACLED file's columns were read: ACLED's and our column names as they are,
     the explanation in the page's language."""
-    from dashboard.acled import COLUMN_MAPPING
-    from dashboard.i18n import translation
+    from dashboard.ingest.acled import COLUMN_MAPPING
+    from dashboard.text.i18n import translation
 
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = lang

@@ -7,7 +7,8 @@ import json
 
 import pytest
 
-from dashboard.validate import MAX_COUNT, MAX_FILE_BYTES, validate_incidents, validate_locations
+from dashboard.ingest.read import MAX_FILE_BYTES
+from dashboard.ingest.validate import MAX_COUNT, validate_incidents, validate_locations
 from tests.conftest import incident_row, to_csv
 
 NAME = "upload.csv"

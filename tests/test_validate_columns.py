@@ -19,13 +19,13 @@ import pyarrow.compute as pc
 import pytest
 import shapely
 
-from dashboard import acled
-from dashboard.locate import covering_states, locate_points
-from dashboard.mexico import local_zone, state_lookup
-from dashboard.read import STRING_DTYPE, read_table
-from dashboard.schema import Report
-from dashboard.timing import aware_datetimes, interval, intervals
-from dashboard.validate import Distinct, _fullmatch, check_incidents
+from dashboard.ingest import acled
+from dashboard.ingest.locate import covering_states, locate_points
+from dashboard.ingest.read import STRING_DTYPE, read_table
+from dashboard.ingest.validate import Distinct, _fullmatch, check_incidents
+from dashboard.model.mexico import local_zone, state_lookup
+from dashboard.model.schema import Report
+from dashboard.model.timing import aware_datetimes, interval, intervals
 from tests.conftest import incident_row, to_csv
 from tests.test_import import border_point
 

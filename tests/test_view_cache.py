@@ -15,11 +15,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import page
-from dashboard.filters import ViewSpec, apply, data_window, in_window, known_in_window
-from dashboard.mexico import MEXICO_CITY
-from dashboard.permalink import local_text
-from dashboard.stats import key_figures, state_counts
+from dashboard.analysis.filters import ViewSpec, apply, data_window, in_window, known_in_window
+from dashboard.analysis.permalink import local_text
+from dashboard.analysis.stats import key_figures, state_counts
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.web import page
 from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")

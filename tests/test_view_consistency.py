@@ -18,11 +18,12 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from dashboard import layers, page
-from dashboard.filters import ViewSpec
-from dashboard.mexico import MEXICO_CITY, STATES
-from dashboard.permalink import PageView
-from dashboard.schema import EVENT_TYPES, MAP_LAYERS
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.model import layers
+from dashboard.model.mexico import MEXICO_CITY, STATES
+from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
+from dashboard.web import page
 
 VIEWS = 200
 ORDERS = ("as drawn", "reversed", "shuffled")

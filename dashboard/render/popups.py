@@ -1,7 +1,7 @@
 """What a reader reads about each record: when, where, what, counts, sources, all escaped.
 
 Popups and tooltips are HTML in Leaflet, so every data-derived string here goes through
-dashboard/escape.py; only http(s) URLs become links. No folium, no Streamlit.
+dashboard/text/escape.py; only http(s) URLs become links. No folium, no Streamlit.
 """
 
 from __future__ import annotations
@@ -10,24 +10,25 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from .acled import outlet_label
-from .escape import escape_text
-from .i18n import (
+from dashboard.ingest.acled import outlet_label
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY
+from dashboard.model.placenames import place_name
+from dashboard.model.schema import (
+    PART_OF_DAY_SPANS,
+    event_type_label,
+    geo_precision_label,
+    part_of_day_label,
+)
+from dashboard.text.escape import escape_text, is_http_url
+from dashboard.text.i18n import (
     DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
     N_,
-    event_type_label,
     format_datetime,
     format_number,
-    geo_precision_label,
     gettext_for,
-    part_of_day_label,
     translation,
 )
-from .mexico import BY_CODE, MEXICO_CITY
-from .placenames import place_name
-from .schema import PART_OF_DAY_SPANS
-from .validate import is_http_url
 
 
 def records(frame: pd.DataFrame) -> list[SimpleNamespace]:
@@ -43,7 +44,7 @@ def _local(ts: pd.Timestamp) -> pd.Timestamp:
     return ts.tz_convert(MEXICO_CITY)
 
 
-# "dom 22 feb 2026" / "Sun 22 Feb 2026" (CLDR pattern letters, see dashboard.i18n)
+# "dom 22 feb 2026" / "Sun 22 Feb 2026" (CLDR pattern letters, see dashboard.text.i18n)
 DAY_WITH_YEAR = "EEE d MMM y"
 MONTH_WITH_YEAR = "LLLL y"  # "febrero 2026" / "February 2026" (stand-alone month name)
 # The words for `confidence` values (schema.CONFIDENCE), translated where shown.
@@ -67,12 +68,12 @@ def summary_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
 def when_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
     """When, in Mexico City time, honest about how exactly it is known, in `lang`
     ("dom 22 feb 2026, 14:00, hora de la Ciudad de México" / "Sun 22 Feb 2026, 14:00
-    Mexico City time"); dates and times by Babel (dashboard.i18n)."""
+    Mexico City time"); dates and times by Babel (dashboard.text.i18n)."""
     t = translation(lang)
     start = pd.Timestamp(row.start)
     own_day = format_datetime(start.to_pydatetime(), lang, DAY_WITH_YEAR)
     precision = row.time_precision
-    if precision in ("week", "month"):  # ACLED's 2 and 3: an interval (dashboard/timing.py)
+    if precision in ("week", "month"):  # ACLED's 2 and 3: an interval (dashboard/model/timing.py)
         # The span's own days on the record's clock (`start` gives its offset).
         first = pd.Timestamp(row.t_start).tz_convert(start.tz)
         last = (pd.Timestamp(row.t_end) - pd.Timedelta(microseconds=1)).tz_convert(start.tz)
@@ -140,7 +141,7 @@ def source_links(row, lang: str = DEFAULT_LANGUAGE) -> list[tuple[str, str]]:
 
 
 def place_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The record's place name in `lang` (dashboard/placenames.py): `place_es` in Spanish
+    """The record's place name in `lang` (dashboard/model/placenames.py): `place_es` in Spanish
     where given, else `place`; empty when neither is."""
     return place_name(_text(getattr(row, "place", "")), _text(getattr(row, "place_es", "")), lang)
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import html
 import json
-
-from .validate import is_http_url
+from urllib.parse import urlsplit
 
 # Braces too: folium/branca pass rendered scripts through Jinja again, so "{{" in data
 # must never reach it as template syntax.
@@ -48,3 +47,26 @@ def script_json(value: object) -> str:
     """JSON that is safe to place inside a <script> element."""
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
     return text.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+
+
+def defuse(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is.
+
+    A leading apostrophe is escaped too, so reading undoes exactly this (dashboard/ingest/read.py).
+    """
+    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+        return "'" + value
+    return value
+
+
+# Spreadsheets run cells that start with these as formulas (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_http_url(value: str) -> bool:
+    """Only http(s) URLs with a host become links; javascript:, data: etc. never do."""
+    try:
+        parts = urlsplit(value.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value.strip()

@@ -21,11 +21,11 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .i18n import N_
-from .message import Message, msg
-from .read import STRING_DTYPE, Table, empty_texts
-from .schema import Report
-from .timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
+from dashboard.ingest.read import STRING_DTYPE, Table, empty_texts
+from dashboard.model.schema import Report
+from dashboard.model.timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
+from dashboard.text.i18n import N_
+from dashboard.text.message import Message, msg
 
 # Columns whose presence together marks a file as ACLED's.
 MARKERS = frozenset({"event_id_cnty", "event_date", "sub_event_type"})

@@ -24,26 +24,16 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from . import layers  # noqa: E402
-from .bundle import Bundle  # noqa: E402
-from .corrections import credit_line, load_corrections  # noqa: E402
-from .escape import escape_text  # noqa: E402
-from .filters import IN_WINDOW, POSSIBLE, apply  # noqa: E402
-from .i18n import (  # noqa: E402
-    DATETIME_WITH_YEAR,
-    DEFAULT_LANGUAGE,
-    N_,
-    event_type_label,
-    format_datetime,
-    format_list,
-    format_number,
-    translation,
-)
-from .mapview import RawScript, build_map, states_geojson  # noqa: E402
-from .mexico import BY_CODE, MEXICO_CITY  # noqa: E402
-from .permalink import PageView, to_query  # noqa: E402
-from .stats import KeyFigures, key_figures, state_counts  # noqa: E402
-from .symbols import (  # noqa: E402
+from dashboard.analysis.filters import IN_WINDOW, POSSIBLE, apply  # noqa: E402
+from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
+from dashboard.analysis.stats import KeyFigures, key_figures, state_counts  # noqa: E402
+from dashboard.ingest.bundle import Bundle  # noqa: E402
+from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
+from dashboard.model import layers  # noqa: E402
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
+from dashboard.model.schema import event_type_label
+from dashboard.render.mapview import RawScript, build_map, states_geojson  # noqa: E402
+from dashboard.render.symbols import (
     CATEGORIES,
     CATEGORY_OF,
     HALO,
@@ -52,6 +42,16 @@ from .symbols import (  # noqa: E402
     STATE_EDGE,
     ramp,
     state_colour,
+)
+from dashboard.text.escape import escape_text  # noqa: E402
+from dashboard.text.i18n import (
+    DATETIME_WITH_YEAR,
+    DEFAULT_LANGUAGE,
+    N_,
+    format_datetime,
+    format_list,
+    format_number,
+    translation,
 )
 
 CREDIT = N_(

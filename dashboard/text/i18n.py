@@ -33,7 +33,7 @@ DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # each in its own language
 LOCALES = {"es": "es_MX", "en": "en_GB"}  # CLDR locales for dates, numbers, lists
 DOMAIN = "messages"
-LOCALE_DIR = Path(__file__).with_name("locale")
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 # "dom 22 feb, 14:00" / "Sun 22 Feb, 14:00" (CLDR date pattern letters)
 SHORT_DATETIME = "EEE d MMM, HH:mm"
@@ -148,32 +148,3 @@ def format_list(items: Iterable[str], lang: str) -> str:
     """ "a, b and c" / "a, b y c"; an empty iterable gives ""."""
     items = list(items)
     return lists.format_list(items, locale=locale_of(lang)) if items else ""
-
-
-def event_type_label(key: str, lang: str) -> str:
-    """Display name of an event type key (schema.EVENT_TYPES), e.g. "Bloqueo carretero";
-    an unknown key is returned as given."""
-    from .schema import EVENT_TYPES
-
-    return gettext_for(lang, EVENT_TYPES[key]) if key in EVENT_TYPES else key
-
-
-def geo_precision_label(value: int, lang: str) -> str:
-    """Words for a `geo_precision` code (1, 2, 3); "" for anything else."""
-    from .schema import GEO_PRECISIONS
-
-    return gettext_for(lang, GEO_PRECISIONS[value]) if value in GEO_PRECISIONS else ""
-
-
-def time_precision_label(key: str, lang: str) -> str:
-    """Words for a `time_precision` key ("minute", "hour", "part_of_day", "day")."""
-    from .schema import TIME_PRECISION_LABELS
-
-    return gettext_for(lang, TIME_PRECISION_LABELS[key]) if key in TIME_PRECISION_LABELS else key
-
-
-def part_of_day_label(key: str, lang: str) -> str:
-    """Words for a `part_of_day` key ("early_morning"...); "" for an empty or unknown key."""
-    from .schema import PART_OF_DAY_LABELS
-
-    return gettext_for(lang, PART_OF_DAY_LABELS[key]) if key in PART_OF_DAY_LABELS else ""

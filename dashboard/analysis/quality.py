@@ -1,10 +1,10 @@
 """Data-quality findings over the incidents frame: the weak spots an analyst should see.
 
-Every check is a pure function of the incidents frame as `dashboard/bundle.py` (or
+Every check is a pure function of the incidents frame as `dashboard/ingest/bundle.py` (or
 `validate_incidents` for an uploaded file) builds it: one row per record with
 `incident_id`, `event_type`, the count fields, `summary`, `notes`, `source_url`,
 `more_source_urls`, `time_precision`, `part_of_day`, `t_start`/`t_end` (UTC, the
-interval from `dashboard/timing.py`), `lat`/`lon` (degrees WGS84) and `geo_precision`.
+interval from `dashboard/model/timing.py`), `lat`/`lon` (degrees WGS84) and `geo_precision`.
 Each returns a list of `Finding`s; none of them changes the frame.
 
 The checks in `VALIDATION_CHECKS` are the ones `python -m dashboard validate` fails on
@@ -30,11 +30,11 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .acled import SOURCE_PREFIX
-from .i18n import N_, gettext_for
-from .message import Message, msg, msg_n
-from .placenames import english_words
-from .schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
+from dashboard.ingest.acled import SOURCE_PREFIX
+from dashboard.model.placenames import english_words
+from dashboard.model.schema import COUNT_FIELDS, NON_INCIDENT_TYPES, Report
+from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.message import Message, msg, msg_n
 
 
 @dataclass(frozen=True)
@@ -597,7 +597,7 @@ def missing_spanish(
 
 def missing_spanish_places(locations: pd.DataFrame) -> list[Finding]:
     """Places of the bundled data whose `place` is an English description
-    (dashboard/placenames.py: "Toll booth near …", "… International Airport") with no
+    (dashboard/model/placenames.py: "Toll booth near …", "… International Airport") with no
     Spanish form in `place_es`; a proper noun ("Tapalpa", "Col. Venecia") needs none.
 
     locations: one row per place with `location_id`, `place` and (if present) `place_es`.
@@ -729,7 +729,7 @@ def outside_state_table(
     """Records whose point is not inside their declared state's polygon (full-resolution
     boundaries): where the point is instead, and how far (km) from the declared state.
     `detail` (and `point_in` off every state) in `lang`."""
-    from .mexico import BY_CODE
+    from dashboard.model.mexico import BY_CODE
 
     columns = ["incident_id", "declared_state", "point_in", "km_outside", "place", "detail"]
     placed = frame[frame["geo_precision"] != 3]

@@ -6,7 +6,7 @@ carrying an ISO 8601 offset, even with its `+` decoded as a space, is converted 
 clock); states are ISO
 3166-2 suffixes (JAL, MIC); a data-version token says when the data changed since.
 Anything unreadable or stale is dropped with a notice, never an exception; notices are
-in the view's language (`lang`, "es" or "en", see dashboard.i18n).
+in the view's language (`lang`, "es" or "en", see dashboard.text.i18n).
 """
 
 from __future__ import annotations
@@ -17,13 +17,19 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode
 
-from .filters import ViewSpec
-from .i18n import DAY_MONTH, DEFAULT_LANGUAGE, format_datetime, format_list, normalise_language
-from .i18n import translation as _translation
-from .mexico import BY_CODE, MEXICO_CITY, state_lookup
-from .schema import EVENT_TYPES, MAP_ZOOM_RANGE
-from .schema import MAP_LAYERS as LAYERS
-from .timing import parse_window_bound
+from dashboard.analysis.filters import ViewSpec
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY, state_lookup
+from dashboard.model.schema import EVENT_TYPES, MAP_ZOOM_RANGE
+from dashboard.model.schema import MAP_LAYERS as LAYERS
+from dashboard.model.timing import parse_window_bound
+from dashboard.text.i18n import (
+    DAY_MONTH,
+    DEFAULT_LANGUAGE,
+    format_datetime,
+    format_list,
+    normalise_language,
+)
+from dashboard.text.i18n import translation as _translation
 
 NONE = "none"
 KNOWN_KEYS = frozenset(

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .i18n import DEFAULT_LANGUAGE, N_, gettext_for
-from .schema import EVENT_TYPES
+from dashboard.model.schema import EVENT_TYPES
+from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, gettext_for
 
 
 @dataclass(frozen=True)

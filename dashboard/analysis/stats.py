@@ -7,10 +7,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .filters import POSSIBLE, ViewSpec, known, possible, uncertain_timing
-from .i18n import DEFAULT_LANGUAGE, format_datetime, translation
-from .mexico import BY_CODE, MEXICO_CITY, STATES
-from .schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
+from dashboard.analysis.filters import POSSIBLE, ViewSpec, known, possible, uncertain_timing
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY, STATES
+from dashboard.model.schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
+from dashboard.text.i18n import DEFAULT_LANGUAGE, format_datetime, translation
 
 HOUR_US = 3_600_000_000
 

@@ -17,8 +17,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from .mexico import MEXICO_CITY
-from .schema import UNCERTAIN_TIME
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import UNCERTAIN_TIME
 
 DEFAULT_WINDOW = timedelta(hours=48)
 

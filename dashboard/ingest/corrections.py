@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from .i18n import N_, gettext_for
-from .message import Message, msg, msg_n
-from .schema import Report
-from .validate import is_http_url, read_table
+from dashboard.ingest.read import read_table
+from dashboard.model.schema import Report
+from dashboard.text.escape import is_http_url
+from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.message import Message, msg, msg_n
 
 CORRECTION_COLUMNS = (
     "date",

@@ -25,7 +25,8 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from .mexico import BY_CODE
+from dashboard.model.mexico import BY_CODE
+from dashboard.text.escape import defuse
 
 COLUMNS = (
     "incident_id",
@@ -65,24 +66,12 @@ COLUMNS = (
 )
 INTEGER_COLUMNS = ("geo_precision", "blockades", "fatalities", "injured", "arrested")
 COORDINATE_DECIMALS = 5  # about 1 m: finer than any place in the data is known
-# Spreadsheets run cells that start with these as formulas (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _iso(value) -> str:
     if isinstance(value, datetime):  # the validator's values: aware datetimes
         return value.isoformat(timespec="minutes")
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).isoformat("T", "minutes")
-
-
-def defuse(value: object) -> object:
-    """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is.
-
-    A leading apostrophe is escaped too, so reading undoes exactly this (dashboard/read.py).
-    """
-    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
-        return "'" + value
-    return value
 
 
 def records_frame(selected: pd.DataFrame) -> pd.DataFrame:

@@ -38,31 +38,28 @@ import xstatic.pkg.leaflet_gesturehandling as xstatic_gestures
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from .escape import escape_text, link, script_json
-from .filters import IN_WINDOW, POSSIBLE, ViewSpec
-from .i18n import (
-    DEFAULT_LANGUAGE,
-    N_,
+from dashboard.analysis.filters import IN_WINDOW, POSSIBLE, ViewSpec
+from dashboard.analysis.stats import incidents_only
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY
+from dashboard.model.schema import (
+    EVENT_TYPES,
+    MAP_LAYERS,
+    MAP_ZOOM_RANGE,
+    MEXICO_CENTER,
+    TIMED,
     event_type_label,
-    format_number,
-    gettext_for,
-    translation,
 )
-from .mexico import BY_CODE, MEXICO_CITY
-from .popups import (  # noqa: F401  (re-exported: the page and other modules use them)
+from dashboard.render.popups import (
     DISPLAY_COLUMNS,
     records,
     summary_text,
     when_label,
     with_display_text,
 )
-from .schema import EVENT_TYPES, MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, TIMED
-from .stats import incidents_only
-from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modules)
+from dashboard.render.symbols import (
     BINS,
     CATEGORIES,
     CATEGORY_OF,
-    EVENT_COLOURS,
     HALO,
     OTHER,
     STATE_EDGE,
@@ -72,6 +69,8 @@ from .symbols import (  # noqa: F401  (EVENT_COLOURS re-exported for other modul
     ramp,
     state_colour,
 )
+from dashboard.text.escape import escape_text, link, script_json
+from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, format_number, gettext_for, translation
 
 # Every string the map shows, in one place: English message ids, marked for the catalogue
 # and translated by `map_strings(lang)`.
@@ -180,7 +179,7 @@ ANNOUNCE_MS = 4000  # at most one screen-reader announcement this often while pl
 TYPE_ORDER = list(EVENT_TYPES)
 HOUR_MS = 3_600_000
 
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 MAP_JS, MAP_CSS = "tapalpa-map.js", "tapalpa-map.css"
 # What the page links when Streamlit serves dashboard/static/ (server.enableStaticServing):
 # relative to the streamlit-folium iframe (/component/streamlit_folium.st_folium/index.html),

@@ -25,8 +25,8 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
-from .message import Message, msg, msg_n
-from .schema import Report
+from dashboard.model.schema import Report
+from dashboard.text.message import Message, msg, msg_n
 
 # The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
 # 50,000,000 bytes (its server allows 50 MiB), .streamlit/config.toml says 50.
@@ -389,7 +389,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
 
 
 # The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
-# (dashboard/export.py defuse): reading a CSV removes exactly that one.
+# (dashboard/render/export.py defuse): reading a CSV removes exactly that one.
 DEFUSED = r"^'([=+\-@\t\r'])"
 
 

@@ -12,20 +12,20 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .acled import outlet_label
-from .filters import IN_WINDOW, KNOWN, POSSIBLE
-from .i18n import (
-    DEFAULT_LANGUAGE,
+from dashboard.analysis.filters import IN_WINDOW, KNOWN, POSSIBLE
+from dashboard.ingest.acled import outlet_label
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY, fold
+from dashboard.model.placenames import place_column
+from dashboard.model.schema import (
+    NON_INCIDENT_TYPES,
+    PART_OF_DAY_SPANS,
     event_type_label,
     geo_precision_label,
     part_of_day_label,
     time_precision_label,
-    translation,
 )
-from .mexico import BY_CODE, MEXICO_CITY, fold
-from .placenames import place_column
-from .schema import NON_INCIDENT_TYPES, PART_OF_DAY_SPANS
-from .validate import is_http_url
+from dashboard.text.escape import is_http_url
+from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
 
 ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
 COUNT_COLUMNS = ("blockades", "fatalities", "injured", "arrested")

@@ -3,7 +3,7 @@
 Validation problems, quality findings and CLI lines are built once and read in either
 language: a `Message` holds the English message id (with named placeholders such as
 `{name}`), for plurals the plural id and the count, and the values. `text(lang)` looks
-the id up in the gettext catalogue (dashboard/locale, see dashboard.i18n) and fills in the
+the id up in the gettext catalogue (dashboard/locale, see dashboard.text.i18n) and fills in the
 values; `str()` is the English text. A value may itself be a Message (a reason inside a
 finding): it is shown in the same language.
 
@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from .i18n import translation
+from dashboard.text.i18n import translation
 
 
 class Message:

@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import numpy as np
 import pandas as pd
 
-from .message import Message, msg, msg_n
-from .mexico import MEXICO_CITY
-from .schema import PART_OF_DAY_SPANS
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import PART_OF_DAY_SPANS
+from dashboard.text.message import Message, msg, msg_n
 
 # ACLED codebook (time_precision): 2 = the source gives a week (the date coded is the
 # middle of it), 3 = only a month (coded to a day in it). The intervals below cover the

@@ -28,19 +28,7 @@ import streamlit as st
 import streamlit_folium
 from streamlit_folium import st_folium
 
-from dashboard import charts, layers
-from dashboard.bundle import Bundle, load_bundle
-from dashboard.corrections import credit_line, load_corrections, log_entries
-from dashboard.escape import escape_markdown, escape_text, link
-from dashboard.export import (
-    data_package,
-    defuse,
-    records_csv,
-    records_geojson,
-    records_geoparquet,
-    state_table_csv,
-)
-from dashboard.filters import (
+from dashboard.analysis.filters import (
     IN_WINDOW,
     KNOWN,
     ViewSpec,
@@ -51,21 +39,42 @@ from dashboard.filters import (
     shift_window,
     toggle_state,
 )
-from dashboard.i18n import (
-    LANGUAGE_NAMES,
-    LANGUAGES,
-    N_,
-    SHORT_DATETIME,
-    choose_language,
-    event_type_label,
-    format_datetime,
-    format_number,
-    gettext_for,
-    translation,
+from dashboard.analysis.permalink import PageView, map_view, parse_params, to_params, to_query
+from dashboard.analysis.quality import QUALITY_VIEWS, outlets_table, quality_tables, record_at
+from dashboard.analysis.stats import (
+    KeyFigures,
+    OfficialTimeline,
+    hourly_totals,
+    key_figures,
+    national_figures,
+    state_counts,
 )
-from dashboard.incident_list import incident_rows, incident_table
-from dashboard.join import state_at
-from dashboard.mapview import (
+from dashboard.ingest.bundle import Bundle, load_bundle
+from dashboard.ingest.corrections import credit_line, load_corrections, log_entries
+from dashboard.ingest.locate import state_at
+from dashboard.ingest.read import MAX_FILE_BYTES
+from dashboard.ingest.validate import check_incidents
+from dashboard.model import layers
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY, STATES
+from dashboard.model.schema import (
+    EMBED_FRAME_HEIGHT,
+    EMBED_MAP_HEIGHT,
+    EVENT_TYPES,
+    MAP_LAYERS,
+    NON_INCIDENT_TYPES,
+    event_type_label,
+    report_rows,
+)
+from dashboard.render import charts
+from dashboard.render.export import (
+    data_package,
+    records_csv,
+    records_geojson,
+    records_geoparquet,
+    state_table_csv,
+)
+from dashboard.render.incident_list import incident_rows, incident_table
+from dashboard.render.mapview import (
     MapLayers,
     PointCatalogue,
     ViewLayer,
@@ -75,30 +84,10 @@ from dashboard.mapview import (
     published_json,
     states_geojson,
     view_layer,
-    when_label,
-    with_display_text,
 )
-from dashboard.memo import BytesBoundedCache
-from dashboard.mexico import BY_CODE, MEXICO_CITY, STATES
-from dashboard.permalink import PageView, map_view, parse_params, to_params, to_query
-from dashboard.popups import summary_text
-from dashboard.publish import page_path
-from dashboard.quality import (
-    QUALITY_VIEWS,
-    outlets_table,
-    quality_tables,
-    record_at,
-)
-from dashboard.read import MAX_FILE_BYTES
-from dashboard.schema import (
-    EMBED_FRAME_HEIGHT,
-    EMBED_MAP_HEIGHT,
-    EVENT_TYPES,
-    MAP_LAYERS,
-    NON_INCIDENT_TYPES,
-    report_rows,
-)
-from dashboard.snapshot import (
+from dashboard.render.popups import summary_text, when_label, with_display_text
+from dashboard.render.publish import page_path
+from dashboard.render.snapshot import (
     Selection,
     alt_text,
     credit_text,
@@ -106,16 +95,20 @@ from dashboard.snapshot import (
     png_bytes,
     possible_sentence,
 )
-from dashboard.snapshot import title as snapshot_title
-from dashboard.stats import (
-    KeyFigures,
-    OfficialTimeline,
-    hourly_totals,
-    key_figures,
-    national_figures,
-    state_counts,
+from dashboard.render.snapshot import title as snapshot_title
+from dashboard.text.escape import defuse, escape_markdown, escape_text, link
+from dashboard.text.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    N_,
+    SHORT_DATETIME,
+    choose_language,
+    format_datetime,
+    format_number,
+    gettext_for,
+    translation,
 )
-from dashboard.validate import check_incidents
+from dashboard.web.memo import BytesBoundedCache
 
 STATE_NAMES = [s.name for s in STATES]
 CODE_BY_NAME = {s.name: s.cve_ent for s in STATES}
@@ -123,10 +116,10 @@ MAP_HEIGHT = 560
 # The map layers' names in the layer filter (English message ids, shown translated).
 LAYER_LABELS = {"states": N_("States"), "site": N_("Tapalpa site"), "incidents": N_("Incidents")}
 PRECOMPUTE_TEXT_ROWS = 20_000
-PAGE_LANG_JS = Path(__file__).with_name("static") / "page_lang.js"
+PAGE_LANG_JS = Path(__file__).resolve().parent.parent / "static" / "page_lang.js"
 UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
 UPLOAD_CACHE_BYTES = 300 * 1024 * 1024  # all sessions' checked uploads together
-STATIC = Path(__file__).resolve().parent / "static"
+STATIC = Path(__file__).resolve().parent.parent / "static"
 # Sets the map frame's title (Streamlit names it after the component); read once.
 PAGE_JS = (STATIC / "page.js").read_text(encoding="utf-8")
 
@@ -1966,7 +1959,7 @@ def quality_panel(
 ) -> None:
     """For analysts: the weak spots of the records in view, one sortable, downloadable
     table per kind; choosing a row shows that record on the map. (The tables' own columns
-    and reasons come from dashboard/quality.py.)"""
+    and reasons come from dashboard/analysis/quality.py.)"""
     t = translation(lang)
     st.subheader(t.gettext("Data quality"))
     if not st.toggle(

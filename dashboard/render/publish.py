@@ -8,13 +8,13 @@ not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
     index.png             its PNG snapshot (title and alt text in the PNG's metadata)
     states/<abbr>.html    one page per state with incidents, over the whole data window
     states/<abbr>.png     (<abbr> is the ISO 3166-2 suffix in lower case: jal, mic, ...)
-    data/incidents.csv    every bundled record (dashboard/export.py)
+    data/incidents.csv    every bundled record (dashboard/render/export.py)
     embed.html            iframe and <img> snippets (with alt text) pointing at these files
     manifest.json         every file with its SHA-256, title and alt text
 
 The output is byte-identical for the same data: folium's random element ids are replaced
 by sequential ones and nothing carries the clock. Every page is built from escaped text
-only (dashboard/escape.py) and loads nothing from a CDN.
+only (dashboard/text/escape.py) and loads nothing from a CDN.
 """
 
 from __future__ import annotations
@@ -26,19 +26,26 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .bundle import Bundle
-from .escape import escape_text
-from .export import records_csv
-from .filters import ViewSpec, data_window, default_window
-from .i18n import DEFAULT_LANGUAGE, translation
-from .mexico import BY_CODE
-from .permalink import PageView
-from .snapshot import PNG_SIZE, alt_text, html_document, png_bytes, select, title
-from .stats import incidents_only
+from dashboard.analysis.filters import ViewSpec, data_window, default_window
+from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import incidents_only
+from dashboard.ingest.bundle import Bundle
+from dashboard.model.mexico import BY_CODE
+from dashboard.render.export import records_csv
+from dashboard.render.snapshot import (
+    PNG_SIZE,
+    alt_text,
+    html_document,
+    png_bytes,
+    select,
+    title,
+)
+from dashboard.text.escape import escape_text
+from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
 
 MANIFEST = "manifest.json"
 EMBED_HEIGHT = 660
-STYLE_FILE = Path(__file__).resolve().parent / "static" / "publish.css"
+STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
 # folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
 _ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
 

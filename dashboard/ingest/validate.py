@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from urllib.parse import urlsplit
 
 import geopandas as gpd
 import numpy as np
@@ -20,20 +19,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from . import acled
-from .i18n import N_
-from .locate import COAST_TOLERANCE_DEG, locate_in_states, locate_points  # noqa: F401
-from .message import Message, msg
-from .mexico import BY_CODE, STATES_WITH_MUNICIPAL_ZONES, local_zone, resolve_state
-from .read import (  # noqa: F401
-    MAX_FILE_BYTES,
+from dashboard.ingest import acled
+from dashboard.ingest.locate import locate_points
+from dashboard.ingest.read import (
     STRING_DTYPE,
     Table,
     drop_repeated_headers,
     empty_texts,
     read_table,
 )
-from .schema import (
+from dashboard.model.mexico import (
+    BY_CODE,
+    STATES_WITH_MUNICIPAL_ZONES,
+    local_zone,
+    resolve_state,
+)
+from dashboard.model.schema import (
     CONFIDENCE,
     COUNT_FIELDS,
     EVENT_TYPES,
@@ -48,7 +49,7 @@ from .schema import (
     TIME_PRECISIONS,
     Report,
 )
-from .timing import (
+from dashboard.model.timing import (
     DayMonthOrder,
     TimestampError,
     aware_datetimes,
@@ -56,6 +57,8 @@ from .timing import (
     parse_timestamp,
     where_in_file,
 )
+from dashboard.text.i18n import N_
+from dashboard.text.message import Message, msg
 
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
@@ -68,15 +71,6 @@ _YEARS = (1990, 2100)
 # up to 2**53 (about 9.007e15) exactly; fifteen nines stays below that and reads plainly.
 # Anything larger is reported (it would overflow the Int64 column or lose digits).
 MAX_COUNT = 10**15 - 1
-
-
-def is_http_url(value: str) -> bool:
-    """Only http(s) URLs with a host become links; javascript:, data: etc. never do."""
-    try:
-        parts = urlsplit(value.strip())
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.netloc) and " " not in value.strip()
 
 
 def _arrow(values: pd.Series) -> pa.Array:
@@ -1018,7 +1012,7 @@ def _join_places(
 
 
 def _join_place_es(frame, locations, keep, has_id, place_es) -> None:
-    """`place_es` per kept row (dashboard/placenames.py): a bundled place's Spanish name
+    """`place_es` per kept row (dashboard/model/placenames.py): a bundled place's Spanish name
     for rows with a location_id (empty where the place has none or the layer lacks the
     column), else the row's own; a user's row may give `place`, `place_es` or both."""
     own = place_es[keep].reset_index(drop=True)

@@ -11,11 +11,11 @@ from datetime import time
 
 import numpy as np
 
-from .i18n import N_
-from .message import Message, msg, msg_n, text_in
+from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.message import Message, msg, msg_n, text_in
 
 # Keys are the data's values; the labels are English message ids, shown through
-# dashboard.i18n.event_type_label in the reader's language (catalogue: dashboard/locale).
+# dashboard.text.i18n.event_type_label in the reader's language (catalogue: dashboard/locale).
 EVENT_TYPES: dict[str, str] = {
     "blockade": N_("Road blockade"),
     "vehicle_arson": N_("Vehicle burning"),
@@ -33,7 +33,7 @@ EVENT_TYPES: dict[str, str] = {
 # Statements carry aggregate figures already in official_counts.csv: never counted as incidents.
 NON_INCIDENT_TYPES = frozenset({"official_statement"})
 
-# "week" and "month" come from ACLED's time_precision 2 and 3 (see dashboard/acled.py).
+# "week" and "month" come from ACLED's time_precision 2 and 3 (see dashboard/ingest/acled.py).
 TIME_PRECISIONS = ("minute", "hour", "part_of_day", "day", "week", "month")
 TIME_PRECISION_LABELS = {
     "minute": N_("to the minute"),
@@ -437,7 +437,7 @@ class Report:
         import csv
         import io
 
-        from .export import defuse
+        from dashboard.text.escape import defuse
 
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
@@ -505,3 +505,24 @@ def report_rows(problems: Iterable[Problem | dict], lang: str) -> list[dict]:
             }
         )
     return rows
+
+
+def event_type_label(key: str, lang: str) -> str:
+    """Display name of an event type key (schema.EVENT_TYPES), e.g. "Bloqueo carretero";
+    an unknown key is returned as given."""
+    return gettext_for(lang, EVENT_TYPES[key]) if key in EVENT_TYPES else key
+
+
+def geo_precision_label(value: int, lang: str) -> str:
+    """Words for a `geo_precision` code (1, 2, 3); "" for anything else."""
+    return gettext_for(lang, GEO_PRECISIONS[value]) if value in GEO_PRECISIONS else ""
+
+
+def time_precision_label(key: str, lang: str) -> str:
+    """Words for a `time_precision` key ("minute", "hour", "part_of_day", "day")."""
+    return gettext_for(lang, TIME_PRECISION_LABELS[key]) if key in TIME_PRECISION_LABELS else key
+
+
+def part_of_day_label(key: str, lang: str) -> str:
+    """Words for a `part_of_day` key ("early_morning"...); "" for an empty or unknown key."""
+    return gettext_for(lang, PART_OF_DAY_LABELS[key]) if key in PART_OF_DAY_LABELS else ""

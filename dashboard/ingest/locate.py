@@ -14,10 +14,10 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .i18n import format_list
-from .message import Message, msg
-from .mexico import BY_CODE
-from .schema import Report
+from dashboard.model.mexico import BY_CODE
+from dashboard.model.schema import Report
+from dashboard.text.i18n import format_list
+from dashboard.text.message import Message, msg
 
 # Points this close to a state polygon (degrees, about 5 km) are coast or border points
 # that a 1:10m line puts just outside; farther is outside Mexico.
@@ -292,3 +292,9 @@ def locate_in_states(
     )
     found = [s if ok else None for s, ok in zip(located.state, located.in_mexico, strict=True)]
     return found, located.in_mexico.tolist()
+
+
+def state_at(states: gpd.GeoDataFrame, lon: float, lat: float) -> str | None:
+    """The INEGI code of the state containing a point, or None off the map."""
+    hits = states.sindex.query(shapely.Point(lon, lat), predicate="within")
+    return None if len(hits) == 0 else states.cve_ent.iloc[int(hits[0])]

@@ -8,16 +8,16 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from . import layers
-from .schema import Report
-from .timing import not_before
-from .validate import (
+from dashboard.ingest.validate import (
     validate_incidents,
     validate_key_moments,
     validate_locations,
     validate_official,
     validate_states,
 )
+from dashboard.model import layers
+from dashboard.model.schema import Report
+from dashboard.model.timing import not_before
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import hashlib
 from functools import lru_cache
 from pathlib import Path
 
-GEODATA = Path(__file__).resolve().parent.parent / "geodata"
+GEODATA = Path(__file__).resolve().parent.parent.parent / "geodata"
 STATES_FILE = GEODATA / "states.geojson"
 STATES_DISPLAY_FILE = GEODATA / "states_display.geojson"
 LOCATIONS_FILE = GEODATA / "locations.geojson"

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from .escape import escape_text
+from dashboard.text.escape import escape_text
 
 FONT = "font-family:'Source Sans',sans-serif;font-size:12px;fill:#31333f"
 AXIS = "#6b6b6b"  # 5.3:1 on white: axis text and ticks
