@@ -274,3 +274,24 @@ def test_every_key_moment_has_a_spanish_headline():
     assert list(spanish[0]) == ["at", "headline_es"]
     assert [r["at"] for r in spanish] == moments
     assert all(r["headline_es"].strip() for r in spanish)
+
+
+@pytest.mark.parametrize(
+    ("tag", "lang"),
+    [("es-MX", "es"), ("es_ES.UTF-8", "es"), ("es-419", "es"), ("en-GB", "en"), ("fr-FR", "en")],
+)
+def test_a_locale_names_a_language_of_the_registry(tag, lang):
+    from dashboard.text.i18n import language_of_locale
+
+    assert language_of_locale(tag) == lang
+
+
+def test_data_columns_come_from_the_language_registry():
+    from dashboard.text.i18n import REGISTRY, columns_for, text_for
+
+    assert [lang.suffix for lang in REGISTRY.values()] == ["_es", ""]
+    assert columns_for("summary", "es") == ["summary_es", "summary"]
+    assert columns_for("summary", "en") == ["summary", "summary_es"]
+    row = {"summary": "A burning.", "summary_es": float("nan")}
+    assert text_for(row, "summary", "es") == "A burning."  # a missing Spanish text falls back
+    assert text_for({"summary_es": "Una quema."}, "summary", "en") == "Una quema."

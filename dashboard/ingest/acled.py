@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 from dashboard.ingest.read import STRING_DTYPE, Table, empty_texts
 from dashboard.model.schema import Report
 from dashboard.model.timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
-from dashboard.text.i18n import N_
+from dashboard.text.i18n import N_, translation
 from dashboard.text.message import Message, msg
 
 # Columns whose presence together marks a file as ACLED's.
@@ -109,7 +109,8 @@ TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 # part of a district (the nearest town's), 3 = a larger region (its capital's). Ours: 1 is
 # an estimated exact site, which ACLED never codes, 2 a town or municipality, 3 the state.
 GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
-SOURCE_PREFIX = "Sources (per ACLED): "
+SOURCE_PREFIX = N_("Sources (per ACLED): ")
+# The derived `summary_es` column's own words (data in Spanish, written once per file).
 SOURCE_PREFIX_ES = "Fuentes (según ACLED): "
 # ACLED's event and sub-event type names (codebook, 2023 and later) in Spanish, written
 # by this project for the Spanish summary line of an imported row (`summary_es`); a name
@@ -157,8 +158,8 @@ def spanish_name(name: str) -> str:
 def outlet_label(outlet: str, lang: str) -> str:
     """A record's `source_outlet` as shown in `lang`: an imported ACLED row's
     "Sources (per ACLED): …" reads "Fuentes (según ACLED): …" in Spanish."""
-    if lang == "es" and outlet.startswith(SOURCE_PREFIX):
-        return SOURCE_PREFIX_ES + outlet[len(SOURCE_PREFIX) :]
+    if outlet.startswith(SOURCE_PREFIX):
+        return translation(lang).gettext(SOURCE_PREFIX) + outlet[len(SOURCE_PREFIX) :]
     return outlet
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from dashboard.ingest.read import read_table
 from dashboard.model.schema import Report
 from dashboard.text.escape import is_http_url
-from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.i18n import N_, gettext_for, text_for
 from dashboard.text.message import Message, msg, msg_n
 
 CORRECTION_COLUMNS = (
@@ -93,8 +93,9 @@ class Correction:
     reason_es: str = ""  # the reason in Spanish, where the log gives it
 
     def reason_in(self, lang: str) -> str:
-        """The reason in `lang`: `reason_es` in Spanish where given, else `reason`."""
-        return (self.reason_es or self.reason) if lang == "es" else self.reason
+        """The reason in `lang`: its own (`reason_es` in Spanish) where given, else
+        `reason` (i18n.text_for)."""
+        return text_for({"reason": self.reason, "reason_es": self.reason_es}, "reason", lang)
 
     @property
     def kind(self) -> str:

@@ -19,6 +19,8 @@ import re
 
 import pandas as pd
 
+from dashboard.text.i18n import columns_for, text_for
+
 # Words that mark a place name as English prose: English function words, and the nouns
 # and adjectives the compiler used to describe sites. None of them is also a Spanish word
 # used in Mexican place names ("Federal", "Plaza", "Centro", "Norte", "No." are left out
@@ -63,20 +65,25 @@ def is_description(place: str) -> bool:
 def place_name(place: str, place_es: str, lang: str) -> str:
     """The name a reader of `lang` ("es" or "en") sees: in Spanish `place_es` where given,
     else `place`; in English `place`, else `place_es` (a user's file with only Spanish)."""
-    place, place_es = place or "", place_es or ""
-    if lang == "es":
-        return place_es or place
-    return place or place_es
+    return text_for({"place": place, "place_es": place_es}, "place", lang)
 
 
 def place_column(frame: pd.DataFrame, lang: str) -> pd.Series:
     """`place_name` for every row of `frame` (its `place` and, if present, `place_es`
     columns; missing values are empty), as a Series of str on the frame's index."""
+    return column_for(frame, "place", lang)
+
+
+def column_for(frame: pd.DataFrame, field: str, lang: str) -> pd.Series:
+    """`field` in `lang` for every row of `frame` (i18n.columns_for: its own column, e.g.
+    `summary_es`, where non-empty, else the next), as a Series of str on the frame's
+    index; missing columns and values are empty."""
     index = frame.index
-    english = _text(frame, "place", index)
-    spanish = _text(frame, "place_es", index)
-    first, second = (spanish, english) if lang == "es" else (english, spanish)
-    return first.where(first != "", second)
+    result = pd.Series("", index=index, dtype=object)
+    for column in reversed(columns_for(field, lang)):
+        text = _text(frame, column, index)
+        result = text.where(text != "", result)
+    return result
 
 
 def _text(frame: pd.DataFrame, column: str, index: pd.Index) -> pd.Series:

@@ -11,7 +11,7 @@ from datetime import time
 
 import numpy as np
 
-from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.i18n import N_, SOURCE_LANGUAGE, gettext_for
 from dashboard.text.message import Message, msg, msg_n, text_in
 
 # Keys are the data's values; the labels are English message ids, shown through
@@ -412,7 +412,7 @@ class Report:
         problems = []
         for p in self.problems:
             row = {k: v for k, v in asdict(p).items() if k != "message"}
-            if lang and lang != "en":
+            if lang and lang != SOURCE_LANGUAGE:
                 row[f"reason_{lang}"] = p.reason_in(lang)
             problems.append(row)
         document = {
@@ -421,7 +421,7 @@ class Report:
             "truncated": self.truncated,
             "totals": dict(self.totals.most_common()),
         }
-        if lang and lang != "en":
+        if lang and lang != SOURCE_LANGUAGE:
             document[f"totals_{lang}"] = dict(self.totals_in(lang))
         document["problems"] = problems
         return document

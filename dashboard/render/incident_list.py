@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.analysis.filters import IN_WINDOW, KNOWN, POSSIBLE
 from dashboard.ingest.acled import outlet_label
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY, fold
-from dashboard.model.placenames import place_column
+from dashboard.model.placenames import column_for, place_column
 from dashboard.model.schema import (
     NON_INCIDENT_TYPES,
     PART_OF_DAY_SPANS,
@@ -150,14 +150,9 @@ def _sources(frame: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
 
 
 def _summaries(frame: pd.DataFrame, lang: str) -> pd.Series:
-    """`summary_es` in Spanish where a record has one, else `summary` (and the reverse in
-    English, for a user's file that gives only Spanish)."""
-    english = frame["summary"].fillna("").astype(str)
-    if "summary_es" not in frame.columns:
-        return english
-    spanish = frame["summary_es"].fillna("").astype(str)
-    first, other = (spanish, english) if lang == "es" else (english, spanish)
-    return first.where(first.ne(""), other)
+    """The summary in `lang` where a record has one, else in the next language
+    (placenames.column_for)."""
+    return column_for(frame, "summary", lang)
 
 
 def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataFrame:

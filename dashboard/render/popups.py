@@ -24,9 +24,11 @@ from dashboard.text.i18n import (
     DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
     N_,
+    columns_for,
     format_datetime,
     format_number,
     gettext_for,
+    text_for,
     translation,
 )
 
@@ -52,17 +54,11 @@ CONFIDENCE_LABELS = {"high": N_("high"), "medium": N_("medium"), "low": N_("low"
 
 
 def summary_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The record's one-sentence summary in `lang`: `summary_es` in Spanish where the
-    record has one (a user's file may give only one language), else `summary`."""
-    english = getattr(row, "summary", "") or ""
-    spanish = getattr(row, "summary_es", "") or ""
-    if isinstance(spanish, float):  # NaN from a file without the column's values
-        spanish = ""
-    if isinstance(english, float):
-        english = ""
-    if lang == "es":
-        return spanish or english
-    return english or spanish
+    """The record's one-sentence summary in `lang` (a row: named tuple or Series): its
+    own column (`summary_es` in Spanish) where the record has one (a user's file may give
+    only one language), else `summary` (i18n.columns_for)."""
+    values = {c: getattr(row, c, "") for c in columns_for("summary", lang)}
+    return text_for(values, "summary", lang)
 
 
 def when_label(row, lang: str = DEFAULT_LANGUAGE) -> str:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import gettext
 import io
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
 from pathlib import Path
@@ -28,10 +29,37 @@ from babel import dates, lists, numbers
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-LANGUAGES = ("es", "en")  # the order of the page's switch
+
+@dataclass(frozen=True)
+class Language:
+    """One language of the page, the CLI, the map and the data: its registry entry.
+
+    Adding a language is a catalogue (dashboard/locale/<code>/LC_MESSAGES/messages.po),
+    an entry here and, where the data has them, its text columns (`summary` + `suffix`).
+    """
+
+    code: str  # ISO 639-1: the `?lang=` value, the catalogue's folder
+    name: str  # in its own language, for the switch
+    cldr: str  # the Babel (Unicode CLDR) locale of its dates, numbers and lists
+    js_locale: str  # the BCP 47 tag the map's JavaScript gives Intl.DateTimeFormat
+    suffix: str  # its data columns: `summary` + suffix; "" for the source language
+
+
+# In the order of the page's switch. English is the source language: message ids and the
+# data's unsuffixed columns (`summary`, `place`, `reason`) are English.
+REGISTRY: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("es", "Español", "es_MX", "es-MX", "_es"),
+        Language("en", "English", "en_GB", "en-GB", ""),
+    )
+}
+LANGUAGES = tuple(REGISTRY)
 DEFAULT_LANGUAGE = "en"
-LANGUAGE_NAMES = {"es": "Español", "en": "English"}  # each in its own language
-LOCALES = {"es": "es_MX", "en": "en_GB"}  # CLDR locales for dates, numbers, lists
+SOURCE_LANGUAGE = "en"
+LANGUAGE_NAMES = {code: lang.name for code, lang in REGISTRY.items()}  # each in its own
+LOCALES = {code: lang.cldr for code, lang in REGISTRY.items()}  # CLDR: dates, numbers, lists
+JS_LOCALES = {code: lang.js_locale for code, lang in REGISTRY.items()}
 DOMAIN = "messages"
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -63,10 +91,30 @@ def normalise_language(value: object) -> str | None:
 
 
 def language_of_locale(browser_locale: str | None) -> str:
-    """The page language for a browser's BCP 47 tag: Spanish for `es` and any `es-*`
-    (es-MX, es-419, es_ES...), English for anything else or nothing."""
+    """The page language for a browser's BCP 47 tag or a POSIX locale: the registry's
+    language of its primary subtag (`es`, `es-MX`, `es-419`, `es_ES.UTF-8` are Spanish),
+    else DEFAULT_LANGUAGE (for anything else or nothing)."""
     tag = (browser_locale or "").strip().lower().replace("_", "-")
-    return "es" if tag == "es" or tag.startswith("es-") else DEFAULT_LANGUAGE
+    primary = tag.split("-", 1)[0].split(".", 1)[0]
+    return primary if primary in REGISTRY else DEFAULT_LANGUAGE
+
+
+def columns_for(field: str, lang: str) -> list[str]:
+    """The data columns that give `field` to a reader of `lang`, in order of preference:
+    its own (`summary_es` for Spanish), then the source language's (`summary`), then the
+    other languages'. A reader gets the first non-empty one."""
+    order = [lang, SOURCE_LANGUAGE, *(c for c in REGISTRY if c not in (lang, SOURCE_LANGUAGE))]
+    return [field + REGISTRY[c].suffix for c in dict.fromkeys(order) if c in REGISTRY]
+
+
+def text_for(values: dict[str, object], field: str, lang: str) -> str:
+    """`field` in `lang` from one record's `values` (a mapping of column -> value, e.g. a
+    row's dict): the first non-empty text of columns_for; missing, None and NaN are empty."""
+    for column in columns_for(field, lang):
+        value = values.get(column)
+        if isinstance(value, str) and value:
+            return value
+    return ""
 
 
 def choose_language(requested: str | None, browser_locale: str | None) -> str:
