@@ -40,7 +40,7 @@ CORRECTION_COLUMNS = (
     "reason",
     "source_url",
 )
-# Optional: the reason in Spanish (issue 8), in our own words. Adding it to a row is a
+# Optional: the reason in Spanish, in our own words. Adding it to a row is a
 # translation of the log, not a correction of the record; the bundled log has it on
 # every row (`python -m dashboard validate`, check `spanish_text`).
 SPANISH_REASON = "reason_es"
