@@ -104,7 +104,15 @@ def test_key_figures_count_only_known_records_and_name_the_possible_apart(small)
     counts = state_counts(
         apply(ViewSpec(local(22, 10), local(22, 11)), small),
         pd.DataFrame(
-            columns=["metric", "cve_ent", "t_reported", "scope", "value", "disputed"]
+            columns=[
+                "metric",
+                "cve_ent",
+                "t_reported",
+                "time_precision",
+                "scope",
+                "value",
+                "disputed",
+            ]
         ).astype({"t_reported": "datetime64[us, UTC]"}),
         ViewSpec(local(22, 10), local(22, 11)),
     )
@@ -164,6 +172,19 @@ def test_official_figures_only_once_reported(bundle):
         "77 (reported by Infobae (attribution unclear), 23 Feb, disputed)"
         in table.loc["14", "official_other"]
     )
+
+
+@pytest.mark.parametrize(
+    ("end", "shown"),
+    [(local(22, 7), False), (local(22, 23), False), (local(23), True), (local(23, 6), True)],
+)
+def test_a_figure_dated_only_to_its_day_is_given_by_that_days_end(bundle, end, shown):
+    """Michoacán's C5 gave 21 blocked points on 22 Feb, hour not published: it may have
+    come at any hour of that day, so a window shows it only once the day is over."""
+    view = ViewSpec(local(22, 6), end)
+    table = state_counts(bundle.incidents.iloc[0:0], bundle.official, view).set_index("cve_ent")
+    figure = table.loc["16", "official_blockades"]
+    assert (figure == 21) if shown else pd.isna(figure)
 
 
 def test_national_official_figure(bundle):

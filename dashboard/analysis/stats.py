@@ -161,11 +161,21 @@ def located_counts(selected: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def given_by(official: pd.DataFrame) -> pd.Series:
+    """When each official figure of `official` (columns `t_reported`: UTC,
+    `time_precision`) is known to have been given (UTC): its minute; for a figure dated
+    only to the day, the last moment of that day (on the report's own clock), since it may
+    have come at any hour. A window shows a figure only if it was given before its end."""
+    day = official["time_precision"].eq("day").to_numpy()
+    late = pd.Timedelta(days=1) - pd.Timedelta(microseconds=1)
+    return official["t_reported"].mask(day, official["t_reported"] + late)
+
+
 class OfficialTimeline:
     """The official side of the per-state comparison, as known at any moment.
 
-    Which figures are known at a moment depends only on how many reports came before it
-    (`official.t_reported`, UTC), so each distinct set is computed once and kept: a slider
+    Which figures are known at a moment depends only on how many reports were given
+    before it (given_by), so each distinct set is computed once and kept: a slider
     that moves the window's end within the same hours between two reports costs a
     lookup. `records` are all records (any window); the located blockades compared with
     each figure come from them. Frames are read, never changed; not thread-safe for
@@ -175,7 +185,7 @@ class OfficialTimeline:
     def __init__(self, official: pd.DataFrame, records: pd.DataFrame):
         self.official = official
         self.records = incidents_only(records)
-        self._reported = np.sort(micros(official["t_reported"]))
+        self._reported = np.sort(micros(given_by(official)))
         self._states: dict[tuple[int, str], pd.DataFrame] = {}
         self._columns: dict[tuple[int, str], pd.DataFrame] = {}
         self._national: dict[tuple[int, str], dict] = {}
@@ -290,7 +300,7 @@ def _state_blockades_by(official: pd.DataFrame, end, lang: str) -> pd.DataFrame:
     known = official[
         official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
         & (official["cve_ent"] != "")
-        & (official["t_reported"] < pd.Timestamp(end))
+        & (given_by(official) < pd.Timestamp(end))
     ].sort_values(["disputed", "t_reported"], ascending=[False, True])
     rows = {}
     for code, group in known.groupby("cve_ent"):
@@ -335,7 +345,7 @@ def _national_row(official: pd.DataFrame, end, metric: str) -> pd.Series | None:
     rows = official[
         (official["scope"] == "national")
         & (official["metric"] == metric)
-        & (official["t_reported"] < pd.Timestamp(end))
+        & (given_by(official) < pd.Timestamp(end))
     ].sort_values("t_reported")
     return None if rows.empty else rows.iloc[-1]
 

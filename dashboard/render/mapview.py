@@ -90,8 +90,8 @@ MAP_STRINGS: dict[str, object] = {
     "legend_exact": N_("small: estimated exact site"),
     "legend_town": N_("large: town or municipality"),
     "legend_span": N_(
-        "dashed: time known only to the day or part of day, which is not wholly inside "
-        "the window or replay hour: possibly there, not counted"
+        "dashed: its time is not known precisely enough to place it wholly inside the "
+        "window or the replay hour: possibly there, not counted"
     ),
     "legend_earlier": N_("replay: earlier in the window"),
     "legend_state_only": N_(

@@ -26,7 +26,7 @@ from matplotlib.patches import Patch  # noqa: E402
 
 from dashboard.analysis.filters import IN_WINDOW, POSSIBLE, apply  # noqa: E402
 from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
-from dashboard.analysis.stats import KeyFigures, key_figures, state_counts  # noqa: E402
+from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
 from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
 from dashboard.model import layers  # noqa: E402
@@ -384,7 +384,10 @@ def png_figure(
 
     fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
     fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
-    stats = fig.text(0.73, 0.86, stats_text(selection, page.lang), fontsize=13 * scale, va="top")
+    official = national_figures(bundle.official, page.view, page.lang)
+    stats = fig.text(
+        0.73, 0.86, stats_text(selection, page.lang, official), fontsize=13 * scale, va="top"
+    )
     legend = _legend(fig, page, selection, scale)
     credit = fig.text(
         0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333", va="bottom"
@@ -450,37 +453,66 @@ def possible_sentence(n: int, lang: str = DEFAULT_LANGUAGE) -> str:
     )
 
 
-def stats_text(selection: Selection, lang: str = DEFAULT_LANGUAGE) -> str:
-    """The PNG's two lines of key figures, in `lang`, with the locale's separators, of
-    the incidents known to be in the window (filters' counting rule): "248 incidents ·
-    137 road blockades (+17 possible)" / "13 states with road blockades · 24 killed ·
-    63 arrested"."""
+def stats_text(
+    selection: Selection, lang: str = DEFAULT_LANGUAGE, official: dict | None = None
+) -> str:
+    """The PNG's key figures, in `lang`, with the locale's separators: first the official
+    national figures given by the window's end (`official`: stats.national_figures; who
+    and when), then the located records known to be in the window (filters' counting
+    rule) with those only possibly in it named apart: "Official: 252 road blockades · 20
+    states (Gabinete de Seguridad, 22 Feb 20:00)" / "On the map: 0 incidents (+18 possible,
+    time not precise enough) · 0 road blockades" / "0 states with road blockades · 0
+    killed · 0 arrested"."""
     t = translation(lang)
     f = key_figures(selection.selected)
 
     def num(value: int) -> str:
         return format_number(value, lang)
 
+    lines = []
+    if official:
+        nouns = {
+            "blockades": lambda n: t.ngettext("{n} road blockade", "{n} road blockades", n),
+            "states_affected": lambda n: t.ngettext("{n} state", "{n} states", n),
+            "fatalities": lambda n: t.ngettext("{n} killed", "{n} killed", n),
+            "arrests": lambda n: t.ngettext("{n} arrested", "{n} arrested", n),
+        }
+        figures = " · ".join(
+            nouns[name](figure.value).format(n=num(figure.value))
+            for name, figure in official.items()
+            if name in nouns
+        )
+        sources = "; ".join(
+            dict.fromkeys(f"{figure.reported_by}, {figure.when}" for figure in official.values())
+        )
+        lines.append(
+            t.gettext("Official: {figures} ({sources})").format(figures=figures, sources=sources)
+        )
     first = t.ngettext("{n} incident", "{n} incidents", f.incidents).format(n=num(f.incidents))
-    first += " · " + t.ngettext(
-        "{n} road blockade located", "{n} road blockades located", f.blockades
-    ).format(n=num(f.blockades))
     if f.possible:
         first += " " + t.ngettext(
             "(+{n} possible, time not precise enough)",
             "(+{n} possible, time not precise enough)",
             f.possible,
         ).format(n=num(f.possible))
-    second = " · ".join(
-        [
-            t.ngettext(
-                "{n} state with road blockades", "{n} states with road blockades", f.states_affected
-            ).format(n=num(f.states_affected)),
-            t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=num(f.fatalities)),
-            t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=num(f.arrests)),
-        ]
+    first += " · " + t.ngettext(
+        "{n} road blockade located", "{n} road blockades located", f.blockades
+    ).format(n=num(f.blockades))
+    lines.append(t.gettext("On the map: {figures}").format(figures=first))
+    lines.append(
+        " · ".join(
+            [
+                t.ngettext(
+                    "{n} state with road blockades",
+                    "{n} states with road blockades",
+                    f.states_affected,
+                ).format(n=num(f.states_affected)),
+                t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=num(f.fatalities)),
+                t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=num(f.arrests)),
+            ]
+        )
     )
-    return first + "\n" + second
+    return "\n".join(lines)
 
 
 def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha: float = 1):
@@ -533,8 +565,8 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
                 markeredgecolor="#444444",
                 markersize=10 * scale,
                 label=t.gettext(
-                    "dashed: time known only to the day or part of day, which is not wholly "
-                    "inside the window or replay hour: possibly there, not counted"
+                    "dashed: its time is not known precisely enough to place it wholly "
+                    "inside the window: possibly there, not counted"
                 ),
             )
         )
