@@ -58,12 +58,13 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.ingest.validate import (
-        check_incidents,
+    from dashboard.ingest.detect import file_kind
+    from dashboard.ingest.geodata_files import (
         validate_locations,
         validate_official,
         validate_states,
     )
+    from dashboard.ingest.validate import check_incidents
 
     bundle = load_bundle()
     if not paths:
@@ -81,17 +82,17 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
             reason = msg("cannot read file: {error}", error=exc.strerror or str(exc))
             report.add(name, None, None, None, reason)
             continue
-        head = data[:4096].decode("utf-8", errors="replace")
+        kind = file_kind(data)
         info: dict = {"file": name}
-        if '"iso_3166_2"' in head:
+        if kind == "states":
             frame, part = validate_states(data, name)
-            info["format"] = "states"
-        elif "location_id" in head and "incident_id" not in head:
+            info["format"] = kind
+        elif kind == "locations":
             frame, part = validate_locations(data, name, bundle.states)
-            info["format"] = "locations"
-        elif "reported_at" in head and "incident_id" not in head:
+            info["format"] = kind
+        elif kind == "official counts":
             frame, part = validate_official(data, name)
-            info["format"] = "official counts"
+            info["format"] = kind
         else:
             result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
             frame, part = result.frame, result.report
