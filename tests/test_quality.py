@@ -649,3 +649,104 @@ def test_acled_imports_are_judged_by_the_outlets_they_name(bundle):
     assert outlets.loc["Example Outlet C", "only_source"] == 1
     imprecise = imprecise_table(frame).set_index("incident_id")
     assert imprecise.loc["MEX90002", "detail"] == "time known only to the week"
+
+
+# ------------------------------------------------------------------ the registry
+
+
+def planted_rows() -> list[dict]:
+    """One planted case per check that `validate` runs on incident records: a new check
+    adds its row here, and the tests below follow it through the registry."""
+    return [
+        incident_row(incident_id="mirror", source_url="https://archive.ph/AbC12"),  # links
+        incident_row(
+            incident_id="count",
+            event_type="armed_clash",
+            blockades="",
+            summary="Two suspects were killed.",
+            latitude="19.43",
+            longitude="-99.13",
+            cve_ent="09",
+        ),  # summary_counts
+        incident_row(incident_id="twin", source_url="https://example.org/other-report-1"),
+        incident_row(
+            incident_id="evening",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            blockades="",
+            event_type="business_arson",
+            summary="A store was set on fire in the evening.",
+            latitude="21.0",
+            longitude="-101.7",
+            cve_ent="11",
+        ),  # unnamed_part_of_day
+        incident_row(
+            incident_id="tally",
+            event_type="vehicle_arson",
+            blockades="11",
+            summary="Buses were burned.",
+            latitude="20.55",
+            longitude="-103.44",
+        ),  # blockade_tallies
+    ]  # "mirror" and "twin": duplicates
+
+
+def test_registry_keys_titles_and_severities():
+    keys = [check.key for check in quality.CHECKS]
+    assert len(keys) == len(set(keys)) and set(quality.CHECKS_BY_KEY) == set(keys)
+    assert list(quality.QUALITY_VIEWS) == [c.key for c in quality.CHECKS if c.in_view]
+    pot = (ROOT / "dashboard" / "locale" / "messages.pot").read_text(encoding="utf-8")
+    for check in quality.CHECKS:
+        assert f'msgid "{check.title}"' in pot, check.key  # a catalogue entry
+        assert check.finds, check.key
+        assert check.bundled in (None, "error", "warning") and check.user in (None, "warning")
+        runs = check.find is not None or check.other_files is not None
+        assert runs or not (check.bundled or check.user), check.key  # runs where it says
+        assert check.user is None or check.find is not None, check.key
+
+
+def test_every_validation_check_reaches_validate_the_tables_and_the_cli(frame_of):
+    """Each check `validate` runs finds its planted row, as a problem at its line with the
+    registry's severity for a user's file, in its quality table, and in the CLI's text."""
+    rows = planted_rows()
+    data = to_csv(rows)
+    frame = frame_of(*rows)
+    running = [c for c in quality.CHECKS if c.find is not None and (c.bundled or c.user)]
+    assert {f.check for f in quality.validation_findings(frame)} == {c.key for c in running}
+    report = quality.quality_report(frame, "mine.csv", data)
+    tables = quality.quality_tables(frame)
+    text = quality.quality_text(tables)
+    for check in running:
+        problems = [p for p in report.problems if p.reason.startswith(f"{check.key} [")]
+        assert problems and {p.severity for p in problems} == {check.user}, check.key
+        assert all(p.row and p.row >= 2 for p in problems), check.key
+        assert not tables[check.key].empty, check.key
+        assert f"\n{check.key}: " in text, check.key
+
+
+def test_readme_lists_the_registry():
+    """The README's table of data checks names exactly those run on both kinds of data,
+    and the README names every check."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("**data checks**")
+    table = readme[start : readme.index("\n\n", readme.index("| check |", start))]
+    listed = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    assert listed == {c.key for c in quality.CHECKS if c.bundled and c.user}
+    for check in quality.CHECKS:
+        assert f"`{check.key}`" in readme, check.key
+
+
+def test_tables_in_view_keep_the_records_in_view(frame_of):
+    """A pair's row needs both records in view; the outlets table is built again from the
+    records in view (its shares are of the view); the others keep their records' rows."""
+    frame = frame_of(*planted_rows())
+    tables = quality.quality_tables(frame)
+    selected = frame[frame["incident_id"].isin(["mirror", "tally"])]
+    narrowed = quality.tables_in_view(tables, selected)
+    assert list(narrowed) == list(tables)
+    assert narrowed["duplicates"].empty  # "twin" is not in view
+    assert narrowed["non_article_links"]["incident_id"].tolist() == ["mirror"]
+    assert narrowed["blockade_tallies"]["incident_id"].tolist() == ["tally"]
+    assert narrowed["outlets"]["records"].sum() == len(selected)
+    assert narrowed["outlets"]["share_of_map"].tolist() == [50.0, 50.0]  # of the view
+    assert tables["outlets"]["share_of_map"].tolist() == [80.0, 20.0]  # of every record

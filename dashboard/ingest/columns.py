@@ -173,11 +173,16 @@ class Checks:
         return distinct.per_row(_fullmatch(distinct.values, pattern))
 
     def col(self, field: str) -> pd.Series:
+        """The column `field` as text ("" where empty), or all "" when the file lacks it."""
         return self.frame[field] if field in self.frame.columns else self._empty
 
     def problem(
         self, mask, field: str | None, reason: Message | str, severity="error", values=None
     ):
+        """Report `reason` at every row of `mask` (bool per row) for `field`, showing the
+        field's values (or `values`: a Series, an array per row, or a `_Lazy` of one, built
+        only when some row has the problem). An "error" marks the rows bad; a "warning"
+        keeps them. Reported once per row and column of the file."""
         mask = np.asarray(mask, dtype=bool)
         if not mask.any():
             return
@@ -201,6 +206,7 @@ class Checks:
             self.bad |= mask
 
     def text(self, field: str, required: bool = False) -> pd.Series:
+        """The text column `field`; with `required`, an empty value is an error."""
         values = self.col(field)
         if required:
             self.problem((values == "").to_numpy(), field, msg("required text is empty"))
@@ -216,6 +222,8 @@ class Checks:
             self.problem(distinct.per_row(mask_once), field, reason, severity)
 
     def choice(self, field: str, allowed: Iterable[str], required: bool = True) -> pd.Series:
+        """The text column `field`, whose values must be one of `allowed` (or "" unless
+        `required`); each distinct value is judged once."""
         allowed = list(allowed)
         values = self.col(field)
         distinct = self.distinct(values)  # each distinct value compared once
@@ -292,6 +300,8 @@ class Checks:
         return number
 
     def url(self, field: str, required: bool = True, relaxed=None) -> pd.Series:
+        """The column `field`, one http(s) address with a host per row; with `required`,
+        empty is an error except on the rows of `relaxed` (bool per row, or None)."""
         values = self.col(field)
         empty = (values == "").to_numpy()
         if required:
@@ -303,6 +313,8 @@ class Checks:
         return values
 
     def urls(self, field: str) -> pd.Series:
+        """The column `field` of space-separated http(s) addresses (each bad one is an
+        error of its own), with single spaces between them."""
         values = self.col(field)
         given = (values != "").to_numpy()
         if not given.any():
@@ -329,6 +341,8 @@ class Checks:
             self.bad[positions] = True
 
     def flag(self, field: str) -> np.ndarray:
+        """Bool per row: true for true/1/yes, false for ""/false/0/no (any case); anything
+        else is an error (and false)."""
         distinct = self.distinct(self.col(field))
         lower = distinct.values.str.lower()
         true = distinct.per_row(lower.isin(["true", "1", "yes"]))
@@ -338,6 +352,8 @@ class Checks:
         return true
 
     def unique(self, field: str) -> None:
+        """Every repeat of a non-empty value of `field` is an error naming the row of its
+        first occurrence."""
         values = self.col(field)
         distinct = self.distinct(values)
         if len(distinct) == self.n:  # every value differs
@@ -369,6 +385,8 @@ class Checks:
         self.bad[at] = True
 
     def source_date(self, field: str) -> pd.Series:
+        """The column `field`, a YYYY-MM-DD or YYYY-MM date or ""; another form or an
+        impossible date is an error."""
         values = self.col(field)
         codes = self.distinct(values)  # few dates: each read once
         given_once = (codes.values != "").to_numpy()
