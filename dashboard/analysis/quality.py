@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import pandas as pd
@@ -41,6 +42,9 @@ from dashboard.model import layers
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_, gettext_for
 
+if TYPE_CHECKING:
+    from dashboard.ingest.bundle import Bundle
+
 # The records (the incidents frame) -> what the check finds in them.
 Find = Callable[[pd.DataFrame], list[Finding]]
 # (the records, the full-resolution states layer or None, "es" or "en") -> the quality
@@ -48,7 +52,7 @@ Find = Callable[[pd.DataFrame], list[Finding]]
 # with `detail` in that language.
 Table = Callable[[pd.DataFrame, gpd.GeoDataFrame | None, str], pd.DataFrame]
 # (the bundle, severity) -> the check's findings in the bundled files besides incidents.csv.
-OtherFiles = Callable[[object, str], Report]
+OtherFiles = Callable[["Bundle", str], Report]
 
 
 @dataclass(frozen=True)
@@ -234,7 +238,7 @@ def quality_report(
     return report
 
 
-def bundle_quality_report(bundle) -> Report:
+def bundle_quality_report(bundle: Bundle) -> Report:
     """Every data check with a severity for the bundled data (`DataCheck.bundled`), on
     incidents.csv and the other files it covers; "error" findings fail `validate`."""
     path = layers.INCIDENTS_FILE

@@ -10,6 +10,7 @@ given severity ("error": the bundled data fails `python -m dashboard validate`).
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -20,6 +21,9 @@ from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
 from dashboard.ingest.read import read_table
 from dashboard.model import layers
 from dashboard.model.schema import Report
+
+if TYPE_CHECKING:
+    from dashboard.ingest.bundle import Bundle
 
 
 def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]:
@@ -35,7 +39,7 @@ def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]
     return {key(row): n for n, row in zip(table.rows.tolist(), rows, strict=True)}, table.unit
 
 
-def site_links_report(bundle, severity: str = "error") -> Report:
+def site_links_report(bundle: Bundle, severity: str = "error") -> Report:
     """Source links of the operation site (operation_site.geojson) that are not article
     pages (`non_article_links`)."""
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
@@ -59,7 +63,7 @@ def official_links_report(data: bytes, severity: str = "error") -> Report:
     return findings_report(non_article_links(frame), name, lines, severity, unit)
 
 
-def other_links_report(bundle, severity: str = "error") -> Report:
+def other_links_report(bundle: Bundle, severity: str = "error") -> Report:
     """`non_article_links` on the bundled files besides incidents.csv: the operation site
     and official_counts.csv."""
     report = site_links_report(bundle, severity)
@@ -67,7 +71,7 @@ def other_links_report(bundle, severity: str = "error") -> Report:
     return report
 
 
-def spanish_places_report(bundle, severity: str = "error") -> Report:
+def spanish_places_report(bundle: Bundle, severity: str = "error") -> Report:
     """Places that are English descriptions with no `place_es` (`spanish_place`), by
     feature of locations.geojson."""
     features = {str(v): n for n, v in enumerate(bundle.locations["location_id"], start=1)}
@@ -76,7 +80,7 @@ def spanish_places_report(bundle, severity: str = "error") -> Report:
     return findings_report(places, name, features, severity, unit="feature")
 
 
-def spanish_site_report(bundle, severity: str = "error") -> Report:
+def spanish_site_report(bundle: Bundle, severity: str = "error") -> Report:
     """The operation site's `name_es` and `description_es` (`spanish_text`)."""
     report = Report()
     site = pd.DataFrame(bundle.operation_site.drop(columns="geometry"))
@@ -105,7 +109,7 @@ def spanish_corrections_report(geodata: Path | None = None, severity: str = "err
     return findings_report(found, name, lines, severity, unit="line")
 
 
-def spanish_data_report(bundle, geodata: Path | None = None) -> Report:
+def spanish_data_report(bundle: Bundle, geodata: Path | None = None) -> Report:
     """The bundled data's Spanish text besides the incidents and key moments, as errors:
     place names that are English descriptions need `place_es` (by feature of
     locations.geojson); the operation site needs `name_es` and `description_es`; every
@@ -142,7 +146,7 @@ def spanish_headlines_report(geodata: Path | None = None, severity: str = "error
     return findings_report(found, name, lines, severity, unit=unit)
 
 
-def spanish_text_report(bundle, severity: str = "error") -> Report:
+def spanish_text_report(bundle: Bundle, severity: str = "error") -> Report:
     """`spanish_text` on the bundled files besides incidents.csv (whose `summary_es` the
     validator requires): key moments' headlines, the operation site, the corrections log."""
     report = spanish_headlines_report(severity=severity)
