@@ -57,13 +57,15 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     Returns the combined report (the first 1,000 problems and totals per kind, or all with
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
+    from dashboard.analysis.quality import bundle_quality_report, quality_report
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.ingest.validate import (
-        check_incidents,
+    from dashboard.ingest.detect import file_kind
+    from dashboard.ingest.geodata_files import (
         validate_locations,
         validate_official,
         validate_states,
     )
+    from dashboard.ingest.validate import check_incidents
 
     bundle = load_bundle()
     if not paths:
@@ -81,21 +83,21 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
             reason = msg("cannot read file: {error}", error=exc.strerror or str(exc))
             report.add(name, None, None, None, reason)
             continue
-        head = data[:4096].decode("utf-8", errors="replace")
+        kind = file_kind(data)
         info: dict = {"file": name}
-        if '"iso_3166_2"' in head:
+        if kind == "states":
             frame, part = validate_states(data, name)
-            info["format"] = "states"
-        elif "location_id" in head and "incident_id" not in head:
+            info["format"] = kind
+        elif kind == "locations":
             frame, part = validate_locations(data, name, bundle.states)
-            info["format"] = "locations"
-        elif "reported_at" in head and "incident_id" not in head:
+            info["format"] = kind
+        elif kind == "official counts":
             frame, part = validate_official(data, name)
-            info["format"] = "official counts"
+            info["format"] = kind
         else:
             result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
             frame, part = result.frame, result.report
-            part.extend(quality_report(frame, name, data, severity="warning"))
+            part.extend(quality_report(frame, name, data))  # each check's user severity
             info.update(
                 format=result.format or "unreadable",
                 encoding=result.encoding,
@@ -147,138 +149,6 @@ def validation_text(report: Report, files: list[dict], lang: str = "en") -> str:
             how = gettext_for(lang, column["how"])
             lines.append(f"  {column['ours']} <- {column['file']}: {how}")
     return "\n".join([*lines, report.to_text(lang)])
-
-
-def quality_report(frame, name: str, data: bytes, severity: str) -> Report:
-    """The four data checks of issue 11 (dashboard/analysis/quality.py) as validation problems,
-    each at the file line (CSV) or feature (GeoJSON) of its first record."""
-    from dashboard.analysis.quality import findings_report, validation_findings
-
-    lines, unit = record_lines(data, name)
-    return findings_report(validation_findings(frame), name, lines, severity, unit)
-
-
-def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]:
-    """Record key -> its line in the file (CSV, header = line 1) or feature number, as the
-    validator's reader counts them, and which of the two (`unit`); `key(row)` makes the
-    key (default: incident_id)."""
-    from dashboard.ingest.read import read_table
-
-    table = read_table(data, name, Report())
-    if table is None:
-        return {}, "line"
-    rows = table.frame.fillna("").astype(str).to_dict("records")
-    key = key or (lambda row: row.get("incident_id", ""))
-    return {key(row): n for n, row in zip(table.rows.tolist(), rows, strict=True)}, table.unit
-
-
-def bundle_quality_report(bundle) -> Report:
-    """The bundled data must pass the data checks: their findings are errors."""
-    from dashboard.analysis.quality import findings_report, non_article_links
-    from dashboard.model import layers
-
-    path = layers.INCIDENTS_FILE
-    report = quality_report(bundle.incidents, f"geodata/{path.name}", path.read_bytes(), "error")
-    report.extend(spanish_headlines_report())
-    report.extend(spanish_data_report(bundle))
-    site_links = non_article_links(bundle.operation_site, id_column="site_id")
-    report.extend(findings_report(site_links, f"geodata/{layers.OPERATION_SITE_FILE.name}"))
-    report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes()))
-    return report
-
-
-def spanish_data_report(bundle, geodata: Path | None = None) -> Report:
-    """The rest of the bundled data's Spanish text (issue 8), as errors: place names that
-    are English descriptions need `place_es` (by feature of locations.geojson); the
-    operation site needs `name_es` and `description_es`; every row of the corrections log
-    needs `reason_es` (by line of corrections.csv)."""
-    import pandas as pd
-
-    from dashboard.analysis.quality import (
-        findings_report,
-        missing_spanish,
-        missing_spanish_places,
-    )
-    from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
-    from dashboard.model import layers
-
-    folder = geodata or layers.GEODATA
-    report = Report()
-    features = {str(v): n for n, v in enumerate(bundle.locations["location_id"], start=1)}
-    name = f"geodata/{layers.LOCATIONS_FILE.name}"
-    places = missing_spanish_places(bundle.locations)
-    report.extend(findings_report(places, name, features, unit="feature"))
-    site = pd.DataFrame(bundle.operation_site.drop(columns="geometry"))
-    site_name = f"geodata/{layers.OPERATION_SITE_FILE.name}"
-    for english, spanish in (("name", "name_es"), ("description", "description_es")):
-        found = missing_spanish(site, "site_id", english, spanish)
-        report.extend(findings_report(found, site_name, unit="feature"))
-    corrections, _ = load_corrections(folder / layers.CORRECTIONS_FILE.name)
-    log = pd.DataFrame(
-        {
-            "row": [str(c.row) for c in corrections],
-            "reason": [c.reason for c in corrections],
-            SPANISH_REASON: [c.reason_es for c in corrections],
-        }
-    )
-    lines = {str(c.row): c.row for c in corrections}
-    found = missing_spanish(log, "row", "reason", SPANISH_REASON)
-    report.extend(
-        findings_report(found, f"geodata/{layers.CORRECTIONS_FILE.name}", lines, unit="line")
-    )
-    return report
-
-
-def spanish_headlines_report(geodata: Path | None = None) -> Report:
-    """Key moments without a Spanish headline (`key_moments_es.csv`, joined on `at`), as
-    errors at their line of key_moments.csv: the bundled data is bilingual (issue 8)."""
-    import pandas as pd
-
-    from dashboard.analysis.quality import findings_report, missing_spanish
-    from dashboard.ingest.read import read_table
-    from dashboard.model import layers
-
-    folder = geodata or layers.GEODATA
-    moments_path = folder / layers.KEY_MOMENTS_FILE.name
-    spanish_path = folder / "key_moments_es.csv"
-    name = f"geodata/{moments_path.name}"
-    data = moments_path.read_bytes()
-    moments = read_table(data, name, Report())
-    if moments is None:  # the validator reports an unreadable file
-        return Report()
-    frame = moments.frame[["at", "headline"]].fillna("").astype(str)
-    if "headline_es" not in moments.columns and spanish_path.exists():
-        spanish = read_table(spanish_path.read_bytes(), f"geodata/{spanish_path.name}", Report())
-        if spanish is not None and {"at", "headline_es"} <= set(spanish.columns):
-            by_at = dict(zip(spanish.frame["at"], spanish.frame["headline_es"], strict=True))
-            frame["headline_es"] = [by_at.get(at, "") or "" for at in frame["at"]]
-    elif "headline_es" in moments.columns:
-        frame["headline_es"] = moments.frame["headline_es"].fillna("").astype(str)
-    frame = pd.DataFrame(frame)
-    lines, unit = record_lines(data, name, key=lambda row: row.get("at", ""))
-    return findings_report(
-        missing_spanish(frame, "at", "headline", "headline_es"), name, lines, unit=unit
-    )
-
-
-def official_links_report(data: bytes) -> Report:
-    """Source links of official_counts.csv that are not article pages, by line."""
-    import pandas as pd
-
-    from dashboard.analysis.quality import findings_report, non_article_links
-    from dashboard.model import layers
-
-    name = f"geodata/{layers.OFFICIAL_FILE.name}"
-    urls: dict[str, str] = {}
-
-    def key(row: dict) -> str:
-        record = f"{row.get('scope', '')} {row.get('metric', '')} {row.get('reported_at', '')[:10]}"
-        urls[record] = row.get("source_url", "")
-        return record
-
-    lines, unit = record_lines(data, name, key)
-    frame = pd.DataFrame({"incident_id": list(urls), "source_url": list(urls.values())})
-    return findings_report(non_article_links(frame), name, lines, unit=unit)
 
 
 def write_output(path: Path, data: bytes, what: str, lang: str = "en") -> int:

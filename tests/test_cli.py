@@ -239,7 +239,7 @@ def test_snapshot_bad_language_exits_2(tmp_path):
 
 
 def test_validate_fails_exactly_when_the_bundled_data_has_findings(bundle):
-    from dashboard.__main__ import bundle_quality_report
+    from dashboard.analysis.quality import bundle_quality_report
 
     findings = bundle_quality_report(bundle)
     result = run("validate")

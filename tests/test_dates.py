@@ -19,7 +19,8 @@ import dashboard.ingest.bundle
 from dashboard.__main__ import main
 from dashboard.analysis.permalink import parse_params, parse_query
 from dashboard.ingest import acled
-from dashboard.ingest.validate import check_incidents, validate_key_moments
+from dashboard.ingest.geodata_files import validate_key_moments
+from dashboard.ingest.validate import check_incidents
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.timing import (
     DAY_FIRST,

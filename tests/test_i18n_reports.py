@@ -13,12 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.__main__ import (
-    cli_language,
-    environment_language,
-    main,
-    spanish_headlines_report,
-)
+from dashboard.__main__ import cli_language, environment_language, main
+from dashboard.analysis.quality_files import spanish_headlines_report
 from dashboard.ingest.validate import check_incidents, validate_incidents
 from dashboard.model.schema import Report, report_rows, summary_text
 from dashboard.text.message import Message, msg, msg_n
@@ -311,7 +307,8 @@ def test_a_message_inside_a_message_follows_the_language():
 
 def test_quality_findings_are_reported_in_spanish(bundle):
     """The four data checks of `validate` read in Spanish too (a CMS link here)."""
-    from dashboard.analysis.quality import findings_report, non_article_links
+    from dashboard.analysis.quality_findings import findings_report
+    from dashboard.analysis.quality_links import non_article_links
 
     frame, _ = validate(bundle, to_csv([incident_row(source_url="https://admin.example.org/a")]))
     report = findings_report(non_article_links(frame), NAME, {"test-1": 2})

@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from dashboard.__main__ import spanish_data_report
+from dashboard.analysis.quality_files import spanish_data_report
 from dashboard.ingest.corrections import load_corrections, log_entries, read_corrections
 from dashboard.ingest.validate import validate_incidents
 from dashboard.model import layers

@@ -6,6 +6,12 @@ import pandas as pd
 import pytest
 
 from dashboard.analysis import quality
+from dashboard.analysis.quality_counts import blockade_tallies, stated_counts, summary_counts
+from dashboard.analysis.quality_duplicates import duplicate_pairs, duplicates, duplicates_table
+from dashboard.analysis.quality_links import link_problem, non_article_links
+from dashboard.analysis.quality_places import outside_state_table
+from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
+from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day
 from dashboard.ingest.validate import validate_incidents
 from tests.conftest import ROOT, incident_row, to_csv
 
@@ -90,7 +96,7 @@ def test_non_article_link_is_found_in_either_field(frame_of, url, kind):
             cve_ent="09",
         ),
     )
-    findings = quality.non_article_links(frame)
+    findings = non_article_links(frame)
     assert [(f.incident_ids, f.field, f.value) for f in findings] == [
         (("main",), "source_url", url),
         (("more",), "more_source_urls", url),
@@ -109,7 +115,7 @@ def test_non_article_link_is_found_in_either_field(frame_of, url, kind):
     ],
 )
 def test_article_links_are_not_findings(url):
-    assert quality.link_problem(url) is None
+    assert link_problem(url) is None
 
 
 # ------------------------------------------------------------------ summary_counts
@@ -136,7 +142,7 @@ def test_article_links_are_not_findings(url):
     ],
 )
 def test_stated_counts(summary, fields):
-    assert {k: v[0] for k, v in quality.stated_counts(summary).items()} == fields
+    assert {k: v[0] for k, v in stated_counts(summary).items()} == fields
 
 
 @pytest.mark.parametrize(
@@ -152,7 +158,7 @@ def test_stated_counts(summary, fields):
     ],
 )
 def test_no_count_stated(summary):
-    assert quality.stated_counts(summary) == {}
+    assert stated_counts(summary) == {}
 
 
 def test_summary_counts_planted_and_clean(frame_of):
@@ -171,7 +177,7 @@ def test_summary_counts_planted_and_clean(frame_of):
         longitude="-99.1",
         cve_ent="09",
     )
-    findings = quality.summary_counts(frame_of(planted, filled))
+    findings = summary_counts(frame_of(planted, filled))
     assert [(f.incident_ids, f.field) for f in findings] == [
         (("tuxpan",), "fatalities"),
         (("tuxpan",), "arrested"),
@@ -189,7 +195,7 @@ def test_blockade_record_counts_one_when_empty(frame_of):
         longitude="-99.1",
         cve_ent="09",
     )
-    findings = quality.summary_counts(frame_of(one, two))
+    findings = summary_counts(frame_of(one, two))
     assert [(f.incident_ids, f.field) for f in findings] == [(("two",), "blockades")]
 
 
@@ -199,7 +205,7 @@ def test_official_statements_are_not_checked(frame_of):
         blockades="",
         summary="The cabinet reported 62 deaths and 70 arrests.",
     )
-    assert quality.summary_counts(frame_of(statement)) == []
+    assert summary_counts(frame_of(statement)) == []
 
 
 def test_no_false_positive_on_bundled_summaries_with_counts(bundle):
@@ -208,7 +214,7 @@ def test_no_false_positive_on_bundled_summaries_with_counts(bundle):
     frame = bundle.incidents
     filled = frame[frame[["fatalities", "injured", "arrested"]].notna().any(axis=1)]
     assert len(filled) > 30
-    flagged = {f.incident_ids[0] for f in quality.summary_counts(filled)}
+    flagged = {f.incident_ids[0] for f in summary_counts(filled)}
     assert flagged <= {"jal-tuxpan-clash-0225"}  # the defect issue 11 names, until fixed
 
 
@@ -223,7 +229,7 @@ def test_a_tally_on_a_burning_is_found_and_real_counts_are_not(frame_of):
     one = dict(tally, incident_id="one", blockades="1")
     four = incident_row(incident_id="four", blockades="4", summary="Four blockades cut the road.")
     none = dict(tally, incident_id="none", blockades="")
-    findings = quality.blockade_tallies(frame_of(tally, one, four, none))
+    findings = blockade_tallies(frame_of(tally, one, four, none))
     assert [(f.incident_ids, f.field, f.value) for f in findings] == [
         (("tally",), "blockades", "15")
     ]
@@ -235,13 +241,13 @@ def test_a_tally_on_a_burning_is_found_and_real_counts_are_not(frame_of):
 @pytest.mark.parametrize("kind", ["armed_clash", "business_arson", "official_statement", "other"])
 def test_a_tally_is_found_on_every_type_but_blockade(frame_of, kind):
     row = incident_row(event_type=kind, blockades="2", summary="A test event.")
-    assert [f.check for f in quality.blockade_tallies(frame_of(row))] == ["blockade_tallies"]
+    assert [f.check for f in blockade_tallies(frame_of(row))] == ["blockade_tallies"]
 
 
 def test_a_tally_in_a_users_file_is_a_problem_at_its_line(bundle):
     """The smallest file that shows it: a header and two records, the second a burning
     carrying a tally; `validate` reports it at line 3, field `blockades`."""
-    from dashboard.__main__ import quality_report
+    from dashboard.analysis.quality import quality_report
 
     data = to_csv(
         [
@@ -268,13 +274,13 @@ def test_the_bundled_tallies_are_gone_and_would_be_errors(bundle):
     bundled data fails `python -m dashboard validate` at that record's line."""
     from dataclasses import replace
 
-    from dashboard.__main__ import bundle_quality_report
+    from dashboard.analysis.quality import bundle_quality_report
 
     frame = bundle.incidents
     named = ["jal-zap-burned-vehicles", "jal-gdl-burned-vehicles", "jal-tonala-burnings"]
     named.append("jal-tlajomulco-attacks")
     assert frame.set_index("incident_id").loc[named, "blockades"].fillna(0).max() <= 1
-    assert quality.blockade_tallies(frame) == []
+    assert blockade_tallies(frame) == []
     back = frame["incident_id"] == "jal-zap-burned-vehicles"
     planted = replace(bundle, incidents=frame.assign(blockades=frame["blockades"].mask(back, 15)))
     problems = [p for p in bundle_quality_report(planted).problems if p.field == "blockades"]
@@ -294,7 +300,7 @@ def test_duplicates_same_type_near_and_overlapping(frame_of):
     far = incident_row(incident_id="x3", latitude="20.7000", longitude="-103.3475")  # ~2.6 km
     other_type = incident_row(incident_id="x4", event_type="vehicle_arson", blockades="")
     later = incident_row(incident_id="x5", start="2026-02-22T13:00-06:00")
-    findings = quality.duplicates(frame_of(first, near, far, other_type, later))
+    findings = duplicates(frame_of(first, near, far, other_type, later))
     assert [f.incident_ids for f in findings] == [("x1", "x2")]
     assert "m apart" in findings[0].detail
 
@@ -302,7 +308,7 @@ def test_duplicates_same_type_near_and_overlapping(frame_of):
 def test_duplicates_day_record_overlaps_a_timed_one(frame_of):
     timed = incident_row(incident_id="t")
     day = incident_row(incident_id="d", start="2026-02-22T00:00-06:00", time_precision="day")
-    assert [f.incident_ids for f in quality.duplicates(frame_of(timed, day))] == [("t", "d")]
+    assert [f.incident_ids for f in duplicates(frame_of(timed, day))] == [("t", "d")]
 
 
 @pytest.mark.parametrize(
@@ -319,7 +325,7 @@ def test_duplicates_marked_distinct_with_reason(frame_of, distinct_from, reason,
         incident_row(incident_id="t"),
         incident_row(incident_id="d", start="2026-02-22T00:00-06:00", time_precision="day"),
     ).assign(distinct_from=[distinct_from, ""], distinct_reason=[reason, ""])
-    assert bool(quality.duplicates(frame)) is found
+    assert bool(duplicates(frame)) is found
 
 
 def test_state_only_records_are_not_duplicates(frame_of, bundle):
@@ -334,7 +340,7 @@ def test_state_only_records_are_not_duplicates(frame_of, bundle):
         )
         for i in range(2)
     ]
-    assert quality.duplicates(frame_of(*rows)) == []
+    assert duplicates(frame_of(*rows)) == []
 
 
 # ------------------------------------------------------------------ unnamed_part_of_day
@@ -354,7 +360,7 @@ def test_unnamed_part_of_day_found(frame_of, summary, notes, word):
     row = incident_row(
         start="2026-02-22T00:00-06:00", time_precision="part_of_day", summary=summary, notes=notes
     )
-    findings = quality.unnamed_part_of_day(frame_of(row))
+    findings = unnamed_part_of_day(frame_of(row))
     assert len(findings) == 1 and word in findings[0].detail
 
 
@@ -371,14 +377,14 @@ def test_unnamed_part_of_day_clean(frame_of, precision, part, summary):
     row = incident_row(
         start="2026-02-22T00:00-06:00", time_precision=precision, part_of_day=part, summary=summary
     )
-    assert quality.unnamed_part_of_day(frame_of(row)) == []
+    assert unnamed_part_of_day(frame_of(row)) == []
 
 
 # ------------------------------------------------------------------ the bundled data
 
 
 def test_bundled_data_passes_the_checks(bundle):
-    from dashboard.__main__ import bundle_quality_report
+    from dashboard.analysis.quality import bundle_quality_report
 
     assert [str(p) for p in bundle_quality_report(bundle).problems] == []
 
@@ -387,7 +393,7 @@ def test_findings_in_the_bundled_data_are_validation_errors(bundle):
     """`python -m dashboard validate` exits 1 on any finding in the bundled data."""
     from dataclasses import replace
 
-    from dashboard.__main__ import bundle_quality_report
+    from dashboard.analysis.quality import bundle_quality_report
 
     first = bundle.incidents.iloc[[0]].assign(source_url="https://archive.ph/AbC12")
     planted = replace(bundle, incidents=first)
@@ -400,7 +406,7 @@ def test_findings_in_the_bundled_data_are_validation_errors(bundle):
 def test_distinct_marks_travel_with_the_validated_frame(bundle):
     """`distinct_from`/`distinct_reason` in a user's file reach the checks through the
     validator's frame; a mark without a reason does not count."""
-    from dashboard.__main__ import quality_report
+    from dashboard.analysis.quality import quality_report
 
     rows = [
         incident_row(incident_id="t", distinct_from="d", distinct_reason="Two stores."),
@@ -408,7 +414,7 @@ def test_distinct_marks_travel_with_the_validated_frame(bundle):
     ]
     data = to_csv(rows)
     frame, _ = validate_incidents(data, "f.csv", bundle.locations, bundle.states)
-    assert not quality.duplicates(frame)
+    assert not duplicates(frame)
     assert quality_report(frame, "f.csv", data, "error").ok
     unmarked = to_csv([dict(r, distinct_reason="") for r in rows])
     frame, _ = validate_incidents(unmarked, "f.csv", bundle.locations, bundle.states)
@@ -426,7 +432,7 @@ def test_outside_state_planted_and_clean(frame_of):
     from dashboard.ingest.bundle import load_bundle
 
     states = load_bundle().states
-    table = quality.outside_state_table(frame_of(inside, planted), states)
+    table = outside_state_table(frame_of(inside, planted), states)
     assert table["incident_id"].tolist() == ["out"]
     assert table.loc[0, "point_in"] == "Jalisco" and table.loc[0, "declared_state"] == "Colima"
     assert table.loc[0, "km_outside"] > 1
@@ -441,14 +447,14 @@ def test_duplicates_table_puts_the_evidence_side_by_side(frame_of):
             source_url="https://example.org/other-report-123",
         ),
     )
-    row = quality.duplicates_table(frame).iloc[0]
+    row = duplicates_table(frame).iloc[0]
     assert (row["incident_id"], row["other_id"]) == ("x1", "x2")
     assert (row["summary"], row["other_summary"]) == (
         "Trucks blocked the road.",
         "A blockade on the same road.",
     )
     assert row["other_source"] == "https://example.org/other-report-123"
-    assert quality.duplicates_table(frame_of(*clean_rows())).empty
+    assert duplicates_table(frame_of(*clean_rows())).empty
 
 
 def test_disputed_flagged_and_unflagged_with_figures(frame_of):
@@ -473,7 +479,7 @@ def test_disputed_flagged_and_unflagged_with_figures(frame_of):
             cve_ent="15",
         ),
     )
-    table = quality.disputed_table(frame).set_index("incident_id")
+    table = disputed_table(frame).set_index("incident_id")
     assert sorted(table.index) == ["flag", "hint"]
     assert table.loc["flag", "competing_figures"] == "Outlet A: 9 vehicles; · Outlet B: 11."
     assert not table.loc["hint", "flagged"] and "differ" in table.loc["hint", "detail"]
@@ -507,7 +513,7 @@ def test_weak_sources(frame_of):
             cve_ent="11",
         ),
     )
-    kinds = quality.weak_sources_table(frame).set_index("incident_id")["kind"].to_dict()
+    kinds = weak_sources_table(frame).set_index("incident_id")["kind"].to_dict()
     assert kinds == {
         "one": "single source",
         "social": "social media only",
@@ -540,7 +546,7 @@ def test_imprecise(frame_of, bundle):
             cve_ent="15",
         ),
     )
-    table = quality.imprecise_table(frame).set_index("incident_id")
+    table = imprecise_table(frame).set_index("incident_id")
     assert sorted(table.index) == ["day", "state"]
     assert table.loc["state", "detail"] == "place known only to the state"
 
@@ -576,7 +582,7 @@ def test_outlets_share_of_the_map(frame_of):
             cve_ent="11",
         ),
     )
-    table = quality.outlets_table(frame).set_index("outlet")
+    table = outlets_table(frame).set_index("outlet")
     assert table.index.tolist() == ["informador.mx", "proceso.com.mx", "noroeste.com.mx"]
     assert table.loc["informador.mx", ["records", "main_source", "only_source"]].tolist() == [
         2,
@@ -605,7 +611,7 @@ def test_a_chosen_row_names_the_record_to_show():
 
 
 def test_official_counts_links_are_checked_too():
-    from dashboard.__main__ import official_links_report
+    from dashboard.analysis.quality_files import official_links_report
 
     data = (
         b"reported_at,scope,metric,value,source_url\n"
@@ -622,10 +628,10 @@ def test_duplicates_of_a_hostile_file_are_bounded(frame_of):
     """600 records at one place and hour are 179,700 pairs: only the first `limit` are
     built, so a hostile upload cannot make the check quadratic in time or memory."""
     frame = frame_of(*(incident_row(incident_id=f"x{i}") for i in range(600)))
-    pairs = quality.duplicate_pairs(frame, limit=50)
+    pairs = duplicate_pairs(frame, limit=50)
     assert len(pairs) == 50
     assert all(i < j for i, j, _ in pairs)
-    assert len(quality.duplicate_pairs(frame.head(20), limit=1_000)) == 190  # 20 choose 2
+    assert len(duplicate_pairs(frame.head(20), limit=1_000)) == 190  # 20 choose 2
 
 
 def test_acled_imports_are_judged_by_the_outlets_they_name(bundle):
@@ -635,11 +641,112 @@ def test_acled_imports_are_judged_by_the_outlets_they_name(bundle):
 
     data = (Path(__file__).parent / "data" / "acled_export.csv").read_bytes()
     frame, _ = validate_incidents(data, "acled.csv", bundle.locations, bundle.states)
-    weak = quality.weak_sources_table(frame).set_index("incident_id")
+    weak = weak_sources_table(frame).set_index("incident_id")
     assert "MEX90001" not in weak.index  # Example Outlet A; Example Outlet B
     assert weak.loc["MEX90002", "detail"] == "single source (Example Outlet C)"
-    outlets = quality.outlets_table(frame).set_index("outlet")
+    outlets = outlets_table(frame).set_index("outlet")
     assert outlets.loc["Example Outlet A", "records"] == 1
     assert outlets.loc["Example Outlet C", "only_source"] == 1
-    imprecise = quality.imprecise_table(frame).set_index("incident_id")
+    imprecise = imprecise_table(frame).set_index("incident_id")
     assert imprecise.loc["MEX90002", "detail"] == "time known only to the week"
+
+
+# ------------------------------------------------------------------ the registry
+
+
+def planted_rows() -> list[dict]:
+    """One planted case per check that `validate` runs on incident records: a new check
+    adds its row here, and the tests below follow it through the registry."""
+    return [
+        incident_row(incident_id="mirror", source_url="https://archive.ph/AbC12"),  # links
+        incident_row(
+            incident_id="count",
+            event_type="armed_clash",
+            blockades="",
+            summary="Two suspects were killed.",
+            latitude="19.43",
+            longitude="-99.13",
+            cve_ent="09",
+        ),  # summary_counts
+        incident_row(incident_id="twin", source_url="https://example.org/other-report-1"),
+        incident_row(
+            incident_id="evening",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            blockades="",
+            event_type="business_arson",
+            summary="A store was set on fire in the evening.",
+            latitude="21.0",
+            longitude="-101.7",
+            cve_ent="11",
+        ),  # unnamed_part_of_day
+        incident_row(
+            incident_id="tally",
+            event_type="vehicle_arson",
+            blockades="11",
+            summary="Buses were burned.",
+            latitude="20.55",
+            longitude="-103.44",
+        ),  # blockade_tallies
+    ]  # "mirror" and "twin": duplicates
+
+
+def test_registry_keys_titles_and_severities():
+    keys = [check.key for check in quality.CHECKS]
+    assert len(keys) == len(set(keys)) and set(quality.CHECKS_BY_KEY) == set(keys)
+    assert list(quality.QUALITY_VIEWS) == [c.key for c in quality.CHECKS if c.in_view]
+    pot = (ROOT / "dashboard" / "locale" / "messages.pot").read_text(encoding="utf-8")
+    for check in quality.CHECKS:
+        assert f'msgid "{check.title}"' in pot, check.key  # a catalogue entry
+        assert check.finds, check.key
+        assert check.bundled in (None, "error", "warning") and check.user in (None, "warning")
+        runs = check.find is not None or check.other_files is not None
+        assert runs or not (check.bundled or check.user), check.key  # runs where it says
+        assert check.user is None or check.find is not None, check.key
+
+
+def test_every_validation_check_reaches_validate_the_tables_and_the_cli(frame_of):
+    """Each check `validate` runs finds its planted row, as a problem at its line with the
+    registry's severity for a user's file, in its quality table, and in the CLI's text."""
+    rows = planted_rows()
+    data = to_csv(rows)
+    frame = frame_of(*rows)
+    running = [c for c in quality.CHECKS if c.find is not None and (c.bundled or c.user)]
+    assert {f.check for f in quality.validation_findings(frame)} == {c.key for c in running}
+    report = quality.quality_report(frame, "mine.csv", data)
+    tables = quality.quality_tables(frame)
+    text = quality.quality_text(tables)
+    for check in running:
+        problems = [p for p in report.problems if p.reason.startswith(f"{check.key} [")]
+        assert problems and {p.severity for p in problems} == {check.user}, check.key
+        assert all(p.row and p.row >= 2 for p in problems), check.key
+        assert not tables[check.key].empty, check.key
+        assert f"\n{check.key}: " in text, check.key
+
+
+def test_readme_lists_the_registry():
+    """The README's table of data checks names exactly those run on both kinds of data,
+    and the README names every check."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("**data checks**")
+    table = readme[start : readme.index("\n\n", readme.index("| check |", start))]
+    listed = {line.split("`")[1] for line in table.splitlines() if line.startswith("| `")}
+    assert listed == {c.key for c in quality.CHECKS if c.bundled and c.user}
+    for check in quality.CHECKS:
+        assert f"`{check.key}`" in readme, check.key
+
+
+def test_tables_in_view_keep_the_records_in_view(frame_of):
+    """A pair's row needs both records in view; the outlets table is built again from the
+    records in view (its shares are of the view); the others keep their records' rows."""
+    frame = frame_of(*planted_rows())
+    tables = quality.quality_tables(frame)
+    selected = frame[frame["incident_id"].isin(["mirror", "tally"])]
+    narrowed = quality.tables_in_view(tables, selected)
+    assert list(narrowed) == list(tables)
+    assert narrowed["duplicates"].empty  # "twin" is not in view
+    assert narrowed["non_article_links"]["incident_id"].tolist() == ["mirror"]
+    assert narrowed["blockade_tallies"]["incident_id"].tolist() == ["tally"]
+    assert narrowed["outlets"]["records"].sum() == len(selected)
+    assert narrowed["outlets"]["share_of_map"].tolist() == [50.0, 50.0]  # of the view
+    assert tables["outlets"]["share_of_map"].tolist() == [80.0, 20.0]  # of every record

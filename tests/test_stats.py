@@ -231,7 +231,7 @@ OFFICIAL_FIXTURE = "\n".join(
 @pytest.fixture
 def at_official_hour(bundle):
     """Jalisco records around the official figure's 20:00 (hand-counted in the test)."""
-    from dashboard.ingest.validate import validate_official
+    from dashboard.ingest.geodata_files import validate_official
 
     rows = [
         incident_row(incident_id="j1", start="2026-02-22T10:30-06:00", time_precision="minute"),

@@ -7,8 +7,10 @@ import json
 
 import pytest
 
+from dashboard.ingest.columns import MAX_COUNT
+from dashboard.ingest.geodata_files import validate_locations
 from dashboard.ingest.read import MAX_FILE_BYTES
-from dashboard.ingest.validate import MAX_COUNT, validate_incidents, validate_locations
+from dashboard.ingest.validate import validate_incidents
 from tests.conftest import incident_row, to_csv
 
 NAME = "upload.csv"

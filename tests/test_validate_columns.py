@@ -20,9 +20,10 @@ import pytest
 import shapely
 
 from dashboard.ingest import acled
+from dashboard.ingest.columns import Distinct, _fullmatch
 from dashboard.ingest.locate import covering_states, locate_points
 from dashboard.ingest.read import STRING_DTYPE, read_table
-from dashboard.ingest.validate import Distinct, _fullmatch, check_incidents
+from dashboard.ingest.validate import check_incidents
 from dashboard.model.mexico import local_zone, state_lookup
 from dashboard.model.schema import Report
 from dashboard.model.timing import aware_datetimes, interval, intervals

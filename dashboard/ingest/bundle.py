@@ -8,13 +8,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from dashboard.ingest.validate import (
-    validate_incidents,
+from dashboard.ingest.geodata_files import (
     validate_key_moments,
     validate_locations,
     validate_official,
     validate_states,
 )
+from dashboard.ingest.validate import validate_incidents
 from dashboard.model import layers
 from dashboard.model.schema import Report
 from dashboard.model.timing import not_before

@@ -1,0 +1,102 @@
+"""What a data check returns, and the shapes it is shown in: a `Finding` per weak spot,
+a table of findings for the quality view, a `Report` of them for `validate`.
+
+The checks (dashboard/analysis/quality_*.py) are pure functions of the incidents frame as
+`dashboard/ingest/bundle.py` (or `validate_incidents` for a user's file) builds it; the
+helpers here read its text columns the same way everywhere (a missing optional column
+or value is "").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.model.schema import Report
+from dashboard.text.message import Message, msg
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One weak spot: which check found it, in which records, in which field and value."""
+
+    check: str  # e.g. "duplicates"
+    incident_ids: tuple[str, ...]  # the records concerned (two for a duplicate pair)
+    field: str  # the field that shows it, e.g. "source_url", "fatalities"
+    value: str  # the offending value or phrase, as found
+    detail: str  # a sentence saying what is wrong and what would fix it (English)
+    # The detail as a catalogue message, for reports shown in Spanish or English.
+    message: Message | None = dataclasses.field(default=None, compare=False, repr=False)
+
+    def detail_in(self, lang: str) -> str:
+        """The detail in "es" or "en"."""
+        return self.detail if self.message is None else self.message.text(lang)
+
+    def __str__(self) -> str:
+        ids = ", ".join(self.incident_ids)
+        return f"{self.check}: {ids}: field {self.field!r} (value {self.value!r}): {self.detail}"
+
+
+def cell_text(value: object) -> str:
+    """A cell as text: "" for None, NaN and pandas' missing values."""
+    return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+
+
+def rows_of(frame: pd.DataFrame, columns: Iterable[str]):
+    """Named tuples of just these columns (iterating all of them is several times slower);
+    a column the frame lacks is left out (the tuples then have no such attribute)."""
+    return frame[[c for c in columns if c in frame.columns]].itertuples(index=False)
+
+
+def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """A text column (object dtype, "" for missing), or empty strings when the frame
+    lacks it (optional columns)."""
+    if name in frame.columns:
+        return frame[name].map(cell_text)
+    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+
+
+FINDING_COLUMNS = ["incident_id", "field", "value", "detail"]
+
+
+def findings_table(findings: list[Finding], lang: str = "en") -> pd.DataFrame:
+    """Findings as a quality-view table: one row per finding with its first record's
+    `incident_id`, `field`, `value` and `detail` (in `lang`, "es" or "en")."""
+    rows = [
+        {
+            "incident_id": f.incident_ids[0],
+            "field": f.field,
+            "value": f.value,
+            "detail": f.detail_in(lang),
+        }
+        for f in findings
+    ]
+    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+
+
+def findings_report(
+    findings: Iterable[Finding],
+    file: str,
+    rows: dict[str, int] | None = None,
+    severity: str = "error",
+    unit: str = "line",
+) -> Report:
+    """Findings as validation problems (file, row of the first record, field, value);
+    `unit` says what `rows` count: "line" (CSV, header = line 1) or "feature" (GeoJSON)."""
+    report = Report(unit=unit)
+    rows = rows or {}
+    for f in findings:
+        ids = ", ".join(f.incident_ids)
+        detail = f.detail if f.message is None else f.message
+        report.add(
+            file,
+            rows.get(f.incident_ids[0]) if f.incident_ids else None,
+            f.field,
+            f.value,
+            msg("{check} [{ids}]: {detail}", check=f.check, ids=ids, detail=detail),
+            severity=severity,
+        )
+    return report
