@@ -8,7 +8,7 @@ not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
     index.png             its PNG snapshot (title and alt text in the PNG's metadata)
     states/<abbr>.html    one page per state with incidents, over the whole data window
     states/<abbr>.png     (<abbr> is the ISO 3166-2 suffix in lower case: jal, mic, ...)
-    data/incidents.csv    every bundled record (dashboard/render/export.py)
+    data/incidents.csv    every bundled record (the registry's csv, render/formats.py)
     embed.html            iframe and <img> snippets (with alt text) pointing at these files
     manifest.json         every file with its SHA-256, title and alt text
 
