@@ -297,14 +297,13 @@ def read_records(path: Path, bundle, lang: str):
 
 def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.render.snapshot import MAX_PNG_SIDE, html_document, png_bytes
+    from dashboard.render.formats import SNAPSHOT_FORMATS, ViewFiles, implied_format
+    from dashboard.render.snapshot import MAX_PNG_SIDE
 
     lang = args.ui_lang
-    fmt = args.format or (args.out.suffix.lstrip(".").lower() if args.out.suffix else "")
-    if fmt not in ("png", "html"):
-        parser.error(
-            msg("--format must be png or html (or give --out a .png/.html name)").text(lang)
-        )
+    fmt = args.format or implied_format(args.out, SNAPSHOT_FORMATS)
+    if fmt not in SNAPSHOT_FORMATS:
+        parser.error(format_error(SNAPSHOT_FORMATS).text(lang))
     if not (200 <= args.width <= MAX_PNG_SIDE and 200 <= args.height <= MAX_PNG_SIDE):
         parser.error(
             msg(
@@ -313,24 +312,21 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     bundle = load_bundle()
     page = snapshot_view(args, parser, bundle)
-    if fmt == "png":
-        data = png_bytes(bundle, page, (args.width, args.height))
-    else:
-        data = html_document(bundle, page).encode("utf-8")
+    files = ViewFiles(bundle, page, bundle.incidents, size=(args.width, args.height))
+    data = SNAPSHOT_FORMATS[fmt].build(files)
     return write_output(args.out, data, byte_count(len(data), lang), lang)
 
 
-EXPORT_FORMATS = {
-    "csv": ".csv",
-    "geojson": ".geojson",
-    "geoparquet": ".parquet",
-    "states": ".csv",
-    "package": ".zip",
-}
-EXPORT_SUFFIXES = {".csv": "csv", ".geojson": "geojson", ".json": "geojson"} | {
-    ".parquet": "geoparquet",
-    ".zip": "package",
-}
+def format_error(formats):
+    """The --format error: the registry's names (render/formats.py) and the --out endings
+    that choose one."""
+    from dashboard.render.formats import implying_suffixes
+
+    return msg(
+        "--format must be one of {formats} (or give --out a {endings} name)",
+        formats=", ".join(formats),
+        endings="/".join(implying_suffixes(formats)),
+    )
 
 
 def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
@@ -374,26 +370,16 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     report on stderr; without view arguments every valid row of it). Exit 0 when written;
     1 when FILE cannot be read or has no valid rows, or the output cannot be written; 2
     for a bad argument."""
-    from datetime import UTC, datetime
-
     from dashboard.analysis.filters import apply
     from dashboard.analysis.permalink import to_query
     from dashboard.analysis.stats import state_counts
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.render import export as exports
-    from dashboard.render.snapshot import CREDIT
-    from dashboard.render.snapshot import title as view_title
+    from dashboard.render.formats import EXPORT_FORMATS, ViewFiles, implied_format
 
     lang = args.ui_lang
-    fmt = args.format or EXPORT_SUFFIXES.get(args.out.suffix.lower())
+    fmt = args.format or implied_format(args.out, EXPORT_FORMATS)
     if fmt not in EXPORT_FORMATS:
-        parser.error(
-            msg(
-                "--format must be one of {formats} (or give --out a .csv/.geojson/.parquet/.zip "
-                "name)",
-                formats=", ".join(EXPORT_FORMATS),
-            ).text(lang)
-        )
+        parser.error(format_error(EXPORT_FORMATS).text(lang))
     bundle = load_bundle()
     records = bundle.incidents
     if args.file is not None:  # a user's file: its valid rows instead of the bundled ones
@@ -412,26 +398,8 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     )
     selected = records if every else apply(page.view, records)
     counts = state_counts(selected, bundle.official, page.view, records)
-    if fmt == "csv":
-        data = exports.records_csv(selected).encode("utf-8")
-    elif fmt == "geojson":
-        data = exports.records_geojson(selected).encode("utf-8")
-    elif fmt == "geoparquet":
-        data = exports.records_geoparquet(selected)
-    elif fmt == "states":
-        data = exports.state_table_csv(counts, page.view.states).encode("utf-8")
-    else:
-        query = to_query(page, bundle.version)
-        data = exports.data_package(
-            selected,
-            counts,
-            states=page.view.states,
-            title=view_title(page),
-            version=bundle.version,
-            permalink=f"{args.base_url.rstrip('?')}?{query}",
-            credit=CREDIT,
-            generated_at=datetime.now(UTC),
-        )
+    permalink = f"{args.base_url.rstrip('?')}?{to_query(page, bundle.version)}"
+    data = EXPORT_FORMATS[fmt].build(ViewFiles(bundle, page, selected, counts, permalink))
     what = msg_n(
         "{size}, {n} record", "{size}, {n} records", len(selected), size=byte_count(len(data), lang)
     ).text(lang)
@@ -537,6 +505,8 @@ def unknown_state(state: str):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from dashboard.render.formats import EXPORT_FORMATS, SNAPSHOT_FORMATS
+
     argv = sys.argv[1:] if argv is None else list(argv)
     lang = cli_language(argv, os.environ)
     t = translation(lang)
@@ -572,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
     )
     add_view_arguments(snap, lang)
-    snap.add_argument("--format", choices=("png", "html"))
+    snap.add_argument("--format", choices=tuple(SNAPSHOT_FORMATS))
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
@@ -599,7 +569,11 @@ def main(argv: list[str] | None = None) -> int:
             "to stderr; without view arguments, every valid row"
         ),
     )
-    out.add_argument("--format", choices=tuple(EXPORT_FORMATS))
+    out.add_argument(
+        "--format",
+        choices=tuple(EXPORT_FORMATS),
+        help="; ".join(f"{f.name}: {t.gettext(f.label)}" for f in EXPORT_FORMATS.values()),
+    )
     out.add_argument("--out", type=Path, required=True)
     out.add_argument(
         "--base-url",

@@ -28,13 +28,10 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.placenames import is_description
 from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.render.incident_list import incident_table
-from dashboard.render.mapview import (
-    MAP_STRINGS,
-    incident_points,
-    map_config,
-    map_strings,
-    state_styles,
-)
+from dashboard.render.mappoints import incident_points
+from dashboard.render.mapstates import state_styles
+from dashboard.render.mapstrings import MAP_STRINGS, map_strings
+from dashboard.render.mapview import map_config
 from dashboard.render.popups import counts_label, records, summary_text, when_label
 from dashboard.render.publish import embed_page, views
 from dashboard.render.snapshot import (
@@ -51,7 +48,18 @@ from dashboard.web import page
 from tests.test_app import app_with
 
 WINDOW = (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY))
-PAGE_MODULES = ("page.py", "mapview.py", "popups.py", "incident_list.py", "symbols.py")
+PAGE_MODULES = (
+    "page.py",
+    "mapview.py",
+    "maplayers.py",
+    "mappoints.py",
+    "mapsite.py",
+    "mapstates.py",
+    "mapstrings.py",
+    "popups.py",
+    "incident_list.py",
+    "symbols.py",
+)
 
 
 page_at = app_with  # the page opened from a link (tests/test_app.py)

@@ -20,7 +20,8 @@ from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import state_counts
 from dashboard.ingest.bundle import load_bundle
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.render.mapview import ViewLayer, base_map, states_geojson, view_layer
+from dashboard.render.mapstates import states_geojson
+from dashboard.render.mapview import ViewLayer, base_map, view_layer
 from dashboard.render.popups import with_display_text
 from dashboard.web import page
 

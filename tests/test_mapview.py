@@ -19,25 +19,18 @@ from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import incidents_only, state_counts
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import EVENT_TYPES
+from dashboard.render.mapassets import map_assets
+from dashboard.render.mapfiles import DATA, STATIC
+from dashboard.render.maplayers import LAYER_INCIDENTS, LAYER_SITE, LAYER_STATES
+from dashboard.render.mappoints import MAX_DRAWN_POINTS, incident_points
+from dashboard.render.mapstates import replay_counts, states_geojson
+from dashboard.render.mapstrings import MAP_STRINGS, map_strings, osm_attribution
 from dashboard.render.mapview import (
-    DATA,
-    LAYER_INCIDENTS,
-    LAYER_SITE,
-    LAYER_STATES,
-    MAP_STRINGS,
-    MAX_DRAWN_POINTS,
-    STATIC,
     MapSetup,
     ViewLayer,
     base_map,
     build_map,
     first_view,
-    incident_points,
-    map_assets,
-    map_strings,
-    osm_attribution,
-    replay_counts,
-    states_geojson,
     view_layer,
 )
 from dashboard.render.popups import with_display_text

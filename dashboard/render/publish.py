@@ -8,7 +8,7 @@ not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
     index.png             its PNG snapshot (title and alt text in the PNG's metadata)
     states/<abbr>.html    one page per state with incidents, over the whole data window
     states/<abbr>.png     (<abbr> is the ISO 3166-2 suffix in lower case: jal, mic, ...)
-    data/incidents.csv    every bundled record (dashboard/render/export.py)
+    data/incidents.csv    every bundled record (the registry's csv, render/formats.py)
     embed.html            iframe and <img> snippets (with alt text) pointing at these files
     manifest.json         every file with its SHA-256, title and alt text
 
@@ -31,7 +31,7 @@ from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import incidents_only
 from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
-from dashboard.render.export import records_csv
+from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
 from dashboard.render.snapshot import (
     PNG_SIZE,
     alt_text,
@@ -44,6 +44,9 @@ from dashboard.text.escape import escape_text
 from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
 
 MANIFEST = "manifest.json"
+# Every bundled record, in the export format the site links (render/formats.py).
+RECORDS = EXPORT_FORMATS["csv"]
+RECORDS_PATH = f"data/incidents{RECORDS.suffix}"
 EMBED_HEIGHT = 660
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
 # folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
@@ -136,7 +139,7 @@ def _navigation(current: View, all_views: list[View], lang: str = DEFAULT_LANGUA
         for v in all_views
     ]
     extras = (
-        f'<a href="{escape_text(_relative(current.stem, "data/incidents.csv"))}">'
+        f'<a href="{escape_text(_relative(current.stem, RECORDS_PATH))}">'
         f"{escape_text(t.gettext('All records (CSV)'))}</a> · "
         f'<a href="{escape_text(_relative(current.stem, "embed.html"))}">'
         f"{escape_text(t.gettext('Embed codes'))}</a>"
@@ -230,7 +233,7 @@ def embed_page(
             "</section>",
         ]
     parts += [
-        f'<p><a href="{escape_text(base_url)}data/incidents.csv">'
+        f'<p><a href="{escape_text(base_url)}{RECORDS_PATH}">'
         f"{escape_text(t.gettext('All records (CSV)'))}</a></p>",
         "</main></body></html>",
         "",
@@ -265,7 +268,8 @@ def site_files(
         files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
         files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
         entries.append((view, page_title, alt))
-    files.append(PublishedFile("data/incidents.csv", records_csv(bundle.incidents).encode("utf-8")))
+    every = ViewFiles(bundle, all_views[0].page, bundle.incidents)
+    files.append(PublishedFile(RECORDS_PATH, RECORDS.build(every)))
     files.append(
         PublishedFile(
             "embed.html",

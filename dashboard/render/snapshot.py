@@ -17,14 +17,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from dashboard.analysis.filters import IN_WINDOW, POSSIBLE, apply  # noqa: E402
+from dashboard.analysis.filters import apply  # noqa: E402
 from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
 from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
@@ -32,16 +31,17 @@ from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: 
 from dashboard.model import layers  # noqa: E402
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import event_type_label
-from dashboard.render.mapview import RawScript, build_map, states_geojson  # noqa: E402
+from dashboard.render.mapassets import RawScript  # noqa: E402
+from dashboard.render.maplayers import LAYERS  # noqa: E402
+from dashboard.render.mapstates import states_geojson  # noqa: E402
+from dashboard.render.mapview import build_map  # noqa: E402
+from dashboard.render.pnglayers import PngCanvas, categories_present, possible_mask  # noqa: E402
 from dashboard.render.symbols import (
     CATEGORIES,
-    CATEGORY_OF,
     HALO,
     MPL_MARKERS,
-    OTHER,
     STATE_EDGE,
     ramp,
-    state_colour,
 )
 from dashboard.text.escape import escape_text  # noqa: E402
 from dashboard.text.i18n import (
@@ -290,14 +290,6 @@ def map_extent(
     return _fit_extent(_extent(bundle, page), width, height)
 
 
-EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
-
-
-def _categories_present(selected: pd.DataFrame) -> list[int]:
-    present = {CATEGORY_OF.get(t, OTHER) for t in selected["event_type"].unique()}
-    return sorted(present)
-
-
 def png_figure(
     bundle: Bundle,
     page: PageView,
@@ -329,50 +321,16 @@ def png_figure(
     ax = fig.add_axes(MAP_BOX)
     ax.set_axis_off()
 
-    counts = selection.counts.set_index("cve_ent")["incidents"]
-    states = bundle.states_display
-    if "states" in page.layers:
-        colours = [state_colour(int(counts.get(c, 0))) for c in states["cve_ent"]]
-    else:
-        colours = ["#ffffff"] * len(states)
-    states.plot(ax=ax, color=colours, edgecolor=STATE_EDGE, linewidth=0.5 * scale)
-
-    drawable = selection.selected[selection.selected["geo_precision"] < 3]
-    if "incidents" in page.layers and not drawable.empty:
-        cats = drawable["event_type"].map(lambda t: CATEGORY_OF.get(t, OTHER)).to_numpy()
-        exact = (drawable["geo_precision"] == 1).to_numpy()
-        # Records only possibly in the window (filters' counting rule): hollow and dashed,
-        # as on the live map, under the ones known to be in it.
-        maybe = possible_mask(drawable)
-        for possible, precise, area in (
-            (p, q, a) for p in (True, False) for q, a in ((False, TOWN_SIZE), (True, EXACT_SIZE))
-        ):
-            for index, cat in enumerate(CATEGORIES):
-                mask = (cats == index) & (exact == precise) & (maybe == possible)
-                if mask.any():
-                    ax.scatter(
-                        drawable["lon"].to_numpy()[mask],
-                        drawable["lat"].to_numpy()[mask],
-                        s=area * scale**2,
-                        marker=MPL_MARKERS[cat.shape],
-                        c="white" if possible else cat.colour,
-                        edgecolors=cat.colour if possible else HALO,
-                        linewidths=(1.6 if possible else 1.1) * scale,
-                        linestyles="--" if possible else "-",
-                        zorder=2.5 if possible else 3,
-                    )
-    if "site" in page.layers:
-        site = bundle.operation_site
-        ax.scatter(
-            site.geometry.x,
-            site.geometry.y,
-            marker="*",
-            s=420 * scale**2,
-            c="#b2182b",
-            edgecolors="white",
-            linewidths=1.2 * scale,
-            zorder=4,
-        )
+    canvas = PngCanvas(
+        ax,
+        selection.selected,
+        selection.counts,
+        bundle.states_display,
+        bundle.operation_site,
+        scale,
+    )
+    for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
+        layer.png(canvas, layer.key in page.layers)
     west, east, south, north = map_extent(bundle, page, width, height)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
@@ -530,14 +488,6 @@ def dot(face: str, edge: str, size: float, label: str, marker: str = "o", alpha:
     )
 
 
-def possible_mask(frame: pd.DataFrame) -> np.ndarray:
-    """bool per record of `frame` (from filters.apply): only possibly in the view's
-    window (IN_WINDOW is POSSIBLE); all False without the column."""
-    if IN_WINDOW not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    return frame[IN_WINDOW].to_numpy() == POSSIBLE
-
-
 def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT_LANGUAGE) -> list:
     """The PNG legend's handles, labelled in `lang`: state classes (the exact fill
     colours), the categories in view with their shapes, precision, the site."""
@@ -552,7 +502,7 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
     ]
     handles += [
         dot(c.colour, HALO, 10 * scale, t.gettext(c.label), MPL_MARKERS[c.shape])
-        for c in (CATEGORIES[i] for i in _categories_present(selection.selected))
+        for c in (CATEGORIES[i] for i in categories_present(selection.selected))
     ]
     if possible_mask(selection.selected[selection.selected["geo_precision"] < 3]).any():
         handles.append(

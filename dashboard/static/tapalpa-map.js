@@ -171,10 +171,11 @@
     this.states.addTo(map);
     this.site.addTo(map);
     this.incidents.addTo(map);
+    // Each layer of the table (dashboard/render/maplayers.py) by its key, in its order;
+    // the layer control names it by strings["layer_" + key].
+    this.groups = {states: this.states, site: this.site, incidents: this.incidents};
     var overlays = {};
-    overlays[this.s.layer_states] = this.states;
-    overlays[this.s.layer_site] = this.site;
-    overlays[this.s.layer_incidents] = this.incidents;
+    config.layers.forEach(function (key) { overlays[self.s["layer_" + key]] = self.groups[key]; });
     this.layerControl = L.control.layers(null, overlays, {collapsed: this.narrow, position: "topright"}).addTo(map);
     // The scale sits under the replay control: the right column is the legend's.
     if (!this.narrow) { L.control.scale({position: "bottomleft"}).addTo(map); }
@@ -649,10 +650,10 @@
     var layersKey = v.layers.join(",");
     if (layersKey !== this.lastLayers) {
       this.lastLayers = layersKey;
-      [["states", this.states], ["site", this.site], ["incidents", this.incidents]].forEach(function (pair) {
-        var on = v.layers.indexOf(pair[0]) >= 0;
-        if (on && !self.map.hasLayer(pair[1])) { self.map.addLayer(pair[1]); }
-        if (!on && self.map.hasLayer(pair[1])) { self.map.removeLayer(pair[1]); }
+      this.config.layers.forEach(function (key) {
+        var on = v.layers.indexOf(key) >= 0, group = self.groups[key];
+        if (on && !self.map.hasLayer(group)) { self.map.addLayer(group); }
+        if (!on && self.map.hasLayer(group)) { self.map.removeLayer(group); }
       });
     }
     this.play.box.style.display = this.markers.length ? "" : "none";

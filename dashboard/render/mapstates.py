@@ -1,0 +1,102 @@
+"""The states layer's data: its geometry (once per data version) and, per view, each
+state's count, tooltip and replay counts."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.stats import incidents_only
+from dashboard.model.schema import TIMED, event_type_label
+from dashboard.render.popups import records, summary_text
+from dashboard.text.escape import escape_text, script_json
+from dashboard.text.i18n import DEFAULT_LANGUAGE, format_number, translation
+
+# The columns state_styles reads of the records known only to their state.
+SUMMARY_COLUMNS = ("cve_ent", "event_type", "summary", "summary_es")
+HOUR_MS = 3_600_000
+
+
+def states_geojson(states_display: gpd.GeoDataFrame) -> str:
+    """The display layer as GeoJSON text: built once per data version, reused every rerun."""
+    rounded = states_display[["cve_ent", "geometry"]].copy()
+    # 3 decimals (~100 m) is finer than a screen pixel at the zooms the map allows; shared
+    # vertices round alike, so neighbours keep sharing their borders.
+    rounded["geometry"] = shapely.set_precision(rounded.geometry.values, 10**-3, mode="pointwise")
+    return script_json(rounded.__geo_interface__)
+
+
+def state_styles(
+    counts: pd.DataFrame, state_only: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
+) -> dict[str, list]:
+    """Per state (cve_ent): [incidents in the window, tooltip HTML naming its state-level
+    reports, in `lang`]; the fill colour follows from the count (symbols.state_colour)."""
+    t = translation(lang)
+    listed: dict[str, list[tuple[str, str]]] = {}
+    for row in records(state_only[[c for c in state_only.columns if c in SUMMARY_COLUMNS]]):
+        listed.setdefault(row.cve_ent, []).append(
+            (event_type_label(row.event_type, lang), summary_text(row, lang))
+        )
+    styles = {}
+    columns = ["cve_ent", "state", "incidents", "official_blockades", "official_source"]
+    for row in records(counts[columns]):
+        n = int(row.incidents)
+        lines = [
+            f"<b>{escape_text(row.state)}</b>",
+            t.ngettext(
+                "{n} incident in the window (click to select)",
+                "{n} incidents in the window (click to select)",
+                n,
+            ).format(n=format_number(n, lang)),
+        ]
+        if not pd.isna(row.official_blockades):
+            lines.append(
+                t.gettext("Official blockade figure: {count} ({source})").format(
+                    count=format_number(int(row.official_blockades), lang),
+                    source=escape_text(row.official_source),
+                )
+            )
+        if row.cve_ent in listed:
+            reports = listed[row.cve_ent]
+            lines.append(
+                t.ngettext(
+                    "{n} report for the state as a whole, not placed:",
+                    "{n} reports for the state as a whole, not placed:",
+                    len(reports),
+                ).format(n=format_number(len(reports), lang))
+            )
+            for kind, summary in reports[:4]:
+                lines.append(f"&middot; {escape_text(kind)}: {escape_text(summary[:90])}")
+        styles[row.cve_ent] = [n, "<br>".join(lines)]
+    return styles
+
+
+def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]]:
+    """Per state, for each replay hour k: incidents known to have happened by its end.
+
+    A record timed to the hour or minute counts once it has started (t_start before
+    start + (k+1) h); one known only to the day or part of day counts once its whole span
+    has passed (t_end at or before that moment), never before. States with none are left
+    out. Times are compared as UTC instants.
+    """
+    counted = incidents_only(
+        selected[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]]
+    )
+    start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
+    steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
+    uncertain = ~counted["time_precision"].isin(TIMED).to_numpy()
+    t0 = counted["t_start"].astype("int64").to_numpy() // 1_000 - start_ms  # ms since start
+    t1 = counted["t_end"].astype("int64").to_numpy() // 1_000 - start_ms
+    # The first hour k whose end (k + 1) h counts the record: timed, once t0 < (k + 1) h;
+    # day or part of day, once t1 <= (k + 1) h.
+    first = np.where(uncertain, -(-t1 // HOUR_MS) - 1, t0 // HOUR_MS)
+    first = np.clip(first, 0, None)
+    codes, index = np.unique(counted["cve_ent"].to_numpy().astype(str), return_inverse=True)
+    keep = first < steps
+    grid = np.zeros((len(codes), steps), dtype="int64")
+    np.add.at(grid, (index[keep], first[keep]), 1)
+    known = np.cumsum(grid, axis=1)
+    return {str(code): known[i].tolist() for i, code in enumerate(codes)}

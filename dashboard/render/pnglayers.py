@@ -1,0 +1,110 @@
+"""The map layers as the PNG draws them (matplotlib, no basemap): the states shaded by
+count, the operation site's star, the incidents with the live map's shapes and colours."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+from dashboard.analysis.filters import IN_WINDOW, POSSIBLE
+from dashboard.render.symbols import (
+    CATEGORIES,
+    CATEGORY_OF,
+    HALO,
+    MPL_MARKERS,
+    OTHER,
+    STATE_EDGE,
+    state_colour,
+)
+
+EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
+SITE_COLOUR = "#b2182b"
+
+
+@dataclass(frozen=True)
+class PngCanvas:
+    """What a layer draws on: the PNG's map axes and the view's data."""
+
+    ax: Axes
+    selected: pd.DataFrame  # filters.apply of the view
+    counts: pd.DataFrame  # stats.state_counts of the same view
+    states: gpd.GeoDataFrame  # the display geometry
+    site: gpd.GeoDataFrame  # the operation site
+    scale: float  # 1 at 1600x1000
+
+
+def possible_mask(frame: pd.DataFrame) -> np.ndarray:
+    """bool per record of `frame` (from filters.apply): only possibly in the view's
+    window (IN_WINDOW is POSSIBLE); all False without the column."""
+    if IN_WINDOW not in frame.columns:
+        return np.zeros(len(frame), dtype=bool)
+    return frame[IN_WINDOW].to_numpy() == POSSIBLE
+
+
+def categories_present(selected: pd.DataFrame) -> list[int]:
+    """The indexes (symbols.CATEGORIES) of the categories of `selected`'s event types."""
+    present = {CATEGORY_OF.get(t, OTHER) for t in selected["event_type"].unique()}
+    return sorted(present)
+
+
+def draw_states(canvas: PngCanvas, shown: bool) -> None:
+    """The states filled with the legend's swatch colours (opaque) by their count; hidden,
+    they stay as white outlines: with no basemap they are the PNG's geography."""
+    counts = canvas.counts.set_index("cve_ent")["incidents"]
+    states = canvas.states
+    if shown:
+        colours = [state_colour(int(counts.get(c, 0))) for c in states["cve_ent"]]
+    else:
+        colours = ["#ffffff"] * len(states)
+    states.plot(ax=canvas.ax, color=colours, edgecolor=STATE_EDGE, linewidth=0.5 * canvas.scale)
+
+
+def draw_site(canvas: PngCanvas, shown: bool) -> None:
+    """The operation site as a red star with a white edge, above everything."""
+    if not shown:
+        return
+    site = canvas.site
+    canvas.ax.scatter(
+        site.geometry.x,
+        site.geometry.y,
+        marker="*",
+        s=420 * canvas.scale**2,
+        c=SITE_COLOUR,
+        edgecolors="white",
+        linewidths=1.2 * canvas.scale,
+        zorder=4,
+    )
+
+
+def draw_incidents(canvas: PngCanvas, shown: bool) -> None:
+    """Located records (geo_precision 1-2) by category shape and colour with a white
+    halo, small for exact sites and large for towns; records only possibly in the window
+    (filters' counting rule) hollow and dashed, as on the live map, under the others."""
+    drawable = canvas.selected[canvas.selected["geo_precision"] < 3]
+    if not shown or drawable.empty:
+        return
+    scale = canvas.scale
+    cats = drawable["event_type"].map(lambda t: CATEGORY_OF.get(t, OTHER)).to_numpy()
+    exact = (drawable["geo_precision"] == 1).to_numpy()
+    maybe = possible_mask(drawable)
+    for possible, precise, area in (
+        (p, q, a) for p in (True, False) for q, a in ((False, TOWN_SIZE), (True, EXACT_SIZE))
+    ):
+        for index, cat in enumerate(CATEGORIES):
+            mask = (cats == index) & (exact == precise) & (maybe == possible)
+            if mask.any():
+                canvas.ax.scatter(
+                    drawable["lon"].to_numpy()[mask],
+                    drawable["lat"].to_numpy()[mask],
+                    s=area * scale**2,
+                    marker=MPL_MARKERS[cat.shape],
+                    c="white" if possible else cat.colour,
+                    edgecolors=cat.colour if possible else HALO,
+                    linewidths=(1.6 if possible else 1.1) * scale,
+                    linestyles="--" if possible else "-",
+                    zorder=2.5 if possible else 3,
+                )
