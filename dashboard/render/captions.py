@@ -17,7 +17,6 @@ from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
-from dashboard.render.mapview import MapLayers
 from dashboard.render.snapshot import title as snapshot_title
 from dashboard.text.escape import escape_markdown, link
 from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
@@ -194,17 +193,20 @@ def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
     )
 
 
-def map_captions(drawn: MapLayers, counts: tuple[int, int, int], lang: str = "en") -> list[str]:
-    """The captions under the map: what it draws (`drawn`, and map_counts' `counts`), how
-    to read its symbols, and the incidents known only to their state."""
+def map_captions(
+    mode: str, drawn_points: int, counts: tuple[int, int, int], lang: str = "en"
+) -> list[str]:
+    """The captions under the map: what it draws (mapview.MapLayers' `mode` and
+    `drawn_points`, and map_counts' `counts`), how to read its symbols, and the incidents
+    known only to their state."""
     t = translation(lang)
     points, statements, state_level = counts
-    if drawn.mode == "cells":
+    if mode == "cells":
         drawn_text = t.ngettext(
             "{n} incident point drawn (grouped by area at this scale).",
             "{n} incident points drawn (grouped by area at this scale).",
-            drawn.drawn_points,
-        ).format(n=format_number(drawn.drawn_points, lang))
+            drawn_points,
+        ).format(n=format_number(drawn_points, lang))
     else:  # the key figures count incidents: statements are told apart
         drawn_text = t.ngettext(
             "{n} incident point drawn.", "{n} incident points drawn.", points

@@ -140,7 +140,7 @@ def view_selection(data: PageData, view: ViewSpec) -> Selection:
 
 def grid_data(rows: pd.DataFrame, kept: Kept, kind: str) -> pd.DataFrame | pa.Table:
     """`rows` for st.dataframe: converted to Arrow once per view when the view is kept
-    (Streamlit converts a pandas frame on every call: a tenth of a rerun), else as is.
+    (Streamlit converts a pandas frame on every call), else as is.
     The index is left out, as the grids hide it."""
     if kept is None:
         return rows

@@ -157,7 +157,7 @@ def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
         )
     drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
     counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
-    for caption in map_captions(drawn, counts, lang):
+    for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang):
         st.caption(caption)
     notes = figure_notes(shown.figures, lang)
     if notes:
