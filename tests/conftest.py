@@ -18,10 +18,10 @@ def bundle():
 
 
 def open_sections(at):
-    """Open the page's closed sections (dashboard.web.page.LAZY_SECTIONS: share, downloads,
+    """Open the page's closed sections (dashboard.web.state.LAZY_SECTIONS: share, downloads,
     hour by hour, state-level reports, corrections log) for `at`'s next run, so a test
     sees everything the page can show. Returns `at`."""
-    from dashboard.web.page import LAZY_SECTIONS, OPENED_SECTIONS
+    from dashboard.web.state import LAZY_SECTIONS, OPENED_SECTIONS
 
     at.session_state[OPENED_SECTIONS] = set(LAZY_SECTIONS)  # as the reader's clicks leave it
     return at

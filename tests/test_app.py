@@ -13,7 +13,7 @@ from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import key_figures
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.web import page
+from dashboard.render.captions import KEY_FIGURES
 from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -47,13 +47,13 @@ def button(at, label: str):
 
 def metrics(at) -> dict[str, int]:
     """The located key figures (the last row of metrics; the official ones lead)."""
-    located = list(at.metric)[-len(page.KEY_FIGURES) :]
+    located = list(at.metric)[-len(KEY_FIGURES) :]
     return {m.label: int(m.value) for m in located}
 
 
 def official_metrics(at) -> dict[str, int]:
     """The official national figures that lead the page (the metrics before the located)."""
-    official = list(at.metric)[: -len(page.KEY_FIGURES)]
+    official = list(at.metric)[: -len(KEY_FIGURES)]
     return {m.label: int(m.value.replace(",", "")) for m in official}
 
 
@@ -198,7 +198,7 @@ def test_garbage_links_show_a_notice_not_an_error(bundle, params, notice):
     ],
 )
 def test_links_start_from_the_page_address_with_a_path(url, expected):
-    from dashboard.web.page import page_address
+    from dashboard.render.share import page_address
 
     assert page_address(url) == expected
 

@@ -27,6 +27,7 @@ from dashboard.model import layers
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.placenames import is_description
 from dashboard.model.schema import NON_INCIDENT_TYPES
+from dashboard.render.captions import KEY_FIGURES
 from dashboard.render.incident_list import incident_table
 from dashboard.render.mappoints import incident_points
 from dashboard.render.mapstates import state_styles
@@ -44,21 +45,23 @@ from dashboard.render.snapshot import (
 )
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import LOCALE_DIR, translation
-from dashboard.web import page
 from tests.test_app import app_with
 
 WINDOW = (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY))
+# Where the page's messages are written: the page itself and the render modules it shows.
 PAGE_MODULES = (
-    "page.py",
-    "mapview.py",
-    "maplayers.py",
-    "mappoints.py",
-    "mapsite.py",
-    "mapstates.py",
-    "mapstrings.py",
-    "popups.py",
-    "incident_list.py",
-    "symbols.py",
+    "dashboard/web/",
+    "dashboard/render/captions.py",
+    "dashboard/render/charts.py",
+    "dashboard/render/mapview.py",
+    "dashboard/render/maplayers.py",
+    "dashboard/render/mappoints.py",
+    "dashboard/render/mapsite.py",
+    "dashboard/render/mapstates.py",
+    "dashboard/render/mapstrings.py",
+    "dashboard/render/popups.py",
+    "dashboard/render/incident_list.py",
+    "dashboard/render/symbols.py",
 )
 
 
@@ -82,7 +85,8 @@ def english_only_messages() -> list[str]:
         catalogue = read_po(handle)
     texts = []
     for message in catalogue:
-        if not message.id or not any(path.endswith(PAGE_MODULES) for path, _ in message.locations):
+        where = [path for path, _ in message.locations]
+        if not message.id or not any(path.startswith(PAGE_MODULES) for path in where):
             continue
         ids = [message.id] if isinstance(message.id, str) else list(message.id)
         strings = [message.string] if isinstance(message.string, str) else list(message.string)
@@ -186,7 +190,7 @@ def test_the_spanish_page_is_in_spanish(spanish):
     assert spanish.title[0].value == translation("es").gettext(
         "After the Tapalpa raid: blockades and attacks across Mexico"
     )
-    assert [m.label for m in spanish.metric][-len(page.KEY_FIGURES)] == "Incidentes en el mapa"
+    assert [m.label for m in spanish.metric][-len(KEY_FIGURES)] == "Incidentes en el mapa"
     assert spanish.multiselect(key="types").options[:2] == ["Bloqueo", "Quema de vehículos"]
     assert "Incidentes en la vista" in [h.value for h in spanish.header]
 
@@ -195,7 +199,7 @@ def test_key_figures_are_the_same_in_both_languages(spanish, english):
     assert [m.value for m in spanish.metric] == [m.value for m in english.metric]
     # the official national figures (four, given by the default window's end), then the
     # map's five
-    assert len(spanish.metric) == 4 + len(page.KEY_FIGURES) == 9
+    assert len(spanish.metric) == 4 + len(KEY_FIGURES) == 9
 
 
 def test_summaries_and_key_moments_are_spanish(spanish):

@@ -1,4 +1,4 @@
-"""The sections under the map that start closed (dashboard.web.page.LAZY_SECTIONS): a closed
+"""The sections under the map that start closed (dashboard.web.state.LAZY_SECTIONS): a closed
 section sends none of its contents, an open one sends them, and an open section stays
 open when the window moves (AppTest; the browser side is in tests/test_browser.py); and
 the names of the files the share and download sections offer."""
@@ -14,7 +14,8 @@ from streamlit.testing.v1 import AppTest
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.web.page import LAZY_SECTIONS, OPENED_SECTIONS, download_stem
+from dashboard.render.share import download_stem
+from dashboard.web.state import LAZY_SECTIONS, OPENED_SECTIONS
 from tests.conftest import open_sections
 from tests.test_app import APP
 

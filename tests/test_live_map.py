@@ -1,9 +1,11 @@
 """The live map's component call: what the page sends is what st_folium would send.
 
-The page keeps streamlit-folium's arguments for the base map (app.map_frame) and sends
-them with each view's feature group (app.live_map) instead of rendering the whole folium
-map on every rerun. These tests hold it to st_folium's own output, so an upgrade of
-streamlit-folium that changes what it sends fails here rather than on a reader's screen.
+The page keeps streamlit-folium's arguments for the base map (map_component.map_frame)
+and sends them with each view's feature group (map_component.live_map) instead of
+rendering the whole folium map on every rerun. These tests hold it to st_folium's own
+output, so an upgrade of streamlit-folium that changes what it sends fails here rather
+than on a reader's screen (tests/test_map_component.py checks the private names the
+adapter uses one by one).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.mapstates import states_geojson
 from dashboard.render.mapview import ViewLayer, base_map, view_layer
 from dashboard.render.popups import with_display_text
-from dashboard.web import page
+from dashboard.web import map_component
 
 # folium names every element with a random hex suffix (map_3f2a…, tile_layer_9c…);
 # streamlit-folium's own component key ignores them the same way (generate_js_hash).
@@ -59,7 +61,7 @@ def sent_by_st_folium(build, view: dict, monkeypatch) -> dict:
     monkeypatch.setattr(streamlit_folium, "_component_func", lambda **kw: calls.append(kw))
     st_folium(
         build(),
-        key=page.MAP_KEY,
+        key=map_component.MAP_KEY,
         height=560,
         use_container_width=True,
         returned_objects=["last_clicked"],
@@ -72,9 +74,9 @@ def sent_by_st_folium(build, view: dict, monkeypatch) -> dict:
 
 def sent_by_the_page(build, view: dict, monkeypatch, version: str) -> dict:
     calls = []
-    monkeypatch.setattr(page, "MAP_COMPONENT", lambda **kw: calls.append(kw))
-    frame = page.map_frame(version, "es", 560, "{}", "served", "/x.json", build)
-    page.live_map(frame, ViewLayer(view), lambda: None)
+    monkeypatch.setattr(map_component, "MAP_COMPONENT", lambda **kw: calls.append(kw))
+    frame = map_component.map_frame(version, "es", 560, "{}", "served", "/x.json", build)
+    map_component.live_map(frame, ViewLayer(view), lambda: None)
     (arguments,) = calls
     return arguments
 

@@ -1,4 +1,4 @@
-"""Results shared between windows that select the same records (app.rows_kept).
+"""Results shared between windows that select the same records (view_cache.rows_kept).
 
 Moving the slider by an hour often leaves the same records in view: the figures, the
 tables and the per-state comparison are then reused, while what names the window's
@@ -19,7 +19,8 @@ from dashboard.analysis.filters import ViewSpec, apply, data_window, in_window, 
 from dashboard.analysis.permalink import local_text
 from dashboard.analysis.stats import key_figures, state_counts
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.web import page
+from dashboard.render.captions import slider_label
+from dashboard.web import view_cache
 from tests.conftest import open_sections
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
@@ -73,11 +74,11 @@ def test_windows_share_results_only_when_records_reports_and_filters_match(
     a, rows_a, b, rows_b, same
 ):
     data = fake_data()
-    assert (page.rows_kept(data, a, rows_a) == page.rows_kept(data, b, rows_b)) is same
+    assert (view_cache.rows_kept(data, a, rows_a) == view_cache.rows_kept(data, b, rows_b)) is same
 
 
 def test_nothing_is_shared_for_an_uploaded_file():
-    assert page.rows_kept(fake_data(timeline=None), view(0, 10), ROWS) is None
+    assert view_cache.rows_kept(fake_data(timeline=None), view(0, 10), ROWS) is None
 
 
 def windows_with_the_same_records(bundle) -> tuple[ViewSpec, ViewSpec]:
@@ -122,5 +123,5 @@ def test_a_window_with_the_same_records_shows_its_own_hours_and_the_same_figures
     # What names the hours follows the new window: the link and the alt text.
     assert at.query_params["from"] == local_text(b.start)
     (alt,) = [a.value for a in at.text_area if a.label == "Alt text"]
-    assert page.slider_label(naive(b.start)) in alt  # "Sun 22 Feb, 00:00"
-    assert page.slider_label(naive(a.start)) not in alt
+    assert slider_label(naive(b.start)) in alt  # "Sun 22 Feb, 00:00"
+    assert slider_label(naive(a.start)) not in alt

@@ -1,12 +1,12 @@
 """Every view shows the same figures whatever the server showed before.
 
-The page keeps results between reruns and sessions (page.per_view: per window, per set of
-records in view). A key that leaves out something its value depends on makes a view show
-what an earlier view left behind. Here one process serves random views of the bundled
+The page keeps results between reruns and sessions (view_cache.per_view: per window, per
+set of records in view). A key that leaves out something its value depends on makes a
+view show what an earlier view left behind. Here one process serves random views of the bundled
 data in three orders through the page's own kept path, and every view must show exactly
 what it shows when nothing is kept: the same functions on the page data of an uploaded
-file (no timeline, nothing kept: page.view_kept is None), with a fresh official timeline
-for every view.
+file (no timeline, nothing kept: view_cache.view_kept is None), with a fresh official
+timeline for every view.
 """
 
 from __future__ import annotations
@@ -23,7 +23,13 @@ from dashboard.analysis.permalink import PageView
 from dashboard.model import layers
 from dashboard.model.mexico import MEXICO_CITY, STATES
 from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
-from dashboard.web import page
+from dashboard.render.captions import map_counts
+from dashboard.web import data as web_data
+from dashboard.web import view_cache
+from dashboard.web.sections.key_figures import view_official
+from dashboard.web.sections.map import map_layer_data
+from dashboard.web.sections.per_state import state_table_rows
+from dashboard.web.sections.share import view_alt_text
 
 VIEWS = 200
 ORDERS = ("as drawn", "reversed", "shuffled")
@@ -73,31 +79,27 @@ def random_views(data, n: int, seed: int = 19) -> list[PageView]:
 def shown(data, view: PageView) -> dict:
     """What the page shows of `view` that the keeping can change: the records and how
     each is in the window, the key figures, the official figures, the per-state table,
-    the caption's counts, the map's view data and the alt text (the functions main calls,
-    in its order)."""
+    the caption's counts, the map's view data and the alt text (the functions the page's
+    sections call, in the page's order)."""
     lang = view.lang
-    selection = page.view_selection(data, view.view)
-    kept = page.view_kept(data, view.view)
-    same_rows = page.rows_kept(data, view.view, selection.selected)
-    figures = page.view_figures(selection.selected, same_rows)
-    _, layer_json, _ = page.map_layer_data(
-        data, view, selection.selected, selection.counts, lang, kept
-    )
-    counts = page.per_view("map_counts", same_rows, lambda: page.map_counts(selection.selected))
+    selection = view_cache.view_selection(data, view.view)
+    kept = view_cache.view_kept(data, view.view)
+    same_rows = view_cache.rows_kept(data, view.view, selection.selected)
+    figures = view_cache.view_figures(selection.selected, same_rows)
+    _, layer_json, _ = map_layer_data(data, view, selection.selected, selection.counts, lang, kept)
+    counts = view_cache.per_view("map_counts", same_rows, lambda: map_counts(selection.selected))
     return {
         "records": list(
             zip(selection.selected["incident_id"], selection.selected["in_window"], strict=True)
         ),
         "figures": asdict(figures),
         "official": {
-            k: asdict(v) for k, v in page.view_official(data, view.view, lang, same_rows).items()
+            k: asdict(v) for k, v in view_official(data, view.view, lang, same_rows).items()
         },
-        "state_rows": page.state_table_rows(selection.counts, view.view, same_rows).to_dict(
-            "records"
-        ),
+        "state_rows": state_table_rows(selection.counts, view.view, same_rows).to_dict("records"),
         "map_counts": counts,
         "map": layer_json,
-        "alt": page.view_alt_text(view, selection, lang, kept, same_rows),
+        "alt": view_alt_text(view, selection, lang, kept, same_rows),
     }
 
 
@@ -117,8 +119,8 @@ def normal(value):
 
 @pytest.fixture(scope="module")
 def page_data():
-    page.kept_value.clear()
-    return {lang: page.page_data(str(layers.GEODATA), "test", lang) for lang in ("en", "es")}
+    view_cache.kept_value.clear()
+    return {lang: web_data.page_data(str(layers.GEODATA), "test", lang) for lang in ("en", "es")}
 
 
 def fresh(data, view: PageView) -> dict:
@@ -130,7 +132,7 @@ def test_every_view_shows_the_same_whatever_was_shown_before(page_data):
     views = random_views(page_data["en"], VIEWS)
     expected = {i: normal(fresh(page_data, v)) for i, v in enumerate(views)}
     # Views that keep nothing would prove nothing: most must go through the kept path.
-    assert sum(page.view_kept(page_data["en"], v.view) is not None for v in views) == VIEWS
+    assert sum(view_cache.view_kept(page_data["en"], v.view) is not None for v in views) == VIEWS
     for order in ORDERS:
         indexes = list(range(VIEWS))
         if order == "reversed":

@@ -6,6 +6,7 @@ modules) before it draws anything, which a phone on a slow connection pays on ev
 visit. These charts are plain SVG built here: rectangles, text and a `<title>` per bar
 (the browser shows it on hover and screen readers read it), sized by a viewBox so they
 scale to the column they sit in. Every data-derived string is escaped (escape.escape_text).
+`state_chart` and `hourly_markup` are the page's charts of a view, titled in its language.
 
 Pure core: never imports Streamlit; returns markup strings.
 """
@@ -15,7 +16,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+import pandas as pd
+
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.stats import hourly_totals
 from dashboard.text.escape import escape_text
+from dashboard.text.i18n import format_datetime, format_number, translation
 
 FONT = "font-family:'Source Sans',sans-serif;font-size:12px;fill:#31333f"
 AXIS = "#6b6b6b"  # 5.3:1 on white: axis text and ticks
@@ -116,3 +122,57 @@ def hourly_chart(
             f"<title>{escape_text(tip(hour, value))}</title></rect>"
         )
     return _svg(WIDTH, height, label, body)
+
+
+def state_chart(rows: pd.DataFrame, lang: str) -> str | None:
+    """The bar chart of incidents by state (SVG markup) of the per-state table's `rows`
+    (in their order), None when no state has any."""
+    t = translation(lang)
+    chart = rows.loc[rows["incidents"] > 0, ["state", "incidents"]]
+    if chart.empty:
+        return None
+    return bar_chart(
+        chart["state"].tolist(),
+        chart["incidents"].tolist(),
+        label=t.gettext("Incidents in the window, by state"),
+        colour="#225ea8",
+        tip=lambda state, n: t.ngettext(
+            "{state}: {n} incident", "{state}: {n} incidents", n
+        ).format(state=state, n=format_number(n, lang)),
+    )
+
+
+def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
+    """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents."""
+    t = translation(lang)
+    series = hourly_totals(selected, view)
+    if series.empty:
+        return []
+    hours = [h.to_pydatetime() for h in series["hour"]]
+    when = {hour: format_datetime(hour, lang) for hour in hours}
+    # Two charts with their own scales: day-only records dwarf the timed ones.
+    charted = []
+    for column, label, colour in (
+        (
+            "timed",
+            t.gettext("Reports timed to the hour or minute, by the hour they started"),
+            "#b34a00",
+        ),
+        (
+            "overlapping",
+            t.gettext("Records possibly under way (incl. day-only reports)"),
+            "#7570b3",
+        ),
+    ):
+        svg = hourly_chart(
+            hours,
+            series[column].astype(int).tolist(),
+            label=label,
+            colour=colour,
+            tip=lambda hour, n: t.ngettext("{when}: {n} record", "{when}: {n} records", n).format(
+                when=when[hour], n=format_number(n, lang)
+            ),
+            day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
+        )
+        charted.append((label, svg))
+    return charted

@@ -3,11 +3,15 @@
 Pure: a filtered incidents frame in, a plain table out. The page shows it under the map as
 the keyboard and screen-reader route to every incident (a canvas map has no DOM nodes per
 point). Search ignores case and accents with `mexico.fold`, so "Michoacan" finds
-"Michoacán" and "san pedro" finds "San Pedro Tlaquepaque".
+"Michoacán" and "san pedro" finds "San Pedro Tlaquepaque". The list box beside the table
+labels each record so that its type-to-search finds names without their accents
+(`choice_labels`); the reports known only to their state are listed as paragraphs
+(`state_level_lines`).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -24,7 +28,8 @@ from dashboard.model.schema import (
     part_of_day_label,
     time_precision_label,
 )
-from dashboard.text.escape import is_http_url
+from dashboard.render.popups import summary_text, when_label
+from dashboard.text.escape import escape_markdown, is_http_url, link
 from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
 
 ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
@@ -226,3 +231,40 @@ def window_labels(selected: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> list[
     t = translation(lang)
     words = {KNOWN: t.gettext("yes"), POSSIBLE: t.gettext("possibly (time not precise enough)")}
     return [words.get(v, "") for v in selected[IN_WINDOW].tolist()]
+
+
+def typeable(label: str) -> str:
+    """The label with accents as separate combining marks (NFD): it looks the same, and
+    a list's type-to-search, which matches letters in order, then finds "Michoacán" for
+    "Michoacan"."""
+    return unicodedata.normalize("NFD", label)
+
+
+def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
+    """incident_id -> "when · type · place, state" as the list box shows it (typeable)."""
+    text = rows.fillna({"place": "", "state": ""})
+    joined = (
+        text["when"] + " · " + text["event_type"] + " · " + text["place"] + ", " + text["state"]
+    )
+    return {i: typeable(label) for i, label in zip(text["incident_id"], joined, strict=True)}
+
+
+def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
+    """incident_id -> the record as one Markdown paragraph (state · type · when: summary
+    (source link)), escaped, in `lang`; for reports known only to their state."""
+    t = translation(lang)
+    return {
+        row.incident_id: f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
+        f"{escape_markdown(event_type_label(row.event_type, lang))} · "
+        f"{escape_markdown(when_label(row, lang))}: "
+        f"{escape_markdown(summary_text(row, lang))} "
+        f"({link(row.source_url, row.source_outlet or t.gettext('source'))})"
+        for row in rows.itertuples(index=False)
+    }
+
+
+def state_level_lines(rows: pd.DataFrame, lang: str, made: dict[str, str] | None = None) -> str:
+    """Reports known only to their state as Markdown paragraphs, escaped, in `lang`, in
+    the order of `rows`; `made`: state_level_entries of all records, when already made."""
+    entries = state_level_entries(rows, lang) if made is None else made
+    return "\n\n".join(entries[i] for i in rows["incident_id"])

@@ -28,13 +28,8 @@ from dashboard.analysis.filters import ViewSpec
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
 from dashboard.render.mapassets import DataElement, OfflineMap
-
-# published_json, point_catalogue and states_geojson only for web/page.py, which imports
-# them from here until its own split lands; they belong to mapfiles, mappoints, mapstates.
-from dashboard.render.mapfiles import published_json  # noqa: F401
 from dashboard.render.maplayers import LAYERS, BaseInputs, ViewInputs
-from dashboard.render.mappoints import TYPE_ORDER, PointCatalogue, point_catalogue  # noqa: F401
-from dashboard.render.mapstates import states_geojson  # noqa: F401
+from dashboard.render.mappoints import TYPE_ORDER, PointCatalogue
 from dashboard.render.mapstrings import map_strings, osm_attribution
 from dashboard.render.symbols import (
     BINS,

@@ -1,0 +1,294 @@
+"""The page's words about a view: the key figures' labels and the notes under them, the
+official figures' line, the counting rule, the map's captions and accessible title, the
+time slider's stops, why a view is empty, and what an empty table cell shows.
+
+Pure: text in the view's language, Markdown escaped where it carries data; the page
+(dashboard/web/) only shows it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from functools import lru_cache
+
+import pandas as pd
+
+from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import KeyFigures
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.schema import NON_INCIDENT_TYPES
+from dashboard.render.snapshot import title as snapshot_title
+from dashboard.text.escape import escape_markdown, link
+from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
+
+# Empty cells of the page's data tables (st.dataframe's placeholder), never "None".
+EMPTY_CELL = "—"
+
+# Key figures: what each counts (English message ids, shown translated). The located
+# ones count the records known to be in the window (filters' counting rule).
+KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
+    (
+        "incidents",
+        N_("Incidents on the map"),
+        N_(
+            "Reported incidents with a place (site, town or only the state) whose time lies "
+            "inside the window; official statements are not counted."
+        ),
+    ),
+    (
+        "blockades",
+        N_("Road blockades on the map"),
+        N_(
+            "Road blockades in those records (a municipal tally counts as reported). The "
+            "federal count was never published by place."
+        ),
+    ),
+    (
+        "states_affected",
+        N_("States with road blockades on the map"),
+        N_(
+            "States with at least one road blockade in those records: what the official "
+            "count of states counts."
+        ),
+    ),
+    ("fatalities", N_("Deaths in those records"), N_("Deaths reported in those records.")),
+    ("arrests", N_("Arrests in those records"), N_("Arrests reported in those records.")),
+)
+# The official national figures, led with: stats.NATIONAL_METRICS' keys, their labels.
+OFFICIAL_FIGURES: tuple[tuple[str, str], ...] = (
+    ("blockades", N_("Road blockades (official)")),
+    ("states_affected", N_("States with blockades (official)")),
+    ("fatalities", N_("Deaths (official)")),
+    ("arrests", N_("Arrests (official)")),
+)
+
+
+def official_noun(t, name: str, value: int) -> str:
+    """How an official national figure is named in the line under the key figures."""
+    if name == "blockades":
+        return t.ngettext("blockade", "blockades", value)
+    if name == "states_affected":
+        return t.ngettext("state", "states", value)
+    if name == "fatalities":
+        return t.ngettext("death", "deaths", value)
+    return t.ngettext("arrest", "arrests", value)
+
+
+def official_line(official: dict, states_filtered: bool, lang: str = "en") -> str:
+    """ "Official national figures: 252 blockades and 20 states (Gabinete de Seguridad,
+    22 Feb 20:00, source) · 62 deaths and 70 arrests (…)": grouped by who gave them when."""
+    t = translation(lang)
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for name, figure in official.items():
+        key = (figure.reported_by, figure.when, figure.source_url)
+        groups.setdefault(key, []).append(
+            f"**{format_number(figure.value, lang)}** {official_noun(t, name, figure.value)}"
+            + (" " + t.gettext("(disputed)") if figure.disputed else "")
+        )
+    parts = [
+        t.gettext("{figures} ({by}, {when}, {source})").format(
+            figures=t.gettext(" and ").join(values),
+            by=escape_markdown(by),
+            when=escape_markdown(when),
+            source=link(url, t.gettext("source")),
+        )
+        for (by, when, url), values in groups.items()
+    ]
+    if states_filtered:
+        head = t.gettext(
+            "Official figures (all of Mexico, not only the states chosen, latest by the "
+            "window's end):"
+        )
+    else:
+        head = t.gettext("Official figures (national, latest by the window's end):")
+    return head + " " + " · ".join(parts) + "."
+
+
+def official_help(figure, lang: str = "en") -> str:
+    """An official figure's tooltip: who gave it and when."""
+    t = translation(lang)
+    return t.gettext("{by}, {when} (Mexico City time)").format(
+        by=figure.reported_by, when=figure.when
+    ) + (" " + t.gettext("(disputed)") if figure.disputed else "")
+
+
+def why_they_differ(official: dict, lang: str = "en") -> str:
+    """One line on why the map's counts differ from the official figures beside them
+    (what each counts), or "" when there is no official figure to compare."""
+    if not official:
+        return ""
+    return translation(lang).gettext(
+        "Why the map's counts differ from the official ones: the authorities counted every "
+        "blockade and death in the country and gave no places; the map counts only reports "
+        "with a place and a time that lies inside the window, and a state's tally that a "
+        "source gave as one figure is one record."
+    )
+
+
+def counting_rule(lang: str = "en") -> str:
+    """The counting rule (filters' module docstring; README "How the map counts") for
+    readers, in `lang`, with one worked example."""
+    t = translation(lang)
+    return "\n\n".join(
+        [
+            t.gettext(
+                "Each report covers the time its source gives: a minute, an hour, a part of "
+                "the day or only the day. Nothing reacted to the raid before it began, so "
+                "no report starts before the morning of 22 February (06:00 Mexico City "
+                "time)."
+            ),
+            t.gettext(
+                "A report whose whole time lies inside the window is **counted**. One whose "
+                "time only overlaps the window is **possibly** in it: drawn dashed on the "
+                'map, listed as "possibly", named beside the figures, never counted.'
+            ),
+            t.gettext(
+                'Example: a burning reported only as "22 February" covers 06:00 to '
+                "midnight that day. In the window 22 Feb 00:00 to 23 Feb 00:00 it is "
+                "counted; in the hour 14:00 to 15:00 it is only possible; before 06:00 it "
+                "is not shown."
+            ),
+        ]
+    )
+
+
+def figure_notes(figures: KeyFigures, lang: str = "en") -> str:
+    """What the key figures hold that a reader should know (how many are known only to
+    the day, how many are disputed), shown under the map; "" when nothing."""
+    t = translation(lang)
+    notes = []
+    if figures.incidents:
+        notes.append(
+            t.ngettext(
+                "{uncertain} of the {n} incident counted is known only to the day or part "
+                "of the day, which lies wholly inside the window.",
+                "{uncertain} of the {n} incidents counted are known only to the day or part "
+                "of the day, which lies wholly inside the window.",
+                figures.incidents,
+            ).format(
+                uncertain=format_number(figures.uncertain_timing, lang),
+                n=format_number(figures.incidents, lang),
+            )
+        )
+    if figures.disputed:
+        notes.append(
+            t.ngettext(
+                "{n} incident has figures that sources disagree on.",
+                "{n} incidents have figures that sources disagree on.",
+                figures.disputed,
+            ).format(n=format_number(figures.disputed, lang))
+        )
+    return " ".join(notes)
+
+
+def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
+    """(incidents drawn as points, official statements drawn, incidents known only to
+    their state) of the records in view: what the caption under the map counts."""
+    placed = (selected["geo_precision"] < 3).to_numpy()
+    incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
+    return (
+        int((placed & incident).sum()),
+        int((placed & ~incident).sum()),
+        int((~placed & incident).sum()),
+    )
+
+
+def map_captions(
+    mode: str, drawn_points: int, counts: tuple[int, int, int], lang: str = "en"
+) -> list[str]:
+    """The captions under the map: what it draws (mapview.MapLayers' `mode` and
+    `drawn_points`, and map_counts' `counts`), how to read its symbols, and the incidents
+    known only to their state."""
+    t = translation(lang)
+    points, statements, state_level = counts
+    if mode == "cells":
+        drawn_text = t.ngettext(
+            "{n} incident point drawn (grouped by area at this scale).",
+            "{n} incident points drawn (grouped by area at this scale).",
+            drawn_points,
+        ).format(n=format_number(drawn_points, lang))
+    else:  # the key figures count incidents: statements are told apart
+        drawn_text = t.ngettext(
+            "{n} incident point drawn.", "{n} incident points drawn.", points
+        ).format(n=format_number(points, lang))
+        if statements:
+            drawn_text += " " + t.ngettext(
+                "{n} official statement is marked as well.",
+                "{n} official statements are marked as well.",
+                statements,
+            ).format(n=format_number(statements, lang))
+    captions = [
+        drawn_text
+        + " "
+        + t.gettext(
+            "Small symbols: an estimated exact site; large: town or municipality. "
+            "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
+            "contributors; boundaries: Natural Earth."
+        )
+    ]
+    if state_level:
+        captions.append(
+            t.ngettext(
+                "{n} more incident is known only to its state: it counts in the figures "
+                "above and is listed in the table below, not drawn as a point.",
+                "{n} more incidents are known only to their state: they count in the figures "
+                "above and are listed in the table below, not drawn as points.",
+                state_level,
+            ).format(n=format_number(state_level, lang))
+        )
+    return captions
+
+
+def map_title(page: PageView, listed: bool = True, lang: str = "en") -> str:
+    """The map frame's accessible name: what it shows, when, and where else to read it."""
+    t = translation(lang)
+    start, end = (
+        format_datetime(x.astimezone(MEXICO_CITY), lang, "EEE d MMM HH:mm")
+        for x in (page.view.start, page.view.end)
+    )
+    text = t.gettext("Map: {title}, {start} to {end} Mexico City time.").format(
+        title=snapshot_title(page, lang), start=start, end=end
+    )
+    return text + (
+        " " + t.gettext("Every incident is also listed in the table under the map.")
+        if listed
+        else ""
+    )
+
+
+def empty_reason(page: PageView, lang: str = "en") -> str | None:
+    """Why a view selects nothing by its filters (no state, no event type), or None."""
+    t = translation(lang)
+    if page.view.states is not None and not page.view.states:
+        return t.gettext(
+            "No state selected. Pick states in the sidebar, tick **All states**, "
+            "or click a state on the map."
+        )
+    if page.view.event_types is not None and not page.view.event_types:
+        return t.gettext(
+            "No event type selected. Pick types in the sidebar or press **Reset filters**."
+        )
+    return None
+
+
+@lru_cache(maxsize=8)
+def slider_hours(first: datetime, last: datetime) -> tuple[datetime, ...]:
+    """Every whole hour from `first` to `last` inclusive (naive Mexico City time): the
+    time slider's stops, made once per data window."""
+    hours = int((last - first) / timedelta(hours=1))
+    return tuple(first + timedelta(hours=k) for k in range(hours + 1))
+
+
+def slider_label(hour: datetime, lang: str = "en") -> str:
+    """A slider stop as the reader's language writes it, by Babel: "dom 22 feb, 14:00" /
+    "Sun 22 Feb, 14:00" (`hour` naive Mexico City time; labels are cached in i18n)."""
+    return format_datetime(hour.replace(tzinfo=MEXICO_CITY), lang, SHORT_DATETIME)
+
+
+def day_label(day: tuple[datetime, datetime], lang: str = "en") -> str:
+    """ "dom 22 feb" / "Sun 22 Feb", with the hours when the day is cut ("06–24 h")."""
+    start, end = day
+    label = format_datetime(start.replace(tzinfo=MEXICO_CITY), lang, "EEE d MMM")
+    if start.hour or (end - start) < timedelta(days=1):
+        label += f" {start:%H}–{'24' if end.hour == 0 else format(end, '%H')} h"
+    return label

@@ -1,0 +1,107 @@
+"""The page's data: what does not depend on the view, made once per process, data version
+and language and shared by every session (Streamlit's resource cache)."""
+
+from __future__ import annotations
+
+import gc
+from dataclasses import dataclass, replace
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis.filters import data_window, default_window
+from dashboard.analysis.stats import OfficialTimeline
+from dashboard.ingest.bundle import Bundle, load_bundle
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.mapfiles import published_json
+from dashboard.render.mappoints import PointCatalogue, point_catalogue
+from dashboard.render.mapstates import states_geojson
+from dashboard.render.popups import with_display_text
+
+# Popup text is only drawn in points mode: made ahead for data small enough to be drawn
+# point by point, else the map builds it for what it draws.
+PRECOMPUTE_TEXT_ROWS = 20_000
+
+
+@dataclass(frozen=True)
+class PageData:
+    bundle: Bundle
+    incidents: pd.DataFrame  # with escaped display text for popups
+    states_json: str  # display geometry, serialised once
+    first_hour: datetime  # slider bounds, naive Mexico City time
+    last_hour: datetime
+    default_window: tuple[datetime, datetime]
+    # Served mode: the states geometry and every drawable record as static files the map
+    # fetches once (mapfiles.published_json), so a rerun sends only the view.
+    states_url: str | None = None
+    catalogue: PointCatalogue | None = None
+    # The official side of the per-state table, kept across reruns and sessions; None for
+    # records that are not the bundled data's (nothing is then kept per view).
+    timeline: OfficialTimeline | None = None
+    lang: str = "en"  # of the display text in `incidents` and the catalogue
+
+    def with_records(self, frame: pd.DataFrame) -> PageData:
+        """The page data with other records (an uploaded file's valid rows) in place of
+        the bundled ones: what was made from the bundled records is dropped."""
+        return replace(
+            self,
+            incidents=frame,
+            bundle=replace(self.bundle, incidents=frame),
+            catalogue=None,
+            timeline=None,
+        )
+
+
+def aware(local: datetime) -> datetime:
+    return local.replace(tzinfo=MEXICO_CITY)
+
+
+def naive(moment: datetime) -> datetime:
+    return moment.astimezone(MEXICO_CITY).replace(tzinfo=None)
+
+
+def map_assets_mode() -> str:
+    """Leaflet plugins of ours as cacheable static files when Streamlit serves
+    dashboard/static/ (server.enableStaticServing), else inlined in the map."""
+    return "served" if st.get_option("server.enableStaticServing") else "inline"
+
+
+@st.cache_resource(show_spinner=False)
+def loaded_bundle(geodata: str, version: str) -> Bundle:
+    """The validated bundle of a data version, shared by both languages' page data."""
+    return load_bundle(Path(geodata))
+
+
+@st.cache_resource(show_spinner="Loading the map data…")
+def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
+    """Everything that does not depend on the view; `version` and `lang` key the cache
+    (popup and tooltip text is in the page's language)."""
+    bundle = loaded_bundle(geodata, version)
+    first, last = (naive(t) for t in data_window(bundle.incidents))
+    incidents = (
+        with_display_text(bundle.incidents, lang)
+        if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
+        else bundle.incidents
+    )
+    states_json = states_geojson(bundle.states_display)
+    served = map_assets_mode() == "served"
+    data = PageData(
+        bundle=bundle,
+        incidents=incidents,
+        states_json=states_json,
+        states_url=published_json("states", states_json) if served else None,
+        catalogue=point_catalogue(incidents, lang) if served else None,
+        timeline=OfficialTimeline(bundle.official, incidents),
+        lang=lang,
+        first_hour=first,
+        last_hour=last,
+        default_window=tuple(naive(t) for t in default_window(bundle.incidents)),
+    )
+    # The data just loaded, and the libraries, live as long as the process. Move every
+    # object alive now out of the garbage collector's reach, so each full collection
+    # (Python's own; Streamlit's after every run is off: .streamlit/config.toml) walks
+    # only what runs make.
+    gc.freeze()
+    return data

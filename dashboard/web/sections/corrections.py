@@ -1,0 +1,78 @@
+"""Corrections and updates ("fe de erratas"): what changed in the published data, when,
+why and on what source, the log itself closed until opened. Each correction's reason is
+data: `reason_es` on the Spanish page, else `reason`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.ingest.corrections import credit_line, load_corrections, log_entries
+from dashboard.model import layers
+from dashboard.text.escape import escape_markdown, link
+from dashboard.text.i18n import format_number, translation
+from dashboard.web import state
+
+
+@dataclass(frozen=True)
+class CorrectionsLog:
+    credit: str  # one sentence, in the page's language
+    count: int  # entries (grouped corrections)
+    markdown: str  # the entries as a Markdown list, escaped, newest first
+    problems: tuple[str, ...]  # problems reading the log, as text
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog:
+    """The corrections log of a data version in `lang`, built once per version and
+    language (the same text for every reader; not rebuilt on each rerun)."""
+    t = translation(lang)
+    corrections, report = load_corrections(Path(path))
+    entries = log_entries(corrections, lang)
+    lines = [
+        f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
+        f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
+        f"({link(e.source_url, t.gettext('source'))})"
+        for e in entries
+    ]
+    return CorrectionsLog(
+        credit_line(corrections, lang),
+        len(entries),
+        "\n".join(lines),
+        tuple(str(p) for p in report.problems),
+    )
+
+
+def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
+    """The credit line and data version, any problem reading the log, and the log."""
+    t = translation(lang)
+    log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
+    st.subheader(t.gettext("Corrections and updates"))
+    st.caption(
+        t.gettext(
+            "{credit} Data version {version}: links made before a correction say the data "
+            "has been updated."
+        ).format(credit=escape_markdown(log.credit), version=escape_markdown(version))
+    )
+    for problem in log.problems:
+        st.warning(
+            t.gettext("The corrections log has a problem: {problem}").format(
+                problem=escape_markdown(problem)
+            )
+        )
+    if not log.count:
+        return
+    box, is_open = state.lazy_section(
+        t.ngettext(
+            "The log's {n} entry, newest first",
+            "The log's {n} entries, newest first (the changes made to a record together are "
+            "one entry)",
+            log.count,
+        ).format(n=format_number(log.count, lang)),  # the same for a data version
+        state.LOG_OPEN,
+    )
+    if is_open:
+        with box:
+            st.markdown(log.markdown, unsafe_allow_html=True)

@@ -1,0 +1,115 @@
+"""The sidebar's filters: the time window (a slider over the data's hours, the event's
+days as quick choices, one-hour steps for each end), the states, the event types and the
+map layers. Event types and layers are chosen by key (shown in the page's language), so
+a change of language keeps the choice."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import streamlit as st
+
+from dashboard.analysis.filters import event_days, shift_window
+from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS, event_type_label
+from dashboard.render.captions import day_label, slider_hours, slider_label
+from dashboard.render.incident_list import typeable
+from dashboard.text.i18n import N_, translation
+from dashboard.web import state
+from dashboard.web.data import PageData
+
+# The map layers' names in the layer filter (English message ids, shown translated).
+LAYER_LABELS = {"states": N_("States"), "site": N_("Tapalpa site"), "incidents": N_("Incidents")}
+
+
+def time_slider(data: PageData, lang: str = "en"):
+    """The window as a range over the data's hours. A select slider, so that the labels
+    are Babel's text in the page's language: `st.slider` formats dates in the browser with
+    moment.js tokens and English names only. Key WINDOW (permalinks and benchmarks find
+    it by it); its value is a pair of naive Mexico City datetimes."""
+    return st.select_slider(
+        translation(lang).gettext("Time window (Mexico City time)"),
+        options=slider_hours(data.first_hour, data.last_hour),
+        value=state.opening(state.WINDOW),
+        format_func=partial(slider_label, lang=lang),
+        key=state.WINDOW,
+    )
+
+
+def choose_day(data: PageData, lang: str = "en") -> None:
+    """A quick choice of one calendar day sets the window to it (then un-highlights)."""
+    chosen = st.session_state.get(state.DAY_CHOICE)
+    days = {day_label(d, lang): d for d in event_days(data.first_hour, data.last_hour)}
+    if chosen in days:
+        st.session_state[state.WINDOW] = days[chosen]
+    st.session_state[state.DAY_CHOICE] = None
+
+
+def step_window(data: PageData, start_hours: int, end_hours: int) -> None:
+    st.session_state[state.WINDOW] = shift_window(
+        state.setting(state.WINDOW), (data.first_hour, data.last_hour), start_hours, end_hours
+    )
+
+
+def time_controls(data: PageData, lang: str = "en") -> None:
+    """The slider, a day at a time as quick choices, and one-hour steps for each end."""
+    t = translation(lang)
+    time_slider(data, lang)
+    st.pills(
+        t.gettext("Jump to a day"),
+        [day_label(d, lang) for d in event_days(data.first_hour, data.last_hour)],
+        key=state.DAY_CHOICE,
+        on_change=choose_day,
+        args=(data, lang),
+    )
+    st.caption(t.gettext("Or move each end of the window by one hour:"))
+    steps = (
+        (t.gettext("Start −1 h"), t.gettext("Start one hour earlier"), -1, 0),
+        (t.gettext("Start +1 h"), t.gettext("Start one hour later"), 1, 0),
+        (t.gettext("End −1 h"), t.gettext("End one hour earlier"), 0, -1),
+        (t.gettext("End +1 h"), t.gettext("End one hour later"), 0, 1),
+    )
+    columns = st.columns(2) + st.columns(2)
+    for column, (label, help_text, start_hours, end_hours) in zip(columns, steps, strict=True):
+        column.button(
+            label,
+            help=help_text,
+            on_click=step_window,
+            args=(data, start_hours, end_hours),
+            key=f"step_{start_hours}_{end_hours}",
+            width="stretch",
+        )
+
+
+def filters(data: PageData, lang: str = "en") -> None:
+    """The filters, with a button back to the view a page opens with."""
+    t = translation(lang)
+    st.header(t.gettext("Filters"))
+    time_controls(data, lang)
+    if not st.checkbox(
+        t.gettext("All states"), value=state.opening(state.ALL_STATES), key=state.ALL_STATES
+    ):
+        st.multiselect(
+            t.gettext("States (type to search; accents optional; or click a state on the map)"),
+            state.STATE_NAMES,
+            format_func=typeable,
+            default=state.opening(state.STATES_CHOSEN),
+            key=state.STATES_CHOSEN,
+            placeholder=t.gettext("Choose states"),
+        )
+    st.multiselect(
+        t.gettext("Event types"),
+        list(EVENT_TYPES),
+        format_func=partial(event_type_label, lang=lang),
+        default=state.opening(state.TYPES),
+        key=state.TYPES,
+    )
+    st.multiselect(
+        t.gettext("Map layers"),
+        list(MAP_LAYERS),
+        format_func=lambda layer: t.gettext(LAYER_LABELS[layer]),
+        default=state.opening(state.LAYERS),
+        key=state.LAYERS,
+    )
+    st.button(
+        t.gettext("Reset filters"), on_click=state.reset_filters, args=(data,), width="stretch"
+    )

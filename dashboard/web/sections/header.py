@@ -1,0 +1,105 @@
+"""The top of the page: its title, lead paragraph and language switch; what the browser
+is told before any element (page config, `<html lang>`, the page CSS); and the notice
+when there is no data to map."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from dashboard.analysis.permalink import map_view
+from dashboard.ingest.bundle import Bundle
+from dashboard.text.escape import escape_markdown
+from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
+from dashboard.web import state
+
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+PAGE_LANG_JS = STATIC / "page_lang.js"
+# Widgets whose values the browser sends back as the labels it shows (the event-type and
+# layer chips, the time slider's dates), which a change of language would no longer
+# match: the choice would be dropped, or the window reset, on the next move. Their values
+# are set again, so the browser redraws them in the new language.
+LABELLED_CHOICES = (state.TYPES, state.LAYERS, state.WINDOW)
+
+
+def no_records(bundle: Bundle, lang: str = "en") -> None:
+    """Nothing to map: say why instead of failing."""
+    st.error(
+        translation(lang)
+        .gettext(
+            "The map's data has no valid incident records ({summary}). Check it with "
+            "`python -m dashboard validate`."
+        )
+        .format(summary=escape_markdown(bundle.report.summary(lang)))
+    )
+
+
+def page_head(lang: str, embedded: bool) -> None:
+    """The page's title and layout, `<html lang>` of the page and the map frame, and the
+    page CSS (caption contrast, visible focus, the phone layout) before any element it
+    styles, so nothing re-lays out when it arrives."""
+    st.set_page_config(
+        page_title=translation(lang).gettext("Tapalpa incident map"),
+        page_icon="🗺️",
+        layout="wide",
+        initial_sidebar_state="collapsed" if embedded else "auto",
+    )
+    st.html(
+        f'<span data-tim-lang="{lang}" hidden></span>'
+        f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
+    st.html(STATIC / "page.css")
+
+
+def keep_map_view() -> None:
+    """Before a change of language redraws the map (its legend and controls are in the
+    language): open it where the reader left it. The map writes its centre and zoom into
+    the address (lat, lon, zoom) without a rerun; the rerun brings that address here."""
+    view = map_view(st.query_params.to_dict())  # quarter-step zoom (5.5) as the map writes it
+    if view is not None:
+        (lat, lon), zoom = view
+        st.session_state[state.MAP_CENTER] = (lat, lon)
+        st.session_state[state.MAP_ZOOM] = zoom
+        st.session_state[state.MAP_FIRST_VIEW] = {"center": [lat, lon], "zoom": zoom}
+
+
+def change_language() -> None:
+    """The language switch's callback: keep the map's view and every labelled choice."""
+    keep_map_view()
+    for key in LABELLED_CHOICES:
+        if key in st.session_state:
+            value = st.session_state[key]
+            st.session_state[key] = tuple(value) if key == state.WINDOW else list(value)
+
+
+def language_switch() -> None:
+    """Español | English, each written in its own language (not shown when embedded)."""
+    st.radio(
+        "Idioma / Language",
+        LANGUAGES,
+        format_func=LANGUAGE_NAMES.get,
+        horizontal=True,
+        key=state.LANG,
+        label_visibility="collapsed",
+        on_change=change_language,
+    )
+
+
+def header(lang: str = "en") -> None:
+    """The language switch, the title, what happened, and the notices about the link the
+    reader arrived with (once)."""
+    t = translation(lang)
+    language_switch()
+    st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
+    st.markdown(
+        t.gettext(
+            "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
+            '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
+            "were reported across Mexico. Each point is a reported incident with its sources; "
+            "places are estimates whose precision is shown."
+        )
+    )
+    for notice in state.take_link_notices():
+        st.warning(notice)

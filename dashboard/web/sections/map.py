@@ -1,0 +1,164 @@
+"""The map ("mapa"): the base map stays on screen across reruns and each view reaches it
+as a feature group (dashboard/web/map_component.py), so the reader's centre and zoom
+stay; clicking a state filters to it; the captions under it say what it draws. Also the
+map frame's accessible title."""
+
+from __future__ import annotations
+
+import json
+from functools import partial
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis.filters import toggle_state
+from dashboard.analysis.permalink import PageView
+from dashboard.ingest.locate import state_at
+from dashboard.model.mexico import BY_CODE
+from dashboard.model.schema import NON_INCIDENT_TYPES
+from dashboard.render.captions import figure_notes, map_captions, map_counts, map_title
+from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
+from dashboard.render.snapshot import Selection
+from dashboard.text.escape import escape_text
+from dashboard.text.i18n import translation
+from dashboard.web import state
+from dashboard.web.data import PageData, map_assets_mode
+from dashboard.web.map_component import live_map, map_frame
+from dashboard.web.view_cache import Kept, Shown, per_view
+
+MAP_HEIGHT = 560
+# Sets the map frame's title (Streamlit names it after the component); read once.
+PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js").read_text(
+    encoding="utf-8"
+)
+
+
+def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> None:
+    """The map frame's accessible title (the page CSS is sent first of all)."""
+    title = escape_text(map_title(page, listed, lang))
+    st.html(
+        f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
+        unsafe_allow_javascript=True,
+    )
+
+
+def select_clicked_state(data: PageData) -> None:
+    """Clicking a state on the map adds it to the state filter; clicking it again removes it
+    (removing the last one goes back to all states)."""
+    clicked = (st.session_state.get(state.MAP) or {}).get("last_clicked")
+    if not clicked:
+        return
+    code = state_at(data.bundle.states, clicked["lng"], clicked["lat"])
+    if code is None:
+        return
+    all_states = st.session_state.get(state.ALL_STATES, True)
+    chosen = None if all_states else st.session_state[state.STATES_CHOSEN]
+    result = toggle_state(chosen, BY_CODE[code].name)
+    st.session_state[state.ALL_STATES] = result is None
+    st.session_state[state.STATES_CHOSEN] = result or []
+
+
+def map_focus() -> tuple[str, int] | None:
+    """The record a table asked the map to show (FOCUS_INCIDENT, set by the incidents
+    table and the quality tab), with a request number that changes whenever the record
+    does, so the map pans once per choice, not on every rerun."""
+    wanted = st.session_state.get(state.FOCUS_INCIDENT)
+    seen = st.session_state.get(state.MAP_FOCUS_REQUEST)
+    if not wanted:
+        if seen and seen[0] is not None:  # cleared: choosing the same record again pans again
+            st.session_state[state.MAP_FOCUS_REQUEST] = (None, seen[1])
+        return None
+    if seen is None or seen[0] != wanted:
+        seen = (str(wanted), (seen[1] + 1) if seen else 1)
+        st.session_state[state.MAP_FOCUS_REQUEST] = seen
+    return seen
+
+
+def map_layer_data(
+    data: PageData,
+    page: PageView,
+    selected: pd.DataFrame,
+    counts: pd.DataFrame,
+    lang: str,
+    kept: Kept,
+    focus: tuple[str, int] | None = None,
+) -> tuple[dict, str, MapLayers]:
+    """The view's map data (mapview.view_layer: its dict, its JSON, what it draws), kept
+    per window, language, layers shown and focus request (`kept`: view_kept)."""
+
+    def fresh() -> tuple[dict, str, MapLayers]:
+        layer, drawn = view_layer(
+            selected,
+            counts,
+            page.view,
+            layers=page.layers,
+            focus=focus,
+            lang=lang,
+            catalogue=data.catalogue if data.lang == lang else None,
+        )
+        return layer.view, layer.view_json, drawn
+
+    shown = ",".join(sorted(page.layers))
+    return per_view(f"layer|{shown}|{focus}", kept, fresh)
+
+
+def show_map(
+    data: PageData,
+    page: PageView,
+    selection: Selection,
+    height: int,
+    lang: str = "en",
+    kept: Kept = None,
+) -> MapLayers:
+    """The map keeps its view: the base map is the same on every rerun (its first view is
+    fixed per session), and each view reaches the map on screen as a feature group (its
+    data kept per view, layers and focus)."""
+    initial = st.session_state.setdefault(
+        state.MAP_FIRST_VIEW,
+        first_view(page.view, page.center, page.zoom, data.bundle.states_display),
+    )
+    assets = map_assets_mode()
+    frame = map_frame(
+        data.bundle.version,
+        lang,
+        height,
+        json.dumps(initial, sort_keys=True),
+        assets,
+        data.states_url,
+        partial(
+            base_map,
+            data.states_json,
+            data.bundle.operation_site,
+            height=height,
+            initial=initial,
+            live=True,
+            assets=assets,
+            lang=lang,
+            states_url=data.states_url,
+        ),
+    )
+    view, view_json, drawn = map_layer_data(
+        data, page, selection.selected, selection.counts, lang, kept, map_focus()
+    )
+    live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
+    return drawn
+
+
+def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
+    """The map of the view, what it draws, and the notes on the key figures."""
+    t = translation(lang)
+    if shown.selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
+        st.info(
+            t.gettext(
+                "No incidents match these filters. Widen the time window or press "
+                "**Reset filters**."
+            )
+        )
+    drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
+    counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
+    for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang):
+        st.caption(caption)
+    notes = figure_notes(shown.figures, lang)
+    if notes:
+        st.caption(notes)

@@ -1,0 +1,97 @@
+"""Per state ("por estado"): the located figures of each state beside its latest official
+figure, compared at the hour the figure was given, with a bar chart of incidents."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard.analysis.filters import ViewSpec
+from dashboard.render.captions import EMPTY_CELL
+from dashboard.render.charts import state_chart
+from dashboard.render.state_table import state_rows
+from dashboard.text.i18n import translation
+from dashboard.web import state
+from dashboard.web.view_cache import Kept, Shown, grid_data, per_view
+
+
+def state_table_rows(counts: pd.DataFrame, view: ViewSpec, kept: Kept) -> pd.DataFrame:
+    """state_rows, kept per set of records in view (`kept`: rows_kept)."""
+    return per_view("state_rows", kept, lambda: state_rows(counts, view))
+
+
+def per_state(shown: Shown, lang: str = "en") -> None:
+    """The per-state comparison (located and official figures) and its bar chart; both
+    kept per set of records in view."""
+    t = translation(lang)
+    kept = shown.same_rows
+    table = state_table_rows(shown.counts, shown.view, kept)
+    chart = per_view("state_chart", kept, lambda: state_chart(table, lang))
+    st.header(t.gettext("Per state"))
+    st.dataframe(
+        grid_data(table, kept, "state_arrow"),
+        hide_index=True,
+        width="stretch",
+        placeholder=EMPTY_CELL,
+        column_config={
+            "state": t.gettext("State"),
+            "incidents": st.column_config.NumberColumn(
+                t.gettext("Incidents"),
+                help=t.gettext("Located records whose time lies inside the window"),
+            ),
+            "incidents_possible": st.column_config.NumberColumn(
+                t.gettext("Possibly in the window"),
+                help=t.gettext(
+                    "Located records known only to a day or part of day that overlaps the "
+                    "window without lying inside it: not counted"
+                ),
+            ),
+            "blockades": st.column_config.NumberColumn(
+                t.gettext("Road blockades (located)"),
+                help=t.gettext("Road blockades in the located records inside the window"),
+            ),
+            "official_blockades": st.column_config.NumberColumn(
+                t.gettext("Blockades (official)"),
+                help=t.gettext("Latest state figure reported by the window's end"),
+            ),
+            "official_source": st.column_config.TextColumn(
+                t.gettext("Official figure: by, when"),
+                help=t.gettext("Authority and hour (Mexico City time)"),
+            ),
+            "located_at_official": st.column_config.NumberColumn(
+                t.gettext("Located, known by that hour"),
+                help=t.gettext(
+                    "Located road blockades (any window) known to have started by the hour "
+                    "the official figure was given; only for figures with an hour"
+                ),
+            ),
+            "located_at_official_possible": st.column_config.NumberColumn(
+                t.gettext("Located, possibly by that hour"),
+                help=t.gettext(
+                    "Located road blockades known only to a day or part of day still running "
+                    "at that hour: they may have started before or after it"
+                ),
+            ),
+            "difference": st.column_config.NumberColumn(
+                t.gettext("Located − official"),
+                help=t.gettext("Only where comparable: the official figure's hour is known"),
+            ),
+            "fatalities": t.gettext("Fatalities"),
+            "arrests": t.gettext("Arrests"),
+            "official_url": st.column_config.LinkColumn(
+                t.gettext("Official source"), display_text=t.gettext("link")
+            ),
+            "official_other": t.gettext("Other figures"),
+        },
+        key=state.STATE_TABLE,
+    )
+    st.caption(
+        t.gettext(
+            "The comparison counts the located road blockades known to have started by the "
+            "hour the official figure was given, whatever the window; those known only to a "
+            "day or part of day still running then are counted apart, as possible. A figure "
+            "given without an hour is not compared."
+        )
+    )
+    if chart is not None:
+        st.markdown(chart, unsafe_allow_html=True)

@@ -1,0 +1,126 @@
+"""Share, embed or download this view ("compartir e insertar"), closed until opened: the
+permalink, the live and static iframe snippets, the alt text, and the PNG, HTML and CSV
+of the view."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import partial
+
+import streamlit as st
+
+from dashboard.analysis.permalink import PageView, to_query
+from dashboard.model.schema import EMBED_FRAME_HEIGHT
+from dashboard.render.export import records_csv
+from dashboard.render.publish import page_path
+from dashboard.render.share import download_stem, iframe_snippet, page_address, published_site
+from dashboard.render.snapshot import Selection, alt_text, html_document, png_bytes
+from dashboard.text.escape import escape_markdown
+from dashboard.text.i18n import format_number, translation
+from dashboard.web import state
+from dashboard.web.data import PageData
+from dashboard.web.view_cache import Kept, Shown, per_view, view_figures
+
+
+def view_alt_text(
+    page: PageView, selection: Selection, lang: str, kept: Kept, same_rows: Kept
+) -> str:
+    """snapshot.alt_text of the view, kept per window (`kept`: view_kept); its key figures
+    per set of records (`same_rows`: rows_kept)."""
+    return per_view(
+        "alt",
+        kept,
+        lambda: alt_text(
+            page, selection, lang, figures=view_figures(selection.selected, same_rows)
+        ),
+    )
+
+
+def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
+    """Permalink, live and static iframe snippets, alt text and the downloads.
+
+    Plain text fields, not st.code: a code block pulls in a 1.5 MB syntax highlighter on
+    the first view, collapsed or not. Select the text and copy it."""
+    t = translation(lang)
+    box, is_open = state.lazy_section(
+        t.gettext("Share, embed or download this view"), state.SHARE_OPEN
+    )
+    if not is_open:
+        return
+    page, selection = shown.page, shown.selection
+    base = page_address(st.context.url)
+    query = to_query(page, data.bundle.version)
+    embed_query = to_query(replace(page, embed=True), data.bundle.version)
+    page = replace(page, lang=page.lang or lang)  # snapshots in the page's language
+    with box:
+        st.text_input(
+            t.gettext("Link to this view (restores the window, filters and layers)"),
+            f"{base}?{query}",
+        )
+        st.caption(
+            t.gettext(
+                "After you pan or zoom the map, the browser's address bar holds this link with "
+                "the map's centre and zoom added (`lat`, `lon`, `zoom`): copy it from there to "
+                "keep them."
+            )
+        )
+        st.text_area(
+            t.gettext("Embed the live map in an article"),
+            iframe_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page, lang),
+            height=90,
+        )
+        static = published_site(base)
+        if static is not None:
+            st.text_area(
+                t.gettext("Or embed the static copy (for high traffic)"),
+                iframe_snippet(static + page_path(page), 660, page, lang),
+                height=90,
+            )
+            st.caption(
+                t.gettext(
+                    "Prefer the static copy for a story that may draw heavy traffic: it is a "
+                    "plain file that any CDN serves, while every reader of the live map holds a "
+                    "session on this server. The static copy shows the default window (or this "
+                    "state's whole span) and replays it with ▶; the live map follows these "
+                    "filters. All static embed codes: {url}"
+                ).format(url=f"{escape_markdown(static)}embed.html")
+            )
+        else:
+            st.caption(
+                t.gettext(
+                    "For a story that may draw heavy traffic, embed a static copy instead: "
+                    "`python -m dashboard publish` writes one for any static host or CDN."
+                )
+            )
+        described = view_alt_text(page, selection, lang, shown.kept, shown.same_rows)
+        st.text_area(t.gettext("Alt text"), described, height=110)
+        stem = download_stem("tapalpa-map", page)
+        downloads = (
+            (
+                t.gettext("Download PNG (1600×1000)"),
+                partial(png_bytes, data.bundle, page),
+                "png",
+                "image/png",
+            ),
+            (
+                t.gettext("Download interactive HTML"),
+                partial(html_document, data.bundle, page),
+                "html",
+                "text/html",
+            ),
+            (
+                t.ngettext(
+                    "Download the {n} record in this view (CSV)",
+                    "Download the {n} records in this view (CSV)",
+                    len(selection.selected),
+                ).format(n=format_number(len(selection.selected), lang)),
+                partial(records_csv, selection.selected),
+                "csv",
+                "text/csv",
+            ),
+        )
+        for column, (label, build, suffix, mime) in zip(st.columns(3), downloads, strict=True):
+            # Built only when clicked, in another thread: no rerun pays for a snapshot.
+            column.download_button(
+                label, data=build, file_name=f"{stem}.{suffix}", mime=mime, on_click="ignore"
+            )

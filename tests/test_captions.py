@@ -1,0 +1,178 @@
+"""The page's words, tables and share strings, built without Streamlit (render/captions,
+render/share, render/state_table, and the page's charts and lists in render/charts and
+render/incident_list)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import KeyFigures, OfficialFigure, key_figures, state_counts
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.captions import (
+    day_label,
+    empty_reason,
+    figure_notes,
+    map_captions,
+    map_counts,
+    map_title,
+    official_line,
+    slider_hours,
+    why_they_differ,
+)
+from dashboard.render.charts import hourly_markup, state_chart
+from dashboard.render.incident_list import (
+    choice_labels,
+    incident_rows,
+    state_level_entries,
+    state_level_lines,
+    typeable,
+)
+from dashboard.render.share import iframe_snippet, published_site
+from dashboard.render.state_table import STATE_TABLE_COLUMNS, state_rows
+
+WINDOW = ViewSpec(
+    datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+)
+
+
+def figure(value: int, by: str = "Gabinete de Seguridad", disputed: bool = False):
+    return OfficialFigure("m", value, by, "22 Feb 20:00", "https://example.org/a", disputed)
+
+
+def test_official_figures_given_together_share_one_source():
+    official = {"blockades": figure(252), "states_affected": figure(20), "arrests": figure(1)}
+    line = official_line(official, states_filtered=False)
+    assert line.startswith("Official figures (national, latest by the window's end): ")
+    assert "**252** blockades and **20** states and **1** arrest (Gabinete de Seguridad" in line
+    assert line.count("source") == 1
+
+
+def test_official_figures_say_they_are_national_when_states_are_chosen():
+    line = official_line({"fatalities": figure(2, disputed=True)}, True)
+    assert line.startswith("Official figures (all of Mexico, not only the states chosen")
+    assert "**2** deaths (disputed) (Gabinete de Seguridad, 22 Feb 20:00, " in line
+
+
+def test_why_they_differ_only_beside_an_official_figure():
+    assert why_they_differ({}) == ""
+    assert why_they_differ({"blockades": figure(1)}).startswith("Why the map's counts differ")
+
+
+def test_figure_notes_name_day_only_and_disputed_records():
+    assert figure_notes(KeyFigures(0, 0, 0, 0, 0, 0, 0)) == ""
+    notes = figure_notes(KeyFigures(3, 1, 1, 0, 0, 2, 1))
+    assert notes.startswith("2 of the 3 incidents counted are known only to the day")
+    assert notes.endswith("1 incident has figures that sources disagree on.")
+
+
+def test_map_captions_count_points_statements_and_state_level_records():
+    points = map_captions("points", 0, (5, 1, 0))
+    assert points[0].startswith("5 incident points drawn. 1 official statement is marked")
+    assert len(points) == 1
+    cells = map_captions("cells", 40, (5, 0, 2), "en")
+    assert cells[0].startswith("40 incident points drawn (grouped by area at this scale).")
+    assert cells[1].startswith("2 more incidents are known only to their state")
+
+
+def test_map_counts_of_the_bundled_data(bundle):
+    selected = apply(WINDOW, bundle.incidents)
+    points, statements, state_level = map_counts(selected)
+    assert points + statements + state_level <= len(selected)
+    assert points > 0 and state_level > 0
+
+
+def test_an_empty_choice_says_what_to_pick():
+    assert empty_reason(PageView(WINDOW)) is None
+    no_states = PageView(WINDOW.with_changes(states=frozenset()))
+    assert empty_reason(no_states).startswith("No state selected.")
+    no_types = PageView(WINDOW.with_changes(event_types=frozenset()))
+    assert empty_reason(no_types).startswith("No event type selected.")
+
+
+def test_the_map_title_names_the_window_and_the_list():
+    title = map_title(PageView(WINDOW))
+    assert title.startswith("Map: ") and "Sun 22 Feb 00:00 to Tue 24 Feb 00:00" in title
+    assert title.endswith("Every incident is also listed in the table under the map.")
+    assert not map_title(PageView(WINDOW), listed=False).endswith("under the map.")
+
+
+def test_slider_stops_and_day_labels():
+    hours = slider_hours(datetime(2026, 2, 22, 6), datetime(2026, 2, 23, 0))
+    assert len(hours) == 19 and hours[-1] == datetime(2026, 2, 23, 0)
+    assert day_label((datetime(2026, 2, 22), datetime(2026, 2, 23))) == "Sun 22 Feb"
+    cut = (datetime(2026, 2, 22, 6), datetime(2026, 2, 23))
+    assert day_label(cut, "es") == "dom 22 feb 06–24 h"
+
+
+def test_the_state_table_lists_the_view_states_most_incidents_first(bundle):
+    view = WINDOW.with_changes(states=frozenset({"14", "16"}))
+    counts = state_counts(apply(view, bundle.incidents), bundle.official, view)
+    rows = state_rows(counts, view)
+    assert list(rows.columns) == STATE_TABLE_COLUMNS
+    assert set(rows["state"]) == {"Jalisco", "Michoacán"}
+    assert rows["incidents"].is_monotonic_decreasing
+    assert not (rows == "").any().any()  # empty text is missing: the grid's placeholder
+    chart = state_chart(rows, "en")
+    assert chart.startswith("<svg") and "Incidents in the window, by state" in chart
+
+
+def test_no_state_chart_without_incidents():
+    rows = pd.DataFrame({"state": ["Jalisco"], "incidents": [0]})
+    assert state_chart(rows, "en") is None
+
+
+def test_hourly_charts_are_titled_in_the_page_language(bundle):
+    selected = apply(WINDOW, bundle.incidents)
+    (timed, _), (overlapping, svg) = hourly_markup(selected, WINDOW, "es")
+    assert svg.startswith("<svg")
+    assert timed != "Reports timed to the hour or minute, by the hour they started"
+    assert hourly_markup(selected.iloc[:0], WINDOW, "en") == []
+
+
+def test_list_box_labels_find_names_without_accents(bundle):
+    rows = incident_rows(apply(WINDOW, bundle.incidents).head(20))
+    labels = choice_labels(rows)
+    assert set(labels) == set(rows["incident_id"])
+    assert all(" · " in label for label in labels.values())
+    assert typeable("Michoacán") != "Michoacán" and typeable("Michoacán").startswith("Michoaca")
+
+
+def test_state_level_lines_keep_the_order_of_the_rows(bundle):
+    state_only = bundle.incidents[bundle.incidents["geo_precision"] >= 3].head(3)
+    entries = state_level_entries(state_only, "en")
+    reversed_rows = state_only.iloc[::-1]
+    lines = state_level_lines(reversed_rows, "en", entries)
+    assert lines == state_level_lines(reversed_rows, "en")
+    assert lines.split("\n\n") == [entries[i] for i in reversed_rows["incident_id"]]
+    assert all(line.startswith("**") for line in lines.split("\n\n"))
+
+
+def test_iframe_snippets_escape_the_address():
+    snippet = iframe_snippet('https://example.org/?a=1&b="x"', 600, PageView(WINDOW))
+    assert 'src="https://example.org/?a=1&amp;b=&quot;x&quot;"' in snippet
+    assert 'height="600"' in snippet and 'title="' in snippet
+
+
+@pytest.mark.parametrize(
+    ("setting", "expected"),
+    [
+        ("", None),
+        ("/published", "https://example.org/published/"),
+        ("https://cdn.example.mx/tapalpa/", "https://cdn.example.mx/tapalpa/"),
+    ],
+)
+def test_the_published_copy_is_found_from_the_page_address(monkeypatch, setting, expected):
+    monkeypatch.setenv("TAPALPA_PUBLISHED_URL", setting)
+    assert published_site("https://example.org/map/") == expected
+
+
+def test_key_figures_and_notes_agree(bundle):
+    figures = key_figures(apply(WINDOW, bundle.incidents))
+    notes = figure_notes(figures)
+    if figures.incidents:
+        assert f"of the {figures.incidents} incident" in notes
