@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from dashboard.model.schema import Report, summary_text
-from dashboard.text.i18n import gettext_for, translation
+from dashboard.text.i18n import DEFAULT_LANGUAGE, gettext_for, language_of_locale, translation
 from dashboard.text.message import msg, msg_n
 
 # Words for the `format` of a file in the text report (the JSON keeps these keys).
@@ -27,13 +27,14 @@ FORMAT_WORDS = {
 
 
 def environment_language(environ: Mapping[str, str]) -> str:
-    """ "es" when the locale the environment names is Spanish (es, es_MX.UTF-8...), else
-    "en". POSIX order: the first non-empty of LC_ALL, LC_MESSAGES, LANG."""
+    """The registry's language of the locale the environment names ("es" for es,
+    es_MX.UTF-8...), else the default, English. POSIX order: the first non-empty of LC_ALL,
+    LC_MESSAGES, LANG."""
     for key in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = (environ.get(key) or "").strip().lower()
+        value = (environ.get(key) or "").strip()
         if value:
-            return "es" if value == "es" or value.startswith(("es_", "es-", "es.")) else "en"
-    return "en"
+            return language_of_locale(value)
+    return DEFAULT_LANGUAGE
 
 
 def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:

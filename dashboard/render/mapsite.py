@@ -8,7 +8,7 @@ import pandas as pd
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.popups import records
 from dashboard.text.escape import escape_text, link
-from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
+from dashboard.text.i18n import DEFAULT_LANGUAGE, REGISTRY, translation
 
 STAR_SVG = (
     '<svg xmlns="http://www.w3.org/2000/svg" width="26" height="26" viewBox="0 0 24 24" '
@@ -25,9 +25,11 @@ def _day(value) -> str:
     return "" if pd.isna(value) else pd.Timestamp(value).date().isoformat()
 
 
-def _spanish(row, field: str, lang: str) -> str:
-    """A row's Spanish text `field` on a Spanish map ("" elsewhere, or when missing/NaN)."""
-    value = getattr(row, field, "") if lang == "es" else ""
+def _translated(row, field: str, lang: str) -> str:
+    """A row's text `field` in `lang`'s own column (`name_es` on a Spanish map: field plus
+    the i18n.REGISTRY suffix); "" in the source language, or when missing/NaN."""
+    suffix = REGISTRY[lang].suffix
+    value = getattr(row, field + suffix, "") if suffix else ""
     return value if isinstance(value, str) else ""
 
 
@@ -37,14 +39,14 @@ def site_markers(site: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> list[l
     t = translation(lang)
     markers = []
     for row in records(site):
-        name = _spanish(row, "name_es", lang)
+        name = _translated(row, "name", lang)
         label = f"{name or row.name}, {row.municipality}, {BY_CODE[row.cve_ent].name}"
         sources = [link(row.source_url, f"{row.source_outlet}, {_day(row.source_date)}")]
         sources += [
             link(url, t.gettext("source {n}").format(n=n))
             for n, url in enumerate((row.more_source_urls or "").split(), start=2)
         ]
-        description = _spanish(row, "description_es", lang)
+        description = _translated(row, "description", lang)
         popup = "<br>".join(
             [
                 f"<b>{escape_text(label)}</b>",

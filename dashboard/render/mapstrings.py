@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dashboard.render.maplayers import LAYERS
 from dashboard.text.escape import escape_text
-from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, translation
+from dashboard.text.i18n import DEFAULT_LANGUAGE, JS_LOCALES, N_, translation
 
 # English message ids, marked for the catalogue and translated by `map_strings(lang)`;
 # the layer control's names come from the layer table (maplayers.LAYERS).
@@ -53,8 +53,6 @@ MAP_STRINGS: dict[str, object] = {
         "scrollMac": N_("Use \u2318 + scroll to zoom the map"),
     },
 }
-# The language tag the map's JavaScript gives Intl.DateTimeFormat (replay dates).
-JS_LOCALES = {"es": "es-MX", "en": "en-GB"}
 
 
 def _plural_strings(t) -> dict[str, str]:

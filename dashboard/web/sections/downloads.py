@@ -10,15 +10,8 @@ from functools import partial
 import streamlit as st
 
 from dashboard.analysis.permalink import to_query
-from dashboard.render.export import (
-    data_package,
-    records_geojson,
-    records_geoparquet,
-    state_table_csv,
-)
+from dashboard.render.formats import EXPORT_FORMATS, FileFormat, ViewFiles
 from dashboard.render.share import download_stem, page_address
-from dashboard.render.snapshot import credit_text
-from dashboard.render.snapshot import title as snapshot_title
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -35,52 +28,16 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
     if not is_open:
         return
     page = shown.page
-    base = page_address(st.context.url)
-    permalink = f"{base}?{to_query(page, data.bundle.version)}"
-    selected, counts, states = shown.selected, shown.counts, page.view.states
-    stem = download_stem("tapalpa", page)
-    downloads = (
-        (
-            t.gettext("GeoJSON (QGIS, web maps)"),
-            partial(records_geojson, selected),
-            "geojson",
-            "application/geo+json",
-        ),
-        (
-            t.gettext("GeoParquet (GeoPandas, R sf)"),
-            partial(records_geoparquet, selected),
-            "parquet",
-            "application/vnd.apache.parquet",
-        ),
-        (
-            t.gettext("Per-state table (CSV)"),
-            partial(state_table_csv, counts, states),
-            "states.csv",
-            "text/csv",
-        ),
-        (
-            t.gettext("Data package (zip: all files, schemas, licence)"),
-            partial(
-                data_package,
-                selected,
-                counts,
-                states=states,
-                title=snapshot_title(page),
-                version=data.bundle.version,
-                permalink=permalink,
-                credit=credit_text("en"),
-            ),
-            "zip",
-            "application/zip",
-        ),
-    )
+    permalink = f"{page_address(st.context.url)}?{to_query(page, data.bundle.version)}"
+    files = ViewFiles(data.bundle, page, shown.selected, shown.counts, permalink)
+    formats = [f for f in EXPORT_FORMATS.values() if not f.share]  # the share panel has CSV
     with box:
         st.caption(
             t.ngettext(
                 "The {n} record in this view.",
                 "The {n} records in this view.",
-                len(selected),
-            ).format(n=format_number(len(selected), lang))
+                len(shown.selected),
+            ).format(n=format_number(len(shown.selected), lang))
             + " "
             + t.gettext(
                 "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
@@ -88,14 +45,26 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
                 "(Frictionless) naming the data version ({version}) and this view's link."
             ).format(version=data.bundle.version)
         )
-        for column, (label, build, suffix, mime) in zip(
-            st.columns(len(downloads)), downloads, strict=True
-        ):
-            column.download_button(
-                label,
-                data=build,
-                file_name=f"{stem}.{suffix}",
-                mime=mime,
-                on_click="ignore",
-                key=f"download_{suffix}",
-            )
+        download_buttons(formats, files, download_stem("tapalpa", page), lang)
+
+
+def download_buttons(
+    formats: list[FileFormat],
+    files: ViewFiles,
+    stem: str,
+    lang: str,
+    labels: dict[str, str] | None = None,
+) -> None:
+    """One button per format of the registry (render.formats), side by side; a file is
+    built only when its button is pressed, in another thread (no rerun pays for it).
+    `labels` replaces a format's label by name (a counted one, say)."""
+    t = translation(lang)
+    for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
+        column.download_button(
+            (labels or {}).get(fmt.name) or t.gettext(fmt.label),
+            data=partial(fmt.build, files),
+            file_name=f"{stem}{fmt.suffix}",
+            mime=fmt.media_type,
+            on_click="ignore",
+            key=f"download_{fmt.name}",
+        )

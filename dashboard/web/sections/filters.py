@@ -10,15 +10,13 @@ from functools import partial
 import streamlit as st
 
 from dashboard.analysis.filters import event_days, shift_window
-from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS, event_type_label
+from dashboard.model.schema import EVENT_TYPES, event_type_label
 from dashboard.render.captions import day_label, slider_hours, slider_label
 from dashboard.render.incident_list import typeable
-from dashboard.text.i18n import N_, translation
+from dashboard.render.maplayers import LAYERS, MAP_LAYER
+from dashboard.text.i18n import translation
 from dashboard.web import state
 from dashboard.web.data import PageData
-
-# The map layers' names in the layer filter (English message ids, shown translated).
-LAYER_LABELS = {"states": N_("States"), "site": N_("Tapalpa site"), "incidents": N_("Incidents")}
 
 
 def time_slider(data: PageData, lang: str = "en"):
@@ -105,8 +103,8 @@ def filters(data: PageData, lang: str = "en") -> None:
     )
     st.multiselect(
         t.gettext("Map layers"),
-        list(MAP_LAYERS),
-        format_func=lambda layer: t.gettext(LAYER_LABELS[layer]),
+        [layer.key for layer in LAYERS],
+        format_func=lambda key: t.gettext(MAP_LAYER[key].choice),
         default=state.opening(state.LAYERS),
         key=state.LAYERS,
     )

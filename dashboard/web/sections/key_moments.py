@@ -9,36 +9,40 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.text.escape import escape_markdown, link
-from dashboard.text.i18n import translation
+from dashboard.text.i18n import REGISTRY, translation
 from dashboard.web.data import PageData
 
 
 @st.cache_data(show_spinner=False)
-def spanish_headlines(geodata: str, version: str) -> dict[str, str]:
-    """Key moments' Spanish headlines (geodata/key_moments_es.csv: `at` -> `headline_es`),
-    keyed by `at` as written; empty when the file is absent or unreadable."""
-    path = Path(geodata) / "key_moments_es.csv"
+def translated_headlines(geodata: str, version: str, suffix: str = "_es") -> dict[str, str]:
+    """Key moments' headlines in the language of data-column `suffix` (i18n.REGISTRY;
+    geodata/key_moments_es.csv: `at` -> `headline_es`), keyed by `at` as written; empty
+    when the file is absent or unreadable."""
+    path = Path(geodata) / f"key_moments{suffix}.csv"
     try:
         table = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (OSError, ValueError):
         return {}
-    if not {"at", "headline_es"} <= set(table.columns):
+    column = f"headline{suffix}"
+    if not {"at", column} <= set(table.columns):
         return {}
-    return dict(zip(table["at"].str.strip(), table["headline_es"].str.strip(), strict=True))
+    return dict(zip(table["at"].str.strip(), table[column].str.strip(), strict=True))
 
 
 def key_moments(data: PageData, geodata: str, version: str, lang: str = "en") -> None:
-    """The timeline of key moments; in Spanish, each headline's `headline_es` where it has
-    one (matched on `at`), else the English headline."""
+    """The timeline of key moments; in another language than the source's, each
+    headline's translation where it has one (matched on `at`: `headline_es` in Spanish),
+    else the English headline."""
     t = translation(lang)
-    spanish = spanish_headlines(geodata, version) if lang == "es" else {}
+    suffix = REGISTRY[lang].suffix
+    translated = translated_headlines(geodata, version, suffix) if suffix else {}
     st.header(t.gettext("Key moments"))
     for row in data.bundle.key_moments.itertuples(index=False):
         headline = row.headline
-        if lang == "es":
+        if translated:
             at = getattr(row, "at", "")
             key = at.isoformat(timespec="minutes") if hasattr(at, "isoformat") else str(at)
-            headline = spanish.get(key) or spanish.get(str(at).strip()) or headline
+            headline = translated.get(key) or translated.get(str(at).strip()) or headline
         st.markdown(
             f"- {escape_markdown(headline)} "
             f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",

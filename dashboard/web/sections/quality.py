@@ -10,7 +10,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.quality import QUALITY_VIEWS, outlets_table, quality_tables, record_at
+from dashboard.analysis.quality import QUALITY_VIEWS, quality_tables, record_at, tables_in_view
 from dashboard.render.captions import EMPTY_CELL
 from dashboard.text.escape import defuse, escape_markdown
 from dashboard.text.i18n import format_number, gettext_for, translation
@@ -66,17 +66,7 @@ def quality_panel(
         return
     key = quality_source(data, geodata, from_upload)
     everything = quality_of(key, lang, data.incidents, data.bundle.states)
-    in_view = set(selected["incident_id"])
-    tables = {}
-    for name, table in everything.items():
-        if name == "outlets":
-            tables[name] = outlets_table(selected, lang)
-        elif "other_id" in table.columns:  # both records of a pair in view
-            tables[name] = table[
-                table["incident_id"].isin(in_view) & table["other_id"].isin(in_view)
-            ]
-        else:
-            tables[name] = table[table["incident_id"].isin(in_view)]
+    tables = tables_in_view(everything, selected, lang)
     labels = [
         f"{gettext_for(lang, QUALITY_VIEWS[name])} ({format_number(len(table), lang)})"
         for name, table in tables.items()

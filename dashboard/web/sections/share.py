@@ -5,20 +5,20 @@ of the view."""
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import partial
 
 import streamlit as st
 
 from dashboard.analysis.permalink import PageView, to_query
 from dashboard.model.schema import EMBED_FRAME_HEIGHT
-from dashboard.render.export import records_csv
+from dashboard.render.formats import EXPORT_FORMATS, SNAPSHOT_FORMATS, ViewFiles
 from dashboard.render.publish import page_path
 from dashboard.render.share import download_stem, iframe_snippet, page_address, published_site
-from dashboard.render.snapshot import Selection, alt_text, html_document, png_bytes
+from dashboard.render.snapshot import Selection, alt_text
 from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
+from dashboard.web.sections.downloads import download_buttons
 from dashboard.web.view_cache import Kept, Shown, per_view, view_figures
 
 
@@ -94,33 +94,17 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
             )
         described = view_alt_text(page, selection, lang, shown.kept, shown.same_rows)
         st.text_area(t.gettext("Alt text"), described, height=110)
-        stem = download_stem("tapalpa-map", page)
-        downloads = (
-            (
-                t.gettext("Download PNG (1600×1000)"),
-                partial(png_bytes, data.bundle, page),
-                "png",
-                "image/png",
-            ),
-            (
-                t.gettext("Download interactive HTML"),
-                partial(html_document, data.bundle, page),
-                "html",
-                "text/html",
-            ),
-            (
-                t.ngettext(
+        n = len(selection.selected)
+        download_buttons(
+            [*SNAPSHOT_FORMATS.values(), *(f for f in EXPORT_FORMATS.values() if f.share)],
+            ViewFiles(data.bundle, page, selection.selected, selection.counts),
+            download_stem("tapalpa-map", page),
+            lang,
+            labels={
+                "csv": t.ngettext(
                     "Download the {n} record in this view (CSV)",
                     "Download the {n} records in this view (CSV)",
-                    len(selection.selected),
-                ).format(n=format_number(len(selection.selected), lang)),
-                partial(records_csv, selection.selected),
-                "csv",
-                "text/csv",
-            ),
+                    n,
+                ).format(n=format_number(n, lang))
+            },
         )
-        for column, (label, build, suffix, mime) in zip(st.columns(3), downloads, strict=True):
-            # Built only when clicked, in another thread: no rerun pays for a snapshot.
-            column.download_button(
-                label, data=build, file_name=f"{stem}.{suffix}", mime=mime, on_click="ignore"
-            )
