@@ -46,26 +46,34 @@ def button(at, label: str):
 
 
 def metrics(at) -> dict[str, int]:
-    """The located key figures (the last row of metrics; the official ones lead)."""
-    located = list(at.metric)[-len(KEY_FIGURES) :]
-    return {m.label: int(m.value) for m in located}
+    """The map's own counts in the lead figures, by KeyFigures field: the incidents' value
+    and, under each official figure, its "137 on the map"."""
+    out = {}
+    for metric, (name, official, _, _) in zip(at.metric, KEY_FIGURES, strict=True):
+        text = metric.value if official is None else metric.delta
+        out[name] = int(str(text).split()[0].replace(",", ""))
+    return out
 
 
-def official_metrics(at) -> dict[str, int]:
-    """The official national figures that lead the page (the metrics before the located)."""
-    official = list(at.metric)[: -len(KEY_FIGURES)]
-    return {m.label: int(m.value.replace(",", "")) for m in official}
+def official_metrics(at) -> dict[str, str]:
+    """The official national figures in the lead (their shown value: "—" when none had
+    been given by the window's end), by KeyFigures field."""
+    return {
+        name: metric.value
+        for metric, (name, official, _, _) in zip(at.metric, KEY_FIGURES, strict=True)
+        if official is not None
+    }
 
 
 def expected(bundle, start, end, **filters) -> dict[str, int]:
     view = ViewSpec(start.replace(tzinfo=MEXICO_CITY), end.replace(tzinfo=MEXICO_CITY), **filters)
     figures = key_figures(apply(view, bundle.incidents))
     return {
-        "Incidents on the map": figures.incidents,
-        "Road blockades on the map": figures.blockades,
-        "States with road blockades on the map": figures.states_affected,
-        "Deaths in those records": figures.fatalities,
-        "Arrests in those records": figures.arrests,
+        "incidents": figures.incidents,
+        "blockades": figures.blockades,
+        "states_affected": figures.states_affected,
+        "fatalities": figures.fatalities,
+        "arrests": figures.arrests,
     }
 
 
@@ -244,15 +252,15 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     assert report[["row", "field"]].values.tolist() == [[3, "start"], [4, "latitude"]]
     labels = [b.proto.label for b in app.get("download_button")]
     assert "Download this report (CSV)" in labels
-    assert metrics(app)["Incidents on the map"] > 2  # still the bundled data
+    assert metrics(app)["incidents"] > 2  # still the bundled data
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
     assert metrics(app) == {
-        "Incidents on the map": 2,
-        "Road blockades on the map": 2,
-        "States with road blockades on the map": 2,
-        "Deaths in those records": 0,
-        "Arrests in those records": 0,
+        "incidents": 2,
+        "blockades": 2,
+        "states_affected": 2,
+        "fatalities": 0,
+        "arrests": 0,
     }
 
 
@@ -262,7 +270,7 @@ def test_an_unreadable_upload_is_reported_not_raised(app):
     assert any("0 valid rows, 1 error," in e.label for e in app.expander)
     app.checkbox(key="use_upload").check().run()
     assert not app.exception
-    assert metrics(app)["Incidents on the map"] > 0  # nothing valid to show: the bundled data stays
+    assert metrics(app)["incidents"] > 0  # nothing valid to show: the bundled data stays
     assert any("no valid rows" in w.value for w in app.warning)
 
 
@@ -279,7 +287,14 @@ def test_the_page_shows_the_corrections_log(app):
 
 
 def test_key_figures_show_the_official_national_figures_with_hour_and_source(app):
-    line = next(c.value for c in app.caption if c.value.startswith("Official figures"))
+    line = next(c.value for c in app.caption if "Official figures" in c.value)
+    assert line.startswith("Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time.")
+    assert official_metrics(app) == {
+        "blockades": "252",
+        "states_affected": "20",
+        "fatalities": "62",
+        "arrests": "70",
+    }
     assert "(national, latest by the window's end)" in line
     assert "**252** blockades and **20** states (Gabinete de Seguridad, 22 Feb 20:00, " in line
     assert 'href="https://www.elhorizonte.mx/' in line
@@ -290,8 +305,8 @@ def test_key_figures_show_the_official_national_figures_with_hour_and_source(app
 def test_key_figures_say_the_official_figures_are_national_when_states_are_chosen(app):
     app.checkbox(key="all_states").uncheck().run()
     app.multiselect(key="states").set_value(["Jalisco"]).run()
-    line = next(c.value for c in app.caption if c.value.startswith("Official figures"))
-    assert line.startswith("Official figures (all of Mexico, not only the states chosen")
+    line = next(c.value for c in app.caption if "Official figures" in c.value)
+    assert "Official figures (all of Mexico, not only the states chosen" in line
 
 
 def test_state_table_compares_at_the_official_hour_and_shows_dashes(app, bundle):
@@ -378,7 +393,7 @@ def test_lang_in_the_link_chooses_spanish_and_notices_follow(bundle):
     assert list(metrics(at).values()) == list(
         expected(bundle, *DEFAULT, states=frozenset({"14"})).values()
     )
-    assert next(iter(metrics(at))) == "Incidentes en el mapa"
+    assert at.metric[0].label == "Incidentes en este periodo"
 
 
 def test_switching_language_keeps_the_view():
@@ -396,13 +411,14 @@ def test_switching_language_keeps_the_view():
     )
     before = dict(at.query_params)
     figures = metrics(at)
+    labels = [m.label for m in at.metric]
     at.radio(key="lang").set_value("es").run()
     assert not at.exception
     after = dict(at.query_params)
     assert after.pop("lang") == "es" and before.pop("lang") == "en"
     assert after == before
     assert list(metrics(at).values()) == list(figures.values())  # same figures, Spanish labels
-    assert list(metrics(at)) != list(figures)
+    assert [m.label for m in at.metric] != labels
     assert page_lang_marker(at) == "es"
     embed = next(t.value for t in at.text_area if "<iframe" in t.value)
     assert "lang=es" in embed and "embed=true" in embed
@@ -452,7 +468,7 @@ def test_the_incidents_table_lists_what_is_in_view_and_searches_without_accents(
     # the list names every incident the map draws: those counted, and apart those only
     # possibly in the window (its in_window column says which)
     figures = key_figures(apply(view, bundle.incidents))
-    assert (rows["in_window"] == "yes").sum() == metrics(app)["Incidents on the map"]
+    assert (rows["in_window"] == "yes").sum() == metrics(app)["incidents"]
     assert (rows["in_window"] != "yes").sum() == figures.possible > 0
     app.text_input(key="incident_search").input("michoacan").run()
     assert not app.exception
@@ -570,3 +586,12 @@ def test_quality_details_are_in_the_pages_language(lang):
         ]["detail"]
     )
     assert shown and shown <= wanted and not shown & (other - wanted)
+
+
+def test_a_window_before_the_raid_says_so_and_counts_nothing():
+    """22 Feb 00:00-05:00 ends before the raid (06:00): 0 known, 0 possible, and the page
+    says why it is empty."""
+    at = app_with({"from": "2026-02-22T00:00", "to": "2026-02-22T05:00"})
+    assert metrics(at)["incidents"] == 0
+    assert not any("possible" in str(m.delta) for m in at.metric)
+    assert any("ends before the raid" in i.value for i in at.info)

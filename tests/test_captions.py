@@ -176,3 +176,32 @@ def test_key_figures_and_notes_agree(bundle):
     notes = figure_notes(figures)
     if figures.incidents:
         assert f"of the {figures.incidents} incident" in notes
+
+
+def test_each_official_figure_leads_with_the_maps_own_count_under_it():
+    from dashboard.analysis.stats import KeyFigures, OfficialFigure
+    from dashboard.render.captions import above_official, lead_figure
+
+    figures = KeyFigures(
+        incidents=248,
+        blockades=137,
+        states_affected=13,
+        fatalities=24,
+        arrests=134,
+        uncertain_timing=0,
+        disputed=0,
+        possible=17,
+    )
+    official = {
+        "arrests": OfficialFigure("arrests", 70, "SSPC", "23 Feb 08:00", "https://x.test/", False)
+    }
+    assert lead_figure("incidents", None, figures, official, "en")[:2] == ("248", "+17 possible")
+    value, under, help_text = lead_figure("arrests", "arrests", figures, official, "en")
+    assert (value, under) == ("70", "134 on the map") and help_text.startswith("SSPC, 23 Feb")
+    value, under, help_text = lead_figure("blockades", "blockades", figures, official, "en")
+    assert (value, under) == ("—", "137 on the map")
+    assert "No official figure had been given" in help_text
+    # the map counting more than the official figure is said, with why
+    said = above_official(figures, official, "en")
+    assert "Arrests (official): the map's 134 exceed the official 70, given 23 Feb 08:00" in said
+    assert above_official(figures, {}, "en") == ""

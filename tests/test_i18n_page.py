@@ -190,16 +190,20 @@ def test_the_spanish_page_is_in_spanish(spanish):
     assert spanish.title[0].value == translation("es").gettext(
         "After the Tapalpa raid: blockades and attacks across Mexico"
     )
-    assert [m.label for m in spanish.metric][-len(KEY_FIGURES)] == "Incidentes en el mapa"
+    assert [m.label for m in spanish.metric][0] == "Incidentes en este periodo"
     assert spanish.multiselect(key="types").options[:2] == ["Bloqueo", "Quema de vehículos"]
     assert "Incidentes en la vista" in [h.value for h in spanish.header]
 
 
 def test_key_figures_are_the_same_in_both_languages(spanish, english):
     assert [m.value for m in spanish.metric] == [m.value for m in english.metric]
-    # the official national figures (four, given by the default window's end), then the
-    # map's five
-    assert len(spanish.metric) == 4 + len(KEY_FIGURES) == 9
+    # one row: the incidents, then the four official figures with the map's count under
+    assert len(spanish.metric) == len(KEY_FIGURES) == 5
+
+    def numbers(at):
+        return [str(m.delta).split()[0] for m in at.metric]
+
+    assert numbers(spanish) == numbers(english)
 
 
 def test_summaries_and_key_moments_are_spanish(spanish):

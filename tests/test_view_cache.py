@@ -111,9 +111,8 @@ def test_a_window_with_the_same_records_shows_its_own_hours_and_the_same_figures
     at.select_slider(key="window").set_value((naive(b.start), naive(b.end))).run()
     assert not at.exception, at.exception
     figures = key_figures(apply(b, bundle.incidents))
-    shown = {m.label: int(m.value) for m in at.metric}
-    assert shown["Incidents on the map"] == figures.incidents
-    assert shown["Road blockades on the map"] == figures.blockades
+    assert int(at.metric[0].value) == figures.incidents
+    assert at.metric[1].delta == f"{figures.blockades} on the map"
     assert {m.label: m.value for m in at.metric} == before
     (table,) = [d.value for d in at.dataframe if "official_source" in d.value.columns]
     expected = state_counts(apply(b, bundle.incidents), bundle.official, b, bundle.incidents)

@@ -11,8 +11,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
+from dashboard.analysis.filters import IN_WINDOW, KNOWN, ViewSpec
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
 from dashboard.model.mexico import MEXICO_CITY
@@ -24,43 +26,81 @@ from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_numb
 # Empty cells of the page's data tables (st.dataframe's placeholder), never "None".
 EMPTY_CELL = "—"
 
-# Key figures: what each counts (English message ids, shown translated). The located
-# ones count the records known to be in the window (filters' counting rule).
-KEY_FIGURES: tuple[tuple[str, str, str], ...] = (
+# The lead figures, one row: the incidents the map counts in the window, then each
+# official national figure (stats.NATIONAL_METRICS' keys) with the map's own count of the
+# same thing beside it. (KeyFigures field, official key or None, label, what the map's
+# count counts: English message ids, shown translated.) The located counts are of the
+# records known to be in the window (filters' counting rule).
+KEY_FIGURES: tuple[tuple[str, str | None, str, str], ...] = (
     (
         "incidents",
-        N_("Incidents on the map"),
+        None,
+        N_("Incidents in this window"),
         N_(
-            "Reported incidents with a place (site, town or only the state) whose time lies "
-            "inside the window; official statements are not counted."
+            "Reported incidents with a place (a site, a town or only the state) whose time "
+            "lies inside the window; official statements are not counted."
         ),
     ),
     (
         "blockades",
-        N_("Road blockades on the map"),
+        "blockades",
+        N_("Road blockades (official)"),
         N_(
-            "Road blockades in those records (a municipal tally counts as reported). The "
-            "federal count was never published by place."
+            "On the map: road blockades in those records (a municipal tally counts as "
+            "reported). The federal count was never published by place."
         ),
     ),
     (
         "states_affected",
-        N_("States with road blockades on the map"),
-        N_(
-            "States with at least one road blockade in those records: what the official "
-            "count of states counts."
-        ),
+        "states_affected",
+        N_("States with blockades (official)"),
+        N_("On the map: states with at least one road blockade in those records."),
     ),
-    ("fatalities", N_("Deaths in those records"), N_("Deaths reported in those records.")),
-    ("arrests", N_("Arrests in those records"), N_("Arrests reported in those records.")),
+    (
+        "fatalities",
+        "fatalities",
+        N_("Deaths (official)"),
+        N_("On the map: deaths reported in those records."),
+    ),
+    (
+        "arrests",
+        "arrests",
+        N_("Arrests (official)"),
+        N_("On the map: arrests reported in those records."),
+    ),
 )
-# The official national figures, led with: stats.NATIONAL_METRICS' keys, their labels.
-OFFICIAL_FIGURES: tuple[tuple[str, str], ...] = (
-    ("blockades", N_("Road blockades (official)")),
-    ("states_affected", N_("States with blockades (official)")),
-    ("fatalities", N_("Deaths (official)")),
-    ("arrests", N_("Arrests (official)")),
-)
+
+
+def lead_figure(
+    name: str, official_key: str | None, figures: KeyFigures, official: dict, lang: str
+) -> tuple[str, str | None, str]:
+    """One lead figure as the page shows it: (value, the line under it, help). An official
+    figure's value is the official one ("—" before any was given), with the map's own
+    count under it ("137 on the map"); the incidents' value is the map's, with the
+    incidents only possibly in the window under it ("+17 possible")."""
+    t = translation(lang)
+    located = getattr(figures, name)
+    label, help_text = next((x[2], x[3]) for x in KEY_FIGURES if x[0] == name)
+    if official_key is None:
+        under = (
+            t.ngettext("+{n} possible", "+{n} possible", figures.possible).format(
+                n=format_number(figures.possible, lang)
+            )
+            if figures.possible
+            else None
+        )
+        return format_number(located, lang), under, t.gettext(help_text)
+    under = t.ngettext("{n} on the map", "{n} on the map", located).format(
+        n=format_number(located, lang)
+    )
+    figure = official.get(official_key)
+    if figure is None:
+        shown = "—"
+        said = t.gettext("No official figure had been given by the window's end.")
+    else:
+        shown = format_number(figure.value, lang)
+        said = official_help(figure, lang)
+    return shown, under, said + " " + t.gettext(help_text)
 
 
 def official_noun(t, name: str, value: int) -> str:
@@ -104,6 +144,19 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
     return head + " " + " · ".join(parts) + "."
 
 
+def window_line(view: ViewSpec, lang: str = "en") -> str:
+    """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`."""
+    start, end = (
+        format_datetime(x.astimezone(MEXICO_CITY), lang, "EEE d MMM HH:mm")
+        for x in (view.start, view.end)
+    )
+    return (
+        translation(lang)
+        .gettext("Window: {start} to {end}, Mexico City time.")
+        .format(start=start, end=end)
+    )
+
+
 def official_help(figure, lang: str = "en") -> str:
     """An official figure's tooltip: who gave it and when."""
     t = translation(lang)
@@ -119,10 +172,35 @@ def why_they_differ(official: dict, lang: str = "en") -> str:
         return ""
     return translation(lang).gettext(
         "Why the map's counts differ from the official ones: the authorities counted every "
-        "blockade and death in the country and gave no places; the map counts only reports "
-        "with a place and a time that lies inside the window, and a state's tally that a "
-        "source gave as one figure is one record."
+        "blockade and death in the country at one moment and gave no places; the map counts "
+        "the reports with a place whose time lies inside the window, before or after that "
+        "moment, and a state's tally that a source gave as one figure is one record."
     )
+
+
+def above_official(figures: KeyFigures, official: dict, lang: str = "en") -> str:
+    """A sentence for each lead figure whose count on the map exceeds the official one,
+    saying why it can ("" when none does): the map counts the whole window, the official
+    figure was given at one moment."""
+    t = translation(lang)
+    out = []
+    for name, key, label, _ in KEY_FIGURES:
+        figure = official.get(key) if key else None
+        located = getattr(figures, name)
+        if figure is not None and located > figure.value:
+            out.append(
+                t.gettext(
+                    "{label}: the map's {located} exceed the official {value}, given "
+                    "{when}: the map counts every located report inside the window, also "
+                    "those after that moment and those a state or a city reported."
+                ).format(
+                    label=t.gettext(label),
+                    located=format_number(located, lang),
+                    value=format_number(figure.value, lang),
+                    when=figure.when,
+                )
+            )
+    return " ".join(out)
 
 
 def counting_rule(lang: str = "en") -> str:
@@ -183,13 +261,20 @@ def figure_notes(figures: KeyFigures, lang: str = "en") -> str:
 
 def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
     """(incidents drawn as points, official statements drawn, incidents known only to
-    their state) of the records in view: what the caption under the map counts."""
+    their state and known to be in the window) of the records in view (filters.apply):
+    what the caption under the map counts. Points are drawn whether known or possibly in
+    the window (dashed); a state-level record only possibly there is listed, not counted."""
     placed = (selected["geo_precision"] < 3).to_numpy()
     incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
+    inside = (
+        selected[IN_WINDOW].to_numpy() == KNOWN
+        if IN_WINDOW in selected.columns
+        else np.ones(len(selected), dtype=bool)
+    )
     return (
         int((placed & incident).sum()),
         int((placed & ~incident).sum()),
-        int((~placed & incident).sum()),
+        int((~placed & incident & inside).sum()),
     )
 
 

@@ -11,14 +11,15 @@ from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.stats import national_figures
 from dashboard.render.captions import (
     KEY_FIGURES,
-    OFFICIAL_FIGURES,
+    above_official,
     counting_rule,
-    official_help,
+    lead_figure,
     official_line,
     why_they_differ,
+    window_line,
 )
 from dashboard.render.snapshot import possible_sentence
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.i18n import translation
 from dashboard.web.data import PageData
 from dashboard.web.view_cache import Kept, Shown, per_view
 
@@ -37,44 +38,44 @@ def view_official(data: PageData, view: ViewSpec, lang: str, kept: Kept) -> dict
     )
 
 
-def official_metrics(official: dict, lang: str = "en") -> None:
-    """The official national figures known by the window's end (stats.national_figures),
-    first on the page, each labelled with who gave it and when; nothing when none."""
-    t = translation(lang)
-    shown = [(name, label) for name, label in OFFICIAL_FIGURES if name in official]
-    if not shown:
-        return
-    for column, (name, label) in zip(st.columns(len(shown)), shown, strict=True):
-        figure = official[name]
-        column.metric(
-            t.gettext(label),
-            format_number(figure.value, lang),
-            help=official_help(figure, lang),
-        )
-
-
 def key_figures(data: PageData, shown: Shown, lang: str = "en") -> None:
-    """The official national figures, then the map's located figures of the view (the
-    notes on what they count are under the map: on a phone the map comes first)."""
+    """One row of lead figures: the incidents the map counts in the window, then each
+    official national figure given by the window's end with the map's own count of the
+    same thing under it; then the window, who gave the official figures (with links), why
+    the two can differ, and the counting rule (closed). The notes on what the figures
+    hold are under the map: on a phone the map comes first."""
     t = translation(lang)
     figures = shown.figures
     official = view_official(data, shown.view, lang, shown.same_rows)
-    if official:
-        official_metrics(official, lang)
-        st.caption(
-            official_line(official, shown.view.states is not None, lang), unsafe_allow_html=True
-        )
-    else:
-        st.caption(t.gettext("No official national figure had been given by the window's end."))
-    columns = st.columns(len(KEY_FIGURES))
-    for column, (name, label, help_text) in zip(columns, KEY_FIGURES, strict=True):
+    for column, (name, key, label, _) in zip(
+        st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True
+    ):
+        value, under, help_text = lead_figure(name, key, figures, official, lang)
         column.metric(
             t.gettext(label),
-            format_number(getattr(figures, name), lang),
-            help=t.gettext(help_text),
+            value,
+            delta=under,
+            delta_color="off",
+            delta_arrow="off",
+            help=help_text,
         )
-    lead = [possible_sentence(figures.possible, lang), why_they_differ(official, lang)]
-    if any(lead):
-        st.caption(" ".join(filter(None, lead)))
+    lines = [window_line(shown.view, lang)]
+    if official:
+        lines.append(official_line(official, shown.view.states is not None, lang))
+    else:
+        lines.append(t.gettext("No official national figure had been given by the window's end."))
+    lines.append(above_official(figures, official, lang))
+    st.caption(" ".join(filter(None, lines)), unsafe_allow_html=True)
     with st.expander(t.gettext("How the map counts")):
-        st.markdown(counting_rule(lang))
+        st.markdown(
+            "\n\n".join(
+                filter(
+                    None,
+                    [
+                        possible_sentence(figures.possible, lang),
+                        why_they_differ(official, lang),
+                        counting_rule(lang),
+                    ],
+                )
+            )
+        )

@@ -14,6 +14,7 @@ import streamlit as st
 
 from dashboard.analysis.filters import toggle_state
 from dashboard.analysis.permalink import PageView
+from dashboard.ingest.bundle import raid_start
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import NON_INCIDENT_TYPES
@@ -149,12 +150,21 @@ def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
     """The map of the view, what it draws, and the notes on the key figures."""
     t = translation(lang)
     if shown.selected["event_type"].isin(NON_INCIDENT_TYPES).all():  # (or no records)
-        st.info(
-            t.gettext(
-                "No incidents match these filters. Widen the time window or press "
-                "**Reset filters**."
+        raid = raid_start(data.bundle.incidents, data.bundle.operation_site)
+        if raid is not None and shown.view.end <= raid:
+            st.info(
+                t.gettext(
+                    "Nothing to show: this window ends before the raid, which began in the "
+                    "morning of 22 February (06:00 Mexico City time)."
+                )
             )
-        )
+        else:
+            st.info(
+                t.gettext(
+                    "No incidents match these filters. Widen the time window or press "
+                    "**Reset filters**."
+                )
+            )
     drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
     counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
     for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang):
