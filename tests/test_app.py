@@ -287,8 +287,10 @@ def test_the_page_shows_the_corrections_log(app):
 
 
 def test_key_figures_show_the_official_national_figures_with_hour_and_source(app):
-    line = next(c.value for c in app.caption if "Official figures" in c.value)
-    assert line.startswith("Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time.")
+    lead = next(c.value for c in app.caption if c.value.startswith("Window:"))
+    assert lead.startswith("Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time.")
+    assert "Official figures given by Gabinete de Seguridad, 22 Feb 20:00 (" in lead
+    line = next(c.value for c in app.caption if "latest by the window's end" in c.value)
     assert official_metrics(app) == {
         "blockades": "252",
         "states_affected": "20",
@@ -305,7 +307,7 @@ def test_key_figures_show_the_official_national_figures_with_hour_and_source(app
 def test_key_figures_say_the_official_figures_are_national_when_states_are_chosen(app):
     app.checkbox(key="all_states").uncheck().run()
     app.multiselect(key="states").set_value(["Jalisco"]).run()
-    line = next(c.value for c in app.caption if "Official figures" in c.value)
+    line = next(c.value for c in app.caption if "Official figures (" in c.value)
     assert "Official figures (all of Mexico, not only the states chosen" in line
 
 

@@ -144,6 +144,26 @@ def official_line(official: dict, states_filtered: bool, lang: str = "en") -> st
     return head + " " + " · ".join(parts) + "."
 
 
+def official_sources(official: dict, lang: str = "en") -> str:
+    """ "Official figures given by Gabinete de Seguridad, 22 Feb 20:00 (source) · Omar
+    García Harfuch (SSPC), 23 Feb 08:00 (source)." in `lang`: who gave the official
+    figures (stats.national_figures), when, with a link each; once per report."""
+    t = translation(lang)
+    reports: dict[tuple[str, str], list[str]] = {}
+    for figure in official.values():
+        urls = reports.setdefault((figure.reported_by, figure.when), [])
+        if figure.source_url not in urls:
+            urls.append(figure.source_url)
+    return t.gettext("Official figures given by {reports}.").format(
+        reports=" · ".join(
+            f"{escape_markdown(by)}, {escape_markdown(when)} ("
+            + ", ".join(link(url, t.gettext("source")) for url in urls)
+            + ")"
+            for (by, when), urls in reports.items()
+        )
+    )
+
+
 def window_line(view: ViewSpec, lang: str = "en") -> str:
     """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`."""
     start, end = (

@@ -26,7 +26,7 @@ from dashboard.web.sections.filters import filters, time_slider
 from dashboard.web.sections.header import header, no_records, page_head
 from dashboard.web.sections.hourly import hour_by_hour
 from dashboard.web.sections.incident_list import incidents_in_view
-from dashboard.web.sections.key_figures import key_figures
+from dashboard.web.sections.key_figures import figure_explanations, key_figures
 from dashboard.web.sections.key_moments import key_moments
 from dashboard.web.sections.map import map_frame_title, map_section
 from dashboard.web.sections.per_state import per_state
@@ -78,6 +78,7 @@ def main() -> None:
     shown = on_screen(data, page)
     key_figures(data, shown, lang)
     map_section(data, shown, lang)
+    figure_explanations(data, shown, lang)
     incidents_in_view(data, shown, lang)
     share_panel(data, shown, lang)
     data_downloads(data, shown, lang)

@@ -15,6 +15,7 @@ from dashboard.render.captions import (
     counting_rule,
     lead_figure,
     official_line,
+    official_sources,
     why_they_differ,
     window_line,
 )
@@ -41,9 +42,9 @@ def view_official(data: PageData, view: ViewSpec, lang: str, kept: Kept) -> dict
 def key_figures(data: PageData, shown: Shown, lang: str = "en") -> None:
     """One row of lead figures: the incidents the map counts in the window, then each
     official national figure given by the window's end with the map's own count of the
-    same thing under it; then the window, who gave the official figures (with links), why
-    the two can differ, and the counting rule (closed). The notes on what the figures
-    hold are under the map: on a phone the map comes first."""
+    same thing under it; then the window and who gave the official figures, when, with
+    links. What they count and why they differ is under the map (figure_explanations):
+    on a phone the map comes first."""
     t = translation(lang)
     figures = shown.figures
     official = view_official(data, shown.view, lang, shown.same_rows)
@@ -59,13 +60,24 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> None:
             delta_arrow="off",
             help=help_text,
         )
-    lines = [window_line(shown.view, lang)]
     if official:
-        lines.append(official_line(official, shown.view.states is not None, lang))
+        said = official_sources(official, lang)
     else:
-        lines.append(t.gettext("No official national figure had been given by the window's end."))
+        said = t.gettext("No official national figure had been given by the window's end.")
+    st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
+
+
+def figure_explanations(data: PageData, shown: Shown, lang: str = "en") -> None:
+    """Under the map: the official figures in words, with who gave them, when and a link;
+    a sentence wherever the map counts more than an official figure; and, closed, why the
+    two differ and the counting rule."""
+    t = translation(lang)
+    figures = shown.figures
+    official = view_official(data, shown.view, lang, shown.same_rows)
+    lines = [official_line(official, shown.view.states is not None, lang)] if official else []
     lines.append(above_official(figures, official, lang))
-    st.caption(" ".join(filter(None, lines)), unsafe_allow_html=True)
+    if any(lines):
+        st.caption(" ".join(filter(None, lines)), unsafe_allow_html=True)
     with st.expander(t.gettext("How the map counts")):
         st.markdown(
             "\n\n".join(
