@@ -330,3 +330,26 @@ def test_png_texts_lie_inside_the_canvas(bundle, lang, size, page):
 )
 def test_wrap_to_width(text, width, lines):
     assert wrap_to_width(text, width, len).split("\n") == lines
+
+
+def test_a_png_of_an_hour_claims_only_what_that_hour_holds(bundle):
+    """23 Feb 03:00-04:00: every record there is known only to its day, so the PNG's
+    figures and alt text count nothing in that hour and name the rest as possible, beside
+    the incidents (not the blockades), after the official figures given by then."""
+    from dashboard.analysis.filters import apply
+    from dashboard.analysis.stats import national_figures, state_counts
+    from dashboard.render.snapshot import Selection, alt_text, stats_text
+
+    page = PageView(ViewSpec(local(23, 3), local(23, 4)), lang="en")
+    selected = apply(page.view, bundle.incidents)
+    selection = Selection(selected, state_counts(selected, bundle.official, page.view))
+    figures = key_figures(selected)
+    assert figures.incidents == 0 and figures.possible > 0
+    official = national_figures(bundle.official, page.view, "en")
+    lines = stats_text(selection, "en", official).split("\n")
+    assert lines[0].startswith("Official: 252 road blockades · 20 states")
+    assert lines[1] == (
+        f"On the map: 0 incidents (+{figures.possible} possible, time not precise enough)"
+        " · 0 road blockades located"
+    )
+    assert "no incident is known to have happened; " in alt_text(page, selection)
