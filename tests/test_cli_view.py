@@ -14,9 +14,8 @@ import pytest
 from dashboard.i18n import translation
 from dashboard.message import msg
 from dashboard.schema import Problem, Report
-from tests.conftest import incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 # No language in the environment: the CLI must speak English.
 NO_LANGUAGE = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}

@@ -20,14 +20,8 @@ from pathlib import Path
 import pytest
 
 from dashboard.publish import publish
-from tests.test_browser import (  # noqa: F401  (browser: the fixture, shared)
-    COUNT_LAYERS,
-    browser,
-    free_port,
-    map_frame,
-)
+from tests.conftest import COUNT_LAYERS, ROOT, free_port, map_frame, poll_until
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVE = ROOT / "deploy" / "serve"
 NEWSROOM = "https://news.example.org"
 
@@ -168,9 +162,8 @@ def test_hashed_assets_come_precompressed_from_disk_with_brotli_first(proxy):
     _, _, page = get(f"{url}/")
     script = re.search(rb'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1).decode()
     built = process.static_dir / script
-    deadline = time.monotonic() + 120
-    while not Path(f"{built}.gz").is_file() and time.monotonic() < deadline:
-        time.sleep(0.5)  # deploy/serve builds the first view's files first, in the background
+    # deploy/serve builds the first view's files first, in the background
+    poll_until(Path(f"{built}.gz").is_file, 120)
     _, raw_headers, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in raw_headers
     assert raw_headers["Vary"] == "Accept-Encoding"  # a cache in front keeps the forms apart
@@ -274,7 +267,7 @@ def test_the_published_site_is_served_next_to_the_app(proxy):
         assert status != 200 and b"[project]" not in body, escape
 
 
-def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):  # noqa: F811
+def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     from playwright.sync_api import expect
 
     url, _ = proxy
@@ -325,9 +318,7 @@ def test_ctrl_c_stops_caddy_and_every_replica(proxy):
     assert children
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.2)  # polling processes, not waiting on a browser
+    poll_until(lambda: not any(alive(pid) for pid in children), 10)
     assert [pid for pid in children if alive(pid)] == []
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310

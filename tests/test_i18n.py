@@ -7,7 +7,6 @@ import gettext
 import io
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -28,8 +27,8 @@ from dashboard.i18n import (
 )
 from dashboard.mexico import MEXICO_CITY
 from dashboard.schema import EVENT_TYPES, GEO_PRECISIONS, PART_OF_DAY_LABELS, TIME_PRECISIONS
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "dashboard" / "locale"
 GEODATA = ROOT / "geodata"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -22,9 +22,8 @@ from dashboard.__main__ import (
 from dashboard.message import Message, msg, msg_n
 from dashboard.schema import Report, report_rows, summary_text
 from dashboard.validate import check_incidents, validate_incidents
-from tests.conftest import incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 NAME = "subida.csv"
 
 

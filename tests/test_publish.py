@@ -19,9 +19,8 @@ from dashboard.export import records_csv
 from dashboard.mexico import BY_CODE
 from dashboard.publish import PublishError, publish, site_files, stable_ids
 from dashboard.stats import incidents_only
+from tests.conftest import ROOT
 from tests.test_mapview import XSS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree(folder: Path) -> dict[str, bytes]:
