@@ -14,7 +14,7 @@ import pytest
 from dashboard.i18n import translation
 from dashboard.message import msg
 from dashboard.schema import Problem, Report
-from tests.conftest import ROOT, incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli_in_process, to_csv
 
 DATA = ROOT / "tests" / "data"
 # No language in the environment: the CLI must speak English.
@@ -22,7 +22,7 @@ NO_LANGUAGE = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
 def run(*args: str, **environ: str) -> subprocess.CompletedProcess:
-    return run_cli(*args, environ={**NO_LANGUAGE, **environ})
+    return run_cli_in_process(*args, environ={**NO_LANGUAGE, **environ})
 
 
 def geojson(rows: list[dict]) -> bytes:

@@ -8,7 +8,6 @@ field and value stay exactly as the file has them.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,7 @@ from dashboard.__main__ import (
 from dashboard.message import Message, msg, msg_n
 from dashboard.schema import Report, report_rows, summary_text
 from dashboard.validate import check_incidents, validate_incidents
-from tests.conftest import ROOT, incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli, run_cli_in_process, to_csv
 
 NAME = "subida.csv"
 
@@ -427,8 +426,8 @@ def test_lang_wins_over_the_environment(argv, environ, expected):
     assert cli_language(argv, environ) == expected
 
 
-def run(*args: str, lang_env: str = "C.UTF-8") -> subprocess.CompletedProcess:
-    return run_cli(*args, environ={"LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""})
+def run(*args: str, lang_env: str = "C.UTF-8", runner=run_cli_in_process):
+    return runner(*args, environ={"LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""})
 
 
 @pytest.fixture(scope="module")
@@ -448,10 +447,11 @@ def test_validate_lang_es_prints_spanish(bad_file):
     assert out.rstrip().endswith("1 error, 0 advertencias")
 
 
+@pytest.mark.slow  # end to end: a new process started with a Spanish locale
 def test_validate_follows_a_spanish_environment_and_lang_en_overrides_it(bad_file):
-    spanish = run("validate", str(bad_file), lang_env="es_MX.UTF-8")
+    spanish = run("validate", str(bad_file), lang_env="es_MX.UTF-8", runner=run_cli)
     assert "valor desconocido" in spanish.stdout
-    english = run("validate", "--lang", "en", str(bad_file), lang_env="es_MX.UTF-8")
+    english = run("validate", "--lang", "en", str(bad_file), lang_env="es_MX.UTF-8", runner=run_cli)
     assert "unknown value" in english.stdout and "1 valid row" in english.stdout
     assert english.stdout.rstrip().endswith("1 error, 0 warnings")
 

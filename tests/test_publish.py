@@ -8,7 +8,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from dashboard.export import records_csv
 from dashboard.mexico import BY_CODE
 from dashboard.publish import PublishError, publish, site_files, stable_ids
 from dashboard.stats import incidents_only
-from tests.conftest import ROOT
+from tests.conftest import run_cli_in_process
 from tests.test_mapview import XSS
 
 
@@ -38,6 +37,7 @@ def site(bundle, tmp_path_factory) -> dict[str, bytes]:
     return tree(folder)
 
 
+@pytest.mark.slow  # a second publish of the whole site
 def test_two_runs_on_the_same_data_are_byte_identical(bundle, site, tmp_path):
     publish(bundle, tmp_path / "again")
     again = tree(tmp_path / "again")
@@ -170,13 +170,7 @@ def test_a_foreign_folder_is_refused_and_an_earlier_publish_replaced(bundle, tmp
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", "publish", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli_in_process("publish", *args)
 
 
 def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):
