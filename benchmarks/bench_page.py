@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -27,6 +26,7 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import median_ms  # noqa: E402
 from dashboard import layers  # noqa: E402
 from dashboard.bundle import load_bundle  # noqa: E402
 from dashboard.filters import ViewSpec, apply  # noqa: E402
@@ -92,10 +92,6 @@ def synthetic_geodata(n: int, folder: Path, seed: int = 42) -> None:
         }
     ).reindex(columns=[*INCIDENT_COLUMNS, "summary_es"], fill_value="")
     frame.to_csv(folder / "incidents.csv", index=False)
-
-
-def median_ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 class Clock:
