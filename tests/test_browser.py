@@ -93,7 +93,7 @@ def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
 
 def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
     """The three SVG charts reach the page as drawn SVG (AppTest sees only what the
-    server sends: st.html, for one, drops SVG in the browser and showed empty slots).
+    server sends: st.html, for one, drops SVG in the browser and leaves empty slots).
     The two hourly charts are in the closed "Hour by hour" section: opened by keyboard,
     they are drawn, and they stay drawn when the window moves."""
     from playwright.sync_api import expect

@@ -322,8 +322,8 @@ def test_no_control_covers_another_at_desktop_width(browser, server, path):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_on_a_phone_the_map_starts_on_the_first_screen(browser, server, lang):
     """At 390×844 the title, introduction and key figures leave the map's top edge on the
-    first screen (it was 1.5 screens down with one key figure per row and the notes above
-    the map), and every key figure's label is shown whole (wrapped, not cut off)."""
+    first screen (one key figure per row, or notes above the map, push it screens down),
+    and every key figure's label is shown whole (wrapped, not cut off)."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )

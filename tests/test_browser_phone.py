@@ -183,7 +183,8 @@ def test_embed_legend_fits_and_never_covers_the_scale_or_credit(open_page, serve
 @pytest.mark.parametrize("width", [1400, 390])
 def test_key_figure_labels_are_never_cut(open_page, server, lang, width):
     """Every key figure's label is shown whole, wrapped if need be: no element inside a
-    label is wider than its box (Streamlit ellipsised "Bloqueos en registros u…")."""
+    label is wider than its box (Streamlit's own style ellipsises a long one: "Bloqueos en
+    registros u…")."""
     options = PHONE if width == 390 else DESKTOP
     page = open_page(f"{server}/?lang={lang}", **options)
     page.wait_for_selector("[data-testid='stMetricLabel']", timeout=60_000)
@@ -221,7 +222,7 @@ def test_table_toolbar_never_covers_the_select_box(open_page, server, options, l
 
 
 def test_a_tapped_marker_shows_its_popup_without_its_hover_label(open_page, server):
-    """On a phone a tap opens the marker's hover label as well as its popup; the label ran
+    """On a phone a tap opens the marker's hover label as well as its popup; the label runs
     past the map beside the popup. Once the popup is open, no label is left open."""
     from playwright.sync_api import expect
 

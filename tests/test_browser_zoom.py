@@ -1,7 +1,7 @@
 """A quarter-step zoom reaches the address bar as it is and a fresh load restores it.
 
-The map zooms in quarter steps (zoomSnap 0.25); links used to round the zoom to a whole
-level, so a reader's 5.5 came back as 6. Fixtures from tests/conftest.py.
+The map zooms in quarter steps (zoomSnap 0.25); a link that rounded the zoom to a whole
+level would bring a reader's 5.5 back as 6. Fixtures from tests/conftest.py.
 """
 
 from __future__ import annotations
