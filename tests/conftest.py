@@ -316,20 +316,24 @@ def settled_map(page):
 
 
 # Streamlit marks its app root with the script's state and each element container that
-# awaits redrawing as stale (what Streamlit's own e2e tests wait on).
+# awaits redrawing as stale (what Streamlit's own e2e tests wait on). The run's end is not
+# the page's: an element whose code Streamlit has not loaded yet (a metric, a table) is a
+# skeleton placeholder until its code arrives, for up to a second or so after the run.
 APP_IDLE = """() => {
   const app = document.querySelector("[data-testid='stApp']");
   return Boolean(app) && app.dataset.testConnectionState === 'CONNECTED'
     && app.dataset.testScriptState === 'notRunning'
     && !document.querySelector("[data-testid='stElementContainer'][data-stale='true']")
+    && !document.querySelector("[data-testid='stSkeleton']")
     && document.fonts.status === 'loaded';
 }"""
 
 
 def wait_for_app_run(page, timeout: float = 30_000) -> None:
-    """Until the page's script run has finished and drawn every element (and the page's
-    fonts have loaded, for tests that measure boxes). Call it after something shows that
-    the run awaited has begun (a new URL, new text): before that it may see the last one."""
+    """Until the page's script run has finished and every element it sent is drawn (and
+    the page's fonts have loaded, for tests that measure boxes). Call it after something
+    shows that the run awaited has begun (a new URL, new text): before that it may see the
+    last one."""
     page.wait_for_function(APP_IDLE, timeout=timeout)
 
 
