@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_page import synthetic_geodata  # noqa: E402
+from benchmarks.common import free_port  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 APP = ROOT / "dashboard" / "app.py"
@@ -48,12 +48,6 @@ st.write(f"Window {low}-{high}")
 """
 
 WATCHERS = Path(__file__).with_suffix(".js")  # the page-side clocks
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start(app: Path, env: dict[str, str], root: Path = ROOT) -> tuple[subprocess.Popen, str]:

@@ -12,10 +12,8 @@ same incidents file, and `DataFrame.to_csv` of the frame.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_page import synthetic_geodata  # noqa: E402
+from benchmarks.common import timed_median_ms  # noqa: E402
 from dashboard.analysis import quality  # noqa: E402
 from dashboard.analysis.filters import ViewSpec  # noqa: E402
 from dashboard.analysis.stats import state_counts  # noqa: E402
@@ -32,15 +31,6 @@ from dashboard.ingest.bundle import load_bundle  # noqa: E402
 from dashboard.model import layers  # noqa: E402
 from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.render import export  # noqa: E402
-
-
-def median_ms(work, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - t0)
-    return round(statistics.median(times) * 1000, 1)
 
 
 def bench(geodata: Path, runs: int) -> dict[str, float | int]:
@@ -60,14 +50,16 @@ def bench(geodata: Path, runs: int) -> dict[str, float | int]:
     }
     return {
         "records": len(frame),
-        "baseline read_csv": median_ms(lambda: pd.read_csv(path), runs),
-        "baseline to_csv": median_ms(lambda: frame.to_csv(), runs),
-        "csv": median_ms(lambda: export.records_csv(frame), runs),
-        "geojson": median_ms(lambda: export.records_geojson(frame), runs),
-        "geoparquet": median_ms(lambda: export.records_geoparquet(frame), runs),
-        "package": median_ms(lambda: export.data_package(frame, counts, **package), runs),
-        "data checks": median_ms(lambda: quality.validation_findings(frame), runs),
-        "quality tables": median_ms(lambda: quality.quality_tables(frame, bundle.states), runs),
+        "baseline read_csv": timed_median_ms(lambda: pd.read_csv(path), runs),
+        "baseline to_csv": timed_median_ms(lambda: frame.to_csv(), runs),
+        "csv": timed_median_ms(lambda: export.records_csv(frame), runs),
+        "geojson": timed_median_ms(lambda: export.records_geojson(frame), runs),
+        "geoparquet": timed_median_ms(lambda: export.records_geoparquet(frame), runs),
+        "package": timed_median_ms(lambda: export.data_package(frame, counts, **package), runs),
+        "data checks": timed_median_ms(lambda: quality.validation_findings(frame), runs),
+        "quality tables": timed_median_ms(
+            lambda: quality.quality_tables(frame, bundle.states), runs
+        ),
     }
 
 

@@ -13,15 +13,15 @@ from __future__ import annotations
 import argparse
 import gettext
 import io
-import statistics
 import sys
-import time
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import timed_median_ms  # noqa: E402
 from dashboard.analysis.filters import ViewSpec  # noqa: E402
 from dashboard.analysis.permalink import PageView  # noqa: E402
 from dashboard.ingest.bundle import load_bundle  # noqa: E402
@@ -29,14 +29,8 @@ from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.render.snapshot import alt_text, select, title, window_label  # noqa: E402
 from dashboard.text import i18n  # noqa: E402
 
-
-def median_ms(function, runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+# Some figures are fractions of a millisecond: not rounded.
+timed_ms = partial(timed_median_ms, digits=None)
 
 
 def main() -> None:
@@ -63,23 +57,23 @@ def main() -> None:
         return [labels[m] for m in moments]
 
     rows = [
-        ("catalogue: compile the .po in memory (fresh clone)", median_ms(from_po, args.runs)),
-        ("catalogue: read the compiled .mo", median_ms(from_mo, args.runs)),
+        ("catalogue: compile the .po in memory (fresh clone)", timed_ms(from_po, args.runs)),
+        ("catalogue: read the compiled .mo", timed_ms(from_mo, args.runs)),
         (
             "baseline: 1,000 gettext lookups",
-            median_ms(lambda: [spanish.gettext("Road blockade") for _ in range(1000)], args.runs),
+            timed_ms(lambda: [spanish.gettext("Road blockade") for _ in range(1000)], args.runs),
         ),
         (
             f"baseline: strftime for {args.rows:,} timestamps",
-            median_ms(lambda: [m.strftime("%a %d %b, %H:%M") for m in moments], args.runs),
+            timed_ms(lambda: [m.strftime("%a %d %b, %H:%M") for m in moments], args.runs),
         ),
         (
             f"Babel format_datetime (es) for {args.rows:,} timestamps",
-            median_ms(lambda: [i18n.format_datetime(m, "es") for m in moments], args.runs),
+            timed_ms(lambda: [i18n.format_datetime(m, "es") for m in moments], args.runs),
         ),
         (
             f"Babel, each distinct time once ({len(set(moments))}), then a lookup per row",
-            median_ms(each_distinct_once, args.runs),
+            timed_ms(each_distinct_once, args.runs),
         ),
     ]
     bundle = load_bundle()
@@ -89,7 +83,7 @@ def main() -> None:
         rows.append(
             (
                 f"snapshot title + window + alt text ({lang}, bundled data)",
-                median_ms(
+                timed_ms(
                     lambda lang=lang: (
                         title(page, lang),
                         window_label(page, lang),

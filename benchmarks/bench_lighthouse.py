@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib.util
 import json
 import os
 import shutil
@@ -34,11 +33,12 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import load_script  # noqa: E402
+
 CHROMIUM = "/usr/bin/chromium"
-_spec = importlib.util.spec_from_file_location("bench_load", ROOT / "benchmarks" / "load.py")
-load = importlib.util.module_from_spec(_spec)
-sys.modules["bench_load"] = load  # its dataclasses look their module up
-_spec.loader.exec_module(load)
+load = load_script("bench_load", ROOT / "benchmarks" / "load.py")
 serve = load.serve
 
 # Streamlit's floor: a page with only a slider and a line of text, served like ours.

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
@@ -27,15 +26,14 @@ import shapely
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.common import median_ms  # noqa: E402
 from dashboard.analysis.filters import ViewSpec, apply  # noqa: E402
 from dashboard.analysis.stats import state_counts  # noqa: E402
 from dashboard.ingest.bundle import load_bundle  # noqa: E402
 from dashboard.model import layers  # noqa: E402
 from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
-from dashboard.render.mapstates import states_geojson  # noqa: E402
-from dashboard.render.mapview import build_map  # noqa: E402
-from dashboard.render.popups import with_display_text  # noqa: E402
+from dashboard.render.mapview import build_map, states_geojson, with_display_text  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 
@@ -94,10 +92,6 @@ def synthetic_geodata(n: int, folder: Path, seed: int = 42) -> None:
         }
     ).reindex(columns=[*INCIDENT_COLUMNS, "summary_es"], fill_value="")
     frame.to_csv(folder / "incidents.csv", index=False)
-
-
-def median_ms(values: list[float]) -> float:
-    return round(statistics.median(values) * 1000, 1)
 
 
 class Clock:

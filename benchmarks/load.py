@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib.util
 import json
 import os
 import random
@@ -47,6 +46,10 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import load_script, pct  # noqa: E402
+
 APP = ROOT / "dashboard" / "app.py"
 MAX_SESSIONS = 200
 MAX_DURATION = 300
@@ -54,9 +57,7 @@ RERUN_TIMEOUT = 60
 SESSION_TTL = 10
 WINDOW_HOURS = 48  # the page's default window
 
-_spec = importlib.util.spec_from_file_location("deploy_serve", ROOT / "deploy" / "serve.py")
-serve = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(serve)
+serve = load_script("deploy_serve", ROOT / "deploy" / "serve.py")
 
 
 class CountingConnection(ClientConnection):
@@ -334,11 +335,6 @@ async def measure(servers: Servers, sessions: int, args) -> dict:
         await asyncio.sleep(2)
         after = rss_kib(servers.pids)
     waited = args.settle - max(0.0, deadline - time.monotonic())
-
-    def pct(values: list[float], q: int) -> float | None:
-        if len(values) < 2:
-            return values[0] if values else None
-        return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
     return {
         "sessions": sessions,

@@ -25,12 +25,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import csv
-import importlib.util
 import io
 import json
 import os
 import socket
-import statistics
 import sys
 import time
 import urllib.error
@@ -43,10 +41,11 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
-_spec = importlib.util.spec_from_file_location("bench_load", ROOT / "benchmarks" / "load.py")
-load = importlib.util.module_from_spec(_spec)
-sys.modules["bench_load"] = load  # its dataclasses look their module up
-_spec.loader.exec_module(load)
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import load_script, pct  # noqa: E402
+
+load = load_script("bench_load", ROOT / "benchmarks" / "load.py")
 
 MAX_SESSIONS = 100
 CHECK_TIMEOUT = 300
@@ -223,12 +222,6 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
         result["checked"] = time.monotonic()
         if statuses[0] != ForwardMsg.FINISHED_SUCCESSFULLY or "exception" in found.get("seen", []):
             result["error"] = f"check ended with status {statuses[0]}, elements {found.get('seen')}"
-
-
-def pct(values: list[float], q: int) -> float | None:
-    if len(values) < 2:
-        return values[0] if values else None
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def _seconds(times: dict, start: str, end: str) -> float | None:

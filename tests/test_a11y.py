@@ -14,7 +14,7 @@ import pytest
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.render.incident_list import incident_table
-from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
+from tests.conftest import map_frame, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -45,7 +45,7 @@ def describe(violations: list[dict]) -> str:
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("path", ["/", "/?embed=true"])
-def test_no_serious_axe_violations(browser, server, path, viewport):  # noqa: F811
+def test_no_serious_axe_violations(browser, server, path, viewport):
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(viewport={"width": width, "height": height})
     page = context.new_page()
@@ -62,7 +62,7 @@ def test_no_serious_axe_violations(browser, server, path, viewport):  # noqa: F8
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
-def test_no_serious_axe_violations_with_every_section_open(browser, server, viewport):  # noqa: F811
+def test_no_serious_axe_violations_with_every_section_open(browser, server, viewport):
     """The sections under the map start closed (their contents are not on the page): open
     each by keyboard, wait for its contents, then run axe-core on the whole page."""
     from playwright.sync_api import expect
@@ -86,14 +86,14 @@ def test_no_serious_axe_violations_with_every_section_open(browser, server, view
         expect(page.get_by_label("Alt text")).to_be_visible(timeout=30_000)
         expect(page.locator("svg[role='img']")).to_have_count(3, timeout=30_000)
         expect(page.get_by_role("button", name="GeoJSON (QGIS, web maps)")).to_be_visible()
-        page.wait_for_timeout(1_000)  # the last rerun has finished drawing
+        wait_for_app_run(page)  # the last rerun has finished drawing
         blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
         assert not blocking, f"sections open at {width}×{height}:\n{describe(blocking)}"
     finally:
         context.close()
 
 
-def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):  # noqa: F811
+def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):
     """From page load, with key presses only: tab to the incident list, choose the first
     incident, tab on to its source link; the details name its place and time."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -131,7 +131,7 @@ def test_keyboard_alone_reaches_an_incidents_details(browser, server, bundle):  
         context.close()
 
 
-def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):  # noqa: F811
+def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):
     """The toolbars (download, search, full screen) appear on hover only; a keyboard user
     tabbing onto one of their buttons must see it and where the focus is."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -163,7 +163,7 @@ def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):
         context.close()
 
 
-def test_the_operation_site_marker_has_an_accessible_name(browser, server, bundle):  # noqa: F811
+def test_the_operation_site_marker_has_an_accessible_name(browser, server, bundle):
     """The site's star is focusable (role=button): axe finds it named after the site, also
     after its layer is switched off and on; the name is text, never markup."""
     site = bundle.operation_site.iloc[0]
@@ -188,7 +188,12 @@ def test_the_operation_site_marker_has_an_accessible_name(browser, server, bundl
         hostile = "&lt;img src=x onerror=&quot;window.hit=1&quot;&gt; &amp; Co"
         text = frame.evaluate(f"() => TapalpaMap.plainText({hostile!r})")
         assert text == '<img src=x onerror="window.hit=1"> & Co'
-        page.wait_for_timeout(200)
+        # Had plainText parsed the markup, the image's error would have fired by the time
+        # a request for the same source fails: wait for that, then look.
+        frame.evaluate(
+            """() => new Promise(done => { const probe = new Image();
+              probe.onerror = probe.onload = done; probe.src = 'x'; })"""
+        )
         assert frame.evaluate("() => window.hit") is None
     finally:
         context.close()

@@ -14,18 +14,10 @@ from dashboard.analysis.stats import key_figures
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.captions import KEY_FIGURES
-from tests.conftest import open_sections
+from tests.conftest import ROOT, open_sections
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+APP = str(ROOT / "dashboard" / "app.py")
 DEFAULT = (datetime(2026, 2, 22), datetime(2026, 2, 24))
-
-
-@pytest.fixture
-def app():
-    at = open_sections(AppTest.from_file(APP, default_timeout=60))
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def frame_with(at, column: str):

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import re
 
-from tests.test_app import app, table_with  # noqa: F401  (fixture)
+from tests.test_app import table_with
 
 
 def svg_charts(at) -> list[str]:
     return [m.value for m in at.markdown if m.value.startswith("<svg")]
 
 
-def test_charts_are_svg_with_one_bar_per_state_with_incidents(app):  # noqa: F811
+def test_charts_are_svg_with_one_bar_per_state_with_incidents(app):
     assert not app.get("arrow_vega_lite_chart") and not app.get("vega_lite_chart")
     states, timed, under_way = svg_charts(app)
     table = table_with(app, "official_source")

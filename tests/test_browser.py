@@ -6,17 +6,9 @@ to the local Streamlit server is refused, so a CDN dependency would fail the tes
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
 import unicodedata
-import urllib.request
 from datetime import datetime
-from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
@@ -24,144 +16,21 @@ import pytest
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import incidents_only, key_figures
 from dashboard.model.mexico import MEXICO_CITY
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-MAP_FRAME = "streamlit_folium"  # in the component iframe's src (its title is the page's)
+from tests.conftest import (
+    ARTIFACTS,
+    COUNT_LAYERS,
+    IFRAME,
+    MAP_FRAME,
+    free_port,
+    map_frame,
+    never,
+    require_chromium,
+    start_server,
+    stop_server,
+    wait_for_app_run,
+)
 
 pytestmark = pytest.mark.browser
-
-
-def _require_chromium():
-    if Path(CHROMIUM).exists() and shutil.which("chromium"):
-        return
-    message = "Chromium not found: install it with `apt-get install chromium` to run browser tests"
-    if os.environ.get("CI"):
-        pytest.fail(message)
-    pytest.skip(message)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port: int, env: dict[str, str] | None = None) -> subprocess.Popen:
-    """`streamlit run` the page on 127.0.0.1:port; returns once /_stcore/health says ok."""
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "dashboard" / "app.py"),
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--server.headless",
-            "true",
-        ],
-        cwd=ROOT,
-        env={**os.environ, **(env or {})},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
-                if response.read() == b"ok":
-                    return process
-        except OSError:
-            pass
-        if time.monotonic() > deadline or process.poll() is not None:
-            process.kill()
-            pytest.fail("streamlit did not become healthy within 60 s")
-        time.sleep(0.2)  # polling a server process, not waiting on the browser
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
-
-
-@pytest.fixture(scope="module")
-def server():
-    _require_chromium()
-    port = free_port()
-    process = start_server(port)
-    yield f"http://127.0.0.1:{port}"
-    stop_server(process)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    local = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
-    blocked: list[str] = []
-
-    def offline(route):
-        if route.request.url.startswith(local):
-            route.continue_()
-        else:
-            blocked.append(route.request.url)
-            route.abort()
-
-    page.route("**/*", offline)
-    page.blocked = blocked
-    yield page
-    context.close()
-
-
-def map_frame(page):
-    page.wait_for_selector(f"iframe[src*='{MAP_FRAME}']", timeout=60_000)
-    for _ in range(200):
-        frames = [f for f in page.frames if MAP_FRAME in (f.url or "")]
-        if frames and frames[0].evaluate("() => Boolean(window.map && window.L)"):
-            return frames[0]
-        page.wait_for_timeout(100)
-    raise AssertionError("the Leaflet map never appeared")
-
-
-COUNT_LAYERS = """() => {
-  let markers = 0, polygons = 0;
-  window.map.eachLayer(l => {
-    if (l instanceof L.CircleMarker) markers += 1;
-    else if (l instanceof L.Polygon) polygons += 1;
-  });
-  return {markers, polygons};
-}"""
 
 
 def metric_values(page) -> list[str]:
@@ -183,7 +52,7 @@ def test_map_draws_states_and_every_incident_offline(page, server, bundle):
     expected = str(key_figures(selected).incidents)
     assert metric_values(page)[0] == expected
     ARTIFACTS.mkdir(exist_ok=True)
-    page.wait_for_timeout(500)
+    wait_for_app_run(page)  # the screenshot shows the finished page
     page.screenshot(path=str(ARTIFACTS / "default-view.png"))
 
 
@@ -224,7 +93,7 @@ def test_moving_the_slider_changes_the_key_figures(page, server, bundle):
 
 def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
     """The three SVG charts reach the page as drawn SVG (AppTest sees only what the
-    server sends: st.html, for one, drops SVG in the browser and showed empty slots).
+    server sends: st.html, for one, drops SVG in the browser and leaves empty slots).
     The two hourly charts are in the closed "Hour by hour" section: opened by keyboard,
     they are drawn, and they stay drawn when the window moves."""
     from playwright.sync_api import expect
@@ -252,7 +121,10 @@ def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
     start_thumb.focus()
     start_thumb.press("ArrowRight")
     expect(start_thumb).to_have_attribute("aria-valuetext", re.compile(r"01:00"))
-    page.wait_for_timeout(1_000)  # the rerun has drawn the page again
+    # The charts still on the page may be the last run's: wait for the new window's run
+    # (its link) to finish drawing.
+    page.wait_for_url(lambda url: "from=2026-02-22T01:00" in unquote(url), timeout=30_000)
+    wait_for_app_run(page)
     expect(charts).to_have_count(3, timeout=30_000)
 
 
@@ -292,7 +164,16 @@ def test_the_suggested_embed_height_shows_everything(browser, server, width):
         map_frame(page)
         expect(page.get_by_text("Natural Earth").first).to_be_visible(timeout=30_000)
         expect(page.get_by_role("slider").first).to_be_attached(timeout=30_000)
-        page.wait_for_timeout(500)  # let the component iframe settle at its height
+        # The component iframe is drawn at 0 px high until streamlit-folium sets its
+        # height; it has settled once the map drew its view in it at that height.
+        page.wait_for_function(
+            """(selector) => { const f = document.querySelector(selector + '[data-drawn]');
+              return Boolean(f) && f.getBoundingClientRect().height > 0
+                && f.getBoundingClientRect().height === Number(f.getAttribute('height')); }""",
+            arg=IFRAME,
+            timeout=30_000,
+        )
+        wait_for_app_run(page)
         assert page.evaluate(CONTENT_BOTTOM) <= EMBED_FRAME_HEIGHT
     finally:
         context.close()
@@ -373,7 +254,14 @@ def test_clicking_an_incident_opens_its_popup_and_keeps_the_filters(page, server
     expect(popup).to_be_visible(timeout=10_000)
     expect(popup).to_contain_text("Sources:")
     assert frame.evaluate("() => window.__GLOBAL_DATA__.lat_lng_clicked") is None
-    page.wait_for_timeout(1500)  # a state selection would rerun the page and drop the popup
+    # A state selection would rerun the page (after the map's 350 ms click guard) and
+    # drop the popup: neither may happen for longer than that and a rerun.
+    never(
+        frame,
+        "() => !document.querySelector('.leaflet-popup-content')"
+        " || window.parent.location.search.includes('states=')",
+        1500,
+    )
     expect(popup).to_be_visible()
     expect(page.get_by_role("checkbox", name="All states")).to_be_checked()
 
@@ -388,10 +276,10 @@ def test_the_browser_language_sets_the_page_and_map_language(browser, server, lo
         page.goto(f"{server}/?from=2026-02-22T00:00&to=2026-02-23T00:00")
         frame = map_frame(page)
         expect(page.locator("html")).to_have_attribute("lang", lang, timeout=30_000)
-        for _ in range(100):  # the map frame is marked once it has loaded
-            if frame.evaluate("() => document.documentElement.lang") == lang:
-                break
-            page.wait_for_timeout(100)
+        # the map frame is marked once it has loaded
+        frame.wait_for_function(
+            "(lang) => document.documentElement.lang === lang", arg=lang, timeout=10_000
+        )
         assert frame.evaluate("() => document.documentElement.lang") == lang
         expect(
             page.get_by_role("radio", name={"es": "Español", "en": "English"}[lang])
@@ -486,7 +374,7 @@ def test_a_server_restart_keeps_the_readers_first_slider_move(browser, bundle):
     to the window in the address bar."""
     from playwright.sync_api import expect
 
-    _require_chromium()
+    require_chromium()
     port = free_port()
     process = start_server(port)
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -539,7 +427,7 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
         page.keyboard.press("Enter")
     expect(opened).to_have_count(2, timeout=30_000)
     expect(page.locator("svg[role='img']")).to_have_count(3, timeout=30_000)
-    page.wait_for_timeout(500)  # the rerun that opened it has drawn the page
+    wait_for_app_run(page)  # the rerun that opened it has drawn the page
     # The keyboard focus stays on the section the reader opened (it is not drawn anew).
     expect(summaries.filter(has_text="Hour by hour")).to_be_focused()
     state_level = summaries.filter(has_text="Reports known only to their state")

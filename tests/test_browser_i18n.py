@@ -1,6 +1,6 @@
 """The page and its map in a browser set to Mexican Spanish, and a change of language.
 
-Same Chromium, server and offline routing as tests/test_browser.py (its fixtures).
+Same Chromium, server and offline routing as tests/test_browser.py (tests/conftest.py).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from dashboard.text.i18n import translation
-from tests.test_browser import browser, map_frame, server  # noqa: F401  (fixtures)
+from tests.conftest import IFRAME, map_frame, offline
 
 pytestmark = pytest.mark.browser
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 SPANISH_DAY = (
     r"(dom|lun|mar|mié|jue|vie|sáb) \d{1,2} "
     r"(ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic), \d\d:\d\d"
@@ -22,13 +21,10 @@ SPANISH_DAY = (
 
 
 @pytest.fixture
-def spanish_page(browser):  # noqa: F811
+def spanish_page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="es-MX")
     page = context.new_page()
-    page.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(LOCAL) else route.abort(),
-    )
+    offline(page)
     yield page
     context.close()
 
@@ -38,7 +34,7 @@ FIRST_MARKER = """() => { let found = null; window.map.eachLayer(l => {
   return found; }"""
 
 
-def test_a_spanish_browser_gets_the_page_and_map_in_spanish(spanish_page, server):  # noqa: F811
+def test_a_spanish_browser_gets_the_page_and_map_in_spanish(spanish_page, server):
     from playwright.sync_api import expect
 
     page = spanish_page
@@ -79,7 +75,7 @@ def test_a_spanish_browser_gets_the_page_and_map_in_spanish(spanish_page, server
     expect(button).to_have_attribute("aria-label", "Reproducir")
 
 
-def test_switching_language_keeps_window_states_types_centre_and_zoom(spanish_page, server):  # noqa: F811
+def test_switching_language_keeps_window_states_types_centre_and_zoom(spanish_page, server):
     from playwright.sync_api import expect
 
     page = spanish_page
@@ -109,20 +105,17 @@ def test_switching_language_keeps_window_states_types_centre_and_zoom(spanish_pa
     )
     assert (query["lat"], query["lon"], query["zoom"]) == (["20.1000"], ["-102.9000"], ["8"])
     # the redrawn map (Spanish legend) opens where the reader left it
-    for _ in range(200):
-        frame = map_frame(page)
-        if "Simbología" in frame.locator(".tim-legend").inner_text() or "Ocultar" in (
-            frame.locator(".tim-legend").inner_text()
-        ):
-            break
-        page.wait_for_timeout(100)
+    expect(page.frame_locator(IFRAME).locator(".tim-legend")).to_contain_text(
+        re.compile("Simbología|Ocultar"), timeout=20_000
+    )
+    frame = map_frame(page)
     view = frame.evaluate(
         "() => { const c = window.map.getCenter(); return [c.lat, c.lng, window.map.getZoom()]; }"
     )
     assert view[2] == 8 and abs(view[0] - 20.1) < 0.01 and abs(view[1] + 102.9) < 0.01, view
 
 
-def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_page, server):  # noqa: F811
+def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_page, server):
     """The type and layer chips carry the other language's labels into the next rerun;
     the browser sends the chosen labels, which must still name the same choices."""
     from playwright.sync_api import expect
@@ -164,7 +157,7 @@ def test_after_a_change_of_language_the_next_move_keeps_every_filter(spanish_pag
     assert set(query["layers"][0].split(",")) == {"incidents", "states"}, query
 
 
-def test_the_time_slider_reads_spanish_dates(spanish_page, server):  # noqa: F811
+def test_the_time_slider_reads_spanish_dates(spanish_page, server):
     """Streamlit draws the slider's labels itself: on the Spanish page they are Babel's
     Spanish dates, for the eye and for screen readers, also after a key press."""
     from playwright.sync_api import expect

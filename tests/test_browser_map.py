@@ -1,11 +1,10 @@
 """The map in a real browser: it keeps the reader's view, works on a phone, replays honestly.
 
-Same server and browser fixtures as tests/test_browser.py (Debian's Chromium, every
-request outside the local server refused). Markers are on a canvas: they are counted and
-inspected through Leaflet (page.evaluate), never with CSS selectors.
+Same server and browser fixtures as tests/test_browser.py (tests/conftest.py: Debian's
+Chromium, every request outside the local server refused). Markers are on a canvas: they
+are counted and inspected through Leaflet (page.evaluate), never with CSS selectors.
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
 from __future__ import annotations
 
 import re
@@ -17,20 +16,21 @@ import pytest
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.symbols import ZERO_COLOUR
-from tests.test_browser import (  # noqa: F401  (fixtures)
+from tests.conftest import (
     COUNT_LAYERS,
+    IFRAME,
+    MAP_AT_REST,
     MAP_FRAME,
-    browser,
+    VIEW_STATE,
     map_frame,
-    page,
-    server,
+    never,
+    settled_map,
+    wait_for_app_run,
 )
 
 pytestmark = pytest.mark.browser
 
 START, END = datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
-VIEW_STATE = "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
-IFRAME = f"iframe[src*='{MAP_FRAME}']"
 
 
 def drawable(bundle, start=START, end=END) -> pd.DataFrame:
@@ -159,8 +159,7 @@ def test_controls_leave_every_incident_visible(browser, server, width, height, p
     )
     page = context.new_page()
     page.goto(server)
-    frame = map_frame(page)
-    page.wait_for_timeout(1500)  # the first view settles once the controls are styled
+    frame = settled_map(page)
     layout = frame.evaluate(
         """() => {
       const box = map.getContainer().getBoundingClientRect();
@@ -261,21 +260,28 @@ def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page,
     """A drag with the mouse across state borders pans the map; a double-click zooms it;
     neither touches the filter. A plain click still toggles the state under it."""
     page.goto(f"{server}/?from=2026-02-23T00:00&to=2026-02-24T00:00&states=GUA,JAL")
-    frame = map_frame(page)
-    page.wait_for_timeout(1500)  # the first view settles
+    frame = settled_map(page)
     box = page.locator(IFRAME).bounding_box()
     x, y = box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5
     before = frame.evaluate(VIEW_STATE)
-    for _ in range(3):
+    frame.evaluate(
+        "() => { window.__moves = 0; map.on('moveend', () => { window.__moves += 1; }); }"
+    )
+    for drags in range(1, 4):
         page.mouse.move(x, y)
         page.mouse.down()
         for step in range(1, 14):  # ~130 px, as a reader drags
             page.mouse.move(x + 10 * step, y + 3 * step)
         page.mouse.up()
-        page.wait_for_timeout(400)
+        # The drag is over once its pan, inertia included, has ended (one moveend each).
+        frame.wait_for_function("(n) => window.__moves >= n", arg=drags, timeout=10_000)
+        frame.wait_for_function(MAP_AT_REST, timeout=10_000)
     page.mouse.dblclick(x + 130, y + 39)
-    page.wait_for_timeout(2500)  # longer than streamlit-folium's debounce and a rerun
+    # A click taken for a state would change the link after streamlit-folium's debounce
+    # and a rerun: it must not, for longer than those take.
+    never(page, "() => new URLSearchParams(location.search).get('states') !== 'GUA,JAL'", 2500)
     assert _states(page.url) == "GUA,JAL"
+    frame.wait_for_function(MAP_AT_REST, timeout=10_000)  # the double-click's zoom
     after = frame.evaluate(VIEW_STATE)
     assert after["lng"] < before["lng"] and after["zoom"] > before["zoom"]  # panned, zoomed
     page.mouse.click(x + 130, y + 39)
@@ -299,8 +305,7 @@ def test_no_control_covers_another_at_desktop_width(browser, server, path):
     page = context.new_page()
     try:
         page.goto(server + path)
-        frame = map_frame(page)
-        page.wait_for_timeout(1500)  # the controls are styled and the legend fitted
+        frame = settled_map(page)  # the controls are styled and the legend fitted
         assert frame.get_by_role("button", name="Hide legend").is_visible()
         boxes = frame.evaluate(CONTROL_BOXES)
         for i, (name, *a) in enumerate(boxes):
@@ -317,15 +322,15 @@ def test_no_control_covers_another_at_desktop_width(browser, server, path):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_on_a_phone_the_map_starts_on_the_first_screen(browser, server, lang):
     """At 390×844 the title, introduction and key figures leave the map's top edge on the
-    first screen (it was 1.5 screens down with one key figure per row and the notes above
-    the map), and every key figure's label is shown whole (wrapped, not cut off)."""
+    first screen (one key figure per row, or notes above the map, push it screens down),
+    and every key figure's label is shown whole (wrapped, not cut off)."""
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )
     page = context.new_page()
     page.goto(f"{server}/?lang={lang}")
     map_frame(page)
-    page.wait_for_timeout(1000)
+    wait_for_app_run(page)  # every element above the map is drawn
     top = page.locator(IFRAME).bounding_box()["y"]
     assert top <= 844 - 60, top  # the top of the map and its zoom buttons on the first screen
     cut = page.evaluate(

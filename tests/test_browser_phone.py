@@ -1,22 +1,27 @@
 """Readers on phones and in the embed: popups, legend, replay status, key figures and the
 table's toolbar fit their screen, and Leaflet's own controls speak the map's language.
 
-Same server and browser fixtures as tests/test_browser.py (Debian's Chromium, every
-request outside the local server refused). Boxes are measured in the browser.
+Same server and browser fixtures as tests/test_browser.py (tests/conftest.py: Debian's
+Chromium, every request outside the local server refused). Boxes are measured in the browser.
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
 from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import MAP_FRAME, browser, map_frame, server  # noqa: F401
+from tests.conftest import (
+    IFRAME,
+    MAP_AT_REST,
+    STILL,
+    offline,
+    settled_map,
+    wait_for_app_run,
+)
 
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1400, "height": 1000}}
-LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 # Boxes relative to the map's container: [left, top, right, bottom].
 BOXES = """() => {
@@ -59,22 +64,13 @@ def open_page(browser):
         context = browser.new_context(**options)
         contexts.append(context)
         page = context.new_page()
-        page.route(
-            "**/*", lambda r: r.continue_() if r.request.url.startswith(LOCAL) else r.abort()
-        )
+        offline(page)
         page.goto(url)
         return page
 
     yield opener
     for context in contexts:
         context.close()
-
-
-def settled_map(page):
-    frame = map_frame(page)
-    frame.wait_for_function("() => map._tim && map._tim.markers.length > 100", timeout=30_000)
-    page.wait_for_timeout(1500)  # the first view settles once the controls are styled
-    return frame
 
 
 def test_phone_popup_fits_the_map_and_no_control_covers_it(open_page, server):
@@ -85,7 +81,7 @@ def test_phone_popup_fits_the_map_and_no_control_covers_it(open_page, server):
     frame = settled_map(page)
     frame.evaluate("() => { map._tim.focus('jal-pv-costco'); }")
     frame.wait_for_selector(".leaflet-popup-content")
-    page.wait_for_timeout(300)
+    frame.wait_for_function(MAP_AT_REST)
     seen = frame.evaluate(BOXES)
     seen.update(
         frame.evaluate(
@@ -129,14 +125,14 @@ def test_phone_legend_leaves_the_map_and_the_replay_usable(open_page, server, la
     frame = settled_map(page)
     # A replay step: the status line appears under the replay control.
     frame.locator(".tim-play-range").fill("20")
-    page.wait_for_timeout(300)
+    frame.wait_for_function(MAP_AT_REST)
     closed = frame.evaluate(BOXES)
     assert frame.locator(".tim-play-label").is_visible()
     play = closed["controls"]["tim-play"]
     for name in ("tim-legend", "leaflet-control-attribution"):  # nor the basemap credit
         assert not overlap(play, closed["controls"][name]), (name, closed)
     frame.locator(".tim-legend-toggle").click()
-    page.wait_for_timeout(300)
+    frame.wait_for_function(MAP_AT_REST)
     opened = frame.evaluate(BOXES)
     legend, play = opened["controls"]["tim-legend"], opened["controls"]["tim-play"]
     assert frame.locator(".tim-legend-body").is_visible()
@@ -179,7 +175,7 @@ def test_embed_legend_fits_and_never_covers_the_scale_or_credit(open_page, serve
     if scroll["over"] > 0:
         assert scroll["bar"] >= 4, scroll
     assert scroll["lastShown"], scroll
-    frame_box = page.locator(f"iframe[src*='{MAP_FRAME}']").bounding_box()
+    frame_box = page.locator(IFRAME).bounding_box()
     assert frame_box["y"] + frame_box["height"] <= 840  # the whole map in the iframe
 
 
@@ -187,11 +183,12 @@ def test_embed_legend_fits_and_never_covers_the_scale_or_credit(open_page, serve
 @pytest.mark.parametrize("width", [1400, 390])
 def test_key_figure_labels_are_never_cut(open_page, server, lang, width):
     """Every key figure's label is shown whole, wrapped if need be: no element inside a
-    label is wider than its box (Streamlit ellipsised "Bloqueos en registros u…")."""
+    label is wider than its box (Streamlit's own style ellipsises a long one: "Bloqueos en
+    registros u…")."""
     options = PHONE if width == 390 else DESKTOP
     page = open_page(f"{server}/?lang={lang}", **options)
     page.wait_for_selector("[data-testid='stMetricLabel']", timeout=60_000)
-    page.wait_for_timeout(500)
+    wait_for_app_run(page)  # every key figure drawn, the fonts loaded
     cut = page.evaluate(
         """() => [...document.querySelectorAll(
             '[data-testid="stMetricLabel"], [data-testid="stMetricLabel"] *')]
@@ -214,7 +211,8 @@ def test_table_toolbar_never_covers_the_select_box(open_page, server, options, l
     grid.hover()
     toolbar = grid.locator("[data-testid='stElementToolbar']")
     toolbar.wait_for()
-    page.wait_for_timeout(300)
+    wait_for_app_run(page)
+    toolbar.evaluate(STILL)  # its fade-in and the boxes around it
     select = page.locator(".st-key-incident_choice [data-testid='stSelectbox']")
     chevron = select.locator("svg").last
     boxes = [x.bounding_box() for x in (toolbar, select, chevron)]
@@ -224,26 +222,29 @@ def test_table_toolbar_never_covers_the_select_box(open_page, server, options, l
 
 
 def test_a_tapped_marker_shows_its_popup_without_its_hover_label(open_page, server):
-    """On a phone a tap opens the marker's hover label as well as its popup; the label ran
+    """On a phone a tap opens the marker's hover label as well as its popup; the label runs
     past the map beside the popup. Once the popup is open, no label is left open."""
+    from playwright.sync_api import expect
+
     page = open_page(f"{server}/?lang=es", **PHONE)
     frame = settled_map(page)
     frame.evaluate(
         """() => { const m = map._tim.byId['jal-pv-costco'];
         map.setView(m.getLatLng(), 9, {animate: false}); }"""
     )
-    page.wait_for_timeout(300)
+    frame.wait_for_function(MAP_AT_REST)
     box = frame.evaluate(
         """() => { const m = map._tim.byId['jal-pv-costco'];
         const p = map.latLngToContainerPoint(m.getLatLng());
         const o = map.getContainer().getBoundingClientRect();
         return [o.left + p.x, o.top + p.y]; }"""
     )
-    iframe = page.locator('iframe[src*="streamlit_folium"]')
+    iframe = page.locator(IFRAME)
     iframe.scroll_into_view_if_needed()
-    page.wait_for_timeout(300)
+    iframe.evaluate(STILL)  # the page has stopped scrolling
     frame_box = iframe.bounding_box()
     page.touchscreen.tap(frame_box["x"] + box[0], frame_box["y"] + box[1])
     frame.wait_for_selector(".leaflet-popup-content", timeout=10_000)
-    page.wait_for_timeout(300)
+    # A closed label fades out for 0.2 s before Leaflet removes it; one left open stays.
+    expect(frame.locator(".leaflet-tooltip")).to_have_count(0, timeout=5_000)
     assert frame.locator(".leaflet-tooltip").count() == 0

@@ -1,19 +1,16 @@
 """A quarter-step zoom reaches the address bar as it is and a fresh load restores it.
 
-The map zooms in quarter steps (zoomSnap 0.25); links used to round the zoom to a whole
-level, so a reader's 5.5 came back as 6. Same fixtures as tests/test_browser.py.
+The map zooms in quarter steps (zoomSnap 0.25); a link that rounded the zoom to a whole
+level would bring a reader's 5.5 back as 6. Fixtures from tests/conftest.py.
 """
 
-# ruff: noqa: F811  (the fixtures imported from tests/test_browser.py are parameters here)
 from __future__ import annotations
 
 import pytest
 
-from tests.test_browser import browser, map_frame, page, server  # noqa: F401  (fixtures)
+from tests.conftest import VIEW_STATE, map_frame
 
 pytestmark = pytest.mark.browser
-
-VIEW_STATE = "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
 
 
 @pytest.mark.parametrize("zoom", [5.5, 7.25])

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 spec = importlib.util.spec_from_file_location(
     "build_incidents", ROOT / "geodata/build_incidents.py"
 )

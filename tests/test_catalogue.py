@@ -14,7 +14,8 @@ import pytest
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
+
 LOCALE = ROOT / "dashboard" / "locale"
 # str.format fields ({name}, {value!r}, {n:,}) and printf ones (%s, %(name)d, %%).
 BRACES = re.compile(r"(?<!\{)\{[^{}]*\}(?!\})")

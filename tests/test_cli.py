@@ -2,21 +2,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import incident_row, run_cli, to_csv
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import incident_row, run_cli, run_cli_in_process, to_csv
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
-    return run_cli(*args)
+    return run_cli_in_process(*args)
 
 
+@pytest.mark.slow  # end to end: `python -m dashboard` in a new process
 def test_validate_bundled_data_exits_zero():
-    result = run("validate")
+    result = run_cli("validate")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 errors, 5 warnings" in result.stdout
 
@@ -57,8 +55,9 @@ def test_validate_good_file_exits_zero(tmp_path):
     assert run("validate", str(path)).returncode == 0
 
 
+@pytest.mark.slow  # end to end: the exit status and stderr a shell sees
 def test_validate_missing_file_is_a_clear_error(tmp_path):
-    result = run("validate", str(tmp_path / "nope.csv"))
+    result = run_cli("validate", str(tmp_path / "nope.csv"))
     assert result.returncode == 1
     assert "cannot read file" in result.stdout
     assert "Traceback" not in result.stderr
@@ -232,8 +231,9 @@ def test_snapshot_html_in_spanish(tmp_path):
     assert '<html lang="es">' in html and "Tras el operativo en Tapalpa" in html
 
 
+@pytest.mark.slow  # end to end: argparse's exit status through `python -m dashboard`
 def test_snapshot_bad_language_exits_2(tmp_path):
-    result = run("snapshot", "--lang", "fr", "--out", str(tmp_path / "x.png"))
+    result = run_cli("snapshot", "--lang", "fr", "--out", str(tmp_path / "x.png"))
     assert result.returncode == 2
     assert "--lang" in result.stderr and "Traceback" not in result.stderr
 

@@ -14,16 +14,15 @@ import pytest
 from dashboard.model.schema import Problem, Report
 from dashboard.text.i18n import translation
 from dashboard.text.message import msg
-from tests.conftest import incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli_in_process, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data"
 # No language in the environment: the CLI must speak English.
 NO_LANGUAGE = {"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
 def run(*args: str, **environ: str) -> subprocess.CompletedProcess:
-    return run_cli(*args, environ={**NO_LANGUAGE, **environ})
+    return run_cli_in_process(*args, environ={**NO_LANGUAGE, **environ})
 
 
 def geojson(rows: list[dict]) -> bytes:

@@ -20,16 +20,13 @@ from pathlib import Path
 import pytest
 
 from dashboard.render.publish import publish
-from tests.test_browser import (  # noqa: F401  (browser: the fixture, shared)
-    COUNT_LAYERS,
-    browser,
-    free_port,
-    map_frame,
-)
+from tests.conftest import COUNT_LAYERS, ROOT, free_port, map_frame, poll_until
 
-ROOT = Path(__file__).resolve().parent.parent
 SERVE = ROOT / "deploy" / "serve"
 NEWSROOM = "https://news.example.org"
+
+# Every test that runs deploy/serve (through the proxy fixture or on its own) is marked
+# `slow`: it starts Caddy and Streamlit processes. The rest read its files.
 
 
 def _require(tool: str, package: str) -> None:
@@ -115,6 +112,7 @@ def get(url: str, headers: dict[str, str] | None = None):
         return error.code, error.headers, error.read()
 
 
+@pytest.mark.slow
 def test_serve_runs_caddy_and_two_replicas(proxy):
     _, process = proxy
     commands = [Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0") for pid in process.children]
@@ -133,6 +131,7 @@ def test_serve_runs_caddy_and_two_replicas(proxy):
             assert b"MALLOC_ARENA_MAX=2" in environ
 
 
+@pytest.mark.slow
 def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     url, _ = proxy
     status, headers, body = get(f"{url}/", {"Accept-Encoding": "zstd, gzip"})
@@ -149,6 +148,7 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     assert plain_headers["Content-Encoding"] == "gzip"
 
 
+@pytest.mark.slow
 def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
     url, _ = proxy
     _, _, page = get(f"{url}/")
@@ -161,6 +161,7 @@ def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
     assert len(compressed) < len(raw) / 2
 
 
+@pytest.mark.slow
 def test_hashed_assets_come_precompressed_from_disk_with_brotli_first(proxy):
     import brotli
 
@@ -168,9 +169,8 @@ def test_hashed_assets_come_precompressed_from_disk_with_brotli_first(proxy):
     _, _, page = get(f"{url}/")
     script = re.search(rb'src="\./(static/js/index\.[A-Za-z0-9_-]+\.js)"', page).group(1).decode()
     built = process.static_dir / script
-    deadline = time.monotonic() + 120
-    while not Path(f"{built}.gz").is_file() and time.monotonic() < deadline:
-        time.sleep(0.5)  # deploy/serve builds the first view's files first, in the background
+    # deploy/serve builds the first view's files first, in the background
+    poll_until(Path(f"{built}.gz").is_file, 120)
     _, raw_headers, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
     assert "Content-Encoding" not in raw_headers
     assert raw_headers["Vary"] == "Accept-Encoding"  # a cache in front keeps the forms apart
@@ -195,6 +195,7 @@ def lb_cookies(headers) -> list[str]:
     return [c for c in cookies if c.startswith("tapalpa_lb=")]
 
 
+@pytest.mark.slow
 def test_replicas_share_the_load_and_a_cookie_keeps_a_reader_on_one(proxy):
     url, _ = proxy
     cookies = {lb_cookies(get(f"{url}/_stcore/health")[1])[0] for _ in range(24)}
@@ -206,6 +207,7 @@ def test_replicas_share_the_load_and_a_cookie_keeps_a_reader_on_one(proxy):
         assert lb_cookies(headers) == []  # the cookie's replica answered: nothing to reset
 
 
+@pytest.mark.slow
 def test_metrics_are_not_public(proxy):
     url, _ = proxy
     assert get(f"{url}/_stcore/metrics")[0] == 404
@@ -235,6 +237,7 @@ def handshake(url: str, origin: str) -> str:
     )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("origin", "status"),
     [
@@ -249,6 +252,7 @@ def test_websocket_handshakes_from_foreign_origins_are_refused(proxy, origin, st
     assert line.split()[1] == status, line
 
 
+@pytest.mark.slow
 def test_an_oversized_upload_is_refused_before_its_body_is_read(proxy):
     url, _ = proxy
     host = url.removeprefix("http://")
@@ -264,6 +268,7 @@ def test_an_oversized_upload_is_refused_before_its_body_is_read(proxy):
     assert line.split()[1] == "413", line
 
 
+@pytest.mark.slow
 def test_the_published_site_is_served_next_to_the_app(proxy):
     url, _ = proxy
     status, headers, body = get(f"{url}/published/states/jal.html")
@@ -274,7 +279,9 @@ def test_the_published_site_is_served_next_to_the_app(proxy):
         assert status != 200 and b"[project]" not in body, escape
 
 
-def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):  # noqa: F811
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     from playwright.sync_api import expect
 
     url, _ = proxy
@@ -319,15 +326,14 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):  
     context.close()
 
 
+@pytest.mark.slow
 def test_ctrl_c_stops_caddy_and_every_replica(proxy):
     url, process = proxy
     children = process.children
     assert children
     process.send_signal(signal.SIGINT)
     assert process.wait(timeout=30) == 0
-    deadline = time.monotonic() + 10
-    while any(alive(pid) for pid in children) and time.monotonic() < deadline:
-        time.sleep(0.2)  # polling processes, not waiting on a browser
+    poll_until(lambda: not any(alive(pid) for pid in children), 10)
     assert [pid for pid in children if alive(pid)] == []
     with pytest.raises(OSError):
         urllib.request.urlopen(f"{url}/_stcore/health", timeout=2)  # noqa: S310
@@ -353,6 +359,7 @@ def test_the_systemd_replica_unit_runs_what_serve_runs():
     assert environment == serve.REPLICA_ENVIRONMENT
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -370,6 +377,7 @@ def test_serve_refuses_bad_arguments(args, message):
     assert message in result.stderr
 
 
+@pytest.mark.slow
 def test_print_env_gives_the_upload_limit_from_streamlits_config():
     result = subprocess.run(
         [str(SERVE), "--print-env", "--port", "8080", "--frame-ancestor", NEWSROOM],

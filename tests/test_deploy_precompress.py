@@ -13,7 +13,7 @@ from pathlib import Path
 import brotli
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def load_precompress():

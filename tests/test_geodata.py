@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ast
 import json
-from pathlib import Path
 
 import geopandas as gpd
 import pytest
@@ -12,8 +11,7 @@ import shapely
 
 from dashboard.model import layers
 from dashboard.model.mexico import STATES
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.conftest import ROOT
 
 
 def test_states_layer_has_32_valid_states_with_codes():

@@ -7,7 +7,6 @@ import gettext
 import io
 import re
 from datetime import datetime
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -33,8 +32,8 @@ from dashboard.text.i18n import (
     format_number,
     translation,
 )
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "dashboard" / "locale"
 GEODATA = ROOT / "geodata"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")

@@ -8,7 +8,6 @@ field and value stay exactly as the file has them.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,9 +17,8 @@ from dashboard.analysis.quality_files import spanish_headlines_report
 from dashboard.ingest.validate import check_incidents, validate_incidents
 from dashboard.model.schema import Report, report_rows, summary_text
 from dashboard.text.message import Message, msg, msg_n
-from tests.conftest import incident_row, run_cli, to_csv
+from tests.conftest import ROOT, incident_row, run_cli, run_cli_in_process, to_csv
 
-ROOT = Path(__file__).resolve().parent.parent
 NAME = "subida.csv"
 
 
@@ -425,8 +423,8 @@ def test_lang_wins_over_the_environment(argv, environ, expected):
     assert cli_language(argv, environ) == expected
 
 
-def run(*args: str, lang_env: str = "C.UTF-8") -> subprocess.CompletedProcess:
-    return run_cli(*args, environ={"LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""})
+def run(*args: str, lang_env: str = "C.UTF-8", runner=run_cli_in_process):
+    return runner(*args, environ={"LANG": lang_env, "LC_ALL": "", "LC_MESSAGES": ""})
 
 
 @pytest.fixture(scope="module")
@@ -446,10 +444,11 @@ def test_validate_lang_es_prints_spanish(bad_file):
     assert out.rstrip().endswith("1 error, 0 advertencias")
 
 
+@pytest.mark.slow  # end to end: a new process started with a Spanish locale
 def test_validate_follows_a_spanish_environment_and_lang_en_overrides_it(bad_file):
-    spanish = run("validate", str(bad_file), lang_env="es_MX.UTF-8")
+    spanish = run("validate", str(bad_file), lang_env="es_MX.UTF-8", runner=run_cli)
     assert "valor desconocido" in spanish.stdout
-    english = run("validate", "--lang", "en", str(bad_file), lang_env="es_MX.UTF-8")
+    english = run("validate", "--lang", "en", str(bad_file), lang_env="es_MX.UTF-8", runner=run_cli)
     assert "unknown value" in english.stdout and "1 valid row" in english.stdout
     assert english.stdout.rstrip().endswith("1 error, 0 warnings")
 

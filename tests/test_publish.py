@@ -8,7 +8,6 @@ import io
 import json
 import re
 import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -19,9 +18,8 @@ from dashboard.analysis.stats import incidents_only
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.export import records_csv
 from dashboard.render.publish import PublishError, publish, site_files, stable_ids
+from tests.conftest import run_cli_in_process
 from tests.test_mapview import XSS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -39,6 +37,7 @@ def site(bundle, tmp_path_factory) -> dict[str, bytes]:
     return tree(folder)
 
 
+@pytest.mark.slow  # a second publish of the whole site
 def test_two_runs_on_the_same_data_are_byte_identical(bundle, site, tmp_path):
     publish(bundle, tmp_path / "again")
     again = tree(tmp_path / "again")
@@ -171,13 +170,7 @@ def test_a_foreign_folder_is_refused_and_an_earlier_publish_replaced(bundle, tmp
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "dashboard", "publish", *args],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    return run_cli_in_process("publish", *args)
 
 
 def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):

@@ -304,7 +304,8 @@ LONG_VIEW = PageView(
 @pytest.mark.parametrize("page", [PAGE, LONG_VIEW], ids=["default", "long-link"])
 def test_png_texts_lie_inside_the_canvas(bundle, lang, size, page):
     """Every legend, key-figure and footer text is drawn whole: its rendered extent lies
-    inside the figure (Spanish legend labels and the stamp's link ran off the right)."""
+    inside the figure (long Spanish legend labels and the stamp's link are the ones that
+    would run off the right)."""
     fig, _ = png_figure(bundle, page, size, lang=lang)
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()

@@ -63,7 +63,7 @@ ROW_ERRORS = [
     ("in the Pacific", {"latitude": "17.0", "longitude": "-110.0"}, "latitude", "outside Mexico"),
     ("negative count", {"fatalities": "-2"}, "fatalities", "negative count"),
     ("fractional count", {"arrested": "1.5"}, "arrested", "whole number"),
-    # It used to overflow the Int64 column silently (to -9223372036854775808).
+    # More than Int64 holds: an error, never a silent overflow (to -9223372036854775808).
     ("count too large", {"fatalities": "99999999999999999999"}, "fatalities", "too large"),
     ("javascript URL", {"source_url": "javascript:alert(1)"}, "source_url", "http(s)"),
     ("data URL", {"source_url": "data:text/html,<b>x</b>"}, "source_url", "http(s)"),

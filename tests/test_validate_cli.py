@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import incident_row, to_csv
+import pytest
+
+from tests.conftest import incident_row, run_cli, to_csv
 from tests.test_cli import run
 from tests.test_import import DATA, hostile_file
 
@@ -46,6 +48,7 @@ def test_report_is_bounded_unless_all(tmp_path):
     assert len(everything["problems"]) == 1_200 and everything["truncated"] is False
 
 
+@pytest.mark.slow  # end to end, on a large file: its own process, as an analyst runs it
 def test_a_20_mb_generated_file_validates_without_error(tmp_path):
     base = incident_row()
     rows = [
@@ -62,7 +65,7 @@ def test_a_20_mb_generated_file_validates_without_error(tmp_path):
     path = tmp_path / "big.csv"
     path.write_bytes(to_csv(rows))
     assert path.stat().st_size >= 20_000_000
-    result = run("validate", "--json", str(path))
+    result = run_cli("validate", "--json", str(path))
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     report = json.loads(result.stdout)
     assert report["valid_rows"] == 120_000 and report["errors"] == 0

@@ -144,8 +144,8 @@ def duplicate_calls(bundle, monkeypatch, groups: int, limit: int | None = None):
 
 
 def test_duplicate_ids_cost_one_pass_however_many_groups(bundle, monkeypatch):
-    # It used to add each group of repeats in its own pass over the column: quadratic in
-    # a file that repeats many ids. The number of report calls must not grow with them.
+    # One pass over the column for every group of repeats, not one per group (quadratic
+    # in a file that repeats many ids): the number of report calls must not grow with them.
     few, _ = duplicate_calls(bundle, monkeypatch, 2)
     many, outcome = duplicate_calls(bundle, monkeypatch, 300)
     assert len(many) == len(few) == 1
