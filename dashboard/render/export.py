@@ -148,6 +148,19 @@ def records_geoparquet(selected: pd.DataFrame) -> bytes:
 
 # ------------------------------------------------------------------ per-state table
 
+# The per-state table's counts (integers; missing where there is no official figure).
+STATE_COUNT_COLUMNS = (
+    "incidents",
+    "blockades",
+    "fatalities",
+    "arrests",
+    "incidents_possible",
+    "blockades_possible",
+    "official_blockades",
+    "located_at_official",
+    "located_at_official_possible",
+    "difference",
+)
 STATE_COLUMNS = (
     "cve_ent",
     "iso_3166_2",
@@ -279,18 +292,7 @@ def _state_fields() -> list:
         kwargs = {"name": name, "description": described.get(name, "")}
         if name in kinds:
             result.append(kinds[name](**kwargs))
-        elif name in (
-            "incidents",
-            "blockades",
-            "fatalities",
-            "arrests",
-            "incidents_possible",
-            "blockades_possible",
-            "official_blockades",
-            "located_at_official",
-            "located_at_official_possible",
-            "difference",
-        ):
+        elif name in STATE_COUNT_COLUMNS:
             result.append(fields.IntegerField(**kwargs))
         else:
             result.append(fields.StringField(**kwargs))
