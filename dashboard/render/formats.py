@@ -1,5 +1,6 @@
-"""The files a view can be downloaded as, one registry: the page's download buttons, the
-CLI's `export --format` and `snapshot --format`, and the publisher all read it.
+"""The files a view can be downloaded as, in two registries (exports, snapshots): the
+page's download buttons and the CLI's `export --format` and `snapshot --format` read them;
+the publisher writes the `csv` export of every record.
 
 A format is a name (the CLI's `--format` value), the file-name ending the page gives it,
 its media type, its label (an English message id), which `--out` endings imply it, and
