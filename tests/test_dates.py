@@ -409,9 +409,15 @@ def test_day_month_dates_in_every_file_format(bundle, form, dates, read, errors,
         assert (problem.file, problem.row, problem.value) == (name, first + record, values[record])
         assert problem.unit == unit and words in problem.reason
         assert "fecha ambigua entre día y mes" in problem.reason_in("es")
-    notes = [p for p in dated if p.severity == "warning"]
+    warnings = [p for p in dated if p.severity == "warning"]
+    notes = [p for p in warnings if "as this date shows" in p.reason]
+    # each row the column's order settled is named too, with the date it was read as
+    for row_note in (p for p in warnings if p not in notes):
+        record = row_note.row - first
+        assert row_note.value == values[record]
+        assert f"as {read[record]}, the order another date" in row_note.reason
     if warning is None:
-        assert notes == []
+        assert warnings == []
     else:
         [note] = notes
         record, words = warning
@@ -438,8 +444,10 @@ def test_key_moments_read_numeric_dates_in_their_columns_order():
     ]
     frame, report = validate_key_moments(to_csv(rows), "moments.csv")
     assert [moment.date().isoformat() for moment in frame["at"]] == ["2026-02-25", "2026-04-03"]
-    [note] = report.problems
+    [note] = [p for p in report.problems if "as this date shows" in p.reason]
     assert (note.severity, note.row, note.field) == ("warning", 2, "at")
+    [read] = [p for p in report.problems if p is not note]  # the row it settled, named
+    assert (read.severity, read.row, read.value) == ("warning", 3, "3/4/2026 10:00-06:00")
 
 
 def test_the_validate_report_says_it_in_both_languages(cli, tmp_path):

@@ -486,13 +486,15 @@ class Checks:
         for number in rest:
             chosen = codes == number
             text = texts.iat[number]
-            if order.order is not None and order.ambiguous(text):
-                resolved += int(chosen.sum())
+            settled = order.order is not None and order.ambiguous(text)
             try:
                 moment = parse_timestamp(text, order)
             except TimestampError as exc:
                 self.problem(chosen, field, exc.message)
                 continue
+            if settled:  # each row read by the column's order is named, kept as a warning
+                resolved += int(chosen.sum())
+                self.problem(chosen, field, order.read_as(moment), severity="warning")
             epoch[number] = round(moment.timestamp() * 1_000_000)
             offset[number] = int(moment.utcoffset().total_seconds())
             year[number] = moment.year

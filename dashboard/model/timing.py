@@ -166,6 +166,21 @@ class DayMonthOrder:
             month_where=self.where(at_month),
         )
 
+    def read_as(self, moment: datetime) -> Message:
+        """The note at a row whose ambiguous date was read in the column's order: the
+        date it was read as (ISO 8601), so a wrong reading can be seen row by row."""
+        if self.order == MONTH_FIRST:
+            return msg(
+                "could be day/month or month/day: read month first, as {date}, the order "
+                "another date of this column shows",
+                date=moment.date().isoformat(),
+            )
+        return msg(
+            "could be day/month or month/day: read day first, as {date}, the order another "
+            "date of this column shows",
+            date=moment.date().isoformat(),
+        )
+
     def inferred(self, n: int) -> Message:
         """The note a report gives at the proving value: `n` ambiguous dates of the
         column were read in its order."""
