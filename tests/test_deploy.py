@@ -304,6 +304,12 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     )
     page.goto(url)
     frame = map_frame(page)
+    # The states and points arrive as files the map fetches after it is built: wait for
+    # them (a bounded wait on the condition, not a sleep).
+    frame.wait_for_function(
+        f"() => {{ const n = ({COUNT_LAYERS})(); return n.polygons === 32 && n.markers > 0; }}",
+        timeout=60_000,
+    )
     assert frame.evaluate(COUNT_LAYERS)["polygons"] == 32
     assert frame.evaluate(COUNT_LAYERS)["markers"] > 0
     # Brotli from the precompressed folder, zstd on the fly for what it does not hold yet;
