@@ -46,27 +46,38 @@ KEY_FIGURES: tuple[tuple[str, str | None, str, str], ...] = (
         "blockades",
         N_("Road blockades (official)"),
         N_(
-            "On the map: road blockades in those records (a municipal tally counts as "
-            "reported). The federal count was never published by place."
+            "Under it, the map's own count: road blockades in the located records inside "
+            "the window (a municipal tally counts as reported), whatever the hour of the "
+            "official figure; the per-state table compares them at that hour. The federal "
+            "count was never published by place."
         ),
     ),
     (
         "states_affected",
         "states_affected",
         N_("States with blockades (official)"),
-        N_("On the map: states with at least one road blockade in those records."),
+        N_(
+            "Under it, the map's own count: states with at least one road blockade in the "
+            "located records inside the window."
+        ),
     ),
     (
         "fatalities",
         "fatalities",
         N_("Deaths (official)"),
-        N_("On the map: deaths reported in those records."),
+        N_(
+            "Under it, the map's own count: deaths reported in the located records inside "
+            "the window, before or after the official figure was given."
+        ),
     ),
     (
         "arrests",
         "arrests",
         N_("Arrests (official)"),
-        N_("On the map: arrests reported in those records."),
+        N_(
+            "Under it, the map's own count: arrests reported in the located records inside "
+            "the window, before or after the official figure was given."
+        ),
     ),
 )
 

@@ -456,7 +456,7 @@ def stats_text(
     first += " · " + t.ngettext(
         "{n} road blockade located", "{n} road blockades located", f.blockades
     ).format(n=num(f.blockades))
-    lines.append(t.gettext("On the map: {figures}").format(figures=first))
+    lines.append(t.gettext("On the map, in this window: {figures}").format(figures=first))
     lines.append(
         " · ".join(
             [
@@ -506,14 +506,11 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
     ]
     if possible_mask(selection.selected[selection.selected["geo_precision"] < 3]).any():
         handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                linestyle="",
-                markerfacecolor="white",
-                markeredgecolor="#444444",
-                markersize=10 * scale,
+            Patch(
+                facecolor="white",
+                edgecolor="#444444",
+                linestyle="--",
+                linewidth=1.2 * scale,
                 label=t.gettext(
                     "dashed: its time is not known precisely enough to place it wholly "
                     "inside the window: possibly there, not counted"
