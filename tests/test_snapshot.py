@@ -350,7 +350,7 @@ def test_a_png_of_an_hour_claims_only_what_that_hour_holds(bundle):
     lines = stats_text(selection, "en", official).split("\n")
     assert lines[0].startswith("Official: 252 road blockades · 20 states")
     assert lines[1] == (
-        f"On the map, in this window: 0 incidents (+{figures.possible} possible, time not precise enough)"
-        " · 0 road blockades located"
+        "On the map, in this window: 0 incidents "
+        f"(+{figures.possible} possible, time not precise enough) · 0 road blockades located"
     )
     assert "no incident is known to have happened; " in alt_text(page, selection)
