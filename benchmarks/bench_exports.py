@@ -28,7 +28,7 @@ from dashboard.analysis import quality  # noqa: E402
 from dashboard.analysis.filters import ViewSpec  # noqa: E402
 from dashboard.analysis.stats import state_counts  # noqa: E402
 from dashboard.ingest.bundle import load_bundle  # noqa: E402
-from dashboard.model import layers  # noqa: E402
+from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.render import export  # noqa: E402
 
@@ -40,7 +40,7 @@ def bench(geodata: Path, runs: int) -> dict[str, float | int]:
         datetime(2026, 2, 21, tzinfo=MEXICO_CITY), datetime(2026, 3, 3, tzinfo=MEXICO_CITY)
     )
     counts = state_counts(frame, bundle.official, view, frame)
-    path = geodata / layers.INCIDENTS_FILE.name
+    path = geodata / bundled_files.INCIDENTS_FILE.name
     package = {
         "states": None,
         "title": "benchmark",
@@ -68,7 +68,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=100_000)
     args = parser.parse_args()
-    results = {"bundled": bench(layers.GEODATA, args.runs)}
+    results = {"bundled": bench(bundled_files.GEODATA, args.runs)}
     with tempfile.TemporaryDirectory() as folder:
         synthetic_geodata(args.synthetic, Path(folder))
         results[f"{args.synthetic:,} synthetic"] = bench(Path(folder), max(1, args.runs // 2))

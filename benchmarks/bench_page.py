@@ -30,7 +30,7 @@ from benchmarks.common import median_ms  # noqa: E402
 from dashboard.analysis.filters import ViewSpec, apply  # noqa: E402
 from dashboard.analysis.stats import state_counts  # noqa: E402
 from dashboard.ingest.bundle import load_bundle  # noqa: E402
-from dashboard.model import layers  # noqa: E402
+from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
 from dashboard.render.mapview import build_map, states_geojson, with_display_text  # noqa: E402
@@ -40,7 +40,7 @@ APP = str(ROOT / "dashboard" / "app.py")
 
 def synthetic_geodata(n: int, folder: Path, seed: int = 42) -> None:
     """The bundled layers, plus n incidents at 3,000 random places inside the states."""
-    for path in layers.DATA_FILES:
+    for path in bundled_files.DATA_FILES:
         shutil.copy(path, folder / path.name)
     rng = np.random.default_rng(seed)
     states = load_bundle().states
@@ -185,7 +185,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--synthetic", type=int, default=100_000)
     args = parser.parse_args()
-    report("bundled data", layers.GEODATA, args.runs)
+    report("bundled data", bundled_files.GEODATA, args.runs)
     if args.synthetic:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)

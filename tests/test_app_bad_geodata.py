@@ -7,13 +7,13 @@ import shutil
 import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from tests.test_app import APP
 
 
 def test_no_valid_incidents_is_said_not_raised(tmp_path, monkeypatch):
     folder = tmp_path / "geodata"
-    shutil.copytree(layers.GEODATA, folder)
+    shutil.copytree(bundled_files.GEODATA, folder)
     incidents = pd.read_csv(folder / "incidents.csv", dtype=str, keep_default_na=False)
     # Bundled data must carry Spanish summaries: without the column no row is valid.
     incidents.drop(columns=["summary_es"]).to_csv(folder / "incidents.csv", index=False)

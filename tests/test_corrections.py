@@ -20,9 +20,9 @@ from dashboard.ingest.corrections import (
     read_corrections,
     record_label,
 )
-from dashboard.model import layers
+from dashboard.model import bundled_files
 
-GEODATA = layers.GEODATA
+GEODATA = bundled_files.GEODATA
 HEADER = "date,record,field,old_value,new_value,reason,source_url\n"
 SOURCE = "https://example.org/article-1"
 
@@ -292,17 +292,17 @@ def test_both_sides_of_an_official_disagreement_are_flagged():
 
 
 def test_a_new_correction_changes_the_data_version(tmp_path):
-    for path in layers.DATA_FILES:
+    for path in bundled_files.DATA_FILES:
         shutil.copy(path, tmp_path / path.name)
-    files = layers.data_files(tmp_path)
-    before = layers.data_version(files)
+    files = bundled_files.data_files(tmp_path)
+    before = bundled_files.data_version(files)
     log = tmp_path / "corrections.csv"
     log.write_text(
         log.read_text(encoding="utf-8")
         + f"2026-12-01,jal-funeral,confidence,high,medium,test,{SOURCE}\n",
         encoding="utf-8",
     )
-    assert layers.data_version(files) != before
+    assert bundled_files.data_version(files) != before
 
 
 TALLY_SOURCE = (

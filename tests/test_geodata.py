@@ -9,13 +9,13 @@ import geopandas as gpd
 import pytest
 import shapely
 
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.mexico import STATES
 from tests.conftest import ROOT
 
 
 def test_states_layer_has_32_valid_states_with_codes():
-    states = gpd.read_file(layers.STATES_FILE)
+    states = gpd.read_file(bundled_files.STATES_FILE)
     assert len(states) == 32
     assert states.crs.to_epsg() == 4326
     assert states.is_valid.all()
@@ -28,8 +28,8 @@ def test_states_layer_has_32_valid_states_with_codes():
 
 
 def test_display_layer_is_small_and_keeps_shared_borders():
-    assert layers.STATES_DISPLAY_FILE.stat().st_size <= 150_000
-    display = gpd.read_file(layers.STATES_DISPLAY_FILE)
+    assert bundled_files.STATES_DISPLAY_FILE.stat().st_size <= 150_000
+    display = gpd.read_file(bundled_files.STATES_DISPLAY_FILE)
     assert len(display) == 32 and display.is_valid.all()
     assert shapely.coverage_is_valid(display.geometry.values)  # no gaps, no overlaps
 
@@ -65,7 +65,7 @@ def test_bundled_data_validates_with_zero_errors(bundle):
 def test_bundled_warnings_are_exactly_the_five_known_border_points(bundle):
     """The research pack lists 5 rows whose town-seat point lands across a 1:10m line."""
     warned = {p.row for p in bundle.report.warnings}
-    located = json.loads(layers.LOCATIONS_FILE.read_text(encoding="utf-8"))["features"]
+    located = json.loads(bundled_files.LOCATIONS_FILE.read_text(encoding="utf-8"))["features"]
     municipalities = sorted(located[row - 1]["properties"]["municipality"] for row in warned)
     incidents_there = bundle.incidents[
         bundle.incidents.location_id.isin(

@@ -23,7 +23,7 @@ from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import national_figures, state_counts
 from dashboard.ingest.corrections import load_corrections
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.placenames import is_description
 from dashboard.model.schema import NON_INCIDENT_TYPES
@@ -143,7 +143,7 @@ def english_data_texts(bundle) -> dict[str, list[str]]:
     (dashboard/model/placenames.py), the corrections' reasons."""
     site = bundle.operation_site.iloc[0]
     places = bundle.locations["place"]
-    corrections, _ = load_corrections(layers.CORRECTIONS_FILE)
+    corrections, _ = load_corrections(bundled_files.CORRECTIONS_FILE)
     return {
         "site": [site["name"], site["description"]],
         "places": sorted({p for p in places if is_description(p)}),

@@ -15,7 +15,7 @@ import pytest
 from dashboard.analysis.quality_files import spanish_data_report
 from dashboard.ingest.corrections import load_corrections, log_entries, read_corrections
 from dashboard.ingest.validate import validate_incidents
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.placenames import english_words, is_description, place_column, place_name
 from dashboard.render.popups import place_label, records, tooltip_html
 from tests.conftest import incident_row, to_csv
@@ -93,7 +93,7 @@ def test_validate_requires_the_spanish_forms_of_the_bundled_data(bundle, tmp_pat
     locations.loc[locations["place"] == "Tapalpa", "place_es"] = ""  # fine: a proper noun
     site = bundle.operation_site.copy()
     site["description_es"] = ""
-    with layers.CORRECTIONS_FILE.open(encoding="utf-8", newline="") as f:
+    with bundled_files.CORRECTIONS_FILE.open(encoding="utf-8", newline="") as f:
         log = list(csv.DictReader(f))
     log[0]["reason_es"] = ""  # the first correction (line 2) loses its Spanish reason
     out = io.StringIO()
@@ -175,7 +175,7 @@ def test_a_log_without_reason_es_is_still_valid():
 
 
 def test_every_bundled_correction_has_its_reason_in_spanish():
-    rows, report = load_corrections(layers.CORRECTIONS_FILE)
+    rows, report = load_corrections(bundled_files.CORRECTIONS_FILE)
     assert report.ok and len(rows) >= 100
     assert all(r.reason_es.strip() and r.reason_es != r.reason for r in rows)
     # one Spanish reason per English reason: a translation, not a new reason
@@ -186,8 +186,8 @@ def test_every_bundled_correction_has_its_reason_in_spanish():
 def test_the_build_wrote_the_spanish_forms():
     """locations.geojson and operation_site.geojson carry what place_es.csv and the build
     give (regenerated with the build script, not edited by hand)."""
-    features = json.loads(layers.LOCATIONS_FILE.read_text(encoding="utf-8"))["features"]
-    with (layers.GEODATA / "place_es.csv").open(encoding="utf-8", newline="") as f:
+    features = json.loads(bundled_files.LOCATIONS_FILE.read_text(encoding="utf-8"))["features"]
+    with (bundled_files.GEODATA / "place_es.csv").open(encoding="utf-8", newline="") as f:
         by_place = {row["place"]: row["place_es"] for row in csv.DictReader(f)}
     for feature in features:
         props = feature["properties"]

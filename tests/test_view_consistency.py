@@ -20,7 +20,7 @@ import pytest
 
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.mexico import MEXICO_CITY, STATES
 from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
 from dashboard.render.captions import map_counts
@@ -120,7 +120,9 @@ def normal(value):
 @pytest.fixture(scope="module")
 def page_data():
     view_cache.kept_value.clear()
-    return {lang: web_data.page_data(str(layers.GEODATA), "test", lang) for lang in ("en", "es")}
+    return {
+        lang: web_data.page_data(str(bundled_files.GEODATA), "test", lang) for lang in ("en", "es")
+    }
 
 
 def fresh(data, view: PageView) -> dict:

@@ -38,7 +38,7 @@ from dashboard.analysis.quality_links import links_table, non_article_links
 from dashboard.analysis.quality_places import outside_state_table
 from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
 from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_, gettext_for
 
@@ -241,7 +241,7 @@ def quality_report(
 def bundle_quality_report(bundle: Bundle) -> Report:
     """Every data check with a severity for the bundled data (`DataCheck.bundled`), on
     incidents.csv and the other files it covers; "error" findings fail `validate`."""
-    path = layers.INCIDENTS_FILE
+    path = bundled_files.INCIDENTS_FILE
     report = quality_report(
         bundle.incidents, f"geodata/{path.name}", path.read_bytes(), bundled=True
     )

@@ -19,7 +19,7 @@ from dashboard.analysis.quality_links import non_article_links
 from dashboard.analysis.quality_spanish import missing_spanish, missing_spanish_places
 from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
 from dashboard.ingest.read import read_table
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 
 if TYPE_CHECKING:
@@ -43,14 +43,14 @@ def site_links_report(bundle: Bundle, severity: str = "error") -> Report:
     """Source links of the operation site (operation_site.geojson) that are not article
     pages (`non_article_links`)."""
     site_links = non_article_links(bundle.operation_site, id_column="site_id")
-    name = f"geodata/{layers.OPERATION_SITE_FILE.name}"
+    name = f"geodata/{bundled_files.OPERATION_SITE_FILE.name}"
     return findings_report(site_links, name, severity=severity)
 
 
 def official_links_report(data: bytes, severity: str = "error") -> Report:
     """Source links of official_counts.csv (its bytes) that are not article pages, by line;
     a figure is named "scope metric date" (`national blockades_reported 2026-02-22`)."""
-    name = f"geodata/{layers.OFFICIAL_FILE.name}"
+    name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
     urls: dict[str, str] = {}
 
     def key(row: dict) -> str:
@@ -67,7 +67,7 @@ def other_links_report(bundle: Bundle, severity: str = "error") -> Report:
     """`non_article_links` on the bundled files besides incidents.csv: the operation site
     and official_counts.csv."""
     report = site_links_report(bundle, severity)
-    report.extend(official_links_report(layers.OFFICIAL_FILE.read_bytes(), severity))
+    report.extend(official_links_report(bundled_files.OFFICIAL_FILE.read_bytes(), severity))
     return report
 
 
@@ -75,7 +75,7 @@ def spanish_places_report(bundle: Bundle, severity: str = "error") -> Report:
     """Places that are English descriptions with no `place_es` (`spanish_place`), by
     feature of locations.geojson."""
     features = {str(v): n for n, v in enumerate(bundle.locations["location_id"], start=1)}
-    name = f"geodata/{layers.LOCATIONS_FILE.name}"
+    name = f"geodata/{bundled_files.LOCATIONS_FILE.name}"
     places = missing_spanish_places(bundle.locations)
     return findings_report(places, name, features, severity, unit="feature")
 
@@ -84,7 +84,7 @@ def spanish_site_report(bundle: Bundle, severity: str = "error") -> Report:
     """The operation site's `name_es` and `description_es` (`spanish_text`)."""
     report = Report()
     site = pd.DataFrame(bundle.operation_site.drop(columns="geometry"))
-    site_name = f"geodata/{layers.OPERATION_SITE_FILE.name}"
+    site_name = f"geodata/{bundled_files.OPERATION_SITE_FILE.name}"
     for english, spanish in (("name", "name_es"), ("description", "description_es")):
         found = missing_spanish(site, "site_id", english, spanish)
         report.extend(findings_report(found, site_name, severity=severity, unit="feature"))
@@ -94,8 +94,8 @@ def spanish_site_report(bundle: Bundle, severity: str = "error") -> Report:
 def spanish_corrections_report(geodata: Path | None = None, severity: str = "error") -> Report:
     """Rows of the corrections log (in the folder `geodata`, default the bundled one)
     without `reason_es` (`spanish_text`), by line of corrections.csv."""
-    folder = geodata or layers.GEODATA
-    corrections, _ = load_corrections(folder / layers.CORRECTIONS_FILE.name)
+    folder = geodata or bundled_files.GEODATA
+    corrections, _ = load_corrections(folder / bundled_files.CORRECTIONS_FILE.name)
     log = pd.DataFrame(
         {
             "row": [str(c.row) for c in corrections],
@@ -105,7 +105,7 @@ def spanish_corrections_report(geodata: Path | None = None, severity: str = "err
     )
     lines = {str(c.row): c.row for c in corrections}
     found = missing_spanish(log, "row", "reason", SPANISH_REASON)
-    name = f"geodata/{layers.CORRECTIONS_FILE.name}"
+    name = f"geodata/{bundled_files.CORRECTIONS_FILE.name}"
     return findings_report(found, name, lines, severity, unit="line")
 
 
@@ -124,8 +124,8 @@ def spanish_data_report(bundle: Bundle, geodata: Path | None = None) -> Report:
 def spanish_headlines_report(geodata: Path | None = None, severity: str = "error") -> Report:
     """Key moments without a Spanish headline (`key_moments_es.csv`, joined on `at`), at
     their line of key_moments.csv (in the folder `geodata`, default the bundled one)."""
-    folder = geodata or layers.GEODATA
-    moments_path = folder / layers.KEY_MOMENTS_FILE.name
+    folder = geodata or bundled_files.GEODATA
+    moments_path = folder / bundled_files.KEY_MOMENTS_FILE.name
     spanish_path = folder / "key_moments_es.csv"
     name = f"geodata/{moments_path.name}"
     data = moments_path.read_bytes()

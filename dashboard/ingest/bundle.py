@@ -15,7 +15,7 @@ from dashboard.ingest.geodata_files import (
     validate_states,
 )
 from dashboard.ingest.validate import validate_incidents
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 from dashboard.model.timing import not_before
 
@@ -45,7 +45,7 @@ def raid_start(incidents: pd.DataFrame, site: gpd.GeoDataFrame) -> pd.Timestamp 
     return None if raid.empty else raid.iloc[0]
 
 
-def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
+def load_bundle(geodata: Path = bundled_files.GEODATA) -> Bundle:
     """The bundled data of `geodata` (a folder with the files named in `layers`), read,
     validated and joined once. The incident records answer the raid, so none of their
     intervals starts before it (`raid_start`; timing.not_before). Problems are in
@@ -56,21 +56,21 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
         path = geodata / filename
         return path.read_bytes(), f"geodata/{filename}"
 
-    states, states_report = validate_states(*read(layers.STATES_FILE.name))
+    states, states_report = validate_states(*read(bundled_files.STATES_FILE.name))
     report.extend(states_report)
-    display, display_report = validate_states(*read(layers.STATES_DISPLAY_FILE.name))
+    display, display_report = validate_states(*read(bundled_files.STATES_DISPLAY_FILE.name))
     report.extend(display_report)
-    locations, loc_report = validate_locations(*read(layers.LOCATIONS_FILE.name), states)
+    locations, loc_report = validate_locations(*read(bundled_files.LOCATIONS_FILE.name), states)
     report.extend(loc_report)
-    site = gpd.read_file(geodata / layers.OPERATION_SITE_FILE.name, engine="pyogrio")
+    site = gpd.read_file(geodata / bundled_files.OPERATION_SITE_FILE.name, engine="pyogrio")
     incidents, inc_report = validate_incidents(
-        *read(layers.INCIDENTS_FILE.name), locations, states, bundled=True, keep_all=True
+        *read(bundled_files.INCIDENTS_FILE.name), locations, states, bundled=True, keep_all=True
     )
     report.extend(inc_report)
     incidents = not_before(incidents, raid_start(incidents, site))
-    official, off_report = validate_official(*read(layers.OFFICIAL_FILE.name))
+    official, off_report = validate_official(*read(bundled_files.OFFICIAL_FILE.name))
     report.extend(off_report)
-    moments, moments_report = validate_key_moments(*read(layers.KEY_MOMENTS_FILE.name))
+    moments, moments_report = validate_key_moments(*read(bundled_files.KEY_MOMENTS_FILE.name))
     report.extend(moments_report)
     return Bundle(
         states=states.sort_values("cve_ent").reset_index(drop=True),
@@ -81,5 +81,5 @@ def load_bundle(geodata: Path = layers.GEODATA) -> Bundle:
         official=official,
         key_moments=moments,
         report=report,
-        version=layers.data_version(layers.data_files(geodata)),
+        version=bundled_files.data_version(bundled_files.data_files(geodata)),
     )

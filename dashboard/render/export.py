@@ -313,7 +313,7 @@ def data_package(
     """A zip: `incidents.csv`, `incidents.geojson`, `incidents.parquet`, `states.csv`
     and `datapackage.json` (Frictionless Data Package v1) describing them.
 
-    `version` is the data version token (layers.data_version), `permalink` the view's
+    `version` is the data version token (bundled_files.data_version), `permalink` the view's
     link (or query string), `generated_at` the generation time (default now, UTC).
     """
     from frictionless import Package, Resource, Schema

@@ -28,7 +28,7 @@ from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
 from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
 from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
-from dashboard.model import layers  # noqa: E402
+from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import event_type_label
 from dashboard.render.mapassets import RawScript  # noqa: E402
@@ -653,7 +653,9 @@ def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> st
                     "Data version {version}."
                 ).format(version=bundle.version)
             )
-            + f"<br>{escape_text(credit_line(load_corrections(layers.CORRECTIONS_FILE)[0]))}</p>"
+            + "<br>"
+            + escape_text(credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0]))
+            + "</p>"
         ),
         name="tim_credit",
     )

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.render.captions import empty_reason
 from dashboard.web.data import loaded_bundle, page_data
 from dashboard.web.sections.corrections import corrections_section
@@ -39,9 +39,9 @@ from dashboard.web.view_cache import on_screen
 
 
 def main() -> None:
-    geodata = os.environ.get("TAPALPA_GEODATA", str(layers.GEODATA))
+    geodata = os.environ.get("TAPALPA_GEODATA", str(bundled_files.GEODATA))
     lang = chosen_language()
-    version = layers.data_version(layers.data_files(Path(geodata)))
+    version = bundled_files.data_version(bundled_files.data_files(Path(geodata)))
     bundle = loaded_bundle(geodata, version)
     if bundle.incidents.empty:
         no_records(bundle, lang)

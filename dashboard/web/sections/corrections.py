@@ -10,7 +10,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.ingest.corrections import credit_line, load_corrections, log_entries
-from dashboard.model import layers
+from dashboard.model import bundled_files
 from dashboard.text.escape import escape_markdown, link
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
@@ -48,7 +48,7 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
 def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
     """The credit line and data version, any problem reading the log, and the log."""
     t = translation(lang)
-    log = corrections_log(str(Path(geodata) / layers.CORRECTIONS_FILE.name), version, lang)
+    log = corrections_log(str(Path(geodata) / bundled_files.CORRECTIONS_FILE.name), version, lang)
     st.subheader(t.gettext("Corrections and updates"))
     st.caption(
         t.gettext(
