@@ -371,7 +371,7 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     report on stderr; without view arguments every valid row of it). Exit 0 when written;
     1 when FILE cannot be read or has no valid rows, or the output cannot be written; 2
     for a bad argument."""
-    from dashboard.analysis.filters import apply
+    from dashboard.analysis.filters import apply, possible_mask
     from dashboard.analysis.permalink import to_query
     from dashboard.analysis.stats import state_counts
     from dashboard.ingest.bundle import load_bundle
@@ -404,7 +404,7 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     what = msg_n(
         "{size}, {n} record", "{size}, {n} records", len(selected), size=byte_count(len(data), lang)
     ).text(lang)
-    maybe = int((selected["in_window"] == "possible").sum()) if "in_window" in selected else 0
+    maybe = int(possible_mask(selected).sum())
     if maybe:  # filters' counting rule: the column in_window says which
         what += msg_n(
             "; {n} of them only possibly in the window (in_window: possible)",

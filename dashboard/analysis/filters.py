@@ -60,20 +60,25 @@ def known_in_window(frame: pd.DataFrame, start: datetime, end: datetime) -> pd.S
     return (frame["t_start"] >= pd.Timestamp(start)) & (frame["t_end"] <= pd.Timestamp(end))
 
 
-def known(selected: pd.DataFrame) -> pd.DataFrame:
-    """The records of `selected` (a frame from `apply`) known to be in the view's window;
-    a frame without the IN_WINDOW column is taken as all known (a whole file)."""
+def possible_mask(selected: pd.DataFrame) -> np.ndarray:
+    """bool per record of `selected` (a frame from `apply`): only possibly in the view's
+    window (its interval overlaps it without lying inside). A frame without the IN_WINDOW
+    column (a whole file) has none: all False."""
     if IN_WINDOW not in selected.columns:
-        return selected
-    return selected[selected[IN_WINDOW].to_numpy() == KNOWN]
+        return np.zeros(len(selected), dtype=bool)
+    return selected[IN_WINDOW].to_numpy() == POSSIBLE
+
+
+def known(selected: pd.DataFrame) -> pd.DataFrame:
+    """The records of `selected` (a frame from `apply`) known to be in the view's window
+    (possible_mask false); a whole file's records are all known."""
+    return selected[~possible_mask(selected)]
 
 
 def possible(selected: pd.DataFrame) -> pd.DataFrame:
     """The records of `selected` (a frame from `apply`) only possibly in the view's
-    window (their interval overlaps it without lying inside); none without IN_WINDOW."""
-    if IN_WINDOW not in selected.columns:
-        return selected.iloc[:0]
-    return selected[selected[IN_WINDOW].to_numpy() == POSSIBLE]
+    window (possible_mask); none for a whole file."""
+    return selected[possible_mask(selected)]
 
 
 def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.filters import POSSIBLE, ViewSpec, known, possible, uncertain_timing
+from dashboard.analysis.filters import ViewSpec, known, possible, possible_mask, uncertain_timing
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.model.schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
 from dashboard.text.i18n import DEFAULT_LANGUAGE, format_datetime, translation
@@ -133,10 +133,7 @@ def located_counts(selected: pd.DataFrame) -> pd.DataFrame:
     counted = incidents_only(selected[columns])
     where = counted["cve_ent"].map(_STATE_INDEX).to_numpy(dtype="float64", na_value=np.nan)
     placed = ~np.isnan(where)
-    if "in_window" in counted.columns:
-        maybe = counted["in_window"].to_numpy() == POSSIBLE
-    else:
-        maybe = np.zeros(len(counted), dtype=bool)
+    maybe = possible_mask(counted)
     n = len(STATES)
 
     def total(values: pd.Series | None, rows: np.ndarray) -> np.ndarray:

@@ -11,10 +11,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 
-from dashboard.analysis.filters import IN_WINDOW, KNOWN, ViewSpec
+from dashboard.analysis.filters import ViewSpec, possible_mask
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
 from dashboard.model.mexico import MEXICO_CITY
@@ -297,11 +296,7 @@ def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
     the window (dashed); a state-level record only possibly there is listed, not counted."""
     placed = (selected["geo_precision"] < 3).to_numpy()
     incident = (~selected["event_type"].isin(NON_INCIDENT_TYPES)).to_numpy()
-    inside = (
-        selected[IN_WINDOW].to_numpy() == KNOWN
-        if IN_WINDOW in selected.columns
-        else np.ones(len(selected), dtype=bool)
-    )
+    inside = ~possible_mask(selected)
     return (
         int((placed & incident).sum()),
         int((placed & ~incident).sum()),

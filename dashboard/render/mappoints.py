@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.filters import IN_WINDOW, POSSIBLE
+from dashboard.analysis.filters import possible_mask
 from dashboard.model.schema import EVENT_TYPES, TIMED
 from dashboard.render.mapfiles import published_json
 from dashboard.render.popups import DISPLAY_COLUMNS, with_display_text
@@ -112,9 +112,7 @@ def point_catalogue(
 def possible_ids(frame: pd.DataFrame) -> list[str]:
     """The `incident_id`s of the records of `frame` (from filters.apply) only possibly in
     the view's window, in the frame's order; none without the IN_WINDOW column."""
-    if IN_WINDOW not in frame.columns:
-        return []
-    return frame.loc[frame[IN_WINDOW].to_numpy() == POSSIBLE, "incident_id"].astype(str).tolist()
+    return frame.loc[possible_mask(frame), "incident_id"].astype(str).tolist()
 
 
 def grid_cells(frame: pd.DataFrame) -> list[list]:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 
-from dashboard.analysis.filters import IN_WINDOW, POSSIBLE
+from dashboard.analysis.filters import possible_mask
 from dashboard.render.symbols import (
     CATEGORIES,
     CATEGORY_OF,
@@ -35,14 +34,6 @@ class PngCanvas:
     states: gpd.GeoDataFrame  # the display geometry
     site: gpd.GeoDataFrame  # the operation site
     scale: float  # 1 at 1600x1000
-
-
-def possible_mask(frame: pd.DataFrame) -> np.ndarray:
-    """bool per record of `frame` (from filters.apply): only possibly in the view's
-    window (IN_WINDOW is POSSIBLE); all False without the column."""
-    if IN_WINDOW not in frame.columns:
-        return np.zeros(len(frame), dtype=bool)
-    return frame[IN_WINDOW].to_numpy() == POSSIBLE
 
 
 def categories_present(selected: pd.DataFrame) -> list[int]:

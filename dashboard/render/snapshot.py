@@ -23,7 +23,10 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
-from dashboard.analysis.filters import apply  # noqa: E402
+from dashboard.analysis.filters import (
+    apply,  # noqa: E402
+    possible_mask,  # noqa: E402
+)
 from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
 from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
@@ -35,7 +38,7 @@ from dashboard.render.mapassets import RawScript  # noqa: E402
 from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
-from dashboard.render.pnglayers import PngCanvas, categories_present, possible_mask  # noqa: E402
+from dashboard.render.pnglayers import PngCanvas, categories_present  # noqa: E402
 from dashboard.render.symbols import (
     CATEGORIES,
     HALO,
