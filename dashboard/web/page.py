@@ -76,9 +76,9 @@ def main() -> None:
         return
 
     shown = on_screen(data, page)
-    key_figures(data, shown, lang)
+    official = key_figures(data, shown, lang)
     map_section(data, shown, lang)
-    figure_explanations(data, shown, lang)
+    figure_explanations(shown, official, lang)
     incidents_in_view(data, shown, lang)
     share_panel(data, shown, lang)
     data_downloads(data, shown, lang)

@@ -39,12 +39,13 @@ def view_official(data: PageData, view: ViewSpec, lang: str, kept: Kept) -> dict
     )
 
 
-def key_figures(data: PageData, shown: Shown, lang: str = "en") -> None:
+def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
     """One row of lead figures: the incidents the map counts in the window, then each
     official national figure given by the window's end with the map's own count of the
     same thing under it; then the window and who gave the official figures, when, with
     links. What they count and why they differ is under the map (figure_explanations):
-    on a phone the map comes first."""
+    on a phone the map comes first. Returns the official figures shown (stats.national_figures),
+    for figure_explanations."""
     t = translation(lang)
     figures = shown.figures
     official = view_official(data, shown.view, lang, shown.same_rows)
@@ -65,15 +66,15 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> None:
     else:
         said = t.gettext("No official national figure had been given by the window's end.")
     st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
+    return official
 
 
-def figure_explanations(data: PageData, shown: Shown, lang: str = "en") -> None:
+def figure_explanations(shown: Shown, official: dict, lang: str = "en") -> None:
     """Under the map: the official figures in words, with who gave them, when and a link;
     a sentence wherever the map counts more than an official figure; and, closed, why the
     two differ and the counting rule."""
     t = translation(lang)
     figures = shown.figures
-    official = view_official(data, shown.view, lang, shown.same_rows)
     lines = [official_line(official, shown.view.states is not None, lang)] if official else []
     lines.append(above_official(figures, official, lang))
     if any(lines):
