@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from dashboard.ingest.corrections import (
+    KEY_MOMENT_PREFIX,
     CorrectionError,
     apply_corrections,
     load_corrections,
@@ -51,6 +52,10 @@ ADDITIONS_FILE = "additions.csv"
 CORRECTIONS_FILE = "corrections.csv"
 SUMMARY_ES_FILE = "summary_es.csv"
 PLACE_ES_FILE = "place_es.csv"
+KEY_MOMENTS_FILE = "key_moments.csv"
+# A record's place fields that a correction may change (the research pack's columns):
+# a corrected point or municipality moves the record to a new place.
+PLACE_FIELDS = ("municipality", "latitude", "longitude", "geo_precision")
 REVIEW_COLUMNS = ("record", "disputed", "part_of_day", "distinct_from", "distinct_reason")
 # Columns the build writes after the schema's: editorial marks and the Spanish summary.
 EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
@@ -134,17 +139,27 @@ def convert(research: Path, out: Path) -> None:
         if row["id"] in records or row["id"] in additions:
             raise SystemExit(f"incident id {row['id']!r} appears twice")
         target[row["id"]] = record
+    # The Spanish summaries are joined first, so that a correction may change one.
+    join_summary_es({**records, **additions}, out / SUMMARY_ES_FILE)
     try:
         apply_corrections(
             records,
-            [c for c in corrections if not c.official],
+            [c for c in corrections if not c.official and not c.key_moment],
             CORRECTIONS_FILE,
             additions,
         )
     except CorrectionError as exc:
         raise SystemExit(f"build stopped: {exc}") from exc
     check_distinct(records)
-    join_summary_es(records, out / SUMMARY_ES_FILE)
+    check_key_moments(out / KEY_MOMENTS_FILE, [c for c in corrections if c.key_moment])
+    for record in records.values():  # a corrected point or municipality is a new place
+        key = place_key(record)
+        if key != record["_place"]:
+            base = places[record["_place"]]
+            places.setdefault(key, moved_place(base, key))
+            record["_place"] = key
+        for field in PLACE_FIELDS:
+            del record[field]
 
     # Places: one per distinct (state, municipality, place, point, precision) still in use.
     place_es = read_place_es(out / PLACE_ES_FILE)
@@ -224,27 +239,8 @@ def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
     state = state_by_name(row["state"])
     if state is None:
         raise SystemExit(f"{row['id']}: unknown state {row['state']!r}")
-    key = (
-        state.cve_ent,
-        row["municipality"],
-        row["place"],
-        row["latitude"],
-        row["longitude"],
-        row["geo_precision"],
-    )
-    base = f"{state.abbrev.lower()}-{slug(row['municipality'])}-{slug(row['place'])}"[:56]
-    place = {
-        "key": key,
-        "base": base.rstrip("-"),
-        "fields": {
-            "place": row["place"],
-            "municipality": row["municipality"],
-            "cve_ent": state.cve_ent,
-            "geo_precision": int(row["geo_precision"]),
-            "lon": float(row["longitude"]),
-            "lat": float(row["latitude"]),
-        },
-    }
+    key = (state.cve_ent, row["place"], *(row[field] for field in PLACE_FIELDS))
+    place = new_place(state.abbrev, key)
     part = review["part_of_day"] if row["time_precision"] == "part_of_day" else ""
     start = start_time(row, state.cve_ent, part)
     primary = row["source_url"].strip()
@@ -252,6 +248,7 @@ def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
     more = list(dict.fromkeys(u for u in more if u != primary))
     notes = " | ".join(p for p in row["notes"].split(" | ") if not p.startswith("Also:"))
     record = {
+        **{field: row[field] for field in PLACE_FIELDS},  # correctable; removed after
         "incident_id": row["id"],
         "location_id": "",
         "start": iso(start),
@@ -277,6 +274,57 @@ def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
         "_place": key,
     }
     return record, place
+
+
+def new_place(abbrev: str, key: tuple) -> dict:
+    """A place from its key (cve_ent, place, then the PLACE_FIELDS as written)."""
+    cve, name, municipality, lat, lon, precision = key
+    base = f"{abbrev.lower()}-{slug(municipality)}-{slug(name)}"[:56]
+    return {
+        "key": key,
+        "base": base.rstrip("-"),
+        "fields": {
+            "place": name,
+            "municipality": municipality,
+            "cve_ent": cve,
+            "geo_precision": int(precision),
+            "lon": float(lon),
+            "lat": float(lat),
+        },
+    }
+
+
+def place_key(record: dict) -> tuple:
+    """The place key of a record after corrections (its place name cannot change)."""
+    cve, name = record["_place"][:2]
+    return (cve, name, *(record[field] for field in PLACE_FIELDS))
+
+
+def moved_place(base: dict, key: tuple) -> dict:
+    """The place of `base` at a corrected point or municipality (same name and state)."""
+    return new_place(BY_CODE[key[0]].abbrev, key)
+
+
+def check_key_moments(path: Path, corrections: list) -> None:
+    """key_moments.csv is edited by hand: the last value the log gives each field of a
+    key moment (`key_moment: <at>`) must be the file's, and each row's old value the one
+    before it (the first old value is the value as first published). Stops otherwise."""
+    rows = {KEY_MOMENT_PREFIX + r["at"]: r for r in read_csv(path)} if path.exists() else {}
+    last: dict[tuple[str, str], str] = {}
+    for c in corrections:
+        where = f"{CORRECTIONS_FILE}, line {c.row}, record {c.record!r}"
+        if c.record not in rows or c.field not in rows[c.record]:
+            raise SystemExit(f"build stopped: {where}: no such key moment or field {c.field!r}")
+        before = last.get((c.record, c.field), c.old_value)
+        if before != c.old_value:
+            raise SystemExit(f"build stopped: {where}: old value is not the previous new value")
+        last[(c.record, c.field)] = c.new_value
+    for (record, field), value in last.items():
+        if rows[record][field] != value:
+            raise SystemExit(
+                f"build stopped: {KEY_MOMENTS_FILE}: {record!r}, field {field!r} is "
+                f"{rows[record][field]!r}, but the log's last value is {value!r}"
+            )
 
 
 def check_distinct(records: dict[str, dict]) -> None:

@@ -51,6 +51,8 @@ MERGED = re.compile(r"^merged into (\S+)$")
 # Official figures have no id of their own: their key is these fields, joined by " | ".
 OFFICIAL_KEY_FIELDS = ("reported_at", "scope", "metric", "reported_by")
 OFFICIAL_PREFIX = "official: "
+# Key moments (key_moments.csv, edited by hand) are keyed by their `at` as written.
+KEY_MOMENT_PREFIX = "key_moment: "
 URL = re.compile(r"https?://\S+")
 SHORT_VALUE = 60  # characters: longer old/new values are summarised as "updated" in the log
 
@@ -71,6 +73,7 @@ FIELD_LABELS = {
     "more_source_urls": N_("Further sources"),
     "confidence": N_("Confidence"),
     "value": N_("Figure"),
+    "summary_es": N_("Summary"),
 }
 
 
@@ -116,6 +119,11 @@ class Correction:
     @property
     def official(self) -> bool:
         return self.record.startswith(OFFICIAL_PREFIX)
+
+    @property
+    def key_moment(self) -> bool:
+        """A row of key_moments.csv (`record` is ``key_moment: <at>``), not an incident."""
+        return self.record.startswith(KEY_MOMENT_PREFIX)
 
 
 def official_key(row: dict) -> str:
