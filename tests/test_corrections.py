@@ -179,11 +179,30 @@ def test_the_bundled_log_is_valid_and_dated():
     assert len(BUNDLED) >= 100
 
 
+KEY_MOMENTS = {"key_moment: " + r["at"]: r for r in read_rows(GEODATA / "key_moments.csv")}
+
+
+def _place_of(incident_id: str) -> dict[str, str]:
+    """A record's place fields as the research pack names them (the log's field names)."""
+    location = INCIDENTS[incident_id]["location_id"]
+    site = json.loads((GEODATA / "locations.geojson").read_text(encoding="utf-8"))
+    feature = next(f for f in site["features"] if f["properties"]["location_id"] == location)
+    lon, lat = feature["geometry"]["coordinates"]
+    p = feature["properties"]
+    return {
+        "municipality": p["municipality"],
+        "latitude": f"{lat:.4f}",
+        "longitude": f"{lon:.4f}",
+        "geo_precision": str(p["geo_precision"]),
+    }
+
+
 def test_every_bundled_correction_is_in_the_data():
-    """The last value a correction gives each field is the value the data has."""
+    """The last value a correction gives each field is the value the data has: incidents,
+    official figures, key moments, and a record's place (municipality, point)."""
     last: dict[tuple[str, str], str] = {}
     for c in BUNDLED:
-        table = OFFICIAL if c.official else INCIDENTS
+        table = OFFICIAL if c.official else KEY_MOMENTS if c.key_moment else INCIDENTS
         if c.kind in ("withdrawn", "merged"):
             assert c.record not in table, c
             if c.merged_into:
@@ -193,8 +212,16 @@ def test_every_bundled_correction_is_in_the_data():
         else:
             last[(c.record, c.field)] = c.new_value
     for (record, field), value in last.items():
-        table = OFFICIAL if record.startswith("official: ") else INCIDENTS
-        assert table[record][field] == value, (record, field)
+        if record.startswith("official: "):
+            row = OFFICIAL[record]
+        elif record.startswith("key_moment: "):
+            row = KEY_MOMENTS[record]
+        elif field in ("municipality", "latitude", "longitude", "geo_precision"):
+            row = _place_of(record)
+        else:
+            row = INCIDENTS[record]
+        assert row[field] == value, (record, field)
+    assert any(c.key_moment for c in BUNDLED)  # the log covers the key moments
 
 
 NOT_AN_ARTICLE = (
