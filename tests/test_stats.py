@@ -166,7 +166,8 @@ def test_official_figures_only_once_reported(bundle):
     assert pd.isna(table.loc["14", "official_blockades"])  # 65 came at 20:00
     later = ViewSpec(local(22), local(24))
     table = state_counts(bundle.incidents.iloc[0:0], bundle.official, later).set_index("cve_ent")
-    # 77 (23 Feb) is later but of unclear attribution: kept beside the Cabinet's 65.
+    # 77 (23 Feb) is later; both are flagged disputed, and an authority's figure (the
+    # Cabinet's 65) is preferred to a media tally of unclear attribution, kept beside it.
     assert table.loc["14", "official_blockades"] == 65
     assert (
         "77 (reported by Infobae (attribution unclear), 23 Feb, disputed)"

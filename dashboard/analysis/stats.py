@@ -268,13 +268,20 @@ def located_before(records: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame
     return pd.DataFrame.from_dict(rows, orient="index", columns=columns)
 
 
+# How official_counts.csv labels a figure a media outlet tallied (not an authority's).
+MEDIA_TALLY = "reported by "
+
+
 def official_state_blockades(
     official: pd.DataFrame, view: ViewSpec, lang: str = DEFAULT_LANGUAGE
 ) -> pd.DataFrame:
     """Latest undisputed state-level blockade figure reported by the window's end.
 
-    A figure its source marks as disputed (e.g. of unclear attribution) is used only when
-    nothing else was reported; every other figure for the state stays in `official_other`.
+    A figure marked disputed (e.g. of unclear attribution) is used only when nothing
+    undisputed was reported; among disputed ones (every side of a disagreement is flagged,
+    geodata/README.md), an authority's figure is preferred to a labelled media tally
+    (`reported_by` "reported by <outlet>"). Every other figure for the state stays in
+    `official_other`.
     Columns: `official_blockades` (count), `official_source` (authority and when, as
     shown), `official_by` (authority), `official_at` (ISO 8601, Mexico City time; the date
     alone for day-only figures), `official_precision` (`minute` or `day`), `t_official`
@@ -298,10 +305,14 @@ def _state_blockades_by(official: pd.DataFrame, end, lang: str) -> pd.DataFrame:
         official["metric"].isin(OFFICIAL_BLOCKADE_METRICS)
         & (official["cve_ent"] != "")
         & (given_by(official) < pd.Timestamp(end))
-    ].sort_values(["disputed", "t_reported"], ascending=[False, True])
+    ]
+    by = known["reported_by"] if "reported_by" in known else pd.Series("", index=known.index)
+    known = known.assign(_media=by.astype(str).str.startswith(MEDIA_TALLY)).sort_values(
+        ["disputed", "_media", "t_reported"], ascending=[False, False, True]
+    )
     rows = {}
     for code, group in known.groupby("cve_ent"):
-        latest = group.iloc[-1]  # undisputed ones sort last
+        latest = group.iloc[-1]  # undisputed ones sort last, then an authority's
         others = group.iloc[:-1].sort_values("t_reported")
         rows[code] = {
             "official_blockades": int(latest["value"]),
