@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import importlib.util
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -107,6 +108,62 @@ def test_a_withdrawn_record_leaves_no_place_behind(folders):
     assert list(rows) == ["jal-tapalpa-raid"]
     places = json.loads((out / "locations.geojson").read_text(encoding="utf-8"))["features"]
     assert [p["properties"]["municipality"] for p in places] == ["Tapalpa"]
+
+
+def test_a_corrected_point_moves_the_record_to_a_new_place(folders):
+    research, out = folders
+    rows = run(
+        research,
+        out,
+        "2026-12-07,jal-x,municipality,Tuxpan,Tonila,moved,https://example.org/x\n"
+        "2026-12-07,jal-x,latitude,19.55,19.43,moved,https://example.org/x\n",
+    )
+    places = json.loads((out / "locations.geojson").read_text(encoding="utf-8"))["features"]
+    moved = next(
+        p for p in places if p["properties"]["location_id"] == rows["jal-x"]["location_id"]
+    )
+    assert moved["properties"]["municipality"] == "Tonila"
+    assert moved["geometry"]["coordinates"] == [-103.37, 19.43]
+    assert len(places) == 2  # the old place, now unused, is gone
+    assert "latitude" not in rows["jal-x"] and "municipality" not in rows["jal-x"]
+
+
+def test_a_spanish_summary_can_be_corrected(folders):
+    research, out = folders
+    (out / "summary_es.csv").write_text("incident_id,summary_es\njal-x,Uno.\n", encoding="utf-8")
+    rows = run(
+        research, out, "2026-12-07,jal-x,summary_es,Uno.,Dos.,wording,https://example.org/x\n"
+    )
+    assert rows["jal-x"]["summary_es"] == "Dos."
+
+
+MOMENTS = "at,time_precision,headline,source_url,source_outlet\n2026-02-22T10:45-06:00,minute,{},https://example.org/k,K\n"
+MOMENT_FIX = "2026-12-07,key_moment: 2026-02-22T10:45-06:00,headline,At 10:45.,By 10:45.,post time,https://example.org/k\n"
+
+
+@pytest.mark.parametrize(
+    ("in_file", "log", "stops"),
+    [
+        ("By 10:45.", MOMENT_FIX, None),
+        ("At 10:45.", MOMENT_FIX, "the log's last value is 'By 10:45.'"),
+        ("By 10:45.", MOMENT_FIX + MOMENT_FIX, "old value is not the previous new value"),
+        ("By 10:45.", MOMENT_FIX.replace("10:45-06:00,", "10:46-06:00,", 1), "no such key moment"),
+        (
+            "By 10:45.",
+            MOMENT_FIX.replace(",headline,", ",headlines,"),
+            "no such key moment or field",
+        ),
+    ],
+)
+def test_key_moments_are_checked_against_the_log(folders, in_file, log, stops):
+    """key_moments.csv is edited by hand: the build checks it holds the log's last values."""
+    research, out = folders
+    (out / "key_moments.csv").write_text(MOMENTS.format(in_file), encoding="utf-8")
+    if stops is None:
+        run(research, out, log)
+    else:
+        with pytest.raises(SystemExit, match=re.escape(stops)):
+            run(research, out, log)
 
 
 def test_place_names_and_the_site_get_their_spanish_forms(folders):
