@@ -165,6 +165,9 @@ def test_the_log_groups_by_record_and_reason_newest_first():
     )
     assert record_label(key) == "Official figure: Jalisco, arrests (FGE, 2026-02-23)"
     assert record_label("jal-funeral") == "jal-funeral"
+    moment = "key_moment: 2026-02-22T10:45-06:00"
+    assert record_label(moment) == "Key moment: 2026-02-22 10:45"
+    assert record_label(moment, "es") == "Momento clave: 2026-02-22 10:45"
 
 
 # ---------------------------------------------------------------- the bundled data

@@ -73,7 +73,14 @@ FIELD_LABELS = {
     "more_source_urls": N_("Further sources"),
     "confidence": N_("Confidence"),
     "value": N_("Figure"),
-    "summary_es": N_("Summary"),
+    "summary_es": N_("Spanish summary"),
+    "headline": N_("Headline"),
+    "municipality": N_("Municipality"),
+    "latitude": N_("Latitude"),
+    "longitude": N_("Longitude"),
+    "geo_precision": N_("Location precision"),
+    "distinct_from": N_("Distinct from"),
+    "distinct_reason": N_("Why distinct"),
 }
 
 
@@ -294,7 +301,11 @@ class LogEntry:
 
 def record_label(record: str, lang: str = "en") -> str:
     """An incident id as is; an official key as 'Official figure: scope, metric (by, date)'
-    ("Cifra oficial: …" in Spanish); scope, metric and authority are data, shown as given."""
+    ("Cifra oficial: …" in Spanish); a key moment as 'Key moment: <date> <time>'; scope,
+    metric and authority are data, shown as given."""
+    if record.startswith(KEY_MOMENT_PREFIX):
+        at = record[len(KEY_MOMENT_PREFIX) :]
+        return msg("Key moment: {at}", at=at[:16].replace("T", " ")).text(lang)
     if not record.startswith(OFFICIAL_PREFIX):
         return record
     parts = record[len(OFFICIAL_PREFIX) :].split(" | ")
