@@ -54,8 +54,8 @@ SUMMARY_ES_FILE = "summary_es.csv"
 PLACE_ES_FILE = "place_es.csv"
 KEY_MOMENTS_FILE = "key_moments.csv"
 # A record's place fields that a correction may change (the research pack's columns):
-# a corrected point or municipality moves the record to a new place.
-PLACE_FIELDS = ("municipality", "latitude", "longitude", "geo_precision")
+# a corrected name, point or municipality moves the record to a new place.
+PLACE_FIELDS = ("place", "municipality", "latitude", "longitude", "geo_precision")
 REVIEW_COLUMNS = ("record", "disputed", "part_of_day", "distinct_from", "distinct_reason")
 # Columns the build writes after the schema's: editorial marks and the Spanish summary.
 EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
@@ -239,7 +239,7 @@ def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
     state = state_by_name(row["state"])
     if state is None:
         raise SystemExit(f"{row['id']}: unknown state {row['state']!r}")
-    key = (state.cve_ent, row["place"], *(row[field] for field in PLACE_FIELDS))
+    key = (state.cve_ent, *(row[field] for field in PLACE_FIELDS))
     place = new_place(state.abbrev, key)
     part = review["part_of_day"] if row["time_precision"] == "part_of_day" else ""
     start = start_time(row, state.cve_ent, part)
@@ -277,7 +277,7 @@ def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
 
 
 def new_place(abbrev: str, key: tuple) -> dict:
-    """A place from its key (cve_ent, place, then the PLACE_FIELDS as written)."""
+    """A place from its key (cve_ent, then the PLACE_FIELDS as written)."""
     cve, name, municipality, lat, lon, precision = key
     base = f"{abbrev.lower()}-{slug(municipality)}-{slug(name)}"[:56]
     return {
@@ -295,13 +295,12 @@ def new_place(abbrev: str, key: tuple) -> dict:
 
 
 def place_key(record: dict) -> tuple:
-    """The place key of a record after corrections (its place name cannot change)."""
-    cve, name = record["_place"][:2]
-    return (cve, name, *(record[field] for field in PLACE_FIELDS))
+    """The place key of a record after corrections (its state cannot change)."""
+    return (record["_place"][0], *(record[field] for field in PLACE_FIELDS))
 
 
 def moved_place(base: dict, key: tuple) -> dict:
-    """The place of `base` at a corrected point or municipality (same name and state)."""
+    """The place of `base` with a corrected name, point or municipality (same state)."""
     return new_place(BY_CODE[key[0]].abbrev, key)
 
 

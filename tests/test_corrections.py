@@ -193,6 +193,7 @@ def _place_of(incident_id: str) -> dict[str, str]:
     lon, lat = feature["geometry"]["coordinates"]
     p = feature["properties"]
     return {
+        "place": p["place"],
         "municipality": p["municipality"],
         "latitude": f"{lat:.4f}",
         "longitude": f"{lon:.4f}",
@@ -219,7 +220,7 @@ def test_every_bundled_correction_is_in_the_data():
             row = OFFICIAL[record]
         elif record.startswith("key_moment: "):
             row = KEY_MOMENTS[record]
-        elif field in ("municipality", "latitude", "longitude", "geo_precision"):
+        elif field in ("place", "municipality", "latitude", "longitude", "geo_precision"):
             row = _place_of(record)
         else:
             row = INCIDENTS[record]
