@@ -362,3 +362,81 @@ def test_metro_area_event_tallies_are_not_blockade_counts(record, tally, blockad
     rows = [c for c in BUNDLED if c.record == record and c.field == "blockades"]
     assert [(c.date, c.old_value, c.new_value) for c in rows] == [("2026-12-07", tally, blockades)]
     assert rows[0].source_url == TALLY_SOURCE and rows[0].reason_es
+
+
+PV = "Jalisco (Puerto Vallarta)"
+
+
+@pytest.mark.parametrize(
+    ("record", "field", "value"),
+    [
+        ("nl-general-bravo", "disputed", "true"),
+        ("nl-general-bravo", "part_of_day", "morning"),
+        ("tam-reynosa-aquiles-serdan", "disputed", "true"),
+        ("tam-reynosa-aquiles-serdan", "time_precision", "part_of_day"),
+        ("oax-juchitan-reforma", "disputed", "true"),
+        ("jal-pv-businesses", "disputed", "true"),
+        (
+            "mich-ecuandureo-night",
+            "distinct_from",
+            "mich-ecuandureo-toll-0223 mich-ecuandureo-nopalera",
+        ),
+        ("mex-chalco-huixtoco", "distinct_from", "pue-tlahuapan-km79"),
+        ("mich-vistahermosa-toll-0223", "part_of_day", "morning"),
+        ("ags-loscanos", "part_of_day", "midday"),
+        ("mich-uruapan", "part_of_day", "night"),
+        ("mich-chilchota", "part_of_day", "morning"),
+        ("mich-coalcoman-0223", "part_of_day", "morning"),
+        ("sin-rio-presidio-bridge", "part_of_day", "midday"),
+        ("tam-miguelaleman-venecia", "end", "2026-02-22T13:00-06:00"),
+        ("gto-capital-teatro", "part_of_day", "morning"),
+        (
+            "jal-tepatitlan",
+            "summary",
+            "Public transport was suspended in Tepatitlán on 22 February.",
+        ),
+        ("jal-tepatitlan-toll-0223", "start", "2026-02-23T06:00-06:00"),
+        ("jal-lajoya-0223", "part_of_day", "morning"),
+        ("jal-melaque-crucero", "confidence", "high"),
+    ],
+)
+def test_the_instances_of_issue_21_are_corrected(record, field, value):
+    assert INCIDENTS[record][field] == value
+    assert any(c.record == record and c.date == "2026-12-07" and c.reason_es for c in BUNDLED)
+
+
+def test_issue_21_merges_flags_and_places():
+    assert "jal-cihuatlan-0222" not in INCIDENTS
+    merged = [c for c in BUNDLED if c.record == "jal-cihuatlan-0222"]
+    assert [c.merged_into for c in merged] == ["jal-melaque-crucero"]
+    flags = {(r["scope"], r["metric"], r["value"]): r["disputed"] for r in OFFICIAL.values()}
+    assert flags[(PV, "vehicles_burned", "200")] == flags[(PV, "vehicles_burned", "300")] == "true"
+    assert flags[("Sinaloa", "vehicles_burned", "2")] == "true"
+    assert flags[("Jalisco", "blockades_reported", "65")] == "true"
+    site = json.loads((GEODATA / "locations.geojson").read_text(encoding="utf-8"))["features"]
+    qroo = next(
+        f
+        for f in site
+        if f["properties"]["location_id"] == INCIDENTS["qroo-deployment"]["location_id"]
+    )
+    assert qroo["properties"]["municipality"] == "Othón P. Blanco"  # the capital, Chetumal
+    assert qroo["geometry"]["coordinates"] == [-88.3, 18.5]
+
+
+def test_no_record_resting_on_one_outlet_is_rated_high():
+    """geodata/README.md: one outlet (link host, without www.) is never `high`."""
+    for incident_id, r in INCIDENTS.items():
+        hosts = {
+            urlsplit(u).hostname.removeprefix("www.")
+            for u in [r["source_url"], *r["more_source_urls"].split()]
+        }
+        assert r["confidence"] != "high" or len(hosts) >= 2, incident_id
+
+
+def test_every_distinct_mark_is_in_the_log():
+    """Issue 21: the distinct marks were all made after publication, so they live in the
+    log (review.csv keeps the records as first published, with none)."""
+    review = read_rows(GEODATA / "review.csv")
+    assert not [r["record"] for r in review if r["distinct_from"] or r["distinct_reason"]]
+    logged = {c.record for c in BUNDLED if c.field == "distinct_from"}
+    assert {i for i, r in INCIDENTS.items() if r["distinct_from"]} <= logged
