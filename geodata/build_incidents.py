@@ -14,7 +14,11 @@ Inputs besides the research pack, all in geodata/ and all edited by people:
 - additions.csv: records not in the research pack (research-pack columns);
 - corrections.csv: every later change to a published record, applied in file order
   (dashboard/ingest/corrections.py); the build stops if a correction's old value is not the
-  current one, so every change stays traceable;
+  current one, so every change stays traceable. Besides the written fields, a correction may
+  change `summary_es` (joined first) and a record's place (`place`, `municipality`,
+  `latitude`, `longitude`, `geo_precision`: the record moves to a new place). Rows keyed
+  `key_moment: <at>` are checked, not applied: key_moments.csv is edited by hand and must
+  hold the last value the log gives each field;
 - summary_es.csv (optional): Spanish summaries, joined as the `summary_es` column;
 - place_es.csv (optional): the Spanish form of each place name that is an English
   description (`place`, `place_es`: "Toll booth near X" -> "Caseta de cobro cerca de X"),
