@@ -47,14 +47,22 @@ def site_links_report(bundle: Bundle, severity: str = "error") -> Report:
     return findings_report(site_links, name, severity=severity)
 
 
+def official_name(row: dict) -> str:
+    """An official figure's name in reports: "scope metric date (reported_by)"."""
+    when = row.get("reported_at", "")[:10]
+    by = row.get("reported_by", "")
+    return f"{row.get('scope', '')} {row.get('metric', '')} {when}" + (f" ({by})" if by else "")
+
+
 def official_links_report(data: bytes, severity: str = "error") -> Report:
     """Source links of official_counts.csv (its bytes) that are not article pages, by line;
-    a figure is named "scope metric date" (`national blockades_reported 2026-02-22`)."""
+    a figure is named "scope metric date (reported_by)" (`national blockades_reported
+    2026-02-22 (Gabinete de Seguridad)`): two figures of one day by two reporters are two."""
     name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
     urls: dict[str, str] = {}
 
     def key(row: dict) -> str:
-        record = f"{row.get('scope', '')} {row.get('metric', '')} {row.get('reported_at', '')[:10]}"
+        record = official_name(row)
         urls[record] = row.get("source_url", "")
         return record
 
