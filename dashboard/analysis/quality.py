@@ -26,8 +26,10 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.analysis.quality_counts import blockade_tallies, summary_counts
+from dashboard.analysis.quality_disputes import undisputed_disagreements
 from dashboard.analysis.quality_duplicates import duplicates, duplicates_table
 from dashboard.analysis.quality_files import (
+    other_disputes_report,
     other_links_report,
     record_lines,
     spanish_places_report,
@@ -128,8 +130,14 @@ CHECKS: tuple[DataCheck, ...] = (
     DataCheck(
         "disputed",
         N_("Disputed records and competing figures"),
-        "records flagged disputed, or whose notes say sources disagree, with their figures",
+        "records flagged disputed, or whose notes say sources disagree, with their figures; "
+        "validate: a record or official figure not flagged disputed whose notes keep two "
+        "values for one fact",
+        bundled="error",
+        user="warning",
+        find=undisputed_disagreements,
         table=_of_records(disputed_table),
+        other_files=other_disputes_report,
     ),
     DataCheck(
         "weak_sources",

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard.analysis.quality_disputes import official_disagreements
 from dashboard.analysis.quality_findings import findings_report
 from dashboard.analysis.quality_links import non_article_links
 from dashboard.analysis.quality_spanish import missing_spanish, missing_spanish_places
@@ -77,6 +78,24 @@ def other_links_report(bundle: Bundle, severity: str = "error") -> Report:
     report = site_links_report(bundle, severity)
     report.extend(official_links_report(bundled_files.OFFICIAL_FILE.read_bytes(), severity))
     return report
+
+
+def official_disputes_report(data: bytes, severity: str = "error") -> Report:
+    """Official figures (official_counts.csv, its bytes) that keep two values for one
+    fact, or that a flagged figure says it differs from, without the `disputed` flag
+    (`official_disagreements`), by line."""
+    name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
+    table = read_table(data, name, Report())
+    if table is None:  # the validator reports an unreadable file
+        return Report()
+    rows = table.frame.fillna("").astype(str).to_dict("records")
+    lines, unit = record_lines(data, name, official_name)
+    return findings_report(official_disagreements(rows, official_name), name, lines, severity, unit)
+
+
+def other_disputes_report(bundle: Bundle, severity: str = "error") -> Report:
+    """`disputed` on the bundled files besides incidents.csv: official_counts.csv."""
+    return official_disputes_report(bundled_files.OFFICIAL_FILE.read_bytes(), severity)
 
 
 def spanish_places_report(bundle: Bundle, severity: str = "error") -> Report:
