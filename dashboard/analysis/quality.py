@@ -39,7 +39,7 @@ from dashboard.analysis.quality_findings import Finding, findings_report, findin
 from dashboard.analysis.quality_links import links_table, non_article_links
 from dashboard.analysis.quality_places import outside_state_table
 from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
-from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day
+from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day, unstated_times
 from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_, gettext_for
@@ -184,6 +184,16 @@ CHECKS: tuple[DataCheck, ...] = (
         bundled="error",
         user="warning",
         find=unnamed_part_of_day,
+    ),
+    DataCheck(
+        "unstated_time",
+        N_("Times of day and days named in the text but not recorded"),
+        "a record whose summary or notes name a part of the day or a clock time its "
+        "time_precision and part_of_day do not carry, or date the event by another day "
+        "than its start",
+        bundled="error",
+        user="warning",
+        find=unstated_times,
     ),
     DataCheck(
         "blockade_tallies",

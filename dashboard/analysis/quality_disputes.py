@@ -26,7 +26,7 @@ import re
 import pandas as pd
 
 from dashboard.analysis.quality_counts import NUMBER_WORDS
-from dashboard.analysis.quality_findings import Finding, cell_text, rows_of
+from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, without_caveats
 from dashboard.text.message import Message, msg
 
 # Words that say two sources disagree; "ambiguous" alone also names unplaceable places,
@@ -59,8 +59,6 @@ _NUMBER_WORDS = "|".join(
 COUNTED = re.compile(
     rf"(?<![\d:.,/-])(?P<n>\d{{1,4}}|\b(?:{_NUMBER_WORDS})\b)\s+(?P<noun>[a-z]+s)\b", re.I
 )
-# The standing caveats about coordinates say nothing about the facts.
-_CAVEATS = re.compile(r"(?:Coords?|Coordinates)\s*=[^|]*|State-level item:[^|]*", re.I)
 
 
 def _counted(text: str) -> dict[str, set[int]]:
@@ -75,7 +73,7 @@ def _counted(text: str) -> dict[str, set[int]]:
 def competing_values(notes: str, summary: str = "") -> str | None:
     """The phrase by which the notes (with the summary) keep two values for one fact, as
     written, or None (the rule is the module's docstring)."""
-    notes = _CAVEATS.sub(" ", notes)
+    notes = without_caveats(notes)
     said = DISAGREEMENT_WORDS.search(notes)
     if said:
         return said.group(0)
@@ -148,7 +146,7 @@ def official_disagreements(rows: list[dict], name_of) -> list[Finding]:
             )
             named.add(name_of(row))
     for row in rows:
-        notes = _CAVEATS.sub(" ", row.get("notes", ""))
+        notes = without_caveats(row.get("notes", ""))
         if not _flag(row.get("disputed", "")) or not DISAGREEMENT_WORDS.search(notes):
             continue
         mentioned = set(re.findall(r"(?<![\d:.])\d+(?![\d:])", notes))
