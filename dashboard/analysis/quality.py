@@ -38,6 +38,7 @@ from dashboard.analysis.quality_files import (
 from dashboard.analysis.quality_findings import Finding, findings_report, findings_table
 from dashboard.analysis.quality_links import links_table, non_article_links
 from dashboard.analysis.quality_places import outside_state_table
+from dashboard.analysis.quality_related import related_duplicates, related_table
 from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
 from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day, unstated_times
 from dashboard.model import bundled_files
@@ -126,6 +127,17 @@ CHECKS: tuple[DataCheck, ...] = (
         user="warning",
         find=duplicates,
         table=_of_records(duplicates_table),
+    ),
+    DataCheck(
+        "related_duplicates",
+        N_("Candidate duplicates: same town and day, or night then morning"),
+        "two records of the same or a related type in one municipality on one day (one "
+        "placed at the town itself), or within 1 km in consecutive periods across midnight, "
+        "not marked distinct",
+        bundled="error",
+        user="warning",
+        find=related_duplicates,
+        table=_of_records(related_table),
     ),
     DataCheck(
         "disputed",
