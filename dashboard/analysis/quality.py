@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.analysis.quality_confidence import confidence_mismatches
 from dashboard.analysis.quality_counts import blockade_tallies, summary_counts
 from dashboard.analysis.quality_disputes import undisputed_disagreements
 from dashboard.analysis.quality_duplicates import duplicates, duplicates_table
@@ -156,6 +157,15 @@ CHECKS: tuple[DataCheck, ...] = (
         N_("Single-source and social-media-only records"),
         "records resting on one source, or on social media only",
         table=_of_records(weak_sources_table),
+    ),
+    DataCheck(
+        "confidence",
+        N_("Confidence ratings the sources do not support"),
+        "a record rated high that cites fewer than two distinct outlets (the data "
+        "dictionary: a single outlet is medium)",
+        bundled="error",
+        user="warning",
+        find=confidence_mismatches,
     ),
     DataCheck(
         "imprecise",
