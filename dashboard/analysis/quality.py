@@ -38,6 +38,7 @@ from dashboard.analysis.quality_files import (
 )
 from dashboard.analysis.quality_findings import Finding, findings_report, findings_table
 from dashboard.analysis.quality_links import links_table, non_article_links
+from dashboard.analysis.quality_log import log_report
 from dashboard.analysis.quality_places import outside_state_table
 from dashboard.analysis.quality_related import related_duplicates, related_table
 from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
@@ -224,6 +225,14 @@ CHECKS: tuple[DataCheck, ...] = (
         bundled="error",
         user="warning",
         find=blockade_tallies,
+    ),
+    DataCheck(
+        "log",
+        N_("Changes to the research build without a correction"),
+        "a field of incidents.csv, official_counts.csv or key_moments.csv that differs "
+        "from the research build with no row for that record and field in corrections.csv",
+        bundled="error",
+        other_files=log_report,
     ),
     DataCheck(
         "spanish_text",
