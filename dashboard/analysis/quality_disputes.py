@@ -43,7 +43,7 @@ _MONTH = r"(?:jan|feb|mar|apr|january|february|march|april|ene|enero|febrero|mar
 # a date written d/m/y, a ratio such as 24/7, nor a range ("09:20–11:30").
 ALTERNATIVES = re.compile(
     r"(?<![\d/:.])(?P<a>\d{1,4})\s*(?:/|\bor\b|\bo\b)\s*(?P<b>\d{1,4})(?![\d/:.])"
-    rf"(?=\s*(?:{_MONTH}|[^\W\d_]+))",
+    rf"\s*(?:{_MONTH}|[^\W\d_]+)",
     re.IGNORECASE,
 )
 _SOURCE = r"[A-ZÁÉÍÓÚÑ][\w.+&'-]*(?:\s+(?:de\s+|del\s+)?[A-ZÁÉÍÓÚÑ+][\w.+&'-]*)*"
