@@ -65,9 +65,14 @@ def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
 CAVEATS = re.compile(r"(?:Coords?|Coordinates)\s*=[^|.;]*|State-level item:[^|.;]*", re.I)
 
 
+# Links and record ids ("mich-ecuandureo-night") name no time or figure of the event.
+_NOT_PROSE = re.compile(r"https?://\S+|\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b")
+
+
 def without_caveats(text: str) -> str:
-    """Notes without their standing caveats about coordinates (`CAVEATS`)."""
-    return CAVEATS.sub(" ", text)
+    """Notes without their standing caveats about coordinates (`CAVEATS`), links and
+    record ids (lower-case words joined by two or more hyphens), each replaced by a space."""
+    return _NOT_PROSE.sub(" ", CAVEATS.sub(" ", text))
 
 
 FINDING_COLUMNS = ["incident_id", "field", "value", "detail"]
