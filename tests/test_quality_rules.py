@@ -158,6 +158,11 @@ MORNING = {"start": "2026-02-22T06:00-06:00", "time_precision": "part_of_day"}
         ),
         ({"time_precision": "hour"}, {"summary": "A blockade at night."}, ["time_precision"]),
         ({"time_precision": "hour"}, {"notes": "Hundreds stranded overnight."}, []),
+        (  # a record id, not a time
+            {**MORNING, "part_of_day": "morning"},
+            {"notes": "Trucks burned earlier (mich-ecuandureo-night)."},
+            [],
+        ),
         ({"time_precision": "hour"}, {"summary": "A blockade in the morning."}, []),
     ],
 )
