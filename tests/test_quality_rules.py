@@ -345,3 +345,14 @@ def test_validate_fails_on_an_undisputed_disagreement_in_the_bundled_data(bundle
     report = quality.bundle_quality_report(replace(bundle, incidents=first))
     planted = [p for p in report.problems if p.reason.startswith("disputed [")]
     assert planted and planted[0].severity == "error" and planted[0].row == 2 and not report.ok
+
+
+def test_related_duplicates_of_a_hostile_file_are_bounded(frame_of):
+    """600 records at one town on one day are 359,400 ordered pairs: the work stops at
+    `limit` pairs found, or at `candidates` pairs looked at."""
+    from dashboard.analysis.quality_related import related_pairs
+
+    rows = [incident_row(incident_id=f"x{i}", place="Cihuatlán", **TOWN) for i in range(600)]
+    frame = frame_of(*rows)
+    assert len(related_pairs(frame, limit=50)) == 50
+    assert len(related_pairs(frame, limit=10**6, candidates=1_000)) <= 1_000

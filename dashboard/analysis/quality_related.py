@@ -62,11 +62,17 @@ def _local_days(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
+MAX_CANDIDATES = 1_000_000  # pairs looked at in all: a hostile file costs bounded time
+_QUERY_CHUNK = 256  # points per tree query: bounds the candidate arrays of one query
+
+
 def related_pairs(
-    frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS
+    frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS, candidates: int = MAX_CANDIDATES
 ) -> list[tuple[int, int, str]]:
     """Positions (i, j, "same_town" or "consecutive") of the record pairs the rule finds
-    (the module's docstring), not marked distinct; at most `limit` pairs."""
+    (the module's docstring), not marked distinct; at most `limit` pairs, found among at
+    most about `candidates` pairs looked at (a hostile file of thousands of records in one
+    town on one day costs bounded time and memory)."""
     if len(frame) < 2:
         return []
     ids = frame["incident_id"].to_numpy(dtype=object)
@@ -75,11 +81,15 @@ def related_pairs(
     days = _local_days(frame)
     distinct = _distinct_pairs(frame)
     found: dict[tuple[int, int], str] = {}
+    budget = [candidates]
 
-    def add(i: int, j: int, why: str) -> None:
+    def add(i: int, j: int, why: str) -> bool:
+        """Look at one candidate pair; False when the work is done (limit or budget)."""
+        budget[0] -= 1
         i, j = min(i, j), max(i, j)
         if related(kinds[i], kinds[j]) and frozenset((ids[i], ids[j])) not in distinct:
             found.setdefault((i, j), why)
+        return len(found) < limit and budget[0] > 0
 
     # Same town, same day.
     town = text_column(frame, "municipality").map(fold).to_numpy(dtype=object)
@@ -92,31 +102,45 @@ def related_pairs(
     for rows in groups.values():
         for i in (r for r in rows if at_town[r]):
             for j in rows:
-                if i != j and len(found) < limit:
-                    add(i, j, "same_town")
-    # Same place, consecutive periods.
+                if i != j and not add(i, j, "same_town"):
+                    return _sorted(found)
+    # Same place, consecutive periods: on different days, the later starting within
+    # CONSECUTIVE_GAP of the earlier's end.
     precision = text_column(frame, "time_precision").to_numpy(dtype=object)
     part = text_column(frame, "part_of_day").to_numpy(dtype=object)
     timed = usable & (np.isin(precision, _TIMED) | ((precision == "part_of_day") & (part != "")))
     members = np.flatnonzero(timed)
-    if len(members) > 1 and len(found) < limit:
-        points = gpd.GeoSeries(
-            gpd.points_from_xy(frame["lon"].to_numpy()[members], frame["lat"].to_numpy()[members]),
-            crs="EPSG:4326",
-        ).to_crs(METRIC_CRS)
-        geoms = np.asarray(points.values)
-        a, b = shapely.STRtree(geoms).query(
-            geoms, predicate="dwithin", distance=DUPLICATE_DISTANCE_M
-        )
-        t0 = frame["t_start"].to_numpy()
-        t1 = frame["t_end"].to_numpy()
-        for x, y in zip(members[a].tolist(), members[b].tolist(), strict=True):
-            if x >= y or days[x] == days[y] or len(found) >= limit:
-                continue
-            early, late = (x, y) if t0[x] <= t0[y] else (y, x)
-            between = pd.Timedelta(t0[late] - t1[early])
-            if pd.Timedelta(0) <= between <= CONSECUTIVE_GAP:
-                add(early, late, "consecutive")
+    if len(members) < 2:
+        return _sorted(found)
+    points = gpd.GeoSeries(
+        gpd.points_from_xy(frame["lon"].to_numpy()[members], frame["lat"].to_numpy()[members]),
+        crs="EPSG:4326",
+    ).to_crs(METRIC_CRS)
+    geoms = np.asarray(points.values)
+    tree = shapely.STRtree(geoms)
+    t0 = pd.DatetimeIndex(frame["t_start"])
+    t1 = pd.DatetimeIndex(frame["t_end"])
+    gap = pd.Timedelta(CONSECUTIVE_GAP)
+    for begin in range(0, len(members), _QUERY_CHUNK):
+        chunk = np.arange(begin, min(begin + _QUERY_CHUNK, len(members)))
+        a, b = tree.query(geoms[chunk], predicate="dwithin", distance=DUPLICATE_DISTANCE_M)
+        x, y = members[chunk[a]], members[b]
+        keep = (x < y) & (days[x] != days[y])
+        x, y = x[keep], y[keep]
+        early = np.where(t0[x] <= t0[y], x, y)
+        late = np.where(t0[x] <= t0[y], y, x)
+        between = t0[late] - t1[early]
+        near = (between >= pd.Timedelta(0)) & (between <= gap)
+        for i, j in zip(early[near].tolist(), late[near].tolist(), strict=True):
+            if not add(i, j, "consecutive"):
+                return _sorted(found)
+        budget[0] -= len(a)
+        if budget[0] <= 0:
+            break
+    return _sorted(found)
+
+
+def _sorted(found: dict[tuple[int, int], str]) -> list[tuple[int, int, str]]:
     return [(i, j, why) for (i, j), why in sorted(found.items())]
 
 
