@@ -26,6 +26,7 @@ import re
 import subprocess
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from functools import lru_cache
 from pathlib import Path
 
 from dashboard.analysis.quality_files import record_lines
@@ -81,6 +82,7 @@ def _read(data: bytes) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
 
 
+@lru_cache(maxsize=16)  # a file at a commit never changes
 def published(path: Path, commit: str = PUBLISHED_COMMIT) -> bytes | None:
     """A bundled file as it was at `commit` (git), or None without git history."""
     try:
