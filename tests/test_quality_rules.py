@@ -65,6 +65,28 @@ def test_copies_of_an_article(frame_of, main, more, found):
         assert len(findings) == 1 and found in findings[0].detail
 
 
+@pytest.mark.parametrize(
+    ("main", "more", "notes", "kept"),
+    [
+        (ARTICLE, f"{PAGE}/amp", "AMP copy of its article (canonical address not verified).", 1),
+        (COPY, "", "Despertar México republishes Infobae (original not found).", 1),
+        ("https://www.proceso.com.mx/a-b-c.html", COPY, "Infobae's original was not found.", 1),
+        (ARTICLE, "https://www.msn.com/es-mx/noticias/ar-AA1x", "Original not found.", 0),
+        (ARTICLE, f"{PAGE}/amp", "Found at 10:00.", 0),
+    ],
+)
+def test_a_copy_whose_original_was_not_found_stays_when_the_notes_say_so(
+    frame_of, main, more, notes, kept
+):
+    from dashboard.analysis.quality_links import kept_copies, links_table
+
+    frame = frame_of(incident_row(source_url=main, more_source_urls=more, notes=notes))
+    assert len(non_article_links(frame)) == 1 - kept
+    assert len(kept_copies(frame)) == kept
+    details = links_table(frame)["detail"].tolist()
+    assert len(details) == 1 and ("kept:" in details[0]) == bool(kept)
+
+
 # ------------------------------------------------------------------ disputed
 
 

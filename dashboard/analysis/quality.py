@@ -124,7 +124,7 @@ RULE_LINKS = N_(
     "News); a republisher's copy (despertarmexico.com, of Infobae) or an AMP or mobile copy "
     "(an amp., m. or mobile. host, an /amp path, a .amp suffix, ?amp, outputType=amp, "
     "_amp=true, cdn.ampproject.org) only as a further link, with the original article also "
-    "cited."
+    "cited, or where the notes say the original was not found or not verified."
 )
 RULE_DISPUTED = N_(
     "A record or official figure whose notes keep two values for one fact is flagged "

@@ -61,14 +61,22 @@ def official_links_report(data: bytes, severity: str = "error") -> Report:
     2026-02-22 (Gabinete de Seguridad)`): two figures of one day by two reporters are two."""
     name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
     urls: dict[str, str] = {}
+    notes: dict[str, str] = {}
 
     def key(row: dict) -> str:
         record = official_name(row)
         urls[record] = row.get("source_url", "")
+        notes[record] = row.get("notes", "")
         return record
 
     lines, unit = record_lines(data, name, key)
-    frame = pd.DataFrame({"incident_id": list(urls), "source_url": list(urls.values())})
+    frame = pd.DataFrame(
+        {
+            "incident_id": list(urls),
+            "source_url": list(urls.values()),
+            "notes": list(notes.values()),
+        }
+    )
     return findings_report(non_article_links(frame), name, lines, severity, unit)
 
 

@@ -255,28 +255,61 @@ def copy_problem(url: str, main: bool, others: list[str]) -> Message | None:
     )
 
 
-def non_article_links(frame: pd.DataFrame, id_column: str = "incident_id") -> list[Finding]:
-    """Source links (`source_url`, `more_source_urls`) that are not article pages
-    (`link_problem`), or copies of an article that do not stand after the original
-    (`copy_problem`)."""
+# Notes saying a copy's original could not be found or verified ("republishes Infobae
+# (original not found)", "canonical address not verified"): the copy stays, said so.
+COPY_KEPT = re.compile(
+    r"\b(?:original|canonical)\b(?:\s+[\w'’]+){0,3}\s+not\s+(?:found|verified)\b", re.I
+)
+
+
+def _links(frame: pd.DataFrame, id_column: str, kept: bool) -> list[Finding]:
+    """The findings of `non_article_links` (kept False), or the copies it lets stay
+    because the notes say their original was not found (kept True)."""
     findings = []
     ids = text_column(frame, id_column)
     mains = text_column(frame, "source_url")
     mores = text_column(frame, "more_source_urls")
-    for record, main, more in zip(ids, mains, mores, strict=True):
+    notes = text_column(frame, "notes")
+    for record, main, more, note in zip(ids, mains, mores, notes, strict=True):
         links = [("source_url", u) for u in main.split()] + [
             ("more_source_urls", u) for u in more.split()
         ]
         urls = [u for _, u in links]
+        said = bool(COPY_KEPT.search(note))
         for n, (field, url) in enumerate(links):
             others = urls[:n] + urls[n + 1 :]
-            reason = link_problem(url) or copy_problem(url, field == "source_url", others)
+            problem = link_problem(url)
+            copy = None if problem else copy_problem(url, field == "source_url", others)
+            kind = copy_kind(url)
+            excused = copy is not None and said and kind is not None and kind[0] != "aggregator"
+            if kept:
+                reason = None
+                if excused:
+                    reason = msg(
+                        "{reason} (kept: the notes say the original was not found)", reason=copy
+                    )
+            else:
+                reason = problem or (None if excused else copy)
             if reason:
                 findings.append(
                     Finding("non_article_links", (record,), field, url, str(reason), reason)
                 )
     findings.sort(key=lambda f: f.field != "source_url")  # main links first, as before
     return findings
+
+
+def non_article_links(frame: pd.DataFrame, id_column: str = "incident_id") -> list[Finding]:
+    """Source links (`source_url`, `more_source_urls`) that are not article pages
+    (`link_problem`), or copies of an article that do not stand after the original
+    (`copy_problem`), unless the record's notes say the original was not found
+    (`COPY_KEPT`; never for an aggregator's copy)."""
+    return _links(frame, id_column, kept=False)
+
+
+def kept_copies(frame: pd.DataFrame, id_column: str = "incident_id") -> list[Finding]:
+    """The copies `non_article_links` lets stay because the notes say their original was
+    not found: not errors, but listed in the quality view."""
+    return _links(frame, id_column, kept=True)
 
 
 @lru_cache(maxsize=65536)
@@ -287,7 +320,8 @@ def host(url: str) -> str:
 
 
 def links_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
-    """The `non_article_links` findings as a table: record, field, link and why (in `lang`)."""
+    """The `non_article_links` findings as a table: record, field, link and why (in `lang`),
+    then the copies kept because their original was not found (`kept_copies`)."""
     columns = ["incident_id", "field", "url", "detail"]
     rows = [
         {
@@ -296,6 +330,6 @@ def links_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             "url": f.value,
             "detail": f.detail_in(lang),
         }
-        for f in non_article_links(frame)
+        for f in non_article_links(frame) + kept_copies(frame)
     ]
     return pd.DataFrame(rows, columns=columns)
