@@ -75,7 +75,7 @@ def incident_row(**changes) -> dict:
         "source_outlet": "Example",
         "source_date": "2026-02-22",
         "more_source_urls": "",
-        "confidence": "high",
+        "confidence": "medium",  # one outlet: the data dictionary's medium (check `confidence`)
         "disputed": "false",
         "notes": "",
         "latitude": "20.6767",

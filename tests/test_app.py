@@ -10,10 +10,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.quality import check_rules
 from dashboard.analysis.stats import key_figures
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.captions import KEY_FIGURES
+from dashboard.text.escape import escape_markdown
 from tests.conftest import ROOT, open_sections
 
 APP = str(ROOT / "dashboard" / "app.py")
@@ -346,6 +348,11 @@ def test_quality_view_lists_each_kind_with_a_table_and_a_download(app):
     assert {"incident_id", "other_id", "summary", "other_summary"} <= set(duplicates.columns)
     downloads = [b.proto.label for b in app.get("download_button")]
     assert sum(label.startswith("Download this table") for label in downloads) == len(labels)
+    # Each check's rule (geodata/README.md, "Data checks") is shown: under its tab, or
+    # for the checks of the bundled files alone, in the expander after the tabs.
+    captions = " ".join(c.value for c in app.caption)
+    for key, rule in check_rules("en").items():
+        assert escape_markdown(rule) in captions, key
 
 
 def test_quality_view_follows_the_state_filter(app):

@@ -688,6 +688,48 @@ def planted_rows() -> list[dict]:
             latitude="20.55",
             longitude="-103.44",
         ),  # blockade_tallies
+        incident_row(
+            incident_id="twofigures",
+            notes="4 or 5 vehicles burned.",
+            latitude="21.88",
+            longitude="-102.29",
+            cve_ent="01",
+        ),  # disputed
+        incident_row(
+            incident_id="town",
+            start="2026-02-22T00:00-06:00",
+            time_precision="day",
+            municipality="Cihuatlán",
+            place="Cihuatlán",
+            latitude="19.2372",
+            longitude="-104.5683",
+        ),
+        incident_row(
+            incident_id="junction",
+            start="2026-02-22T00:00-06:00",
+            time_precision="day",
+            municipality="Cihuatlán",
+            place="Crucero de Melaque",
+            latitude="19.2219",
+            longitude="-104.7003",
+        ),  # "town" and "junction": related_duplicates
+        incident_row(
+            incident_id="morningtext",
+            start="2026-02-22T00:00-06:00",
+            time_precision="day",
+            notes="Blocked in the morning.",
+            latitude="22.15",
+            longitude="-100.98",
+            cve_ent="24",
+        ),  # unstated_time
+        incident_row(
+            incident_id="sure",
+            confidence="high",
+            start="2026-02-24T10:30-06:00",
+            latitude="19.29",
+            longitude="-99.65",
+            cve_ent="15",
+        ),  # confidence
     ]  # "mirror" and "twin": duplicates
 
 
@@ -749,4 +791,4 @@ def test_tables_in_view_keep_the_records_in_view(frame_of):
     assert narrowed["blockade_tallies"]["incident_id"].tolist() == ["tally"]
     assert narrowed["outlets"]["records"].sum() == len(selected)
     assert narrowed["outlets"]["share_of_map"].tolist() == [50.0, 50.0]  # of the view
-    assert tables["outlets"]["share_of_map"].tolist() == [80.0, 20.0]  # of every record
+    assert tables["outlets"]["share_of_map"].tolist() == [90.0, 10.0]  # of every record

@@ -25,9 +25,12 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 import pandas as pd
 
+from dashboard.analysis.quality_confidence import confidence_mismatches
 from dashboard.analysis.quality_counts import blockade_tallies, summary_counts
+from dashboard.analysis.quality_disputes import undisputed_disagreements
 from dashboard.analysis.quality_duplicates import duplicates, duplicates_table
 from dashboard.analysis.quality_files import (
+    other_disputes_report,
     other_links_report,
     record_lines,
     spanish_places_report,
@@ -35,9 +38,11 @@ from dashboard.analysis.quality_files import (
 )
 from dashboard.analysis.quality_findings import Finding, findings_report, findings_table
 from dashboard.analysis.quality_links import links_table, non_article_links
+from dashboard.analysis.quality_log import log_report
 from dashboard.analysis.quality_places import outside_state_table
+from dashboard.analysis.quality_related import related_duplicates, related_table
 from dashboard.analysis.quality_sources import disputed_table, outlets_table, weak_sources_table
-from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day
+from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_day, unstated_times
 from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_, gettext_for
@@ -70,6 +75,9 @@ class DataCheck:
     per_view: the page builds the table again from the records in view (shares of the
     map) instead of keeping the rows whose records are in view.
     other_files: the bundled files besides incidents.csv that the check also covers.
+    rule: the rule the check holds the data to, one English message id (N_) that
+    geodata/README.md ("Data checks") states word for word and the quality view shows
+    in the reader's language; "" for the checks that predate the rules (issue 21).
     """
 
     key: str
@@ -81,6 +89,7 @@ class DataCheck:
     table: Table | None = None
     per_view: bool = False
     other_files: OtherFiles | None = None
+    rule: str = ""
 
     @property
     def in_view(self) -> bool:
@@ -107,6 +116,52 @@ def _outside_state(frame: pd.DataFrame, states: gpd.GeoDataFrame | None, lang: s
     return outside_state_table(frame, states, lang)
 
 
+# The rules of the checks, as geodata/README.md ("Data checks") states them word for word.
+RULE_LINKS = N_(
+    "A source link is the outlet's own article page: not a CMS, editor or staging host, an "
+    "archive mirror, or a home, section, tag, search or listing page; never an aggregator's "
+    "copy (msn.com, news.google.com, Yahoo News, Flipboard, NewsBreak, PressReader, Ground "
+    "News); a republisher's copy (despertarmexico.com, of Infobae) or an AMP or mobile copy "
+    "(an amp., m. or mobile. host, an /amp path, a .amp suffix, ?amp, outputType=amp, "
+    "_amp=true, cdn.ampproject.org) only as a further link, with the original article also "
+    "cited, or where the notes say the original was not found or not verified."
+)
+RULE_DISPUTED = N_(
+    "A record or official figure whose notes keep two values for one fact is flagged "
+    "disputed: notes that say sources differ (differs from, conflicting, contradicted, "
+    "disagree, discrepancy, vs, an ambiguous date, time or figure), give two numbers or "
+    "days joined by / or or (22/23 Feb), credit one kind of value (a count, a clock time) "
+    "twice, differently, to two sources, or count a thing differently from the summary; an "
+    "official figure that a flagged figure of the same scope and metric says it differs "
+    "from is flagged too."
+)
+RULE_TIMES = N_(
+    "A time of day that the summary or notes name for the event is in the record's fields: "
+    "a day record's text names no part of the day and no clock time; a part_of_day "
+    "record's names no other part and no clock time outside its part; an hour or minute "
+    "record's summary names no part of the day its interval misses; a time that is a "
+    "report's, an update's, a tally's, a statement's or a scheduled event's says so. A day "
+    "named beside a part of the day (23 Feb morning) is the day of the record's start."
+)
+RULE_DUPLICATES = N_(
+    "Two records of the same or a related type (blockade, vehicle_arson and "
+    "transport_disruption; armed_clash and killing) are merged, or marked distinct with a "
+    "reason, when they are in one municipality on one day and one is placed at the town "
+    "itself, or within 1 km in consecutive periods, the later starting on the next day "
+    "within 12 hours of the earlier's end."
+)
+RULE_CONFIDENCE = N_(
+    "A record rated high cites at least two distinct outlets (by host; an AMP copy counts "
+    "as its article's outlet, a republisher's copy as the original's, an aggregator as "
+    "none); a single outlet is medium."
+)
+RULE_LOG = N_(
+    "Every field of incidents.csv, official_counts.csv and key_moments.csv that differs "
+    "from the research build (the research pack and additions.csv, with review.csv and the "
+    "key moments as first published) has a row in corrections.csv for that record and field."
+)
+
+
 # Order = order of the quality view's tabs, of the CLI's tables and of `validate`'s runs.
 CHECKS: tuple[DataCheck, ...] = (
     DataCheck(
@@ -126,16 +181,45 @@ CHECKS: tuple[DataCheck, ...] = (
         table=_of_records(duplicates_table),
     ),
     DataCheck(
+        "related_duplicates",
+        N_("Candidate duplicates: same town and day, or night then morning"),
+        "two records of the same or a related type in one municipality on one day (one "
+        "placed at the town itself), or within 1 km in consecutive periods across midnight, "
+        "not marked distinct",
+        bundled="error",
+        user="warning",
+        find=related_duplicates,
+        table=_of_records(related_table),
+        rule=RULE_DUPLICATES,
+    ),
+    DataCheck(
         "disputed",
         N_("Disputed records and competing figures"),
-        "records flagged disputed, or whose notes say sources disagree, with their figures",
+        "records flagged disputed, or whose notes say sources disagree, with their figures; "
+        "validate: a record or official figure not flagged disputed whose notes keep two "
+        "values for one fact",
+        bundled="error",
+        user="warning",
+        find=undisputed_disagreements,
         table=_of_records(disputed_table),
+        other_files=other_disputes_report,
+        rule=RULE_DISPUTED,
     ),
     DataCheck(
         "weak_sources",
         N_("Single-source and social-media-only records"),
         "records resting on one source, or on social media only",
         table=_of_records(weak_sources_table),
+    ),
+    DataCheck(
+        "confidence",
+        N_("Confidence ratings the sources do not support"),
+        "a record rated high that cites fewer than two distinct outlets (the data "
+        "dictionary: a single outlet is medium)",
+        bundled="error",
+        user="warning",
+        find=confidence_mismatches,
+        rule=RULE_CONFIDENCE,
     ),
     DataCheck(
         "imprecise",
@@ -160,6 +244,7 @@ CHECKS: tuple[DataCheck, ...] = (
         find=non_article_links,
         table=_of_records(links_table),
         other_files=other_links_report,
+        rule=RULE_LINKS,
     ),
     DataCheck(
         "summary_counts",
@@ -178,12 +263,32 @@ CHECKS: tuple[DataCheck, ...] = (
         find=unnamed_part_of_day,
     ),
     DataCheck(
+        "unstated_time",
+        N_("Times of day and days named in the text but not recorded"),
+        "a record whose summary or notes name a part of the day or a clock time its "
+        "time_precision and part_of_day do not carry, or date the event by another day "
+        "than its start",
+        bundled="error",
+        user="warning",
+        find=unstated_times,
+        rule=RULE_TIMES,
+    ),
+    DataCheck(
         "blockade_tallies",
         N_("Blockade counts on records that are not blockades"),
         "a record that is not a blockade with a blockades count above one (a tally)",
         bundled="error",
         user="warning",
         find=blockade_tallies,
+    ),
+    DataCheck(
+        "log",
+        N_("Changes to the research build without a correction"),
+        "a field of incidents.csv, official_counts.csv or key_moments.csv that differs "
+        "from the research build with no row for that record and field in corrections.csv",
+        bundled="error",
+        other_files=log_report,
+        rule=RULE_LOG,
     ),
     DataCheck(
         "spanish_text",
@@ -205,6 +310,16 @@ CHECKS_BY_KEY: dict[str, DataCheck] = {check.key: check for check in CHECKS}
 
 # key -> title (an English message id) of the quality view's tables, in tab order.
 QUALITY_VIEWS: dict[str, str] = {check.key: check.title for check in CHECKS if check.in_view}
+
+
+def check_rules(lang: str = "en", in_view: bool | None = None) -> dict[str, str]:
+    """{key: rule in `lang`} of the checks that state one, in registry order; with
+    `in_view` True or False only those that have (or have not) a quality-view table."""
+    return {
+        check.key: gettext_for(lang, check.rule)
+        for check in CHECKS
+        if check.rule and (in_view is None or check.in_view == in_view)
+    }
 
 
 def validation_findings(frame: pd.DataFrame) -> list[Finding]:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from dashboard.analysis.quality_disputes import official_disagreements
 from dashboard.analysis.quality_findings import findings_report
 from dashboard.analysis.quality_links import non_article_links
 from dashboard.analysis.quality_spanish import missing_spanish, missing_spanish_places
@@ -47,19 +48,35 @@ def site_links_report(bundle: Bundle, severity: str = "error") -> Report:
     return findings_report(site_links, name, severity=severity)
 
 
+def official_name(row: dict) -> str:
+    """An official figure's name in reports: "scope metric date (reported_by)"."""
+    when = row.get("reported_at", "")[:10]
+    by = row.get("reported_by", "")
+    return f"{row.get('scope', '')} {row.get('metric', '')} {when}" + (f" ({by})" if by else "")
+
+
 def official_links_report(data: bytes, severity: str = "error") -> Report:
     """Source links of official_counts.csv (its bytes) that are not article pages, by line;
-    a figure is named "scope metric date" (`national blockades_reported 2026-02-22`)."""
+    a figure is named "scope metric date (reported_by)" (`national blockades_reported
+    2026-02-22 (Gabinete de Seguridad)`): two figures of one day by two reporters are two."""
     name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
     urls: dict[str, str] = {}
+    notes: dict[str, str] = {}
 
     def key(row: dict) -> str:
-        record = f"{row.get('scope', '')} {row.get('metric', '')} {row.get('reported_at', '')[:10]}"
+        record = official_name(row)
         urls[record] = row.get("source_url", "")
+        notes[record] = row.get("notes", "")
         return record
 
     lines, unit = record_lines(data, name, key)
-    frame = pd.DataFrame({"incident_id": list(urls), "source_url": list(urls.values())})
+    frame = pd.DataFrame(
+        {
+            "incident_id": list(urls),
+            "source_url": list(urls.values()),
+            "notes": list(notes.values()),
+        }
+    )
     return findings_report(non_article_links(frame), name, lines, severity, unit)
 
 
@@ -69,6 +86,24 @@ def other_links_report(bundle: Bundle, severity: str = "error") -> Report:
     report = site_links_report(bundle, severity)
     report.extend(official_links_report(bundled_files.OFFICIAL_FILE.read_bytes(), severity))
     return report
+
+
+def official_disputes_report(data: bytes, severity: str = "error") -> Report:
+    """Official figures (official_counts.csv, its bytes) that keep two values for one
+    fact, or that a flagged figure says it differs from, without the `disputed` flag
+    (`official_disagreements`), by line."""
+    name = f"geodata/{bundled_files.OFFICIAL_FILE.name}"
+    table = read_table(data, name, Report())
+    if table is None:  # the validator reports an unreadable file
+        return Report()
+    rows = table.frame.fillna("").astype(str).to_dict("records")
+    lines, unit = record_lines(data, name, official_name)
+    return findings_report(official_disagreements(rows, official_name), name, lines, severity, unit)
+
+
+def other_disputes_report(bundle: Bundle, severity: str = "error") -> Report:
+    """`disputed` on the bundled files besides incidents.csv: official_counts.csv."""
+    return official_disputes_report(bundled_files.OFFICIAL_FILE.read_bytes(), severity)
 
 
 def spanish_places_report(bundle: Bundle, severity: str = "error") -> Report:

@@ -10,6 +10,7 @@ or value is "").
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -57,6 +58,21 @@ def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name in frame.columns:
         return frame[name].map(cell_text)
     return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+
+
+# The standing caveats of the notes about coordinates ("Coords = town/municipal seat ...",
+# "State-level item: coords = ..."): they say nothing about the event's facts or times.
+CAVEATS = re.compile(r"(?:Coords?|Coordinates)\s*=[^|.;]*|State-level item:[^|.;]*", re.I)
+
+
+# Links and record ids ("mich-ecuandureo-night") name no time or figure of the event.
+_NOT_PROSE = re.compile(r"https?://\S+|\b[a-z0-9]+(?:-[a-z0-9]+){2,}\b")
+
+
+def without_caveats(text: str) -> str:
+    """Notes without their standing caveats about coordinates (`CAVEATS`), links and
+    record ids (lower-case words joined by two or more hyphens), each replaced by a space."""
+    return _NOT_PROSE.sub(" ", CAVEATS.sub(" ", text))
 
 
 FINDING_COLUMNS = ["incident_id", "field", "value", "detail"]

@@ -1,7 +1,7 @@
 """What the map rests on: records resting on one source or on social media only
 (`weak_sources`), sources by outlet (`outlets`), and records whose sources disagree
-(`disputed`). Quality-view tables, not validation checks: a single source is a weakness
-to show, not an error.
+(`disputed`; what `validate` finds in them is `quality_disputes.py`). Quality-view tables:
+a single source is a weakness to show, not an error.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 
 import pandas as pd
 
+from dashboard.analysis.quality_disputes import competing_values
 from dashboard.analysis.quality_findings import cell_text, rows_of
 from dashboard.analysis.quality_links import host
 from dashboard.ingest.acled import SOURCE_PREFIX
@@ -60,10 +61,11 @@ def disputed_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
     with the figures their notes keep; `detail` in `lang` (the notes' words as written)."""
     columns = ["incident_id", "flagged", "event_type", "competing_figures", "notes", "detail"]
     rows = []
-    for row in rows_of(frame, ("incident_id", "disputed", "event_type", "notes")):
+    for row in rows_of(frame, ("incident_id", "disputed", "event_type", "notes", "summary")):
         notes = cell_text(row.notes)
         flagged = bool(row.disputed)
-        hint = CONFLICT_WORDS.search(notes)
+        found = CONFLICT_WORDS.search(notes)
+        hint = found.group(0) if found else competing_values(notes, cell_text(row.summary))
         if not (flagged or hint):
             continue
         figures = competing_figures(notes)
@@ -77,9 +79,9 @@ def disputed_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 "detail": (
                     msg("flagged disputed").text(lang)
                     if flagged
-                    else msg(
-                        "not flagged disputed, but the notes say {word!r}", word=hint.group(0)
-                    ).text(lang)
+                    else msg("not flagged disputed, but the notes say {word!r}", word=hint).text(
+                        lang
+                    )
                 )
                 + (f": {figures}" if figures else ""),
             }

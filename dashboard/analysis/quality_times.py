@@ -1,6 +1,7 @@
 """How well a record's time is known: the `unnamed_part_of_day` check (a part of the day
-the text names but `part_of_day` lacks) and the table of records known only to the day,
-week, month or state (`imprecise`).
+the text names but `part_of_day` lacks), the `unstated_time` check (a time of day or a day
+the text names that the fields do not carry) and the table of records known only to the
+day, week, month or state (`imprecise`).
 """
 
 from __future__ import annotations
@@ -9,12 +10,19 @@ import re
 
 import pandas as pd
 
-from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, text_column
+from dashboard.analysis.quality_findings import (
+    Finding,
+    cell_text,
+    rows_of,
+    text_column,
+    without_caveats,
+)
+from dashboard.model.schema import PART_OF_DAY_SPANS
 from dashboard.text.message import msg
 
 # The parts of the day a text can name, English and Mexican newsroom Spanish.
 PART_OF_DAY_WORDS = re.compile(
-    r"\b(early\s+hours|small\s+hours|overnight|dawn|daybreak|morning|midday|noon|afternoon|"
+    r"\b(early\s+morning|early\s+hours|small\s+hours|overnight|dawn|daybreak|morning|midday|noon|afternoon|"
     r"evening|night|madrugada|amanecer|mañana|mediodía|tarde|noche)\b",
     re.IGNORECASE,
 )
@@ -101,3 +109,196 @@ def imprecise_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=columns)
+
+
+# ------------------------------------------------------------------ unstated_time
+
+# The part of the day each word names (PART_OF_DAY_SPANS keys): a record's fields carry
+# a word when its span overlaps one of these.
+WORD_PARTS: dict[str, tuple[str, ...]] = {
+    "early morning": ("early_morning",),
+    "early hours": ("early_morning",),
+    "small hours": ("early_morning",),
+    "overnight": ("night", "early_morning"),
+    "dawn": ("early_morning",),
+    "daybreak": ("early_morning",),
+    "madrugada": ("early_morning",),
+    "amanecer": ("early_morning",),
+    "morning": ("morning",),
+    "mañana": ("morning",),
+    "midday": ("midday",),
+    "noon": ("midday",),
+    "mediodía": ("midday",),
+    "afternoon": ("afternoon",),
+    "tarde": ("afternoon",),
+    "evening": ("evening",),
+    "night": ("night",),
+    "noche": ("night",),
+}
+# A clock time: 24-hour "08:20" (also "~08:20") or 12-hour "9 am", "9:30 p.m.".
+CLOCK = re.compile(
+    r"(?<![\d:])(?P<h>[01]?\d|2[0-3]):(?P<m>[0-5]\d)(?![\d:])(?!\s*[ap]\.?m\b)|"
+    r"\b(?P<h12>1[0-2]|0?[1-9])(?::(?P<m12>[0-5]\d))?\s*(?P<ap>a|p)\.?m\b\.?",
+    re.IGNORECASE,
+)
+# Words near a time that make it the time of a report, an update or a scheduled event,
+# not of the record's event ("report published 13:17", "update at 16:00", "(20:00) concert").
+REPORT_CONTEXT = re.compile(
+    r"\b(report\w*|publish\w*|publication|posted|update[sd]?|tally|announc\w*|live\s+blog|"
+    r"communiqu\w*|comunicado|mañanera|press\s+conference|conferencia|briefing|statement|"
+    r"concert|concierto|match|partido|game)\b",
+    re.IGNORECASE,
+)
+_NEAR = 40  # characters either side of a time in which REPORT_CONTEXT discounts it
+_MONTHS = {"feb": 2, "february": 2, "febrero": 2, "mar": 3, "march": 3, "marzo": 3}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WORD = "|".join(w.replace(" ", r"\s+") for w in sorted(WORD_PARTS, key=len, reverse=True))
+# A day named beside a part of the day ("23 Feb morning", "morning of 23 Feb", "evening
+# 23 Feb", "night 22/early 23 Feb"): the text dates the event by it.
+DAY_AND_PART = re.compile(
+    rf"\b(?:{_WORD})\s+(?:of\s+|del\s+|de\s+)?(?:\w+\s+)?(?P<a>[1-3]?\d)\s+(?:de\s+)?(?P<ma>{_MONTH})\b|"
+    rf"\b(?P<b>[1-3]?\d)\s+(?:de\s+)?(?P<mb>{_MONTH})\.?,?\s+(?:in\s+the\s+|por\s+la\s+)?(?:{_WORD})\b",
+    re.IGNORECASE,
+)
+
+
+def _minutes(span: str) -> tuple[int, int]:
+    lo, hi = PART_OF_DAY_SPANS[span]
+    return lo.hour * 60 + lo.minute, 24 * 60 if hi is None else hi.hour * 60 + hi.minute
+
+
+def _in_report_context(text: str, start: int, end: int) -> bool:
+    return bool(REPORT_CONTEXT.search(text[max(0, start - _NEAR) : end + _NEAR]))
+
+
+def named_times(text: str) -> list[tuple[str, int | None, tuple[str, ...]]]:
+    """The parts of the day and clock times a text names for its event, as (phrase,
+    minute of the day or None, parts of the day or ()), in order; times and words in a
+    report's context (`REPORT_CONTEXT`) and phrases such as "morning press conference"
+    (`NOT_THE_EVENT`) are left out."""
+    original, text = text, NOT_THE_EVENT.sub(lambda m: " " * len(m.group(0)), text)
+    found = []
+    for match in CLOCK.finditer(text):
+        if _in_report_context(original, match.start(), match.end()):
+            continue
+        if match.group("h") is not None:
+            minute = int(match.group("h")) * 60 + int(match.group("m"))
+        else:
+            hour = int(match.group("h12")) % 12 + (12 if match.group("ap").lower() == "p" else 0)
+            minute = hour * 60 + int(match.group("m12") or 0)
+        found.append((match.start(), match.group(0), minute, ()))
+    for match in PART_OF_DAY_WORDS.finditer(text):
+        if _in_report_context(original, match.start(), match.end()):
+            continue
+        word = re.sub(r"\s+", " ", match.group(1).lower())
+        found.append((match.start(), match.group(1), None, WORD_PARTS.get(word, ())))
+    return [(phrase, minute, parts) for _, phrase, minute, parts in sorted(found)]
+
+
+def _uncarried(row, phrase: str, minute: int | None, parts: tuple[str, ...]) -> bool:
+    """Whether the record's fields fail to carry a named time or part of the day."""
+    precision, part = row.time_precision, cell_text(row.part_of_day)
+    end = getattr(row, "end", None)
+    has_end = end is not None and not pd.isna(end)
+    if (
+        minute is not None
+        and has_end
+        and minute == pd.Timestamp(end).hour * 60 + pd.Timestamp(end).minute
+    ):
+        return False  # the record's end
+    if precision in ("minute", "hour"):
+        if minute is not None:
+            return False  # another clock time: a disagreement or a later status, not this
+        start = pd.Timestamp(row.start)
+        lo = start.hour * 60 + start.minute
+        hi = lo + 60
+        if end is not None and not pd.isna(end) and pd.Timestamp(end).date() == start.date():
+            hi = max(hi, pd.Timestamp(end).hour * 60 + pd.Timestamp(end).minute)
+        return not any(_minutes(p)[0] < hi and lo < _minutes(p)[1] for p in parts)
+    if precision == "part_of_day" and part in PART_OF_DAY_SPANS:
+        lo, hi = _minutes(part)
+        if minute is not None:
+            return not lo <= minute < hi
+        return not any(_minutes(p)[0] < hi and lo < _minutes(p)[1] for p in parts)
+    if precision == "part_of_day":  # unnamed: its words are `unnamed_part_of_day`'s
+        return minute is not None
+    return True  # day, week, month: no time of day at all
+
+
+def _other_day(row, text: str) -> str | None:
+    start = pd.Timestamp(row.start)
+    for match in DAY_AND_PART.finditer(text):
+        if _in_report_context(text, match.start(), match.end()):
+            continue
+        day = int(match.group("a") or match.group("b"))
+        month = _MONTHS[(match.group("ma") or match.group("mb")).lower()]
+        if (month, day) != (start.month, start.day):
+            return match.group(0)
+    return None
+
+
+def _time_finding(row, field: str, text: str) -> Finding | None:
+    for phrase, minute, parts in named_times(text):
+        if _uncarried(row, phrase, minute, parts):
+            detail = msg(
+                "the {field} field names a time of day ({phrase!r}) that time_precision "
+                "{precision} and part_of_day do not carry: record it (start, time_precision, "
+                "part_of_day, end), or say whose time it is (a report's, an update's)",
+                field=field,
+                phrase=phrase,
+                precision=row.time_precision,
+            )
+            record = (row.incident_id,)
+            return Finding(
+                "unstated_time", record, "time_precision", row.time_precision, str(detail), detail
+            )
+    return None
+
+
+def _day_finding(row, field: str, text: str) -> Finding | None:
+    other = _other_day(row, text)
+    if other is None:
+        return None
+    start = pd.Timestamp(row.start)
+    detail = msg(
+        "the {field} field dates the event by another day ({phrase!r}) than its start "
+        "({day}): correct start, or say whose day it is (a report's, a statement's)",
+        field=field,
+        phrase=other,
+        day=start.strftime("%Y-%m-%d"),
+    )
+    return Finding(
+        "unstated_time", (row.incident_id,), "start", start.isoformat(), str(detail), detail
+    )
+
+
+def unstated_times(frame: pd.DataFrame) -> list[Finding]:
+    """Records whose summary or notes name a part of the day or a clock time their fields
+    do not carry (a `day` record: any; a `part_of_day` record: one outside its part, or a
+    clock time when its part is unnamed; an `hour`/`minute` record: a part of the day its
+    summary names that its interval does not meet), or that date the event by another
+    day than `start` ("23 Feb morning" on a 22 Feb record). A time equal to `end` is
+    carried. At most one finding per record and kind (time, day), the first phrase found."""
+    findings = []
+    fields = ("incident_id", "start", "end", "time_precision", "part_of_day", "summary", "notes")
+    for row in rows_of(frame, fields):
+        if row.start is None or pd.isna(row.start):
+            continue
+        texts = {"summary": cell_text(row.summary), "notes": without_caveats(cell_text(row.notes))}
+        # An hour or minute record's notes may name later consequences ("stranded
+        # overnight"): only its summary, which tells the event, is read for times.
+        timed = row.time_precision in ("minute", "hour")
+        time = next(
+            (
+                found
+                for field, text in texts.items()
+                if not (timed and field == "notes")
+                and (found := _time_finding(row, field, text)) is not None
+            ),
+            None,
+        )
+        day = next(
+            (f for field, text in texts.items() if (f := _day_finding(row, field, text))), None
+        )
+        findings.extend(f for f in (time, day) if f is not None)
+    return findings

@@ -10,7 +10,13 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.quality import QUALITY_VIEWS, quality_tables, record_at, tables_in_view
+from dashboard.analysis.quality import (
+    QUALITY_VIEWS,
+    check_rules,
+    quality_tables,
+    record_at,
+    tables_in_view,
+)
 from dashboard.render.captions import EMPTY_CELL
 from dashboard.text.escape import defuse, escape_markdown
 from dashboard.text.i18n import format_number, gettext_for, translation
@@ -71,8 +77,11 @@ def quality_panel(
         f"{gettext_for(lang, QUALITY_VIEWS[name])} ({format_number(len(table), lang)})"
         for name, table in tables.items()
     ]
+    rules = check_rules(lang)
     for tab, (name, table) in zip(st.tabs(labels), tables.items(), strict=True):
         with tab:
+            if name in rules:  # the rule the check holds the data to (geodata/README.md)
+                st.caption(escape_markdown(rules[name]))
             shown_table = table.reset_index(drop=True)
             st.dataframe(
                 shown_table.replace({"": None}),
@@ -95,6 +104,11 @@ def quality_panel(
                 on_click="ignore",
                 key=state.QUALITY_DOWNLOAD.format(name),
             )
+    files_only = check_rules(lang, in_view=False)
+    if files_only:
+        with st.expander(t.gettext("Checks of the bundled files (run by validate)")):
+            for key, rule in files_only.items():
+                st.caption(f"`{key}`: {escape_markdown(rule)}")
     focus = st.session_state.get(state.FOCUS_INCIDENT)
     if focus:
         st.caption(t.gettext("On the map: {record}.").format(record=escape_markdown(focus)))
