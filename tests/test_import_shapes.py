@@ -1,0 +1,125 @@
+"""Spreadsheet shapes and hidden characters: each kind with the smallest file that shows
+it; every valid row kept, line numbers the file's own, each problem named."""
+
+from __future__ import annotations
+
+import pytest
+
+from dashboard.ingest.read import read_table
+from dashboard.ingest.validate import validate_incidents
+from dashboard.model.schema import Report
+from tests.conftest import incident_row, to_csv
+
+
+def check(bundle, data: bytes, name: str = "mine.csv"):
+    return validate_incidents(data, name, bundle.locations, bundle.states)
+
+
+def two(delimiter: str = ",") -> str:
+    """Header and two valid rows, "\\n" line ends."""
+    rows = [incident_row(), incident_row(incident_id="t2")]
+    return to_csv(rows, delimiter=delimiter).decode()
+
+
+SHAPES = [
+    # (case, bytes, file lines of the two rows)
+    ("CR-only line ends (Mac Excel)", two().replace("\n", "\r").encode(), [2, 3]),
+    ("CRLF", two().replace("\n", "\r\n").encode(), [2, 3]),
+    (
+        "mixed CR, LF and CRLF",
+        two().replace("\n", "\r", 1).replace("\n", "\r\n", 1).encode(),
+        [2, 3],
+    ),
+    ("sep=; first line", ("sep=;\n" + two(";")).encode(), [3, 4]),
+    (
+        '"sep=," after a BOM, CRLF',
+        ('\ufeff"sep=,"\n' + two()).replace("\n", "\r\n").encode(),
+        [3, 4],
+    ),
+    (
+        "sep=; line in cp1252 (Excel)",
+        ("sep=;\r\n" + two(";").replace("Example", "Peña")).encode("cp1252"),
+        [3, 4],
+    ),
+    (
+        "sep=\\t in UTF-16, CR-only",
+        ("sep=\t\r" + two("\t").replace("\n", "\r")).encode("utf-16"),
+        [3, 4],
+    ),
+    ("BOM at the start", ("\ufeff" + two()).encode(), [2, 3]),
+    ("BOM at a later line's start", two().replace("\nt", "\n\ufefft", 1).encode(), [2, 3]),
+]
+
+
+@pytest.mark.parametrize(("case", "data", "lines"), SHAPES, ids=[s[0] for s in SHAPES])
+def test_spreadsheet_shapes_import_every_row(bundle, case, data, lines):
+    report = Report()
+    table = read_table(data, "mine.csv", report)
+    assert table is not None, report.to_text()
+    assert table.rows.tolist() == lines
+    frame, report = check(bundle, data)
+    # (cp1252 is read with a warning naming the detected encoding, and nothing else)
+    assert [p for p in report.problems if "detected" not in p.reason] == [], report.to_text()
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
+
+
+def test_a_file_joined_after_export_with_its_bom_repeats_a_header_named_once(bundle):
+    text = two()
+    header, first, second = text.rstrip("\n").split("\n")
+    data = f"{header}\n{first}\n\ufeff{header}\n{second}\n".encode()
+    frame, report = check(bundle, data)
+    (error,) = report.problems
+    assert error.row == 3 and "header is repeated" in error.reason
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
+
+
+@pytest.mark.parametrize(
+    ("case", "trail", "row_trail"),
+    [("every row carries them", ",,,", ",,,"), ("rows end at the last named column", ",,", "")],
+)
+def test_trailing_empty_columns_are_dropped_with_a_warning(bundle, case, trail, row_trail):
+    lines = two().rstrip("\n").split("\n")
+    data = "\n".join([lines[0] + trail] + [line + row_trail for line in lines[1:]]) + "\n"
+    frame, report = check(bundle, data.encode())
+    (warning,) = report.problems
+    assert warning.severity == "warning" and warning.row is None
+    assert f"{len(trail)} columns at the end of the header have no name" in warning.reason
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
+
+
+def test_a_value_under_a_trailing_unnamed_column_is_named_with_its_line(bundle):
+    lines = two().rstrip("\n").split("\n")
+    data = f"{lines[0]},,\n{lines[1]},,\n{lines[2]},,stray\n".encode()
+    frame, report = check(bundle, data)
+    stray = [p for p in report.problems if p.row is not None]
+    assert [(p.row, p.value, p.severity) for p in stray] == [(3, "stray", "warning")]
+    assert len(frame) == 2
+
+
+def test_an_empty_column_name_between_named_ones_is_still_an_error(bundle):
+    lines = two().rstrip("\n").split("\n")
+    data = "\n".join(
+        ",".join(["x", line]) if i else ",".join(["", line]) for i, line in enumerate(lines)
+    )
+    frame, report = check(bundle, data.encode())
+    assert "a column has no name" in report.problems[0].reason and frame.empty
+
+
+HIDDEN_HEADERS = [
+    # (case, header text of `latitude`, named code point)
+    ("zero width space after", "latitude\u200b", "U+200B ZERO WIDTH SPACE"),
+    ("BOM inside", "lati\ufefftude", "U+FEFF ZERO WIDTH NO-BREAK SPACE"),
+    ("Cyrillic a", "l\u0430titude", "U+0430 CYRILLIC SMALL LETTER A"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "header", "named"), HIDDEN_HEADERS, ids=[h[0] for h in HIDDEN_HEADERS]
+)
+def test_hidden_characters_in_a_header_are_named_and_the_column_read(bundle, case, header, named):
+    text = two().replace("latitude", header, 1)
+    frame, report = check(bundle, text.encode())
+    (warning,) = report.problems
+    assert warning.severity == "warning" and warning.field == "latitude"
+    assert named in warning.reason and warning.value == repr(header)
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
