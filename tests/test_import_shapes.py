@@ -123,3 +123,41 @@ def test_hidden_characters_in_a_header_are_named_and_the_column_read(bundle, cas
     assert warning.severity == "warning" and warning.field == "latitude"
     assert named in warning.reason and warning.value == repr(header)
     assert frame.incident_id.tolist() == ["test-1", "t2"]
+
+
+LOOKALIKE_IDS = [
+    # (case, ids in file order, kept, [(line, severity, named code point)])
+    ("zero width space after", ["N1", "N1\u200b"], ["N1"], [(3, "error", "U+200B")]),
+    (
+        "hidden one first",
+        ["N1\u200b", "N1"],
+        ["N1\u200b"],
+        [(2, "warning", "U+200B"), (3, "error", "U+200B")],
+    ),
+    (
+        "Greek capital nu",
+        ["N1", "\u039d1"],
+        ["N1"],
+        [(3, "error", "U+039D GREEK CAPITAL LETTER NU")],
+    ),
+    (
+        "no-break space inside",
+        ["N 1", "N\u00a01"],
+        ["N 1"],
+        [(3, "error", "U+00A0 NO-BREAK SPACE")],
+    ),
+    ("alone", ["N1\u2060"], ["N1\u2060"], [(2, "warning", "U+2060 WORD JOINER")]),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "ids", "kept", "named"), LOOKALIKE_IDS, ids=[c[0] for c in LOOKALIKE_IDS]
+)
+def test_lookalike_ids_are_named_with_their_code_point(bundle, case, ids, kept, named):
+    frame, report = check(bundle, to_csv([incident_row(incident_id=i) for i in ids]))
+    got = [(p.row, p.severity, p.field) for p in report.problems]
+    assert got == [(row, severity, "incident_id") for row, severity, _ in named]
+    for problem, (_, _, code_point) in zip(report.problems, named, strict=True):
+        assert code_point in problem.reason
+        assert problem.value == repr(ids[problem.row - 2])
+    assert frame.incident_id.tolist() == kept

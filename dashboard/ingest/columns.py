@@ -27,6 +27,7 @@ from dashboard.model.timing import (
     parse_timestamp,
     where_in_file,
 )
+from dashboard.text.lookalike import described, hidden, plain
 from dashboard.text.message import Message, msg
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
@@ -351,9 +352,52 @@ class Checks:
         self.problem(~true & ~false, field, msg("expected true or false"), values=values)
         return true
 
+    def lookalike_ids(self, field: str) -> None:
+        """Ids holding an invisible or look-alike character (text.lookalike: `N1` and
+        `N1` + U+200B look the same and are two ids). Ids that are the same once those
+        characters are left out (look-alikes read as the Latin letter) are one id: each
+        after the first is an error naming the first's line and the characters; an id
+        alone with such characters is a warning naming them. Values are kept as written.
+        """
+        values = self.col(field)
+        distinct = self.distinct(values)
+        texts = distinct.values
+        odd = pc.match_substring_regex(_arrow(texts), r"[^\x20-\x7e]")
+        odd = pc.fill_null(odd, False).to_numpy(zero_copy_only=False)
+        suspects = {int(i) for i in np.flatnonzero(odd) if hidden(texts.iat[i])}
+        if not suspects:
+            return
+        keys = {plain(texts.iat[i]) for i in suspects}
+        groups: dict[str, list[int]] = {}
+        for i, text in enumerate(texts.tolist()):
+            key = plain(text) if i in suspects else text
+            if key in keys and key:
+                groups.setdefault(key, []).append(i)
+        _, first_at = np.unique(distinct.codes, return_index=True)  # each value's first row
+        for members in groups.values():
+            first = members[0]  # distinct values are numbered in order of appearance
+            for i in members:
+                text = texts.iat[i]
+                shown = np.full(self.n, repr(text), dtype=object)
+                if i == first:
+                    if i in suspects:
+                        reason = msg("id holds {characters}", characters=described(text))
+                        self.problem(distinct.codes == i, field, reason, "warning", values=shown)
+                    continue
+                reason = msg(
+                    "id looks the same as the id in {where} ({first}), but they differ by "
+                    "{characters}",
+                    where=where_in_file(self.table.unit, int(self.rows[first_at[first]])),
+                    first=repr(texts.iat[first]),
+                    characters=described(text) or described(texts.iat[first]),
+                )
+                self.problem(distinct.codes == i, field, reason, values=shown)
+
     def unique(self, field: str) -> None:
         """Every repeat of a non-empty value of `field` is an error naming the row of its
-        first occurrence."""
+        first occurrence; ids that differ only by hidden characters are named
+        (`lookalike_ids`)."""
+        self.lookalike_ids(field)
         values = self.col(field)
         distinct = self.distinct(values)
         if len(distinct) == self.n:  # every value differs

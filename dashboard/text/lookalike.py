@@ -3,8 +3,9 @@
 A header `latitude` followed by U+200B ZERO WIDTH SPACE, or an id `N1` whose `N` is
 Greek, looks like the plain text but is not: a column goes "missing", two records that
 look the same are two. `hidden(text)` lists such characters; `plain(text)` is the text
-without the invisible ones and with each look-alike letter replaced by the Latin letter it
-imitates; `described(text)` names them for a message ("U+200B ZERO WIDTH SPACE").
+without the invisible ones, with each look-alike letter replaced by the Latin letter it
+imitates and each other space by a plain one; `described(text)` names them for a message
+("U+200B ZERO WIDTH SPACE").
 
 Invisible: Unicode format characters (category Cf: zero-width spaces and joiners, the
 byte-order mark, bidirectional marks), controls other than tab and line breaks, and
@@ -53,8 +54,13 @@ def hidden(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """`text` without invisible characters, look-alikes replaced by their Latin letter."""
-    return "".join(LOOKALIKES.get(c, "" if is_hidden(c) else c) for c in text)
+    """`text` without invisible characters, look-alikes replaced by their Latin letter,
+    other spaces (no-break, thin...) by U+0020."""
+    return "".join(LOOKALIKES.get(c, _replacement(c) if is_hidden(c) else c) for c in text)
+
+
+def _replacement(char: str) -> str:
+    return " " if unicodedata.category(char) == "Zs" else ""
 
 
 def code_point(char: str) -> str:
