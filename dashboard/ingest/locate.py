@@ -64,9 +64,12 @@ def _far_from_declared(
     """Points `chosen` (positions) declared `declared_code` but found in (or nearest to)
     the state `found_name`: beyond DECLARED_TOLERANCE_KM of the declared polygon an error
     naming both and the distance (in_mexico set False), else the `warning`."""
-    codes = states["cve_ent"].to_numpy(dtype=object)
-    declared_geometry = states.geometry.to_numpy()[np.flatnonzero(codes == declared_code)[0]]
-    km = distance_km(declared_geometry, lon[chosen], lat[chosen])
+    layer_row = np.flatnonzero(states["cve_ent"].to_numpy(dtype=object) == declared_code)
+    if len(layer_row):
+        declared_geometry = states.geometry.to_numpy()[layer_row[0]]
+        km = distance_km(declared_geometry, lon[chosen], lat[chosen])
+    else:  # a layer without the declared state: nothing to measure, the warning stands
+        km = np.zeros(len(chosen))
     far = km > DECLARED_TOLERANCE_KM
     near = chosen[~far]
     if len(near):
