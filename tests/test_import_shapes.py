@@ -3,6 +3,8 @@ it; every valid row kept, line numbers the file's own, each problem named."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from dashboard.ingest.read import read_table
@@ -161,3 +163,60 @@ def test_lookalike_ids_are_named_with_their_code_point(bundle, case, ids, kept, 
         assert code_point in problem.reason
         assert problem.value == repr(ids[problem.row - 2])
     assert frame.incident_id.tolist() == kept
+
+
+def crs_file(crs_name: str | None, lon_first: bool = True) -> bytes:
+    """Two features at Guadalajara, with a `crs` member naming `crs_name` (None: none)."""
+    features = []
+    for record_id in ("test-1", "t2"):
+        row = incident_row(incident_id=record_id)
+        point = [float(row.pop("longitude")), float(row.pop("latitude"))]
+        geometry = {"type": "Point", "coordinates": point if lon_first else point[::-1]}
+        features.append({"type": "Feature", "properties": row, "geometry": geometry})
+    doc = {"type": "FeatureCollection", "features": features}
+    if crs_name is not None:
+        doc["crs"] = {"type": "name", "properties": {"name": crs_name}}
+    return json.dumps(doc).encode()
+
+
+WGS84_CRS = [
+    # (crs name, longitude first in the file, words in the warning)
+    ("urn:ogc:def:crs:OGC:1.3:CRS84", True, "longitude, latitude"),
+    ("EPSG:4326", True, "longitude, latitude"),
+    ("urn:ogc:def:crs:EPSG::4326", False, "latitude, longitude order"),
+    ("http://www.opengis.net/def/crs/EPSG/0/4326", False, "latitude, longitude order"),
+]
+
+
+@pytest.mark.parametrize(("crs_name", "lon_first", "words"), WGS84_CRS)
+def test_a_geojson_crs_naming_wgs84_is_read_in_either_axis_order(
+    bundle, crs_name, lon_first, words
+):
+    frame, report = check(bundle, crs_file(crs_name, lon_first), "mine.geojson")
+    (warning,) = report.problems
+    assert (warning.severity, warning.field, warning.row) == ("warning", "crs", None)
+    assert words in warning.reason and crs_name in warning.value
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
+    assert frame.cve_ent.tolist() == ["14", "14"]
+
+
+OTHER_CRS = [
+    # (crs name, words in the error)
+    ("EPSG:32613", "WGS 84 / UTM zone 13N"),
+    ("urn:ogc:def:crs:EPSG::3857", "WGS 84 / Pseudo-Mercator"),
+    ("my own grid", "names no coordinate reference system"),
+]
+
+
+@pytest.mark.parametrize(("crs_name", "words"), OTHER_CRS)
+def test_a_geojson_crs_naming_another_system_is_refused_naming_the_member(bundle, crs_name, words):
+    frame, report = check(bundle, crs_file(crs_name), "mine.geojson")
+    (error,) = report.problems
+    assert (error.severity, error.field, error.row) == ("error", "crs", None)
+    assert words in error.reason and crs_name in error.value
+    assert frame.empty
+
+
+def test_a_geojson_without_crs_is_rfc_7946_and_says_nothing(bundle):
+    frame, report = check(bundle, crs_file(None), "mine.geojson")
+    assert report.problems == [] and len(frame) == 2

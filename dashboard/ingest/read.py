@@ -25,7 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
-from dashboard.model.schema import Report
+from dashboard.model.schema import MEXICO_BOUNDS, Report
 from dashboard.text.lookalike import described, hidden, plain
 from dashboard.text.message import Message, msg, msg_n
 
@@ -646,7 +646,79 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
     if not isinstance(features, list) or not features:
         report.add(name, None, "features", None, msg("FeatureCollection has no features"))
         return None
-    return features_table(features, name, report)
+    swap = crs_axis_order(doc, features, name, report)
+    if swap is None:
+        return None
+    return features_table(features, name, report, swap=swap)
+
+
+def _wgs84(crs_name: str) -> tuple[bool, str] | None:
+    """(whether the name is WGS84 in either axis order, its CRS's name); None when pyproj
+    does not know the name."""
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    try:
+        crs = CRS.from_user_input(crs_name)
+    except CRSError:
+        return None
+    return crs.equals(CRS.from_epsg(4326), ignore_axis_order=True), crs.name
+
+
+def crs_axis_order(doc: dict, features: list, name: str, report: Report) -> bool | None:
+    """Whether to swap each Point's two numbers (a `crs` naming WGS84 in latitude,
+    longitude order, as EPSG:4326 officially is, whose points do fall in Mexico read that
+    way), False to read them as RFC 7946's longitude, latitude; None when the file is
+    refused: its `crs` member (obsolete since RFC 7946, which is WGS84 lon/lat only) names
+    another reference system (UTM, Web Mercator: the coordinates are metres) or none
+    that pyproj knows. pyproj decides what a name means (EPSG codes, OGC URNs, CRS84).
+    A WGS84 `crs` is read with a warning naming it.
+    """
+    member = doc.get("crs")
+    if member is None:
+        return False
+    crs_name = member.get("properties", {}).get("name") if isinstance(member, dict) else None
+    shown = json.dumps(member, ensure_ascii=False)[:200]
+    known = _wgs84(crs_name) if isinstance(crs_name, str) else None
+    if known is None or not known[0]:
+        reason = (
+            msg(
+                "the GeoJSON crs member names {crs}, not WGS84: reproject the file to WGS84 "
+                "longitude/latitude (RFC 7946), e.g. ogr2ogr -t_srs EPSG:4326",
+                crs=known[1],
+            )
+            if known is not None
+            else msg(
+                "the GeoJSON crs member names no coordinate reference system this reader "
+                "knows: give WGS84 longitude/latitude (RFC 7946) without a crs member"
+            )
+        )
+        report.add(name, None, "crs", shown, reason)
+        return None
+    west, south, east, north = MEXICO_BOUNDS
+    as_given = as_swapped = 0
+    for feature in features[:1000]:
+        geometry = feature.get("geometry") if isinstance(feature, dict) else None
+        point = geometry.get("coordinates") if isinstance(geometry, dict) else None
+        if not isinstance(point, list) or len(point) < 2:
+            continue
+        x, y = point[0], point[1]
+        if not all(isinstance(v, int | float) for v in (x, y)):
+            continue
+        as_given += west <= x <= east and south <= y <= north
+        as_swapped += west <= y <= east and south <= x <= north
+    swap = as_swapped > as_given
+    report.add(
+        name,
+        None,
+        "crs",
+        shown,
+        msg("the GeoJSON crs member names WGS84 in latitude, longitude order: read that way")
+        if swap
+        else msg("the GeoJSON crs member names WGS84: read as longitude, latitude"),
+        severity="warning",
+    )
+    return swap
 
 
 def json_kind(value: Any) -> str:
@@ -672,7 +744,8 @@ def records_table(records: list[dict], name: str, report: Report) -> Table | Non
     return Table(frame, np.arange(1, len(records) + 1, dtype="int64"), "json")
 
 
-def features_table(features: list, name: str, report: Report) -> Table | None:
+def features_table(features: list, name: str, report: Report, swap: bool = False) -> Table | None:
+    """GeoJSON features to a Table; `swap`: each Point is [latitude, longitude]."""
     rows, numbers, has_geometry = [], [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -693,7 +766,7 @@ def features_table(features: list, name: str, report: Report) -> Table | None:
                 value = geometry.get("coordinates") if "[" in point.singular else kind
                 report.add(name, number, "geometry", value, point)
                 continue
-            values["longitude"], values["latitude"] = point
+            values["longitude"], values["latitude"] = point[::-1] if swap else point
             has_geometry.append(True)
         rows.append(values)
         numbers.append(number)
