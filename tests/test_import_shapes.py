@@ -220,3 +220,68 @@ def test_a_geojson_crs_naming_another_system_is_refused_naming_the_member(bundle
 def test_a_geojson_without_crs_is_rfc_7946_and_says_nothing(bundle):
     frame, report = check(bundle, crs_file(None), "mine.geojson")
     assert report.problems == [] and len(frame) == 2
+
+
+SEPARATED_NUMBERS = [
+    # (case, change to row 2 in a comma file, field warned, words, how it is read)
+    ("decimal comma latitude", {"latitude": "20,6767"}, "latitude", "20,6767 is 20.6767", None),
+    ("decimal comma longitude", {"longitude": "-103,3475"}, "longitude", "is -103.3475", None),
+    ("thousands in a count", {"fatalities": "1,234"}, "fatalities", "1,234 is 1234", 1234),
+    ("millions in a count", {"arrested": "12,345,678"}, "arrested", "is 12345678", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "field", "words", "fatalities"),
+    SEPARATED_NUMBERS,
+    ids=[c[0] for c in SEPARATED_NUMBERS],
+)
+def test_quoted_numbers_with_the_files_separators_are_read_and_said(
+    bundle, case, change, field, words, fatalities
+):
+    data = to_csv([incident_row(), incident_row(incident_id="t2", **change)])
+    assert b'"' in data  # the comma-holding value is quoted, as a spreadsheet writes it
+    frame, report = check(bundle, data)
+    (warning,) = report.problems
+    assert (warning.severity, warning.row, warning.field) == ("warning", 3, field)
+    assert words in warning.reason and warning.value == change[field]
+    assert frame.incident_id.tolist() == ["test-1", "t2"]
+    assert frame.lat.round(4).tolist() == [20.6767, 20.6767]
+    if fatalities is not None:
+        assert frame.fatalities.tolist()[1] == fatalities
+
+
+REFUSED_NUMBERS = [
+    # (case, change to row 2, field, words in the error)
+    ("a count with a decimal comma", {"fatalities": "1,5"}, "fatalities", "without separators"),
+    ("a count grouped wrongly", {"fatalities": "12,34"}, "fatalities", "without separators"),
+    ("a coordinate with thousands", {"latitude": "2,067,670"}, "latitude", "not a number"),
+    ("an Excel date serial", {"start": "46075"}, "start", "2026-02-22 00:00"),
+    ("an Excel date-time serial", {"start": "46075.4375"}, "start", "2026-02-22 10:30"),
+]
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "field", "words"), REFUSED_NUMBERS, ids=[c[0] for c in REFUSED_NUMBERS]
+)
+def test_numbers_whose_reading_is_not_clear_are_refused_with_the_fix(
+    bundle, case, change, field, words
+):
+    frame, report = check(
+        bundle, to_csv([incident_row(), incident_row(incident_id="t2", **change)])
+    )
+    (error,) = report.problems
+    assert (error.severity, error.row, error.field, error.value) == (
+        "error",
+        3,
+        field,
+        change[field],
+    )
+    assert words in error.reason
+    assert frame.incident_id.tolist() == ["test-1"]
+
+
+def test_a_semicolon_file_keeps_its_decimal_comma_silently(bundle):
+    row = incident_row(incident_id="t2", latitude="20,6767", longitude="-103,3475")
+    frame, report = check(bundle, to_csv([incident_row(), row], delimiter=";"))
+    assert report.problems == [] and frame.lat.round(4).tolist() == [20.6767, 20.6767]
