@@ -277,6 +277,7 @@ def read_records(path: Path, bundle, lang: str):
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
     from dashboard.ingest.validate import check_incidents
+    from dashboard.model.origin import UserFile
 
     try:
         data = path.read_bytes()
@@ -284,6 +285,8 @@ def read_records(path: Path, bundle, lang: str):
         error = exc.strerror or str(exc)
         return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
     result = check_incidents(data, str(path), bundle.locations, bundle.states)
+    # (the valid rows say which file they are: exports name it, not the bundled data)
+    result.frame.attrs["origin"] = UserFile.now(str(path), result.format, result.encoding)
     info = {
         "file": str(path),
         "format": result.format or "unreadable",
@@ -393,6 +396,7 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 msg("{file}: no valid rows to export", file=args.file).text(lang), file=sys.stderr
             )
             return 1
+        bundle = bundle.with_user_file(records, records.attrs["origin"])
     page = snapshot_view(args, parser, bundle, records)
     every = args.file is not None and not any(
         (args.start, args.end, args.state, args.type, args.query)

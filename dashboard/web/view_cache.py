@@ -25,6 +25,7 @@ import streamlit as st
 from dashboard.analysis.filters import IN_WINDOW, KNOWN, ViewSpec, apply
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures, key_figures, state_counts
+from dashboard.model.origin import UserFile
 from dashboard.render.snapshot import Selection
 from dashboard.web.data import PageData
 from dashboard.web.memo import BytesBoundedCache
@@ -201,6 +202,7 @@ class UploadResult:
     encoding: str
     mapping: list
     report_csv: str  # the report table as a spreadsheet-safe CSV
+    origin: UserFile | None = None  # the file as checked: exports name it
 
 
 @st.cache_resource
