@@ -63,6 +63,11 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
         )
     if official:
         said = official_sources(official, lang)
+    elif data.bundle.origin is not None:  # Bundle.with_user_file left them out
+        said = t.gettext(
+            "The official figures on the Tapalpa raid are compared only with the map's own "
+            "data, not with your file."
+        )
     else:
         said = t.gettext("No official national figure had been given by the window's end.")
     st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
