@@ -85,6 +85,19 @@ def test_a_user_files_geojson_names_the_file_in_a_foreign_member(bundle):
     assert "source_file" not in json.loads(export.records_geojson(bundle.incidents.head(2)))
 
 
+def test_a_user_files_geoparquet_names_the_file_in_its_metadata(bundle):
+    import geopandas as gpd
+    import pyarrow.parquet as pq
+
+    data = export.records_geoparquet(bundle.incidents.head(2), ORIGIN)
+    metadata = pq.read_schema(io.BytesIO(data)).metadata
+    assert json.loads(metadata[b"source_file"])["encoding"] == "cp1252"
+    assert b"geo" in metadata  # still GeoParquet
+    assert len(gpd.read_parquet(io.BytesIO(data))) == 2
+    plain = export.records_geoparquet(bundle.incidents.head(2))
+    assert b"source_file" not in pq.read_schema(io.BytesIO(plain)).metadata
+
+
 @pytest.mark.parametrize("fmt", ["package", "states"])
 def test_cli_export_of_a_file_names_it_and_leaves_the_official_figures_out(tmp_path, fmt):
     # An Excel-saved shape: a sep= line, CRLF, a BOM.

@@ -147,11 +147,22 @@ def records_geodataframe(selected: pd.DataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def records_geoparquet(selected: pd.DataFrame) -> bytes:
-    """GeoParquet (written by GeoPandas with pyarrow): the CSV's columns plus `geometry`."""
+def records_geoparquet(selected: pd.DataFrame, origin: UserFile | None = None) -> bytes:
+    """GeoParquet (written by GeoPandas with pyarrow): the CSV's columns plus `geometry`.
+    The records of a user's file (`origin`) name it in the file's key-value metadata,
+    key `source_file` (JSON: name, format, encoding, checked), beside GeoParquet's `geo`."""
     out = io.BytesIO()
     records_geodataframe(selected).to_parquet(out, index=False)
-    return out.getvalue()
+    if origin is None:
+        return out.getvalue()
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"source_file"] = json.dumps(origin.as_dict(), ensure_ascii=False).encode()
+    named = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(metadata), named)
+    return named.getvalue()
 
 
 # ------------------------------------------------------------------ per-state table
@@ -348,7 +359,7 @@ def data_package(
     files = {
         "incidents.csv": records_csv(selected).encode("utf-8"),
         "incidents.geojson": records_geojson(selected, origin).encode("utf-8"),
-        "incidents.parquet": records_geoparquet(selected),
+        "incidents.parquet": records_geoparquet(selected, origin),
         "states.csv": state_table_csv(counts, states).encode("utf-8"),
     }
     resources = [

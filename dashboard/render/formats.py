@@ -73,7 +73,7 @@ def _records_geojson(files: ViewFiles) -> bytes:
 def _records_geoparquet(files: ViewFiles) -> bytes:
     from dashboard.render import export
 
-    return export.records_geoparquet(files.selected)
+    return export.records_geoparquet(files.selected, files.bundle.origin)
 
 
 def _state_table(files: ViewFiles) -> bytes:
