@@ -256,6 +256,8 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
     }
     # The official Tapalpa figures are compared only with the bundled data.
     assert any("not with your file" in c.value for c in app.caption)
+    # The downloads name the file and claim nothing of the bundled data.
+    assert any("your file mine.csv, how it was read" in c.value for c in app.caption)
 
 
 def test_an_unreadable_upload_is_reported_not_raised(app):

@@ -7,7 +7,9 @@
 - the per-state table as CSV,
 - a data package: one zip of those files and a `datapackage.json` (Frictionless Data
   Package, built with the `frictionless` library) with each file's schema, the licence,
-  the credit, the data version, the view's permalink and the generation time.
+  the credit, the data version, the view's permalink and the generation time; for a
+  user's file (model/origin.py) instead the file's name, detected format and encoding and
+  when it was checked, and none of the bundled data's claims.
 
 Every function takes the frame `filters.apply` returns (validated records joined to
 their places) and returns the file's bytes or text; none writes to disk.
