@@ -222,6 +222,8 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
+    if args.trusted:
+        parts.append("trust=1")
     if args.lang:
         parts.append(f"lang={args.lang}")
     # No data version: a snapshot is always of the current data, so a stale link is fine.
@@ -356,6 +358,13 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
     )
     sub.add_argument(
         "--type", action="append", default=[], help=t.gettext("event type key; repeat")
+    )
+    sub.add_argument(
+        "--trusted",
+        action="store_true",
+        help=t.gettext(
+            "leave out disputed and single-source records from every figure (the link's trust=1)"
+        ),
     )
     sub.add_argument("--query", help=t.gettext("a permalink (URL or query string) naming the view"))
     sub.add_argument(

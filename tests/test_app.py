@@ -593,3 +593,13 @@ def test_a_window_before_the_raid_says_so_and_counts_nothing():
     assert metrics(at)["incidents"] == 0
     assert not any("possible" in str(m.delta) for m in at.metric)
     assert any("ends before the raid" in i.value for i in at.info)
+
+
+def test_the_trust_filter_changes_every_figure_says_so_and_enters_the_link(app):
+    before = metrics(app)
+    app.checkbox(key="trusted").check().run()
+    assert not app.exception
+    after = metrics(app)
+    assert after["incidents"] < before["incidents"]
+    assert any("left out of every figure" in c.value for c in app.caption)
+    assert app.query_params["trust"] == "1"

@@ -70,6 +70,11 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
         )
     else:
         said = t.gettext("No official national figure had been given by the window's end.")
+    if shown.view.trusted:  # the trust filter (filters.trusted_mask), said with the figures
+        said += " " + t.gettext(
+            "Disputed and single-source records are left out of every figure, the map and "
+            "the lists."
+        )
     st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
     return official
 
