@@ -83,3 +83,12 @@ def test_cli_export_trusted(tmp_path):
     assert 0 < len(counts[True]) < len(counts[False])
     assert {r["disputed"] for r in counts[True]} == {"False"}
     assert all(r["more_source_urls"] for r in counts[True])
+
+
+def test_the_snapshots_alt_text_says_the_filter_is_on(bundle):
+    from dashboard.render.snapshot import alt_text, select
+
+    for trusted in (False, True):
+        page = PageView(ViewSpec(*WINDOW, trusted=trusted), lang="es")
+        text = alt_text(page, select(bundle, page))
+        assert ("registros en disputa o con una sola fuente quedan fuera" in text) == trusted
