@@ -285,3 +285,16 @@ def test_a_semicolon_file_keeps_its_decimal_comma_silently(bundle):
     row = incident_row(incident_id="t2", latitude="20,6767", longitude="-103,3475")
     frame, report = check(bundle, to_csv([incident_row(), row], delimiter=";"))
     assert report.problems == [] and frame.lat.round(4).tolist() == [20.6767, 20.6767]
+
+
+def test_the_column_wide_class_finds_what_the_per_character_test_finds():
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from dashboard.text.lookalike import HIDDEN_CLASS, hidden
+
+    texts = ["N1", "N1\u200b", "Peña-1", "N 1", "N\u00a01", "\u039d1", "a\tb", "x\ue000"]
+    texts += ["e\u0301", "\u2028", "x\x01", "\u0430", "Ω", "\ufeffid"]
+    found = pc.match_substring_regex(pa.array(texts), HIDDEN_CLASS).to_pylist()
+    assert found == [bool(hidden(t)) for t in texts]
+    assert found.count(True) == 8  # not Peña, a space, a tab, e + U+0301, nor Ω (no Latin twin)

@@ -28,7 +28,7 @@ from dashboard.model.timing import (
     parse_timestamp,
     where_in_file,
 )
-from dashboard.text.lookalike import described, hidden, plain
+from dashboard.text.lookalike import HIDDEN_CLASS, described, hidden, plain
 from dashboard.text.message import Message, msg, msg_n
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
@@ -421,7 +421,7 @@ class Checks:
         values = self.col(field)
         distinct = self.distinct(values)
         texts = distinct.values
-        odd = pc.match_substring_regex(_arrow(texts), r"[^\x20-\x7e]")
+        odd = pc.match_substring_regex(_arrow(texts), HIDDEN_CLASS)  # RE2, whole column
         odd = pc.fill_null(odd, False).to_numpy(zero_copy_only=False)
         suspects = {int(i) for i in np.flatnonzero(odd) if hidden(texts.iat[i])}
         if not suspects:
