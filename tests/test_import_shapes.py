@@ -149,6 +149,12 @@ LOOKALIKE_IDS = [
         [(3, "error", "U+00A0 NO-BREAK SPACE")],
     ),
     ("alone", ["N1\u2060"], ["N1\u2060"], [(2, "warning", "U+2060 WORD JOINER")]),
+    (
+        "decomposed ñ",
+        ["Peña-1", "Pen\u0303a-1"],
+        ["Peña-1"],
+        [(3, "error", "U+0303 COMBINING TILDE")],
+    ),
 ]
 
 
@@ -294,7 +300,7 @@ def test_the_column_wide_class_finds_what_the_per_character_test_finds():
     from dashboard.text.lookalike import HIDDEN_CLASS, hidden
 
     texts = ["N1", "N1\u200b", "Peña-1", "N 1", "N\u00a01", "\u039d1", "a\tb", "x\ue000"]
-    texts += ["e\u0301", "\u2028", "x\x01", "\u0430", "Ω", "\ufeffid"]
+    texts += ["e\u0301", "\u2028", "x\x01", "\u0430", "Ω", "\ufeffid", "Pe\u00f1a"]
     found = pc.match_substring_regex(pa.array(texts), HIDDEN_CLASS).to_pylist()
     assert found == [bool(hidden(t)) for t in texts]
-    assert found.count(True) == 8  # not Peña, a space, a tab, e + U+0301, nor Ω (no Latin twin)
+    assert found.count(True) == 9  # not Peña (composed), a space, a tab, nor Ω (no Latin twin)

@@ -10,7 +10,9 @@ imitates and each other space by a plain one; `described(text)` names them for a
 Invisible: Unicode format characters (category Cf: zero-width spaces and joiners, the
 byte-order mark, bidirectional marks), controls other than tab and line breaks, and
 spaces other than U+0020 (no-break and the typographic ones, category Zs), line and
-paragraph separators and private-use characters. Look-alikes: the
+paragraph separators and private-use characters; also combining marks (category Mn: an
+accent written as a second character, "n" + U+0303, as macOS and some exports decompose
+"ñ"; `plain` composes them). Look-alikes: the
 Cyrillic and Greek letters that Unicode's confusables table (UTS #39, confusables.txt)
 maps to a single Latin letter or digit, a small fixed list below (the letters seen in
 copied headers and ids); accented Latin letters are ordinary text and never flagged.
@@ -37,9 +39,10 @@ LOOKALIKES = {
 _ALLOWED_CONTROLS = {"\t", "\n", "\r"}
 # The same set as an RE2 character class, for a whole column at once (pyarrow):
 # controls but tab and line breaks, format characters, spaces but U+0020, private use
-# (\p{Co}: RE2's syntax; Python's re has no \p) and the look-alike letters.
+# and combining marks (\p{Co}, \p{Mn}: RE2's syntax; Python's re has no \p) and the
+# look-alike letters.
 HIDDEN_CLASS = (
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cf}\p{Co}\x{00a0}\x{1680}"
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\p{Cf}\p{Co}\p{Mn}\x{00a0}\x{1680}"
     r"\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
     + "".join(f"\\x{{{ord(c):04x}}}" for c in sorted(LOOKALIKES))
     + "]"
@@ -53,7 +56,7 @@ def is_hidden(char: str) -> bool:
     if char.isascii():
         return not char.isprintable() and char not in _ALLOWED_CONTROLS
     category = unicodedata.category(char)
-    return category in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co")
+    return category in ("Cf", "Cc", "Zs", "Zl", "Zp", "Co", "Mn")
 
 
 def hidden(text: str) -> list[str]:
@@ -64,8 +67,10 @@ def hidden(text: str) -> list[str]:
 
 
 def plain(text: str) -> str:
-    """`text` without invisible characters, look-alikes replaced by their Latin letter,
-    other spaces (no-break, thin...) by U+0020."""
+    """`text` in Unicode's composed form (NFC: "n" + U+0303 is "ñ"), without invisible
+    characters, look-alikes replaced by their Latin letter, other spaces (no-break,
+    thin...) by U+0020."""
+    text = unicodedata.normalize("NFC", text)
     return "".join(LOOKALIKES.get(c, _replacement(c) if is_hidden(c) else c) for c in text)
 
 
