@@ -69,6 +69,8 @@ def test_a_user_files_package_names_the_file_and_claims_nothing_of_the_bundled_d
     assert {s["comparable"] for s in states} == {"False"} and {s["difference"] for s in states} == {
         ""
     }
+    states_resource = next(r for r in descriptor["resources"] if r["name"] == "states")
+    assert "official" not in states_resource["title"]
     assert export.validate_package(data) == []
 
 

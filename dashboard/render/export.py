@@ -398,9 +398,14 @@ def data_package(
         Resource(
             name="states",
             path="states.csv",
-            title="Per state: located and official blockades",
+            title="Per state: located and official blockades"
+            if origin is None
+            else "Per state: located counts",
             description="Located counts in the window, and located blockades up to the "
-            "hour of the official figure beside it; difference only where comparable.",
+            "hour of the official figure beside it; difference only where comparable."
+            if origin is None
+            else "Located counts of the file's records in the window. The official "
+            "columns are empty: official figures are compared only with the map's own data.",
             format="csv",
             encoding="utf-8",
             mediatype="text/csv",
