@@ -4,6 +4,7 @@ it; every valid row kept, line numbers the file's own, each problem named."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +12,8 @@ from dashboard.ingest.read import read_table
 from dashboard.ingest.validate import validate_incidents
 from dashboard.model.schema import Report
 from tests.conftest import incident_row, to_csv
+
+DATA = Path(__file__).parent / "data"
 
 
 def check(bundle, data: bytes, name: str = "mine.csv"):
@@ -285,6 +288,15 @@ def test_numbers_whose_reading_is_not_clear_are_refused_with_the_fix(
     )
     assert words in error.reason
     assert frame.incident_id.tolist() == ["test-1"]
+
+
+def test_an_excel_date_serial_in_acleds_event_date_is_named_with_the_fix(bundle):
+    text = (DATA / "acled_export.csv").read_text(encoding="utf-8")
+    frame, report = check(bundle, text.replace("22 February 2026", "46075", 1).encode())
+    (error,) = [p for p in report.problems if p.severity == "error"]
+    assert (error.row, error.field, error.value) == (2, "event_date", "46075")
+    assert "2026-02-22 00:00" in error.reason and "such as 2026-02-22)" in error.reason
+    assert len(frame) == 2
 
 
 def test_a_semicolon_file_keeps_its_decimal_comma_silently(bundle):

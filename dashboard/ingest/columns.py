@@ -673,11 +673,12 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
 
 
-def excel_serial(text: str) -> Message | None:
+def excel_serial(text: str, form: str = "2026-02-22T10:30-06:00") -> Message | None:
     """The reason a time is refused when it is an Excel date serial (a date cell saved
     as its number: "46075" or "46075.4375"), naming the date it stands for and the fix;
     None for any other text. Refused rather than read: a serial carries no UTC offset
-    and a sheet may hold it in the 1904 date system (four years later)."""
+    and a sheet may hold it in the 1904 date system (four years later). `form`: an
+    example of the text the column should hold, for the fix."""
     if not _EXCEL_SERIAL.fullmatch(text):
         return None
     days = float(text)
@@ -686,8 +687,9 @@ def excel_serial(text: str) -> Message | None:
         return None
     return msg(
         "an Excel date serial ({value} is {moment} in Excel's 1900 date system), not a "
-        "date: format the column as text (YYYY-MM-DDTHH:MM-06:00) before saving the CSV",
+        "date: format the column as text (such as {form}) before saving the CSV",
         value=text,
+        form=form,
         moment=moment.strftime("%Y-%m-%d %H:%M"),
     )
 
