@@ -258,8 +258,9 @@ def sniff_delimiter(header: str, name: str) -> str:
     return best if counts[best] else ","
 
 
-# The names trailing empty columns are read under (never a real name: names are
-# trimmed), dropped once read; `unnamed(i)` is the i-th from the end of the real ones.
+# The prefix of the names trailing empty columns are read under (never a real name:
+# names are trimmed), f"{UNNAMED}0" the first after the last named column; dropped once
+# read (drop_unnamed).
 UNNAMED = "\x00unnamed"
 
 
