@@ -27,7 +27,7 @@ KM_PER_DEGREE = 111.0
 # is at most this far (geodesic km, WGS84) from the declared state's polygon: a town
 # near a border placed by its municipality's centroid, or a border drawn at 1:10m
 # (Natural Earth: a few km off at most), is that close; a coordinate or a cve_ent that
-# is simply wrong (a Monterrey point declared Jalisco: about 600 km) is farther and is an
+# is simply wrong (a Monterrey point declared Jalisco: 435 km from it) is farther and is an
 # error, naming both states and the distance. 20 km is about the radius of a large
 # municipality of the Jalisco-Michoacán border (geo_precision 2 places a point anywhere in
 # it).
@@ -65,9 +65,11 @@ def _far_from_declared(
     the state `found_name`: beyond DECLARED_TOLERANCE_KM of the declared polygon an error
     naming both and the distance (in_mexico set False), else the `warning`."""
     layer_row = np.flatnonzero(states["cve_ent"].to_numpy(dtype=object) == declared_code)
-    if len(layer_row):
+    if len(layer_row):  # each distinct point measured once (files repeat places)
+        coords = np.stack([lon[chosen], lat[chosen]], axis=1)
+        distinct, inverse = np.unique(coords, axis=0, return_inverse=True)
         declared_geometry = states.geometry.to_numpy()[layer_row[0]]
-        km = distance_km(declared_geometry, lon[chosen], lat[chosen])
+        km = distance_km(declared_geometry, distinct[:, 0], distinct[:, 1])[inverse.reshape(-1)]
     else:  # a layer without the declared state: nothing to measure, the warning stands
         km = np.zeros(len(chosen))
     far = km > DECLARED_TOLERANCE_KM
@@ -76,22 +78,25 @@ def _far_from_declared(
         report.add_many(
             name, rows[near], "cve_ent", [declared_code] * len(near), warning, severity="warning"
         )
-    for position, distance in zip(chosen[far].tolist(), km[far].tolist(), strict=True):
-        report.add(
-            name,
-            int(rows[position]),
-            "cve_ent",
-            declared_code,
+    if not far.any():
+        return
+    far_at, far_km = chosen[far], km[far]
+    in_mexico[far_at] = False
+
+    def reasons(positions: list[int]) -> list[Message]:  # built for the kept rows only
+        return [
             msg(
                 "point lies in {found}, {km} km from its declared state {declared} (more than "
                 "{tolerance} km): correct the coordinates or cve_ent",
                 found=found_name,
-                km=f"{distance:,.0f}",
+                km=f"{far_km[p]:.0f}",
                 declared=BY_CODE[declared_code].name,
                 tolerance=f"{DECLARED_TOLERANCE_KM:.0f}",
-            ),
-        )
-        in_mexico[position] = False
+            )
+            for p in positions
+        ]
+
+    report.add_numbered(name, rows[far_at], "cve_ent", [declared_code] * len(far_at), reasons)
 
 
 def covering_states(
