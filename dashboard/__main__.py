@@ -222,6 +222,8 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
+    if args.trusted:
+        parts.append("trust=1")
     if args.lang:
         parts.append(f"lang={args.lang}")
     # No data version: a snapshot is always of the current data, so a stale link is fine.
@@ -277,6 +279,7 @@ def read_records(path: Path, bundle, lang: str):
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
     from dashboard.ingest.validate import check_incidents
+    from dashboard.model.origin import UserFile
 
     try:
         data = path.read_bytes()
@@ -284,6 +287,8 @@ def read_records(path: Path, bundle, lang: str):
         error = exc.strerror or str(exc)
         return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
     result = check_incidents(data, str(path), bundle.locations, bundle.states)
+    # (the valid rows say which file they are: exports name it, not the bundled data)
+    result.frame.attrs["origin"] = UserFile.now(str(path), result.format, result.encoding)
     info = {
         "file": str(path),
         "format": result.format or "unreadable",
@@ -354,6 +359,13 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
     sub.add_argument(
         "--type", action="append", default=[], help=t.gettext("event type key; repeat")
     )
+    sub.add_argument(
+        "--trusted",
+        action="store_true",
+        help=t.gettext(
+            "leave out disputed and single-source records from every figure (the link's trust=1)"
+        ),
+    )
     sub.add_argument("--query", help=t.gettext("a permalink (URL or query string) naming the view"))
     sub.add_argument(
         "--lang",
@@ -393,6 +405,7 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 msg("{file}: no valid rows to export", file=args.file).text(lang), file=sys.stderr
             )
             return 1
+        bundle = bundle.with_user_file(records, records.attrs["origin"])
     page = snapshot_view(args, parser, bundle, records)
     every = args.file is not None and not any(
         (args.start, args.end, args.state, args.type, args.query)

@@ -256,6 +256,10 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
         "fatalities": 0,
         "arrests": 0,
     }
+    # The official Tapalpa figures are compared only with the bundled data.
+    assert any("not with your file" in c.value for c in app.caption)
+    # The downloads name the file and claim nothing of the bundled data.
+    assert any("your file mine.csv, how it was read" in c.value for c in app.caption)
 
 
 def test_an_unreadable_upload_is_reported_not_raised(app):
@@ -596,3 +600,17 @@ def test_a_window_before_the_raid_says_so_and_counts_nothing():
     assert metrics(at)["incidents"] == 0
     assert not any("possible" in str(m.delta) for m in at.metric)
     assert any("ends before the raid" in i.value for i in at.info)
+
+
+def test_the_trust_filter_changes_every_figure_says_so_and_enters_the_link(app):
+    before = metrics(app)
+    app.checkbox(key="trusted").check().run()
+    assert not app.exception
+    after = metrics(app)
+    assert after["incidents"] < before["incidents"]
+    said = [c.value for c in app.caption if "left out of every figure" in c.value]
+    # The count is of the view's records (known or only possibly in the window): at least
+    # the incidents the key figure lost.
+    left_out = int(re.search(r"(\d+) disputed or single-source records", said[0]).group(1))
+    assert left_out >= before["incidents"] - after["incidents"] > 0
+    assert app.query_params["trust"] == "1"

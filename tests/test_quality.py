@@ -428,7 +428,8 @@ def test_distinct_marks_travel_with_the_validated_frame(bundle):
 
 def test_outside_state_planted_and_clean(frame_of):
     inside = incident_row(incident_id="in")  # Guadalajara, declared Jalisco
-    planted = incident_row(incident_id="out", cve_ent="06", latitude="20.70")  # in Jalisco
+    # In Jalisco, 4 km from Colima (within locate.DECLARED_TOLERANCE_KM: kept, warned)
+    planted = incident_row(incident_id="out", cve_ent="06", latitude="19.5", longitude="-103.6")
     from dashboard.ingest.bundle import load_bundle
 
     states = load_bundle().states

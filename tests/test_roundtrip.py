@@ -58,10 +58,10 @@ def records(draw, locations) -> dict:
     }
     if draw(st.booleans()):  # a bundled place
         row["location_id"] = draw(st.sampled_from(locations))
-    else:  # its own point, within Jalisco
+    else:  # its own point, in Jalisco or at most 12 km from it (locate's tolerance: 20)
         row.update(
-            latitude=f"{draw(st.integers(1980000, 2140000)) / 100000:.5f}",
-            longitude=f"{-draw(st.integers(10260000, 10380000)) / 100000:.5f}",
+            latitude=f"{draw(st.integers(1990000, 2100000)) / 100000:.5f}",
+            longitude=f"{-draw(st.integers(10280000, 10380000)) / 100000:.5f}",
             cve_ent="14",
             geo_precision=draw(st.sampled_from(["1", "2", "3"])),
             place=draw(OPTIONAL_TEXT),

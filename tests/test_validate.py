@@ -150,13 +150,34 @@ def test_the_largest_count_is_kept_exactly_and_one_more_is_refused(bundle):
     assert frame.injured.iloc[0] == MAX_COUNT
 
 
-def test_point_outside_declared_state_is_a_warning_naming_both(bundle):
-    frame, report = check(bundle, two_rows(cve_ent="16"))  # Guadalajara declared Michoacán
+def test_point_near_its_declared_state_is_a_warning_naming_both(bundle):
+    # In Jalisco, 8 km from Michoacán (locate.DECLARED_TOLERANCE_KM: 20 km)
+    near = {"latitude": "19.9", "longitude": "-103.0", "cve_ent": "16"}
+    frame, report = check(bundle, two_rows(**near))
     warning = only(report, "warning")
     assert warning.field == "cve_ent" and warning.row == 3
     assert "Jalisco" in warning.reason and "Michoacán" in warning.reason
     assert report.ok
     assert frame.set_index("incident_id").cve_ent.to_dict() == {"test-1": "14", "test-2": "16"}
+
+
+@pytest.mark.parametrize(
+    ("point", "declared", "found", "km"),
+    [
+        (("20.6767", "-103.3475"), ("16", "Michoacán"), "Jalisco", "69"),  # Guadalajara
+        (("25.6866", "-100.3161"), ("14", "Jalisco"), "Nuevo León", "435"),  # Monterrey
+    ],
+)
+def test_point_far_from_its_declared_state_is_an_error_naming_both_and_the_distance(
+    bundle, point, declared, found, km
+):
+    (lat, lon), (code, state) = point, declared
+    frame, report = check(bundle, two_rows(latitude=lat, longitude=lon, cve_ent=code))
+    error = only(report)
+    assert (error.row, error.field, error.value) == (3, "cve_ent", code)
+    assert found in error.reason and state in error.reason
+    assert f"{km} km" in error.reason
+    assert frame.incident_id.tolist() == ["test-1"]
 
 
 def test_bundled_location_reference(bundle):

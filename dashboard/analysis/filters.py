@@ -31,6 +31,8 @@ class ViewSpec:
     end: datetime
     states: frozenset[str] | None = None  # INEGI codes
     event_types: frozenset[str] | None = None
+    # Leave out disputed and single-source records (trusted_mask) from everything shown.
+    trusted: bool = False
 
     def __post_init__(self):
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -81,15 +83,45 @@ def possible(selected: pd.DataFrame) -> pd.DataFrame:
     return selected[possible_mask(selected)]
 
 
+def source_count(frame: pd.DataFrame) -> np.ndarray:
+    """How many sources each record of `frame` rests on (int per row): its links
+    (`source_url` and the space-separated `more_source_urls`), or for a record without
+    links (ACLED's) the outlets its `source_outlet` names (acled.SOURCE_PREFIX, then
+    outlets separated by ";"; quality_sources.named_outlets reads them the same way)."""
+    from dashboard.ingest.acled import SOURCE_PREFIX
+
+    def column(name: str) -> pd.Series:
+        if name not in frame.columns:
+            return pd.Series("", index=frame.index, dtype=object)
+        return frame[name].astype("string").fillna("").str.strip()
+
+    links = (column("source_url") != "").to_numpy(dtype=int)
+    more = column("more_source_urls").str.split().str.len().fillna(0).to_numpy(dtype=int)
+    outlets = column("source_outlet").str.removeprefix(SOURCE_PREFIX).str.split(";")
+    named = outlets.map(lambda names: sum(bool(n.strip()) for n in names)).to_numpy(dtype=int)
+    count = links + more
+    return np.where(count > 0, count, named)
+
+
+def trusted_mask(frame: pd.DataFrame) -> pd.Series:
+    """bool per record of `frame`: neither flagged `disputed` (sources disagree on a
+    figure, place or time) nor resting on a single source (`source_count` <= 1): what the
+    trust filter (ViewSpec.trusted) keeps."""
+    disputed = frame["disputed"].fillna(False).astype(bool).to_numpy()
+    return pd.Series(~disputed & (source_count(frame) > 1), index=frame.index)
+
+
 def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
     """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`) the
     view selects: a boolean Series on the frame's index (window overlap, then the state
-    and event-type filters)."""
+    and event-type filters, then with `trusted` the trust filter: trusted_mask)."""
     mask = in_window(frame, view.start, view.end)
     if view.states is not None:
         mask &= frame["cve_ent"].isin(view.states)
     if view.event_types is not None:
         mask &= frame["event_type"].isin(view.event_types)
+    if view.trusted:
+        mask &= trusted_mask(frame)
     return mask
 
 

@@ -33,7 +33,7 @@ from dashboard.text.i18n import translation as _translation
 
 NONE = "none"
 KNOWN_KEYS = frozenset(
-    {"from", "to", "states", "types", "layers", "lat", "lon", "zoom", "embed", "lang", "v"}
+    {"from", "to", "states", "types", "trust", "layers", "lat", "lon", "zoom", "embed", "lang", "v"}
 )
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -57,6 +57,7 @@ class ParsedLink:
     window: tuple[datetime, datetime] | None = None
     states: frozenset[str] | None = None
     types: frozenset[str] | None = None
+    trusted: bool = False
     layers: frozenset[str] | None = None
     center: tuple[float, float] | None = None
     zoom: float | None = None
@@ -68,7 +69,7 @@ class ParsedLink:
     def page_view(self, default_window: tuple[datetime, datetime]) -> PageView:
         start, end = self.window or default_window
         return PageView(
-            ViewSpec(start, end, states=self.states, event_types=self.types),
+            ViewSpec(start, end, states=self.states, event_types=self.types, trusted=self.trusted),
             layers=frozenset(LAYERS) if self.layers is None else self.layers,
             center=self.center,
             zoom=self.zoom,
@@ -138,6 +139,8 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
     types = None if every_type else _codes(view.event_types, str)
     if types is not None:
         params["types"] = types
+    if view.trusted:  # ViewSpec.trusted: disputed and single-source records left out
+        params["trust"] = "1"
     if page.layers != frozenset(LAYERS):
         params["layers"] = ",".join(x for x in LAYERS if x in page.layers) or NONE
     if page.center is not None:
@@ -322,6 +325,7 @@ def parse_params(
             )
 
     link.embed = (_single(params, "embed") or "").lower() in ("true", "1", "yes")
+    link.trusted = (_single(params, "trust") or "").lower() in ("true", "1", "yes")
     token = _single(params, "v")
     if token and version and token != version:
         link.stale = True

@@ -7,7 +7,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dashboard.analysis.filters import ViewSpec, known, possible, possible_mask, uncertain_timing
+from dashboard.analysis.filters import (
+    ViewSpec,
+    known,
+    possible,
+    possible_mask,
+    trusted_mask,
+    uncertain_timing,
+)
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY, STATES
 from dashboard.model.schema import NON_INCIDENT_TYPES, OFFICIAL_BLOCKADE_METRICS
 from dashboard.text.i18n import DEFAULT_LANGUAGE, format_datetime, translation
@@ -110,8 +117,13 @@ def state_counts(
     `official_other` (dates by Babel; exports keep the default, English).
 
     `timeline` (an OfficialTimeline of the same `official` and `records`) reuses the
-    official side, which changes only when the window's end passes another report.
+    official side, which changes only when the window's end passes another report. A
+    view with the trust filter (`view.trusted`) compares only the records it keeps
+    (filters.trusted_mask), with a timeline of its own (`timeline` is not used).
     """
+    if view.trusted:  # the comparison, too, counts only what the trust filter keeps
+        records = selected if records is None else records
+        records, timeline = records[trusted_mask(records).to_numpy()], None
     if timeline is None:
         timeline = OfficialTimeline(official, selected if records is None else records)
     table = pd.concat([located_counts(selected), timeline.state_columns(view.end, lang)], axis=1)

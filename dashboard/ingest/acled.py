@@ -21,6 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from dashboard.ingest.columns import excel_serial
 from dashboard.ingest.read import STRING_DTYPE, Table, empty_texts
 from dashboard.model.schema import Report
 from dashboard.model.timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
@@ -287,6 +288,12 @@ def _report_dates(raw, dates, reading: _DateReading, table: Table, name: str, re
                 reason = exc.message
         report.add_many(name, table.rows[chosen], "event_date", values[chosen], reason)
         bad &= ~chosen
+    for text in pd.unique(np.asarray(values[bad], dtype=object)):  # Excel date serials
+        serial = excel_serial(str(text), "2026-02-22")
+        if serial is not None:
+            chosen = bad & rows_with(text)
+            report.add_many(name, table.rows[chosen], "event_date", values[chosen], serial)
+            bad &= ~chosen
     report.add_many(
         name,
         table.rows[bad],

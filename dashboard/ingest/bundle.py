@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import geopandas as gpd
@@ -16,6 +16,7 @@ from dashboard.ingest.geodata_files import (
 )
 from dashboard.ingest.validate import validate_incidents
 from dashboard.model import bundled_files
+from dashboard.model.origin import UserFile
 from dashboard.model.schema import Report
 from dashboard.model.timing import not_before
 
@@ -31,6 +32,14 @@ class Bundle:
     key_moments: pd.DataFrame
     report: Report
     version: str
+    # None for the bundled data; a user's file when its records replace the bundled ones
+    origin: UserFile | None = None
+
+    def with_user_file(self, records: pd.DataFrame, origin: UserFile) -> Bundle:
+        """The bundle with a user's checked records in place of the bundled ones: the
+        official Tapalpa figures are left out (they are compared only with the bundled
+        data), and exports name `origin` instead of the bundled data's provenance."""
+        return replace(self, incidents=records, official=self.official.iloc[0:0], origin=origin)
 
 
 def raid_start(incidents: pd.DataFrame, site: gpd.GeoDataFrame) -> pd.Timestamp | None:

@@ -10,6 +10,7 @@ precisions, so a check that depends only on the value runs once per distinct val
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -27,12 +28,15 @@ from dashboard.model.timing import (
     parse_timestamp,
     where_in_file,
 )
-from dashboard.text.message import Message, msg
+from dashboard.text.lookalike import HIDDEN_CLASS, described, hidden, plain
+from dashboard.text.message import Message, msg, msg_n
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
 _HTTP = r"[hH][tT][tT][pP][sS]?://[^\s/?#@]+([/?#]\S*)?"
 _DECIMAL = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d{1,3})?"
 _SOURCE_DATE = r"\d{4}-\d{2}(-\d{2})?"
+_THOUSANDS = r"[+-]?\d{1,3}(,\d{3})+"  # 1,234: a count in a comma-separated file
+_DECIMAL_COMMA = r"[+-]?\d{1,3},\d+"  # 20,6597: a coordinate in a comma-separated file
 _YEARS = (1990, 2100)
 # The largest count accepted: counts are read as float64, which holds every whole number
 # up to 2**53 (about 9.007e15) exactly; fifteen nines stays below that and reads plainly.
@@ -239,9 +243,60 @@ class Checks:
         )
         return values
 
-    def _numbers_once(self, distinct: Distinct) -> np.ndarray:
-        """Float per distinct value of a text column: NaN where empty or not a number."""
+    def _separators(self, distinct: Distinct, field: str, kind: str) -> pd.Series:
+        """The distinct texts of a number column with the separators its file's convention
+        makes clear taken out, each kind of reading warned once per column (naming the
+        first line, the value and how many rows).
+
+        In a comma-separated file (where a number holding a comma was quoted), a count
+        (`kind` "count": whole numbers) written in groups of three digits ("1,234",
+        "12,345,678") has thousands separators: a decimal comma would not be whole. A
+        coordinate (`kind` "coordinate": degrees, |value| <= 180) written with one comma
+        ("20,6597", "-103,3475") has a decimal comma: 20,660 thousand degrees is no
+        place. Anything else stays as written (and is "not a number" if it is not one).
+        Semicolon- and tab-separated files read a comma as the decimal mark already.
+        """
         text = distinct.values
+        if self.table.decimal_comma or self.table.format != "csv":
+            return text
+        pattern = _THOUSANDS if kind == "count" else _DECIMAL_COMMA
+        found = _fullmatch(text, pattern)
+        if not found.any():
+            return text
+        changed = text.where(
+            ~found, text.str.replace(",", "" if kind == "count" else ".", regex=False)
+        )
+        rows = distinct.per_row(found)
+        first = int(np.argmax(rows))
+        shown = text.iat[int(distinct.codes[first])]
+        reading = changed.iat[int(distinct.codes[first])]
+        reason = (
+            msg_n(
+                "{n} value read with thousands separators ({value} is {number})",
+                "{n} values read with thousands separators ({value} is {number})",
+                int(rows.sum()),
+                value=shown,
+                number=reading,
+            )
+            if kind == "count"
+            else msg_n(
+                "{n} value read with a decimal comma ({value} is {number})",
+                "{n} values read with a decimal comma ({value} is {number})",
+                int(rows.sum()),
+                value=shown,
+                number=reading,
+            )
+        )
+        field_in_file = self.file_fields.get(field, field)
+        self.report.add(
+            self.name, int(self.rows[first]), field_in_file, shown, reason, severity="warning"
+        )
+        return changed
+
+    def _numbers_once(self, distinct: Distinct, text: pd.Series | None = None) -> np.ndarray:
+        """Float per distinct value of a text column (or `text`, the same values with
+        their separators read: `_separators`): NaN where empty or not a number."""
+        text = distinct.values if text is None else text
         if not (text != "").any():
             return np.full(len(text), np.nan)
         text = text.str.replace(",", ".", regex=False) if self.table.decimal_comma else text
@@ -259,18 +314,23 @@ class Checks:
         """(text, float per row: NaN where empty or not a number)."""
         values = self.col(field)
         distinct = self.distinct(values)  # each distinct text is read once
-        return values, distinct.per_row(self._numbers_once(distinct))  # a new array
+        text = self._separators(distinct, field, "coordinate")
+        return values, distinct.per_row(self._numbers_once(distinct, text))  # a new array
 
     def count(self, field: str) -> np.ndarray:
         """Whole numbers ≥ 0 as floats; NaN where empty or bad (each distinct text judged
         once; MAX_COUNT at most)."""
         distinct = self.distinct(self.col(field))
-        number = self._numbers_once(distinct).copy()  # (may be a read-only Arrow view)
+        text = self._separators(distinct, field, "count")
+        number = self._numbers_once(distinct, text).copy()  # (may be a read-only Arrow view)
         given = (distinct.values != "").to_numpy(dtype=bool)
         if not given.any():
             return np.full(self.n, np.nan)
         nan = np.isnan(number)
-        self.problem_once(distinct, given & nan, field, msg("not a number"))
+        comma = given & nan & _fullmatch(distinct.values, r"[+-]?\d+([.,]\d+)+")
+        reason = msg("not a whole number as written: a count is written without separators (1234)")
+        self.problem_once(distinct, comma, field, reason)
+        self.problem_once(distinct, given & nan & ~comma, field, msg("not a number"))
         with np.errstate(invalid="ignore"):  # inf % 1 is NaN: not whole, as wanted
             fractional = given & ~nan & (~np.isfinite(number) | (np.mod(number, 1) != 0))
         self.problem_once(distinct, fractional, field, msg("not a whole number"))
@@ -351,9 +411,52 @@ class Checks:
         self.problem(~true & ~false, field, msg("expected true or false"), values=values)
         return true
 
+    def lookalike_ids(self, field: str) -> None:
+        """Ids holding an invisible or look-alike character (text.lookalike: `N1` and
+        `N1` + U+200B look the same and are two ids). Ids that are the same once those
+        characters are left out (look-alikes read as the Latin letter) are one id: each
+        after the first is an error naming the first's line and the characters; an id
+        alone with such characters is a warning naming them. Values are kept as written.
+        """
+        values = self.col(field)
+        distinct = self.distinct(values)
+        texts = distinct.values
+        odd = pc.match_substring_regex(_arrow(texts), HIDDEN_CLASS)  # RE2, whole column
+        odd = pc.fill_null(odd, False).to_numpy(zero_copy_only=False)
+        suspects = {int(i) for i in np.flatnonzero(odd) if hidden(texts.iat[i])}
+        if not suspects:
+            return
+        keys = {plain(texts.iat[i]) for i in suspects}
+        groups: dict[str, list[int]] = {}
+        for i, text in enumerate(texts.tolist()):
+            key = plain(text) if i in suspects else text
+            if key in keys and key:
+                groups.setdefault(key, []).append(i)
+        _, first_at = np.unique(distinct.codes, return_index=True)  # each value's first row
+        for members in groups.values():
+            first = members[0]  # distinct values are numbered in order of appearance
+            for i in members:
+                text = texts.iat[i]
+                shown = np.full(self.n, repr(text), dtype=object)
+                if i == first:
+                    if i in suspects:
+                        reason = msg("id holds {characters}", characters=described(text))
+                        self.problem(distinct.codes == i, field, reason, "warning", values=shown)
+                    continue
+                reason = msg(
+                    "id looks the same as the id in {where} ({first}), but they differ by "
+                    "{characters}",
+                    where=where_in_file(self.table.unit, int(self.rows[first_at[first]])),
+                    first=repr(texts.iat[first]),
+                    characters=described(text) or described(texts.iat[first]),
+                )
+                self.problem(distinct.codes == i, field, reason, values=shown)
+
     def unique(self, field: str) -> None:
         """Every repeat of a non-empty value of `field` is an error naming the row of its
-        first occurrence."""
+        first occurrence; ids that differ only by hidden characters are named
+        (`lookalike_ids`)."""
+        self.lookalike_ids(field)
         values = self.col(field)
         distinct = self.distinct(values)
         if len(distinct) == self.n:  # every value differs
@@ -486,6 +589,10 @@ class Checks:
         for number in rest:
             chosen = codes == number
             text = texts.iat[number]
+            serial = excel_serial(text)
+            if serial is not None:
+                self.problem(chosen, field, serial)
+                continue
             settled = order.order is not None and order.ambiguous(text)
             try:
                 moment = parse_timestamp(text, order)
@@ -558,6 +665,33 @@ class Checks:
         self.problem(outside, "latitude", msg("point is outside Mexico"), values=where)
         ok &= ~outside
         return lon, lat, ok
+
+
+# Excel counts days from 30 December 1899 (its 1900 leap-year bug included); serials of
+# 1990..2100 (_YEARS) are 32874..73415.
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+_EXCEL_SERIAL = re.compile(r"\d{5}(\.\d+)?")
+
+
+def excel_serial(text: str, form: str = "2026-02-22T10:30-06:00") -> Message | None:
+    """The reason a time is refused when it is an Excel date serial (a date cell saved
+    as its number: "46075" or "46075.4375"), naming the date it stands for and the fix;
+    None for any other text. Refused rather than read: a serial carries no UTC offset
+    and a sheet may hold it in the 1904 date system (four years later). `form`: an
+    example of the text the column should hold, for the fix."""
+    if not _EXCEL_SERIAL.fullmatch(text):
+        return None
+    days = float(text)
+    moment = _EXCEL_EPOCH + pd.Timedelta(days=days)
+    if not _YEARS[0] <= moment.year <= _YEARS[1]:
+        return None
+    return msg(
+        "an Excel date serial ({value} is {moment} in Excel's 1900 date system), not a "
+        "date: format the column as text (such as {form}) before saving the CSV",
+        value=text,
+        form=form,
+        moment=moment.strftime("%Y-%m-%d %H:%M"),
+    )
 
 
 def missing_columns(

@@ -23,12 +23,80 @@ from dashboard.text.message import Message, msg
 # that a 1:10m line puts just outside; farther is outside Mexico.
 COAST_TOLERANCE_DEG = 0.05
 KM_PER_DEGREE = 111.0
+# A point in (or nearest to) another state than the one declared stays a warning while it
+# is at most this far (geodesic km, WGS84) from the declared state's polygon: a town
+# near a border placed by its municipality's centroid, or a border drawn at 1:10m
+# (Natural Earth: a few km off at most), is that close; a coordinate or a cve_ent that
+# is simply wrong (a Monterrey point declared Jalisco: 435 km from it) is farther and is an
+# error, naming both states and the distance. 20 km is about the radius of a large
+# municipality of the Jalisco-Michoacán border (geo_precision 2 places a point anywhere in
+# it).
+DECLARED_TOLERANCE_KM = 20.0
 
 
 @dataclass
 class Located:
     state: np.ndarray  # object: INEGI code per point (the declared one where consistent)
-    in_mexico: np.ndarray  # bool: False where the point is an error (outside Mexico)
+    # bool: False where the point is an error (outside Mexico, or farther than
+    # DECLARED_TOLERANCE_KM from its declared state)
+    in_mexico: np.ndarray
+
+
+def distance_km(geometry, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Geodesic distance (km, WGS84 ellipsoid, pyproj.Geod) from each point (degrees) to
+    the nearest point of `geometry` (a shapely polygon in degrees; 0 inside it). The
+    nearest point is found in degrees (shapely.shortest_line), which is exact enough at
+    the distances it decides (DECLARED_TOLERANCE_KM)."""
+    from pyproj import Geod
+
+    points = shapely.points(lon, lat)
+    lines = shapely.shortest_line(points, geometry)
+    ends = shapely.get_coordinates(lines).reshape(-1, 2, 2)
+    _, _, metres = Geod(ellps="WGS84").inv(
+        ends[:, 0, 0], ends[:, 0, 1], ends[:, 1, 0], ends[:, 1, 1]
+    )
+    return np.asarray(metres, dtype=float) / 1000.0
+
+
+def _far_from_declared(
+    name, rows, lon, lat, chosen, found_name, declared_code, states, report, in_mexico, warning
+):
+    """Points `chosen` (positions) declared `declared_code` but found in (or nearest to)
+    the state `found_name`: beyond DECLARED_TOLERANCE_KM of the declared polygon an error
+    naming both and the distance (in_mexico set False), else the `warning`."""
+    layer_row = np.flatnonzero(states["cve_ent"].to_numpy(dtype=object) == declared_code)
+    if len(layer_row):  # each distinct point measured once (files repeat places)
+        coords = np.stack([lon[chosen], lat[chosen]], axis=1)
+        distinct, inverse = np.unique(coords, axis=0, return_inverse=True)
+        declared_geometry = states.geometry.to_numpy()[layer_row[0]]
+        km = distance_km(declared_geometry, distinct[:, 0], distinct[:, 1])[inverse.reshape(-1)]
+    else:  # a layer without the declared state: nothing to measure, the warning stands
+        km = np.zeros(len(chosen))
+    far = km > DECLARED_TOLERANCE_KM
+    near = chosen[~far]
+    if len(near):
+        report.add_many(
+            name, rows[near], "cve_ent", [declared_code] * len(near), warning, severity="warning"
+        )
+    if not far.any():
+        return
+    far_at, far_km = chosen[far], km[far]
+    in_mexico[far_at] = False
+
+    def reasons(positions: list[int]) -> list[Message]:  # built for the kept rows only
+        return [
+            msg(
+                "point lies in {found}, {km} km from its declared state {declared} (more than "
+                "{tolerance} km): correct the coordinates or cve_ent",
+                found=found_name,
+                km=f"{far_km[p]:.0f}",
+                declared=BY_CODE[declared_code].name,
+                tolerance=f"{DECLARED_TOLERANCE_KM:.0f}",
+            )
+            for p in positions
+        ]
+
+    report.add_numbered(name, rows[far_at], "cve_ent", [declared_code] * len(far_at), reasons)
 
 
 def covering_states(
@@ -97,7 +165,9 @@ def locate_points(
     declared_at (optional, when the caller has it: no string comparisons then): the same
     as the row of `states` holding that code, -1 for "" and -2 for a code not in `states`.
     A point in another state than declared, or just off the coast, is a warning naming
-    both (the declared state is kept); one far from every state is an error; one on the
+    both (the declared state is kept) while within DECLARED_TOLERANCE_KM of the declared
+    state, an error naming both and the distance beyond; one far from every state is an
+    error; one on the
     border of two states with no state declared is a warning naming both (the first by
     code is used).
     """
@@ -132,17 +202,23 @@ def locate_points(
         pairs = np.stack([codes[first[wrong]], declared[wrong]]).T.astype(str)
         for found_code, declared_code in {tuple(p) for p in pairs.tolist()}:
             chosen = wrong[(pairs[:, 0] == found_code) & (pairs[:, 1] == declared_code)]
-            report.add_many(
+            warning = msg(
+                "point lies in {found}, not its declared state {declared}",
+                found=BY_CODE[found_code].name,
+                declared=BY_CODE[declared_code].name,
+            )
+            _far_from_declared(
                 name,
-                rows[chosen],
-                "cve_ent",
-                declared[chosen],
-                msg(
-                    "point lies in {found}, not its declared state {declared}",
-                    found=BY_CODE[found_code].name,
-                    declared=BY_CODE[declared_code].name,
-                ),
-                severity="warning",
+                rows,
+                lon,
+                lat,
+                chosen,
+                BY_CODE[found_code].name,
+                declared_code,
+                states,
+                report,
+                in_mexico,
+                warning,
             )
     plain = has & undeclared
     state[plain] = codes[first[plain]]
@@ -216,18 +292,24 @@ def _outside(name, rows, lon, lat, declared, state, in_mexico, outside, states, 
             chosen = np.flatnonzero(other)[
                 (pairs[:, 0] == near_code) & (pairs[:, 1] == declared_code)
             ]
-            report.add_many(
+            warning = msg(
+                "point lies just outside the state polygons, nearest {nearest}, not its "
+                "declared state {declared}",
+                nearest=BY_CODE[near_code].name,
+                declared=BY_CODE[declared_code].name,
+            )
+            _far_from_declared(
                 name,
-                points[chosen],
-                "cve_ent",
-                said[chosen],
-                msg(
-                    "point lies just outside the state polygons, nearest {nearest}, not its "
-                    "declared state {declared}",
-                    nearest=BY_CODE[near_code].name,
-                    declared=BY_CODE[declared_code].name,
-                ),
-                severity="warning",
+                rows,
+                lon,
+                lat,
+                outside[chosen],
+                BY_CODE[near_code].name,
+                declared_code,
+                states,
+                report,
+                in_mexico,
+                warning,
             )
     same = close & (said != "") & (said == near)
     if same.any():

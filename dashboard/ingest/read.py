@@ -25,7 +25,9 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from dashboard.ingest.shapes import crs_axis_order, spreadsheet_lines
 from dashboard.model.schema import Report
+from dashboard.text.lookalike import described, hidden, plain
 from dashboard.text.message import Message, msg, msg_n
 
 # The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
@@ -104,13 +106,19 @@ def read_table(
         )
         return None
     report.unit = "line"
-    table = _plain_utf8_csv(data, name, columns)
+    utf16 = data.startswith(BOMS[1][0]) or data.startswith(BOMS[2][0]) or b"\x00" in data[:4096]
+    declared = None
+    if not utf16:  # any encoding whose line ends and "sep=" are ASCII bytes
+        data, declared = spreadsheet_lines(data)
+    table = _plain_utf8_csv(data, name, columns, declared)
     if table is not None:
         return table
     text = decode(data, name, report)
     if text is None:
         return None
     encoding, text = text
+    if utf16:
+        text, declared = spreadsheet_lines(text)
     first = _FIRST_VISIBLE.search(text)
     if first is None:
         report.add(name, None, None, None, msg("file is empty"))
@@ -121,7 +129,7 @@ def read_table(
     else:
         report.unit = "line"
         utf8 = data if encoding == "utf-8" else None  # pyarrow reads the bytes as they are
-        table = read_csv(text, name, report, utf8=utf8, start=first.start())
+        table = read_csv(text, name, report, utf8=utf8, start=first.start(), delimiter=declared)
     if table is not None:
         table.encoding = encoding
         report.unit = table.unit
@@ -132,7 +140,7 @@ _FIRST_VISIBLE = re.compile(r"[^\s\ufeff]")
 _FIRST_VISIBLE_BYTE = re.compile(rb"[^ \t\r\n\f\v]")
 
 
-def _plain_utf8_csv(data: bytes, name: str, columns=None) -> Table | None:
+def _plain_utf8_csv(data: bytes, name: str, columns=None, declared=None) -> Table | None:
     """The common case without decoding the whole file: UTF-8 (no BOM) CSV, one line per
     record, no ragged rows (pyarrow checks the UTF-8). None: read it the careful way."""
     if data.startswith(tuple(bom for bom, _ in BOMS)) or b"\x00" in data[:4096]:
@@ -148,12 +156,15 @@ def _plain_utf8_csv(data: bytes, name: str, columns=None) -> Table | None:
     except UnicodeDecodeError:
         return None
     header = header.rstrip("\r")
-    delimiter = sniff_delimiter(header, name)
+    delimiter = declared or sniff_delimiter(header, name)
     try:
-        names = column_names(next(csv.reader([header], delimiter=delimiter)), name, Report())
+        raw = next(csv.reader([header], delimiter=delimiter))
     except (csv.Error, StopIteration):
         return None
-    if names is None:  # the careful way reports it
+    if hidden(header) or not raw[-1].strip():  # the careful way reports these
+        return None
+    names = column_names(raw, name, Report())
+    if names is None:
         return None
     header_line = 1 + data.count(b"\n", 0, first.start())
     used = columns(names) if columns is not None else None
@@ -247,11 +258,61 @@ def sniff_delimiter(header: str, name: str) -> str:
     return best if counts[best] else ","
 
 
-def column_names(raw: list[str], name: str, report: Report) -> list[str] | None:
-    """Trimmed, lower-cased names; None (a file-level error) when two are the same."""
+# The prefix of the names trailing empty columns are read under (never a real name:
+# names are trimmed), f"{UNNAMED}0" the first after the last named column; dropped once
+# read (drop_unnamed).
+UNNAMED = "\x00unnamed"
+
+
+def column_names(
+    raw: list[str], name: str, report: Report, trailing: bool = False
+) -> list[str] | None:
+    """Trimmed, lower-cased names; None (a file-level error) when two are the same.
+
+    A name holding an invisible or look-alike character (U+200B after `latitude`, a
+    Cyrillic `а`) is read without it (the Latin letter for a look-alike), with a warning
+    naming the character and its code point. With `trailing` (a CSV header), empty names
+    after the last named column (a spreadsheet's `,,,`) are UNNAMED placeholders, with a
+    warning: the caller reads and drops those columns (`drop_unnamed`).
+    """
     names = [c.strip().lower() for c in raw]
+    extra = 0
+    if trailing:
+        while extra < len(names) - 1 and names[len(names) - 1 - extra] == "":
+            extra += 1
+    if extra:
+        names = names[: len(names) - extra]
+        report.add(
+            name,
+            None,
+            None,
+            f"{len(raw)} fields",
+            msg_n(
+                "{n} column at the end of the header has no name (a spreadsheet's trailing "
+                "delimiter): left out",
+                "{n} columns at the end of the header have no name (a spreadsheet's trailing "
+                "delimiters): left out",
+                extra,
+            ),
+            severity="warning",
+        )
+    for position, column in enumerate(names):
+        if hidden(column):
+            names[position] = plain(column).strip()
+            report.add(
+                name,
+                None,
+                names[position],
+                repr(raw[position].strip()),
+                msg(
+                    "column name holds {characters}: read as {plain}",
+                    characters=described(column),
+                    plain=names[position],
+                ),
+                severity="warning",
+            )
     seen: dict[str, list[str]] = {}
-    for original, key in zip(raw, names, strict=True):
+    for original, key in zip(raw, names, strict=False):
         seen.setdefault(key, []).append(original.strip())
     repeated = {k: v for k, v in seen.items() if len(v) > 1}
     if repeated:
@@ -270,26 +331,51 @@ def column_names(raw: list[str], name: str, report: Report) -> list[str] | None:
     if "" in seen:
         report.add(name, None, None, None, msg("a column has no name in the header"))
         return None
-    return names
+    return names + [f"{UNNAMED}{i}" for i in range(extra)]
+
+
+def drop_unnamed(frame: pd.DataFrame, rows: np.ndarray, name: str, report: Report) -> pd.DataFrame:
+    """`frame` without its UNNAMED columns; a value under one is a warning naming its
+    line (it is left out with the column)."""
+    unnamed = [c for c in frame.columns if c.startswith(UNNAMED)]
+    for column in unnamed:
+        values = frame[column]
+        given = (values != "").to_numpy(dtype=bool)
+        if given.any():
+            report.add_many(
+                name,
+                rows[given],
+                None,
+                values[given].to_numpy(dtype=object),
+                msg("a value under a column with no name (after the last named column): left out"),
+                severity="warning",
+            )
+    return frame.drop(columns=unnamed) if unnamed else frame
 
 
 def read_csv(
-    text: str, name: str, report: Report, utf8: bytes | None = None, start: int = 0
+    text: str,
+    name: str,
+    report: Report,
+    utf8: bytes | None = None,
+    start: int = 0,
+    delimiter: str | None = None,
 ) -> Table | None:
     """Comma, semicolon or tab separated text; line numbers are the file's own.
 
     utf8: the same text as UTF-8 bytes when the file was UTF-8 already (saves a copy);
-    start: offset of the first visible character (blank lines before the header).
+    start: offset of the first visible character (blank lines before the header);
+    delimiter: the one a `sep=` line declared (spreadsheet_lines), else sniffed.
     """
     end = text.find("\n", start)
     first = text[start : end if end >= 0 else len(text)].rstrip("\r")
-    delimiter = sniff_delimiter(first, name)
+    delimiter = delimiter or sniff_delimiter(first, name)
     try:
         header = next(csv.reader([first], delimiter=delimiter))
     except (csv.Error, StopIteration) as exc:
         report.add(name, 1, None, None, msg("unreadable CSV header: {detail}", detail=str(exc)))
         return None
-    names = column_names(header, name, report)
+    names = column_names(header, name, report, trailing=True)
     if names is None:
         return None
     header_line = 1 + text.count("\n", 0, start)
@@ -299,6 +385,7 @@ def read_csv(
     if table is None:
         return None
     frame, rows = table
+    frame = drop_unnamed(frame, rows, name, report)
     if not len(frame):
         report.add(name, None, None, None, msg("header only: the file has no data rows"))
         return None
@@ -335,7 +422,9 @@ def _fast_csv(
                 column_types={c: pa.string() for c in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
-                include_columns=[c for c in names if c in used] if used is not None else [],
+                include_columns=[c for c in names if c in used or c.startswith(UNNAMED)]
+                if used is not None
+                else [],
             ),
         )
     except pa.ArrowInvalid:
@@ -352,6 +441,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records, numbers, previous = [], [], 0
     header_seen = False
+    named = sum(not c.startswith(UNNAMED) for c in names)
     try:
         for record in reader:
             start, previous = previous + 1, reader.line_num
@@ -360,6 +450,8 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
             if not header_seen:
                 header_seen = True
                 continue
+            if len(names) > len(record) >= named:  # trailing empty columns not written
+                record = record + [""] * (len(names) - len(record))
             if len(record) != len(names):
                 report.add(
                     name,
@@ -370,7 +462,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
                         "ragged row: {n} field where the header has {columns}",
                         "ragged row: {n} fields where the header has {columns}",
                         len(record),
-                        columns=len(names),
+                        columns=named,
                     ),
                 )
                 continue
@@ -523,7 +615,10 @@ def read_json(text: str, name: str, report: Report) -> Table | None:
     if not isinstance(features, list) or not features:
         report.add(name, None, "features", None, msg("FeatureCollection has no features"))
         return None
-    return features_table(features, name, report)
+    swap = crs_axis_order(doc, features, name, report)
+    if swap is None:
+        return None
+    return features_table(features, name, report, swap=swap)
 
 
 def json_kind(value: Any) -> str:
@@ -549,7 +644,8 @@ def records_table(records: list[dict], name: str, report: Report) -> Table | Non
     return Table(frame, np.arange(1, len(records) + 1, dtype="int64"), "json")
 
 
-def features_table(features: list, name: str, report: Report) -> Table | None:
+def features_table(features: list, name: str, report: Report, swap: bool = False) -> Table | None:
+    """GeoJSON features to a Table; `swap`: each Point is [latitude, longitude]."""
     rows, numbers, has_geometry = [], [], []
     for number, feature in enumerate(features, start=1):
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
@@ -570,7 +666,7 @@ def features_table(features: list, name: str, report: Report) -> Table | None:
                 value = geometry.get("coordinates") if "[" in point.singular else kind
                 report.add(name, number, "geometry", value, point)
                 continue
-            values["longitude"], values["latitude"] = point
+            values["longitude"], values["latitude"] = point[::-1] if swap else point
             has_geometry.append(True)
         rows.append(values)
         numbers.append(number)

@@ -7,7 +7,9 @@
 - the per-state table as CSV,
 - a data package: one zip of those files and a `datapackage.json` (Frictionless Data
   Package, built with the `frictionless` library) with each file's schema, the licence,
-  the credit, the data version, the view's permalink and the generation time.
+  the credit, the data version, the view's permalink and the generation time; for a
+  user's file (model/origin.py) instead the file's name, detected format and encoding and
+  when it was checked, and none of the bundled data's claims.
 
 Every function takes the frame `filters.apply` returns (validated records joined to
 their places) and returns the file's bytes or text; none writes to disk.
@@ -26,6 +28,7 @@ import geopandas as gpd
 import pandas as pd
 
 from dashboard.model.mexico import BY_CODE
+from dashboard.model.origin import UserFile
 from dashboard.text.escape import defuse
 
 COLUMNS = (
@@ -107,10 +110,12 @@ def records_csv(selected: pd.DataFrame) -> str:
     return frame.to_csv(index=False, lineterminator="\n")
 
 
-def records_geojson(selected: pd.DataFrame) -> str:
+def records_geojson(selected: pd.DataFrame, origin: UserFile | None = None) -> str:
     """An RFC 7946 FeatureCollection: one Point feature per record at [longitude,
     latitude] (WGS84 degrees); its properties are the CSV's columns, not defused (JSON
-    has no formulas), empty counts as null."""
+    has no formulas), empty counts as null. The records of a user's file (`origin`) name
+    it in a foreign member `source_file` (RFC 7946 §6.1: name, format, encoding,
+    checked)."""
     frame = records_frame(selected)
     # pandas writes each row's properties in C; the features are assembled around them.
     lines = frame.to_json(orient="records", lines=True, force_ascii=False, double_precision=6)
@@ -126,7 +131,12 @@ def records_geojson(selected: pd.DataFrame) -> str:
         key = json.dumps(record_id, ensure_ascii=False)
         point = f'{{"type":"Point","coordinates":[{float(lon)!r},{float(lat)!r}]}}'
         features.append(f'{{"type":"Feature","id":{key},"geometry":{point},"properties":{props}}}')
-    return '{"type":"FeatureCollection","features":[' + ",".join(features) + "]}"
+    source = (
+        ""
+        if origin is None
+        else f'"source_file":{json.dumps(origin.as_dict(), ensure_ascii=False)},'
+    )
+    return '{"type":"FeatureCollection",' + source + '"features":[' + ",".join(features) + "]}"
 
 
 def records_geodataframe(selected: pd.DataFrame) -> gpd.GeoDataFrame:
@@ -139,11 +149,22 @@ def records_geodataframe(selected: pd.DataFrame) -> gpd.GeoDataFrame:
     )
 
 
-def records_geoparquet(selected: pd.DataFrame) -> bytes:
-    """GeoParquet (written by GeoPandas with pyarrow): the CSV's columns plus `geometry`."""
+def records_geoparquet(selected: pd.DataFrame, origin: UserFile | None = None) -> bytes:
+    """GeoParquet (written by GeoPandas with pyarrow): the CSV's columns plus `geometry`.
+    The records of a user's file (`origin`) name it in the file's key-value metadata,
+    key `source_file` (JSON: name, format, encoding, checked), beside GeoParquet's `geo`."""
     out = io.BytesIO()
     records_geodataframe(selected).to_parquet(out, index=False)
-    return out.getvalue()
+    if origin is None:
+        return out.getvalue()
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(io.BytesIO(out.getvalue()))
+    metadata = dict(table.schema.metadata or {})
+    metadata[b"source_file"] = json.dumps(origin.as_dict(), ensure_ascii=False).encode()
+    named = io.BytesIO()
+    pq.write_table(table.replace_schema_metadata(metadata), named)
+    return named.getvalue()
 
 
 # ------------------------------------------------------------------ per-state table
@@ -217,6 +238,18 @@ SOURCE_NOTE = (
     "(1 exact site, 2 town or municipality, 3 state only). Boundaries: Natural Earth."
 )
 _DATETIME_FORMAT = "%Y-%m-%dT%H:%M%z"
+
+
+def user_file_note(origin: UserFile) -> str:
+    """The description of a package of a user's file: what it is and how it was read;
+    its licence and sources are the file's own, which this package cannot know."""
+    source = origin.as_dict()
+    return (
+        f"The valid rows of the file {source['name']} (read as {source['format']}, "
+        f"encoding {source['encoding']}; checked {source['checked']}) in the view, "
+        "converted to the map's columns. Its licence and sources are those of the file; "
+        "the map's bundled data, its licence and the official figures are not part of it."
+    )
 
 
 def _incident_fields(with_geometry: bool = False) -> list:
@@ -309,20 +342,26 @@ def data_package(
     permalink: str,
     credit: str,
     generated_at: datetime | None = None,
+    origin: UserFile | None = None,
 ) -> bytes:
     """A zip: `incidents.csv`, `incidents.geojson`, `incidents.parquet`, `states.csv`
     and `datapackage.json` (Frictionless Data Package v1) describing them.
 
     `version` is the data version token (bundled_files.data_version), `permalink` the view's
     link (or query string), `generated_at` the generation time (default now, UTC).
+    `origin`: the user's file the records come from (None: the bundled data). The package
+    of a user's file names it (name, detected format and encoding, when it was checked:
+    `source_file`, and the description) and carries none of the bundled data's claims: no
+    licence, no credit or source note, no data version, no permalink (a link restores
+    the filters, not the file), no official figures.
     """
     from frictionless import Package, Resource, Schema
 
     generated_at = (generated_at or datetime.now(UTC)).astimezone(UTC)
     files = {
         "incidents.csv": records_csv(selected).encode("utf-8"),
-        "incidents.geojson": records_geojson(selected).encode("utf-8"),
-        "incidents.parquet": records_geoparquet(selected),
+        "incidents.geojson": records_geojson(selected, origin).encode("utf-8"),
+        "incidents.parquet": records_geoparquet(selected, origin),
         "states.csv": state_table_csv(counts, states).encode("utf-8"),
     }
     resources = [
@@ -359,28 +398,45 @@ def data_package(
         Resource(
             name="states",
             path="states.csv",
-            title="Per state: located and official blockades",
+            title="Per state: located and official blockades"
+            if origin is None
+            else "Per state: located counts",
             description="Located counts in the window, and located blockades up to the "
-            "hour of the official figure beside it; difference only where comparable.",
+            "hour of the official figure beside it; difference only where comparable."
+            if origin is None
+            else "Located counts of the file's records in the window. The official "
+            "columns are empty: official figures are compared only with the map's own data.",
             format="csv",
             encoding="utf-8",
             mediatype="text/csv",
             schema=Schema(fields=_state_fields(), primary_key=["cve_ent"]),
         ),
     ]
-    package = Package(
-        name="tapalpa-incident-map-view",
-        title=title,
-        description=SOURCE_NOTE,  # the credit line is the source's title below: not twice
-        version=version,
-        licenses=[DATA_LICENSE],
-        sources=[{"title": credit}],
-        homepage=permalink if permalink.startswith(("http://", "https://")) else None,
-        created=generated_at.isoformat(timespec="seconds").replace("+00:00", "Z"),
-        resources=resources,
-    )
-    descriptor = package.to_dict()
-    descriptor["view"] = {"permalink": permalink, "data_version": version}
+    created = generated_at.isoformat(timespec="seconds").replace("+00:00", "Z")
+    if origin is not None:
+        package = Package(
+            name="user-file-view",
+            title=f"{origin.name}: records in view",
+            description=user_file_note(origin),
+            created=created,
+            resources=resources,
+        )
+        descriptor = package.to_dict()
+        descriptor["source_file"] = origin.as_dict()
+    else:
+        package = Package(
+            name="tapalpa-incident-map-view",
+            title=title,
+            description=SOURCE_NOTE,  # the credit line is the source's title below: not twice
+            version=version,
+            licenses=[DATA_LICENSE],
+            sources=[{"title": credit}],
+            homepage=permalink if permalink.startswith(("http://", "https://")) else None,
+            created=created,
+            resources=resources,
+        )
+        descriptor = package.to_dict()
+        descriptor["view"] = {"permalink": permalink, "data_version": version}
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(

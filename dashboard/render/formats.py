@@ -67,13 +67,13 @@ def _records_csv(files: ViewFiles) -> bytes:
 def _records_geojson(files: ViewFiles) -> bytes:
     from dashboard.render import export
 
-    return export.records_geojson(files.selected).encode("utf-8")
+    return export.records_geojson(files.selected, files.bundle.origin).encode("utf-8")
 
 
 def _records_geoparquet(files: ViewFiles) -> bytes:
     from dashboard.render import export
 
-    return export.records_geoparquet(files.selected)
+    return export.records_geoparquet(files.selected, files.bundle.origin)
 
 
 def _state_table(files: ViewFiles) -> bytes:
@@ -96,6 +96,7 @@ def _data_package(files: ViewFiles) -> bytes:
         permalink=files.permalink,
         credit=CREDIT,
         generated_at=files.generated_at or datetime.now(UTC),
+        origin=files.bundle.origin,
     )
 
 

@@ -214,6 +214,11 @@ def alt_text(
         text += " " + t.gettext("Event types shown: {types}.").format(
             types=format_list(kinds, lang)
         )
+    if page.view.trusted:  # the trust filter (filters.trusted_mask)
+        text += " " + t.gettext(
+            "Disputed and single-source records are left out of every figure, the map and "
+            "the lists."
+        )
     return text
 
 

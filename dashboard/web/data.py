@@ -15,6 +15,7 @@ from dashboard.analysis.filters import data_window, default_window
 from dashboard.analysis.stats import OfficialTimeline
 from dashboard.ingest.bundle import Bundle, load_bundle
 from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.origin import UserFile
 from dashboard.render.mapfiles import published_json
 from dashboard.render.mappoints import PointCatalogue, point_catalogue
 from dashboard.render.mapstates import states_geojson
@@ -42,13 +43,14 @@ class PageData:
     timeline: OfficialTimeline | None = None
     lang: str = "en"  # of the display text in `incidents` and the catalogue
 
-    def with_records(self, frame: pd.DataFrame) -> PageData:
-        """The page data with other records (an uploaded file's valid rows) in place of
-        the bundled ones: what was made from the bundled records is dropped."""
+    def with_records(self, frame: pd.DataFrame, origin: UserFile) -> PageData:
+        """The page data with other records (an uploaded file's valid rows, from the file
+        `origin`) in place of the bundled ones: what was made from the bundled records is
+        dropped, and so are the official figures (Bundle.with_user_file)."""
         return replace(
             self,
             incidents=frame,
-            bundle=replace(self.bundle, incidents=frame),
+            bundle=self.bundle.with_user_file(frame, origin),
             catalogue=None,
             timeline=None,
         )

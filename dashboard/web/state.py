@@ -24,6 +24,7 @@ WINDOW = "window"  # (start, end), naive Mexico City datetimes
 ALL_STATES = "all_states"
 STATES_CHOSEN = "states"  # state names
 TYPES = "types"  # event-type keys
+TRUSTED = "trusted"  # the trust filter: disputed and single-source records left out
 LAYERS = "layers"  # map-layer keys
 DAY_CHOICE = "day_choice"  # the "Jump to a day" pills
 LANG = "lang"  # "es" or "en": the language switch
@@ -90,6 +91,7 @@ def link_defaults(data: PageData) -> dict:
         ALL_STATES: True,
         STATES_CHOSEN: [],
         TYPES: list(EVENT_TYPES),
+        TRUSTED: False,
         LAYERS: list(MAP_LAYERS),
     }
 
@@ -124,6 +126,7 @@ def read_link(data: PageData) -> None:
         opening[STATES_CHOSEN] = sorted(BY_CODE[c].name for c in link.states)
     if link.types is not None:
         opening[TYPES] = [t for t in EVENT_TYPES if t in link.types]
+    opening[TRUSTED] = link.trusted
     if link.layers is not None:
         opening[LAYERS] = [x for x in MAP_LAYERS if x in link.layers]
     st.session_state[OPENING] = opening
@@ -160,6 +163,7 @@ def current_page() -> PageView:
             aware(end),
             states=states,
             event_types=None if len(types) == len(EVENT_TYPES) else types,
+            trusted=bool(setting(TRUSTED)),
         ),
         layers=frozenset(k for k in MAP_LAYERS if k in setting(LAYERS)),
         # The reader's centre and zoom as the map last wrote them into the address (brought

@@ -25,6 +25,7 @@ import streamlit as st
 from dashboard.analysis.filters import IN_WINDOW, KNOWN, ViewSpec, apply
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures, key_figures, state_counts
+from dashboard.model.origin import UserFile
 from dashboard.render.snapshot import Selection
 from dashboard.web.data import PageData
 from dashboard.web.memo import BytesBoundedCache
@@ -40,9 +41,11 @@ Kept = tuple[str, str, str] | None  # (data version, language, view_key) or None
 
 
 def view_key(view: ViewSpec) -> str:
-    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted."""
+    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted,
+    and the trust filter."""
     chosen = ["*" if c is None else ",".join(sorted(c)) for c in (view.states, view.event_types)]
-    return "|".join([view.start.isoformat(), view.end.isoformat(), *chosen])
+    trust = "trusted" if view.trusted else "all"
+    return "|".join([view.start.isoformat(), view.end.isoformat(), *chosen, trust])
 
 
 @st.cache_resource(max_entries=4096, show_spinner=False)
@@ -103,7 +106,7 @@ def rows_kept(data: PageData, view: ViewSpec, selected: pd.DataFrame) -> Kept:
     if kept is None:
         return None
     version, lang, key = kept
-    filters_part = key.split("|", 2)[2]  # view_key: start|end|states|types
+    filters_part = key.split("|", 2)[2]  # view_key: start|end|states|types|trust
     digest = hashlib.blake2b(digest_size=16)
     digest.update(selected.index.to_numpy(dtype="int64").tobytes())
     digest.update((selected[IN_WINDOW].to_numpy() == KNOWN).tobytes())
@@ -201,6 +204,7 @@ class UploadResult:
     encoding: str
     mapping: list
     report_csv: str  # the report table as a spreadsheet-safe CSV
+    origin: UserFile | None = None  # the file as checked: exports name it
 
 
 @st.cache_resource

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard.analysis.permalink import to_query
 from dashboard.render.formats import EXPORT_FORMATS, FileFormat, ViewFiles
 from dashboard.render.share import download_stem, page_address
+from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -39,11 +40,21 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
                 len(shown.selected),
             ).format(n=format_number(len(shown.selected), lang))
             + " "
-            + t.gettext(
-                "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per record; "
-                "the data package adds the per-state table and a datapackage.json "
-                "(Frictionless) naming the data version ({version}) and this view's link."
-            ).format(version=data.bundle.version)
+            + (
+                t.gettext(
+                    "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per "
+                    "record; the data package adds the per-state table and a "
+                    "datapackage.json (Frictionless) naming the data version ({version}) and "
+                    "this view's link."
+                ).format(version=data.bundle.version)
+                if data.bundle.origin is None
+                else t.gettext(
+                    "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per "
+                    "record; they and the data package's datapackage.json (Frictionless) name "
+                    "your file {name}, how it was read and when it was checked, and claim "
+                    "nothing of the map's own data (its licence, sources or official figures)."
+                ).format(name=escape_markdown(data.bundle.origin.name))
+            )
         )
         download_buttons(formats, files, download_stem("tapalpa", page), lang)
 

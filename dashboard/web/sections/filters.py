@@ -101,6 +101,16 @@ def filters(data: PageData, lang: str = "en") -> None:
         default=state.opening(state.TYPES),
         key=state.TYPES,
     )
+    st.checkbox(
+        t.gettext("Leave out disputed and single-source records"),
+        value=state.opening(state.TRUSTED),
+        key=state.TRUSTED,
+        help=t.gettext(
+            "Every figure, the map, the lists and the downloads then count only records "
+            "whose sources agree and that rest on two or more sources (links, or outlets "
+            "named by ACLED)."
+        ),
+    )
     st.multiselect(
         t.gettext("Map layers"),
         [layer.key for layer in LAYERS],

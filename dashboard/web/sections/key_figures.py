@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.filters import ViewSpec, in_view
 from dashboard.analysis.stats import national_figures
 from dashboard.render.captions import (
     KEY_FIGURES,
@@ -20,7 +20,7 @@ from dashboard.render.captions import (
     window_line,
 )
 from dashboard.render.snapshot import possible_sentence
-from dashboard.text.i18n import translation
+from dashboard.text.i18n import format_number, translation
 from dashboard.web.data import PageData
 from dashboard.web.view_cache import Kept, Shown, per_view
 
@@ -63,8 +63,23 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
         )
     if official:
         said = official_sources(official, lang)
+    elif data.bundle.origin is not None:  # Bundle.with_user_file left them out
+        said = t.gettext(
+            "The official figures on the Tapalpa raid are compared only with the map's own "
+            "data, not with your file."
+        )
     else:
         said = t.gettext("No official national figure had been given by the window's end.")
+    if shown.view.trusted:  # the trust filter (filters.trusted_mask), said with the figures
+        every = in_view(shown.view.with_changes(trusted=False), data.incidents)
+        left_out = int(every.sum()) - len(shown.selected)
+        said += " " + t.ngettext(
+            "{n} disputed or single-source record of this view is left out of every figure, "
+            "the map and the lists.",
+            "{n} disputed or single-source records of this view are left out of every "
+            "figure, the map and the lists.",
+            left_out,
+        ).format(n=format_number(left_out, lang))
     st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
     return official
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.ingest.read import MAX_FILE_BYTES
 from dashboard.ingest.validate import check_incidents
+from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
 from dashboard.render.popups import with_display_text
@@ -89,6 +90,7 @@ def check_upload(
         encoding=result.encoding,
         mapping=result.mapping,
         report_csv=report.to_csv(lang),
+        origin=UserFile.now(name, result.format, result.encoding),
     )
     size = int(frame.memory_usage(deep=True).sum()) + len(checked.report_csv) * 3
     cache.put(key, checked, size)
@@ -208,4 +210,4 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
             len(frame),
         ).format(n=format_number(len(frame), lang))
     )
-    return data.with_records(frame)
+    return data.with_records(frame, checked.origin)
