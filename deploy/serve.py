@@ -146,6 +146,7 @@ def caddy_environment(
     static_dir: Path | None = None,
     address: str | None = None,
     tls_internal: bool = False,
+    http_port: int = 80,
 ) -> dict[str, str]:
     """The TAPALPA_* variables deploy/Caddyfile reads.
 
@@ -177,6 +178,8 @@ def caddy_environment(
         env["TAPALPA_STATIC_DIR"] = str(static_dir.resolve())
     if tls_internal:
         env["TAPALPA_TLS"] = "tls internal"
+    if http_port != 80:
+        env["TAPALPA_HTTP_PORT"] = str(http_port)
     return env
 
 
@@ -272,6 +275,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="the site's address: a public https:// name gets a certificate from Let's "
         "Encrypt or ZeroSSL (ports 80 and 443 must reach this machine); default "
         "http://:PORT, plain HTTP",
+    )
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=80,
+        help="with an https:// --address: the port of Caddy's HTTP-to-HTTPS redirect (default 80)",
     )
     parser.add_argument(
         "--tls-internal",
@@ -395,10 +404,12 @@ def main(argv: list[str] | None = None) -> int:
             ws_origins=args.ws_origin,
             upload_max_bytes=upload_limit_bytes(),
             published=args.published,
-            lb_secret=secrets.token_hex(16),
+            # The same secret on every proxy keeps a reader's cookie valid across them.
+            lb_secret=os.environ.get("TAPALPA_LB_SECRET") or secrets.token_hex(16),
             static_dir=None if args.no_precompressed else args.static_dir,
             address=args.address,
             tls_internal=args.tls_internal,
+            http_port=args.http_port,
         )
     except ValueError as exc:
         print(f"deploy/serve: {exc}", file=sys.stderr)

@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from dashboard.ingest import limits
 from dashboard.model.schema import Report
 from dashboard.text.message import Message, msg, msg_n
 
@@ -102,6 +103,11 @@ def read_table(
             f"{len(data):,} bytes",
             msg("file larger than the {limit} MB limit", limit=MAX_FILE_BYTES // 1_000_000),
         )
+        return None
+    # Hostile shapes (too many columns, lines, features or vertices) are refused here,
+    # before a parse could cost seconds and a gigabyte: dashboard/ingest/limits.py.
+    if (refused := limits.check_shape(data)) is not None:
+        report.add(name, refused.row, refused.field, refused.value, refused.reason)
         return None
     report.unit = "line"
     table = _plain_utf8_csv(data, name, columns)
