@@ -34,12 +34,16 @@ def escape_markdown(value: object) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """An escaped link for http(s) URLs; anything else is shown as plain escaped text."""
+    """An escaped link for http(s) URLs; anything else is shown as plain escaped text.
+
+    The label is Markdown-escaped as well: st.markdown parses the text between <a> and
+    </a> as Markdown, so a label "[x](https://elsewhere)" would be a second link (the
+    entities read the same in HTML, for Leaflet's popups)."""
     if not is_http_url(url):
-        return escape_text(label or url)
+        return escape_markdown(label or url)
     return (
         f'<a href="{escape_text(url.strip())}" target="_blank" '
-        f'rel="noopener noreferrer">{escape_text(label)}</a>'
+        f'rel="noopener noreferrer">{escape_markdown(label)}</a>'
     )
 
 
