@@ -1,0 +1,51 @@
+"""Bounded upload memory (dashboard/web/upload_bounds.py) on Streamlit's own
+uploaded-file manager: one file per session, a cap over all sessions, and the one
+private name it relies on."""
+
+from __future__ import annotations
+
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.uploaded_file_manager import UploadedFileRec
+
+from dashboard.web.upload_bounds import bound, held_bytes, session_file_ids
+
+
+def manager_with(files: dict[str, list[tuple[str, int]]]) -> MemoryUploadedFileManager:
+    manager = MemoryUploadedFileManager("/_stcore/upload_file")
+    for session, entries in files.items():
+        for file_id, size in entries:
+            manager.add_file(
+                session, UploadedFileRec(file_id, f"{file_id}.csv", "text/csv", b"x" * size)
+            )
+    return manager
+
+
+def test_streamlits_manager_still_has_the_private_storage_relied_on():
+    manager = manager_with({"s": [("a", 3), ("b", 4)]})
+    assert session_file_ids(manager, "s") == ["a", "b"]
+    assert session_file_ids(manager, "other") == []
+    assert held_bytes(manager) == 7
+
+
+def test_a_new_upload_replaces_the_sessions_earlier_ones():
+    manager = manager_with({"s": [("a", 10), ("b", 10), ("c", 10)], "t": [("d", 10)]})
+    assert bound(manager, "s", "c", limit=1000)
+    assert session_file_ids(manager, "s") == ["c"]
+    assert session_file_ids(manager, "t") == ["d"]  # other sessions untouched
+    assert held_bytes(manager) == 20
+
+
+def test_no_file_on_the_page_frees_every_file_of_the_session():
+    manager = manager_with({"s": [("a", 10)]})
+    assert not bound(manager, "s", None, limit=1000)
+    assert held_bytes(manager) == 0
+
+
+def test_over_the_cap_the_new_file_is_dropped_and_the_others_kept():
+    manager = manager_with({"t": [("d", 60)], "u": [("e", 30)], "s": [("a", 20)]})
+    assert not bound(manager, "s", "a", limit=100)
+    assert session_file_ids(manager, "s") == []
+    assert held_bytes(manager) == 90
+    manager.remove_file("t", "d")  # another reader leaves: room again
+    manager.add_file("s", UploadedFileRec("a", "a.csv", "text/csv", b"x" * 20))
+    assert bound(manager, "s", "a", limit=100)
