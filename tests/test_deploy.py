@@ -408,3 +408,44 @@ def test_replicas_serve_the_page_asked_for():
     other = ROOT / "benchmarks" / "baseline_app.py"
     command = serve.replica_command(8601, app=other)
     assert str(other) in command and str(ROOT / "dashboard" / "app.py") not in command
+
+
+def env_example() -> dict[str, str]:
+    text = (ROOT / "deploy" / "caddy.env.example").read_text()
+    return dict(line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+
+
+def test_one_upload_limit_in_the_page_streamlit_caddy_and_the_example():
+    from dashboard.ingest.read import MAX_FILE_BYTES
+
+    serve = load_serve()
+    limit = serve.upload_limit_bytes()
+    assert int(env_example()["TAPALPA_UPLOAD_MAX_BYTES"]) == limit
+    # The page's "up to 50 MB" (decimal) fits under Streamlit's 50 MiB and Caddy's limit.
+    assert (limit - serve.UPLOAD_ENVELOPE_BYTES) // 2**20 == MAX_FILE_BYTES // 1_000_000
+    assert limit >= MAX_FILE_BYTES + serve.UPLOAD_ENVELOPE_BYTES
+    readme = (ROOT / "README.md").read_text()
+    assert f"{MAX_FILE_BYTES // 1_000_000} MB" in readme
+
+
+def test_the_example_environment_is_public_https_embeddable_anywhere_with_the_component():
+    env = env_example()
+    assert env["TAPALPA_ADDRESS"].startswith("https://")
+    assert env["TAPALPA_FRAME_ANCESTORS"] == "*"
+    assert env["TAPALPA_COMPONENT_DIR"].endswith("streamlit_folium/frontend/build")
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "auto_https off" not in caddyfile
+    assert "lb_try_duration" in caddyfile and "health_uri /_stcore/health" in caddyfile
+    assert "read_header" in caddyfile
+
+
+def test_serve_serves_the_component_folder_caddy_is_told_about():
+    serve = load_serve()
+    folder = serve.map_component_dir()
+    assert (folder / "index.html").is_file()
+
+
+def test_the_systemd_units_restart_on_failure():
+    for unit in ("tapalpa-map@.service", "tapalpa-caddy.service"):
+        text = (ROOT / "deploy" / "systemd" / unit).read_text()
+        assert re.search(r"^Restart=on-failure$", text, re.M), unit
