@@ -396,7 +396,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
 
 # The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
 # (dashboard/render/export.py defuse): reading a CSV removes exactly that one.
-DEFUSED = r"^'([=+\-@\t\r'])"
+DEFUSED = r"^'([=+\-@\t\r'\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}\x{FEFF}])"  # escape.defuse
 
 
 def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:

@@ -56,15 +56,22 @@ def script_json(value: object) -> str:
 def defuse(value: object) -> object:
     """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is.
 
-    A leading apostrophe is escaped too, so reading undoes exactly this (dashboard/ingest/read.py).
+    Formula starts: FORMULA_START, also after byte-order marks (U+FEFF, which some
+    spreadsheets drop before reading the cell). A leading apostrophe is escaped too, so
+    reading undoes exactly this (dashboard/ingest/read.py, DEFUSED).
     """
-    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+    if isinstance(value, str) and (
+        value.startswith("'") or value.lstrip(BOM).startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 
 
-# Spreadsheets run cells that start with these as formulas (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run cells that start with these as formulas (CSV injection, OWASP), the
+# full-width forms too (＝ ＋ － ＠: an East Asian input method types them, and spreadsheets
+# fold them to ASCII when they read a formula).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOM = "\ufeff"
 
 
 def is_http_url(value: str) -> bool:
