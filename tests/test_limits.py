@@ -120,3 +120,10 @@ def test_read_table_reports_the_refusal_with_the_file_line_and_value():
     (problem,) = report.problems
     assert (problem.file, problem.row, problem.value) == ("wide.csv", 1, "100,000")
     assert problem.reason == "more than 500 columns"
+
+
+def test_a_geometry_refusal_names_the_feature():
+    report = Report()
+    assert read_table(polygon(MAX.MAX_VERTICES + 2), "shape.geojson", report) is None
+    (problem,) = report.problems
+    assert (problem.unit, problem.row, problem.field) == ("feature", 1, "geometry")

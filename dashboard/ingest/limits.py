@@ -41,12 +41,14 @@ _NEWLINE, _QUOTE, _OPEN = ord("\n"), ord('"'), ord("[")
 @dataclass(frozen=True)
 class Refusal:
     """Why a file is refused: the line or feature (1-based, None for the whole file), the
-    field (None), the measured value as text, and the reason (a Message)."""
+    field (None), the measured value as text, the reason (a Message), and what `row`
+    counts ("line" or "feature")."""
 
     row: int | None
     field: str | None
     value: str
     reason: Message
+    unit: str = "line"
 
 
 def check_shape(data: bytes) -> Refusal | None:
@@ -72,6 +74,7 @@ def _check_json(data: bytes, body: np.ndarray) -> Refusal | None:
             None,
             f"{records:,}",
             msg("more than {limit} features or records", limit=f"{MAX_FEATURES:,}"),
+            unit="feature",
         )
     starts = np.fromiter((m.end() for m in _COORDINATES.finditer(data)), dtype=np.int64)
     if not len(starts):
@@ -88,6 +91,7 @@ def _check_json(data: bytes, body: np.ndarray) -> Refusal | None:
             "geometry",
             f"{int(per_geometry[worst]):,} coordinate arrays",
             msg("more than {limit} positions in one geometry", limit=f"{MAX_VERTICES:,}"),
+            unit="feature",
         )
     return None
 

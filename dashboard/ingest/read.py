@@ -107,6 +107,7 @@ def read_table(
     # Hostile shapes (too many columns, lines, features or vertices) are refused here,
     # before a parse could cost seconds and a gigabyte: dashboard/ingest/limits.py.
     if (refused := limits.check_shape(data)) is not None:
+        report.unit = refused.unit
         report.add(name, refused.row, refused.field, refused.value, refused.reason)
         return None
     report.unit = "line"
