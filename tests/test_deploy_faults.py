@@ -263,3 +263,48 @@ def test_https_with_caddys_own_ca_for_a_local_name():
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=10)  # noqa: S310
     finally:
         stop_serve(process)
+
+
+def held_upload_bytes(process: subprocess.Popen) -> int:
+    """Bytes of uploaded files all replicas hold (each replica's /_stcore/metrics on its
+    loopback port: the UploadedFileManager's cache_memory_bytes)."""
+    total = 0
+    for port in replica_pids(process):
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/metrics", timeout=10) as r:  # noqa: S310
+            for line in r.read().decode().splitlines():
+                if line.startswith("cache_memory_bytes") and "UploadedFileManager" in line:
+                    total += int(float(line.rsplit(" ", 1)[1]))
+    return total
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_one_upload_per_session_is_kept_and_freed_when_the_reader_leaves(served, browser, tmp_path):
+    from playwright.sync_api import expect
+
+    from tests.conftest import incident_row, to_csv
+
+    url, process = served
+    first, second = tmp_path / "first.csv", tmp_path / "second.csv"
+    first.write_bytes(to_csv([incident_row(notes="x" * 200)] * 300))
+    second.write_bytes(to_csv([incident_row()]))
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    page.goto(url)
+    wait_for_app_run(page)
+    uploader = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+    uploader.set_input_files(str(first))
+    expect(page.get_by_text("Your file first.csv")).to_be_visible(timeout=60_000)
+    assert held_upload_bytes(process) >= first.stat().st_size
+    uploader.set_input_files(str(second))
+    expect(page.get_by_text("Your file second.csv")).to_be_visible(timeout=60_000)
+    wait_for_app_run(page)
+    # The first one was dropped (by Streamlit's client, or by the page for a file it
+    # never saw): the second is all the replicas hold.
+    assert poll_until(lambda: held_upload_bytes(process) == second.stat().st_size, 10), (
+        held_upload_bytes(process),
+        first.stat().st_size,
+        second.stat().st_size,
+    )
+    context.close()  # the reader leaves: the connection closes
+    assert poll_until(lambda: held_upload_bytes(process) == 0, 60), held_upload_bytes(process)
