@@ -453,3 +453,27 @@ def test_the_systemd_units_restart_on_failure():
     for unit in ("tapalpa-map@.service", "tapalpa-caddy.service"):
         text = (ROOT / "deploy" / "systemd" / unit).read_text()
         assert re.search(r"^Restart=on-failure$", text, re.M), unit
+
+
+@pytest.mark.parametrize(
+    ("path", "hashed"),
+    [
+        ("/static/js/index.DormvYxC.js", True),
+        ("/static/js/StreamlitSyntaxHighlighter.BUgbX-5b.js", True),  # a '-' in the hash
+        ("/static/media/KaTeX_AMS-Regular.BQhdFMY1.woff2", True),
+        ("/component/streamlit_folium.st_folium/static/js/main.521860b0.js", True),
+        ("/app/static/data/points-0b7c7e51786e0d00.json", True),
+        ("/app/static/data/map-f902f29df81a55ba.css", True),
+        ("/favicon.png", False),
+        ("/", False),
+        ("/app/static/tapalpa-map.js", False),
+        ("/component/streamlit_folium.st_folium/index.html", False),
+        ("/static/js/index.DormvYxC.js.map", False),
+    ],
+)
+def test_cache_headers_follow_whether_a_name_carries_a_hash(path, hashed):
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    versioned = re.search(r"@versioned path_regexp versioned (\S+)", caddyfile).group(1)
+    unversioned = re.search(r"not path_regexp (\S+)", caddyfile).group(1)
+    assert versioned == unversioned  # the two matchers split the names between them
+    assert bool(re.search(versioned, path)) is hashed
