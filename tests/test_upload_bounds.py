@@ -49,3 +49,23 @@ def test_over_the_cap_the_new_file_is_dropped_and_the_others_kept():
     manager.remove_file("t", "d")  # another reader leaves: room again
     manager.add_file("s", UploadedFileRec("a", "a.csv", "text/csv", b"x" * 20))
     assert bound(manager, "s", "a", limit=100)
+
+
+def test_a_client_gets_six_new_files_a_minute_then_waits():
+    from collections import deque
+
+    from dashboard.web.upload_bounds import allow_new_file
+
+    book: dict[str, deque[float]] = {}
+    assert all(allow_new_file("1.2.3.4", 100.0 + i, book=book) for i in range(6))
+    assert not allow_new_file("1.2.3.4", 110.0, book=book)
+    assert allow_new_file("5.6.7.8", 110.0, book=book)  # another reader is not held up
+    assert allow_new_file("1.2.3.4", 160.5, book=book)  # the first one is a minute old
+
+
+def test_the_client_is_the_address_caddy_saw():
+    from dashboard.web.upload_bounds import client_address
+
+    assert client_address({"X-Forwarded-For": "203.0.113.7, 10.0.0.1"}) == "203.0.113.7"
+    assert client_address({}) == "direct"
+    assert client_address(None) == "direct"

@@ -21,13 +21,55 @@ them (a script calling the upload endpoint): tests/test_upload_bounds.py checks 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Iterable, Mapping
 
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 # What all sessions' uploads may hold in one process: four files at the 50 MB limit.
 MAX_HELD_UPLOAD_BYTES = 200 * 1024 * 1024
+# New files one client (its address as Caddy saw it) may have checked per minute, per
+# replica: a reader fixing a file re-uploads a few times; a script sending file after
+# file to make the replica parse is stopped.
+MAX_NEW_FILES_PER_MINUTE = 6
+RATE_WINDOW_SECONDS = 60.0
+_RECENT: dict[str, deque[float]] = {}  # client -> times of its new files
+_LAST_FILE: OrderedDict[str, str] = OrderedDict()  # session -> the file it last had checked
+_MAX_TRACKED = 10_000
+_LOCK = threading.Lock()
+
+
+def client_address(headers: Mapping[str, str] | None) -> str:
+    """The reader's address: the first X-Forwarded-For entry (Caddy sets it; the replicas
+    listen on loopback only, so no one else can), else "direct"."""
+    forwarded = (headers or {}).get("X-Forwarded-For", "")
+    return forwarded.split(",")[0].strip() or "direct"
+
+
+def allow_new_file(
+    client: str,
+    now: float,
+    limit: int = MAX_NEW_FILES_PER_MINUTE,
+    window: float = RATE_WINDOW_SECONDS,
+    book: dict[str, deque[float]] | None = None,
+) -> bool:
+    """Whether `client` may have one more new file checked at `now` (monotonic seconds):
+    fewer than `limit` in the last `window` seconds. Records it when allowed."""
+    book = _RECENT if book is None else book
+    with _LOCK:
+        times = book.setdefault(client, deque())
+        while times and times[0] <= now - window:
+            times.popleft()
+        if len(times) >= limit:
+            return False
+        times.append(now)
+        if len(book) > _MAX_TRACKED:  # forget clients with nothing recent
+            for key in [k for k, v in book.items() if not v or v[-1] <= now - window]:
+                del book[key]
+        return True
 
 
 def session_file_ids(manager, session_id: str) -> list[str]:
@@ -63,15 +105,33 @@ def bound(manager, session_id: str, current: str | None, limit: int) -> bool:
     return True
 
 
-def keep_upload(current_file_id: str | None, limit: int = MAX_HELD_UPLOAD_BYTES) -> bool:
-    """For the running session: apply `bound` to Streamlit's uploaded-file manager and,
-    when a file is kept, free it as soon as the connection closes. True when the file
-    may be checked; always True outside a server (AppTest, bare runs)."""
+def keep_upload(
+    current_file_id: str | None,
+    client: str = "direct",
+    limit: int = MAX_HELD_UPLOAD_BYTES,
+) -> str:
+    """For the running session: apply `bound` to Streamlit's uploaded-file manager, refuse
+    a new file past the client's rate (`allow_new_file`), and free a kept file as soon as
+    the connection closes. Returns "kept", "none" (no file), "full" (over the cap) or
+    "rate" (too many new files from this client); outside a server (AppTest, bare runs)
+    "kept" or "none"."""
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
-        return current_file_id is not None
+        return "none" if current_file_id is None else "kept"
     instance = runtime.get_instance()
-    kept = bound(instance.uploaded_file_mgr, ctx.session_id, current_file_id, limit)
-    if kept:
-        instance.mark_session_nonresumable(ctx.session_id)
-    return kept
+    manager, session = instance.uploaded_file_mgr, ctx.session_id
+    if not bound(manager, session, current_file_id, limit):
+        return "none" if current_file_id is None else "full"
+    with _LOCK:
+        new = _LAST_FILE.get(session) != current_file_id
+    if new:
+        if not allow_new_file(client, time.monotonic()):
+            manager.remove_file(session, current_file_id)
+            return "rate"
+        with _LOCK:
+            _LAST_FILE[session] = current_file_id
+            _LAST_FILE.move_to_end(session)
+            while len(_LAST_FILE) > _MAX_TRACKED:
+                _LAST_FILE.popitem(last=False)
+    instance.mark_session_nonresumable(session)
+    return "kept"

@@ -20,7 +20,7 @@ from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import N_, format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PRECOMPUTE_TEXT_ROWS, PageData, page_data
-from dashboard.web.upload_bounds import keep_upload
+from dashboard.web.upload_bounds import client_address, keep_upload
 from dashboard.web.view_cache import UploadResult, upload_results
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
@@ -177,15 +177,26 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     (the page data of the file's records, else `data`)."""
     t = translation(lang)
     upload = st.session_state.get(state.UPLOAD)
-    # One file per session, a cap on all sessions' files, freed on disconnect.
-    if not keep_upload(None if upload is None else upload.file_id):
-        if upload is not None:
-            st.warning(
-                t.gettext(
-                    "This server is holding as many readers' files as it can right now, so "
-                    "yours was not kept. Try again in a few minutes."
-                )
+    # One file per session, a cap on all sessions' files and on a client's new files a
+    # minute, freed on disconnect (dashboard/web/upload_bounds.py).
+    kept = keep_upload(
+        None if upload is None else upload.file_id, client_address(st.context.headers)
+    )
+    if kept == "full":
+        st.warning(
+            t.gettext(
+                "This server is holding as many readers' files as it can right now, so "
+                "yours was not kept. Try again in a few minutes."
             )
+        )
+    elif kept == "rate":
+        st.warning(
+            t.gettext(
+                "Too many files from your connection in the last minute, so this one was "
+                "not checked. Try again in a minute."
+            )
+        )
+    if kept != "kept":
         return data
     bar = st.progress(0.0, text=t.gettext("Checking your file…"))
 
