@@ -67,5 +67,6 @@ def test_the_client_is_the_address_caddy_saw():
     from dashboard.web.upload_bounds import client_address
 
     assert client_address({"X-Forwarded-For": "203.0.113.7, 10.0.0.1"}) == "203.0.113.7"
-    assert client_address({}) == "direct"
-    assert client_address(None) == "direct"
+    assert client_address({}, "198.51.100.2") == "198.51.100.2"  # a plain streamlit run
+    assert client_address({}) is None
+    assert client_address(None) is None

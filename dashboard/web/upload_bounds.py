@@ -42,11 +42,12 @@ _MAX_TRACKED = 10_000
 _LOCK = threading.Lock()
 
 
-def client_address(headers: Mapping[str, str] | None) -> str:
+def client_address(headers: Mapping[str, str] | None, ip: str | None = None) -> str | None:
     """The reader's address: the first X-Forwarded-For entry (Caddy sets it; the replicas
-    listen on loopback only, so no one else can), else "direct"."""
+    listen on loopback only, so no one else can), else the socket's peer `ip` (a plain
+    `streamlit run`), else None (no address known: no per-client limit)."""
     forwarded = (headers or {}).get("X-Forwarded-For", "")
-    return forwarded.split(",")[0].strip() or "direct"
+    return forwarded.split(",")[0].strip() or ip or None
 
 
 def allow_new_file(
@@ -107,14 +108,14 @@ def bound(manager, session_id: str, current: str | None, limit: int) -> bool:
 
 def keep_upload(
     current_file_id: str | None,
-    client: str = "direct",
+    client: str | None = None,
     limit: int = MAX_HELD_UPLOAD_BYTES,
 ) -> str:
     """For the running session: apply `bound` to Streamlit's uploaded-file manager, refuse
-    a new file past the client's rate (`allow_new_file`), and free a kept file as soon as
-    the connection closes. Returns "kept", "none" (no file), "full" (over the cap) or
-    "rate" (too many new files from this client); outside a server (AppTest, bare runs)
-    "kept" or "none"."""
+    a new file past the client's rate (`allow_new_file`; `client` None: no limit), and
+    free a kept file as soon as the connection closes. Returns "kept", "none" (no file),
+    "full" (over the cap) or "rate" (too many new files from this client); outside a
+    server (AppTest, bare runs) "kept" or "none"."""
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return "none" if current_file_id is None else "kept"
@@ -125,7 +126,7 @@ def keep_upload(
     with _LOCK:
         new = _LAST_FILE.get(session) != current_file_id
     if new:
-        if not allow_new_file(client, time.monotonic()):
+        if client is not None and not allow_new_file(client, time.monotonic()):
             manager.remove_file(session, current_file_id)
             return "rate"
         with _LOCK:

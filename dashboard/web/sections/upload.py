@@ -180,7 +180,8 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     # One file per session, a cap on all sessions' files and on a client's new files a
     # minute, freed on disconnect (dashboard/web/upload_bounds.py).
     kept = keep_upload(
-        None if upload is None else upload.file_id, client_address(st.context.headers)
+        None if upload is None else upload.file_id,
+        client_address(st.context.headers, st.context.ip_address),
     )
     if kept == "full":
         st.warning(
