@@ -259,6 +259,11 @@ def test_https_with_caddys_own_ca_for_a_local_name():
         context = ssl._create_unverified_context()  # noqa: S323
         with urllib.request.urlopen(f"{url}/_stcore/health", context=context, timeout=10) as r:  # noqa: S310
             assert r.read() == b"ok"
+        request = urllib.request.Request(f"{url}/")  # noqa: S310
+        with urllib.request.urlopen(request, context=context, timeout=30) as r:  # noqa: S310
+            cookies = [c for c in r.headers.get_all("Set-Cookie") or [] if "tapalpa_lb=" in c]
+        # Over HTTPS the sticky cookie reaches cross-site iframes too.
+        assert cookies and "SameSite=None" in cookies[0] and "Secure" in cookies[0], cookies
         with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=10)  # noqa: S310
     finally:
