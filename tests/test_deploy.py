@@ -477,3 +477,23 @@ def test_cache_headers_follow_whether_a_name_carries_a_hash(path, hashed):
     unversioned = re.search(r"not path_regexp (\S+)", caddyfile).group(1)
     assert versioned == unversioned  # the two matchers split the names between them
     assert bool(re.search(versioned, path)) is hashed
+
+
+def test_a_process_that_keeps_exiting_is_restarted_with_growing_back_off():
+    import sys
+
+    serve = load_serve()
+    replica = serve.Replica("crasher", [sys.executable, "-c", "raise SystemExit(3)"])
+    replica.start()
+    replica.process.wait(timeout=30)
+    now = replica.started + 1
+    line = replica.poll(now)
+    assert line.startswith("crasher exited (3) after 1.0 s; restarting in 0.5 s"), line
+    assert replica.poll(now + 0.2) is None and replica.restarts == 0  # still waiting
+    replica.poll(now + 0.5)
+    assert replica.restarts == 1
+    replica.process.wait(timeout=30)
+    assert "restarting in 1 s" in replica.poll(replica.started + 1)  # doubled
+    replica.restart_at = None
+    replica.started -= serve.RESTART_RESET_SECONDS  # a long run since: back to the first delay
+    assert "restarting in 0.5 s" in replica.poll(replica.started + serve.RESTART_RESET_SECONDS)
