@@ -95,9 +95,22 @@ def test_each_hostile_shape_is_refused(data, row, value, reason):
         points(1000),
         polygon(MAX.MAX_VERTICES),
         b'"a,b,c",d\n1,2\n',  # a quoted header cell with commas is one column
+        b"a,b\r" + b"1,2\r" * 100_000,  # Mac Excel's CSV: lines end with a lone CR
+        b"a,b\r\n" + b"1,2\r\n" * 100_000,
         b"",
     ],
-    ids=["columns", "line", "cell", "lines", "points", "vertices", "quoted-header", "empty"],
+    ids=[
+        "columns",
+        "line",
+        "cell",
+        "lines",
+        "points",
+        "vertices",
+        "quoted-header",
+        "mac-cr",
+        "crlf",
+        "empty",
+    ],
 )
 def test_shapes_at_the_limits_pass(data):
     assert limits.check_shape(data) is None

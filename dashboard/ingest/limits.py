@@ -35,7 +35,7 @@ MAX_VERTICES = 10_000
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _COORDINATES = re.compile(rb'"coordinates"\s*:')
-_NEWLINE, _QUOTE, _OPEN = ord("\n"), ord('"'), ord("[")
+_NEWLINE, _RETURN, _QUOTE, _OPEN = ord("\n"), ord("\r"), ord('"'), ord("[")
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,12 @@ def _check_json(data: bytes, body: np.ndarray) -> Refusal | None:
 
 def _check_delimited(data: bytes, body: np.ndarray, start: int) -> Refusal | None:
     newlines = np.flatnonzero(body == _NEWLINE)
+    returns = np.flatnonzero(body == _RETURN)
+    if len(returns):  # a carriage return alone ends a line too (Mac Excel's CSV)
+        after = body[np.minimum(returns + 1, len(body) - 1)]
+        lone = returns[(returns + 1 == len(body)) | (after != _NEWLINE)]
+        if len(lone):
+            newlines = np.union1d(newlines, lone)
     if len(newlines) > MAX_ROWS:
         return Refusal(
             None, None, f"{len(newlines):,}", msg("more than {limit} lines", limit=f"{MAX_ROWS:,}")
