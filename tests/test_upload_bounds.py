@@ -70,3 +70,17 @@ def test_the_client_is_the_address_caddy_saw():
     assert client_address({}, "198.51.100.2") == "198.51.100.2"  # a plain streamlit run
     assert client_address({}) is None
     assert client_address(None) is None
+
+
+def test_one_check_at_a_time_and_a_bounded_wait():
+    import threading
+
+    from dashboard.web.upload_bounds import check_slot
+
+    slots = threading.BoundedSemaphore(1)
+    with check_slot(0.1, slots) as first:
+        assert first
+        with check_slot(0.1, slots) as second:
+            assert not second  # the slot is busy: the caller does not check
+    with check_slot(0.1, slots) as again:
+        assert again  # released after the first

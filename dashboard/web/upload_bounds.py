@@ -24,7 +24,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -40,6 +41,26 @@ _RECENT: dict[str, deque[float]] = {}  # client -> times of its new files
 _LAST_FILE: OrderedDict[str, str] = OrderedDict()  # session -> the file it last had checked
 _MAX_TRACKED = 10_000
 _LOCK = threading.Lock()
+# One file checked at a time per process (bounded threads): a second reader's file waits
+# for the first, up to CHECK_WAIT_SECONDS, so two big checks never share a replica's CPU
+# with its readers at once.
+CHECK_SLOTS = threading.BoundedSemaphore(1)
+CHECK_WAIT_SECONDS = 120.0
+
+
+@contextmanager
+def check_slot(
+    wait: float = CHECK_WAIT_SECONDS, slots: threading.BoundedSemaphore | None = None
+) -> Iterator[bool]:
+    """Hold the process's check slot while the block runs: yields True once it is held,
+    False if `wait` seconds passed first (the caller then does not check)."""
+    slots = CHECK_SLOTS if slots is None else slots
+    held = slots.acquire(timeout=wait)
+    try:
+        yield held
+    finally:
+        if held:
+            slots.release()
 
 
 def client_address(headers: Mapping[str, str] | None, ip: str | None = None) -> str | None:
