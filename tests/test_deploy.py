@@ -278,6 +278,9 @@ def test_the_published_site_is_served_next_to_the_app(proxy):
     status, headers, body = get(f"{url}/published/states/jal.html")
     assert status == 200
     assert b"reported incidents in Jalisco" in body
+    # The static copy embeds wherever the live page does (here: the --frame-ancestor list).
+    assert f"frame-ancestors 'self' {NEWSROOM}" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "public, max-age=300"
     for escape in ("../pyproject.toml", "%2e%2e/pyproject.toml", "..%2fpyproject.toml"):
         status, _, body = get(f"{url}/published/{escape}")
         assert status != 200 and b"[project]" not in body, escape
