@@ -340,6 +340,19 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
 
 
 @pytest.mark.slow
+def test_a_client_that_never_finishes_its_headers_is_dropped(proxy):
+    url, _ = proxy
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        started = time.monotonic()
+        answer = connection.recv(4096)  # Caddy answers 408 or closes: either ends recv
+        waited = time.monotonic() - started
+    assert waited < 20, waited  # read_header 10s (it was 60 s and more)
+    assert answer == b"" or b"408" in answer.split(b"\r\n")[0], answer[:80]
+
+
+@pytest.mark.slow
 def test_ctrl_c_stops_caddy_and_every_replica(proxy):
     url, process = proxy
     children = process.children
