@@ -84,3 +84,17 @@ def test_one_check_at_a_time_and_a_bounded_wait():
             assert not second  # the slot is busy: the caller does not check
     with check_slot(0.1, slots) as again:
         assert again  # released after the first
+
+
+def test_the_sweeper_keeps_a_connected_sessions_newest_file_and_nothing_of_a_gone_one():
+    from dashboard.web.upload_bounds import sweep
+
+    manager = manager_with(
+        {"live": [("a", 10), ("b", 10), ("c", 10)], "gone": [("d", 10)], "one": [("e", 5)]}
+    )
+    assert sweep(manager, lambda session: session != "gone") == 3
+    assert session_file_ids(manager, "live") == ["c"]  # the newest: the one sent last
+    assert session_file_ids(manager, "gone") == []
+    assert session_file_ids(manager, "one") == ["e"]
+    assert held_bytes(manager) == 15
+    assert sweep(manager, lambda session: True) == 0

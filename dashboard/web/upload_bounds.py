@@ -14,6 +14,10 @@ minutes (issue 25). Here, on each run of a session that has a file:
   state. A reader whose connection drops gets a new session with the same filters (the
   browser sends its widget values again) and uploads the file again.
 
+Between runs, a sweeper thread (one per process, every second) keeps each connected
+session's newest file only and drops every file of a session that is not connected:
+files sent by a script that never lets the page run are bounded too.
+
 Uses one private name of Streamlit's MemoryUploadedFileManager, `file_storage` (the
 files of each session), to find files a session sent without the page ever seeing
 them (a script calling the upload endpoint): tests/test_upload_bounds.py checks it.
@@ -21,6 +25,7 @@ them (a script calling the upload endpoint): tests/test_upload_bounds.py checks 
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections import OrderedDict, deque
@@ -127,6 +132,49 @@ def bound(manager, session_id: str, current: str | None, limit: int) -> bool:
     return True
 
 
+def sweep(manager, is_active) -> int:
+    """Between script runs: each session keeps only its newest file (a script may send
+    file after file without the page running), a session that is no longer connected
+    (`is_active(session_id)` false) keeps none. Returns the number of files dropped."""
+    storage = getattr(manager, "file_storage", None)
+    if not isinstance(storage, dict):
+        return 0
+    dropped = 0
+    for session_id in list(storage):
+        file_ids = session_file_ids(manager, session_id)
+        keep = file_ids[-1:] if is_active(session_id) else []  # dicts keep arrival order
+        for file_id in file_ids:
+            if file_id not in keep:
+                manager.remove_file(session_id, file_id)
+                dropped += 1
+    return dropped
+
+
+SWEEP_SECONDS = 1.0
+_SWEEPER: list[threading.Thread] = []
+
+
+def start_sweeper() -> None:
+    """Run `sweep` on this process's uploaded-file manager every SWEEP_SECONDS, in one
+    daemon thread per process (started by the first session that runs the page)."""
+    with _LOCK:
+        if _SWEEPER or not runtime.exists():
+            return
+        instance = runtime.get_instance()
+
+        def loop() -> None:
+            while True:
+                time.sleep(SWEEP_SECONDS)
+                try:
+                    sweep(instance.uploaded_file_mgr, instance.is_active_session)
+                except Exception:  # a sweep must never stop the sweeper
+                    logging.getLogger(__name__).exception("upload sweep failed")
+
+        thread = threading.Thread(target=loop, name="upload-sweeper", daemon=True)
+        _SWEEPER.append(thread)
+    thread.start()
+
+
 def keep_upload(
     current_file_id: str | None,
     client: str | None = None,
@@ -140,6 +188,7 @@ def keep_upload(
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return "none" if current_file_id is None else "kept"
+    start_sweeper()
     instance = runtime.get_instance()
     manager, session = instance.uploaded_file_mgr, ctx.session_id
     if not bound(manager, session, current_file_id, limit):
