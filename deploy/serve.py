@@ -218,13 +218,13 @@ def healthy(url: str, unverified: bool = False) -> bool:
 
 
 def wait_healthy(
-    url: str, processes: list[subprocess.Popen], seconds: float, context: bool = False
+    url: str, processes: list[subprocess.Popen], seconds: float, unverified: bool = False
 ) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
             return False
-        if healthy(url, unverified=context):
+        if healthy(url, unverified=unverified):
             return True
         time.sleep(0.2)
     return False
@@ -467,7 +467,7 @@ def main(argv: list[str] | None = None) -> int:
         proxy.start()
         replicas.append(proxy)
         url = public_url(args)
-        if not wait_healthy(url, running(), 30, context=args.tls_internal):
+        if not wait_healthy(url, running(), 30, unverified=args.tls_internal):
             if not stopping:
                 print(f"caddy did not answer on {url}", file=sys.stderr)
             return 0 if stopping else 1
