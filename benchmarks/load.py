@@ -78,9 +78,12 @@ class Stats:
     wire_bytes: list[int] = field(default_factory=list)
     payload_bytes: list[int] = field(default_factory=list)
     errors: dict[str, int] = field(default_factory=dict)
+    error_times: list[float] = field(default_factory=list)  # monotonic
+    reconnect_times: list[float] = field(default_factory=list)  # monotonic
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
+        self.error_times.append(time.monotonic())
 
 
 def rerun_message(
@@ -137,22 +140,58 @@ async def run_until_finished(ws, stats: Stats, found: dict, cached: set[str]) ->
             return ws.wire_bytes - start_wire, decoded
 
 
-async def session(base: str, until: float, interval: float, stats: Stats, seed: int) -> None:
-    """One reader: load the page, then move the slider every few seconds until `until`."""
+async def session(
+    base: str, until: float, interval: float, stats: Stats, seed: int, reconnect: bool = False
+) -> None:
+    """One reader: load the page, then move the slider every few seconds until `until`.
+
+    `reconnect`: when the connection drops after the first run (a replica killed), do what
+    Streamlit's client does: load the page again, open a new socket, and send the widget
+    state it had (the last slider position); a failed reconnect is an error."""
     rng = random.Random(seed)
+    moved = None
+    first = True
+    attempt = 0
+    while True:
+        try:
+            await one_connection(base, until, interval, stats, rng, moved, first)
+            return
+        except Reconnect as dropped:
+            moved = dropped.moved
+            if not reconnect or time.monotonic() + interval >= until or attempt >= 20:
+                stats.error(dropped.kind)
+                return
+            attempt += 1
+            first = False
+            stats.reconnect_times.append(time.monotonic())
+            await asyncio.sleep(min(0.1 * attempt, 1.0))
+
+
+class Reconnect(Exception):  # noqa: N818
+    """The connection dropped; `moved` is the slider state to send again."""
+
+    def __init__(self, kind: str, moved):
+        super().__init__(kind)
+        self.kind, self.moved = kind, moved
+
+
+async def one_connection(base, until, interval, stats, rng, moved, first) -> None:
     try:
         request = urllib.request.Request(base + "/", headers={"Accept-Encoding": "gzip"})  # noqa: S310
         response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)  # noqa: S310
         cookies = [c.split(";")[0] for c in response.headers.get_all("Set-Cookie") or []]
         response.read()
         response.close()
-    except OSError:
-        stats.error("page load failed")
-        return
+    except OSError as exc:
+        if first:
+            stats.error("page load failed")
+            return
+        raise Reconnect("page load failed", moved) from exc
     headers = {"Cookie": "; ".join(cookies)} if cookies else {}
     ws_url = base.replace("http://", "ws://") + "/_stcore/stream"
     cached: set[str] = set()
     found: dict = {}
+    started = False
     try:
         async with connect(
             ws_url,
@@ -164,9 +203,13 @@ async def session(base: str, until: float, interval: float, stats: Stats, seed: 
             open_timeout=30,
         ) as ws:
             began = time.monotonic()
-            await ws.send(rerun_message(base, None, cached))
+            await ws.send(rerun_message(base, moved, cached))
             await run_until_finished(ws, stats, found, cached)
-            stats.first_runs.append(time.monotonic() - began)
+            started = True
+            if first:
+                stats.first_runs.append(time.monotonic() - began)
+            else:  # the reader's view, restored on another replica: a rerun they waited for
+                stats.reruns.append(time.monotonic() - began)
             slider = found.get("slider")
             if slider is None:
                 stats.error("no time slider on the page")
@@ -189,17 +232,30 @@ async def session(base: str, until: float, interval: float, stats: Stats, seed: 
     except TimeoutError:
         stats.error(f"no script_finished within {RERUN_TIMEOUT} s")
     except OSError as exc:
-        stats.error(f"connection: {type(exc).__name__}")
+        if not started and first:
+            stats.error(f"connection: {type(exc).__name__}")
+            return
+        raise Reconnect(f"connection: {type(exc).__name__}", moved) from exc
     except Exception as exc:  # a closed or refused WebSocket, a protocol error
-        stats.error(f"websocket: {type(exc).__name__}")
+        if not started and first:
+            stats.error(f"websocket: {type(exc).__name__}")
+            return
+        raise Reconnect(f"websocket: {type(exc).__name__}", moved) from exc
 
 
-async def drive(base: str, sessions: int, duration: float, interval: float, ramp: float) -> Stats:
+async def drive(
+    base: str,
+    sessions: int,
+    duration: float,
+    interval: float,
+    ramp: float,
+    reconnect: bool = False,
+) -> Stats:
     stats = Stats()
     until = time.monotonic() + duration
     tasks = []
     for number in range(sessions):
-        tasks.append(asyncio.create_task(session(base, until, interval, stats, number)))
+        tasks.append(asyncio.create_task(session(base, until, interval, stats, number, reconnect)))
         await asyncio.sleep(ramp / sessions)
     await asyncio.gather(*tasks)
     return stats
@@ -325,7 +381,15 @@ async def measure(servers: Servers, sessions: int, args) -> dict:
     sampler = asyncio.create_task(sample_rss(servers.pids, peak, stop))
     ramp = min(10.0, args.duration / 4)
     cpu_before = cpu_seconds(servers.pids)
-    stats = await drive(servers.base, sessions, args.duration, args.interval, ramp)
+    killed: dict = {}
+    killer = None
+    if args.kill_at:
+        killer = asyncio.create_task(kill_a_replica(servers, args.kill_at, killed))
+    stats = await drive(
+        servers.base, sessions, args.duration, args.interval, ramp, reconnect=bool(args.kill_at)
+    )
+    if killer is not None:
+        await killer
     cpu_used = cpu_seconds(servers.pids) - cpu_before
     stop.set()
     await sampler
@@ -361,6 +425,35 @@ async def measure(servers: Servers, sessions: int, args) -> dict:
         "rss_after_mb": after / 1024,
         "rss_after_within_10pct": after <= start_rss * 1.10,
         "settle_waited_s": round(waited, 1),
+        **(fault_figures(stats, killed) if killed else {}),
+    }
+
+
+async def kill_a_replica(servers: Servers, at: float, killed: dict) -> None:
+    """`kill -9` of the first replica `at` seconds into the run; records when, and when
+    its port answered /_stcore/health again (deploy/serve restarts it)."""
+    await asyncio.sleep(at)
+    pid = servers.pids[0]
+    url = servers.replicas[0]
+    os.kill(pid, signal.SIGKILL)
+    killed["at"] = time.monotonic()
+    deadline = killed["at"] + 60
+    while time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+        if await asyncio.to_thread(serve.healthy, url):
+            killed["back"] = time.monotonic()
+            break
+    servers.pids = [p for p in children(servers.process.pid) if is_streamlit(p)]
+
+
+def fault_figures(stats: Stats, killed: dict) -> dict:
+    """What readers saw around the kill: errors after its first second, reconnects, and
+    how long the replica took to answer again."""
+    at = killed["at"]
+    return {
+        "errors_after_first_second": sum(t > at + 1 for t in stats.error_times),
+        "reconnects": len(stats.reconnect_times),
+        "replica_back_after_s": round(killed["back"] - at, 2) if "back" in killed else None,
     }
 
 
@@ -393,6 +486,15 @@ def main() -> int:
         default=1,
         help="runs per session count on the same servers (1..3): memory a burst leaves "
         "behind that the next one reuses is not a leak",
+    )
+    parser.add_argument(
+        "--kill-at",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="(caddy) kill -9 one replica this many seconds into each run; sessions "
+        "reconnect as Streamlit's client does, and the run reports errors after the kill's "
+        "first second and when the replica answered again",
     )
     args = parser.parse_args()
     counts = [int(c) for c in args.sessions.split(",")]

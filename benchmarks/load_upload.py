@@ -84,6 +84,30 @@ def big_csv(target_bytes: int) -> bytes:
         size += encoded
 
 
+def wide_csv(columns: int = 100_000, rows: int = 6) -> bytes:
+    """A header of `columns` names and `rows` rows of ones (2.5 MB at the default)."""
+    lines = [",".join(f"column_{i}" for i in range(columns))]
+    lines += [",".join("1" for _ in range(columns))] * rows
+    return ("\n".join(lines) + "\n").encode()
+
+
+def polygon_geojson(vertices: int = 1_700_000) -> bytes:
+    """One feature whose geometry is a polygon of `vertices` positions (44 MB)."""
+    ring = ",".join(f"[{-103 + i * 1e-7:.7f},{20 + i * 1e-7:.7f}]" for i in range(vertices))
+    return (
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+        '"geometry":{"type":"Polygon","coordinates":[[' + ring + "]]}}]}"
+    ).encode()
+
+
+def error_lines(lines: int = 2_000_000) -> bytes:
+    """A header and `lines` rows, every one an error (32 MB)."""
+    return b"incident_id,start,event_type\n" + b"x,notadate,nope\n" * lines
+
+
+HOSTILE = {"columns": wide_csv, "polygon": polygon_geojson, "lines": error_lines}
+
+
 def multipart(name: str, content: bytes) -> tuple[bytes, str]:
     boundary = f"----tapalpa{uuid.uuid4().hex}"
     head = (
@@ -287,6 +311,12 @@ def main() -> int:
     parser.add_argument("--upload-at", type=float, default=30, help="seconds before the upload")
     parser.add_argument("--upload-mb", type=float, default=50, help="file size in MB (10^6)")
     parser.add_argument("--interval", type=float, default=4, help="seconds between moves")
+    parser.add_argument(
+        "--hostile",
+        choices=sorted(HOSTILE),
+        help="upload a hostile shape instead of a valid file (issue 25): 100,000 columns, "
+        "one polygon of 1.7 million vertices (44 MB), or 2 million lines of errors",
+    )
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 10 <= args.duration <= load.MAX_DURATION:
@@ -295,7 +325,10 @@ def main() -> int:
         parser.error("--upload-at: 5 s .. --duration")
     from dashboard.ingest.read import MAX_FILE_BYTES
 
-    content = big_csv(min(int(args.upload_mb * 1e6), MAX_FILE_BYTES))
+    if args.hostile:
+        content = HOSTILE[args.hostile]()
+    else:
+        content = big_csv(min(int(args.upload_mb * 1e6), MAX_FILE_BYTES))
     socket.setdefaulttimeout(120)
     print(load.machine(), flush=True)
     servers = load.Servers(args.target, args.replicas, load.APP)

@@ -6,9 +6,12 @@ Caddy (Debian's `caddy` package, /usr/bin/caddy) runs `deploy/Caddyfile` with th
 TAPALPA_* variables set here; deploy/precompress.py fills the folder of precompressed
 Streamlit assets Caddy serves, in the background (once per Streamlit version). Replicas
 run with REPLICA_ENVIRONMENT (two malloc arenas). The command prints the URL once every
-replica answers `/_stcore/health` through the proxy, and exits when any of its processes
-exits (a supervisor such as systemd restarts it; see deploy/README.md for the long-running
-form).
+replica answers `/_stcore/health` and has run the page once (warm), and Caddy answers.
+
+Supervision: a replica (or Caddy) that exits is started again after a back-off (0.5 s,
+doubling to 30 s while it keeps failing); the other replicas and Caddy keep serving, and
+Caddy's health checks and retries send no reader to the dead one meanwhile. See
+deploy/README.md for the long-running (systemd) form.
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ import secrets
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -34,6 +39,14 @@ MAX_REPLICAS = 16
 UPLOAD_ENVELOPE_BYTES = 64 * 1024
 STARTUP_SECONDS = 90
 STOP_SECONDS = 15
+# Supervision: a process that exits is started again after RESTART_FIRST_SECONDS, doubling
+# up to RESTART_MAX_SECONDS while it keeps exiting within RESTART_RESET_SECONDS of a start.
+RESTART_FIRST_SECONDS = 0.5
+RESTART_MAX_SECONDS = 30.0
+RESTART_RESET_SECONDS = 60.0
+SUPERVISE_SECONDS = 0.2
+# The first run of the page in a fresh replica (imports, bundled data): well under this.
+WARM_SECONDS = 60
 # The precompression build runs beside the replicas at this lower CPU priority.
 BUILD_NICENESS = 10
 
@@ -97,6 +110,10 @@ def replica_command(port: int, python: str = sys.executable, app: Path = APP) ->
         "false",
         "--browser.gatherUsageStats",
         "false",
+        # /_stcore/script-health-check runs the page once: deploy/serve warms each replica
+        # with it (caches, the map component's registration) before readers reach it.
+        "--server.scriptHealthCheckEnabled",
+        "true",
     ]
 
 
@@ -127,17 +144,31 @@ def caddy_environment(
     published: Path | None,
     lb_secret: str,
     static_dir: Path | None = None,
+    address: str | None = None,
+    tls_internal: bool = False,
+    http_port: int = 80,
 ) -> dict[str, str]:
-    """The TAPALPA_* variables deploy/Caddyfile reads."""
+    """The TAPALPA_* variables deploy/Caddyfile reads.
+
+    `frame_ancestors` empty: any site may embed the map (`frame-ancestors *`: the page is
+    public and read-only); else only this site and those origins. `address` (default
+    `http://:PORT`, plain HTTP) may be a public `https://` name, for which Caddy obtains
+    and renews a certificate, or a local one with `tls_internal` (Caddy's own CA).
+    Raises ValueError for an origin or address that is not `scheme://host[:port]`."""
     for origin in [*frame_ancestors, *ws_origins]:
         if not origin.startswith(("https://", "http://")) or any(c in origin for c in " ;'\"`"):
             raise ValueError(f"not an origin (scheme://host[:port]): {origin!r}")
+    if address is not None and (
+        not address.startswith(("https://", "http://")) or any(c in address for c in " ;'\"`{}")
+    ):
+        raise ValueError(f"not an address (scheme://host[:port]): {address!r}")
     env = {
-        "TAPALPA_ADDRESS": f"http://:{port}",
+        "TAPALPA_ADDRESS": address or f"http://:{port}",
         "TAPALPA_BIND": bind,
         "TAPALPA_UPSTREAMS": " ".join(f"127.0.0.1:{p}" for p in upstreams),
         "TAPALPA_LB_SECRET": lb_secret,
-        "TAPALPA_FRAME_ANCESTORS": " ".join(frame_ancestors),
+        "TAPALPA_FRAME_ANCESTORS": " ".join(frame_ancestors) or "*",
+        "TAPALPA_COMPONENT_DIR": str(map_component_dir()),
         "TAPALPA_WS_ORIGINS": ", ".join(f'"{o}"' for o in ws_origins),
         "TAPALPA_UPLOAD_MAX_BYTES": str(upload_max_bytes),
     }
@@ -145,23 +176,55 @@ def caddy_environment(
         env["TAPALPA_PUBLISHED_DIR"] = str(published.resolve())
     if static_dir is not None:
         env["TAPALPA_STATIC_DIR"] = str(static_dir.resolve())
+    if tls_internal:
+        env["TAPALPA_TLS"] = "tls internal"
+    if http_port != 80:
+        env["TAPALPA_HTTP_PORT"] = str(http_port)
     return env
 
 
-def healthy(url: str) -> bool:
+def map_component_dir() -> Path:
+    """The folder of streamlit-folium's built component (index.html and its scripts):
+    Caddy serves it itself, so a replica that has not yet run the page (and so not yet
+    registered the component) never answers 404 for the map."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("streamlit_folium")
+    if spec is None or spec.origin is None:
+        return Path("/nonexistent")
+    return Path(spec.origin).parent / "frontend" / "build"
+
+
+def public_url(args: argparse.Namespace) -> str:
+    """The address readers use: `--address` when given, else loopback (or the bound
+    interface) on `--port`."""
+    if args.address:
+        return args.address.rstrip("/")
+    host = "127.0.0.1" if args.bind in ("0.0.0.0", "127.0.0.1") else args.bind  # noqa: S104
+    return f"http://{host}:{args.port}"
+
+
+def healthy(url: str, unverified: bool = False) -> bool:
+    """`/_stcore/health` answers ok at `url` (`unverified`: a certificate from Caddy's own
+    local CA, `tls internal`, is accepted)."""
+    context = ssl._create_unverified_context() if unverified else None  # noqa: S323
     try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:  # noqa: S310
+        with urllib.request.urlopen(  # noqa: S310
+            f"{url}/_stcore/health", timeout=2, context=context
+        ) as response:
             return response.read() == b"ok"
     except OSError:
         return False
 
 
-def wait_healthy(url: str, processes: list[subprocess.Popen], seconds: float) -> bool:
+def wait_healthy(
+    url: str, processes: list[subprocess.Popen], seconds: float, unverified: bool = False
+) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if any(p.poll() is not None for p in processes):
             return False
-        if healthy(url):
+        if healthy(url, unverified=unverified):
             return True
         time.sleep(0.2)
     return False
@@ -207,6 +270,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "terminated in front of it); repeat",
     )
     parser.add_argument(
+        "--address",
+        metavar="URL",
+        help="the site's address: a public https:// name gets a certificate from Let's "
+        "Encrypt or ZeroSSL (ports 80 and 443 must reach this machine); default "
+        "http://:PORT, plain HTTP",
+    )
+    parser.add_argument(
+        "--http-port",
+        type=int,
+        default=80,
+        help="with an https:// --address: the port of Caddy's HTTP-to-HTTPS redirect (default 80)",
+    )
+    parser.add_argument(
+        "--tls-internal",
+        action="store_true",
+        help="with an https:// --address: a certificate from Caddy's own local CA (tests, "
+        "staging), not a public one",
+    )
+    parser.add_argument(
         "--published",
         type=Path,
         help="a folder written by `python -m dashboard publish`, served at /published/",
@@ -247,6 +329,65 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+class Replica:
+    """One Streamlit process on a loopback port, restarted with back-off when it exits.
+
+    `start()` launches it; `poll(now)` returns a line to log when it has exited and
+    schedules the restart (RESTART_FIRST_SECONDS, doubling to RESTART_MAX_SECONDS while it
+    keeps exiting within RESTART_RESET_SECONDS of a start, back to the first delay after a
+    longer run), and starts it again once the delay has passed.
+    """
+
+    def __init__(self, name: str, command: list[str], env: dict[str, str] | None = None):
+        self.name = name
+        self.command = command
+        self.env = env
+        self.process: subprocess.Popen | None = None
+        self.started = 0.0
+        self.delay = RESTART_FIRST_SECONDS
+        self.restart_at: float | None = None
+        self.restarts = 0
+
+    def start(self) -> subprocess.Popen:
+        self.process = subprocess.Popen(self.command, cwd=ROOT, env=self.env)  # noqa: S603
+        self.started = time.monotonic()
+        self.restart_at = None
+        return self.process
+
+    def poll(self, now: float) -> str | None:
+        """Restart when due; a line for the log when the process has just exited."""
+        if self.restart_at is not None:
+            if now >= self.restart_at:
+                self.restarts += 1
+                self.start()
+            return None
+        if self.process is None or self.process.poll() is None:
+            return None
+        ran = now - self.started
+        if ran >= RESTART_RESET_SECONDS:
+            self.delay = RESTART_FIRST_SECONDS
+        self.restart_at = now + self.delay
+        line = (
+            f"{self.name} exited ({self.process.returncode}) after {ran:.1f} s; "
+            f"restarting in {self.delay:g} s"
+        )
+        self.delay = min(self.delay * 2, RESTART_MAX_SECONDS)
+        return line
+
+
+def warm(url: str) -> bool:
+    """Run the page once in a replica (`/_stcore/script-health-check`, a session of its own
+    that is closed after the run), so its caches are filled and its components, the map's
+    included, are registered before readers reach it. True when the run succeeded."""
+    try:
+        with urllib.request.urlopen(  # noqa: S310
+            f"{url}/_stcore/script-health-check", timeout=WARM_SECONDS
+        ) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     caddy = shutil.which("caddy")
@@ -263,8 +404,12 @@ def main(argv: list[str] | None = None) -> int:
             ws_origins=args.ws_origin,
             upload_max_bytes=upload_limit_bytes(),
             published=args.published,
-            lb_secret=secrets.token_hex(16),
+            # The same secret on every proxy keeps a reader's cookie valid across them.
+            lb_secret=os.environ.get("TAPALPA_LB_SECRET") or secrets.token_hex(16),
             static_dir=None if args.no_precompressed else args.static_dir,
+            address=args.address,
+            tls_internal=args.tls_internal,
+            http_port=args.http_port,
         )
     except ValueError as exc:
         print(f"deploy/serve: {exc}", file=sys.stderr)
@@ -274,13 +419,16 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{key}={value}")
         return 0
 
-    processes: list[subprocess.Popen] = []
+    replicas: list[Replica] = []
     builder: subprocess.Popen | None = None
     stopping = False
 
     def on_signal(signum, _frame):
         nonlocal stopping
         stopping = True
+
+    def running() -> list[subprocess.Popen]:
+        return [r.process for r in replicas if r.process is not None]
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
@@ -289,11 +437,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.published is not None:  # the share panel offers the static copy
             replica_env["TAPALPA_PUBLISHED_URL"] = "/published/"
         for port in ports:
-            processes.append(
-                subprocess.Popen(  # noqa: S603
-                    replica_command(port, app=args.app), cwd=ROOT, env=replica_env
-                )
+            replica = Replica(
+                f"replica on port {port}", replica_command(port, app=args.app), replica_env
             )
+            replica.start()
+            replicas.append(replica)
         if not args.no_precompressed:
             # Caddy serves each file from the folder as soon as it is there and proxies the
             # rest, so the build (minutes the first time, nothing afterwards) runs beside.
@@ -305,20 +453,21 @@ def main(argv: list[str] | None = None) -> int:
                 preexec_fn=lambda: os.nice(BUILD_NICENESS),  # noqa: PLW1509
             )
         for port in ports:
-            if not wait_healthy(f"http://127.0.0.1:{port}", processes, STARTUP_SECONDS):
+            replica_url = f"http://127.0.0.1:{port}"
+            if not wait_healthy(replica_url, running(), STARTUP_SECONDS):
                 if not stopping:
                     print(f"replica on port {port} did not become healthy", file=sys.stderr)
                 return 0 if stopping else 1
-        processes.append(
-            subprocess.Popen(  # noqa: S603
-                [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
-                cwd=ROOT,
-                env={**os.environ, **env},
-            )
+            warm(replica_url)
+        proxy = Replica(
+            "caddy",
+            [caddy, "run", "--config", str(CADDYFILE), "--adapter", "caddyfile"],
+            {**os.environ, **env},
         )
-        host = "127.0.0.1" if args.bind in ("0.0.0.0", "127.0.0.1") else args.bind  # noqa: S104
-        url = f"http://{host}:{args.port}"
-        if not wait_healthy(url, processes, 30):
+        proxy.start()
+        replicas.append(proxy)
+        url = public_url(args)
+        if not wait_healthy(url, running(), 30, unverified=args.tls_internal):
             if not stopping:
                 print(f"caddy did not answer on {url}", file=sys.stderr)
             return 0 if stopping else 1
@@ -327,6 +476,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{', '.join(map(str, ports))}); Ctrl-C stops all",
             flush=True,
         )
+        # Supervision: a process that exits is started again after a back-off; the others
+        # keep serving (Caddy's health checks and retries keep readers off a dead replica).
+        warming: dict[int, Replica] = {}
         while not stopping:
             if builder is not None and builder.poll() is not None:
                 if builder.returncode != 0:
@@ -335,14 +487,25 @@ def main(argv: list[str] | None = None) -> int:
                         file=sys.stderr,
                     )
                 builder = None
-            exited = [p for p in processes if p.poll() is not None]
-            if exited:
-                print(f"{exited[0].args[0]} exited ({exited[0].returncode})", file=sys.stderr)
-                return 1
-            time.sleep(0.5)
+            now = time.monotonic()
+            for replica in replicas:
+                before = replica.restarts
+                line = replica.poll(now)
+                if line:
+                    print(f"deploy/serve: {line}", file=sys.stderr, flush=True)
+                if replica.restarts != before and replica is not proxy:
+                    warming[id(replica)] = replica
+            for key, replica in list(warming.items()):
+                port = int(replica.command[replica.command.index("--server.port") + 1])
+                if healthy(f"http://127.0.0.1:{port}"):
+                    threading.Thread(
+                        target=warm, args=(f"http://127.0.0.1:{port}",), daemon=True
+                    ).start()
+                    del warming[key]
+            time.sleep(SUPERVISE_SECONDS)
         return 0
     finally:
-        stop(processes if builder is None else [builder, *processes])
+        stop(running() if builder is None else [builder, *running()])
 
 
 if __name__ == "__main__":

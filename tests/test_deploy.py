@@ -140,6 +140,10 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     csp = headers["Content-Security-Policy"]
     assert f"frame-ancestors 'self' {NEWSROOM}" in csp
     assert "object-src 'none'" in csp
+    assert "'unsafe-eval'" not in csp  # only the map component's document needs eval
+    component = get(f"{url}/component/streamlit_folium.st_folium/index.html")[1]
+    assert "'unsafe-eval'" in component["Content-Security-Policy"]
+    assert component["Cache-Control"] == "no-cache"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "Server" not in headers
@@ -274,6 +278,9 @@ def test_the_published_site_is_served_next_to_the_app(proxy):
     status, headers, body = get(f"{url}/published/states/jal.html")
     assert status == 200
     assert b"reported incidents in Jalisco" in body
+    # The static copy embeds wherever the live page does (here: the --frame-ancestor list).
+    assert f"frame-ancestors 'self' {NEWSROOM}" in headers["Content-Security-Policy"]
+    assert headers["Cache-Control"] == "public, max-age=300"
     for escape in ("../pyproject.toml", "%2e%2e/pyproject.toml", "..%2fpyproject.toml"):
         status, _, body = get(f"{url}/published/{escape}")
         assert status != 200 and b"[project]" not in body, escape
@@ -330,6 +337,19 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     assert map_frame(page).evaluate(COUNT_LAYERS)["polygons"] == 32
     assert violations == []
     context.close()
+
+
+@pytest.mark.slow
+def test_a_client_that_never_finishes_its_headers_is_dropped(proxy):
+    url, _ = proxy
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET / HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        started = time.monotonic()
+        answer = connection.recv(4096)  # Caddy answers 408 or closes: either ends recv
+        waited = time.monotonic() - started
+    assert waited < 20, waited  # read_header 10s (it was 60 s and more)
+    assert answer == b"" or b"408" in answer.split(b"\r\n")[0], answer[:80]
 
 
 @pytest.mark.slow
@@ -408,3 +428,88 @@ def test_replicas_serve_the_page_asked_for():
     other = ROOT / "benchmarks" / "baseline_app.py"
     command = serve.replica_command(8601, app=other)
     assert str(other) in command and str(ROOT / "dashboard" / "app.py") not in command
+
+
+def env_example() -> dict[str, str]:
+    text = (ROOT / "deploy" / "caddy.env.example").read_text()
+    return dict(line.split("=", 1) for line in text.splitlines() if line and line[0] != "#")
+
+
+def test_one_upload_limit_in_the_page_streamlit_caddy_and_the_example():
+    from dashboard.ingest.read import MAX_FILE_BYTES
+
+    serve = load_serve()
+    limit = serve.upload_limit_bytes()
+    assert int(env_example()["TAPALPA_UPLOAD_MAX_BYTES"]) == limit
+    # The page's "up to 50 MB" (decimal) fits under Streamlit's 50 MiB and Caddy's limit.
+    assert (limit - serve.UPLOAD_ENVELOPE_BYTES) // 2**20 == MAX_FILE_BYTES // 1_000_000
+    assert limit >= MAX_FILE_BYTES + serve.UPLOAD_ENVELOPE_BYTES
+    readme = (ROOT / "README.md").read_text()
+    assert f"{MAX_FILE_BYTES // 1_000_000} MB" in readme
+
+
+def test_the_example_environment_is_public_https_embeddable_anywhere_with_the_component():
+    env = env_example()
+    assert env["TAPALPA_ADDRESS"].startswith("https://")
+    assert env["TAPALPA_FRAME_ANCESTORS"] == "*"
+    assert env["TAPALPA_COMPONENT_DIR"].endswith("streamlit_folium/frontend/build")
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    assert "auto_https off" not in caddyfile
+    assert "lb_try_duration" in caddyfile and "health_uri /_stcore/health" in caddyfile
+    assert "read_header" in caddyfile
+
+
+def test_serve_serves_the_component_folder_caddy_is_told_about():
+    serve = load_serve()
+    folder = serve.map_component_dir()
+    assert (folder / "index.html").is_file()
+
+
+def test_the_systemd_units_restart_on_failure():
+    for unit in ("tapalpa-map@.service", "tapalpa-caddy.service"):
+        text = (ROOT / "deploy" / "systemd" / unit).read_text()
+        assert re.search(r"^Restart=on-failure$", text, re.M), unit
+
+
+@pytest.mark.parametrize(
+    ("path", "hashed"),
+    [
+        ("/static/js/index.DormvYxC.js", True),
+        ("/static/js/StreamlitSyntaxHighlighter.BUgbX-5b.js", True),  # a '-' in the hash
+        ("/static/media/KaTeX_AMS-Regular.BQhdFMY1.woff2", True),
+        ("/component/streamlit_folium.st_folium/static/js/main.521860b0.js", True),
+        ("/app/static/data/points-0b7c7e51786e0d00.json", True),
+        ("/app/static/data/map-f902f29df81a55ba.css", True),
+        ("/favicon.png", False),
+        ("/", False),
+        ("/app/static/tapalpa-map.js", False),
+        ("/component/streamlit_folium.st_folium/index.html", False),
+        ("/static/js/index.DormvYxC.js.map", False),
+    ],
+)
+def test_cache_headers_follow_whether_a_name_carries_a_hash(path, hashed):
+    caddyfile = (ROOT / "deploy" / "Caddyfile").read_text()
+    versioned = re.search(r"@versioned path_regexp versioned (\S+)", caddyfile).group(1)
+    unversioned = re.search(r"not path_regexp (\S+)", caddyfile).group(1)
+    assert versioned == unversioned  # the two matchers split the names between them
+    assert bool(re.search(versioned, path)) is hashed
+
+
+def test_a_process_that_keeps_exiting_is_restarted_with_growing_back_off():
+    import sys
+
+    serve = load_serve()
+    replica = serve.Replica("crasher", [sys.executable, "-c", "raise SystemExit(3)"])
+    replica.start()
+    replica.process.wait(timeout=30)
+    now = replica.started + 1
+    line = replica.poll(now)
+    assert line.startswith("crasher exited (3) after 1.0 s; restarting in 0.5 s"), line
+    assert replica.poll(now + 0.2) is None and replica.restarts == 0  # still waiting
+    replica.poll(now + 0.5)
+    assert replica.restarts == 1
+    replica.process.wait(timeout=30)
+    assert "restarting in 1 s" in replica.poll(replica.started + 1)  # doubled
+    replica.restart_at = None
+    replica.started -= serve.RESTART_RESET_SECONDS  # a long run since: back to the first delay
+    assert "restarting in 0.5 s" in replica.poll(replica.started + serve.RESTART_RESET_SECONDS)

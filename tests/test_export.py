@@ -249,3 +249,33 @@ def test_geojson_keeps_awkward_text_exactly(bundle):
     properties = json.loads(text)["features"][0]["properties"]
     assert properties["summary"] == awkward and properties["notes"] == "tab\there"
     assert reimport(text.encode(), "x.geojson", bundle).loc[0, "summary"] == awkward
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "\uff1d1+1",  # full-width =
+        "\uff0bcmd",
+        "\uff0d3",
+        "\uff20SUM(A1)",
+        "\ufeff=1+1",  # a byte-order mark before =
+        "\ufeff\ufeff-2",
+    ],
+)
+def test_full_width_and_bom_prefixed_formulas_are_defused_and_read_back(bundle, value):
+    from dashboard.text.escape import defuse
+
+    assert defuse(value) == "'" + value
+    frame, _ = validate_incidents(
+        to_csv([incident_row(notes=value)]), "x.csv", bundle.locations, bundle.states
+    )
+    assert frame.loc[frame.index[0], "notes"] == value
+    again = reimport(export.records_csv(frame).encode(), "again.csv", bundle)
+    assert again.loc[0, "notes"] == value
+
+
+def test_a_bom_or_full_width_letter_alone_is_left_as_is():
+    from dashboard.text.escape import defuse
+
+    assert defuse("\ufeffabc") == "\ufeffabc"
+    assert defuse("\uff21BC") == "\uff21BC"

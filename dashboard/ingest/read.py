@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from charset_normalizer import from_bytes
 
+from dashboard.ingest import limits
 from dashboard.ingest.shapes import crs_axis_order, spreadsheet_lines
 from dashboard.model.schema import Report
 from dashboard.text.lookalike import described, hidden, plain
@@ -104,6 +105,12 @@ def read_table(
             f"{len(data):,} bytes",
             msg("file larger than the {limit} MB limit", limit=MAX_FILE_BYTES // 1_000_000),
         )
+        return None
+    # Hostile shapes (too many columns, lines, features or vertices) are refused here,
+    # before a parse could cost seconds and a gigabyte: dashboard/ingest/limits.py.
+    if (refused := limits.check_shape(data)) is not None:
+        report.unit = refused.unit
+        report.add(name, refused.row, refused.field, refused.value, refused.reason)
         return None
     report.unit = "line"
     utf16 = data.startswith(BOMS[1][0]) or data.startswith(BOMS[2][0]) or b"\x00" in data[:4096]
@@ -482,7 +489,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
 
 # The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
 # (dashboard/render/export.py defuse): reading a CSV removes exactly that one.
-DEFUSED = r"^'([=+\-@\t\r'])"
+DEFUSED = r"^'([=+\-@\t\r'\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}\x{FEFF}])"  # escape.defuse
 
 
 def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:

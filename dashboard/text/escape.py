@@ -34,12 +34,16 @@ def escape_markdown(value: object) -> str:
 
 
 def link(url: str, label: str) -> str:
-    """An escaped link for http(s) URLs; anything else is shown as plain escaped text."""
+    """An escaped link for http(s) URLs; anything else is shown as plain escaped text.
+
+    The label is Markdown-escaped as well: st.markdown parses the text between <a> and
+    </a> as Markdown, so a label "[x](https://elsewhere)" would be a second link (the
+    entities read the same in HTML, for Leaflet's popups)."""
     if not is_http_url(url):
-        return escape_text(label or url)
+        return escape_markdown(label or url)
     return (
         f'<a href="{escape_text(url.strip())}" target="_blank" '
-        f'rel="noopener noreferrer">{escape_text(label)}</a>'
+        f'rel="noopener noreferrer">{escape_markdown(label)}</a>'
     )
 
 
@@ -52,15 +56,22 @@ def script_json(value: object) -> str:
 def defuse(value: object) -> object:
     """A text cell a spreadsheet would run as a formula, prefixed with "'"; others as is.
 
-    A leading apostrophe is escaped too, so reading undoes exactly this (dashboard/ingest/read.py).
+    Formula starts: FORMULA_START, also after byte-order marks (U+FEFF, which some
+    spreadsheets drop before reading the cell). A leading apostrophe is escaped too, so
+    reading undoes exactly this (dashboard/ingest/read.py, DEFUSED).
     """
-    if isinstance(value, str) and value.startswith((*FORMULA_START, "'")):
+    if isinstance(value, str) and (
+        value.startswith("'") or value.lstrip(BOM).startswith(FORMULA_START)
+    ):
         return "'" + value
     return value
 
 
-# Spreadsheets run cells that start with these as formulas (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets run cells that start with these as formulas (CSV injection, OWASP), the
+# full-width forms too (＝ ＋ － ＠: an East Asian input method types them, and spreadsheets
+# fold them to ASCII when they read a formula).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+BOM = "\ufeff"
 
 
 def is_http_url(value: str) -> bool:

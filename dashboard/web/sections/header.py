@@ -102,4 +102,4 @@ def header(lang: str = "en") -> None:
         )
     )
     for notice in state.take_link_notices():
-        st.warning(notice)
+        st.warning(escape_markdown(notice))  # link values and parameter names: text

@@ -21,6 +21,7 @@ from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import N_, format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PRECOMPUTE_TEXT_ROWS, PageData, page_data
+from dashboard.web.upload_bounds import check_slot, client_address, keep_upload
 from dashboard.web.view_cache import UploadResult, upload_results
 
 UPLOAD_TYPES = ["csv", "tsv", "txt", "geojson", "json"]
@@ -69,7 +70,8 @@ def check_upload(
     geodata: str, version: str, name: str, content: bytes, progress=None, lang: str = "en"
 ):
     """Validate an uploaded incidents file against the bundled places and states (popup
-    text in `lang`); kept for every session (view_cache.upload_results)."""
+    text in `lang`); kept for every session (view_cache.upload_results). None when other
+    readers' files kept the process's one check slot busy too long (upload_bounds)."""
     key = (geodata, version, name, hashlib.sha256(content).hexdigest(), lang)
     cache = upload_results()
     cached = cache.get(key)
@@ -77,7 +79,12 @@ def check_upload(
         return cached
     bundle = page_data(geodata, version, lang).bundle
     options = {} if progress is None else {"progress": progress}
-    result = check_incidents(content, name, bundle.locations, bundle.states, **options)
+    if progress is not None:
+        progress(0.0, translation(lang).gettext("waiting for other readers' files"))
+    with check_slot() as held:  # one check at a time in this process
+        if not held:
+            return None
+        result = check_incidents(content, name, bundle.locations, bundle.states, **options)
     frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame, lang)
@@ -178,7 +185,27 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     (the page data of the file's records, else `data`)."""
     t = translation(lang)
     upload = st.session_state.get(state.UPLOAD)
-    if upload is None:
+    # One file per session, a cap on all sessions' files and on a client's new files a
+    # minute, freed on disconnect (dashboard/web/upload_bounds.py).
+    kept = keep_upload(
+        None if upload is None else upload.file_id,
+        client_address(st.context.headers, st.context.ip_address),
+    )
+    if kept == "full":
+        st.warning(
+            t.gettext(
+                "This server is holding as many readers' files as it can right now, so "
+                "yours was not kept. Try again in a few minutes."
+            )
+        )
+    elif kept == "rate":
+        st.warning(
+            t.gettext(
+                "Too many files from your connection in the last minute, so this one was "
+                "not checked. Try again in a minute."
+            )
+        )
+    if kept != "kept":
         return data
     bar = st.progress(0.0, text=t.gettext("Checking your file…"))
 
@@ -191,6 +218,14 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     version = data.bundle.version
     checked = check_upload(geodata, version, upload.name, upload.getvalue(), progress, lang)
     bar.empty()
+    if checked is None:
+        st.warning(
+            t.gettext(
+                "This server is busy checking other readers' files, so yours was not "
+                "checked. Try again in a few minutes."
+            )
+        )
+        return data
     report(checked, upload.name, lang)
     frame = checked.frame
     if not st.session_state.get(state.USE_UPLOAD):
