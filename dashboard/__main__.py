@@ -96,7 +96,9 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
             frame, part = validate_official(data, name)
             info["format"] = kind
         else:
-            result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
+            result = check_incidents(
+                data, name, bundle.locations, bundle.states, keep_all=keep_all, max_bytes=None
+            )
             frame, part = result.frame, result.report
             part.extend(quality_report(frame, name, data))  # each check's user severity
             info.update(
@@ -182,15 +184,18 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     parser error (exit 2) naming the flag and the value. The --query link is read as the
     page reads it: its unusable parts (a bad centre or zoom, an unknown layer, a window
     that cannot be used...) are dropped, each with a notice on stderr in the messages'
-    language, and the rest is used.
+    language, and the rest is used. Without a window, the view's is the page's default:
+    the bundled data's first two days, or a user's file's whole range (filters.file_window),
+    as the page opens a shown file.
     """
     from urllib.parse import urlencode, urlsplit
 
-    from dashboard.analysis.filters import data_window, default_window
+    from dashboard.analysis.filters import data_window, default_window, file_window
     from dashboard.analysis.permalink import parse_query
     from dashboard.model.mexico import state_lookup
     from dashboard.model.schema import EVENT_TYPES
 
+    own_file = records is not None and records is not bundle.incidents
     records = bundle.incidents if records is None else records
     lo, hi = data_window(records)
     lang = args.ui_lang
@@ -229,7 +234,8 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=lang)
     for notice in link.notices:
         print(msg("notice: {notice}", notice=notice).text(lang), file=sys.stderr)
-    return link.page_view(default_window(records))  # the page's default, too
+    # The page's default, too: a file opens on its whole range.
+    return link.page_view(file_window(records) if own_file else default_window(records))
 
 
 def window_flags_error(start: str | None, end: str | None, lo, hi):
@@ -283,7 +289,7 @@ def read_records(path: Path, bundle, lang: str):
     except OSError as exc:
         error = exc.strerror or str(exc)
         return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
-    result = check_incidents(data, str(path), bundle.locations, bundle.states)
+    result = check_incidents(data, str(path), bundle.locations, bundle.states, max_bytes=None)
     info = {
         "file": str(path),
         "format": result.format or "unreadable",
@@ -398,7 +404,9 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         (args.start, args.end, args.state, args.type, args.query)
     )
     selected = records if every else apply(page.view, records)
-    counts = state_counts(selected, bundle.official, page.view, records)
+    # The official figures are the bundled event's: compared with the bundled data only.
+    official = bundle.official if args.file is None else bundle.official.iloc[0:0]
+    counts = state_counts(selected, official, page.view, records)
     permalink = f"{args.base_url.rstrip('?')}?{to_query(page, bundle.version)}"
     data = EXPORT_FORMATS[fmt].build(ViewFiles(bundle, page, selected, counts, permalink))
     what = msg_n(
@@ -434,7 +442,9 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
             return 1
-        frame, report = validate_incidents(data, str(args.file), bundle.locations, bundle.states)
+        frame, report = validate_incidents(
+            data, str(args.file), bundle.locations, bundle.states, max_bytes=None
+        )
         if report.problems:
             counts = summary_text(report.error_count, report.warning_count, lang=lang)
             print(

@@ -85,6 +85,7 @@ def read_table(
     name: str,
     report: Report,
     columns: Callable[[list[str]], Collection[str] | None] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Table | None:
     """CSV, GeoJSON or a JSON array of records (by content) to a Table; None if unreadable.
 
@@ -93,14 +94,16 @@ def read_table(
     `columns`, given the header's (lower-cased) names, may name the only ones the caller
     uses (None: all); a hint that lets the common CSV path skip converting the others
     (every row is still checked for its number of fields), other paths read them all.
+    `max_bytes`: a larger file is refused (the page's upload limit); None for no limit
+    (the command line).
     """
-    if len(data) > MAX_FILE_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         report.add(
             name,
             None,
             None,
             f"{len(data):,} bytes",
-            msg("file larger than the {limit} MB limit", limit=MAX_FILE_BYTES // 1_000_000),
+            msg("file larger than the {limit} MB limit", limit=max_bytes // 1_000_000),
         )
         return None
     report.unit = "line"

@@ -63,10 +63,12 @@ def main() -> None:
 
     header(lang)
     with st.sidebar:
-        filters(data, lang)
+        filter_box = st.container()  # above the file picker, filled once the records are known
         file_picker(lang)
     bundled = data
     data = your_file(data, geodata, lang)  # the reader's file, its rows on request
+    with filter_box:  # the window follows the records shown: a file's own range
+        filters(data, lang)
     page = current_page()
     write_link(page, data.bundle.version)
     map_frame_title(page, lang=lang)

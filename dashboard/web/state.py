@@ -26,6 +26,9 @@ STATES_CHOSEN = "states"  # state names
 TYPES = "types"  # event-type keys
 LAYERS = "layers"  # map-layer keys
 DAY_CHOICE = "day_choice"  # the "Jump to a day" pills
+# The slider's range the window was last set for: when the records shown change (a
+# reader's file shown or put away), the window moves to theirs (follow_records).
+WINDOW_RANGE = "window_range"
 LANG = "lang"  # "es" or "en": the language switch
 # What the page opened with: the link's filters (the widgets' defaults), centre and zoom,
 # and its notices (shown once).
@@ -92,6 +95,22 @@ def link_defaults(data: PageData) -> dict:
         TYPES: list(EVENT_TYPES),
         LAYERS: list(MAP_LAYERS),
     }
+
+
+def follow_records(data: PageData, stops) -> None:
+    """Before the time slider is made: when the records shown are not those the window
+    was set for (a reader's file shown, or put away), the window becomes their default
+    (a file's whole range; the bundled data's first two days) and the quick choice is
+    cleared. `stops` are the slider's options; a window already on them is kept."""
+    span = (data.first_hour, data.last_hour, data.from_file)
+    before = st.session_state.get(WINDOW_RANGE)
+    st.session_state[WINDOW_RANGE] = span
+    if before is None or before == span:
+        return
+    current = st.session_state.get(WINDOW)
+    if current is None or not set(current) <= set(stops) or before[2] != span[2]:
+        st.session_state[WINDOW] = data.default_window
+    st.session_state[DAY_CHOICE] = None
 
 
 def reset_filters(data: PageData) -> None:

@@ -1,7 +1,11 @@
 """The sidebar's filters: the time window (a slider over the data's hours, the event's
 days as quick choices, one-hour steps for each end), the states, the event types and the
 map layers. Event types and layers are chosen by key (shown in the page's language), so
-a change of language keeps the choice."""
+a change of language keeps the choice.
+
+The window follows the records shown: the bundled data's hours, or a reader's file's own
+range (filters.file_window), stepped by days and with months as quick choices when it
+spans more than two weeks (filters.window_step, event_days)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,12 @@ from functools import partial
 
 import streamlit as st
 
-from dashboard.analysis.filters import event_days, shift_window
+from dashboard.analysis.filters import (
+    DAY_CHOICES_UP_TO,
+    event_days,
+    shift_window,
+    window_step,
+)
 from dashboard.model.schema import EVENT_TYPES, event_type_label
 from dashboard.render.captions import day_label, slider_hours, slider_label
 from dashboard.render.incident_list import typeable
@@ -19,16 +28,28 @@ from dashboard.web import state
 from dashboard.web.data import PageData
 
 
+def _step(data: PageData):
+    return window_step(data.first_hour, data.last_hour)
+
+
 def time_slider(data: PageData, lang: str = "en"):
-    """The window as a range over the data's hours. A select slider, so that the labels
-    are Babel's text in the page's language: `st.slider` formats dates in the browser with
-    moment.js tokens and English names only. Key WINDOW (permalinks and benchmarks find
-    it by it); its value is a pair of naive Mexico City datetimes."""
+    """The window as a range over the data's hours (days for a long file). A select
+    slider, so that the labels are Babel's text in the page's language: `st.slider`
+    formats dates in the browser with moment.js tokens and English names only. Key WINDOW
+    (permalinks and benchmarks find it by it); its value is a pair of naive Mexico City
+    datetimes. When the records shown change (a file shown or put away), the window is
+    set to their default (state.follow_records)."""
+    step = _step(data)
+    stops = slider_hours(data.first_hour, data.last_hour, step)
+    state.follow_records(data, stops)
+    value = state.opening(state.WINDOW)
+    if not set(value) <= set(stops):  # the link's window is the bundled data's
+        value = data.default_window
     return st.select_slider(
         translation(lang).gettext("Time window (Mexico City time)"),
-        options=slider_hours(data.first_hour, data.last_hour),
-        value=state.opening(state.WINDOW),
-        format_func=partial(slider_label, lang=lang),
+        options=stops,
+        value=value,
+        format_func=partial(slider_label, lang=lang, by_day=step.days > 0),
         key=state.WINDOW,
     )
 
@@ -44,28 +65,44 @@ def choose_day(data: PageData, lang: str = "en") -> None:
 
 def step_window(data: PageData, start_hours: int, end_hours: int) -> None:
     st.session_state[state.WINDOW] = shift_window(
-        state.setting(state.WINDOW), (data.first_hour, data.last_hour), start_hours, end_hours
+        state.setting(state.WINDOW),
+        (data.first_hour, data.last_hour),
+        start_hours,
+        end_hours,
+        _step(data),
     )
 
 
 def time_controls(data: PageData, lang: str = "en") -> None:
-    """The slider, a day at a time as quick choices, and one-hour steps for each end."""
+    """The slider, a day (a month, for a long file) at a time as quick choices, and
+    one-hour (one-day) steps for each end."""
     t = translation(lang)
     time_slider(data, lang)
+    by_day = _step(data).days > 0
+    months = data.last_hour - data.first_hour > DAY_CHOICES_UP_TO
     st.pills(
-        t.gettext("Jump to a day"),
+        t.gettext("Jump to a month") if months else t.gettext("Jump to a day"),
         [day_label(d, lang) for d in event_days(data.first_hour, data.last_hour)],
         key=state.DAY_CHOICE,
         on_change=choose_day,
         args=(data, lang),
     )
-    st.caption(t.gettext("Or move each end of the window by one hour:"))
-    steps = (
-        (t.gettext("Start −1 h"), t.gettext("Start one hour earlier"), -1, 0),
-        (t.gettext("Start +1 h"), t.gettext("Start one hour later"), 1, 0),
-        (t.gettext("End −1 h"), t.gettext("End one hour earlier"), 0, -1),
-        (t.gettext("End +1 h"), t.gettext("End one hour later"), 0, 1),
-    )
+    if by_day:
+        st.caption(t.gettext("Or move each end of the window by one day:"))
+        steps = (
+            (t.gettext("Start −1 day"), t.gettext("Start one day earlier"), -1, 0),
+            (t.gettext("Start +1 day"), t.gettext("Start one day later"), 1, 0),
+            (t.gettext("End −1 day"), t.gettext("End one day earlier"), 0, -1),
+            (t.gettext("End +1 day"), t.gettext("End one day later"), 0, 1),
+        )
+    else:
+        st.caption(t.gettext("Or move each end of the window by one hour:"))
+        steps = (
+            (t.gettext("Start −1 h"), t.gettext("Start one hour earlier"), -1, 0),
+            (t.gettext("Start +1 h"), t.gettext("Start one hour later"), 1, 0),
+            (t.gettext("End −1 h"), t.gettext("End one hour earlier"), 0, -1),
+            (t.gettext("End +1 h"), t.gettext("End one hour later"), 0, 1),
+        )
     columns = st.columns(2) + st.columns(2)
     for column, (label, help_text, start_hours, end_hours) in zip(columns, steps, strict=True):
         column.button(
