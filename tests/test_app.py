@@ -42,7 +42,8 @@ def metrics(at) -> dict[str, int]:
     and, under each official figure, its "137 on the map"."""
     out = {}
     for metric, (name, official, _, _) in zip(at.metric, KEY_FIGURES, strict=True):
-        text = metric.value if official is None else metric.delta
+        # A reader's file has its own counts only, no official figure above them.
+        text = metric.value if official is None or not metric.delta else metric.delta
         out[name] = int(str(text).split()[0].replace(",", ""))
     return out
 
@@ -440,6 +441,30 @@ def test_an_acled_upload_says_how_it_was_read(app):
     assert any("Read as an ACLED CSV" in c.value for c in app.caption)
     mapping = frame_with(app, "our column").value
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
+
+
+def test_a_shown_file_is_its_own_view(app):
+    """A year-long ACLED file shown: the slider runs from its first to its last day by
+    days and opens on all of it; no official figure is shown; putting it away brings the
+    bundled data's window back."""
+    from tests.test_import import DATA
+
+    lines = (DATA / "acled_export.csv").read_text("utf-8").splitlines()
+    year = lines[1].replace("MEX90001,22 February 2026,2026", "MEX90004,3 March 2025,2025")
+    content = "\n".join([*lines, year]) + "\n"
+    app.file_uploader(key="upload").set_value(("acled.csv", content.encode(), "text/csv")).run()
+    app.checkbox(key="use_upload").check().run()
+    assert not app.exception
+    slider = app.select_slider(key="window")
+    # To the midnight after Tijuana's month-precise record (February 2026, Pacific time).
+    assert slider.value == (datetime(2025, 3, 3), datetime(2026, 3, 2))
+    assert metrics(app)["incidents"] == 4
+    assert not any("(official)" in m.label for m in app.metric)
+    assert any("compared with the bundled data only" in c.value for c in app.caption)
+    assert "End +1 day" in [b.label for b in app.button]
+    app.checkbox(key="use_upload").uncheck().run()
+    assert not app.exception
+    assert app.select_slider(key="window").value == DEFAULT
 
 
 def test_a_hostile_upload_lists_the_first_thousand_problems(app):
