@@ -318,8 +318,22 @@ def test_acled_export_csv(bundle):
     assert frame.time_precision.tolist() == ["day", "week", "month"]
     # ACLED's 1 is the town it names: our 2 (town or municipality), never an exact site.
     assert frame.geo_precision.tolist() == [2, 2, 3]
-    assert frame.event_type.tolist() == ["armed_clash", "other", "arrest"]
-    assert frame.event_label.tolist() == ["", "Attack", ""]
+    # ACLED's own event types are the records' types; the sub-event type their label.
+    assert frame.event_type.tolist() == [
+        "battles",
+        "violence_against_civilians",
+        "strategic_developments",
+    ]
+    assert frame.event_label.tolist() == ["Armed clash", "Attack", "Arrests"]
+    # Every other ACLED column is kept as ACLED wrote it.
+    assert frame.actor1["MEX90002"] == "CJNG: Jalisco New Generation Cartel"
+    assert frame.actor2["MEX90002"] == "Civilians (Mexico)"
+    assert frame.interaction.tolist() == ["13", "37", "10"]
+    assert frame.sub_event_type.tolist() == ["Armed clash", "Attack", "Arrests"]
+    assert frame.source_scale.tolist() == ["National", "Subnational", "National"]
+    assert frame.event_id_cnty.tolist() == ["MEX90001", "MEX90002", "MEX90003"]
+    assert frame.acled_geo_precision.tolist() == ["2", "1", "3"]
+    assert frame.admin1["MEX90002"] == "Michoacan"
     assert frame.source_url.tolist() == ["", "", ""]
     assert (
         frame.source_outlet["MEX90001"] == "Sources (per ACLED): Example Outlet A; Example Outlet B"

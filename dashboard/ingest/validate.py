@@ -36,6 +36,7 @@ from dashboard.ingest.read import (
 )
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import (
+    ACLED_COLUMNS,
     CONFIDENCE,
     COUNT_FIELDS,
     EVENT_TYPES,
@@ -173,8 +174,15 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     event_type = check.choice("event_type", EVENT_TYPES)
     counts = {f: check.count(f) for f in COUNT_FIELDS}
     summary = _summaries(check, bundled, derived_es=is_acled)
+    # ACLED gives outlets, no URLs: its rows (and rows that name an ACLED event, as an
+    # export of them does) need none.
     source_url = check.url(
-        "source_url", relaxed=np.full(check.n, is_acled) if not bundled else None
+        "source_url",
+        relaxed=None
+        if bundled
+        else np.full(check.n, True)
+        if is_acled
+        else (check.col("event_id_cnty") != "").to_numpy(),
     )
     more_urls = check.urls("more_source_urls")
     check.source_date("source_date")
@@ -311,8 +319,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         "disputed": disputed[keep],
         "notes": kept(check.col("notes")),
     }
-    for column in OPTIONAL_INCIDENT_COLUMNS:
-        if column in check.frame.columns:
+    for column in OPTIONAL_INCIDENT_COLUMNS + ACLED_COLUMNS:
+        if column in check.frame.columns and not (bundled and column in ACLED_COLUMNS):
             columns[column] = kept(check.col(column))
 
     def factorized(values: pd.Series) -> tuple[np.ndarray, list]:

@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView, map_view, parse_params, to_params
 from dashboard.model.mexico import BY_CODE, STATES
-from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
+from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES, MAP_LAYERS
 from dashboard.text.i18n import choose_language
 from dashboard.web.data import PageData, aware, naive
 
@@ -24,6 +24,7 @@ WINDOW = "window"  # (start, end), naive Mexico City datetimes
 ALL_STATES = "all_states"
 STATES_CHOSEN = "states"  # state names
 TYPES = "types"  # event-type keys
+TYPE_OPTIONS = "type_options"  # the event types the records shown may have (type_options)
 LAYERS = "layers"  # map-layer keys
 DAY_CHOICE = "day_choice"  # the "Jump to a day" pills
 # The slider's range the window was last set for: when the records shown change (a
@@ -97,6 +98,20 @@ def link_defaults(data: PageData) -> dict:
     }
 
 
+def type_options(data: PageData) -> list[str]:
+    """The event types the filter offers (keys, in EVENT_TYPES' order): the bundled data's
+    schema types (ACLED's are not), or, for a reader's file, the types its records have
+    (an ACLED file's are ACLED's own). Kept in session state for current_page."""
+    present = set(data.incidents["event_type"].unique())
+    options = [
+        t
+        for t in EVENT_TYPES
+        if t in present or (not data.from_file and t not in ACLED_EVENT_TYPES)
+    ]
+    st.session_state[TYPE_OPTIONS] = options
+    return options
+
+
 def follow_records(data: PageData, stops) -> None:
     """Before the time slider is made: when the records shown are not those the window
     was set for (a reader's file shown, or put away), the window becomes their default
@@ -111,11 +126,14 @@ def follow_records(data: PageData, stops) -> None:
     if current is None or not set(current) <= set(stops) or before[2] != span[2]:
         st.session_state[WINDOW] = data.default_window
     st.session_state[DAY_CHOICE] = None
+    st.session_state[TYPES] = type_options(data)  # every type of the records now shown
 
 
 def reset_filters(data: PageData) -> None:
+    """The filters back to the records' defaults (a shown file's whole range and types)."""
     for key, value in link_defaults(data).items():
         st.session_state[key] = value
+    st.session_state[TYPES] = type_options(data)
 
 
 def read_link(data: PageData) -> None:
@@ -172,13 +190,14 @@ def current_page() -> PageView:
     chosen = setting(STATES_CHOSEN)
     states = None if setting(ALL_STATES) else frozenset(CODE_BY_NAME[n] for n in chosen)
     types = frozenset(t for t in setting(TYPES) if t in EVENT_TYPES)
+    offered = set(state.get(TYPE_OPTIONS, EVENT_TYPES))
     address = map_view(st.query_params.to_dict())
     return PageView(
         ViewSpec(
             aware(start),
             aware(end),
             states=states,
-            event_types=None if len(types) == len(EVENT_TYPES) else types,
+            event_types=None if offered <= types else types,
         ),
         layers=frozenset(k for k in MAP_LAYERS if k in setting(LAYERS)),
         # The reader's centre and zoom as the map last wrote them into the address (brought

@@ -19,7 +19,7 @@ from dashboard.analysis.filters import (
     shift_window,
     window_step,
 )
-from dashboard.model.schema import EVENT_TYPES, event_type_label
+from dashboard.model.schema import event_type_label
 from dashboard.render.captions import day_label, slider_hours, slider_label
 from dashboard.render.incident_list import typeable
 from dashboard.render.maplayers import LAYERS, MAP_LAYER
@@ -131,11 +131,12 @@ def filters(data: PageData, lang: str = "en") -> None:
             key=state.STATES_CHOSEN,
             placeholder=t.gettext("Choose states"),
         )
+    options = state.type_options(data)  # a file's own types (ACLED's, for an ACLED file)
     st.multiselect(
         t.gettext("Event types"),
-        list(EVENT_TYPES),
+        options,
         format_func=partial(event_type_label, lang=lang),
-        default=state.opening(state.TYPES),
+        default=[t for t in state.opening(state.TYPES) if t in options],
         key=state.TYPES,
     )
     st.multiselect(
