@@ -227,6 +227,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
+    if getattr(args, "actor", None):
+        parts.append(urlencode({"actor": args.actor}))
+    if getattr(args, "sub_event_type", None):
+        parts.append(urlencode({"sub": "|".join(args.sub_event_type)}))
+    if getattr(args, "min_fatalities", None):
+        parts.append(f"deaths={args.min_fatalities}")
     if args.lang:
         parts.append(f"lang={args.lang}")
     # No data version: a snapshot is always of the current data, so a stale link is fine.
@@ -362,6 +368,21 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
     )
     sub.add_argument("--query", help=t.gettext("a permalink (URL or query string) naming the view"))
     sub.add_argument(
+        "--actor",
+        help=t.gettext("records whose actor1, actor2 or associated actors contain this text"),
+    )
+    sub.add_argument(
+        "--sub-event-type",
+        action="append",
+        default=[],
+        help=t.gettext("an ACLED sub-event type, as ACLED writes it; repeat"),
+    )
+    sub.add_argument(
+        "--min-fatalities",
+        type=int,
+        help=t.gettext("records with at least this many deaths reported"),
+    )
+    sub.add_argument(
         "--lang",
         choices=("es", "en"),
         help=t.gettext(
@@ -401,7 +422,16 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             return 1
     page = snapshot_view(args, parser, bundle, records)
     every = args.file is not None and not any(
-        (args.start, args.end, args.state, args.type, args.query)
+        (
+            args.start,
+            args.end,
+            args.state,
+            args.type,
+            args.query,
+            args.actor,
+            args.sub_event_type,
+            args.min_fatalities,
+        )
     )
     selected = records if every else apply(page.view, records)
     # The official figures are the bundled event's: compared with the bundled data only.
@@ -458,7 +488,9 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
     window = args.start is not None or args.end is not None  # "" too: it is refused
-    if window or any((args.state, args.type, args.query)):
+    if window or any(
+        (args.state, args.type, args.query, args.actor, args.sub_event_type, args.min_fatalities)
+    ):
         frame = apply(snapshot_view(args, parser, bundle, frame).view, frame)
     tables = quality_tables(frame, bundle.states, lang)
     print(quality_json(tables, lang) if args.json else quality_text(tables, lang))

@@ -8,14 +8,19 @@ import pandas as pd
 import pytest
 
 from dashboard.analysis.filters import (
+    ViewSpec,
     event_days,
     file_window,
+    in_view,
     known_in_window,
     shift_window,
     toggle_state,
     window_step,
 )
+from dashboard.analysis.permalink import PageView, parse_query, to_query
+from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.captions import slider_hours
+from dashboard.web.view_cache import view_key
 
 
 @pytest.mark.parametrize(
@@ -106,3 +111,55 @@ def test_a_files_window_is_its_whole_range_at_day_ends():
         "2026-02-28T00:00:00-06:00",
     )
     assert known_in_window(frame, start, end).all()
+
+
+def _acled_like() -> pd.DataFrame:
+    at = pd.Timestamp("2025-05-01T06:00Z")
+    return pd.DataFrame(
+        {
+            "t_start": [at] * 4,
+            "t_end": [at + pd.Timedelta(days=1)] * 4,
+            "cve_ent": ["14"] * 4,
+            "event_type": ["battles"] * 4,
+            "actor1": ["CJNG: Jalisco New Generation Cartel", "Police Forces of Mexico", "", ""],
+            "actor2": ["", "Civilians (Mexico)", "", ""],
+            "assoc_actor_1": ["", "", "Teachers (Mexico)", ""],
+            "assoc_actor_2": [""] * 4,
+            "event_label": ["Armed clash", "Attack", "Peaceful protest", ""],
+            "fatalities": pd.array([3, 0, None, 1], dtype="Int64"),
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        ({}, [0, 1, 2, 3]),
+        ({"actor": "cjng"}, [0]),  # any case, any part of the name
+        ({"actor": "civilians"}, [1]),  # actor2 too
+        ({"actor": "teachers"}, [2]),  # and associated actors
+        ({"sub_event_types": frozenset({"Attack", "Armed clash"})}, [0, 1]),
+        ({"min_fatalities": 1}, [0, 3]),  # unknown deaths are not "at least one"
+        ({"actor": "police", "min_fatalities": 1}, []),
+    ],
+)
+def test_the_analysts_filters(changes, expected):
+    frame = _acled_like()
+    view = ViewSpec(
+        datetime(2025, 1, 1, tzinfo=MEXICO_CITY), datetime(2026, 1, 1, tzinfo=MEXICO_CITY)
+    ).with_changes(**changes)
+    assert in_view(view, frame)[lambda s: s].index.tolist() == expected
+
+
+def test_the_analysts_filters_are_in_the_permalink():
+    view = ViewSpec(
+        datetime(2025, 1, 1, tzinfo=MEXICO_CITY),
+        datetime(2026, 1, 1, tzinfo=MEXICO_CITY),
+        actor="CJNG",
+        sub_event_types=frozenset({"Looting/property destruction", "Attack"}),
+        min_fatalities=2,
+    )
+    query = to_query(PageView(view))
+    link = parse_query(query, data_start=view.start, data_end=view.end)
+    assert link.page_view((view.start, view.end)).view == view
+    assert view_key(view) != view_key(view.with_changes(actor=None))

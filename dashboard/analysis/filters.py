@@ -30,12 +30,21 @@ DAY_CHOICES_UP_TO = timedelta(days=31)
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """What a reader is looking at. None means "all"; an empty set means "none"."""
+    """What a reader is looking at. None means "all"; an empty set means "none".
+
+    The analyst's filters (an ACLED file's columns; records without them never match a
+    filter that is set): `actor`, text any of actor1, actor2, assoc_actor_1 or
+    assoc_actor_2 contains (case ignored); `sub_event_types`, ACLED sub-event types
+    (the records' `event_label`); `min_fatalities`, at least this many deaths reported.
+    """
 
     start: datetime
     end: datetime
     states: frozenset[str] | None = None  # INEGI codes
     event_types: frozenset[str] | None = None
+    actor: str | None = None
+    sub_event_types: frozenset[str] | None = None
+    min_fatalities: int | None = None
 
     def __post_init__(self):
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -86,15 +95,33 @@ def possible(selected: pd.DataFrame) -> pd.DataFrame:
     return selected[possible_mask(selected)]
 
 
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
 def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
-    """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`) the
-    view selects: a boolean Series on the frame's index (window overlap, then the state
-    and event-type filters)."""
+    """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`;
+    for the analyst's filters ACTOR_COLUMNS, `event_label`, `fatalities`) the view
+    selects: a boolean Series on the frame's index (window overlap, then the state,
+    event-type, actor, sub-event-type and fatalities filters)."""
     mask = in_window(frame, view.start, view.end)
     if view.states is not None:
         mask &= frame["cve_ent"].isin(view.states)
     if view.event_types is not None:
         mask &= frame["event_type"].isin(view.event_types)
+    if view.actor:
+        named = pd.Series(False, index=frame.index)
+        for column in (c for c in ACTOR_COLUMNS if c in frame.columns):
+            text = frame[column].astype("string").fillna("")
+            named |= text.str.contains(view.actor, case=False, regex=False).fillna(False)
+        mask &= named
+    if view.sub_event_types is not None:
+        labels = (
+            frame["event_label"] if "event_label" in frame.columns else pd.Series("", frame.index)
+        )
+        mask &= labels.isin(view.sub_event_types)
+    if view.min_fatalities:
+        deaths = pd.to_numeric(frame["fatalities"], errors="coerce").fillna(0)
+        mask &= deaths >= view.min_fatalities
     return mask
 
 

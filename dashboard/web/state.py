@@ -24,6 +24,10 @@ WINDOW = "window"  # (start, end), naive Mexico City datetimes
 ALL_STATES = "all_states"
 STATES_CHOSEN = "states"  # state names
 TYPES = "types"  # event-type keys
+ACTOR = "actor"  # text an actor's name contains ("": any)
+SUB_TYPES = "sub_types"  # ACLED sub-event types ([]: all)
+MIN_DEATHS = "min_deaths"  # at least this many deaths reported (0: any)
+ANALYST_SHOWN = "analyst_shown"  # this run offers the three above (a file with ACLED's columns)
 TYPE_OPTIONS = "type_options"  # the event types the records shown may have (type_options)
 LAYERS = "layers"  # map-layer keys
 DAY_CHOICE = "day_choice"  # the "Jump to a day" pills
@@ -95,6 +99,9 @@ def link_defaults(data: PageData) -> dict:
         STATES_CHOSEN: [],
         TYPES: list(EVENT_TYPES),
         LAYERS: list(MAP_LAYERS),
+        ACTOR: "",
+        SUB_TYPES: [],
+        MIN_DEATHS: 0,
     }
 
 
@@ -127,6 +134,7 @@ def follow_records(data: PageData, stops) -> None:
         st.session_state[WINDOW] = data.default_window
     st.session_state[DAY_CHOICE] = None
     st.session_state[TYPES] = type_options(data)  # every type of the records now shown
+    st.session_state[SUB_TYPES] = []
 
 
 def reset_filters(data: PageData) -> None:
@@ -163,6 +171,9 @@ def read_link(data: PageData) -> None:
         opening[TYPES] = [t for t in EVENT_TYPES if t in link.types]
     if link.layers is not None:
         opening[LAYERS] = [x for x in MAP_LAYERS if x in link.layers]
+    opening[ACTOR] = link.actor or ""
+    opening[SUB_TYPES] = sorted(link.sub_event_types or ())
+    opening[MIN_DEATHS] = link.min_fatalities or 0
     st.session_state[OPENING] = opening
     st.session_state[MAP_CENTER] = link.center
     st.session_state[MAP_ZOOM] = link.zoom
@@ -191,6 +202,7 @@ def current_page() -> PageView:
     states = None if setting(ALL_STATES) else frozenset(CODE_BY_NAME[n] for n in chosen)
     types = frozenset(t for t in setting(TYPES) if t in EVENT_TYPES)
     offered = set(state.get(TYPE_OPTIONS, EVENT_TYPES))
+    analyst = bool(state.get(ANALYST_SHOWN))
     address = map_view(st.query_params.to_dict())
     return PageView(
         ViewSpec(
@@ -198,6 +210,10 @@ def current_page() -> PageView:
             aware(end),
             states=states,
             event_types=None if offered <= types else types,
+            # The analyst's filters count only where this run offers them.
+            actor=(setting(ACTOR) or "").strip() or None if analyst else None,
+            sub_event_types=frozenset(setting(SUB_TYPES)) or None if analyst else None,
+            min_fatalities=int(setting(MIN_DEATHS) or 0) or None if analyst else None,
         ),
         layers=frozenset(k for k in MAP_LAYERS if k in setting(LAYERS)),
         # The reader's centre and zoom as the map last wrote them into the address (brought

@@ -115,6 +115,49 @@ def time_controls(data: PageData, lang: str = "en") -> None:
         )
 
 
+# More distinct sub-event types than this are not offered as a list (free text is not
+# ACLED's: its codebook has 25).
+MAX_SUB_TYPES = 60
+
+
+def analyst_filters(data: PageData, lang: str = "en") -> None:
+    """For a file with ACLED's columns: an actor's name, sub-event types and a least
+    number of deaths (filters.ViewSpec; each in the permalink). Shown only when the
+    records have actors or sub-event types: the bundled data has neither."""
+    t = translation(lang)
+    frame = data.incidents
+    has_actors = "actor1" in frame.columns
+    labels = (
+        sorted(x for x in frame["event_label"].dropna().unique() if x)
+        if "event_label" in frame.columns
+        else []
+    )
+    st.session_state[state.ANALYST_SHOWN] = has_actors or bool(labels)
+    if not has_actors and not labels:
+        return
+    if has_actors:
+        st.text_input(
+            t.gettext("Actor (any part of a name; actor1, actor2 or associated actors)"),
+            value=state.opening(state.ACTOR),
+            key=state.ACTOR,
+        )
+    if 0 < len(labels) <= MAX_SUB_TYPES:
+        st.multiselect(
+            t.gettext("Sub-event types (none chosen: all)"),
+            labels,
+            default=[x for x in state.opening(state.SUB_TYPES) if x in labels],
+            key=state.SUB_TYPES,
+            placeholder=t.gettext("All sub-event types"),
+        )
+    st.number_input(
+        t.gettext("At least this many deaths reported (0: any)"),
+        min_value=0,
+        step=1,
+        value=int(state.opening(state.MIN_DEATHS)),
+        key=state.MIN_DEATHS,
+    )
+
+
 def filters(data: PageData, lang: str = "en") -> None:
     """The filters, with a button back to the view a page opens with."""
     t = translation(lang)
@@ -139,6 +182,7 @@ def filters(data: PageData, lang: str = "en") -> None:
         default=[t for t in state.opening(state.TYPES) if t in options],
         key=state.TYPES,
     )
+    analyst_filters(data, lang)
     st.multiselect(
         t.gettext("Map layers"),
         [layer.key for layer in LAYERS],
