@@ -607,3 +607,18 @@ def test_a_header_repeated_inside_the_file_is_one_error_and_its_line_is_left_out
         (3, "the header is repeated here (two files joined?): the line is left out")
     ], result.report.to_text()
     assert len(result.frame) == 2
+
+
+def test_an_acled_records_actors_and_sub_event_type_are_shown(bundle):
+    """The popup names the actors; the list has the sub-event type and actors columns."""
+    from dashboard.render.incident_list import incident_rows
+    from dashboard.render.popups import popup_body, records
+
+    frame = acled_result(bundle, "acled_export.csv").frame
+    row = next(r for r in records(frame) if r.incident_id == "MEX90002")
+    assert "Actors: CJNG: Jalisco New Generation Cartel; Civilians (Mexico)" in popup_body(row)
+    assert "Actores:" in popup_body(row, "es")
+    rows = incident_rows(frame).set_index("incident_id")
+    assert rows.loc["MEX90002", "event_label"] == "Attack"
+    assert rows.loc["MEX90003", "actors"] == "Actors: Police Forces of Mexico (2024-)"
+    assert rows.loc["MEX90002", "event_type"] == "Violence against civilians"

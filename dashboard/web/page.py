@@ -33,6 +33,7 @@ from dashboard.web.sections.per_state import per_state
 from dashboard.web.sections.quality import quality_panel
 from dashboard.web.sections.share import share_panel
 from dashboard.web.sections.state_level import state_level_reports
+from dashboard.web.sections.tables import tables
 from dashboard.web.sections.upload import file_picker, your_file
 from dashboard.web.state import chosen_language, current_page, read_link, write_link
 from dashboard.web.view_cache import on_screen
@@ -88,6 +89,7 @@ def main() -> None:
     left, right = st.columns([3, 2])
     with left:
         per_state(shown, lang)
+        tables(data, shown, lang)  # per municipality, day and week
     with right:
         hour_by_hour(shown, lang)
         key_moments(data, geodata, version, lang)

@@ -69,7 +69,15 @@ SHARE_OPEN = "share_open"
 DOWNLOADS_OPEN = "downloads_open"
 STATE_LEVEL_OPEN = "state_level_open"
 LOG_OPEN = "log_open"
-LAZY_SECTIONS = (HOURLY_OPEN, SHARE_OPEN, DOWNLOADS_OPEN, STATE_LEVEL_OPEN, LOG_OPEN)
+TABLES_OPEN = "tables_open"
+LAZY_SECTIONS = (
+    HOURLY_OPEN,
+    SHARE_OPEN,
+    DOWNLOADS_OPEN,
+    STATE_LEVEL_OPEN,
+    LOG_OPEN,
+    TABLES_OPEN,
+)
 # The sections the reader has opened (a set of LAZY_SECTIONS keys). Streamlit forgets a
 # widget's state after a run that does not draw it (a window with no state-level
 # reports, a state filter being chosen, a new label after a language switch): the
