@@ -563,7 +563,7 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"),
+        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED), of any size"),
     )
     check.add_argument("--json", action="store_true", help=t.gettext("machine-readable report"))
     check.add_argument(
@@ -608,8 +608,10 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help=t.gettext(
             "an incidents file to export instead of the bundled data: .csv, .tsv, .txt, "
-            ".geojson or .json (ours or ACLED); its valid rows are kept and the report goes "
-            "to stderr; without view arguments, every valid row"
+            ".geojson or .json (ours or ACLED), any size; its valid rows are kept and the "
+            "report goes to stderr; without view arguments, every valid row. A file is its "
+            "own view: without --start/--end the window is the file's whole range (as on "
+            "the page), and it is never compared with the official Tapalpa figures"
         ),
     )
     out.add_argument(
@@ -631,7 +633,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         description=t.gettext(
             "Without view arguments every record is checked; with them, the view "
-            "as the page shows it (the default window unless --start/--end say otherwise)."
+            "as the page shows it (the default window unless --start/--end say otherwise: "
+            "a file's whole range, the bundled data's first two days)."
         ),
     )
     qual.add_argument("file", nargs="?", type=Path)

@@ -203,8 +203,12 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
         return data
     st.caption(
         t.ngettext(
-            "Showing the {n} valid row of your file. Links restore the filters, not the file.",
-            "Showing the {n} valid rows of your file. Links restore the filters, not the file.",
+            "Showing the {n} valid row of your file, over its own time range (the time "
+            "slider, filters and figures follow it; no official figure is compared with "
+            "it). Links restore the filters, not the file.",
+            "Showing the {n} valid rows of your file, over its own time range (the time "
+            "slider, filters and figures follow it; no official figure is compared with "
+            "it). Links restore the filters, not the file.",
             len(frame),
         ).format(n=format_number(len(frame), lang))
     )
