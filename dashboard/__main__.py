@@ -58,7 +58,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     Returns the combined report (the first 1,000 problems and totals per kind, or all with
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
-    from dashboard.analysis.quality import bundle_quality_report, quality_report
+    from dashboard.analysis.check_file import check_file
+    from dashboard.analysis.quality import bundle_quality_report
     from dashboard.ingest.bundle import load_bundle
     from dashboard.ingest.detect import file_kind
     from dashboard.ingest.geodata_files import (
@@ -66,7 +67,6 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
         validate_official,
         validate_states,
     )
-    from dashboard.ingest.validate import check_incidents
 
     bundle = load_bundle()
     if not paths:
@@ -96,11 +96,11 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
             frame, part = validate_official(data, name)
             info["format"] = kind
         else:
-            result = check_incidents(
+            # The page's checker (check_file): the same problems and totals as an upload.
+            result = check_file(
                 data, name, bundle.locations, bundle.states, keep_all=keep_all, max_bytes=None
             )
             frame, part = result.frame, result.report
-            part.extend(quality_report(frame, name, data))  # each check's user severity
             info.update(
                 format=result.format or "unreadable",
                 encoding=result.encoding,
@@ -288,14 +288,14 @@ def read_records(path: Path, bundle, lang: str):
     page validates an upload: (valid rows, the text report in `lang`), or (None, the
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
-    from dashboard.ingest.validate import check_incidents
+    from dashboard.analysis.check_file import check_file
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         error = exc.strerror or str(exc)
         return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
-    result = check_incidents(data, str(path), bundle.locations, bundle.states, max_bytes=None)
+    result = check_file(data, str(path), bundle.locations, bundle.states, max_bytes=None)
     info = {
         "file": str(path),
         "format": result.format or "unreadable",
@@ -454,10 +454,10 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print the data-quality tables for the bundled data or an incidents file."""
+    from dashboard.analysis.check_file import check_file
     from dashboard.analysis.filters import apply
     from dashboard.analysis.quality import quality_json, quality_tables, quality_text
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.ingest.validate import validate_incidents
 
     lang = args.ui_lang
     bundle = load_bundle()
@@ -472,9 +472,8 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
             return 1
-        frame, report = validate_incidents(
-            data, str(args.file), bundle.locations, bundle.states, max_bytes=None
-        )
+        result = check_file(data, str(args.file), bundle.locations, bundle.states, max_bytes=None)
+        frame, report = result.frame, result.report
         if report.problems:
             counts = summary_text(report.error_count, report.warning_count, lang=lang)
             print(

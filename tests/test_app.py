@@ -443,6 +443,32 @@ def test_an_acled_upload_says_how_it_was_read(app):
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
 
 
+def test_the_page_and_the_cli_report_the_same_totals(app, tmp_path):
+    """One checker (analysis/check_file.py): an upload's report has the data checks'
+    findings (here a candidate duplicate and a count the summary states) as the CLI's
+    does, with the same totals."""
+    from tests.conftest import incident_row, run_cli_in_process, to_csv
+
+    content = to_csv(
+        [
+            incident_row(incident_id="p1"),
+            incident_row(incident_id="p2", summary="Two men were killed at a roadblock."),
+            incident_row(incident_id="p3", latitude="nan"),
+        ]
+    )
+    app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
+    assert not app.exception
+    (title,) = [e.label for e in app.expander if e.label.startswith("Your file")]
+    path = tmp_path / "mine.csv"
+    path.write_bytes(content)
+    cli = run_cli_in_process("validate", str(path), environ={"LANG": "C", "LC_ALL": ""})
+    totals = cli.stdout.strip().splitlines()[-1]
+    assert totals.startswith("1 error, ") and "warnings" in totals
+    assert title.endswith(totals), (title, totals)
+    fields = frame_with(app, "reason").value["reason"].tolist()
+    assert any("duplicate" in r or "apart" in r for r in fields), fields
+
+
 def test_a_shown_file_is_its_own_view(app):
     """A year-long ACLED file shown: the slider runs from its first to its last day by
     days and opens on all of it; no official figure is shown; putting it away brings the

@@ -89,12 +89,16 @@ def duplicate_pairs(
     return pairs
 
 
-def duplicates(frame: pd.DataFrame) -> list[Finding]:
-    """Candidate duplicates: same event type, within 1 km, overlapping intervals."""
+def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Finding]:
+    """Candidate duplicates: same event type, within 1 km, overlapping intervals. At most
+    `limit` pairs; when there are more, a last finding says the check stopped, and where
+    (the record it had reached, in event-type then file order): the rest was not checked."""
     findings = []
     ids = frame["incident_id"].to_numpy(dtype=object)
     kinds = frame["event_type"].to_numpy(dtype=object)
-    for i, j, metres in duplicate_pairs(frame):
+    pairs = duplicate_pairs(frame, limit=limit + 1)
+    stopped = len(pairs) > limit
+    for i, j, metres in pairs[:limit]:
         kind = kinds[i]
         detail = msg(
             "two {kind} records {metres} m apart with overlapping times; merge them into one "
@@ -104,6 +108,19 @@ def duplicates(frame: pd.DataFrame) -> list[Finding]:
         )
         findings.append(
             Finding("duplicates", (ids[i], ids[j]), "event_type", kind, str(detail), detail)
+        )
+    if stopped:
+        i = pairs[limit - 1][0]
+        detail = msg(
+            "the duplicate check stopped after {limit} pairs, at record {record} ({kind} "
+            "records, in file order): later pairs were not looked for; check a smaller part "
+            "of the file (a state or a window) to see them",
+            limit=f"{limit:,}",
+            record=ids[i],
+            kind=kinds[i],
+        )
+        findings.append(
+            Finding("duplicates", (ids[i],), "event_type", kinds[i], str(detail), detail)
         )
     return findings
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.check_file import check_file
 from dashboard.ingest.read import MAX_FILE_BYTES
-from dashboard.ingest.validate import check_incidents
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
 from dashboard.render.popups import with_display_text
@@ -76,7 +76,8 @@ def check_upload(
         return cached
     bundle = page_data(geodata, version, lang).bundle
     options = {} if progress is None else {"progress": progress}
-    result = check_incidents(content, name, bundle.locations, bundle.states, **options)
+    # The command line's checker: the same problems and totals (data checks included).
+    result = check_file(content, name, bundle.locations, bundle.states, **options)
     frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame, lang)
