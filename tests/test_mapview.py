@@ -470,3 +470,17 @@ def test_leaflet_controls_and_basemap_credit_in_the_map_language(
 )
 def test_legend_speaks_to_touch_and_mouse(lang, touch):
     assert touch in map_strings(lang)["legend_state_only"]
+
+
+def test_a_long_window_replays_day_by_day(bundle):
+    """A window longer than two weeks (a year of a file) replays by days: one count per
+    day, and the view tells the map its step."""
+    view = ViewSpec(
+        datetime(2026, 2, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 31, tzinfo=MEXICO_CITY)
+    )
+    selected = apply(view, bundle.incidents)
+    replay = replay_counts(selected, view)
+    assert {len(v) for v in replay.values()} == {58}
+    assert sum(v[-1] for v in replay.values()) == len(incidents_only(selected))
+    layer, _ = view_layer(selected, state_counts(selected, bundle.official, view), view)
+    assert '"step":86400000' in layer.view_json.replace(" ", "")

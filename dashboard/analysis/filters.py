@@ -162,6 +162,12 @@ def window_step(first: datetime, last: datetime) -> timedelta:
     return timedelta(days=1) if last - first > HOUR_STEPS_UP_TO else timedelta(hours=1)
 
 
+def replay_step_ms(view: ViewSpec) -> int:
+    """The map replay's step for a view, in milliseconds: an hour, or a day for a window
+    longer than HOUR_STEPS_UP_TO (window_step: a year of a file replays day by day)."""
+    return int(window_step(view.start, view.end).total_seconds() * 1000)
+
+
 def file_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
     """The window a reader's own file opens with, on the page and on the command line:
     the file's whole range (data_window), so every valid row is in view. (The bundled

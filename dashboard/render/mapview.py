@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Template
 
-from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.filters import ViewSpec, replay_step_ms
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
 from dashboard.render.mapassets import DataElement, OfflineMap
@@ -261,6 +261,7 @@ def view_layer(
         "window": window_id(view),
         "start": int(pd.Timestamp(view.start).timestamp() * 1000),
         "end": int(pd.Timestamp(view.end).timestamp() * 1000),
+        "step": replay_step_ms(view),  # the replay's step: an hour, a day for a long window
     }
     for layer in LAYERS:
         data.update(layer.view(inputs))
