@@ -488,6 +488,8 @@ def test_a_shown_file_is_its_own_view(app):
     assert not any("(official)" in m.label for m in app.metric)
     assert any("compared with the bundled data only" in c.value for c in app.caption)
     assert "End +1 day" in [b.label for b in app.button]
+    # A year is not charted hour by hour (the section says why and what to use instead).
+    assert any("longer than two weeks" in c.value for c in app.caption)
     app.checkbox(key="use_upload").uncheck().run()
     assert not app.exception
     assert app.select_slider(key="window").value == DEFAULT
