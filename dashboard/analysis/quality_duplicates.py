@@ -25,6 +25,10 @@ def _distinct_pairs(frame: pd.DataFrame) -> set[frozenset[str]]:
     """Pairs marked as distinct events: one lists the other in `distinct_from` (space-
     separated ids) and gives a non-empty `distinct_reason`."""
     pairs = set()
+    if "distinct_reason" not in frame.columns or "distinct_from" not in frame.columns:
+        return pairs  # no record is marked (an ACLED file has neither column)
+    reasons = frame["distinct_reason"].astype("string").fillna("").str.strip() != ""
+    frame = frame[reasons.to_numpy(bool)]
     for record, others, reason in zip(
         text_column(frame, "incident_id"),
         text_column(frame, "distinct_from"),

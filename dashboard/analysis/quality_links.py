@@ -139,9 +139,14 @@ def link_problem(url: str) -> Message | None:
 def non_article_links(frame: pd.DataFrame, id_column: str = "incident_id") -> list[Finding]:
     """Source links (`source_url`, `more_source_urls`) that are not article pages."""
     findings = []
-    ids = text_column(frame, id_column)
     for field in ("source_url", "more_source_urls"):
-        for record, cell in zip(ids, text_column(frame, field), strict=True):
+        if field not in frame.columns:
+            continue
+        # Only rows with a link are visited (an ACLED file has none: 0 of its rows).
+        given = frame[field].astype("string").fillna("").str.strip() != ""
+        linked = frame.loc[given.to_numpy(bool), [id_column, field]]
+        ids = text_column(linked, id_column)
+        for record, cell in zip(ids, text_column(linked, field), strict=True):
             for url in cell.split():
                 reason = link_problem(url)
                 if reason:
