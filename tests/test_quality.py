@@ -313,6 +313,9 @@ def test_a_capped_duplicate_check_says_it_stopped_and_where(frame_of):
     assert [f.incident_ids for f in findings] == [("d0", "d1"), ("d0", "d2"), ("d0",)]
     assert "stopped after 2 pairs, at record d0" in findings[-1].detail
     assert len(duplicates(frame_of(*rows), limit=6)) == 6  # all of them: no note
+    table = duplicates_table(frame_of(*rows), limit=2)
+    assert table["other_id"].tolist()[:2] == ["d1", "d2"]
+    assert table["detail"].iloc[-1].startswith("the duplicate check stopped after 2 pairs")
 
 
 def test_duplicates_day_record_overlaps_a_timed_one(frame_of):

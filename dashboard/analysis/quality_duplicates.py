@@ -135,9 +135,12 @@ def _when(row) -> str:
     return f"{text} ({row.time_precision}{', ' + row.part_of_day if row.part_of_day else ''})"
 
 
-def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def duplicates_table(
+    frame: pd.DataFrame, lang: str = "en", limit: int = MAX_DUPLICATE_PAIRS
+) -> pd.DataFrame:
     """Candidate duplicates with their evidence side by side: both records' time, place,
-    summary and main source; `detail` in `lang`."""
+    summary and main source; `detail` in `lang`. At most `limit` pairs: when there are
+    more, a last row (no other_id) says the check stopped there (as `duplicates` does)."""
     columns = [
         "incident_id",
         "other_id",
@@ -169,7 +172,8 @@ def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             ),
         )
     )
-    for i, j, metres in duplicate_pairs(frame):
+    pairs = duplicate_pairs(frame, limit=limit + 1)
+    for i, j, metres in pairs[:limit]:
         a, b = records[i], records[j]
         rows.append(
             {
@@ -188,6 +192,15 @@ def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 "detail": msg(
                     "same type, {metres} m apart, overlapping times", metres=round(metres)
                 ).text(lang),
+            }
+        )
+    if len(pairs) > limit:
+        stopped = duplicates(frame, limit)[-1]
+        rows.append(
+            {
+                "incident_id": stopped.incident_ids[0],
+                "event_type": stopped.value,
+                "detail": stopped.detail_in(lang),
             }
         )
     return pd.DataFrame(rows, columns=columns)
