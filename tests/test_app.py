@@ -488,6 +488,14 @@ def test_a_shown_file_is_its_own_view(app):
     assert not any("(official)" in m.label for m in app.metric)
     assert any("compared with the bundled data only" in c.value for c in app.caption)
     assert "End +1 day" in [b.label for b in app.button]
+    # The per-state table has the file's counts only: no official column.
+    (per_state,) = [
+        d.value
+        for d in app.dataframe
+        if "incidents_possible" in d.value.columns and "municipality" not in d.value.columns
+    ]
+    assert "official_blockades" not in per_state.columns
+    assert per_state["incidents"].sum() == 4
     # A year is not charted hour by hour (the section says why and what to use instead).
     assert any("longer than two weeks" in c.value for c in app.caption)
     app.checkbox(key="use_upload").uncheck().run()

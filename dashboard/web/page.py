@@ -88,7 +88,7 @@ def main() -> None:
     state_level_reports(data, shown, lang)
     left, right = st.columns([3, 2])
     with left:
-        per_state(shown, lang)
+        per_state(shown, lang, official=not data.from_file)
         tables(data, shown, lang)  # per municipality, day and week
     with right:
         hour_by_hour(shown, lang)
