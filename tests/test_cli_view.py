@@ -270,3 +270,18 @@ def test_an_export_of_a_users_file_compares_no_official_figure(tmp_path):
     jalisco = next(row for row in table if "Jalisco" in json.dumps(row, ensure_ascii=False))
     official = [k for k in jalisco if "official" in k.lower()]
     assert official and not any(jalisco[k] for k in official), jalisco
+
+
+@pytest.mark.parametrize(
+    ("fmt", "first_column", "total"),
+    [("municipalities", "cve_ent", 3), ("days", "period_start", 1), ("weeks", "period_start", 1)],
+)
+def test_export_writes_the_per_municipality_and_period_tables(tmp_path, fmt, first_column, total):
+    """A file's whole range per municipality, day and week; the ACLED week and month
+    records fit in no single day or week (and are not counted there)."""
+    out = tmp_path / f"t.{fmt}.csv"
+    result = run("export", str(DATA / "acled_export.csv"), "--format", fmt, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert next(iter(rows[0])) == first_column
+    assert sum(int(r["incidents"]) for r in rows) == total
