@@ -58,7 +58,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     Returns the combined report (the first 1,000 problems and totals per kind, or all with
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
-    from dashboard.analysis.quality import bundle_quality_report, quality_report
+    from dashboard.analysis.check_file import check_file
+    from dashboard.analysis.quality import bundle_quality_report
     from dashboard.ingest.bundle import load_bundle
     from dashboard.ingest.detect import file_kind
     from dashboard.ingest.geodata_files import (
@@ -66,7 +67,6 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
         validate_official,
         validate_states,
     )
-    from dashboard.ingest.validate import check_incidents
 
     bundle = load_bundle()
     if not paths:
@@ -96,9 +96,11 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
             frame, part = validate_official(data, name)
             info["format"] = kind
         else:
-            result = check_incidents(data, name, bundle.locations, bundle.states, keep_all=keep_all)
+            # The page's checker (check_file): the same problems and totals as an upload.
+            result = check_file(
+                data, name, bundle.locations, bundle.states, keep_all=keep_all, max_bytes=None
+            )
             frame, part = result.frame, result.report
-            part.extend(quality_report(frame, name, data))  # each check's user severity
             info.update(
                 format=result.format or "unreadable",
                 encoding=result.encoding,
@@ -182,15 +184,18 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     parser error (exit 2) naming the flag and the value. The --query link is read as the
     page reads it: its unusable parts (a bad centre or zoom, an unknown layer, a window
     that cannot be used...) are dropped, each with a notice on stderr in the messages'
-    language, and the rest is used.
+    language, and the rest is used. Without a window, the view's is the page's default:
+    the bundled data's first two days, or a user's file's whole range (filters.file_window),
+    as the page opens a shown file.
     """
     from urllib.parse import urlencode, urlsplit
 
-    from dashboard.analysis.filters import data_window, default_window
+    from dashboard.analysis.filters import data_window, default_window, file_window
     from dashboard.analysis.permalink import parse_query
     from dashboard.model.mexico import state_lookup
     from dashboard.model.schema import EVENT_TYPES
 
+    own_file = records is not None and records is not bundle.incidents
     records = bundle.incidents if records is None else records
     lo, hi = data_window(records)
     lang = args.ui_lang
@@ -224,6 +229,12 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("types=" + ",".join(args.type))
     if args.trusted:
         parts.append("trust=1")
+    if getattr(args, "actor", None):
+        parts.append(urlencode({"actor": args.actor}))
+    if getattr(args, "sub_event_type", None):
+        parts.append(urlencode({"sub": "|".join(args.sub_event_type)}))
+    if getattr(args, "min_fatalities", None):
+        parts.append(f"deaths={args.min_fatalities}")
     if args.lang:
         parts.append(f"lang={args.lang}")
     # No data version: a snapshot is always of the current data, so a stale link is fine.
@@ -231,7 +242,8 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     link = parse_query("&".join(parts), data_start=lo, data_end=hi, lang=lang)
     for notice in link.notices:
         print(msg("notice: {notice}", notice=notice).text(lang), file=sys.stderr)
-    return link.page_view(default_window(records))  # the page's default, too
+    # The page's default, too: a file opens on its whole range.
+    return link.page_view(file_window(records) if own_file else default_window(records))
 
 
 def window_flags_error(start: str | None, end: str | None, lo, hi):
@@ -278,7 +290,7 @@ def read_records(path: Path, bundle, lang: str):
     page validates an upload: (valid rows, the text report in `lang`), or (None, the
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
-    from dashboard.ingest.validate import check_incidents
+    from dashboard.analysis.check_file import check_file
     from dashboard.model.origin import UserFile
 
     try:
@@ -286,7 +298,7 @@ def read_records(path: Path, bundle, lang: str):
     except OSError as exc:
         error = exc.strerror or str(exc)
         return None, msg("cannot read {path}: {error}", path=path, error=error).text(lang)
-    result = check_incidents(data, str(path), bundle.locations, bundle.states)
+    result = check_file(data, str(path), bundle.locations, bundle.states, max_bytes=None)
     # (the valid rows say which file they are: exports name it, not the bundled data)
     result.frame.attrs["origin"] = UserFile.now(str(path), result.format, result.encoding)
     info = {
@@ -368,6 +380,21 @@ def add_view_arguments(sub: argparse.ArgumentParser, lang: str = "en") -> None:
     )
     sub.add_argument("--query", help=t.gettext("a permalink (URL or query string) naming the view"))
     sub.add_argument(
+        "--actor",
+        help=t.gettext("records whose actor1, actor2 or associated actors contain this text"),
+    )
+    sub.add_argument(
+        "--sub-event-type",
+        action="append",
+        default=[],
+        help=t.gettext("an ACLED sub-event type, as ACLED writes it; repeat"),
+    )
+    sub.add_argument(
+        "--min-fatalities",
+        type=int,
+        help=t.gettext("records with at least this many deaths reported"),
+    )
+    sub.add_argument(
         "--lang",
         choices=("es", "en"),
         help=t.gettext(
@@ -408,10 +435,22 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         bundle = bundle.with_user_file(records, records.attrs["origin"])
     page = snapshot_view(args, parser, bundle, records)
     every = args.file is not None and not any(
-        (args.start, args.end, args.state, args.type, args.query)
+        (
+            args.start,
+            args.end,
+            args.state,
+            args.type,
+            args.query,
+            args.trusted,
+            args.actor,
+            args.sub_event_type,
+            args.min_fatalities,
+        )
     )
     selected = records if every else apply(page.view, records)
-    counts = state_counts(selected, bundle.official, page.view, records)
+    # The official figures are the bundled event's: compared with the bundled data only.
+    official = bundle.official if args.file is None else bundle.official.iloc[0:0]
+    counts = state_counts(selected, official, page.view, records)
     permalink = f"{args.base_url.rstrip('?')}?{to_query(page, bundle.version)}"
     data = EXPORT_FORMATS[fmt].build(ViewFiles(bundle, page, selected, counts, permalink))
     what = msg_n(
@@ -429,10 +468,10 @@ def export(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
 def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     """Print the data-quality tables for the bundled data or an incidents file."""
+    from dashboard.analysis.check_file import check_file
     from dashboard.analysis.filters import apply
     from dashboard.analysis.quality import quality_json, quality_tables, quality_text
     from dashboard.ingest.bundle import load_bundle
-    from dashboard.ingest.validate import validate_incidents
 
     lang = args.ui_lang
     bundle = load_bundle()
@@ -447,7 +486,8 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
             return 1
-        frame, report = validate_incidents(data, str(args.file), bundle.locations, bundle.states)
+        result = check_file(data, str(args.file), bundle.locations, bundle.states, max_bytes=None)
+        frame, report = result.frame, result.report
         if report.problems:
             counts = summary_text(report.error_count, report.warning_count, lang=lang)
             print(
@@ -461,7 +501,9 @@ def quality(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 file=sys.stderr,
             )
     window = args.start is not None or args.end is not None  # "" too: it is refused
-    if window or any((args.state, args.type, args.query)):
+    if window or any(
+        (args.state, args.type, args.query, args.actor, args.sub_event_type, args.min_fatalities)
+    ):
         frame = apply(snapshot_view(args, parser, bundle, frame).view, frame)
     tables = quality_tables(frame, bundle.states, lang)
     print(quality_json(tables, lang) if args.json else quality_text(tables, lang))
@@ -534,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED)"),
+        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED), of any size"),
     )
     check.add_argument("--json", action="store_true", help=t.gettext("machine-readable report"))
     check.add_argument(
@@ -579,8 +621,10 @@ def main(argv: list[str] | None = None) -> int:
         type=Path,
         help=t.gettext(
             "an incidents file to export instead of the bundled data: .csv, .tsv, .txt, "
-            ".geojson or .json (ours or ACLED); its valid rows are kept and the report goes "
-            "to stderr; without view arguments, every valid row"
+            ".geojson or .json (ours or ACLED), any size; its valid rows are kept and the "
+            "report goes to stderr; without view arguments, every valid row. A file is its "
+            "own view: without --start/--end the window is the file's whole range (as on "
+            "the page), and it is never compared with the official Tapalpa figures"
         ),
     )
     out.add_argument(
@@ -602,7 +646,8 @@ def main(argv: list[str] | None = None) -> int:
         ),
         description=t.gettext(
             "Without view arguments every record is checked; with them, the view "
-            "as the page shows it (the default window unless --start/--end say otherwise)."
+            "as the page shows it (the default window unless --start/--end say otherwise: "
+            "a file's whole range, the bundled data's first two days)."
         ),
     )
     qual.add_argument("file", nargs="?", type=Path)

@@ -44,7 +44,8 @@ def metrics(at) -> dict[str, int]:
     and, under each official figure, its "137 on the map"."""
     out = {}
     for metric, (name, official, _, _) in zip(at.metric, KEY_FIGURES, strict=True):
-        text = metric.value if official is None else metric.delta
+        # A reader's file has its own counts only, no official figure above them.
+        text = metric.value if official is None or not metric.delta else metric.delta
         out[name] = int(str(text).split()[0].replace(",", ""))
     return out
 
@@ -451,6 +452,66 @@ def test_an_acled_upload_says_how_it_was_read(app):
     assert any("Read as an ACLED CSV" in c.value for c in app.caption)
     mapping = frame_with(app, "our column").value
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
+
+
+def test_the_page_and_the_cli_report_the_same_totals(app, tmp_path):
+    """One checker (analysis/check_file.py): an upload's report has the data checks'
+    findings (here a candidate duplicate and a count the summary states) as the CLI's
+    does, with the same totals."""
+    from tests.conftest import incident_row, run_cli_in_process, to_csv
+
+    content = to_csv(
+        [
+            incident_row(incident_id="p1"),
+            incident_row(incident_id="p2", summary="Two men were killed at a roadblock."),
+            incident_row(incident_id="p3", latitude="nan"),
+        ]
+    )
+    app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
+    assert not app.exception
+    (title,) = [e.label for e in app.expander if e.label.startswith("Your file")]
+    path = tmp_path / "mine.csv"
+    path.write_bytes(content)
+    cli = run_cli_in_process("validate", str(path), environ={"LANG": "C", "LC_ALL": ""})
+    totals = cli.stdout.strip().splitlines()[-1]
+    assert totals.startswith("1 error, ") and "warnings" in totals
+    assert title.endswith(totals), (title, totals)
+    fields = frame_with(app, "reason").value["reason"].tolist()
+    assert any("duplicate" in r or "apart" in r for r in fields), fields
+
+
+def test_a_shown_file_is_its_own_view(app):
+    """A year-long ACLED file shown: the slider runs from its first to its last day by
+    days and opens on all of it; no official figure is shown; putting it away brings the
+    bundled data's window back."""
+    from tests.test_import import DATA
+
+    lines = (DATA / "acled_export.csv").read_text("utf-8").splitlines()
+    year = lines[1].replace("MEX90001,22 February 2026,2026", "MEX90004,3 March 2025,2025")
+    content = "\n".join([*lines, year]) + "\n"
+    app.file_uploader(key="upload").set_value(("acled.csv", content.encode(), "text/csv")).run()
+    app.checkbox(key="use_upload").check().run()
+    assert not app.exception
+    slider = app.select_slider(key="window")
+    # To the midnight after Tijuana's month-precise record (February 2026, Pacific time).
+    assert slider.value == (datetime(2025, 3, 3), datetime(2026, 3, 2))
+    assert metrics(app)["incidents"] == 4
+    assert not any("(official)" in m.label for m in app.metric)
+    assert any("compared with the bundled data only" in c.value for c in app.caption)
+    assert "End +1 day" in [b.label for b in app.button]
+    # The per-state table has the file's counts only: no official column.
+    (per_state,) = [
+        d.value
+        for d in app.dataframe
+        if "incidents_possible" in d.value.columns and "municipality" not in d.value.columns
+    ]
+    assert "official_blockades" not in per_state.columns
+    assert per_state["incidents"].sum() == 4
+    # A year is not charted hour by hour (the section says why and what to use instead).
+    assert any("longer than two weeks" in c.value for c in app.caption)
+    app.checkbox(key="use_upload").uncheck().run()
+    assert not app.exception
+    assert app.select_slider(key="window").value == DEFAULT
 
 
 def test_a_hostile_upload_lists_the_first_thousand_problems(app):

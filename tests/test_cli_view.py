@@ -234,3 +234,54 @@ def test_snapshot_html_of_a_link_opens_on_its_centre_and_zoom(tmp_path, query, i
     assert result.returncode == 0, result.stderr
     assert "notice" not in result.stderr
     assert initial_view(out.read_text("utf-8")) == initial
+
+
+def test_a_files_default_window_is_its_whole_range(tmp_path):
+    """`export FILE --state JAL` with no window exports every Jalisco row of a year-long
+    file (the page opens a shown file on its whole range too), not its first two days."""
+    lines = (DATA / "acled_export.csv").read_text("utf-8").splitlines()
+    rows = [
+        lines[1],
+        lines[1].replace("MEX90001,22 February 2026,2026", "MEX90004,3 March 2025,2025"),
+        lines[1].replace("MEX90001,22 February 2026,2026", "MEX90005,30 December 2025,2025"),
+        lines[2],
+    ]
+    path, out = tmp_path / "year.csv", tmp_path / "jal.csv"
+    path.write_text("\n".join([lines[0], *rows]) + "\n", "utf-8")
+    result = run("export", str(path), "--state", "JAL", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(ids_in(out)) == ["MEX90001", "MEX90004", "MEX90005"]
+    assert "possibly" not in result.stdout
+    # A window still narrows it.
+    result = run("export", str(path), "--state", "JAL", "--end", "2025-06-01", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert ids_in(out) == ["MEX90004"]
+
+
+def test_an_export_of_a_users_file_compares_no_official_figure(tmp_path):
+    """The per-state table of a user's file has no official figures (the bundled event's)."""
+    out = tmp_path / "states.csv"
+    window = ["--start", "2026-02-21T00:00", "--end", "2026-02-27T00:00"]  # Jalisco's: 65
+    result = run(
+        "export", str(DATA / "acled_export.csv"), "--format", "states", *window, "--out", str(out)
+    )
+    assert result.returncode == 0, result.stderr
+    table = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig"))))
+    jalisco = next(row for row in table if "Jalisco" in json.dumps(row, ensure_ascii=False))
+    official = [k for k in jalisco if "official" in k.lower()]
+    assert official and not any(jalisco[k] for k in official), jalisco
+
+
+@pytest.mark.parametrize(
+    ("fmt", "first_column", "total"),
+    [("municipalities", "cve_ent", 3), ("days", "period_start", 1), ("weeks", "period_start", 1)],
+)
+def test_export_writes_the_per_municipality_and_period_tables(tmp_path, fmt, first_column, total):
+    """A file's whole range per municipality, day and week; the ACLED week and month
+    records fit in no single day or week (and are not counted there)."""
+    out = tmp_path / f"t.{fmt}.csv"
+    result = run("export", str(DATA / "acled_export.csv"), "--format", fmt, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8"))))
+    assert next(iter(rows[0])) == first_column
+    assert sum(int(r["incidents"]) for r in rows) == total

@@ -279,3 +279,34 @@ def test_a_bom_or_full_width_letter_alone_is_left_as_is():
 
     assert defuse("\ufeffabc") == "\ufeffabc"
     assert defuse("\uff21BC") == "\uff21BC"
+
+
+def test_an_acled_files_package_carries_its_columns_and_validates(bundle):
+    """An ACLED file's export keeps ACLED's columns after ours; the package's schema names
+    them, so the package still validates (export.validate_package: frictionless)."""
+    from dashboard.ingest.validate import validate_incidents
+    from dashboard.model.schema import ACLED_COLUMNS
+    from tests.test_import import DATA
+
+    frame, _ = validate_incidents(
+        (DATA / "acled_export.csv").read_bytes(), "acled.csv", bundle.locations, bundle.states
+    )
+    view = ViewSpec(
+        datetime(2026, 2, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 2, tzinfo=MEXICO_CITY)
+    )
+    data = export.data_package(
+        frame,
+        state_counts(frame, bundle.official.iloc[0:0], view, frame),
+        states=None,
+        title="ACLED",
+        version=bundle.version,
+        permalink="",
+        credit="ACLED",
+        generated_at=datetime(2026, 3, 1, 12, tzinfo=MEXICO_CITY),
+    )
+    assert export.validate_package(data) == []
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        header = archive.read("incidents.csv").decode().splitlines()[0].split(",")
+    fields = [f["name"] for f in descriptor["resources"][0]["schema"]["fields"]]
+    assert fields == header == [*COLUMNS, *ACLED_COLUMNS]

@@ -318,8 +318,22 @@ def test_acled_export_csv(bundle):
     assert frame.time_precision.tolist() == ["day", "week", "month"]
     # ACLED's 1 is the town it names: our 2 (town or municipality), never an exact site.
     assert frame.geo_precision.tolist() == [2, 2, 3]
-    assert frame.event_type.tolist() == ["armed_clash", "other", "arrest"]
-    assert frame.event_label.tolist() == ["", "Attack", ""]
+    # ACLED's own event types are the records' types; the sub-event type their label.
+    assert frame.event_type.tolist() == [
+        "battles",
+        "violence_against_civilians",
+        "strategic_developments",
+    ]
+    assert frame.event_label.tolist() == ["Armed clash", "Attack", "Arrests"]
+    # Every other ACLED column is kept as ACLED wrote it.
+    assert frame.actor1["MEX90002"] == "CJNG: Jalisco New Generation Cartel"
+    assert frame.actor2["MEX90002"] == "Civilians (Mexico)"
+    assert frame.interaction.tolist() == ["13", "37", "10"]
+    assert frame.sub_event_type.tolist() == ["Armed clash", "Attack", "Arrests"]
+    assert frame.source_scale.tolist() == ["National", "Subnational", "National"]
+    assert frame.event_id_cnty.tolist() == ["MEX90001", "MEX90002", "MEX90003"]
+    assert frame.acled_geo_precision.tolist() == ["2", "1", "3"]
+    assert frame.admin1["MEX90002"] == "Michoacan"
     assert frame.source_url.tolist() == ["", "", ""]
     assert (
         frame.source_outlet["MEX90001"] == "Sources (per ACLED): Example Outlet A; Example Outlet B"
@@ -593,3 +607,18 @@ def test_a_header_repeated_inside_the_file_is_one_error_and_its_line_is_left_out
         (3, "the header is repeated here (two files joined?): the line is left out")
     ], result.report.to_text()
     assert len(result.frame) == 2
+
+
+def test_an_acled_records_actors_and_sub_event_type_are_shown(bundle):
+    """The popup names the actors; the list has the sub-event type and actors columns."""
+    from dashboard.render.incident_list import incident_rows
+    from dashboard.render.popups import popup_body, records
+
+    frame = acled_result(bundle, "acled_export.csv").frame
+    row = next(r for r in records(frame) if r.incident_id == "MEX90002")
+    assert "Actors: CJNG: Jalisco New Generation Cartel; Civilians (Mexico)" in popup_body(row)
+    assert "Actores:" in popup_body(row, "es")
+    rows = incident_rows(frame).set_index("incident_id")
+    assert rows.loc["MEX90002", "event_label"] == "Attack"
+    assert rows.loc["MEX90003", "actors"] == "Actors: Police Forces of Mexico (2024-)"
+    assert rows.loc["MEX90002", "event_type"] == "Violence against civilians"

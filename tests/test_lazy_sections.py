@@ -51,6 +51,11 @@ SECTIONS = [
         "The log's ",
         lambda at: any(m.value.startswith("- **2026-") for m in at.markdown),
     ),
+    (
+        "tables_open",
+        "Per municipality, per day and per week",
+        lambda at: "Per-municipality table (CSV)" in downloads(at),
+    ),
 ]
 
 

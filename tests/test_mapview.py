@@ -18,7 +18,8 @@ import xstatic.pkg.leaflet
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import incidents_only, state_counts
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.model.schema import EVENT_TYPES
+from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES
+from dashboard.render import symbols
 from dashboard.render.mapassets import map_assets
 from dashboard.render.mapfiles import DATA, STATIC
 from dashboard.render.maplayers import LAYER_INCIDENTS, LAYER_SITE, LAYER_STATES
@@ -35,14 +36,17 @@ from dashboard.render.mapview import (
 )
 from dashboard.render.popups import with_display_text
 from dashboard.render.symbols import (
+    ACLED_CATEGORIES,
     BINS,
     CATEGORIES,
     CATEGORY_OF,
     HALO,
     OSM_LAND,
+    PALETTES,
     STATE_FILL_OPACITY,
     STATE_PALETTE,
     ZERO_COLOUR,
+    palette_of,
     state_colour,
 )
 
@@ -355,11 +359,25 @@ def state_fills() -> list[np.ndarray]:
     ]
 
 
-def test_at_most_eight_categories_cover_every_event_type():
-    assert len(CATEGORIES) <= 8
-    assert set(CATEGORY_OF) == set(EVENT_TYPES)
-    assert len({c.shape for c in CATEGORIES}) == len(CATEGORIES)
-    assert len({c.colour for c in CATEGORIES}) == len(CATEGORIES)
+@pytest.mark.parametrize("palette", list(PALETTES))
+def test_at_most_eight_categories_cover_every_event_type(palette):
+    """Each palette: at most eight categories, each its own shape and colour; ours cover
+    our types, ACLED's ACLED's, with colour-and-shape pairs checked below (ours)."""
+    categories = PALETTES[palette]
+    assert len(categories) <= 8
+    assert len({c.shape for c in categories}) == len(categories)
+    assert len({c.colour for c in categories}) == len(categories)
+    assert {(c.colour, c.shape) for c in categories} <= {(c.colour, c.shape) for c in CATEGORIES}
+    assert set(CATEGORY_OF) | set(ACLED_EVENT_TYPES) == set(EVENT_TYPES)
+    assert {t for c in ACLED_CATEGORIES for t in c.types} == {*ACLED_EVENT_TYPES, "other"}
+
+
+def test_an_acled_file_is_drawn_in_acleds_types():
+    assert palette_of(["battles", "protests", "other"]) == "acled"
+    assert palette_of(["blockade", "other"]) == "ours"
+    assert palette_of(["blockade", "battles"]) == "ours"  # mixed: ACLED's drawn as Other
+    assert symbols.category("riots", "acled").label == "Riots"
+    assert symbols.category("riots").key == "other"
 
 
 @pytest.mark.parametrize("deficiency", DEFICIENCIES)
@@ -452,3 +470,17 @@ def test_leaflet_controls_and_basemap_credit_in_the_map_language(
 )
 def test_legend_speaks_to_touch_and_mouse(lang, touch):
     assert touch in map_strings(lang)["legend_state_only"]
+
+
+def test_a_long_window_replays_day_by_day(bundle):
+    """A window longer than two weeks (a year of a file) replays by days: one count per
+    day, and the view tells the map its step."""
+    view = ViewSpec(
+        datetime(2026, 2, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 31, tzinfo=MEXICO_CITY)
+    )
+    selected = apply(view, bundle.incidents)
+    replay = replay_counts(selected, view)
+    assert {len(v) for v in replay.values()} == {58}
+    assert sum(v[-1] for v in replay.values()) == len(incidents_only(selected))
+    layer, _ = view_layer(selected, state_counts(selected, bundle.official, view), view)
+    assert '"step":86400000' in layer.view_json.replace(" ", "")

@@ -305,6 +305,19 @@ def test_duplicates_same_type_near_and_overlapping(frame_of):
     assert "m apart" in findings[0].detail
 
 
+def test_a_capped_duplicate_check_says_it_stopped_and_where(frame_of):
+    """Four records at one place make six pairs; capped at two, the check lists two and a
+    last finding naming the record it had reached (it never stops silently)."""
+    rows = [incident_row(incident_id=f"d{n}") for n in range(4)]
+    findings = duplicates(frame_of(*rows), limit=2)
+    assert [f.incident_ids for f in findings] == [("d0", "d1"), ("d0", "d2"), ("d0",)]
+    assert "stopped after 2 pairs, at record d0" in findings[-1].detail
+    assert len(duplicates(frame_of(*rows), limit=6)) == 6  # all of them: no note
+    table = duplicates_table(frame_of(*rows), limit=2)
+    assert table["other_id"].tolist()[:2] == ["d1", "d2"]
+    assert table["detail"].iloc[-1].startswith("the duplicate check stopped after 2 pairs")
+
+
 def test_duplicates_day_record_overlaps_a_timed_one(frame_of):
     timed = incident_row(incident_id="t")
     day = incident_row(incident_id="d", start="2026-02-22T00:00-06:00", time_precision="day")

@@ -1,4 +1,5 @@
-"""The page's CSV export, re-imported, gives the same records field for field."""
+"""The page's CSV export, re-imported, gives the same records field for field (our schema's
+files, and ACLED's: every ACLED column kept)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,17 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.ingest.acled import ACLED_TYPES
 from dashboard.ingest.validate import validate_incidents
-from dashboard.model.schema import CONFIDENCE, COUNT_FIELDS, EVENT_TYPES, PART_OF_DAY_SPANS
-from dashboard.render.export import COLUMNS, records_csv
+from dashboard.model.schema import (
+    ACLED_COLUMNS,
+    ACLED_EVENT_TYPES,
+    CONFIDENCE,
+    COUNT_FIELDS,
+    EVENT_TYPES,
+    PART_OF_DAY_SPANS,
+)
+from dashboard.render.export import COLUMNS, records_csv, records_geojson
 from tests.conftest import to_csv
 
 # Text as people type it: letters with accents, digits, punctuation (formula starters and
@@ -70,9 +79,9 @@ def records(draw, locations) -> dict:
     return row
 
 
-def comparable(frame: pd.DataFrame) -> pd.DataFrame:
+def comparable(frame: pd.DataFrame, exported=COLUMNS) -> pd.DataFrame:
     """The exported fields plus the time interval, as plain Python values."""
-    columns = [c for c in COLUMNS if c in frame.columns] + ["lat", "lon", "t_start", "t_end"]
+    columns = [c for c in exported if c in frame.columns] + ["lat", "lon", "t_start", "t_end"]
     out = frame[columns].copy()
     out["lat"], out["lon"] = out["lat"].round(5), out["lon"].round(5)
     out["start"] = [t.isoformat() for t in out["start"]]
@@ -103,3 +112,68 @@ def test_csv_export_reimports_to_the_same_records(bundle, data):
     assert all((again[c].fillna("") == "").all() for c in extra), extra
     pd.testing.assert_frame_equal(comparable(first), comparable(again[list(first.columns)]))
     assert records_csv(again) == exported
+
+
+@st.composite
+def acled_rows(draw) -> dict:
+    """An ACLED export row (every column of the export tool), within Jalisco."""
+    kind = draw(st.sampled_from(list(ACLED_TYPES)))
+    day = draw(st.integers(1, 28))
+    return {
+        "event_date": f"{day} {draw(st.sampled_from(['March', 'October']))} 2025",
+        "year": "2025",
+        "time_precision": draw(st.sampled_from(["1", "2", "3"])),
+        "disorder_type": draw(st.sampled_from(["Political violence", "Demonstrations"])),
+        "event_type": kind.title(),
+        "sub_event_type": draw(TEXT),
+        "actor1": draw(TEXT),
+        "assoc_actor_1": draw(OPTIONAL_TEXT),
+        "inter1": draw(st.sampled_from(["State forces", "Political militia", "1"])),
+        "actor2": draw(OPTIONAL_TEXT),
+        "assoc_actor_2": draw(OPTIONAL_TEXT),
+        "inter2": draw(st.sampled_from(["", "Civilians", "7"])),
+        "interaction": draw(st.sampled_from(["State forces-Civilians", "13", ""])),
+        "civilian_targeting": draw(st.sampled_from(["", "Civilian targeting"])),
+        "iso": "484",
+        "region": "Caribbean and Central America",
+        "country": "Mexico",
+        "admin1": "Jalisco",
+        "admin2": draw(OPTIONAL_TEXT),
+        "admin3": "",
+        "location": draw(OPTIONAL_TEXT),
+        "latitude": f"{draw(st.integers(198000, 214000)) / 10000:.4f}",
+        "longitude": f"{-draw(st.integers(1026000, 1038000)) / 10000:.4f}",
+        "geo_precision": draw(st.sampled_from(["1", "2", "3"])),
+        "source": draw(TEXT),
+        "source_scale": draw(st.sampled_from(["National", "Subnational", "New media"])),
+        "notes": draw(OPTIONAL_TEXT),
+        "fatalities": str(draw(st.integers(0, 40))),
+        "tags": draw(OPTIONAL_TEXT),
+        "timestamp": str(draw(st.integers(1_700_000_000, 1_800_000_000))),
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), geojson=st.booleans())
+def test_an_acled_files_export_reimports_every_row_field_for_field(bundle, data, geojson):
+    """An ACLED file's CSV or GeoJSON export re-imports with every row, its ACLED columns
+    (actors, interaction codes, sub-event type, tags, source, source_scale...) included
+    and ACLED's event types as the records' types."""
+    rows = data.draw(st.lists(acled_rows(), min_size=1, max_size=6))
+    for number, row in enumerate(rows):
+        row["event_id_cnty"] = f"MEX{number}"
+    first, report = validate_incidents(to_csv(rows), "acled.csv", bundle.locations, bundle.states)
+    assert len(first) == len(rows), report.to_text()
+    assert set(first["event_type"]) <= set(ACLED_EVENT_TYPES)
+    kept = [c for c in ACLED_COLUMNS if c != "acled_geo_precision"]
+    assert first[kept].astype(object).values.tolist() == [[r[c] for c in kept] for r in rows]
+    name = "export.geojson" if geojson else "export.csv"
+    exported = records_geojson(first) if geojson else records_csv(first)
+    again, report = validate_incidents(
+        exported.encode("utf-8"), name, bundle.locations, bundle.states
+    )
+    assert report.error_count == 0 and len(again) == len(rows), report.to_text()
+    columns = [*COLUMNS[:-1], *ACLED_COLUMNS]  # in_window: empty in a whole-file export
+    pd.testing.assert_frame_equal(
+        comparable(first, columns), comparable(again[list(first.columns)], columns)
+    )

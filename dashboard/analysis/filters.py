@@ -21,11 +21,22 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import UNCERTAIN_TIME
 
 DEFAULT_WINDOW = timedelta(hours=48)
+# Data spanning more than this is stepped by whole days (slider stops, the window's
+# moves), and its quick choices are months rather than days: a year of ACLED events has
+# 365 days, not 8,760 hours to slide through.
+HOUR_STEPS_UP_TO = timedelta(days=14)
+DAY_CHOICES_UP_TO = timedelta(days=31)
 
 
 @dataclass(frozen=True)
 class ViewSpec:
-    """What a reader is looking at. None means "all"; an empty set means "none"."""
+    """What a reader is looking at. None means "all"; an empty set means "none".
+
+    The analyst's filters (an ACLED file's columns; records without them never match a
+    filter that is set): `actor`, text any of actor1, actor2, assoc_actor_1 or
+    assoc_actor_2 contains (case ignored); `sub_event_types`, ACLED sub-event types
+    (the records' `event_label`); `min_fatalities`, at least this many deaths reported.
+    """
 
     start: datetime
     end: datetime
@@ -33,6 +44,9 @@ class ViewSpec:
     event_types: frozenset[str] | None = None
     # Leave out disputed and single-source records (trusted_mask) from everything shown.
     trusted: bool = False
+    actor: str | None = None
+    sub_event_types: frozenset[str] | None = None
+    min_fatalities: int | None = None
 
     def __post_init__(self):
         if self.start.tzinfo is None or self.end.tzinfo is None:
@@ -111,10 +125,15 @@ def trusted_mask(frame: pd.DataFrame) -> pd.Series:
     return pd.Series(~disputed & (source_count(frame) > 1), index=frame.index)
 
 
+ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
 def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
-    """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`) the
-    view selects: a boolean Series on the frame's index (window overlap, then the state
-    and event-type filters, then with `trusted` the trust filter: trusted_mask)."""
+    """Which records of `frame` (columns `t_start`, `t_end`, `cve_ent`, `event_type`;
+    for the analyst's filters ACTOR_COLUMNS, `event_label`, `fatalities`) the view
+    selects: a boolean Series on the frame's index (window overlap, then the state and
+    event-type filters, with `trusted` the trust filter (trusted_mask), then the actor,
+    sub-event-type and fatalities filters)."""
     mask = in_window(frame, view.start, view.end)
     if view.states is not None:
         mask &= frame["cve_ent"].isin(view.states)
@@ -122,6 +141,20 @@ def in_view(view: ViewSpec, frame: pd.DataFrame) -> pd.Series:
         mask &= frame["event_type"].isin(view.event_types)
     if view.trusted:
         mask &= trusted_mask(frame)
+    if view.actor:
+        named = pd.Series(False, index=frame.index)
+        for column in (c for c in ACTOR_COLUMNS if c in frame.columns):
+            text = frame[column].astype("string").fillna("")
+            named |= text.str.contains(view.actor, case=False, regex=False).fillna(False)
+        mask &= named
+    if view.sub_event_types is not None:
+        labels = (
+            frame["event_label"] if "event_label" in frame.columns else pd.Series("", frame.index)
+        )
+        mask &= labels.isin(view.sub_event_types)
+    if view.min_fatalities:
+        deaths = pd.to_numeric(frame["fatalities"], errors="coerce").fillna(0)
+        mask &= deaths >= view.min_fatalities
     return mask
 
 
@@ -147,10 +180,32 @@ def uncertain_timing(frame: pd.DataFrame) -> int:
 
 def data_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
     """The time slider's range (aware, Mexico City time): from the Mexico City midnight
-    on or before the first record's interval to the whole hour after the last one's."""
+    on or before the first record's interval to the whole hour after the last one's (the
+    midnight after it when the range is longer than HOUR_STEPS_UP_TO: stepped by days)."""
     lo = frame["t_start"].min().tz_convert(MEXICO_CITY).floor("D")
     hi = frame["t_end"].max().tz_convert(MEXICO_CITY).ceil("h")
+    if hi - lo > HOUR_STEPS_UP_TO:
+        hi = hi.ceil("D")
     return lo.to_pydatetime(), hi.to_pydatetime()
+
+
+def window_step(first: datetime, last: datetime) -> timedelta:
+    """The time slider's step, and each end's move, for data spanning first..last: one
+    hour, or one day when the span is longer than HOUR_STEPS_UP_TO."""
+    return timedelta(days=1) if last - first > HOUR_STEPS_UP_TO else timedelta(hours=1)
+
+
+def replay_step_ms(view: ViewSpec) -> int:
+    """The map replay's step for a view, in milliseconds: an hour, or a day for a window
+    longer than HOUR_STEPS_UP_TO (window_step: a year of a file replays day by day)."""
+    return int(window_step(view.start, view.end).total_seconds() * 1000)
+
+
+def file_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
+    """The window a reader's own file opens with, on the page and on the command line:
+    the file's whole range (data_window), so every valid row is in view. (The bundled
+    data opens with `default_window`, the event's first two days.)"""
+    return data_window(frame)
 
 
 def default_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:
@@ -179,16 +234,23 @@ def toggle_state(states: Sequence[str] | None, cve_ent: str) -> list[str] | None
 
 
 def event_days(first: datetime, last: datetime) -> list[tuple[datetime, datetime]]:
-    """The calendar days the data spans, as (start, end) windows for quick choices.
+    """The calendar days the data spans, as (start, end) windows for quick choices; the
+    calendar months instead when it spans more than DAY_CHOICES_UP_TO.
 
     `first` and `last` are the slider's bounds (Mexico City time, naive or aware, whole
-    hours). Each window runs midnight to midnight, trimmed to the bounds; days the bounds
-    only touch at midnight are left out.
+    hours). Each window runs midnight to midnight (or first to first of the month),
+    trimmed to the bounds; periods the bounds only touch at midnight are left out.
     """
+    months = last - first > DAY_CHOICES_UP_TO
     days = []
     day = first.replace(hour=0, minute=0, second=0, microsecond=0)
+    if months:
+        day = day.replace(day=1)
     while day < last:
-        nxt = day + timedelta(days=1)
+        if months:
+            nxt = day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
+        else:
+            nxt = day + timedelta(days=1)
         days.append((max(day, first), min(nxt, last)))
         day = nxt
     return days
@@ -199,18 +261,20 @@ def shift_window(
     bounds: tuple[datetime, datetime],
     start_hours: int = 0,
     end_hours: int = 0,
+    step: timedelta = timedelta(hours=1),
 ) -> tuple[datetime, datetime]:
-    """Move a window's start and/or end by whole hours, kept inside `bounds`.
+    """Move a window's start and/or end by whole steps (`step`: an hour, or a day for
+    data stepped by days: window_step), kept inside `bounds`.
 
-    The window stays at least one hour long: a start pushed onto the end (or an end pulled
-    onto the start) stops one hour short of it. Times are Mexico City, naive or aware, as
+    The window stays at least one step long: a start pushed onto the end (or an end pulled
+    onto the start) stops one step short of it. Times are Mexico City, naive or aware, as
     long as window and bounds agree.
     """
     lo, hi = bounds
-    start = min(max(window[0] + timedelta(hours=start_hours), lo), hi - timedelta(hours=1))
-    end = max(min(window[1] + timedelta(hours=end_hours), hi), lo + timedelta(hours=1))
+    start = min(max(window[0] + start_hours * step, lo), hi - step)
+    end = max(min(window[1] + end_hours * step, hi), lo + step)
     if end_hours and not start_hours:
-        end = max(end, start + timedelta(hours=1))
+        end = max(end, start + step)
     else:
-        start = min(start, end - timedelta(hours=1))
+        start = min(start, end - step)
     return start, end

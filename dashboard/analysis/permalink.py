@@ -34,6 +34,7 @@ from dashboard.text.i18n import translation as _translation
 NONE = "none"
 KNOWN_KEYS = frozenset(
     {"from", "to", "states", "types", "trust", "layers", "lat", "lon", "zoom", "embed", "lang", "v"}
+    | {"actor", "sub", "deaths"}
 )
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -65,11 +66,24 @@ class ParsedLink:
     lang: str | None = None
     stale: bool = False
     notices: list[str] = field(default_factory=list)
+    # The analyst's filters (filters.ViewSpec): actor text, sub-event types, least deaths.
+    actor: str | None = None
+    sub_event_types: frozenset[str] | None = None
+    min_fatalities: int | None = None
 
     def page_view(self, default_window: tuple[datetime, datetime]) -> PageView:
         start, end = self.window or default_window
         return PageView(
-            ViewSpec(start, end, states=self.states, event_types=self.types, trusted=self.trusted),
+            ViewSpec(
+                start,
+                end,
+                states=self.states,
+                event_types=self.types,
+                trusted=self.trusted,
+                actor=self.actor,
+                sub_event_types=self.sub_event_types,
+                min_fatalities=self.min_fatalities,
+            ),
             layers=frozenset(LAYERS) if self.layers is None else self.layers,
             center=self.center,
             zoom=self.zoom,
@@ -141,6 +155,12 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
         params["types"] = types
     if view.trusted:  # ViewSpec.trusted: disputed and single-source records left out
         params["trust"] = "1"
+    if view.actor:
+        params["actor"] = view.actor
+    if view.sub_event_types is not None:
+        params["sub"] = "|".join(sorted(view.sub_event_types))  # ACLED's names have commas
+    if view.min_fatalities:
+        params["deaths"] = str(view.min_fatalities)
     if page.layers != frozenset(LAYERS):
         params["layers"] = ",".join(x for x in LAYERS if x in page.layers) or NONE
     if page.center is not None:
@@ -286,6 +306,23 @@ def parse_params(
                 )
             kept = frozenset(t for t in items if t in EVENT_TYPES)
             link.types = kept if kept else None
+
+    # The analyst's filters: text as given (a filter matching nothing shows nothing).
+    actor = _single(params, "actor")
+    link.actor = actor or None
+    sub = _single(params, "sub")
+    if sub:
+        link.sub_event_types = frozenset(x.strip() for x in sub.split("|") if x.strip()) or None
+    deaths = _single(params, "deaths")
+    if deaths:
+        try:
+            link.min_fatalities = max(int(deaths), 0) or None
+        except ValueError:
+            note(
+                t.gettext("Ignored an unreadable least number of deaths: {value}.").format(
+                    value=_quoted([deaths], language)
+                )
+            )
 
     layers_text = _single(params, "layers")
     if layers_text is not None:

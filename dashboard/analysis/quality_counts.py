@@ -152,7 +152,13 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     `official_counts.csv` by design (geodata/README.md).
     """
     findings = []
-    for row in rows_of(frame, ("incident_id", "event_type", "summary", *COUNT_FIELDS)):
+    if frame.empty:
+        return findings
+    # Only summaries with a count stem can state a count: found in one vectorised pass
+    # (Arrow's regex engine), so a country file's rows are not each visited in Python.
+    summary = frame["summary"].astype("string").fillna("")
+    maybe = summary.str.contains(_COUNT_STEMS.pattern, case=False, regex=True).to_numpy(bool)
+    for row in rows_of(frame[maybe], ("incident_id", "event_type", "summary", *COUNT_FIELDS)):
         if row.event_type in NON_INCIDENT_TYPES:
             continue
         for field, (count, phrase) in stated_counts(cell_text(row.summary)).items():

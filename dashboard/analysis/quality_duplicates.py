@@ -25,6 +25,10 @@ def _distinct_pairs(frame: pd.DataFrame) -> set[frozenset[str]]:
     """Pairs marked as distinct events: one lists the other in `distinct_from` (space-
     separated ids) and gives a non-empty `distinct_reason`."""
     pairs = set()
+    if "distinct_reason" not in frame.columns or "distinct_from" not in frame.columns:
+        return pairs  # no record is marked (an ACLED file has neither column)
+    reasons = frame["distinct_reason"].astype("string").fillna("").str.strip() != ""
+    frame = frame[reasons.to_numpy(bool)]
     for record, others, reason in zip(
         text_column(frame, "incident_id"),
         text_column(frame, "distinct_from"),
@@ -89,12 +93,16 @@ def duplicate_pairs(
     return pairs
 
 
-def duplicates(frame: pd.DataFrame) -> list[Finding]:
-    """Candidate duplicates: same event type, within 1 km, overlapping intervals."""
+def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Finding]:
+    """Candidate duplicates: same event type, within 1 km, overlapping intervals. At most
+    `limit` pairs; when there are more, a last finding says the check stopped, and where
+    (the record it had reached, in event-type then file order): the rest was not checked."""
     findings = []
     ids = frame["incident_id"].to_numpy(dtype=object)
     kinds = frame["event_type"].to_numpy(dtype=object)
-    for i, j, metres in duplicate_pairs(frame):
+    pairs = duplicate_pairs(frame, limit=limit + 1)
+    stopped = len(pairs) > limit
+    for i, j, metres in pairs[:limit]:
         kind = kinds[i]
         detail = msg(
             "two {kind} records {metres} m apart with overlapping times; merge them into one "
@@ -105,6 +113,19 @@ def duplicates(frame: pd.DataFrame) -> list[Finding]:
         findings.append(
             Finding("duplicates", (ids[i], ids[j]), "event_type", kind, str(detail), detail)
         )
+    if stopped:
+        i = pairs[limit - 1][0]
+        detail = msg(
+            "the duplicate check stopped after {limit} pairs, at record {record} ({kind} "
+            "records, in file order): later pairs were not looked for; check a smaller part "
+            "of the file (a state or a window) to see them",
+            limit=f"{limit:,}",
+            record=ids[i],
+            kind=kinds[i],
+        )
+        findings.append(
+            Finding("duplicates", (ids[i],), "event_type", kinds[i], str(detail), detail)
+        )
     return findings
 
 
@@ -114,9 +135,12 @@ def _when(row) -> str:
     return f"{text} ({row.time_precision}{', ' + row.part_of_day if row.part_of_day else ''})"
 
 
-def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+def duplicates_table(
+    frame: pd.DataFrame, lang: str = "en", limit: int = MAX_DUPLICATE_PAIRS
+) -> pd.DataFrame:
     """Candidate duplicates with their evidence side by side: both records' time, place,
-    summary and main source; `detail` in `lang`."""
+    summary and main source; `detail` in `lang`. At most `limit` pairs: when there are
+    more, a last row (no other_id) says the check stopped there (as `duplicates` does)."""
     columns = [
         "incident_id",
         "other_id",
@@ -148,7 +172,8 @@ def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
             ),
         )
     )
-    for i, j, metres in duplicate_pairs(frame):
+    pairs = duplicate_pairs(frame, limit=limit + 1)
+    for i, j, metres in pairs[:limit]:
         a, b = records[i], records[j]
         rows.append(
             {
@@ -167,6 +192,15 @@ def duplicates_table(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
                 "detail": msg(
                     "same type, {metres} m apart, overlapping times", metres=round(metres)
                 ).text(lang),
+            }
+        )
+    if len(pairs) > limit:
+        stopped = duplicates(frame, limit)[-1]
+        rows.append(
+            {
+                "incident_id": stopped.incident_ids[0],
+                "event_type": stopped.value,
+                "detail": stopped.detail_in(lang),
             }
         )
     return pd.DataFrame(rows, columns=columns)

@@ -271,6 +271,8 @@ def _links(frame: pd.DataFrame, id_column: str, kept: bool) -> list[Finding]:
     mores = text_column(frame, "more_source_urls")
     notes = text_column(frame, "notes")
     for record, main, more, note in zip(ids, mains, mores, notes, strict=True):
+        if not main and not more:  # (an ACLED file's rows have no link: nothing to visit)
+            continue
         links = [("source_url", u) for u in main.split()] + [
             ("more_source_urls", u) for u in more.split()
         ]

@@ -3,15 +3,18 @@
 ACLED (Armed Conflict Location & Event Data) files come from its export tool (CSV), or
 its API (CSV, or JSON whose `data` array holds the events). Column names and meanings
 follow the ACLED Codebook (2023 and later): `event_id_cnty`, `event_date`,
-`time_precision`, `event_type`, `sub_event_type`, `admin1`, `admin2`, `location`,
-`latitude`, `longitude`, `geo_precision`, `source`, `notes`, `fatalities`.
+`time_precision`, `event_type`, `sub_event_type`, `actor1`, `assoc_actor_1`, `inter1`,
+`actor2`, `assoc_actor_2`, `inter2`, `interaction`, `admin1`-`admin3`, `location`,
+`latitude`, `longitude`, `geo_precision`, `source`, `source_scale`, `notes`,
+`fatalities`, `tags`, `timestamp`.
 
 What the conversion does, column by column, is `COLUMN_MAPPING` (the report shows it).
-Event types map one-to-one only where the meanings match (`SUB_EVENT_TYPES`); any other
-ACLED event keeps ACLED's own sub-event type as its label (`event_label`) with our type
-`other`, rather than being guessed into one of ours. ACLED gives source outlets but no
-URLs: an imported row shows "Sources (per ACLED): …" and needs no URL (never so for the
-bundled data).
+ACLED's event types are the records' types (schema.ACLED_EVENT_TYPES), never guessed into
+ours; the sub-event type is the record's label (`event_label`). Every other ACLED column
+is kept under its own name (schema.ACLED_COLUMNS), so an export of the file carries it
+and re-imports field for field. ACLED gives source outlets but no URLs: an imported row
+shows "Sources (per ACLED): …" and needs no URL (never so for the bundled data); a row
+with ACLED's `event_id_cnty` needs none when re-imported either.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import pyarrow.compute as pc
 
 from dashboard.ingest.columns import excel_serial
 from dashboard.ingest.read import STRING_DTYPE, Table, empty_texts
-from dashboard.model.schema import Report
+from dashboard.model.schema import ACLED_COLUMNS, ACLED_EVENT_TYPES, Report
 from dashboard.model.timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
 from dashboard.text.i18n import N_, translation
 from dashboard.text.message import Message, msg
@@ -47,8 +50,13 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     ("time_precision", "time_precision", N_("1 → day, 2 → week, 3 → month (ACLED codebook)")),
     (
         "event_type",
-        "sub_event_type",
-        N_("Armed clash → armed_clash, Arrests → arrest; any other → other"),
+        "event_type",
+        N_(
+            "ACLED's event type as a key: Battles → battles, Violence against civilians → "
+            "violence_against_civilians, Explosions/Remote violence → "
+            "explosions_remote_violence, Riots → riots, Protests → protests, Strategic "
+            "developments → strategic_developments; any other → other"
+        ),
     ),
     ("event_label", "sub_event_type", N_("ACLED's sub-event type, kept as the record's label")),
     (
@@ -82,13 +90,23 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     ("source_outlet", "source", N_('"Sources (per ACLED): …" (ACLED gives no URLs)')),
     ("source_url", "—", N_("empty: not required for ACLED rows")),
     ("notes", "notes", N_("as is")),
+    (
+        "acled_geo_precision",
+        "geo_precision",
+        N_("ACLED's own code (1, 2 or 3), as is"),
+    ),
+    (
+        ", ".join(c for c in ACLED_COLUMNS if c != "acled_geo_precision"),
+        ", ".join(c for c in ACLED_COLUMNS if c != "acled_geo_precision"),
+        N_("kept as is under ACLED's names (exported, filterable, shown in popups)"),
+    ),
 )
 
 # Our column -> the ACLED column a problem in it is reported under.
 FILE_FIELDS: dict[str, str] = {
     "incident_id": "event_id_cnty",
     "start": "event_date",
-    "event_type": "sub_event_type",
+    "event_type": "event_type",
     "summary": "sub_event_type",
     "summary_es": "sub_event_type",
     "cve_ent": "admin1",
@@ -97,13 +115,16 @@ FILE_FIELDS: dict[str, str] = {
     "source_outlet": "source",
 }
 
-# ACLED sub-event types whose meaning is one of ours exactly. Others (e.g. "Attack",
-# which does not say anyone died; "Looting/property destruction", which does not say
-# arson) are kept under their own ACLED label.
-SUB_EVENT_TYPES: dict[str, str] = {
-    "armed clash": "armed_clash",
-    "arrests": "arrest",
+# ACLED's event types (as written, any case) -> their keys (schema.ACLED_EVENT_TYPES).
+ACLED_TYPES: dict[str, str] = {
+    "battles": "battles",
+    "violence against civilians": "violence_against_civilians",
+    "explosions/remote violence": "explosions_remote_violence",
+    "riots": "riots",
+    "protests": "protests",
+    "strategic developments": "strategic_developments",
 }
+assert set(ACLED_TYPES.values()) == set(ACLED_EVENT_TYPES)
 # ACLED codebook: 1 = the day is known, 2 = the week, 3 = the month.
 TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 # ACLED codebook: 1 = the town the source names (its coordinates), 2 = near a town or a
@@ -165,13 +186,15 @@ def outlet_label(outlet: str, lang: str) -> str:
 
 
 def is_acled(columns: list[str]) -> bool:
-    """Whether a table's (lower-cased) columns are ACLED's."""
-    return set(columns) >= MARKERS
+    """Whether a table's (lower-cased) columns are ACLED's: its markers, and not our own
+    schema's `incident_id` and `start` (an export of an imported ACLED file keeps
+    ACLED's columns beside ours, and is read as ours)."""
+    names = set(columns)
+    return names >= MARKERS and not {"incident_id", "start"} <= names
 
 
-# The ACLED columns `to_incidents` reads; an export's others (actors, interaction codes,
-# region, tags, timestamp…) are not needed.
-READ_COLUMNS = frozenset(
+# The ACLED columns `to_incidents` reads: those it converts and those it keeps.
+READ_COLUMNS = frozenset(ACLED_COLUMNS) - {"acled_geo_precision"} | frozenset(
     {
         "event_id_cnty",
         "event_date",
@@ -374,9 +397,10 @@ def _text(arrow) -> pd.Series:
     return pd.Series(arrow, dtype=STRING_DTYPE)
 
 
-def _our_type(sub_event_type: str) -> str:
-    """Our event type for an ACLED sub-event type ("" for none), per SUB_EVENT_TYPES."""
-    return SUB_EVENT_TYPES.get(sub_event_type.lower(), "other") if sub_event_type else ""
+def _our_type(event_type: str) -> str:
+    """The key of an ACLED event type ("" for none), per ACLED_TYPES; "other" for a name
+    the codebook does not have."""
+    return ACLED_TYPES.get(event_type.strip().lower(), "other") if event_type else ""
 
 
 def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
@@ -402,9 +426,8 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
         column("geo_precision"), lambda v: GEO_PRECISIONS.get(v.removesuffix(".0"), v)
     )
     sub = column("sub_event_type")
-    (ours, our_codes), (label, _) = _each_distinct(
-        sub, _our_type, lambda v: v if _our_type(v) == "other" else ""
-    )
+    [(ours, our_codes)] = _each_distinct(column("event_type"), _our_type)
+    label = sub
     # Made from distinct values: the checks reuse the codes instead of encoding again.
     table.known = {
         "event_day": date_codes,
@@ -448,6 +471,12 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
             "source_outlet": outlet,
             "source_url": empty,
             "notes": column("notes"),
+            # ACLED's own columns, kept under their names (schema.ACLED_COLUMNS).
+            **{
+                key: column("geo_precision" if key == "acled_geo_precision" else key)
+                for key in ACLED_COLUMNS
+                if key not in ("event_date",)
+            },
         }
     )
     return frame.astype(STRING_DTYPE)

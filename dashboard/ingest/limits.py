@@ -51,24 +51,26 @@ class Refusal:
     unit: str = "line"
 
 
-def check_shape(data: bytes) -> Refusal | None:
+def check_shape(data: bytes, count_records: bool = True) -> Refusal | None:
     """The first limit `data` (a whole uploaded file's bytes) exceeds, or None.
 
     JSON (first visible byte `{` or `[`) is checked for features and vertices per
     geometry, anything else as delimited text for lines, line length, quoted cells and
-    header columns. Runs in O(len(data)) with numpy; raises nothing."""
+    header columns. `count_records` False (the command line, which reads files of any
+    size) leaves out the counts of lines, features and records; the shape limits stay.
+    Runs in O(len(data)) with numpy; raises nothing."""
     start = len(data) - len(data.lstrip(b" \t\r\n\f\v\x00" + b"".join(_BOMS)))
     body = np.frombuffer(data, dtype=np.uint8)
     first = data[start : start + 2].replace(b"\x00", b"")[:1]
     if first in (b"{", b"["):
-        return _check_json(data, body)
-    return _check_delimited(data, body, start)
+        return _check_json(data, body, count_records)
+    return _check_delimited(data, body, start, count_records)
 
 
-def _check_json(data: bytes, body: np.ndarray) -> Refusal | None:
+def _check_json(data: bytes, body: np.ndarray, count_records: bool) -> Refusal | None:
     features = data.count(b'"Feature"')
     records = features or data.count(b"{")
-    if records > MAX_FEATURES:
+    if count_records and records > MAX_FEATURES:
         return Refusal(
             None,
             None,
@@ -96,7 +98,9 @@ def _check_json(data: bytes, body: np.ndarray) -> Refusal | None:
     return None
 
 
-def _check_delimited(data: bytes, body: np.ndarray, start: int) -> Refusal | None:
+def _check_delimited(
+    data: bytes, body: np.ndarray, start: int, count_records: bool
+) -> Refusal | None:
     newlines = np.flatnonzero(body == _NEWLINE)
     returns = np.flatnonzero(body == _RETURN)
     if len(returns):  # a carriage return alone ends a line too (Mac Excel's CSV)
@@ -104,7 +108,7 @@ def _check_delimited(data: bytes, body: np.ndarray, start: int) -> Refusal | Non
         lone = returns[(returns + 1 == len(body)) | (after != _NEWLINE)]
         if len(lone):
             newlines = np.union1d(newlines, lone)
-    if len(newlines) > MAX_ROWS:
+    if count_records and len(newlines) > MAX_ROWS:
         return Refusal(
             None, None, f"{len(newlines):,}", msg("more than {limit} lines", limit=f"{MAX_ROWS:,}")
         )

@@ -88,6 +88,7 @@ def read_table(
     name: str,
     report: Report,
     columns: Callable[[list[str]], Collection[str] | None] | None = None,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Table | None:
     """CSV, GeoJSON or a JSON array of records (by content) to a Table; None if unreadable.
 
@@ -96,19 +97,21 @@ def read_table(
     `columns`, given the header's (lower-cased) names, may name the only ones the caller
     uses (None: all); a hint that lets the common CSV path skip converting the others
     (every row is still checked for its number of fields), other paths read them all.
+    `max_bytes`: a larger file is refused (the page's upload limit); None for no limit
+    (the command line).
     """
-    if len(data) > MAX_FILE_BYTES:
+    if max_bytes is not None and len(data) > max_bytes:
         report.add(
             name,
             None,
             None,
             f"{len(data):,} bytes",
-            msg("file larger than the {limit} MB limit", limit=MAX_FILE_BYTES // 1_000_000),
+            msg("file larger than the {limit} MB limit", limit=max_bytes // 1_000_000),
         )
         return None
     # Hostile shapes (too many columns, lines, features or vertices) are refused here,
     # before a parse could cost seconds and a gigabyte: dashboard/ingest/limits.py.
-    if (refused := limits.check_shape(data)) is not None:
+    if (refused := limits.check_shape(data, count_records=max_bytes is not None)) is not None:
         report.unit = refused.unit
         report.add(name, refused.row, refused.field, refused.value, refused.reason)
         return None

@@ -28,9 +28,15 @@ from dashboard.ingest.incident_table import (
     with_codes,
 )
 from dashboard.ingest.locate import locate_points
-from dashboard.ingest.read import STRING_DTYPE, drop_repeated_headers, read_table
+from dashboard.ingest.read import (
+    MAX_FILE_BYTES,
+    STRING_DTYPE,
+    drop_repeated_headers,
+    read_table,
+)
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import (
+    ACLED_COLUMNS,
     CONFIDENCE,
     COUNT_FIELDS,
     EVENT_TYPES,
@@ -77,6 +83,7 @@ def check_incidents(
     limit: int | None = None,
     keep_all: bool = False,
     progress: Progress = _no_progress,
+    max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Incidents:
     """Incident records from our schema or ACLED's, each tied to a place or its own point.
 
@@ -86,14 +93,18 @@ def check_incidents(
     `summary_es` both required); a user's file needs `summary` or `summary_es`. The
     report keeps the first `limit` problems (schema default) or all of them with keep_all.
     `progress(fraction, step)` is called between steps; `step` is an English message id
-    (marked with N_), shown translated with `i18n.gettext_for(lang, step)`.
+    (marked with N_), shown translated with `i18n.gettext_for(lang, step)`. A file
+    larger than `max_bytes` is refused (the page's upload limit; None: no limit, as the
+    command line has).
     """
     report = (
         Report(limit=None) if keep_all else Report(**({} if limit is None else {"limit": limit}))
     )
     progress(0.0, N_("reading the file"))
     # An ACLED export's columns the conversion does not use are not converted.
-    table = read_table(data, name, report, None if bundled else acled.columns_to_read)
+    table = read_table(
+        data, name, report, None if bundled else acled.columns_to_read, max_bytes=max_bytes
+    )
     if table is None:
         return Incidents(empty_incidents(), report)
     fmt = detect_format(table, bundled)
@@ -163,8 +174,15 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     event_type = check.choice("event_type", EVENT_TYPES)
     counts = {f: check.count(f) for f in COUNT_FIELDS}
     summary = _summaries(check, bundled, derived_es=is_acled)
+    # ACLED gives outlets, no URLs: its rows (and rows that name an ACLED event, as an
+    # export of them does) need none.
     source_url = check.url(
-        "source_url", relaxed=np.full(check.n, is_acled) if not bundled else None
+        "source_url",
+        relaxed=None
+        if bundled
+        else np.full(check.n, True)
+        if is_acled
+        else (check.col("event_id_cnty") != "").to_numpy(),
     )
     more_urls = check.urls("more_source_urls")
     check.source_date("source_date")
@@ -301,8 +319,8 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
         "disputed": disputed[keep],
         "notes": kept(check.col("notes")),
     }
-    for column in OPTIONAL_INCIDENT_COLUMNS:
-        if column in check.frame.columns:
+    for column in OPTIONAL_INCIDENT_COLUMNS + ACLED_COLUMNS:
+        if column in check.frame.columns and not (bundled and column in ACLED_COLUMNS):
             columns[column] = kept(check.col(column))
 
     def factorized(values: pd.Series) -> tuple[np.ndarray, list]:

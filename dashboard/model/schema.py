@@ -30,6 +30,18 @@ EVENT_TYPES: dict[str, str] = {
     "other": N_("Other"),
     "official_statement": N_("Official statement"),
 }
+# ACLED's own event types (codebook, 2023 and later): the types of an ACLED file's records
+# (ingest/acled.py: its event_type, as a key), each drawn in its own colour and shape
+# (render/symbols.py). Event types too: filtered, counted and exported as ours are.
+ACLED_EVENT_TYPES: dict[str, str] = {
+    "battles": N_("Battles"),
+    "violence_against_civilians": N_("Violence against civilians"),
+    "explosions_remote_violence": N_("Explosions/Remote violence"),
+    "riots": N_("Riots"),
+    "protests": N_("Protests"),
+    "strategic_developments": N_("Strategic developments"),
+}
+EVENT_TYPES.update(ACLED_EVENT_TYPES)
 # Statements carry aggregate figures already in official_counts.csv: never counted as incidents.
 NON_INCIDENT_TYPES = frozenset({"official_statement"})
 
@@ -96,6 +108,40 @@ INCIDENT_COLUMNS = (
 # a Spanish summary, a note that two similar records are distinct events, and the label of
 # an imported record whose type has no one-to-one match in EVENT_TYPES (ACLED sub-events).
 OPTIONAL_INCIDENT_COLUMNS = ("summary_es", "distinct_from", "distinct_reason", "event_label")
+# An ACLED record's own columns, kept under ACLED's names (codebook, 2023 and later)
+# beside the ones converted to ours (ingest/acled.py), so that an import exports and
+# re-imports field for field. `acled_geo_precision` is ACLED's geo_precision code (1-3),
+# which ours merges (1 and 2 are both a town); ACLED's event_type is our event_type
+# (ACLED_EVENT_TYPES), its time_precision ours (1, 2, 3: day, week, month), its latitude,
+# longitude, notes and fatalities ours. A row with an `event_id_cnty` is an ACLED record:
+# its sources are the outlets ACLED names (`source`), with no URL.
+ACLED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "year",
+    "disorder_type",
+    "sub_event_type",
+    "actor1",
+    "assoc_actor_1",
+    "inter1",
+    "actor2",
+    "assoc_actor_2",
+    "inter2",
+    "interaction",
+    "civilian_targeting",
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "acled_geo_precision",
+    "source",
+    "source_scale",
+    "tags",
+    "timestamp",
+)
 LOCATION_FIELDS = ("location_id", "place", "municipality", "cve_ent", "geo_precision")
 
 OFFICIAL_COLUMNS = (

@@ -113,6 +113,33 @@ def lead_figure(
     return shown, under, said + " " + t.gettext(help_text)
 
 
+# A reader's file's key figures: its own counts only (the official figures are the bundled
+# event's, compared with the bundled data alone).
+FILE_FIGURES: dict[str, tuple[str, str]] = {
+    "blockades": (
+        N_("Road blockades"),
+        N_("Road blockades in your file's records inside the window."),
+    ),
+    "states_affected": (
+        N_("States with blockades"),
+        N_("States with at least one road blockade in your file's records inside the window."),
+    ),
+    "fatalities": (N_("Deaths"), N_("Deaths reported in your file's records inside the window.")),
+    "arrests": (N_("Arrests"), N_("Arrests reported in your file's records inside the window.")),
+}
+
+
+def file_figure(name: str, figures: KeyFigures, lang: str) -> tuple[str, str, str | None, str]:
+    """One lead figure of a reader's file: (label, value, the line under it, help); the
+    file's own count, never an official figure (those are the bundled event's)."""
+    t = translation(lang)
+    if name == "incidents":
+        value, under, help_text = lead_figure(name, None, figures, {}, lang)
+        return t.gettext(KEY_FIGURES[0][2]), value, under, help_text
+    label, help_text = FILE_FIGURES[name]
+    return t.gettext(label), format_number(getattr(figures, name), lang), None, t.gettext(help_text)
+
+
 def official_noun(t, name: str, value: int) -> str:
     """How an official national figure is named in the line under the key figures."""
     if name == "blockades":
@@ -383,22 +410,31 @@ def empty_reason(page: PageView, lang: str = "en") -> str | None:
 
 
 @lru_cache(maxsize=8)
-def slider_hours(first: datetime, last: datetime) -> tuple[datetime, ...]:
-    """Every whole hour from `first` to `last` inclusive (naive Mexico City time): the
-    time slider's stops, made once per data window."""
-    hours = int((last - first) / timedelta(hours=1))
-    return tuple(first + timedelta(hours=k) for k in range(hours + 1))
+def slider_hours(
+    first: datetime, last: datetime, step: timedelta = timedelta(hours=1)
+) -> tuple[datetime, ...]:
+    """Every whole hour (or every `step`: a day for a long file, filters.window_step)
+    from `first` to `last` inclusive (naive Mexico City time): the time slider's stops,
+    made once per data window."""
+    stops = int((last - first) / step)
+    return tuple(first + step * k for k in range(stops + 1))
 
 
-def slider_label(hour: datetime, lang: str = "en") -> str:
+def slider_label(hour: datetime, lang: str = "en", by_day: bool = False) -> str:
     """A slider stop as the reader's language writes it, by Babel: "dom 22 feb, 14:00" /
-    "Sun 22 Feb, 14:00" (`hour` naive Mexico City time; labels are cached in i18n)."""
+    "Sun 22 Feb, 14:00" (`hour` naive Mexico City time; labels are cached in i18n); with
+    `by_day` (a slider stepped by days) the day and year: "22 feb 2026" / "22 Feb 2026"."""
+    if by_day:
+        return format_datetime(hour.replace(tzinfo=MEXICO_CITY), lang, "d MMM y")
     return format_datetime(hour.replace(tzinfo=MEXICO_CITY), lang, SHORT_DATETIME)
 
 
 def day_label(day: tuple[datetime, datetime], lang: str = "en") -> str:
-    """ "dom 22 feb" / "Sun 22 Feb", with the hours when the day is cut ("06–24 h")."""
+    """ "dom 22 feb" / "Sun 22 Feb", with the hours when the day is cut ("06–24 h"); a
+    month's quick choice (filters.event_days over a long file) is "mar 2025" / "Mar 2025"."""
     start, end = day
+    if end - start > timedelta(days=1):
+        return format_datetime(start.replace(tzinfo=MEXICO_CITY), lang, "LLL y")
     label = format_datetime(start.replace(tzinfo=MEXICO_CITY), lang, "EEE d MMM")
     if start.hour or (end - start) < timedelta(days=1):
         label += f" {start:%H}–{'24' if end.hour == 0 else format(end, '%H')} h"

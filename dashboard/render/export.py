@@ -29,6 +29,7 @@ import pandas as pd
 
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.origin import UserFile
+from dashboard.model.schema import ACLED_COLUMNS
 from dashboard.text.escape import defuse
 
 COLUMNS = (
@@ -77,13 +78,21 @@ def _iso(value) -> str:
     return "" if value is None or pd.isna(value) else pd.Timestamp(value).isoformat("T", "minutes")
 
 
+def export_columns(selected: pd.DataFrame) -> tuple[str, ...]:
+    """COLUMNS, then the ACLED columns (schema.ACLED_COLUMNS) the records have: an import
+    of an ACLED file keeps them all, and its export carries them (text, as ACLED wrote
+    them); other data has none."""
+    return COLUMNS + tuple(c for c in ACLED_COLUMNS if c in selected.columns)
+
+
 def records_frame(selected: pd.DataFrame) -> pd.DataFrame:
-    """The export's columns (COLUMNS), typed: times as ISO 8601 text with the record's own
-    UTC offset, coordinates in degrees rounded to 5 decimals, counts as nullable integers,
-    `disputed` as booleans, other text as strings ("" for empty)."""
+    """The export's columns (export_columns), typed: times as ISO 8601 text with the
+    record's own UTC offset, coordinates in degrees rounded to 5 decimals, counts as
+    nullable integers, `disputed` as booleans, other text as strings ("" for empty)."""
+    columns = export_columns(selected)
     frame = pd.DataFrame(
         {
-            **{c: selected[c] for c in COLUMNS if c in selected.columns},
+            **{c: selected[c] for c in columns if c in selected.columns},
             "start": [_iso(v) for v in selected["start"]],
             "end": [_iso(v) for v in selected["end"]],
             "state": [BY_CODE[c].name for c in selected["cve_ent"]],
@@ -91,11 +100,11 @@ def records_frame(selected: pd.DataFrame) -> pd.DataFrame:
             "longitude": selected["lon"].round(COORDINATE_DECIMALS),
         }
     )
-    frame = frame.reindex(columns=list(COLUMNS)).reset_index(drop=True)
+    frame = frame.reindex(columns=list(columns)).reset_index(drop=True)
     for column in INTEGER_COLUMNS:
         frame[column] = frame[column].astype("Int64")
     frame["disputed"] = frame["disputed"].astype(bool)
-    text = [c for c in COLUMNS if c not in INTEGER_COLUMNS + ("latitude", "longitude", "disputed")]
+    text = [c for c in columns if c not in INTEGER_COLUMNS + ("latitude", "longitude", "disputed")]
     for column in text:
         frame[column] = frame[column].astype("string").fillna("").astype(object)
     return frame
@@ -252,7 +261,9 @@ def user_file_note(origin: UserFile) -> str:
     )
 
 
-def _incident_fields(with_geometry: bool = False) -> list:
+def _incident_fields(with_geometry: bool = False, columns: tuple[str, ...] = COLUMNS) -> list:
+    """The Table Schema fields of `columns` (export_columns: ACLED's are text, described
+    as the ACLED codebook's own)."""
     from frictionless import fields
 
     described = {
@@ -276,8 +287,10 @@ def _incident_fields(with_geometry: bool = False) -> list:
         "possible: it only overlaps the window (its time precision does not place it "
         "inside), so it is not in the view's counts",
     }
+    for name in ACLED_COLUMNS:
+        described.setdefault(name, "ACLED's own column, as ACLED wrote it (ACLED codebook)")
     result = []
-    for name in COLUMNS:
+    for name in columns:
         kwargs = {"name": name, "description": described.get(name, "")}
         if name in ("start", "end"):
             result.append(fields.DatetimeField(format=_DATETIME_FORMAT, **kwargs))
@@ -374,7 +387,10 @@ def data_package(
             format="csv",
             encoding="utf-8",
             mediatype="text/csv",
-            schema=Schema(fields=_incident_fields(), primary_key=["incident_id"]),
+            schema=Schema(
+                fields=_incident_fields(columns=export_columns(selected)),
+                primary_key=["incident_id"],
+            ),
         ),
         Resource(
             name="incidents-geojson",
@@ -393,7 +409,9 @@ def data_package(
             description="The columns of incidents.csv plus a Point geometry (EPSG:4326).",
             format="parquet",
             mediatype="application/vnd.apache.parquet",
-            schema=Schema(fields=_incident_fields(with_geometry=True)),
+            schema=Schema(
+                fields=_incident_fields(with_geometry=True, columns=export_columns(selected))
+            ),
         ),
         Resource(
             name="states",

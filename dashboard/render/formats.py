@@ -56,6 +56,7 @@ class FileFormat:
     build: Callable[[ViewFiles], bytes]
     implied_by: tuple[str, ...] = ()  # --out endings that choose this format
     share: bool = False  # offered beside the snapshots (the page's share panel)
+    table: bool = False  # a per-municipality or per-period table (the page's tables section)
 
 
 def _records_csv(files: ViewFiles) -> bytes:
@@ -80,6 +81,24 @@ def _state_table(files: ViewFiles) -> bytes:
     from dashboard.render import export
 
     return export.state_table_csv(files.counts, files.page.view.states).encode("utf-8")
+
+
+def _municipalities(files: ViewFiles) -> bytes:
+    from dashboard.render.tables_csv import municipality_csv
+
+    return municipality_csv(files.selected).encode("utf-8")
+
+
+def _days(files: ViewFiles) -> bytes:
+    from dashboard.render.tables_csv import period_csv
+
+    return period_csv(files.selected, "day").encode("utf-8")
+
+
+def _weeks(files: ViewFiles) -> bytes:
+    from dashboard.render.tables_csv import period_csv
+
+    return period_csv(files.selected, "week").encode("utf-8")
 
 
 def _data_package(files: ViewFiles) -> bytes:
@@ -146,6 +165,18 @@ EXPORT_FORMATS: dict[str, FileFormat] = {
             "text/csv",
             N_("Per-state table (CSV)"),
             _state_table,
+        ),
+        FileFormat(
+            "municipalities",
+            ".municipalities.csv",
+            "text/csv",
+            N_("Per-municipality table (CSV)"),
+            _municipalities,
+            table=True,
+        ),
+        FileFormat("days", ".days.csv", "text/csv", N_("Per-day table (CSV)"), _days, table=True),
+        FileFormat(
+            "weeks", ".weeks.csv", "text/csv", N_("Per-week table (CSV)"), _weeks, table=True
         ),
         FileFormat(
             "package",

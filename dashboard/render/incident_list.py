@@ -28,7 +28,7 @@ from dashboard.model.schema import (
     part_of_day_label,
     time_precision_label,
 )
-from dashboard.render.popups import summary_text, when_label
+from dashboard.render.popups import actors_text, records, summary_text, when_label
 from dashboard.text.escape import escape_markdown, is_http_url, link
 from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
 
@@ -167,7 +167,14 @@ def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataF
     its rows (`incident_table(..., rows=...)`) instead of formatting them again.
     """
     main, more = _sources(frame)
-    return pd.DataFrame(
+    # An ACLED file's records: their sub-event type and actors beside their type.
+    acled = {}
+    if "event_label" in frame.columns and frame["event_label"].fillna("").astype(bool).any():
+        acled["event_label"] = frame["event_label"].fillna("")
+    if "actor1" in frame.columns:
+        rows = records(frame[[c for c in frame.columns if c.startswith(("actor", "assoc_"))]])
+        acled["actors"] = pd.Series([actors_text(r, lang) for r in rows], index=frame.index)
+    table = pd.DataFrame(
         {
             "incident_id": frame["incident_id"],
             "when": when_text(frame, lang),
@@ -188,6 +195,9 @@ def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataF
         },
         columns=list(COLUMNS),
     )
+    for column, values in acled.items():
+        table.insert(table.columns.get_loc("event_type") + 1, column, values)
+    return table
 
 
 def incident_table(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.filters import ViewSpec, replay_step_ms
 from dashboard.analysis.stats import incidents_only
 from dashboard.model.schema import TIMED, event_type_label
 from dashboard.render.popups import records, summary_text
@@ -17,7 +17,6 @@ from dashboard.text.i18n import DEFAULT_LANGUAGE, format_number, translation
 
 # The columns state_styles reads of the records known only to their state.
 SUMMARY_COLUMNS = ("cve_ent", "event_type", "summary", "summary_es")
-HOUR_MS = 3_600_000
 
 
 def states_geojson(states_display: gpd.GeoDataFrame) -> str:
@@ -75,7 +74,8 @@ def state_styles(
 
 
 def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]]:
-    """Per state, for each replay hour k: incidents known to have happened by its end.
+    """Per state, for each replay step k (an hour; a day for a long window:
+    filters.replay_step_ms): incidents known to have happened by its end.
 
     A record timed to the hour or minute counts once it has started (t_start before
     start + (k+1) h); one known only to the day or part of day counts once its whole span
@@ -86,13 +86,14 @@ def replay_counts(selected: pd.DataFrame, view: ViewSpec) -> dict[str, list[int]
         selected[["event_type", "time_precision", "t_start", "t_end", "cve_ent"]]
     )
     start_ms = int(pd.Timestamp(view.start).timestamp() * 1000)
-    steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // HOUR_MS))
+    step_ms = replay_step_ms(view)
+    steps = max(1, -(-(int(pd.Timestamp(view.end).timestamp() * 1000) - start_ms) // step_ms))
     uncertain = ~counted["time_precision"].isin(TIMED).to_numpy()
     t0 = counted["t_start"].astype("int64").to_numpy() // 1_000 - start_ms  # ms since start
     t1 = counted["t_end"].astype("int64").to_numpy() // 1_000 - start_ms
     # The first hour k whose end (k + 1) h counts the record: timed, once t0 < (k + 1) h;
     # day or part of day, once t1 <= (k + 1) h.
-    first = np.where(uncertain, -(-t1 // HOUR_MS) - 1, t0 // HOUR_MS)
+    first = np.where(uncertain, -(-t1 // step_ms) - 1, t0 // step_ms)
     first = np.clip(first, 0, None)
     codes, index = np.unique(counted["cve_ent"].to_numpy().astype(str), return_inverse=True)
     keep = first < steps

@@ -24,7 +24,7 @@ import geopandas as gpd
 import pandas as pd
 from jinja2 import Template
 
-from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.filters import ViewSpec, replay_step_ms
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
 from dashboard.render.mapassets import DataElement, OfflineMap
@@ -33,14 +33,14 @@ from dashboard.render.mappoints import TYPE_ORDER, PointCatalogue
 from dashboard.render.mapstrings import map_strings, osm_attribution
 from dashboard.render.symbols import (
     BINS,
-    CATEGORIES,
-    CATEGORY_OF,
     HALO,
-    OTHER,
+    PALETTES,
     STATE_EDGE,
     STATE_FILL_OPACITY,
     STATE_PALETTE,
     ZERO_COLOUR,
+    category_index,
+    palette_of,
     ramp,
 )
 from dashboard.text.escape import escape_text, script_json
@@ -64,9 +64,12 @@ def map_config(
     strings: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
     states_url: str | None = None,
+    palette: str = "ours",
 ) -> dict:
     """What TapalpaMap.init receives: each layer's fixed data, symbols, strings and the
-    first view.
+    first view. `palette` (symbols.PALETTES, symbols.palette_of of the records' types):
+    the categories the markers are drawn in and the legend lists ("acled": an ACLED
+    file's, ACLED's event types).
 
     `initial` is {"center": [lat, lon], "zoom": float} or {"states": [cve_ent, ...]} or
     None (fit Mexico). `live`: the map may write its centre and zoom into the page's
@@ -92,9 +95,11 @@ def map_config(
                 "colour": c.colour,
                 "shape": c.shape,
             }
-            for c in CATEGORIES
+            for c in PALETTES[palette]
         ],
-        "type_category": [CATEGORY_OF.get(t, OTHER) for t in TYPE_ORDER],
+        "type_category": [
+            category_index(palette).get(t, len(PALETTES[palette]) - 1) for t in TYPE_ORDER
+        ],
         "type_labels": [escape_text(event_type_label(t, lang)) for t in TYPE_ORDER],
         "sources_html": escape_text(text["sources"]),
         "grouped_html": escape_text(text["grouped"]),
@@ -151,6 +156,7 @@ def base_map(
     strings: dict | None = None,
     lang: str = DEFAULT_LANGUAGE,
     states_url: str | None = None,
+    palette: str = "ours",
 ) -> folium.Map:
     """The part of the map that stays on screen: identical for identical arguments
     (`lang`, "es" or "en", is the language of its legend, controls and popups).
@@ -182,6 +188,7 @@ def base_map(
         strings=strings,
         lang=lang,
         states_url=states_url,
+        palette=palette,
     )
     MapSetup(config).add_to(fmap)
     return fmap
@@ -254,6 +261,7 @@ def view_layer(
         "window": window_id(view),
         "start": int(pd.Timestamp(view.start).timestamp() * 1000),
         "end": int(pd.Timestamp(view.end).timestamp() * 1000),
+        "step": replay_step_ms(view),  # the replay's step: an hour, a day for a long window
     }
     for layer in LAYERS:
         data.update(layer.view(inputs))
@@ -285,7 +293,12 @@ def build_map(
     says whether states may be fitted.
     """
     fmap = base_map(
-        states_base, site, height=height, initial=first_view(view, center, zoom, focus), lang=lang
+        states_base,
+        site,
+        height=height,
+        initial=first_view(view, center, zoom, focus),
+        lang=lang,
+        palette=palette_of(selected["event_type"].unique()),
     )
     layer, info = view_layer(selected, counts, view, layers=layers, lang=lang)
     layer.add_to(fmap)

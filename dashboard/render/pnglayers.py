@@ -11,12 +11,12 @@ from matplotlib.axes import Axes
 
 from dashboard.analysis.filters import possible_mask
 from dashboard.render.symbols import (
-    CATEGORIES,
-    CATEGORY_OF,
     HALO,
     MPL_MARKERS,
-    OTHER,
+    PALETTES,
     STATE_EDGE,
+    category_index,
+    palette_of,
     state_colour,
 )
 
@@ -36,10 +36,19 @@ class PngCanvas:
     scale: float  # 1 at 1600x1000
 
 
-def categories_present(selected: pd.DataFrame) -> list[int]:
-    """The indexes (symbols.CATEGORIES) of the categories of `selected`'s event types."""
-    present = {CATEGORY_OF.get(t, OTHER) for t in selected["event_type"].unique()}
-    return sorted(present)
+def _palette(selected: pd.DataFrame) -> tuple[tuple, dict[str, int]]:
+    """(the categories `selected` is drawn in: symbols.palette_of, type -> index)."""
+    palette = palette_of(selected["event_type"].unique())
+    return PALETTES[palette], category_index(palette)
+
+
+def categories_present(selected: pd.DataFrame) -> list:
+    """The categories (symbols.Category, in their palette's order) of `selected`'s event
+    types, in the palette they are drawn in (an ACLED file's: ACLED's types)."""
+    categories, index = _palette(selected)
+    other = len(categories) - 1
+    present = {index.get(t, other) for t in selected["event_type"].unique()}
+    return [categories[i] for i in sorted(present)]
 
 
 def draw_states(canvas: PngCanvas, shown: bool) -> None:
@@ -79,14 +88,16 @@ def draw_incidents(canvas: PngCanvas, shown: bool) -> None:
     if not shown or drawable.empty:
         return
     scale = canvas.scale
-    cats = drawable["event_type"].map(lambda t: CATEGORY_OF.get(t, OTHER)).to_numpy()
+    categories, index = _palette(canvas.selected)
+    other = len(categories) - 1
+    cats = drawable["event_type"].map(lambda t: index.get(t, other)).to_numpy()
     exact = (drawable["geo_precision"] == 1).to_numpy()
     maybe = possible_mask(drawable)
     for possible, precise, area in (
         (p, q, a) for p in (True, False) for q, a in ((False, TOWN_SIZE), (True, EXACT_SIZE))
     ):
-        for index, cat in enumerate(CATEGORIES):
-            mask = (cats == index) & (exact == precise) & (maybe == possible)
+        for number, cat in enumerate(categories):
+            mask = (cats == number) & (exact == precise) & (maybe == possible)
             if mask.any():
                 canvas.ax.scatter(
                     drawable["lon"].to_numpy()[mask],

@@ -155,12 +155,40 @@ def place_label(row, lang: str = DEFAULT_LANGUAGE) -> str:
     return ", ".join(dict.fromkeys(parts))
 
 
+def actors_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """An ACLED record's actors as a line (plain text, not escaped): "Actors: A (with B);
+    C"; "" for a record without ACLED's actor columns."""
+
+    def side(actor: str, associated: str) -> str:
+        actor, associated = _text(actor), _text(associated)
+        if actor and associated:
+            return (
+                translation(lang)
+                .gettext("{actor} (with {associated})")
+                .format(actor=actor, associated=associated)
+            )
+        return actor or associated
+
+    sides = [
+        side(getattr(row, "actor1", ""), getattr(row, "assoc_actor_1", "")),
+        side(getattr(row, "actor2", ""), getattr(row, "assoc_actor_2", "")),
+    ]
+    sides = [x for x in sides if x]
+    if not sides:
+        return ""
+    return translation(lang).gettext("Actors: {actors}").format(actors="; ".join(sides))
+
+
 def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
-    """Everything in a popup between the title and the sources, escaped, in `lang`."""
+    """Everything in a popup between the title and the sources, escaped, in `lang`; an
+    ACLED record's actors after its summary."""
     e = escape_text
     t = translation(lang)
     lines = [f"<i>{e(when_label(row, lang))}</i>", e(place_label(row, lang))]
     lines.append(e(summary_text(row, lang)))
+    actors = actors_text(row, lang)
+    if actors:
+        lines.append(e(actors))
     counts = counts_label(row, lang)
     if counts:
         lines.append(e(counts))

@@ -40,7 +40,6 @@ from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
 from dashboard.render.pnglayers import PngCanvas, categories_present  # noqa: E402
 from dashboard.render.symbols import (
-    CATEGORIES,
     HALO,
     MPL_MARKERS,
     STATE_EDGE,
@@ -510,7 +509,7 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
     ]
     handles += [
         dot(c.colour, HALO, 10 * scale, t.gettext(c.label), MPL_MARKERS[c.shape])
-        for c in (CATEGORIES[i] for i in categories_present(selection.selected))
+        for c in categories_present(selection.selected)
     ]
     if possible_mask(selection.selected[selection.selected["geo_precision"] < 3]).any():
         handles.append(

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from dashboard.model.schema import EVENT_TYPES
+from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES
 from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, gettext_for
 
 
@@ -52,10 +52,36 @@ CATEGORIES: tuple[Category, ...] = (
     Category("statement", N_("Official statement"), "#642779", "plus", ("official_statement",)),
     Category("other", N_("Other"), "#4C4C4C", "hexagon", ("other",)),
 )  # fmt: skip
+# An ACLED file's records are ACLED's six event types (schema.ACLED_EVENT_TYPES): its map
+# and legends use this palette instead, each type its own category. The colour and shape
+# pairs are the checked ones above (contrast and colour-vision rules), so both palettes
+# keep them; a file is drawn in one palette (palette_of), never both.
+ACLED_CATEGORIES: tuple[Category, ...] = (
+    Category("battles", N_("Battles"), "#000000", "diamond", ("battles",)),
+    Category(
+        "violence_against_civilians", N_("Violence against civilians"), "#972007", "circle",
+        ("violence_against_civilians",),
+    ),
+    Category(
+        "explosions_remote_violence", N_("Explosions/Remote violence"), "#7E3C00", "triangle",
+        ("explosions_remote_violence",),
+    ),
+    Category("riots", N_("Riots"), "#075A40", "triangle-down", ("riots",)),
+    Category("protests", N_("Protests"), "#642779", "plus", ("protests",)),
+    Category(
+        "strategic_developments", N_("Strategic developments"), "#00508A", "square",
+        ("strategic_developments",),
+    ),
+    Category("other", N_("Other"), "#4C4C4C", "hexagon", ("other",)),
+)  # fmt: skip
+PALETTES: dict[str, tuple[Category, ...]] = {"ours": CATEGORIES, "acled": ACLED_CATEGORIES}
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
 # Each event type's marker colour (its category's), for charts and tables that colour by type.
-EVENT_COLOURS: dict[str, str] = {t: CATEGORIES[CATEGORY_OF[t]].colour for t in EVENT_TYPES}
+EVENT_COLOURS: dict[str, str] = {
+    **{t: c.colour for c in ACLED_CATEGORIES for t in c.types},
+    **{t: CATEGORIES[CATEGORY_OF[t]].colour for t in CATEGORY_OF},
+}
 HALO = "#ffffff"
 
 # Choropleth: (lowest count, label) per class; "0" has its own class (white).
@@ -78,13 +104,31 @@ MPL_MARKERS = {
     "hexagon": "h",
 }
 
-assert set(CATEGORY_OF) == set(EVENT_TYPES), "every event type needs a category"
-assert len(CATEGORIES) <= 8
+assert set(CATEGORY_OF) == set(EVENT_TYPES) - set(ACLED_EVENT_TYPES), "every type a category"
+assert {t for c in ACLED_CATEGORIES for t in c.types} == set(ACLED_EVENT_TYPES) | {"other"}
+assert all(len(p) <= 8 for p in PALETTES.values())
+assert {(c.colour, c.shape) for c in ACLED_CATEGORIES} <= {(c.colour, c.shape) for c in CATEGORIES}
 
 
-def category(event_type: str) -> Category:
-    """The category an event type is drawn as (unknown types: Other)."""
-    return CATEGORIES[CATEGORY_OF.get(event_type, OTHER)]
+def palette_of(event_types) -> str:
+    """The palette (PALETTES key) records of these event types are drawn in: "acled" when
+    some are ACLED's types and the rest at most "other" (an ACLED file), else "ours"
+    (where an ACLED type among ours is drawn as Other)."""
+    types = set(event_types)
+    acled = types & set(ACLED_EVENT_TYPES)
+    return "acled" if acled and types <= set(ACLED_EVENT_TYPES) | {"other"} else "ours"
+
+
+def category_index(palette: str) -> dict[str, int]:
+    """Event type -> the index of its category in PALETTES[palette]; a type the palette
+    lacks is its Other (last) category: use .get(t, len(palette) - 1)."""
+    return {t: i for i, c in enumerate(PALETTES[palette]) for t in c.types}
+
+
+def category(event_type: str, palette: str = "ours") -> Category:
+    """The category an event type is drawn as in a palette (unknown types: Other)."""
+    categories = PALETTES[palette]
+    return categories[category_index(palette).get(event_type, len(categories) - 1)]
 
 
 def state_class(count: int) -> int:

@@ -473,7 +473,7 @@
 
   Tim.prototype.steps = function () {
     var v = this.view;
-    return v ? Math.max(1, Math.ceil((v.end - v.start) / HOUR)) : 1;
+    return v ? Math.max(1, Math.ceil((v.end - v.start) / (v.step || HOUR))) : 1;
   };
 
   // While playing, at most one announcement every `announce_ms`; otherwise the last
@@ -528,7 +528,7 @@
       text = maybe ? fill(maybe === 1 ? s.whole_possible_one : s.whole_possible, {n: maybe}) : s.whole;
       p.range.setAttribute("aria-valuetext", s.whole);
     } else {
-      var t = this.view.start + step * HOUR;
+      var t = this.view.start + step * (this.view.step || HOUR);
       var n = this.drawAt(t);
       var when = this.timeLabel(t);
       p.range.setAttribute("aria-valuetext", when);
@@ -559,17 +559,18 @@
   // active; records known only to the day or part of day are drawn as "some time in this
   // span" (a dashed ring) while their span lasts, never as active; earlier ones fade;
   // nothing is drawn before its span begins.
+  // (A day, not an hour, for a long window: the view's `step`.)
   Tim.prototype.drawAt = function (t) {
-    var self = this, counts = {active: 0, span: 0};
+    var self = this, counts = {active: 0, span: 0}, STEP = (this.view && this.view.step) || HOUR;
     function n(m) { return m.cell ? 0 : 1; }
     this.markers.forEach(function (m) {
-      if (m.t0 >= t + HOUR) {
+      if (m.t0 >= t + STEP) {
         if (self.incidents.hasLayer(m)) { self.incidents.removeLayer(m); }
         return;
       }
       if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
       var state;
-      if (m.active && m.active[0] < t + HOUR && m.active[1] > t) { state = "active"; counts.active += 1; }
+      if (m.active && m.active[0] < t + STEP && m.active[1] > t) { state = "active"; counts.active += 1; }
       else if (m.t1 <= t) { state = "earlier"; }
       else { state = "span"; counts.span += n(m); }
       m.replayState = state;

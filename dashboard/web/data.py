@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.filters import data_window, default_window
+from dashboard.analysis.filters import data_window, default_window, file_window
 from dashboard.analysis.stats import OfficialTimeline
 from dashboard.ingest.bundle import Bundle, load_bundle
 from dashboard.model.mexico import MEXICO_CITY
@@ -42,17 +42,26 @@ class PageData:
     # records that are not the bundled data's (nothing is then kept per view).
     timeline: OfficialTimeline | None = None
     lang: str = "en"  # of the display text in `incidents` and the catalogue
+    from_file: bool = False  # the records are a reader's file (with_records)
 
     def with_records(self, frame: pd.DataFrame, origin: UserFile) -> PageData:
-        """The page data with other records (an uploaded file's valid rows, from the file
-        `origin`) in place of the bundled ones: what was made from the bundled records is
-        dropped, and so are the official figures (Bundle.with_user_file)."""
+        """The page data with other records (an uploaded file's valid rows, at least one,
+        from the file `origin`) in place of the bundled ones: what was made from the
+        bundled records is dropped, the official figures too (they are the bundled
+        event's, compared with the bundled data only: Bundle.with_user_file), and the
+        time range is the file's own: its slider runs from its first to its last record,
+        and it opens on the whole of it (filters.file_window)."""
+        first, last = (naive(t) for t in data_window(frame))
         return replace(
             self,
             incidents=frame,
             bundle=self.bundle.with_user_file(frame, origin),
             catalogue=None,
             timeline=None,
+            from_file=True,
+            first_hour=first,
+            last_hour=last,
+            default_window=tuple(naive(t) for t in file_window(frame)),
         )
 
 

@@ -33,6 +33,7 @@ from dashboard.web.sections.per_state import per_state
 from dashboard.web.sections.quality import quality_panel
 from dashboard.web.sections.share import share_panel
 from dashboard.web.sections.state_level import state_level_reports
+from dashboard.web.sections.tables import tables
 from dashboard.web.sections.upload import file_picker, your_file
 from dashboard.web.state import chosen_language, current_page, read_link, write_link
 from dashboard.web.view_cache import on_screen
@@ -63,10 +64,12 @@ def main() -> None:
 
     header(lang)
     with st.sidebar:
-        filters(data, lang)
+        filter_box = st.container()  # above the file picker, filled once the records are known
         file_picker(lang)
     bundled = data
     data = your_file(data, geodata, lang)  # the reader's file, its rows on request
+    with filter_box:  # the window follows the records shown: a file's own range
+        filters(data, lang)
     page = current_page()
     write_link(page, data.bundle.version)
     map_frame_title(page, lang=lang)
@@ -85,7 +88,8 @@ def main() -> None:
     state_level_reports(data, shown, lang)
     left, right = st.columns([3, 2])
     with left:
-        per_state(shown, lang)
+        per_state(shown, lang, official=not data.from_file)
+        tables(data, shown, lang)  # per municipality, day and week
     with right:
         hour_by_hour(shown, lang)
         key_moments(data, geodata, version, lang)

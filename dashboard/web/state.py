@@ -15,7 +15,7 @@ import streamlit as st
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView, map_view, parse_params, to_params
 from dashboard.model.mexico import BY_CODE, STATES
-from dashboard.model.schema import EVENT_TYPES, MAP_LAYERS
+from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES, MAP_LAYERS
 from dashboard.text.i18n import choose_language
 from dashboard.web.data import PageData, aware, naive
 
@@ -25,8 +25,16 @@ ALL_STATES = "all_states"
 STATES_CHOSEN = "states"  # state names
 TYPES = "types"  # event-type keys
 TRUSTED = "trusted"  # the trust filter: disputed and single-source records left out
+ACTOR = "actor"  # text an actor's name contains ("": any)
+SUB_TYPES = "sub_types"  # ACLED sub-event types ([]: all)
+MIN_DEATHS = "min_deaths"  # at least this many deaths reported (0: any)
+ANALYST_SHOWN = "analyst_shown"  # this run offers the three above (a file with ACLED's columns)
+TYPE_OPTIONS = "type_options"  # the event types the records shown may have (type_options)
 LAYERS = "layers"  # map-layer keys
 DAY_CHOICE = "day_choice"  # the "Jump to a day" pills
+# The slider's range the window was last set for: when the records shown change (a
+# reader's file shown or put away), the window moves to theirs (follow_records).
+WINDOW_RANGE = "window_range"
 LANG = "lang"  # "es" or "en": the language switch
 # What the page opened with: the link's filters (the widgets' defaults), centre and zoom,
 # and its notices (shown once).
@@ -62,7 +70,15 @@ SHARE_OPEN = "share_open"
 DOWNLOADS_OPEN = "downloads_open"
 STATE_LEVEL_OPEN = "state_level_open"
 LOG_OPEN = "log_open"
-LAZY_SECTIONS = (HOURLY_OPEN, SHARE_OPEN, DOWNLOADS_OPEN, STATE_LEVEL_OPEN, LOG_OPEN)
+TABLES_OPEN = "tables_open"
+LAZY_SECTIONS = (
+    HOURLY_OPEN,
+    SHARE_OPEN,
+    DOWNLOADS_OPEN,
+    STATE_LEVEL_OPEN,
+    LOG_OPEN,
+    TABLES_OPEN,
+)
 # The sections the reader has opened (a set of LAZY_SECTIONS keys). Streamlit forgets a
 # widget's state after a run that does not draw it (a window with no state-level
 # reports, a state filter being chosen, a new label after a language switch): the
@@ -93,12 +109,49 @@ def link_defaults(data: PageData) -> dict:
         TYPES: list(EVENT_TYPES),
         TRUSTED: False,
         LAYERS: list(MAP_LAYERS),
+        ACTOR: "",
+        SUB_TYPES: [],
+        MIN_DEATHS: 0,
     }
 
 
+def type_options(data: PageData) -> list[str]:
+    """The event types the filter offers (keys, in EVENT_TYPES' order): the bundled data's
+    schema types (ACLED's are not), or, for a reader's file, the types its records have
+    (an ACLED file's are ACLED's own). Kept in session state for current_page."""
+    present = set(data.incidents["event_type"].unique())
+    options = [
+        t
+        for t in EVENT_TYPES
+        if t in present or (not data.from_file and t not in ACLED_EVENT_TYPES)
+    ]
+    st.session_state[TYPE_OPTIONS] = options
+    return options
+
+
+def follow_records(data: PageData, stops) -> None:
+    """Before the time slider is made: when the records shown are not those the window
+    was set for (a reader's file shown, or put away), the window becomes their default
+    (a file's whole range; the bundled data's first two days) and the quick choice is
+    cleared. `stops` are the slider's options; a window already on them is kept."""
+    span = (data.first_hour, data.last_hour, data.from_file)
+    before = st.session_state.get(WINDOW_RANGE)
+    st.session_state[WINDOW_RANGE] = span
+    if before is None or before == span:
+        return
+    current = st.session_state.get(WINDOW)
+    if current is None or not set(current) <= set(stops) or before[2] != span[2]:
+        st.session_state[WINDOW] = data.default_window
+    st.session_state[DAY_CHOICE] = None
+    st.session_state[TYPES] = type_options(data)  # every type of the records now shown
+    st.session_state[SUB_TYPES] = []
+
+
 def reset_filters(data: PageData) -> None:
+    """The filters back to the records' defaults (a shown file's whole range and types)."""
     for key, value in link_defaults(data).items():
         st.session_state[key] = value
+    st.session_state[TYPES] = type_options(data)
 
 
 def read_link(data: PageData) -> None:
@@ -129,6 +182,9 @@ def read_link(data: PageData) -> None:
     opening[TRUSTED] = link.trusted
     if link.layers is not None:
         opening[LAYERS] = [x for x in MAP_LAYERS if x in link.layers]
+    opening[ACTOR] = link.actor or ""
+    opening[SUB_TYPES] = sorted(link.sub_event_types or ())
+    opening[MIN_DEATHS] = link.min_fatalities or 0
     st.session_state[OPENING] = opening
     st.session_state[MAP_CENTER] = link.center
     st.session_state[MAP_ZOOM] = link.zoom
@@ -156,14 +212,20 @@ def current_page() -> PageView:
     chosen = setting(STATES_CHOSEN)
     states = None if setting(ALL_STATES) else frozenset(CODE_BY_NAME[n] for n in chosen)
     types = frozenset(t for t in setting(TYPES) if t in EVENT_TYPES)
+    offered = set(state.get(TYPE_OPTIONS, EVENT_TYPES))
+    analyst = bool(state.get(ANALYST_SHOWN))
     address = map_view(st.query_params.to_dict())
     return PageView(
         ViewSpec(
             aware(start),
             aware(end),
             states=states,
-            event_types=None if len(types) == len(EVENT_TYPES) else types,
+            event_types=None if offered <= types else types,
             trusted=bool(setting(TRUSTED)),
+            # The analyst's filters count only where this run offers them.
+            actor=(setting(ACTOR) or "").strip() or None if analyst else None,
+            sub_event_types=frozenset(setting(SUB_TYPES)) or None if analyst else None,
+            min_fatalities=int(setting(MIN_DEATHS) or 0) or None if analyst else None,
         ),
         layers=frozenset(k for k in MAP_LAYERS if k in setting(LAYERS)),
         # The reader's centre and zoom as the map last wrote them into the address (brought

@@ -41,9 +41,13 @@ Kept = tuple[str, str, str] | None  # (data version, language, view_key) or None
 
 
 def view_key(view: ViewSpec) -> str:
-    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted,
-    and the trust filter."""
+    """A view as a cache key: window (ISO 8601 with offset), states and types, sorted, the
+    trust filter, then the analyst's filters (actor, sub-event types, least deaths) when
+    any is set."""
     chosen = ["*" if c is None else ",".join(sorted(c)) for c in (view.states, view.event_types)]
+    if view.actor or view.sub_event_types is not None or view.min_fatalities:
+        subs = "*" if view.sub_event_types is None else "\x1f".join(sorted(view.sub_event_types))
+        chosen += [repr(view.actor or ""), subs, str(view.min_fatalities or 0)]
     trust = "trusted" if view.trusted else "all"
     return "|".join([view.start.isoformat(), view.end.isoformat(), *chosen, trust])
 

@@ -31,7 +31,8 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
     page = shown.page
     permalink = f"{page_address(st.context.url)}?{to_query(page, data.bundle.version)}"
     files = ViewFiles(data.bundle, page, shown.selected, shown.counts, permalink)
-    formats = [f for f in EXPORT_FORMATS.values() if not f.share]  # the share panel has CSV
+    # The share panel has the CSV; the tables section the per-municipality and period tables.
+    formats = [f for f in EXPORT_FORMATS.values() if not f.share and not f.table]
     with box:
         st.caption(
             t.ngettext(

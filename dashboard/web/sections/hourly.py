@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from dashboard.analysis.filters import HOUR_STEPS_UP_TO
 from dashboard.render.charts import hourly_markup
 from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import translation
@@ -20,6 +21,15 @@ def hour_by_hour(shown: Shown, lang: str = "en") -> None:
     if not is_open:
         return
     with box:
+        if shown.view.end - shown.view.start > HOUR_STEPS_UP_TO:
+            # A year of hours is not read, and its overlap matrix would be too big to make.
+            st.caption(
+                t.gettext(
+                    "The window is longer than two weeks: see the per-day and per-week "
+                    "tables instead, or narrow the window to chart it hour by hour."
+                )
+            )
+            return
         charted = per_view(
             "hourly", shown.kept, lambda: hourly_markup(shown.selected, shown.view, lang)
         )

@@ -39,6 +39,9 @@ def incident_columns(lang: str = "en") -> dict:
         "municipality": st.column_config.TextColumn(t.gettext("Municipality")),
         "state": st.column_config.TextColumn(t.gettext("State")),
         "event_type": st.column_config.TextColumn(t.gettext("Type")),
+        # An ACLED file's records only.
+        "event_label": st.column_config.TextColumn(t.gettext("Sub-event type")),
+        "actors": st.column_config.TextColumn(t.gettext("Actors"), width="medium"),
         "place_known": st.column_config.TextColumn(t.gettext("Place known to")),
         "blockades": st.column_config.NumberColumn(t.gettext("Blockades")),
         "fatalities": st.column_config.NumberColumn(t.gettext("Killed")),

@@ -13,6 +13,7 @@ from dashboard.render.captions import (
     KEY_FIGURES,
     above_official,
     counting_rule,
+    file_figure,
     lead_figure,
     official_line,
     official_sources,
@@ -48,6 +49,18 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
     for figure_explanations."""
     t = translation(lang)
     figures = shown.figures
+    if data.from_file:  # the official figures are compared with the bundled data only
+        for column, (name, *_) in zip(st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True):
+            label, value, under, help_text = file_figure(name, figures, lang)
+            column.metric(
+                label, value, delta=under, delta_color="off", delta_arrow="off", help=help_text
+            )
+        said = t.gettext(
+            "Your file's own counts. The official figures of the Tapalpa events are compared "
+            "with the bundled data only."
+        )
+        st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
+        return {}
     official = view_official(data, shown.view, lang, shown.same_rows)
     for column, (name, key, label, _) in zip(
         st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True

@@ -21,6 +21,7 @@ from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.render.captions import figure_notes, map_captions, map_counts, map_title
 from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
 from dashboard.render.snapshot import Selection
+from dashboard.render.symbols import palette_of
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import translation
 from dashboard.web import state
@@ -120,8 +121,11 @@ def show_map(
         first_view(page.view, page.center, page.zoom, data.bundle.states_display),
     )
     assets = map_assets_mode()
+    # An ACLED file is drawn in ACLED's own types (symbols.palette_of); the base map, its
+    # legend included, is kept per palette.
+    palette = palette_of(state.type_options(data)) if data.from_file else "ours"
     frame = map_frame(
-        data.bundle.version,
+        data.bundle.version + ("" if palette == "ours" else f"|{palette}"),
         lang,
         height,
         json.dumps(initial, sort_keys=True),
@@ -137,6 +141,7 @@ def show_map(
             assets=assets,
             lang=lang,
             states_url=data.states_url,
+            palette=palette,
         ),
     )
     view, view_json, drawn = map_layer_data(

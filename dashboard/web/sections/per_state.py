@@ -20,12 +20,27 @@ def state_table_rows(counts: pd.DataFrame, view: ViewSpec, kept: Kept) -> pd.Dat
     return per_view("state_rows", kept, lambda: state_rows(counts, view))
 
 
-def per_state(shown: Shown, lang: str = "en") -> None:
+# The official side of the table: the bundled event's figures, never a reader's file's.
+OFFICIAL_COLUMNS = (
+    "official_blockades",
+    "official_source",
+    "located_at_official",
+    "located_at_official_possible",
+    "difference",
+    "official_url",
+    "official_other",
+)
+
+
+def per_state(shown: Shown, lang: str = "en", official: bool = True) -> None:
     """The per-state comparison (located and official figures) and its bar chart; both
-    kept per set of records in view."""
+    kept per set of records in view. official=False (a reader's file): the located
+    figures only, without the official columns and their caption."""
     t = translation(lang)
     kept = shown.same_rows
     table = state_table_rows(shown.counts, shown.view, kept)
+    if not official:
+        table = table.drop(columns=list(OFFICIAL_COLUMNS))
     chart = per_view("state_chart", kept, lambda: state_chart(table, lang))
     st.header(t.gettext("Per state"))
     st.dataframe(
@@ -86,7 +101,9 @@ def per_state(shown: Shown, lang: str = "en") -> None:
         key=state.STATE_TABLE,
     )
     st.caption(
-        t.gettext(
+        t.gettext("Your file's own counts per state (no official figure is compared with it).")
+        if not official
+        else t.gettext(
             "The comparison counts the located road blockades known to have started by the "
             "hour the official figure was given, whatever the window; those known only to a "
             "day or part of day still running then are counted apart, as possible. A figure "

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.analysis.check_file import check_file
 from dashboard.ingest.read import MAX_FILE_BYTES
-from dashboard.ingest.validate import check_incidents
 from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
@@ -84,7 +84,8 @@ def check_upload(
     with check_slot() as held:  # one check at a time in this process
         if not held:
             return None
-        result = check_incidents(content, name, bundle.locations, bundle.states, **options)
+        # The command line's checker: the same problems and totals (data checks included).
+        result = check_file(content, name, bundle.locations, bundle.states, **options)
     frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame, lang)
@@ -240,8 +241,12 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
         return data
     st.caption(
         t.ngettext(
-            "Showing the {n} valid row of your file. Links restore the filters, not the file.",
-            "Showing the {n} valid rows of your file. Links restore the filters, not the file.",
+            "Showing the {n} valid row of your file, over its own time range (the time "
+            "slider, filters and figures follow it; no official figure is compared with "
+            "it). Links restore the filters, not the file.",
+            "Showing the {n} valid rows of your file, over its own time range (the time "
+            "slider, filters and figures follow it; no official figure is compared with "
+            "it). Links restore the filters, not the file.",
             len(frame),
         ).format(n=format_number(len(frame), lang))
     )

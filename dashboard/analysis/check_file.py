@@ -1,0 +1,48 @@
+"""One checker for a reader's incidents file, on the page and on the command line: the row
+by row validation (ingest/validate.py) and then the data checks (analysis/quality.py:
+duplicates, summary counts, links...), into one report, so an upload and `python -m
+dashboard validate FILE` report the same problems and the same totals."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+
+from dashboard.analysis.quality import quality_report
+from dashboard.ingest.read import MAX_FILE_BYTES
+from dashboard.ingest.validate import Incidents, Progress, check_incidents
+from dashboard.text.i18n import N_
+
+
+def _no_progress(fraction: float, step: str) -> None:
+    return None
+
+
+def check_file(
+    data: bytes,
+    name: str,
+    locations: gpd.GeoDataFrame,
+    states: gpd.GeoDataFrame,
+    *,
+    keep_all: bool = False,
+    max_bytes: int | None = MAX_FILE_BYTES,
+    progress: Progress = _no_progress,
+) -> Incidents:
+    """validate.check_incidents (a user's file: ours or ACLED's; `max_bytes` the page's
+    upload limit, None on the command line) and the data checks at their severity for a
+    user's file (quality.quality_report: warnings), in one report (the first 1,000
+    problems and totals per kind, or all with keep_all). `progress(fraction, step)` as
+    check_incidents calls it; the data checks are its last step."""
+    result = check_incidents(
+        data,
+        name,
+        locations,
+        states,
+        keep_all=keep_all,
+        max_bytes=max_bytes,
+        progress=lambda fraction, step: progress(fraction * 0.8, step),
+    )
+    if len(result.frame):
+        progress(0.8, N_("running the data checks"))
+        result.report.extend(quality_report(result.frame, name, data))
+    progress(1.0, N_("done"))
+    return result
