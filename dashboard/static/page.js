@@ -1,26 +1,60 @@
-// Gives the map's iframe a title that says what it shows (Streamlit titles a component's
-// frame after the component, "streamlit_folium.st_folium"). The title text comes from
-// Python in the data-map-title attribute of #tapalpa-page; this file holds no data.
+// The page's own touches on Streamlit's frame. The texts come from Python in the data-*
+// attributes of #tapalpa-page (dashboard/web/sections/map.py, map_frame_title); this file
+// holds no data. No angle brackets in this file: Streamlit's HTML sanitiser (DOMPurify)
+// drops a script whose text looks like markup.
+//  - The map's iframe gets a title that says what it shows (Streamlit titles a
+//    component's frame after the component, "streamlit_folium.st_folium") and, as its
+//    accessible description, the view's summary under it (#tim-map-summary).
+//  - Streamlit's skip link and sidebar buttons get names in the page's language.
+//  - A button with data-tim-open-filters (under the map) opens the sidebar's filters.
 (function () {
   "use strict";
   const FRAME = 'iframe[src*="streamlit_folium"]';
+  const SUMMARY = "tim-map-summary";
+
+  function setAttr(node, name, value) {
+    if (node && value && node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
 
   function apply() {
     const source = document.getElementById("tapalpa-page");
-    const title = source && source.getAttribute("data-map-title");
-    if (!title) return;
+    if (!source) return;
+    const data = source.dataset;
+    const described = document.getElementById(SUMMARY) ? SUMMARY : null;
     document.querySelectorAll(FRAME).forEach(function (frame) {
-      if (frame.getAttribute("title") !== title) frame.setAttribute("title", title);
+      setAttr(frame, "title", data.mapTitle);
+      setAttr(frame, "aria-describedby", described);
     });
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && data.skip && skip.textContent !== data.skip) skip.textContent = data.skip;
+    setAttr(document.querySelector('[data-testid="stExpandSidebarButton"]'), "aria-label", data.openFilters);
+    document.querySelectorAll('[data-testid="stSidebarCollapseButton"] button').forEach(function (b) {
+      setAttr(b, "aria-label", data.closeFilters);
+    });
+    document.body.dataset.timMode = data.mode || "page";
+  }
+
+  function openFilters(event) {
+    const button = event.target.closest && event.target.closest("[data-tim-open-filters]");
+    if (!button) return;
+    const expand = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (expand) {
+      expand.click();
+    }
+    setTimeout(function () {
+      const first = document.querySelector('[data-testid="stSidebar"] input, [data-testid="stSidebar"] [role="slider"]');
+      if (first) first.focus();
+    }, 300);
   }
 
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
+  document.addEventListener("click", openFilters);
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ["title", "data-map-title"],
+    attributeFilter: ["title", "data-map-title", "aria-label"],
   });
 })();

@@ -36,10 +36,21 @@ PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js")
 
 
 def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> None:
-    """The map frame's accessible title (the page CSS is sent first of all)."""
-    title = escape_text(map_title(page, listed, lang))
+    """The map frame's accessible title, and Spanish (or English) names page.js gives
+    Streamlit's own controls that the page keeps: the skip link and the sidebar's
+    buttons, which open and close the filters (the page CSS is sent first of all).
+    `listed`: the full page (the embed has no list, no filters)."""
+    t = translation(lang)
+    names = {
+        "map-title": map_title(page, listed, lang),
+        "mode": "page" if listed else "embed",
+        "skip": t.gettext("Skip to the map"),
+        "open-filters": t.gettext("Open the filters"),
+        "close-filters": t.gettext("Close the filters"),
+    }
+    attributes = " ".join(f'data-{key}="{escape_text(value)}"' for key, value in names.items())
     st.html(
-        f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
+        f'<div id="tapalpa-page" hidden {attributes}></div><script>{PAGE_JS}</script>',
         unsafe_allow_javascript=True,
     )
 
