@@ -15,13 +15,16 @@
   "use strict";
   var HOUR = 3600000;
   var LEGEND_GAP = 10, LEGEND_MIN = 60; // px between the legend and the controls above
-  var LEGEND_NARROW_SHARE = 0.4; // an open legend's most on a narrow map: 40 % of its height
   var POPUP_MAX = 340, POPUP_MIN = 160; // px, a popup's content width on a wide map
   var POPUP_EDGE = 8; // px between a popup and the map's edge or a control
   var POPUP_CHROME = 46; // px a popup adds around its content (Leaflet's margins, border)
   // Leaflet's own auto-pan is off: fitPopup pans once the controls are known.
   var POPUP_OPTIONS = {maxWidth: POPUP_MAX, minWidth: POPUP_MIN, autoPan: false};
   var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
+  var TAP_PX = 44; // a symbol's least tap area on a touch screen (WCAG 2.5.5)
+  var CLUSTER_PX = 50; // Leaflet.markercluster's radius: points closer than this group
+  var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
+  var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -113,6 +116,12 @@
     this.config = config;
     this.s = config.strings;
     this.narrow = map.getSize().x < config.narrow_px;
+    if (this.narrow) { map.getContainer().classList.add("tim-narrow-map"); }
+    this.touch = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+    // Symbols are drawn on one canvas; on a touch screen a tap within TAP_PX / 2 of a
+    // symbol's centre hits it (the smallest symbol's radius is 5 px).
+    this.renderer = L.canvas({padding: 0.5, tolerance: this.touch ? TAP_PX / 2 - 5 : 0});
+    this.filterStates = null; // the state filter's [[cve_ent, name]], null: every state
     this.markers = [];
     this.byId = {};
     this.view = null;
@@ -144,7 +153,15 @@
 
   Tim.prototype.buildBase = function () {
     var self = this, map = this.map, config = this.config;
-    this.incidents = L.featureGroup();
+    // Points closer than CLUSTER_PX at this zoom are one symbol with their count; a
+    // stack (records at one place) stays one symbol at every zoom and its popup lists
+    // each record (openStack).
+    this.incidents = L.markerClusterGroup ? L.markerClusterGroup({
+      maxClusterRadius: CLUSTER_PX, showCoverageOnHover: false, zoomToBoundsOnClick: false,
+      spiderfyOnMaxZoom: false, removeOutsideVisibleBounds: false, chunkedLoading: false,
+      iconCreateFunction: function (cluster) { return self.clusterIcon(cluster); }
+    }) : L.featureGroup();
+    this.incidents.on("clusterclick", function (e) { self.openCluster(e.layer); });
     this.states = L.geoJSON(config.states, {
       style: function () {
         return {fillColor: config.zero, fillOpacity: config.state_fill_opacity,
@@ -153,6 +170,7 @@
       onEachFeature: function (f, layer) {
         layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#1a1a1a"}); });
         layer.on("mouseout", function () { layer.setStyle({weight: 0.8, color: config.state_edge}); });
+        layer.on("click", function (e) { self.stateSummary(f.properties.cve_ent, e.latlng); });
       }
     });
     this.stateLayers = {};
@@ -350,7 +368,8 @@
         box.appendChild(toggle);
         box.appendChild(body);
         self.legendBody = body;
-        setOpen(!self.narrow);
+        // Open from a 360 px screen (a 328 px map) up; never more than a third of the map.
+        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
@@ -388,7 +407,7 @@
 
   // The open legend grows up from the bottom-right corner: cap its body so its top stays
   // below the top-right controls (the layer control's checkboxes stay clickable), and on
-  // a narrow map (a phone) to LEGEND_NARROW_SHARE of the map's height, so most of the map
+  // any map to LEGEND_SHARE of the map's height (the whole legend), so most of the map
   // stays in view; the body scrolls (with a visible scroll bar) for the rest.
   Tim.prototype.fitLegend = function () {
     var body = this.legendBody;
@@ -404,9 +423,8 @@
     var box = this.legend.getContainer().getBoundingClientRect();
     var room = (box.bottom - origin.top) - above - LEGEND_GAP - (box.height - body.offsetHeight);
     var cap = parseFloat(getComputedStyle(body).maxHeight) || Infinity;
-    if (this.narrow) {
-      cap = Math.min(cap, this.map.getSize().y * LEGEND_NARROW_SHARE - (box.height - body.offsetHeight));
-    }
+    cap = Math.min(cap, this.map.getSize().y * LEGEND_SHARE -
+      (box.height - body.offsetHeight));
     var height = Math.max(LEGEND_MIN, Math.floor(Math.min(cap, room)));
     body.style.maxHeight = height + "px";
     // max-height leaves out the body's padding: take off whatever still reaches too high.
@@ -438,6 +456,8 @@
       options: {position: "bottomleft"},
       onAdd: function () {
         var box = el("div", "tim-play leaflet-bar" + (self.narrow ? " tim-narrow" : ""));
+        // On a narrow map (a phone) the replay runs the map's whole width: an hour a step.
+        if (self.narrow) { box.style.width = (self.map.getSize().x - 20) + "px"; }
         var button = el("button", "tim-play-button");
         button.type = "button";
         var glyph = el("span", null, "\u25B6");
@@ -548,11 +568,12 @@
   // The whole window: records known to lie in it drawn filled; those only possibly in it
   // (their day or part of day overlaps the window without lying inside) dashed, apart.
   Tim.prototype.drawWhole = function () {
-    var self = this;
+    var self = this, add = [];
     this.markers.forEach(function (m) {
-      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      if (!self.incidents.hasLayer(m)) { add.push(m); }
       self.applyStyle(m, m.possible ? "span" : "whole");
     });
+    this.addAll(add, []);
   };
 
   // What the map shows for the hour [t, t + 1 h): timed records under way are drawn as
@@ -560,14 +581,14 @@
   // span" (a dashed ring) while their span lasts, never as active; earlier ones fade;
   // nothing is drawn before its span begins.
   Tim.prototype.drawAt = function (t) {
-    var self = this, counts = {active: 0, span: 0};
+    var self = this, counts = {active: 0, span: 0}, add = [], remove = [];
     function n(m) { return m.cell ? 0 : 1; }
     this.markers.forEach(function (m) {
       if (m.t0 >= t + HOUR) {
-        if (self.incidents.hasLayer(m)) { self.incidents.removeLayer(m); }
+        if (self.incidents.hasLayer(m)) { remove.push(m); }
         return;
       }
-      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      if (!self.incidents.hasLayer(m)) { add.push(m); }
       var state;
       if (m.active && m.active[0] < t + HOUR && m.active[1] > t) { state = "active"; counts.active += 1; }
       else if (m.t1 <= t) { state = "earlier"; }
@@ -575,6 +596,7 @@
       m.replayState = state;
       self.applyStyle(m, state);
     });
+    this.addAll(add, remove);
     return counts;
   };
 
@@ -611,7 +633,8 @@
       var m;
       if (v.mode === "points") {
         var cat = config.type_category[r[2]];
-        m = new ShapeMarker([r[1], r[0]], {shape: config.categories[cat].shape, bubblingMouseEvents: false});
+        m = new ShapeMarker([r[1], r[0]], {shape: config.categories[cat].shape, bubblingMouseEvents: false,
+          renderer: self.renderer});
         m.cat = cat;
         m.radius = r[3] === 1 ? 5 : 7;
         m.uncertain = r[4] === 1;
@@ -629,7 +652,7 @@
         m.possible = possible[r[10]] === true;
         self.byId[r[10]] = m;
       } else {
-        m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
+        m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false, renderer: self.renderer});
         m.cat = config.categories.length - 1;
         m.radius = Math.min(30, 4 + Math.sqrt(r[2]));
         // A cell: its records' whole span, and the span of those timed to the hour or
@@ -640,8 +663,8 @@
         m.bindTooltip(fill(r[2] === 1 ? config.grouped_html_one : config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
-      self.incidents.addLayer(m);
     });
+    this.incidents.addLayers ? this.incidents.addLayers(this.markers) : this.markers.forEach(function (m) { self.incidents.addLayer(m); });
     this.states.eachLayer(function (l) {
       var entry = v.states[l.feature.properties.cve_ent];
       l.unbindTooltip();
@@ -657,6 +680,7 @@
       });
     }
     this.play.box.style.display = this.markers.length ? "" : "none";
+    this.showFilter(v);
     this.stop();
     this.setStep(null, null);
     if (this.site && this.map.hasLayer(this.states)) { this.states.bringToBack(); }
@@ -676,6 +700,180 @@
     } catch (e) { /* a cross-origin parent: the attribute on the map container remains */ }
   };
 
+  // Add and remove many symbols at once (markercluster re-groups once per batch).
+  Tim.prototype.addAll = function (add, remove) {
+    var group = this.incidents;
+    if (remove.length) { if (group.removeLayers) { group.removeLayers(remove); } else { remove.forEach(function (m) { group.removeLayer(m); }); } }
+    if (add.length) { if (group.addLayers) { group.addLayers(add); } else { add.forEach(function (m) { group.addLayer(m); }); } }
+  };
+
+  // ------------------------------------------------------------ groups and stacks
+
+  function samePlace(markers) {
+    var first = markers[0].getLatLng();
+    return markers.every(function (m) { return m.getLatLng().equals(first, 1e-6); });
+  }
+
+  // A group's symbol: its count, a ring (a stack at one place: a square), and its name
+  // for screen readers in the map's language (Leaflet makes it a focusable button).
+  Tim.prototype.clusterIcon = function (cluster) {
+    var n = cluster.getChildCount(), stack = samePlace(cluster.getAllChildMarkers());
+    var size = this.touch ? TAP_PX : (n < 10 ? 30 : 36);
+    var text = fill(n === 1 ? this.s[(stack ? "stack" : "cluster") + "_one"] : this.s[stack ? "stack" : "cluster"], {n: n});
+    var html = '<span aria-hidden="true">' + n + '</span><span class="tim-sr">' +
+      text.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</span>";
+    return L.divIcon({html: html, className: "tim-cluster" + (stack ? " tim-stack" : ""),
+      iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
+  };
+
+  // A tap on a group: a stack (or a group that cannot be taken apart by zooming) lists
+  // each record in one popup; any other group zooms to show its points.
+  Tim.prototype.openCluster = function (cluster, first) {
+    var map = this.map, markers = cluster.getAllChildMarkers();
+    var atMax = map.getZoom() >= map.getMaxZoom() - 0.01;
+    if (!first && !samePlace(markers) && !atMax) {
+      cluster.zoomToBounds({padding: [TAP_PX, TAP_PX]});
+      return;
+    }
+    if (first) { markers = [first].concat(markers.filter(function (m) { return m !== first; })); }
+    var s = this.s, n = markers.length;
+    var head = "<b>" + fill(n === 1 ? s.stack_one : s.stack, {n: n}) + "</b>";
+    var items = markers.map(function (m) {
+      var popup = m.getPopup && m.getPopup();
+      return '<div class="tim-stack-item">' + (popup ? popup.getContent() : "") + "</div>";
+    });
+    L.popup(POPUP_OPTIONS).setLatLng(cluster.getLatLng())
+      .setContent('<div class="tim-stack-list">' + head + items.join("") + "</div>").openOn(map);
+  };
+
+  // ------------------------------------------------------------ states: summary, filter
+
+  // A point inside state `code`'s shape (the page finds the state under a point, so the
+  // filter button and the chips hand over such a point): the tap itself when given, else
+  // the inside point of a grid over its bounds nearest their centre.
+  function insideRing(pt, ring) {  // even-odd ray casting
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      var a = ring[i], b = ring[j];
+      if ((a.lat > pt.lat) !== (b.lat > pt.lat) &&
+          pt.lng < a.lng + (pt.lat - a.lat) * (b.lng - a.lng) / (b.lat - a.lat)) { inside = !inside; }
+    }
+    return inside;
+  }
+
+  function insideLayer(pt, layer) {
+    var rings = [];
+    (function walk(list) {
+      if (!list.length) { return; }
+      if (list[0] instanceof L.LatLng) { rings.push(list); return; }
+      list.forEach(walk);
+    })(layer.getLatLngs());
+    var count = 0;
+    rings.forEach(function (ring) { if (insideRing(pt, ring)) { count += 1; } });
+    return count % 2 === 1;
+  }
+
+  Tim.prototype.stateAnchor = function (code) {
+    var layer = this.stateLayers[code];
+    if (!layer) { return null; }
+    var b = layer.getBounds(), c = b.getCenter(), best = null;
+    if (insideLayer(c, layer)) { return c; }
+    for (var i = 1; i < 12; i += 1) {
+      for (var j = 1; j < 12; j += 1) {
+        var pt = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12,
+          b.getWest() + (b.getEast() - b.getWest()) * j / 12);
+        if (insideLayer(pt, layer) && (!best || c.distanceTo(pt) < c.distanceTo(best))) { best = pt; }
+      }
+    }
+    return best;
+  };
+
+  Tim.prototype.isFiltered = function (code) {
+    return Boolean(this.filterStates && this.filterStates.some(function (f) { return f[0] === code; }));
+  };
+
+  // A tap on a state: its summary (the hover label's text) and a button that filters
+  // the page to it, or takes it out of the filter when it is in it.
+  Tim.prototype.stateSummary = function (code, latlng) {
+    var self = this, v = this.view, entry = v && v.states[code];
+    var box = el("div", "tim-state-summary");
+    var text = el("div");
+    text.innerHTML = entry ? entry[1] : "";  // escaped in Python (mapstates.state_styles)
+    box.appendChild(text);
+    var filtered = this.isFiltered(code);
+    var button = el("button", "tim-state-filter", filtered ? this.s.state_unfilter : this.s.state_filter);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      self.map.closePopup();
+      self.commitState(code, latlng);
+    });
+    if (this.commit) { box.appendChild(button); }
+    L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(box).openOn(this.map);
+  };
+
+  // Hand the page a click inside state `code`: the page toggles that state in its filter.
+  Tim.prototype.commitState = function (code, latlng) {
+    var layer = this.stateLayers[code];
+    var point = latlng && layer && insideLayer(latlng, layer) ? latlng : this.stateAnchor(code);
+    if (point && this.commit) { this.commit(point); }
+  };
+
+  // The state filter on the map: a chip per state ("Jalisco ×": a tap takes it out),
+  // the map fitted to them when the filter changes, and when nothing is left to draw a
+  // line saying so, the chips being the way back.
+  Tim.prototype.showFilter = function (v) {
+    var self = this, key = JSON.stringify(v.filter_states || null);
+    this.filterStates = v.filter_states || null;
+    if (!this.filterControl) {
+      var Filter = L.Control.extend({
+        options: {position: "topleft"},
+        onAdd: function () {
+          var box = el("div", "tim-filter");
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          return box;
+        }
+      });
+      this.filterControl = new Filter().addTo(this.map);
+    }
+    var box = this.filterControl.getContainer();
+    box.textContent = "";
+    var chips = (this.filterStates || []).filter(function (f) { return self.stateLayers[f[0]]; });
+    if (chips.length && this.commit) {
+      box.appendChild(el("span", "tim-filter-label", this.s.filtered_to));
+      chips.forEach(function (f) {
+        var chip = el("button", "tim-chip");
+        chip.type = "button";
+        chip.appendChild(el("span", null, f[1]));
+        var x = el("span", "tim-chip-x", "\u00D7");
+        x.setAttribute("aria-hidden", "true");
+        chip.appendChild(x);
+        chip.setAttribute("aria-label", fill(self.s.chip_remove, {state: f[1]}));
+        chip.addEventListener("click", function () { self.commitState(f[0], null); });
+        box.appendChild(chip);
+      });
+    }
+    if (!this.markers.length) {
+      box.appendChild(el("p", "tim-empty", this.s.empty));
+      box.appendChild(el("p", "tim-empty-hint", this.s.empty_hint));
+    }
+    box.style.display = box.childNodes.length ? "" : "none";
+    if (key !== this.lastFilter) {
+      var first = this.lastFilter === undefined;
+      this.lastFilter = key;
+      if (!first && this.built) {
+        var bounds = null;
+        chips.forEach(function (f) {
+          var b = self.stateLayers[f[0]].getBounds();
+          bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        });
+        this.fitting = true;
+        this.fit(bounds || this.states.getBounds());
+        this.fitting = false;
+      }
+    }
+  };
+
   // Pan to one record, open its popup and ring it; keep the reader's zoom if closer.
   Tim.prototype.focus = function (id) {
     var m = this.byId[id];
@@ -684,7 +882,12 @@
     this.focused = m;
     this.setStep(null, null);
     this.map.setView(m.getLatLng(), Math.max(this.map.getZoom(), this.config.focus_zoom), {animate: false});
-    m.bringToFront();
+    var parent = this.incidents.getVisibleParent ? this.incidents.getVisibleParent(m) : m;
+    if (parent && parent !== m && parent.getAllChildMarkers) {
+      this.openCluster(parent, m);  // in a stack or a group: the list, the record first
+      return;
+    }
+    if (m.bringToFront && m._map) { m.bringToFront(); }
     m.openPopup();
   };
 
@@ -813,10 +1016,20 @@
   // toggles the state under it. Hold a click until it is known to be a single one: a
   // second click or a double-click zoom within `click_ms` drops it, and a click that
   // ends a drag (pointer moved more than a few pixels since it went down) never counts.
+  // A tap on the map no longer filters at once: a state's tap opens its summary, whose
+  // button (or a chip) commits the click, through the function returned here.
   function guardClicks(map) {
     var global = window.__GLOBAL_DATA__;
-    if (!global) { return; }  // not the Streamlit page: nothing reports clicks
+    if (!global) { return null; }  // not the Streamlit page: nothing reports clicks
     var committed = global.lat_lng_clicked, timer = null, down = null;
+    var seq = 0;
+    function commit(latlng) {
+      // A new value each time (streamlit-folium sends only a change): a micro-degree apart.
+      seq += 1;
+      committed = {lat: latlng.lat + (seq % 5) * 1e-6, lng: latlng.lng};
+      global.lat_lng_clicked = committed;
+      map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
+    }
     map.on("mousedown", function (e) { down = e.containerPoint; });
     map.on("click", function (e) {
       var moved = down && e.containerPoint && down.distanceTo(e.containerPoint) > 4;
@@ -826,15 +1039,9 @@
       clearTimeout(timer);
       timer = null;
       if (moved || (map.dragging && map.dragging.moved())) { return; }
-      var latlng = e.latlng;
-      timer = setTimeout(function () {
-        timer = null;
-        committed = {lat: latlng.lat, lng: latlng.lng};
-        global.lat_lng_clicked = committed;
-        map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
-      }, CLICK_MS);
     });
     map.on("dblclick", function () { clearTimeout(timer); timer = null; });
+    return commit;
   }
 
   // Data the live page publishes as static files (states geometry, the points of a
@@ -859,7 +1066,7 @@
       map.gestureHandling.enable();
       hoverOnlyAtTheEdge(map, map.gestureHandling);
     }
-    guardClicks(map);
+    tim.commit = guardClicks(map);
     map.getContainer().setAttribute("aria-label", config.strings.map_label);
     map.getContainer().setAttribute("role", "region");
     if (config.states_url) {
