@@ -22,7 +22,9 @@
   var POPUP_OPTIONS = {maxWidth: POPUP_MAX, minWidth: POPUP_MIN, autoPan: false};
   var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
   var TAP_PX = 44; // a symbol's least tap area on a touch screen (WCAG 2.5.5)
-  var CLUSTER_PX = 50; // Leaflet.markercluster's radius: points closer than this group
+  // Leaflet.markercluster's radius: points closer than this group. Well above a group's
+  // symbol (30-36 px, TAP_PX on touch), so that groups seldom touch each other.
+  var CLUSTER_PX = 60, CLUSTER_TOUCH_PX = 76;
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
   var SVG = "http://www.w3.org/2000/svg";
@@ -157,7 +159,7 @@
     // stack (records at one place) stays one symbol at every zoom and its popup lists
     // each record (openStack).
     this.incidents = L.markerClusterGroup ? L.markerClusterGroup({
-      maxClusterRadius: CLUSTER_PX, showCoverageOnHover: false, zoomToBoundsOnClick: false,
+      maxClusterRadius: this.touch ? CLUSTER_TOUCH_PX : CLUSTER_PX, showCoverageOnHover: false, zoomToBoundsOnClick: false,
       spiderfyOnMaxZoom: false, removeOutsideVisibleBounds: false, chunkedLoading: false,
       iconCreateFunction: function (cluster) { return self.clusterIcon(cluster); }
     }) : L.featureGroup();

@@ -96,7 +96,7 @@ def header(lang: str = "en") -> None:
     st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
     st.html(
         '<p class="tim-deck">'
-        + escape_text(t.gettext("What was reported, hour by hour, from 22 February 2026"))
+        + escape_text(t.gettext("Reported hour by hour since 22 February 2026"))
         + "</p>"
     )
     for notice in state.take_link_notices():
