@@ -81,7 +81,10 @@ def test_the_first_screen_is_the_map_with_its_time_control(phone):
         r = frame.locator(selector).bounding_box()  # page coordinates
         assert r and r["y"] + r["height"] <= 844 and r["y"] >= box["y"], (selector, r)
     deck = phone.locator(".tim-deck")
-    assert deck.evaluate("e => e.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(e).lineHeight)")
+    one_line = (
+        "e => e.getBoundingClientRect().height < 1.6 * parseFloat(getComputedStyle(e).lineHeight)"
+    )
+    assert deck.evaluate(one_line)
     assert deck.bounding_box()["y"] < box["y"]
     summary = phone.locator("#tim-map-summary")
     assert "incidentes" in summary.inner_text()
