@@ -181,7 +181,7 @@
     config.site.forEach(function (s) {
       var marker = L.marker([s[0], s[1]], {
         icon: L.divIcon({html: config.site_svg, className: "tim-site", iconSize: [26, 26], iconAnchor: [13, 13]}),
-        keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: 1000
+        keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: -100  // under a group: its count stays readable
       }).bindTooltip(s[2]).bindPopup(s[3], POPUP_OPTIONS).addTo(self.site);
       // A focusable role=button: name it after the site. The tooltip arrives HTML-escaped;
       // its text goes in as an attribute value (setAttribute never parses markup).
@@ -208,6 +208,9 @@
       // would run past a phone's map beside it.
       var source = e.popup._source;
       if (source && source.closeTooltip) { source.closeTooltip(); }
+      // On a narrow map an open legend leaves no room for a popup: it closes (its button
+      // stays, one tap opens it again).
+      if (self.narrow && self.legendBody && !self.legendBody.hidden) { self.setLegendOpen(false); }
       self.fitPopup(e.popup);
     });
   };
@@ -301,7 +304,9 @@
   Tim.prototype.buildLegend = function () {
     var self = this, s = this.s, config = this.config;
     var Legend = L.Control.extend({
-      options: {position: "bottomright"},
+      // On a narrow (portrait) map the legend hangs under the layer button, over the
+      // empty north, so that the first view's fit pads one edge, not both.
+      options: {position: self.narrow ? "topright" : "bottomright"},
       onAdd: function () {
         var box = el("div", "tim-legend");
         var toggle = el("button", "tim-legend-toggle", s.legend);
@@ -370,6 +375,7 @@
         box.appendChild(toggle);
         box.appendChild(body);
         self.legendBody = body;
+        self.setLegendOpen = setOpen;
         // Open from a 360 px screen (a 328 px map) up; never more than a third of the map.
         setOpen(self.map.getSize().x >= LEGEND_OPEN_PX);
         L.DomEvent.disableClickPropagation(box);
@@ -389,6 +395,7 @@
     var legend = this.legend.getContainer(), play = this.play.box;
     legend.style.marginBottom = "";
     play.style.marginBottom = "";
+    var legendTop = this.narrow;  // in the top-right corner (buildLegend)
     // The replay control (bottom left) stays above the basemap credit (bottom right) where
     // a narrow map brings them together: the credit must stay readable.
     var credit = this.map.attributionControl && this.map.attributionControl.getContainer();
@@ -400,7 +407,7 @@
     }
     p = play.getBoundingClientRect();
     var l = legend.getBoundingClientRect();
-    if (!p.width || !l.width) { return; }
+    if (legendTop || !p.width || !l.width) { return; }
     if (p.right + LEGEND_GAP > l.left && p.top < l.bottom + LEGEND_GAP) {
       var margin = parseFloat(getComputedStyle(legend).marginBottom) || 0;
       legend.style.marginBottom = Math.ceil(margin + l.bottom - p.top + LEGEND_GAP) + "px";
@@ -415,6 +422,12 @@
     var body = this.legendBody;
     this.placeLegend();
     if (!this.legend || !body || body.hidden) { return; }
+    if (this.narrow) {  // under the layer button: a third of the map, the rest scrolls
+      body.style.maxHeight = "";
+      var own = this.legend.getContainer().getBoundingClientRect().height - body.offsetHeight;
+      body.style.maxHeight = Math.max(LEGEND_MIN, Math.floor(this.map.getSize().y * LEGEND_SHARE - own)) + "px";
+      return;
+    }
     var origin = this.map.getContainer().getBoundingClientRect();
     var above = 0;
     Array.prototype.forEach.call(this.map._controlCorners.topright.children, function (c) {
@@ -898,8 +911,10 @@
   // Fit the bounds inside the area no control covers: controls sit in the corners, so
   // pad by each corner control that would overlap the fitted box, and fit again.
   Tim.prototype.fit = function (bounds) {
-    var map = this.map, size = map.getSize();
-    var pad = {top: 8, bottom: 8, left: 8, right: 8};
+    var self = this, map = this.map, size = map.getSize();
+    // Room for half a symbol (a group's, TAP_PX on touch) between the data and an edge.
+    var edge = this.touch ? TAP_PX / 2 + 4 : 20;
+    var pad = {top: edge, bottom: edge, left: edge, right: edge};
     for (var pass = 0; pass < 3; pass += 1) {
       map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top],
         paddingBottomRight: [pad.right, pad.bottom], animate: false});
@@ -916,14 +931,30 @@
         var y0 = r.top - origin.top, y1 = r.bottom - origin.top;
         if (x1 <= box.left || x0 >= box.right || y1 <= box.top || y0 >= box.bottom) { return; }
         var top = y0 < size.y / 2, left = x0 < size.x / 2;
-        // Never more than a third of the map per side: the data must keep room.
-        var needV = Math.min((top ? y1 : size.y - y0) + 6, size.y * 0.3);
-        var needH = Math.min((left ? x1 : size.x - x0) + 6, size.x * 0.35);
-        // Move the box past the control along the cheaper direction: tall controls (an
-        // open legend) push it sideways, wide ones (the replay bar) up or down.
-        var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
-        var vertical = wide || (!tall && needV <= needH);
-        var side = vertical ? (top ? "top" : "bottom") : (left ? "left" : "right");
+        // Never more than a third of the map per side: the data must keep room (on a
+        // narrow map, where the open legend and the replay share the bottom, 55 %).
+        var most = self.narrow ? 0.55 : null;
+        var needV = Math.min((top ? y1 : size.y - y0) + edge, size.y * (most || 0.3));
+        var needH = Math.min((left ? x1 : size.x - x0) + edge, size.x * (most || 0.35));
+        var vside = top ? "top" : "bottom", hside = left ? "left" : "right";
+        var vertical;
+        if (self.narrow) {
+          // The direction that leaves the data drawn largest (the box keeps its shape).
+          var bw = Math.max(1, box.right - box.left), bh = Math.max(1, box.bottom - box.top);
+          var scale = function (p) {
+            return Math.min((size.x - p.left - p.right) / bw, (size.y - p.top - p.bottom) / bh);
+          };
+          var pv = Object.assign({}, pad), ph = Object.assign({}, pad);
+          pv[vside] = Math.max(pv[vside], needV);
+          ph[hside] = Math.max(ph[hside], needH);
+          vertical = scale(pv) >= scale(ph);
+        } else {
+          // Move the box past the control along the cheaper direction: tall controls (an
+          // open legend) push it sideways, wide ones (the replay bar) up or down.
+          var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
+          vertical = wide || (!tall && needV <= needH);
+        }
+        var side = vertical ? vside : hside;
         var need = vertical ? needV : needH;
         if (need > pad[side]) { pad[side] = need; changed = true; }
       });
@@ -1128,5 +1159,6 @@
     }, function (e) { console.error("TapalpaMap:", e); });
   }
 
-  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText};
+  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText,
+    insideLayer: insideLayer};
 })();
