@@ -32,6 +32,21 @@
       setAttr(b, "aria-label", data.closeFilters);
     });
     document.body.dataset.timMode = data.mode || "page";
+    nameGrids();
+  }
+
+  // Streamlit's data grids have no name: each is named after the heading above it (the
+  // section it belongs to), so a screen reader says which table it entered.
+  function nameGrids() {
+    const headings = Array.from(document.querySelectorAll(
+      '[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3'));
+    document.querySelectorAll('[data-testid="stDataFrame"] [role="grid"], [data-testid="stDataFrame"] [role="table"]').forEach(function (grid) {
+      let name = "";
+      headings.forEach(function (h) {
+        if (h.compareDocumentPosition(grid) === Node.DOCUMENT_POSITION_FOLLOWING) name = h.textContent.trim();
+      });
+      setAttr(grid, "aria-label", name);
+    });
   }
 
   function openFilters(event) {

@@ -702,6 +702,12 @@
     if (v.focus && JSON.stringify(v.focus) !== this.lastFocus) {
       this.lastFocus = JSON.stringify(v.focus);
       this.focus(v.focus.id);
+      // Chosen in the list under the map: bring the map into the reader's view.
+      try {
+        if (this.config.live && window.frameElement) {
+          window.frameElement.scrollIntoView({block: "start", behavior: "smooth"});
+        }
+      } catch (e) { /* a cross-origin parent: the map is where it is */ }
     }
     this.writeLink();
     var container = this.map.getContainer();
