@@ -33,6 +33,31 @@
     });
     document.body.dataset.timMode = data.mode || "page";
     nameGrids();
+    translateChrome(data.chrome);
+  }
+
+  // Streamlit's English accessible names and tooltips ("Remove Bloqueo", "Clear all",
+  // the grids' toolbar), in the page's language: data-chrome maps each English text (a
+  // "{name}" in it stands for the rest) to the page's.
+  function translateChrome(json) {
+    let names;
+    try { names = JSON.parse(json || "{}"); } catch (e) { return; }
+    const keys = Object.keys(names).filter(function (k) { return names[k] !== k; });
+    if (!keys.length) return;
+    document.querySelectorAll("[aria-label], [title]").forEach(function (node) {
+      ["aria-label", "title"].forEach(function (attr) {
+        const value = node.getAttribute(attr);
+        if (!value) return;
+        keys.forEach(function (key) {
+          const at = key.indexOf("{name}");
+          if (at === -1) {
+            if (value === key) node.setAttribute(attr, names[key]);
+          } else if (value.startsWith(key.slice(0, at)) && value.length !== at) {
+            node.setAttribute(attr, names[key].replace("{name}", value.slice(at)));
+          }
+        });
+      });
+    });
   }
 
   // Streamlit's data grids have no name: each is named after the heading above it (the

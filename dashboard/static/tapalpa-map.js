@@ -181,7 +181,7 @@
     config.site.forEach(function (s) {
       var marker = L.marker([s[0], s[1]], {
         icon: L.divIcon({html: config.site_svg, className: "tim-site", iconSize: [26, 26], iconAnchor: [13, 13]}),
-        keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: -100  // under a group: its count stays readable
+        keyboard: true, title: self.s.site, alt: self.s.site, zIndexOffset: 1000
       }).bindTooltip(s[2]).bindPopup(s[3], POPUP_OPTIONS).addTo(self.site);
       // A focusable role=button: name it after the site. The tooltip arrives HTML-escaped;
       // its text goes in as an attribute value (setAttribute never parses markup).

@@ -47,6 +47,20 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
         "skip": t.gettext("Skip to the map"),
         "open-filters": t.gettext("Open the filters"),
         "close-filters": t.gettext("Close the filters"),
+        # Streamlit's own accessible names (English only upstream, README "Languages"):
+        # "Remove {name}" on a chosen filter's chip, the grids' toolbar.
+        "chrome": json.dumps(
+            {
+                "Remove {name}": t.gettext("Remove {name}"),
+                "Clear all": t.gettext("Clear all"),
+                "Show/hide columns": t.gettext("Show/hide columns"),
+                "Download as CSV": t.gettext("Download as CSV"),
+                "Search": t.gettext("Search"),
+                "Fullscreen": t.gettext("Fullscreen"),
+                "Close fullscreen": t.gettext("Close fullscreen"),
+            },
+            ensure_ascii=False,
+        ),
     }
     attributes = " ".join(f'data-{key}="{escape_text(value)}"' for key, value in names.items())
     st.html(
