@@ -152,7 +152,7 @@ def test_a_stack_is_one_symbol_whose_popup_lists_each_record(phone):
     listed = frame.evaluate(
         """() => {
       const tim = map._tim, stack = window.__stack;
-      const parent = tim.incidents.getVisibleParent(stack[0]);
+      const parent = tim.symbolOf(stack[0]);
       parent.fire('click', {latlng: parent.getLatLng()}, true);
       const items = document.querySelectorAll('.leaflet-popup .tim-stack-item').length;
       return {size: stack.length, items, same: parent.getAllChildMarkers().length};

@@ -173,7 +173,7 @@ def test_controls_leave_every_incident_visible(browser, server, width, height, p
       // Every symbol: a point drawn alone, or a group (Leaflet.markercluster) of several.
       const group = map._tim.incidents, seen = new Set();
       map._tim.markers.forEach(m => {
-        const symbol = group.getVisibleParent(m);
+        const symbol = map._tim.symbolOf(m);
         if (!symbol) return;
         shown += 1;  // records held by a symbol on the map
         if (seen.has(symbol)) return;
@@ -302,7 +302,7 @@ def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page,
     # A point inside a state with no symbol within 40 px (a group's tap zooms instead).
     free = frame.evaluate(
         """() => { const tim = map._tim, size = map.getSize(), symbols = [];
-      tim.markers.forEach(m => { const s = tim.incidents.getVisibleParent(m);
+      tim.markers.forEach(m => { const s = tim.symbolOf(m);
         if (s) symbols.push(map.latLngToContainerPoint(s.getLatLng())); });
       for (let y = 60; y < size.y - 120; y += 15) for (let x = 60; x < size.x - 200; x += 15) {
         const p = L.point(x, y), ll = map.containerPointToLatLng(p);

@@ -236,11 +236,9 @@ def test_a_tapped_marker_shows_its_popup_without_its_hover_label(open_page, serv
         map.setView(m.getLatLng(), map.getMaxZoom(), {animate: false}); }"""
     )
     frame.wait_for_function(MAP_AT_REST)
-    frame.wait_for_function(
-        "() => map._tim.incidents.getVisibleParent(map._tim.byId['jal-pv-costco'])"
-    )
+    frame.wait_for_function("() => map._tim.symbolOf(map._tim.byId['jal-pv-costco'])")
     box = frame.evaluate(
-        """() => { const m = map._tim.incidents.getVisibleParent(map._tim.byId['jal-pv-costco']);
+        """() => { const m = map._tim.symbolOf(map._tim.byId['jal-pv-costco']);
         const p = map.latLngToContainerPoint(m.getLatLng());
         const o = map.getContainer().getBoundingClientRect();
         return [o.left + p.x, o.top + p.y]; }"""

@@ -721,6 +721,14 @@
     } catch (e) { /* a cross-origin parent: the attribute on the map container remains */ }
   };
 
+  // The symbol on the map that stands for record marker `m`: itself when drawn alone, else
+  // its group (markercluster's getVisibleParent knows only icon markers, not the canvas'
+  // symbols); null when neither is on the map.
+  Tim.prototype.symbolOf = function (m) {
+    if (m._map) { return m; }
+    return this.incidents.getVisibleParent ? this.incidents.getVisibleParent(m) : null;
+  };
+
   // Add and remove many symbols at once (markercluster re-groups once per batch).
   Tim.prototype.addAll = function (add, remove) {
     var group = this.incidents;
@@ -903,7 +911,7 @@
     this.focused = m;
     this.setStep(null, null);
     this.map.setView(m.getLatLng(), Math.max(this.map.getZoom(), this.config.focus_zoom), {animate: false});
-    var parent = this.incidents.getVisibleParent ? this.incidents.getVisibleParent(m) : m;
+    var parent = this.symbolOf(m);
     if (parent && parent !== m && parent.getAllChildMarkers) {
       this.openCluster(parent, m);  // in a stack or a group: the list, the record first
       return;
