@@ -122,7 +122,11 @@
     this.touch = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
     // Symbols are drawn on one canvas; on a touch screen a tap within TAP_PX / 2 of a
     // symbol's centre hits it (the smallest symbol's radius is 5 px).
-    this.renderer = L.canvas({padding: 0.5, tolerance: this.touch ? TAP_PX / 2 - 5 : 0});
+    // The map's one canvas (the states are drawn on it too: a second canvas on top would
+    // take every click meant for a state).
+    this.renderer = map._renderer ||
+      L.canvas({padding: 0.5, tolerance: this.touch ? TAP_PX / 2 - 5 : 0});
+    if (!map._renderer) { map.options.renderer = this.renderer; }
     this.filterStates = null; // the state filter's [[cve_ent, name]], null: every state
     this.markers = [];
     this.byId = {};
