@@ -27,6 +27,7 @@
   var CLUSTER_PX = 60, CLUSTER_TOUCH_PX = 76;
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
+  var LEGEND_NARROW_SHARE = 1 / 4; // on a narrow (portrait) map, compact: a quarter
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -429,7 +430,7 @@
     if (this.narrow) {  // under the layer button: a third of the map, the rest scrolls
       body.style.maxHeight = "";
       var own = this.legend.getContainer().getBoundingClientRect().height - body.offsetHeight;
-      body.style.maxHeight = Math.max(LEGEND_MIN, Math.floor(this.map.getSize().y * LEGEND_SHARE - own)) + "px";
+      body.style.maxHeight = Math.max(LEGEND_MIN, Math.floor(this.map.getSize().y * LEGEND_NARROW_SHARE - own)) + "px";
       return;
     }
     var origin = this.map.getContainer().getBoundingClientRect();
@@ -576,7 +577,7 @@
     }
     p.label.textContent = text;
     // On a narrow map the label shows only during a replay: the whole window needs none.
-    var hidden = this.narrow && step === null;
+    var hidden = false;  // on a narrow map it shares the row of ▶ and "Todo"
     var resized = p.label.hidden !== hidden;
     p.label.hidden = hidden;
     if (resized || !this.narrow || step !== null) { this.fitLegend(); } // its height may change
