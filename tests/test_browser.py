@@ -25,6 +25,7 @@ from tests.conftest import (
     map_frame,
     never,
     require_chromium,
+    settled_map,
     start_server,
     stop_server,
     wait_for_app_run,
@@ -130,7 +131,7 @@ def test_the_charts_are_drawn_in_the_browser(page, server, bundle):
 
 def test_embed_url_shows_the_map_without_the_sidebar(page, server, bundle):
     page.goto(f"{server}/?embed=true&from=2026-02-22T00:00&to=2026-02-23T00:00&states=JAL")
-    frame = map_frame(page)
+    frame = settled_map(page)  # the view's records on the map, not only the map
     view = ViewSpec(
         datetime(2026, 2, 22, tzinfo=MEXICO_CITY),
         datetime(2026, 2, 23, tzinfo=MEXICO_CITY),
