@@ -36,13 +36,26 @@
     translateChrome(data.chrome);
   }
 
-  // Streamlit's English accessible names and tooltips ("Remove Bloqueo", "Clear all",
-  // the grids' toolbar), in the page's language: data-chrome maps each English text (a
-  // "{name}" in it stands for the rest) to the page's.
+  // Streamlit's English accessible names and tooltips (Streamlit 1.67), by the keys of
+  // sections/map.py STREAMLIT_NAMES; a "{name}" stands for the rest of the text.
+  const STREAMLIT = {
+    remove: "Remove {name}",
+    clear: "Clear all",
+    columns: "Show/hide columns",
+    csv: "Download as CSV",
+    search: "Search",
+    fullscreen: "Fullscreen",
+    close_fullscreen: "Close fullscreen",
+  };
+
+  // Those names in the page's language: data-chrome gives each key's text (none on an
+  // English page).
   function translateChrome(json) {
-    let names;
-    try { names = JSON.parse(json || "{}"); } catch (e) { return; }
-    const keys = Object.keys(names).filter(function (k) { return names[k] !== k; });
+    let given;
+    try { given = JSON.parse(json || "{}"); } catch (e) { return; }
+    const names = {};
+    Object.keys(given).forEach(function (k) { if (STREAMLIT[k]) names[STREAMLIT[k]] = given[k]; });
+    const keys = Object.keys(names);
     if (!keys.length) return;
     document.querySelectorAll("[aria-label], [title]").forEach(function (node) {
       ["aria-label", "title"].forEach(function (attr) {

@@ -22,13 +22,24 @@ from dashboard.render.captions import figure_notes, map_captions, map_counts, ma
 from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
 from dashboard.render.snapshot import Selection
 from dashboard.text.escape import escape_text
-from dashboard.text.i18n import translation
+from dashboard.text.i18n import N_, translation
 from dashboard.web import state
 from dashboard.web.data import PageData, map_assets_mode
 from dashboard.web.map_component import live_map, map_frame
 from dashboard.web.view_cache import Kept, Shown, per_view
 
 MAP_HEIGHT = 560
+# What page.js names Streamlit's own controls on a page not in English, by the key it
+# knows them by (their English text is Streamlit's, in page.js).
+STREAMLIT_NAMES = {
+    "remove": N_("Remove the chosen option {name}"),
+    "clear": N_("Clear all the chosen options"),
+    "columns": N_("Show or hide the table's columns"),
+    "csv": N_("Download the table as CSV"),
+    "search": N_("Search the table"),
+    "fullscreen": N_("Show the table full screen"),
+    "close_fullscreen": N_("Leave the table's full screen"),
+}
 # Sets the map frame's title (Streamlit names it after the component); read once.
 PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js").read_text(
     encoding="utf-8"
@@ -47,18 +58,10 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
         "skip": t.gettext("Skip to the map"),
         "open-filters": t.gettext("Open the filters"),
         "close-filters": t.gettext("Close the filters"),
-        # Streamlit's own accessible names (English only upstream, README "Languages"):
-        # "Remove {name}" on a chosen filter's chip, the grids' toolbar.
+        # Streamlit's own accessible names, English only upstream (README "The first
+        # screen on a phone"): page.js knows Streamlit's English for each key.
         "chrome": json.dumps(
-            {
-                "Remove {name}": t.gettext("Remove {name}"),
-                "Clear all": t.gettext("Clear all"),
-                "Show/hide columns": t.gettext("Show/hide columns"),
-                "Download as CSV": t.gettext("Download as CSV"),
-                "Search": t.gettext("Search"),
-                "Fullscreen": t.gettext("Fullscreen"),
-                "Close fullscreen": t.gettext("Close fullscreen"),
-            },
+            {key: t.gettext(text) for key, text in STREAMLIT_NAMES.items()} if lang != "en" else {},
             ensure_ascii=False,
         ),
     }
