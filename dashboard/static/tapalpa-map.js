@@ -833,7 +833,6 @@
     var box = el("div", "tim-state-summary");
     var text = el("div");
     text.innerHTML = entry ? entry[1] : "";  // escaped in Python (mapstates.state_styles)
-    box.appendChild(text);
     var filtered = this.isFiltered(code);
     var button = el("button", "tim-state-filter", filtered ? this.s.state_unfilter : this.s.state_filter);
     button.type = "button";
@@ -841,7 +840,9 @@
       self.map.closePopup();
       self.commitState(code, latlng);
     });
+    // The button first: the summary under it may be long (the state's own reports).
     if (this.commit) { box.appendChild(button); }
+    box.appendChild(text);
     L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(box).openOn(this.map);
   };
 
