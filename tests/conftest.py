@@ -374,11 +374,14 @@ def never(target, expression: str, ms: int, arg=None) -> None:
 
 VIEW_STATE = "() => ({zoom: map.getZoom(), lat: map.getCenter().lat, lng: map.getCenter().lng})"
 
+# Incident symbols the map holds (drawn alone or inside a Leaflet.markercluster group,
+# which draws nearby ones as one symbol) and state polygons drawn.
 COUNT_LAYERS = """() => {
   let markers = 0, polygons = 0;
-  window.map.eachLayer(l => {
-    if (l instanceof L.CircleMarker) markers += 1;
-    else if (l instanceof L.Polygon) polygons += 1;
-  });
+  window.map.eachLayer(l => { if (l instanceof L.Polygon) polygons += 1; });
+  const group = window.map._tim && window.map._tim.incidents;
+  if (group && window.map.hasLayer(group)) {
+    group.eachLayer(l => { if (l instanceof L.CircleMarker) markers += 1; });
+  }
   return {markers, polygons};
 }"""

@@ -282,6 +282,10 @@ def test_the_page_shows_the_corrections_log(app):
     assert "qroo-tulum-coba: Record withdrawn" in text
     assert 'rel="noopener noreferrer">source</a>' in text
     assert "The record&#x27;s own source reports two suspects killed" in text  # escaped
+    # Dates as the page writes them (Babel), never ISO.
+    day = r"^- \*\*(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} 2026\*\* · "
+    assert re.search(day, text, re.M)
+    assert not re.search(r"\*\*\d{4}-\d{2}-\d{2}\*\*", text)
     assert any("Corrections and updates:" in c.value for c in app.caption)
 
 
@@ -594,7 +598,7 @@ def test_choosing_an_incident_focuses_it_and_shows_its_details_with_links(app, b
     assert app.session_state["focus_incident"] == chosen["incident_id"]
     details = [m.value for m in app.markdown if "Sources:" in m.value]
     assert len(details) == 1
-    assert chosen["when"] in details[0]
+    assert escape_markdown(chosen["when"]) in details[0]  # the raid's "(06:00–12:00 local)"
     assert f'<a href="{chosen["source"]}"' in details[0]
     # A window without that incident drops the choice instead of showing stale details.
     app.select_slider(key="window").set_value((datetime(2026, 3, 1), datetime(2026, 3, 2))).run()

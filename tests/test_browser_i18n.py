@@ -29,9 +29,8 @@ def spanish_page(browser):
     context.close()
 
 
-FIRST_MARKER = """() => { let found = null; window.map.eachLayer(l => {
-  if (!found && l instanceof L.CircleMarker && l.getPopup()) found = l; });
-  return found; }"""
+# The first record's symbol the map holds (drawn alone or inside a group).
+FIRST_MARKER = """() => window.map._tim.markers.find(l => l.getPopup()) || null"""
 
 
 def test_a_spanish_browser_gets_the_page_and_map_in_spanish(spanish_page, server):

@@ -83,7 +83,7 @@ def test_replay_an_hour_before_the_first_report_draws_nothing_active(page, serve
         """() => {
       const out = {active: 0, span: 0, earlier: 0, drawn: 0, uncertainSpan: true, fills: []};
       map._tim.markers.forEach(m => {
-        if (!map.hasLayer(m)) return;
+        if (!map._tim.incidents.hasLayer(m)) return;  // held alone or in a group
         out.drawn += 1;
         out[m.replayState] += 1;
         if (m.replayState === 'span' && !m.uncertain) out.uncertainSpan = false;
@@ -102,7 +102,8 @@ def test_replay_an_hour_before_the_first_report_draws_nothing_active(page, serve
     # At the first report's hour it is drawn as active, and its state is shaded.
     frame.locator(".tim-play-range").fill(str(step + 1))
     active = frame.evaluate(
-        "() => map._tim.markers.filter(m => map.hasLayer(m) && m.replayState === 'active').length"
+        "() => map._tim.markers.filter(m => map._tim.incidents.hasLayer(m)"
+        " && m.replayState === 'active').length"
     )
     assert active >= 1
 
@@ -169,11 +170,17 @@ def test_controls_leave_every_incident_visible(browser, server, width, height, p
       const covered = controls.reduce((a, r) => a + (r[2] - r[0]) * (r[3] - r[1]), 0);
       const hidden = [];
       let shown = 0;
+      // Every symbol: a point drawn alone, or a group (Leaflet.markercluster) of several.
+      const group = map._tim.incidents, seen = new Set();
       map._tim.markers.forEach(m => {
-        if (!map.hasLayer(m)) return;
-        const p = map.latLngToContainerPoint(m.getLatLng()), r = m.getRadius() + 2;
+        const symbol = map._tim.symbolOf(m);
+        if (!symbol) return;
+        shown += 1;  // records held by a symbol on the map
+        if (seen.has(symbol)) return;
+        seen.add(symbol);
+        const p = map.latLngToContainerPoint(symbol.getLatLng());
+        const r = symbol.getRadius ? symbol.getRadius() + 2 : 22;
         if (p.x < 0 || p.y < 0 || p.x > box.width || p.y > box.height) return;
-        shown += 1;
         const under = c => p.x + r > c[0] && p.x - r < c[2] && p.y + r > c[1] && p.y - r < c[3];
         if (controls.some(under)) hidden.push([p.x, p.y]);
       });
@@ -186,14 +193,14 @@ def test_controls_leave_every_incident_visible(browser, server, width, height, p
     if not phone:
         context.close()
         return
-    assert layout["share"] <= 0.10, layout
+    # The legend open (at most a third of the map's height), the replay across the
+    # map's width, the zoom and layer buttons at 44 px: under 40 % of the map in all.
+    assert layout["share"] <= 0.40, layout
     assert layout["collapsed"]
-    legend = frame.get_by_role("button", name="Legend")
-    expect(legend).to_have_attribute("aria-expanded", "false")
+    legend = frame.get_by_role("button", name="Hide legend")
+    expect(legend).to_have_attribute("aria-expanded", "true")
     legend.click()
-    expect(frame.get_by_role("button", name="Hide legend")).to_have_attribute(
-        "aria-expanded", "true"
-    )
+    expect(frame.get_by_role("button", name="Legend")).to_have_attribute("aria-expanded", "false")
     assert frame.evaluate("() => !!map.gestureHandling && map.gestureHandling.enabled()")
     page.screenshot(path="artifacts/phone-map.png")
     context.close()
@@ -205,11 +212,18 @@ def test_clicking_a_selected_state_again_removes_it(page, server):
     page.goto(server)
     frame = map_frame(page)
     all_states = page.get_by_role("checkbox", name="All states")
-    for checked, lng in ((False, -106.0), (True, -106.2)):
-        # A click inside Chihuahua, through Leaflet's event API (the page's layout may still
-        # shift under a mouse click while Streamlit renders). streamlit-folium sends a click
-        # only when it differs from the last one, as two real clicks do by a pixel or more.
-        frame.evaluate(f"() => {{ map.fire('click', {{latlng: L.latLng(28.5, {lng})}}); }}")
+    for checked, lng, choice in (
+        (False, -106.0, "Show only this state"),
+        (True, -106.2, "Show every state again"),
+    ):
+        # A tap inside Chihuahua, through Leaflet's event API (the page's layout may still
+        # shift under a mouse click while Streamlit renders), shows the state's summary;
+        # its button filters (or unfilters).
+        frame.evaluate(
+            "() => { map._tim.stateLayers['08'].fire('click', "
+            f"{{latlng: L.latLng(28.5, {lng})}}); }}"
+        )
+        frame.locator(".tim-state-summary").get_by_role("button", name=choice).click()
         if checked:
             expect(all_states).to_be_checked(timeout=30_000)
         else:
@@ -258,7 +272,8 @@ def _states(url: str) -> str:
 
 def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page, server):
     """A drag with the mouse across state borders pans the map; a double-click zooms it;
-    neither touches the filter. A plain click still toggles the state under it."""
+    neither touches the filter. A plain click shows the state's summary, whose button
+    toggles the state."""
     page.goto(f"{server}/?from=2026-02-23T00:00&to=2026-02-24T00:00&states=GUA,JAL")
     frame = settled_map(page)
     box = page.locator(IFRAME).bounding_box()
@@ -284,7 +299,25 @@ def test_dragging_or_double_clicking_the_map_leaves_the_state_filter_alone(page,
     frame.wait_for_function(MAP_AT_REST, timeout=10_000)  # the double-click's zoom
     after = frame.evaluate(VIEW_STATE)
     assert after["lng"] < before["lng"] and after["zoom"] > before["zoom"]  # panned, zoomed
-    page.mouse.click(x + 130, y + 39)
+    # A point inside a state with no symbol within 40 px (a group's tap zooms instead).
+    free = frame.evaluate(
+        """() => { const tim = map._tim, size = map.getSize(), symbols = [];
+      tim.markers.forEach(m => { const s = tim.symbolOf(m);
+        if (s) symbols.push(map.latLngToContainerPoint(s.getLatLng())); });
+      for (let y = 60; y < size.y - 120; y += 15) for (let x = 60; x < size.x - 200; x += 15) {
+        const p = L.point(x, y), ll = map.containerPointToLatLng(p);
+        if (symbols.some(s => s.distanceTo(p) < 40)) continue;
+        if (Object.values(tim.stateLayers).some(l => TapalpaMap.insideLayer(ll, l))) return [x, y];
+      }
+      return null; }"""
+    )
+    assert free, "no free point in a state"
+    origin = frame.evaluate(
+        "() => { const r = map.getContainer().getBoundingClientRect(); return [r.left, r.top]; }"
+    )
+    page.mouse.click(box["x"] + origin[0] + free[0], box["y"] + origin[1] + free[1])
+    never(page, "() => new URLSearchParams(location.search).get('states') !== 'GUA,JAL'", 1500)
+    frame.locator(".tim-state-filter").click()
     page.wait_for_url(lambda url: _states(url) not in ("GUA,JAL", ""), timeout=30_000)
 
 

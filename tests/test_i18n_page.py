@@ -274,6 +274,8 @@ def test_every_map_string_is_translated(key):
         "span",
         "grouped",
         "whole_possible",
+        "cluster",
+        "stack",
     ):  # counted: both plural forms, by ngettext
         assert spanish[key] != english[key] and spanish[key + "_one"] != english[key + "_one"]
         assert "{n}" in spanish[key] and "{n}" in spanish[key + "_one"]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import pytest
 
 from dashboard.ingest.validate import validate_incidents
-from dashboard.model.mexico import BY_CODE, fold
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY, fold
 from dashboard.render.incident_list import COLUMNS, incident_table, search_mask
 from tests.conftest import incident_row, to_csv
 
@@ -80,12 +82,59 @@ def test_rows_are_sorted_by_time_and_timed_rows_show_mexico_city_clock(bundle):
     ]
     table = incident_table(frame_of(bundle, rows))
     got = table.rows[["incident_id", "when", "time_known"]].values.tolist()
-    assert got == [
-        ["a", "2026-02-22 10:00", "to the hour"],
-        ["b", "2026-02-22 10:30", "to the minute"],
-        ["d", "2026-02-22 night (19:00–24:00 local)", "part of the day"],  # starts 19:00
-        ["c", "2026-02-23", "day only"],
+    assert got == [  # dates by Babel, as the rest of the page writes them
+        ["a", "Sun 22 Feb, 10:00", "to the hour"],
+        ["b", "Sun 22 Feb, 10:30", "to the minute"],
+        ["d", "Sun 22 Feb night (19:00–24:00 local)", "part of the day"],  # starts 19:00
+        ["c", "Mon 23 Feb", "day only"],  # at its day's middle
     ]
+    spanish = incident_table(frame_of(bundle, rows), lang="es").rows["when"].tolist()
+    assert spanish[0] == "dom 22 feb, 10:00" and spanish[3] == "lun 23 feb"
+
+
+def test_the_list_starts_with_the_raid_and_day_only_records_sit_mid_day(bundle):
+    """A record known only to its day is listed at the middle of the day, not at its
+    first midnight (Cancún's 00:00 is 23:00 the day before in Mexico City); among records
+    of the same time, the security forces' raid comes first."""
+    rows = [
+        incident_row(
+            incident_id="cozumel-fire",
+            start="2026-02-22T00:00-05:00",
+            time_precision="day",
+            event_type="business_arson",
+            latitude="20.5083",
+            longitude="-86.9458",
+            cve_ent="23",
+        ),
+        incident_row(
+            incident_id="a-blockade",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            part_of_day="morning",
+            place="Aaa",
+        ),
+        incident_row(
+            incident_id="the-raid",
+            start="2026-02-22T00:00-06:00",
+            time_precision="part_of_day",
+            part_of_day="morning",
+            event_type="raid",
+            place="Zzz",
+        ),
+        incident_row(incident_id="noon", start="2026-02-22T13:00-06:00", time_precision="hour"),
+    ]
+    order = incident_table(frame_of(bundle, rows)).rows["incident_id"].tolist()
+    assert order == ["the-raid", "a-blockade", "cozumel-fire", "noon"]
+
+
+def test_the_bundled_list_starts_with_the_raid(bundle):
+    from dashboard.analysis.filters import ViewSpec, apply
+
+    window = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    )
+    rows = incident_table(apply(window, bundle.incidents)).rows
+    assert rows["event_type"].iloc[0] == "Security-force raid"
 
 
 def test_a_day_only_record_keeps_its_own_date_across_time_zones(bundle):
@@ -96,7 +145,7 @@ def test_a_day_only_record_keeps_its_own_date_across_time_zones(bundle):
         longitude="-86.8515",
         cve_ent="23",
     )
-    assert incident_table(frame_of(bundle, [row])).rows["when"].tolist() == ["2026-02-22"]
+    assert incident_table(frame_of(bundle, [row])).rows["when"].tolist() == ["Sun 22 Feb"]
 
 
 def test_counts_stay_unknown_and_only_http_sources_are_links(bundle):

@@ -29,6 +29,7 @@ def downloads(at: AppTest) -> list[str]:
 
 
 # What each section shows when open, as a test on the page: (key, label, shown).
+LOG_DATE = r"- \*\*\w{3} \d{1,2} \w{3} 2026\*\* · "  # "- **Mon 7 Dec 2026** · …" (Babel)
 SECTIONS = [
     ("hourly_open", "Hour by hour", lambda at: svg_charts(at) == 3),  # + the state chart
     (
@@ -49,7 +50,7 @@ SECTIONS = [
     (
         "log_open",
         "The log's ",
-        lambda at: any(m.value.startswith("- **2026-") for m in at.markdown),
+        lambda at: any(re.match(LOG_DATE, m.value) for m in at.markdown),
     ),
     (
         "tables_open",

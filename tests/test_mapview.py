@@ -175,7 +175,8 @@ def test_points_carry_precision_and_timing(bundle):
 def test_offline_no_cdn_and_readers_may_zoom(bundle, states_json):
     _, _, html, _ = render(bundle, states_json, bundle.incidents)
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    assert len(sources) == 6 and all(s.startswith("data:") for s in sources)
+    # Leaflet, GestureHandling and markercluster (script and stylesheet each), and ours.
+    assert len(sources) == 8 and all(s.startswith("data:") for s in sources)
     assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "L.map(" in html or "L.map (" in html
     assert "TapalpaMap.init(" in html and "gestureHandling" in html
@@ -194,15 +195,16 @@ def test_served_assets_are_two_files_named_by_their_content():
     leaflet = (Path(xstatic.pkg.leaflet.BASE_DIR) / "leaflet.js").read_bytes()
     ours = (STATIC / "tapalpa-map.js").read_bytes()
     assert script.startswith(leaflet) and script.endswith(ours)  # Leaflet first, ours last
-    assert b"gestureHandling" in script
+    assert b"gestureHandling" in script and b"MarkerClusterGroup" in script
     with pytest.raises(ValueError, match="asset mode"):
         map_assets("cdn")
 
 
 def test_bundled_map_html_fits_the_budget(bundle, states_json):
     _, _, html, _ = render(bundle, states_json, with_display_text(bundle.incidents))
-    # Leaflet (154 KB), GestureHandling (31 KB) and our own files included.
-    assert len(html.encode()) <= 600_000
+    # Leaflet (154 KB), GestureHandling (31 KB), markercluster (34 KB) and our own files
+    # included.
+    assert len(html.encode()) <= 640_000
 
 
 # ------------------------------------------------------------------ escaping

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from datetime import datetime
 
 import pandas as pd
 
@@ -30,8 +31,9 @@ from dashboard.model.schema import (
 )
 from dashboard.render.popups import actors_text, records, summary_text, when_label
 from dashboard.text.escape import escape_markdown, is_http_url, link
-from dashboard.text.i18n import DEFAULT_LANGUAGE, translation
+from dashboard.text.i18n import DEFAULT_LANGUAGE, SHORT_DATETIME, format_datetime, translation
 
+DAY = "EEE d MMM"  # "dom 22 feb", as the time slider and the key figures write a day
 ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
 COUNT_COLUMNS = ("blockades", "fatalities", "injured", "arrested")
 STATE_NAMES = {code: state.name for code, state in BY_CODE.items()}
@@ -96,18 +98,34 @@ def search_mask(frame: pd.DataFrame, query: str) -> pd.Series:
     return mask
 
 
+def _babel(values: pd.Series, write) -> pd.Series:
+    """`write(value)` of each distinct value once (a large import repeats its hours and
+    days), mapped back onto `values`."""
+    written = {v: write(v) for v in pd.unique(values)}
+    return values.map(written)
+
+
+def _day(day, lang: str, pattern: str = DAY) -> str:
+    """A calendar date (datetime.date) by Babel in `lang`: "dom 22 feb" / "Sun 22 Feb"."""
+    return format_datetime(
+        datetime(day.year, day.month, day.day, 12, tzinfo=MEXICO_CITY), lang, pattern
+    )
+
+
 def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
-    """Sortable local time: "2026-02-22 10:30" (Mexico City) for records timed to the hour
-    or minute; the record's own date, plus the part of the day where given, otherwise.
+    """Local time as the page writes it (Babel, `lang`): "dom 22 feb, 10:30" (Mexico City)
+    for records timed to the hour or minute; the record's own date, plus the part of the
+    day where given, otherwise ("dom 22 feb", "dom 22 feb noche (19:00–24:00 local)").
 
     Day-level dates come from the reported start in its own offset, so a Cancún record
     "22 Feb" stays on 22 Feb although its midnight is 23:00 on the 21st in Mexico City.
-    A record known to the week gives its first and last day ("2026-02-20 – 2026-02-26"),
-    one known to the month the month ("2026-02").
+    A record known to the week gives its first and last day ("20 feb – 26 feb"), one
+    known to the month the month ("febrero 2026").
     """
     timed = frame["time_precision"].isin(("minute", "hour"))
-    clock = frame["t_start"].dt.tz_convert(MEXICO_CITY).dt.strftime("%Y-%m-%d %H:%M")
-    own_date = frame["start"].map(lambda s: pd.Timestamp(s).date().isoformat())
+    local = frame["t_start"].dt.tz_convert(MEXICO_CITY)
+    clock = _babel(local, lambda t: format_datetime(t.to_pydatetime(), lang, SHORT_DATETIME))
+    own_date = _babel(frame["start"].map(lambda s: pd.Timestamp(s).date()), lambda d: _day(d, lang))
     part = frame["part_of_day"].fillna("").astype(str)
     span = part.map(lambda p: _part_label(p, lang))
     dated = own_date.where(part.eq("") | ~frame["time_precision"].eq("part_of_day"))
@@ -127,10 +145,24 @@ def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
             (pd.Timestamp(end) - pd.Timedelta(microseconds=1)).tz_convert(tz)
             for end, tz in zip(frame["t_end"], clocks, strict=True)
         ]
-        weeks = [f"{b.date()} – {e.date()}" for b, e in zip(first, last, strict=True)]
+        weeks = [
+            f"{_day(b.date(), lang, 'd MMM')} – {_day(e.date(), lang, 'd MMM yyyy')}"
+            for b, e in zip(first, last, strict=True)
+        ]
         dated = dated.mask(precision.eq("week"), pd.Series(weeks, index=frame.index))
-        dated = dated.mask(precision.eq("month"), first.map(lambda b: f"{b:%Y-%m}"))
+        months = first.map(lambda b: _day(b.date(), lang, "MMMM yyyy"))
+        dated = dated.mask(precision.eq("month"), months)
     return clock.where(timed, dated)
+
+
+def list_order(frame: pd.DataFrame) -> pd.Series:
+    """The list's time order (UTC timestamps): a record timed to the hour, the minute or
+    a part of the day at its start; one known only to the day, week or month at the
+    middle of its span, so that "some time on 22 Feb" (a Cozumel record's span begins at
+    23:00 on the 21st, Mexico City time) no longer comes before that morning's reports."""
+    spans = frame["time_precision"].isin(("day", "week", "month"))
+    middle = frame["t_start"] + (frame["t_end"] - frame["t_start"]) / 2
+    return frame["t_start"].mask(spans, middle)
 
 
 def _part_label(part: str, lang: str = DEFAULT_LANGUAGE) -> str:
@@ -210,7 +242,8 @@ def incident_table(
     """The incidents of a filtered frame (official statements left out) as table rows.
 
     `selected` is a frame as `filters.apply` returns it (validated incidents joined to
-    places). Rows are sorted by start time then place; at most `limit` are returned.
+    places). Rows are in time order (list_order), a raid first among records of the same
+    time, then by place; at most `limit` are returned.
     Counts stay nullable integers (unknown is not zero). Text is returned as data, not
     markup: the page shows it in a data grid, which does not interpret HTML. Words (time
     and place precision, event types, summaries) are in `lang` ("es" or "en").
@@ -223,9 +256,13 @@ def incident_table(
     keys = keys[~keys["event_type"].isin(NON_INCIDENT_TYPES)]
     keys = keys[search_mask(keys, query)]
     matched = len(keys)
+    # At the same time, the security forces' raid first: what the rest followed.
+    keys = keys.assign(
+        order=list_order(selected.loc[keys.index]), later=keys["event_type"].ne("raid")
+    )
     if len(keys) > limit:  # the earliest `limit`, without sorting everything by text
-        keys = keys[keys["t_start"] <= keys["t_start"].nsmallest(limit).iloc[-1]]
-    keys = keys.sort_values(["t_start", "place", "incident_id"], kind="stable").head(limit)
+        keys = keys[keys["order"] <= keys["order"].nsmallest(limit).iloc[-1]]
+    keys = keys.sort_values(["order", "later", "place", "incident_id"], kind="stable").head(limit)
     made = rows is not None
     table = rows.loc[keys.index] if made else incident_rows(selected.loc[keys.index], lang)
     table = table.assign(in_window=window_labels(selected.loc[keys.index], lang))

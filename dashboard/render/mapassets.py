@@ -1,7 +1,8 @@
 """Leaflet without a CDN: the map's scripts and stylesheets, and the folium elements that
 carry them.
 
-Leaflet and Leaflet.GestureHandling come from their PyPI packages (xstatic), our map's
+Leaflet, Leaflet.GestureHandling and Leaflet.markercluster (its base stylesheet only: the
+cluster symbols are styled in tapalpa-map.css) come from their PyPI packages (xstatic), our map's
 JavaScript and CSS from dashboard/static/. They are inlined as data: URIs (snapshots, and
 the page by default) or joined into two content-hashed files the page links
 (`assets="served"`, mapfiles.published_file); nothing comes from a CDN.
@@ -18,6 +19,7 @@ from urllib.parse import quote
 import folium
 import xstatic.pkg.leaflet as xstatic_leaflet
 import xstatic.pkg.leaflet_gesturehandling as xstatic_gestures
+import xstatic.pkg.leaflet_markercluster as xstatic_cluster
 from branca.element import Element, MacroElement
 
 from dashboard.render.mapfiles import STATIC, published_file
@@ -50,14 +52,18 @@ def _inline_images(css: bytes, folder: Path) -> bytes:
 
 
 def _vendor_files() -> dict[str, Path]:
-    """Leaflet and GestureHandling as their PyPI packages (xstatic) ship them."""
+    """Leaflet, GestureHandling and markercluster as their PyPI packages (xstatic) ship
+    them."""
     leaflet = Path(xstatic_leaflet.BASE_DIR)
     gestures = Path(xstatic_gestures.BASE_DIR)
+    cluster = Path(xstatic_cluster.BASE_DIR)
     return {
         "leaflet.js": leaflet / "leaflet.js",
         "leaflet.css": leaflet / "leaflet.css",
         "leaflet-gesture-handling.js": gestures / "leaflet-gesture-handling.min.js",
         "leaflet-gesture-handling.css": gestures / "leaflet-gesture-handling.min.css",
+        "leaflet.markercluster.js": cluster / "leaflet.markercluster.js",
+        "leaflet.markercluster.css": cluster / "MarkerCluster.css",
     }
 
 

@@ -46,8 +46,8 @@ def state_styles(
         lines = [
             f"<b>{escape_text(row.state)}</b>",
             t.ngettext(
-                "{n} incident in the window (click to select)",
-                "{n} incidents in the window (click to select)",
+                "{n} incident in the window",
+                "{n} incidents in the window",
                 n,
             ).format(n=format_number(n, lang)),
         ]

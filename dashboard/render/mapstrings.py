@@ -47,6 +47,18 @@ MAP_STRINGS: dict[str, object] = {
     "close_popup": N_("Close popup"),
     "layers": N_("Layers"),
     "grouped": "{n} incidents in this area (grouped at this scale)",
+    # Leaflet.markercluster's symbols: a group of nearby points, a stack at one place.
+    "cluster": "{n} incidents close together: tap to see them",
+    "stack": "{n} records at this place",
+    # A tap on a state shows its summary; filtering is a button; chips undo it.
+    "state_filter": N_("Show only this state"),
+    "state_unfilter": N_("Show every state again"),
+    "chip_remove": N_("Remove the filter: {state}"),
+    "filtered_to": N_("Filtered:"),
+    "empty": N_("No incidents on the map with these filters."),
+    "empty_hint": N_(
+        "Remove a state filter here, or change the window or the types under the map."
+    ),
     "gesture": {
         "touch": N_("Use two fingers to move the map"),
         "scroll": N_("Use ctrl + scroll to zoom the map"),
@@ -78,6 +90,14 @@ def _plural_strings(t) -> dict[str, str]:
             "{n} incident in this area (grouped at this scale)",
             "{n} incidents in this area (grouped at this scale)",
             n,
+        )
+        out["cluster" + suffix] = t.ngettext(
+            "{n} incident close together: tap to see it",
+            "{n} incidents close together: tap to see them",
+            n,
+        )
+        out["stack" + suffix] = t.ngettext(
+            "{n} record at this place", "{n} records at this place", n
         )
     return out
 

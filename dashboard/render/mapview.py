@@ -25,7 +25,7 @@ import pandas as pd
 from jinja2 import Template
 
 from dashboard.analysis.filters import ViewSpec, replay_step_ms
-from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
 from dashboard.render.mapassets import DataElement, OfflineMap
 from dashboard.render.maplayers import LAYERS, BaseInputs, ViewInputs
@@ -267,6 +267,12 @@ def view_layer(
         data.update(layer.view(inputs))
     data["layers"] = [layer.key for layer in LAYERS if layer.key in layers]
     data["focus"] = {"id": focus[0], "n": focus[1]} if focus else None
+    # The state filter (INEGI codes and names): the map fits them and shows a chip each.
+    data["filter_states"] = (
+        [[code, BY_CODE[code].name] for code in sorted(view.states)]
+        if view.states is not None
+        else None
+    )
     drawn = len(data["ids"]) if "ids" in data else len(data["rows"])
     state_only = int((selected["geo_precision"] >= 3).sum())
     return ViewLayer(data), MapLayers(drawn, state_only, data["mode"])

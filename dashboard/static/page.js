@@ -1,26 +1,113 @@
-// Gives the map's iframe a title that says what it shows (Streamlit titles a component's
-// frame after the component, "streamlit_folium.st_folium"). The title text comes from
-// Python in the data-map-title attribute of #tapalpa-page; this file holds no data.
+// The page's own touches on Streamlit's frame. The texts come from Python in the data-*
+// attributes of #tapalpa-page (dashboard/web/sections/map.py, map_frame_title); this file
+// holds no data. No angle brackets in this file: Streamlit's HTML sanitiser (DOMPurify)
+// drops a script whose text looks like markup.
+//  - The map's iframe gets a title that says what it shows (Streamlit titles a
+//    component's frame after the component, "streamlit_folium.st_folium") and, as its
+//    accessible description, the view's summary under it (#tim-map-summary).
+//  - Streamlit's skip link and sidebar buttons get names in the page's language.
+//  - A button with data-tim-open-filters (under the map) opens the sidebar's filters.
 (function () {
   "use strict";
   const FRAME = 'iframe[src*="streamlit_folium"]';
+  const SUMMARY = "tim-map-summary";
+
+  function setAttr(node, name, value) {
+    if (node && value && node.getAttribute(name) !== value) node.setAttribute(name, value);
+  }
 
   function apply() {
     const source = document.getElementById("tapalpa-page");
-    const title = source && source.getAttribute("data-map-title");
-    if (!title) return;
+    if (!source) return;
+    const data = source.dataset;
+    const described = document.getElementById(SUMMARY) ? SUMMARY : null;
     document.querySelectorAll(FRAME).forEach(function (frame) {
-      if (frame.getAttribute("title") !== title) frame.setAttribute("title", title);
+      setAttr(frame, "title", data.mapTitle);
+      setAttr(frame, "aria-describedby", described);
     });
+    const skip = document.querySelector('[data-testid="stSkipToContent"]');
+    if (skip && data.skip && skip.textContent !== data.skip) skip.textContent = data.skip;
+    setAttr(document.querySelector('[data-testid="stExpandSidebarButton"]'), "aria-label", data.openFilters);
+    document.querySelectorAll('[data-testid="stSidebarCollapseButton"] button').forEach(function (b) {
+      setAttr(b, "aria-label", data.closeFilters);
+    });
+    document.body.dataset.timMode = data.mode || "page";
+    nameGrids();
+    translateChrome(data.chrome);
+  }
+
+  // Streamlit's English accessible names and tooltips (Streamlit 1.67), by the keys of
+  // sections/map.py STREAMLIT_NAMES; a "{name}" stands for the rest of the text.
+  const STREAMLIT = {
+    remove: "Remove {name}",
+    clear: "Clear all",
+    columns: "Show/hide columns",
+    csv: "Download as CSV",
+    search: "Search",
+    fullscreen: "Fullscreen",
+    close_fullscreen: "Close fullscreen",
+  };
+
+  // Those names in the page's language: data-chrome gives each key's text (none on an
+  // English page).
+  function translateChrome(json) {
+    let given;
+    try { given = JSON.parse(json || "{}"); } catch (e) { return; }
+    const names = {};
+    Object.keys(given).forEach(function (k) { if (STREAMLIT[k]) names[STREAMLIT[k]] = given[k]; });
+    const keys = Object.keys(names);
+    if (!keys.length) return;
+    document.querySelectorAll("[aria-label], [title]").forEach(function (node) {
+      ["aria-label", "title"].forEach(function (attr) {
+        const value = node.getAttribute(attr);
+        if (!value) return;
+        keys.forEach(function (key) {
+          const at = key.indexOf("{name}");
+          if (at === -1) {
+            if (value === key) node.setAttribute(attr, names[key]);
+          } else if (value.startsWith(key.slice(0, at)) && value.length !== at) {
+            node.setAttribute(attr, names[key].replace("{name}", value.slice(at)));
+          }
+        });
+      });
+    });
+  }
+
+  // Streamlit's data grids have no name: each is named after the heading above it (the
+  // section it belongs to), so a screen reader says which table it entered.
+  function nameGrids() {
+    const headings = Array.from(document.querySelectorAll(
+      '[data-testid="stMain"] h1, [data-testid="stMain"] h2, [data-testid="stMain"] h3'));
+    document.querySelectorAll('[data-testid="stDataFrame"] [role="grid"], [data-testid="stDataFrame"] [role="table"]').forEach(function (grid) {
+      let name = "";
+      headings.forEach(function (h) {
+        if (h.compareDocumentPosition(grid) === Node.DOCUMENT_POSITION_FOLLOWING) name = h.textContent.trim();
+      });
+      setAttr(grid, "aria-label", name);
+    });
+  }
+
+  function openFilters(event) {
+    const button = event.target.closest && event.target.closest("[data-tim-open-filters]");
+    if (!button) return;
+    const expand = document.querySelector('[data-testid="stExpandSidebarButton"]');
+    if (expand) {
+      expand.click();
+    }
+    setTimeout(function () {
+      const first = document.querySelector('[data-testid="stSidebar"] input, [data-testid="stSidebar"] [role="slider"]');
+      if (first) first.focus();
+    }, 300);
   }
 
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
+  document.addEventListener("click", openFilters);
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,
     subtree: true,
     attributes: true,
-    attributeFilter: ["title", "data-map-title"],
+    attributeFilter: ["title", "data-map-title", "aria-label"],
   });
 })();

@@ -15,13 +15,19 @@
   "use strict";
   var HOUR = 3600000;
   var LEGEND_GAP = 10, LEGEND_MIN = 60; // px between the legend and the controls above
-  var LEGEND_NARROW_SHARE = 0.4; // an open legend's most on a narrow map: 40 % of its height
   var POPUP_MAX = 340, POPUP_MIN = 160; // px, a popup's content width on a wide map
   var POPUP_EDGE = 8; // px between a popup and the map's edge or a control
   var POPUP_CHROME = 46; // px a popup adds around its content (Leaflet's margins, border)
   // Leaflet's own auto-pan is off: fitPopup pans once the controls are known.
   var POPUP_OPTIONS = {maxWidth: POPUP_MAX, minWidth: POPUP_MIN, autoPan: false};
   var CLICK_MS = 350; // longer than a double-click's two clicks, shorter than a pause
+  var TAP_PX = 44; // a symbol's least tap area on a touch screen (WCAG 2.5.5)
+  // Leaflet.markercluster's radius: points closer than this group. Well above a group's
+  // symbol (30-36 px, TAP_PX on touch), so that groups seldom touch each other.
+  var CLUSTER_PX = 60, CLUSTER_TOUCH_PX = 76;
+  var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
+  var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
+  var LEGEND_NARROW_SHARE = 1 / 4; // on a narrow (portrait) map, compact: a quarter
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -113,6 +119,16 @@
     this.config = config;
     this.s = config.strings;
     this.narrow = map.getSize().x < config.narrow_px;
+    if (this.narrow) { map.getContainer().classList.add("tim-narrow-map"); }
+    this.touch = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
+    // Symbols are drawn on one canvas; on a touch screen a tap within TAP_PX / 2 of a
+    // symbol's centre hits it (the smallest symbol's radius is 5 px).
+    // The map's one canvas (the states are drawn on it too: a second canvas on top would
+    // take every click meant for a state).
+    this.renderer = map._renderer ||
+      L.canvas({padding: 0.5, tolerance: this.touch ? TAP_PX / 2 - 5 : 0});
+    if (!map._renderer) { map.options.renderer = this.renderer; }
+    this.filterStates = null; // the state filter's [[cve_ent, name]], null: every state
     this.markers = [];
     this.byId = {};
     this.view = null;
@@ -144,7 +160,15 @@
 
   Tim.prototype.buildBase = function () {
     var self = this, map = this.map, config = this.config;
-    this.incidents = L.featureGroup();
+    // Points closer than CLUSTER_PX at this zoom are one symbol with their count; a
+    // stack (records at one place) stays one symbol at every zoom and its popup lists
+    // each record (openStack).
+    this.incidents = L.markerClusterGroup ? L.markerClusterGroup({
+      maxClusterRadius: this.touch ? CLUSTER_TOUCH_PX : CLUSTER_PX, showCoverageOnHover: false, zoomToBoundsOnClick: false,
+      spiderfyOnMaxZoom: false, removeOutsideVisibleBounds: false, chunkedLoading: false,
+      iconCreateFunction: function (cluster) { return self.clusterIcon(cluster); }
+    }) : L.featureGroup();
+    this.incidents.on("clusterclick", function (e) { self.openCluster(e.layer); });
     this.states = L.geoJSON(config.states, {
       style: function () {
         return {fillColor: config.zero, fillOpacity: config.state_fill_opacity,
@@ -153,6 +177,7 @@
       onEachFeature: function (f, layer) {
         layer.on("mouseover", function () { layer.setStyle({weight: 2.5, color: "#1a1a1a"}); });
         layer.on("mouseout", function () { layer.setStyle({weight: 0.8, color: config.state_edge}); });
+        layer.on("click", function (e) { self.stateSummary(f.properties.cve_ent, e.latlng); });
       }
     });
     this.stateLayers = {};
@@ -188,6 +213,9 @@
       // would run past a phone's map beside it.
       var source = e.popup._source;
       if (source && source.closeTooltip) { source.closeTooltip(); }
+      // On a narrow map an open legend leaves no room for a popup: it closes (its button
+      // stays, one tap opens it again).
+      if (self.narrow && self.legendBody && !self.legendBody.hidden) { self.setLegendOpen(false); }
       self.fitPopup(e.popup);
     });
   };
@@ -281,7 +309,9 @@
   Tim.prototype.buildLegend = function () {
     var self = this, s = this.s, config = this.config;
     var Legend = L.Control.extend({
-      options: {position: "bottomright"},
+      // On a narrow (portrait) map the legend hangs under the layer button, over the
+      // empty north, so that the first view's fit pads one edge, not both.
+      options: {position: self.narrow ? "topright" : "bottomright"},
       onAdd: function () {
         var box = el("div", "tim-legend");
         var toggle = el("button", "tim-legend-toggle", s.legend);
@@ -350,7 +380,9 @@
         box.appendChild(toggle);
         box.appendChild(body);
         self.legendBody = body;
-        setOpen(!self.narrow);
+        self.setLegendOpen = setOpen;
+        // Open from a 360 px screen (a 328 px map) up; never more than a third of the map.
+        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
@@ -368,6 +400,7 @@
     var legend = this.legend.getContainer(), play = this.play.box;
     legend.style.marginBottom = "";
     play.style.marginBottom = "";
+    var legendTop = this.narrow;  // in the top-right corner (buildLegend)
     // The replay control (bottom left) stays above the basemap credit (bottom right) where
     // a narrow map brings them together: the credit must stay readable.
     var credit = this.map.attributionControl && this.map.attributionControl.getContainer();
@@ -379,7 +412,7 @@
     }
     p = play.getBoundingClientRect();
     var l = legend.getBoundingClientRect();
-    if (!p.width || !l.width) { return; }
+    if (legendTop || !p.width || !l.width) { return; }
     if (p.right + LEGEND_GAP > l.left && p.top < l.bottom + LEGEND_GAP) {
       var margin = parseFloat(getComputedStyle(legend).marginBottom) || 0;
       legend.style.marginBottom = Math.ceil(margin + l.bottom - p.top + LEGEND_GAP) + "px";
@@ -388,12 +421,18 @@
 
   // The open legend grows up from the bottom-right corner: cap its body so its top stays
   // below the top-right controls (the layer control's checkboxes stay clickable), and on
-  // a narrow map (a phone) to LEGEND_NARROW_SHARE of the map's height, so most of the map
+  // any map to LEGEND_SHARE of the map's height (the whole legend), so most of the map
   // stays in view; the body scrolls (with a visible scroll bar) for the rest.
   Tim.prototype.fitLegend = function () {
     var body = this.legendBody;
     this.placeLegend();
     if (!this.legend || !body || body.hidden) { return; }
+    if (this.narrow) {  // under the layer button: a third of the map, the rest scrolls
+      body.style.maxHeight = "";
+      var own = this.legend.getContainer().getBoundingClientRect().height - body.offsetHeight;
+      body.style.maxHeight = Math.max(LEGEND_MIN, Math.floor(this.map.getSize().y * LEGEND_NARROW_SHARE - own)) + "px";
+      return;
+    }
     var origin = this.map.getContainer().getBoundingClientRect();
     var above = 0;
     Array.prototype.forEach.call(this.map._controlCorners.topright.children, function (c) {
@@ -404,9 +443,8 @@
     var box = this.legend.getContainer().getBoundingClientRect();
     var room = (box.bottom - origin.top) - above - LEGEND_GAP - (box.height - body.offsetHeight);
     var cap = parseFloat(getComputedStyle(body).maxHeight) || Infinity;
-    if (this.narrow) {
-      cap = Math.min(cap, this.map.getSize().y * LEGEND_NARROW_SHARE - (box.height - body.offsetHeight));
-    }
+    cap = Math.min(cap, this.map.getSize().y * LEGEND_SHARE -
+      (box.height - body.offsetHeight));
     var height = Math.max(LEGEND_MIN, Math.floor(Math.min(cap, room)));
     body.style.maxHeight = height + "px";
     // max-height leaves out the body's padding: take off whatever still reaches too high.
@@ -438,6 +476,8 @@
       options: {position: "bottomleft"},
       onAdd: function () {
         var box = el("div", "tim-play leaflet-bar" + (self.narrow ? " tim-narrow" : ""));
+        // On a narrow map (a phone) the replay runs the map's whole width: an hour a step.
+        if (self.narrow) { box.style.width = (self.map.getSize().x - 20) + "px"; }
         var button = el("button", "tim-play-button");
         button.type = "button";
         var glyph = el("span", null, "\u25B6");
@@ -537,7 +577,7 @@
     }
     p.label.textContent = text;
     // On a narrow map the label shows only during a replay: the whole window needs none.
-    var hidden = this.narrow && step === null;
+    var hidden = false;  // on a narrow map it shares the row of ▶ and "Todo"
     var resized = p.label.hidden !== hidden;
     p.label.hidden = hidden;
     if (resized || !this.narrow || step !== null) { this.fitLegend(); } // its height may change
@@ -548,11 +588,12 @@
   // The whole window: records known to lie in it drawn filled; those only possibly in it
   // (their day or part of day overlaps the window without lying inside) dashed, apart.
   Tim.prototype.drawWhole = function () {
-    var self = this;
+    var self = this, add = [];
     this.markers.forEach(function (m) {
-      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      if (!self.incidents.hasLayer(m)) { add.push(m); }
       self.applyStyle(m, m.possible ? "span" : "whole");
     });
+    this.addAll(add, []);
   };
 
   // What the map shows for the hour [t, t + 1 h): timed records under way are drawn as
@@ -561,14 +602,15 @@
   // nothing is drawn before its span begins.
   // (A day, not an hour, for a long window: the view's `step`.)
   Tim.prototype.drawAt = function (t) {
-    var self = this, counts = {active: 0, span: 0}, STEP = (this.view && this.view.step) || HOUR;
+    var self = this, counts = {active: 0, span: 0}, add = [], remove = [];
+    var STEP = (this.view && this.view.step) || HOUR;
     function n(m) { return m.cell ? 0 : 1; }
     this.markers.forEach(function (m) {
       if (m.t0 >= t + STEP) {
-        if (self.incidents.hasLayer(m)) { self.incidents.removeLayer(m); }
+        if (self.incidents.hasLayer(m)) { remove.push(m); }
         return;
       }
-      if (!self.incidents.hasLayer(m)) { self.incidents.addLayer(m); }
+      if (!self.incidents.hasLayer(m)) { add.push(m); }
       var state;
       if (m.active && m.active[0] < t + STEP && m.active[1] > t) { state = "active"; counts.active += 1; }
       else if (m.t1 <= t) { state = "earlier"; }
@@ -576,6 +618,7 @@
       m.replayState = state;
       self.applyStyle(m, state);
     });
+    this.addAll(add, remove);
     return counts;
   };
 
@@ -612,7 +655,8 @@
       var m;
       if (v.mode === "points") {
         var cat = config.type_category[r[2]];
-        m = new ShapeMarker([r[1], r[0]], {shape: config.categories[cat].shape, bubblingMouseEvents: false});
+        m = new ShapeMarker([r[1], r[0]], {shape: config.categories[cat].shape, bubblingMouseEvents: false,
+          renderer: self.renderer});
         m.cat = cat;
         m.radius = r[3] === 1 ? 5 : 7;
         m.uncertain = r[4] === 1;
@@ -630,7 +674,7 @@
         m.possible = possible[r[10]] === true;
         self.byId[r[10]] = m;
       } else {
-        m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false});
+        m = L.circleMarker([r[1], r[0]], {bubblingMouseEvents: false, renderer: self.renderer});
         m.cat = config.categories.length - 1;
         m.radius = Math.min(30, 4 + Math.sqrt(r[2]));
         // A cell: its records' whole span, and the span of those timed to the hour or
@@ -641,8 +685,8 @@
         m.bindTooltip(fill(r[2] === 1 ? config.grouped_html_one : config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
-      self.incidents.addLayer(m);
     });
+    this.incidents.addLayers ? this.incidents.addLayers(this.markers) : this.markers.forEach(function (m) { self.incidents.addLayer(m); });
     this.states.eachLayer(function (l) {
       var entry = v.states[l.feature.properties.cve_ent];
       l.unbindTooltip();
@@ -658,12 +702,19 @@
       });
     }
     this.play.box.style.display = this.markers.length ? "" : "none";
+    this.showFilter(v);
     this.stop();
     this.setStep(null, null);
     if (this.site && this.map.hasLayer(this.states)) { this.states.bringToBack(); }
     if (v.focus && JSON.stringify(v.focus) !== this.lastFocus) {
       this.lastFocus = JSON.stringify(v.focus);
       this.focus(v.focus.id);
+      // Chosen in the list under the map: bring the map into the reader's view.
+      try {
+        if (this.config.live && window.frameElement) {
+          window.frameElement.scrollIntoView({block: "start", behavior: "smooth"});
+        }
+      } catch (e) { /* a cross-origin parent: the map is where it is */ }
     }
     this.writeLink();
     var container = this.map.getContainer();
@@ -677,6 +728,189 @@
     } catch (e) { /* a cross-origin parent: the attribute on the map container remains */ }
   };
 
+  // The symbol on the map that stands for record marker `m`: itself when drawn alone, else
+  // its group (markercluster's getVisibleParent knows only icon markers, not the canvas'
+  // symbols); null when neither is on the map.
+  Tim.prototype.symbolOf = function (m) {
+    if (m._map) { return m; }
+    return this.incidents.getVisibleParent ? this.incidents.getVisibleParent(m) : null;
+  };
+
+  // Add and remove many symbols at once (markercluster re-groups once per batch).
+  Tim.prototype.addAll = function (add, remove) {
+    var group = this.incidents;
+    if (remove.length) { if (group.removeLayers) { group.removeLayers(remove); } else { remove.forEach(function (m) { group.removeLayer(m); }); } }
+    if (add.length) { if (group.addLayers) { group.addLayers(add); } else { add.forEach(function (m) { group.addLayer(m); }); } }
+  };
+
+  // ------------------------------------------------------------ groups and stacks
+
+  function samePlace(markers) {
+    var first = markers[0].getLatLng();
+    return markers.every(function (m) { return m.getLatLng().equals(first, 1e-6); });
+  }
+
+  // A group's symbol: its count, a ring (a stack at one place: a square), and its name
+  // for screen readers in the map's language (Leaflet makes it a focusable button).
+  Tim.prototype.clusterIcon = function (cluster) {
+    var n = cluster.getChildCount(), stack = samePlace(cluster.getAllChildMarkers());
+    var size = this.touch ? TAP_PX : (n < 10 ? 30 : 36);
+    var text = fill(n === 1 ? this.s[(stack ? "stack" : "cluster") + "_one"] : this.s[stack ? "stack" : "cluster"], {n: n});
+    var html = '<span aria-hidden="true">' + n + '</span><span class="tim-sr">' +
+      text.replace(/&/g, "&amp;").replace(/</g, "&lt;") + "</span>";
+    return L.divIcon({html: html, className: "tim-cluster" + (stack ? " tim-stack" : ""),
+      iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
+  };
+
+  // A tap on a group: a stack (or a group that cannot be taken apart by zooming) lists
+  // each record in one popup; any other group zooms to show its points.
+  Tim.prototype.openCluster = function (cluster, first) {
+    var map = this.map, markers = cluster.getAllChildMarkers();
+    var atMax = map.getZoom() >= map.getMaxZoom() - 0.01;
+    if (!first && !samePlace(markers) && !atMax) {
+      cluster.zoomToBounds({padding: [TAP_PX, TAP_PX]});
+      return;
+    }
+    if (first) { markers = [first].concat(markers.filter(function (m) { return m !== first; })); }
+    var s = this.s, n = markers.length;
+    var head = "<b>" + fill(n === 1 ? s.stack_one : s.stack, {n: n}) + "</b>";
+    var items = markers.map(function (m) {
+      var popup = m.getPopup && m.getPopup();
+      return '<div class="tim-stack-item">' + (popup ? popup.getContent() : "") + "</div>";
+    });
+    L.popup(POPUP_OPTIONS).setLatLng(cluster.getLatLng())
+      .setContent('<div class="tim-stack-list">' + head + items.join("") + "</div>").openOn(map);
+  };
+
+  // ------------------------------------------------------------ states: summary, filter
+
+  // A point inside state `code`'s shape (the page finds the state under a point, so the
+  // filter button and the chips hand over such a point): the tap itself when given, else
+  // the inside point of a grid over its bounds nearest their centre.
+  function insideRing(pt, ring) {  // even-odd ray casting
+    var inside = false;
+    for (var i = 0, j = ring.length - 1; i < ring.length; j = i, i += 1) {
+      var a = ring[i], b = ring[j];
+      if ((a.lat > pt.lat) !== (b.lat > pt.lat) &&
+          pt.lng < a.lng + (pt.lat - a.lat) * (b.lng - a.lng) / (b.lat - a.lat)) { inside = !inside; }
+    }
+    return inside;
+  }
+
+  function insideLayer(pt, layer) {
+    var rings = [];
+    (function walk(list) {
+      if (!list.length) { return; }
+      if (list[0] instanceof L.LatLng) { rings.push(list); return; }
+      list.forEach(walk);
+    })(layer.getLatLngs());
+    var count = 0;
+    rings.forEach(function (ring) { if (insideRing(pt, ring)) { count += 1; } });
+    return count % 2 === 1;
+  }
+
+  Tim.prototype.stateAnchor = function (code) {
+    var layer = this.stateLayers[code];
+    if (!layer) { return null; }
+    var b = layer.getBounds(), c = b.getCenter(), best = null;
+    if (insideLayer(c, layer)) { return c; }
+    for (var i = 1; i < 12; i += 1) {
+      for (var j = 1; j < 12; j += 1) {
+        var pt = L.latLng(b.getSouth() + (b.getNorth() - b.getSouth()) * i / 12,
+          b.getWest() + (b.getEast() - b.getWest()) * j / 12);
+        if (insideLayer(pt, layer) && (!best || c.distanceTo(pt) < c.distanceTo(best))) { best = pt; }
+      }
+    }
+    return best;
+  };
+
+  Tim.prototype.isFiltered = function (code) {
+    return Boolean(this.filterStates && this.filterStates.some(function (f) { return f[0] === code; }));
+  };
+
+  // A tap on a state: its summary (the hover label's text) and a button that filters
+  // the page to it, or takes it out of the filter when it is in it.
+  Tim.prototype.stateSummary = function (code, latlng) {
+    var self = this, v = this.view, entry = v && v.states[code];
+    var box = el("div", "tim-state-summary");
+    var text = el("div");
+    text.innerHTML = entry ? entry[1] : "";  // escaped in Python (mapstates.state_styles)
+    var filtered = this.isFiltered(code);
+    var button = el("button", "tim-state-filter", filtered ? this.s.state_unfilter : this.s.state_filter);
+    button.type = "button";
+    button.addEventListener("click", function () {
+      self.map.closePopup();
+      self.commitState(code, latlng);
+    });
+    // The button first: the summary under it may be long (the state's own reports).
+    if (this.commit) { box.appendChild(button); }
+    box.appendChild(text);
+    L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(box).openOn(this.map);
+  };
+
+  // Hand the page a click inside state `code`: the page toggles that state in its filter.
+  Tim.prototype.commitState = function (code, latlng) {
+    var layer = this.stateLayers[code];
+    var point = latlng && layer && insideLayer(latlng, layer) ? latlng : this.stateAnchor(code);
+    if (point && this.commit) { this.commit(point); }
+  };
+
+  // The state filter on the map: a chip per state ("Jalisco ×": a tap takes it out),
+  // the map fitted to them when the filter changes, and when nothing is left to draw a
+  // line saying so, the chips being the way back.
+  Tim.prototype.showFilter = function (v) {
+    var self = this, key = JSON.stringify(v.filter_states || null);
+    this.filterStates = v.filter_states || null;
+    if (!this.filterControl) {
+      var Filter = L.Control.extend({
+        options: {position: "topleft"},
+        onAdd: function () {
+          var box = el("div", "tim-filter");
+          L.DomEvent.disableClickPropagation(box);
+          L.DomEvent.disableScrollPropagation(box);
+          return box;
+        }
+      });
+      this.filterControl = new Filter().addTo(this.map);
+    }
+    var box = this.filterControl.getContainer();
+    box.textContent = "";
+    var chips = (this.filterStates || []).filter(function (f) { return self.stateLayers[f[0]]; });
+    if (chips.length && this.commit) {
+      box.appendChild(el("span", "tim-filter-label", this.s.filtered_to));
+      chips.forEach(function (f) {
+        var chip = el("button", "tim-chip");
+        chip.type = "button";
+        chip.appendChild(el("span", null, f[1]));
+        var x = el("span", "tim-chip-x", "\u00D7");
+        x.setAttribute("aria-hidden", "true");
+        chip.appendChild(x);
+        chip.setAttribute("aria-label", fill(self.s.chip_remove, {state: f[1]}));
+        chip.addEventListener("click", function () { self.commitState(f[0], null); });
+        box.appendChild(chip);
+      });
+    }
+    if (!this.markers.length) {
+      box.appendChild(el("p", "tim-empty", this.s.empty));
+      box.appendChild(el("p", "tim-empty-hint", this.s.empty_hint));
+    }
+    box.style.display = box.childNodes.length ? "" : "none";
+    if (key !== this.lastFilter) {
+      var first = this.lastFilter === undefined;
+      this.lastFilter = key;
+      if (!first && this.built) {
+        var bounds = null;
+        chips.forEach(function (f) {
+          var b = self.stateLayers[f[0]].getBounds();
+          bounds = bounds ? bounds.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
+        });
+        this.fitting = true;
+        this.fit(bounds || this.states.getBounds());
+        this.fitting = false;
+      }
+    }
+  };
+
   // Pan to one record, open its popup and ring it; keep the reader's zoom if closer.
   Tim.prototype.focus = function (id) {
     var m = this.byId[id];
@@ -685,7 +919,12 @@
     this.focused = m;
     this.setStep(null, null);
     this.map.setView(m.getLatLng(), Math.max(this.map.getZoom(), this.config.focus_zoom), {animate: false});
-    m.bringToFront();
+    var parent = this.symbolOf(m);
+    if (parent && parent !== m && parent.getAllChildMarkers) {
+      this.openCluster(parent, m);  // in a stack or a group: the list, the record first
+      return;
+    }
+    if (m.bringToFront && m._map) { m.bringToFront(); }
     m.openPopup();
   };
 
@@ -694,8 +933,10 @@
   // Fit the bounds inside the area no control covers: controls sit in the corners, so
   // pad by each corner control that would overlap the fitted box, and fit again.
   Tim.prototype.fit = function (bounds) {
-    var map = this.map, size = map.getSize();
-    var pad = {top: 8, bottom: 8, left: 8, right: 8};
+    var self = this, map = this.map, size = map.getSize();
+    // Room for half a symbol (a group's, TAP_PX on touch) between the data and an edge.
+    var edge = this.touch ? TAP_PX / 2 + 4 : 20;
+    var pad = {top: edge, bottom: edge, left: edge, right: edge};
     for (var pass = 0; pass < 3; pass += 1) {
       map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top],
         paddingBottomRight: [pad.right, pad.bottom], animate: false});
@@ -712,14 +953,30 @@
         var y0 = r.top - origin.top, y1 = r.bottom - origin.top;
         if (x1 <= box.left || x0 >= box.right || y1 <= box.top || y0 >= box.bottom) { return; }
         var top = y0 < size.y / 2, left = x0 < size.x / 2;
-        // Never more than a third of the map per side: the data must keep room.
-        var needV = Math.min((top ? y1 : size.y - y0) + 6, size.y * 0.3);
-        var needH = Math.min((left ? x1 : size.x - x0) + 6, size.x * 0.35);
-        // Move the box past the control along the cheaper direction: tall controls (an
-        // open legend) push it sideways, wide ones (the replay bar) up or down.
-        var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
-        var vertical = wide || (!tall && needV <= needH);
-        var side = vertical ? (top ? "top" : "bottom") : (left ? "left" : "right");
+        // Never more than a third of the map per side: the data must keep room (on a
+        // narrow map, where the open legend and the replay share the bottom, 55 %).
+        var most = self.narrow ? 0.55 : null;
+        var needV = Math.min((top ? y1 : size.y - y0) + edge, size.y * (most || 0.3));
+        var needH = Math.min((left ? x1 : size.x - x0) + edge, size.x * (most || 0.35));
+        var vside = top ? "top" : "bottom", hside = left ? "left" : "right";
+        var vertical;
+        if (self.narrow) {
+          // The direction that leaves the data drawn largest (the box keeps its shape).
+          var bw = Math.max(1, box.right - box.left), bh = Math.max(1, box.bottom - box.top);
+          var scale = function (p) {
+            return Math.min((size.x - p.left - p.right) / bw, (size.y - p.top - p.bottom) / bh);
+          };
+          var pv = Object.assign({}, pad), ph = Object.assign({}, pad);
+          pv[vside] = Math.max(pv[vside], needV);
+          ph[hside] = Math.max(ph[hside], needH);
+          vertical = scale(pv) >= scale(ph);
+        } else {
+          // Move the box past the control along the cheaper direction: tall controls (an
+          // open legend) push it sideways, wide ones (the replay bar) up or down.
+          var tall = (y1 - y0) > size.y / 3, wide = (x1 - x0) > size.x * 0.45;
+          vertical = wide || (!tall && needV <= needH);
+        }
+        var side = vertical ? vside : hside;
         var need = vertical ? needV : needH;
         if (need > pad[side]) { pad[side] = need; changed = true; }
       });
@@ -814,10 +1071,20 @@
   // toggles the state under it. Hold a click until it is known to be a single one: a
   // second click or a double-click zoom within `click_ms` drops it, and a click that
   // ends a drag (pointer moved more than a few pixels since it went down) never counts.
+  // A tap on the map no longer filters at once: a state's tap opens its summary, whose
+  // button (or a chip) commits the click, through the function returned here.
   function guardClicks(map) {
     var global = window.__GLOBAL_DATA__;
-    if (!global) { return; }  // not the Streamlit page: nothing reports clicks
+    if (!global) { return null; }  // not the Streamlit page: nothing reports clicks
     var committed = global.lat_lng_clicked, timer = null, down = null;
+    var seq = 0;
+    function commit(latlng) {
+      // A new value each time (streamlit-folium sends only a change): a micro-degree apart.
+      seq += 1;
+      committed = {lat: latlng.lat + (seq % 5) * 1e-6, lng: latlng.lng};
+      global.lat_lng_clicked = committed;
+      map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
+    }
     map.on("mousedown", function (e) { down = e.containerPoint; });
     map.on("click", function (e) {
       var moved = down && e.containerPoint && down.distanceTo(e.containerPoint) > 4;
@@ -827,15 +1094,9 @@
       clearTimeout(timer);
       timer = null;
       if (moved || (map.dragging && map.dragging.moved())) { return; }
-      var latlng = e.latlng;
-      timer = setTimeout(function () {
-        timer = null;
-        committed = {lat: latlng.lat, lng: latlng.lng};
-        global.lat_lng_clicked = committed;
-        map.fire("overlayadd", {layer: null});  // streamlit-folium's hook to send its value
-      }, CLICK_MS);
     });
     map.on("dblclick", function () { clearTimeout(timer); timer = null; });
+    return commit;
   }
 
   // Data the live page publishes as static files (states geometry, the points of a
@@ -860,7 +1121,7 @@
       map.gestureHandling.enable();
       hoverOnlyAtTheEdge(map, map.gestureHandling);
     }
-    guardClicks(map);
+    tim.commit = guardClicks(map);
     map.getContainer().setAttribute("aria-label", config.strings.map_label);
     map.getContainer().setAttribute("role", "region");
     if (config.states_url) {
@@ -920,5 +1181,6 @@
     }, function (e) { console.error("TapalpaMap:", e); });
   }
 
-  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText};
+  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText,
+    insideLayer: insideLayer};
 })();

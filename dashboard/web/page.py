@@ -23,7 +23,7 @@ from dashboard.web.sections.corrections import corrections_section
 from dashboard.web.sections.downloads import data_downloads
 from dashboard.web.sections.embed import embed_page
 from dashboard.web.sections.filters import filters, time_slider
-from dashboard.web.sections.header import header, no_records, page_head
+from dashboard.web.sections.header import header, lead_paragraph, no_records, page_head
 from dashboard.web.sections.hourly import hour_by_hour
 from dashboard.web.sections.incident_list import incidents_in_view
 from dashboard.web.sections.key_figures import figure_explanations, key_figures
@@ -33,6 +33,7 @@ from dashboard.web.sections.per_state import per_state
 from dashboard.web.sections.quality import quality_panel
 from dashboard.web.sections.share import share_panel
 from dashboard.web.sections.state_level import state_level_reports
+from dashboard.web.sections.summary import map_summary
 from dashboard.web.sections.tables import tables
 from dashboard.web.sections.upload import file_picker, your_file
 from dashboard.web.state import chosen_language, current_page, read_link, write_link
@@ -79,8 +80,12 @@ def main() -> None:
         return
 
     shown = on_screen(data, page)
-    official = key_figures(data, shown, lang)
+    # The map first (on a phone, the first screen), its summary and filters right under
+    # it, then the key figures and what happened in full.
     map_section(data, shown, lang)
+    map_summary(shown, lang)
+    official = key_figures(data, shown, lang)
+    lead_paragraph(lang)
     figure_explanations(shown, official, lang)
     incidents_in_view(data, shown, lang)
     share_panel(data, shown, lang)

@@ -5,14 +5,16 @@ data: `reason_es` on the Spanish page, else `reason`."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 import streamlit as st
 
 from dashboard.ingest.corrections import credit_line, load_corrections, log_entries
 from dashboard.model import bundled_files
+from dashboard.model.mexico import MEXICO_CITY
 from dashboard.text.escape import escape_markdown, link
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.i18n import format_datetime, format_number, translation
 from dashboard.web import state
 
 
@@ -24,6 +26,17 @@ class CorrectionsLog:
     problems: tuple[str, ...]  # problems reading the log, as text
 
 
+def log_date(value: str, lang: str) -> str:
+    """A correction's date ("2026-02-25") as the page writes a date, by Babel in `lang`:
+    "mié 25 feb 2026" / "Wed 25 Feb 2026"; a value that is not an ISO date as it is."""
+    try:
+        day = date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    moment = datetime(day.year, day.month, day.day, 12, tzinfo=MEXICO_CITY)
+    return format_datetime(moment, lang, "EEE d MMM yyyy")
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog:
     """The corrections log of a data version in `lang`, built once per version and
@@ -32,7 +45,7 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
     corrections, report = load_corrections(Path(path))
     entries = log_entries(corrections, lang)
     lines = [
-        f"- **{escape_markdown(e.date)}** · {escape_markdown(e.label)}: "
+        f"- **{escape_markdown(log_date(e.date, lang))}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
         f"({link(e.source_url, t.gettext('source'))})"
         for e in entries

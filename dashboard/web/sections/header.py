@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard.analysis.permalink import map_view
 from dashboard.ingest.bundle import Bundle
-from dashboard.text.escape import escape_markdown
+from dashboard.text.escape import escape_markdown, escape_text
 from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
 from dashboard.web import state
 
@@ -88,18 +88,28 @@ def language_switch() -> None:
 
 
 def header(lang: str = "en") -> None:
-    """The language switch, the title, what happened, and the notices about the link the
-    reader arrived with (once)."""
+    """The language switch, the title, a one-line deck, and the notices about the link the
+    reader arrived with (once). The map comes right after: on a phone it is the first
+    screen (what happened in full is under it, lead_paragraph)."""
     t = translation(lang)
     language_switch()
     st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
+    st.html(
+        '<p class="tim-deck">'
+        + escape_text(t.gettext("Reported hour by hour since 22 February 2026"))
+        + "</p>"
+    )
+    for notice in state.take_link_notices():
+        st.warning(escape_markdown(notice))  # link values and parameter names: text
+
+
+def lead_paragraph(lang: str = "en") -> None:
+    """What happened and what a point is, under the map and its key figures."""
     st.markdown(
-        t.gettext(
+        translation(lang).gettext(
             "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
             '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
             "were reported across Mexico. Each point is a reported incident with its sources; "
             "places are estimates whose precision is shown."
         )
     )
-    for notice in state.take_link_notices():
-        st.warning(escape_markdown(notice))  # link values and parameter names: text

@@ -16,7 +16,8 @@ from dashboard.web.view_cache import Shown, grid_data, per_data, per_view
 
 
 def incident_columns(lang: str = "en") -> dict:
-    """The incidents table's column headers and help, in `lang`."""
+    """The incidents table's column headers and help, in `lang`, in the grid's order: when,
+    where and what first (all a phone's width shows), then how precise, then the rest."""
     t = translation(lang)
     return {
         "when": st.column_config.TextColumn(
@@ -26,6 +27,10 @@ def incident_columns(lang: str = "en") -> dict:
                 "record's own date and, where reported, the part of the day (local clock)."
             ),
         ),
+        "place": st.column_config.TextColumn(t.gettext("Place")),
+        "event_type": st.column_config.TextColumn(t.gettext("Type")),
+        "state": st.column_config.TextColumn(t.gettext("State")),
+        "municipality": st.column_config.TextColumn(t.gettext("Municipality")),
         "time_known": st.column_config.TextColumn(t.gettext("Time known")),
         "in_window": st.column_config.TextColumn(
             t.gettext("In this window"),
@@ -35,10 +40,6 @@ def incident_columns(lang: str = "en") -> dict:
                 "but not counted"
             ),
         ),
-        "place": st.column_config.TextColumn(t.gettext("Place")),
-        "municipality": st.column_config.TextColumn(t.gettext("Municipality")),
-        "state": st.column_config.TextColumn(t.gettext("State")),
-        "event_type": st.column_config.TextColumn(t.gettext("Type")),
         # An ACLED file's records only.
         "event_label": st.column_config.TextColumn(t.gettext("Sub-event type")),
         "actors": st.column_config.TextColumn(t.gettext("Actors"), width="medium"),

@@ -23,13 +23,24 @@ from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view,
 from dashboard.render.snapshot import Selection
 from dashboard.render.symbols import palette_of
 from dashboard.text.escape import escape_text
-from dashboard.text.i18n import translation
+from dashboard.text.i18n import N_, translation
 from dashboard.web import state
 from dashboard.web.data import PageData, map_assets_mode
 from dashboard.web.map_component import live_map, map_frame
 from dashboard.web.view_cache import Kept, Shown, per_view
 
 MAP_HEIGHT = 560
+# What page.js names Streamlit's own controls on a page not in English, by the key it
+# knows them by (their English text is Streamlit's, in page.js).
+STREAMLIT_NAMES = {
+    "remove": N_("Remove the chosen option {name}"),
+    "clear": N_("Clear all the chosen options"),
+    "columns": N_("Show or hide the table's columns"),
+    "csv": N_("Download the table as CSV"),
+    "search": N_("Search the table"),
+    "fullscreen": N_("Show the table full screen"),
+    "close_fullscreen": N_("Leave the table's full screen"),
+}
 # Sets the map frame's title (Streamlit names it after the component); read once.
 PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js").read_text(
     encoding="utf-8"
@@ -37,10 +48,27 @@ PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js")
 
 
 def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> None:
-    """The map frame's accessible title (the page CSS is sent first of all)."""
-    title = escape_text(map_title(page, listed, lang))
+    """The map frame's accessible title, and Spanish (or English) names page.js gives
+    Streamlit's own controls that the page keeps: the skip link and the sidebar's
+    buttons, which open and close the filters (the page CSS is sent first of all).
+    `listed`: the full page (the embed has no list, no filters)."""
+    t = translation(lang)
+    names = {
+        "map-title": map_title(page, listed, lang),
+        "mode": "page" if listed else "embed",
+        "skip": t.gettext("Skip to the map"),
+        "open-filters": t.gettext("Open the filters"),
+        "close-filters": t.gettext("Close the filters"),
+        # Streamlit's own accessible names, English only upstream (README "The first
+        # screen on a phone"): page.js knows Streamlit's English for each key.
+        "chrome": json.dumps(
+            {key: t.gettext(text) for key, text in STREAMLIT_NAMES.items()} if lang != "en" else {},
+            ensure_ascii=False,
+        ),
+    }
+    attributes = " ".join(f'data-{key}="{escape_text(value)}"' for key, value in names.items())
     st.html(
-        f'<div id="tapalpa-page" hidden data-map-title="{title}"></div><script>{PAGE_JS}</script>',
+        f'<div id="tapalpa-page" hidden {attributes}></div><script>{PAGE_JS}</script>',
         unsafe_allow_javascript=True,
     )
 
