@@ -195,7 +195,10 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     from dashboard.model.mexico import state_lookup
     from dashboard.model.schema import EVENT_TYPES
 
-    own_file = records is not None and records is not bundle.incidents
+    # A user's file (Bundle.with_user_file names its origin) opens on its whole range.
+    own_file = records is not None and (
+        records is not bundle.incidents or bundle.origin is not None
+    )
     records = bundle.incidents if records is None else records
     lo, hi = data_window(records)
     lang = args.ui_lang

@@ -258,7 +258,7 @@ def test_an_uploaded_file_gets_a_row_by_row_report_and_can_be_shown(app):
         "arrests": 0,
     }
     # The official Tapalpa figures are compared only with the bundled data.
-    assert any("not with your file" in c.value for c in app.caption)
+    assert any("compared with the bundled data only" in c.value for c in app.caption)
     # The downloads name the file and claim nothing of the bundled data.
     assert any("your file mine.csv, how it was read" in c.value for c in app.caption)
 

@@ -55,34 +55,29 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
             column.metric(
                 label, value, delta=under, delta_color="off", delta_arrow="off", help=help_text
             )
+        official = {}
         said = t.gettext(
             "Your file's own counts. The official figures of the Tapalpa events are compared "
             "with the bundled data only."
         )
-        st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
-        return {}
-    official = view_official(data, shown.view, lang, shown.same_rows)
-    for column, (name, key, label, _) in zip(
-        st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True
-    ):
-        value, under, help_text = lead_figure(name, key, figures, official, lang)
-        column.metric(
-            t.gettext(label),
-            value,
-            delta=under,
-            delta_color="off",
-            delta_arrow="off",
-            help=help_text,
-        )
-    if official:
-        said = official_sources(official, lang)
-    elif data.bundle.origin is not None:  # Bundle.with_user_file left them out
-        said = t.gettext(
-            "The official figures on the Tapalpa raid are compared only with the map's own "
-            "data, not with your file."
-        )
     else:
-        said = t.gettext("No official national figure had been given by the window's end.")
+        official = view_official(data, shown.view, lang, shown.same_rows)
+        for column, (name, key, label, _) in zip(
+            st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True
+        ):
+            value, under, help_text = lead_figure(name, key, figures, official, lang)
+            column.metric(
+                t.gettext(label),
+                value,
+                delta=under,
+                delta_color="off",
+                delta_arrow="off",
+                help=help_text,
+            )
+        if official:
+            said = official_sources(official, lang)
+        else:
+            said = t.gettext("No official national figure had been given by the window's end.")
     if shown.view.trusted:  # the trust filter (filters.trusted_mask), said with the figures
         every = in_view(shown.view.with_changes(trusted=False), data.incidents)
         left_out = int(every.sum()) - len(shown.selected)
