@@ -261,6 +261,25 @@ def _pair(first: dict, second: dict) -> list[dict]:
             {"start": "2026-02-24T08:00-06:00"},
             False,
         ),
+        (  # a road closed on 22 Feb (day) and the booth there blocked on the 23rd's morning
+            {"event_type": "transport_disruption", "blockades": "", "time_precision": "day"},
+            {
+                "time_precision": "part_of_day",
+                "part_of_day": "morning",
+                "start": "2026-02-23T06:00-06:00",
+            },
+            True,
+        ),
+        (  # the same, a day record on each day
+            {"time_precision": "day"},
+            {"time_precision": "day", "start": "2026-02-23T00:00-06:00"},
+            True,
+        ),
+        (  # a day record, the other two calendar days later
+            {"time_precision": "day"},
+            {"time_precision": "day", "start": "2026-02-24T00:00-06:00"},
+            False,
+        ),
     ],
 )
 def test_related_duplicates(frame_of, first, second, found):

@@ -147,8 +147,8 @@ RULE_DUPLICATES = N_(
     "Two records of the same or a related type (blockade, vehicle_arson and "
     "transport_disruption; armed_clash and killing) are merged, or marked distinct with a "
     "reason, when they are in one municipality on one day and one is placed at the town "
-    "itself, or within 1 km in consecutive periods, the later starting on the next day "
-    "within 12 hours of the earlier's end."
+    "itself, or within 1 km in consecutive periods: the later starting on the calendar day "
+    "after the earlier's start, or within 12 hours of the earlier's end."
 )
 RULE_CONFIDENCE = N_(
     "A record rated high cites at least two distinct outlets (by host; an AMP copy counts "
@@ -184,7 +184,7 @@ CHECKS: tuple[DataCheck, ...] = (
         "related_duplicates",
         N_("Candidate duplicates: same town and day, or night then morning"),
         "two records of the same or a related type in one municipality on one day (one "
-        "placed at the town itself), or within 1 km in consecutive periods across midnight, "
+        "placed at the town itself), or within 1 km on consecutive days or across midnight, "
         "not marked distinct",
         bundled="error",
         user="warning",

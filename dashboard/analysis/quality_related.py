@@ -7,9 +7,11 @@ type (`RELATED_TYPES`), neither an official statement nor placed only to the sta
 - same town, same day: the same state and municipality, the same local day of `start`,
   and one of them placed at the town itself (its `place` is the municipality's name), so
   the other's site may be where it happened ("Cihuatlán" and "Crucero de Melaque");
-- same place, consecutive periods: places within 1 km, both known to a part of the day
-  or better, on different local days, the later starting within 12 hours of the
-  earlier's end (trucks burned at a toll booth at 22:00, the booth blocked next morning).
+- same place, consecutive periods: places within 1 km on different local days, the
+  later starting on the calendar day after the earlier's start (a road closed on 22 Feb,
+  at whatever precision, and the booth at the same point blocked on the morning of the
+  23rd), or, both known to a part of the day or better, within 12 hours of the earlier's
+  end (trucks burned at a toll booth at 22:00, the booth blocked next morning).
 
 A pair marked distinct (`distinct_from` with a `distinct_reason`, as for `duplicates`)
 is not a finding; a merged record is gone.
@@ -62,6 +64,14 @@ def _local_days(frame: pd.DataFrame) -> np.ndarray:
     )
 
 
+def _day_numbers(days: np.ndarray) -> np.ndarray:
+    """Each local day ("YYYY-MM-DD") as a day number (proleptic ordinal); -1 where the
+    start has no readable date."""
+    parsed = pd.to_datetime(pd.Series(days, dtype=object), format="%Y-%m-%d", errors="coerce")
+    numbers = (parsed - pd.Timestamp("1970-01-01")).dt.days
+    return numbers.fillna(-1).astype("int64").to_numpy()
+
+
 MAX_CANDIDATES = 1_000_000  # pairs looked at in all: a hostile file costs bounded time
 _QUERY_CHUNK = 256  # points per tree query: bounds the candidate arrays of one query
 
@@ -108,8 +118,9 @@ def related_pairs(
     # CONSECUTIVE_GAP of the earlier's end.
     precision = text_column(frame, "time_precision").to_numpy(dtype=object)
     part = text_column(frame, "part_of_day").to_numpy(dtype=object)
-    timed = usable & (np.isin(precision, _TIMED) | ((precision == "part_of_day") & (part != "")))
-    members = np.flatnonzero(timed)
+    timed = np.isin(precision, _TIMED) | ((precision == "part_of_day") & (part != ""))
+    ordinal = _day_numbers(days)
+    members = np.flatnonzero(usable & (ordinal >= 0))
     if len(members) < 2:
         return _sorted(found)
     points = gpd.GeoSeries(
@@ -130,7 +141,9 @@ def related_pairs(
         early = np.where(t0[x] <= t0[y], x, y)
         late = np.where(t0[x] <= t0[y], y, x)
         between = t0[late] - t1[early]
-        near = (between >= pd.Timedelta(0)) & (between <= gap)
+        next_day = ordinal[late] - ordinal[early] == 1
+        within = timed[early] & timed[late] & (between >= pd.Timedelta(0)) & (between <= gap)
+        near = next_day | within
         for i, j in zip(early[near].tolist(), late[near].tolist(), strict=True):
             if not add(i, j, "consecutive"):
                 return _sorted(found)
@@ -151,9 +164,9 @@ _WHY = {
         "(distinct_from and distinct_reason)"
     ),
     "consecutive": msg(
-        "same or related type at the same place in consecutive periods (within 12 hours "
-        "across midnight): merge them into one record with all sources, or mark them "
-        "distinct (distinct_from and distinct_reason)"
+        "same or related type at the same place in consecutive periods (on the next "
+        "calendar day, or within 12 hours across midnight): merge them into one record with "
+        "all sources, or mark them distinct (distinct_from and distinct_reason)"
     ),
 }
 
