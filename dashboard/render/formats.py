@@ -42,6 +42,7 @@ class ViewFiles:
     counts: pd.DataFrame | None = None
     permalink: str = ""
     size: tuple[int, int] | None = None  # the PNG's; None: snapshot.PNG_SIZE
+    screen: tuple[int, int] | None = None  # the map's size on screen (snapshot.map_extent)
     generated_at: datetime | None = None
 
 
@@ -102,7 +103,7 @@ def _data_package(files: ViewFiles) -> bytes:
 def _png(files: ViewFiles) -> bytes:
     from dashboard.render.snapshot import PNG_SIZE, png_bytes
 
-    return png_bytes(files.bundle, files.page, files.size or PNG_SIZE)
+    return png_bytes(files.bundle, files.page, files.size or PNG_SIZE, screen=files.screen)
 
 
 def _html(files: ViewFiles) -> bytes:

@@ -280,16 +280,33 @@ def view_extent(
     return lon - half_lon, lon + half_lon, latitude(y + height / 2), latitude(y - height / 2)
 
 
+def screen_zoom(zoom: float, screen: tuple[float, float], box: tuple[float, float]) -> float:
+    """The zoom at which a map `box` (width, height, pixels) shows at least what a map of
+    `screen` (width, height, CSS pixels) showed at `zoom`, on the same centre: Leaflet's
+    scale doubles per zoom level, so zoom + log2 of the smaller of the two size ratios
+    (a PNG box twice the screen's width and height: one level more)."""
+    return zoom + math.log2(min(box[0] / screen[0], box[1] / screen[1]))
+
+
 def map_extent(
-    bundle: Bundle, page: PageView, width: int, height: int
+    bundle: Bundle,
+    page: PageView,
+    width: int,
+    height: int,
+    screen: tuple[int, int] | None = None,
 ) -> tuple[float, float, float, float]:
     """(west, east, south, north) in degrees of a PNG `width` x `height` pixels: the view's
     centre and zoom when it carries both (`view_extent` at the map box's pixel size, the
     area a reader of that view sees), else the chosen states (else Mexico), padded and
-    grown to the box's shape."""
+    grown to the box's shape. `screen`: the size of the map the reader saw that view in
+    (CSS pixels); the box then shows that map's whole area (`screen_zoom`), whatever the
+    PNG's size, and a little more along the side whose shape differs."""
     box_width, box_height = MAP_BOX[2] * width, MAP_BOX[3] * height
     if page.center is not None and page.zoom is not None:
-        return view_extent(page.center, page.zoom, box_width, box_height)
+        zoom = page.zoom
+        if screen is not None:
+            zoom = screen_zoom(zoom, screen, (box_width, box_height))
+        return view_extent(page.center, zoom, box_width, box_height)
     return _fit_extent(_extent(bundle, page), width, height)
 
 
@@ -299,6 +316,7 @@ def png_figure(
     size: tuple[int, int] = PNG_SIZE,
     lang: str | None = None,
     selection: Selection | None = None,
+    screen: tuple[int, int] | None = None,
 ) -> tuple[Figure, Selection]:
     """The PNG's matplotlib figure (and the selection it shows), before it is saved:
     `size` = (width, height) in pixels, 200..6000 a side, texts in `lang` (else the view's
@@ -334,7 +352,7 @@ def png_figure(
     )
     for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
         layer.png(canvas, layer.key in page.layers)
-    west, east, south, north = map_extent(bundle, page, width, height)
+    west, east, south, north = map_extent(bundle, page, width, height, screen)
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
@@ -371,13 +389,17 @@ def png_figure(
 
 
 def png_bytes(
-    bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
+    bundle: Bundle,
+    page: PageView,
+    size: tuple[int, int] = PNG_SIZE,
+    lang: str | None = None,
+    screen: tuple[int, int] | None = None,
 ) -> bytes:
     """The view as a PNG (bytes): `png_figure`, saved with the title and alt text as
     metadata. Byte-identical for the same view and data. Raises ValueError for a size out
-    of range (200..6000 pixels a side)."""
+    of range (200..6000 pixels a side). `screen`: see map_extent."""
     page = replace(page, lang=language(page, lang))
-    fig, selection = png_figure(bundle, page, size)
+    fig, selection = png_figure(bundle, page, size, screen=screen)
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
