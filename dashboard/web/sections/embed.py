@@ -30,7 +30,8 @@ STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 def embed_head() -> None:
     """The embed's CSS (no blank bands, print style) and its height reporter."""
     st.html(STATIC / "embed.css")
-    st.html(
+    st.html(  # with an element, not a lone script, which Streamlit would not run here
+        "<span data-tapalpa-embed hidden></span>"
         f"<script>{(STATIC / 'embed-resize.js').read_text(encoding='utf-8')}</script>",
         unsafe_allow_javascript=True,
     )
