@@ -18,10 +18,6 @@ pytestmark = pytest.mark.browser
 NIGHT = "from=2026-02-22T18:00&to=2026-02-23T06:00&states=JAL,MIC"
 
 
-def share_field(page, label: str):
-    return page.get_by_label(label, exact=False)
-
-
 def test_share_panel_follows_the_map_view(page, server):
     from playwright.sync_api import expect
 
