@@ -313,9 +313,21 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     bundle = load_bundle()
     page = snapshot_view(args, parser, bundle)
-    files = ViewFiles(bundle, page, bundle.incidents, size=(args.width, args.height))
+    size = None if args.preset else (args.width, args.height)
+    files = ViewFiles(bundle, page, bundle.incidents, size=size, preset=args.preset)
     data = SNAPSHOT_FORMATS[fmt].build(files)
-    return write_output(args.out, data, byte_count(len(data), lang), lang)
+    code = write_output(args.out, data, byte_count(len(data), lang), lang)
+    if code or fmt not in ("png", "svg"):
+        return code
+    from dashboard.render.imagefiles import alt_sidecar
+
+    text = alt_sidecar(bundle, page).encode("utf-8")
+    return write_output(alt_path(args.out), text, byte_count(len(text), lang), lang)
+
+
+def alt_path(image: Path) -> Path:
+    """Where an image's title and alt text go: map.png -> map.alt.txt."""
+    return image.with_name(image.stem + ".alt.txt")
 
 
 def format_error(formats):
@@ -547,6 +559,15 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
+    snap.add_argument(
+        "--preset",
+        choices=("article", "social", "square", "large"),
+        help=t.gettext(
+            "an image laid out for publication (PNG or SVG): article (700 px wide at 2x), "
+            "social (1200x630), square (1080x1080), large (1600x1000); instead of "
+            "--width/--height. Its title and alt text are written beside it (.alt.txt)"
+        ),
+    )
     out = commands.add_parser(
         "export",
         help=t.gettext(

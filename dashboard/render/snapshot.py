@@ -232,6 +232,7 @@ def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]
 
 
 MAP_BOX = (0.01, 0.085, 0.70, 0.79)  # left, bottom, width, height (figure fractions)
+MIN_STACKED_MAP = 0.36  # the map's least share of a stacked preset's height
 
 
 def _fit_extent(
@@ -365,9 +366,6 @@ def png_figure(
         fontsize=sizes[2] * scale,
         va="top",
     )
-    legend = _legend(
-        fig, page, selection, scale, *((2, (0.015, 0.3)) if stacked else (1, (side, 0.79)))
-    )
     credit = fig.text(
         0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333", va="bottom"
     )
@@ -381,21 +379,40 @@ def png_figure(
         color="#666666",
         va="bottom",
     )
-    _fit_texts(fig, credit, stamp)
-    box = stack(
-        fig,
-        [title_text, window, stats] if stacked else [title_text, window],
-        legend,
-        credit,
-        stamp,
-        stacked,
-    )
-    if not stacked:
-        # The figures, then the legend, in the column right of the map, from its top.
-        renderer = fig.canvas.get_renderer()
-        stats.set_y(box[1] + box[3])
-        below = stats.get_window_extent(renderer).y0 / fig.bbox.height
-        legend.set_bbox_to_anchor((side, below - 0.015), transform=fig.transFigure)
+    # The legend shrinks (12 % a step, at most four) until it fits: above the credit in
+    # the side column, or leaving the map at least MIN_STACKED_MAP of a stacked figure.
+    renderer = fig.canvas.get_renderer()
+    legend_scale = scale
+    for attempt in range(5):
+        legend = _legend(
+            fig,
+            page,
+            selection,
+            legend_scale,
+            *((2, (0.015, 0.3)) if stacked else (1, (side, 0.79))),
+        )
+        _fit_texts(fig, credit, stamp)
+        box = stack(
+            fig,
+            [title_text, window, stats] if stacked else [title_text, window],
+            legend,
+            credit,
+            stamp,
+            stacked,
+        )
+        if stacked:
+            fits = box[3] >= MIN_STACKED_MAP
+        else:
+            # The figures, then the legend, in the column right of the map, from its top.
+            stats.set_y(box[1] + box[3])
+            below = stats.get_window_extent(renderer).y0 / fig.bbox.height
+            legend.set_bbox_to_anchor((side, below - 0.015), transform=fig.transFigure)
+            fig.draw_without_rendering()
+            fits = legend.get_window_extent(renderer).y0 >= credit.get_window_extent(renderer).y1
+        if fits or attempt == 4:
+            break
+        legend.remove()
+        legend_scale *= 0.88
 
     ax = fig.add_axes(box)
     ax.set_xticks([])  # no axes, but the background (the sea) drawn

@@ -5,12 +5,14 @@ of the view."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
 from dashboard.analysis.permalink import PageView, to_query
 from dashboard.model.schema import EMBED_FRAME_HEIGHT
 from dashboard.render.formats import EXPORT_FORMATS, SNAPSHOT_FORMATS, ViewFiles
+from dashboard.render.pngpresets import PRESETS
 from dashboard.render.publish import page_path
 from dashboard.render.share import (
     PUBLIC_URL_ENV,
@@ -115,13 +117,19 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
                 )
             )
         described = view_alt_text(page, selection, lang, shown.kept, shown.same_rows)
-        st.text_area(t.gettext("Alt text"), described, height=110)
+        st.text_area(
+            t.gettext("Alt text (the images carry it, with the title, in their metadata)"),
+            described,
+            height=110,
+        )
+        files = ViewFiles(
+            data.bundle, page, selection.selected, selection.counts, screen=screen_size()
+        )
+        image_buttons(files, download_stem("tapalpa-map", page), lang)
         n = len(selection.selected)
         download_buttons(
-            [*SNAPSHOT_FORMATS.values(), *(f for f in EXPORT_FORMATS.values() if f.share)],
-            ViewFiles(
-                data.bundle, page, selection.selected, selection.counts, screen=screen_size()
-            ),
+            [SNAPSHOT_FORMATS["html"], *(f for f in EXPORT_FORMATS.values() if f.share)],
+            files,
             download_stem("tapalpa-map", page),
             lang,
             labels={
@@ -131,4 +139,29 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
                     n,
                 ).format(n=format_number(n, lang))
             },
+        )
+
+
+def image_buttons(files: ViewFiles, stem: str, lang: str) -> None:
+    """One PNG button per preset (render/pngpresets: article, social, square, large) and
+    an SVG of the article layout; each file is built only when its button is pressed."""
+    t = translation(lang)
+    st.caption(
+        t.gettext(
+            "Images of this view, laid out for where they go: an article column (700 px "
+            "wide, sharp on 2x screens), social cards, and a large copy; the SVG scales to "
+            "any width. They show the map's area as on your screen."
+        )
+    )
+    choices = [(p, "png") for p in PRESETS.values()] + [(PRESETS["article"], "svg")]
+    for column, (preset, kind) in zip(st.columns(len(choices)), choices, strict=True):
+        fmt = SNAPSHOT_FORMATS[kind]
+        label = t.gettext(preset.label) if kind == "png" else t.gettext("SVG for an article")
+        column.download_button(
+            label,
+            data=partial(fmt.build, replace(files, preset=preset.name)),
+            file_name=f"{stem}-{preset.name}{fmt.suffix}",
+            mime=fmt.media_type,
+            on_click="ignore",
+            key=f"download_{kind}_{preset.name}",
         )
