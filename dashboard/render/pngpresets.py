@@ -221,7 +221,16 @@ def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=
     return drawn
 
 
-def stack(fig, top_texts: list, legend, credit, stamp, stacked: bool, margin: float = 0.012):
+def stack(
+    fig,
+    top_texts: list,
+    legend,
+    credit,
+    stamp,
+    stacked: bool,
+    side_box: tuple[float, float, float, float],
+    margin: float = 0.012,
+):
     """Where the map goes: `top_texts` (title, window; the figures too when `stacked`)
     one under another from the top, the stamp at the bottom with the credit above it
     (placed by snapshot._fit_texts); returns the map box between them (left, bottom,
@@ -229,8 +238,6 @@ def stack(fig, top_texts: list, legend, credit, stamp, stacked: bool, margin: fl
     credit and the map is the figure's width; else the map keeps snapshot.MAP_BOX (its
     top lowered if the texts above reach into it) beside a column for figures and legend.
     Texts must already be wrapped to the width (snapshot._fit_texts)."""
-    from dashboard.render.snapshot import MAP_BOX
-
     renderer = fig.canvas.get_renderer()
     height = fig.bbox.height
     y = 1 - margin
@@ -238,7 +245,7 @@ def stack(fig, top_texts: list, legend, credit, stamp, stacked: bool, margin: fl
         text.set_y(y)
         y = text.get_window_extent(renderer).y0 / height - margin * 0.6
     if not stacked:
-        left, bottom, width, box_height = MAP_BOX
+        left, bottom, width, box_height = side_box
         top = min(bottom + box_height, y - margin)
         return (left, bottom, width, top - bottom)
     credit_top = credit.get_window_extent(renderer).y1 / height

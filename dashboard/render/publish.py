@@ -32,6 +32,7 @@ from dashboard.analysis.stats import incidents_only
 from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
+from dashboard.render.publish_views import stable_ids, view_page, view_stem
 from dashboard.render.snapshot import (
     PNG_SIZE,
     alt_text,
@@ -49,8 +50,6 @@ RECORDS = EXPORT_FORMATS["csv"]
 RECORDS_PATH = f"data/incidents{RECORDS.suffix}"
 EMBED_HEIGHT = 660
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
-# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
-_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
 
 
 class PublishError(Exception):
@@ -72,19 +71,6 @@ class PublishedFile:
     data: bytes
     title: str = ""
     alt: str = ""
-
-
-def stable_ids(html: str) -> str:
-    """folium's random element ids replaced by sequential ones, in order of appearance."""
-    seen: dict[str, str] = {}
-
-    def number(match: re.Match) -> str:
-        token = match.group(1)
-        if token not in seen:
-            seen[token] = f"{len(seen) + 1:032x}"
-        return f"_{seen[token]}"
-
-    return _ELEMENT_ID.sub(number, html)
 
 
 def views(
@@ -310,8 +296,6 @@ def _language_files(
 ) -> list[PublishedFile]:
     """One language's pages, PNGs, view pages and embed.html (the last file), under
     `prefix`."""
-    from dashboard.render.publish_views import view_page, view_stem
-
     all_views = [replace(v, stem=prefix + v.stem) for v in views(bundle, states, lang)]
     files: list[PublishedFile] = []
     entries = []

@@ -17,6 +17,7 @@ snippets). Every data-derived string is escaped (dashboard/text/escape.py).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -39,6 +40,21 @@ from dashboard.text.escape import escape_text, link
 from dashboard.text.i18n import format_number, translation
 
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
+# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
+_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
+
+
+def stable_ids(html: str) -> str:
+    """folium's random element ids replaced by sequential ones, in order of appearance."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        token = match.group(1)
+        if token not in seen:
+            seen[token] = f"{len(seen) + 1:032x}"
+        return f"_{seen[token]}"
+
+    return _ELEMENT_ID.sub(number, html)
 
 
 @dataclass(frozen=True)
@@ -141,6 +157,14 @@ def view_page(
     address ("" for none: no absolute tags); `live_url`: the live page's public address
     ("" for none: no link to it)."""
     t = translation(lang)
+    heads = {
+        "map": t.gettext("On the map"),
+        "official": t.gettext("Official national figures by the window’s end"),
+        "none": t.gettext("No official figure had been given yet."),
+        "summary": t.gettext("Summary"),
+        "open": t.gettext("Open the interactive map of this view"),
+        "live": t.gettext("Explore it on the live map, with every source"),
+    }
     selection = select(bundle, page)
     page_title, summary = title(page, lang), alt_text(page, selection, lang)
     name = stem.rsplit("/", 1)[-1]
@@ -154,33 +178,28 @@ def view_page(
         f"<style>{STYLE_FILE.read_text(encoding='utf-8')}</style></head><body><main>",
         f"<h1>{escape_text(page_title)}</h1>",
         f'<p class="window">{escape_text(window_label(page, lang))}</p>',
-        f"<h2>{escape_text(t.gettext('On the map'))}</h2>",
+        f"<h2>{escape_text(heads['map'])}</h2>",
         "<ul>"
         + "".join(f"<li>{item}</li>" for item in _figure_items(page, selection, lang))
         + "</ul>",
     ]
     official = _official_items(bundle, page, lang)
-    parts.append(
-        f"<h2>{escape_text(t.gettext('Official national figures by the window’s end'))}</h2>"
-    )
+    parts.append(f"<h2>{escape_text(heads['official'])}</h2>")
     if official:
         parts.append("<ul>" + "".join(f"<li>{item}</li>" for item in official) + "</ul>")
     else:
-        parts.append(f"<p>{escape_text(t.gettext('None had been given yet.'))}</p>")
+        parts.append(f"<p>{escape_text(heads['none'])}</p>")
     parts += [
-        f"<h2>{escape_text(t.gettext('Summary'))}</h2>",
+        f"<h2>{escape_text(heads['summary'])}</h2>",
         f"<p>{escape_text(summary)}</p>",
         f'<img src="{escape_text(name)}.png" alt="{escape_text(summary)}" width="700" '
         f'height="{PRESETS["article"].size[1] // 2}">',
-        f'<p><a href="{escape_text(name)}.map.html">'
-        f"{escape_text(t.gettext('Open the interactive map of this view'))}</a></p>",
+        f'<p><a href="{escape_text(name)}.map.html">{escape_text(heads["open"])}</a></p>',
     ]
     if live_url:
         query = to_query(replace(page, embed=False, lang=lang), bundle.version)
         live = f"{live_url}?{query}"
-        parts.append(
-            f"<p>{link(live, t.gettext('Explore it on the live map, with every source'))}</p>"
-        )
+        parts.append(f"<p>{link(live, heads['live'])}</p>")
     parts += [
         f'<p class="credit">{escape_text(credit_text(lang))} '
         + escape_text(t.gettext("Data version {version}.").format(version=bundle.version))
@@ -188,8 +207,6 @@ def view_page(
         "</main></body></html>",
         "",
     ]
-    from dashboard.render.publish import stable_ids
-
     return [
         ViewPageFile(f"{stem}.html", "\n".join(parts).encode("utf-8"), page_title, summary),
         ViewPageFile(

@@ -399,6 +399,7 @@ def png_figure(
             credit,
             stamp,
             stacked,
+            MAP_BOX,
         )
         if stacked:
             fits = box[3] >= MIN_STACKED_MAP

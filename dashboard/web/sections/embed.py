@@ -80,8 +80,9 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
     show_map(data, page, selection, EMBED_MAP_HEIGHT, lang)
     full = public_address(st.context.url)
     full_page = f"{full}?{to_query(replace(page, embed=False, lang=lang), data.bundle.version)}"
+    full_label = t.gettext("Full map, sources and data")
     st.caption(
-        f"{link(full_page, t.gettext('Full map, sources and data'))} · "
+        f"{link(full_page, full_label)} · "
         f"{escape_markdown(credit_text(lang))} "
         + t.gettext("Basemap © OpenStreetMap contributors."),
         unsafe_allow_html=True,
