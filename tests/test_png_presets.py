@@ -39,7 +39,7 @@ NIGHT_PAGE = PageView(NIGHT)
 @pytest.mark.parametrize(
     ("name", "size"),
     [
-        ("article", (1400, 1500)),
+        ("article", (1400, 1700)),
         ("social", (1200, 630)),
         ("square", (1080, 1080)),
         ("large", (1600, 1000)),
@@ -55,6 +55,21 @@ def test_the_article_legend_is_legible_in_a_700_px_column():
     assert PRESETS["article"].shown_width == 700
     assert legend_css_pixels(PRESETS["article"]) >= 13  # CSS pixels at 700 px wide
     assert legend_css_pixels(PRESETS["large"]) >= 13
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("name", "least"),
+    # CSS pixels of the legend's text where the image is shown, after it shrank to fit
+    # (measured 2026-12-07: article 13.8/12.1, square 9.9/8.7, large 15.3, social 5.0/4.4:
+    # a social card's legend is not legible at 600 px; its title and labels are)
+    [("article", 12), ("square", 8.5), ("large", 15), ("social", 4)],
+)
+def test_legend_text_after_fitting_where_shown(bundle, name, least, lang):
+    preset = PRESETS[name]
+    fig, _ = png_figure(bundle, PageView(NIGHT, lang=lang), preset=preset)
+    points = fig.legends[0].get_texts()[0].get_fontsize()
+    assert points * 100 / 72 * preset.shown_width / preset.size[0] >= least
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

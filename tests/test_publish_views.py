@@ -55,7 +55,7 @@ def test_each_language_has_the_view_page_and_its_files(both, prefix):
     for ending in (".html", ".map.html", ".png", ".social.png"):
         assert f"{prefix}{STEM}{ending}" in both
     assert Image.open(io.BytesIO(both[f"{prefix}{STEM}.social.png"])).size == (1200, 630)
-    assert Image.open(io.BytesIO(both[f"{prefix}{STEM}.png"])).size == (1400, 1500)
+    assert Image.open(io.BytesIO(both[f"{prefix}{STEM}.png"])).size == (1400, 1700)
     assert f"{prefix}embed.html" in both and f"{prefix}index.html" in both
 
 

@@ -2,7 +2,7 @@
 to its layers: land outside Mexico against the sea, and state and city labels.
 
 Presets (the page's buttons and `snapshot --preset`): `article` (700 px wide at 2x:
-1400 x 1500 pixels, shown 700 x 750), `social` (1200 x 630, Open Graph and X cards),
+1400 x 1700 pixels, shown 700 x 850), `social` (1200 x 630, Open Graph and X cards),
 `square` (1080 x 1080) and `large` (1600 x 1000, the earlier default). Each has a text
 scale chosen so that the legend and credit are legible at the size the image is shown
 (at least 13 CSS pixels for the legend in an article column, about 12 when a social
@@ -57,7 +57,7 @@ PRESETS: dict[str, PngPreset] = {
     p.name: p
     for p in (
         PngPreset(
-            "article", (1400, 1500), 1.85, "stacked", 700, N_("PNG for an article (700 px, 2x)")
+            "article", (1400, 1700), 1.8, "stacked", 700, N_("PNG for an article (700 px, 2x)")
         ),
         PngPreset("social", (1200, 630), 0.85, "side", 600, N_("PNG for social (1200×630)")),
         PngPreset("square", (1080, 1080), 1.3, "stacked", 540, N_("PNG square (1080×1080)")),

@@ -232,7 +232,7 @@ def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]
 
 
 MAP_BOX = (0.01, 0.085, 0.70, 0.79)  # left, bottom, width, height (figure fractions)
-MIN_STACKED_MAP = 0.36  # the map's least share of a stacked preset's height
+MIN_STACKED_MAP = 0.34  # the map's least share of a stacked preset's height
 
 
 def _fit_extent(
