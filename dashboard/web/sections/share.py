@@ -154,7 +154,9 @@ def image_buttons(files: ViewFiles, stem: str, lang: str) -> None:
         )
     )
     choices = [(p, "png") for p in PRESETS.values()] + [(PRESETS["article"], "svg")]
-    for column, (preset, kind) in zip(st.columns(len(choices)), choices, strict=True):
+    # Three a row: five side by side cut their labels short ("PNG para nota (700 px…").
+    columns = [column for _ in range(0, len(choices), 3) for column in st.columns(3)]
+    for column, (preset, kind) in zip(columns, choices, strict=False):
         fmt = SNAPSHOT_FORMATS[kind]
         label = t.gettext(preset.label) if kind == "png" else t.gettext("SVG for an article")
         column.download_button(
