@@ -333,9 +333,21 @@ def snapshot(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         )
     bundle = load_bundle()
     page = snapshot_view(args, parser, bundle)
-    files = ViewFiles(bundle, page, bundle.incidents, size=(args.width, args.height))
+    size = None if args.preset else (args.width, args.height)
+    files = ViewFiles(bundle, page, bundle.incidents, size=size, preset=args.preset)
     data = SNAPSHOT_FORMATS[fmt].build(files)
-    return write_output(args.out, data, byte_count(len(data), lang), lang)
+    code = write_output(args.out, data, byte_count(len(data), lang), lang)
+    if code or fmt not in ("png", "svg"):
+        return code
+    from dashboard.render.imagefiles import alt_sidecar
+
+    text = alt_sidecar(bundle, page).encode("utf-8")
+    return write_output(alt_path(args.out), text, byte_count(len(text), lang), lang)
+
+
+def alt_path(image: Path) -> Path:
+    """Where an image's title and alt text go: map.png -> map.alt.txt."""
+    return image.with_name(image.stem + ".alt.txt")
 
 
 def format_error(formats):
@@ -535,8 +547,41 @@ def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
                 lang
             )
         )
+    bundle = load_bundle()
+    extra = publish_views(args, parser, bundle)
+    from dashboard.render.share import PUBLIC_URL_ENV, public_address
+
+    live = args.live_url or os.environ.get(PUBLIC_URL_ENV, "")
+    live = public_address(live) if live else ""
+    if not base:
+        print(
+            msg(
+                "publish: no --base-url: embed.html lists no embed codes and the view pages "
+                "carry no og:image or twitter:image, because both need absolute addresses "
+                "(a relative one breaks once pasted into a CMS or shared)"
+            ).text(lang),
+            file=sys.stderr,
+        )
+    if extra and not live:
+        print(
+            msg(
+                "publish: no --live-url (or {env}): the view pages do not link to the live map",
+                env=PUBLIC_URL_ENV,
+            ).text(lang),
+            file=sys.stderr,
+        )
+    languages = ("es", "en") if args.lang == "both" else None
     try:
-        files = publish(load_bundle(), args.outdir, base_url=base, states=codes or None, lang=lang)
+        files = publish(
+            bundle,
+            args.outdir,
+            base_url=base,
+            states=codes or None,
+            lang=args.lang if args.lang in ("es", "en") else lang,
+            extra=extra,
+            live_url=live,
+            languages=languages,
+        )
     except PublishError as exc:
         print(f"publish: {exc}", file=sys.stderr)
         return 2
@@ -556,6 +601,32 @@ def publish_site(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
     )
     print(done.text(lang))
     return 0
+
+
+def publish_views(args: argparse.Namespace, parser: argparse.ArgumentParser, bundle) -> list:
+    """The editor's views `publish` writes pages for: one per --query, and one of
+    --start/--end/--type (with --state) when any of those is given; read as `snapshot`
+    reads its view arguments (snapshot_view: bad flags exit 2, a link's unusable parts
+    are dropped with a notice)."""
+    wanted = [
+        argparse.Namespace(
+            query=query, start=None, end=None, state=[], type=[], lang=None, ui_lang=args.ui_lang
+        )
+        for query in args.query
+    ]
+    if args.start or args.end or args.type:
+        wanted.append(
+            argparse.Namespace(
+                query=None,
+                start=args.start,
+                end=args.end,
+                state=args.state,
+                type=args.type,
+                lang=None,
+                ui_lang=args.ui_lang,
+            )
+        )
+    return [snapshot_view(view, parser, bundle) for view in wanted]
 
 
 def unknown_state(state: str):
@@ -605,6 +676,15 @@ def main(argv: list[str] | None = None) -> int:
     snap.add_argument("--out", type=Path, required=True)
     snap.add_argument("--width", type=int, default=1600)
     snap.add_argument("--height", type=int, default=1000)
+    snap.add_argument(
+        "--preset",
+        choices=("article", "social", "square", "large"),
+        help=t.gettext(
+            "an image laid out for publication (PNG or SVG): article (700 px wide at 2x), "
+            "social (1200x630), square (1080x1080), large (1600x1000); instead of "
+            "--width/--height. Its title and alt text are written beside it (.alt.txt)"
+        ),
+    )
     out = commands.add_parser(
         "export",
         help=t.gettext(
@@ -673,20 +753,46 @@ def main(argv: list[str] | None = None) -> int:
         help=t.gettext("public address of OUTDIR, for absolute embed snippets (https://...)"),
     )
     pub.add_argument(
-        "--state", action="append", default=[], help=t.gettext("only these state pages; repeat")
+        "--state",
+        action="append",
+        default=[],
+        help=t.gettext("only these state pages, and the states of the --start/--end view; repeat"),
+    )
+    pub.add_argument(
+        "--query",
+        action="append",
+        default=[],
+        help=t.gettext(
+            "a view to publish as a page of its own (a permalink or its query string, as "
+            "the share panel gives it); repeat for several"
+        ),
+    )
+    pub.add_argument("--start", help=t.gettext("with --end (and --state, --type): one more view"))
+    pub.add_argument("--end", help=t.gettext("window end of that view (Mexico City time)"))
+    pub.add_argument(
+        "--type", action="append", default=[], help=t.gettext("event type key; repeat")
+    )
+    pub.add_argument(
+        "--live-url",
+        help=t.gettext(
+            "public address of the live map, which the view pages link to (default: the "
+            "TAPALPA_PUBLIC_URL environment variable)"
+        ),
     )
     pub.add_argument(
         "--lang",
-        choices=("es", "en"),
+        choices=("es", "en", "both"),
         help=t.gettext(
             "language of the site's pages and PNGs and of the messages (default: the "
-            "environment's LANG)"
+            "environment's LANG); both: Spanish at the root and English under en/"
         ),
     )
     args = parser.parse_args(argv)
     # The language of this run's messages and, for publish, of the site: --lang, else the
     # environment's.
     args.ui_lang = getattr(args, "lang", None) or lang
+    if args.ui_lang not in ("es", "en"):  # publish --lang both: messages as the environment's
+        args.ui_lang = lang
     if args.command == "export":
         return export(args, out)
     if args.command == "quality":

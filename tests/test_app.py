@@ -214,8 +214,15 @@ def test_share_panel_offers_link_embed_and_downloads(app):
     assert any(t.startswith("Between Sun 22 Feb, 00:00") for t in texts)
     assert any("python -m dashboard publish" in c.value for c in app.caption)
     labels = [b.proto.label for b in app.get("download_button")]
-    assert labels[:2] == ["Download PNG (1600×1000)", "Download interactive HTML"]
-    assert labels[2].startswith("Download the ") and labels[2].endswith(
+    assert labels[:5] == [
+        "PNG for an article (700 px, 2x)",
+        "PNG for social (1200×630)",
+        "PNG square (1080×1080)",
+        "PNG large (1600×1000)",
+        "SVG for an article",
+    ]
+    assert labels[5] == "Download interactive HTML"
+    assert labels[6].startswith("Download the ") and labels[6].endswith(
         "records in this view (CSV)"
     )
 

@@ -35,7 +35,7 @@ SECTIONS = [
     (
         "share_open",
         "Share, embed or download this view",
-        lambda at: any(t.label == "Alt text" for t in at.text_area),
+        lambda at: any(t.label.startswith("Alt text") for t in at.text_area),
     ),
     (
         "downloads_open",

@@ -99,11 +99,12 @@ def test_a_new_layer_is_one_entry_and_its_functions(bundle, monkeypatch):
 
 
 def test_hidden_layers_leave_the_png_but_keep_the_states_as_geography(bundle):
-    """With no basemap, the states stay as white outlines when their layer is hidden; the
-    incidents and the site are left out."""
+    """With no basemap, the states stay as white outlines when their layer is hidden (over
+    the grey land around Mexico, which is not a layer); the incidents and the site are
+    left out."""
     shown = snapshot.png_figure(bundle, PageView(VIEW))[0]
     bare = snapshot.png_figure(bundle, PageView(VIEW, layers=frozenset()))[0]
     (ax,), (bare_ax,) = shown.axes, bare.axes
-    assert len(bare_ax.collections) == 1 < len(ax.collections)  # the states alone
-    faces = bare_ax.collections[0].get_facecolors()
+    assert len(bare_ax.collections) == 2 < len(ax.collections)  # land, then the states
+    faces = bare_ax.collections[1].get_facecolors()
     assert (faces[:, :3] == 1).all()  # white

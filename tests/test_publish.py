@@ -80,14 +80,23 @@ def test_pngs_carry_the_alt_text_that_embed_html_shows(site):
         assert f'<img src="{path}" alt="{htmllib.escape(alt)}"' in embed
 
 
-def test_embed_page_has_a_snippet_per_view_pointing_at_the_files(site):
+def test_without_a_base_url_embed_html_refuses_relative_snippets_saying_why(site):
     embed = site["embed.html"].decode()
+    assert "<textarea" not in embed
+    assert "No embed codes here" in embed and "relative address breaks" in embed
+    assert "--base-url" in embed
+
+
+def test_embed_page_has_a_snippet_per_view_pointing_at_the_files(bundle):
+    base = "https://static.example.org/map/"
+    files = {f.path: f.data for f in site_files(bundle, base_url=base, states=["14"])}
+    embed = files["embed.html"].decode()
     snippets = [htmllib.unescape(t) for t in re.findall(r"<textarea[^>]*>(.*?)</textarea>", embed)]
     iframes = [s for s in snippets if s.startswith("<iframe")]
-    pages = sorted(p for p in site if p.endswith(".html") and p != "embed.html")
+    pages = sorted(base + p for p in files if p.endswith(".html") and p != "embed.html")
     assert sorted(re.search(r'src="([^"]+)"', s).group(1) for s in iframes) == pages
     assert all('title="After the Tapalpa raid' in s for s in iframes)
-    assert "The addresses below are relative" in embed
+    assert "No embed codes here" not in embed
 
 
 def page_sources(text: str) -> list[str]:
@@ -179,7 +188,7 @@ def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):
     assert "wrote 7 files" in result.stdout  # 2 views x (HTML, PNG), CSV, embed, manifest
     embed = (tmp_path / "out" / "embed.html").read_text()
     assert "&lt;iframe src=&quot;https://example.org/map/states/jal.html&quot;" in embed
-    assert "relative" not in embed
+    assert "No embed codes here" not in embed
 
 
 @pytest.mark.parametrize(

@@ -162,11 +162,12 @@ OFFICIAL_BLOCKADE_METRICS = frozenset({"blockades_reported", "blockade_points", 
 # What a map view can show, and where it can look.
 MAP_LAYERS = ("states", "site", "incidents")
 MAP_ZOOM_RANGE = (4, 13)
-# The embed (?embed=true): its map's height, and the iframe height the share panel suggests,
-# which fits the map, the time slider and the credit line at 390 and 1400 px wide
-# (measured in a browser test, tests/test_browser.py; pixels).
+# The embed (?embed=true): its map's height, and the iframe height the share panel's
+# snippet starts with, which fits the title, window, key figure, map, time slider and
+# credit line at 390 and 1400 px wide (measured in a browser test, tests/test_browser.py;
+# pixels); the snippet's script then sets the embed's own height.
 EMBED_MAP_HEIGHT = 520
-EMBED_FRAME_HEIGHT = 840
+EMBED_FRAME_HEIGHT = 920
 MEXICO_CENTER = (23.6, -102.0)  # (lat, lon)
 
 # Mexico's extent with a margin for islands and coasts (lon/lat).

@@ -42,6 +42,8 @@ class ViewFiles:
     counts: pd.DataFrame | None = None
     permalink: str = ""
     size: tuple[int, int] | None = None  # the PNG's; None: snapshot.PNG_SIZE
+    screen: tuple[int, int] | None = None  # the map's size on screen (snapshot.map_extent)
+    preset: str | None = None  # a pngpresets.PRESETS name: the image's size and layout
     generated_at: datetime | None = None
 
 
@@ -119,10 +121,23 @@ def _data_package(files: ViewFiles) -> bytes:
     )
 
 
-def _png(files: ViewFiles) -> bytes:
-    from dashboard.render.snapshot import PNG_SIZE, png_bytes
+def _image(image_format: str) -> Callable[[ViewFiles], bytes]:
+    def build(files: ViewFiles) -> bytes:
+        from dashboard.render.imagefiles import image_bytes, preset_named
 
-    return png_bytes(files.bundle, files.page, files.size or PNG_SIZE)
+        return image_bytes(
+            files.bundle,
+            files.page,
+            image_format,
+            preset=preset_named(files.preset),
+            size=files.size,
+            screen=files.screen,
+        )
+
+    return build
+
+
+_png = _image("png")
 
 
 def _html(files: ViewFiles) -> bytes:
@@ -192,6 +207,7 @@ SNAPSHOT_FORMATS: dict[str, FileFormat] = {
     f.name: f
     for f in (
         FileFormat("png", ".png", "image/png", N_("Download PNG (1600×1000)"), _png, (".png",)),
+        FileFormat("svg", ".svg", "image/svg+xml", N_("Download SVG"), _image("svg"), (".svg",)),
         FileFormat(
             "html", ".html", "text/html", N_("Download interactive HTML"), _html, (".html",)
         ),

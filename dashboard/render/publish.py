@@ -22,8 +22,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dashboard.analysis.filters import ViewSpec, data_window, default_window
@@ -32,6 +32,7 @@ from dashboard.analysis.stats import incidents_only
 from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
+from dashboard.render.publish_views import stable_ids, view_page, view_stem
 from dashboard.render.snapshot import (
     PNG_SIZE,
     alt_text,
@@ -49,8 +50,6 @@ RECORDS = EXPORT_FORMATS["csv"]
 RECORDS_PATH = f"data/incidents{RECORDS.suffix}"
 EMBED_HEIGHT = 660
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
-# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
-_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
 
 
 class PublishError(Exception):
@@ -72,19 +71,6 @@ class PublishedFile:
     data: bytes
     title: str = ""
     alt: str = ""
-
-
-def stable_ids(html: str) -> str:
-    """folium's random element ids replaced by sequential ones, in order of appearance."""
-    seen: dict[str, str] = {}
-
-    def number(match: re.Match) -> str:
-        token = match.group(1)
-        if token not in seen:
-            seen[token] = f"{len(seen) + 1:032x}"
-        return f"_{seen[token]}"
-
-    return _ELEMENT_ID.sub(number, html)
 
 
 def views(
@@ -178,11 +164,15 @@ def embed_page(
     base_url: str,
     version: str,
     lang: str = DEFAULT_LANGUAGE,
+    prefix: str = "",
 ) -> str:
     """embed.html: per view, a preview and the iframe and <img> snippets to copy.
 
-    `entries` are (view, title, alt text); `base_url` is where the folder will be served
-    ("" leaves the snippets relative); `lang` ("es" or "en"): the page's language."""
+    `entries` are (view, title, alt text; a view's stem may name its map page
+    "….map"); `base_url` is where the folder will be served: without it there are no
+    snippets, only the reason (a relative address breaks once pasted into a CMS);
+    `lang` ("es" or "en"): the page's language; `prefix` the folder embed.html is in
+    ("en/"), which the views' stems start with."""
     t = translation(lang)
     style = STYLE_FILE.read_text(encoding="utf-8")
     heading = escape_text(t.gettext("Tapalpa incident map: embed codes"))
@@ -206,34 +196,42 @@ def embed_page(
     ]
     if not base_url:
         parts.append(
-            "<p>"
+            '<p class="notice" role="note">'
             + t.gettext(
-                "<strong>The addresses below are relative:</strong> put the folder's public "
-                "address in front of them, or publish again with <code>--base-url</code>."
+                "<strong>No embed codes here:</strong> this copy was published without its "
+                "public address, and a relative address breaks once pasted into a CMS. "
+                "Publish again with <code>--base-url https://…</code> (where this folder "
+                "will be served) to get codes that work in any article."
             )
             + "</p>"
         )
     for number, (view, page_title, alt) in enumerate(entries, 1):
+        local = view.stem.removeprefix(prefix)
+        image = local.removesuffix(".map")
         html_url = base_url + view.stem + ".html"
-        png_url = base_url + view.stem + ".png"
+        png_url = base_url + view.stem.removesuffix(".map") + ".png"
         parts += [
             f'<section aria-labelledby="v{number}"><h2 id="v{number}">'
             f"{escape_text(view.label)}</h2>",
             f"<p>{escape_text(page_title)}</p>",
-            f'<p><a href="{escape_text(view.stem)}.html">'
+            f'<p><a href="{escape_text(local)}.html">'
             f"{escape_text(t.gettext('Open the map'))}</a></p>",
-            f'<img src="{escape_text(view.stem)}.png" alt="{escape_text(alt)}" '
+            f'<img src="{escape_text(image)}.png" alt="{escape_text(alt)}" '
             'width="400" height="250" loading="lazy">',
-            f'<label for="i{number}">{escape_text(t.gettext("Iframe"))}</label>',
-            f'<textarea id="i{number}" readonly rows="3">'
-            f"{escape_text(_snippet(html_url, page_title))}</textarea>",
-            f'<label for="p{number}">{escape_text(t.gettext("Image with alt text"))}</label>',
-            f'<textarea id="p{number}" readonly rows="4">'
-            f"{escape_text(_image_snippet(png_url, alt))}</textarea>",
-            "</section>",
         ]
+        if base_url:
+            parts += [
+                f'<label for="i{number}">{escape_text(t.gettext("Iframe"))}</label>',
+                f'<textarea id="i{number}" readonly rows="3">'
+                f"{escape_text(_snippet(html_url, page_title))}</textarea>",
+                f'<label for="p{number}">{escape_text(t.gettext("Image with alt text"))}</label>',
+                f'<textarea id="p{number}" readonly rows="4">'
+                f"{escape_text(_image_snippet(png_url, alt))}</textarea>",
+            ]
+        parts.append("</section>")
+    records = base_url + RECORDS_PATH if base_url else _relative(prefix, RECORDS_PATH)
     parts += [
-        f'<p><a href="{escape_text(base_url)}{RECORDS_PATH}">'
+        f'<p><a href="{escape_text(records)}">'
         f"{escape_text(t.gettext('All records (CSV)'))}</a></p>",
         "</main></body></html>",
         "",
@@ -247,36 +245,28 @@ def site_files(
     base_url: str = "",
     states: Iterable[str] | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    extra: Sequence[PageView] = (),
+    live_url: str = "",
+    languages: Sequence[str] | None = None,
 ) -> list[PublishedFile]:
     """Every file of the site, in a fixed order; nothing is written.
 
     `base_url` is the absolute address the folder will be served from (ending in "/"), used
-    only in embed.html's snippets; `states` (INEGI codes) limits the state pages; `lang`
-    ("es" or "en") is the language of the pages, PNGs, titles and alt text.
+    in embed.html's snippets and the view pages' Open Graph tags; `states` (INEGI codes)
+    limits the state pages; `lang` ("es" or "en") is the language of the pages, PNGs,
+    titles and alt text; `languages` several of them: the first at the root, each other
+    under its own folder ("en/"). `extra`: the editor's own views, each a page of its own
+    (publish_views.py); `live_url` the live page's public address they link to.
     Raises ValueError for a base_url that is not http(s)."""
     if base_url and not (base_url.startswith(("https://", "http://")) and base_url.endswith("/")):
         raise ValueError(f"base URL must be http(s) and end with '/': {base_url!r}")
-    all_views = views(bundle, states, lang)
     files: list[PublishedFile] = []
-    entries = []
-    for view in all_views:
-        selection = select(bundle, view.page)
-        page_title, alt = title(view.page), alt_text(view.page, selection)
-        html = _with_navigation(
-            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views, lang)
-        )
-        files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
-        files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
-        entries.append((view, page_title, alt))
-    every = ViewFiles(bundle, all_views[0].page, bundle.incidents)
-    files.append(PublishedFile(RECORDS_PATH, RECORDS.build(every)))
-    files.append(
-        PublishedFile(
-            "embed.html",
-            embed_page(entries, base_url, bundle.version, lang).encode("utf-8"),
-            translation(lang).gettext("Tapalpa incident map: embed codes"),
-        )
-    )
+    for number, language in enumerate(languages or (lang,)):
+        prefix = f"{language}/" if number else ""
+        files += _language_files(bundle, base_url, states, language, extra, live_url, prefix)
+        if not number:
+            every = ViewFiles(bundle, views(bundle, states, language)[0].page, bundle.incidents)
+            files.insert(-1, PublishedFile(RECORDS_PATH, RECORDS.build(every)))
     manifest = {
         "data_version": bundle.version,
         "files": [
@@ -292,6 +282,46 @@ def site_files(
     }
     text = json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     files.append(PublishedFile(MANIFEST, text.encode("utf-8")))
+    return files
+
+
+def _language_files(
+    bundle: Bundle,
+    base_url: str,
+    states: Iterable[str] | None,
+    lang: str,
+    extra: Sequence[PageView],
+    live_url: str,
+    prefix: str,
+) -> list[PublishedFile]:
+    """One language's pages, PNGs, view pages and embed.html (the last file), under
+    `prefix`."""
+    all_views = [replace(v, stem=prefix + v.stem) for v in views(bundle, states, lang)]
+    files: list[PublishedFile] = []
+    entries = []
+    for view in all_views:
+        selection = select(bundle, view.page)
+        page_title, alt = title(view.page), alt_text(view.page, selection)
+        html = _with_navigation(
+            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views, lang)
+        )
+        files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
+        files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
+        entries.append((view, page_title, alt))
+    for page in extra:
+        page = replace(page, lang=lang, embed=False)
+        stem = view_stem(page, prefix)
+        made = view_page(bundle, page, stem, base_url, live_url, lang)
+        files += [PublishedFile(f.path, f.data, f.title, f.alt) for f in made]
+        label = translation(lang).gettext("Your view: {title}").format(title=made[0].title)
+        entries.append((View(stem + ".map", page, label), made[0].title, made[0].alt))
+    files.append(
+        PublishedFile(
+            f"{prefix}embed.html",
+            embed_page(entries, base_url, bundle.version, lang, prefix).encode("utf-8"),
+            translation(lang).gettext("Tapalpa incident map: embed codes"),
+        )
+    )
     return files
 
 
@@ -325,6 +355,9 @@ def publish(
     base_url: str = "",
     states: Iterable[str] | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    extra: Sequence[PageView] = (),
+    live_url: str = "",
+    languages: Sequence[str] | None = None,
 ) -> list[PublishedFile]:
     """Write the site to `outdir` (created if needed) and return what was written.
 
@@ -332,14 +365,22 @@ def publish(
     replace; files from that publish that are no longer produced are removed).
     Raises PublishError for any other folder, ValueError for a bad base_url, OSError when a
     file cannot be written."""
-    files = site_files(bundle, base_url=base_url, states=states, lang=lang)
+    files = site_files(
+        bundle,
+        base_url=base_url,
+        states=states,
+        lang=lang,
+        extra=extra,
+        live_url=live_url,
+        languages=languages,
+    )
     for old in _previous_files(outdir):
         old.unlink(missing_ok=True)
     for published in files:
         target = outdir / published.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(published.data)
-    states_dir = outdir / "states"
-    if states_dir.is_dir() and not any(states_dir.iterdir()):
-        states_dir.rmdir()
+    for folder in sorted(outdir.rglob("*"), key=lambda p: -len(p.parts)):
+        if folder.is_dir() and not any(folder.iterdir()):  # left empty by an earlier run
+            folder.rmdir()
     return files

@@ -6,6 +6,7 @@ Pure: strings from a view and an address; the page reads the address from Stream
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -23,6 +24,42 @@ def page_address(url: str | None) -> str:
     if not parts.netloc:
         return ""
     return urlunsplit((parts.scheme, parts.netloc, parts.path or "/", "", ""))
+
+
+PUBLIC_URL_ENV = "TAPALPA_PUBLIC_URL"  # the live page's public address, for snippets
+# Hosts an article must never point at: this machine, a private network, names that only
+# resolve inside one, and staging or preview hosts.
+INTERNAL_SUFFIXES = (".local", ".localhost", ".internal", ".lan", ".home.arpa", ".corp")
+INTERNAL_LABELS = ("localhost", "staging", "preview", "dev", "test", "internal")
+
+
+def public_address(url: str | None = None) -> str:
+    """The live page's public address for links and snippets: the environment variable
+    TAPALPA_PUBLIC_URL ("https://mapa.example.org/tapalpa/") when set, with the path "/"
+    when it has none; else the address the page is served from (`url`, page_address)."""
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    return page_address(configured) if configured else page_address(url)
+
+
+def internal_host(url: str) -> bool:
+    """Whether `url`'s host is one readers of an article cannot reach or should not be
+    sent to: localhost, a loopback, private, link-local or unspecified IP address, a
+    name without a dot ("intranet"), a name under .local/.internal/.lan/.corp, or one
+    with a label such as "staging", "preview", "dev" or "test" ("staging.example.org",
+    "map-dev.example.org" is not: labels are whole)."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if not host:
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        labels = host.split(".")
+        return (
+            len(labels) == 1
+            or host.endswith(INTERNAL_SUFFIXES)
+            or any(label in INTERNAL_LABELS for label in labels[:-1])
+        )
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified
 
 
 def published_site(base: str) -> str | None:
@@ -54,3 +91,27 @@ def iframe_snippet(url: str, height: int, page: PageView, lang: str = "en") -> s
         f'<iframe src="{escape_text(url)}" width="100%" height="{height}" style="border:0" '
         f'loading="lazy" title="{escape_text(snapshot_title(page, lang))}"></iframe>'
     )
+
+
+# The message the embed posts to its host page with its height (dashboard/static/
+# embed-resize.js): {"tapalpa-map-height": <CSS pixels>}.
+HEIGHT_MESSAGE = "tapalpa-map-height"
+# The host page's side, as Datawrapper's and Flourish's snippets do: the iframe that sent
+# the message (matched by its window, so several embeds on one page each get their own)
+# takes the height, bounded to 200..4000 pixels. One listener per page however many
+# snippets are pasted (window.tapalpaResize).
+RESIZE_SCRIPT = (
+    "<script>!function(){if(window.tapalpaResize)return;window.tapalpaResize=1;"
+    'window.addEventListener("message",function(e){var h=e.data&&e.data["'
+    + HEIGHT_MESSAGE
+    + '"];if(typeof h!=="number"||!isFinite(h))return;'
+    'var f=document.getElementsByTagName("iframe");for(var i=0;i<f.length;i++)'
+    "if(f[i].contentWindow===e.source)f[i].style.height=Math.max(200,Math.min(4000,"
+    'Math.ceil(h)))+"px"})}();</script>'
+)
+
+
+def responsive_snippet(url: str, height: int, page: PageView, lang: str = "en") -> str:
+    """`iframe_snippet` (its `height` the first guess, in pixels) followed by the few
+    lines that let the embed set its own height (RESIZE_SCRIPT), for a CMS's HTML box."""
+    return iframe_snippet(url, height, page, lang) + "\n" + RESIZE_SCRIPT

@@ -39,6 +39,7 @@ from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
 from dashboard.render.pnglayers import PngCanvas, categories_present  # noqa: E402
+from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.symbols import (
     HALO,
     MPL_MARKERS,
@@ -235,16 +236,18 @@ def _extent(bundle: Bundle, page: PageView) -> tuple[float, float, float, float]
 
 
 MAP_BOX = (0.01, 0.085, 0.70, 0.79)  # left, bottom, width, height (figure fractions)
+MIN_STACKED_MAP = 0.34  # the map's least share of a stacked preset's height
 
 
 def _fit_extent(
-    extent: tuple[float, float, float, float], width: int, height: int
+    extent: tuple[float, float, float, float], box_width: float, box_height: float
 ) -> tuple[float, float, float, float]:
-    """Grow (west, east, south, north) along its short side to the map box's shape, so the
-    map fills the box (1/cos(latitude) aspect: degrees of longitude shrink northwards)."""
+    """Grow (west, east, south, north) along its short side to the map box's shape
+    (`box_width` x `box_height` pixels), so the map fills the box (1/cos(latitude)
+    aspect: degrees of longitude shrink northwards)."""
     west, east, south, north = extent
     stretch = 1 / math.cos(math.radians((south + north) / 2))
-    box = (MAP_BOX[2] * width) / (MAP_BOX[3] * height)
+    box = box_width / box_height
     data = (east - west) / ((north - south) * stretch)
     if data < box:
         grow = ((north - south) * stretch * box - (east - west)) / 2
@@ -284,17 +287,36 @@ def view_extent(
     return lon - half_lon, lon + half_lon, latitude(y + height / 2), latitude(y - height / 2)
 
 
+def screen_zoom(zoom: float, screen: tuple[float, float], box: tuple[float, float]) -> float:
+    """The zoom at which a map `box` (width, height, pixels) shows at least what a map of
+    `screen` (width, height, CSS pixels) showed at `zoom`, on the same centre: Leaflet's
+    scale doubles per zoom level, so zoom + log2 of the smaller of the two size ratios
+    (a PNG box twice the screen's width and height: one level more)."""
+    return zoom + math.log2(min(box[0] / screen[0], box[1] / screen[1]))
+
+
 def map_extent(
-    bundle: Bundle, page: PageView, width: int, height: int
+    bundle: Bundle,
+    page: PageView,
+    width: int,
+    height: int,
+    screen: tuple[int, int] | None = None,
+    box: tuple[float, float, float, float] = MAP_BOX,
 ) -> tuple[float, float, float, float]:
     """(west, east, south, north) in degrees of a PNG `width` x `height` pixels: the view's
     centre and zoom when it carries both (`view_extent` at the map box's pixel size, the
     area a reader of that view sees), else the chosen states (else Mexico), padded and
-    grown to the box's shape."""
-    box_width, box_height = MAP_BOX[2] * width, MAP_BOX[3] * height
+    grown to the box's shape. `screen`: the size of the map the reader saw that view in
+    (CSS pixels); the box then shows that map's whole area (`screen_zoom`), whatever the
+    PNG's size, and a little more along the side whose shape differs. `box`: the map's
+    place in the figure (left, bottom, width, height; fractions), MAP_BOX by default."""
+    box_width, box_height = box[2] * width, box[3] * height
     if page.center is not None and page.zoom is not None:
-        return view_extent(page.center, page.zoom, box_width, box_height)
-    return _fit_extent(_extent(bundle, page), width, height)
+        zoom = page.zoom
+        if screen is not None:
+            zoom = screen_zoom(zoom, screen, (box_width, box_height))
+        return view_extent(page.center, zoom, box_width, box_height)
+    return _fit_extent(_extent(bundle, page), box_width, box_height)
 
 
 def png_figure(
@@ -303,13 +325,17 @@ def png_figure(
     size: tuple[int, int] = PNG_SIZE,
     lang: str | None = None,
     selection: Selection | None = None,
+    screen: tuple[int, int] | None = None,
+    preset: PngPreset | None = None,
 ) -> tuple[Figure, Selection]:
     """The PNG's matplotlib figure (and the selection it shows), before it is saved:
     `size` = (width, height) in pixels, 200..6000 a side, texts in `lang` (else the view's
-    language, else English); `selection` when the caller already made it (`select`).
+    language, else English); `selection` when the caller already made it (`select`);
+    `preset` (pngpresets.PRESETS) gives the size, text scale and layout instead.
 
-    States are filled with exactly the legend's swatch colours (opaque; no basemap),
-    incidents drawn with the live map's category shapes and colours and a white halo.
+    Sea behind, the countries around Mexico as grey land, the states filled with exactly
+    the legend's swatch colours, incidents drawn with the live map's category shapes and
+    colours and a white halo, and state and city names (pngpresets.draw_labels).
     The map box's geographic extent (`map_extent`): the view's centre and zoom when it has
     both (the area a Leaflet map of the box's pixel size shows there, Web Mercator), else
     the chosen states (else Mexico) grown to the box's shape (1/cos(latitude) aspect).
@@ -317,6 +343,8 @@ def png_figure(
     (`_fit_texts`), in either language. Raises ValueError for a size out of range.
     """
     page = replace(page, lang=language(page, lang))
+    if preset is not None:
+        size = preset.size
     width, height = size
     if not (200 <= width <= MAX_PNG_SIDE and 200 <= height <= MAX_PNG_SIDE):
         raise ValueError(f"PNG size must be 200..{MAX_PNG_SIDE} pixels a side, got {size}")
@@ -324,36 +352,24 @@ def png_figure(
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer to measure texts with (`_fit_texts`)
 
-    scale = min(width / 1600, height / 1000)
-    ax = fig.add_axes(MAP_BOX)
-    ax.set_axis_off()
-
-    canvas = PngCanvas(
-        ax,
-        selection.selected,
-        selection.counts,
-        bundle.states_display,
-        bundle.operation_site,
-        scale,
+    scale = preset.text_scale if preset else min(width / 1600, height / 1000)
+    stacked = preset is not None and preset.layout == "stacked"
+    side = 0.01 if stacked else MAP_BOX[0] + MAP_BOX[2] + 0.02  # the figures' column (x)
+    sizes = (20, 13, 12) if stacked else (26, 15, 13)  # title, window, figures (points)
+    title_text = fig.text(
+        0.02, 0.965, title(page), fontsize=sizes[0] * scale, weight="bold", va="top"
     )
-    for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
-        layer.png(canvas, layer.key in page.layers)
-    west, east, south, north = map_extent(bundle, page, width, height)
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
-        aspect = (east - west) / (north - south) * (MAP_BOX[3] * height) / (MAP_BOX[2] * width)
-    else:
-        aspect = 1 / math.cos(math.radians((south + north) / 2))
-    ax.set_aspect(aspect, adjustable="box")
-
-    fig.text(0.02, 0.965, title(page), fontsize=26 * scale, weight="bold", va="top")
-    fig.text(0.02, 0.915, window_label(page), fontsize=15 * scale, color="#333333", va="top")
+    window = fig.text(
+        0.02, 0.915, window_label(page), fontsize=sizes[1] * scale, color="#333333", va="top"
+    )
     official = national_figures(bundle.official, page.view, page.lang)
     stats = fig.text(
-        0.73, 0.86, stats_text(selection, page.lang, official), fontsize=13 * scale, va="top"
+        0.02 if stacked else side,
+        0.86,
+        stats_text(selection, page.lang, official),
+        fontsize=sizes[2] * scale,
+        va="top",
     )
-    legend = _legend(fig, page, selection, scale)
     credit = fig.text(
         0.02, 0.045, credit_text(page.lang), fontsize=11 * scale, color="#333333", va="bottom"
     )
@@ -367,21 +383,92 @@ def png_figure(
         color="#666666",
         va="bottom",
     )
-    _fit_texts(fig, credit, stamp)
-    # The legend starts under the figures, however many lines they wrapped to.
-    below = stats.get_window_extent(fig.canvas.get_renderer()).y0 / fig.bbox.height
-    legend.set_bbox_to_anchor((0.73, min(0.79, below - 0.015)), transform=fig.transFigure)
+    # The legend shrinks (12 % a step, at most four) until it fits: above the credit in
+    # the side column, or leaving the map at least MIN_STACKED_MAP of a stacked figure.
+    renderer = fig.canvas.get_renderer()
+    legend_scale = scale
+    for attempt in range(5):
+        legend = _legend(
+            fig,
+            page,
+            selection,
+            legend_scale,
+            *((2, (0.015, 0.3)) if stacked else (1, (side, 0.79))),
+        )
+        _fit_texts(fig, credit, stamp)
+        box = stack(
+            fig,
+            [title_text, window, stats] if stacked else [title_text, window],
+            legend,
+            credit,
+            stamp,
+            stacked,
+            MAP_BOX,
+        )
+        if stacked:
+            fits = box[3] >= MIN_STACKED_MAP
+        else:
+            # The figures, then the legend, in the column right of the map, from its top.
+            stats.set_y(box[1] + box[3])
+            below = stats.get_window_extent(renderer).y0 / fig.bbox.height
+            legend.set_bbox_to_anchor((side, below - 0.015), transform=fig.transFigure)
+            fig.draw_without_rendering()
+            fits = legend.get_window_extent(renderer).y0 >= credit.get_window_extent(renderer).y1
+        if fits or attempt == 4:
+            break
+        legend.remove()
+        legend_scale *= 0.88
+
+    ax = fig.add_axes(box)
+    ax.set_xticks([])  # no axes, but the background (the sea) drawn
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    draw_land(ax, scale)
+    canvas = PngCanvas(
+        ax,
+        selection.selected,
+        selection.counts,
+        bundle.states_display,
+        bundle.operation_site,
+        scale if preset is None else scale**0.5,
+    )
+    for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
+        layer.png(canvas, layer.key in page.layers)
+    ax.set_xlabel("")  # GeoPandas names the axes' units
+    ax.set_ylabel("")
+    west, east, south, north = map_extent(bundle, page, width, height, screen, box)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
+        aspect = (east - west) / (north - south) * (box[3] * height) / (box[2] * width)
+    else:
+        aspect = 1 / math.cos(math.radians((south + north) / 2))
+    ax.set_aspect(aspect, adjustable="box")
+    draw_labels(
+        ax,
+        bundle.states_display,
+        selection.selected,
+        (west, east, south, north),
+        scale,
+        cities=4 if stacked or width < 1400 else 6,
+        chosen=page.view.states,
+    )
     return fig, selection
 
 
 def png_bytes(
-    bundle: Bundle, page: PageView, size: tuple[int, int] = PNG_SIZE, lang: str | None = None
+    bundle: Bundle,
+    page: PageView,
+    size: tuple[int, int] = PNG_SIZE,
+    lang: str | None = None,
+    screen: tuple[int, int] | None = None,
 ) -> bytes:
     """The view as a PNG (bytes): `png_figure`, saved with the title and alt text as
     metadata. Byte-identical for the same view and data. Raises ValueError for a size out
-    of range (200..6000 pixels a side)."""
+    of range (200..6000 pixels a side). `screen`: see map_extent."""
     page = replace(page, lang=language(page, lang))
-    fig, selection = png_figure(bundle, page, size)
+    fig, selection = png_figure(bundle, page, size, screen=screen)
     buffer = io.BytesIO()
     fig.savefig(
         buffer,
@@ -591,11 +678,19 @@ def _fit_texts(fig: Figure, credit, stamp) -> None:
     credit.set_y((top + 0.004 * fig.bbox.height) / fig.bbox.height)
 
 
-def _legend(fig: Figure, page: PageView, selection: Selection, scale: float):
+def _legend(
+    fig: Figure,
+    page: PageView,
+    selection: Selection,
+    scale: float,
+    ncol: int = 1,
+    anchor: tuple[float, float] = (0.73, 0.79),
+):
     return fig.legend(
+        ncol=ncol,
         handles=legend_entries(selection, scale, page.lang or DEFAULT_LANGUAGE),
         loc="upper left",
-        bbox_to_anchor=(0.73, 0.79),
+        bbox_to_anchor=anchor,
         frameon=False,
         fontsize=11 * scale,
         title=translation(page.lang or DEFAULT_LANGUAGE).gettext(

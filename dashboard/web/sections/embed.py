@@ -1,25 +1,89 @@
-"""The embed page (`?embed=true`, an article's iframe): the map with its legend and play
-control, and a credit line; the page adds the time slider."""
+"""The embed page (`?embed=true`, an article's iframe): a title and the window, one key
+figure with its source, the map with its legend and play control, a link to the full
+page and the credit line; the page adds the time slider. It tells the article its height
+(dashboard/static/embed-resize.js) and says so visibly when its link was bad."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import streamlit as st
 
-from dashboard.analysis.permalink import PageView
+from dashboard.analysis.permalink import PageView, to_query
+from dashboard.analysis.stats import key_figures as count_figures
 from dashboard.model.schema import EMBED_MAP_HEIGHT
-from dashboard.render.snapshot import credit_text
+from dashboard.render.share import public_address
+from dashboard.render.snapshot import credit_text, window_label
 from dashboard.render.snapshot import title as snapshot_title
-from dashboard.text.escape import escape_markdown
-from dashboard.text.i18n import translation
+from dashboard.text.escape import escape_markdown, escape_text, link
+from dashboard.text.i18n import format_number, translation
+from dashboard.web import state
 from dashboard.web.data import PageData
+from dashboard.web.sections.key_figures import view_official
 from dashboard.web.sections.map import show_map
 from dashboard.web.view_cache import view_selection
 
+STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+
+
+def embed_head() -> None:
+    """The embed's CSS (no blank bands, print style) and its height reporter."""
+    st.html(STATIC / "embed.css")
+    st.html(  # with an element, not a lone script, which Streamlit would not run here
+        "<span data-tapalpa-embed hidden></span>"
+        f"<script>{(STATIC / 'embed-resize.js').read_text(encoding='utf-8')}</script>",
+        unsafe_allow_javascript=True,
+    )
+
+
+def key_line(data: PageData, page: PageView, selected, lang: str) -> str:
+    """One key figure with its source, as HTML (every data-derived text escaped; only an
+    http(s) source is a link): the official national count of road blockades given by
+    the window's end, who gave it and when; else the map's own count of incidents known
+    to be in the window (filters' rule), whose sources are on the full page."""
+    t = translation(lang)
+    official = view_official(data, page.view, lang, None).get("blockades")
+    if official is not None:
+        figure = t.ngettext(
+            "Official: {n} road blockade", "Official: {n} road blockades", official.value
+        ).format(n=format_number(official.value, lang))
+        said = t.gettext("{who}, {when}").format(who=official.reported_by, when=official.when)
+        return f"{escape_text(figure)} ({link(official.source_url, said)})"
+    n = count_figures(selected).incidents
+    return escape_text(
+        t.ngettext(
+            "On the map: {n} incident known in this window (sources on the full page)",
+            "On the map: {n} incidents known in this window (sources on the full page)",
+            n,
+        ).format(n=format_number(n, lang))
+    )
+
 
 def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
-    """For iframes: the map, its legend, the time control and a credit line only."""
-    show_map(data, page, view_selection(data, page.view), EMBED_MAP_HEIGHT, lang)
+    """For iframes: title, window, one key figure, the map (legend, time control), a link
+    to the full page and a credit line."""
+    t = translation(lang)
+    embed_head()
+    for notice in state.take_link_notices():  # a bad embed link says so, visibly
+        st.warning(
+            t.gettext("This embed's link was changed or is out of date: {notice}").format(
+                notice=notice
+            )
+        )
+    selection = view_selection(data, page.view)
+    st.html(
+        f'<p class="tapalpa-embed-title">{escape_text(snapshot_title(page, lang))}</p>'
+        f'<p class="tapalpa-embed-window">{escape_text(window_label(page, lang))}</p>'
+        f'<p class="tapalpa-embed-figure">{key_line(data, page, selection.selected, lang)}</p>'
+    )
+    show_map(data, page, selection, EMBED_MAP_HEIGHT, lang)
+    full = public_address(st.context.url)
+    full_page = f"{full}?{to_query(replace(page, embed=False, lang=lang), data.bundle.version)}"
+    full_label = t.gettext("Full map, sources and data")
     st.caption(
-        f"{escape_markdown(snapshot_title(page, lang))}. {escape_markdown(credit_text(lang))} "
-        + translation(lang).gettext("Basemap © OpenStreetMap contributors.")
+        f"{link(full_page, full_label)} · "
+        f"{escape_markdown(credit_text(lang))} "
+        + t.gettext("Basemap © OpenStreetMap contributors."),
+        unsafe_allow_html=True,
     )

@@ -5,21 +5,33 @@ of the view."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 import streamlit as st
 
 from dashboard.analysis.permalink import PageView, to_query
 from dashboard.model.schema import EMBED_FRAME_HEIGHT
 from dashboard.render.formats import EXPORT_FORMATS, SNAPSHOT_FORMATS, ViewFiles
+from dashboard.render.pngpresets import PRESETS
 from dashboard.render.publish import page_path
-from dashboard.render.share import download_stem, iframe_snippet, page_address, published_site
+from dashboard.render.share import (
+    PUBLIC_URL_ENV,
+    download_stem,
+    iframe_snippet,
+    internal_host,
+    public_address,
+    published_site,
+    responsive_snippet,
+)
 from dashboard.render.snapshot import Selection, alt_text
 from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
+from dashboard.web.copy_button import copy_button
 from dashboard.web.data import PageData
 from dashboard.web.sections.downloads import download_buttons
 from dashboard.web.view_cache import Kept, Shown, per_view, view_figures
+from dashboard.web.view_probe import probe_view, screen_size
 
 
 def view_alt_text(
@@ -48,34 +60,46 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
     if not is_open:
         return
     page, selection = shown.page, shown.selection
-    base = page_address(st.context.url)
+    base = public_address(st.context.url)
     query = to_query(page, data.bundle.version)
     embed_query = to_query(replace(page, embed=True), data.bundle.version)
     page = replace(page, lang=page.lang or lang)  # snapshots in the page's language
     with box:
+        probe_view()  # the map's centre, zoom and size on screen, as the reader left them
+        if base and internal_host(base):
+            st.warning(
+                t.gettext(
+                    "These links point at {host}, a local, internal or staging address "
+                    "that readers of an article cannot reach: they would break. Set the "
+                    "map's public address in the environment variable {env} (for example "
+                    "https://mapa.example.org/) and restart the app."
+                ).format(host=escape_markdown(base), env=PUBLIC_URL_ENV)
+            )
+        link_text = f"{base}?{query}"
         st.text_input(
-            t.gettext("Link to this view (restores the window, filters and layers)"),
-            f"{base}?{query}",
+            t.gettext("Link to this view (restores the window, filters, layers, centre and zoom)"),
+            link_text,
         )
+        copy_button(link_text, t.gettext("Copy link"), t.gettext("Copied"), "link")
+        snippet = responsive_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page, lang)
+        st.text_area(t.gettext("Embed the live map in an article"), snippet, height=110)
+        copy_button(snippet, t.gettext("Copy embed code"), t.gettext("Copied"), "embed")
         st.caption(
             t.gettext(
-                "After you pan or zoom the map, the browser's address bar holds this link with "
-                "the map's centre and zoom added (`lat`, `lon`, `zoom`): copy it from there to "
-                "keep them."
+                "The embed opens on this view, centre and zoom, and sets its own height "
+                "(the script after the iframe; paste both into the article's HTML box). "
+                "Pan or zoom the map above and these codes follow."
             )
-        )
-        st.text_area(
-            t.gettext("Embed the live map in an article"),
-            iframe_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page, lang),
-            height=90,
         )
         static = published_site(base)
         if static is not None:
+            static_snippet = iframe_snippet(static + page_path(page), 660, page, lang)
             st.text_area(
                 t.gettext("Or embed the static copy (for high traffic)"),
-                iframe_snippet(static + page_path(page), 660, page, lang),
+                static_snippet,
                 height=90,
             )
+            copy_button(static_snippet, t.gettext("Copy embed code"), t.gettext("Copied"), "static")
             st.caption(
                 t.gettext(
                     "Prefer the static copy for a story that may draw heavy traffic: it is a "
@@ -93,11 +117,19 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
                 )
             )
         described = view_alt_text(page, selection, lang, shown.kept, shown.same_rows)
-        st.text_area(t.gettext("Alt text"), described, height=110)
+        st.text_area(
+            t.gettext("Alt text (the images carry it, with the title, in their metadata)"),
+            described,
+            height=110,
+        )
+        files = ViewFiles(
+            data.bundle, page, selection.selected, selection.counts, screen=screen_size()
+        )
+        image_buttons(files, download_stem("tapalpa-map", page), lang)
         n = len(selection.selected)
         download_buttons(
-            [*SNAPSHOT_FORMATS.values(), *(f for f in EXPORT_FORMATS.values() if f.share)],
-            ViewFiles(data.bundle, page, selection.selected, selection.counts),
+            [SNAPSHOT_FORMATS["html"], *(f for f in EXPORT_FORMATS.values() if f.share)],
+            files,
             download_stem("tapalpa-map", page),
             lang,
             labels={
@@ -107,4 +139,31 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
                     n,
                 ).format(n=format_number(n, lang))
             },
+        )
+
+
+def image_buttons(files: ViewFiles, stem: str, lang: str) -> None:
+    """One PNG button per preset (render/pngpresets: article, social, square, large) and
+    an SVG of the article layout; each file is built only when its button is pressed."""
+    t = translation(lang)
+    st.caption(
+        t.gettext(
+            "Images of this view, laid out for where they go: an article column (700 px "
+            "wide, sharp on 2x screens), social cards, and a large copy; the SVG scales to "
+            "any width. They show the map's area as on your screen."
+        )
+    )
+    choices = [(p, "png") for p in PRESETS.values()] + [(PRESETS["article"], "svg")]
+    # Three a row: five side by side cut their labels short ("PNG para nota (700 px…").
+    columns = [column for _ in range(0, len(choices), 3) for column in st.columns(3)]
+    for column, (preset, kind) in zip(columns, choices, strict=False):
+        fmt = SNAPSHOT_FORMATS[kind]
+        label = t.gettext(preset.label) if kind == "png" else t.gettext("SVG for an article")
+        column.download_button(
+            label,
+            data=partial(fmt.build, replace(files, preset=preset.name)),
+            file_name=f"{stem}-{preset.name}{fmt.suffix}",
+            mime=fmt.media_type,
+            on_click="ignore",
+            key=f"download_{kind}_{preset.name}",
         )

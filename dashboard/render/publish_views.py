@@ -1,0 +1,230 @@
+"""The static copy of an editor's own views (`publish --query …`, repeatable): per view,
+a page to share and link (its title and window, key figures, the official national
+figures with who gave them and their sources, the text summary, the article image, links
+to the interactive map and the live page) with Open Graph and Twitter card tags, and the
+files it shows:
+
+    views/<stem>.html         the page (the stem names the window and states, share.py)
+    views/<stem>.map.html     the interactive map (snapshot.html_document)
+    views/<stem>.png          the article image (pngpresets "article")
+    views/<stem>.social.png   the social card (pngpresets "social"): og:image
+
+Open Graph and Twitter need absolute addresses: the tags for the image and the page's
+own address are written only with the site's public address (`base_url`); without it
+the page says so in the manifest's place of the CLI (publish.py refuses relative
+snippets). Every data-derived string is escaped (dashboard/text/escape.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from dashboard.analysis.permalink import PageView, to_query
+from dashboard.analysis.stats import key_figures, national_figures
+from dashboard.ingest.bundle import Bundle
+from dashboard.render.captions import official_noun
+from dashboard.render.imagefiles import image_bytes
+from dashboard.render.pngpresets import PRESETS
+from dashboard.render.share import download_stem
+from dashboard.render.snapshot import (
+    alt_text,
+    credit_text,
+    html_document,
+    select,
+    title,
+    window_label,
+)
+from dashboard.text.escape import escape_text, link
+from dashboard.text.i18n import format_number, translation
+
+STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
+# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
+_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
+
+
+def stable_ids(html: str) -> str:
+    """folium's random element ids replaced by sequential ones, in order of appearance."""
+    seen: dict[str, str] = {}
+
+    def number(match: re.Match) -> str:
+        token = match.group(1)
+        if token not in seen:
+            seen[token] = f"{len(seen) + 1:032x}"
+        return f"_{seen[token]}"
+
+    return _ELEMENT_ID.sub(number, html)
+
+
+@dataclass(frozen=True)
+class ViewPageFile:
+    path: str  # relative to the site's root, "/" separated
+    data: bytes
+    title: str = ""
+    alt: str = ""
+
+
+def view_stem(page: PageView, prefix: str = "") -> str:
+    """`prefix` + "views/" + share.download_stem of the view ("view-20260222-1800-
+    20260223-0600-JAL-MIC"), with its event types' count when it filters them."""
+    stem = download_stem("view", page)
+    if page.view.event_types is not None:
+        stem += f"-{len(page.view.event_types)}-types"
+    return f"{prefix}views/{stem}"
+
+
+def _figure_items(page: PageView, selection, lang: str) -> list[str]:
+    t = translation(lang)
+    f = key_figures(selection.selected)
+    n = lambda v: format_number(v, lang)  # noqa: E731
+    items = [
+        t.ngettext(
+            "{n} incident known to be in this window",
+            "{n} incidents known to be in this window",
+            f.incidents,
+        ).format(n=n(f.incidents)),
+        t.ngettext("{n} road blockade located", "{n} road blockades located", f.blockades).format(
+            n=n(f.blockades)
+        ),
+        t.ngettext(
+            "{n} state with road blockades", "{n} states with road blockades", f.states_affected
+        ).format(n=n(f.states_affected)),
+        t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=n(f.fatalities))
+        + " · "
+        + t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=n(f.arrests)),
+    ]
+    if f.possible:
+        items.append(
+            t.ngettext(
+                "{n} more possibly in it (time not precise enough): not counted",
+                "{n} more possibly in it (time not precise enough): not counted",
+                f.possible,
+            ).format(n=n(f.possible))
+        )
+    return [escape_text(item) for item in items]
+
+
+def _official_items(bundle: Bundle, page: PageView, lang: str) -> list[str]:
+    t = translation(lang)
+    items = []
+    for name, figure in national_figures(bundle.official, page.view, lang).items():
+        said = t.gettext("{who}, {when}").format(who=figure.reported_by, when=figure.when)
+        disputed = " " + t.gettext("(disputed)") if figure.disputed else ""
+        items.append(
+            escape_text(
+                f"{format_number(figure.value, lang)} {official_noun(t, name, figure.value)}"
+                f"{disputed}"
+            )
+            + f" ({link(figure.source_url, said)})"
+        )
+    return items
+
+
+def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) -> list[str]:
+    """Open Graph and Twitter card tags; the URL ones only with an absolute base."""
+    tags = [
+        ("property", "og:type", "article"),
+        ("property", "og:title", page_title),
+        ("property", "og:description", summary),
+        ("property", "og:locale", "es_MX" if lang == "es" else "en_US"),
+        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:title", page_title),
+        ("name", "twitter:description", summary),
+    ]
+    if base_url:
+        image = f"{base_url}{stem}.social.png"
+        width, height = PRESETS["social"].size
+        tags += [
+            ("property", "og:url", f"{base_url}{stem}.html"),
+            ("property", "og:image", image),
+            ("property", "og:image:width", str(width)),
+            ("property", "og:image:height", str(height)),
+            ("property", "og:image:alt", summary),
+            ("name", "twitter:image", image),
+            ("name", "twitter:image:alt", summary),
+        ]
+    return [
+        f'<meta {kind}="{escape_text(key)}" content="{escape_text(value)}">'
+        for kind, key, value in tags
+    ]
+
+
+def view_page(
+    bundle: Bundle, page: PageView, stem: str, base_url: str, live_url: str, lang: str
+) -> list[ViewPageFile]:
+    """The view's four files (module docstring), in `lang`. `base_url`: the site's public
+    address ("" for none: no absolute tags); `live_url`: the live page's public address
+    ("" for none: no link to it)."""
+    t = translation(lang)
+    heads = {
+        "map": t.gettext("On the map"),
+        "official": t.gettext("Official national figures by the window’s end"),
+        "none": t.gettext("No official figure had been given yet."),
+        "summary": t.gettext("Summary"),
+        "open": t.gettext("Open the interactive map of this view"),
+        "live": t.gettext("Explore it on the live map, with every source"),
+    }
+    selection = select(bundle, page)
+    page_title, summary = title(page, lang), alt_text(page, selection, lang)
+    name = stem.rsplit("/", 1)[-1]
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{escape_text(lang)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape_text(page_title)}</title>",
+        f'<meta name="description" content="{escape_text(summary)}">',
+        *_meta(base_url, stem, page_title, summary, lang),
+        f"<style>{STYLE_FILE.read_text(encoding='utf-8')}</style></head><body><main>",
+        f"<h1>{escape_text(page_title)}</h1>",
+        f'<p class="window">{escape_text(window_label(page, lang))}</p>',
+        f"<h2>{escape_text(heads['map'])}</h2>",
+        "<ul>"
+        + "".join(f"<li>{item}</li>" for item in _figure_items(page, selection, lang))
+        + "</ul>",
+    ]
+    official = _official_items(bundle, page, lang)
+    parts.append(f"<h2>{escape_text(heads['official'])}</h2>")
+    if official:
+        parts.append("<ul>" + "".join(f"<li>{item}</li>" for item in official) + "</ul>")
+    else:
+        parts.append(f"<p>{escape_text(heads['none'])}</p>")
+    parts += [
+        f"<h2>{escape_text(heads['summary'])}</h2>",
+        f"<p>{escape_text(summary)}</p>",
+        f'<img src="{escape_text(name)}.png" alt="{escape_text(summary)}" width="700" '
+        f'height="{PRESETS["article"].size[1] // 2}">',
+        f'<p><a href="{escape_text(name)}.map.html">{escape_text(heads["open"])}</a></p>',
+    ]
+    if live_url:
+        query = to_query(replace(page, embed=False, lang=lang), bundle.version)
+        live = f"{live_url}?{query}"
+        parts.append(f"<p>{link(live, heads['live'])}</p>")
+    parts += [
+        f'<p class="credit">{escape_text(credit_text(lang))} '
+        + escape_text(t.gettext("Data version {version}.").format(version=bundle.version))
+        + "</p>",
+        "</main></body></html>",
+        "",
+    ]
+    return [
+        ViewPageFile(f"{stem}.html", "\n".join(parts).encode("utf-8"), page_title, summary),
+        ViewPageFile(
+            f"{stem}.map.html",
+            stable_ids(html_document(bundle, page, lang)).encode("utf-8"),
+            page_title,
+            summary,
+        ),
+        ViewPageFile(
+            f"{stem}.png",
+            image_bytes(bundle, page, "png", PRESETS["article"], lang=lang),
+            "",
+            summary,
+        ),
+        ViewPageFile(
+            f"{stem}.social.png",
+            image_bytes(bundle, page, "png", PRESETS["social"], lang=lang),
+            "",
+            summary,
+        ),
+    ]

@@ -1,0 +1,181 @@
+"""Images for publication: each preset's size and layout (texts inside the canvas, the
+map given room, the legend legible where the image is shown), labels from bundled data
+only (read back by OCR when Tesseract is installed), land and sea, the SVG's title and
+description, and the CLI's --preset with the alt text beside the image."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+from datetime import datetime
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+from dashboard.analysis.filters import ViewSpec, apply
+from dashboard.analysis.permalink import PageView
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.imagefiles import image_bytes
+from dashboard.render.pngpresets import (
+    PRESETS,
+    SEA,
+    city_labels,
+    legend_css_pixels,
+    neighbours,
+    state_labels,
+)
+from dashboard.render.snapshot import png_figure
+
+NIGHT = ViewSpec(
+    datetime(2026, 2, 22, 18, tzinfo=MEXICO_CITY),
+    datetime(2026, 2, 23, 6, tzinfo=MEXICO_CITY),
+    states=frozenset({"14", "16"}),
+)
+NIGHT_PAGE = PageView(NIGHT)
+
+
+@pytest.mark.parametrize(
+    ("name", "size"),
+    [
+        ("article", (1400, 1700)),
+        ("social", (1200, 630)),
+        ("square", (1080, 1080)),
+        ("large", (1600, 1000)),
+    ],
+)
+def test_presets_have_their_publication_sizes(bundle, name, size):
+    assert PRESETS[name].size == size
+    png = image_bytes(bundle, NIGHT_PAGE, "png", PRESETS[name])
+    assert imread(io.BytesIO(png)).shape[:2] == (size[1], size[0])
+
+
+def test_the_article_legend_is_legible_in_a_700_px_column():
+    assert PRESETS["article"].shown_width == 700
+    assert legend_css_pixels(PRESETS["article"]) >= 13  # CSS pixels at 700 px wide
+    assert legend_css_pixels(PRESETS["large"]) >= 13
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("name", "least"),
+    # CSS pixels of the legend's text where the image is shown, after it shrank to fit
+    # (measured 2026-12-07: article 13.8/12.1, square 9.9/8.7, large 15.3, social 5.0/4.4:
+    # a social card's legend is not legible at 600 px; its title and labels are)
+    [("article", 12), ("square", 8.5), ("large", 15), ("social", 4)],
+)
+def test_legend_text_after_fitting_where_shown(bundle, name, least, lang):
+    preset = PRESETS[name]
+    fig, _ = png_figure(bundle, PageView(NIGHT, lang=lang), preset=preset)
+    points = fig.legends[0].get_texts()[0].get_fontsize()
+    assert points * 100 / 72 * preset.shown_width / preset.size[0] >= least
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("name", list(PRESETS))
+def test_every_text_is_inside_the_canvas_and_the_map_has_room(bundle, name, lang):
+    fig, _ = png_figure(bundle, PageView(NIGHT, lang=lang), preset=PRESETS[name])
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    canvas = fig.bbox
+    texts = list(fig.texts)
+    for legend in fig.legends:
+        texts += [legend.get_title(), *legend.get_texts()]
+        box = legend.get_window_extent(renderer)
+        assert box.x0 >= 0 and box.y0 >= 0 and box.x1 <= canvas.x1 + 1 and box.y1 <= canvas.y1 + 1
+    for text in texts:
+        if text.get_text():
+            box = text.get_window_extent(renderer)
+            assert box.x0 >= 0 and box.x1 <= canvas.x1 + 1, text.get_text()
+            assert box.y0 >= 0 and box.y1 <= canvas.y1 + 1, text.get_text()
+    (ax,) = fig.axes
+    map_box = ax.get_window_extent(renderer)
+    assert (
+        map_box.height >= 0.3 * canvas.height or not fig.axes[0].get_aspect()
+    )  # the map, not the texts, fills the image
+    # nothing of the map under the title, figures or legend
+    for text in fig.texts[:2]:
+        assert text.get_window_extent(renderer).y0 >= map_box.y1 - 1
+    for legend in fig.legends:
+        assert not legend.get_window_extent(renderer).overlaps(map_box)
+
+
+def test_state_labels_name_the_view_states_first(bundle):
+    extent = (-106.0, -100.0, 17.5, 22.5)
+    labels = state_labels(bundle.states_display, extent, frozenset({"16"}))
+    names = [name for name, _, _ in labels]
+    assert names[0] == "Michoacán" and "Jalisco" in names
+    assert set(names) <= set(bundle.states_display["name"])
+    assert "Yucatán" not in names  # outside the extent
+
+
+def test_city_labels_are_placed_only_at_bundled_town_points(bundle):
+    selected = apply(NIGHT, bundle.incidents)
+    cities = city_labels(selected, (-106.0, -100.0, 17.5, 22.5), limit=6)
+    assert cities
+    located = {
+        (m, round(x, 6), round(y, 6))
+        for m, x, y in zip(
+            bundle.incidents["municipality"],
+            bundle.incidents["lon"],
+            bundle.incidents["lat"],
+            strict=True,
+        )
+    }
+    for name, lon, lat in cities:
+        assert (name, round(lon, 6), round(lat, 6)) in located  # a record's own point
+    assert city_labels(selected.iloc[0:0], (-106.0, -100.0, 17.5, 22.5), limit=6) == []
+
+
+def test_land_and_sea_are_told_apart(bundle):
+    assert {"USA", "GTM", "BLZ"} <= set(neighbours()["iso_a3"])
+    png = image_bytes(bundle, PageView(NIGHT), "png", PRESETS["social"])
+    pixels = (imread(io.BytesIO(png))[:, :, :3] * 255).round().astype(int)
+    sea = tuple(int(SEA[i : i + 2], 16) for i in (1, 3, 5))
+    assert (np.abs(pixels - sea).sum(axis=2) <= 3).mean() > 0.03  # the Pacific is drawn
+
+
+def test_svg_carries_title_and_description_and_is_reproducible(bundle):
+    first = image_bytes(bundle, PageView(NIGHT, lang="es"), "svg", PRESETS["article"])
+    assert first == image_bytes(bundle, PageView(NIGHT, lang="es"), "svg", PRESETS["article"])
+    svg = first.decode("utf-8")
+    head = svg[: svg.index("</desc>")]
+    assert 'role="img"' in head and '<title id="tapalpa-title">Tras el operativo' in head
+    assert "Michoacán" in head
+    assert ">Tras el operativo en Tapalpa" in svg  # texts stay text (svg.fonttype none)
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="tesseract-ocr not installed")
+@pytest.mark.parametrize("name", ["article", "social"])
+def test_ocr_reads_the_state_and_city_labels(bundle, name, tmp_path):
+    path = tmp_path / "view.png"
+    path.write_bytes(image_bytes(bundle, PageView(NIGHT), "png", PRESETS[name]))
+    text = subprocess.run(
+        ["tesseract", str(path), "-", "--psm", "11"], capture_output=True, text=True, check=True
+    ).stdout
+    words = text.upper()
+    for label in ("JALISCO", "MICHOAC", "TAPALPA"):
+        assert label in words, text
+
+
+def test_cli_preset_writes_the_image_and_its_alt_text(tmp_path):
+    from tests.conftest import run_cli_in_process
+
+    out = tmp_path / "night.png"
+    result = run_cli_in_process(
+        "snapshot",
+        "--query",
+        "from=2026-02-22T18:00&to=2026-02-23T06:00&states=JAL,MIC",
+        "--preset",
+        "social",
+        "--out",
+        str(out),
+        "--lang",
+        "en",
+    )
+    assert result.returncode == 0, result.stderr
+    assert imread(out).shape[:2] == (630, 1200)
+    alt = (tmp_path / "night.alt.txt").read_text(encoding="utf-8")
+    assert alt.startswith("After the Tapalpa raid: reported incidents in Jalisco and Michoacán\n\n")
+    assert "7 incidents" in alt

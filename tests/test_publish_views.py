@@ -1,0 +1,138 @@
+"""publish with the editor's own views: a page per view with its figures, official
+figures, summary, images, interactive map and live link; Open Graph and Twitter tags
+with absolute addresses only when the site's address is given; both languages in one
+run; the view arguments read as snapshot reads them."""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import json
+import re
+from datetime import datetime
+
+import pytest
+from PIL import Image
+
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.publish import site_files
+from tests.conftest import run_cli_in_process
+
+NIGHT = PageView(
+    ViewSpec(
+        datetime(2026, 2, 22, 18, tzinfo=MEXICO_CITY),
+        datetime(2026, 2, 23, 6, tzinfo=MEXICO_CITY),
+        states=frozenset({"14", "16"}),
+    )
+)
+STEM = "views/view-20260222-1800-20260223-0600-JAL-MIC"
+BASE = "https://static.example.org/tapalpa/"
+QUERY = "from=2026-02-22T18:00&to=2026-02-23T06:00&states=JAL,MIC"
+
+
+@pytest.fixture(scope="module")
+def both(bundle) -> dict[str, bytes]:
+    files = site_files(
+        bundle,
+        base_url=BASE,
+        states=["14"],
+        extra=[NIGHT],
+        live_url="https://mapa.example.org/",
+        languages=("es", "en"),
+    )
+    return {f.path: f.data for f in files}
+
+
+def meta(page: str, key: str) -> str | None:
+    found = re.search(rf'<meta (?:property|name)="{re.escape(key)}" content="([^"]*)"', page)
+    return htmllib.unescape(found.group(1)) if found else None
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_each_language_has_the_view_page_and_its_files(both, prefix):
+    for ending in (".html", ".map.html", ".png", ".social.png"):
+        assert f"{prefix}{STEM}{ending}" in both
+    assert Image.open(io.BytesIO(both[f"{prefix}{STEM}.social.png"])).size == (1200, 630)
+    assert Image.open(io.BytesIO(both[f"{prefix}{STEM}.png"])).size == (1400, 1700)
+    assert f"{prefix}embed.html" in both and f"{prefix}index.html" in both
+
+
+@pytest.mark.parametrize(
+    ("prefix", "lang", "words"),
+    [
+        ("", "es", ["Jalisco y Michoacán", "Cifras oficiales", "Resumen", "bloqueos"]),
+        ("en/", "en", ["Jalisco and Michoacán", "Official national figures", "Summary"]),
+    ],
+)
+def test_the_view_page_has_figures_official_figures_summary_and_links(both, prefix, lang, words):
+    page = both[f"{prefix}{STEM}.html"].decode()
+    assert f'<html lang="{lang}"' in page
+    for word in words:
+        assert word in page, word
+    assert "Gabinete de Seguridad" in page  # who gave the official figure, with its source
+    assert re.search(r'<a href="https://[^"]+" target="_blank" rel="noopener noreferrer">', page)
+    name = STEM.rsplit("/", 1)[1]
+    assert f'<a href="{name}.map.html">' in page and f'<img src="{name}.png" alt="' in page
+    live = re.search(r'href="(https://mapa\.example\.org/\?[^"]+)"', page).group(1)
+    assert "from=2026-02-22T18:00" in htmllib.unescape(live) and f"lang={lang}" in live
+
+
+@pytest.mark.parametrize("prefix", ["", "en/"])
+def test_open_graph_and_twitter_images_are_absolute(both, prefix):
+    page = both[f"{prefix}{STEM}.html"].decode()
+    image = f"{BASE}{prefix}{STEM}.social.png"
+    assert meta(page, "og:image") == image and meta(page, "twitter:image") == image
+    assert meta(page, "og:url") == f"{BASE}{prefix}{STEM}.html"
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert meta(page, "og:image:alt") == meta(page, "og:description")
+
+
+def test_without_a_base_url_no_relative_image_tags(bundle):
+    files = {f.path: f.data for f in site_files(bundle, states=["14"], extra=[NIGHT])}
+    page = files[f"{STEM}.html"].decode()
+    assert meta(page, "og:title") and meta(page, "og:image") is None
+    assert meta(page, "twitter:image") is None and meta(page, "og:url") is None
+    assert "mapa.example.org" not in page  # no live address given: no live link
+
+
+def test_manifest_lists_both_languages(both):
+    listed = {e["path"] for e in json.loads(both["manifest.json"])["files"]}
+    assert listed == set(both) - {"manifest.json"}
+
+
+def test_cli_publishes_views_in_both_languages_with_absolute_tags(tmp_path):
+    out = tmp_path / "site"
+    result = run_cli_in_process(
+        "publish", str(out), "--state", "JAL", "--lang", "both", "--base-url", BASE,
+        "--live-url", "https://mapa.example.org", "--query", QUERY,
+        "--start", "2026-02-22T06:00", "--end", "2026-02-22T12:00", "--type", "blockade",
+        environ={"LANG": "en_US.UTF-8"},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = (out / f"{STEM}.html").read_text(encoding="utf-8")
+    assert meta(page, "og:image") == f"{BASE}{STEM}.social.png"
+    assert (out / "en" / f"{STEM}.html").exists()
+    # the --start/--end/--type view: Jalisco (its --state), one type
+    assert (out / "views" / "view-20260222-0600-20260222-1200-JAL-1-types.html").exists()
+    assert "no --base-url" not in result.stderr
+
+
+def test_cli_without_base_url_says_why_there_are_no_codes(tmp_path):
+    result = run_cli_in_process(
+        "publish", str(tmp_path / "site"), "--state", "JAL", "--query", QUERY,
+        environ={"LANG": "en_US.UTF-8", "TAPALPA_PUBLIC_URL": ""},
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "no --base-url" in result.stderr and "relative one breaks" in result.stderr
+    assert "no --live-url" in result.stderr
+
+
+def test_cli_bad_view_arguments_exit_2(tmp_path):
+    result = run_cli_in_process(
+        "publish", str(tmp_path / "site"), "--start", "2026-13-01T00:00", "--end", "x",
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "--start" in result.stderr
+    assert not (tmp_path / "site").exists()
