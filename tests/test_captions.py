@@ -205,3 +205,18 @@ def test_each_official_figure_leads_with_the_maps_own_count_under_it():
     said = above_official(figures, official, "en")
     assert "Arrests (official): the map's 134 exceed the official 70, given 23 Feb 08:00" in said
     assert above_official(figures, {}, "en") == ""
+
+
+def test_a_window_beyond_2026_names_its_years():
+    """A year-long window of a reader's file shows its years: "1 Mar to 1 Mar" alone would
+    read as a window of no length."""
+    from dashboard.render.captions import window_line
+
+    year = ViewSpec(
+        datetime(2025, 3, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY)
+    )
+    assert "2025" in window_line(year, "es") and "2026" in window_line(year, "es")
+    days = ViewSpec(
+        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+    )
+    assert "2026" not in window_line(days, "en")

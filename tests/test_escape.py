@@ -64,6 +64,10 @@ def test_script_json_cannot_close_the_script():
         ("**bold** _x_", "&#42;&#42;bold&#42;&#42; &#95;x&#95;"),
         ("<b>${x}</b>", "&lt;b&gt;&#36;&#123;x&#125;&lt;/b&gt;"),
         ("Michoacán: 3 | 4", "Michoacán: 3 &#124; 4"),
+        # GFM autolinks a bare address in the raw text, entities and all: never here.
+        ("see https://evil.example/x", "see https&#58;//evil.example/x"),
+        ("WWW.evil.example", "WWW&#46;evil.example"),
+        ("me@evil.example", "me&#64;evil.example"),
     ],
 )
 def test_escape_markdown(raw, escaped):

@@ -202,11 +202,14 @@ def official_sources(official: dict, lang: str = "en") -> str:
 
 
 def window_line(view: ViewSpec, lang: str = "en") -> str:
-    """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`."""
-    start, end = (
-        format_datetime(x.astimezone(MEXICO_CITY), lang, "EEE d MMM HH:mm")
-        for x in (view.start, view.end)
-    )
+    """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`; with
+    the years ("Sat 1 Mar 2025 00:00 to Sun 1 Mar 2026 00:00") when the window is not
+    within 2026 (a reader's file of another year, or a year long: one day and month of two
+    years would read as a window of no length)."""
+    local = [x.astimezone(MEXICO_CITY) for x in (view.start, view.end)]
+    in_2026 = all(x.year == 2026 for x in local)
+    pattern = "EEE d MMM HH:mm" if in_2026 else "EEE d MMM y HH:mm"
+    start, end = (format_datetime(x, lang, pattern) for x in local)
     return (
         translation(lang)
         .gettext("Window: {start} to {end}, Mexico City time.")

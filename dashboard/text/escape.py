@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from urllib.parse import urlsplit
 
 # Braces too: folium/branca pass rendered scripts through Jinja again, so "{{" in data
@@ -23,14 +24,18 @@ def escape_text(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_EXTRA)
 
 
-# Characters that make Markdown links, emphasis and tables; none occurs in the entities
-# escape_text writes, so translating after it is safe.
-_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_~|!"})
+# Characters that make Markdown links, emphasis and tables, and those GFM's autolinks
+# look for in the raw text ("https://", "www.", "name@host": a bare address would become
+# a live link, the entities after it shown raw); none occurs in the entities escape_text
+# writes, so translating after it is safe.
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_~|!@"})
+_AUTOLINK = re.compile(r"(?i)(?<=\w)(:)(?=//)|(?<=\bwww)(\.)")
 
 
 def escape_markdown(value: object) -> str:
     """For st.markdown: HTML-escaped, and Markdown syntax ([text](url), emphasis) inert."""
-    return escape_text(value).translate(_MARKDOWN)
+    text = escape_text(value).translate(_MARKDOWN)
+    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", text)
 
 
 def link(url: str, label: str) -> str:

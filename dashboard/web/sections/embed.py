@@ -46,7 +46,9 @@ def key_line(data: PageData, page: PageView, selected, lang: str) -> str:
     official = view_official(data, page.view, lang, None).get("blockades")
     if official is not None:
         figure = t.ngettext(
-            "Official: {n} road blockade", "Official: {n} road blockades", official.value
+            "Official, nationwide: {n} road blockade",
+            "Official, nationwide: {n} road blockades",
+            official.value,
         ).format(n=format_number(official.value, lang))
         said = t.gettext("{who}, {when}").format(who=official.reported_by, when=official.when)
         return f"{escape_text(figure)} ({link(official.source_url, said)})"
@@ -68,7 +70,7 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
     for notice in state.take_link_notices():  # a bad embed link says so, visibly
         st.warning(
             t.gettext("This embed's link was changed or is out of date: {notice}").format(
-                notice=notice
+                notice=escape_markdown(notice)  # a link's values are text
             )
         )
     selection = view_selection(data, page.view)
