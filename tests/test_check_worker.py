@@ -1,0 +1,83 @@
+"""A reader's file checked in the worker process (dashboard/analysis/check_worker.py) gets
+the report and rows a check in the page's own process gets; a worker past its time or
+memory gives a refusal naming the file and the reason, and the next check works."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.analysis.check_file import check_file
+from dashboard.analysis.check_worker import Worker
+from dashboard.model import bundled_files
+from tests.conftest import incident_row, to_csv
+
+
+@pytest.fixture(scope="module")
+def worker():
+    started = Worker(str(bundled_files.GEODATA))
+    yield started
+    started.stop()
+
+
+def polygon(vertices: int) -> bytes:
+    ring = [[-103.3 + i * 1e-6, 20.6] for i in range(vertices)] + [[-103.3, 20.6]]
+    feature = {"type": "Feature", "properties": {}}
+    feature["geometry"] = {"type": "Polygon", "coordinates": [ring]}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+FILES = [
+    ("valid.csv", to_csv([incident_row(), incident_row(incident_id="t2")])),
+    ("errors.csv", to_csv([incident_row(), incident_row(incident_id="t2", latitude="north")])),
+    ("duplicate.csv", to_csv([incident_row(), incident_row()])),
+    ("wide.csv", (",".join(f"c{i}" for i in range(600)) + "\n").encode()),
+    ("shape.geojson", polygon(10_001)),
+    ("unreadable.json", b"{not json"),
+]
+
+
+@pytest.mark.parametrize(("name", "data"), FILES, ids=[n for n, _ in FILES])
+def test_a_check_in_the_worker_is_the_check_in_process(bundle, worker, name, data):
+    steps = []
+    isolated = worker.check(data, name, progress=lambda fraction, step: steps.append(step))
+    local = check_file(data, name, bundle.locations, bundle.states)
+    assert isolated.report.to_text() == local.report.to_text()
+    assert isolated.report.totals == local.report.totals
+    assert (isolated.format, isolated.encoding, isolated.mapping) == (
+        local.format,
+        local.encoding,
+        local.mapping,
+    )
+    assert isolated.frame.equals(local.frame) and list(isolated.frame) == list(local.frame)
+    assert steps[-1] == "done"  # the page's progress bar hears the worker's steps
+
+
+def test_a_check_past_its_time_is_refused_by_name_and_the_next_works(worker):
+    data = to_csv([incident_row(incident_id=f"t{i}") for i in range(3000)])
+    refused = worker.check(data, "slow.csv", seconds=0.05)
+    assert [(p.file, p.row, p.severity) for p in refused.report.problems] == [
+        ("slow.csv", None, "error")
+    ]
+    assert "took more than 0 s to check" in refused.report.to_text()
+    assert len(refused.frame) == 0 and worker.process is None  # killed
+    again = worker.check(to_csv([incident_row()]), "fine.csv")
+    assert again.report.ok and len(again.frame) == 1
+
+
+def test_a_check_past_its_memory_is_refused_by_name_and_the_next_works():
+    small = Worker(str(bundled_files.GEODATA), memory=8 * 2**20)
+    try:
+        data = to_csv([incident_row(incident_id=f"t{i}") for i in range(20_000)])
+        refused = small.check(data, "big.csv")
+        assert [(p.file, p.row, p.severity) for p in refused.report.problems] == [
+            ("big.csv", None, "error")
+        ]
+        text = refused.report.to_text()
+        assert "needed more than the 8 MB a check may use" in text and "Traceback" not in text
+        small.memory = 1024 * 2**20
+        again = small.check(to_csv([incident_row()]), "fine.csv")
+        assert again.report.ok and len(again.frame) == 1
+    finally:
+        small.stop()
