@@ -76,6 +76,7 @@ class Worker:
 
     def __init__(self, geodata: str, memory: int = CHECK_MEMORY_BYTES):
         self.geodata, self.memory = geodata, memory
+        self.version = ""
         self.process: subprocess.Popen | None = None
         self.lock = threading.Lock()
 
@@ -143,10 +144,18 @@ _WORKERS: dict[str, Worker] = {}
 _WORKERS_LOCK = threading.Lock()
 
 
-def worker_for(geodata: str) -> Worker:
-    """The process's worker for `geodata` (one per bundle folder)."""
+def worker_for(geodata: str, version: str = "") -> Worker:
+    """The process's worker for `geodata` (a bundle folder) at data `version` (the
+    page's cache key: a new version gets a new worker, which reads the bundle again)."""
     with _WORKERS_LOCK:
-        return _WORKERS.setdefault(geodata, Worker(geodata))
+        worker = _WORKERS.get(geodata)
+        if worker is None or worker.version != version:
+            if worker is not None:
+                with worker.lock:  # after its check, if one is running
+                    worker.stop()
+            worker = _WORKERS[geodata] = Worker(geodata)
+            worker.version = version
+        return worker
 
 
 def _mapped_bytes() -> int:
