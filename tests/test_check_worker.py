@@ -5,11 +5,12 @@ memory gives a refusal naming the file and the reason, and the next check works.
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from dashboard.analysis.check_file import check_file
-from dashboard.analysis.check_worker import Worker
+from dashboard.analysis.check_worker import Worker, worker_for
 from dashboard.model import bundled_files
 from tests.conftest import incident_row, to_csv
 
@@ -81,3 +82,19 @@ def test_a_check_past_its_memory_is_refused_by_name_and_the_next_works():
         assert again.report.ok and len(again.frame) == 1
     finally:
         small.stop()
+
+
+def test_a_page_view_starts_the_worker_and_one_process_keeps_one_worker():
+    geodata = str(bundled_files.GEODATA)
+    first = worker_for(geodata, "v1")
+    assert worker_for(geodata, "v1") is first
+    first.warm()
+    deadline = time.monotonic() + 120
+    while first.process is None and time.monotonic() < deadline:
+        time.sleep(0.2)
+    with first.lock:  # the background start holds it until the worker is ready
+        assert first.process is not None and first.process.poll() is None
+    process = first.process
+    second = worker_for(geodata, "v2")  # a new data version: a new worker, the old stopped
+    assert second is not first and first.process is None and process.poll() is not None
+    second.stop()

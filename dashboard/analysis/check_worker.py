@@ -88,6 +88,24 @@ class Worker:
         if self._next(START_SECONDS) != ("ready",):
             raise RuntimeError("the file-check worker did not start")
 
+    def _ensure(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+
+    def warm(self) -> None:
+        """Start the worker in the background if it is not running (a page view calls
+        this, so a reader's first file does not wait for the worker's imports)."""
+        if (self.process is None or self.process.poll() is not None) and not self.lock.locked():
+            threading.Thread(target=self._warm, daemon=True).start()
+
+    def _warm(self) -> None:
+        with self.lock:
+            try:
+                self._ensure()
+            except (RuntimeError, TimeoutError, EOFError, OSError):
+                _log.exception("the file-check worker did not start")
+                self.stop()
+
     def _next(self, seconds: float):
         """The worker's next message, waiting up to `seconds`; TimeoutError after."""
         stream = self.process.stdout
@@ -107,8 +125,12 @@ class Worker:
         `refused` when the worker ran out of its time or memory; `progress(fraction,
         step)` is called as in check_file."""
         with self.lock:
-            if self.process is None or self.process.poll() is not None:
-                self._start()
+            try:
+                self._ensure()
+            except (RuntimeError, TimeoutError, EOFError, OSError):
+                _log.exception("the file-check worker did not start")
+                self.stop()
+                return refused(name, msg("the file could not be checked (an internal error)"))
             try:
                 _send(self.process.stdin, (data, name))
                 deadline = time.monotonic() + seconds
@@ -140,21 +162,24 @@ class Worker:
             return message[1]
 
 
-_WORKERS: dict[str, Worker] = {}
+_WORKER: list[Worker] = []  # this process's one worker, if started
 _WORKERS_LOCK = threading.Lock()
 
 
 def worker_for(geodata: str, version: str = "") -> Worker:
     """The process's worker for `geodata` (a bundle folder) at data `version` (the
-    page's cache key: a new version gets a new worker, which reads the bundle again)."""
+    page's cache key). One per process: another folder or version replaces it (the new
+    one reads that bundle), after the old one's running check."""
     with _WORKERS_LOCK:
-        worker = _WORKERS.get(geodata)
-        if worker is None or worker.version != version:
-            if worker is not None:
-                with worker.lock:  # after its check, if one is running
-                    worker.stop()
-            worker = _WORKERS[geodata] = Worker(geodata)
-            worker.version = version
+        if _WORKER and (_WORKER[0].geodata, _WORKER[0].version) == (geodata, version):
+            return _WORKER[0]
+        if _WORKER:
+            old = _WORKER.pop()
+            with old.lock:
+                old.stop()
+        worker = Worker(geodata)
+        worker.version = version
+        _WORKER.append(worker)
         return worker
 
 

@@ -186,6 +186,8 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     (the page data of the file's records, else `data`)."""
     t = translation(lang)
     upload = st.session_state.get(state.UPLOAD)
+    if upload is None:  # started before a reader's first file, so it waits for no import
+        worker_for(geodata, data.bundle.version).warm()
     # One file per session, a cap on all sessions' files and on a client's new files a
     # minute, freed on disconnect (dashboard/web/upload_bounds.py).
     kept = keep_upload(
