@@ -5,12 +5,13 @@ memory gives a refusal naming the file and the reason, and the next check works.
 from __future__ import annotations
 
 import json
+import os
 import time
 
 import pytest
 
 from dashboard.analysis.check_file import check_file
-from dashboard.analysis.check_worker import Worker, worker_for
+from dashboard.analysis.check_worker import WORKER_NICENESS, Worker, worker_for
 from dashboard.model import bundled_files
 from tests.conftest import incident_row, to_csv
 
@@ -98,3 +99,10 @@ def test_a_page_view_starts_the_worker_and_one_process_keeps_one_worker():
     second = worker_for(geodata, "v2")  # a new data version: a new worker, the old stopped
     assert second is not first and first.process is None and process.poll() is not None
     second.stop()
+
+
+def test_the_worker_yields_the_cores_to_the_replica(worker):
+    worker.check(to_csv([incident_row()]), "fine.csv")
+    assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) >= os.getpriority(
+        os.PRIO_PROCESS, 0
+    ) + min(WORKER_NICENESS, 19 - os.getpriority(os.PRIO_PROCESS, 0))

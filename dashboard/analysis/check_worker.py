@@ -40,6 +40,7 @@ CHECK_MEMORY_BYTES = int(os.environ.get("TAPALPA_CHECK_MEMORY_MB", "1024")) * 2*
 # Seconds one check may take before its worker is killed (a 50 MB valid file takes a
 # few seconds on a quiet machine); TAPALPA_CHECK_SECONDS changes it.
 CHECK_SECONDS = float(os.environ.get("TAPALPA_CHECK_SECONDS", "90"))
+WORKER_NICENESS = 10  # added to the worker's scheduling niceness (os.nice)
 START_SECONDS = 180.0  # a worker's start: imports and the bundle, not counted in a check
 _HEADER = struct.Struct("!Q")
 _log = logging.getLogger(__name__)
@@ -198,6 +199,7 @@ def _serve(geodata: str, memory: int) -> None:
 
     from dashboard.ingest.bundle import load_bundle
 
+    os.nice(WORKER_NICENESS)  # the replica's readers first when the cores are busy
     bundle = load_bundle(Path(geodata))
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
