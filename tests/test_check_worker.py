@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import time
+from pathlib import Path
 
 import pytest
 
+import dashboard
 from dashboard.analysis.check_file import check_file
 from dashboard.analysis.check_worker import WORKER_NICENESS, Worker, worker_for
 from dashboard.model import bundled_files
@@ -106,3 +108,18 @@ def test_the_worker_yields_the_cores_to_the_replica(worker):
     assert os.getpriority(os.PRIO_PROCESS, worker.process.pid) >= os.getpriority(
         os.PRIO_PROCESS, 0
     ) + min(WORKER_NICENESS, 19 - os.getpriority(os.PRIO_PROCESS, 0))
+
+
+def test_the_worker_runs_this_checkout_from_any_directory(tmp_path, monkeypatch):
+    """Started from another directory, the worker imports the code the page runs (its
+    PYTHONPATH starts with this checkout), not another install of the package."""
+    monkeypatch.chdir(tmp_path)
+    elsewhere = Worker(str(bundled_files.GEODATA))
+    try:
+        assert elsewhere.check(to_csv([incident_row()]), "fine.csv").report.ok
+        environ = Path(f"/proc/{elsewhere.process.pid}/environ").read_bytes().split(b"\0")
+        path = next(v for v in environ if v.startswith(b"PYTHONPATH=")).decode()[11:]
+        checkout = Path(dashboard.__file__).resolve().parents[1]
+        assert Path(path.split(os.pathsep)[0]) == checkout
+    finally:
+        elsewhere.stop()

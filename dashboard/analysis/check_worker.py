@@ -83,8 +83,15 @@ class Worker:
 
     def _start(self) -> None:
         command = [sys.executable, "-m", __name__, self.geodata, str(self.memory)]
+        # The same code as this process's, wherever it was started from.
+        root = str(Path(__file__).resolve().parents[2])
+        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH", "")) if p)
         self.process = subprocess.Popen(  # noqa: S603 (our own module, our arguments)
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=None
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=None,
+            env={**os.environ, "PYTHONPATH": path},
         )
         if self._next(START_SECONDS) != ("ready",):
             raise RuntimeError("the file-check worker did not start")
