@@ -123,3 +123,17 @@ def test_the_worker_runs_this_checkout_from_any_directory(tmp_path, monkeypatch)
         assert Path(path.split(os.pathsep)[0]) == checkout
     finally:
         elsewhere.stop()
+
+
+class Stopped(Exception):
+    """What Streamlit raises in a run it stops (a rerun while the file is checked)."""
+
+
+def test_a_check_stopped_midway_never_answers_the_next_file(worker):
+    def stop(fraction, step):
+        raise Stopped
+
+    with pytest.raises(Stopped):
+        worker.check(to_csv([incident_row(incident_id="first")]), "first.csv", progress=stop)
+    second = worker.check(to_csv([incident_row(incident_id="second")]), "second.csv")
+    assert second.frame["incident_id"].tolist() == ["second"]

@@ -164,6 +164,9 @@ class Worker:
                         mb=self.memory // 2**20,
                     ),
                 )
+            except BaseException:  # e.g. Streamlit stopping the run from `progress`
+                self.stop()  # its answer must never be read as the next file's
+                raise
             if message[0] == "failed":
                 _log.error("file check failed for %r:\n%s", name, message[1])
                 return refused(name, msg("the file could not be checked (an internal error)"))
