@@ -3,7 +3,12 @@ files, and ACLED's: every ACLED column kept)."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +23,8 @@ from dashboard.model.schema import (
     PART_OF_DAY_SPANS,
 )
 from dashboard.render.export import COLUMNS, records_csv, records_geojson
-from tests.conftest import to_csv
+from dashboard.text.escape import defuse
+from tests.conftest import incident_row, to_csv
 
 # Text as people type it: letters with accents, digits, punctuation (formula starters and
 # quotes included), spaces and line breaks inside; trimmed, as every reader trims.
@@ -177,3 +183,61 @@ def test_an_acled_files_export_reimports_every_row_field_for_field(bundle, data,
     pd.testing.assert_frame_equal(
         comparable(first, columns), comparable(again[list(first.columns)], columns)
     )
+
+
+# Values a person can write that a trimming or un-defusing reader would change: each one
+# must come back as written from the page's CSV and GeoJSON exports (issue 25, item 8).
+AS_WRITTEN = [
+    "-5",  # defused on export ("'-5"), un-defused on import
+    "=1+2",
+    "@here",
+    "＝1",  # full-width formula start
+    "\ufeff=x",  # a byte-order mark before a formula start
+    "'-5",  # the writer's own apostrophe before a formula start: exported "''-5"
+    "'=x",
+    "'+1",
+    "'@a",
+    "''",
+    "'",
+    "'x",
+    "'\ufeffx",  # an apostrophe before a byte-order mark and no formula: left alone
+    "x'",
+    "a\u2028b",
+    "a\u2028",  # line and paragraph separators at an edge: part of the text, not spaces
+    "\u2028a",
+    "a\u2029",
+    "\u2029'-1",  # not defused (no formula start first), so no apostrophe is removed
+    "'\u2028",
+]
+
+
+def geojson_of(row: dict) -> bytes:
+    """`row` as a one-feature FeatureCollection (its point from latitude/longitude)."""
+    properties = {k: v for k, v in row.items() if k not in ("latitude", "longitude")}
+    point = [float(row["longitude"]), float(row["latitude"])]
+    feature = {"type": "Feature", "geometry": {"type": "Point", "coordinates": point}}
+    feature["properties"] = properties
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode("utf-8")
+
+
+@pytest.mark.parametrize("value", AS_WRITTEN)
+def test_an_exported_value_reimports_as_written(bundle, value):
+    """Read from a GeoJSON file (values as written), exported as CSV (defused) and as
+    GeoJSON, and read again: each text field is `value`, character for character."""
+    row = incident_row(summary=value, notes=value, source_outlet=value)
+    fields = ["summary", "notes", "source_outlet"]
+    first, report = validate_incidents(
+        geojson_of(row), "mine.geojson", bundle.locations, bundle.states
+    )
+    assert report.ok and first[fields].iloc[0].tolist() == [value] * 3, report.to_text()
+    for name, exported in (
+        ("export.csv", records_csv(first)),
+        ("export.geojson", records_geojson(first)),
+    ):
+        again, report = validate_incidents(
+            exported.encode("utf-8"), name, bundle.locations, bundle.states
+        )
+        assert report.ok, report.to_text()
+        assert again[fields].iloc[0].tolist() == [value] * 3, name
+    exported_row = next(csv.DictReader(io.StringIO(records_csv(first))))
+    assert exported_row["summary"] == defuse(value)  # spreadsheet-safe as written

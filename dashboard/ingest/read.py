@@ -28,6 +28,7 @@ from charset_normalizer import from_bytes
 from dashboard.ingest import limits
 from dashboard.ingest.shapes import crs_axis_order, spreadsheet_lines
 from dashboard.model.schema import Report
+from dashboard.text.escape import DEFUSED
 from dashboard.text.lookalike import described, hidden, plain
 from dashboard.text.message import Message, msg, msg_n
 
@@ -490,33 +491,36 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
     return _strings_frame(arrow), np.asarray(numbers, dtype="int64")
 
 
-# The apostrophe a spreadsheet-safe export puts before =, +, -, @, tab, CR or an apostrophe
-# (dashboard/render/export.py defuse): reading a CSV removes exactly that one.
-DEFUSED = r"^'([=+\-@\t\r'\x{FF1D}\x{FF0B}\x{FF0D}\x{FF20}\x{FEFF}])"  # escape.defuse
+# Whitespace trimmed from a cell's edges: Unicode's (as str.strip and
+# utf8_trim_whitespace see it) but the line and paragraph separators U+2028/U+2029, which
+# are part of what a person wrote and survive an export and its re-import.
+TRIMMED = "\t\n\v\f\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B)))
+TRIMMED += "\u202f\u205f\u3000"
 
 
-def _undefuse(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _undefuse(column: pa.Array) -> pa.Array:
+    """The apostrophe escape.defuse put before a formula start or an apostrophe removed
+    (escape.DEFUSED), before any trimming: nothing else loses a character."""
     if not pc.any(pc.starts_with(column, "'")).as_py():
         return column
     return pc.replace_substring_regex(column, DEFUSED, r"\1")
 
 
-def _edges(array: pa.Array) -> tuple[np.ndarray | None, bool]:
-    """(rows whose value may need trimming, whether some value may start with an
-    apostrophe), from the first and last byte of each value in the Arrow buffers, without
-    touching the text in between. None for the rows: look at every row.
+def _edges(array: pa.Array) -> np.ndarray | None:
+    """Rows whose value may need trimming, from the first and last byte of each value in
+    the Arrow buffers, without touching the text in between. None: look at every row.
 
-    Whitespace (Unicode's, as utf8_trim_whitespace sees it) can only sit at an edge whose
+    Whitespace (TRIMMED) can only sit at an edge whose
     byte is an ASCII control or space (<= 0x20) or not ASCII (>= 0x7F: Unicode spaces such
     as U+00A0 are multi-byte); a value with neither at either edge is unchanged by
     trimming. Empty values make the test look at their neighbours' bytes: it may say
     "maybe" needlessly, never "no" wrongly.
     """
     if not pa.types.is_string(array.type):  # large_string or other: the full pass decides
-        return None, True
+        return None
     _, offsets_buffer, data_buffer = array.buffers()
     if data_buffer is None or offsets_buffer is None or not data_buffer.size:
-        return np.zeros(len(array), dtype=bool), False  # every value empty (or null)
+        return np.zeros(len(array), dtype=bool)  # every value empty (or null)
     offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[
         array.offset : array.offset + len(array) + 1
     ]
@@ -528,27 +532,26 @@ def _edges(array: pa.Array) -> tuple[np.ndarray | None, bool]:
         if len(edge) and (edge.min() <= 0x20 or edge.max() >= 0x7F):
             outside = (edge <= 0x20) | (edge >= 0x7F)
             maybe = outside if maybe is None else maybe | outside
-    if maybe is None:
-        return np.zeros(len(array), dtype=bool), bool((first == 0x27).any())
-    return maybe, True
+    return np.zeros(len(array), dtype=bool) if maybe is None else maybe
 
 
 def _clean(column: pa.ChunkedArray) -> pa.Array:
-    """Trimmed, with the export's defusing apostrophe removed, as one Arrow array.
+    """With the export's defusing apostrophe removed, then trimmed (TRIMMED), as one
+    Arrow array.
 
     Trimming runs on the whole column only when one of the values whose edges could
     change (`_edges`: a place ending in "á" is one) does change; the apostrophe's regex
     only when some value starts with one.
     """
-    array = column.combine_chunks()  # one chunk: later passes need no copy
-    maybe, quote = _edges(array)
+    array = _undefuse(column.combine_chunks())  # one chunk: later passes need no copy
+    maybe = _edges(array)
     if maybe is None:
-        return _undefuse(pc.utf8_trim_whitespace(array))
+        return pc.utf8_trim(array, TRIMMED)
     if maybe.any():
         some = array.take(pa.array(np.flatnonzero(maybe)))
-        if not pc.all(pc.equal(some, pc.utf8_trim_whitespace(some))).as_py():
-            return _undefuse(pc.utf8_trim_whitespace(array))
-    return _undefuse(array) if quote else array
+        if not pc.all(pc.equal(some, pc.utf8_trim(some, TRIMMED))).as_py():
+            return pc.utf8_trim(array, TRIMMED)
+    return array
 
 
 def _strings_frame(arrow: pa.Table) -> pd.DataFrame:
@@ -587,7 +590,7 @@ def cell(value: Any) -> str:
             return ""
         return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
     if isinstance(value, str):
-        return value.strip()
+        return value.strip(TRIMMED)
     if isinstance(value, int):
         return str(value)
     return json.dumps(value, ensure_ascii=False)

@@ -77,6 +77,12 @@ def defuse(value: object) -> object:
 # fold them to ASCII when they read a formula).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 BOM = "\ufeff"
+# What `defuse` added, as an RE2 pattern (pyarrow.compute) whose group 1 is the value as
+# it was: an apostrophe before an apostrophe, or before byte-order marks then a formula
+# start. Reading a CSV removes exactly that apostrophe and nothing else (a file's own
+# "'x" or "'\ufeffx" keeps it).
+_STARTS = "".join(f"\\x{{{ord(c):04X}}}" for c in FORMULA_START)
+DEFUSED = rf"^'('|(?:\x{{FEFF}})*[{_STARTS}])"
 
 
 def is_http_url(value: str) -> bool:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.check_file import check_file
+from dashboard.analysis.check_worker import worker_for
 from dashboard.ingest.read import MAX_FILE_BYTES
 from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
@@ -20,7 +20,7 @@ from dashboard.render.popups import with_display_text
 from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import N_, format_number, translation
 from dashboard.web import state
-from dashboard.web.data import PRECOMPUTE_TEXT_ROWS, PageData, page_data
+from dashboard.web.data import PRECOMPUTE_TEXT_ROWS, PageData
 from dashboard.web.upload_bounds import check_slot, client_address, keep_upload
 from dashboard.web.view_cache import UploadResult, upload_results
 
@@ -77,15 +77,15 @@ def check_upload(
     cached = cache.get(key)
     if cached is not None:
         return cached
-    bundle = page_data(geodata, version, lang).bundle
-    options = {} if progress is None else {"progress": progress}
     if progress is not None:
         progress(0.0, translation(lang).gettext("waiting for other readers' files"))
     with check_slot() as held:  # one check at a time in this process
         if not held:
             return None
-        # The command line's checker: the same problems and totals (data checks included).
-        result = check_file(content, name, bundle.locations, bundle.states, **options)
+        # The command line's checker (the same problems and totals, data checks included)
+        # in this replica's worker process: its parse never holds the page's GIL, and a
+        # file past the worker's memory or time is refused by name (check_worker).
+        result = worker_for(geodata, version).check(content, name, progress=progress)
     frame = result.frame
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame, lang)
@@ -186,6 +186,8 @@ def your_file(data: PageData, geodata: str, lang: str = "en") -> PageData:
     (the page data of the file's records, else `data`)."""
     t = translation(lang)
     upload = st.session_state.get(state.UPLOAD)
+    if upload is None:  # started before a reader's first file, so it waits for no import
+        worker_for(geodata, data.bundle.version).warm()
     # One file per session, a cap on all sessions' files and on a client's new files a
     # minute, freed on disconnect (dashboard/web/upload_bounds.py).
     kept = keep_upload(
