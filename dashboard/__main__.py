@@ -191,7 +191,7 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
     from urllib.parse import urlencode, urlsplit
 
     from dashboard.analysis.filters import data_window, default_window, file_window
-    from dashboard.analysis.permalink import parse_query
+    from dashboard.analysis.permalink import parse_query, window_flags_error
     from dashboard.model.mexico import state_lookup
     from dashboard.model.schema import EVENT_TYPES
 
@@ -247,45 +247,6 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         print(msg("notice: {notice}", notice=notice).text(lang), file=sys.stderr)
     # The page's default, too: a file opens on its whole range.
     return link.page_view(file_window(records) if own_file else default_window(records))
-
-
-def window_flags_error(start: str | None, end: str | None, lo, hi):
-    """What is wrong with --start/--end (texts as given: ISO 8601, Mexico City time unless
-    they carry an offset such as Z, +00:00, -0600; timing.parse_window_bound) for data
-    spanning lo..hi (aware datetimes), as a Message naming the flag and its value; None
-    when usable (absent, or a window overlapping the data: the part beyond it is
-    trimmed). An unreadable value is never replaced by the default window."""
-    from dashboard.analysis.permalink import local_text, read_time
-    from dashboard.model.timing import TimestampError
-
-    times = {}
-    for flag, text in (("--start", start), ("--end", end)):
-        if text is not None:
-            try:
-                times[flag] = read_time(text)
-            except TimestampError as exc:
-                return msg(
-                    "{flag} {value!r}: not a date and time: {reason}",
-                    flag=flag,
-                    value=text,
-                    reason=exc.message,
-                )
-    first, last = times.get("--start", lo), times.get("--end", hi)
-    if len(times) == 2 and last <= first:
-        return msg("--end {end} is not after --start {start}", start=start, end=end)
-    if "--end" in times and last <= lo:
-        return msg(
-            "--end {end} is not after the start of the data ({first}, Mexico City time)",
-            end=end,
-            first=local_text(lo),
-        )
-    if "--start" in times and first >= hi:
-        return msg(
-            "--start {start} is not before the end of the data ({last}, Mexico City time)",
-            start=start,
-            last=local_text(hi),
-        )
-    return None
 
 
 def read_records(path: Path, bundle, lang: str):

@@ -21,7 +21,7 @@ from dashboard.analysis.filters import ViewSpec
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY, state_lookup
 from dashboard.model.schema import EVENT_TYPES, MAP_ZOOM_RANGE
 from dashboard.model.schema import MAP_LAYERS as LAYERS
-from dashboard.model.timing import parse_window_bound
+from dashboard.model.timing import TimestampError, parse_window_bound
 from dashboard.text.i18n import (
     DAY_MONTH,
     DEFAULT_LANGUAGE,
@@ -30,6 +30,7 @@ from dashboard.text.i18n import (
     normalise_language,
 )
 from dashboard.text.i18n import translation as _translation
+from dashboard.text.message import Message, msg
 
 NONE = "none"
 KNOWN_KEYS = frozenset(
@@ -392,3 +393,39 @@ def _quoted(items: list[str], lang: str) -> str:
 def _whole_hour(moment: datetime, up: bool = False) -> datetime:
     floored = moment.replace(minute=0, second=0, microsecond=0)
     return floored + timedelta(hours=1) if up and floored != moment else floored
+
+
+def window_flags_error(start: str | None, end: str | None, lo, hi) -> Message | None:
+    """What is wrong with --start/--end (texts as given: ISO 8601, Mexico City time unless
+    they carry an offset such as Z, +00:00, -0600; timing.parse_window_bound) for data
+    spanning lo..hi (aware datetimes), as a Message naming the flag and its value; None
+    when usable (absent, or a window overlapping the data: the part beyond it is
+    trimmed). An unreadable value is never replaced by the default window."""
+    times = {}
+    for flag, text in (("--start", start), ("--end", end)):
+        if text is not None:
+            try:
+                times[flag] = read_time(text)
+            except TimestampError as exc:
+                return msg(
+                    "{flag} {value!r}: not a date and time: {reason}",
+                    flag=flag,
+                    value=text,
+                    reason=exc.message,
+                )
+    first, last = times.get("--start", lo), times.get("--end", hi)
+    if len(times) == 2 and last <= first:
+        return msg("--end {end} is not after --start {start}", start=start, end=end)
+    if "--end" in times and last <= lo:
+        return msg(
+            "--end {end} is not after the start of the data ({first}, Mexico City time)",
+            end=end,
+            first=local_text(lo),
+        )
+    if "--start" in times and first >= hi:
+        return msg(
+            "--start {start} is not before the end of the data ({last}, Mexico City time)",
+            start=start,
+            last=local_text(hi),
+        )
+    return None
