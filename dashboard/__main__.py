@@ -755,5 +755,18 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def run() -> int:
+    """main() for `python -m dashboard`: a reader who pipes the report into `head` closes
+    the pipe early; that ends the command quietly (exit 141, as a shell reports SIGPIPE),
+    not with a traceback. Python's documented recipe: stdout pointed at /dev/null."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -78,6 +78,11 @@ def test_a_duplicate_across_partitions_is_not_caught_and_the_cli_says_so(parts, 
     done = run_cli_in_process("validate", "--json", *paths)
     document = json.loads(done.stdout)
     assert [f["valid_rows"] for f in document["files"]] == [1, 1, 1]
+    assert [f["format"] for f in document["files"]] == [
+        "acled-csv",
+        "parquet (acled-csv)",
+        "parquet (acled-csv)",
+    ]
     assert document["not_checked"] == [ACROSS_FILES]
     text = run_cli_in_process("validate", "--lang", "es", *paths).stdout
     assert "no entre archivos" in text
@@ -90,3 +95,27 @@ def test_a_file_that_is_not_parquet_is_named(tmp_path):
     assert done.returncode == 1
     assert "broken.parquet" in done.stdout and "Parquet" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_a_report_piped_into_head_ends_quietly(tmp_path):
+    # `validate --all big.csv | head`: the reader closes the pipe after a few lines; the
+    # command must not print a BrokenPipeError traceback.
+    import subprocess
+    import sys
+
+    from tests.conftest import incident_row, to_csv
+
+    rows = [incident_row(incident_id=f"b{i}", latitude="x") for i in range(3000)]
+    (tmp_path / "big.csv").write_bytes(to_csv(rows))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard", "validate", "--all", str(tmp_path / "big.csv")],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout.readline()
+    process.stdout.close()  # as `head -1` does
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=180) == 141
+    assert "Traceback" not in errors and "BrokenPipe" not in errors

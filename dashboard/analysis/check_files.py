@@ -125,6 +125,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
                     for ours, theirs, how in result.mapping
                 ],
             )
+        if path.suffix.lower() in PARQUET_SUFFIXES and info["format"] != "unreadable":
+            info["format"] = f"parquet ({info['format']})"  # read as CSV by parquet_as_csv
         info["valid_rows"] = len(frame)
         files.append(info)
         report.extend(part)
