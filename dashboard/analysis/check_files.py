@@ -17,10 +17,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
-
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_
 from dashboard.text.message import msg
@@ -40,6 +36,10 @@ def parquet_as_csv(data: bytes) -> bytes:
     GeoParquet 1.x) becomes `longitude`/`latitude` when the partition has neither.
     Line N+1 of the CSV is row N of the partition (line 1 is the header).
     Raises pyarrow.ArrowInvalid for bytes that are not Parquet."""
+    import pyarrow as pa  # here, not at the top: `python -m dashboard --help` stays quick
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
     table = pq.read_table(io.BytesIO(data))
     if "geometry" in table.column_names:
         if not {"longitude", "latitude"} & set(table.column_names):
@@ -71,6 +71,8 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
     Returns the combined report (the first 1,000 problems and totals per kind, or all with
     keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
     """
+    import pyarrow as pa
+
     from dashboard.analysis.check_file import check_file
     from dashboard.analysis.quality import bundle_quality_report
     from dashboard.ingest.bundle import load_bundle
