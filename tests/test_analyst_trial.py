@@ -91,3 +91,12 @@ def test_per_state_and_per_municipality_tables_add_up_to_the_file(files, tmp_pat
     if table == "states":  # a user's file is never compared with the official figures
         assert counts["official_blockades"].isna().all()
         assert not counts["comparable"].any()
+
+
+@pytest.mark.parametrize(("lang", "name"), [("en", "“Battles”"), ("es", "«Batallas»")])
+def test_a_duplicate_names_acleds_type_in_the_reports_language(tmp_path, lang, name):
+    row = pd.read_csv(ROOT / "tests" / "data" / "acled_export.csv", dtype=str).iloc[[0]]
+    twin = row.assign(event_id_cnty="MEX90009")
+    pd.concat([row, twin]).to_csv(tmp_path / "two.csv", index=False)
+    text = run_cli_in_process("validate", "--lang", lang, str(tmp_path / "two.csv")).stdout
+    assert f" {name} " in text and "battles records" not in text
