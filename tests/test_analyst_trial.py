@@ -100,3 +100,29 @@ def test_a_duplicate_names_acleds_type_in_the_reports_language(tmp_path, lang, n
     pd.concat([row, twin]).to_csv(tmp_path / "two.csv", index=False)
     text = run_cli_in_process("validate", "--lang", lang, str(tmp_path / "two.csv")).stdout
     assert f" {name} " in text and "battles records" not in text
+
+
+def test_the_excel_file_on_the_page_every_row_its_whole_year_and_its_tables(files):
+    """The same Excel-saved year uploaded on the page: every row valid, shown on its own
+    range (first to last day), and the per-municipality table adds up to the file."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.conftest import open_sections
+
+    at = open_sections(AppTest.from_file(str(ROOT / "dashboard" / "app.py"), default_timeout=120))
+    at.run()
+    data = (files / "excel.csv").read_bytes()
+    at.file_uploader(key="upload").set_value(("excel.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any(f"{ROWS} valid rows" in e.label for e in at.expander), [e.label for e in at.expander]
+    at.checkbox(key="use_upload").check().run()
+    assert not at.exception
+    dates = pd.to_datetime(pd.read_csv(files / "acled.csv")["event_date"], format="%d %B %Y")
+    start, end = at.select_slider(key="window").value
+    assert start.date() <= dates.min().date() and end.date() > dates.max().date()
+    (municipalities,) = [
+        d.value
+        for d in at.dataframe
+        if {"municipality", "incidents_possible"} <= set(d.value.columns)
+    ]
+    assert municipalities["incidents"].sum() == ROWS
