@@ -13,6 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from dashboard.analysis.check_files import ACROSS_FILES, incident_file_count, validate_files
 from dashboard.model.schema import Report, summary_text
 from dashboard.text.i18n import DEFAULT_LANGUAGE, gettext_for, language_of_locale, translation
 from dashboard.text.message import msg, msg_n
@@ -52,69 +53,6 @@ def cli_language(argv: Sequence[str], environ: Mapping[str, str]) -> str:
     return environment_language(environ)
 
 
-def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, list[dict]]:
-    """Each file by its kind: states, locations, official counts or incidents (ours/ACLED).
-
-    Returns the combined report (the first 1,000 problems and totals per kind, or all with
-    keep_all) and, per file, what was detected: format, encoding, column mapping, rows kept.
-    """
-    from dashboard.analysis.check_file import check_file
-    from dashboard.analysis.quality import bundle_quality_report
-    from dashboard.ingest.bundle import load_bundle
-    from dashboard.ingest.detect import file_kind
-    from dashboard.ingest.geodata_files import (
-        validate_locations,
-        validate_official,
-        validate_states,
-    )
-
-    bundle = load_bundle()
-    if not paths:
-        report = Report()
-        report.extend(bundle.report)
-        report.extend(bundle_quality_report(bundle))
-        return report, []
-    report = Report(limit=None) if keep_all else Report()
-    files = []
-    for path in paths:
-        name = str(path)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
-            reason = msg("cannot read file: {error}", error=exc.strerror or str(exc))
-            report.add(name, None, None, None, reason)
-            continue
-        kind = file_kind(data)
-        info: dict = {"file": name}
-        if kind == "states":
-            frame, part = validate_states(data, name)
-            info["format"] = kind
-        elif kind == "locations":
-            frame, part = validate_locations(data, name, bundle.states)
-            info["format"] = kind
-        elif kind == "official counts":
-            frame, part = validate_official(data, name)
-            info["format"] = kind
-        else:
-            # The page's checker (check_file): the same problems and totals as an upload.
-            result = check_file(
-                data, name, bundle.locations, bundle.states, keep_all=keep_all, max_bytes=None
-            )
-            frame, part = result.frame, result.report
-            info.update(
-                format=result.format or "unreadable",
-                encoding=result.encoding,
-                mapping=[
-                    {"ours": ours, "file": theirs, "how": how}
-                    for ours, theirs, how in result.mapping
-                ],
-            )
-        info["valid_rows"] = len(frame)
-        files.append(info)
-        report.extend(part)
-    return report, files
-
-
 def validation_json(report: Report, files: list[dict], lang: str = "en") -> str:
     """The --json report: totals, per-file format/mapping/valid_rows, and the problems.
 
@@ -125,6 +63,8 @@ def validation_json(report: Report, files: list[dict], lang: str = "en") -> str:
 
     document = report.as_dict(lang)
     document["files"] = files
+    if incident_file_count(files) > 1:  # the known limit of checking files one by one
+        document["not_checked"] = [ACROSS_FILES]
     if len(files) == 1:  # one file: its facts at the top level too
         for key in ("format", "encoding", "mapping", "valid_rows"):
             if key in files[0]:
@@ -151,6 +91,8 @@ def validation_text(report: Report, files: list[dict], lang: str = "en") -> str:
         for column in info.get("mapping") or []:
             how = gettext_for(lang, column["how"])
             lines.append(f"  {column['ours']} <- {column['file']}: {how}")
+    if incident_file_count(files) > 1:
+        lines.append(gettext_for(lang, ACROSS_FILES))
     return "\n".join([*lines, report.to_text(lang)])
 
 
@@ -611,7 +553,9 @@ def main(argv: list[str] | None = None) -> int:
         "files",
         nargs="*",
         type=Path,
-        help=t.gettext(".csv, .tsv, .txt, .geojson or .json (ours or ACLED), of any size"),
+        help=t.gettext(
+            ".csv, .tsv, .txt, .geojson, .json or .parquet (ours or ACLED), of any size"
+        ),
     )
     check.add_argument("--json", action="store_true", help=t.gettext("machine-readable report"))
     check.add_argument(
@@ -772,5 +716,18 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+def run() -> int:
+    """main() for `python -m dashboard`: a reader who pipes the report into `head` closes
+    the pipe early; that ends the command quietly (exit 141, as a shell reports SIGPIPE),
+    not with a traceback. Python's documented recipe: stdout pointed at /dev/null."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
+    return code
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run())

@@ -686,3 +686,16 @@ def test_the_trust_filter_changes_every_figure_says_so_and_enters_the_link(app):
     left_out = int(re.search(r"(\d+) disputed or single-source records", said[0]).group(1))
     assert left_out >= before["incidents"] - after["incidents"] > 0
     assert app.query_params["trust"] == "1"
+
+
+def test_the_share_panel_says_a_link_cannot_carry_the_readers_file(app):
+    from tests.conftest import incident_row, to_csv
+
+    note = "cannot carry your file"
+    assert not any(note in w.value for w in app.warning)  # the bundled data: links hold it
+    content = to_csv([incident_row(), incident_row(incident_id="t2")])
+    app.file_uploader(key="upload").set_value(("mine.csv", content, "text/csv")).run()
+    assert not any(note in w.value for w in app.warning)  # checked, not shown: no notice
+    app.checkbox(key="use_upload").check().run()
+    assert not app.exception
+    assert any(note in w.value for w in app.warning), [w.value for w in app.warning]

@@ -89,8 +89,9 @@ def competing_values(notes: str, summary: str = "") -> str | None:
     for values in credited.values():
         if len({v for v, _, _ in values}) > 1 and len({s for _, s, _ in values}) > 1:
             return " … ".join(phrase for _, _, phrase in values)
-    if summary:
-        in_summary, in_notes = _counted(summary), _counted(notes)
+    in_summary = _counted(summary) if summary else {}
+    if in_summary:  # the notes are read for counts only when the summary states one
+        in_notes = _counted(notes)
         for noun in sorted(in_summary.keys() & in_notes.keys()):
             other = in_notes[noun] - in_summary[noun]
             if other:

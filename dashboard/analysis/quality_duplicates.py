@@ -10,6 +10,7 @@ import pandas as pd
 import shapely
 
 from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, text_column
+from dashboard.model.schema import EVENT_TYPES
 from dashboard.text.message import msg
 
 DUPLICATE_DISTANCE_M = 1000.0
@@ -93,6 +94,12 @@ def duplicate_pairs(
     return pairs
 
 
+def type_name(key: str):
+    """An event type's display name as a Message (shown in the report's language: "Riots",
+    "Disturbios"); an unknown key as it is. The finding's value keeps the key."""
+    return msg(EVENT_TYPES[key]) if key in EVENT_TYPES else key
+
+
 def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Finding]:
     """Candidate duplicates: same event type, within 1 km, overlapping intervals. At most
     `limit` pairs; when there are more, a last finding says the check stopped, and where
@@ -105,9 +112,10 @@ def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Fi
     for i, j, metres in pairs[:limit]:
         kind = kinds[i]
         detail = msg(
-            "two {kind} records {metres} m apart with overlapping times; merge them into one "
-            "record with all sources, or mark them distinct (distinct_from and distinct_reason)",
-            kind=kind,
+            "two records of type “{kind}” {metres} m apart with overlapping times; merge them "
+            "into one record with all sources, or mark them distinct (distinct_from and "
+            "distinct_reason)",
+            kind=type_name(kind),
             metres=f"{metres:,.0f}",
         )
         findings.append(
@@ -116,12 +124,12 @@ def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Fi
     if stopped:
         i = pairs[limit - 1][0]
         detail = msg(
-            "the duplicate check stopped after {limit} pairs, at record {record} ({kind} "
-            "records, in file order): later pairs were not looked for; check a smaller part "
-            "of the file (a state or a window) to see them",
+            "the duplicate check stopped after {limit} pairs, at record {record} (records of "
+            "type “{kind}”, in file order): later pairs were not looked for; check a smaller "
+            "part of the file (a state or a window) to see them",
             limit=f"{limit:,}",
             record=ids[i],
-            kind=kinds[i],
+            kind=type_name(kinds[i]),
         )
         findings.append(
             Finding("duplicates", (ids[i],), "event_type", kinds[i], str(detail), detail)

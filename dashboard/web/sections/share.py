@@ -81,6 +81,16 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
             link_text,
         )
         copy_button(link_text, t.gettext("Copy link"), t.gettext("Copied"), "link")
+        if data.from_file:
+            # A link carries the view, never the reader's file (it stays in this session).
+            st.warning(
+                t.gettext(
+                    "This link and the embed codes cannot carry your file: whoever opens "
+                    "them (you too, in a new tab) sees the map's own data, not your file, "
+                    "in this window and with these filters. To share your file's view, use "
+                    "the PNG, SVG or HTML downloads below, or send the file with the link."
+                )
+            )
         snippet = responsive_snippet(f"{base}?{embed_query}", EMBED_FRAME_HEIGHT, page, lang)
         st.text_area(t.gettext("Embed the live map in an article"), snippet, height=110)
         copy_button(snippet, t.gettext("Copy embed code"), t.gettext("Copied"), "embed")
