@@ -231,6 +231,7 @@
   Tim.prototype.localiseLeaflet = function () {
     var zoom = this.map.zoomControl, s = this.s;
     if (zoom) { name(zoom._zoomInButton, s.zoom_in); name(zoom._zoomOutButton, s.zoom_out); }
+    this.zoomOnData();
     if (this.layerControl) { name(this.layerControl._layersLink, s.layers); }
   };
 
@@ -980,8 +981,9 @@
         var need = vertical ? needV : needH;
         if (need > pad[side]) { pad[side] = need; changed = true; }
       });
-      if (!changed) { return; }
+      if (!changed) { break; }
     }
+    this.freeArea = pad;
   };
 
   // The live page's map is drawn anew when the reader changes the language (its legend
@@ -1021,7 +1023,8 @@
       return;
     }
     if (initial.center && initial.zoom) {
-      this.map.setView(initial.center, initial.zoom, {animate: false});
+      this.freeArea = null;
+      this.map.setView(initial.center, this.regionZoom(initial), {animate: false});
       return;
     }
     var bounds = null, self = this;
@@ -1033,6 +1036,43 @@
       });
     }
     this.fit(bounds || this.states.getBounds());
+  };
+
+  // A link's centre and zoom were seen on a map of `initial.screen` (CSS px): on a
+  // narrower or shorter map (an embed in a phone's article column) zoom out until that
+  // whole region is in view, never in; without a size, the link's zoom as it is.
+  Tim.prototype.regionZoom = function (initial) {
+    var zoom = initial.zoom, seen = initial.screen, map = this.map, size = map.getSize();
+    if (!seen || !(seen[0] > 0 && seen[1] > 0) || !size.x || !size.y) { return zoom; }
+    if (size.x >= seen[0] && size.y >= seen[1]) { return zoom; }
+    var c = map.project(initial.center, zoom), half = L.point(seen[0] / 2, seen[1] / 2);
+    var region = L.latLngBounds(map.unproject(c.subtract(half), zoom), map.unproject(c.add(half), zoom));
+    return Math.min(zoom, map.getBoundsZoom(region, false));
+  };
+
+  // "+" and "−" zoom on the middle of the area the first view fitted the data into (the
+  // part no control covers), not on the container's middle, which an open legend or the
+  // replay bar may cover (the data sit beside it).
+  Tim.prototype.zoomOnData = function () {
+    var self = this, map = this.map, zoom = map.zoomControl;
+    if (!zoom) { return; }
+    function around(delta) {
+      return function (e) {
+        if (e) { L.DomEvent.stop(e); }
+        if (zoom._disabled) { return; }
+        var target = Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(), map.getZoom() + delta * (e && e.shiftKey ? 3 : 1)));
+        if (target === map.getZoom()) { return; }
+        var a = self.freeArea, size = map.getSize();
+        var point = a ? L.point((a.left + size.x - a.right) / 2, (a.top + size.y - a.bottom) / 2) : size.divideBy(2);
+        map.setZoomAround(point, target);
+      };
+    }
+    // The buttons' handlers were bound when the control was built: swap them.
+    [[zoom._zoomInButton, zoom._zoomIn, 1], [zoom._zoomOutButton, zoom._zoomOut, -1]].forEach(function (b) {
+      if (!b[0]) { return; }
+      L.DomEvent.off(b[0], "click", b[1], zoom);
+      L.DomEvent.on(b[0], "click", around(b[2] * (map.options.zoomDelta || 1)));
+    });
   };
 
   // Keep the page's address a permalink for the centre and zoom, without a rerun: the
@@ -1050,6 +1090,10 @@
       // The zoom as it is (quarter steps, zoomSnap 0.25), at most two decimals: "5.5", "6"
       // (permalink.py's format_zoom writes the same; parse_zoom reads both).
       url.searchParams.set("zoom", String(Math.round(this.map.getZoom() * 100) / 100));
+      // …and the map's size they were seen at (permalink.py's `size`): a smaller map
+      // opening the link zooms out to keep that region in view (regionZoom).
+      var size = this.map.getSize();
+      url.searchParams.set("size", Math.round(size.x) + "x" + Math.round(size.y));
       if (url.href !== top.location.href) { top.history.replaceState(top.history.state, "", url.href); }
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };
