@@ -38,13 +38,22 @@ def no_records(bundle: Bundle, lang: str = "en") -> None:
 def page_head(lang: str, embedded: bool) -> None:
     """The page's title and layout, `<html lang>` of the page and the map frame, and the
     page CSS (caption contrast, visible focus, the phone layout) before any element it
-    styles, so nothing re-lays out when it arrives."""
+    styles, so nothing re-lays out when it arrives. In an embed only the page's
+    settings: its title, map and slider come first, and `page_assets` after them (each
+    st.html is a 40 px placeholder until Streamlit has loaded its code, and would push
+    them down, then let them jump up)."""
     st.set_page_config(
         page_title=translation(lang).gettext("Tapalpa incident map"),
         page_icon="🗺️",
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
+    if not embedded:
+        page_assets(lang)
+
+
+def page_assets(lang: str) -> None:
+    """`<html lang>` of the page and the map frame, and the page CSS."""
     st.html(
         f'<span data-tim-lang="{lang}" hidden></span>'
         f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
