@@ -112,6 +112,7 @@ def test_embed_legend_open_and_no_layout_shift(browser, server, width):
             "the legend starts closed"
         )
         shifts = page.evaluate("() => window.__shifts")
+        print("CLS", width, round(sum(shifts), 3))
         assert sum(shifts) <= 0.1, shifts
     finally:
         context.close()

@@ -332,7 +332,7 @@
           self.fitLegend();
         }
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
-        body.appendChild(el("h4", null, s.legend_states));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_states));
         var ramp = el("div", "tim-ramp");
         config.ramp.forEach(function (r) {
           var cell = el("span");
@@ -343,7 +343,7 @@
           ramp.appendChild(cell);
         });
         body.appendChild(ramp);
-        body.appendChild(el("h4", null, s.legend_types));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_types));
         var types = el("ul", "tim-types");
         config.categories.forEach(function (c) {
           var li = el("li");
@@ -352,7 +352,7 @@
           types.appendChild(li);
         });
         body.appendChild(types);
-        body.appendChild(el("h4", null, s.legend_precision));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_precision));
         var prec = el("ul", "tim-types");
         [[12, s.legend_exact], [18, s.legend_town]].forEach(function (p) {
           var li = el("li");
@@ -693,6 +693,7 @@
       l.unbindTooltip();
       if (entry) { l.bindTooltip(entry[1], {sticky: true}); }
     });
+    this.stateKeys(v);
     var layersKey = v.layers.join(",");
     if (layersKey !== this.lastLayers) {
       this.lastLayers = layersKey;
@@ -847,6 +848,51 @@
     if (this.commit) { box.appendChild(button); }
     box.appendChild(text);
     L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(box).openOn(this.map);
+  };
+
+  // The states are drawn on a canvas, out of reach of a keyboard: each state with records
+  // in the view (or in the state filter) gets a focusable button at a point inside it,
+  // named after its summary's first lines and shown only while focused; Enter or Space
+  // opens the same summary as a tap. Tab goes through them by name.
+  Tim.prototype.stateKeys = function (v) {
+    var self = this;
+    if (!this.keys) {
+      this.keys = L.layerGroup();
+      this.keys.addTo(this.map);
+      this.map.on("overlayremove overlayadd", function () {  // with the states' layer
+        var on = self.map.hasLayer(self.states);
+        if (on && !self.map.hasLayer(self.keys)) { self.keys.addTo(self.map); }
+        if (!on && self.map.hasLayer(self.keys)) { self.map.removeLayer(self.keys); }
+      });
+    }
+    this.keys.clearLayers();
+    var shown = Object.keys(this.stateLayers).filter(function (code) {
+      var entry = v.states[code];
+      return entry && (entry[0] > 0 || self.isFiltered(code));
+    }).map(function (code) {
+      var lines = v.states[code][1].split("<br>");
+      return {code: code, name: plainText(lines[0]), label: plainText(lines.slice(0, 2).join(": "))};
+    });
+    shown.sort(function (a, b) { return a.name.localeCompare(b.name, document.documentElement.lang || "es"); });
+    shown.forEach(function (st) {
+      var at = self.stateAnchor(st.code);
+      if (!at) { return; }
+      var key = L.marker(at, {
+        icon: L.divIcon({className: "tim-state-key", html: "", iconSize: [44, 44], iconAnchor: [22, 22]}),
+        keyboard: true, title: "", interactive: true, zIndexOffset: -1000, bubblingMouseEvents: false
+      });
+      key.on("add", function () {
+        var node = key.getElement();
+        node.setAttribute("aria-label", st.label);
+        node.setAttribute("aria-haspopup", "dialog");
+        node.removeAttribute("title");
+        node.addEventListener("keydown", function (e) {  // Leaflet answers Enter only
+          if (e.key === " ") { e.preventDefault(); self.stateSummary(st.code, at); }
+        });
+      });
+      key.on("click", function () { self.stateSummary(st.code, at); });
+      key.addTo(self.keys);
+    });
   };
 
   // Hand the page a click inside state `code`: the page toggles that state in its filter.
