@@ -886,8 +886,11 @@
         node.setAttribute("aria-label", st.label);
         node.setAttribute("aria-haspopup", "dialog");
         node.removeAttribute("title");
-        node.addEventListener("keydown", function (e) {  // Leaflet answers Enter only
-          if (e.key === " ") { e.preventDefault(); self.stateSummary(st.code, at); }
+        node.addEventListener("keydown", function (e) {  // as a button: Enter and Space
+          if (e.key !== " " && e.key !== "Enter") { return; }
+          e.preventDefault();
+          e.stopPropagation();
+          self.stateSummary(st.code, at);
         });
       });
       key.on("click", function () { self.stateSummary(st.code, at); });
