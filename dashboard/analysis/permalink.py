@@ -12,6 +12,7 @@ in the view's language (`lang`, "es" or "en", see dashboard.text.i18n).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,7 +35,8 @@ from dashboard.text.message import Message, msg
 
 NONE = "none"
 KNOWN_KEYS = frozenset(
-    {"from", "to", "states", "types", "trust", "layers", "lat", "lon", "zoom", "embed", "lang", "v"}
+    {"from", "to", "states", "types", "trust", "layers", "lat", "lon", "zoom", "size", "embed"}
+    | {"lang", "v"}
     | {"actor", "sub", "deaths"}
 )
 TIME_FORMAT = "%Y-%m-%dT%H:%M"
@@ -48,6 +50,9 @@ class PageView:
     layers: frozenset[str] = frozenset(LAYERS)
     center: tuple[float, float] | None = None  # (lat, lon)
     zoom: float | None = None  # Leaflet zoom level, quarter steps (5.5), within MAP_ZOOM_RANGE
+    # The map's size on screen (CSS px, width, height) where that centre and zoom were seen:
+    # a narrower or shorter map zooms out to keep that region in view (tapalpa-map.js).
+    screen: tuple[int, int] | None = None
     embed: bool = False
     lang: str | None = None  # "es" or "en"; None: not chosen (the browser's language decides)
 
@@ -63,6 +68,7 @@ class ParsedLink:
     layers: frozenset[str] | None = None
     center: tuple[float, float] | None = None
     zoom: float | None = None
+    screen: tuple[int, int] | None = None
     embed: bool = False
     lang: str | None = None
     stale: bool = False
@@ -88,6 +94,7 @@ class ParsedLink:
             layers=frozenset(LAYERS) if self.layers is None else self.layers,
             center=self.center,
             zoom=self.zoom,
+            screen=self.screen,
             embed=self.embed,
             lang=self.lang,
         )
@@ -117,6 +124,27 @@ def parse_zoom(text: str | None) -> float | None:
         return None
     zoom = round(zoom, ZOOM_DECIMALS)
     return int(zoom) if zoom.is_integer() else zoom
+
+
+SCREEN_RANGE = (100, 10_000)  # CSS px a map's side can have in a link's `size`
+
+
+def format_size(screen: tuple[int, int]) -> str:
+    """A map's size on screen as a link writes it: "WIDTHxHEIGHT" in CSS pixels."""
+    return f"{int(screen[0])}x{int(screen[1])}"
+
+
+def parse_size(text: str | None) -> tuple[int, int] | None:
+    """A link's `size` ("1100x560": the map's width and height on screen, CSS pixels,
+    each within SCREEN_RANGE) as (width, height); None when absent or unreadable."""
+    match = re.fullmatch(r"\s*(\d{1,5})\s*[xX×]\s*(\d{1,5})\s*", text or "")
+    if not match:
+        return None
+    width, height = int(match[1]), int(match[2])
+    low, high = SCREEN_RANGE
+    if not (low <= width <= high and low <= height <= high):
+        return None
+    return width, height
 
 
 def map_view(params: Mapping[str, object]) -> tuple[tuple[float, float], float] | None:
@@ -168,6 +196,8 @@ def to_params(page: PageView, version: str | None = None) -> dict[str, str]:
         params["lat"], params["lon"] = f"{page.center[0]:.4f}", f"{page.center[1]:.4f}"
     if page.zoom is not None:
         params["zoom"] = format_zoom(page.zoom)
+    if page.screen is not None and page.center is not None:
+        params["size"] = format_size(page.screen)
     if page.embed:
         params["embed"] = "true"
     if page.lang:
@@ -360,6 +390,17 @@ def parse_params(
                 t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).").format(
                     value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]
                 )
+            )
+
+    size_text = _single(params, "size")
+    if size_text is not None:
+        link.screen = parse_size(size_text)
+        if link.screen is None:
+            note(
+                t.gettext(
+                    "Ignored an unreadable map size “{value}” (use WIDTHxHEIGHT in pixels, "
+                    "{low} to {high})."
+                ).format(value=size_text, low=SCREEN_RANGE[0], high=SCREEN_RANGE[1])
             )
 
     link.embed = (_single(params, "embed") or "").lower() in ("true", "1", "yes")

@@ -316,10 +316,16 @@ def first_view(
     center: tuple[float, float] | None,
     zoom: float | None,
     states_display: gpd.GeoDataFrame | None = None,
+    screen: tuple[int, int] | None = None,
 ) -> dict:
-    """The map's first view: the link's centre and zoom, else its states, else Mexico."""
+    """The map's first view: the link's centre and zoom, else its states, else Mexico.
+    `screen` (CSS px, width, height) is the map's size where that centre and zoom were
+    seen: a smaller map zooms out until that whole region is in view (tapalpa-map.js)."""
     if center is not None:
-        return {"center": list(center), "zoom": zoom or 5}
+        first = {"center": list(center), "zoom": zoom or 5}
+        if screen is not None:
+            first["screen"] = [int(screen[0]), int(screen[1])]
+        return first
     if view.states and states_display is not None:
         return {"states": sorted(view.states)}
     return {}

@@ -231,6 +231,7 @@
   Tim.prototype.localiseLeaflet = function () {
     var zoom = this.map.zoomControl, s = this.s;
     if (zoom) { name(zoom._zoomInButton, s.zoom_in); name(zoom._zoomOutButton, s.zoom_out); }
+    this.zoomOnData();
     if (this.layerControl) { name(this.layerControl._layersLink, s.layers); }
   };
 
@@ -331,7 +332,7 @@
           self.fitLegend();
         }
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
-        body.appendChild(el("h4", null, s.legend_states));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_states));
         var ramp = el("div", "tim-ramp");
         config.ramp.forEach(function (r) {
           var cell = el("span");
@@ -342,7 +343,7 @@
           ramp.appendChild(cell);
         });
         body.appendChild(ramp);
-        body.appendChild(el("h4", null, s.legend_types));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_types));
         var types = el("ul", "tim-types");
         config.categories.forEach(function (c) {
           var li = el("li");
@@ -351,7 +352,7 @@
           types.appendChild(li);
         });
         body.appendChild(types);
-        body.appendChild(el("h4", null, s.legend_precision));
+        body.appendChild(el("h2", "tim-legend-head", s.legend_precision));
         var prec = el("ul", "tim-types");
         [[12, s.legend_exact], [18, s.legend_town]].forEach(function (p) {
           var li = el("li");
@@ -692,6 +693,7 @@
       l.unbindTooltip();
       if (entry) { l.bindTooltip(entry[1], {sticky: true}); }
     });
+    this.stateKeys(v);
     var layersKey = v.layers.join(",");
     if (layersKey !== this.lastLayers) {
       this.lastLayers = layersKey;
@@ -848,6 +850,54 @@
     L.popup(POPUP_OPTIONS).setLatLng(latlng).setContent(box).openOn(this.map);
   };
 
+  // The states are drawn on a canvas, out of reach of a keyboard: each state with records
+  // in the view (or in the state filter) gets a focusable button at a point inside it,
+  // named after its summary's first lines and shown only while focused; Enter or Space
+  // opens the same summary as a tap. Tab goes through them by name.
+  Tim.prototype.stateKeys = function (v) {
+    var self = this;
+    if (!this.keys) {
+      this.keys = L.layerGroup();
+      this.keys.addTo(this.map);
+      this.map.on("overlayremove overlayadd", function () {  // with the states' layer
+        var on = self.map.hasLayer(self.states);
+        if (on && !self.map.hasLayer(self.keys)) { self.keys.addTo(self.map); }
+        if (!on && self.map.hasLayer(self.keys)) { self.map.removeLayer(self.keys); }
+      });
+    }
+    this.keys.clearLayers();
+    var shown = Object.keys(this.stateLayers).filter(function (code) {
+      var entry = v.states[code];
+      return entry && (entry[0] > 0 || self.isFiltered(code));
+    }).map(function (code) {
+      var lines = v.states[code][1].split("<br>");
+      return {code: code, name: plainText(lines[0]), label: plainText(lines.slice(0, 2).join(": "))};
+    });
+    shown.sort(function (a, b) { return a.name.localeCompare(b.name, document.documentElement.lang || "es"); });
+    shown.forEach(function (st) {
+      var at = self.stateAnchor(st.code);
+      if (!at) { return; }
+      var key = L.marker(at, {
+        icon: L.divIcon({className: "tim-state-key", html: "", iconSize: [44, 44], iconAnchor: [22, 22]}),
+        keyboard: true, title: "", interactive: true, zIndexOffset: -1000, bubblingMouseEvents: false
+      });
+      key.on("add", function () {
+        var node = key.getElement();
+        node.setAttribute("aria-label", st.label);
+        node.setAttribute("aria-haspopup", "dialog");
+        node.removeAttribute("title");
+        node.addEventListener("keydown", function (e) {  // as a button: Enter and Space
+          if (e.key !== " " && e.key !== "Enter") { return; }
+          e.preventDefault();
+          e.stopPropagation();
+          self.stateSummary(st.code, at);
+        });
+      });
+      key.on("click", function () { self.stateSummary(st.code, at); });
+      key.addTo(self.keys);
+    });
+  };
+
   // Hand the page a click inside state `code`: the page toggles that state in its filter.
   Tim.prototype.commitState = function (code, latlng) {
     var layer = this.stateLayers[code];
@@ -980,8 +1030,9 @@
         var need = vertical ? needV : needH;
         if (need > pad[side]) { pad[side] = need; changed = true; }
       });
-      if (!changed) { return; }
+      if (!changed) { break; }
     }
+    this.freeArea = pad;
   };
 
   // The live page's map is drawn anew when the reader changes the language (its legend
@@ -1021,7 +1072,8 @@
       return;
     }
     if (initial.center && initial.zoom) {
-      this.map.setView(initial.center, initial.zoom, {animate: false});
+      this.freeArea = null;
+      this.map.setView(initial.center, this.regionZoom(initial), {animate: false});
       return;
     }
     var bounds = null, self = this;
@@ -1033,6 +1085,43 @@
       });
     }
     this.fit(bounds || this.states.getBounds());
+  };
+
+  // A link's centre and zoom were seen on a map of `initial.screen` (CSS px): on a
+  // narrower or shorter map (an embed in a phone's article column) zoom out until that
+  // whole region is in view, never in; without a size, the link's zoom as it is.
+  Tim.prototype.regionZoom = function (initial) {
+    var zoom = initial.zoom, seen = initial.screen, map = this.map, size = map.getSize();
+    if (!seen || !(seen[0] > 0 && seen[1] > 0) || !size.x || !size.y) { return zoom; }
+    if (size.x >= seen[0] && size.y >= seen[1]) { return zoom; }
+    var c = map.project(initial.center, zoom), half = L.point(seen[0] / 2, seen[1] / 2);
+    var region = L.latLngBounds(map.unproject(c.subtract(half), zoom), map.unproject(c.add(half), zoom));
+    return Math.min(zoom, map.getBoundsZoom(region, false));
+  };
+
+  // "+" and "−" zoom on the middle of the area the first view fitted the data into (the
+  // part no control covers), not on the container's middle, which an open legend or the
+  // replay bar may cover (the data sit beside it).
+  Tim.prototype.zoomOnData = function () {
+    var self = this, map = this.map, zoom = map.zoomControl;
+    if (!zoom) { return; }
+    function around(delta) {
+      return function (e) {
+        if (e) { L.DomEvent.stop(e); }
+        if (zoom._disabled) { return; }
+        var target = Math.max(map.getMinZoom(), Math.min(map.getMaxZoom(), map.getZoom() + delta * (e && e.shiftKey ? 3 : 1)));
+        if (target === map.getZoom()) { return; }
+        var a = self.freeArea, size = map.getSize();
+        var point = a ? L.point((a.left + size.x - a.right) / 2, (a.top + size.y - a.bottom) / 2) : size.divideBy(2);
+        map.setZoomAround(point, target);
+      };
+    }
+    // The buttons' handlers were bound when the control was built: swap them.
+    [[zoom._zoomInButton, zoom._zoomIn, 1], [zoom._zoomOutButton, zoom._zoomOut, -1]].forEach(function (b) {
+      if (!b[0]) { return; }
+      L.DomEvent.off(b[0], "click", b[1], zoom);
+      L.DomEvent.on(b[0], "click", around(b[2] * (map.options.zoomDelta || 1)));
+    });
   };
 
   // Keep the page's address a permalink for the centre and zoom, without a rerun: the
@@ -1050,6 +1139,10 @@
       // The zoom as it is (quarter steps, zoomSnap 0.25), at most two decimals: "5.5", "6"
       // (permalink.py's format_zoom writes the same; parse_zoom reads both).
       url.searchParams.set("zoom", String(Math.round(this.map.getZoom() * 100) / 100));
+      // …and the map's size they were seen at (permalink.py's `size`): a smaller map
+      // opening the link zooms out to keep that region in view (regionZoom).
+      var size = this.map.getSize();
+      url.searchParams.set("size", Math.round(size.x) + "x" + Math.round(size.y));
       if (url.href !== top.location.href) { top.history.replaceState(top.history.state, "", url.href); }
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };

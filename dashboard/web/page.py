@@ -21,9 +21,15 @@ from dashboard.render.captions import empty_reason
 from dashboard.web.data import loaded_bundle, page_data
 from dashboard.web.sections.corrections import corrections_section
 from dashboard.web.sections.downloads import data_downloads
-from dashboard.web.sections.embed import embed_page
+from dashboard.web.sections.embed import EMBED_MAIN, EMBED_MAIN_HEIGHT, embed_head, embed_page
 from dashboard.web.sections.filters import filters, time_slider
-from dashboard.web.sections.header import header, lead_paragraph, no_records, page_head
+from dashboard.web.sections.header import (
+    header,
+    lead_paragraph,
+    no_records,
+    page_assets,
+    page_head,
+)
 from dashboard.web.sections.hourly import hour_by_hour
 from dashboard.web.sections.incident_list import incidents_in_view
 from dashboard.web.sections.key_figures import figure_explanations, key_figures
@@ -54,13 +60,19 @@ def main() -> None:
     page_head(lang, embedded)
 
     if embedded:  # an article's iframe: the map, the time slider, a credit line
-        map_area = st.container()
+        # The map's area first, its height reserved from the first paint (a container is
+        # drawn at once; embed.css, which arrives later, lets it grow to its content), so
+        # the slider under it does not jump down as the map arrives (layout shift); the
+        # page's CSS and scripts last, where their placeholders push nothing down.
+        map_area = st.container(height=EMBED_MAIN_HEIGHT, border=False, key=EMBED_MAIN)
         time_slider(data, lang)  # created before the view is read: its value beats the link's
         page = current_page()
         write_link(page, data.bundle.version)
         map_frame_title(page, listed=False, lang=lang)
         with map_area:
             embed_page(data, page, lang)
+        page_assets(lang)
+        embed_head()
         return
 
     header(lang)

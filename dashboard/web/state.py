@@ -13,7 +13,7 @@ from datetime import timedelta
 import streamlit as st
 
 from dashboard.analysis.filters import ViewSpec
-from dashboard.analysis.permalink import PageView, map_view, parse_params, to_params
+from dashboard.analysis.permalink import PageView, map_view, parse_params, parse_size, to_params
 from dashboard.model.mexico import BY_CODE, STATES
 from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES, MAP_LAYERS
 from dashboard.text.i18n import choose_language
@@ -41,6 +41,8 @@ LANG = "lang"  # "es" or "en": the language switch
 OPENING = "opening"
 MAP_CENTER = "map_center"
 MAP_ZOOM = "map_zoom"
+MAP_SCREEN = "map_screen"  # (width, height) of the map on screen as the share probe saw it
+LINK_SCREEN = "map_link_screen"  # the link's `size`: the map's size where its view was seen
 LINK_NOTICES = "link_notices"
 # The map.
 MAP = "map"  # what the map sent back (its last click), as st_folium keeps it
@@ -188,6 +190,7 @@ def read_link(data: PageData) -> None:
     st.session_state[OPENING] = opening
     st.session_state[MAP_CENTER] = link.center
     st.session_state[MAP_ZOOM] = link.zoom
+    st.session_state[LINK_SCREEN] = link.screen
     st.session_state[LINK_NOTICES] = link.notices
 
 
@@ -214,7 +217,11 @@ def current_page() -> PageView:
     types = frozenset(t for t in setting(TYPES) if t in EVENT_TYPES)
     offered = set(state.get(TYPE_OPTIONS, EVENT_TYPES))
     analyst = bool(state.get(ANALYST_SHOWN))
-    address = map_view(st.query_params.to_dict())
+    params = st.query_params.to_dict()
+    address = map_view(params)
+    # The map's size where that centre and zoom were seen: the share probe's, else the
+    # address's (the map writes it with them), else the link's.
+    screen = state.get(MAP_SCREEN) or (parse_size(params.get("size")) if address else None)
     return PageView(
         ViewSpec(
             aware(start),
@@ -232,6 +239,7 @@ def current_page() -> PageView:
         # by this rerun), so snapshots show what the reader sees; else the link's.
         center=address[0] if address else state.get(MAP_CENTER),
         zoom=address[1] if address else state.get(MAP_ZOOM),
+        screen=screen or state.get(LINK_SCREEN),
         lang=state.get(LANG),
     )
 

@@ -17,7 +17,7 @@ from dashboard.web import state
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 PROBE_KEY = "map_view_probe"
-MAP_SCREEN = "map_screen"  # (width, height) of the map on screen, CSS pixels, or absent
+MAP_SCREEN = state.MAP_SCREEN  # (width, height) of the map on screen, CSS pixels, or absent
 _PROBE = None
 
 

@@ -25,10 +25,16 @@ from dashboard.web.sections.map import show_map
 from dashboard.web.view_cache import view_selection
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
+EMBED_MAIN = "tapalpa-embed-main"  # the container of title, map and credit (embed.css)
+EMBED_MAP = "tapalpa-embed-map"  # the map's own container, its height fixed (embed.css)
+# Its height before embed.css arrives (CSS px): title, window and key figure (~63 px on a
+# wide iframe), the map's frame (EMBED_MAP_HEIGHT + 8), the credit (~45 px) and the gaps.
+EMBED_MAIN_HEIGHT = EMBED_MAP_HEIGHT + 140
 
 
 def embed_head() -> None:
-    """The embed's CSS (no blank bands, print style) and its height reporter."""
+    """The embed's CSS (no blank bands, the map area's height, print style) and its
+    height reporter; sent last (web/page.py), its placeholder below everything."""
     st.html(STATIC / "embed.css")
     st.html(  # with an element, not a lone script, which Streamlit would not run here
         "<span data-tapalpa-embed hidden></span>"
@@ -66,7 +72,6 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
     """For iframes: title, window, one key figure, the map (legend, time control), a link
     to the full page and a credit line."""
     t = translation(lang)
-    embed_head()
     for notice in state.take_link_notices():  # a bad embed link says so, visibly
         st.warning(
             t.gettext("This embed's link was changed or is out of date: {notice}").format(
@@ -79,7 +84,10 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
         f'<p class="tapalpa-embed-window">{escape_text(window_label(page, lang))}</p>'
         f'<p class="tapalpa-embed-figure">{key_line(data, page, selection.selected, lang)}</p>'
     )
-    show_map(data, page, selection, EMBED_MAP_HEIGHT, lang)
+    # The map's height held from the first paint: a container is drawn at once, the
+    # map's frame only once Streamlit has loaded its code (a 40 px placeholder until then).
+    with st.container(height=EMBED_MAP_HEIGHT, border=False, key=EMBED_MAP):
+        show_map(data, page, selection, EMBED_MAP_HEIGHT, lang)
     full = public_address(st.context.url)
     full_page = f"{full}?{to_query(replace(page, embed=False, lang=lang), data.bundle.version)}"
     full_label = t.gettext("Full map, sources and data")

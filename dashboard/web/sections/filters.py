@@ -23,6 +23,7 @@ from dashboard.model.schema import event_type_label
 from dashboard.render.captions import day_label, slider_hours, slider_label
 from dashboard.render.incident_list import typeable
 from dashboard.render.maplayers import LAYERS, MAP_LAYER
+from dashboard.text.escape import escape_text
 from dashboard.text.i18n import translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -161,7 +162,13 @@ def analyst_filters(data: PageData, lang: str = "en") -> None:
 def filters(data: PageData, lang: str = "en") -> None:
     """The filters, with a button back to the view a page opens with."""
     t = translation(lang)
-    st.header(t.gettext("Filters"))
+    # A label, not a heading: the sidebar comes before the page's h1 in the document,
+    # and a heading here would put the headings out of order (WCAG 1.3.1, axe
+    # heading-order); its controls are named on their own.
+    st.markdown(
+        f'<p class="tapalpa-sidebar-label">{escape_text(t.gettext("Filters"))}</p>',
+        unsafe_allow_html=True,
+    )
     time_controls(data, lang)
     if not st.checkbox(
         t.gettext("All states"), value=state.opening(state.ALL_STATES), key=state.ALL_STATES

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from dashboard.analysis.permalink import map_view
+from dashboard.analysis.permalink import map_view, parse_size
 from dashboard.ingest.bundle import Bundle
 from dashboard.text.escape import escape_markdown, escape_text
 from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
@@ -38,13 +38,22 @@ def no_records(bundle: Bundle, lang: str = "en") -> None:
 def page_head(lang: str, embedded: bool) -> None:
     """The page's title and layout, `<html lang>` of the page and the map frame, and the
     page CSS (caption contrast, visible focus, the phone layout) before any element it
-    styles, so nothing re-lays out when it arrives."""
+    styles, so nothing re-lays out when it arrives. In an embed only the page's
+    settings: its title, map and slider come first, and `page_assets` after them (each
+    st.html is a 40 px placeholder until Streamlit has loaded its code, and would push
+    them down, then let them jump up)."""
     st.set_page_config(
         page_title=translation(lang).gettext("Tapalpa incident map"),
         page_icon="🗺️",
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
+    if not embedded:
+        page_assets(lang)
+
+
+def page_assets(lang: str) -> None:
+    """`<html lang>` of the page and the map frame, and the page CSS."""
     st.html(
         f'<span data-tim-lang="{lang}" hidden></span>'
         f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
@@ -57,12 +66,17 @@ def keep_map_view() -> None:
     """Before a change of language redraws the map (its legend and controls are in the
     language): open it where the reader left it. The map writes its centre and zoom into
     the address (lat, lon, zoom) without a rerun; the rerun brings that address here."""
-    view = map_view(st.query_params.to_dict())  # quarter-step zoom (5.5) as the map writes it
+    params = st.query_params.to_dict()
+    view = map_view(params)  # quarter-step zoom (5.5) as the map writes it
     if view is not None:
         (lat, lon), zoom = view
         st.session_state[state.MAP_CENTER] = (lat, lon)
         st.session_state[state.MAP_ZOOM] = zoom
-        st.session_state[state.MAP_FIRST_VIEW] = {"center": [lat, lon], "zoom": zoom}
+        first = {"center": [lat, lon], "zoom": zoom}
+        screen = parse_size(params.get("size"))  # the map's size, written with them
+        if screen is not None:
+            first["screen"] = list(screen)
+        st.session_state[state.MAP_FIRST_VIEW] = first
 
 
 def change_language() -> None:

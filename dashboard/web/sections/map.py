@@ -146,7 +146,9 @@ def show_map(
     data kept per view, layers and focus)."""
     initial = st.session_state.setdefault(
         state.MAP_FIRST_VIEW,
-        first_view(page.view, page.center, page.zoom, data.bundle.states_display),
+        first_view(
+            page.view, page.center, page.zoom, data.bundle.states_display, screen=page.screen
+        ),
     )
     assets = map_assets_mode()
     # An ACLED file is drawn in ACLED's own types (symbols.palette_of); the base map, its

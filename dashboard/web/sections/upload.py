@@ -17,7 +17,7 @@ from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
 from dashboard.render.popups import with_display_text
-from dashboard.text.escape import escape_markdown
+from dashboard.text.escape import escape_markdown, escape_text
 from dashboard.text.i18n import N_, format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PRECOMPUTE_TEXT_ROWS, PageData
@@ -39,7 +39,11 @@ def file_picker(lang: str = "en") -> None:
     the choice to show the file's rows once one is."""
     t = translation(lang)
     megabytes = format_number(MAX_FILE_BYTES // 1_000_000, lang)
-    st.header(t.gettext("Your data"))
+    # A label, not a heading: the sidebar comes before the page's h1 (sections/filters.py).
+    st.markdown(
+        f'<p class="tapalpa-sidebar-label">{escape_text(t.gettext("Your data"))}</p>',
+        unsafe_allow_html=True,
+    )
     upload = st.file_uploader(
         t.gettext("Check an incident file (CSV, TSV, TXT, GeoJSON or ACLED; up to {mb} MB)").format(
             mb=megabytes
