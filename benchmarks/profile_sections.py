@@ -5,8 +5,10 @@
 Wraps every function the page's table of contents (dashboard/web/page.py) calls with a
 clock (CPU time of this process and wall time), then: a first run, and --runs slider
 steps (the window's start one hour later each time, on the bundled data, in one
-session). Prints, per section, the median ms of a step and how many times it ran per
-step: a section that is not run on a step (a fragment's outside) shows 0 calls.
+session), each asked for as the browser asks (a rerun of the fragment the slider is
+in, when the page has one: dashboard/web/page.py the_view). Prints, per section, the
+median ms of a step and how many times it ran per step: a section that is not run on a
+step (outside the fragment) shows 0 calls.
 A section's time includes what it calls (the map's time includes building the map).
 """
 
@@ -17,8 +19,11 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -44,6 +49,25 @@ def instrument(module, log: dict[str, list[tuple[float, float]]]) -> None:
         setattr(module, name, timed)
 
 
+@contextmanager
+def as_the_browser_asks(at):
+    """While open, `at`'s runs rerun the page's fragment (if it has exactly one), as a
+    widget inside it makes the browser ask; otherwise whole runs."""
+    from streamlit.testing.v1 import local_script_runner
+
+    ids = list(at._fragment_storage._fragments)  # noqa: SLF001 (no public way)
+    if len(ids) != 1:
+        yield
+        return
+    plain = local_script_runner.RerunData
+
+    def as_fragment(*args, **kwargs):
+        return replace(plain(*args, **kwargs), fragment_id_queue=ids, is_fragment_scoped_rerun=True)
+
+    with mock.patch.object(local_script_runner, "RerunData", as_fragment):
+        yield
+
+
 def main() -> int:
     from streamlit.testing.v1 import AppTest
 
@@ -65,7 +89,8 @@ def main() -> int:
         slider = at.select_slider(key="window")
         start, end = slider.value
         wall = time.perf_counter()
-        slider.set_value((start + timedelta(hours=1), end)).run()
+        with as_the_browser_asks(at):
+            slider.set_value((start + timedelta(hours=1), end)).run()
         totals.append(time.perf_counter() - wall)
         assert not at.exception, at.exception
         for name in names:
