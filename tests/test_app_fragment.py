@@ -22,7 +22,7 @@ from dashboard.web.state import WINDOW
 from tests.conftest import APP
 
 # Sections a filter does not change: made by main() only (a full run).
-OUTSIDE = ("page_head", "header", "file_picker", "your_file", "key_moments", "corrections_section")
+OUTSIDE = ("page_head", "header", "file_picker", "your_file")
 # Sections that show the view: made again on every step.
 INSIDE = ("filters", "map_section", "map_summary", "key_figures", "incidents_in_view", "per_state")
 

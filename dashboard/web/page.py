@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import NamedTuple
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -71,26 +70,7 @@ def main() -> None:
         file_picker(lang)
     bundled = data
     data = your_file(data, geodata, lang)  # the reader's file, its rows on request
-    # What the filters change is made in the_view (a fragment) into these boxes; what they
-    # do not change (the key moments, the corrections log) is made here, once per full run.
-    boxes = ViewBoxes(st.container(), *st.columns([3, 2]), None)
-    with boxes.right:
-        boxes = boxes._replace(right=st.container())  # above the key moments
-        key_moments(data, geodata, version, lang)
-    corrections_section(geodata, version, lang)
-    boxes = boxes._replace(bottom=st.container())
-    the_view(data, bundled, filter_box, boxes, lang, geodata=geodata)
-
-
-class ViewBoxes(NamedTuple):
-    """Where the_view writes: the map and everything down to the state-level reports
-    (top), the per-state figures and tables (left) and the hour-by-hour (right) columns,
-    the data-quality view (bottom)."""
-
-    top: DeltaGenerator
-    left: DeltaGenerator
-    right: DeltaGenerator
-    bottom: DeltaGenerator | None
+    the_view(data, bundled, filter_box, geodata, version, lang)
 
 
 @st.fragment
@@ -98,44 +78,50 @@ def the_view(
     data: PageData,
     bundled: PageData,
     filter_box: DeltaGenerator,
-    boxes: ViewBoxes,
-    lang: str,
-    *,
     geodata: str,
+    version: str,
+    lang: str,
 ) -> None:
     """The filters and everything they change, as one fragment: a filter's change (a
     slider step, a state clicked on the map, a section opened) reruns this, not the page
-    head, the header, the file picker, the reader's file's loading, the key moments or
-    the corrections log, which no filter changes. Every figure is made in here, so all
-    of them follow the filters together (README, "Performance"). Its arguments are those
-    of the last full run (a file shown or put away, a language switch: widgets outside
-    the fragment, so a full run)."""
+    head, the header, the file picker or the loading of the reader's file, which a filter
+    does not change. Every figure is made in here, so all of them follow the filters
+    together (README, "Performance"). Arguments are those of the last full run (a file
+    shown or put away, a language switch: widgets outside, so a full run).
+
+    All of it is drawn in the fragment's own container (the filters excepted, in the
+    sidebar box main() made for them): with the map drawn into a box made outside the
+    fragment, a language switch left the old map frame on the page beside the new one
+    (Streamlit 1.67), so the key moments and the corrections log, which no filter
+    changes, are rerun with it (about 1.5 ms of a step)."""
     with filter_box:  # the window follows the records shown: a file's own range
         filters(data, lang)
     page = current_page()
     write_link(page, data.bundle.version)
-    with boxes.top:
-        map_frame_title(page, lang=lang)
-        reason = empty_reason(page, lang)
-        if reason:
-            st.info(reason)
-            return
-        shown = on_screen(data, page)
-        # The map first (on a phone, the first screen), its summary and filters right
-        # under it, then the key figures and what happened in full.
-        map_section(data, shown, lang)
-        map_summary(shown, lang)
-        official = key_figures(data, shown, lang)
-        lead_paragraph(lang)
-        figure_explanations(shown, official, lang)
-        incidents_in_view(data, shown, lang)
-        share_panel(data, shown, lang)
-        data_downloads(data, shown, lang)
-        state_level_reports(data, shown, lang)
-    with boxes.left:
+    map_frame_title(page, lang=lang)
+    reason = empty_reason(page, lang)
+    if reason:
+        st.info(reason)
+        return
+
+    shown = on_screen(data, page)
+    # The map first (on a phone, the first screen), its summary and filters right under
+    # it, then the key figures and what happened in full.
+    map_section(data, shown, lang)
+    map_summary(shown, lang)
+    official = key_figures(data, shown, lang)
+    lead_paragraph(lang)
+    figure_explanations(shown, official, lang)
+    incidents_in_view(data, shown, lang)
+    share_panel(data, shown, lang)
+    data_downloads(data, shown, lang)
+    state_level_reports(data, shown, lang)
+    left, right = st.columns([3, 2])
+    with left:
         per_state(shown, lang, official=not data.from_file)
         tables(data, shown, lang)  # per municipality, day and week
-    with boxes.right:
+    with right:
         hour_by_hour(shown, lang)
-    with boxes.bottom:
-        quality_panel(data, shown, geodata, from_upload=data is not bundled, lang=lang)
+        key_moments(data, geodata, version, lang)
+    corrections_section(geodata, version, lang)
+    quality_panel(data, shown, geodata, from_upload=data is not bundled, lang=lang)
