@@ -88,3 +88,30 @@ def test_headings_in_order(browser, server, path, width):
             assert not found, f"{name}:\n{describe(found)}"
     finally:
         context.close()
+
+
+def test_enter_on_a_group_of_points_does_what_a_tap_does(browser, server):
+    """A group (several records near one another) is a focusable button: Enter on it
+    zooms in to its points or lists a stack's records, as a tap does (a tester found
+    Enter did nothing: Leaflet opens only a bound popup, and a group has none)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="es-MX")
+    page = context.new_page()
+    try:
+        page.goto(server + "/?lang=es")
+        frame = settled_map(page)
+        wait_for_app_run(page)
+        group = frame.locator(".tim-cluster").first
+        expect(group).to_be_visible(timeout=30_000)
+        zoom = frame.evaluate("() => map.getZoom()")
+        group.focus()
+        page.keyboard.press("Enter")
+        # a group zooms in to its points; a stack (one place) lists its records
+        frame.wait_for_function(
+            "(z) => map.getZoom() > z || document.querySelector('.leaflet-popup .tim-stack-list')",
+            arg=zoom,
+            timeout=10_000,
+        )
+    finally:
+        context.close()

@@ -169,6 +169,17 @@
       iconCreateFunction: function (cluster) { return self.clusterIcon(cluster); }
     }) : L.featureGroup();
     this.incidents.on("clusterclick", function (e) { self.openCluster(e.layer); });
+    // A group is a focusable button (Leaflet's marker keyboard option), but Leaflet opens
+    // only a bound popup on Enter and markercluster passes no key events on: Enter or
+    // Space on a group does what a tap does (its icon is found among the group's own
+    // cluster markers, markercluster's _featureGroup).
+    L.DomEvent.on(map.getContainer(), "keydown", function (e) {
+      var icon = e.target;
+      if ((e.key !== "Enter" && e.key !== " ") || !icon.classList || !icon.classList.contains("tim-cluster")) { return; }
+      var group = self.incidents._featureGroup, found = null;
+      if (group) { group.eachLayer(function (l) { if (l._icon === icon && l.getAllChildMarkers) { found = l; } }); }
+      if (found) { L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e); self.openCluster(found); }
+    });
     this.states = L.geoJSON(config.states, {
       style: function () {
         return {fillColor: config.zero, fillOpacity: config.state_fill_opacity,
