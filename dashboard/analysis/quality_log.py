@@ -39,7 +39,7 @@ from dashboard.ingest.corrections import (
 )
 from dashboard.model import bundled_files
 from dashboard.model.mexico import local_zone, state_by_name
-from dashboard.model.schema import PART_OF_DAY_SPANS, Report
+from dashboard.model.schema import INCIDENT_COLUMNS, PART_OF_DAY_SPANS, Report
 from dashboard.text.message import msg
 
 RESEARCH = bundled_files.GEODATA.parent.parent / "shared" / "research"
@@ -49,23 +49,7 @@ KEY_MOMENT_PREFIX = "key_moment: "
 _URL = re.compile(r"https?://[^\s;|\"]+")
 # Fields compared, as incidents.csv and the log name them.
 INCIDENT_FIELDS = (
-    "start",
-    "end",
-    "time_precision",
-    "part_of_day",
-    "event_type",
-    "blockades",
-    "fatalities",
-    "injured",
-    "arrested",
-    "summary",
-    "source_url",
-    "source_outlet",
-    "source_date",
-    "more_source_urls",
-    "confidence",
-    "disputed",
-    "notes",
+    *INCIDENT_COLUMNS[2:],  # start … notes (not the ids)
     "distinct_from",
     "distinct_reason",
     "place",
