@@ -100,28 +100,10 @@
     }, 300);
   }
 
-  // A rerun changes the page in many small steps (one per element Streamlit receives):
-  // apply() reads the whole document, so it runs once the page has been still for QUIET
-  // ms (at the latest LATEST ms after the first change), not at every step, so that it
-  // does not hold up the map's update after a slider step (README, "Performance").
-  const QUIET = 120;
-  const LATEST = 600;
-  let timer = null;
-  let first = 0;
-  function later() {
-    const now = performance.now();
-    if (timer === null) first = now;
-    clearTimeout(timer);
-    timer = setTimeout(function () {
-      timer = null;
-      apply();
-    }, Math.max(0, Math.min(QUIET, first + LATEST - now)));
-  }
-
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
   document.addEventListener("click", openFilters);
-  window.__tapalpaTitleObserver = new MutationObserver(later);
+  window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,
     subtree: true,

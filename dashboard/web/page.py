@@ -15,11 +15,10 @@ import os
 from pathlib import Path
 
 import streamlit as st
-from streamlit.delta_generator import DeltaGenerator
 
 from dashboard.model import bundled_files
 from dashboard.render.captions import empty_reason
-from dashboard.web.data import PageData, loaded_bundle, page_data
+from dashboard.web.data import loaded_bundle, page_data
 from dashboard.web.sections.corrections import corrections_section
 from dashboard.web.sections.downloads import data_downloads
 from dashboard.web.sections.embed import EMBED_MAIN, EMBED_MAIN_HEIGHT, embed_head, embed_page
@@ -82,30 +81,6 @@ def main() -> None:
         file_picker(lang)
     bundled = data
     data = your_file(data, geodata, lang)  # the reader's file, its rows on request
-    the_view(data, bundled, filter_box, geodata, version, lang)
-
-
-@st.fragment
-def the_view(
-    data: PageData,
-    bundled: PageData,
-    filter_box: DeltaGenerator,
-    geodata: str,
-    version: str,
-    lang: str,
-) -> None:
-    """The filters and everything they change, as one fragment: a filter's change (a
-    slider step, a state clicked on the map, a section opened) reruns this, not the page
-    head, the header, the file picker or the loading of the reader's file, which a filter
-    does not change. Every figure is made in here, so all of them follow the filters
-    together (README, "Performance"). Arguments are those of the last full run (a file
-    shown or put away, a language switch: widgets outside, so a full run).
-
-    All of it is drawn in the fragment's own container (the filters excepted, in the
-    sidebar box main() made for them): with the map drawn into a box made outside the
-    fragment, a language switch left the old map frame on the page beside the new one
-    (Streamlit 1.67), so the key moments and the corrections log, which no filter
-    changes, are rerun with it (about 1.5 ms of a step)."""
     with filter_box:  # the window follows the records shown: a file's own range
         filters(data, lang)
     page = current_page()
