@@ -172,7 +172,7 @@ def snapshot_view(args: argparse.Namespace, parser: argparse.ArgumentParser, bun
         parts.append("states=" + ",".join(state_lookup(s).abbrev for s in args.state))
     if args.type:
         parts.append("types=" + ",".join(args.type))
-    if args.trusted:
+    if getattr(args, "trusted", False):  # (publish's views name no trust filter)
         parts.append("trust=1")
     if getattr(args, "actor", None):
         parts.append(urlencode({"actor": args.actor}))
