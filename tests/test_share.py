@@ -21,6 +21,7 @@ from dashboard.render.share import (
     responsive_snippet,
 )
 from dashboard.render.snapshot import MAP_BOX, map_extent, screen_zoom, view_extent
+from dashboard.text.escape import escape_markdown
 from dashboard.web.view_probe import seen_view
 from tests.conftest import ROOT, open_sections
 
@@ -158,7 +159,9 @@ def test_share_panel_warns_when_links_point_at_an_internal_host(monkeypatch):
     monkeypatch.setenv("TAPALPA_PUBLIC_URL", "http://localhost:8501")
     at = app_with(NIGHT_LINK)
     (warning,) = at.warning
-    assert "http://localhost:8501/" in warning.value and "TAPALPA_PUBLIC_URL" in warning.value
+    # the address is text, not a live link (escape_markdown breaks GFM's autolink)
+    assert escape_markdown("http://localhost:8501/") in warning.value
+    assert "TAPALPA_PUBLIC_URL" in warning.value
     (link,) = [t.value for t in at.text_input if t.label.startswith("Link to this view")]
     assert link.startswith("http://localhost:8501/?from=2026-02-22T18:00")
 
@@ -200,8 +203,8 @@ def test_a_bad_embed_link_shows_a_visible_notice(params, notice, monkeypatch):
 @pytest.mark.parametrize(
     ("lang", "title", "official", "full"),
     [
-        ("en", "reported incidents in Jalisco and Michoacán", "Official: ", "Full map"),
-        ("es", "Jalisco y Michoacán", "Oficial: ", "Mapa completo"),
+        ("en", "reported incidents in Jalisco and Michoacán", "Official, nationwide: ", "Full map"),
+        ("es", "Jalisco y Michoacán", "Oficial, en todo el país: ", "Mapa completo"),
     ],
 )
 def test_the_embed_has_title_window_key_figure_and_full_page_link(
