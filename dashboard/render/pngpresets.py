@@ -203,21 +203,8 @@ def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=
         if place(text):
             ax.plot(lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=6)
     for name, lon, lat in state_labels(states, extent):
-        text = ax.text(
-            lon,
-            lat,
-            name.upper(),
-            fontsize=9.5 * scale,
-            color=LABEL,
-            weight="bold",
-            ha="center",
-            va="center",
-            alpha=0.85,
-            path_effects=_halo(scale),
-            zorder=5,
-            clip_on=True,
-        )
-        place(text)
+        if name not in chosen_names:  # (the chosen ones are placed first, above)
+            state(name, lon, lat)
     return drawn
 
 
