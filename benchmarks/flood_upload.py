@@ -19,7 +19,6 @@ import time
 import urllib.request
 from pathlib import Path
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
 from websockets.asyncio.client import connect
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,11 +41,7 @@ def held_bytes(base: str) -> int:
 
 
 async def flood(base: str, pids: list[int], files: int, content: bytes) -> dict:
-    cookies: dict[str, str] = {}
-    with urllib.request.urlopen(base + "/_stcore/health", timeout=30) as response:  # noqa: S310
-        for cookie in response.headers.get_all("Set-Cookie") or []:
-            name, value = cookie.split(";")[0].split("=", 1)
-            cookies[name] = value
+    cookies = await load_upload.session_cookies(base, ("/_stcore/health",))
     cookie_header = "; ".join(f"{k}={v}" for k, v in cookies.items())
     found: dict = {}
 
@@ -69,29 +64,9 @@ async def flood(base: str, pids: list[int], files: int, content: bytes) -> dict:
         await ws.send(load.rerun_message(base, None, set()))
         await load_upload.read_until(ws, first_run, load.RERUN_TIMEOUT)
         for number in range(files):
-            ask = BackMsg()
-            ask.file_urls_request.request_id = f"flood-{number}"
-            ask.file_urls_request.file_names.append(f"f{number}.csv")
-            ask.file_urls_request.session_id = found["session_id"]
-            await ws.send(ask.SerializeToString())
-            answer = await load_upload.read_until(
-                ws, lambda m: m.WhichOneof("type") == "file_urls_response", load.RERUN_TIMEOUT
+            await load_upload.put_file(
+                ws, base, found["session_id"], f"f{number}.csv", content, cookies
             )
-            urls = answer.file_urls_response.file_urls[0]
-            body, boundary = load_upload.multipart(f"f{number}.csv", content)
-            put = urllib.request.Request(  # noqa: S310
-                base + urls.upload_url,
-                data=body,
-                method="PUT",
-                headers={
-                    "Content-Type": f"multipart/form-data; boundary={boundary}",
-                    "Cookie": cookie_header,
-                    "X-Xsrftoken": cookies[load_upload.XSRF_COOKIE],
-                    "Origin": base,
-                },
-            )
-            reply = await asyncio.to_thread(urllib.request.urlopen, put, timeout=120)  # noqa: S310
-            reply.read()
             await asyncio.sleep(1.5)  # the sweeper runs every second
             steps.append(
                 {

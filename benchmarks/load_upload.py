@@ -128,13 +128,12 @@ async def read_until(ws, predicate, timeout: float) -> ForwardMsg:
             return msg
 
 
-async def uploader(base: str, content: bytes, start_at: float, result: dict) -> None:
-    """One reader who uploads `content` as big.csv at `start_at` (monotonic) and waits for
-    the page's check. Fills result with the times (monotonic) and any error."""
-    # The page gives the proxy's sticky cookie; /_stcore/health gives Streamlit's XSRF
-    # cookie, whose value the upload repeats in X-Xsrftoken (as the browser does).
+async def session_cookies(base: str, paths: tuple[str, ...] = ("/", "/_stcore/health")) -> dict:
+    """The cookies a browser holds after loading `paths` in order: the proxy's sticky cookie
+    from the page, Streamlit's XSRF cookie from /_stcore/health (its value goes in
+    X-Xsrftoken on an upload, as the browser does). Raises OSError on a failed request."""
     cookies: dict[str, str] = {}
-    for path in ("/", "/_stcore/health"):
+    for path in paths:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items())}
         request = urllib.request.Request(base + path, headers=headers)  # noqa: S310
         response = await asyncio.to_thread(urllib.request.urlopen, request, timeout=30)  # noqa: S310
@@ -142,6 +141,43 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
             name, value = cookie.split(";")[0].split("=", 1)
             cookies[name] = value
         response.read()
+    return cookies
+
+
+async def put_file(ws, base: str, session_id: str, name: str, content: bytes, cookies: dict):
+    """Upload `content` as `name` the way the browser's file picker does: BackMsg
+    `file_urls_request` on the socket, then a multipart PUT to the URL it answers with.
+    Returns the FileURLs; raises OSError when the server refuses the PUT."""
+    ask = BackMsg()
+    ask.file_urls_request.request_id = f"upload-{uuid.uuid4().hex[:8]}"
+    ask.file_urls_request.file_names.append(name)
+    ask.file_urls_request.session_id = session_id
+    await ws.send(ask.SerializeToString())
+    answer = await read_until(
+        ws, lambda m: m.WhichOneof("type") == "file_urls_response", load.RERUN_TIMEOUT
+    )
+    urls = answer.file_urls_response.file_urls[0]
+    body, boundary = multipart(name, content)
+    put = urllib.request.Request(  # noqa: S310
+        urls.upload_url if "://" in urls.upload_url else base + urls.upload_url,
+        data=body,
+        method="PUT",
+        headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Cookie": "; ".join(f"{k}={v}" for k, v in cookies.items()),
+            "X-Xsrftoken": cookies[XSRF_COOKIE],
+            "Origin": base,
+        },
+    )
+    reply = await asyncio.to_thread(urllib.request.urlopen, put, timeout=120)  # noqa: S310
+    reply.read()
+    return urls
+
+
+async def uploader(base: str, content: bytes, start_at: float, result: dict) -> None:
+    """One reader who uploads `content` as big.csv at `start_at` (monotonic) and waits for
+    the page's check. Fills result with the times (monotonic) and any error."""
+    cookies = await session_cookies(base)
     if XSRF_COOKIE not in cookies:
         result["error"] = f"no {XSRF_COOKIE} cookie from /_stcore/health"
         return
@@ -173,31 +209,9 @@ async def uploader(base: str, content: bytes, start_at: float, result: dict) -> 
             result["error"] = f"no file uploader or session id on the page: {sorted(found)}"
             return
         await asyncio.sleep(max(0.0, start_at - time.monotonic()))
-        ask = BackMsg()
-        ask.file_urls_request.request_id = "upload-1"
-        ask.file_urls_request.file_names.append("big.csv")
-        ask.file_urls_request.session_id = found["session_id"]
         result["began"] = time.monotonic()
-        await ws.send(ask.SerializeToString())
-        answer = await read_until(
-            ws, lambda m: m.WhichOneof("type") == "file_urls_response", load.RERUN_TIMEOUT
-        )
-        urls = answer.file_urls_response.file_urls[0]
-        body, boundary = multipart("big.csv", content)
-        put = urllib.request.Request(  # noqa: S310
-            urls.upload_url if "://" in urls.upload_url else base + urls.upload_url,
-            data=body,
-            method="PUT",
-            headers={
-                "Content-Type": f"multipart/form-data; boundary={boundary}",
-                "Cookie": cookie_header,
-                "X-Xsrftoken": cookies[XSRF_COOKIE],
-                "Origin": base,
-            },
-        )
         try:
-            reply = await asyncio.to_thread(urllib.request.urlopen, put, timeout=120)  # noqa: S310
-            reply.read()
+            urls = await put_file(ws, base, found["session_id"], "big.csv", content, cookies)
         except OSError as exc:
             result["error"] = f"upload refused: {exc}"
             return
