@@ -270,8 +270,8 @@ def test_one_line_per_problem_in_spanish(bundle):
             3000,
             0,
             1000,
-            "3000 errors, 0 warnings; the first 1000 are listed",
-            "3000 errores, 0 advertencias; se muestran los primeros 1000",
+            "3,000 errors, 0 warnings; the first 1,000 are listed",
+            "3,000 errores, 0 advertencias; se muestran los primeros 1,000",
         ),
     ],
 )

@@ -425,7 +425,7 @@ def test_a_hostile_file_keeps_the_first_problems_and_totals_per_kind(bundle):
     assert [p.row for p in report.problems] == sorted(p.row for p in report.problems)
     assert report.problems[-1].row == 101  # lines 2..101: ten problems each
     assert report.totals["error: fatalities: not a number"] == 500
-    assert report.truncated and "the first 1000 are listed" in report.summary()
+    assert report.truncated and "the first 1,000 are listed" in report.summary()
 
 
 def test_keep_all_keeps_every_problem(bundle):

@@ -43,7 +43,7 @@ def test_report_is_bounded_unless_all(tmp_path):
     assert bounded["truncated"] is True
     assert bounded["totals"]["error: disputed: expected true or false"] == 120
     text = run("validate", str(path)).stdout
-    assert "Totals per kind:" in text and "the first 1000 are listed" in text
+    assert "Totals per kind:" in text and "the first 1,000 are listed" in text
     everything = json.loads(run("validate", "--json", "--all", str(path)).stdout)
     assert len(everything["problems"]) == 1_200 and everything["truncated"] is False
 

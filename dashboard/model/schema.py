@@ -11,7 +11,7 @@ from datetime import time
 
 import numpy as np
 
-from dashboard.text.i18n import N_, SOURCE_LANGUAGE, gettext_for
+from dashboard.text.i18n import N_, SOURCE_LANGUAGE, format_number, gettext_for
 from dashboard.text.message import Message, msg, msg_n, text_in
 
 # Keys are the data's values; the labels are English message ids, shown through
@@ -514,18 +514,22 @@ class Report:
 
 
 def summary_text(errors: int, warnings: int, listed: int | None = None, lang: str = "en") -> str:
-    """ "2 errors, 1 warning", in `lang`; with `listed`, "; the first 1000 are listed".
+    """ "2 errors, 1 warning", in `lang`; with `listed`, "; the first 1,000 are listed".
+    Counts are written with the language's digit grouping (text.i18n.format_number).
 
     errors, warnings: counts of every problem (kept or not); listed: how many are listed
     when the report was truncated (None when every problem is listed).
     """
+    def count(singular: str, plural: str, n: int) -> Message:
+        return msg_n(singular, plural, n, n=format_number(n, lang))
+
     text = msg(
         "{errors}, {warnings}",
-        errors=msg_n("{n} error", "{n} errors", errors),
-        warnings=msg_n("{n} warning", "{n} warnings", warnings),
+        errors=count("{n} error", "{n} errors", errors),
+        warnings=count("{n} warning", "{n} warnings", warnings),
     ).text(lang)
     if listed is not None:
-        text += msg_n("; the first {n} is listed", "; the first {n} are listed", listed).text(lang)
+        text += count("; the first {n} is listed", "; the first {n} are listed", listed).text(lang)
     return text
 
 

@@ -203,7 +203,7 @@ def on_screen(data: PageData, page: PageView) -> Shown:
 class UploadResult:
     frame: pd.DataFrame  # valid rows, as the bundled incidents
     problems: list[dict]  # the kept problems (the first 1,000)
-    summary: str  # "N error(s), M warning(s)[; the first 1000 are listed]"
+    summary: str  # "N error(s), M warning(s)[; the first 1,000 are listed]"
     format: str
     encoding: str
     mapping: list
