@@ -520,6 +520,7 @@ def summary_text(errors: int, warnings: int, listed: int | None = None, lang: st
     errors, warnings: counts of every problem (kept or not); listed: how many are listed
     when the report was truncated (None when every problem is listed).
     """
+
     def count(singular: str, plural: str, n: int) -> Message:
         return msg_n(singular, plural, n, n=format_number(n, lang))
 
