@@ -13,6 +13,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -62,30 +63,19 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.fixture(scope="module")
-def proxy(bundle, tmp_path_factory):
+def start_serve(
+    *args: str, env: dict[str, str] | None = None, precompressed: bool = False
+) -> tuple[str, subprocess.Popen]:
+    """deploy/serve --replicas 2 with `args`, once it prints that it serves; (its URL, the
+    process). `process.children` holds the processes below it at that moment, `process.log`
+    its stderr lines (read on, so a full pipe never blocks it)."""
     _require("caddy", "caddy")
-    site = tmp_path_factory.mktemp("published")
-    publish(bundle, site, states=["14"])
-    static = tmp_path_factory.mktemp("precompressed")
-    port = free_port()
     process = subprocess.Popen(
-        [
-            str(SERVE),
-            "--port",
-            str(port),
-            "--replicas",
-            "2",
-            "--frame-ancestor",
-            NEWSROOM,
-            "--published",
-            str(site),
-            "--static-dir",
-            str(static),
-        ],
+        [str(SERVE), "--replicas", "2", *([] if precompressed else ["--no-precompressed"]), *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
     )
     deadline = time.monotonic() + 120
@@ -94,13 +84,34 @@ def proxy(bundle, tmp_path_factory):
         line = process.stdout.readline()
         if (not line and process.poll() is not None) or time.monotonic() > deadline:
             process.kill()
-            pytest.fail(f"deploy/serve did not start: {line!r}")
+            pytest.fail(f"deploy/serve did not start: {process.stderr.read()[-2000:]}")
+    process.log = []
+    threading.Thread(target=lambda: process.log.extend(process.stderr), daemon=True).start()
     process.children = descendants(process.pid)
-    process.static_dir = static
-    yield f"http://127.0.0.1:{port}", process
+    return line.split()[1], process
+
+
+def stop_serve(process: subprocess.Popen) -> None:
+    """Ctrl-C (SIGINT) to deploy/serve, as a person stops it; waits for it to exit."""
     if process.poll() is None:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def proxy(bundle, tmp_path_factory):
+    site = tmp_path_factory.mktemp("published")
+    publish(bundle, site, states=["14"])
+    static = tmp_path_factory.mktemp("precompressed")
+    port = free_port()
+    _url, process = start_serve(
+        *("--port", str(port), "--frame-ancestor", NEWSROOM),
+        *("--published", str(site), "--static-dir", str(static)),
+        precompressed=True,
+    )
+    process.static_dir = static
+    yield f"http://127.0.0.1:{port}", process
+    stop_serve(process)
 
 
 def get(url: str, headers: dict[str, str] | None = None):

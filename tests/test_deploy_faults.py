@@ -25,16 +25,16 @@ import pytest
 from tests.conftest import (
     COUNT_LAYERS,
     LOCAL,
-    ROOT,
     free_port,
     map_frame,
     offline,
     poll_until,
     wait_for_app_run,
 )
-from tests.test_deploy import SERVE, _require, alive, descendants, get
+from tests.test_deploy import alive, descendants, get, start_serve, stop_serve
 
 SECRET = "faults-test-secret"
+LB_SECRET = {"TAPALPA_LB_SECRET": SECRET}  # so replica_of can name the cookie's replica
 
 
 @contextlib.contextmanager
@@ -59,36 +59,6 @@ def article_site(html: str):
         yield f"http://localhost:{site.server_address[1]}/article.html"
     finally:
         site.shutdown()
-
-
-def start_serve(*args: str, env: dict[str, str] | None = None) -> tuple[str, subprocess.Popen]:
-    """deploy/serve with `args`, once it prints that it serves; (its URL, the process)."""
-    _require("caddy", "caddy")
-    process = subprocess.Popen(
-        [str(SERVE), "--replicas", "2", "--no-precompressed", *args],
-        cwd=ROOT,
-        env={**os.environ, "TAPALPA_LB_SECRET": SECRET, **(env or {})},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 120
-    line = ""
-    while "serving" not in line:
-        line = process.stdout.readline()
-        if (not line and process.poll() is not None) or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"deploy/serve did not start: {process.stderr.read()[-2000:]}")
-    # The log is read on, so a full pipe never blocks deploy/serve.
-    process.log = []
-    threading.Thread(target=lambda: process.log.extend(process.stderr), daemon=True).start()
-    return line.split()[1], process
-
-
-def stop_serve(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=30)
 
 
 def replica_pids(process: subprocess.Popen) -> dict[int, int]:
@@ -116,7 +86,7 @@ def replica_of(cookie: str, ports) -> int:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_an_article_on_another_site_embeds_the_map_right_after_start(browser):
-    url, process = start_serve("--port", str(free_port()))
+    url, process = start_serve("--port", str(free_port()), env=LB_SECRET)
     try:
         status, headers, _ = get(f"{url}/?embed=true")
         assert status == 200
@@ -150,7 +120,7 @@ def embed_once(browser, address: str, blocked: list[str], attempt: int) -> None:
 
 @pytest.fixture(scope="module")
 def served():
-    url, process = start_serve("--port", str(free_port()))
+    url, process = start_serve("--port", str(free_port()), env=LB_SECRET)
     yield url, process
     stop_serve(process)
 
