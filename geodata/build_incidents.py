@@ -33,7 +33,6 @@ import csv
 import json
 import re
 import sys
-from datetime import date, datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,8 +43,8 @@ from dashboard.ingest.corrections import (
     load_corrections,
     official_key,
 )
-from dashboard.ingest.research import PLACE_FIELDS, research_record
-from dashboard.model.mexico import BY_CODE, local_zone, state_by_name  # noqa: E402
+from dashboard.ingest.research import PLACE_FIELDS, research_official, research_record
+from dashboard.model.mexico import BY_CODE, state_by_name  # noqa: E402
 from dashboard.model.schema import INCIDENT_COLUMNS, OFFICIAL_COLUMNS, PART_OF_DAY_SPANS
 
 HERE = Path(__file__).resolve().parent
@@ -68,10 +67,6 @@ def slug(text: str) -> str:
     from dashboard.model.mexico import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -328,24 +323,7 @@ def convert_official(research: Path, out: Path, review: dict, corrections: list)
     rows = read_csv(research / "official_counts.csv")
     result = {}
     for row in rows:
-        scope_state = state_by_name(row["scope"].split("(")[0].strip())
-        state_scope = scope_state is not None and "(" not in row["scope"]
-        cve = scope_state.cve_ent if state_scope else ""
-        zone = local_zone(scope_state.cve_ent if scope_state else "09")
-        clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
-        reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-        record = {
-            "reported_at": iso(reported),
-            "time_precision": "minute" if row["time_local"] else "day",
-            "scope": row["scope"],
-            "cve_ent": cve,
-            "metric": row["metric"],
-            "value": row["value"],
-            "reported_by": row["reported_by"],
-            "source_url": row["source_url"],
-            "disputed": "",
-            "notes": row["notes"],
-        }
+        record = research_official(row)
         key = official_key(record)
         if key in result:
             raise SystemExit(f"official_counts: two rows with the key {key!r}")

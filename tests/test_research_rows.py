@@ -1,4 +1,4 @@
-"""dashboard.ingest.research: one research-pack row as the build first publishes it, the
+"""dashboard.ingest.research: research-pack rows as the build first publishes them, the
 conversion the build script and the `log` check share."""
 
 from __future__ import annotations
@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.analysis import quality_log
-from dashboard.ingest.research import PLACE_FIELDS, research_record
+from dashboard.ingest.corrections import official_key
+from dashboard.ingest.research import PLACE_FIELDS, research_official, research_record
 
 ROW = {
     "id": "jal-x",
@@ -75,3 +76,41 @@ def test_a_count_that_is_not_a_number_is_an_error():
 def test_the_log_check_compares_against_the_same_conversion():
     assert quality_log.research_record(ROW, REVIEW) == research_record(ROW, "14", REVIEW)
     assert set(quality_log.INCIDENT_FIELDS) == set(research_record(ROW, "14", REVIEW))
+
+
+OFFICIAL = {
+    "date": "2026-02-22",
+    "time_local": "15:00",
+    "scope": "Baja California",
+    "metric": "incidents",
+    "value": "16",
+    "reported_by": "Baja California government",
+    "source_url": "https://example.org/o",
+    "notes": "06:00-15:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "reported_at", "precision", "cve_ent"),
+    [
+        ({}, "2026-02-22T15:00-08:00", "minute", "02"),  # the state's own time zone
+        ({"time_local": ""}, "2026-02-22T00:00-08:00", "day", "02"),
+        ({"scope": "Jalisco (Puerto Vallarta)"}, "2026-02-22T15:00-06:00", "minute", ""),
+        ({"scope": "national"}, "2026-02-22T15:00-06:00", "minute", ""),  # Mexico City
+    ],
+)
+def test_an_official_figure_converts_as_first_published(changes, reported_at, precision, cve_ent):
+    record = research_official({**OFFICIAL, **changes})
+    assert (record["reported_at"], record["time_precision"], record["cve_ent"]) == (
+        reported_at,
+        precision,
+        cve_ent,
+    )
+    assert (record["value"], record["notes"], record["disputed"]) == ("16", "06:00-15:00", "")
+
+
+def test_the_log_check_keys_official_figures_by_the_same_conversion():
+    key, fields = quality_log.official_record(OFFICIAL, {})
+    record = research_official(OFFICIAL)
+    assert key == official_key(record)
+    assert fields == {f: record[f] for f in quality_log.OFFICIAL_FIELDS}

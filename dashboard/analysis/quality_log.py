@@ -24,7 +24,6 @@ import csv
 import io
 import subprocess
 from collections.abc import Iterable
-from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,9 +35,10 @@ from dashboard.ingest.corrections import (
     load_corrections,
     official_key,
 )
+from dashboard.ingest.research import research_official
 from dashboard.ingest.research import research_record as convert_research_row
 from dashboard.model import bundled_files
-from dashboard.model.mexico import local_zone, state_by_name
+from dashboard.model.mexico import state_by_name
 from dashboard.model.schema import INCIDENT_COLUMNS, Report
 from dashboard.text.message import msg
 
@@ -90,22 +90,12 @@ def research_record(row: dict[str, str], review: dict[str, str]) -> dict[str, st
 
 
 def official_record(row: dict[str, str], review: dict[str, dict]) -> tuple[str, dict]:
-    """One research official figure as the build converts it: (its log key, fields)."""
-    scope_state = state_by_name(row["scope"].split("(")[0].strip())
-    whole_state = scope_state is not None and "(" not in row["scope"]
-    zone = local_zone(scope_state.cve_ent if scope_state else "09")
-    clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
-    reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-    at = reported.isoformat(timespec="minutes")
-    key = f"{OFFICIAL_PREFIX}{at} | {row['scope']} | {row['metric']} | {row['reported_by']}"
-    fields = {
-        "time_precision": "minute" if row["time_local"] else "day",
-        "cve_ent": scope_state.cve_ent if whole_state else "",
-        "value": row["value"],
-        "source_url": row["source_url"],
-        "disputed": review.get(key, {}).get("disputed", ""),
-        "notes": row["notes"],
-    }
+    """One research official figure as the build converts it (`dashboard.ingest.research`'s
+    conversion, which the build calls too): (its log key, the OFFICIAL_FIELDS)."""
+    record = research_official(row)
+    key = official_key(record)
+    fields = {field: record[field] for field in OFFICIAL_FIELDS}
+    fields["disputed"] = review.get(key, {}).get("disputed", "")
     return key, fields
 
 

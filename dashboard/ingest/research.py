@@ -1,13 +1,15 @@
-"""The research pack's incident rows as the bundled data first publishes them.
+"""The research pack's rows as the bundled data first publishes them.
 
-The research pack (`../shared/research/incidents_2026-02.csv`, beside a clone) is the
-compiler's table; `geodata/build_incidents.py` converts each row into an incidents.csv
-record before any correction, and the `log` check (`dashboard/analysis/quality_log.py`)
-rebuilds the same record to find fields changed without a corrections.csv row. Both
-call `research_record`, so the two cannot drift apart. The rules are the data
-dictionary's (geodata/README.md): `start` at the local midnight of `date`, at
-`time_local` for minute and hour precision or at the start of the reviewed part of the
-day; "Also:" links in the notes become `more_source_urls`; a source date "n.d." is empty.
+The research pack (`../shared/research/`, beside a clone) is the compiler's tables:
+`incidents_2026-02.csv` and `official_counts.csv`. `geodata/build_incidents.py` converts
+each row into an incidents.csv or official_counts.csv record before any correction, and
+the `log` check (`dashboard/analysis/quality_log.py`) rebuilds the same records to find
+fields changed without a corrections.csv row. Both call `research_record` and
+`research_official`, so the two cannot drift apart. The rules are the data dictionary's
+(geodata/README.md): `start` at the local midnight of `date`, at `time_local` for minute
+and hour precision or at the start of the reviewed part of the day; "Also:" links in the
+notes become `more_source_urls`; a source date "n.d." is empty; an official figure's
+`cve_ent` only when its scope is a whole state.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime, time
 
-from dashboard.model.mexico import local_zone
+from dashboard.model.mexico import local_zone, state_by_name
 from dashboard.model.schema import PART_OF_DAY_SPANS
 
 # A link in the research notes; trailing ".,)" is punctuation, not part of the link.
@@ -97,4 +99,36 @@ def research_record(
         "notes": notes,
         "distinct_from": review.get("distinct_from", ""),
         "distinct_reason": review.get("distinct_reason", ""),
+    }
+
+
+def research_official(row: Mapping[str, str]) -> dict[str, str]:
+    """One research-pack official figure (`official_counts.csv` of the pack) converted to
+    an official_counts.csv record, before any correction and without its review flag.
+
+    `row`: str -> str with `date` (YYYY-MM-DD), `time_local` (HH:MM or ""), `scope`,
+    `metric`, `value`, `reported_by`, `source_url`, `notes`. Returns str -> str with the
+    OFFICIAL_COLUMNS: `reported_at` (ISO 8601 to the minute, in the local time of the
+    scope's state, Mexico City's for a national or unknown scope; local midnight without
+    a time), `time_precision` ("minute" with a time, else "day"), `cve_ent` (the state's
+    INEGI code when the scope is a whole state, "" for a part of one, e.g. "Jalisco
+    (Tapalpa raid)", or for the nation), `disputed` "" (set from review.csv), the rest as
+    written. Raises ValueError on a malformed date or time.
+    """
+    scope_state = state_by_name(row["scope"].split("(")[0].strip())
+    whole_state = scope_state is not None and "(" not in row["scope"]
+    zone = local_zone(scope_state.cve_ent if scope_state else "09")
+    clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
+    reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
+    return {
+        "reported_at": reported.isoformat(timespec="minutes"),
+        "time_precision": "minute" if row["time_local"] else "day",
+        "scope": row["scope"],
+        "cve_ent": scope_state.cve_ent if whole_state else "",
+        "metric": row["metric"],
+        "value": row["value"],
+        "reported_by": row["reported_by"],
+        "source_url": row["source_url"],
+        "disputed": "",
+        "notes": row["notes"],
     }
