@@ -33,7 +33,6 @@ import csv
 import json
 import re
 import sys
-from datetime import date, datetime, time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,12 +43,12 @@ from dashboard.ingest.corrections import (
     load_corrections,
     official_key,
 )
-from dashboard.model.mexico import BY_CODE, local_zone, state_by_name  # noqa: E402
+from dashboard.ingest.research import PLACE_FIELDS, research_official, research_record
+from dashboard.model.mexico import BY_CODE, state_by_name  # noqa: E402
 from dashboard.model.schema import INCIDENT_COLUMNS, OFFICIAL_COLUMNS, PART_OF_DAY_SPANS
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_RESEARCH = HERE.parent.parent / "shared" / "research"
-URL = re.compile(r"https?://[^\s;|\"]+")
 RAID_ID = "jal-tapalpa-raid"
 REVIEW_FILE = "review.csv"
 ADDITIONS_FILE = "additions.csv"
@@ -57,9 +56,8 @@ CORRECTIONS_FILE = "corrections.csv"
 SUMMARY_ES_FILE = "summary_es.csv"
 PLACE_ES_FILE = "place_es.csv"
 KEY_MOMENTS_FILE = "key_moments.csv"
-# A record's place fields that a correction may change (the research pack's columns):
+# A record's place fields (PLACE_FIELDS, the research pack's columns) may be corrected:
 # a corrected name, point or municipality moves the record to a new place.
-PLACE_FIELDS = ("place", "municipality", "latitude", "longitude", "geo_precision")
 REVIEW_COLUMNS = ("record", "disputed", "part_of_day", "distinct_from", "distinct_reason")
 # Columns the build writes after the schema's: editorial marks and the Spanish summary.
 EXTRA_INCIDENT_COLUMNS = ("distinct_from", "distinct_reason", "summary_es")
@@ -69,10 +67,6 @@ def slug(text: str) -> str:
     from dashboard.model.mexico import fold
 
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
-
-
-def iso(moment: datetime) -> str:
-    return moment.isoformat(timespec="minutes")
 
 
 def read_csv(path: Path) -> list[dict]:
@@ -102,27 +96,6 @@ def reviewed(review: dict[str, dict], key: str) -> dict:
     if key not in review:
         raise SystemExit(f"{REVIEW_FILE}: record {key!r} has not been reviewed (add a row)")
     return review[key]
-
-
-def start_time(row: dict, cve: str, part: str) -> datetime:
-    zone = local_zone(cve, row["municipality"])
-    day = date.fromisoformat(row["date"])
-    precision = row["time_precision"]
-    if precision in ("minute", "hour"):
-        clock = time.fromisoformat(row["time_local"])
-    elif precision == "part_of_day" and part:
-        clock = PART_OF_DAY_SPANS[part][0]
-    else:
-        clock = time(0)
-    return datetime.combine(day, clock, tzinfo=zone)
-
-
-def count(value: str) -> str:
-    return str(int(value)) if value.strip() else ""
-
-
-def source_date(value: str) -> str:
-    return "" if value in ("n.d.", "") else value
 
 
 def convert(research: Path, out: Path) -> None:
@@ -239,41 +212,18 @@ def convert(research: Path, out: Path) -> None:
 
 
 def convert_row(row: dict, review: dict) -> tuple[dict, dict]:
-    """One research-pack row -> (incident record, its place); flags come from review.csv."""
+    """One research-pack row -> (incident record, its place); flags come from review.csv.
+    The fields are converted by dashboard.ingest.research.research_record (shared with
+    the `log` check); this adds the ids and the place key."""
     state = state_by_name(row["state"])
     if state is None:
         raise SystemExit(f"{row['id']}: unknown state {row['state']!r}")
     key = (state.cve_ent, *(row[field] for field in PLACE_FIELDS))
     place = new_place(state.abbrev, key)
-    part = review["part_of_day"] if row["time_precision"] == "part_of_day" else ""
-    start = start_time(row, state.cve_ent, part)
-    primary = row["source_url"].strip()
-    more = [u.rstrip(".,)") for u in URL.findall(row["notes"])]
-    more = list(dict.fromkeys(u for u in more if u != primary))
-    notes = " | ".join(p for p in row["notes"].split(" | ") if not p.startswith("Also:"))
     record = {
-        **{field: row[field] for field in PLACE_FIELDS},  # correctable; removed after
         "incident_id": row["id"],
         "location_id": "",
-        "start": iso(start),
-        "end": "",
-        "time_precision": row["time_precision"],
-        "part_of_day": part,
-        "event_type": row["event_type"],
-        "blockades": count(row["blockade_count"]),
-        "fatalities": count(row["fatalities"]),
-        "injured": count(row["injured"]),
-        "arrested": count(row["arrested"]),
-        "summary": row["summary"].strip(),
-        "source_url": primary,
-        "source_outlet": row["source_name"],
-        "source_date": source_date(row["source_date"]),
-        "more_source_urls": " ".join(more),
-        "confidence": row["confidence"],
-        "disputed": review["disputed"],
-        "notes": notes,
-        "distinct_from": review["distinct_from"],
-        "distinct_reason": review["distinct_reason"],
+        **research_record(row, state.cve_ent, review),  # place fields: removed after
         "summary_es": "",
         "_place": key,
     }
@@ -373,24 +323,7 @@ def convert_official(research: Path, out: Path, review: dict, corrections: list)
     rows = read_csv(research / "official_counts.csv")
     result = {}
     for row in rows:
-        scope_state = state_by_name(row["scope"].split("(")[0].strip())
-        state_scope = scope_state is not None and "(" not in row["scope"]
-        cve = scope_state.cve_ent if state_scope else ""
-        zone = local_zone(scope_state.cve_ent if scope_state else "09")
-        clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
-        reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-        record = {
-            "reported_at": iso(reported),
-            "time_precision": "minute" if row["time_local"] else "day",
-            "scope": row["scope"],
-            "cve_ent": cve,
-            "metric": row["metric"],
-            "value": row["value"],
-            "reported_by": row["reported_by"],
-            "source_url": row["source_url"],
-            "disputed": "",
-            "notes": row["notes"],
-        }
+        record = research_official(row)
         key = official_key(record)
         if key in result:
             raise SystemExit(f"official_counts: two rows with the key {key!r}")

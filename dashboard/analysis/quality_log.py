@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import subprocess
 from collections.abc import Iterable
-from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,16 +35,17 @@ from dashboard.ingest.corrections import (
     load_corrections,
     official_key,
 )
+from dashboard.ingest.research import research_official
+from dashboard.ingest.research import research_record as convert_research_row
 from dashboard.model import bundled_files
-from dashboard.model.mexico import local_zone, state_by_name
-from dashboard.model.schema import INCIDENT_COLUMNS, PART_OF_DAY_SPANS, Report
+from dashboard.model.mexico import state_by_name
+from dashboard.model.schema import INCIDENT_COLUMNS, Report
 from dashboard.text.message import msg
 
 RESEARCH = bundled_files.GEODATA.parent.parent / "shared" / "research"
 # The first publication of the reviewed flags and the corrections log (2026-11-29).
 PUBLISHED_COMMIT = "8e04c659377a256d7065ecc3f74e0e5c556869ac"
 KEY_MOMENT_PREFIX = "key_moment: "
-_URL = re.compile(r"https?://[^\s;|\"]+")
 # Fields compared, as incidents.csv and the log name them.
 INCIDENT_FIELDS = (
     *INCIDENT_COLUMNS[2:],  # start … notes (not the ids)
@@ -82,77 +81,21 @@ def published(path: Path, commit: str = PUBLISHED_COMMIT) -> bytes | None:
     return done.stdout if done.returncode == 0 else None
 
 
-def _count(value: str) -> str:
-    return str(int(value)) if value.strip() else ""
-
-
-def _start(row: dict, cve: str, part: str) -> str:
-    zone = local_zone(cve, row["municipality"])
-    precision = row["time_precision"]
-    if precision in ("minute", "hour"):
-        clock = time.fromisoformat(row["time_local"])
-    elif precision == "part_of_day" and part:
-        clock = PART_OF_DAY_SPANS[part][0]
-    else:
-        clock = time(0)
-    moment = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-    return moment.isoformat(timespec="minutes")
-
-
 def research_record(row: dict[str, str], review: dict[str, str]) -> dict[str, str]:
     """One research-pack row as the build converts it, before corrections (the fields of
-    INCIDENT_FIELDS; `latitude`/`longitude` as written)."""
+    INCIDENT_FIELDS; `latitude`/`longitude` as written): `dashboard.ingest.research`'s
+    conversion, which the build calls too, with the state's code ("" when unknown)."""
     state = state_by_name(row["state"])
-    cve = state.cve_ent if state else ""
-    part = review.get("part_of_day", "") if row["time_precision"] == "part_of_day" else ""
-    primary = row["source_url"].strip()
-    more = [u.rstrip(".,)") for u in _URL.findall(row["notes"])]
-    notes = " | ".join(p for p in row["notes"].split(" | ") if not p.startswith("Also:"))
-    return {
-        "start": _start(row, cve, part),
-        "end": "",
-        "time_precision": row["time_precision"],
-        "part_of_day": part,
-        "event_type": row["event_type"],
-        "blockades": _count(row["blockade_count"]),
-        "fatalities": _count(row["fatalities"]),
-        "injured": _count(row["injured"]),
-        "arrested": _count(row["arrested"]),
-        "summary": row["summary"].strip(),
-        "source_url": primary,
-        "source_outlet": row["source_name"],
-        "source_date": "" if row["source_date"] in ("n.d.", "") else row["source_date"],
-        "more_source_urls": " ".join(dict.fromkeys(u for u in more if u != primary)),
-        "confidence": row["confidence"],
-        "disputed": review.get("disputed", ""),
-        "notes": notes,
-        "distinct_from": review.get("distinct_from", ""),
-        "distinct_reason": review.get("distinct_reason", ""),
-        "place": row["place"],
-        "municipality": row["municipality"],
-        "latitude": row["latitude"],
-        "longitude": row["longitude"],
-        "geo_precision": row["geo_precision"],
-    }
+    return convert_research_row(row, state.cve_ent if state else "", review)
 
 
 def official_record(row: dict[str, str], review: dict[str, dict]) -> tuple[str, dict]:
-    """One research official figure as the build converts it: (its log key, fields)."""
-    scope_state = state_by_name(row["scope"].split("(")[0].strip())
-    whole_state = scope_state is not None and "(" not in row["scope"]
-    zone = local_zone(scope_state.cve_ent if scope_state else "09")
-    clock = time.fromisoformat(row["time_local"]) if row["time_local"] else time(0)
-    reported = datetime.combine(date.fromisoformat(row["date"]), clock, tzinfo=zone)
-    at = reported.isoformat(timespec="minutes")
-    key = f"{OFFICIAL_PREFIX}{at} | {row['scope']} | {row['metric']} | {row['reported_by']}"
-    fields = {
-        "time_precision": "minute" if row["time_local"] else "day",
-        "cve_ent": scope_state.cve_ent if whole_state else "",
-        "value": row["value"],
-        "source_url": row["source_url"],
-        "disputed": review.get(key, {}).get("disputed", ""),
-        "notes": row["notes"],
-    }
+    """One research official figure as the build converts it (`dashboard.ingest.research`'s
+    conversion, which the build calls too): (its log key, the OFFICIAL_FIELDS)."""
+    record = research_official(row)
+    key = official_key(record)
+    fields = {field: record[field] for field in OFFICIAL_FIELDS}
+    fields["disputed"] = review.get(key, {}).get("disputed", "")
     return key, fields
 
 
