@@ -2,13 +2,16 @@
 to its layers: land outside Mexico against the sea, and state and city labels.
 
 Presets (the page's buttons and `snapshot --preset`): `article` (700 px wide at 2x:
-1400 x 1700 pixels, shown 700 x 850), `social` (1200 x 630, Open Graph and X cards),
-`square` (1080 x 1080) and `large` (1600 x 1000, the earlier default). Each has a text
-scale chosen so that the legend and credit are legible at the size the image is shown
-(at least 13 CSS pixels for the legend in an article column, about 12 when a social
-card is shown 500 px wide), and a layout: `side` (map left, figures and legend in a
-column on the right, for landscape sizes) or `stacked` (title and figures above the map,
-legend in columns and credit below, for narrow and square sizes: no empty quadrant).
+1400 x 1700 pixels, shown 700 x 850), `social` (1200 x 630, Open Graph and X cards,
+shown about 500 px wide in a feed), `square` (1080 x 1080, shown about 400 px) and
+`large` (1600 x 1000, the earlier default). The article and large presets have a text
+scale chosen so that the legend and credit are legible where the image is shown (at
+least 13 CSS pixels for the legend in an article column) and a layout: `side` (map left,
+figures and legend in a column on the right) or `stacked` (title and figures above the
+map, legend in columns and credit below: no empty quadrant). The two cards are laid out
+by render/pngcard (`card-side`, `card-stacked`): their fonts are set from CSS pixels
+where shown (11 for legend and credit, 14 for the title) and their legend names only
+what the view draws.
 
 Labels come from bundled data only: state names from geodata/states.geojson (via the
 bundle's display geometry), cities from the bundled incident places (a municipality is
@@ -59,8 +62,8 @@ PRESETS: dict[str, PngPreset] = {
         PngPreset(
             "article", (1400, 1700), 1.8, "stacked", 700, N_("PNG for an article (700 px, 2x)")
         ),
-        PngPreset("social", (1200, 630), 0.85, "side", 600, N_("PNG for social (1200×630)")),
-        PngPreset("square", (1080, 1080), 1.3, "stacked", 540, N_("PNG square (1080×1080)")),
+        PngPreset("social", (1200, 630), 1.0, "card-side", 500, N_("PNG for social (1200×630)")),
+        PngPreset("square", (1080, 1080), 1.0, "card-stacked", 400, N_("PNG square (1080×1080)")),
         PngPreset("large", (1600, 1000), 1.0, "side", 1600, N_("PNG large (1600×1000)")),
     )
 }
