@@ -157,6 +157,27 @@ def test_ocr_reads_the_state_and_city_labels(bundle, name, tmp_path):
     words = text.upper()
     for label in ("JALISCO", "MICHOAC", "TAPALPA"):
         assert label in words, text
+    if name == "article":  # the city next to Jalisco's name and the markers around it
+        assert "GUADALAJARA" in words, text
+
+
+def test_city_labels_sit_above_markers_clear_of_the_star_and_of_each_other(bundle):
+    fig, _ = png_figure(bundle, PageView(NIGHT), preset=PRESETS["article"])
+    (ax,) = fig.axes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = {t.get_text().strip(): t for t in ax.texts}
+    assert {"Guadalajara", "Tapalpa", "JALISCO", "MICHOACÁN"} <= set(labels)
+    markers = max(c.get_zorder() for c in ax.collections)
+    assert labels["Guadalajara"].get_zorder() > markers  # drawn over the incidents
+    assert labels["Guadalajara"].get_path_effects()  # on a white halo
+    site = bundle.operation_site.geometry.iloc[0]
+    x, y = ax.transData.transform((site.x, site.y))
+    for name, text in labels.items():
+        assert not text.get_window_extent(renderer).contains(x, y), name  # star uncovered
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for i, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])
 
 
 def test_cli_preset_writes_the_image_and_its_alt_text(tmp_path, bundle):

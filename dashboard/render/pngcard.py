@@ -29,7 +29,7 @@ CARD_LAYOUTS = ("card-side", "card-stacked")
 CARD_PX = {"title": 14.0, "text": 11.0, "label": 11.0, "stamp": 9.0}
 CARD_DATETIME = "d MMM y, HH:mm"  # the window's ends without the weekday: one line
 SHORT_CREDIT = N_("Sources: news reports · Boundaries: Natural Earth · Places are estimates")
-CARD_STAMP = N_("Tapalpa incident map · data version {version} · view: {view}")
+CARD_STAMP = N_("Data version {version} · view: {view}")
 RAMP_TITLE = N_("Incidents per state")
 DASHED = N_("dashed: time too imprecise to count it")
 

@@ -29,6 +29,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.transforms import Bbox
 
 from dashboard.model import bundled_files
 from dashboard.text.i18n import N_
@@ -151,13 +152,33 @@ def city_labels(
     return out
 
 
-def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=None) -> list:
-    """State names (bold, grey-black, haloed) and city names (with a small dot) inside
-    `extent`, where each state's or town's point is: the `chosen` states' names first,
-    then the cities, then the other states; a label that would overlap one already
-    placed is left out. Returns the matplotlib texts drawn."""
+# Where a city's name may go around its dot, in turn: right, left, above, below
+# ((dx, dy) in units of the offset, horizontal and vertical alignment).
+CITY_SPOTS = (((1, 0), "left", "center"), ((-1, 0), "right", "center"),
+              ((0, 1), "center", "bottom"), ((0, -1), "center", "top"))  # fmt: skip
+
+
+def draw_labels(
+    ax, states, selected, extent, scale: float, cities: int, chosen=None, avoid=()
+) -> list:
+    """State names (bold, grey-black, haloed) and city names (with a small dot, on a
+    white halo above every marker) inside `extent`, where each state's or town's point
+    is: the `chosen` states' names first, then the cities, then the other states. A city's
+    name goes right of its dot, else left, above or below (CITY_SPOTS), clear of the
+    marker; a label that would overlap one already placed or a point of `avoid` ((lon,
+    lat) pairs: the operation site's star) in every spot
+    is left out. `avoid`: (lon, lat, half width in points) of marks no label may cover (the
+    operation site's star); a town at one has its name set beyond it. Returns the
+    matplotlib texts drawn."""
+    ax.apply_aspect()  # the axes' final box: label extents measured where they will be
     renderer = ax.figure.canvas.get_renderer()
     placed, drawn = [], []
+    marks = []
+    for lon, lat, half in avoid:
+        x, y = ax.transData.transform((lon, lat))
+        half *= ax.figure.dpi / 72  # pixels
+        marks.append((lon, lat, half))
+        placed.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
 
     def place(text):
         box = text.get_window_extent(renderer).expanded(1.05, 1.15)
@@ -191,20 +212,29 @@ def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=
         if name in chosen_names:
             state(name, lon, lat)
     for name, lon, lat in city_labels(selected, extent, cities):
-        text = ax.text(
-            lon,
-            lat,
-            f"  {name}",
-            fontsize=10 * scale,
-            color=CITY,
-            ha="left",
-            va="center",
-            path_effects=_halo(scale),
-            zorder=6,
-            clip_on=True,
-        )
-        if place(text):
-            ax.plot(lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=6)
+        offset = 6 * scale  # points from the dot: clear of a town's marker, or the star
+        for mark_lon, mark_lat, half in marks:
+            if abs(mark_lon - lon) < 0.05 and abs(mark_lat - lat) < 0.05:
+                offset = max(offset, half * 72 / ax.figure.dpi + 2 * scale)
+        for (dx, dy), ha, va in CITY_SPOTS:
+            text = ax.annotate(
+                name,
+                (lon, lat),
+                xytext=(dx * offset, dy * offset),
+                textcoords="offset points",
+                fontsize=10 * scale,
+                color=CITY,
+                ha=ha,
+                va=va,
+                path_effects=[patheffects.withStroke(linewidth=4 * scale, foreground="white")],
+                zorder=7,
+                annotation_clip=True,
+            )
+            if place(text):
+                ax.plot(
+                    lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=7
+                )
+                break
     for name, lon, lat in state_labels(states, extent):
         if name not in chosen_names:  # (the chosen ones are placed first, above)
             state(name, lon, lat)

@@ -39,7 +39,7 @@ from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
 from dashboard.render.pngcard import CARD_DATETIME, CARD_LAYOUTS, CARD_PX, card_texts, points  # noqa: E402
-from dashboard.render.pnglayers import PngCanvas, categories_present  # noqa: E402
+from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present  # noqa: E402
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.symbols import (
     HALO,
@@ -399,6 +399,7 @@ def png_figure(
         scale,
         cities=4 if stacked or width < 1400 else 6,
         chosen=page.view.states,
+        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry],
     )
     return fig, selection
 
