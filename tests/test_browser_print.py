@@ -24,12 +24,14 @@ CONTROLS = [
     "[data-testid='stSlider']",
     "[data-testid='stButton']",
     "[data-testid='stExpander']",
+    ".tim-open-filters",
 ]
 MAP_CONTROLS = [
     ".leaflet-control-zoom",
     ".leaflet-control-layers",
     ".tim-play",
     ".tim-legend-toggle",
+    ".tim-chip-x",
 ]
 MAP_CONTENT = [
     ".tim-legend-body",
@@ -54,6 +56,8 @@ def test_the_page_prints_map_legend_title_and_figures_without_controls(browser, 
     try:
         screen = page.evaluate(SHOWN, CONTROLS)
         assert screen["[data-testid='stSlider']"] and screen["[data-testid='stExpander']"]
+        assert screen[".tim-open-filters"]
+        assert frame.evaluate(SHOWN, [".tim-chip-x"])[".tim-chip-x"]  # on screen, the chips' ×
         page.emulate_media(media="print")
         page.wait_for_timeout(300)
         assert page.evaluate(SHOWN, CONTROLS) == dict.fromkeys(CONTROLS, False)
