@@ -161,17 +161,18 @@ CITY_SPOTS = (((1, 0), "left", "center"), ((-1, 0), "right", "center"),
 def draw_labels(
     ax, states, selected, extent, scale: float, cities: int, chosen=None, avoid=()
 ) -> list:
-    """State names (bold, grey-black, haloed) and city names (with a small dot, on a
-    white halo above every marker) inside `extent`, where each state's or town's point
-    is: the `chosen` states' names first, then the cities, then the other states. A city's
-    name goes right of its dot, else left, above or below (CITY_SPOTS), clear of the
-    marker; a label that would overlap one already placed or a point of `avoid` ((lon,
-    lat) pairs: the operation site's star) in every spot
-    is left out. `avoid`: (lon, lat, half width in points) of marks no label may cover (the
-    operation site's star); a town at one has its name set beyond it. Returns the
-    matplotlib texts drawn."""
+    """City names (with a small dot, on a white halo above every marker) and state
+    names (bold, grey-black, haloed) inside `extent`, where each town's or state's point
+    is: the `chosen` states first, then the cities, then the other states. A city's
+    name goes right of its dot, else left,
+    above or below (CITY_SPOTS), clear of the marker; a state's at its point, else a
+    line above or below; a label that would overlap one already placed or a mark of
+    `avoid` in every spot is left out. `avoid`: (lon, lat, half width in points) of marks
+    no label may cover (the operation site's star); a town at one has its name set
+    beyond it. Returns the matplotlib texts drawn."""
     ax.apply_aspect()  # the axes' final box: label extents measured where they will be
     renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)  # a label wholly inside the map, or none
     placed, drawn = [], []
     marks = []
     for lon, lat, half in avoid:
@@ -182,7 +183,10 @@ def draw_labels(
 
     def place(text):
         box = text.get_window_extent(renderer).expanded(1.05, 1.15)
-        if any(box.overlaps(other) for other in placed):
+        inside = (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+        )
+        if not inside or any(box.overlaps(other) for other in placed):
             text.remove()
             return False
         placed.append(box)
@@ -190,23 +194,27 @@ def draw_labels(
         return True
 
     def state(name, lon, lat):
-        text = ax.text(
-            lon,
-            lat,
-            name.upper(),
-            fontsize=9.5 * scale,
-            color=LABEL,
-            weight="bold",
-            ha="center",
-            va="center",
-            alpha=0.85,
-            path_effects=_halo(scale),
-            zorder=5,
-            clip_on=True,
-        )
-        place(text)
+        size = 9.5 * scale
+        for dy in (0, 1.4 * size, -1.4 * size):  # at its point, else a line above or below
+            text = ax.annotate(
+                name.upper(),
+                (lon, lat),
+                xytext=(0, dy),
+                textcoords="offset points",
+                fontsize=size,
+                color=LABEL,
+                weight="bold",
+                ha="center",
+                va="center",
+                alpha=0.85,
+                path_effects=_halo(scale),
+                zorder=5,
+                annotation_clip=True,
+            )
+            if place(text):
+                return
 
-    labels = state_labels(states, extent, chosen)
+    labels = state_labels(states, extent, chosen)  # the chosen ones first
     chosen_names = set(states.loc[states["cve_ent"].isin(chosen or ()), "name"])
     for name, lon, lat in labels:
         if name in chosen_names:
@@ -235,8 +243,8 @@ def draw_labels(
                     lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=7
                 )
                 break
-    for name, lon, lat in state_labels(states, extent):
-        if name not in chosen_names:  # (the chosen ones are placed first, above)
+    for name, lon, lat in labels:
+        if name not in chosen_names:
             state(name, lon, lat)
     return drawn
 
