@@ -55,6 +55,8 @@ def test_the_article_legend_is_legible_in_a_700_px_column():
     assert PRESETS["article"].shown_width == 700
     assert legend_css_pixels(PRESETS["article"]) >= 13  # CSS pixels at 700 px wide
     assert legend_css_pixels(PRESETS["large"]) >= 13
+    assert legend_css_pixels(PRESETS["social"]) >= 11  # a card at 500 px (test_png_cards)
+    assert legend_css_pixels(PRESETS["square"]) >= 11
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])

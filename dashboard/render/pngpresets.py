@@ -32,6 +32,7 @@ from matplotlib import patheffects
 from matplotlib.transforms import Bbox
 
 from dashboard.model import bundled_files
+from dashboard.render.pngcard import CARD_LAYOUTS, CARD_PX
 from dashboard.text.i18n import N_
 
 SEA = "#dbe8f1"  # the map box's background: sea
@@ -45,8 +46,9 @@ NEIGHBOURS = bundled_files.GEODATA / "neighbours.geojson"
 @dataclass(frozen=True)
 class PngPreset:
     """A PNG size for publication: `size` in image pixels, `text_scale` the fonts'
-    factor (1 = the 1600 x 1000 sizes: title 26 pt, legend 11 pt at 100 dpi), `layout`
-    "side" or "stacked", `shown_width` the CSS pixels it is meant to be shown at, and
+    factor (1 = the 1600 x 1000 sizes: title 26 pt, legend 11 pt at 100 dpi; the cards
+    set theirs from CSS pixels instead), `layout` "side", "stacked", "card-side" or
+    "card-stacked" (pngcard), `shown_width` the CSS pixels it is meant to be shown at, and
     `label` an English message id (N_) for its button."""
 
     name: str
@@ -73,7 +75,10 @@ DEFAULT_PRESET = "large"
 
 def legend_css_pixels(preset: PngPreset) -> float:
     """The legend's text height in CSS pixels where the preset is shown: 11 pt times the
-    text scale at 100 dpi (100/72 pixels a point), shrunk by shown width / image width."""
+    text scale at 100 dpi (100/72 pixels a point), shrunk by shown width / image width;
+    a card's (pngcard) is set in CSS pixels where shown: CARD_PX["text"]."""
+    if preset.layout in CARD_LAYOUTS:
+        return CARD_PX["text"]
     return 11 * preset.text_scale * 100 / 72 * preset.shown_width / preset.size[0]
 
 
