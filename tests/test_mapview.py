@@ -175,8 +175,9 @@ def test_points_carry_precision_and_timing(bundle):
 def test_offline_no_cdn_and_readers_may_zoom(bundle, states_json):
     _, _, html, _ = render(bundle, states_json, bundle.incidents)
     sources = re.findall(r'<(?:script|link)[^>]+(?:src|href)="([^"]+)"', html)
-    # Leaflet, GestureHandling and markercluster (script and stylesheet each), and ours.
-    assert len(sources) == 8 and all(s.startswith("data:") for s in sources)
+    # Leaflet, GestureHandling and markercluster (script and stylesheet each), ours, and
+    # the print style (static/print.css).
+    assert len(sources) == 9 and all(s.startswith("data:") for s in sources)
     assert "user-scalable=no" not in html and "maximum-scale" not in html
     assert "L.map(" in html or "L.map (" in html
     assert "TapalpaMap.init(" in html and "gestureHandling" in html

@@ -72,3 +72,22 @@ def test_the_first_view_carries_the_size_to_the_map():
         "screen": [1100, 560],
     }
     assert first_view(VIEW, (19.9, -103.1), 7.25) == {"center": [19.9, -103.1], "zoom": 7.25}
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        # links shared before size= existed: no size, so no region to keep; the map opens
+        # where the link says, as it did (tests/test_browser_old_links.py in a browser)
+        ("lat=19.9&lon=-103.1&zoom=7.25", {"center": [19.9, -103.1], "zoom": 7.25}),
+        ("lat=19.9&lon=-103.1&zoom=7", {"center": [19.9, -103.1], "zoom": 7}),
+        ("states=JAL,MIC", {"states": ["14", "16"]}),
+        ("from=2026-02-22T18:00&to=2026-02-23T06:00", {}),
+    ],
+)
+def test_an_old_link_without_a_size_opens_where_it_says(bundle, query, first):
+    link = parse_query(query, **BOUNDS)
+    assert link.notices == [] and link.screen is None
+    page = link.page_view(tuple(BOUNDS.values()))
+    assert first_view(page.view, page.center, page.zoom, bundle.states_display) == first
+    assert "size" not in to_params(page)  # and it is shared on without one

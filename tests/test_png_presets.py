@@ -55,15 +55,17 @@ def test_the_article_legend_is_legible_in_a_700_px_column():
     assert PRESETS["article"].shown_width == 700
     assert legend_css_pixels(PRESETS["article"]) >= 13  # CSS pixels at 700 px wide
     assert legend_css_pixels(PRESETS["large"]) >= 13
+    assert legend_css_pixels(PRESETS["social"]) >= 11  # a card at 500 px (test_png_cards)
+    assert legend_css_pixels(PRESETS["square"]) >= 11
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 @pytest.mark.parametrize(
     ("name", "least"),
     # CSS pixels of the legend's text where the image is shown, after it shrank to fit
-    # (measured 2026-12-07: article 13.8/12.1, square 9.9/8.7, large 15.3, social 5.0/4.4:
-    # a social card's legend is not legible at 600 px; its title and labels are)
-    [("article", 12), ("square", 8.5), ("large", 15), ("social", 4)],
+    # (measured 2026-12-07: article 13.8/12.1, large 15.3; the cards (render/pngcard) are
+    # set from 11 px where shown: social at 500 px wide, square at 400; before: 5.0, 9.9)
+    [("article", 12), ("square", 11 - 1e-9), ("large", 15), ("social", 11 - 1e-9)],
 )
 def test_legend_text_after_fitting_where_shown(bundle, name, least, lang):
     preset = PRESETS[name]
@@ -157,6 +159,27 @@ def test_ocr_reads_the_state_and_city_labels(bundle, name, tmp_path):
     words = text.upper()
     for label in ("JALISCO", "MICHOAC", "TAPALPA"):
         assert label in words, text
+    if name == "article":  # the city next to Jalisco's name and the markers around it
+        assert "GUADALAJARA" in words, text
+
+
+def test_city_labels_sit_above_markers_clear_of_the_star_and_of_each_other(bundle):
+    fig, _ = png_figure(bundle, PageView(NIGHT), preset=PRESETS["article"])
+    (ax,) = fig.axes
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    labels = {t.get_text().strip(): t for t in ax.texts}
+    assert {"Guadalajara", "Tapalpa", "JALISCO", "MICHOACÁN"} <= set(labels)
+    markers = max(c.get_zorder() for c in ax.collections)
+    assert labels["Guadalajara"].get_zorder() > markers  # drawn over the incidents
+    assert labels["Guadalajara"].get_path_effects()  # on a white halo
+    site = bundle.operation_site.geometry.iloc[0]
+    x, y = ax.transData.transform((site.x, site.y))
+    for name, text in labels.items():
+        assert not text.get_window_extent(renderer).contains(x, y), name  # star uncovered
+    boxes = [t.get_window_extent(renderer) for t in ax.texts]
+    for i, box in enumerate(boxes):
+        assert not any(box.overlaps(other) for other in boxes[i + 1 :])
 
 
 def test_cli_preset_writes_the_image_and_its_alt_text(tmp_path, bundle):

@@ -25,6 +25,7 @@ from branca.element import Element, MacroElement
 from dashboard.render.mapfiles import STATIC, published_file
 
 MAP_JS, MAP_CSS = "tapalpa-map.js", "tapalpa-map.css"
+PRINT_CSS = "print.css"  # the page's print style, shared with the map's frame
 Links = tuple[tuple[str, str], ...]
 
 
@@ -73,8 +74,10 @@ def _asset_bytes(name: str, path: Path) -> bytes:
 
 
 def _asset_files() -> list[tuple[str, Path]]:
-    """(name, path) of the map's files in load order: Leaflet, its plugin, then ours."""
-    return [*_vendor_files().items(), *((name, STATIC / name) for name in (MAP_JS, MAP_CSS))]
+    """(name, path) of the map's files in load order: Leaflet, its plugins, then ours (the
+    print style last)."""
+    ours = (MAP_JS, MAP_CSS, PRINT_CSS)
+    return [*_vendor_files().items(), *((name, STATIC / name) for name in ours)]
 
 
 @lru_cache(maxsize=4)

@@ -22,6 +22,8 @@ from dashboard.render.symbols import (
 
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
 SITE_COLOUR = "#b2182b"
+STAR_AREA = 420  # the site's star (points^2) at scale 1
+STAR_HALF = STAR_AREA**0.5 / 2  # its half width in points at scale 1 (labels keep clear)
 
 
 @dataclass(frozen=True)
@@ -72,7 +74,7 @@ def draw_site(canvas: PngCanvas, shown: bool) -> None:
         site.geometry.x,
         site.geometry.y,
         marker="*",
-        s=420 * canvas.scale**2,
+        s=STAR_AREA * canvas.scale**2,
         c=SITE_COLOUR,
         edgecolors="white",
         linewidths=1.2 * canvas.scale,

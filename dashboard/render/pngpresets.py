@@ -2,13 +2,16 @@
 to its layers: land outside Mexico against the sea, and state and city labels.
 
 Presets (the page's buttons and `snapshot --preset`): `article` (700 px wide at 2x:
-1400 x 1700 pixels, shown 700 x 850), `social` (1200 x 630, Open Graph and X cards),
-`square` (1080 x 1080) and `large` (1600 x 1000, the earlier default). Each has a text
-scale chosen so that the legend and credit are legible at the size the image is shown
-(at least 13 CSS pixels for the legend in an article column, about 12 when a social
-card is shown 500 px wide), and a layout: `side` (map left, figures and legend in a
-column on the right, for landscape sizes) or `stacked` (title and figures above the map,
-legend in columns and credit below, for narrow and square sizes: no empty quadrant).
+1400 x 1700 pixels, shown 700 x 850), `social` (1200 x 630, Open Graph and X cards,
+shown about 500 px wide in a feed), `square` (1080 x 1080, shown about 400 px) and
+`large` (1600 x 1000, the earlier default). The article and large presets have a text
+scale chosen so that the legend and credit are legible where the image is shown (at
+least 13 CSS pixels for the legend in an article column) and a layout: `side` (map left,
+figures and legend in a column on the right) or `stacked` (title and figures above the
+map, legend in columns and credit below: no empty quadrant). The two cards are laid out
+by render/pngcard (`card-side`, `card-stacked`): their fonts are set from CSS pixels
+where shown (11 for legend and credit, 14 for the title) and their legend names only
+what the view draws.
 
 Labels come from bundled data only: state names from geodata/states.geojson (via the
 bundle's display geometry), cities from the bundled incident places (a municipality is
@@ -26,8 +29,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 from matplotlib import patheffects
+from matplotlib.transforms import Bbox
 
 from dashboard.model import bundled_files
+from dashboard.render.pngcard import CARD_LAYOUTS, CARD_PX
 from dashboard.text.i18n import N_
 
 SEA = "#dbe8f1"  # the map box's background: sea
@@ -41,8 +46,9 @@ NEIGHBOURS = bundled_files.GEODATA / "neighbours.geojson"
 @dataclass(frozen=True)
 class PngPreset:
     """A PNG size for publication: `size` in image pixels, `text_scale` the fonts'
-    factor (1 = the 1600 x 1000 sizes: title 26 pt, legend 11 pt at 100 dpi), `layout`
-    "side" or "stacked", `shown_width` the CSS pixels it is meant to be shown at, and
+    factor (1 = the 1600 x 1000 sizes: title 26 pt, legend 11 pt at 100 dpi; the cards
+    set theirs from CSS pixels instead), `layout` "side", "stacked", "card-side" or
+    "card-stacked" (pngcard), `shown_width` the CSS pixels it is meant to be shown at, and
     `label` an English message id (N_) for its button."""
 
     name: str
@@ -59,8 +65,8 @@ PRESETS: dict[str, PngPreset] = {
         PngPreset(
             "article", (1400, 1700), 1.8, "stacked", 700, N_("PNG for an article (700 px, 2x)")
         ),
-        PngPreset("social", (1200, 630), 0.85, "side", 600, N_("PNG for social (1200×630)")),
-        PngPreset("square", (1080, 1080), 1.3, "stacked", 540, N_("PNG square (1080×1080)")),
+        PngPreset("social", (1200, 630), 1.0, "card-side", 500, N_("PNG for social (1200×630)")),
+        PngPreset("square", (1080, 1080), 1.0, "card-stacked", 400, N_("PNG square (1080×1080)")),
         PngPreset("large", (1600, 1000), 1.0, "side", 1600, N_("PNG large (1600×1000)")),
     )
 }
@@ -69,7 +75,10 @@ DEFAULT_PRESET = "large"
 
 def legend_css_pixels(preset: PngPreset) -> float:
     """The legend's text height in CSS pixels where the preset is shown: 11 pt times the
-    text scale at 100 dpi (100/72 pixels a point), shrunk by shown width / image width."""
+    text scale at 100 dpi (100/72 pixels a point), shrunk by shown width / image width;
+    a card's (pngcard) is set in CSS pixels where shown: CARD_PX["text"]."""
+    if preset.layout in CARD_LAYOUTS:
+        return CARD_PX["text"]
     return 11 * preset.text_scale * 100 / 72 * preset.shown_width / preset.size[0]
 
 
@@ -148,17 +157,41 @@ def city_labels(
     return out
 
 
-def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=None) -> list:
-    """State names (bold, grey-black, haloed) and city names (with a small dot) inside
-    `extent`, where each state's or town's point is: the `chosen` states' names first,
-    then the cities, then the other states; a label that would overlap one already
-    placed is left out. Returns the matplotlib texts drawn."""
+# Where a city's name may go around its dot, in turn: right, left, above, below
+# ((dx, dy) in units of the offset, horizontal and vertical alignment).
+CITY_SPOTS = (((1, 0), "left", "center"), ((-1, 0), "right", "center"),
+              ((0, 1), "center", "bottom"), ((0, -1), "center", "top"))  # fmt: skip
+
+
+def draw_labels(
+    ax, states, selected, extent, scale: float, cities: int, chosen=None, avoid=()
+) -> list:
+    """City names (with a small dot, on a white halo above every marker) and state
+    names (bold, grey-black, haloed) inside `extent`, where each town's or state's point
+    is: the `chosen` states first, then the cities, then the other states. A city's
+    name goes right of its dot, else left,
+    above or below (CITY_SPOTS), clear of the marker; a state's at its point, else a
+    line above or below; a label that would overlap one already placed or a mark of
+    `avoid` in every spot is left out. `avoid`: (lon, lat, half width in points) of marks
+    no label may cover (the operation site's star); a town at one has its name set
+    beyond it. Returns the matplotlib texts drawn."""
+    ax.apply_aspect()  # the axes' final box: label extents measured where they will be
     renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)  # a label wholly inside the map, or none
     placed, drawn = [], []
+    marks = []
+    for lon, lat, half in avoid:
+        x, y = ax.transData.transform((lon, lat))
+        half *= ax.figure.dpi / 72  # pixels
+        marks.append((lon, lat, half))
+        placed.append(Bbox.from_extents(x - half, y - half, x + half, y + half))
 
     def place(text):
         box = text.get_window_extent(renderer).expanded(1.05, 1.15)
-        if any(box.overlaps(other) for other in placed):
+        inside = (
+            frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 <= box.y1 <= frame.y1
+        )
+        if not inside or any(box.overlaps(other) for other in placed):
             text.remove()
             return False
         placed.append(box)
@@ -166,44 +199,57 @@ def draw_labels(ax, states, selected, extent, scale: float, cities: int, chosen=
         return True
 
     def state(name, lon, lat):
-        text = ax.text(
-            lon,
-            lat,
-            name.upper(),
-            fontsize=9.5 * scale,
-            color=LABEL,
-            weight="bold",
-            ha="center",
-            va="center",
-            alpha=0.85,
-            path_effects=_halo(scale),
-            zorder=5,
-            clip_on=True,
-        )
-        place(text)
+        size = 9.5 * scale
+        for dy in (0, 1.4 * size, -1.4 * size):  # at its point, else a line above or below
+            text = ax.annotate(
+                name.upper(),
+                (lon, lat),
+                xytext=(0, dy),
+                textcoords="offset points",
+                fontsize=size,
+                color=LABEL,
+                weight="bold",
+                ha="center",
+                va="center",
+                alpha=0.85,
+                path_effects=_halo(scale),
+                zorder=5,
+                annotation_clip=True,
+            )
+            if place(text):
+                return
 
-    labels = state_labels(states, extent, chosen)
+    labels = state_labels(states, extent, chosen)  # the chosen ones first
     chosen_names = set(states.loc[states["cve_ent"].isin(chosen or ()), "name"])
     for name, lon, lat in labels:
         if name in chosen_names:
             state(name, lon, lat)
     for name, lon, lat in city_labels(selected, extent, cities):
-        text = ax.text(
-            lon,
-            lat,
-            f"  {name}",
-            fontsize=10 * scale,
-            color=CITY,
-            ha="left",
-            va="center",
-            path_effects=_halo(scale),
-            zorder=6,
-            clip_on=True,
-        )
-        if place(text):
-            ax.plot(lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=6)
-    for name, lon, lat in state_labels(states, extent):
-        if name not in chosen_names:  # (the chosen ones are placed first, above)
+        offset = 6 * scale  # points from the dot: clear of a town's marker, or the star
+        for mark_lon, mark_lat, half in marks:
+            if abs(mark_lon - lon) < 0.05 and abs(mark_lat - lat) < 0.05:
+                offset = max(offset, half * 72 / ax.figure.dpi + 2 * scale)
+        for (dx, dy), ha, va in CITY_SPOTS:
+            text = ax.annotate(
+                name,
+                (lon, lat),
+                xytext=(dx * offset, dy * offset),
+                textcoords="offset points",
+                fontsize=10 * scale,
+                color=CITY,
+                ha=ha,
+                va=va,
+                path_effects=[patheffects.withStroke(linewidth=4 * scale, foreground="white")],
+                zorder=7,
+                annotation_clip=True,
+            )
+            if place(text):
+                ax.plot(
+                    lon, lat, "o", ms=3 * scale, color=CITY, mec="white", mew=0.8 * scale, zorder=7
+                )
+                break
+    for name, lon, lat in labels:
+        if name not in chosen_names:
             state(name, lon, lat)
     return drawn
 

@@ -38,7 +38,8 @@ from dashboard.render.mapassets import RawScript  # noqa: E402
 from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
-from dashboard.render.pnglayers import PngCanvas, categories_present  # noqa: E402
+from dashboard.render.pngcard import CARD_DATETIME, CARD_LAYOUTS, CARD_PX, card_texts, points  # noqa: E402
+from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present  # noqa: E402
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.symbols import (
     HALO,
@@ -89,11 +90,12 @@ def credit_text(lang: str) -> str:
     return translation(lang).gettext(CREDIT)
 
 
-def window_label(page: PageView, lang: str | None = None) -> str:
-    """ "Sun 22 Feb 2026, 06:00 to Mon 23 Feb 2026, 00:00, Mexico City time" (or Spanish)."""
+def window_label(page: PageView, lang: str | None = None, pattern: str = DATETIME_WITH_YEAR) -> str:
+    """ "Sun 22 Feb 2026, 06:00 to Mon 23 Feb 2026, 00:00, Mexico City time" (or Spanish);
+    `pattern`: the CLDR pattern of each end (pngcard's cards drop the weekday)."""
     lang = language(page, lang)
     start, end = (
-        format_datetime(t.astimezone(MEXICO_CITY), lang, DATETIME_WITH_YEAR)
+        format_datetime(t.astimezone(MEXICO_CITY), lang, pattern)
         for t in (page.view.start, page.view.end)
     )
     return (
@@ -352,6 +354,60 @@ def png_figure(
     fig = Figure(figsize=(width / 100, height / 100), dpi=100, facecolor="white")
     FigureCanvasAgg(fig)  # a renderer to measure texts with (`_fit_texts`)
 
+    if preset is not None and preset.layout in CARD_LAYOUTS:
+        strings = {
+            "title": title(page),
+            "window": window_label(page, pattern=CARD_DATETIME),
+            "version": bundle.version,
+            "view": to_query(page),
+        }
+        box = card_texts(fig, preset, strings, selection, page, (_fit_texts, _wrap_text))
+        scale, stacked = points(preset, CARD_PX["label"]) / 10, True  # city labels' size
+    else:
+        box, scale, stacked = _page_texts(fig, bundle, page, selection, preset, size)
+    ax = fig.add_axes(box)
+    ax.set_xticks([])  # no axes, but the background (the sea) drawn
+    ax.set_yticks([])
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    draw_land(ax, scale)
+    canvas = PngCanvas(
+        ax,
+        selection.selected,
+        selection.counts,
+        bundle.states_display,
+        bundle.operation_site,
+        scale if preset is None else scale**0.5,
+    )
+    for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
+        layer.png(canvas, layer.key in page.layers)
+    ax.set_xlabel("")  # GeoPandas names the axes' units
+    ax.set_ylabel("")
+    west, east, south, north = map_extent(bundle, page, width, height, screen, box)
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
+        aspect = (east - west) / (north - south) * (box[3] * height) / (box[2] * width)
+    else:
+        aspect = 1 / math.cos(math.radians((south + north) / 2))
+    ax.set_aspect(aspect, adjustable="box")
+    draw_labels(
+        ax,
+        bundle.states_display,
+        selection.selected,
+        (west, east, south, north),
+        scale,
+        cities=4 if stacked or width < 1400 else 6,
+        chosen=page.view.states,
+        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry],
+    )
+    return fig, selection
+
+
+def _page_texts(fig, bundle, page, selection, preset, size) -> tuple:
+    """The side and stacked layouts' texts and legend (png_figure); returns the map's box
+    (figure fractions), the text scale and whether the layout is stacked."""
+    width, height = size
     scale = preset.text_scale if preset else min(width / 1600, height / 1000)
     stacked = preset is not None and preset.layout == "stacked"
     side = 0.01 if stacked else MAP_BOX[0] + MAP_BOX[2] + 0.02  # the figures' column (x)
@@ -419,42 +475,7 @@ def png_figure(
         legend.remove()
         legend_scale *= 0.88
 
-    ax = fig.add_axes(box)
-    ax.set_xticks([])  # no axes, but the background (the sea) drawn
-    ax.set_yticks([])
-    for spine in ax.spines.values():
-        spine.set_visible(False)
-    draw_land(ax, scale)
-    canvas = PngCanvas(
-        ax,
-        selection.selected,
-        selection.counts,
-        bundle.states_display,
-        bundle.operation_site,
-        scale if preset is None else scale**0.5,
-    )
-    for layer in LAYERS:  # bottom first; z-orders keep the site and incidents on top
-        layer.png(canvas, layer.key in page.layers)
-    ax.set_xlabel("")  # GeoPandas names the axes' units
-    ax.set_ylabel("")
-    west, east, south, north = map_extent(bundle, page, width, height, screen, box)
-    ax.set_xlim(west, east)
-    ax.set_ylim(south, north)
-    if page.center is not None and page.zoom is not None:  # the box's own shape, exactly
-        aspect = (east - west) / (north - south) * (box[3] * height) / (box[2] * width)
-    else:
-        aspect = 1 / math.cos(math.radians((south + north) / 2))
-    ax.set_aspect(aspect, adjustable="box")
-    draw_labels(
-        ax,
-        bundle.states_display,
-        selection.selected,
-        (west, east, south, north),
-        scale,
-        cities=4 if stacked or width < 1400 else 6,
-        chosen=page.view.states,
-    )
-    return fig, selection
+    return box, scale, stacked
 
 
 def png_bytes(

@@ -53,13 +53,14 @@ def page_head(lang: str, embedded: bool) -> None:
 
 
 def page_assets(lang: str) -> None:
-    """`<html lang>` of the page and the map frame, and the page CSS."""
+    """`<html lang>` of the page and the map frame, the page CSS and the print style."""
     st.html(
         f'<span data-tim-lang="{lang}" hidden></span>'
         f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
         unsafe_allow_javascript=True,
     )
     st.html(STATIC / "page.css")
+    st.html(STATIC / "print.css")  # style only: Streamlit gives it no room on the page
 
 
 def keep_map_view() -> None:

@@ -1,0 +1,98 @@
+"""The print style (dashboard/static/print.css) in a browser, printed as Chromium would
+(`emulate_media(media="print")`): the page and the embed print the title, the window,
+the key figures and the map with its whole legend; no sidebar, widget, button or
+Streamlit header, and none of the map's own controls."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import settled_map, wait_for_app_run
+
+pytestmark = pytest.mark.browser
+
+NIGHT = "from=2026-02-22T18:00&to=2026-02-23T06:00&states=JAL,MIC"
+
+# Whether each selector's elements are drawn (a box of some size) in the document.
+SHOWN = """(selectors) => Object.fromEntries(selectors.map(s => [s,
+  [...document.querySelectorAll(s)].some(e => {
+    const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })]))"""
+CONTROLS = [
+    "[data-testid='stSidebar']",
+    "[data-testid='stHeader']",
+    "[data-testid='stToolbar']",
+    "[data-testid='stSlider']",
+    "[data-testid='stButton']",
+    "[data-testid='stExpander']",
+    ".tim-open-filters",
+]
+MAP_CONTROLS = [
+    ".leaflet-control-zoom",
+    ".leaflet-control-layers",
+    ".tim-play",
+    ".tim-legend-toggle",
+    ".tim-chip-x",
+]
+MAP_CONTENT = [
+    ".tim-legend-body",
+    ".tim-types li",
+    ".leaflet-container",
+    ".leaflet-overlay-pane > *",
+]
+
+
+def printed(browser, server, width: int, query: str):
+    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="es-MX")
+    page = context.new_page()
+    page.goto(f"{server}/?{query}&lang=es")
+    frame = settled_map(page)
+    wait_for_app_run(page)
+    return context, page, frame
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+def test_the_page_prints_map_legend_title_and_figures_without_controls(browser, server, width):
+    context, page, frame = printed(browser, server, width, NIGHT)
+    try:
+        screen = page.evaluate(SHOWN, CONTROLS)
+        assert screen["[data-testid='stSlider']"] and screen["[data-testid='stExpander']"]
+        assert screen[".tim-open-filters"]
+        assert frame.evaluate(SHOWN, [".tim-chip-x"])[".tim-chip-x"]  # on screen, the chips' ×
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        assert page.evaluate(SHOWN, CONTROLS) == dict.fromkeys(CONTROLS, False)
+        content = page.evaluate(
+            SHOWN,
+            [
+                "h1",
+                "[data-testid='stMetric']",
+                "iframe[title]",
+                "[data-testid='stCaptionContainer']",
+            ],
+        )
+        assert all(content.values()), content
+        assert "22 feb" in page.locator("[data-testid='stMain']").inner_text()  # the window
+        assert frame.evaluate(SHOWN, MAP_CONTROLS) == dict.fromkeys(MAP_CONTROLS, False)
+        assert all(frame.evaluate(SHOWN, MAP_CONTENT).values())
+        # the whole legend: its body not capped to scroll
+        assert frame.evaluate(
+            "() => { const b = document.querySelector('.tim-legend-body');"
+            " return b.scrollHeight <= b.clientHeight + 1; }"
+        )
+        page.emulate_media(media="screen")  # back on screen, the controls return
+        assert page.evaluate(SHOWN, ["[data-testid='stSlider']"])["[data-testid='stSlider']"]
+    finally:
+        context.close()
+
+
+def test_the_embed_prints_its_map_and_legend_without_controls(browser, server):
+    context, page, frame = printed(browser, server, 390, f"embed=true&{NIGHT}")
+    try:
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        assert page.evaluate(SHOWN, CONTROLS) == dict.fromkeys(CONTROLS, False)
+        assert all(page.evaluate(SHOWN, [".tapalpa-embed-title", "iframe[title]"]).values())
+        assert frame.evaluate(SHOWN, MAP_CONTROLS) == dict.fromkeys(MAP_CONTROLS, False)
+        assert all(frame.evaluate(SHOWN, MAP_CONTENT).values())
+    finally:
+        context.close()

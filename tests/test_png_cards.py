@@ -1,0 +1,89 @@
+"""The social cards' texts measured as data: each font's size in the figure at the
+card's design size, scaled to the width the card is shown at in a feed (1200 x 630 at
+500 CSS pixels, 1080 x 1080 at 400), and the legend holding only what the view draws."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from dashboard.analysis.filters import ViewSpec
+from dashboard.analysis.permalink import PageView
+from dashboard.model.mexico import MEXICO_CITY
+from dashboard.render.pngcard import css_pixels, points, short_label
+from dashboard.render.pngpresets import PRESETS
+from dashboard.render.snapshot import png_figure
+
+NIGHT = ViewSpec(
+    datetime(2026, 2, 22, 18, tzinfo=MEXICO_CITY),
+    datetime(2026, 2, 23, 6, tzinfo=MEXICO_CITY),
+    states=frozenset({"14", "16"}),
+)
+THREE_DAYS = ViewSpec(
+    datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 25, tzinfo=MEXICO_CITY)
+)
+
+
+def test_points_and_css_pixels_are_inverse():
+    social = PRESETS["social"]
+    assert (social.size, social.shown_width) == ((1200, 630), 500)
+    assert PRESETS["square"].shown_width == 400
+    # 12 CSS px on a 1200 px card shown 500 px wide: 28.8 design px, 20.7 points
+    assert points(social, 12) == pytest.approx(20.736)
+    assert css_pixels(social, points(social, 11)) == pytest.approx(11)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize("view", [NIGHT, THREE_DAYS], ids=["night", "three-days"])
+@pytest.mark.parametrize("name", ["social", "square"])
+def test_card_texts_are_legible_where_shown(bundle, name, view, lang):
+    preset = PRESETS[name]
+    fig, _ = png_figure(bundle, PageView(view, lang=lang), preset=preset)
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    title, window, credit, stamp = fig.texts
+    assert css_pixels(preset, title.get_fontsize()) >= 14 - 1e-9
+    for text in (window, credit):
+        assert css_pixels(preset, text.get_fontsize()) >= 11 - 1e-9, text.get_text()
+    assert css_pixels(preset, stamp.get_fontsize()) >= 9 - 1e-9
+    legend_texts = [t for legend in fig.legends for t in (legend.get_title(), *legend.get_texts())]
+    assert len(legend_texts) >= 5
+    for text in legend_texts:
+        assert css_pixels(preset, text.get_fontsize()) >= 11 - 1e-9, text.get_text()
+    for label in fig.axes[0].texts:  # state and city names on the map
+        assert css_pixels(preset, label.get_fontsize()) >= 10 - 1e-9, label.get_text()
+    # nothing overlaps: legends, the four texts, the map
+    boxes = [a.get_window_extent(renderer) for a in (*fig.legends, *fig.texts, fig.axes[0])]
+    for i, box in enumerate(boxes):
+        assert box.x0 >= 0 and box.x1 <= fig.bbox.width + 1 and box.y0 >= 0
+        assert box.y1 <= fig.bbox.height + 1
+        for other in boxes[i + 1 :]:
+            assert not box.overlaps(other)
+
+
+def test_card_legend_names_only_what_the_view_draws(bundle):
+    fig, selection = png_figure(bundle, PageView(NIGHT, lang="en"), preset=PRESETS["social"])
+    shading, kinds = fig.legends
+    classes = [t.get_text() for t in shading.get_texts()]
+    assert classes == ["0", "6–10"]  # the other states white; Michoacán's class
+    names = [t.get_text().replace("\n", " ") for t in kinds.get_texts()]
+    assert "Road blockade" in names and names[-1] == "Tapalpa operation site"
+    assert "Burning" in names  # "Burning (vehicles, businesses)" shortened
+    located = selection.selected[selection.selected["geo_precision"] < 3]
+    assert len(names) <= located["event_type"].nunique() + 2  # kinds, dashed, star
+    large = png_figure(bundle, PageView(NIGHT, lang="en"), preset=PRESETS["large"])[0]
+    assert len(large.legends[0].get_texts()) > len(names) + len(classes)
+
+
+@pytest.mark.parametrize(
+    ("label", "short"),
+    [
+        ("Quema (de vehículos, de negocios)", "Quema"),
+        ("Security forces (raid, arrest, deployment)", "Security forces"),
+        ("Road blockade", "Road blockade"),
+        ("Explosions/Remote violence", "Explosions/Remote violence"),
+    ],
+)
+def test_short_label_drops_the_parenthesis(label, short):
+    assert short_label(label) == short
