@@ -521,16 +521,16 @@ def summary_text(errors: int, warnings: int, listed: int | None = None, lang: st
     when the report was truncated (None when every problem is listed).
     """
 
-    def count(singular: str, plural: str, n: int) -> Message:
-        return msg_n(singular, plural, n, n=format_number(n, lang))
-
     text = msg(
         "{errors}, {warnings}",
-        errors=count("{n} error", "{n} errors", errors),
-        warnings=count("{n} warning", "{n} warnings", warnings),
+        errors=msg_n("{n} error", "{n} errors", errors, n=format_number(errors, lang)),
+        warnings=msg_n("{n} warning", "{n} warnings", warnings, n=format_number(warnings, lang)),
     ).text(lang)
     if listed is not None:
-        text += count("; the first {n} is listed", "; the first {n} are listed", listed).text(lang)
+        n = format_number(listed, lang)
+        text += msg_n("; the first {n} is listed", "; the first {n} are listed", listed, n=n).text(
+            lang
+        )
     return text
 
 
