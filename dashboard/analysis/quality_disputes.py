@@ -26,7 +26,16 @@ import re
 import pandas as pd
 
 from dashboard.analysis.quality_counts import NUMBER_WORDS
-from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, without_caveats
+from dashboard.analysis.quality_findings import (
+    Finding,
+    cell_text,
+    folded,
+    may_match,
+    notes_without_caveats,
+    rows_of,
+    text_column,
+    without_caveats,
+)
 from dashboard.text.message import Message, msg
 
 # Words that say two sources disagree; "ambiguous" alone also names unplaceable places,
@@ -58,6 +67,24 @@ _NUMBER_WORDS = "|".join(
 # "N things": a count and the plural noun after it ("eleven states", "13 states").
 COUNTED = re.compile(
     rf"(?<![\d:.,/-])(?P<n>\d{{1,4}}|\b(?:{_NUMBER_WORDS})\b)\s+(?P<noun>[a-z]+s)\b", re.I
+)
+
+
+# What every match of the patterns above contains, for `may_match` (RE2; \\W covers
+# Python's \\s, \\p{Nd} its \\d, `folded` its IGNORECASE): a text without any of it
+# keeps no two values, so a country file's rows are not each read in Python.
+_MAY_DISAGREE = "|".join(
+    [
+        *(folded(stem) for stem in ("differ", "conflict", "contradict", "disagree")),
+        *(folded(stem) for stem in ("discrepanc", "vs", "ambiguous")),
+        r"\p{Nd}\W*(?:/|[oO][rR]?)\W*\p{Nd}",  # ALTERNATIVES
+        r"\p{Nd}(?:\W+\pL+){0,2}\W*(?:\(\p{Lu}|per\W|según\W|according\W)",  # CREDITED
+    ]
+)
+# What every COUNTED match contains (a number, then a word ending in s).
+_MAY_COUNT = (
+    rf"(?:\p{{Nd}}|{'|'.join(folded(w) for w in NUMBER_WORDS if ' ' not in w)})"
+    r"\W+[a-zA-ZſKİı]*[sSſ]"
 )
 
 
@@ -111,7 +138,14 @@ def undisputed_disagreements(frame: pd.DataFrame, id_column: str = "incident_id"
     """Records not flagged `disputed` whose notes (with the summary) keep two values for
     one fact (`competing_values`); one finding per record, on `disputed`."""
     findings = []
-    for row in rows_of(frame, (id_column, "disputed", "notes", "summary")):
+    if frame.empty:
+        return findings
+    # Only rows whose notes (with the summary) can keep two values are read in Python.
+    notes, summary = notes_without_caveats(frame), text_column(frame, "summary")
+    maybe = may_match(notes, _MAY_DISAGREE) | (
+        may_match(summary, _MAY_COUNT) & may_match(notes, _MAY_COUNT)
+    )
+    for row in rows_of(frame[maybe], (id_column, "disputed", "notes", "summary")):
         if _flag(cell_text(row.disputed)):
             continue
         summary = cell_text(getattr(row, "summary", ""))
