@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from dashboard.analysis.quality import quality_report
+from dashboard.analysis.quality import is_acled, quality_report
 from dashboard.ingest.read import MAX_FILE_BYTES
 from dashboard.ingest.validate import Incidents, Progress, check_incidents
 from dashboard.text.i18n import N_
@@ -43,6 +43,7 @@ def check_file(
     )
     if len(result.frame):
         progress(0.8, N_("running the data checks"))
-        result.report.extend(quality_report(result.frame, name, data))
+        acled = result.format.startswith("acled") or is_acled(result.frame)
+        result.report.extend(quality_report(result.frame, name, data, acled=acled))
     progress(1.0, N_("done"))
     return result

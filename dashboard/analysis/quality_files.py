@@ -38,10 +38,13 @@ def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]
     lines = table.rows.tolist()
     if key is None:  # by incident_id: one column, not a dict per row (7 s at 30,000 rows)
         frame = table.frame
-        if "incident_id" not in frame.columns:
+        # An ACLED file's records are keyed by its own event_id_cnty.
+        column = next((c for c in ("incident_id", "event_id_cnty") if c in frame.columns), None)
+        if column is None:
             return ({"": lines[-1]} if lines else {}), table.unit
-        ids = frame["incident_id"].fillna("").astype(str).tolist()
-        return dict(zip(ids, lines, strict=True)), table.unit
+        ids = frame[column].fillna("").astype(str).str.strip().tolist()
+        # The first row of an id is the record (validation refuses a repeated id).
+        return dict(zip(reversed(ids), reversed(lines), strict=True)), table.unit
     rows = table.frame.fillna("").astype(str).to_dict("records")
     return {key(row): n for n, row in zip(lines, rows, strict=True)}, table.unit
 
