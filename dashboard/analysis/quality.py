@@ -377,8 +377,8 @@ def quality_report(
             continue
         find = check.find
         if acled and check.acled:
-            why = msg(check.acled)
-            report.add(name, None, None, None, msg("{check}: {why}", check=check.key, why=why), level)
+            why = msg("{check}: {why}", check=check.key, why=msg(check.acled))
+            report.add(name, None, None, None, why, level)
             if check.acled_find is None:
                 continue
             find = check.acled_find
