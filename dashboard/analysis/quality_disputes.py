@@ -73,14 +73,13 @@ COUNTED = re.compile(
 # What every match of the patterns above contains, for `may_match` (RE2; \\W covers
 # Python's \\s, \\p{Nd} its \\d, `folded` its IGNORECASE): a text without any of it
 # keeps no two values, so a country file's rows are not each read in Python.
-_MAY_DISAGREE = "|".join(
-    [
-        *(folded(stem) for stem in ("differ", "conflict", "contradict", "disagree")),
-        *(folded(stem) for stem in ("discrepanc", "vs", "ambiguous")),
-        r"\p{Nd}\W*(?:/|[oO][rR]?)\W*\p{Nd}",  # ALTERNATIVES
-        r"\p{Nd}(?:\W+\pL+){0,2}\W*(?:\(\p{Lu}|per\W|según\W|according\W)",  # CREDITED
-    ]
+_MAY_SAY = "|".join(
+    folded(stem)
+    for stem in ("differ", "conflict", "contradict", "disagree", "discrepanc", "vs", "ambiguous")
 )
+_MAY_ALTERNATIVES = r"\p{Nd}\W*(?:/|[oO][rR]?)\W*\p{Nd}"
+_MAY_CREDIT = r"\p{Nd}(?:\W+\pL+){0,2}\W*(?:\(\p{Lu}|per\W|según\W|according\W)"
+_MAY_DISAGREE = "|".join((_MAY_SAY, _MAY_ALTERNATIVES, _MAY_CREDIT))
 # What every COUNTED match contains (a number, then a word ending in s).
 _MAY_COUNT = (
     rf"(?:\p{{Nd}}|{'|'.join(folded(w) for w in NUMBER_WORDS if ' ' not in w)})"
