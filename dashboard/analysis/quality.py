@@ -366,7 +366,8 @@ def quality_report(
     with bundled=True, else `DataCheck.user`), each at that severity unless `severity`
     ("error" or "warning") gives one for all. On ACLED data (`acled`; None: `is_acled`)
     a check whose rule does not hold for it (`DataCheck.acled`) runs its `acled_find`
-    or nothing, and the report says so in one warning naming the check and why.
+    or nothing, and the report says so in one note (severity "note", in no count)
+    naming the check and why.
     """
     lines, unit = record_lines(data, name)
     report = Report(unit=unit)
@@ -378,7 +379,7 @@ def quality_report(
         find = check.find
         if acled and check.acled:
             why = msg("{check}: {why}", check=check.key, why=msg(check.acled))
-            report.add(name, None, None, None, why, level)
+            report.add(name, None, None, None, why, "note")
             if check.acled_find is None:
                 continue
             find = check.acled_find

@@ -156,6 +156,7 @@ def acled_duplicates(frame: pd.DataFrame) -> list[Finding]:
     if not repeated.any():
         return []
     ids = frame["incident_id"].to_numpy(dtype=object)
+    kinds = frame["event_type"].to_numpy(dtype=object)
     first: dict[tuple, int] = {}
     findings = []
     positions = np.flatnonzero(repeated)
@@ -167,8 +168,9 @@ def acled_duplicates(frame: pd.DataFrame) -> list[Finding]:
             first[key] = position
             continue
         detail = msg(
-            "the same event twice: this row repeats {other} in every field but event_id_cnty "
-            "and timestamp; keep one of them",
+            "the same event twice: this row of type “{kind}” repeats {other} in every field "
+            "but event_id_cnty and timestamp; keep one of them",
+            kind=type_name(kinds[position]),
             other=ids[first[key]],
         )
         findings.append(
