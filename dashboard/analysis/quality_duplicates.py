@@ -151,10 +151,10 @@ def acled_duplicates(frame: pd.DataFrame) -> list[Finding]:
     columns = [c for c in frame.columns if c not in _ACLED_BOOKKEEPING and c != "geometry"]
     if len(frame) < 2 or not columns:
         return []
-    rows = frame[columns].astype(str)
-    repeated = rows.duplicated(keep=False).to_numpy()
+    repeated = frame[columns].duplicated(keep=False).to_numpy()
     if not repeated.any():
         return []
+    rows = frame[columns].astype(str)  # only when some row repeats: keys of the repeats
     ids = frame["incident_id"].to_numpy(dtype=object)
     kinds = frame["event_type"].to_numpy(dtype=object)
     first: dict[tuple, int] = {}

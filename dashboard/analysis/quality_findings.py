@@ -58,9 +58,12 @@ def rows_of(frame: pd.DataFrame, columns: Iterable[str]):
 def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A text column (object dtype, "" for missing), or empty strings when the frame
     lacks it (optional columns)."""
-    if name in frame.columns:
-        return frame[name].map(cell_text)
-    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    if name not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    column = frame[name]
+    if isinstance(column.dtype, pd.StringDtype):  # str or missing: no per-cell Python
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=frame.index)
+    return column.map(cell_text)
 
 
 # The standing caveats of the notes about coordinates ("Coords = town/municipal seat ...",
