@@ -423,6 +423,11 @@ class Report:
         self._sorted = False
         self._trim()
 
+    def relocate(self, change: Callable[[Problem], Problem]) -> None:
+        """Replace every kept problem by `change(problem)` (same kind: its file, field,
+        reason and severity kept), e.g. to locate them in another unit."""
+        self._kept = [change(p) for p in self._kept]
+
     @property
     def errors(self) -> list[Problem]:
         """The kept errors (see `error_count` for all of them)."""
