@@ -54,7 +54,8 @@ from dashboard.text.message import msg
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
 
-def _no_progress(fraction: float, step: str) -> None:
+def no_progress(fraction: float, step: str) -> None:
+    """A `Progress` that reports nothing (the default of check_incidents and check_file)."""
     return None
 
 
@@ -82,7 +83,7 @@ def check_incidents(
     bundled: bool = False,
     limit: int | None = None,
     keep_all: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Incidents:
     """Incident records from our schema or ACLED's, each tied to a place or its own point.
