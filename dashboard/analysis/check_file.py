@@ -40,6 +40,7 @@ def check_file(
     if len(result.frame):
         progress(0.8, N_("running the data checks"))
         acled = result.format.startswith("acled") or is_acled(result.frame)
-        result.report.extend(quality_report(result.frame, name, data, acled=acled))
+        found = quality_report(result.frame, name, data, acled=acled, lines=result.lines)
+        result.report.extend(found)
     progress(1.0, N_("done"))
     return result

@@ -357,6 +357,7 @@ def quality_report(
     severity: str | None = None,
     bundled: bool = False,
     acled: bool | None = None,
+    lines: tuple[dict[str, int], str] | None = None,
 ) -> Report:
     """The data checks of the incident records in `frame` (validated from the file `name`
     whose bytes are `data`) as validation problems, each at the file line (CSV) or
@@ -367,9 +368,10 @@ def quality_report(
     ("error" or "warning") gives one for all. On ACLED data (`acled`; None: `is_acled`)
     a check whose rule does not hold for it (`DataCheck.acled`) runs its `acled_find`
     or nothing, and the report says so in one note (severity "note", in no count)
-    naming the check and why.
+    naming the check and why. `lines`: (record id -> line or feature, unit) as the
+    checker read them (Incidents.lines), so the file is not read again.
     """
-    lines, unit = record_lines(data, name)
+    lines, unit = record_lines(data, name) if lines is None else lines
     report = Report(unit=unit)
     acled = is_acled(frame) if acled is None else acled
     for check in CHECKS:
