@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboard.analysis import quality_disputes, quality_findings, quality_times
+from dashboard.analysis import quality, quality_disputes, quality_findings, quality_times
 from dashboard.analysis.check_file import check_file
 from dashboard.analysis.quality_counts import stated_counts, summary_counts
 from dashboard.analysis.quality_disputes import undisputed_disagreements
@@ -184,3 +184,19 @@ def test_our_files_keep_the_duplicate_rule(bundle):
     text = result.report.to_text()
     assert "duplicates [a, b]" in text and "merge them" in text
     assert "ACLED" not in text
+
+
+def test_the_quality_view_of_acled_data_follows_the_same_rules(bundle):
+    data = _acled(
+        _acled_row("MEX1", "Rioters burned a bus."),
+        _acled_row("MEX2", "Rioters burned two cars."),
+        _acled_row("MEX3", "Rioters burned a bus.", timestamp="1740000999"),
+    )
+    frame = check_file(data, "acled.csv", bundle.locations, bundle.states).frame
+    tables = quality.quality_tables(frame, None, "es")
+    assert tables["duplicates"]["incident_id"].tolist() == ["MEX3"]
+    assert "MEX1" in tables["duplicates"]["detail"].iloc[0]
+    assert tables["related_duplicates"].empty and tables["summary_counts"].empty
+    rules = quality.check_rules("en", acled=True)
+    assert all("ACLED" in rules[key] for key in ("duplicates", "related_duplicates"))
+    assert "ACLED" not in "".join(quality.check_rules("en").values())

@@ -334,14 +334,22 @@ CHECKS_BY_KEY: dict[str, DataCheck] = {check.key: check for check in CHECKS}
 QUALITY_VIEWS: dict[str, str] = {check.key: check.title for check in CHECKS if check.in_view}
 
 
-def check_rules(lang: str = "en", in_view: bool | None = None) -> dict[str, str]:
+def check_rules(
+    lang: str = "en", in_view: bool | None = None, acled: bool = False
+) -> dict[str, str]:
     """{key: rule in `lang`} of the checks that state one, in registry order; with
-    `in_view` True or False only those that have (or have not) a quality-view table."""
-    return {
-        check.key: gettext_for(lang, check.rule)
-        for check in CHECKS
-        if check.rule and (in_view is None or check.in_view == in_view)
-    }
+    `in_view` True or False only those that have (or have not) a quality-view table.
+    With `acled` (ACLED data, `is_acled`) a check whose rule does not hold for it states
+    what it does there instead (`DataCheck.acled`)."""
+    rules = {}
+    for check in CHECKS:
+        if in_view is not None and check.in_view != in_view:
+            continue
+        if acled and check.acled:
+            rules[check.key] = gettext_for(lang, check.acled)
+        elif check.rule:
+            rules[check.key] = gettext_for(lang, check.rule)
+    return rules
 
 
 def validation_findings(frame: pd.DataFrame) -> list[Finding]:
@@ -414,9 +422,21 @@ def quality_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every quality table for the records in `frame`: {key: table} in QUALITY_VIEWS
     order. With `states` (full-resolution boundaries) the outside-state table is filled.
-    Column names and keys stay English; each `detail` is in `lang` ("es" or "en")."""
+    Column names and keys stay English; each `detail` is in `lang` ("es" or "en"). On
+    ACLED data (`is_acled`) a check with `DataCheck.acled` gives its `acled_find`'s
+    findings (or none) as a findings table, as `quality_report` does."""
     frame = frame.reset_index(drop=True)
-    return {key: CHECKS_BY_KEY[key].table_of(frame, states, lang) for key in QUALITY_VIEWS}
+    if not is_acled(frame):
+        return {key: CHECKS_BY_KEY[key].table_of(frame, states, lang) for key in QUALITY_VIEWS}
+    tables = {}  # ACLED data: a check whose rule does not hold runs its acled_find or nothing
+    for key in QUALITY_VIEWS:
+        check = CHECKS_BY_KEY[key]
+        if check.acled:
+            found = check.acled_find(frame) if check.acled_find is not None else []
+            tables[key] = findings_table(found, lang)
+        else:
+            tables[key] = check.table_of(frame, states, lang)
+    return tables
 
 
 def tables_in_view(
