@@ -61,9 +61,12 @@ def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
     if name not in frame.columns:
         return pd.Series([""] * len(frame), index=frame.index, dtype=object)
     column = frame[name]
+    # dtype=object: pandas 3 would infer its Arrow-backed "str", whose cells Python
+    # iterates one by one (most of a country file's data checks).
     if isinstance(column.dtype, pd.StringDtype):  # str or missing: no per-cell Python
-        return pd.Series(column.fillna("").to_numpy(dtype=object), index=frame.index)
-    return column.map(cell_text)
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=frame.index, dtype=object)
+    texts = [cell_text(value) for value in column.to_numpy(dtype=object)]
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 # The standing caveats of the notes about coordinates ("Coords = town/municipal seat ...",
