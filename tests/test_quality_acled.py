@@ -45,6 +45,9 @@ NOTES = [
     "At ٩:٣٠ pm the blockade began.",
     "vs. the state's tally",
     "Reported overnight; curfew at night.",
+    "At daybrea\u212a (with a Kelvin sign) the road closed.",  # odd casefolds
+    "In the a\ufb05ernoon (a ligature) it reopened.",
+    "Police said 4 trucks burned, not 2 trucks.",
 ]
 SUMMARIES = ["", "Two trucks burned.", "Armed clash (Battles), Km 23. Sources (per ACLED): X"]
 

@@ -22,6 +22,7 @@ has no "reviewed, not disputed" mark).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
@@ -96,6 +97,11 @@ def _counted(text: str) -> dict[str, set[int]]:
     return found
 
 
+@lru_cache(maxsize=4096)  # summaries repeat (an ACLED file's are label lines); read only
+def _summary_counted(summary: str) -> dict[str, set[int]]:
+    return _counted(summary)
+
+
 def competing_values(notes: str, summary: str = "") -> str | None:
     """The phrase by which the notes (with the summary) keep two values for one fact, as
     written, or None (the rule is the module's docstring)."""
@@ -115,8 +121,11 @@ def competing_values(notes: str, summary: str = "") -> str | None:
     for values in credited.values():
         if len({v for v, _, _ in values}) > 1 and len({s for _, s, _ in values}) > 1:
             return " … ".join(phrase for _, _, phrase in values)
-    in_summary = _counted(summary) if summary else {}
-    if in_summary:  # the notes are read for counts only when the summary states one
+    in_summary = _summary_counted(summary) if summary else {}
+    # The notes are read for counts only when the summary states one whose noun the notes
+    # contain (a noun is a lower-cased piece of the text: str.lower maps each character).
+    lowered = notes.lower() if in_summary else ""
+    if any(noun in lowered for noun in in_summary):
         in_notes = _counted(notes)
         for noun in sorted(in_summary.keys() & in_notes.keys()):
             other = in_notes[noun] - in_summary[noun]

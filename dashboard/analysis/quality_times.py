@@ -186,17 +186,44 @@ def _may_name_time(text: str) -> bool:
     return any(word in folded for word in _TIME_WORDS) or bool(_CLOCKISH.search(text))
 
 
-# _may_name_time for `may_match` on casefolded texts (RE2: the words as written, \\p{Nd}
-# for \\d, \\W covering \\s; casefolding does not change digits, spaces or ":").
+_WORD_LETTERS = set("".join(_TIME_WORDS))
+_BOTH_CASES = _WORD_LETTERS | {c.upper() for c in _WORD_LETTERS if len(c.upper()) == 1}
+# Characters other than a word letter's two cases whose casefold() gives a word letter
+# ("ß" -> "ss", the "ﬅ" ligature -> "st", "İ" -> "i̇", the Kelvin sign -> "k"); all lie
+# in the Basic Multilingual Plane.
+_ODD_FOLDS = "".join(
+    c
+    for c in map(chr, range(0x80, 0x10000))
+    if c not in _BOTH_CASES and set(c.casefold()) & _WORD_LETTERS
+)
+
+
+def _either_case(word: str) -> str:
+    return "".join(
+        f"[{re.escape(c)}{re.escape(c.upper())}]"
+        if c.upper() != c and len(c.upper()) == 1
+        else re.escape(c)
+        for c in word
+    )
+
+
+# _may_name_time for `may_match` on the texts as written (RE2): each word in either case
+# of each letter, any character that casefolds oddly, \\p{Nd} for \\d, \\W covering \\s
+# (casefolding does not change digits, spaces or ":").
 _MAY_NAME_TIME = "|".join(
-    [*(re.escape(word) for word in _TIME_WORDS), r"\p{Nd}:\p{Nd}", r"\p{Nd}\W*[ap]\.?m"]
+    [
+        *(_either_case(word) for word in _TIME_WORDS),
+        f"[{re.escape(_ODD_FOLDS)}]",
+        r"\p{Nd}:\p{Nd}",
+        r"\p{Nd}\W*[aApP]\.?[mM]",
+    ]
 )
 
 
 def may_name_times(texts: pd.Series) -> np.ndarray:
-    """`_may_name_time` of every text (a Series of str) in one vectorised pass: False
-    only for a text that names no time."""
-    return may_match(pd.Series([text.casefold() for text in texts], dtype=object), _MAY_NAME_TIME)
+    """True for every text (a Series of str) `_may_name_time` finds may name a time, in
+    one vectorised pass (a few more: any with a character that casefolds oddly)."""
+    return may_match(texts, _MAY_NAME_TIME)
 
 
 def _minutes(span: str) -> tuple[int, int]:
