@@ -29,6 +29,7 @@ import pandas as pd
 from dashboard.analysis.quality_counts import NUMBER_WORDS
 from dashboard.analysis.quality_findings import (
     Finding,
+    arrow_texts,
     cell_text,
     folded,
     may_match,
@@ -149,7 +150,8 @@ def undisputed_disagreements(frame: pd.DataFrame, id_column: str = "incident_id"
     if frame.empty:
         return findings
     # Only rows whose notes (with the summary) can keep two values are read in Python.
-    notes, summary = notes_without_caveats(frame), text_column(frame, "summary")
+    notes = arrow_texts(notes_without_caveats(frame))
+    summary = text_column(frame, "summary")
     maybe = may_match(notes, _MAY_DISAGREE) | (
         may_match(summary, _MAY_COUNT) & may_match(notes, _MAY_COUNT)
     )

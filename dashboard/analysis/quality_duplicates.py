@@ -151,7 +151,14 @@ def acled_duplicates(frame: pd.DataFrame) -> list[Finding]:
     columns = [c for c in frame.columns if c not in _ACLED_BOOKKEEPING and c != "geometry"]
     if len(frame) < 2 or not columns:
         return []
-    repeated = frame[columns].duplicated(keep=False).to_numpy()
+    # Rows identical in every field are identical in their notes: the few rows whose
+    # notes repeat are compared field by field (one column hashed, not fifty).
+    repeated = np.ones(len(frame), dtype=bool)
+    if "notes" in columns:
+        repeated = frame["notes"].duplicated(keep=False).to_numpy(dtype=bool, copy=True)
+    if repeated.any():
+        subset = frame.loc[repeated, columns]
+        repeated[repeated] = subset.duplicated(keep=False).to_numpy()
     if not repeated.any():
         return []
     rows = frame[columns].astype(str)  # only when some row repeats: keys of the repeats

@@ -90,16 +90,21 @@ def without_caveats(text: str) -> str:
 _MAY_HAVE_CAVEATS = r"[=:]|[a-z0-9]-[a-z0-9]+-[a-z0-9]"
 
 
-def may_match(texts: pd.Series, pattern: str) -> np.ndarray:
+def arrow_texts(texts: pd.Series) -> pa.Array:
+    """A Series of str as an Arrow array, to give `may_match` more than once."""
+    return pa.array(texts, from_pandas=True).cast(pa.large_string())
+
+
+def may_match(texts: pd.Series | pa.Array, pattern: str) -> np.ndarray:
     """Booleans (one per text, a Series of str): whether Arrow's regex engine (RE2) finds
     `pattern` in the text. The checks use it to find, in one vectorised pass over a
     column, the few rows whose text can match their Python patterns, and visit only
     those in Python; `pattern` must then match every text the Python pattern matches
     (RE2's \\d, \\w, \\s and \\b are ASCII-only: \\p{Nd} stands for Python's \\d, \\W
     covers Python's \\s)."""
-    if texts.empty:
+    if len(texts) == 0:
         return np.zeros(0, dtype=bool)
-    array = pa.array(texts, from_pandas=True).cast(pa.large_string())
+    array = texts if isinstance(texts, pa.Array) else arrow_texts(texts)
     return pc.match_substring_regex(array, pattern).to_numpy(zero_copy_only=False)
 
 
