@@ -11,11 +11,13 @@ each file and in this one run, times two whole processes taking turns, A B A B .
 - A: `python -m dashboard validate FILE --json` (output thrown away);
 - B: `python -c "import pandas, sys; pandas.read_csv(sys.argv[1])" FILE` (the baseline).
 
-Each process's wall time (a monotonic clock around start and exit) and its peak resident
-memory (the kernel's ru_maxrss of the reaped child, os.wait4) are recorded; printed are the
-medians, and the ratios A/B of each pair's wall time (their median) and of the median
-peaks. Start-up (imports, loading the bundled layers) is in A's time, as a reader
-running the command pays it.
+Each process's wall time (a monotonic clock around start and exit), its CPU time (user +
+system, of the reaped child and its threads) and its peak resident memory (the kernel's
+ru_maxrss, os.wait4) are recorded; printed are the medians, and the ratios A/B of each
+pair's wall and CPU time (their medians) and of the median peaks. On a shared machine
+CPU time is the steadier figure; the load average is printed at the start and end.
+Start-up (imports, loading the bundled layers) is in A's time, as a reader running the
+command pays it.
 """
 
 from __future__ import annotations
@@ -106,8 +108,9 @@ def acled_country_file(bundle, n: int, seed: int = 7) -> pd.DataFrame:
     )
 
 
-def run(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak resident MB) of one whole process, output thrown away."""
+def run(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak resident MB) of one whole process, output thrown
+    away."""
     start = time.monotonic()
     process = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT
@@ -115,7 +118,7 @@ def run(command: list[str]) -> tuple[float, float]:
     _, status, usage = os.wait4(process.pid, 0)
     wall = time.monotonic() - start
     process.returncode = os.waitstatus_to_exitcode(status)
-    return wall, usage.ru_maxrss / 1024  # kB on Linux
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024  # kB on Linux
 
 
 def main() -> None:
@@ -132,8 +135,8 @@ def main() -> None:
     bundle = None
     python = sys.executable
     print(
-        "| rows | MB | validate wall (median) | read_csv wall (median) | wall ratio "
-        "(median of pairs) | validate peak MB | read_csv peak MB | peak ratio |"
+        "| rows | MB | validate wall / CPU (median) | read_csv wall / CPU (median) | ratio "
+        "wall / CPU (median of pairs) | validate peak MB | read_csv peak MB | peak ratio |"
     )
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for rows in args.rows:
@@ -148,12 +151,12 @@ def main() -> None:
             ours.append(run(check))
             base.append(run(baseline))
         ours, base = np.array(ours), np.array(base)
-        ratio = np.median(ours[:, 0] / base[:, 0])
-        peak_a, peak_b = np.median(ours[:, 1]), np.median(base[:, 1])
+        wall, cpu = (np.median(ours[:, k] / base[:, k]) for k in (0, 1))
+        a, b = np.median(ours, axis=0), np.median(base, axis=0)
         print(
-            f"| {rows:,} | {path.stat().st_size / 1e6:,.0f} | {np.median(ours[:, 0]):.1f} s | "
-            f"{np.median(base[:, 0]):.1f} s | {ratio:.1f}x | {peak_a:,.0f} | {peak_b:,.0f} | "
-            f"{peak_a / peak_b:.1f}x |",
+            f"| {rows:,} | {path.stat().st_size / 1e6:,.0f} | {a[0]:.1f} s / {a[1]:.1f} s | "
+            f"{b[0]:.1f} s / {b[1]:.1f} s | {wall:.1f}x / {cpu:.1f}x | {a[2]:,.0f} | "
+            f"{b[2]:,.0f} | {a[2] / b[2]:.1f}x |",
             flush=True,
         )
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -119,3 +119,22 @@ def test_a_report_piped_into_head_ends_quietly(tmp_path):
     errors = process.stderr.read().decode()
     assert process.wait(timeout=180) == 141
     assert "Traceback" not in errors and "BrokenPipe" not in errors
+
+
+def test_a_parquet_partitions_problems_name_its_rows_not_csv_lines(tmp_path):
+    """A Parquet partition has no lines: its third row is "record 3" (not "line 4", the
+    line of the CSV it is read as), and a repeated id names the first record."""
+    whole = pd.read_csv(ACLED, dtype=str, keep_default_na=False)
+    first = whole.event_id_cnty[0]
+    bad = whole.iloc[[0]].assign(event_id_cnty="MEX90077", latitude="x")  # record 3
+    repeat = whole.iloc[[2]].assign(event_id_cnty=first)  # record 4 repeats record 1's id
+    rows = pd.concat([whole.iloc[[0, 1]], bad, repeat], ignore_index=True)
+    rows.to_parquet(tmp_path / "part.parquet", index=False)
+    result = check_partition(tmp_path / "part.parquet")
+    located = {(p["row"], p["unit"], p["field"]) for p in result["problems"] if p["row"]}
+    assert (3, "record", "latitude") in located, result["problems"]
+    assert (4, "record", "event_id_cnty") in located, result["problems"]
+    repeated = [p for p in result["problems"] if p["field"] == "event_id_cnty"]
+    assert "first in record 1" in repeated[0]["reason"]
+    text = run_cli_in_process("validate", str(tmp_path / "part.parquet")).stdout
+    assert "part.parquet, record 3, field 'latitude'" in text and ", line " not in text

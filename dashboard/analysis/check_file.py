@@ -7,14 +7,10 @@ from __future__ import annotations
 
 import geopandas as gpd
 
-from dashboard.analysis.quality import quality_report
+from dashboard.analysis.quality import is_acled, quality_report
 from dashboard.ingest.read import MAX_FILE_BYTES
-from dashboard.ingest.validate import Incidents, Progress, check_incidents
+from dashboard.ingest.validate import Incidents, Progress, check_incidents, no_progress
 from dashboard.text.i18n import N_
-
-
-def _no_progress(fraction: float, step: str) -> None:
-    return None
 
 
 def check_file(
@@ -25,7 +21,7 @@ def check_file(
     *,
     keep_all: bool = False,
     max_bytes: int | None = MAX_FILE_BYTES,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> Incidents:
     """validate.check_incidents (a user's file: ours or ACLED's; `max_bytes` the page's
     upload limit, None on the command line) and the data checks at their severity for a
@@ -43,6 +39,8 @@ def check_file(
     )
     if len(result.frame):
         progress(0.8, N_("running the data checks"))
-        result.report.extend(quality_report(result.frame, name, data))
+        acled = result.format.startswith("acled") or is_acled(result.frame)
+        found = quality_report(result.frame, name, data, acled=acled, lines=result.lines)
+        result.report.extend(found)
     progress(1.0, N_("done"))
     return result

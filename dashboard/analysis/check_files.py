@@ -15,9 +15,10 @@ result (`not_checked`).
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 
-from dashboard.model.schema import Report
+from dashboard.model.schema import Problem, Report
 from dashboard.text.i18n import N_
 from dashboard.text.message import msg
 
@@ -53,6 +54,22 @@ def parquet_as_csv(data: bytes) -> bytes:
     sink = io.BytesIO()
     pacsv.write_csv(table, sink)
     return sink.getvalue()
+
+
+def partition_record(problem: Problem) -> Problem:
+    """A problem of a Parquet partition read as CSV (parquet_as_csv: line N+1 is the
+    partition's row N) located by the partition's own row, "record N" (1-based): a
+    Parquet file has no lines. A repeated id's "first in line M" becomes "first in
+    record M-1"."""
+    if problem.unit != "line" or problem.row is None:
+        return problem
+    message = problem.message
+    if message is not None and message.singular == "duplicate id (first in line {first})":
+        message = msg(
+            "duplicate id (first in record {first})", first=dict(message.values)["first"] - 1
+        )
+    reason = problem.reason if message is None else str(message)
+    return replace(problem, row=problem.row - 1, unit="record", message=message, reason=reason)
 
 
 def file_bytes(path: Path) -> bytes:
@@ -127,8 +144,10 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
                     for ours, theirs, how in result.mapping
                 ],
             )
-        if path.suffix.lower() in PARQUET_SUFFIXES and info["format"] != "unreadable":
-            info["format"] = f"parquet ({info['format']})"  # read as CSV by parquet_as_csv
+        if path.suffix.lower() in PARQUET_SUFFIXES:
+            part.relocate(partition_record)  # the partition's rows, not the CSV's lines
+            if info["format"] != "unreadable":
+                info["format"] = f"parquet ({info['format']})"  # read as CSV by parquet_as_csv
         info["valid_rows"] = len(frame)
         files.append(info)
         report.extend(part)

@@ -28,7 +28,7 @@ import pandas as pd
 from dashboard.analysis.quality_confidence import confidence_mismatches
 from dashboard.analysis.quality_counts import blockade_tallies, summary_counts
 from dashboard.analysis.quality_disputes import undisputed_disagreements
-from dashboard.analysis.quality_duplicates import duplicates, duplicates_table
+from dashboard.analysis.quality_duplicates import acled_duplicates, duplicates, duplicates_table
 from dashboard.analysis.quality_files import (
     other_disputes_report,
     other_links_report,
@@ -46,6 +46,7 @@ from dashboard.analysis.quality_times import imprecise_table, unnamed_part_of_da
 from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 from dashboard.text.i18n import N_, gettext_for
+from dashboard.text.message import msg
 
 if TYPE_CHECKING:
     from dashboard.ingest.bundle import Bundle
@@ -78,6 +79,9 @@ class DataCheck:
     rule: the rule the check holds the data to, one English message id (N_) that
     geodata/README.md ("Data checks") states word for word and the quality view shows
     in the reader's language; "" for the checks that predate the rules (issue 21).
+    acled: why the rule does not hold for an ACLED file (an English message id, N_),
+    said in its report as one line; "" when it holds. acled_find: what the check runs on
+    an ACLED file instead (None: nothing).
     """
 
     key: str
@@ -90,6 +94,8 @@ class DataCheck:
     per_view: bool = False
     other_files: OtherFiles | None = None
     rule: str = ""
+    acled: str = ""
+    acled_find: Find | None = None
 
     @property
     def in_view(self) -> bool:
@@ -178,6 +184,12 @@ CHECKS: tuple[DataCheck, ...] = (
         bundled="error",
         user="warning",
         find=duplicates,
+        acled=N_(
+            "ACLED records separate events at one place on one day as separate rows by "
+            "design, each with its own event_id_cnty: on an ACLED file only rows identical "
+            "in every field but event_id_cnty and timestamp are duplicates"
+        ),
+        acled_find=acled_duplicates,
         table=_of_records(duplicates_table),
     ),
     DataCheck(
@@ -189,6 +201,11 @@ CHECKS: tuple[DataCheck, ...] = (
         bundled="error",
         user="warning",
         find=related_duplicates,
+        acled=N_(
+            "not run on an ACLED file: ACLED records separate events in one town on one "
+            "day, or at one place on consecutive days, as separate rows by design, each "
+            "with its own event_id_cnty"
+        ),
         table=_of_records(related_table),
         rule=RULE_DUPLICATES,
     ),
@@ -253,6 +270,11 @@ CHECKS: tuple[DataCheck, ...] = (
         bundled="error",
         user="warning",
         find=summary_counts,
+        acled=N_(
+            "not run on an ACLED file: its summary is a label line made of the sub-event "
+            "type, event type, location and sources, which states no counts (a number in "
+            "a place name is not one); ACLED's fatalities is its own count"
+        ),
     ),
     DataCheck(
         "unnamed_part_of_day",
@@ -312,14 +334,22 @@ CHECKS_BY_KEY: dict[str, DataCheck] = {check.key: check for check in CHECKS}
 QUALITY_VIEWS: dict[str, str] = {check.key: check.title for check in CHECKS if check.in_view}
 
 
-def check_rules(lang: str = "en", in_view: bool | None = None) -> dict[str, str]:
+def check_rules(
+    lang: str = "en", in_view: bool | None = None, acled: bool = False
+) -> dict[str, str]:
     """{key: rule in `lang`} of the checks that state one, in registry order; with
-    `in_view` True or False only those that have (or have not) a quality-view table."""
-    return {
-        check.key: gettext_for(lang, check.rule)
-        for check in CHECKS
-        if check.rule and (in_view is None or check.in_view == in_view)
-    }
+    `in_view` True or False only those that have (or have not) a quality-view table.
+    With `acled` (ACLED data, `is_acled`) a check whose rule does not hold for it states
+    what it does there instead (`DataCheck.acled`)."""
+    rules = {}
+    for check in CHECKS:
+        if in_view is not None and check.in_view != in_view:
+            continue
+        if acled and check.acled:
+            rules[check.key] = gettext_for(lang, check.acled)
+        elif check.rule:
+            rules[check.key] = gettext_for(lang, check.rule)
+    return rules
 
 
 def validation_findings(frame: pd.DataFrame) -> list[Finding]:
@@ -334,6 +364,8 @@ def quality_report(
     data: bytes,
     severity: str | None = None,
     bundled: bool = False,
+    acled: bool | None = None,
+    lines: tuple[dict[str, int], str] | None = None,
 ) -> Report:
     """The data checks of the incident records in `frame` (validated from the file `name`
     whose bytes are `data`) as validation problems, each at the file line (CSV) or
@@ -341,16 +373,35 @@ def quality_report(
 
     The checks run are those with a severity for this kind of data (`DataCheck.bundled`
     with bundled=True, else `DataCheck.user`), each at that severity unless `severity`
-    ("error" or "warning") gives one for all.
+    ("error" or "warning") gives one for all. On ACLED data (`acled`; None: `is_acled`)
+    a check whose rule does not hold for it (`DataCheck.acled`) runs its `acled_find`
+    or nothing, and the report says so in one note (severity "note", in no count)
+    naming the check and why. `lines`: (record id -> line or feature, unit) as the
+    checker read them (Incidents.lines), so the file is not read again.
     """
-    lines, unit = record_lines(data, name)
+    lines, unit = record_lines(data, name) if lines is None else lines
     report = Report(unit=unit)
+    acled = is_acled(frame) if acled is None else acled
     for check in CHECKS:
         level = check.bundled if bundled else check.user
-        if level and check.find is not None:
-            found = check.find(frame)
-            report.extend(findings_report(found, name, lines, severity or level, unit))
+        if not level or check.find is None:
+            continue
+        find = check.find
+        if acled and check.acled:
+            why = msg("{check}: {why}", check=check.key, why=msg(check.acled))
+            report.add(name, None, None, None, why, "note")
+            if check.acled_find is None:
+                continue
+            find = check.acled_find
+        found = find(frame)
+        report.extend(findings_report(found, name, lines, severity or level, unit))
     return report
+
+
+def is_acled(frame: pd.DataFrame) -> bool:
+    """Whether the records are ACLED's: read from an ACLED file, or from an export of one
+    (both keep ACLED's `event_id_cnty` column, schema.ACLED_COLUMNS)."""
+    return "event_id_cnty" in frame.columns
 
 
 def bundle_quality_report(bundle: Bundle) -> Report:
@@ -371,9 +422,21 @@ def quality_tables(
 ) -> dict[str, pd.DataFrame]:
     """Every quality table for the records in `frame`: {key: table} in QUALITY_VIEWS
     order. With `states` (full-resolution boundaries) the outside-state table is filled.
-    Column names and keys stay English; each `detail` is in `lang` ("es" or "en")."""
+    Column names and keys stay English; each `detail` is in `lang` ("es" or "en"). On
+    ACLED data (`is_acled`) a check with `DataCheck.acled` gives its `acled_find`'s
+    findings (or none) as a findings table, as `quality_report` does."""
     frame = frame.reset_index(drop=True)
-    return {key: CHECKS_BY_KEY[key].table_of(frame, states, lang) for key in QUALITY_VIEWS}
+    if not is_acled(frame):
+        return {key: CHECKS_BY_KEY[key].table_of(frame, states, lang) for key in QUALITY_VIEWS}
+    tables = {}  # ACLED data: a check whose rule does not hold runs its acled_find or nothing
+    for key in QUALITY_VIEWS:
+        check = CHECKS_BY_KEY[key]
+        if check.acled:
+            found = check.acled_find(frame) if check.acled_find is not None else []
+            tables[key] = findings_table(found, lang)
+        else:
+            tables[key] = check.table_of(frame, states, lang)
+    return tables
 
 
 def tables_in_view(

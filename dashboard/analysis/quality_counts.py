@@ -101,6 +101,22 @@ COUNT_PATTERNS: dict[str, list[re.Pattern]] = {
 _NONE_STATED = re.compile(r"\b(?:no|without|nobody|none|zero)\b", re.IGNORECASE)
 
 
+# A number that names a road, a kilometre post or an exit ("Carretera 15", "Km 23",
+# "Highway 200", "Autopista 150D", "No. 4") is part of a place's name, not a count.
+_ROAD_NUMBER = re.compile(
+    r"(?:\b(?:carretera|km|kms|kil[oó]metros?|kilometres?|kilometers?|autopista|highway|hwy|"
+    r"route|ruta|federal|calle|avenida|av|boulevard|blvd|exit|salida|tramo|libramiento|"
+    r"no|n[uú]m|n[uú]mero|number)\.?|#|\bn[°º])\s*$",
+    re.IGNORECASE,
+)
+
+
+def _names_a_place(text: str, match: re.Match) -> bool:
+    """Whether the match's count (digits) follows a road or kilometre-post word."""
+    start = match.start("n") if match.groupdict().get("n") else -1
+    return start >= 0 and text[start].isdigit() and bool(_ROAD_NUMBER.search(text[:start]))
+
+
 def _count_value(match: re.Match) -> int:
     groups = match.groupdict()
     if groups.get("n"):
@@ -122,8 +138,8 @@ def stated_counts(summary: str) -> dict[str, tuple[int, str]]:
 
     English number words ("two", "twenty-three", "a dozen") and digits count; "a"/"an"/"one"
     count as one only with a count verb ("a Colombian man was detained"). Times (09:20),
-    percentages, ages ("two-year-old") and kilometre posts are not counts.
-    """
+    percentages, ages ("two-year-old"), kilometre posts and the numbers of roads and exits
+    ("Carretera 15 blockades", "Km 23 roadblocks": `_ROAD_NUMBER`) are not counts."""
     return dict(_stated_counts(summary))
 
 
@@ -138,9 +154,18 @@ def _stated_counts(summary: str) -> tuple[tuple[str, tuple[int, str]], ...]:
                 count = _count_value(match)
                 if count <= 0 or _NONE_STATED.search(match.group(0)):
                     continue
+                if _names_a_place(summary, match):
+                    continue
                 if field not in found or count > found[field][0]:
                     found[field] = (count, match.group(0).strip())
     return tuple(found.items())
+
+
+def _without_place(row) -> str:
+    """The summary without the record's place name (a place such as "Main access road
+    (4 blockades with burned vehicles)" states no count of this record)."""
+    summary, place = cell_text(row.summary), cell_text(getattr(row, "place", "")).strip()
+    return summary.replace(place, " ") if place else summary
 
 
 def summary_counts(frame: pd.DataFrame) -> list[Finding]:
@@ -149,7 +174,8 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     A field lacks a stated count when it is empty or zero; for `blockades`, whose empty
     value means "one" on a `blockade` record, a stated count above one is lacking.
     Official statements are skipped: their figures live in `notes` and in
-    `official_counts.csv` by design (geodata/README.md).
+    `official_counts.csv` by design (geodata/README.md). Counts are read from the summary
+    only, without the record's `place` (a place's name states no count of the record).
     """
     findings = []
     if frame.empty:
@@ -158,10 +184,11 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     # (Arrow's regex engine), so a country file's rows are not each visited in Python.
     summary = frame["summary"].astype("string").fillna("")
     maybe = summary.str.contains(_COUNT_STEMS.pattern, case=False, regex=True).to_numpy(bool)
-    for row in rows_of(frame[maybe], ("incident_id", "event_type", "summary", *COUNT_FIELDS)):
+    fields = ("incident_id", "event_type", "summary", "place", *COUNT_FIELDS)
+    for row in rows_of(frame[maybe], fields):
         if row.event_type in NON_INCIDENT_TYPES:
             continue
-        for field, (count, phrase) in stated_counts(cell_text(row.summary)).items():
+        for field, (count, phrase) in stated_counts(_without_place(row)).items():
             value = getattr(row, field)
             has = value is not None and not pd.isna(value) and int(value) > 0
             implied_one = field == "blockades" and row.event_type == "blockade" and count == 1

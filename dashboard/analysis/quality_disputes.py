@@ -22,11 +22,22 @@ has no "reviewed, not disputed" mark).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import pandas as pd
 
 from dashboard.analysis.quality_counts import NUMBER_WORDS
-from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, without_caveats
+from dashboard.analysis.quality_findings import (
+    Finding,
+    arrow_texts,
+    cell_text,
+    folded,
+    may_match,
+    notes_without_caveats,
+    rows_of,
+    text_column,
+    without_caveats,
+)
 from dashboard.text.message import Message, msg
 
 # Words that say two sources disagree; "ambiguous" alone also names unplaceable places,
@@ -61,6 +72,23 @@ COUNTED = re.compile(
 )
 
 
+# What every match of the patterns above contains, for `may_match` (RE2; \\W covers
+# Python's \\s, \\p{Nd} its \\d, `folded` its IGNORECASE): a text without any of it
+# keeps no two values, so a country file's rows are not each read in Python.
+_MAY_SAY = "|".join(
+    folded(stem)
+    for stem in ("differ", "conflict", "contradict", "disagree", "discrepanc", "vs", "ambiguous")
+)
+_MAY_ALTERNATIVES = r"\p{Nd}\W*(?:/|[oO][rR]?)\W*\p{Nd}"
+_MAY_CREDIT = r"\p{Nd}(?:\W+\pL+){0,2}\W*(?:\(\p{Lu}|per\W|según\W|according\W)"
+_MAY_DISAGREE = "|".join((_MAY_SAY, _MAY_ALTERNATIVES, _MAY_CREDIT))
+# What every COUNTED match contains (a number, then a word ending in s).
+_MAY_COUNT = (
+    rf"(?:\p{{Nd}}|{'|'.join(folded(w) for w in NUMBER_WORDS if ' ' not in w)})"
+    r"\W+[a-zA-ZſKİı]*[sSſ]"
+)
+
+
 def _counted(text: str) -> dict[str, set[int]]:
     found: dict[str, set[int]] = {}
     for match in COUNTED.finditer(text):
@@ -68,6 +96,11 @@ def _counted(text: str) -> dict[str, set[int]]:
         value = NUMBER_WORDS[word] if word in NUMBER_WORDS else int(word)
         found.setdefault(match.group("noun").lower(), set()).add(value)
     return found
+
+
+@lru_cache(maxsize=4096)  # summaries repeat (an ACLED file's are label lines); read only
+def _summary_counted(summary: str) -> dict[str, set[int]]:
+    return _counted(summary)
 
 
 def competing_values(notes: str, summary: str = "") -> str | None:
@@ -89,8 +122,11 @@ def competing_values(notes: str, summary: str = "") -> str | None:
     for values in credited.values():
         if len({v for v, _, _ in values}) > 1 and len({s for _, s, _ in values}) > 1:
             return " … ".join(phrase for _, _, phrase in values)
-    in_summary = _counted(summary) if summary else {}
-    if in_summary:  # the notes are read for counts only when the summary states one
+    in_summary = _summary_counted(summary) if summary else {}
+    # The notes are read for counts only when the summary states one whose noun the notes
+    # contain (a noun is a lower-cased piece of the text: str.lower maps each character).
+    lowered = notes.lower() if in_summary else ""
+    if any(noun in lowered for noun in in_summary):
         in_notes = _counted(notes)
         for noun in sorted(in_summary.keys() & in_notes.keys()):
             other = in_notes[noun] - in_summary[noun]
@@ -111,7 +147,15 @@ def undisputed_disagreements(frame: pd.DataFrame, id_column: str = "incident_id"
     """Records not flagged `disputed` whose notes (with the summary) keep two values for
     one fact (`competing_values`); one finding per record, on `disputed`."""
     findings = []
-    for row in rows_of(frame, (id_column, "disputed", "notes", "summary")):
+    if frame.empty:
+        return findings
+    # Only rows whose notes (with the summary) can keep two values are read in Python.
+    notes = arrow_texts(notes_without_caveats(frame))
+    summary = text_column(frame, "summary")
+    maybe = may_match(notes, _MAY_DISAGREE) | (
+        may_match(summary, _MAY_COUNT) & may_match(notes, _MAY_COUNT)
+    )
+    for row in rows_of(frame[maybe], (id_column, "disputed", "notes", "summary")):
         if _flag(cell_text(row.disputed)):
             continue
         summary = cell_text(getattr(row, "summary", ""))

@@ -137,6 +137,62 @@ def duplicates(frame: pd.DataFrame, limit: int = MAX_DUPLICATE_PAIRS) -> list[Fi
     return findings
 
 
+# An ACLED row's fields that do not say what happened: its id, the id the import gives
+# its point, and when ACLED last changed the row (the codebook's `timestamp`).
+_ACLED_BOOKKEEPING = ("incident_id", "event_id_cnty", "location_id", "timestamp")
+
+
+def acled_duplicates(frame: pd.DataFrame) -> list[Finding]:
+    """Duplicates in ACLED data: rows identical in every field but `event_id_cnty` (the
+    record's `incident_id`) and `timestamp`, one finding per later row, paired with the
+    first. ACLED records separate events at one place and day as separate rows (its
+    codebook), so nearness in place and time is no evidence of a duplicate there; a row
+    repeated under another id is. (A repeated `event_id_cnty` is refused by validation.)"""
+    columns = [c for c in frame.columns if c not in _ACLED_BOOKKEEPING and c != "geometry"]
+    if len(frame) < 2 or not columns:
+        return []
+    # Rows identical in every field are identical in their notes: the few rows whose
+    # notes repeat are compared field by field (one column hashed, not fifty).
+    repeated = np.ones(len(frame), dtype=bool)
+    if "notes" in columns:
+        repeated = frame["notes"].duplicated(keep=False).to_numpy(dtype=bool, copy=True)
+    if repeated.any():
+        subset = frame.loc[repeated, columns]
+        repeated[repeated] = subset.duplicated(keep=False).to_numpy()
+    if not repeated.any():
+        return []
+    rows = frame[columns].astype(str)  # only when some row repeats: keys of the repeats
+    ids = frame["incident_id"].to_numpy(dtype=object)
+    kinds = frame["event_type"].to_numpy(dtype=object)
+    first: dict[tuple, int] = {}
+    findings = []
+    positions = np.flatnonzero(repeated)
+    for position, key in zip(
+        positions.tolist(), rows.iloc[positions].itertuples(index=False), strict=True
+    ):
+        key = tuple(key)
+        if key not in first:
+            first[key] = position
+            continue
+        detail = msg(
+            "the same event twice: this row of type “{kind}” repeats {other} in every field "
+            "but event_id_cnty and timestamp; keep one of them",
+            kind=type_name(kinds[position]),
+            other=ids[first[key]],
+        )
+        findings.append(
+            Finding(
+                "duplicates",
+                (ids[position], ids[first[key]]),
+                "event_id_cnty",
+                ids[position],
+                str(detail),
+                detail,
+            )
+        )
+    return findings
+
+
 def _when(row) -> str:
     start = row.start
     text = "" if start is None or pd.isna(start) else pd.Timestamp(start).isoformat("T", "minutes")

@@ -19,7 +19,7 @@ from dashboard.analysis.quality_findings import findings_report
 from dashboard.analysis.quality_links import non_article_links
 from dashboard.analysis.quality_spanish import missing_spanish, missing_spanish_places
 from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
-from dashboard.ingest.read import read_table
+from dashboard.ingest.read import id_lines, read_table
 from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 
@@ -37,11 +37,10 @@ def record_lines(data: bytes, name: str, key=None) -> tuple[dict[str, int], str]
         return {}, "line"
     lines = table.rows.tolist()
     if key is None:  # by incident_id: one column, not a dict per row (7 s at 30,000 rows)
-        frame = table.frame
-        if "incident_id" not in frame.columns:
+        found = id_lines(table.frame, table.rows)
+        if found is None:
             return ({"": lines[-1]} if lines else {}), table.unit
-        ids = frame["incident_id"].fillna("").astype(str).tolist()
-        return dict(zip(ids, lines, strict=True)), table.unit
+        return found, table.unit
     rows = table.frame.fillna("").astype(str).to_dict("records")
     return {key(row): n for n, row in zip(lines, rows, strict=True)}, table.unit
 

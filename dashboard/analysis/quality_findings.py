@@ -14,7 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.model.schema import Report
 from dashboard.text.message import Message, msg
@@ -55,9 +58,15 @@ def rows_of(frame: pd.DataFrame, columns: Iterable[str]):
 def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
     """A text column (object dtype, "" for missing), or empty strings when the frame
     lacks it (optional columns)."""
-    if name in frame.columns:
-        return frame[name].map(cell_text)
-    return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    if name not in frame.columns:
+        return pd.Series([""] * len(frame), index=frame.index, dtype=object)
+    column = frame[name]
+    # dtype=object: pandas 3 would infer its Arrow-backed "str", whose cells Python
+    # iterates one by one (most of a country file's data checks).
+    if isinstance(column.dtype, pd.StringDtype):  # str or missing: no per-cell Python
+        return pd.Series(column.fillna("").to_numpy(dtype=object), index=frame.index, dtype=object)
+    texts = [cell_text(value) for value in column.to_numpy(dtype=object)]
+    return pd.Series(texts, index=frame.index, dtype=object)
 
 
 # The standing caveats of the notes about coordinates ("Coords = town/municipal seat ...",
@@ -73,6 +82,58 @@ def without_caveats(text: str) -> str:
     """Notes without their standing caveats about coordinates (`CAVEATS`), links and
     record ids (lower-case words joined by two or more hyphens), each replaced by a space."""
     return _NOT_PROSE.sub(" ", CAVEATS.sub(" ", text))
+
+
+# What every CAVEATS and _NOT_PROSE match contains (Arrow's RE2 syntax, which matches
+# exactly these ASCII characters as Python's re does): "=" (Coords =), ":" (item:, http:)
+# or lower-case letters or digits joined by two hyphens (a record id).
+_MAY_HAVE_CAVEATS = r"[=:]|[a-z0-9]-[a-z0-9]+-[a-z0-9]"
+
+
+def arrow_texts(texts: pd.Series) -> pa.Array:
+    """A Series of str as an Arrow array, to give `may_match` more than once."""
+    return pa.array(texts, from_pandas=True).cast(pa.large_string())
+
+
+def may_match(texts: pd.Series | pa.Array, pattern: str) -> np.ndarray:
+    """Booleans (one per text, a Series of str): whether Arrow's regex engine (RE2) finds
+    `pattern` in the text. The checks use it to find, in one vectorised pass over a
+    column, the few rows whose text can match their Python patterns, and visit only
+    those in Python; `pattern` must then match every text the Python pattern matches
+    (RE2's \\d, \\w, \\s and \\b are ASCII-only: \\p{Nd} stands for Python's \\d, \\W
+    covers Python's \\s)."""
+    if len(texts) == 0:
+        return np.zeros(0, dtype=bool)
+    array = texts if isinstance(texts, pa.Array) else arrow_texts(texts)
+    return pc.match_substring_regex(array, pattern).to_numpy(zero_copy_only=False)
+
+
+# The characters Python's re.IGNORECASE matches for an ASCII letter beyond its two cases
+# (sre's equivalences: dotless and dotted i, long s, the Kelvin sign).
+_FOLDS = {"i": "iIİı", "s": "sSſ", "k": "kKK"}
+
+
+def folded(word: str) -> str:
+    """An RE2 pattern (for `may_match`) matching `word` as Python's re.IGNORECASE does
+    (each ASCII letter as a class of every character that re folds to it)."""
+    return "".join(
+        f"[{_FOLDS.get(c.lower(), c.lower() + c.upper())}]"
+        if c.isascii() and c.isalpha()
+        else re.escape(c)
+        for c in word
+    )
+
+
+def notes_without_caveats(frame: pd.DataFrame) -> pd.Series:
+    """`without_caveats` of every record's notes (text_column), computed in Python only
+    for the notes that can hold a caveat, a link or a record id (`may_match`); the others
+    are returned as they are (without_caveats would leave them unchanged)."""
+    notes = text_column(frame, "notes")
+    maybe = may_match(notes, _MAY_HAVE_CAVEATS)
+    if maybe.any():
+        notes = notes.copy()
+        notes[maybe] = [without_caveats(text) for text in notes[maybe]]
+    return notes
 
 
 FINDING_COLUMNS = ["incident_id", "field", "value", "detail"]

@@ -266,13 +266,12 @@ def _links(frame: pd.DataFrame, id_column: str, kept: bool) -> list[Finding]:
     """The findings of `non_article_links` (kept False), or the copies it lets stay
     because the notes say their original was not found (kept True)."""
     findings = []
-    ids = text_column(frame, id_column)
     mains = text_column(frame, "source_url")
     mores = text_column(frame, "more_source_urls")
-    notes = text_column(frame, "notes")
-    for record, main, more, note in zip(ids, mains, mores, notes, strict=True):
-        if not main and not more:  # (an ACLED file's rows have no link: nothing to visit)
-            continue
+    linked = ((mains != "") | (mores != "")).to_numpy(bool)  # an ACLED file's rows have none
+    ids = text_column(frame, id_column)[linked]
+    notes = text_column(frame, "notes")[linked]
+    for record, main, more, note in zip(ids, mains[linked], mores[linked], notes, strict=True):
         links = [("source_url", u) for u in main.split()] + [
             ("more_source_urls", u) for u in more.split()
         ]

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from dashboard.analysis.quality_findings import (
     Finding,
     cell_text,
+    may_match,
+    notes_without_caveats,
     rows_of,
     text_column,
-    without_caveats,
 )
 from dashboard.model.schema import PART_OF_DAY_SPANS
 from dashboard.text.message import msg
@@ -184,6 +186,46 @@ def _may_name_time(text: str) -> bool:
     return any(word in folded for word in _TIME_WORDS) or bool(_CLOCKISH.search(text))
 
 
+_WORD_LETTERS = set("".join(_TIME_WORDS))
+_BOTH_CASES = _WORD_LETTERS | {c.upper() for c in _WORD_LETTERS if len(c.upper()) == 1}
+# Characters other than a word letter's two cases whose casefold() gives a word letter
+# ("ß" -> "ss", the "ﬅ" ligature -> "st", "İ" -> "i̇", the Kelvin sign -> "k"); all lie
+# in the Basic Multilingual Plane.
+_ODD_FOLDS = "".join(
+    c
+    for c in map(chr, range(0x80, 0x10000))
+    if c not in _BOTH_CASES and set(c.casefold()) & _WORD_LETTERS
+)
+
+
+def _either_case(word: str) -> str:
+    return "".join(
+        f"[{re.escape(c)}{re.escape(c.upper())}]"
+        if c.upper() != c and len(c.upper()) == 1
+        else re.escape(c)
+        for c in word
+    )
+
+
+# _may_name_time for `may_match` on the texts as written (RE2): each word in either case
+# of each letter, any character that casefolds oddly, \\p{Nd} for \\d, \\W covering \\s
+# (casefolding does not change digits, spaces or ":").
+_MAY_NAME_TIME = "|".join(
+    [
+        *(_either_case(word) for word in _TIME_WORDS),
+        f"[{re.escape(_ODD_FOLDS)}]",
+        r"\p{Nd}:\p{Nd}",
+        r"\p{Nd}\W*[aApP]\.?[mM]",
+    ]
+)
+
+
+def may_name_times(texts: pd.Series) -> np.ndarray:
+    """True for every text (a Series of str) `_may_name_time` finds may name a time, in
+    one vectorised pass (a few more: any with a character that casefolds oddly)."""
+    return may_match(texts, _MAY_NAME_TIME)
+
+
 def _minutes(span: str) -> tuple[int, int]:
     lo, hi = PART_OF_DAY_SPANS[span]
     return lo.hour * 60 + lo.minute, 24 * 60 if hi is None else hi.hour * 60 + hi.minute
@@ -306,11 +348,16 @@ def unstated_times(frame: pd.DataFrame) -> list[Finding]:
     day than `start` ("23 Feb morning" on a 22 Feb record). A time equal to `end` is
     carried. At most one finding per record and kind (time, day), the first phrase found."""
     findings = []
-    fields = ("incident_id", "start", "end", "time_precision", "part_of_day", "summary", "notes")
-    for row in rows_of(frame, fields):
+    if frame.empty:
+        return findings
+    # Only rows whose summary or notes can name a time are read in Python.
+    notes = notes_without_caveats(frame)
+    maybe = may_name_times(text_column(frame, "summary")) | may_name_times(notes)
+    fields = ("incident_id", "start", "end", "time_precision", "part_of_day", "summary")
+    for row, clean_notes in zip(rows_of(frame[maybe], fields), notes[maybe], strict=True):
         if row.start is None or pd.isna(row.start):
             continue
-        texts = {"summary": cell_text(row.summary), "notes": without_caveats(cell_text(row.notes))}
+        texts = {"summary": cell_text(row.summary), "notes": clean_notes}
         # An hour or minute record's notes may name later consequences ("stranded
         # overnight"): only its summary, which tells the event, is read for times.
         timed = row.time_precision in ("minute", "hour")

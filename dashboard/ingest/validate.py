@@ -32,6 +32,7 @@ from dashboard.ingest.read import (
     MAX_FILE_BYTES,
     STRING_DTYPE,
     drop_repeated_headers,
+    id_lines,
     read_table,
 )
 from dashboard.model.mexico import BY_CODE
@@ -54,7 +55,8 @@ from dashboard.text.message import msg
 Progress = Callable[[float, str], None]  # (fraction done 0..1, what is being done)
 
 
-def _no_progress(fraction: float, step: str) -> None:
+def no_progress(fraction: float, step: str) -> None:
+    """A `Progress` that reports nothing (the default of check_incidents and check_file)."""
     return None
 
 
@@ -67,10 +69,12 @@ class Incidents:
     (our column, ACLED column, what happens) rows, empty for our own schema.
     """
 
-    def __init__(self, frame, report, format="", encoding="", mapping=None):
+    def __init__(self, frame, report, format="", encoding="", mapping=None, lines=None):
         self.frame, self.report = frame, report
         self.format, self.encoding = format, encoding
         self.mapping = mapping or []  # [(our column, file column, what happens)]
+        # (record id -> its line or feature, unit) as read, or None: read.id_lines.
+        self.lines: tuple[dict[str, int], str] | None = lines
 
 
 def check_incidents(
@@ -82,7 +86,7 @@ def check_incidents(
     bundled: bool = False,
     limit: int | None = None,
     keep_all: bool = False,
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
     max_bytes: int | None = MAX_FILE_BYTES,
 ) -> Incidents:
     """Incident records from our schema or ACLED's, each tied to a place or its own point.
@@ -137,9 +141,11 @@ def check_incidents(
             msg("required column is missing (or give latitude/longitude)"),
         )
         return Incidents(empty_incidents(), report, fmt, table.encoding, mapping)
+    ids = id_lines(table.frame, table.rows)  # before _check_rows: the file's ids, as read
+    lines = None if ids is None else (ids, table.unit)
     frame = _check_rows(table, fmt, name, locations, states, report, bundled, progress)
     progress(1.0, N_("done"))
-    return Incidents(frame, report, fmt, table.encoding, mapping)
+    return Incidents(frame, report, fmt, table.encoding, mapping, lines)
 
 
 def _required(fmt: str) -> tuple[str, ...]:

@@ -192,7 +192,8 @@ class Problem:
     field: str | None
     value: str | None
     reason: str
-    severity: str = "error"  # "error" drops the row; "warning" keeps it
+    # "error" drops the row; "warning" keeps it; "note" says what was not checked, and why
+    severity: str = "error"
     unit: str = "line"  # what `row` counts: "line", "feature" or "record"
     message: Message | None = field(default=None, compare=False, repr=False)
 
@@ -236,10 +237,10 @@ def located(file: str, row: int, unit: str) -> Message:
     return msg("{file}, line {row}", file=file, row=row)
 
 
-SEVERITIES = {"error": msg("error"), "warning": msg("warning")}
+SEVERITIES = {"error": msg("error"), "warning": msg("warning"), "note": msg("note")}
 # The label opening a report line ("ERROR: file, line 3..."), a word of its own in the
 # catalogue (es: "ERROR", "ADVERTENCIA"), not the lower-case word upper-cased in code.
-SEVERITY_LABELS = {"error": msg("ERROR"), "warning": msg("WARNING")}
+SEVERITY_LABELS = {"error": msg("ERROR"), "warning": msg("WARNING"), "note": msg("NOTE")}
 
 
 def severity_label(severity: str, lang: str) -> str:
@@ -272,6 +273,7 @@ class Report:
         self.totals: Counter = Counter()  # kind -> count, kept or not
         self._samples: dict[str, Problem] = {}  # kind -> its first problem (for labels)
         self.error_count = 0
+        self.note_count = 0  # "note": what was not checked and why; in no count or total
         self.warning_count = 0
         self._kept: list[Problem] = []
         self._sorted = True
@@ -392,6 +394,9 @@ class Report:
         return np.flatnonzero(rows < (-1 if last.row is None else last.row))
 
     def _count(self, kind: str, severity: str, n: int, sample: Problem) -> None:
+        if severity == "note":
+            self.note_count += n
+            return
         self.totals[kind] += n
         self._samples.setdefault(kind, sample)
         if severity == "error":
@@ -413,9 +418,15 @@ class Report:
             self._samples.setdefault(kind, sample)
         self.error_count += other.error_count
         self.warning_count += other.warning_count
+        self.note_count += other.note_count
         self._kept.extend(other.problems)
         self._sorted = False
         self._trim()
+
+    def relocate(self, change: Callable[[Problem], Problem]) -> None:
+        """Replace every kept problem by `change(problem)` (same kind: its file, field,
+        reason and severity kept), e.g. to locate them in another unit."""
+        self._kept = [change(p) for p in self._kept]
 
     @property
     def errors(self) -> list[Problem]:
@@ -428,7 +439,7 @@ class Report:
 
     @property
     def truncated(self) -> bool:
-        return len(self.problems) < self.error_count + self.warning_count
+        return len(self.problems) < self.error_count + self.warning_count + self.note_count
 
     @property
     def ok(self) -> bool:

@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard.analysis.quality import (
     QUALITY_VIEWS,
     check_rules,
+    is_acled,
     quality_tables,
     record_at,
     tables_in_view,
@@ -77,7 +78,7 @@ def quality_panel(
         f"{gettext_for(lang, QUALITY_VIEWS[name])} ({format_number(len(table), lang)})"
         for name, table in tables.items()
     ]
-    rules = check_rules(lang)
+    rules = check_rules(lang, acled=is_acled(data.incidents))
     for tab, (name, table) in zip(st.tabs(labels), tables.items(), strict=True):
         with tab:
             if name in rules:  # the rule the check holds the data to (geodata/README.md)
