@@ -152,8 +152,11 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     assert f"frame-ancestors 'self' {NEWSROOM}" in csp
     assert "object-src 'none'" in csp
     assert "'unsafe-eval'" not in csp  # only the map component's document needs eval
+    assert "script-src 'self' 'unsafe-inline';" in csp  # no data: or blob: scripts
     component = get(f"{url}/component/streamlit_folium.st_folium/index.html")[1]
-    assert "'unsafe-eval'" in component["Content-Security-Policy"]
+    assert (
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval';" in component["Content-Security-Policy"]
+    )
     assert component["Cache-Control"] == "no-cache"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
