@@ -80,3 +80,16 @@ def test_link_values_are_text_in_notices(page, server, embed):
     ):
         assert literal in plain, plain
     assert "\U0001f604" not in text  # :smile: stays a word
+
+
+def test_the_share_panels_address_warning_has_no_link(page, server):
+    """The internal-address warning shows the app's own address (http://127.0.0.1:PORT/)
+    as text: Streamlit's renderer autolinked it before (issue 25's probe)."""
+    page.goto(f"{server}/?lang=en")
+    wait_for_app_run(page, timeout=60_000)
+    page.get_by_text("Share, embed or download this view").click()
+    warning = page.locator("[data-testid=stAlert]", has_text="readers of an article cannot reach")
+    warning.wait_for(timeout=30_000)
+    assert server.removeprefix("http://") in warning.inner_text().replace("\u2060", "")
+    links = warning.locator("a").evaluate_all("links => links.map(a => a.href)")
+    assert not [href for href in links if "127.0.0.1" in href], links
