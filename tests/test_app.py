@@ -288,7 +288,7 @@ def test_the_page_shows_the_corrections_log(app):
     assert "jal-gdl-alcalde-blockade: Merged into jal-gdl-burned-vehicles" in text
     assert "qroo-tulum-coba: Record withdrawn" in text
     assert 'rel="noopener noreferrer">source</a>' in text
-    assert "The record&#x27;s own source reports two suspects killed" in text  # escaped
+    assert "The record&#39;s own source reports two suspects killed" in text  # escaped
     # Dates as the page writes them (Babel), never ISO.
     day = r"^- \*\*(Mon|Tue|Wed|Thu|Fri|Sat|Sun) \d{1,2} [A-Z][a-z]{2} 2026\*\* · "
     assert re.search(day, text, re.M)

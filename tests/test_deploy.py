@@ -152,8 +152,11 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     assert f"frame-ancestors 'self' {NEWSROOM}" in csp
     assert "object-src 'none'" in csp
     assert "'unsafe-eval'" not in csp  # only the map component's document needs eval
+    assert "script-src 'self' 'unsafe-inline';" in csp  # no data: or blob: scripts
     component = get(f"{url}/component/streamlit_folium.st_folium/index.html")[1]
-    assert "'unsafe-eval'" in component["Content-Security-Policy"]
+    assert (
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval';" in component["Content-Security-Policy"]
+    )
     assert component["Cache-Control"] == "no-cache"
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
@@ -174,6 +177,37 @@ def test_versioned_assets_are_compressed_and_cached_for_a_year(proxy):
     assert headers["Content-Encoding"] == "zstd"
     _, _, raw = get(f"{url}/{script}", {"Accept-Encoding": "identity"})
     assert len(compressed) < len(raw) / 2
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [
+        # Streamlit answers a name it lacks with its index.html (200, text/html)
+        ("/static/js/index.ZZZZZZZZ.js", 200),
+        ("/app/static/data/map-0000000000000000.js", 404),
+        ("/component/streamlit_folium.st_folium/static/js/main.00000000.js", 404),
+    ],
+)
+def test_a_hashed_name_that_does_not_exist_is_not_cached_for_a_year(proxy, path, status):
+    url, _ = proxy
+    got, headers, _ = get(f"{url}{path}")
+    assert got == status
+    assert "immutable" not in (headers["Cache-Control"] or "")
+    assert "max-age" not in (headers["Cache-Control"] or "")
+
+
+@pytest.mark.slow
+def test_a_hashed_data_file_that_exists_is_cached_for_a_year(proxy):
+    url, _ = proxy
+    _, _, page = get(f"{url}/")
+    get(f"{url}/_stcore/health")
+    data = sorted((ROOT / "dashboard" / "static" / "data").glob("*-*.*"))
+    if not data:
+        pytest.skip("no hashed data file written yet")
+    status, headers, _ = get(f"{url}/app/static/data/{data[0].name}")
+    assert status == 200
+    assert headers["Cache-Control"] == "public, max-age=31536000, immutable"
 
 
 @pytest.mark.slow

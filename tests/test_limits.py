@@ -140,3 +140,58 @@ def test_a_geometry_refusal_names_the_feature():
     assert read_table(polygon(MAX.MAX_VERTICES + 2), "shape.geojson", report) is None
     (problem,) = report.problems
     assert (problem.unit, problem.row, problem.field) == ("feature", 1, "geometry")
+
+
+def test_the_header_after_a_sep_line_is_counted():
+    for delimiter in ",|":
+        data = f"sep={delimiter}\n".encode() + csv_columns(MAX.MAX_COLUMNS + 1, delimiter)
+        refused = limits.check_shape(data)
+        assert (refused.row, refused.value) == (2, "501"), delimiter
+    assert limits.check_shape(b"sep=,\n" + csv_columns(MAX.MAX_COLUMNS)) is None
+
+
+# JSON counted whatever its keys say; small limits and chunks (so that strings, escapes
+# and depth cross chunk boundaries), the smallest file over each.
+ESCAPED_KEY = (
+    b'{"type":"FeatureCollection","features":[{"type":"Feature","properties":{},'
+    b'"geometry":{"type":"Polygon","co\\u006frdinates":[[[1,2],[3,4],[5,6],[1,2]]]}}]}'
+)
+NESTED = b'[{"incident_id":"a","x":[[0],[0],[0],[0],[0],[0]]}]'
+FLAT = b'[{"incident_id":"a"},{"incident_id":"b","x":[0,0,0,0,0,0,0,0,0,0,0,0]}]'
+STRINGS = b'[{"incident_id":"a","s":"[[[[,,,,,,]]]] \\" [[[,,,,,,", "t":"\\\\"}]'
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 7, 1])
+@pytest.mark.parametrize(
+    ("data", "feature", "value"),
+    [(ESCAPED_KEY, 1, 18), (NESTED, 1, 14), (FLAT, 2, 14)],
+    ids=["escaped-key", "nested-array", "flat-array-second-record"],
+)
+def test_json_values_per_record_whatever_the_keys(monkeypatch, chunk, data, feature, value):
+    monkeypatch.setattr(limits, "MAX_JSON_VALUES", 10)
+    monkeypatch.setattr(limits, "_CHUNK", chunk)
+    refused = limits.check_shape(data)
+    assert refused is not None
+    assert (refused.row, refused.unit) == (feature, "feature")
+    assert (
+        refused.reason.singular == "more than {limit} arrays and members in one feature or record"
+    )
+    if chunk > len(data):  # one chunk: the whole count (else the count where it stopped)
+        assert refused.value == f"{value} arrays and members"
+
+
+@pytest.mark.parametrize("chunk", [1 << 22, 5, 1])
+def test_brackets_and_commas_inside_strings_are_not_counted(monkeypatch, chunk):
+    monkeypatch.setattr(limits, "MAX_JSON_VALUES", 8)  # STRINGS: 3 outside its strings
+    monkeypatch.setattr(limits, "_CHUNK", chunk)
+    assert limits.check_shape(STRINGS) is None
+    assert limits.check_shape(points(3)) is None
+
+
+def test_read_table_names_the_file_and_record_of_a_nested_array(monkeypatch):
+    monkeypatch.setattr(limits, "MAX_JSON_VALUES", 10)
+    report = Report()
+    assert read_table(NESTED, "records.json", report) is None
+    (problem,) = report.problems
+    assert (problem.file, problem.row, problem.unit) == ("records.json", 1, "feature")
+    assert problem.value == "14 arrays and members"

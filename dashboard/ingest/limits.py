@@ -10,7 +10,11 @@ memory for a 50 MB file. Limits (README, "Limits of an uploaded file"):
 - MAX_LINE_BYTES bytes in a line of a delimited file (JSON may be one line);
 - MAX_CELL_BYTES bytes inside one pair of double quotes (a quoted cell may span lines);
 - MAX_ROWS lines of a delimited file, MAX_FEATURES features or records of a JSON file;
-- MAX_VERTICES positions in one GeoJSON geometry (an incident is a Point: one).
+- MAX_VERTICES positions in one GeoJSON geometry (an incident is a Point: one);
+- MAX_JSON_VALUES arrays and array or object members in one JSON feature or record,
+  counted outside strings whatever its keys are called (a key written with escapes,
+  "co\\u006frdinates", or an array under any other key is counted all the same);
+- a delimited file's `sep=` line (Excel's) is not its header: the line after it is.
 
 Lengths are in bytes as the file holds them (a UTF-16 file's are twice its characters).
 Pure core: never imports Streamlit.
@@ -32,10 +36,16 @@ MAX_CELL_BYTES = 100_000
 MAX_ROWS = 1_000_000
 MAX_FEATURES = 500_000
 MAX_VERTICES = 10_000
+# A geometry of MAX_VERTICES positions is about 3 × MAX_VERTICES: "[", "," in and between
+# positions; a record's properties a few hundred members at most.
+MAX_JSON_VALUES = 4 * MAX_VERTICES + 2_000
+_CHUNK = 1 << 22  # bytes of JSON scanned at once
 
 _BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 _COORDINATES = re.compile(rb'"coordinates"\s*:')
 _NEWLINE, _RETURN, _QUOTE, _OPEN = ord("\n"), ord("\r"), ord('"'), ord("[")
+_BACKSLASH, _CLOSE, _BRACE, _UNBRACE, _COMMA = ord("\\"), ord("]"), ord("{"), ord("}"), ord(",")
+_SEP_LINE = re.compile(r'[ \t]*"?sep=(.)"?[ \t]*')
 
 
 @dataclass(frozen=True)
@@ -80,7 +90,7 @@ def _check_json(data: bytes, body: np.ndarray, count_records: bool) -> Refusal |
         )
     starts = np.fromiter((m.end() for m in _COORDINATES.finditer(data)), dtype=np.int64)
     if not len(starts):
-        return None
+        return _check_json_values(body)
     brackets = np.flatnonzero(body == _OPEN)
     # The positions of each geometry: the `[` between its "coordinates" and the next.
     per_geometry = np.diff(np.searchsorted(brackets, np.append(starts, len(data))))
@@ -95,7 +105,91 @@ def _check_json(data: bytes, body: np.ndarray, count_records: bool) -> Refusal |
             msg("more than {limit} positions in one geometry", limit=f"{MAX_VERTICES:,}"),
             unit="feature",
         )
+    return _check_json_values(body)
+
+
+def _check_json_values(body: np.ndarray) -> Refusal | None:
+    """MAX_JSON_VALUES per feature or record, whatever its keys say: the `[` and `,`
+    outside strings between two closes of an object or array back to the level of a
+    record (an array of records) or of a feature (a FeatureCollection): depth 2 or less.
+    String bytes are left out: quotes not escaped (an odd run of backslashes before a
+    quote escapes it) pair up, and what lies between a pair is a string. Read in chunks
+    of _CHUNK bytes (memory bounded by a chunk, not the file), stopping at the first
+    feature over the limit."""
+    quotes_before = depth_before = carry = features_before = current = 0
+    for at in range(0, len(body), _CHUNK):
+        chunk = body[at : at + _CHUNK]
+        quotes = _unescaped_quotes(chunk, carry)
+        slashes = np.flatnonzero(chunk == _BACKSLASH)
+        carry = _trailing_run(slashes, len(chunk), carry)
+        marks = np.flatnonzero(
+            (chunk == _OPEN)
+            | (chunk == _CLOSE)
+            | (chunk == _BRACE)
+            | (chunk == _UNBRACE)
+            | (chunk == _COMMA)
+        )
+        chars = chunk[marks[(quotes_before + np.searchsorted(quotes, marks)) % 2 == 0]]
+        del marks
+        quotes_before += len(quotes)
+        opens = (chars == _OPEN) | (chars == _BRACE)
+        closes = (chars == _CLOSE) | (chars == _UNBRACE)
+        depth = depth_before + np.cumsum(opens.astype(np.int8) - closes, dtype=np.int64)
+        depth_before = int(depth[-1]) if len(depth) else depth_before
+        counted = np.cumsum((chars == _OPEN) | (chars == _COMMA), dtype=np.int64)
+        ends = np.flatnonzero(closes & (depth <= 2))  # a record, feature or member ends
+        totals = np.diff(counted[ends], prepend=0) if len(ends) else counted[:0]
+        if len(totals):
+            totals[0] += current
+        current = (0 if len(ends) else current) + int(counted[-1] if len(counted) else 0)
+        current -= int(counted[ends[-1]]) if len(ends) else 0
+        over = np.flatnonzero(totals > MAX_JSON_VALUES)
+        if len(over) or current > MAX_JSON_VALUES:
+            k = int(over[0]) if len(over) else len(ends)
+            feature = features_before + int(np.count_nonzero(chars[ends[:k]] == _UNBRACE))
+            return Refusal(
+                feature + 1,
+                None,
+                f"{int(totals[k]) if len(over) else current:,} arrays and members",
+                msg(
+                    "more than {limit} arrays and members in one feature or record",
+                    limit=f"{MAX_JSON_VALUES:,}",
+                ),
+                unit="feature",
+            )
+        features_before += int(np.count_nonzero(chars[ends] == _UNBRACE))
     return None
+
+
+def _unescaped_quotes(chunk: np.ndarray, carry: int) -> np.ndarray:
+    """Positions of the `"` in `chunk` that open or close a JSON string: not after an odd
+    run of backslashes (`carry` of them end the chunk before)."""
+    quotes = np.flatnonzero(chunk == _QUOTE)
+    if not len(quotes):
+        return quotes
+    slashes = np.flatnonzero(chunk == _BACKSLASH)
+    escaped = quotes[:0]
+    after = quotes[np.isin(quotes - 1, slashes)] if len(slashes) else quotes[:0]
+    if len(after):
+        first = np.ones(len(slashes), dtype=bool)
+        first[1:] = np.diff(slashes) != 1
+        starts = slashes[first]
+        start = starts[np.searchsorted(starts, after - 1, side="right") - 1]
+        run = after - start + np.where(start == 0, carry, 0)
+        escaped = after[run % 2 == 1]
+    if quotes[0] == 0 and carry % 2:
+        escaped = np.append(escaped, 0)
+    return np.setdiff1d(quotes, escaped, assume_unique=True) if len(escaped) else quotes
+
+
+def _trailing_run(slashes: np.ndarray, size: int, carry: int) -> int:
+    """How many backslashes end a chunk of `size` bytes whose backslashes are at
+    `slashes` (`carry` more before it, if the run reaches its start)."""
+    if not len(slashes) or slashes[-1] != size - 1:
+        return 0
+    breaks = np.flatnonzero(np.diff(slashes) != 1)
+    start = int(slashes[breaks[-1] + 1]) if len(breaks) else int(slashes[0])
+    return size - start + (carry if start == 0 else 0)
 
 
 def _check_delimited(
@@ -116,11 +210,17 @@ def _check_delimited(
     header_end = int(newlines[at]) if at < len(newlines) else len(data)
     header = data[start : min(header_end, start + MAX_LINE_BYTES)]
     header = header.replace(b"\x00", b"").decode("utf-8", errors="replace")
-    columns = max(_fields(header, delimiter) for delimiter in ",;\t")
+    if _SEP_LINE.fullmatch(header.strip("\r")) and at < len(newlines):
+        # Excel's "sep=;" line names the delimiter; the header is the line after it.
+        start, at = int(newlines[at]) + 1, at + 1
+        header_end = int(newlines[at]) if at < len(newlines) else len(data)
+        header = data[start : min(header_end, start + MAX_LINE_BYTES)]
+        header = header.replace(b"\x00", b"").decode("utf-8", errors="replace")
+    columns = max(_fields(header, delimiter) for delimiter in ",;\t|")
     if columns > MAX_COLUMNS:
         if header_end - start > MAX_LINE_BYTES:  # a huge header: counted without quotes
             line = data[start:header_end].replace(b"\x00", b"")
-            columns = max(line.count(d) + 1 for d in (b",", b";", b"\t"))
+            columns = max(line.count(d) + 1 for d in (b",", b";", b"\t", b"|"))
         return Refusal(
             at + 1,
             None,

@@ -24,18 +24,53 @@ def escape_text(value: object) -> str:
     return html.escape(str(value), quote=True).translate(_EXTRA)
 
 
-# Characters that make Markdown links, emphasis and tables, and those GFM's autolinks
-# look for in the raw text ("https://", "www.", "name@host": a bare address would become
-# a live link, the entities after it shown raw); none occurs in the entities escape_text
-# writes, so translating after it is safe.
-_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in "[]()*_~|!@"})
-_AUTOLINK = re.compile(r"(?i)(?<=\w)(:)(?=//)|(?<=\bwww)(\.)")
+# Markdown, as Streamlit renders it (react-markdown with GFM, math, directives, emoji and
+# Material-icon shortcodes), reads structure in two places:
+# 1. The parser: inline syntax anywhere (links, images, emphasis, code, HTML, tables, math
+#    `$`, directives `:red[..]`), and block syntax at the start of a line (`#`, `>`, `-`,
+#    `+`, `=`, `1.`). Line breaks become spaces, so a value starts one line at most; its
+#    first character, and a "." or ")" after leading digits, are written as character
+#    references, which CommonMark never reads as syntax (spec 2.5, 6.2); so are the inline
+#    characters everywhere, and all that HTML needs (the same text is safe in HTML and JS
+#    template literals, as escape_text's).
+# 2. Transforms of the parsed text, after references are decoded: GFM's autolink literals
+#    ("https://", "www.", "name@host") and the `:smile:` / `:material/icon:` shortcodes. A
+#    word joiner (U+2060, invisible, no break) after a ":" that starts "//", ":word:" or
+#    ":word[", after "@" before a non-space, and between "www" and ".", leaves no text
+#    those patterns match ("20:00" stays as it is).
+_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+_INLINE = "&<>\"'\\`*_{}[]()#!|~$"
+_MARKDOWN = str.maketrans({c: f"&#{ord(c)};" for c in _INLINE})
+WORD_JOINER = "\u2060"
+_SHAPES = re.compile(r"(?i):(?=//|[\w+/-]+[:\[])|@(?=\S)|\bwww(?=\.)")
+_LEADING = re.compile(r"^(\d+)([.)])")
+_LINE_START = tuple("\t #>-+=*_~`:|[!<")
 
 
 def escape_markdown(value: object) -> str:
-    """For st.markdown: HTML-escaped, and Markdown syntax ([text](url), emphasis) inert."""
-    text = escape_text(value).translate(_MARKDOWN)
-    return _AUTOLINK.sub(lambda m: f"&#{ord(m.group(0))};", text)
+    """`value` as literal text in any Streamlit Markdown element (st.markdown, st.warning,
+    captions, labels) and in HTML: no link, image, emphasis, heading, list, quote, code,
+    table, math, colour, icon or emoji comes of it, and no bare address is autolinked.
+
+    Line breaks (CR, LF, VT, FF, U+0085, U+2028, U+2029) become spaces; see _INLINE,
+    _SHAPES and _LEADING for what is written as references or gets a word joiner. None
+    gives "". Raises nothing."""
+    if value is None:
+        return ""
+    text = _BREAKS.sub(" ", str(value))
+    text = _SHAPES.sub(lambda m: m.group(0) + WORD_JOINER, text)
+    digits = _LEADING.match(text)
+    if digits:  # "1." or "1)": an ordered list's marker
+        head, text = digits.group(1) + _reference(digits.group(2)), text[digits.end() :]
+    elif text[:1] in _LINE_START:  # "#", ">", "-", "+", "=", "*", indentation...
+        head, text = _reference(text[0]), text[1:]
+    else:
+        head = ""
+    return head + text.translate(_MARKDOWN)
+
+
+def _reference(char: str) -> str:
+    return f"&#{ord(char)};"
 
 
 def link(url: str, label: str) -> str:
