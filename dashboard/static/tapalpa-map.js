@@ -498,19 +498,26 @@
   };
 
   // The compact legend (a narrow map) hangs under the layer button, whole: short enough
-  // not to scroll (tapalpa-map.css). Where the state filter's chips (top left) reach under
-  // it, it moves down past them; only if it would then meet the replay control below does
+  // not to scroll (tapalpa-map.css). Where the top-left controls (zoom, the state filter's
+  // chips) reach under it, it moves down past them; only if it would then meet the replay control below does
   // its body scroll, down to LEGEND_NARROW_SHARE of the map's height.
   Tim.prototype.fitCompactLegend = function () {
     var box = this.legend.getContainer(), body = this.legendBody;
     box.style.marginTop = "";
     body.style.maxHeight = "none";
     var l = box.getBoundingClientRect();
-    var filter = this.filterControl && this.filterControl.getContainer();
-    var f = filter && filter.offsetWidth ? filter.getBoundingClientRect() : null;
-    if (f && f.right + LEGEND_GAP > l.left && f.top < l.bottom && l.top < f.bottom + LEGEND_GAP) {
-      var margin = parseFloat(getComputedStyle(box).marginTop) || 0;
-      box.style.marginTop = Math.ceil(margin + f.bottom + LEGEND_GAP - l.top) + "px";
+    var margin = parseFloat(getComputedStyle(box).marginTop) || 0, shift = 0;
+    // Top-left controls from the top down (the zoom buttons, the filter's chips): the
+    // legend goes below each one it would reach.
+    Array.prototype.forEach.call(this.map._controlCorners.topleft.children, function (c) {
+      var f = c.getBoundingClientRect();
+      if (!f.width || !f.height) { return; }
+      if (f.right + LEGEND_GAP > l.left && f.top < l.bottom + shift && l.top + shift < f.bottom + LEGEND_GAP) {
+        shift = f.bottom + LEGEND_GAP - l.top;
+      }
+    });
+    if (shift > 0) {
+      box.style.marginTop = Math.ceil(margin + shift) + "px";
       l = box.getBoundingClientRect();
     }
     var p = this.play && this.play.box.offsetWidth ? this.play.box.getBoundingClientRect() : null;
