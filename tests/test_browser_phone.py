@@ -173,10 +173,17 @@ COMPACT = """() => {
 }"""
 
 
-@pytest.mark.parametrize("query", ["", "&states=JAL,MIC", "&states=JAL,MIC" + NIGHT])
-@pytest.mark.parametrize("width", [360, 390, 700])
+VIEWS = ["", "&states=JAL,MIC", "&states=JAL,MIC" + NIGHT]
+HIDE = {"es": "Ocultar simbología", "en": "Hide legend"}
+
+
+@pytest.mark.parametrize(
+    ("width", "query", "lang"),
+    [(width, query, "es") for width in (360, 390, 700) for query in VIEWS]
+    + [(360, VIEWS[2], "en")],  # English names are no longer at the narrowest width
+)
 def test_embed_compact_legend_shows_every_drawn_kind_without_scrolling(
-    open_page, server, width, query
+    open_page, server, width, query, lang
 ):
     """In an article column (?embed=true, 360-700 px) the legend is open from the start
     and compact: its body has nothing hidden below a scroll, every kind the map draws has
@@ -184,7 +191,7 @@ def test_embed_compact_legend_shows_every_drawn_kind_without_scrolling(
     the map's area, covers neither the replay control nor a state filter's chip, and no
     text in it is under 11 px."""
     page = open_page(
-        f"{server}/?embed=true&lang=es{query}",
+        f"{server}/?embed=true&lang={lang}{query}",
         viewport={"width": width, "height": 900},
         is_mobile=width < 500,
         has_touch=width < 500,
@@ -207,7 +214,7 @@ def test_embed_compact_legend_shows_every_drawn_kind_without_scrolling(
     for chip in frame.locator(".tim-chip").all():  # nothing on top of them
         chip.click(trial=True, timeout=5_000)
     frame.locator(".tim-play-button").click(trial=True, timeout=5_000)
-    close = frame.get_by_role("button", name="Ocultar simbología")
+    close = frame.get_by_role("button", name=HIDE[lang])
     assert close.get_attribute("aria-expanded") == "true"
 
 
