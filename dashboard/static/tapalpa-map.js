@@ -28,6 +28,7 @@
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
   var LEGEND_NARROW_SHARE = 1 / 4; // a compact legend's least, where it must scroll
+  var COMPACT_MIN_PX = 240; // a compact legend's least width (two columns of short names)
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -503,13 +504,36 @@
   // its body scroll, down to LEGEND_NARROW_SHARE of the map's height.
   Tim.prototype.fitCompactLegend = function () {
     var box = this.legend.getContainer(), body = this.legendBody;
+    var left = Array.prototype.filter.call(this.map._controlCorners.topleft.children, function (c) {
+      return c.offsetWidth && c.offsetHeight;
+    });
     box.style.marginTop = "";
+    box.style.maxWidth = "";
     body.style.maxHeight = "none";
     var l = box.getBoundingClientRect();
+    // First narrower, beside the top-left controls it would reach (the zoom buttons), so
+    // that it stays in the map's top band, off the middle; while no narrower than
+    // COMPACT_MIN_PX (two columns of short names) and within LEGEND_SHARE of the area.
+    for (var pass = 0; pass < 2; pass += 1) {
+      var need = l.left;
+      left.forEach(function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.top < l.bottom + LEGEND_GAP && l.top < r.bottom + LEGEND_GAP) { need = Math.max(need, r.right + LEGEND_GAP); }
+      });
+      if (need <= l.left || l.right - need < COMPACT_MIN_PX) { break; }
+      box.style.maxWidth = Math.floor(l.right - need) + "px";
+      l = box.getBoundingClientRect();
+    }
+    // Narrower is taller: past a third of the map's area, full width below them instead.
+    var size = this.map.getSize();
+    if (box.style.maxWidth && l.width * l.height > size.x * size.y * LEGEND_SHARE) {
+      box.style.maxWidth = "";
+      l = box.getBoundingClientRect();
+    }
     var margin = parseFloat(getComputedStyle(box).marginTop) || 0, shift = 0;
     // Top-left controls from the top down (the zoom buttons, the filter's chips): the
-    // legend goes below each one it would reach.
-    Array.prototype.forEach.call(this.map._controlCorners.topleft.children, function (c) {
+    // legend goes below each one it would still reach.
+    left.forEach(function (c) {
       var f = c.getBoundingClientRect();
       if (!f.width || !f.height) { return; }
       if (f.right + LEGEND_GAP > l.left && f.top < l.bottom + shift && l.top + shift < f.bottom + LEGEND_GAP) {
