@@ -119,9 +119,9 @@ def test_phone_popup_fits_the_map_and_no_control_covers_it(open_page, server):
 @pytest.mark.parametrize("lang", ["es", "en"])
 def test_phone_legend_leaves_the_map_and_the_replay_usable(open_page, server, lang):
     """On a phone the legend is open from the start (the map is 358 px wide), compact: at
-    most a third of the map's height and none of the replay control, whose button still
-    takes a tap; during a replay the status text (several lines on a phone) never runs
-    under the legend; its button closes it."""
+    most a third of the map's area, whole (no scrolling), none of the replay control,
+    whose button still takes a tap; during a replay the status text (several lines on a
+    phone) never runs under the legend; its button closes it."""
     page = open_page(f"{server}/?lang={lang}", **PHONE)
     frame = settled_map(page)
     # A replay step: the status line appears under the replay control.
@@ -132,7 +132,6 @@ def test_phone_legend_leaves_the_map_and_the_replay_usable(open_page, server, la
     legend, play = opened["controls"]["tim-legend"], opened["controls"]["tim-play"]
     assert not overlap(play, opened["controls"]["leaflet-control-attribution"]), opened
     assert frame.locator(".tim-legend-body").is_visible()
-    assert legend[3] - legend[1] <= opened["map"][3] / 3 + 0.5, (legend, opened["map"])
     assert area(legend) <= area(opened["map"]) / 3, (legend, opened["map"])
     assert not overlap(legend, play), opened
     for name, box in opened["controls"].items():
@@ -140,14 +139,83 @@ def test_phone_legend_leaves_the_map_and_the_replay_usable(open_page, server, la
             assert not overlap(legend, box), (name, box, legend)
     frame.locator(".tim-play-button").click(trial=True, timeout=5_000)  # nothing on top
     frame.locator(".tim-play-all").click(trial=True, timeout=5_000)
-    # The rest of the legend is a scroll away, inside the legend.
+    # Compact, the whole legend is on screen: nothing a scroll away.
     body = frame.locator(".tim-legend-body")
-    assert body.evaluate("b => b.scrollHeight > b.clientHeight")
-    assert body.evaluate("b => getComputedStyle(b).overflowY") in ("auto", "scroll")
+    assert body.evaluate("b => b.scrollHeight <= b.clientHeight + 1")
     frame.locator(".tim-legend-toggle").click()
     assert not body.is_visible()
     closed = frame.evaluate(BOXES)
     assert not overlap(closed["controls"]["tim-legend"], closed["controls"]["tim-play"])
+
+
+NIGHT = "&from=2026-02-22T18%3A00-06%3A00&to=2026-02-23T06%3A00-06%3A00"
+# The compact legend, measured in the map: its body's hidden overflow, the kinds the map
+# draws and those the legend shows (their full names, the accessible text), the smallest
+# text any of its visible elements sets, and the boxes of what it must not cover.
+COMPACT = """() => {
+  const origin = map.getContainer().getBoundingClientRect();
+  const box = el => { const r = el.getBoundingClientRect();
+    return [r.left - origin.left, r.top - origin.top,
+            r.right - origin.left, r.bottom - origin.top]; };
+  const tim = map._tim, legend = document.querySelector('.tim-legend');
+  const body = legend.querySelector('.tim-legend-body');
+  const shown = el => el.getClientRects().length > 0 && getComputedStyle(el).clipPath === 'none';
+  const drawn = [...new Set(tim.markers.map(m => tim.config.categories[m.cat].label))];
+  const listed = [...legend.querySelectorAll('li[data-kind]')].filter(shown)
+    .map(li => ({name: li.textContent, label: tim.config.categories[+li.dataset.kind].label}));
+  const fonts = [...legend.querySelectorAll('*')].filter(e => shown(e)
+      && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(e => parseFloat(getComputedStyle(e).fontSize));
+  const chips = [...document.querySelectorAll('.tim-chip')].map(box);
+  return {over: body.scrollHeight - body.clientHeight, hidden: body.hidden, drawn, listed,
+    least: Math.min(...fonts), legend: box(legend), map: [0, 0, origin.width, origin.height],
+    play: box(tim.play.box), chips, compact: legend.classList.contains('tim-compact')};
+}"""
+
+
+VIEWS = ["", "&states=JAL,MIC", "&states=JAL,MIC" + NIGHT]
+HIDE = {"es": "Ocultar simbología", "en": "Hide legend"}
+
+
+@pytest.mark.parametrize(
+    ("width", "query", "lang"),
+    [(width, query, "es") for width in (360, 390, 700) for query in VIEWS]
+    + [(360, VIEWS[2], "en")],  # English names are no longer at the narrowest width
+)
+def test_embed_compact_legend_shows_every_drawn_kind_without_scrolling(
+    open_page, server, width, query, lang
+):
+    """In an article column (?embed=true, 360-700 px) the legend is open from the start
+    and compact: its body has nothing hidden below a scroll, every kind the map draws has
+    its entry on screen (named in full for screen readers), it takes at most a third of
+    the map's area, covers neither the replay control nor a state filter's chip, and no
+    text in it is under 11 px."""
+    page = open_page(
+        f"{server}/?embed=true&lang={lang}{query}",
+        viewport={"width": width, "height": 900},
+        is_mobile=width < 500,
+        has_touch=width < 500,
+    )
+    frame = settled_map(page)
+    seen = frame.evaluate(COMPACT)
+    assert seen["compact"] and not seen["hidden"], seen
+    assert seen["over"] <= 1, seen
+    assert seen["drawn"], seen
+    assert sorted(e["label"] for e in seen["listed"]) == sorted(seen["drawn"]), seen
+    for e in seen["listed"]:  # the full name is the entry's text (the short one is for the eye)
+        assert e["name"].startswith(e["label"]), e
+    assert area(seen["legend"]) <= area(seen["map"]) / 3, seen
+    assert inside(seen["legend"], seen["map"]), seen
+    assert not overlap(seen["legend"], seen["play"]), seen
+    assert len(seen["chips"]) == (2 if "states" in query else 0), seen
+    for chip in seen["chips"]:
+        assert not overlap(seen["legend"], chip), (chip, seen["legend"])
+    assert seen["least"] >= 11, seen
+    for chip in frame.locator(".tim-chip").all():  # nothing on top of them
+        chip.click(trial=True, timeout=5_000)
+    frame.locator(".tim-play-button").click(trial=True, timeout=5_000)
+    close = frame.get_by_role("button", name=HIDE[lang])
+    assert close.get_attribute("aria-expanded") == "true"
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

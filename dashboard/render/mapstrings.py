@@ -27,6 +27,14 @@ MAP_STRINGS: dict[str, object] = {
         "window or the replay hour: possibly there, not counted"
     ),
     "legend_earlier": N_("replay: earlier in the window"),
+    # The compact legend's (narrow maps) short forms; the long ones above stay its
+    # accessible text.
+    "legend_site_short": N_("Tapalpa operation"),
+    "legend_exact_short": N_("small: exact site"),
+    "legend_town_short": N_("large: town"),
+    "legend_span_short": N_("dashed: time uncertain"),
+    "legend_earlier_short": N_("faded: earlier"),
+    "legend_state_only_short": N_("Placed only by state: counted on it"),
     "legend_state_only": N_(
         "Reports known only to the state are counted on the state "
         "(tap or hover over it), never drawn as points."

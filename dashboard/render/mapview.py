@@ -35,6 +35,7 @@ from dashboard.render.symbols import (
     BINS,
     HALO,
     PALETTES,
+    SHORT_LABELS,
     STATE_EDGE,
     STATE_FILL_OPACITY,
     STATE_PALETTE,
@@ -92,6 +93,7 @@ def map_config(
             {
                 "key": c.key,
                 "label": gettext_for(lang, c.label),
+                "short": gettext_for(lang, SHORT_LABELS.get(c.key, c.label)),
                 "colour": c.colour,
                 "shape": c.shape,
             }

@@ -75,6 +75,24 @@ ACLED_CATEGORIES: tuple[Category, ...] = (
     Category("other", N_("Other"), "#4C4C4C", "hexagon", ("other",)),
 )  # fmt: skip
 PALETTES: dict[str, tuple[Category, ...]] = {"ours": CATEGORIES, "acled": ACLED_CATEGORIES}
+# A category's short name, for the live map's compact legend (narrow maps: phones and
+# article-width embeds), where two columns of names must fit beside the map's data; the
+# full name (Category.label) stays the legend's accessible text.
+SHORT_LABELS: dict[str, str] = {
+    "blockade": N_("Blockade"),
+    "arson": N_("Burning"),
+    "violence": N_("Clash or killing"),
+    "security": N_("Security forces"),
+    "disruption": N_("Transport, order"),
+    "statement": N_("Statement"),
+    "other": N_("Other"),
+    "battles": N_("Battles"),
+    "violence_against_civilians": N_("Against civilians"),
+    "explosions_remote_violence": N_("Explosions"),
+    "riots": N_("Riots"),
+    "protests": N_("Protests"),
+    "strategic_developments": N_("Strategic"),
+}
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
 # Each event type's marker colour (its category's), for charts and tables that colour by type.

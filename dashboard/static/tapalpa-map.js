@@ -27,7 +27,8 @@
   var CLUSTER_PX = 60, CLUSTER_TOUCH_PX = 76;
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
-  var LEGEND_NARROW_SHARE = 1 / 4; // on a narrow (portrait) map, compact: a quarter
+  var LEGEND_NARROW_SHARE = 1 / 4; // a compact legend's least, where it must scroll
+  var COMPACT_MIN_PX = 240; // a compact legend's least width (two columns of short names)
   var SVG = "http://www.w3.org/2000/svg";
 
   // ------------------------------------------------------------ shapes on the canvas
@@ -325,7 +326,9 @@
       // empty north, so that the first view's fit pads one edge, not both.
       options: {position: self.narrow ? "topright" : "bottomright"},
       onAdd: function () {
-        var box = el("div", "tim-legend");
+        // Narrow maps (phones, article-width embeds) get the compact legend: two columns
+        // of short names, only the kinds the view draws, no scrolling (tapalpa-map.css).
+        var box = el("div", "tim-legend" + (self.narrow ? " tim-compact" : ""));
         var toggle = el("button", "tim-legend-toggle", s.legend);
         toggle.type = "button";
         var body = el("div", "tim-legend-body");
@@ -338,11 +341,36 @@
         function setOpen(open) {
           toggle.setAttribute("aria-expanded", open ? "true" : "false");
           toggle.textContent = open ? s.legend_hide : s.legend;
+          // The compact legend's open button is a "×" in its corner, beside the state
+          // scale (no row of its own); its name is still the words, for screen readers.
+          toggle.classList.toggle("tim-legend-close", self.narrow && open);
+          if (self.narrow && open) {
+            toggle.textContent = "";
+            toggle.appendChild(el("span", "tim-sr", s.legend_hide));
+            var x = el("span", null, "\u00D7");
+            x.setAttribute("aria-hidden", "true");
+            toggle.appendChild(x);
+          }
           body.hidden = !open;
           box.classList.toggle("tim-open", open);
           self.fitLegend();
         }
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
+        // Each entry: its symbol, its full name (the accessible text) and, on a narrow map's
+        // compact legend, a short one in its place on screen (the CSS shows one of them).
+        function entry(icon, long, short, key) {
+          var li = el("li");
+          if (key !== undefined) { li.setAttribute("data-kind", key); }
+          li.appendChild(icon);
+          li.appendChild(el("span", "tim-long", long));
+          if (short && short !== long) {
+            var sh = el("span", "tim-short", short);
+            sh.setAttribute("aria-hidden", "true");
+            li.appendChild(sh);
+            li.classList.add("tim-has-short");
+          }
+          return li;
+        }
         body.appendChild(el("h2", "tim-legend-head", s.legend_states));
         var ramp = el("div", "tim-ramp");
         config.ramp.forEach(function (r) {
@@ -355,40 +383,39 @@
         });
         body.appendChild(ramp);
         body.appendChild(el("h2", "tim-legend-head", s.legend_types));
-        var types = el("ul", "tim-types");
-        config.categories.forEach(function (c) {
-          var li = el("li");
-          li.appendChild(shapeIcon(c.shape, c.colour, config.halo, 16));
-          li.appendChild(document.createTextNode(c.label));
-          types.appendChild(li);
+        var types = el("ul", "tim-types tim-kinds");
+        config.categories.forEach(function (c, i) {
+          types.appendChild(entry(shapeIcon(c.shape, c.colour, config.halo, 16), c.label, c.short, i));
         });
-        body.appendChild(types);
-        body.appendChild(el("h2", "tim-legend-head", s.legend_precision));
-        var prec = el("ul", "tim-types");
-        [[12, s.legend_exact], [18, s.legend_town]].forEach(function (p) {
-          var li = el("li");
-          li.appendChild(shapeIcon("circle", "#444444", config.halo, p[0]));
-          li.appendChild(document.createTextNode(p[1]));
-          prec.appendChild(li);
-        });
-        var li = el("li");
-        li.appendChild(shapeIcon("circle", "#ffffff", "#444444", 16, "4 3"));
-        li.appendChild(document.createTextNode(s.legend_span));
-        prec.appendChild(li);
-        li = el("li");
-        var faded = shapeIcon("circle", "#444444", config.halo, 16);
-        faded.style.opacity = "0.35";
-        li.appendChild(faded);
-        li.appendChild(document.createTextNode(s.legend_earlier));
-        prec.appendChild(li);
-        body.appendChild(prec);
-        body.appendChild(el("p", null, s.legend_state_only));
-        var site = el("p", "tim-site-key");
+        // The site's star, with the kinds on a narrow map (one more cell of their grid).
+        var siteItem = el("li", "tim-site-item");
         var star = el("span", "tim-star", "\u2605");
         star.setAttribute("aria-hidden", "true");
-        site.appendChild(star);
-        site.appendChild(document.createTextNode(" " + s.site));
-        body.appendChild(site);
+        siteItem.appendChild(star);
+        siteItem.appendChild(el("span", "tim-long", s.site));
+        var siteShort = el("span", "tim-short", s.legend_site_short);
+        siteShort.setAttribute("aria-hidden", "true");
+        siteItem.appendChild(siteShort);
+        siteItem.classList.add("tim-has-short");
+        types.appendChild(siteItem);
+        body.appendChild(types);
+        self.legendKinds = types;
+        body.appendChild(el("h2", "tim-legend-head", s.legend_precision));
+        var prec = el("ul", "tim-types tim-precision");
+        prec.appendChild(entry(shapeIcon("circle", "#444444", config.halo, 12), s.legend_exact, s.legend_exact_short));
+        prec.appendChild(entry(shapeIcon("circle", "#444444", config.halo, 18), s.legend_town, s.legend_town_short));
+        prec.appendChild(entry(shapeIcon("circle", "#ffffff", "#444444", 16, "4 3"), s.legend_span, s.legend_span_short));
+        var faded = shapeIcon("circle", "#444444", config.halo, 16);
+        faded.style.opacity = "0.35";
+        prec.appendChild(entry(faded, s.legend_earlier, s.legend_earlier_short));
+        body.appendChild(prec);
+        var note = el("p", "tim-state-only");
+        note.appendChild(el("span", "tim-long", s.legend_state_only));
+        var noteShort = el("span", "tim-short", s.legend_state_only_short);
+        noteShort.setAttribute("aria-hidden", "true");
+        note.appendChild(noteShort);
+        note.classList.add("tim-has-short");
+        body.appendChild(note);
         box.appendChild(toggle);
         box.appendChild(body);
         self.legendBody = body;
@@ -401,6 +428,18 @@
       }
     });
     this.legend = new Legend().addTo(this.map);
+  };
+
+  // The compact legend (a narrow map) lists only the kinds this view draws as points, so
+  // that every entry fits without scrolling; a grid view's cells are no kind: all stay.
+  Tim.prototype.showKinds = function (v) {
+    if (!this.legendKinds || !this.narrow) { return; }
+    var drawn = {};
+    this.markers.forEach(function (m) { drawn[m.cat] = true; });
+    var points = v.mode === "points";
+    Array.prototype.forEach.call(this.legendKinds.querySelectorAll("li[data-kind]"), function (li) {
+      li.hidden = points && !drawn[li.getAttribute("data-kind")];
+    });
   };
 
   // The legend (button and body) sits in the bottom-right corner; where it would meet the
@@ -439,12 +478,7 @@
     var body = this.legendBody;
     this.placeLegend();
     if (!this.legend || !body || body.hidden) { return; }
-    if (this.narrow) {  // under the layer button: a third of the map, the rest scrolls
-      body.style.maxHeight = "";
-      var own = this.legend.getContainer().getBoundingClientRect().height - body.offsetHeight;
-      body.style.maxHeight = Math.max(LEGEND_MIN, Math.floor(this.map.getSize().y * LEGEND_NARROW_SHARE - own)) + "px";
-      return;
-    }
+    if (this.narrow) { this.fitCompactLegend(); return; }
     var origin = this.map.getContainer().getBoundingClientRect();
     var above = 0;
     Array.prototype.forEach.call(this.map._controlCorners.topright.children, function (c) {
@@ -462,6 +496,60 @@
     // max-height leaves out the body's padding: take off whatever still reaches too high.
     var over = above + LEGEND_GAP - (this.legend.getContainer().getBoundingClientRect().top - origin.top);
     if (over > 0) { body.style.maxHeight = Math.max(LEGEND_MIN, height - Math.ceil(over)) + "px"; }
+  };
+
+  // The compact legend (a narrow map) hangs under the layer button, whole: short enough
+  // not to scroll (tapalpa-map.css). Where the top-left controls (zoom, the state filter's
+  // chips) reach under it, it moves down past them; only if it would then meet the replay control below does
+  // its body scroll, down to LEGEND_NARROW_SHARE of the map's height.
+  Tim.prototype.fitCompactLegend = function () {
+    var box = this.legend.getContainer(), body = this.legendBody;
+    var left = Array.prototype.filter.call(this.map._controlCorners.topleft.children, function (c) {
+      return c.offsetWidth && c.offsetHeight;
+    });
+    box.style.marginTop = "";
+    box.style.maxWidth = "";
+    body.style.maxHeight = "none";
+    var l = box.getBoundingClientRect();
+    // First narrower, beside the top-left controls it would reach (the zoom buttons), so
+    // that it stays in the map's top band, off the middle; while no narrower than
+    // COMPACT_MIN_PX (two columns of short names) and within LEGEND_SHARE of the area.
+    for (var pass = 0; pass < 2; pass += 1) {
+      var need = l.left;
+      left.forEach(function (c) {
+        var r = c.getBoundingClientRect();
+        if (r.top < l.bottom + LEGEND_GAP && l.top < r.bottom + LEGEND_GAP) { need = Math.max(need, r.right + LEGEND_GAP); }
+      });
+      if (need <= l.left || l.right - need < COMPACT_MIN_PX) { break; }
+      box.style.maxWidth = Math.floor(l.right - need) + "px";
+      l = box.getBoundingClientRect();
+    }
+    // Narrower is taller: past a third of the map's area, full width below them instead.
+    var size = this.map.getSize();
+    if (box.style.maxWidth && l.width * l.height > size.x * size.y * LEGEND_SHARE) {
+      box.style.maxWidth = "";
+      l = box.getBoundingClientRect();
+    }
+    var margin = parseFloat(getComputedStyle(box).marginTop) || 0, shift = 0;
+    // Top-left controls from the top down (the zoom buttons, the filter's chips): the
+    // legend goes below each one it would still reach.
+    left.forEach(function (c) {
+      var f = c.getBoundingClientRect();
+      if (!f.width || !f.height) { return; }
+      if (f.right + LEGEND_GAP > l.left && f.top < l.bottom + shift && l.top + shift < f.bottom + LEGEND_GAP) {
+        shift = f.bottom + LEGEND_GAP - l.top;
+      }
+    });
+    if (shift > 0) {
+      box.style.marginTop = Math.ceil(margin + shift) + "px";
+      l = box.getBoundingClientRect();
+    }
+    var p = this.play && this.play.box.offsetWidth ? this.play.box.getBoundingClientRect() : null;
+    var over = p ? l.bottom + LEGEND_GAP - p.top : 0;
+    if (over > 0) {
+      var least = Math.floor(this.map.getSize().y * LEGEND_NARROW_SHARE - (l.height - body.offsetHeight));
+      body.style.maxHeight = Math.max(LEGEND_MIN, least, Math.floor(body.offsetHeight - over)) + "px";
+    }
   };
 
   // ------------------------------------------------------------ replay
@@ -716,8 +804,10 @@
     }
     this.play.box.style.display = this.markers.length ? "" : "none";
     this.showFilter(v);
+    this.showKinds(v);
     this.stop();
     this.setStep(null, null);
+    this.fitLegend();
     if (this.site && this.map.hasLayer(this.states)) { this.states.bringToBack(); }
     if (v.focus && JSON.stringify(v.focus) !== this.lastFocus) {
       this.lastFocus = JSON.stringify(v.focus);
