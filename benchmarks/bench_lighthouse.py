@@ -107,7 +107,9 @@ def start(kind: str, static_dir: Path, published: Path | None) -> load.Servers:
 
 
 def lighthouse(binary: str, url: str, out: Path) -> dict:
-    subprocess.run(  # noqa: S603
+    """One Lighthouse run's figures; a run Lighthouse cannot score (e.g. NO_FCP: the page
+    painted nothing in time) counts as score 0 with its error, and the others go on."""
+    done = subprocess.run(  # noqa: S603
         [
             binary,
             url,
@@ -119,9 +121,14 @@ def lighthouse(binary: str, url: str, out: Path) -> dict:
             "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
         ],
         env={**os.environ, "CHROME_PATH": CHROMIUM},
-        check=True,
         timeout=400,
+        capture_output=True,
+        text=True,
     )
+    if done.returncode:
+        lines = [line for line in done.stderr.splitlines() if "error" in line.lower()]
+        error = (lines or [f"exit status {done.returncode}"])[-1][:200]
+        return {"score": 0.0, "error": error, **dict.fromkeys(AUDITS.values()), "transfer_mb": None}
     report = json.loads(out.read_text())
     audits = report["audits"]
     result = {"score": report["categories"]["performance"]["score"]}
@@ -183,6 +190,7 @@ def summary(runs: list[dict]) -> dict:
         **chosen,
         "scores": [r["score"] for r in runs],
         "load_averages": [r["load_average"] for r in runs],
+        "errors": [r.get("error", "") for r in runs],
     }
 
 
@@ -236,10 +244,12 @@ def main() -> int:
         print(f"\nratio of each median score to {FLOOR}'s ({floor}):")
         for target, result in results.items():
             result["ratio_to_empty"] = round(result["score"] / floor, 2) if floor else None
+            errors = [r for r in result.get("errors", []) if r]
             print(
                 f"  {target}: score {result['score']} ({result['ratio_to_empty']}x), "
                 f"CLS {result['cls']}, LCP {result['lcp_s']} s, TBT {result['tbt_ms']} ms, "
                 f"{result['transfer_mb']} MB, load {result['load_averages']}"
+                + (f", failed runs: {errors}" if errors else "")
             )
     if args.json:
         args.json.write_text(json.dumps(results, indent=1) + "\n")

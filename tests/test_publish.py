@@ -50,7 +50,11 @@ def test_one_page_and_png_per_state_with_incidents(bundle, site):
     stems = ["index"] + [f"states/{BY_CODE[c].abbrev.lower()}" for c in codes]
     expected = {f"{s}.{ext}" for s in stems for ext in ("html", "png")}
     expected |= {"data/incidents.csv", "embed.html", "manifest.json"}
-    assert set(site) == expected
+    assert {p for p in site if not p.startswith("assets/")} == expected
+    # The shared code, stylesheet and outlines once; one view script per page.
+    kinds = sorted(re.sub(r"-[0-9a-f]{16}\.", ".", p) for p in site if p.startswith("assets/"))
+    views = sorted(f"assets/{s.replace('/', '-')}.js" for s in stems)
+    assert kinds == sorted(["assets/geometry.js", "assets/map.css", "assets/map.js", *views])
     assert "states/jal.html" in site and "states/bcs.html" not in site  # BCS: no incidents
     jal = site["states/jal.html"].decode()
     assert "<title>After the Tapalpa raid: reported incidents in Jalisco</title>" in jal
@@ -137,7 +141,9 @@ def test_hostile_text_is_escaped_in_every_page(bundle):
     files = site_files(hostile, states=["14"])
     pages = [f for f in files if f.path.endswith(".html")]
     assert [f.path for f in pages] == ["index.html", "states/jal.html", "embed.html"]
-    for published in pages:
+    scripts = [f for f in files if f.path.startswith(("assets/index-", "assets/states-jal-"))]
+    assert len(scripts) == 2  # the views' data, where the popups' text now travels
+    for published in pages + scripts:
         text = published.data.decode()
         for raw in ("<img src=x", "${alert", "</script><script>alert", "javascript:alert"):
             assert raw not in text, (published.path, raw)
@@ -211,3 +217,67 @@ def test_cli_publishes_the_site_in_spanish_with_lang_es(tmp_path):
     assert "escrib" in result.stdout.lower()  # the CLI's own line, in Spanish
     index = (tmp_path / "out" / "index.html").read_text()
     assert '<html lang="es"' in index
+
+
+# ------------------------------------------------------------ the map pages' weight
+
+
+MAP_PAGES = ("index.html", "states/jal.html")
+
+
+def head(text: str) -> str:
+    return text.split("</head>", 1)[0]
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_is_small_and_nothing_in_it_blocks_the_first_paint(site, path):
+    text = site[path].decode()
+    assert len(site[path]) < 80_000  # was 0.47-0.63 MB with the map's code inlined
+    scripts = re.findall(r"<script\b[^>]*>", text)
+    assert len(scripts) == 3  # map code, outlines, the view
+    assert all(" defer " in s and " src=" in s for s in scripts), scripts
+    assert "<script>" not in text  # no inline script: every one waits for the parse
+    # No stylesheet to fetch before the first paint: the page's CSS is inline, the map's
+    # is preloaded and applied by the map's script.
+    assert not re.search(r'<link rel="stylesheet"', head(text))
+    assert 'rel="preload"' in head(text) and "<style>" in head(text)
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_paints_the_view_as_svg_in_a_box_of_fixed_size(site, path):
+    text = site[path].decode()
+    box = re.search(
+        r'<div class="tim-map" data-css="([^"]+)">(<svg class="tim-first".*?</svg>)', text
+    )
+    assert box, "the map box opens with the first-paint SVG"
+    svg = box.group(1)
+    assert 'viewBox="0 0 1000 ' in svg and 'aria-hidden="true"' in svg
+    assert svg.count("<path ") >= 30  # the states (32; those outside the box may be dropped)
+    if path == "index.html":
+        assert svg.count("<circle ") > 50  # the located incidents
+    style = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    rule = re.search(r"\.tim-map \{([^}]*)\}", style).group(1)
+    assert "height: 68vh" in rule and "min-height" in rule  # sized before any script runs
+    assert re.search(r"\.tim-map > \.folium-map, \.tim-map > \.tim-first \{[^}]*inset: 0", style)
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_assets_resolve_and_are_named_by_their_hash(site, path):
+    text = site[path].decode()
+    sources = re.findall(r'(?:src|href|data-css)="([^"]*assets/[^"]+)"', text)
+    assert len(sources) >= 4
+    for source in sources:
+        target = re.sub(r"^(\.\./)+", "", source)
+        assert target in site, (path, source)
+    for name, data in site.items():
+        if name.startswith("assets/"):
+            digest = re.search(r"-([0-9a-f]{16})\.(js|css)$", name).group(1)
+            assert digest == hashlib.sha256(data).hexdigest()[:16], name
+
+
+def test_view_script_waits_for_the_map_code_and_shares_the_outlines(site):
+    view = next(site[p] for p in site if p.startswith("assets/index-")).decode()
+    assert view.startswith("TapalpaSite.run(function () {")
+    assert '"states":TapalpaSite.states,' in view and "FeatureCollection" not in view
+    geometry = next(site[p] for p in site if p.startswith("assets/geometry-")).decode()
+    assert geometry.startswith('TapalpaSite.states={"type":"FeatureCollection"')
