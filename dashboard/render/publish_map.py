@@ -13,8 +13,10 @@ HTML and its inline CSS alone, with the map's code and data in cacheable files.
 Every asset is named by the SHA-256 of its content (16 hex digits), so a host may cache
 it for good (deploy/Caddyfile does under /published/assets/). The view's script is the
 one snapshot.html_document writes (the same map, popups and replay); it runs inside
-TapalpaSite.run once the stylesheet is in, then the SVG is removed. Nothing is
-render-blocking: the document carries its CSS, every script is `defer`.
+TapalpaSite.run when the reader asks for it (a button over the picture: building the map
+costs a phone about half a second of its main thread), once the stylesheet is in; then
+the SVG is removed. Nothing is render-blocking: the document carries its CSS, every
+script is `defer`.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from dashboard.render.firstpaint import first_paint_svg
 from dashboard.render.mapassets import joined_assets
 from dashboard.render.mapstates import states_geojson
 from dashboard.render.snapshot import html_document, language, map_extent, select
+from dashboard.text.escape import escape_text
+from dashboard.text.i18n import translation
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 STYLE_FILE = STATIC / "publish-map.css"
@@ -119,6 +123,9 @@ def map_page(
     extent = map_extent(bundle, page, 800, 600, box=(0, 0, 1, 1))
     svg = first_paint_svg(bundle.states_display, selection.counts, selection.selected, extent)
     up = "../" * stem.count("/")
+    start = translation(lang).gettext(
+        "Explore the interactive map: zoom in, tap a point for its sources"
+    )
     map_js, map_css, geometry = shared
     map_id = _part(_MAP_DIV, document, "map").group(1)
     parts = [
@@ -134,7 +141,9 @@ def map_page(
         _part(_HEADER, document, "header").group(0),
         '<ul class="tim-figures">' + "".join(f"<li>{item}</li>" for item in figures) + "</ul>",
         f'<div class="tim-map" data-css="{up}{map_css.path}">{svg}'
-        f'<div class="folium-map" id="{map_id}"></div></div>',
+        f'<div class="folium-map" id="{map_id}"></div>'
+        f'<button type="button" class="tim-start"><span>{escape_text(start)}</span></button>'
+        "</div>",
         _part(_CREDIT, document, "credit").group(0),
         "</body></html>",
         "",
