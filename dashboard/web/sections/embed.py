@@ -26,7 +26,6 @@ from dashboard.web.view_cache import view_selection
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 EMBED_MAIN = "tapalpa-embed-main"  # the container of title, map and credit (embed.css)
-EMBED_HEAD = "tapalpa-embed-head"  # title, window and key figure: min-height in embed.css
 EMBED_MAP = "tapalpa-embed-map"  # the map's own container, its height fixed (embed.css)
 # Its height before embed.css arrives (CSS px): title, window and key figure (~63 px on a
 # wide iframe), the map's frame (EMBED_MAP_HEIGHT + 8), the credit (~45 px) and the gaps.
@@ -80,14 +79,11 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
             )
         )
     selection = view_selection(data, page.view)
-    # Its height held (embed.css) while the st.html is a 40 px placeholder: the map under
-    # it stays where it is drawn.
-    with st.container(key=EMBED_HEAD):
-        st.html(
-            f'<p class="tapalpa-embed-title">{escape_text(snapshot_title(page, lang))}</p>'
-            f'<p class="tapalpa-embed-window">{escape_text(window_label(page, lang))}</p>'
-            f'<p class="tapalpa-embed-figure">{key_line(data, page, selection.selected, lang)}</p>'
-        )
+    st.html(
+        f'<p class="tapalpa-embed-title">{escape_text(snapshot_title(page, lang))}</p>'
+        f'<p class="tapalpa-embed-window">{escape_text(window_label(page, lang))}</p>'
+        f'<p class="tapalpa-embed-figure">{key_line(data, page, selection.selected, lang)}</p>'
+    )
     # The map's height held from the first paint: a container is drawn at once, the
     # map's frame only once Streamlit has loaded its code (a 40 px placeholder until then).
     with st.container(height=EMBED_MAP_HEIGHT, border=False, key=EMBED_MAP):
