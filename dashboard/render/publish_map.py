@@ -4,19 +4,22 @@ HTML and its inline CSS alone, with the map's code and data in cacheable files.
     <stem>.html                      title, window, key figures (HTML), the map's box
                                      (its size fixed by CSS) holding the view as an
                                      inline SVG (firstpaint.py), the credit, the links
-    assets/map-<hash>.js             Leaflet, its two plugins, tapalpa-map.js and
-                                     tapalpa-site.js: one file for every page (`defer`)
-    assets/map-<hash>.css            their stylesheets, loaded by tapalpa-site.js
-    assets/geometry-<hash>.js        the states' outlines, shared by every page (`defer`)
-    assets/<stem>-<hash>.js          the view: folium's map script (`defer`)
+    assets/site-<hash>.js            tapalpa-site.js: the one script run on load (`defer`)
+    assets/map-<hash>.js             Leaflet, its two plugins and tapalpa-map.js
+    assets/map-<hash>.css            their stylesheets
+    assets/geometry-<hash>.js        the states' outlines, shared by every page
+    assets/<stem>-<hash>.js          the view: folium's map script
+
+The last four are prefetched (fetched while the browser is idle, never run) and loaded
+by tapalpa-site.js, in that order, when the reader asks for the interactive map.
 
 Every asset is named by the SHA-256 of its content (16 hex digits), so a host may cache
 it for good (deploy/Caddyfile does under /published/assets/). The view's script is the
 one snapshot.html_document writes (the same map, popups and replay); it runs inside
 TapalpaSite.run when the reader asks for it (a button over the picture: building the map
-costs a phone about half a second of its main thread), once the stylesheet is in; then
-the SVG is removed. Nothing is render-blocking: the document carries its CSS, every
-script is `defer`.
+costs a phone about half a second of its main thread, and running Leaflet's code a
+quarter more), once the stylesheet is in; then the SVG is removed. Nothing is
+render-blocking: the document carries its CSS, its one script is `defer`.
 """
 
 from __future__ import annotations
@@ -75,14 +78,15 @@ def hashed(name: str, data: bytes, suffix: str) -> Asset:
     return Asset(f"{ASSETS}/{name}-{hashlib.sha256(data).hexdigest()[:16]}.{suffix}", data)
 
 
-def shared_assets(bundle: Bundle) -> tuple[Asset, Asset, Asset]:
-    """(map.js, map.css, geometry.js): the files every map page loads."""
+def shared_assets(bundle: Bundle) -> tuple[Asset, Asset, Asset, Asset]:
+    """(map.js, map.css, geometry.js, site.js): the files every map page loads."""
     js, css = joined_assets()
     states = states_geojson(bundle.states_display)
     return (
-        hashed("map", js + b"\n;\n" + SITE_JS.read_bytes(), "js"),
+        hashed("map", js, "js"),
         hashed("map", css, "css"),
         hashed("geometry", f"TapalpaSite.states={states};\n".encode(), "js"),
+        hashed("site", SITE_JS.read_bytes(), "js"),
     )
 
 
@@ -126,7 +130,8 @@ def map_page(
     start = translation(lang).gettext(
         "Explore the interactive map: zoom in, tap a point for its sources"
     )
-    map_js, map_css, geometry = shared
+    map_js, map_css, geometry, site = shared
+    on_request = [f"{up}{a.path}" for a in (map_js, geometry, view)]
     map_id = _part(_MAP_DIV, document, "map").group(1)
     parts = [
         "<!DOCTYPE html>",
@@ -134,13 +139,14 @@ def map_page(
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         _part(_TITLE_META, document, "title").group(0),
         f"<style>{STYLE_FILE.read_text(encoding='utf-8')}</style>",
-        f'<link rel="preload" href="{up}{map_css.path}" as="style">',
-        *(f'<script defer src="{up}{a.path}"></script>' for a in (map_js, geometry, view)),
+        f'<script defer src="{up}{site.path}"></script>',
+        *(f'<link rel="prefetch" href="{href}">' for href in [*on_request, up + map_css.path]),
         "</head><body>",
         navigation,
         _part(_HEADER, document, "header").group(0),
         '<ul class="tim-figures">' + "".join(f"<li>{item}</li>" for item in figures) + "</ul>",
-        f'<div class="tim-map" data-css="{up}{map_css.path}">{svg}'
+        f'<div class="tim-map" data-css="{up}{map_css.path}" '
+        f'data-js="{" ".join(on_request)}">{svg}'
         f'<div class="folium-map" id="{map_id}"></div>'
         f'<button type="button" class="tim-start"><span>{escape_text(start)}</span></button>'
         "</div>",
