@@ -54,7 +54,8 @@ def test_one_page_and_png_per_state_with_incidents(bundle, site):
     # The shared code, stylesheet and outlines once; one view script per page.
     kinds = sorted(re.sub(r"-[0-9a-f]{16}\.", ".", p) for p in site if p.startswith("assets/"))
     views = sorted(f"assets/{s.replace('/', '-')}.js" for s in stems)
-    assert kinds == sorted(["assets/geometry.js", "assets/map.css", "assets/map.js", *views])
+    shared = ["assets/geometry.js", "assets/map.css", "assets/map.js", "assets/site.js"]
+    assert kinds == sorted([*shared, *views])
     assert "states/jal.html" in site and "states/bcs.html" not in site  # BCS: no incidents
     jal = site["states/jal.html"].decode()
     assert "<title>After the Tapalpa raid: reported incidents in Jalisco</title>" in jal
@@ -193,8 +194,8 @@ def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):
     result = cli(str(tmp_path / "out"), "--state", "JAL", "--base-url", "https://example.org/map")
     assert result.returncode == 0, result.stderr
     # 2 views x (HTML, PNG), CSV, embed, manifest; assets/: the map's code, stylesheet
-    # and outlines, and each view's script.
-    assert "wrote 12 files" in result.stdout
+    # and outlines, the loader, and each view's script.
+    assert "wrote 13 files" in result.stdout
     embed = (tmp_path / "out" / "embed.html").read_text()
     assert "&lt;iframe src=&quot;https://example.org/map/states/jal.html&quot;" in embed
     assert "No embed codes here" not in embed
@@ -237,20 +238,31 @@ def test_map_page_is_small_and_nothing_in_it_blocks_the_first_paint(site, path):
     text = site[path].decode()
     assert len(site[path]) < 80_000  # was 0.47-0.63 MB with the map's code inlined
     scripts = re.findall(r"<script\b[^>]*>", text)
-    assert len(scripts) == 3  # map code, outlines, the view
-    assert all(" defer " in s and " src=" in s for s in scripts), scripts
+    assert len(scripts) == 1  # the loader; the map's code runs when the reader asks
+    assert re.fullmatch(r'<script defer src="(\.\./)?assets/site-[0-9a-f]{16}\.js">', scripts[0])
     assert "<script>" not in text  # no inline script: every one waits for the parse
-    # No stylesheet to fetch before the first paint: the page's CSS is inline, the map's
-    # is preloaded and applied by the map's script.
+    # No stylesheet to fetch before the first paint: the page's CSS is inline; the map's
+    # code, data and stylesheet are prefetched (fetched while idle, never run).
     assert not re.search(r'<link rel="stylesheet"', head(text))
-    assert 'rel="preload"' in head(text) and "<style>" in head(text)
+    prefetched = re.findall(r'<link rel="prefetch" href="([^"]+)">', head(text))
+    assert [re.sub(r"^.*assets/|-[0-9a-f]{16}", "", p) for p in prefetched] == [
+        "map.js",
+        "geometry.js",
+        f"{path.removesuffix('.html').replace('/', '-')}.js",
+        "map.css",
+    ]
+    loaded = re.search(r'data-js="([^"]+)"', text).group(1).split()
+    assert loaded == prefetched[:3]  # run in this order by the loader
+    assert "<style>" in head(text)
 
 
 @pytest.mark.parametrize("path", MAP_PAGES)
 def test_map_page_paints_the_view_as_svg_in_a_box_of_fixed_size(site, path):
     text = site[path].decode()
     box = re.search(
-        r'<div class="tim-map" data-css="([^"]+)">(<svg class="tim-first".*?</svg>)', text
+        r'<div class="tim-map" data-css="([^"]+)" data-js="[^"]+">'
+        r'(<svg class="tim-first".*?</svg>)',
+        text,
     )
     assert box, "the map box opens with the first-paint SVG"
     svg = box.group(2)
@@ -268,7 +280,8 @@ def test_map_page_paints_the_view_as_svg_in_a_box_of_fixed_size(site, path):
 def test_map_page_assets_resolve_and_are_named_by_their_hash(site, path):
     text = site[path].decode()
     sources = re.findall(r'(?:src|href|data-css)="([^"]*assets/[^"]+)"', text)
-    assert len(sources) >= 4
+    sources += re.search(r'data-js="([^"]+)"', text).group(1).split()
+    assert len(sources) >= 9
     for source in sources:
         target = re.sub(r"^(\.\./)+", "", source)
         assert target in site, (path, source)
