@@ -50,7 +50,12 @@ def test_one_page_and_png_per_state_with_incidents(bundle, site):
     stems = ["index"] + [f"states/{BY_CODE[c].abbrev.lower()}" for c in codes]
     expected = {f"{s}.{ext}" for s in stems for ext in ("html", "png")}
     expected |= {"data/incidents.csv", "embed.html", "manifest.json"}
-    assert set(site) == expected
+    assert {p for p in site if not p.startswith("assets/")} == expected
+    # The shared code, stylesheet and outlines once; one view script per page.
+    kinds = sorted(re.sub(r"-[0-9a-f]{16}\.", ".", p) for p in site if p.startswith("assets/"))
+    views = sorted(f"assets/{s.replace('/', '-')}.js" for s in stems)
+    shared = ["assets/geometry.js", "assets/map.css", "assets/map.js", "assets/site.js"]
+    assert kinds == sorted([*shared, *views])
     assert "states/jal.html" in site and "states/bcs.html" not in site  # BCS: no incidents
     jal = site["states/jal.html"].decode()
     assert "<title>After the Tapalpa raid: reported incidents in Jalisco</title>" in jal
@@ -137,12 +142,15 @@ def test_hostile_text_is_escaped_in_every_page(bundle):
     files = site_files(hostile, states=["14"])
     pages = [f for f in files if f.path.endswith(".html")]
     assert [f.path for f in pages] == ["index.html", "states/jal.html", "embed.html"]
-    for published in pages:
+    scripts = [f for f in files if f.path.startswith(("assets/index-", "assets/states-jal-"))]
+    assert len(scripts) == 2  # the views' data, where the popups' text now travels
+    for published in pages + scripts:
         text = published.data.decode()
         for raw in ("<img src=x", "${alert", "</script><script>alert", "javascript:alert"):
             assert raw not in text, (published.path, raw)
-    jal = next(f for f in pages if f.path == "states/jal.html").data.decode()
-    assert "&lt;img src=x onerror=alert(1)&gt;" in jal
+    jal = next(f for f in scripts if f.path.startswith("assets/states-jal-")).data.decode()
+    escaped = "&lt;img src=x onerror=alert(1)&gt;"  # in the popup, inside the view's JSON
+    assert escaped in jal or escaped.replace("&", "\\u0026") in jal
 
 
 @pytest.mark.parametrize(
@@ -185,7 +193,9 @@ def cli(*args: str) -> subprocess.CompletedProcess:
 def test_cli_writes_absolute_snippets_with_a_base_url(tmp_path):
     result = cli(str(tmp_path / "out"), "--state", "JAL", "--base-url", "https://example.org/map")
     assert result.returncode == 0, result.stderr
-    assert "wrote 7 files" in result.stdout  # 2 views x (HTML, PNG), CSV, embed, manifest
+    # 2 views x (HTML, PNG), CSV, embed, manifest; assets/: the map's code, stylesheet
+    # and outlines, the loader, and each view's script.
+    assert "wrote 13 files" in result.stdout
     embed = (tmp_path / "out" / "embed.html").read_text()
     assert "&lt;iframe src=&quot;https://example.org/map/states/jal.html&quot;" in embed
     assert "No embed codes here" not in embed
@@ -211,3 +221,79 @@ def test_cli_publishes_the_site_in_spanish_with_lang_es(tmp_path):
     assert "escrib" in result.stdout.lower()  # the CLI's own line, in Spanish
     index = (tmp_path / "out" / "index.html").read_text()
     assert '<html lang="es"' in index
+
+
+# ------------------------------------------------------------ the map pages' weight
+
+
+MAP_PAGES = ("index.html", "states/jal.html")
+
+
+def head(text: str) -> str:
+    return text.split("</head>", 1)[0]
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_is_small_and_nothing_in_it_blocks_the_first_paint(site, path):
+    text = site[path].decode()
+    assert len(site[path]) < 80_000  # was 0.47-0.63 MB with the map's code inlined
+    scripts = re.findall(r"<script\b[^>]*>", text)
+    assert len(scripts) == 1  # the loader; the map's code runs when the reader asks
+    assert re.fullmatch(r'<script defer src="(\.\./)?assets/site-[0-9a-f]{16}\.js">', scripts[0])
+    assert "<script>" not in text  # no inline script: every one waits for the parse
+    # No stylesheet to fetch before the first paint: the page's CSS is inline; the map's
+    # code, data and stylesheet are prefetched (fetched while idle, never run).
+    assert not re.search(r'<link rel="stylesheet"', head(text))
+    prefetched = re.findall(r'<link rel="prefetch" href="([^"]+)">', head(text))
+    assert [re.sub(r"^.*assets/|-[0-9a-f]{16}", "", p) for p in prefetched] == [
+        "map.js",
+        "geometry.js",
+        f"{path.removesuffix('.html').replace('/', '-')}.js",
+        "map.css",
+    ]
+    loaded = re.search(r'data-js="([^"]+)"', text).group(1).split()
+    assert loaded == prefetched[:3]  # run in this order by the loader
+    assert "<style>" in head(text)
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_paints_the_view_as_svg_in_a_box_of_fixed_size(site, path):
+    text = site[path].decode()
+    box = re.search(
+        r'<div class="tim-map" data-css="([^"]+)" data-js="[^"]+">'
+        r'(<svg class="tim-first".*?</svg>)',
+        text,
+    )
+    assert box, "the map box opens with the first-paint SVG"
+    svg = box.group(2)
+    assert 'viewBox="0 0 1000 ' in svg and 'aria-hidden="true"' in svg
+    assert svg.count("<path ") >= 30  # the states (32; those outside the box may be dropped)
+    if path == "index.html":
+        assert svg.count("<circle ") > 50  # the located incidents
+    style = re.search(r"<style>(.*?)</style>", text, re.S).group(1)
+    rule = re.search(r"\.tim-map \{([^}]*)\}", style).group(1)
+    assert "height: 68vh" in rule and "min-height" in rule  # sized before any script runs
+    assert re.search(r"\.tim-map > \.folium-map, \.tim-map > \.tim-first \{[^}]*inset: 0", style)
+
+
+@pytest.mark.parametrize("path", MAP_PAGES)
+def test_map_page_assets_resolve_and_are_named_by_their_hash(site, path):
+    text = site[path].decode()
+    sources = re.findall(r'(?:src|href|data-css)="([^"]*assets/[^"]+)"', text)
+    sources += re.search(r'data-js="([^"]+)"', text).group(1).split()
+    assert len(sources) >= 9
+    for source in sources:
+        target = re.sub(r"^(\.\./)+", "", source)
+        assert target in site, (path, source)
+    for name, data in site.items():
+        if name.startswith("assets/"):
+            digest = re.search(r"-([0-9a-f]{16})\.(js|css)$", name).group(1)
+            assert digest == hashlib.sha256(data).hexdigest()[:16], name
+
+
+def test_view_script_waits_for_the_map_code_and_shares_the_outlines(site):
+    view = next(site[p] for p in site if p.startswith("assets/index-")).decode()
+    assert view.startswith("TapalpaSite.run(function () {")
+    assert '"states":TapalpaSite.states,' in view and "FeatureCollection" not in view
+    geometry = next(site[p] for p in site if p.startswith("assets/geometry-")).decode()
+    assert geometry.startswith('TapalpaSite.states={"type":"FeatureCollection"')

@@ -80,6 +80,17 @@ def _asset_files() -> list[tuple[str, Path]]:
     return [*_vendor_files().items(), *((name, STATIC / name) for name in ours)]
 
 
+@lru_cache(maxsize=1)
+def joined_assets() -> tuple[bytes, bytes]:
+    """(scripts, stylesheets): the map's files joined in load order, each kind one file
+    (the live page's served mode, the published site's assets/)."""
+    files = [(name, _asset_bytes(name, path)) for name, path in _asset_files()]
+    # Each script ends its own statements: a newline and ";" keep them apart.
+    js = b"\n;\n".join(raw for name, raw in files if name.endswith(".js"))
+    css = b"\n".join(raw for name, raw in files if name.endswith(".css"))
+    return js, css
+
+
 @lru_cache(maxsize=4)
 def map_assets(mode: str = "inline") -> tuple[Links, Links]:
     """(js, css) as (name, URL) pairs, read once per process.
@@ -97,9 +108,9 @@ def map_assets(mode: str = "inline") -> tuple[Links, Links]:
     scripts = [(n, raw) for n, raw in files if n.endswith(".js")]
     sheets = [(n, raw) for n, raw in files if n.endswith(".css")]
     if mode == "served":
-        # Each script ends its own statements: a newline and ";" keep them apart.
-        js_url = published_file("map", b"\n;\n".join(raw for _, raw in scripts), "js")
-        css_url = published_file("map", b"\n".join(raw for _, raw in sheets), "css")
+        joined_js, joined_css = joined_assets()
+        js_url = published_file("map", joined_js, "js")
+        css_url = published_file("map", joined_css, "css")
         if js_url and css_url:
             return (("map.js", js_url),), (("map.css", css_url),)
     return (

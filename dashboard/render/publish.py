@@ -3,8 +3,10 @@
 For a news spike: a reader of an embedded static map costs the server one file request,
 not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
 
-    index.html            the interactive map of the page's default view (the same
-                          self-contained HTML as the snapshot: popups, play control)
+    index.html            the interactive map of the page's default view (the snapshot's
+                          map, popups and play control; a small page painted before any
+                          script runs, its code and data under assets/: publish_map.py)
+    assets/               the map's code, stylesheet and data, named by content hash
     index.png             its PNG snapshot (title and alt text in the PNG's metadata)
     states/<abbr>.html    one page per state with incidents, over the whole data window
     states/<abbr>.png     (<abbr> is the ISO 3166-2 suffix in lower case: jal, mic, ...)
@@ -13,15 +15,15 @@ not a live Streamlit session. `python -m dashboard publish OUTDIR` writes
     manifest.json         every file with its SHA-256, title and alt text
 
 The output is byte-identical for the same data: folium's random element ids are replaced
-by sequential ones and nothing carries the clock. Every page is built from escaped text
-only (dashboard/text/escape.py) and loads nothing from a CDN.
+by sequential ones and nothing carries the clock; assets/ names carry their content's
+hash. Every page is built from escaped text only (dashboard/text/escape.py) and loads
+nothing from a CDN.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -32,11 +34,11 @@ from dashboard.analysis.stats import incidents_only
 from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
-from dashboard.render.publish_views import stable_ids, view_page, view_stem
+from dashboard.render.publish_map import map_page, stable_ids  # noqa: F401 (tests)
+from dashboard.render.publish_views import figure_items, view_page, view_stem
 from dashboard.render.snapshot import (
     PNG_SIZE,
     alt_text,
-    html_document,
     png_bytes,
     select,
     title,
@@ -135,13 +137,6 @@ def _navigation(current: View, all_views: list[View], lang: str = DEFAULT_LANGUA
         f"<details><summary>{escape_text(t.gettext('Other views and the data'))}</summary>"
         f"<p>{' · '.join(links)}</p><p>{extras}</p></details></nav>"
     )
-
-
-def _with_navigation(html: str, nav: str) -> str:
-    body = re.search(r"<body[^>]*>", html)
-    if body is None:  # pragma: no cover - folium always writes <body>
-        raise ValueError("snapshot HTML has no <body>")
-    return html[: body.end()] + nav + html[body.end() :]
 
 
 def _snippet(url: str, page_title: str) -> str:
@@ -267,6 +262,7 @@ def site_files(
         if not number:
             every = ViewFiles(bundle, views(bundle, states, language)[0].page, bundle.incidents)
             files.insert(-1, PublishedFile(RECORDS_PATH, RECORDS.build(every)))
+    files = list({f.path: f for f in files}.values())  # a shared asset once
     manifest = {
         "data_version": bundle.version,
         "files": [
@@ -302,10 +298,16 @@ def _language_files(
     for view in all_views:
         selection = select(bundle, view.page)
         page_title, alt = title(view.page), alt_text(view.page, selection)
-        html = _with_navigation(
-            stable_ids(html_document(bundle, view.page)), _navigation(view, all_views, lang)
+        html, assets = map_page(
+            bundle,
+            view.page,
+            view.stem,
+            figure_items(view.page, selection, lang),
+            _navigation(view, all_views, lang),
+            lang,
         )
         files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
+        files += [PublishedFile(a.path, a.data) for a in assets]
         files.append(PublishedFile(f"{view.stem}.png", png_bytes(bundle, view.page), "", alt))
         entries.append((view, page_title, alt))
     for page in extra:

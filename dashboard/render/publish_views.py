@@ -5,7 +5,8 @@ to the interactive map and the live page) with Open Graph and Twitter card tags,
 files it shows:
 
     views/<stem>.html         the page (the stem names the window and states, share.py)
-    views/<stem>.map.html     the interactive map (snapshot.html_document)
+    views/<stem>.map.html     the interactive map (publish_map.py: a small page, its
+                              code and data in assets/ under hashed names)
     views/<stem>.png          the article image (pngpresets "article")
     views/<stem>.social.png   the social card (pngpresets "social"): og:image
 
@@ -17,7 +18,6 @@ snippets). Every data-derived string is escaped (dashboard/text/escape.py).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -27,11 +27,11 @@ from dashboard.ingest.bundle import Bundle
 from dashboard.render.captions import official_noun
 from dashboard.render.imagefiles import image_bytes
 from dashboard.render.pngpresets import PRESETS
+from dashboard.render.publish_map import map_page
 from dashboard.render.share import download_stem
 from dashboard.render.snapshot import (
     alt_text,
     credit_text,
-    html_document,
     select,
     title,
     window_label,
@@ -40,21 +40,6 @@ from dashboard.text.escape import escape_text, link
 from dashboard.text.i18n import format_number, translation
 
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
-# folium/branca name every element "<kind>_<uuid4 hex>"; the name is the only random part.
-_ELEMENT_ID = re.compile(r"(?<=[A-Za-z])_([0-9a-f]{32})(?![0-9A-Za-z])")
-
-
-def stable_ids(html: str) -> str:
-    """folium's random element ids replaced by sequential ones, in order of appearance."""
-    seen: dict[str, str] = {}
-
-    def number(match: re.Match) -> str:
-        token = match.group(1)
-        if token not in seen:
-            seen[token] = f"{len(seen) + 1:032x}"
-        return f"_{seen[token]}"
-
-    return _ELEMENT_ID.sub(number, html)
 
 
 @dataclass(frozen=True)
@@ -74,7 +59,7 @@ def view_stem(page: PageView, prefix: str = "") -> str:
     return f"{prefix}views/{stem}"
 
 
-def _figure_items(page: PageView, selection, lang: str) -> list[str]:
+def figure_items(page: PageView, selection, lang: str) -> list[str]:
     t = translation(lang)
     f = key_figures(selection.selected)
     n = lambda v: format_number(v, lang)  # noqa: E731
@@ -153,9 +138,10 @@ def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) ->
 def view_page(
     bundle: Bundle, page: PageView, stem: str, base_url: str, live_url: str, lang: str
 ) -> list[ViewPageFile]:
-    """The view's four files (module docstring), in `lang`. `base_url`: the site's public
-    address ("" for none: no absolute tags); `live_url`: the live page's public address
-    ("" for none: no link to it)."""
+    """The view's four files (module docstring), then the assets its map page loads
+    (publish_map.py; shared ones repeated: the caller keeps one of each path), in
+    `lang`. `base_url`: the site's public address ("" for none: no absolute tags);
+    `live_url`: the live page's public address ("" for none: no link to it)."""
     t = translation(lang)
     heads = {
         "map": t.gettext("On the map"),
@@ -180,7 +166,7 @@ def view_page(
         f'<p class="window">{escape_text(window_label(page, lang))}</p>',
         f"<h2>{escape_text(heads['map'])}</h2>",
         "<ul>"
-        + "".join(f"<li>{item}</li>" for item in _figure_items(page, selection, lang))
+        + "".join(f"<li>{item}</li>" for item in figure_items(page, selection, lang))
         + "</ul>",
     ]
     official = _official_items(bundle, page, lang)
@@ -207,14 +193,12 @@ def view_page(
         "</main></body></html>",
         "",
     ]
+    map_html, assets = map_page(
+        bundle, page, f"{stem}.map", figure_items(page, selection, lang), lang=lang
+    )
     return [
         ViewPageFile(f"{stem}.html", "\n".join(parts).encode("utf-8"), page_title, summary),
-        ViewPageFile(
-            f"{stem}.map.html",
-            stable_ids(html_document(bundle, page, lang)).encode("utf-8"),
-            page_title,
-            summary,
-        ),
+        ViewPageFile(f"{stem}.map.html", map_html.encode("utf-8"), page_title, summary),
         ViewPageFile(
             f"{stem}.png",
             image_bytes(bundle, page, "png", PRESETS["article"], lang=lang),
@@ -227,4 +211,5 @@ def view_page(
             "",
             summary,
         ),
+        *(ViewPageFile(asset.path, asset.data) for asset in assets),
     ]

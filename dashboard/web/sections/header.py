@@ -21,6 +21,9 @@ PAGE_LANG_JS = STATIC / "page_lang.js"
 # match: the choice would be dropped, or the window reset, on the next move. Their values
 # are set again, so the browser redraws them in the new language.
 LABELLED_CHOICES = (state.TYPES, state.LAYERS, state.WINDOW)
+# Containers of elements that draw nothing (scripts, CSS), hidden by page.css from the
+# first paint (deploy/serve puts page.css in the page's document).
+HIDDEN_ASSETS = "tapalpa-assets"
 
 
 def no_records(bundle: Bundle, lang: str = "en") -> None:
@@ -54,13 +57,16 @@ def page_head(lang: str, embedded: bool) -> None:
 
 def page_assets(lang: str) -> None:
     """`<html lang>` of the page and the map frame, the page CSS and the print style."""
-    st.html(
-        f'<span data-tim-lang="{lang}" hidden></span>'
-        f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
-        unsafe_allow_javascript=True,
-    )
-    st.html(STATIC / "page.css")
-    st.html(STATIC / "print.css")  # style only: Streamlit gives it no room on the page
+    # In a container page.css hides: each st.html is a 40 px placeholder until Streamlit
+    # has fetched its code, and its disappearing moved the whole page up (layout shift).
+    with st.container(key=HIDDEN_ASSETS):
+        st.html(
+            f'<span data-tim-lang="{lang}" hidden></span>'
+            f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
+            unsafe_allow_javascript=True,
+        )
+        st.html(STATIC / "page.css")
+        st.html(STATIC / "print.css")  # style only: Streamlit gives it no room on the page
 
 
 def keep_map_view() -> None:
@@ -109,10 +115,13 @@ def header(lang: str = "en") -> None:
     t = translation(lang)
     language_switch()
     st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
-    st.html(
+    # Markdown, drawn with the code the title uses (an st.html would be a 40 px
+    # placeholder first, then shrink to its line: a layout shift).
+    st.markdown(
         '<p class="tim-deck">'
         + escape_text(t.gettext("Reported hour by hour since 22 February 2026"))
-        + "</p>"
+        + "</p>",
+        unsafe_allow_html=True,
     )
     for notice in state.take_link_notices():
         st.warning(escape_markdown(notice))  # link values and parameter names: text

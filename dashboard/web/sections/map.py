@@ -30,6 +30,8 @@ from dashboard.web.map_component import live_map, map_frame
 from dashboard.web.view_cache import Kept, Shown, per_view
 
 MAP_HEIGHT = 560
+MAP_BOX = "tapalpa-map-box"  # its min-height in page.css: MAP_HEIGHT + 8 px (the frame's)
+HIDDEN_FRAME_TITLE = "tapalpa-frame-title"
 # What page.js names Streamlit's own controls on a page not in English, by the key it
 # knows them by (their English text is Streamlit's, in page.js).
 STREAMLIT_NAMES = {
@@ -67,10 +69,11 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
         ),
     }
     attributes = " ".join(f'data-{key}="{escape_text(value)}"' for key, value in names.items())
-    st.html(
-        f'<div id="tapalpa-page" hidden {attributes}></div><script>{PAGE_JS}</script>',
-        unsafe_allow_javascript=True,
-    )
+    with st.container(key=HIDDEN_FRAME_TITLE):  # hidden by page.css (header.HIDDEN_ASSETS)
+        st.html(
+            f'<div id="tapalpa-page" hidden {attributes}></div><script>{PAGE_JS}</script>',
+            unsafe_allow_javascript=True,
+        )
 
 
 def select_clicked_state(data: PageData) -> None:
@@ -200,7 +203,10 @@ def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
                     "**Reset filters**."
                 )
             )
-    drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
+    # The map's box holds the frame's height (page.css) before the frame exists: until
+    # Streamlit has its component's code the frame is a 40 px placeholder.
+    with st.container(key=MAP_BOX):
+        drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
     counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
     for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang):
         st.caption(caption)
