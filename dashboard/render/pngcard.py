@@ -20,8 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from dashboard.analysis.filters import possible_mask
-from dashboard.render.pnglayers import SITE_COLOUR, categories_present
-from dashboard.render.symbols import HALO, MPL_MARKERS, STATE_EDGE, ramp, state_class
+from dashboard.render.pnglayers import categories_present
+from dashboard.render.symbols import HALO, MPL_MARKERS, SITE_COLOUR, STATE_EDGE, ramp, state_class
 from dashboard.text.i18n import N_, translation
 
 CARD_LAYOUTS = ("card-side", "card-stacked")

@@ -14,6 +14,7 @@ from dashboard.render.symbols import (
     HALO,
     MPL_MARKERS,
     PALETTES,
+    SITE_COLOUR,
     STATE_EDGE,
     category_index,
     palette_of,
@@ -21,7 +22,6 @@ from dashboard.render.symbols import (
 )
 
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
-SITE_COLOUR = "#b2182b"
 STAR_AREA = 420  # the site's star (points^2) at scale 1
 STAR_HALF = STAR_AREA**0.5 / 2  # its half width in points at scale 1 (labels keep clear)
 

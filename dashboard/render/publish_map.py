@@ -31,7 +31,7 @@ from pathlib import Path
 
 from dashboard.analysis.permalink import PageView
 from dashboard.ingest.bundle import Bundle
-from dashboard.render.firstpaint import first_paint_svg
+from dashboard.render.firstpaint import first_paint_key, first_paint_svg
 from dashboard.render.mapassets import joined_assets
 from dashboard.render.mapstates import states_geojson
 from dashboard.render.snapshot import html_document, language, map_extent, select
@@ -125,7 +125,11 @@ def map_page(
     )
     selection = select(bundle, page)
     extent = map_extent(bundle, page, 800, 600, box=(0, 0, 1, 1))
-    svg = first_paint_svg(bundle.states_display, selection.counts, selection.selected, extent)
+    site = bundle.operation_site.geometry.iloc[0]
+    svg = first_paint_svg(
+        bundle.states_display, selection.counts, selection.selected, extent, (site.x, site.y)
+    )
+    key = first_paint_key(selection.selected, True, lang)
     up = "../" * stem.count("/")
     start = translation(lang).gettext(
         "Explore the interactive map: zoom in, tap a point for its sources"
@@ -146,7 +150,7 @@ def map_page(
         _part(_HEADER, document, "header").group(0),
         '<ul class="tim-figures">' + "".join(f"<li>{item}</li>" for item in figures) + "</ul>",
         f'<div class="tim-map" data-css="{up}{map_css.path}" '
-        f'data-js="{" ".join(on_request)}">{svg}'
+        f'data-js="{" ".join(on_request)}">{svg}{key}'
         f'<div class="folium-map" id="{map_id}"></div>'
         f'<button type="button" class="tim-start"><span>{escape_text(start)}</span></button>'
         "</div>",

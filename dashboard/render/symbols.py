@@ -93,6 +93,7 @@ SHORT_LABELS: dict[str, str] = {
     "protests": N_("Protests"),
     "strategic_developments": N_("Strategic"),
 }
+SITE_COLOUR = "#b2182b"  # the operation site's star, on every map and image
 CATEGORY_OF: dict[str, int] = {t: i for i, c in enumerate(CATEGORIES) for t in c.types}
 OTHER = next(i for i, c in enumerate(CATEGORIES) if c.key == "other")
 # Each event type's marker colour (its category's), for charts and tables that colour by type.

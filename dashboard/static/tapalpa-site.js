@@ -20,7 +20,7 @@
     var build = pending;
     pending = null;
     build();
-    ["tim-first", "tim-start"].forEach(function (name) {
+    ["tim-first", "tim-first-key", "tim-start"].forEach(function (name) {
       var node = box.querySelector("." + name);
       if (node) { node.parentNode.removeChild(node); }
     });
