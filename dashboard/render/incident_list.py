@@ -299,13 +299,13 @@ def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
 def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
     """incident_id -> the record as one Markdown paragraph (state · type · when: summary
     (source link)), escaped, in `lang`; for reports known only to their state."""
-    t = translation(lang)
+    source = translation(lang).gettext("source")
     return {
         row.incident_id: f"**{escape_markdown(BY_CODE[row.cve_ent].name)}** · "
         f"{escape_markdown(event_type_label(row.event_type, lang))} · "
         f"{escape_markdown(when_label(row, lang))}: "
         f"{escape_markdown(summary_text(row, lang))} "
-        f"({link(row.source_url, row.source_outlet or t.gettext('source'))})"
+        f"({link(row.source_url, row.source_outlet or source)})"
         for row in rows.itertuples(index=False)
     }
 

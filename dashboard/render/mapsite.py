@@ -51,7 +51,7 @@ def site_markers(site: gpd.GeoDataFrame, lang: str = DEFAULT_LANGUAGE) -> list[l
             [
                 f"<b>{escape_text(label)}</b>",
                 escape_text(description or row.description),
-                f"{escape_text(t.gettext('Sources:'))} {' · '.join(sources)}",
+                escape_text(t.gettext("Sources:")) + " " + " · ".join(sources),
             ]
         )
         markers.append([row.geometry.y, row.geometry.x, escape_text(label), popup])

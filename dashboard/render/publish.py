@@ -126,15 +126,17 @@ def _navigation(current: View, all_views: list[View], lang: str = DEFAULT_LANGUA
         + f">{escape_text(v.label)}</a>"
         for v in all_views
     ]
+    records, codes = t.gettext("All records (CSV)"), t.gettext("Embed codes")
+    others, others_and_data = t.gettext("Other views"), t.gettext("Other views and the data")
     extras = (
         f'<a href="{escape_text(_relative(current.stem, RECORDS_PATH))}">'
-        f"{escape_text(t.gettext('All records (CSV)'))}</a> · "
+        f"{escape_text(records)}</a> · "
         f'<a href="{escape_text(_relative(current.stem, "embed.html"))}">'
-        f"{escape_text(t.gettext('Embed codes'))}</a>"
+        f"{escape_text(codes)}</a>"
     )
     return (
-        f'<nav class="tim-credit" aria-label="{escape_text(t.gettext("Other views"))}">'
-        f"<details><summary>{escape_text(t.gettext('Other views and the data'))}</summary>"
+        f'<nav class="tim-credit" aria-label="{escape_text(others)}">'
+        f"<details><summary>{escape_text(others_and_data)}</summary>"
         f"<p>{' · '.join(links)}</p><p>{extras}</p></details></nav>"
     )
 
@@ -171,6 +173,8 @@ def embed_page(
     t = translation(lang)
     style = STYLE_FILE.read_text(encoding="utf-8")
     heading = escape_text(t.gettext("Tapalpa incident map: embed codes"))
+    open_map, all_records = t.gettext("Open the map"), t.gettext("All records (CSV)")
+    iframe, image_alt = t.gettext("Iframe"), t.gettext("Image with alt text")
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{escape_text(lang)}"><head><meta charset="utf-8">',
@@ -209,25 +213,23 @@ def embed_page(
             f'<section aria-labelledby="v{number}"><h2 id="v{number}">'
             f"{escape_text(view.label)}</h2>",
             f"<p>{escape_text(page_title)}</p>",
-            f'<p><a href="{escape_text(local)}.html">'
-            f"{escape_text(t.gettext('Open the map'))}</a></p>",
+            f'<p><a href="{escape_text(local)}.html">{escape_text(open_map)}</a></p>',
             f'<img src="{escape_text(image)}.png" alt="{escape_text(alt)}" '
             'width="400" height="250" loading="lazy">',
         ]
         if base_url:
             parts += [
-                f'<label for="i{number}">{escape_text(t.gettext("Iframe"))}</label>',
+                f'<label for="i{number}">{escape_text(iframe)}</label>',
                 f'<textarea id="i{number}" readonly rows="3">'
                 f"{escape_text(_snippet(html_url, page_title))}</textarea>",
-                f'<label for="p{number}">{escape_text(t.gettext("Image with alt text"))}</label>',
+                f'<label for="p{number}">{escape_text(image_alt)}</label>',
                 f'<textarea id="p{number}" readonly rows="4">'
                 f"{escape_text(_image_snippet(png_url, alt))}</textarea>",
             ]
         parts.append("</section>")
     records = base_url + RECORDS_PATH if base_url else _relative(prefix, RECORDS_PATH)
     parts += [
-        f'<p><a href="{escape_text(records)}">'
-        f"{escape_text(t.gettext('All records (CSV)'))}</a></p>",
+        f'<p><a href="{escape_text(records)}">{escape_text(all_records)}</a></p>',
         "</main></body></html>",
         "",
     ]

@@ -44,10 +44,11 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
     t = translation(lang)
     corrections, report = load_corrections(Path(path))
     entries = log_entries(corrections, lang)
+    source = t.gettext("source")
     lines = [
         f"- **{escape_markdown(log_date(e.date, lang))}** · {escape_markdown(e.label)}: "
         f"{escape_markdown('; '.join(e.changes))}. {escape_markdown(e.reason)} "
-        f"({link(e.source_url, t.gettext('source'))})"
+        f"({link(e.source_url, source)})"
         for e in entries
     ]
     return CorrectionsLog(

@@ -165,8 +165,9 @@ def filters(data: PageData, lang: str = "en") -> None:
     # A label, not a heading: the sidebar comes before the page's h1 in the document,
     # and a heading here would put the headings out of order (WCAG 1.3.1, axe
     # heading-order); its controls are named on their own.
+    label = escape_text(t.gettext("Filters"))
     st.markdown(
-        f'<p class="tapalpa-sidebar-label">{escape_text(t.gettext("Filters"))}</p>',
+        f'<p class="tapalpa-sidebar-label">{label}</p>',
         unsafe_allow_html=True,
     )
     time_controls(data, lang)

@@ -43,8 +43,8 @@ def key_moments(data: PageData, geodata: str, version: str, lang: str = "en") ->
             at = getattr(row, "at", "")
             key = at.isoformat(timespec="minutes") if hasattr(at, "isoformat") else str(at)
             headline = translated.get(key) or translated.get(str(at).strip()) or headline
+        outlet = row.source_outlet or t.gettext("source")
         st.markdown(
-            f"- {escape_markdown(headline)} "
-            f"({link(row.source_url, row.source_outlet or t.gettext('source'))})",
+            f"- {escape_markdown(headline)} ({link(row.source_url, outlet)})",
             unsafe_allow_html=True,
         )

@@ -40,8 +40,9 @@ def file_picker(lang: str = "en") -> None:
     t = translation(lang)
     megabytes = format_number(MAX_FILE_BYTES // 1_000_000, lang)
     # A label, not a heading: the sidebar comes before the page's h1 (sections/filters.py).
+    label = escape_text(t.gettext("Your data"))
     st.markdown(
-        f'<p class="tapalpa-sidebar-label">{escape_text(t.gettext("Your data"))}</p>',
+        f'<p class="tapalpa-sidebar-label">{label}</p>',
         unsafe_allow_html=True,
     )
     upload = st.file_uploader(
