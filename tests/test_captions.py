@@ -207,16 +207,37 @@ def test_each_official_figure_leads_with_the_maps_own_count_under_it():
     assert above_official(figures, {}, "en") == ""
 
 
-def test_a_window_beyond_2026_names_its_years():
-    """A year-long window of a reader's file shows its years: "1 Mar to 1 Mar" alone would
-    read as a window of no length."""
+YEAR = ViewSpec(datetime(2025, 3, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY))
+DAYS = ViewSpec(
+    datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
+)
+
+
+def _window_line(view, lang, bundle):
     from dashboard.render.captions import window_line
 
-    year = ViewSpec(
-        datetime(2025, 3, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY)
-    )
-    assert "2025" in window_line(year, "es") and "2026" in window_line(year, "es")
-    days = ViewSpec(
-        datetime(2026, 2, 22, tzinfo=MEXICO_CITY), datetime(2026, 2, 24, tzinfo=MEXICO_CITY)
-    )
-    assert "2026" not in window_line(days, "en")
+    return window_line(view, lang)
+
+
+def _map_title(view, lang, bundle):
+    from dashboard.render.captions import map_title
+
+    return map_title(PageView(view=view, lang=lang), lang=lang)
+
+
+def _alt_text(view, lang, bundle):
+    from dashboard.render.snapshot import alt_text, select
+
+    page = PageView(view=view, lang=lang)
+    return alt_text(page, select(bundle, page), lang)
+
+
+@pytest.mark.parametrize("say", [_window_line, _map_title, _alt_text])
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_window_beyond_2026_names_its_years(say, lang, bundle):
+    """Every text that names a window (the window line, the map frame's name, the alt
+    text) shows the years of a year-long window of a reader's file: "sáb 1 mar" to
+    "sáb 28 feb" alone would read as a window ending before it starts."""
+    said = say(YEAR, lang, bundle)
+    assert "2025" in said and "2026" in said, said
+    assert "2026" not in say(DAYS, lang, bundle).replace("2026-", "")

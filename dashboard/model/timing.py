@@ -16,6 +16,7 @@ import pandas as pd
 
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import PART_OF_DAY_SPANS
+from dashboard.text.i18n import format_datetime
 from dashboard.text.message import Message, msg, msg_n
 
 # ACLED codebook (time_precision): 2 = the source gives a week (the date coded is the
@@ -470,3 +471,20 @@ def not_before(frame: pd.DataFrame, moment: pd.Timestamp | None) -> pd.DataFrame
     if not cut.any():
         return frame
     return frame.assign(t_start=frame["t_start"].mask(cut, moment))
+
+
+EVENT_YEAR = 2026  # the bundled event's year: windows inside it leave the year out
+
+
+def window_ends_text(
+    start: datetime, end: datetime, lang: str, pattern: str = "EEE d MMM HH:mm"
+) -> tuple[str, str]:
+    """A window's two ends (aware datetimes) as text on Mexico City's clock, in `lang`,
+    with the CLDR `pattern`; the year is added after the month when either end lies
+    outside EVENT_YEAR (a reader's file of another year, or a year long: "sáb 1 mar" to
+    "sáb 28 feb" would read as a window ending before it starts)."""
+    local = [x.astimezone(MEXICO_CITY) for x in (start, end)]
+    if any(x.year != EVENT_YEAR for x in local):
+        pattern = pattern.replace("MMM", "MMM y", 1)
+    first, last = (format_datetime(x, lang, pattern) for x in local)
+    return first, last

@@ -18,6 +18,7 @@ from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
+from dashboard.model.timing import window_ends_text
 from dashboard.render.snapshot import title as snapshot_title
 from dashboard.text.escape import escape_markdown, link
 from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
@@ -206,10 +207,7 @@ def window_line(view: ViewSpec, lang: str = "en") -> str:
     the years ("Sat 1 Mar 2025 00:00 to Sun 1 Mar 2026 00:00") when the window is not
     within 2026 (a reader's file of another year, or a year long: one day and month of two
     years would read as a window of no length)."""
-    local = [x.astimezone(MEXICO_CITY) for x in (view.start, view.end)]
-    in_2026 = all(x.year == 2026 for x in local)
-    pattern = "EEE d MMM HH:mm" if in_2026 else "EEE d MMM y HH:mm"
-    start, end = (format_datetime(x, lang, pattern) for x in local)
+    start, end = window_ends_text(view.start, view.end, lang)
     return (
         translation(lang)
         .gettext("Window: {start} to {end}, Mexico City time.")
@@ -383,10 +381,7 @@ def map_captions(
 def map_title(page: PageView, listed: bool = True, lang: str = "en") -> str:
     """The map frame's accessible name: what it shows, when, and where else to read it."""
     t = translation(lang)
-    start, end = (
-        format_datetime(x.astimezone(MEXICO_CITY), lang, "EEE d MMM HH:mm")
-        for x in (page.view.start, page.view.end)
-    )
+    start, end = window_ends_text(page.view.start, page.view.end, lang)
     text = t.gettext("Map: {title}, {start} to {end} Mexico City time.").format(
         title=snapshot_title(page, lang), start=start, end=end
     )

@@ -34,6 +34,7 @@ from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: 
 from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import event_type_label
+from dashboard.model.timing import window_ends_text  # noqa: E402
 from dashboard.render.mapassets import RawScript  # noqa: E402
 from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
@@ -52,6 +53,7 @@ from dashboard.text.i18n import (
     DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
     N_,
+    SHORT_DATETIME,
     format_datetime,
     format_list,
     format_number,
@@ -138,9 +140,7 @@ def alt_text(
     lang = language(page, lang)
     t = translation(lang)
     number = partial(format_number, lang=lang)
-    start, end = (
-        format_datetime(x.astimezone(MEXICO_CITY), lang) for x in (page.view.start, page.view.end)
-    )
+    start, end = window_ends_text(page.view.start, page.view.end, lang, SHORT_DATETIME)
     when = t.gettext("Between {start} and {end} Mexico City time").format(start=start, end=end)
     figures = key_figures(selection.selected) if figures is None else figures
     selected_states = page.view.states
