@@ -233,3 +233,32 @@ def test_the_embed_script_survives_streamlits_sanitiser():
 
     script = (STATIC / "embed-resize.js").read_text(encoding="utf-8")
     assert not re.search(r"<[\w/!]", script)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "states"),
+    [
+        ("2026-02-22T18:00", "2026-02-23T06:00", ("14", "16")),  # the editors' night view
+        ("2026-02-22T00:00", "2026-02-24T00:00", None),  # the default window, nationwide
+    ],
+)
+def test_the_csv_caption_squares_the_file_with_the_key_figures(bundle, start, end, states):
+    """The share panel's CSV holds every record of the view; its caption splits that count
+    into the figures' incidents, the possible ones and the official statements."""
+    import re
+
+    from dashboard.analysis.filters import apply
+    from dashboard.analysis.stats import key_figures
+    from dashboard.render.share import records_in_the_csv
+
+    view = ViewSpec(
+        datetime.fromisoformat(start).replace(tzinfo=MEXICO_CITY),
+        datetime.fromisoformat(end).replace(tzinfo=MEXICO_CITY),
+        states=states,
+    )
+    selected = apply(view, bundle.incidents)
+    said = records_in_the_csv(selected, "en")
+    known, possible, statements = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", said))
+    figures = key_figures(selected)
+    assert (known, possible) == (figures.incidents, figures.possible), said
+    assert known + possible + statements == len(selected)

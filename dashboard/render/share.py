@@ -10,10 +10,15 @@ import ipaddress
 import os
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import pandas as pd
+
+from dashboard.analysis.filters import possible_mask
 from dashboard.analysis.permalink import PageView
+from dashboard.analysis.stats import incidents_only
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.render.snapshot import title as snapshot_title
 from dashboard.text.escape import escape_text
+from dashboard.text.i18n import format_number, translation
 
 
 def page_address(url: str | None) -> str:
@@ -115,3 +120,23 @@ def responsive_snippet(url: str, height: int, page: PageView, lang: str = "en") 
     """`iframe_snippet` (its `height` the first guess, in pixels) followed by the few
     lines that let the embed set its own height (RESIZE_SCRIPT), for a CMS's HTML box."""
     return iframe_snippet(url, height, page, lang) + "\n" + RESIZE_SCRIPT
+
+
+def records_in_the_csv(selected: pd.DataFrame, lang: str) -> str:
+    """What the view's CSV holds, in `lang`, so its count squares with the key figures:
+    `selected` (filters.apply's frame) split into incidents known to be in the window,
+    incidents only possibly in it (not counted in the figures) and official statements
+    (never counted as incidents, stats.incidents_only)."""
+    t = translation(lang)
+    incidents = incidents_only(selected)
+    possible = int(possible_mask(incidents).sum())
+    return t.gettext(
+        "The CSV holds every record of this view: {known} incidents known to be in the "
+        "window (the key figures count these), {possible} only possibly in it (time not "
+        "precise enough) and {statements} official statements, which are never counted as "
+        "incidents."
+    ).format(
+        known=format_number(len(incidents) - possible, lang),
+        possible=format_number(possible, lang),
+        statements=format_number(len(selected) - len(incidents), lang),
+    )

@@ -21,6 +21,7 @@ from dashboard.render.share import (
     internal_host,
     public_address,
     published_site,
+    records_in_the_csv,
     responsive_snippet,
 )
 from dashboard.render.snapshot import Selection, alt_text
@@ -150,6 +151,7 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
                 ).format(n=format_number(n, lang))
             },
         )
+        st.caption(records_in_the_csv(selection.selected, lang))
 
 
 def image_buttons(files: ViewFiles, stem: str, lang: str) -> None:
