@@ -241,3 +241,21 @@ def test_a_window_beyond_2026_names_its_years(say, lang, bundle):
     said = say(YEAR, lang, bundle)
     assert "2025" in said and "2026" in said, said
     assert "2026" not in say(DAYS, lang, bundle).replace("2026-", "")
+
+
+@pytest.mark.parametrize(
+    ("name", "states_chosen", "lang", "label"),
+    [
+        ("blockades", False, "es", "Bloqueos (oficial)"),
+        ("blockades", True, "es", "Bloqueos (oficial, todo el país)"),
+        ("arrests", True, "en", "Arrests (official, nationwide)"),
+        ("incidents", True, "en", "Incidents in this window"),  # the view's own count
+    ],
+)
+def test_an_official_figure_beside_chosen_states_says_it_is_nationwide(
+    name, states_chosen, lang, label
+):
+    from dashboard.render.captions import KEY_FIGURES, lead_label
+
+    english = next(x[2] for x in KEY_FIGURES if x[0] == name)
+    assert lead_label(name, english, states_chosen, lang) == label

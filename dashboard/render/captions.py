@@ -82,6 +82,23 @@ KEY_FIGURES: tuple[tuple[str, str | None, str, str], ...] = (
 )
 
 
+# An official figure's label when the view names states: the figure stays national (no
+# federal figure was published by state), and the label says so beside the states' count.
+NATIONWIDE_LABELS: dict[str, str] = {
+    "blockades": N_("Road blockades (official, nationwide)"),
+    "states_affected": N_("States with blockades (official, nationwide)"),
+    "fatalities": N_("Deaths (official, nationwide)"),
+    "arrests": N_("Arrests (official, nationwide)"),
+}
+
+
+def lead_label(name: str, label: str, states_chosen: bool, lang: str) -> str:
+    """A lead figure's label in `lang`: KEY_FIGURES' `label`, or, for an official figure of
+    a view that names states, NATIONWIDE_LABELS' (the figure counts all of Mexico)."""
+    chosen = NATIONWIDE_LABELS.get(name) if states_chosen else None
+    return translation(lang).gettext(chosen or label)
+
+
 def lead_figure(
     name: str, official_key: str | None, figures: KeyFigures, official: dict, lang: str
 ) -> tuple[str, str | None, str]:

@@ -15,6 +15,7 @@ from dashboard.render.captions import (
     counting_rule,
     file_figure,
     lead_figure,
+    lead_label,
     official_line,
     official_sources,
     why_they_differ,
@@ -67,7 +68,7 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
         ):
             value, under, help_text = lead_figure(name, key, figures, official, lang)
             column.metric(
-                t.gettext(label),
+                lead_label(name, label, bool(shown.view.states), lang),
                 value,
                 delta=under,
                 delta_color="off",
