@@ -33,7 +33,9 @@ from dashboard.ingest.bundle import load_bundle  # noqa: E402
 from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import MEXICO_CITY  # noqa: E402
 from dashboard.model.schema import EVENT_TYPES, INCIDENT_COLUMNS  # noqa: E402
-from dashboard.render.mapview import build_map, states_geojson, with_display_text  # noqa: E402
+from dashboard.render.mapstates import states_geojson  # noqa: E402
+from dashboard.render.mapview import build_map  # noqa: E402
+from dashboard.render.popups import with_display_text  # noqa: E402
 
 APP = str(ROOT / "dashboard" / "app.py")
 

@@ -200,6 +200,15 @@ def test_a_bad_embed_link_shows_a_visible_notice(params, notice, monkeypatch):
     ]
 
 
+def test_an_embed_link_with_several_bad_values_says_so_in_one_notice(monkeypatch):
+    """Each bad value is named, after the prefix said once (not a box per value)."""
+    monkeypatch.setattr("streamlit.context.__class__.is_embedded", property(lambda _: True))
+    at = embed_with({"zoom": "99", "states": "ZZZ"})
+    boxes = [w.value for w in at.warning if "embed's link" in w.value]
+    assert len(boxes) == 1 and boxes[0].count("embed's link") == 1, boxes
+    assert "map zoom" in boxes[0] and "unknown state" in boxes[0], boxes
+
+
 @pytest.mark.parametrize(
     ("lang", "title", "official", "full"),
     [

@@ -173,10 +173,17 @@ def _error_probe(
     Only for delimited text in an 8-bit encoding (not JSON, not UTF-16, whose line ends
     are not single bytes) of more than PROBE_LINES lines."""
     head = data[:4096].lstrip(b" \t\r\n\xef\xbb\xbf")
-    if head[:1] in (b"{", b"[") or b"\x00" in head or data.count(b"\n") <= PROBE_LINES:
+    if head[:1] in (b"{", b"[") or b"\x00" in head:
         return None
-    newlines = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-    cut = int(newlines[PROBE_LINES - 1]) + 1
+    # The end of the PROBE_LINES-th line, found from the start: a valid country-scale
+    # file is not scanned whole for it (counting every line of 460 MB took 1 s).
+    cut = 0
+    for _ in range(PROBE_LINES):
+        cut = data.find(b"\n", cut) + 1
+        if cut == 0:
+            return None
+    if data.find(b"\n", cut) < 0:  # no more than PROBE_LINES lines
+        return None
     probe = check_incidents(
         data[:cut], name, locations, states, bundled=False, limit=limit, keep_all=keep_all
     )
@@ -192,7 +199,7 @@ def _error_probe(
             "were not checked (fix these and check the file again)",
             n=f"{probe.report.error_count:,}",
             lines=f"{PROBE_LINES:,}",
-            rest=f"{len(newlines) - PROBE_LINES:,}",
+            rest=format(data.count(b"\n", cut), ","),
         ),
     )
     return probe

@@ -179,7 +179,7 @@
       if ((e.key !== "Enter" && e.key !== " ") || !icon.classList || !icon.classList.contains("tim-cluster")) { return; }
       var group = self.incidents._featureGroup, found = null;
       if (group) { group.eachLayer(function (l) { if (l._icon === icon && l.getAllChildMarkers) { found = l; } }); }
-      if (found) { L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e); self.openCluster(found); }
+      if (found) { L.DomEvent.preventDefault(e); L.DomEvent.stopPropagation(e); self.openCluster(found, null, true); }
     });
     this.states = L.geoJSON(config.states, {
       style: function () {
@@ -865,12 +865,29 @@
       iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
   };
 
+  // Focus the first group or point drawn inside `bounds` (the map itself when none is).
+  Tim.prototype.focusWithin = function (bounds) {
+    var group = this.incidents._featureGroup || this.incidents, target = null;
+    group.eachLayer(function (l) {
+      if (!target && l._icon && l.getLatLng && bounds.contains(l.getLatLng())) { target = l._icon; }
+    });
+    (target || this.map.getContainer()).focus();
+  };
+
   // A tap on a group: a stack (or a group that cannot be taken apart by zooming) lists
   // each record in one popup; any other group zooms to show its points.
-  Tim.prototype.openCluster = function (cluster, first) {
-    var map = this.map, markers = cluster.getAllChildMarkers();
+  // `fromKeyboard`: after the zoom, focus goes to the first group or point of those it
+  // held (else the map), so a keyboard reader goes on from there rather than from the page.
+  Tim.prototype.openCluster = function (cluster, first, fromKeyboard) {
+    var self = this, map = this.map, markers = cluster.getAllChildMarkers();
     var atMax = map.getZoom() >= map.getMaxZoom() - 0.01;
     if (!first && !samePlace(markers) && !atMax) {
+      if (fromKeyboard) {
+        var bounds = cluster.getBounds();
+        map.once("moveend", function () {
+          setTimeout(function () { self.focusWithin(bounds); }, 0);
+        });
+      }
       cluster.zoomToBounds({padding: [TAP_PX, TAP_PX]});
       return;
     }

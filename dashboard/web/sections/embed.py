@@ -72,10 +72,11 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
     """For iframes: title, window, one key figure, the map (legend, time control), a link
     to the full page and a credit line."""
     t = translation(lang)
-    for notice in state.take_link_notices():  # a bad embed link says so, visibly
+    notices = list(state.take_link_notices())
+    if notices:  # a bad embed link says so, visibly: one box, the prefix once
         st.warning(
             t.gettext("This embed's link was changed or is out of date: {notice}").format(
-                notice=escape_markdown(notice)  # a link's values are text
+                notice=" · ".join(escape_markdown(n) for n in notices)  # a link's values are text
             )
         )
     selection = view_selection(data, page.view)
