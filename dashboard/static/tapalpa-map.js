@@ -498,10 +498,8 @@
     if (over > 0) { body.style.maxHeight = Math.max(LEGEND_MIN, height - Math.ceil(over)) + "px"; }
   };
 
-  // The compact legend (a narrow map) hangs under the layer button, whole: short enough
-  // not to scroll (tapalpa-map.css). Where the top-left controls (zoom, the state filter's
-  // chips) reach under it, it moves down past them; only if it would then meet the replay control below does
-  // its body scroll, down to LEGEND_NARROW_SHARE of the map's height.
+  // Compact legend (narrow map): whole under the layer button, below the top-left
+  // controls where they reach under it; it scrolls only if it would meet the replay.
   Tim.prototype.fitCompactLegend = function () {
     var box = this.legend.getContainer(), body = this.legendBody;
     var left = Array.prototype.filter.call(this.map._controlCorners.topleft.children, function (c) {
@@ -865,29 +863,21 @@
       iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
   };
 
-  // Focus the first group or point drawn inside `bounds` (the map itself when none is).
-  Tim.prototype.focusWithin = function (bounds) {
-    var group = this.incidents._featureGroup || this.incidents, target = null;
-    group.eachLayer(function (l) {
-      if (!target && l._icon && l.getLatLng && bounds.contains(l.getLatLng())) { target = l._icon; }
-    });
-    (target || this.map.getContainer()).focus();
+  Tim.prototype.focusIn = function (bounds) {
+    var t = null;
+    (this.incidents._featureGroup || this.incidents).eachLayer(function (l) { if (!t && l._icon && bounds.contains(l.getLatLng())) { t = l._icon; } });
+    (t || this.map.getContainer()).focus();
   };
 
   // A tap on a group: a stack (or a group that cannot be taken apart by zooming) lists
   // each record in one popup; any other group zooms to show its points.
-  // `fromKeyboard`: after the zoom, focus goes to the first group or point of those it
-  // held (else the map), so a keyboard reader goes on from there rather than from the page.
+  // fromKeyboard: after the zoom, focus the first group or point it held (else the map).
   Tim.prototype.openCluster = function (cluster, first, fromKeyboard) {
     var self = this, map = this.map, markers = cluster.getAllChildMarkers();
     var atMax = map.getZoom() >= map.getMaxZoom() - 0.01;
     if (!first && !samePlace(markers) && !atMax) {
-      if (fromKeyboard) {
-        var bounds = cluster.getBounds();
-        map.once("moveend", function () {
-          setTimeout(function () { self.focusWithin(bounds); }, 0);
-        });
-      }
+      var bounds = cluster.getBounds();
+      if (fromKeyboard) { map.once("moveend", function () { setTimeout(function () { self.focusIn(bounds); }); }); }
       cluster.zoomToBounds({padding: [TAP_PX, TAP_PX]});
       return;
     }
@@ -1265,11 +1255,9 @@
     } catch (e) { /* a parent we may not touch: the share panel still gives a link */ }
   };
 
-  // GestureHandling enables dragging on the map's "mouseover" and disables it on its
-  // "mouseout"; Leaflet also fires those on the map whenever the pointer crosses a state's
-  // edge (a layer's hover events bubble to the map). Mid-drag that ended the drag and
-  // cleared its "moved" flag, so the release counted as a click on the state below it.
-  // Only the pointer entering or leaving the map's box may do that.
+  // GestureHandling toggles dragging on the map's mouseover/mouseout, which Leaflet also
+  // fires at each state's edge: mid-drag that ended the drag and the release clicked the
+  // state. Only the pointer entering or leaving the map's box may do that.
   function hoverOnlyAtTheEdge(map, handler) {
     L.DomEvent.off(map, "mouseover", handler._handleMouseOver, handler);
     L.DomEvent.off(map, "mouseout", handler._handleMouseOut, handler);
