@@ -863,9 +863,9 @@
       iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
   };
 
-  Tim.prototype.focusIn = function (bounds) {
+  Tim.prototype.focusIn = function (bounds, old) {
     var t = null;
-    (this.incidents._featureGroup || this.incidents).eachLayer(function (l) { if (!t && l._icon && bounds.contains(l.getLatLng())) { t = l._icon; } });
+    (this.incidents._featureGroup || this.incidents).eachLayer(function (l) { if (!t && l._icon && l._icon !== old && bounds.contains(l.getLatLng())) { t = l._icon; } });
     (t || this.map.getContainer()).focus();
   };
 
@@ -877,7 +877,7 @@
     var atMax = map.getZoom() >= map.getMaxZoom() - 0.01;
     if (!first && !samePlace(markers) && !atMax) {
       var bounds = cluster.getBounds();
-      if (fromKeyboard) { map.once("moveend", function () { setTimeout(function () { self.focusIn(bounds); }); }); }
+      if (fromKeyboard) { this.incidents.once("animationend", function () { self.focusIn(bounds, cluster._icon); }); }
       cluster.zoomToBounds({padding: [TAP_PX, TAP_PX]});
       return;
     }
