@@ -358,18 +358,22 @@
         toggle.addEventListener("click", function () { setOpen(body.hidden); });
         // Each entry: its symbol, its full name (the accessible text) and, on a narrow map's
         // compact legend, a short one in its place on screen (the CSS shows one of them).
+        // The full name (the accessible text), and a short one shown on narrow maps.
+        function names(node, long, short) {
+          node.appendChild(el("span", "tim-long", long));
+          if (short && short !== long) {
+            var sh = el("span", "tim-short", short);
+            sh.setAttribute("aria-hidden", "true");
+            node.appendChild(sh);
+            node.classList.add("tim-has-short");
+          }
+          return node;
+        }
         function entry(icon, long, short, key) {
           var li = el("li");
           if (key !== undefined) { li.setAttribute("data-kind", key); }
           li.appendChild(icon);
-          li.appendChild(el("span", "tim-long", long));
-          if (short && short !== long) {
-            var sh = el("span", "tim-short", short);
-            sh.setAttribute("aria-hidden", "true");
-            li.appendChild(sh);
-            li.classList.add("tim-has-short");
-          }
-          return li;
+          return names(li, long, short);
         }
         body.appendChild(el("h2", "tim-legend-head", s.legend_states));
         var ramp = el("div", "tim-ramp");
@@ -392,12 +396,7 @@
         var star = el("span", "tim-star", "\u2605");
         star.setAttribute("aria-hidden", "true");
         siteItem.appendChild(star);
-        siteItem.appendChild(el("span", "tim-long", s.site));
-        var siteShort = el("span", "tim-short", s.legend_site_short);
-        siteShort.setAttribute("aria-hidden", "true");
-        siteItem.appendChild(siteShort);
-        siteItem.classList.add("tim-has-short");
-        types.appendChild(siteItem);
+        types.appendChild(names(siteItem, s.site, s.legend_site_short));
         body.appendChild(types);
         self.legendKinds = types;
         body.appendChild(el("h2", "tim-legend-head", s.legend_precision));
@@ -409,13 +408,7 @@
         faded.style.opacity = "0.35";
         prec.appendChild(entry(faded, s.legend_earlier, s.legend_earlier_short));
         body.appendChild(prec);
-        var note = el("p", "tim-state-only");
-        note.appendChild(el("span", "tim-long", s.legend_state_only));
-        var noteShort = el("span", "tim-short", s.legend_state_only_short);
-        noteShort.setAttribute("aria-hidden", "true");
-        note.appendChild(noteShort);
-        note.classList.add("tim-has-short");
-        body.appendChild(note);
+        body.appendChild(names(el("p", "tim-state-only"), s.legend_state_only, s.legend_state_only_short));
         box.appendChild(toggle);
         box.appendChild(body);
         self.legendBody = body;
