@@ -320,3 +320,33 @@ def test_a_tapped_marker_shows_its_popup_without_its_hover_label(open_page, serv
     # A closed label fades out for 0.2 s before Leaflet removes it; one left open stays.
     expect(frame.locator(".leaflet-tooltip")).to_have_count(0, timeout=5_000)
     assert frame.locator(".leaflet-tooltip").count() == 0
+
+
+@pytest.mark.parametrize("width", [1200, 700])
+def test_an_article_embed_shows_its_whole_legend_at_any_width(browser, server, width):
+    """An embed framed by an article shows every legend entry without scrolling at desktop
+    widths too (the full legend scrolled in the embed's fixed height: at 1,200 px a reader
+    saw 4 of 7 kinds); the compact legend is used in any framed page."""
+    from tests.test_deploy_faults import article_site
+
+    src = f"{server}/?embed=true&lang=es&states=JAL,MIC"
+    html = f'<!doctype html><iframe src="{src}" style="width:100%;height:860px;border:0"></iframe>'
+    context = browser.new_context(viewport={"width": width, "height": 1000})
+    page = context.new_page()
+    try:
+        with article_site(html) as address:
+            page.goto(address)
+            body = None
+            for _ in range(120):  # the map frame is two frames down: article, page, map
+                body = next((f for f in page.frames if f.locator(".tim-legend-body").count()), None)
+                if body is not None:
+                    break
+                page.wait_for_timeout(250)
+            assert body is not None, "no map legend in the embed"
+            legend = body.locator(".tim-legend-body")
+            legend.wait_for(state="visible", timeout=30_000)
+            over = legend.evaluate("b => b.scrollHeight - b.clientHeight")
+            assert over <= 1, over
+            assert body.locator(".tim-legend.tim-compact").count() == 1
+    finally:
+        context.close()

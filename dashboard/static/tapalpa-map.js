@@ -119,7 +119,11 @@
     this.map = map;
     this.config = config;
     this.s = config.strings;
-    this.narrow = map.getSize().x < config.narrow_px;
+    // A page framed by an article (an embed) gets the compact legend at any width: the
+    // full one would scroll in the embed's fixed height, hiding most kinds.
+    var framed = false;
+    try { framed = window.parent !== window.top; } catch (e) { framed = true; }
+    this.narrow = map.getSize().x < config.narrow_px || framed;
     if (this.narrow) { map.getContainer().classList.add("tim-narrow-map"); }
     this.touch = Boolean(window.matchMedia && window.matchMedia("(pointer: coarse)").matches);
     // Symbols are drawn on one canvas; on a touch screen a tap within TAP_PX / 2 of a
