@@ -96,23 +96,30 @@ class Worker:
         if self._next(START_SECONDS) != ("ready",):
             raise RuntimeError("the file-check worker did not start")
 
-    def _ensure(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            self._start()
+    def _running(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def _started(self) -> bool:
+        """Start the worker unless it runs (call with the lock held); False, logged and
+        stopped, when it did not start."""
+        try:
+            if not self._running():
+                self._start()
+        except (RuntimeError, TimeoutError, EOFError, OSError):
+            _log.exception("the file-check worker did not start")
+            self.stop()
+            return False
+        return True
 
     def warm(self) -> None:
         """Start the worker in the background if it is not running (a page view calls
         this, so a reader's first file does not wait for the worker's imports)."""
-        if (self.process is None or self.process.poll() is not None) and not self.lock.locked():
+        if not self._running() and not self.lock.locked():
             threading.Thread(target=self._warm, daemon=True).start()
 
     def _warm(self) -> None:
         with self.lock:
-            try:
-                self._ensure()
-            except (RuntimeError, TimeoutError, EOFError, OSError):
-                _log.exception("the file-check worker did not start")
-                self.stop()
+            self._started()
 
     def _next(self, seconds: float):
         """The worker's next message, waiting up to `seconds`; TimeoutError after."""
@@ -133,11 +140,7 @@ class Worker:
         `refused` when the worker ran out of its time or memory; `progress(fraction,
         step)` is called as in check_file."""
         with self.lock:
-            try:
-                self._ensure()
-            except (RuntimeError, TimeoutError, EOFError, OSError):
-                _log.exception("the file-check worker did not start")
-                self.stop()
+            if not self._started():
                 return refused(name, msg("the file could not be checked (an internal error)"))
             try:
                 _send(self.process.stdin, (data, name))
