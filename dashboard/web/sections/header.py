@@ -15,7 +15,7 @@ from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
 from dashboard.web import state
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
-PAGE_LANG_JS = STATIC / "page_lang.js"
+PAGE_LANG_JS = (STATIC / "page_lang.js").read_text(encoding="utf-8")  # read once, as map.PAGE_JS
 # Widgets whose values the browser sends back as the labels it shows (the event-type and
 # layer chips, the time slider's dates), which a change of language would no longer
 # match: the choice would be dropped, or the window reset, on the next move. Their values
@@ -61,8 +61,7 @@ def page_assets(lang: str) -> None:
     # has fetched its code, and its disappearing moved the whole page up (layout shift).
     with st.container(key=HIDDEN_ASSETS):
         st.html(
-            f'<span data-tim-lang="{lang}" hidden></span>'
-            f"<script>{PAGE_LANG_JS.read_text(encoding='utf-8')}</script>",
+            f'<span data-tim-lang="{lang}" hidden></span><script>{PAGE_LANG_JS}</script>',
             unsafe_allow_javascript=True,
         )
         st.html(STATIC / "page.css")
