@@ -129,7 +129,10 @@ def map_page(
     svg = first_paint_svg(
         bundle.states_display, selection.counts, selection.selected, extent, (site.x, site.y)
     )
-    key = first_paint_key(selection.selected, True, lang)
+    west, east, south, north = extent  # the key names the star only where it is drawn
+    key = first_paint_key(
+        selection.selected, west <= site.x <= east and south <= site.y <= north, lang
+    )
     up = "../" * stem.count("/")
     start = translation(lang).gettext(
         "Explore the interactive map: zoom in, tap a point for its sources"
