@@ -6,7 +6,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pytest
+import shapely
 from streamlit.testing.v1 import AppTest
 
 from dashboard.analysis.filters import ViewSpec, apply
@@ -15,6 +17,7 @@ from dashboard.analysis.stats import key_figures
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.captions import KEY_FIGURES
+from dashboard.render.mapstates import drawn_states
 from dashboard.text.escape import escape_markdown
 from tests.conftest import ROOT, open_sections
 
@@ -126,6 +129,23 @@ def test_only_statements_selected_says_so(app):
 def test_map_clicks_resolve_to_states(bundle):
     assert state_at(bundle.states, -103.35, 20.67) == "14"
     assert state_at(bundle.states, -110.0, 17.0) is None  # the Pacific
+
+
+def test_a_tap_selects_the_state_the_map_drew_there(bundle):
+    """Points just inside each drawn outline, near its edge (where the simplified,
+    rounded outline the reader sees and the full one part), resolve to that state."""
+    drawn = drawn_states(bundle.states_display)
+    rng = np.random.default_rng(7)
+    disagree = 0
+    for code, shape in zip(drawn.cve_ent, drawn.geometry, strict=True):
+        along = shapely.line_interpolate_point(shape.boundary, rng.uniform(0, 1, 100), True)
+        xs = shapely.get_x(along) + rng.uniform(-0.002, 0.002, 100)
+        ys = shapely.get_y(along) + rng.uniform(-0.002, 0.002, 100)
+        inside = shapely.contains_properly(shape, shapely.points(xs, ys))
+        for x, y in zip(xs[inside], ys[inside], strict=True):
+            assert state_at(drawn, x, y) == code, (code, x, y)
+            disagree += state_at(bundle.states, x, y) != code
+    assert disagree > 100  # the full outlines would have sent these taps elsewhere
 
 
 def app_with(params: dict[str, str]) -> AppTest:

@@ -18,14 +18,25 @@ from dashboard.text.i18n import DEFAULT_LANGUAGE, format_number, translation
 # The columns state_styles reads of the records known only to their state.
 SUMMARY_COLUMNS = ("cve_ent", "event_type", "summary", "summary_es")
 
+# The grid (degrees) the drawn outlines' vertices are rounded to: 0.001 degrees (~100 m) is
+# finer than a screen pixel at the zooms the map allows.
+DRAWN_GRID = 10**-3
+
+
+def drawn_states(states_display: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The state outlines as the map draws them: `cve_ent` and `geometry` of the display
+    layer, vertices on the DRAWN_GRID (degrees). A tap on the map is looked up here, so it
+    selects the state the reader saw (the full outlines differ by up to the simplification)."""
+    drawn = states_display[["cve_ent", "geometry"]].copy()
+    # Shared vertices round alike, so neighbours keep sharing their borders.
+    drawn["geometry"] = shapely.set_precision(drawn.geometry.values, DRAWN_GRID, mode="pointwise")
+    return drawn
+
 
 def states_geojson(states_display: gpd.GeoDataFrame) -> str:
-    """The display layer as GeoJSON text: built once per data version, reused every rerun."""
-    rounded = states_display[["cve_ent", "geometry"]].copy()
-    # 3 decimals (~100 m) is finer than a screen pixel at the zooms the map allows; shared
-    # vertices round alike, so neighbours keep sharing their borders.
-    rounded["geometry"] = shapely.set_precision(rounded.geometry.values, 10**-3, mode="pointwise")
-    return script_json(rounded.__geo_interface__)
+    """The display layer as drawn (drawn_states), GeoJSON text: built once per data
+    version, reused every rerun."""
+    return script_json(drawn_states(states_display).__geo_interface__)
 
 
 def state_styles(

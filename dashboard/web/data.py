@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
@@ -18,8 +19,9 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.origin import UserFile
 from dashboard.render.mapfiles import published_json
 from dashboard.render.mappoints import PointCatalogue, point_catalogue
-from dashboard.render.mapstates import states_geojson
+from dashboard.render.mapstates import drawn_states
 from dashboard.render.popups import with_display_text
+from dashboard.text.escape import script_json
 
 # Popup text is only drawn in points mode: made ahead for data small enough to be drawn
 # point by point, else the map builds it for what it draws.
@@ -31,6 +33,7 @@ class PageData:
     bundle: Bundle
     incidents: pd.DataFrame  # with escaped display text for popups
     states_json: str  # display geometry, serialised once
+    states_drawn: gpd.GeoDataFrame  # mapstates.drawn_states: where a tap on the map lands
     first_hour: datetime  # slider bounds, naive Mexico City time
     last_hour: datetime
     default_window: tuple[datetime, datetime]
@@ -96,12 +99,14 @@ def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
         if len(bundle.incidents) <= PRECOMPUTE_TEXT_ROWS
         else bundle.incidents
     )
-    states_json = states_geojson(bundle.states_display)
+    states_drawn = drawn_states(bundle.states_display)
+    states_json = script_json(states_drawn.__geo_interface__)
     served = map_assets_mode() == "served"
     data = PageData(
         bundle=bundle,
         incidents=incidents,
         states_json=states_json,
+        states_drawn=states_drawn,
         states_url=published_json("states", states_json) if served else None,
         catalogue=point_catalogue(incidents, lang) if served else None,
         timeline=OfficialTimeline(bundle.official, incidents),

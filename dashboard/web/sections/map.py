@@ -82,7 +82,8 @@ def select_clicked_state(data: PageData) -> None:
     clicked = (st.session_state.get(state.MAP) or {}).get("last_clicked")
     if not clicked:
         return
-    code = state_at(data.bundle.states, clicked["lng"], clicked["lat"])
+    # The state the reader saw: the outlines as the map draws them (mapstates.drawn_states).
+    code = state_at(data.states_drawn, clicked["lng"], clicked["lat"])
     if code is None:
         return
     all_states = st.session_state.get(state.ALL_STATES, True)
