@@ -282,11 +282,13 @@ def page(browser, server):
 
 
 def map_frame(page):
-    """The map's iframe once Leaflet's map exists in it."""
+    """The map's iframe once Leaflet's map exists in it and ours is built on it (the states
+    geometry fetched and drawn: map._tim.built), so map._tim.stateLayers can be used."""
     page.wait_for_selector(IFRAME, timeout=60_000)
     page.wait_for_function(
         """(src) => { const f = document.querySelector(`iframe[src*='${src}']`);
-          try { return Boolean(f && f.contentWindow.map && f.contentWindow.L); }
+          try { const w = f && f.contentWindow;
+                return Boolean(w && w.L && w.map && w.map._tim && w.map._tim.built); }
           catch (e) { return false; } }""",
         arg=MAP_FRAME,
         timeout=60_000,
