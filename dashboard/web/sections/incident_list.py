@@ -7,8 +7,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.render.incident_list import choice_labels, incident_rows, incident_table
-from dashboard.text.escape import escape_markdown, link
+from dashboard.render.incident_list import (
+    choice_labels,
+    details_markdown,
+    incident_rows,
+    incident_table,
+)
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -75,42 +79,7 @@ def pick_incident() -> None:
 
 def incident_details(row, lang: str = "en") -> None:
     """The chosen incident in words, with its sources as real links (keyboard reachable)."""
-    t = translation(lang)
-    place = ", ".join(dict.fromkeys(p for p in (row.place, row.municipality, row.state) if p))
-    labels = {
-        "blockades": t.gettext("blockades"),
-        "fatalities": t.gettext("killed"),
-        "injured": t.gettext("injured"),
-        "arrested": t.gettext("arrested"),
-    }
-    counts = ", ".join(
-        f"{label}: {format_number(int(getattr(row, field)), lang)}"
-        for field, label in labels.items()
-        if not pd.isna(getattr(row, field))
-    )
-    sources = (
-        [link(row.source, row.source_outlet or t.gettext("main source"))] if row.source else []
-    )
-    sources += [
-        link(url, t.gettext("source {n}").format(n=n)) for n, url in enumerate(row.more_sources, 2)
-    ]
-    st.markdown(
-        t.gettext("**{type}** at {place}").format(
-            type=escape_markdown(row.event_type), place=escape_markdown(place)
-        )
-        + "  \n"
-        + t.gettext("When: {when} ({known}); place known to: {place_known}").format(
-            when=escape_markdown(row.when),
-            known=escape_markdown(row.time_known),
-            place_known=escape_markdown(row.place_known),
-        )
-        + (f"; {escape_markdown(counts)}" if counts else "")
-        + f"  \n{escape_markdown(row.summary)}  \n"
-        + t.gettext("Sources: {links}").format(
-            links=" · ".join(sources) or t.gettext("none given")
-        ),
-        unsafe_allow_html=True,
-    )
+    st.markdown(details_markdown(row, lang), unsafe_allow_html=True)
 
 
 def every_row(data: PageData, lang: str) -> tuple[pd.DataFrame | None, dict[str, str] | None]:
