@@ -520,9 +520,14 @@ def test_a_shown_file_is_its_own_view(app):
     assert per_state["incidents"].sum() == 4
     # A year is not charted hour by hour (the section says why and what to use instead).
     assert any("longer than two weeks" in c.value for c in app.caption)
+    # The deck and the replay caption describe the file, not the bundled event.
+    decks = [m.value for m in app.markdown if "tim-deck" in m.value]
+    assert decks == ['<p class="tim-deck">Your file: 3 Mar 2025 to 2 Mar 2026, day by day</p>']
+    assert any("replay the window day by day" in c.value for c in app.caption)
     app.checkbox(key="use_upload").uncheck().run()
     assert not app.exception
     assert app.select_slider(key="window").value == DEFAULT
+    assert any("Reported hour by hour since" in m.value for m in app.markdown)
 
 
 def test_a_hostile_upload_lists_the_first_thousand_problems(app):
