@@ -13,6 +13,7 @@ from dashboard.render.incident_list import (
     incident_rows,
     incident_table,
 )
+from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -168,6 +169,38 @@ def incidents_in_view(data: PageData, shown: Shown, lang: str = "en") -> None:
         if len(chosen):
             incident_details(next(chosen.itertuples(index=False)), lang)
     st.session_state[state.INCIDENT_TABLE_IDS] = table.rows["incident_id"].tolist()
+    # Print: the canvas grid prints only the rows it shows (print.css leaves it out); a
+    # sentence, hidden on screen (page.css), says where the whole list is.
+    with st.container(key=PRINT_NOTE):
+        st.markdown(escape_markdown(print_note(table.matched, lang)))
+    with st.container(key=GRID):
+        incident_grid(table, kept, lang)
+
+
+# Keyed containers (class st-key-…): the list's print note and its grid (page.css and
+# print.css show one on screen and the other on paper).
+PRINT_NOTE = "tapalpa-print-note"
+GRID = "tapalpa-incident-grid"
+
+
+def print_note(count: int, lang: str = "en") -> str:
+    """The sentence printed in place of the incidents grid (a canvas prints only the rows
+    it shows), in `lang`: where the `count` incidents of the view are listed in full."""
+    return (
+        translation(lang)
+        .ngettext(
+            "The list of the {n} incident in this view is not printed: it is in the CSV "
+            "download of this view and on the map's page online.",
+            "The list of the {n} incidents in this view is not printed: they are in the "
+            "CSV download of this view and on the map's page online.",
+            count,
+        )
+        .format(n=format_number(count, lang))
+    )
+
+
+def incident_grid(table, kept, lang: str = "en") -> None:
+    """The incidents in view as Streamlit's data grid (sortable, one row selectable)."""
     st.dataframe(
         grid_data(table.rows, kept, "table_arrow"),
         key=state.INCIDENT_TABLE,
