@@ -485,6 +485,24 @@ def test_an_acled_upload_says_how_it_was_read(app):
     assert ["cve_ent", "admin1"] in mapping[["our column", "from"]].values.tolist()
 
 
+def test_an_acled_records_details_show_its_outlets_once_and_its_notes(app):
+    """Tester 9, finding 9: the details said "Sources (per ACLED): X" and then "Sources:
+    none given", and ACLED's notes were not shown."""
+    from tests.test_import import DATA
+
+    content = (DATA / "acled_export.csv").read_bytes()
+    app.file_uploader(key="upload").set_value(("acled.csv", content, "text/csv")).run()
+    app.checkbox(key="use_upload").check().run()
+    choice = app.selectbox(key="incident_choice")
+    chosen = next(o for o in choice.options if "Uruapan" in o)
+    choice.select(chosen).run()
+    assert not app.exception
+    (details,) = [m.value for m in app.markdown if "Test record" in m.value]
+    assert "Sources &#40;per ACLED&#41;: Example Outlet C" in details
+    assert details.count("ACLED") == 1
+    assert "none given" not in details
+
+
 def test_the_page_and_the_cli_report_the_same_totals(app, tmp_path):
     """One checker (analysis/check_file.py): an upload's report has the data checks'
     findings (here a candidate duplicate and a count the summary states) as the CLI's
@@ -540,9 +558,14 @@ def test_a_shown_file_is_its_own_view(app):
     assert per_state["incidents"].sum() == 4
     # A year is not charted hour by hour (the section says why and what to use instead).
     assert any("longer than two weeks" in c.value for c in app.caption)
+    # The deck and the replay caption describe the file, not the bundled event.
+    decks = [m.value for m in app.markdown if "tim-deck" in m.value]
+    assert decks == ['<p class="tim-deck">Your file: 3 Mar 2025 to 2 Mar 2026, day by day</p>']
+    assert any("replay the window day by day" in c.value for c in app.caption)
     app.checkbox(key="use_upload").uncheck().run()
     assert not app.exception
     assert app.select_slider(key="window").value == DEFAULT
+    assert any("Reported hour by hour since" in m.value for m in app.markdown)
 
 
 def test_a_hostile_upload_lists_the_first_thousand_problems(app):

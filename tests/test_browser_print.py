@@ -85,6 +85,32 @@ def test_the_page_prints_map_legend_title_and_figures_without_controls(browser, 
         context.close()
 
 
+GRID = "[data-testid='stDataFrame']"
+NOTE = ".st-key-tapalpa-print-note"
+
+
+def test_the_incident_grid_is_left_out_of_print_and_a_sentence_says_where_the_list_is(
+    browser, server
+):
+    """Tester 9, finding 13: the canvas grid printed only its scroll window (about 10 of
+    64 rows). On paper it is left out and a sentence names where the whole list is; on
+    screen it is the other way round."""
+    context, page, _ = printed(browser, server, 1400, NIGHT)
+    try:
+        page.locator(GRID).first.wait_for(timeout=30_000)
+        grid = ".st-key-tapalpa-incident-grid " + GRID
+        assert page.evaluate(SHOWN, [grid, NOTE]) == {grid: True, NOTE: False}
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        assert page.evaluate(SHOWN, [grid, NOTE]) == {grid: False, NOTE: True}
+        note = page.locator(NOTE).inner_text()
+        assert "no se imprime" in note and "CSV" in note
+        page.emulate_media(media="screen")
+        assert page.evaluate(SHOWN, [grid, NOTE]) == {grid: True, NOTE: False}
+    finally:
+        context.close()
+
+
 def test_the_embed_prints_its_map_and_legend_without_controls(browser, server):
     context, page, frame = printed(browser, server, 390, f"embed=true&{NIGHT}")
     try:

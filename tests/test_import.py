@@ -338,7 +338,8 @@ def test_acled_export_csv(bundle):
     assert (
         frame.source_outlet["MEX90001"] == "Sources (per ACLED): Example Outlet A; Example Outlet B"
     )
-    assert "Sources (per ACLED): Example Outlet C" in frame.summary["MEX90002"]
+    # The summary says what and where; the outlets are the source line (shown once).
+    assert frame.summary["MEX90002"] == "Attack (Violence against civilians), Uruapan."
     assert frame.notes.tolist() == ["Test record: not a real event."] * 3
     assert frame.fatalities.tolist() == [4, 0, 0]
     # Local midnight on each state's clock (Tijuana UTC-8); week and month intervals.
@@ -576,9 +577,7 @@ def test_acled_rows_read_in_spanish_too(bundle):
     from dashboard.render.popups import records, source_links, summary_text
 
     frame = acled_result(bundle, "acled_export.csv").frame.set_index("incident_id", drop=False)
-    assert frame.summary_es["MEX90002"] == (
-        "Ataque (Violencia contra civiles), Uruapan. Fuentes (según ACLED): Example Outlet C"
-    )
+    assert frame.summary_es["MEX90002"] == "Ataque (Violencia contra civiles), Uruapan."
     assert frame.summary_es["MEX90001"].startswith("Enfrentamiento armado (Batallas), Tapalpa.")
     row = {r.incident_id: r for r in records(frame)}["MEX90002"]
     assert summary_text(row, "es") == frame.summary_es["MEX90002"]

@@ -4,14 +4,16 @@ card's design size, scaled to the width the card is shown at in a feed (1200 x 6
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.render.pngcard import css_pixels, points, short_label
+from dashboard.model.origin import UserFile
+from dashboard.render.pngcard import css_pixels, latest_report, points, short_label, stamp_text
 from dashboard.render.pngpresets import PRESETS
 from dashboard.render.snapshot import png_figure
 
@@ -87,3 +89,55 @@ def test_card_legend_names_only_what_the_view_draws(bundle):
 )
 def test_short_label_drops_the_parenthesis(label, short):
     assert short_label(label) == short
+
+
+# (lang, version, newest report, the stamp) (tester 9, finding 11: the stamp printed the
+# raw query string, "vista: from=2026-02-22T18:00&to=…&states=JAL,MIC&lang=es")
+STAMPS = [
+    ("en", "f1a7c0e0c1", "5 Mar 2026", "Data version f1a7c0e0c1, reports to 5 Mar 2026"),
+    (
+        "es",
+        "f1a7c0e0c1",
+        "5 mar 2026",
+        "Versión de los datos f1a7c0e0c1, notas hasta el 5 mar 2026",
+    ),
+    ("es", "f1a7c0e0c1", "", "Versión de los datos f1a7c0e0c1"),
+]
+
+
+@pytest.mark.parametrize(("lang", "version", "reported", "stamp"), STAMPS)
+def test_the_card_stamp_is_short_words(lang, version, reported, stamp):
+    assert stamp_text(version, reported, lang) == stamp
+
+
+# (source dates of the records, lang, the newest report as the stamp writes it)
+REPORTED = [
+    (["2026-02-22", "2026-03-05", "", "2026-02"], "es", "5 mar 2026"),
+    (["2026-02", "2026-03"], "en", "Mar 2026"),
+    (["2026-03", "2026-03-02"], "en", "2 Mar 2026"),
+    (["", ""], "en", ""),
+]
+
+
+@pytest.mark.parametrize(("dates", "lang", "reported"), REPORTED)
+def test_latest_report_is_the_newest_source_date(dates, lang, reported):
+    assert latest_report(pd.DataFrame({"source_date": dates}), lang) == reported
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_night_cards_stamp_has_no_query_string(bundle, lang):
+    fig, _ = png_figure(bundle, PageView(NIGHT, lang=lang), preset=PRESETS["social"])
+    stamp = fig.texts[-1].get_text().replace("\n", " ")  # wrapped to the card
+    assert bundle.version in stamp
+    assert latest_report(bundle.incidents, lang) in stamp
+    for raw in ("from=", "&", "states=", "lang=", "view:", "vista:"):
+        assert raw not in stamp
+
+
+def test_a_readers_files_card_names_no_raid_site(bundle):
+    origin = UserFile("mine.csv", "csv", "utf-8", datetime(2026, 3, 2, tzinfo=UTC))
+    mine = bundle.with_user_file(bundle.incidents, origin)
+    fig, _ = png_figure(mine, PageView(NIGHT, lang="en"), preset=PRESETS["social"])
+    names = [t.get_text().replace("\n", " ") for t in fig.legends[-1].get_texts()]
+    assert "Road blockade" in names
+    assert "Tapalpa operation site" not in names

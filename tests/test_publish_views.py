@@ -89,6 +89,43 @@ def test_open_graph_and_twitter_images_are_absolute(both, prefix):
     assert meta(page, "og:image:alt") == meta(page, "og:description")
 
 
+# (page, its own address, its picture, og:type) (tester 9, finding 12: the site's root
+# and embed.html had no Open Graph or Twitter tags at all)
+SITE_PAGES = [
+    ("index.html", "", "index.png", "website"),
+    ("en/index.html", "en/", "en/index.png", "website"),
+    ("states/jal.html", "states/jal.html", "states/jal.png", "article"),
+    ("embed.html", "embed.html", "index.png", "website"),
+    ("en/embed.html", "en/embed.html", "en/index.png", "website"),
+]
+
+
+@pytest.mark.parametrize(("path", "url", "image", "kind"), SITE_PAGES)
+def test_the_sites_own_pages_have_absolute_open_graph_and_twitter_tags(
+    both, path, url, image, kind
+):
+    page = both[path].decode()
+    assert meta(page, "og:url") == BASE + url
+    assert meta(page, "og:image") == meta(page, "twitter:image") == BASE + image
+    assert image in both  # the picture is published
+    assert meta(page, "og:type") == kind
+    assert meta(page, "og:title") and meta(page, "og:title") == meta(page, "twitter:title")
+    assert meta(page, "og:description") == meta(page, "twitter:description")
+    assert meta(page, "og:image:alt") == meta(page, "og:description")
+    assert meta(page, "twitter:card") == "summary_large_image"
+    assert (meta(page, "og:image:width"), meta(page, "og:image:height")) == ("1600", "1000")
+    assert meta(page, "og:locale") == ("en_US" if path.startswith("en/") else "es_MX")
+
+
+@pytest.mark.parametrize("path", ["index.html", "embed.html"])
+def test_without_a_base_url_the_sites_pages_have_tags_but_no_relative_addresses(bundle, path):
+    files = {f.path: f.data for f in site_files(bundle, states=["14"])}
+    page = files[path].decode()
+    assert meta(page, "og:title") and meta(page, "og:description")
+    assert meta(page, "og:image") is None and meta(page, "og:url") is None
+    assert meta(page, "twitter:card") == "summary"
+
+
 def test_without_a_base_url_no_relative_image_tags(bundle):
     files = {f.path: f.data for f in site_files(bundle, states=["14"], extra=[NIGHT])}
     page = files[f"{STEM}.html"].decode()

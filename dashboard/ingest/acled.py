@@ -10,7 +10,8 @@ follow the ACLED Codebook (2023 and later): `event_id_cnty`, `event_date`,
 
 What the conversion does, column by column, is `COLUMN_MAPPING` (the report shows it).
 ACLED's event types are the records' types (schema.ACLED_EVENT_TYPES), never guessed into
-ours; the sub-event type is the record's label (`event_label`). Every other ACLED column
+ours; the sub-event type is the record's label (`event_label`), and `notes` (ACLED's
+description of the event) its description in popups and details. Every other ACLED column
 is kept under its own name (schema.ACLED_COLUMNS), so an export of the file carries it
 and re-imports field for field. ACLED gives source outlets but no URLs: an imported row
 shows "Sources (per ACLED): …" and needs no URL (never so for the bundled data); a row
@@ -61,15 +62,18 @@ COLUMN_MAPPING: tuple[tuple[str, str, str], ...] = (
     ("event_label", "sub_event_type", N_("ACLED's sub-event type, kept as the record's label")),
     (
         "summary",
-        "sub_event_type, event_type, location, source",
-        N_('a label line: "Attack (Violence against civilians), Uruapan. Sources (per ACLED): …"'),
+        "sub_event_type, event_type, location",
+        N_(
+            'a label line: "Attack (Violence against civilians), Uruapan." (the sources are '
+            "the record's source line; `notes`, its description)"
+        ),
     ),
     (
         "summary_es",
-        "sub_event_type, event_type, location, source",
+        "sub_event_type, event_type, location",
         N_(
             "the same line in Spanish, ACLED's type names translated: \"Ataque (Violencia "
-            'contra civiles), Uruapan. Fuentes (según ACLED): …"'
+            'contra civiles), Uruapan."'
         ),
     ),
     ("fatalities", "fatalities", N_("as is")),
@@ -132,8 +136,6 @@ TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 # an estimated exact site, which ACLED never codes, 2 a town or municipality, 3 the state.
 GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
 SOURCE_PREFIX = N_("Sources (per ACLED): ")
-# The derived `summary_es` column's own words (data in Spanish, written once per file).
-SOURCE_PREFIX_ES = "Fuentes (según ACLED): "
 # ACLED's event and sub-event type names (codebook, 2023 and later) in Spanish, written
 # by this project for the Spanish summary line of an imported row (`summary_es`); a name
 # not listed stays as ACLED wrote it.
@@ -439,16 +441,14 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     # Texts joined in one Arrow pass per column (no intermediate column per "+").
     outlet = _where_empty(source, SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source))
     at = _where_empty(location, "", _prefixed(", ", location))
-    # Popups show the summary: the sources ACLED names are seen there, links or not.
-    summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ". ", outlet)
+    # The summary says what and where; the sources ACLED names are the record's source
+    # line (popups.source_text), shown once, links or not.
+    summary = _join(_arrow(sub), " (", _arrow(column("event_type")), ")", at, ".")
     summary = _text(_where_empty(sub, "", summary))
     # The same line in Spanish: ACLED's type names from NAMES_ES (once per distinct name).
     [(sub_es, _)] = _each_distinct(sub, spanish_name)
     [(kind_es, _)] = _each_distinct(column("event_type"), spanish_name)
-    outlet_es = _where_empty(
-        source, SOURCE_PREFIX_ES + "no indicadas", _prefixed(SOURCE_PREFIX_ES, source)
-    )
-    summary_es = _join(_arrow(sub_es), " (", _arrow(kind_es), ")", at, ". ", outlet_es)
+    summary_es = _join(_arrow(sub_es), " (", _arrow(kind_es), ")", at, ".")
     summary_es = _text(_where_empty(sub, "", summary_es))
     outlet = _text(outlet)
     frame = pd.DataFrame(

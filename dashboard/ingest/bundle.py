@@ -38,8 +38,16 @@ class Bundle:
     def with_user_file(self, records: pd.DataFrame, origin: UserFile) -> Bundle:
         """The bundle with a user's checked records in place of the bundled ones: the
         official Tapalpa figures are left out (they are compared only with the bundled
-        data), and exports name `origin` instead of the bundled data's provenance."""
-        return replace(self, incidents=records, official=self.official.iloc[0:0], origin=origin)
+        data), so is the Tapalpa operation site (the bundled event's context, not part of
+        the analyst's data: no star on their map or pictures), and exports name `origin`
+        instead of the bundled data's provenance."""
+        return replace(
+            self,
+            incidents=records,
+            official=self.official.iloc[0:0],
+            operation_site=self.operation_site.iloc[0:0],
+            origin=origin,
+        )
 
 
 def raid_start(incidents: pd.DataFrame, site: gpd.GeoDataFrame) -> pd.Timestamp | None:

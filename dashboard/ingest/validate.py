@@ -28,6 +28,7 @@ from dashboard.ingest.incident_table import (
     with_codes,
 )
 from dashboard.ingest.locate import locate_points
+from dashboard.ingest.municipalities import one_spelling
 from dashboard.ingest.read import (
     MAX_FILE_BYTES,
     STRING_DTYPE,
@@ -146,6 +147,9 @@ def check_incidents(
     ids = id_lines(table.frame, table.rows)  # before _check_rows: the file's ids, as read
     lines = None if ids is None else (ids, table.unit)
     frame = _check_rows(table, fmt, name, locations, states, report, bundled, progress)
+    if not bundled:  # a reader's free-text municipalities: one spelling each, reported
+        field = acled.FILE_FIELDS["municipality"] if fmt.startswith("acled") else "municipality"
+        frame = one_spelling(frame, locations, name, report, field)
     progress(1.0, N_("done"))
     return Incidents(frame, report, fmt, table.encoding, mapping, lines)
 

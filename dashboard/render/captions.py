@@ -13,7 +13,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from dashboard.analysis.filters import ViewSpec, possible_mask
+from dashboard.analysis.filters import ViewSpec, possible_mask, replay_step_ms, window_step
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
 from dashboard.model.mexico import MEXICO_CITY
@@ -25,6 +25,7 @@ from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_numb
 
 # Empty cells of the page's data tables (st.dataframe's placeholder), never "None".
 EMPTY_CELL = "—"
+DAY_MS = 86_400_000  # a replay step of a day (filters.replay_step_ms)
 
 # The lead figures, one row: the incidents the map counts in the window, then each
 # official national figure (stats.NATIONAL_METRICS' keys) with the map's own count of the
@@ -349,13 +350,37 @@ def map_counts(selected: pd.DataFrame) -> tuple[int, int, int]:
     )
 
 
+def deck_text(lang: str = "en", span: tuple[datetime, datetime] | None = None) -> str:
+    """The one-line deck under the page's title, in `lang`: the bundled event's ("Lo
+    reportado hora a hora desde el 22 feb 2026") or, with `span` (a reader's file's first
+    and last moment, aware datetimes), the file's own range and the slider's step
+    (filters.window_step): "Tu archivo: 1 mar 2025 a 27 feb 2026, día por día"; the
+    years per timing.window_ends_text."""
+    t = translation(lang)
+    if span is None:
+        return t.gettext("Reported hour by hour since 22 February 2026")
+    first, last = span
+    start, end = window_ends_text(first, last, lang, "d MMM")
+    if window_step(first, last).days > 0:
+        text = t.gettext("Your file: {start} to {end}, day by day")
+    else:
+        text = t.gettext("Your file: {start} to {end}, hour by hour")
+    return text.format(start=start, end=end)
+
+
 def map_captions(
-    mode: str, drawn_points: int, counts: tuple[int, int, int], lang: str = "en"
+    mode: str,
+    drawn_points: int,
+    counts: tuple[int, int, int],
+    lang: str = "en",
+    view: ViewSpec | None = None,
 ) -> list[str]:
     """The captions under the map: what it draws (mapview.MapLayers' `mode` and
-    `drawn_points`, and map_counts' `counts`), how to read its symbols, and the incidents
-    known only to their state."""
+    `drawn_points`, and map_counts' `counts`), how to read its symbols and replay the
+    `view` (hour by hour, or day by day for a long window: filters.replay_step_ms), and
+    the incidents known only to their state."""
     t = translation(lang)
+    by_day = view is not None and replay_step_ms(view) >= DAY_MS
     points, statements, state_level = counts
     if mode == "cells":
         drawn_text = t.ngettext(
@@ -379,6 +404,12 @@ def map_captions(
         + t.gettext(
             "Small symbols: an estimated exact site; large: town or municipality. "
             "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
+            "contributors; boundaries: Natural Earth."
+        )
+        if not by_day
+        else t.gettext(
+            "Small symbols: an estimated exact site; large: town or municipality. "
+            "Press ▶ on the map to replay the window day by day. Basemap © OpenStreetMap "
             "contributors; boundaries: Natural Earth."
         )
     ]

@@ -29,9 +29,22 @@ from dashboard.model.schema import (
     part_of_day_label,
     time_precision_label,
 )
-from dashboard.render.popups import actors_text, records, summary_text, when_label
+from dashboard.render.popups import (
+    actors_text,
+    description_text,
+    records,
+    source_text,
+    summary_text,
+    when_label,
+)
 from dashboard.text.escape import escape_markdown, is_http_url, link
-from dashboard.text.i18n import DEFAULT_LANGUAGE, SHORT_DATETIME, format_datetime, translation
+from dashboard.text.i18n import (
+    DEFAULT_LANGUAGE,
+    SHORT_DATETIME,
+    format_datetime,
+    format_number,
+    translation,
+)
 
 DAY = "EEE d MMM"  # "dom 22 feb", as the time slider and the key figures write a day
 ROW_LIMIT = 2_000  # a longer list is not read, only paid for on every rerun: search instead
@@ -206,6 +219,17 @@ def incident_rows(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.DataF
     if "actor1" in frame.columns:
         rows = records(frame[[c for c in frame.columns if c.startswith(("actor", "assoc_"))]])
         acled["actors"] = pd.Series([actors_text(r, lang) for r in rows], index=frame.index)
+    # ACLED's description (`notes`) and link-less outlets, for the details (not a column
+    # of the grid: INCIDENT_COLUMNS orders the grid).
+    if "event_id_cnty" in frame.columns:
+        keys = [
+            c
+            for c in ("event_id_cnty", "source_outlet", "source_url", "more_source_urls", "notes")
+            if c in frame.columns
+        ]
+        rows = records(frame[keys])
+        acled["description"] = pd.Series([description_text(r) for r in rows], index=frame.index)
+        acled["source_text"] = pd.Series([source_text(r, lang) for r in rows], index=frame.index)
     table = pd.DataFrame(
         {
             "incident_id": frame["incident_id"],
@@ -315,3 +339,52 @@ def state_level_lines(rows: pd.DataFrame, lang: str, made: dict[str, str] | None
     the order of `rows`; `made`: state_level_entries of all records, when already made."""
     entries = state_level_entries(rows, lang) if made is None else made
     return "\n\n".join(entries[i] for i in rows["incident_id"])
+
+
+def details_markdown(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The chosen incident in words as Markdown, every data-derived string escaped: type
+    and place, when, counts, summary, an ACLED record's description (`notes`), then its
+    sources: http(s) links, or an ACLED record's outlets as text (ACLED gives no links),
+    or "none given". `row`: a row of `incident_table` (named tuple)."""
+    t = translation(lang)
+    place = ", ".join(dict.fromkeys(p for p in (row.place, row.municipality, row.state) if p))
+    labels = {
+        "blockades": t.gettext("blockades"),
+        "fatalities": t.gettext("killed"),
+        "injured": t.gettext("injured"),
+        "arrested": t.gettext("arrested"),
+    }
+    counts = ", ".join(
+        f"{label}: {format_number(int(getattr(row, field)), lang)}"
+        for field, label in labels.items()
+        if not pd.isna(getattr(row, field))
+    )
+    sources = (
+        [link(row.source, row.source_outlet or t.gettext("main source"))] if row.source else []
+    )
+    sources += [
+        link(url, t.gettext("source {n}").format(n=n)) for n, url in enumerate(row.more_sources, 2)
+    ]
+    description = getattr(row, "description", "") or ""
+    as_text = getattr(row, "source_text", "") or ""
+    if sources:
+        source_line = t.gettext("Sources: {links}").format(links=" · ".join(sources))
+    elif as_text:
+        source_line = escape_markdown(as_text)
+    else:
+        source_line = t.gettext("Sources: {links}").format(links=t.gettext("none given"))
+    return (
+        t.gettext("**{type}** at {place}").format(
+            type=escape_markdown(row.event_type), place=escape_markdown(place)
+        )
+        + "  \n"
+        + t.gettext("When: {when} ({known}); place known to: {place_known}").format(
+            when=escape_markdown(row.when),
+            known=escape_markdown(row.time_known),
+            place_known=escape_markdown(row.place_known),
+        )
+        + (f"; {escape_markdown(counts)}" if counts else "")
+        + f"  \n{escape_markdown(row.summary)}  \n"
+        + (f"{escape_markdown(description)}  \n" if description else "")
+        + source_line
+    )

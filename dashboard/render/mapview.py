@@ -88,7 +88,8 @@ def map_config(
     for layer in LAYERS:
         config.update(layer.base(inputs))
     return config | {
-        "layers": [layer.key for layer in LAYERS],
+        # No site (a reader's file: Bundle.with_user_file): no site layer in the control.
+        "layers": [layer.key for layer in LAYERS if layer.key != "site" or not site.empty],
         "categories": [
             {
                 "key": c.key,

@@ -14,22 +14,27 @@ one is drawn, and the site's star. The map takes what is left: beside the legend
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from dashboard.analysis.filters import possible_mask
+from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.pnglayers import categories_present
 from dashboard.render.symbols import HALO, MPL_MARKERS, SITE_COLOUR, STATE_EDGE, ramp, state_class
-from dashboard.text.i18n import N_, translation
+from dashboard.text.i18n import N_, format_datetime, translation
 
 CARD_LAYOUTS = ("card-side", "card-stacked")
 # CSS pixels where the card is shown: the least each kind of text may have.
 CARD_PX = {"title": 14.0, "text": 11.0, "label": 11.0, "stamp": 9.0}
 CARD_DATETIME = "d MMM y, HH:mm"  # the window's ends without the weekday: one line
 SHORT_CREDIT = N_("Sources: news reports · Boundaries: Natural Earth · Places are estimates")
-CARD_STAMP = N_("Data version {version} · view: {view}")
+# The stamp, for a feed: the data's version and its newest report, never the raw link
+# (the window and the title already say the view in words).
+CARD_STAMP = N_("Data version {version}, reports to {date}")
+CARD_STAMP_UNDATED = N_("Data version {version}")
 RAMP_TITLE = N_("Incidents per state")
 DASHED = N_("dashed: time too imprecise to count it")
 
@@ -65,10 +70,10 @@ def ramp_handles(counts: pd.DataFrame, states, lang: str) -> list:
     ]
 
 
-def kind_handles(selected: pd.DataFrame, lang: str, marker_pt: float) -> list:
+def kind_handles(selected: pd.DataFrame, lang: str, marker_pt: float, site: bool = True) -> list:
     """Line2D markers for the kinds of located incident in `selected` (their palette's
     shapes and colours, short labels), the dashed symbol when a drawn record is only
-    possibly in the window, and the operation site's star."""
+    possibly in the window, and the operation site's star (`site`: the data has it)."""
     t = translation(lang)
     located = selected[selected["geo_precision"] < 3]
 
@@ -86,16 +91,43 @@ def kind_handles(selected: pd.DataFrame, lang: str, marker_pt: float) -> list:
         handles.append(
             Patch(facecolor="white", edgecolor="#444444", linestyle="--", label=t.gettext(DASHED))
         )
-    handles.append(
-        dot(SITE_COLOUR, "white", marker_pt * 1.5, t.gettext("Tapalpa operation site"), "*")
-    )
+    if site:
+        handles.append(
+            dot(SITE_COLOUR, "white", marker_pt * 1.5, t.gettext("Tapalpa operation site"), "*")
+        )
     return handles
 
 
-def card_texts(fig, preset, strings: dict, selection, page, helpers) -> tuple:
-    """Lay out a card: `strings` holds "title", "window", "version" and "view" (the
-    stamp's); the credit is SHORT_CREDIT. `helpers` = (snapshot._fit_texts: wraps every
-    text to the canvas and stacks the credit above the stamp, snapshot._wrap_text).
+def latest_report(incidents: pd.DataFrame, lang: str) -> str:
+    """The newest `source_date` of `incidents` (YYYY-MM-DD or YYYY-MM: the date of the
+    reporting a record cites) in `lang`, "5 mar 2026" / "mar 2026"; "" when no record
+    gives one (an ACLED file names outlets without dates)."""
+    if "source_date" not in incidents.columns:
+        return ""
+    given = [d for d in incidents["source_date"].dropna().astype(str).unique() if d.strip()]
+    if not given:
+        return ""
+    newest = max(given, key=lambda d: (d[:7], len(d), d))  # a day of a month after the month
+    pattern = "d MMM y" if len(newest) == 10 else "LLL y"
+    when = datetime.strptime(newest, "%Y-%m-%d" if len(newest) == 10 else "%Y-%m")
+    return format_datetime(when.replace(hour=12, tzinfo=MEXICO_CITY), lang, pattern)
+
+
+def stamp_text(version: str, reported: str, lang: str) -> str:
+    """The card's stamp in `lang`: "Versión de los datos f1a7c0e0c1, notas hasta el 5 mar
+    2026" (`reported`: latest_report), or the version alone without a date."""
+    t = translation(lang)
+    if reported:
+        return t.gettext(CARD_STAMP).format(version=version, date=reported)
+    return t.gettext(CARD_STAMP_UNDATED).format(version=version)
+
+
+def card_texts(fig, preset, strings: dict, selection, page, helpers, site: bool = True) -> tuple:
+    """Lay out a card: `strings` holds "title", "window", "version" and "reported" (the
+    stamp's: stamp_text); the credit is SHORT_CREDIT; `site`: the view's data has the
+    operation site (the legend names its star; a reader's file has none). `helpers` =
+    (snapshot._fit_texts: wraps every text to the canvas and stacks the credit above the
+    stamp, snapshot._wrap_text).
     Returns the map's box (left, bottom, width, height; figure fractions): under the
     title and window, left of the legends ("card-side") or above them ("card-stacked")."""
     fit_texts, wrap_text = helpers
@@ -107,8 +139,13 @@ def card_texts(fig, preset, strings: dict, selection, page, helpers) -> tuple:
     title = fig.text(margin, 1 - margin, strings["title"], fontsize=size["title"], weight="bold")
     window = fig.text(margin, 0.9, strings["window"], fontsize=size["text"], **grey)
     credit = fig.text(margin, 0.05, t.gettext(SHORT_CREDIT), fontsize=size["text"], **grey)
-    stamp_text = t.gettext(CARD_STAMP).format(version=strings["version"], view=strings["view"])
-    stamp = fig.text(margin, 0.01, stamp_text, fontsize=size["stamp"], color="#666666")
+    stamp = fig.text(
+        margin,
+        0.01,
+        stamp_text(strings["version"], strings["reported"], lang),
+        fontsize=size["stamp"],
+        color="#666666",
+    )
     for text, va in ((title, "top"), (window, "top"), (credit, "bottom"), (stamp, "bottom")):
         text.set_va(va)
     side = preset.layout == "card-side"
@@ -132,7 +169,7 @@ def card_texts(fig, preset, strings: dict, selection, page, helpers) -> tuple:
         bbox_to_anchor=(column, 0.8),
         **common,
     )
-    kinds = kind_handles(selection.selected, lang, size["text"] * 0.9)
+    kinds = kind_handles(selection.selected, lang, size["text"] * 0.9, site)
     halves = [kinds] if side else [kinds[: (len(kinds) + 1) // 2], kinds[(len(kinds) + 1) // 2 :]]
     legends = [
         fig.legend(handles=part, bbox_to_anchor=(x, 0.6), **common)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from dashboard.ingest.acled import outlet_label
+from dashboard.ingest.acled import SOURCE_PREFIX, outlet_label
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.model.placenames import place_name
 from dashboard.model.schema import (
@@ -179,13 +179,44 @@ def actors_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
     return translation(lang).gettext("Actors: {actors}").format(actors="; ".join(sides))
 
 
+def is_acled_record(row) -> bool:
+    """Whether a record came from an ACLED file (or an export of one): it names ACLED's
+    `event_id_cnty`, or its outlet is ACLED's ("Sources (per ACLED): …", acled.py)."""
+    return bool(_text(getattr(row, "event_id_cnty", ""))) or _text(
+        getattr(row, "source_outlet", "")
+    ).startswith(SOURCE_PREFIX)
+
+
+def description_text(row) -> str:
+    """An ACLED record's description: ACLED's `notes` as written (plain text, not
+    escaped); "" for other records (our `notes` are the editors' working notes)."""
+    return _text(getattr(row, "notes", "")).strip() if is_acled_record(row) else ""
+
+
+def source_text(row, lang: str = DEFAULT_LANGUAGE) -> str:
+    """The source line of a record without http(s) links, as text in `lang` (plain, not
+    escaped): an ACLED record's outlets, "Fuentes (según ACLED): Milenio; Reforma"; ""
+    for a record with a link (the links are its source line) or without an ACLED
+    outlet."""
+    urls = [_text(getattr(row, "source_url", ""))]
+    urls += _text(getattr(row, "more_source_urls", "")).split()
+    if any(is_http_url(u.strip()) for u in urls) or not is_acled_record(row):
+        return ""
+    outlet = _text(getattr(row, "source_outlet", ""))
+    return outlet_label(outlet, lang) if outlet.startswith(SOURCE_PREFIX) else ""
+
+
 def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
     """Everything in a popup between the title and the sources, escaped, in `lang`; an
-    ACLED record's actors after its summary."""
+    ACLED record's description (`notes`) and actors after its summary, and its outlets
+    (ACLED gives no links) as the last line (source_text)."""
     e = escape_text
     t = translation(lang)
     lines = [f"<i>{e(when_label(row, lang))}</i>", e(place_label(row, lang))]
     lines.append(e(summary_text(row, lang)))
+    description = description_text(row)
+    if description:
+        lines.append(e(description))
     actors = actors_text(row, lang)
     if actors:
         lines.append(e(actors))
@@ -209,6 +240,9 @@ def popup_body(row, lang: str = DEFAULT_LANGUAGE) -> str:
     )
     if row.disputed:
         lines.append(t.gettext("<b>Sources disagree</b> on a figure, place or time."))
+    sources = source_text(row, lang)
+    if sources:
+        lines.append(e(sources))
     return "<br>".join(lines)
 
 

@@ -35,7 +35,7 @@ from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
 from dashboard.render.publish_map import map_page, stable_ids  # noqa: F401 (tests)
-from dashboard.render.publish_views import figure_items, view_page, view_stem
+from dashboard.render.publish_views import figure_items, meta_tags, view_page, view_stem
 from dashboard.render.snapshot import (
     PNG_SIZE,
     alt_text,
@@ -112,6 +112,14 @@ def page_path(page: PageView) -> str:
     return "index.html"
 
 
+def _page_url(base_url: str, stem: str) -> str:
+    """A published page's absolute address: an index is its folder's ("…/mapa/",
+    "…/mapa/en/"), any other page its .html file's."""
+    if stem == "index" or stem.endswith("/index"):
+        return base_url + stem.removesuffix("index")
+    return f"{base_url}{stem}.html"
+
+
 def _relative(from_stem: str, to_path: str) -> str:
     depth = from_stem.count("/")
     return "../" * depth + to_path
@@ -169,10 +177,27 @@ def embed_page(
     "….map"); `base_url` is where the folder will be served: without it there are no
     snippets, only the reason (a relative address breaks once pasted into a CMS);
     `lang` ("es" or "en"): the page's language; `prefix` the folder embed.html is in
-    ("en/"), which the views' stems start with."""
+    ("en/"), which the views' stems start with. With `base_url` its Open Graph and
+    Twitter tags name its own address and the default view's PNG (index.png) as absolute
+    addresses (meta_tags)."""
     t = translation(lang)
     style = STYLE_FILE.read_text(encoding="utf-8")
     heading = escape_text(t.gettext("Tapalpa incident map: embed codes"))
+    intro = t.gettext(
+        "Static copies of the map: they load no code from elsewhere and need no server "
+        "behind them, so they carry any amount of traffic from a static host or CDN. "
+        "Paste an iframe for the interactive map (popups and the ▶ replay), or the "
+        "image with its alt text. Data version {version}."
+    ).format(version=version)
+    meta = meta_tags(
+        t.gettext("Tapalpa incident map: embed codes"),
+        intro,
+        lang,
+        url=f"{base_url}{prefix}embed.html" if base_url else "",
+        image=f"{base_url}{prefix}index.png" if base_url else "",
+        size=PNG_SIZE,
+        kind="website",
+    )
     open_map, all_records = t.gettext("Open the map"), t.gettext("All records (CSV)")
     iframe, image_alt = t.gettext("Iframe"), t.gettext("Image with alt text")
     parts = [
@@ -180,18 +205,11 @@ def embed_page(
         f'<html lang="{escape_text(lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{heading}</title>",
+        f'<meta name="description" content="{escape_text(intro)}">',
+        *meta,
         f"<style>{style}</style></head><body><main>",
         f"<h1>{heading}</h1>",
-        "<p>"
-        + escape_text(
-            t.gettext(
-                "Static copies of the map: they load no code from elsewhere and need no server "
-                "behind them, so they carry any amount of traffic from a static host or CDN. "
-                "Paste an iframe for the interactive map (popups and the ▶ replay), or the "
-                "image with its alt text. Data version {version}."
-            ).format(version=version)
-        )
-        + "</p>",
+        f"<p>{escape_text(intro)}</p>",
     ]
     if not base_url:
         parts.append(
@@ -300,6 +318,17 @@ def _language_files(
     for view in all_views:
         selection = select(bundle, view.page)
         page_title, alt = title(view.page), alt_text(view.page, selection)
+        # Shared links to the site's root or a state page get a card too (absolute
+        # addresses only with base_url): the page's PNG, its own address.
+        meta = meta_tags(
+            page_title,
+            alt,
+            lang,
+            url=_page_url(base_url, view.stem) if base_url else "",
+            image=f"{base_url}{view.stem}.png" if base_url else "",
+            size=PNG_SIZE,
+            kind="website" if view.stem.endswith("index") else "article",
+        )
         html, assets = map_page(
             bundle,
             view.page,
@@ -307,6 +336,7 @@ def _language_files(
             figure_items(view.page, selection, lang),
             _navigation(view, all_views, lang),
             lang,
+            meta,
         )
         files.append(PublishedFile(f"{view.stem}.html", html.encode("utf-8"), page_title, alt))
         files += [PublishedFile(a.path, a.data) for a in assets]

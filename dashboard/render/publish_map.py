@@ -104,11 +104,13 @@ def map_page(
     figures: list[str],
     navigation: str = "",
     lang: str | None = None,
+    meta: list[str] | None = None,
 ) -> tuple[str, list[Asset]]:
     """The page's HTML and the assets it loads (shared ones included; the caller keeps
     one copy of each path). `stem`: the page's path without ".html" ("index",
     "states/jal", "en/views/…map"); `figures`: key figures as escaped HTML list items;
-    `navigation`: escaped HTML placed first in the body. folium's random element
+    `navigation`: escaped HTML placed first in the body; `meta`: escaped <meta> tags for
+    the head (publish_views.meta_tags: Open Graph and Twitter). folium's random element
     ids are made sequential (stable_ids): the same view gives the same bytes."""
     lang = language(page, lang)
     document = stable_ids(html_document(bundle, page, lang))
@@ -145,6 +147,7 @@ def map_page(
         f'<html lang="{lang}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         _part(_TITLE_META, document, "title").group(0),
+        *(meta or ()),
         f"<style>{STYLE_FILE.read_text(encoding='utf-8')}</style>",
         f'<script defer src="{up}{site.path}"></script>',
         *(f'<link rel="prefetch" href="{href}">' for href in [*on_request, up + map_css.path]),

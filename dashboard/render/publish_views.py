@@ -106,22 +106,34 @@ def _official_items(bundle: Bundle, page: PageView, lang: str) -> list[str]:
     return items
 
 
-def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) -> list[str]:
-    """Open Graph and Twitter card tags; the URL ones only with an absolute base."""
+def meta_tags(
+    page_title: str,
+    summary: str,
+    lang: str,
+    *,
+    url: str = "",
+    image: str = "",
+    size: tuple[int, int] = PRESETS["social"].size,
+    kind: str = "article",
+) -> list[str]:
+    """Open Graph and Twitter card tags (escaped HTML), for a page titled `page_title`
+    described by `summary` in `lang`; `url` (the page's own) and `image` (its picture,
+    `size` pixels) only when absolute (they need the site's public address: "" leaves
+    them out); `kind`: og:type ("article" for a view, "website" for the site's root)."""
     tags = [
-        ("property", "og:type", "article"),
+        ("property", "og:type", kind),
         ("property", "og:title", page_title),
         ("property", "og:description", summary),
         ("property", "og:locale", "es_MX" if lang == "es" else "en_US"),
-        ("name", "twitter:card", "summary_large_image"),
+        ("name", "twitter:card", "summary_large_image" if image else "summary"),
         ("name", "twitter:title", page_title),
         ("name", "twitter:description", summary),
     ]
-    if base_url:
-        image = f"{base_url}{stem}.social.png"
-        width, height = PRESETS["social"].size
+    if url:
+        tags.append(("property", "og:url", url))
+    if image:
+        width, height = size
         tags += [
-            ("property", "og:url", f"{base_url}{stem}.html"),
             ("property", "og:image", image),
             ("property", "og:image:width", str(width)),
             ("property", "og:image:height", str(height)),
@@ -130,9 +142,20 @@ def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) ->
             ("name", "twitter:image:alt", summary),
         ]
     return [
-        f'<meta {kind}="{escape_text(key)}" content="{escape_text(value)}">'
-        for kind, key, value in tags
+        f'<meta {kind_}="{escape_text(key)}" content="{escape_text(value)}">'
+        for kind_, key, value in tags
     ]
+
+
+def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) -> list[str]:
+    """A view page's tags: its social card and its own address with an absolute base."""
+    return meta_tags(
+        page_title,
+        summary,
+        lang,
+        url=f"{base_url}{stem}.html" if base_url else "",
+        image=f"{base_url}{stem}.social.png" if base_url else "",
+    )
 
 
 def view_page(

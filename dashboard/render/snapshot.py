@@ -39,7 +39,14 @@ from dashboard.render.mapassets import RawScript  # noqa: E402
 from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
 from dashboard.render.mapview import build_map  # noqa: E402
-from dashboard.render.pngcard import CARD_DATETIME, CARD_LAYOUTS, CARD_PX, card_texts, points  # noqa: E402
+from dashboard.render.pngcard import (  # noqa: E402
+    CARD_DATETIME,
+    CARD_LAYOUTS,
+    CARD_PX,
+    card_texts,
+    latest_report,
+    points,
+)
 from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present  # noqa: E402
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.symbols import (
@@ -359,9 +366,17 @@ def png_figure(
             "title": title(page),
             "window": window_label(page, pattern=CARD_DATETIME),
             "version": bundle.version,
-            "view": to_query(page),
+            "reported": latest_report(bundle.incidents, page.lang),
         }
-        box = card_texts(fig, preset, strings, selection, page, (_fit_texts, _wrap_text))
+        box = card_texts(
+            fig,
+            preset,
+            strings,
+            selection,
+            page,
+            (_fit_texts, _wrap_text),
+            site=not bundle.operation_site.empty,
+        )
         scale, stacked = points(preset, CARD_PX["label"]) / 10, True  # city labels' size
     else:
         box, scale, stacked = _page_texts(fig, bundle, page, selection, preset, size)

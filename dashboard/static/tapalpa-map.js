@@ -395,12 +395,15 @@
         config.categories.forEach(function (c, i) {
           types.appendChild(entry(shapeIcon(c.shape, c.colour, config.halo, 16), c.label, c.short, i));
         });
-        // The site's star, with the kinds on a narrow map (one more cell of their grid).
-        var siteItem = el("li", "tim-site-item");
-        var star = el("span", "tim-star", "\u2605");
-        star.setAttribute("aria-hidden", "true");
-        siteItem.appendChild(star);
-        types.appendChild(names(siteItem, s.site, s.legend_site_short));
+        // The site's star, with the kinds on a narrow map (one more cell of their grid);
+        // none on a map without the site (a reader's file).
+        if (config.site.length) {
+          var siteItem = el("li", "tim-site-item");
+          var star = el("span", "tim-star", "\u2605");
+          star.setAttribute("aria-hidden", "true");
+          siteItem.appendChild(star);
+          types.appendChild(names(siteItem, s.site, s.legend_site_short));
+        }
         body.appendChild(types);
         self.legendKinds = types;
         body.appendChild(el("h2", "tim-legend-head", s.legend_precision));

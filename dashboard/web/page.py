@@ -24,6 +24,7 @@ from dashboard.web.sections.downloads import data_downloads
 from dashboard.web.sections.embed import EMBED_MAIN, EMBED_MAIN_HEIGHT, embed_head, embed_page
 from dashboard.web.sections.filters import filters, time_slider
 from dashboard.web.sections.header import (
+    file_deck,
     header,
     lead_paragraph,
     no_records,
@@ -75,12 +76,13 @@ def main() -> None:
         embed_head()
         return
 
-    header(lang)
+    deck = header(lang)
     with st.sidebar:
         filter_box = st.container()  # above the file picker, filled once the records are known
         file_picker(lang)
     bundled = data
     data = your_file(data, geodata, lang)  # the reader's file, its rows on request
+    file_deck(deck, data, lang)  # the deck says what is shown: the file's own range
     with filter_box:  # the window follows the records shown: a file's own range
         filters(data, lang)
     page = current_page()

@@ -10,9 +10,11 @@ import streamlit as st
 
 from dashboard.analysis.permalink import map_view, parse_size
 from dashboard.ingest.bundle import Bundle
+from dashboard.render.captions import deck_text
 from dashboard.text.escape import escape_markdown, escape_text
 from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
 from dashboard.web import state
+from dashboard.web.data import PageData, aware
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 PAGE_LANG_JS = (STATIC / "page_lang.js").read_text(encoding="utf-8")  # read once, as map.PAGE_JS
@@ -107,23 +109,32 @@ def language_switch() -> None:
     )
 
 
-def header(lang: str = "en") -> None:
+def header(lang: str = "en"):
     """The language switch, the title, a one-line deck, and the notices about the link the
     reader arrived with (once). The map comes right after: on a phone it is the first
-    screen (what happened in full is under it, lead_paragraph)."""
+    screen (what happened in full is under it, lead_paragraph). Returns the deck's
+    placeholder, for `file_deck` once the records shown are known."""
     t = translation(lang)
     language_switch()
     st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
-    # Markdown, drawn with the code the title uses (an st.html would be a 40 px
-    # placeholder first, then shrink to its line: a layout shift).
-    st.markdown(
-        '<p class="tim-deck">'
-        + escape_text(t.gettext("Reported hour by hour since 22 February 2026"))
-        + "</p>",
-        unsafe_allow_html=True,
-    )
+    deck = st.empty()
+    show_deck(deck, deck_text(lang))
     for notice in state.take_link_notices():
         st.warning(escape_markdown(notice))  # link values and parameter names: text
+    return deck
+
+
+def show_deck(deck, text: str) -> None:
+    """The deck line in its placeholder. Markdown, drawn with the code the title uses (an
+    st.html would be a 40 px placeholder first, then shrink to its line: a layout shift)."""
+    deck.markdown(f'<p class="tim-deck">{escape_text(text)}</p>', unsafe_allow_html=True)
+
+
+def file_deck(deck, data: PageData, lang: str = "en") -> None:
+    """With a reader's file shown, the deck describes the file (its range and the slider's
+    step: captions.deck_text) instead of the bundled event."""
+    if data.from_file:
+        show_deck(deck, deck_text(lang, (aware(data.first_hour), aware(data.last_hour))))
 
 
 def lead_paragraph(lang: str = "en") -> None:

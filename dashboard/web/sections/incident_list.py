@@ -7,8 +7,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard.render.incident_list import choice_labels, incident_rows, incident_table
-from dashboard.text.escape import escape_markdown, link
+from dashboard.render.incident_list import (
+    choice_labels,
+    details_markdown,
+    incident_rows,
+    incident_table,
+)
+from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
@@ -75,42 +80,7 @@ def pick_incident() -> None:
 
 def incident_details(row, lang: str = "en") -> None:
     """The chosen incident in words, with its sources as real links (keyboard reachable)."""
-    t = translation(lang)
-    place = ", ".join(dict.fromkeys(p for p in (row.place, row.municipality, row.state) if p))
-    labels = {
-        "blockades": t.gettext("blockades"),
-        "fatalities": t.gettext("killed"),
-        "injured": t.gettext("injured"),
-        "arrested": t.gettext("arrested"),
-    }
-    counts = ", ".join(
-        f"{label}: {format_number(int(getattr(row, field)), lang)}"
-        for field, label in labels.items()
-        if not pd.isna(getattr(row, field))
-    )
-    sources = (
-        [link(row.source, row.source_outlet or t.gettext("main source"))] if row.source else []
-    )
-    sources += [
-        link(url, t.gettext("source {n}").format(n=n)) for n, url in enumerate(row.more_sources, 2)
-    ]
-    st.markdown(
-        t.gettext("**{type}** at {place}").format(
-            type=escape_markdown(row.event_type), place=escape_markdown(place)
-        )
-        + "  \n"
-        + t.gettext("When: {when} ({known}); place known to: {place_known}").format(
-            when=escape_markdown(row.when),
-            known=escape_markdown(row.time_known),
-            place_known=escape_markdown(row.place_known),
-        )
-        + (f"; {escape_markdown(counts)}" if counts else "")
-        + f"  \n{escape_markdown(row.summary)}  \n"
-        + t.gettext("Sources: {links}").format(
-            links=" · ".join(sources) or t.gettext("none given")
-        ),
-        unsafe_allow_html=True,
-    )
+    st.markdown(details_markdown(row, lang), unsafe_allow_html=True)
 
 
 def every_row(data: PageData, lang: str) -> tuple[pd.DataFrame | None, dict[str, str] | None]:
@@ -199,6 +169,38 @@ def incidents_in_view(data: PageData, shown: Shown, lang: str = "en") -> None:
         if len(chosen):
             incident_details(next(chosen.itertuples(index=False)), lang)
     st.session_state[state.INCIDENT_TABLE_IDS] = table.rows["incident_id"].tolist()
+    # Print: the canvas grid prints only the rows it shows (print.css leaves it out); a
+    # sentence, hidden on screen (page.css), says where the whole list is.
+    with st.container(key=PRINT_NOTE):
+        st.markdown(escape_markdown(print_note(table.matched, lang)))
+    with st.container(key=GRID):
+        incident_grid(table, kept, lang)
+
+
+# Keyed containers (class st-key-…): the list's print note and its grid (page.css and
+# print.css show one on screen and the other on paper).
+PRINT_NOTE = "tapalpa-print-note"
+GRID = "tapalpa-incident-grid"
+
+
+def print_note(count: int, lang: str = "en") -> str:
+    """The sentence printed in place of the incidents grid (a canvas prints only the rows
+    it shows), in `lang`: where the `count` incidents of the view are listed in full."""
+    return (
+        translation(lang)
+        .ngettext(
+            "The list of the {n} incident in this view is not printed: it is in the CSV "
+            "download of this view and on the map's page online.",
+            "The list of the {n} incidents in this view is not printed: they are in the "
+            "CSV download of this view and on the map's page online.",
+            count,
+        )
+        .format(n=format_number(count, lang))
+    )
+
+
+def incident_grid(table, kept, lang: str = "en") -> None:
+    """The incidents in view as Streamlit's data grid (sortable, one row selectable)."""
     st.dataframe(
         grid_data(table.rows, kept, "table_arrow"),
         key=state.INCIDENT_TABLE,

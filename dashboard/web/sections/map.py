@@ -159,7 +159,10 @@ def show_map(
     # legend included, is kept per palette.
     palette = palette_of(state.type_options(data)) if data.from_file else "ours"
     frame = map_frame(
-        data.bundle.version + ("" if palette == "ours" else f"|{palette}"),
+        # A reader's file has no operation site (Bundle.with_user_file): its own base map.
+        data.bundle.version
+        + ("" if palette == "ours" else f"|{palette}")
+        + ("|file" if data.from_file else ""),
         lang,
         height,
         json.dumps(initial, sort_keys=True),
@@ -209,7 +212,7 @@ def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
     with st.container(key=MAP_BOX):
         drawn = show_map(data, shown.page, shown.selection, MAP_HEIGHT, lang, shown.kept)
     counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
-    for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang):
+    for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang, shown.view):
         st.caption(caption)
     notes = figure_notes(shown.figures, lang)
     if notes:
