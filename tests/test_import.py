@@ -587,6 +587,12 @@ def test_acled_rows_read_in_spanish_too(bundle):
     assert label_es.startswith("Fuentes (según ACLED): Example Outlet C")
     assert label_en.startswith("Sources (per ACLED): Example Outlet C")
     assert outlet_label("Reforma", "es") == "Reforma"  # other outlets as written
+    # A row whose `source` is empty says so in the page's language.
+    assert (
+        outlet_label("Sources (per ACLED): not given", "es")
+        == "Fuentes (según ACLED): no se indican"
+    )
+    assert outlet_label("Sources (per ACLED): not given", "en") == "Sources (per ACLED): not given"
 
 
 @pytest.mark.parametrize("kind", ["ours", "acled"])

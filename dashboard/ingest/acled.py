@@ -136,6 +136,7 @@ TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 # an estimated exact site, which ACLED never codes, 2 a town or municipality, 3 the state.
 GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
 SOURCE_PREFIX = N_("Sources (per ACLED): ")
+SOURCE_NOT_GIVEN = N_("not given")  # an ACLED row with an empty `source`
 # ACLED's event and sub-event type names (codebook, 2023 and later) in Spanish, written
 # by this project for the Spanish summary line of an imported row (`summary_es`); a name
 # not listed stays as ACLED wrote it.
@@ -183,7 +184,9 @@ def outlet_label(outlet: str, lang: str) -> str:
     """A record's `source_outlet` as shown in `lang`: an imported ACLED row's
     "Sources (per ACLED): …" reads "Fuentes (según ACLED): …" in Spanish."""
     if outlet.startswith(SOURCE_PREFIX):
-        return translation(lang).gettext(SOURCE_PREFIX) + outlet[len(SOURCE_PREFIX) :]
+        named = outlet[len(SOURCE_PREFIX) :]
+        t = translation(lang)
+        return t.gettext(SOURCE_PREFIX) + (t.gettext(named) if named == SOURCE_NOT_GIVEN else named)
     return outlet
 
 
@@ -439,7 +442,9 @@ def to_incidents(table: Table, name: str, report: Report) -> pd.DataFrame:
     location = column("location")
     source = column("source")
     # Texts joined in one Arrow pass per column (no intermediate column per "+").
-    outlet = _where_empty(source, SOURCE_PREFIX + "not given", _prefixed(SOURCE_PREFIX, source))
+    outlet = _where_empty(
+        source, SOURCE_PREFIX + SOURCE_NOT_GIVEN, _prefixed(SOURCE_PREFIX, source)
+    )
     at = _where_empty(location, "", _prefixed(", ", location))
     # The summary says what and where; the sources ACLED names are the record's source
     # line (popups.source_text), shown once, links or not.
