@@ -63,3 +63,32 @@ def test_a_readers_file_has_no_raid_site_layer_star_or_legend_entry(bundle):
     config = map_config(bundle.states_display.to_json(), mine.operation_site)
     assert config["site"] == []
     assert "site" not in config["layers"]
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_readers_files_pictures_name_the_file_not_the_bundled_data_version(bundle, lang):
+    """The PNG's Source metadata and the HTML snapshot's credit say whose records they
+    show: a reader's file by name and the day it was checked, never the bundled data's
+    version (the bundled pictures keep theirs)."""
+    import io
+
+    from PIL import Image
+
+    from dashboard.analysis.permalink import PageView
+    from dashboard.render.snapshot import html_document, png_bytes
+
+    origin = UserFile("mine.csv", "csv", "utf-8", datetime(2026, 3, 2, 18, tzinfo=UTC))
+    mine = bundle.with_user_file(bundle.incidents, origin)
+    page = PageView(ViewSpec(local(2026, 2, 22), local(2026, 2, 24)))
+    named = {
+        "es": "archivo mine.csv, revisado el 2 mar 2026",
+        "en": "file mine.csv, checked 2 Mar 2026",
+    }
+    for data, says, lacks in (
+        (mine, named[lang], bundle.version),
+        (bundle, bundle.version, "mine.csv"),
+    ):
+        source = Image.open(io.BytesIO(png_bytes(data, page, (400, 300), lang=lang))).text["Source"]
+        html = html_document(data, page, lang=lang)
+        assert says in source and lacks not in source
+        assert says in html and lacks not in html

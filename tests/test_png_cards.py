@@ -12,7 +12,7 @@ import pytest
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import PageView
 from dashboard.model.mexico import MEXICO_CITY
-from dashboard.model.origin import UserFile
+from dashboard.model.origin import UserFile, data_label
 from dashboard.render.pngcard import css_pixels, latest_report, points, short_label, stamp_text
 from dashboard.render.pngpresets import PRESETS
 from dashboard.render.snapshot import png_figure
@@ -94,20 +94,21 @@ def test_short_label_drops_the_parenthesis(label, short):
 # (lang, version, newest report, the stamp) (tester 9, finding 11: the stamp printed the
 # raw query string, "vista: from=2026-02-22T18:00&to=…&states=JAL,MIC&lang=es")
 STAMPS = [
-    ("en", "f1a7c0e0c1", "5 Mar 2026", "Data version f1a7c0e0c1, reports to 5 Mar 2026"),
-    (
-        "es",
-        "f1a7c0e0c1",
-        "5 mar 2026",
-        "Versión de los datos f1a7c0e0c1, notas hasta el 5 mar 2026",
-    ),
-    ("es", "f1a7c0e0c1", "", "Versión de los datos f1a7c0e0c1"),
+    ("en", None, "5 Mar 2026", "Data version f1a7c0e0c1, reports to 5 Mar 2026"),
+    ("es", None, "5 mar 2026", "Versión de los datos f1a7c0e0c1, notas hasta el 5 mar 2026"),
+    ("es", None, "", "Versión de los datos f1a7c0e0c1"),
+    # A reader's file: its name and the day it was checked, never the bundled data's version.
+    ("es", "acled.csv", "", "Tu archivo acled.csv, revisado el 7 dic 2026"),
+    ("en", "a.csv", "5 Mar 2026", "Your file a.csv, checked 7 Dec 2026, reports to 5 Mar 2026"),
 ]
 
 
-@pytest.mark.parametrize(("lang", "version", "reported", "stamp"), STAMPS)
-def test_the_card_stamp_is_short_words(lang, version, reported, stamp):
-    assert stamp_text(version, reported, lang) == stamp
+@pytest.mark.parametrize(("lang", "file", "reported", "stamp"), STAMPS)
+def test_the_card_stamp_is_short_words(lang, file, reported, stamp):
+    checked = datetime(2026, 12, 7, 17, 0, tzinfo=UTC)  # 11:00 in Mexico City
+    origin = None if file is None else UserFile(file, "acled-csv", "utf-8", checked)
+    data = data_label("f1a7c0e0c1", origin, lang, capital=True)
+    assert stamp_text(data, reported, lang) == stamp
 
 
 # (source dates of the records, lang, the newest report as the stamp writes it)

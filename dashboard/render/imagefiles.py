@@ -16,10 +16,10 @@ import matplotlib
 
 from dashboard.analysis.permalink import PageView
 from dashboard.ingest.bundle import Bundle
+from dashboard.model.origin import data_label
 from dashboard.render.pngpresets import PRESETS, PngPreset
 from dashboard.render.snapshot import alt_text, language, png_figure, title
 from dashboard.text.escape import escape_text
-from dashboard.text.i18n import translation
 
 
 def preset_named(name: str | None) -> PngPreset | None:
@@ -62,9 +62,7 @@ def image_bytes(
         metadata={
             "Title": name,
             "Description": described,
-            "Source": translation(page.lang)
-            .gettext("data version {version}")
-            .format(version=bundle.version),
+            "Source": data_label(bundle.version, bundle.origin, page.lang),
             "Software": None,
         },
     )

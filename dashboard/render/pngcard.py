@@ -33,8 +33,7 @@ CARD_DATETIME = "d MMM y, HH:mm"  # the window's ends without the weekday: one l
 SHORT_CREDIT = N_("Sources: news reports · Boundaries: Natural Earth · Places are estimates")
 # The stamp, for a feed: the data's version and its newest report, never the raw link
 # (the window and the title already say the view in words).
-CARD_STAMP = N_("Data version {version}, reports to {date}")
-CARD_STAMP_UNDATED = N_("Data version {version}")
+CARD_STAMP = N_("{data}, reports to {date}")
 RAMP_TITLE = N_("Incidents per state")
 DASHED = N_("dashed: time too imprecise to count it")
 
@@ -113,17 +112,17 @@ def latest_report(incidents: pd.DataFrame, lang: str) -> str:
     return format_datetime(when.replace(hour=12, tzinfo=MEXICO_CITY), lang, pattern)
 
 
-def stamp_text(version: str, reported: str, lang: str) -> str:
+def stamp_text(data: str, reported: str, lang: str) -> str:
     """The card's stamp in `lang`: "Versión de los datos f1a7c0e0c1, notas hasta el 5 mar
-    2026" (`reported`: latest_report), or the version alone without a date."""
-    t = translation(lang)
-    if reported:
-        return t.gettext(CARD_STAMP).format(version=version, date=reported)
-    return t.gettext(CARD_STAMP_UNDATED).format(version=version)
+    2026" (`data`: origin.data_label, sentence-initial; `reported`: latest_report), or
+    `data` alone without a date."""
+    if not reported:
+        return data
+    return translation(lang).gettext(CARD_STAMP).format(data=data, date=reported)
 
 
 def card_texts(fig, preset, strings: dict, selection, page, helpers, site: bool = True) -> tuple:
-    """Lay out a card: `strings` holds "title", "window", "version" and "reported" (the
+    """Lay out a card: `strings` holds "title", "window", "data" and "reported" (the
     stamp's: stamp_text); the credit is SHORT_CREDIT; `site`: the view's data has the
     operation site (the legend names its star; a reader's file has none). `helpers` =
     (snapshot._fit_texts: wraps every text to the canvas and stacks the credit above the
@@ -142,7 +141,7 @@ def card_texts(fig, preset, strings: dict, selection, page, helpers, site: bool 
     stamp = fig.text(
         margin,
         0.01,
-        stamp_text(strings["version"], strings["reported"], lang),
+        stamp_text(strings["data"], strings["reported"], lang),
         fontsize=size["stamp"],
         color="#666666",
     )

@@ -33,6 +33,7 @@ from dashboard.ingest.bundle import Bundle  # noqa: E402
 from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
 from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
+from dashboard.model.origin import data_label  # noqa: E402
 from dashboard.model.schema import event_type_label
 from dashboard.model.timing import window_ends_text  # noqa: E402
 from dashboard.render.mapassets import RawScript  # noqa: E402
@@ -365,7 +366,7 @@ def png_figure(
         strings = {
             "title": title(page),
             "window": window_label(page, pattern=CARD_DATETIME),
-            "version": bundle.version,
+            "data": data_label(bundle.version, bundle.origin, page.lang, capital=True),
             "reported": latest_report(bundle.incidents, page.lang),
         }
         box = card_texts(
@@ -448,8 +449,8 @@ def _page_texts(fig, bundle, page, selection, preset, size) -> tuple:
         0.02,
         0.012,
         translation(page.lang)
-        .gettext("Tapalpa incident map · data version {version} · view: {view}")
-        .format(version=bundle.version, view=to_query(page)),
+        .gettext("Tapalpa incident map · {data} · view: {view}")
+        .format(data=data_label(bundle.version, bundle.origin, page.lang), view=to_query(page)),
         fontsize=9 * scale,
         color="#666666",
         va="bottom",
@@ -513,9 +514,7 @@ def png_bytes(
         metadata={
             "Title": title(page),
             "Description": alt_text(page, selection),
-            "Source": translation(page.lang)
-            .gettext("data version {version}")
-            .format(version=bundle.version),
+            "Source": data_label(bundle.version, bundle.origin, page.lang),
             "Software": None,
         },
     )
@@ -787,9 +786,8 @@ def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> st
             f'<p class="tim-credit">{escape_text(alt)}<br>{escape_text(credit_text(page.lang))} '
             + escape_text(
                 t.gettext(
-                    "Basemap: © OpenStreetMap contributors (tiles load only when online). "
-                    "Data version {version}."
-                ).format(version=bundle.version)
+                    "Basemap: © OpenStreetMap contributors (tiles load only when online). {data}."
+                ).format(data=data_label(bundle.version, bundle.origin, page.lang, capital=True))
             )
             + "<br>"
             + escape_text(credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0]))
