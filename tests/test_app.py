@@ -138,7 +138,9 @@ def test_a_tap_selects_the_state_the_map_drew_there(bundle):
     rng = np.random.default_rng(7)
     disagree = 0
     for code, shape in zip(drawn.cve_ent, drawn.geometry, strict=True):
-        along = shapely.line_interpolate_point(shape.boundary, rng.uniform(0, 1, 100), True)
+        along = shapely.line_interpolate_point(
+            shape.boundary, rng.uniform(0, 1, 100), normalized=True
+        )
         xs = shapely.get_x(along) + rng.uniform(-0.002, 0.002, 100)
         ys = shapely.get_y(along) + rng.uniform(-0.002, 0.002, 100)
         inside = shapely.contains_properly(shape, shapely.points(xs, ys))
