@@ -198,8 +198,16 @@ def incidents_in_view(data: PageData, shown: Shown, lang: str = "en") -> None:
         chosen = table.rows[table.rows["incident_id"] == focus]
         if len(chosen):
             incident_details(next(chosen.itertuples(index=False)), lang)
+    # The grid, closed until opened: the list box above is the keyboard's route to every
+    # incident, and the grid's element code loads only when a reader asks for it.
+    box, is_open = state.lazy_section(
+        t.gettext("Table of the incidents in view (sort by any column)"),
+        state.INCIDENT_TABLE_OPEN,
+    )
+    if not is_open:
+        return
     st.session_state[state.INCIDENT_TABLE_IDS] = table.rows["incident_id"].tolist()
-    st.dataframe(
+    box.dataframe(
         grid_data(table.rows, kept, "table_arrow"),
         key=state.INCIDENT_TABLE,
         on_select=choose_incident,
