@@ -76,10 +76,10 @@ def test_no_serious_axe_violations_with_every_section_open(browser, server, view
         map_frame(page)
         page.get_by_text("Natural Earth").first.wait_for(timeout=30_000)
         summaries = page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary")
-        # the six closed sections (the per-municipality, day and week tables among them)
-        # and "How the map counts"
-        expect(summaries).to_have_count(7, timeout=30_000)
-        for index in range(7):
+        # the eight closed sections (the per-municipality, day and week tables and the
+        # two data grids among them) and "How the map counts"
+        expect(summaries).to_have_count(9, timeout=30_000)
+        for index in range(9):
             summaries.nth(index).focus()
             page.keyboard.press("Enter")
             expect(page.locator("[data-testid='stMain'] details[open]")).to_have_count(

@@ -434,8 +434,8 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
     main = page.locator("[data-testid='stMain']")
     summaries = main.locator("[data-testid='stExpander'] summary")
     opened = main.locator("details[open]")
-    # the five closed sections and "How the map counts"
-    expect(summaries).to_have_count(7, timeout=30_000)
+    # the eight closed sections and "How the map counts"
+    expect(summaries).to_have_count(9, timeout=30_000)
     for name in ("Reports known only to their state", "Hour by hour"):
         summaries.filter(has_text=name).focus()
         page.keyboard.press("Enter")
@@ -457,6 +457,6 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
     states.fill("Jalisco")
     page.get_by_role("option", name="Jalisco").click()
     page.wait_for_url("**states=JAL**", timeout=30_000)
-    expect(summaries).to_have_count(7, timeout=30_000)
+    expect(summaries).to_have_count(9, timeout=30_000)
     expect(opened).to_have_count(2, timeout=30_000)
     expect(page.locator("svg[role='img']")).to_have_count(3)
