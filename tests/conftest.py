@@ -331,6 +331,15 @@ APP_IDLE = """() => {
 }"""
 
 
+def open_section(page, key: str) -> None:
+    """Open the page's closed section (state.lazy_section) keyed `key` (a LAZY_SECTIONS
+    name, any language) and wait until it is open: its contents are made only then, so
+    wait for them too."""
+    section = page.locator(f".st-key-{key}")
+    section.locator("summary").first.click()
+    section.locator("details[open]").wait_for(timeout=30_000)
+
+
 def wait_for_app_run(page, timeout: float = 30_000) -> None:
     """Until the page's script run has finished and every element it sent is drawn (and
     the page's fonts have loaded, for tests that measure boxes). Call it after something

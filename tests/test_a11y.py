@@ -14,7 +14,8 @@ import pytest
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.render.incident_list import incident_table
-from tests.conftest import map_frame, wait_for_app_run
+from dashboard.web.state import INCIDENT_TABLE_OPEN
+from tests.conftest import map_frame, open_section, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -75,10 +76,10 @@ def test_no_serious_axe_violations_with_every_section_open(browser, server, view
         map_frame(page)
         page.get_by_text("Natural Earth").first.wait_for(timeout=30_000)
         summaries = page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary")
-        # the six closed sections (the per-municipality, day and week tables among them)
-        # and "How the map counts"
-        expect(summaries).to_have_count(7, timeout=30_000)
-        for index in range(7):
+        # the eight closed sections (the per-municipality, day and week tables and the
+        # two data grids among them) and "How the map counts"
+        expect(summaries).to_have_count(9, timeout=30_000)
+        for index in range(9):
             summaries.nth(index).focus()
             page.keyboard.press("Enter")
             expect(page.locator("[data-testid='stMain'] details[open]")).to_have_count(
@@ -140,6 +141,8 @@ def test_a_table_toolbar_button_with_keyboard_focus_is_visible(browser, server):
     try:
         page.goto(server)
         map_frame(page)
+        open_section(page, INCIDENT_TABLE_OPEN)
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=30_000)
         search = page.get_by_label("Search by place, municipality or state")
         search.focus()
         toolbar = None

@@ -16,6 +16,7 @@ import pytest
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.stats import incidents_only, key_figures
 from dashboard.model.mexico import MEXICO_CITY
+from dashboard.web.state import INCIDENT_TABLE_OPEN
 from tests.conftest import (
     ARTIFACTS,
     COUNT_LAYERS,
@@ -24,6 +25,7 @@ from tests.conftest import (
     free_port,
     map_frame,
     never,
+    open_section,
     require_chromium,
     settled_map,
     start_server,
@@ -366,7 +368,9 @@ def test_choosing_a_table_row_shows_its_details(page, server, bundle):
     expect(page.get_by_text(f"{len(rows)} incidents matching the search")).to_be_visible(
         timeout=30_000
     )
+    open_section(page, INCIDENT_TABLE_OPEN)
     grid = page.locator("[data-testid='stDataFrame']").first
+    grid.wait_for(timeout=30_000)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # The row-marker column is the grid's first ~30 px; rows are 35 px under a 35 px header.
@@ -430,8 +434,8 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
     main = page.locator("[data-testid='stMain']")
     summaries = main.locator("[data-testid='stExpander'] summary")
     opened = main.locator("details[open]")
-    # the five closed sections and "How the map counts"
-    expect(summaries).to_have_count(7, timeout=30_000)
+    # the eight closed sections and "How the map counts"
+    expect(summaries).to_have_count(9, timeout=30_000)
     for name in ("Reports known only to their state", "Hour by hour"):
         summaries.filter(has_text=name).focus()
         page.keyboard.press("Enter")
@@ -453,6 +457,6 @@ def test_an_opened_section_stays_open_when_it_comes_back(page, server):
     states.fill("Jalisco")
     page.get_by_role("option", name="Jalisco").click()
     page.wait_for_url("**states=JAL**", timeout=30_000)
-    expect(summaries).to_have_count(7, timeout=30_000)
+    expect(summaries).to_have_count(9, timeout=30_000)
     expect(opened).to_have_count(2, timeout=30_000)
     expect(page.locator("svg[role='img']")).to_have_count(3)

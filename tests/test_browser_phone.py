@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import pytest
 
+from dashboard.web.state import INCIDENT_TABLE_OPEN
 from tests.conftest import (
     IFRAME,
     MAP_AT_REST,
     STILL,
     offline,
+    open_section,
     settled_map,
     wait_for_app_run,
 )
@@ -274,6 +276,7 @@ def test_table_toolbar_never_covers_the_select_box(open_page, server, options, l
     """The incident table's hover toolbar (search, download, full screen) appears above
     the table: it stays clear of the list box above it, chevron included."""
     page = open_page(f"{server}/?lang={lang}", **options)
+    open_section(page, INCIDENT_TABLE_OPEN)
     grid = page.locator(".st-key-incident_table")
     grid.wait_for(timeout=60_000)
     grid.scroll_into_view_if_needed()

@@ -57,6 +57,16 @@ SECTIONS = [
         "Per municipality, per day and per week",
         lambda at: "Per-municipality table (CSV)" in downloads(at),
     ),
+    (
+        "incident_table_open",
+        "Table of the incidents in view",
+        lambda at: any("summary" in d.value.columns for d in at.dataframe),
+    ),
+    (
+        "state_table_open",
+        "Table per state",
+        lambda at: any("official_source" in d.value.columns for d in at.dataframe),
+    ),
 ]
 
 
@@ -86,6 +96,7 @@ def test_closed_sections_send_no_contents(closed):
     assert svg_charts(closed) == 1  # the per-state chart, which is not in a section
     assert not downloads(closed)
     assert not closed.text_area
+    assert not closed.dataframe  # no data grid on the first view (its code is not loaded)
 
 
 @pytest.mark.parametrize(("key", "label", "shown"), SECTIONS, ids=[s[0] for s in SECTIONS])

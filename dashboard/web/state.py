@@ -73,6 +73,10 @@ DOWNLOADS_OPEN = "downloads_open"
 STATE_LEVEL_OPEN = "state_level_open"
 LOG_OPEN = "log_open"
 TABLES_OPEN = "tables_open"
+# The two grids the first view used to draw (Streamlit's data grid is about 1.5 MB of
+# element code and most of a phone's first-view main-thread work; README "Page weight").
+INCIDENT_TABLE_OPEN = "incident_table_open"
+STATE_TABLE_OPEN = "state_table_open"
 LAZY_SECTIONS = (
     HOURLY_OPEN,
     SHARE_OPEN,
@@ -80,6 +84,8 @@ LAZY_SECTIONS = (
     STATE_LEVEL_OPEN,
     LOG_OPEN,
     TABLES_OPEN,
+    INCIDENT_TABLE_OPEN,
+    STATE_TABLE_OPEN,
 )
 # The sections the reader has opened (a set of LAZY_SECTIONS keys). Streamlit forgets a
 # widget's state after a run that does not draw it (a window with no state-level

@@ -33,9 +33,10 @@ OFFICIAL_COLUMNS = (
 
 
 def per_state(shown: Shown, lang: str = "en", official: bool = True) -> None:
-    """The per-state comparison (located and official figures) and its bar chart; both
-    kept per set of records in view. official=False (a reader's file): the located
-    figures only, without the official columns and their caption."""
+    """The per-state bar chart and, in a section closed until opened, the comparison
+    table (located and official figures); both kept per set of records in view.
+    official=False (a reader's file): the located figures only, without the official
+    columns and their caption."""
     t = translation(lang)
     kept = shown.same_rows
     table = state_table_rows(shown.counts, shown.view, kept)
@@ -43,6 +44,24 @@ def per_state(shown: Shown, lang: str = "en", official: bool = True) -> None:
         table = table.drop(columns=list(OFFICIAL_COLUMNS))
     chart = per_view("state_chart", kept, lambda: state_chart(table, lang))
     st.header(t.gettext("Per state"))
+    if chart is not None:
+        st.markdown(chart, unsafe_allow_html=True)
+    # The table, closed until opened: Streamlit's data grid is most of a phone's
+    # first-view work (README "Page weight").
+    label = (
+        t.gettext("Table per state: located and official figures")
+        if official
+        else t.gettext("Table per state")
+    )
+    box, is_open = state.lazy_section(label, state.STATE_TABLE_OPEN)
+    if is_open:
+        with box:
+            state_table(table, kept, official, lang)
+
+
+def state_table(table: pd.DataFrame, kept: Kept, official: bool, lang: str) -> None:
+    """The per-state grid (`table`: state_table_rows, kept per `kept`) and its caption."""
+    t = translation(lang)
     st.dataframe(
         grid_data(table, kept, "state_arrow"),
         hide_index=True,
@@ -110,5 +129,3 @@ def per_state(shown: Shown, lang: str = "en", official: bool = True) -> None:
             "given without an hour is not compared."
         )
     )
-    if chart is not None:
-        st.markdown(chart, unsafe_allow_html=True)
