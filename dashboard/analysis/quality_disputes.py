@@ -29,13 +29,12 @@ import pandas as pd
 from dashboard.analysis.quality_counts import NUMBER_WORDS
 from dashboard.analysis.quality_findings import (
     Finding,
-    arrow_texts,
+    arrow_column,
+    arrow_notes_without_caveats,
     cell_text,
     folded,
     may_match,
-    notes_without_caveats,
     rows_of,
-    text_column,
     without_caveats,
 )
 from dashboard.text.message import Message, msg
@@ -150,8 +149,8 @@ def undisputed_disagreements(frame: pd.DataFrame, id_column: str = "incident_id"
     if frame.empty:
         return findings
     # Only rows whose notes (with the summary) can keep two values are read in Python.
-    notes = arrow_texts(notes_without_caveats(frame))
-    summary = text_column(frame, "summary")
+    notes = arrow_notes_without_caveats(frame)
+    summary = arrow_column(frame, "summary")
     maybe = may_match(notes, _MAY_DISAGREE) | (
         may_match(summary, _MAY_COUNT) & may_match(notes, _MAY_COUNT)
     )
