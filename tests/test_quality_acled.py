@@ -108,6 +108,23 @@ def test_the_prefilter_keeps_every_finding_of_the_per_row_code(monkeypatch, chec
     assert [(f, f.detail) for f in filtered] == [(f, f.detail) for f in unfiltered]
 
 
+def test_the_disputed_check_finds_what_competing_values_finds_on_every_row():
+    # No pre-filter at all: competing_values on every record (the summary-count gate and
+    # the RE2 pre-filters must lose none of these).
+    records = _records()
+    expected = [
+        (row.incident_id, phrase)
+        for row in records.itertuples()
+        if (phrase := quality_disputes.competing_values(row.notes, row.summary))
+    ]
+    assert sum("/" in phrase and "trucks" in phrase for _, phrase in expected) >= 2
+    found = [
+        (f.incident_ids[0], dict(f.message.values)["phrase"])
+        for f in undisputed_disagreements(records)
+    ]
+    assert found == expected
+
+
 # The Arrow path of the text checks (arrow_column, arrow_notes_without_caveats) against
 # the Python path it replaced (text_column, notes_without_caveats): the same text for
 # every row, whatever the frame holds.
