@@ -155,7 +155,7 @@ def undisputed_disagreements(frame: pd.DataFrame, id_column: str = "incident_id"
     notes = arrow_notes_without_caveats(frame)
     summary = arrow_column(frame, "summary")
     maybe = may_match(notes, _MAY_DISAGREE) | _may_count_twice(notes, summary)
-    for row in rows_of(frame[maybe], (id_column, "disputed", "notes", "summary")):
+    for row in rows_of(frame, (id_column, "disputed", "notes", "summary"), maybe):
         if _flag(cell_text(row.disputed)):
             continue
         summary = cell_text(getattr(row, "summary", ""))

@@ -49,10 +49,13 @@ def cell_text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def rows_of(frame: pd.DataFrame, columns: Iterable[str]):
+def rows_of(frame: pd.DataFrame, columns: Iterable[str], where: np.ndarray | None = None):
     """Named tuples of just these columns (iterating all of them is several times slower);
-    a column the frame lacks is left out (the tuples then have no such attribute)."""
-    return frame[[c for c in columns if c in frame.columns]].itertuples(index=False)
+    a column the frame lacks is left out (the tuples then have no such attribute).
+    `where` (booleans, one per row): only those rows, picked after the columns (picking
+    them from every column of a country-scale frame cost more than the check)."""
+    kept = frame[[c for c in columns if c in frame.columns]]
+    return (kept if where is None else kept[where]).itertuples(index=False)
 
 
 def text_column(frame: pd.DataFrame, name: str) -> pd.Series:

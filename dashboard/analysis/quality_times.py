@@ -358,7 +358,7 @@ def unstated_times(frame: pd.DataFrame) -> list[Finding]:
     maybe = may_name_times(arrow_column(frame, "summary")) | may_name_times(notes)
     fields = ("incident_id", "start", "end", "time_precision", "part_of_day", "summary")
     candidates = notes.filter(pa.array(maybe)).to_pylist()
-    for row, clean_notes in zip(rows_of(frame[maybe], fields), candidates, strict=True):
+    for row, clean_notes in zip(rows_of(frame, fields, maybe), candidates, strict=True):
         if row.start is None or pd.isna(row.start):
             continue
         texts = {"summary": cell_text(row.summary), "notes": clean_notes}
