@@ -195,32 +195,3 @@ def test_read_table_names_the_file_and_record_of_a_nested_array(monkeypatch):
     (problem,) = report.problems
     assert (problem.file, problem.row, problem.unit) == ("records.json", 1, "feature")
     assert problem.value == "14 arrays and members"
-
-
-# The scans of a whole file go through it a few MiB at a time (limits.positions,
-# read.count_newlines); with a step of a few bytes every chunk boundary is crossed.
-_SCANNED = [
-    b"",
-    b"\n",
-    b"a",
-    b"a,b\n1,2\n",
-    b'"x\ny",z\r\n\r\n"q"',
-    b"\n\n\n\n\n\n\n",
-    b"no line end at all but a long one",
-    bytes(range(256)) * 3,
-]
-
-
-@pytest.mark.parametrize("data", _SCANNED)
-@pytest.mark.parametrize("step", [1, 2, 3, 5, 64, 1 << 22])
-def test_scans_in_steps_find_what_one_pass_finds(data, step):
-    import numpy as np
-
-    from dashboard.ingest.read import count_newlines
-
-    body = np.frombuffer(data, dtype=np.uint8)
-    for byte in b'\n\r"[':
-        found = limits.positions(body, byte, step=step)
-        assert found.dtype == np.int64
-        assert found.tolist() == np.flatnonzero(body == byte).tolist()
-    assert count_newlines(data, step=step) == data.count(b"\n")

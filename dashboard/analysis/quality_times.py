@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.analysis.quality_findings import (
     Finding,
@@ -49,10 +50,10 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
     """`part_of_day`-precision records with an empty `part_of_day` whose summary or notes
     name a part of the day: the time is known better than the record says."""
     findings = []
-    unnamed = frame[
-        (frame["time_precision"] == "part_of_day") & (text_column(frame, "part_of_day") == "")
-    ]
-    for row in rows_of(unnamed, ("incident_id", "summary", "notes")):
+    unnamed = pc.equal(arrow_column(frame, "time_precision"), "part_of_day").to_numpy(
+        zero_copy_only=False
+    ) & pc.equal(arrow_column(frame, "part_of_day"), "").to_numpy(zero_copy_only=False)
+    for row in rows_of(frame, ("incident_id", "summary", "notes"), unnamed):
         for field in ("summary", "notes"):
             word = named_part_of_day(cell_text(getattr(row, field)))
             if word:

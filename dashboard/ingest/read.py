@@ -345,17 +345,6 @@ def column_names(
     return names + [f"{UNNAMED}{i}" for i in range(extra)]
 
 
-def id_lines(frame: pd.DataFrame, rows: np.ndarray) -> dict[str, int] | None:
-    """Record id -> its line (CSV, header = line 1) or feature number (`rows`, a table's
-    row numbers): the first row of each id (validation refuses a repeated id), keyed by
-    `incident_id`, or by `event_id_cnty` in an ACLED file; None when there is neither."""
-    column = next((c for c in ("incident_id", "event_id_cnty") if c in frame.columns), None)
-    if column is None:
-        return None
-    ids = frame[column].fillna("").astype(str).str.strip().tolist()
-    return dict(zip(reversed(ids), reversed(rows.tolist()), strict=True))
-
-
 def drop_unnamed(frame: pd.DataFrame, rows: np.ndarray, name: str, report: Report) -> pd.DataFrame:
     """`frame` without its UNNAMED columns; a value under one is a warning naming its
     line (it is left out with the column)."""
