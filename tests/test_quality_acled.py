@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from dashboard.analysis import quality, quality_disputes, quality_findings, quality_times
@@ -105,6 +106,63 @@ def test_the_prefilter_keeps_every_finding_of_the_per_row_code(monkeypatch, chec
     unfiltered = check(records)
     assert len(unfiltered) > 20  # the planted notes are findings, or the test proves nothing
     assert [(f, f.detail) for f in filtered] == [(f, f.detail) for f in unfiltered]
+
+
+def test_the_disputed_check_finds_what_competing_values_finds_on_every_row():
+    # No pre-filter at all: competing_values on every record (the summary-count gate and
+    # the RE2 pre-filters must lose none of these).
+    records = _records()
+    expected = [
+        (row.incident_id, phrase)
+        for row in records.itertuples()
+        if (phrase := quality_disputes.competing_values(row.notes, row.summary))
+    ]
+    assert sum("/" in phrase and "trucks" in phrase for _, phrase in expected) >= 2
+    found = [
+        (f.incident_ids[0], dict(f.message.values)["phrase"])
+        for f in undisputed_disagreements(records)
+    ]
+    assert found == expected
+
+
+# The Arrow path of the text checks (arrow_column, arrow_notes_without_caveats) against
+# the Python path it replaced (text_column, notes_without_caveats): the same text for
+# every row, whatever the frame holds.
+_TEXTS = [*NOTES, *SUMMARIES, None, "  Coords = a-b-c  ", "http://x.org/a:b", "ok"]
+
+
+def _chunked(values: list) -> pd.Series:
+    half = len(values) // 2
+    chunks = [pa.array(part, pa.large_string()) for part in (values[:half], values[half:])]
+    return pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks)))
+
+
+@pytest.mark.parametrize(
+    ("kind", "column"),
+    [
+        ("object", pd.Series(_TEXTS, dtype=object)),
+        ("str", pd.Series(_TEXTS, dtype="str")),
+        ("str in two chunks", _chunked(_TEXTS)),
+        ("numbers and gaps", pd.Series([1, None, 2.5, float("nan"), "a"] * 3, dtype=object)),
+        ("Int64", pd.Series([1, None, 3], dtype="Int64")),
+        ("empty", pd.Series([], dtype="str")),
+        ("all missing", pd.Series([None, None], dtype="str")),
+    ],
+)
+def test_the_arrow_path_reads_the_texts_the_python_path_reads(kind, column):
+    frame = pd.DataFrame({"notes": column, "summary": column})
+    for name in ("notes", "summary", "absent"):
+        arrow = quality_findings.arrow_column(frame, name)
+        assert arrow.to_pylist() == quality_findings.text_column(frame, name).tolist(), name
+    notes = quality_findings.arrow_notes_without_caveats(frame)
+    assert notes.to_pylist() == quality_findings.notes_without_caveats(frame).tolist()
+
+
+def test_the_arrow_notes_lose_their_caveats():
+    frame = pd.DataFrame({"notes": pd.Series(_TEXTS, dtype="str")})
+    notes = quality_findings.arrow_notes_without_caveats(frame).to_pylist()
+    assert notes[_TEXTS.index("  Coords = a-b-c  ")] == "   "  # the caveat cut out
+    assert notes[_TEXTS.index("Road closed 22/22 Feb.")] == "Road closed 22/22 Feb."
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ republishes, an aggregator not at all: `quality_links.copy_kind`); a record with
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow.compute as pc
 
-from dashboard.analysis.quality_findings import Finding, cell_text, rows_of, text_column
+from dashboard.analysis.quality_findings import Finding, arrow_column, cell_text, rows_of
 from dashboard.analysis.quality_links import copy_kind, host
 from dashboard.analysis.quality_sources import named_outlets
 from dashboard.text.message import msg_n
@@ -48,8 +49,8 @@ def confidence_mismatches(frame: pd.DataFrame) -> list[Finding]:
     """Records rated `high` that cite fewer than two distinct outlets."""
     findings = []
     fields = ("incident_id", "confidence", "source_url", "more_source_urls", "source_outlet")
-    high = (text_column(frame, "confidence") == "high").to_numpy(bool)
-    for row in rows_of(frame[high], fields):  # only the records rated high
+    high = pc.equal(arrow_column(frame, "confidence"), "high").to_numpy(zero_copy_only=False)
+    for row in rows_of(frame, fields, high):  # only the records rated high
         outlets = distinct_outlets(
             cell_text(row.source_url),
             cell_text(row.more_source_urls),

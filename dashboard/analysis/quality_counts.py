@@ -185,7 +185,7 @@ def summary_counts(frame: pd.DataFrame) -> list[Finding]:
     summary = frame["summary"].astype("string").fillna("")
     maybe = summary.str.contains(_COUNT_STEMS.pattern, case=False, regex=True).to_numpy(bool)
     fields = ("incident_id", "event_type", "summary", "place", *COUNT_FIELDS)
-    for row in rows_of(frame[maybe], fields):
+    for row in rows_of(frame, fields, maybe):
         if row.event_type in NON_INCIDENT_TYPES:
             continue
         for field, (count, phrase) in stated_counts(_without_place(row)).items():

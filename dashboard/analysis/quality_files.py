@@ -19,7 +19,8 @@ from dashboard.analysis.quality_findings import findings_report
 from dashboard.analysis.quality_links import non_article_links
 from dashboard.analysis.quality_spanish import missing_spanish, missing_spanish_places
 from dashboard.ingest.corrections import SPANISH_REASON, load_corrections
-from dashboard.ingest.read import id_lines, read_table
+from dashboard.ingest.id_lines import id_lines
+from dashboard.ingest.read import read_table
 from dashboard.model import bundled_files
 from dashboard.model.schema import Report
 

@@ -49,10 +49,13 @@ def cell_text(value: object) -> str:
     return "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
 
 
-def rows_of(frame: pd.DataFrame, columns: Iterable[str]):
+def rows_of(frame: pd.DataFrame, columns: Iterable[str], where: np.ndarray | None = None):
     """Named tuples of just these columns (iterating all of them is several times slower);
-    a column the frame lacks is left out (the tuples then have no such attribute)."""
-    return frame[[c for c in columns if c in frame.columns]].itertuples(index=False)
+    a column the frame lacks is left out (the tuples then have no such attribute).
+    `where` (booleans, one per row): only those rows, picked after the columns (picking
+    them from every column of a country-scale frame cost more than the check)."""
+    kept = frame[[c for c in columns if c in frame.columns]]
+    return (kept if where is None else kept[where]).itertuples(index=False)
 
 
 def text_column(frame: pd.DataFrame, name: str) -> pd.Series:
@@ -95,7 +98,19 @@ def arrow_texts(texts: pd.Series) -> pa.Array:
     return pa.array(texts, from_pandas=True).cast(pa.large_string())
 
 
-def may_match(texts: pd.Series | pa.Array, pattern: str) -> np.ndarray:
+def arrow_column(frame: pd.DataFrame, name: str) -> pa.Array | pa.ChunkedArray:
+    """A text column as Arrow large strings ("" for missing), as `text_column` reads it:
+    the frame's own Arrow buffers when it holds pandas' Arrow-backed "str" (no Python
+    string is made for a row), else through `text_column`."""
+    if name in frame.columns and isinstance(frame[name].dtype, pd.StringDtype):
+        values = frame[name].array
+        if hasattr(values, "__arrow_array__"):
+            arrow = pa.array(values)
+            return pc.fill_null(arrow.cast(pa.large_string()), "")
+    return arrow_texts(text_column(frame, name))
+
+
+def may_match(texts: pd.Series | pa.Array | pa.ChunkedArray, pattern: str) -> np.ndarray:
     """Booleans (one per text, a Series of str): whether Arrow's regex engine (RE2) finds
     `pattern` in the text. The checks use it to find, in one vectorised pass over a
     column, the few rows whose text can match their Python patterns, and visit only
@@ -104,7 +119,7 @@ def may_match(texts: pd.Series | pa.Array, pattern: str) -> np.ndarray:
     covers Python's \\s)."""
     if len(texts) == 0:
         return np.zeros(0, dtype=bool)
-    array = texts if isinstance(texts, pa.Array) else arrow_texts(texts)
+    array = texts if isinstance(texts, pa.Array | pa.ChunkedArray) else arrow_texts(texts)
     return pc.match_substring_regex(array, pattern).to_numpy(zero_copy_only=False)
 
 
@@ -134,6 +149,19 @@ def notes_without_caveats(frame: pd.DataFrame) -> pd.Series:
         notes = notes.copy()
         notes[maybe] = [without_caveats(text) for text in notes[maybe]]
     return notes
+
+
+def arrow_notes_without_caveats(frame: pd.DataFrame) -> pa.Array:
+    """`notes_without_caveats` as one Arrow array of large strings (`arrow_column`): only
+    the notes that can hold a caveat, a link or a record id become Python strings."""
+    notes = arrow_column(frame, "notes")
+    if isinstance(notes, pa.ChunkedArray):
+        notes = notes.combine_chunks()
+    maybe = may_match(notes, _MAY_HAVE_CAVEATS)
+    if not maybe.any():
+        return notes
+    cleaned = [without_caveats(text) for text in notes.filter(pa.array(maybe)).to_pylist()]
+    return pc.replace_with_mask(notes, pa.array(maybe), pa.array(cleaned, pa.large_string()))
 
 
 FINDING_COLUMNS = ["incident_id", "field", "value", "detail"]

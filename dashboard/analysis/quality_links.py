@@ -11,8 +11,10 @@ from functools import lru_cache
 from urllib.parse import parse_qsl, urlsplit
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from dashboard.analysis.quality_findings import Finding, text_column
+from dashboard.analysis.quality_findings import Finding, arrow_column
 from dashboard.text.message import Message, msg
 
 # Hosts of content-management back ends, editors and staging deployments: never the
@@ -266,12 +268,22 @@ def _links(frame: pd.DataFrame, id_column: str, kept: bool) -> list[Finding]:
     """The findings of `non_article_links` (kept False), or the copies it lets stay
     because the notes say their original was not found (kept True)."""
     findings = []
-    mains = text_column(frame, "source_url")
-    mores = text_column(frame, "more_source_urls")
-    linked = ((mains != "") | (mores != "")).to_numpy(bool)  # an ACLED file's rows have none
-    ids = text_column(frame, id_column)[linked]
-    notes = text_column(frame, "notes")[linked]
-    for record, main, more, note in zip(ids, mains[linked], mores[linked], notes, strict=True):
+    mains = arrow_column(frame, "source_url")
+    mores = arrow_column(frame, "more_source_urls")
+    # Only rows with a link become Python strings (an ACLED file's rows have none).
+    linked = pa.array(
+        pc.or_(pc.not_equal(mains, ""), pc.not_equal(mores, "")).to_numpy(zero_copy_only=False)
+    )
+    ids, mains, mores, notes = (
+        texts.filter(linked).to_pylist()
+        for texts in (
+            arrow_column(frame, id_column),
+            mains,
+            mores,
+            arrow_column(frame, "notes"),
+        )
+    )
+    for record, main, more, note in zip(ids, mains, mores, notes, strict=True):
         links = [("source_url", u) for u in main.split()] + [
             ("more_source_urls", u) for u in more.split()
         ]

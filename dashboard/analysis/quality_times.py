@@ -10,12 +10,15 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from dashboard.analysis.quality_findings import (
     Finding,
+    arrow_column,
+    arrow_notes_without_caveats,
     cell_text,
     may_match,
-    notes_without_caveats,
     rows_of,
     text_column,
 )
@@ -47,10 +50,10 @@ def unnamed_part_of_day(frame: pd.DataFrame) -> list[Finding]:
     """`part_of_day`-precision records with an empty `part_of_day` whose summary or notes
     name a part of the day: the time is known better than the record says."""
     findings = []
-    unnamed = frame[
-        (frame["time_precision"] == "part_of_day") & (text_column(frame, "part_of_day") == "")
-    ]
-    for row in rows_of(unnamed, ("incident_id", "summary", "notes")):
+    unnamed = pc.equal(arrow_column(frame, "time_precision"), "part_of_day").to_numpy(
+        zero_copy_only=False
+    ) & pc.equal(arrow_column(frame, "part_of_day"), "").to_numpy(zero_copy_only=False)
+    for row in rows_of(frame, ("incident_id", "summary", "notes"), unnamed):
         for field in ("summary", "notes"):
             word = named_part_of_day(cell_text(getattr(row, field)))
             if word:
@@ -220,9 +223,10 @@ _MAY_NAME_TIME = "|".join(
 )
 
 
-def may_name_times(texts: pd.Series) -> np.ndarray:
-    """True for every text (a Series of str) `_may_name_time` finds may name a time, in
-    one vectorised pass (a few more: any with a character that casefolds oddly)."""
+def may_name_times(texts: pd.Series | pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """True for every text (a Series of str, or Arrow strings) that `_may_name_time`
+    finds may name a time, in one vectorised pass (a few more: any with a character that
+    casefolds oddly)."""
     return may_match(texts, _MAY_NAME_TIME)
 
 
@@ -351,10 +355,11 @@ def unstated_times(frame: pd.DataFrame) -> list[Finding]:
     if frame.empty:
         return findings
     # Only rows whose summary or notes can name a time are read in Python.
-    notes = notes_without_caveats(frame)
-    maybe = may_name_times(text_column(frame, "summary")) | may_name_times(notes)
+    notes = arrow_notes_without_caveats(frame)
+    maybe = may_name_times(arrow_column(frame, "summary")) | may_name_times(notes)
     fields = ("incident_id", "start", "end", "time_precision", "part_of_day", "summary")
-    for row, clean_notes in zip(rows_of(frame[maybe], fields), notes[maybe], strict=True):
+    candidates = notes.filter(pa.array(maybe)).to_pylist()
+    for row, clean_notes in zip(rows_of(frame, fields, maybe), candidates, strict=True):
         if row.start is None or pd.isna(row.start):
             continue
         texts = {"summary": cell_text(row.summary), "notes": clean_notes}

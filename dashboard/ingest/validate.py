@@ -20,6 +20,7 @@ import pyarrow.compute as pc
 from dashboard.ingest import acled
 from dashboard.ingest.columns import Checks, missing_columns
 from dashboard.ingest.detect import detect_format
+from dashboard.ingest.id_lines import id_lines
 from dashboard.ingest.incident_table import (
     acled_starts,
     empty_incidents,
@@ -33,7 +34,6 @@ from dashboard.ingest.read import (
     MAX_FILE_BYTES,
     STRING_DTYPE,
     drop_repeated_headers,
-    id_lines,
     read_table,
 )
 from dashboard.model.mexico import BY_CODE
@@ -74,7 +74,7 @@ class Incidents:
         self.frame, self.report = frame, report
         self.format, self.encoding = format, encoding
         self.mapping = mapping or []  # [(our column, file column, what happens)]
-        # (record id -> its line or feature, unit) as read, or None: read.id_lines.
+        # (record id -> its line or feature, unit) as read, or None: id_lines.id_lines.
         self.lines: tuple[dict[str, int], str] | None = lines
 
 
