@@ -100,9 +100,33 @@
     }, 300);
   }
 
+  // The time slider moved (a key press, a drag): tell the map which stops its two ends
+  // are at ("start,end"), so that it draws that window at once if the page sent it
+  // (tapalpa-map.js, preview); the rerun the slider asks for then confirms it.
+  // Streamlit's slider sets its inputs' values itself (no input event on a key press):
+  // their aria-valuetext, which it sets with them, is watched.
+  let lastKey = null;
+  function sliderMoved(target) {
+    const source = document.getElementById("tapalpa-page");
+    if (!source || !source.dataset.slider || !target || target.type !== "range") return;
+    const box = target.closest("." + source.dataset.slider);
+    if (!box) return;
+    const ends = box.querySelectorAll('input[type="range"]');
+    if (ends.length !== 2) return;
+    const key = ends[0].value + "," + ends[1].value;
+    if (key === lastKey) return;
+    lastKey = key;
+    document.querySelectorAll(FRAME).forEach(function (frame) {
+      if (frame.contentWindow) frame.contentWindow.postMessage({tapalpaWindow: key}, "*");
+    });
+  }
+
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
   document.addEventListener("click", openFilters);
+  new MutationObserver(function (changes) {
+    sliderMoved(changes[changes.length - 1].target);
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,

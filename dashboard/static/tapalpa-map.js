@@ -1308,9 +1308,11 @@
     return fetched[url];
   }
 
+  var live = [];  // the live maps in this window (previewed on the slider's move)
   function init(map, config) {
     var tim = new Tim(map, config);
     map._tim = tim;
+    if (config.live) { live.push(map); }
     tim.seq = 0;
     if (map.gestureHandling && config.gesture) {
       map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
@@ -1361,9 +1363,24 @@
 
   // A view names its points by position in a published catalogue (live page) or carries
   // them (snapshots, large data). The newest view wins if a fetch is still under way.
+  //
+  // A live page's view also carries, in `next`, the views of the windows one slider stop
+  // away ("start,end": the positions of the slider's two ends): preview() draws one of
+  // them as soon as the reader moves the slider (page.js), before the page's rerun; the
+  // rerun's view, made by the same function, then confirms it and is not drawn again
+  // when it is the same.
   function update(map, view) {
     var tim = map._tim;
     if (!tim) { return; }
+    var following = view.next || null;
+    if (following) {
+      view = Object.assign({}, view);
+      delete view.next;
+    }
+    var text = JSON.stringify(view);
+    tim.next = following || {};
+    if (text === tim.shownText) { return; }  // drawn already (a preview of this view)
+    tim.shownText = text;
     var seq = (tim.seq += 1);
     function apply(v) {
       if (seq !== tim.seq) { return; }
@@ -1377,6 +1394,25 @@
     }, function (e) { console.error("TapalpaMap:", e); });
   }
 
-  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText,
-    insideLayer: insideLayer};
+  // The slider moved to stop positions `key` ("start,end"): draw that window's view at
+  // once when the page sent it (update's `next`); true when drawn.
+  function preview(map, key) {
+    var tim = map && map._tim;
+    var view = tim && tim.built && tim.next && tim.next[key];
+    if (!view) { return false; }
+    var following = tim.next;
+    update(map, view);
+    tim.next = following;  // a second step before the rerun: its neighbours are not here
+    return true;
+  }
+
+  // page.js (the page around the map frame) posts {tapalpaWindow: "start,end"}.
+  window.addEventListener("message", function (e) {
+    var key = e.data && e.data.tapalpaWindow;
+    if (typeof key !== "string" || e.source !== window.parent) { return; }
+    live.forEach(function (map) { preview(map, key); });
+  });
+
+  window.TapalpaMap = {init: init, update: update, preview: preview, ShapeMarker: ShapeMarker,
+    plainText: plainText, insideLayer: insideLayer};
 })();

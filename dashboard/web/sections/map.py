@@ -6,28 +6,36 @@ map frame's accessible title."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.filters import toggle_state
+from dashboard.analysis.filters import toggle_state, window_step
 from dashboard.analysis.permalink import PageView
 from dashboard.ingest.bundle import raid_start
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import NON_INCIDENT_TYPES
-from dashboard.render.captions import figure_notes, map_captions, map_counts, map_title
+from dashboard.render.captions import (
+    empty_reason,
+    figure_notes,
+    map_captions,
+    map_counts,
+    map_title,
+    slider_hours,
+)
 from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
 from dashboard.render.snapshot import Selection
 from dashboard.render.symbols import palette_of
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
-from dashboard.web.data import PageData, map_assets_mode
+from dashboard.web.data import PageData, aware, map_assets_mode
 from dashboard.web.map_component import live_map, map_frame
-from dashboard.web.view_cache import Kept, Shown, per_view
+from dashboard.web.view_cache import Kept, Shown, on_screen, per_view
 
 MAP_HEIGHT = 560
 MAP_BOX = "tapalpa-map-box"  # its min-height in page.css: MAP_HEIGHT + 8 px (the frame's)
@@ -58,6 +66,7 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
     names = {
         "map-title": map_title(page, listed, lang),
         "mode": "page" if listed else "embed",
+        "slider": f"st-key-{state.WINDOW}",  # the time slider's box: page.js tells the map
         "skip": t.gettext("Skip to the map"),
         "open-filters": t.gettext("Open the filters"),
         "close-filters": t.gettext("Close the filters"),
@@ -177,11 +186,54 @@ def show_map(
             palette=palette,
         ),
     )
+    focus = map_focus()
     view, view_json, drawn = map_layer_data(
-        data, page, selection.selected, selection.counts, lang, kept, map_focus()
+        data, page, selection.selected, selection.counts, lang, kept, focus
     )
+    following = next_views(data, page, lang, focus) if kept is not None else {}
+    if following:  # the view's JSON object, with the neighbouring windows' views in "next"
+        parts = ",".join(f"{json.dumps(key)}:{text}" for key, text in following.items())
+        view_json = f'{view_json[:-1]},"next":{{{parts}}}}}'
     live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
     return drawn
+
+
+def next_views(
+    data: PageData, page: PageView, lang: str, focus: tuple[str, int] | None
+) -> dict[str, str]:
+    """The map views (their JSON, as map_layer_data makes it) of the windows one slider
+    stop away from the one on screen (each end one step earlier or later, the start
+    still before the end), by the slider's stop positions "start,end" (the values of
+    its two range inputs). page.js hands the map the one the reader's key press or drag
+    reaches, so the map shows it at once; the rerun's view then confirms it (the same
+    function makes both). Windows the page would not draw a map for (empty_reason) are
+    left out. Only for views whose results are kept (the bundled data): each is then
+    made once for every reader."""
+    step = window_step(data.first_hour, data.last_hour)
+    stops = slider_hours(data.first_hour, data.last_hour, step)
+    position = {stop: i for i, stop in enumerate(stops)}
+    window = st.session_state.get(state.WINDOW)
+    if not window or window[0] not in position or window[1] not in position:
+        return {}
+    start, end = position[window[0]], position[window[1]]
+    near = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1)]
+    following: dict[str, str] = {}
+    for first, last in near:
+        if not 0 <= first < last < len(stops):
+            continue
+        other = replace(
+            page, view=replace(page.view, start=aware(stops[first]), end=aware(stops[last]))
+        )
+        if empty_reason(other, lang):
+            continue
+        shown = on_screen(data, other)
+        if shown.kept is None:
+            continue
+        _, text, _ = map_layer_data(
+            data, other, shown.selected, shown.counts, lang, shown.kept, focus
+        )
+        following[f"{first},{last}"] = text
+    return following
 
 
 def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
