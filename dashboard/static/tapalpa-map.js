@@ -1379,6 +1379,7 @@
     }
     var text = JSON.stringify(view);
     tim.next = following || {};
+    tim.base = view;
     if (text === tim.shownText) { return; }  // drawn already (a preview of this view)
     tim.shownText = text;
     var seq = (tim.seq += 1);
@@ -1395,14 +1396,23 @@
   }
 
   // The slider moved to stop positions `key` ("start,end"): draw that window's view at
-  // once when the page sent it (update's `next`); true when drawn.
+  // once when the page sent it (update's `next`, each as render/mapview.py view_change
+  // makes it from the view sent with it); true when drawn.
   function preview(map, key) {
     var tim = map && map._tim;
-    var view = tim && tim.built && tim.next && tim.next[key];
-    if (!view) { return false; }
-    var following = tim.next;
+    var change = tim && tim.built && tim.next && tim.next[key];
+    if (!change) { return false; }
+    var base = tim.base, following = tim.next, view = change.view;
+    if (!view) {
+      view = Object.assign({}, base, change.set);
+      Object.keys(change.patch).forEach(function (field) {
+        view[field] = Object.assign({}, base[field], change.patch[field]);
+      });
+    }
     update(map, view);
-    tim.next = following;  // a second step before the rerun: its neighbours are not here
+    // A second step before the rerun: the neighbours and their base stay this view's.
+    tim.next = following;
+    tim.base = base;
     return true;
   }
 

@@ -27,10 +27,17 @@ from dashboard.render.captions import (
     map_title,
     slider_hours,
 )
-from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
+from dashboard.render.mapview import (
+    MapLayers,
+    ViewLayer,
+    base_map,
+    first_view,
+    view_change,
+    view_layer,
+)
 from dashboard.render.snapshot import Selection
 from dashboard.render.symbols import palette_of
-from dashboard.text.escape import escape_text
+from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
 from dashboard.web.data import PageData, aware, map_assets_mode
@@ -190,34 +197,37 @@ def show_map(
     view, view_json, drawn = map_layer_data(
         data, page, selection.selected, selection.counts, lang, kept, focus
     )
-    following = next_views(data, page, lang, focus) if kept is not None else {}
-    if following:  # the view's JSON object, with the neighbouring windows' views in "next"
-        parts = ",".join(f"{json.dumps(key)}:{text}" for key, text in following.items())
-        view_json = f'{view_json[:-1]},"next":{{{parts}}}}}'
+    if kept is not None:  # the view's JSON object, with its neighbours' in "next"
+        shown = ",".join(sorted(page.layers))
+        following = per_view(
+            f"next|{shown}|{focus}", kept, lambda: next_views(data, page, view, lang, focus)
+        )
+        if following != "{}":
+            view_json = f'{view_json[:-1]},"next":{following}}}'
     live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
     return drawn
 
 
 def next_views(
-    data: PageData, page: PageView, lang: str, focus: tuple[str, int] | None
-) -> dict[str, str]:
-    """The map views (their JSON, as map_layer_data makes it) of the windows one slider
-    stop away from the one on screen (each end one step earlier or later, the start
-    still before the end), by the slider's stop positions "start,end" (the values of
-    its two range inputs). page.js hands the map the one the reader's key press or drag
-    reaches, so the map shows it at once; the rerun's view then confirms it (the same
-    function makes both). Windows the page would not draw a map for (empty_reason) are
-    left out. Only for views whose results are kept (the bundled data): each is then
-    made once for every reader."""
+    data: PageData, page: PageView, view: dict, lang: str, focus: tuple[str, int] | None
+) -> str:
+    """The map views of the windows one slider stop away from `page`'s (each end one
+    step earlier or later, the start still before the end), as JSON: an object keyed by
+    the slider's stop positions "start,end" (the values of its two range inputs), each
+    as mapview.view_change from `view` (`page`'s map view). page.js hands the map the
+    one the reader's key press or drag reaches, so the map shows it at once; the rerun's
+    view, made by the same function (map_layer_data), then confirms it. Windows the page
+    would not draw a map for (empty_reason) are left out. Called only for views whose
+    results are kept (the bundled data), where it is made once for every reader."""
     step = window_step(data.first_hour, data.last_hour)
     stops = slider_hours(data.first_hour, data.last_hour, step)
     position = {stop: i for i, stop in enumerate(stops)}
     window = st.session_state.get(state.WINDOW)
     if not window or window[0] not in position or window[1] not in position:
-        return {}
+        return "{}"
     start, end = position[window[0]], position[window[1]]
     near = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1)]
-    following: dict[str, str] = {}
+    following: dict[str, dict] = {}
     for first, last in near:
         if not 0 <= first < last < len(stops):
             continue
@@ -229,11 +239,11 @@ def next_views(
         shown = on_screen(data, other)
         if shown.kept is None:
             continue
-        _, text, _ = map_layer_data(
+        near_view, _, _ = map_layer_data(
             data, other, shown.selected, shown.counts, lang, shown.kept, focus
         )
-        following[f"{first},{last}"] = text
-    return following
+        following[f"{first},{last}"] = view_change(view, near_view)
+    return script_json(following)
 
 
 def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
