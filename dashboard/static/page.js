@@ -7,6 +7,8 @@
 //    accessible description, the view's summary under it (#tim-map-summary).
 //  - Streamlit's skip link and sidebar buttons get names in the page's language.
 //  - A button with data-tim-open-filters (under the map) opens the sidebar's filters.
+//  - A move of the time slider is posted to the map frame, which draws that window at
+//    once when it holds its view (tapalpa-map.js, preview).
 (function () {
   "use strict";
   const FRAME = 'iframe[src*="streamlit_folium"]';
