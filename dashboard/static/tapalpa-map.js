@@ -1369,7 +1369,7 @@
   // them as soon as the reader moves the slider (page.js), before the page's rerun; the
   // rerun's view, made by the same function, then confirms it and is not drawn again
   // when it is the same.
-  function update(map, view) {
+  function update(map, view, previewing) {
     var tim = map._tim;
     if (!tim) { return; }
     var following = view.next || null;
@@ -1377,10 +1377,12 @@
       view = Object.assign({}, view);
       delete view.next;
     }
-    var text = JSON.stringify(view);
+    // Compared only where previews happen (a view with neighbours, a preview): a large
+    // view (grid cells, an uploaded file's points) is not turned back into text.
+    var text = following || previewing ? JSON.stringify(view) : null;
     tim.next = following || {};
     tim.base = view;
-    if (text === tim.shownText) { return; }  // drawn already (a preview of this view)
+    if (text !== null && text === tim.shownText) { return; }  // drawn already: a preview
     tim.shownText = text;
     var seq = (tim.seq += 1);
     function apply(v) {
@@ -1409,7 +1411,7 @@
         view[field] = Object.assign({}, base[field], change.patch[field]);
       });
     }
-    update(map, view);
+    update(map, view, true);
     // A second step before the rerun: the neighbours and their base stay this view's.
     tim.next = following;
     tim.base = base;
