@@ -48,10 +48,26 @@
 
   // Key press → the map shows the new window: its data-window attribute changes, or
   // (without the attribute) the component has rebuilt its Leaflet map and drawn it.
+  // Also when the rerun's view of the new window reaches the map (t2: streamlit-folium
+  // calls the frame's TapalpaMap.update with it), whether or not the map draws it again.
   window.__benchWatchPress = () => {
-    const press = (window.__press = {t0: null, t1: null, mode: null});
+    const press = (window.__press = {t0: null, t1: null, t2: null, mode: null});
     const before = mapBox() ? mapBox().getAttribute("data-window") : null;
-    const map0 = document.querySelector(FRAME).contentWindow.map;
+    const frameWindow = document.querySelector(FRAME).contentWindow;
+    const map0 = frameWindow.map;
+    const api = frameWindow.TapalpaMap;
+    if (api && api.update && !api.__benchSent) {
+      const update = api.update;
+      api.__benchSent = true;
+      api.update = function (m, v) {
+        const p = window.__press;
+        if (p && p.t0 !== null && p.t2 === null && v && v.window && v.window !== p.before) {
+          p.t2 = performance.now();
+        }
+        return update.apply(this, arguments);
+      };
+    }
+    press.before = before;
     press.mode = before === null ? "re-render" : "data-window";
     timePress(press, () => {
       try {

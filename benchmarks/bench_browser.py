@@ -9,10 +9,15 @@ warm-up load so the server's data cache is filled, as for any reader after the f
   the map's Leaflet container has a size and has drawn its overlay (states, points);
 - slider key press → map shows the new window: from the keydown of ArrowRight on the
   time slider's start thumb (one hour later) to the first animation frame in which the
-  map shows the new window. When the map's container carries a `data-window` attribute
-  (the ISO start/end of the window it has drawn, set by the map's own script after it
-  redraws in place), the figure waits for that attribute to change; without it, for the
+  map shows the new window (the live page draws a one-stop step from the neighbouring
+  views sent with the last view, before the rerun: README "In the browser"). When the
+  map's container carries a `data-window` attribute (the ISO start/end of the window it
+  has drawn, set by the map's own script after it redraws in place), the figure waits
+  for that attribute to change; without it, for the
   component to have rebuilt its Leaflet map (a new `window.map`, loaded and drawn).
+  Printed beside it for the pages: from the same keydown to the rerun's view of the new
+  window reaching the map (streamlit-folium calling TapalpaMap.update with it): what a
+  step the map holds no view for (a drag, Home/End) waits for, before its drawing.
 
 The same two figures are measured on an empty Streamlit page (a range slider and a line
 of text showing its value) in the same run: Streamlit's own floor on this machine. Data:
@@ -108,8 +113,13 @@ def one_run(browser, url: str, empty: bool) -> tuple[float, float, str]:
         thumb.focus()
         thumb.press("ArrowRight")
         page.wait_for_function("() => window.__press.t1 !== null", timeout=180_000)
-        press = page.evaluate("() => [window.__press.t1 - window.__press.t0, window.__press.mode]")
-        return load, press[0], press[1]
+        if not empty:  # the rerun's view reaching the map (the preview's confirmation)
+            page.wait_for_function("() => window.__press.t2 !== null", timeout=180_000)
+        press = page.evaluate(
+            "() => [window.__press.t1 - window.__press.t0, window.__press.mode,"
+            " (window.__press.t2 || window.__press.t1) - window.__press.t0]"
+        )
+        return load, press[0], press[1], press[2]
     finally:
         context.close()
 
@@ -123,8 +133,13 @@ def measure(browser, app: Path, env: dict[str, str], runs: int, empty: bool = Fa
     finally:
         process.terminate()
         process.wait(timeout=30)
-    loads, presses, modes = zip(*results, strict=True)
-    return statistics.median(loads), statistics.median(presses), sorted(set(modes))
+    loads, presses, modes, reruns = zip(*results, strict=True)
+    return (
+        statistics.median(loads),
+        statistics.median(presses),
+        sorted(set(modes)),
+        statistics.median(reruns),
+    )
 
 
 def main() -> int:
@@ -167,11 +182,12 @@ def main() -> int:
             for page_label, app, page_env in pages:
                 cases.append((data_label + page_label, app, {**data_env, **page_env}, False))
         for label, app, env, empty in cases:
-            load, press, modes = measure(browser, app, env, args.runs, empty)
+            load, press, modes, rerun = measure(browser, app, env, args.runs, empty)
             print(
                 f"{label:<42} page load → map visible (empty page: its slider) {load:>6.0f} ms | "
                 f"slider key press → new window on the map {press:>6.0f} ms "
-                f"(detected by: {', '.join(modes)})",
+                f"(detected by: {', '.join(modes)})"
+                + ("" if empty else f" | → the rerun's view reaches the map {rerun:>6.0f} ms"),
                 flush=True,
             )
         browser.close()

@@ -58,6 +58,39 @@ def test_slider_keeps_zoom_and_centre_and_draws_the_new_window(page, server, bun
     page.wait_for_url("**from=2026-02-22T12%3A00**zoom=8**")  # both kept in the link
 
 
+def test_a_slider_step_is_drawn_at_once_and_the_rerun_does_not_draw_it_again(page, server, bundle):
+    """The view of the window one stop later came with the last view (next_views): the
+    map draws it when the slider moves, before the rerun's view arrives, and that view
+    is the same, so the map is not drawn a second time. Both show that window's records."""
+    page.goto(server)
+    frame = settled_map(page)
+    # What the map drew, and each view the rerun sent it (streamlit-folium runs
+    # `TapalpaMap.update(map_div, view)`), in order.
+    frame.evaluate(
+        """() => { const tim = map._tim, draw = tim.update, sent = TapalpaMap.update;
+          window.__seen = [];
+          tim.update = function (v) {
+            window.__seen.push('drawn ' + v.window);
+            return draw.apply(this, arguments);
+          };
+          TapalpaMap.update = function (m, v) {
+            window.__seen.push('sent ' + v.window);
+            return sent.apply(this, arguments);
+          }; }"""
+    )
+    thumb = page.get_by_role("slider").first
+    thumb.focus()
+    thumb.press("ArrowRight")
+    new_window = "2026-02-22T01:00/2026-02-24T00:00"
+    page.wait_for_selector(f"{IFRAME}[data-window='{new_window}']", timeout=30_000)
+    # the rerun's view has reached the map (the view previews are made from)
+    frame.wait_for_function(f"() => map._tim.base.window === '{new_window}'", timeout=30_000)
+    wait_for_app_run(page)
+    assert frame.evaluate("() => window.__seen") == [f"drawn {new_window}", f"sent {new_window}"]
+    expected = drawable(bundle, start=datetime(2026, 2, 22, 1, tzinfo=MEXICO_CITY))
+    assert frame.evaluate(COUNT_LAYERS)["markers"] == len(expected)
+
+
 def test_a_link_restores_centre_and_zoom_in_a_fresh_context(browser, server):
     context = browser.new_context(viewport={"width": 1200, "height": 900})
     page = context.new_page()

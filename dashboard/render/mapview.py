@@ -223,6 +223,29 @@ class ViewLayer(folium.FeatureGroup):
         DataElement.render(self, **kwargs)
 
 
+def view_change(base: dict, other: dict) -> dict:
+    """How view data `other` (view_layer's `.view`) differs from `base`, for the map to
+    make `other` from the `base` it holds (tapalpa-map.js, `preview`): {"set": top-level
+    fields whose values differ, "patch": {field: {key: value}} for a dict field with the
+    same keys, only the keys whose values differ}; {"view": other} whole when the two
+    have different fields (one draws points, the other grid cells). Neighbouring windows
+    share most of their view (the states' tooltips, the replay's counts), so this is a
+    fraction of the view's size."""
+    if set(base) != set(other):
+        return {"view": other}
+    changed: dict = {}
+    patch: dict = {}
+    for key, value in other.items():
+        old = base[key]
+        if value == old:
+            continue
+        if isinstance(value, dict) and isinstance(old, dict) and set(value) == set(old):
+            patch[key] = {k: v for k, v in value.items() if v != old[k]}
+        else:
+            changed[key] = value
+    return {"set": changed, "patch": patch}
+
+
 @dataclass(frozen=True)
 class MapLayers:
     """What the map was built from, for tests and the page's captions."""

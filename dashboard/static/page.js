@@ -7,6 +7,8 @@
 //    accessible description, the view's summary under it (#tim-map-summary).
 //  - Streamlit's skip link and sidebar buttons get names in the page's language.
 //  - A button with data-tim-open-filters (under the map) opens the sidebar's filters.
+//  - A move of the time slider is posted to the map frame, which draws that window at
+//    once when it holds its view (tapalpa-map.js, preview).
 (function () {
   "use strict";
   const FRAME = 'iframe[src*="streamlit_folium"]';
@@ -100,9 +102,48 @@
     }, 300);
   }
 
+  // The time slider moved (a key press, a drag): tell the map which stops its two ends
+  // are at ("start,end"), so that it draws that window at once if the page sent it
+  // (tapalpa-map.js, preview); the rerun the slider asks for then confirms it.
+  // Streamlit's slider sets its inputs' values itself (no input event on a key press):
+  // their aria-valuetext, which it sets with them, is watched. Only a move the reader
+  // made on the slider (a key or a pointer on it in the last READER_MOVE_MS) is told:
+  // the reset button moves it too, with other filters the map's previews do not have.
+  const READER_MOVE_MS = 2000;
+  let lastKey = null;
+  let touched = -Infinity;
+  function sliderBox(node) {
+    const source = document.getElementById("tapalpa-page");
+    if (!source || !source.dataset.slider || !node || !node.closest) return null;
+    return node.closest("." + source.dataset.slider);
+  }
+  function touch(event) {
+    if (sliderBox(event.target)) touched = performance.now();
+  }
+  function sliderMoved(target) {
+    if (!target || target.type !== "range") return;
+    const box = sliderBox(target);
+    if (!box) return;
+    const ends = box.querySelectorAll('input[type="range"]');
+    if (ends.length !== 2) return;
+    const key = ends[0].value + "," + ends[1].value;
+    if (key === lastKey) return;
+    lastKey = key;
+    if (performance.now() - touched > READER_MOVE_MS) return;
+    document.querySelectorAll(FRAME).forEach(function (frame) {
+      if (frame.contentWindow) frame.contentWindow.postMessage({tapalpaWindow: key}, "*");
+    });
+  }
+
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
   document.addEventListener("click", openFilters);
+  ["keydown", "pointerdown", "pointerup"].forEach(function (type) {
+    document.addEventListener(type, touch, true);
+  });
+  new MutationObserver(function (changes) {
+    sliderMoved(changes[changes.length - 1].target);
+  }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,

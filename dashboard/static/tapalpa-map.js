@@ -1311,9 +1311,11 @@
     return fetched[url];
   }
 
+  var live = [];  // the live maps in this window (previewed on the slider's move)
   function init(map, config) {
     var tim = new Tim(map, config);
     map._tim = tim;
+    if (config.live) { live.push(map); }
     tim.seq = 0;
     if (map.gestureHandling && config.gesture) {
       map.options.gestureHandlingOptions = {text: config.gesture, duration: 1500};
@@ -1364,9 +1366,27 @@
 
   // A view names its points by position in a published catalogue (live page) or carries
   // them (snapshots, large data). The newest view wins if a fetch is still under way.
-  function update(map, view) {
+  //
+  // A live page's view also carries, in `next`, the views of the windows one slider stop
+  // away ("start,end": the positions of the slider's two ends): preview() draws one of
+  // them as soon as the reader moves the slider (page.js), before the page's rerun; the
+  // rerun's view, made by the same function, then confirms it and is not drawn again
+  // when it is the same.
+  function update(map, view, previewing) {
     var tim = map._tim;
     if (!tim) { return; }
+    var following = view.next || null;
+    if (following) {
+      view = Object.assign({}, view);
+      delete view.next;
+    }
+    // Compared only where previews happen (a view with neighbours, a preview): a large
+    // view (grid cells, an uploaded file's points) is not turned back into text.
+    var text = following || previewing ? JSON.stringify(view) : null;
+    tim.next = following || {};
+    tim.base = view;
+    if (text !== null && text === tim.shownText) { return; }  // drawn already: a preview
+    tim.shownText = text;
     var seq = (tim.seq += 1);
     function apply(v) {
       if (seq !== tim.seq) { return; }
@@ -1380,6 +1400,34 @@
     }, function (e) { console.error("TapalpaMap:", e); });
   }
 
-  window.TapalpaMap = {init: init, update: update, ShapeMarker: ShapeMarker, plainText: plainText,
-    insideLayer: insideLayer};
+  // The slider moved to stop positions `key` ("start,end"): draw that window's view at
+  // once when the page sent it (update's `next`, each as render/mapview.py view_change
+  // makes it from the view sent with it); true when drawn.
+  function preview(map, key) {
+    var tim = map && map._tim;
+    var change = tim && tim.built && tim.next && tim.next[key];
+    if (!change) { return false; }
+    var base = tim.base, following = tim.next, view = change.view;
+    if (!view) {
+      view = Object.assign({}, base, change.set);
+      Object.keys(change.patch).forEach(function (field) {
+        view[field] = Object.assign({}, base[field], change.patch[field]);
+      });
+    }
+    update(map, view, true);
+    // A second step before the rerun: the neighbours and their base stay this view's.
+    tim.next = following;
+    tim.base = base;
+    return true;
+  }
+
+  // page.js (the page around the map frame) posts {tapalpaWindow: "start,end"}.
+  window.addEventListener("message", function (e) {
+    var key = e.data && e.data.tapalpaWindow;
+    if (typeof key !== "string" || e.source !== window.parent) { return; }
+    live.forEach(function (map) { preview(map, key); });
+  });
+
+  window.TapalpaMap = {init: init, update: update, preview: preview, ShapeMarker: ShapeMarker,
+    plainText: plainText, insideLayer: insideLayer};
 })();

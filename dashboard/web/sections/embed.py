@@ -22,7 +22,7 @@ from dashboard.web import state
 from dashboard.web.data import PageData
 from dashboard.web.sections.key_figures import view_official
 from dashboard.web.sections.map import show_map
-from dashboard.web.view_cache import view_selection
+from dashboard.web.view_cache import view_kept, view_selection
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 EMBED_MAIN = "tapalpa-embed-main"  # the container of title, map and credit (embed.css)
@@ -88,7 +88,8 @@ def embed_page(data: PageData, page: PageView, lang: str = "en") -> None:
     # The map's height held from the first paint: a container is drawn at once, the
     # map's frame only once Streamlit has loaded its code (a 40 px placeholder until then).
     with st.container(height=EMBED_MAP_HEIGHT, border=False, key=EMBED_MAP):
-        show_map(data, page, selection, EMBED_MAP_HEIGHT, lang)
+        # kept per view as on the full page: the map then gets its neighbouring windows
+        show_map(data, page, selection, EMBED_MAP_HEIGHT, lang, view_kept(data, page.view))
     full = public_address(st.context.url)
     full_page = f"{full}?{to_query(replace(page, embed=False, lang=lang), data.bundle.version)}"
     full_label = t.gettext("Full map, sources and data")

@@ -6,28 +6,43 @@ map frame's accessible title."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from dashboard.analysis.filters import toggle_state
+from dashboard.analysis.filters import toggle_state, window_step
 from dashboard.analysis.permalink import PageView
 from dashboard.ingest.bundle import raid_start
 from dashboard.ingest.locate import state_at
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import NON_INCIDENT_TYPES
-from dashboard.render.captions import figure_notes, map_captions, map_counts, map_title
-from dashboard.render.mapview import MapLayers, ViewLayer, base_map, first_view, view_layer
+from dashboard.render.captions import (
+    empty_reason,
+    figure_notes,
+    map_captions,
+    map_counts,
+    map_title,
+    slider_hours,
+)
+from dashboard.render.mapview import (
+    MapLayers,
+    ViewLayer,
+    base_map,
+    first_view,
+    view_change,
+    view_layer,
+)
 from dashboard.render.snapshot import Selection
 from dashboard.render.symbols import palette_of
-from dashboard.text.escape import escape_text
+from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
-from dashboard.web.data import PageData, map_assets_mode
+from dashboard.web.data import PageData, aware, map_assets_mode
 from dashboard.web.map_component import live_map, map_frame
-from dashboard.web.view_cache import Kept, Shown, per_view
+from dashboard.web.view_cache import Kept, Shown, on_screen, per_view
 
 MAP_HEIGHT = 560
 MAP_BOX = "tapalpa-map-box"  # its min-height in page.css: MAP_HEIGHT + 8 px (the frame's)
@@ -58,6 +73,7 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
     names = {
         "map-title": map_title(page, listed, lang),
         "mode": "page" if listed else "embed",
+        "slider": f"st-key-{state.WINDOW}",  # the time slider's box: page.js tells the map
         "skip": t.gettext("Skip to the map"),
         "open-filters": t.gettext("Open the filters"),
         "close-filters": t.gettext("Close the filters"),
@@ -181,11 +197,57 @@ def show_map(
             palette=palette,
         ),
     )
+    focus = map_focus()
     view, view_json, drawn = map_layer_data(
-        data, page, selection.selected, selection.counts, lang, kept, map_focus()
+        data, page, selection.selected, selection.counts, lang, kept, focus
     )
+    if kept is not None:  # the view's JSON object, with its neighbours' in "next"
+        shown = ",".join(sorted(page.layers))
+        following = per_view(
+            f"next|{shown}|{focus}", kept, lambda: next_views(data, page, view, lang, focus)
+        )
+        if following != "{}":
+            view_json = f'{view_json[:-1]},"next":{following}}}'
     live_map(frame, ViewLayer(view, view_json), partial(select_clicked_state, data))
     return drawn
+
+
+def next_views(
+    data: PageData, page: PageView, view: dict, lang: str, focus: tuple[str, int] | None
+) -> str:
+    """The map views of the windows one slider stop away from `page`'s (each end one
+    step earlier or later, the start still before the end), as JSON: an object keyed by
+    the slider's stop positions "start,end" (the values of its two range inputs), each
+    as mapview.view_change from `view` (`page`'s map view). page.js hands the map the
+    one the reader's key press or drag reaches, so the map shows it at once; the rerun's
+    view, made by the same function (map_layer_data), then confirms it. Windows the page
+    would not draw a map for (empty_reason) are left out. Called only for views whose
+    results are kept (the bundled data), where it is made once for every reader."""
+    step = window_step(data.first_hour, data.last_hour)
+    stops = slider_hours(data.first_hour, data.last_hour, step)
+    position = {stop: i for i, stop in enumerate(stops)}
+    window = st.session_state.get(state.WINDOW)
+    if not window or window[0] not in position or window[1] not in position:
+        return "{}"
+    start, end = position[window[0]], position[window[1]]
+    near = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1)]
+    following: dict[str, dict] = {}
+    for first, last in near:
+        if not 0 <= first < last < len(stops):
+            continue
+        other = replace(
+            page, view=replace(page.view, start=aware(stops[first]), end=aware(stops[last]))
+        )
+        if empty_reason(other, lang):
+            continue
+        shown = on_screen(data, other)
+        if shown.kept is None:
+            continue
+        near_view, _, _ = map_layer_data(
+            data, other, shown.selected, shown.counts, lang, shown.kept, focus
+        )
+        following[f"{first},{last}"] = view_change(view, near_view)
+    return script_json(following)
 
 
 def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
