@@ -1095,6 +1095,8 @@
         this.fitting = true;
         this.fit(bounds || this.states.getBounds());
         this.fitting = false;
+        this.keepReaderView();  // the reader's filter chose it: their view (if they moved)
+        this.writeLink();
       }
     }
   };
