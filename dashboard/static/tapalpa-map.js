@@ -27,6 +27,8 @@
   var CLUSTER_PX = 60, CLUSTER_TOUCH_PX = 76;
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
+  var FREE_FIT_LEAST = 0.4; // a narrow map's first view: the data this much of the map, or more
+  var LEGEND_ROOMY_PX = 520; // narrower, a link on states opens with the legend closed
   var LEGEND_NARROW_SHARE = 1 / 4; // a compact legend's least, where it must scroll
   var COMPACT_MIN_PX = 240; // a compact legend's least width (two columns of short names)
   var SVG = "http://www.w3.org/2000/svg";
@@ -273,8 +275,8 @@
   // A popup as wide as the map allows (a phone's map is narrower than a wide popup),
   // its close button named in the map's language, then moved clear of every control
   // and inside the map: the smallest pan that achieves both. When the popup is taller
-  // than the room between the controls, it goes below the top controls (its first line,
-  // the type, stays readable) and may cover a bottom control while open.
+  // than the room between the controls, its content scrolls (Leaflet's maxHeight) in the
+  // room between the top and the bottom controls, so that it still covers none of them.
   Tim.prototype.fitPopup = function (popup) {
     var map = this.map, size = map.getSize(), o = popup.options;
     o.maxWidth = Math.max(80, Math.min(POPUP_MAX, size.x - 2 * POPUP_EDGE - POPUP_CHROME));
@@ -286,39 +288,63 @@
     if (popup._closeButton) { popup._closeButton.removeAttribute("title"); }
     var wrap = popup._container, origin = map.getContainer().getBoundingClientRect();
     if (!wrap) { return; }
-    var r = wrap.getBoundingClientRect();
-    var box = {left: r.left - origin.left, top: r.top - origin.top,
-      right: r.right - origin.left, bottom: r.bottom - origin.top};
-    var controls = this.controlBoxes(), e = POPUP_EDGE;
-    var dxs = [0, e - box.left, size.x - e - box.right];
-    var dys = [0, e - box.top, size.y - e - box.bottom];
-    controls.forEach(function (c) {
-      dxs.push(c.left - e - box.right, c.right + e - box.left);
-      dys.push(c.top - e - box.bottom, c.bottom + e - box.top);
-    });
+    var controls = this.controlBoxes(), e = POPUP_EDGE, box;
+    function measure() {
+      var r = wrap.getBoundingClientRect();
+      box = {left: r.left - origin.left, top: r.top - origin.top,
+        right: r.right - origin.left, bottom: r.bottom - origin.top};
+    }
     function inside(b) {
       return b.left >= e - 0.5 && b.right <= size.x - e + 0.5 && b.top >= e - 0.5 && b.bottom <= size.y - e + 0.5;
     }
     function shifted(dx, dy) {
       return {left: box.left + dx, right: box.right + dx, top: box.top + dy, bottom: box.bottom + dy};
     }
-    var best = null;
-    dxs.forEach(function (dx) {
-      dys.forEach(function (dy) {
-        var b = shifted(dx, dy);
-        if (!inside(b) || controls.some(function (c) { return overlaps(b, c, 0); })) { return; }
-        var cost = Math.abs(dx) + Math.abs(dy);
-        if (!best || cost < best[2]) { best = [dx, dy, cost]; }
+    function search() {
+      var dxs = [0, e - box.left, size.x - e - box.right];
+      var dys = [0, e - box.top, size.y - e - box.bottom];
+      controls.forEach(function (c) {
+        dxs.push(c.left - e - box.right, c.right + e - box.left);
+        dys.push(c.top - e - box.bottom, c.bottom + e - box.top);
       });
+      var found = null;
+      dxs.forEach(function (dx) {
+        dys.forEach(function (dy) {
+          var b = shifted(dx, dy);
+          if (!inside(b) || controls.some(function (c) { return overlaps(b, c, 0); })) { return; }
+          var cost = Math.abs(dx) + Math.abs(dy);
+          if (!found || cost < found[2]) { found = [dx, dy, cost]; }
+        });
+      });
+      return found;
+    }
+    measure();
+    var best = search();
+    var below = e, above = size.y - e;
+    controls.forEach(function (c) {
+      if (c.top < size.y / 2) { below = Math.max(below, c.bottom + e); } else { above = Math.min(above, c.top - e); }
     });
+    if (!best && popup._contentNode) {
+      // Too tall for the room: its content scrolls within the room between the controls.
+      var content = popup._contentNode, chrome = box.bottom - box.top - content.offsetHeight;
+      o.maxHeight = Math.max(80, Math.floor(above - below - chrome));
+      popup.update();
+      measure();
+      best = search();
+    }
     if (!best) {
-      // Too tall for the room: top edge just below the top controls, left inside the map.
-      var below = e;
-      controls.forEach(function (c) { if (c.top < size.y / 2) { below = Math.max(below, c.bottom + e); } });
+      // Still no room: top edge just below the top controls, left inside the map.
       var dx = Math.max(e - box.left, Math.min(0, size.x - e - box.right));
       best = [dx, below - box.top];
     }
-    if (best[0] || best[1]) { map.panBy([-best[0], -best[1]], {animate: false}); }
+    if (best[0] || best[1]) { this.pagePan([-best[0], -best[1]]); }
+  };
+
+  // A pan the page makes itself (a popup making room): never the reader's view (writeLink).
+  Tim.prototype.pagePan = function (offset) {
+    var was = this.fitting;
+    this.fitting = true;
+    try { this.map.panBy(offset, {animate: false}); } finally { this.fitting = was; }
   };
 
   // ------------------------------------------------------------ legend
@@ -421,7 +447,11 @@
         self.legendBody = body;
         self.setLegendOpen = setOpen;
         // Open from a 360 px screen (a 328 px map) up; never more than a third of the map.
-        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX);
+        // A link on chosen states opened on a phone-wide map starts with it closed: open,
+        // it would leave the states no room beside the replay control (one tap opens it).
+        var initial = config.initial || {};
+        var onStates = Boolean(initial.states && initial.states.length && !(initial.center && initial.zoom));
+        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX && !(onStates && self.map.getSize().x < LEGEND_ROOMY_PX));
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
@@ -1065,6 +1095,8 @@
         this.fitting = true;
         this.fit(bounds || this.states.getBounds());
         this.fitting = false;
+        this.keepReaderView();  // the reader's filter chose it: their view (if they moved)
+        this.writeLink();
       }
     }
   };
@@ -1094,6 +1126,7 @@
     var self = this, map = this.map, size = map.getSize();
     // Room for half a symbol (a group's, TAP_PX on touch) between the data and an edge.
     var edge = this.touch ? TAP_PX / 2 + 4 : 20;
+    if (this.narrow && this.fitFree(bounds, edge)) { return; }
     var pad = {top: edge, bottom: edge, left: edge, right: edge};
     for (var pass = 0; pass < 3; pass += 1) {
       map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top],
@@ -1143,6 +1176,53 @@
     this.freeArea = pad;
   };
 
+  // A narrow map (a phone, an article's column) has little room beside its controls: the
+  // bounds go into the largest rectangle no control covers (its sides on the map's edges
+  // or the controls' edges), the one that draws them largest. False when no rectangle
+  // draws them at FREE_FIT_LEAST of the map's width or height (fit then pads as on a
+  // wide map).
+  Tim.prototype.fitFree = function (bounds, edge) {
+    var map = this.map, size = map.getSize();
+    map.fitBounds(bounds, {animate: false});
+    var sw = map.latLngToContainerPoint(bounds.getSouthWest());
+    var ne = map.latLngToContainerPoint(bounds.getNorthEast());
+    var bw = Math.max(1, ne.x - sw.x), bh = Math.max(1, sw.y - ne.y);
+    var controls = this.controlBoxes();
+    var lefts = [0], rights = [size.x], tops = [0], bottoms = [size.y];
+    controls.forEach(function (c) {
+      lefts.push(c.right); rights.push(c.left); tops.push(c.bottom); bottoms.push(c.top);
+    });
+    var best = null;
+    lefts.forEach(function (l) {
+      rights.forEach(function (r) {
+        if (r - l <= 2 * edge) { return; }
+        tops.forEach(function (t) {
+          bottoms.forEach(function (b) {
+            if (b - t <= 2 * edge) { return; }
+            var rect = {left: l, right: r, top: t, bottom: b};
+            if (controls.some(function (c) { return overlaps(rect, c, -0.5); })) { return; }
+            var scale = Math.min((r - l - 2 * edge) / bw, (b - t - 2 * edge) / bh);
+            var room = (r - l) * (b - t);
+            if (!best || scale > best.scale + 1e-9 || (Math.abs(scale - best.scale) <= 1e-9 && room > best.room)) {
+              best = {scale: scale, room: room, rect: rect};
+            }
+          });
+        });
+      });
+    });
+    // Drawn smaller than FREE_FIT_LEAST of the map each way (a whole country beside an
+    // open legend on a phone): the corners' controls may cover its empty corners instead.
+    if (!best || (best.scale * bw < size.x * FREE_FIT_LEAST && best.scale * bh < size.y * FREE_FIT_LEAST)) {
+      return false;
+    }
+    var pad = {left: best.rect.left + edge, top: best.rect.top + edge,
+      right: size.x - best.rect.right + edge, bottom: size.y - best.rect.bottom + edge};
+    map.fitBounds(bounds, {paddingTopLeft: [pad.left, pad.top],
+      paddingBottomRight: [pad.right, pad.bottom], animate: false});
+    this.freeArea = pad;
+    return true;
+  };
+
   // The live page's map is drawn anew when the reader changes the language (its legend
   // and controls are in it), and Python never learns the centre and zoom (no rerun per
   // pan). So the map keeps them in the tab's sessionStorage, with the session's first view
@@ -1153,11 +1233,22 @@
   Tim.prototype.saveView = function () {
     if (!this.config.live) { return; }
     try {
-      var c = this.map.getCenter();
+      var v = this.readerView();
       window.sessionStorage.setItem(SAVED_VIEW, JSON.stringify({
-        initial: this.config.initial || {}, center: [c.lat, c.lng], zoom: this.map.getZoom()
+        initial: this.config.initial || {}, center: [v.center.lat, v.center.lng], zoom: v.zoom
       }));
     } catch (e) { /* storage refused: the map opens on its first view */ }
+  };
+
+  // The reader's own view: the centre and zoom after the reader's last move (moveend
+  // outside a pan the page made itself: a fit, a popup making room), else the map's.
+  Tim.prototype.readerView = function () {
+    return this.readerAt || {center: this.map.getCenter(), zoom: this.map.getZoom()};
+  };
+
+  Tim.prototype.keepReaderView = function () {
+    if (this.fitting || !this.userMoves) { return; }
+    this.readerAt = {center: this.map.getCenter(), zoom: this.map.getZoom()};
   };
 
   Tim.prototype.savedView = function () {
@@ -1177,6 +1268,7 @@
     if (saved) {
       this.map.setView(saved.center, saved.zoom, {animate: false});
       this.userMoves = true; // the reader's own view: keep it, and keep it in the address
+      this.readerAt = {center: L.latLng(saved.center), zoom: saved.zoom};
       return;
     }
     if (initial.center && initial.zoom) {
@@ -1241,12 +1333,12 @@
       var top = window.parent;
       if (!top || top === window) { return; }
       var url = new URL(top.location.href);
-      var c = this.map.getCenter();
+      var view = this.readerView(), c = view.center;
       url.searchParams.set("lat", c.lat.toFixed(4));
       url.searchParams.set("lon", c.lng.toFixed(4));
       // The zoom as it is (quarter steps, zoomSnap 0.25), at most two decimals: "5.5", "6"
       // (permalink.py's format_zoom writes the same; parse_zoom reads both).
-      url.searchParams.set("zoom", String(Math.round(this.map.getZoom() * 100) / 100));
+      url.searchParams.set("zoom", String(Math.round(view.zoom * 100) / 100));
       // …and the map's size they were seen at (permalink.py's `size`): a smaller map
       // opening the link zooms out to keep that region in view (regionZoom).
       var size = this.map.getSize();
@@ -1351,7 +1443,11 @@
     }
     refit();
     map.on("movestart", function () { if (!tim.fitting) { tim.userMoves = true; } });
-    map.on("moveend", function () { tim.writeLink(); });
+    map.on("moveend", function () {
+      if (tim.fitting) { return; }  // the page's own pan: not the reader's view
+      tim.keepReaderView();
+      tim.writeLink();
+    });
     map.on("resize", refit);
     [100, 400, 1200].forEach(function (ms) { setTimeout(refit, ms); });
     // Streamlit rewrites the address from what Python knows whenever the page's link
