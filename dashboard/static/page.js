@@ -119,7 +119,7 @@
   }
 
   // Streamlit's skip link goes to the top of main (the language buttons, headings'
-  // links, then the map): ours, "Skip to the map", puts the focus in the map's frame, on
+  // links, then the map): ours (data-skip names it) puts the focus in the map's frame, on
   // its map (Leaflet's focusable container, where the arrow keys pan), so the next Tab
   // is on the map's own controls and symbols. The frame is the page's own origin.
   function skipToMap(event) {
