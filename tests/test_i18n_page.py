@@ -276,6 +276,7 @@ def test_every_map_string_is_translated(key):
         "whole_possible",
         "cluster",
         "stack",
+        "near",
     ):  # counted: both plural forms, by ngettext
         assert spanish[key] != english[key] and spanish[key + "_one"] != english[key + "_one"]
         assert "{n}" in spanish[key] and "{n}" in spanish[key + "_one"]

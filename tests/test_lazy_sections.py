@@ -111,6 +111,21 @@ def test_an_open_section_shows_its_contents(key, label, shown):
     assert not any(other(at) for other in others if other is not shown)
 
 
+def test_the_data_section_offers_the_records_csv():
+    """Tester 10's #16: the section titled "… CSV …" has the view's records CSV (the
+    share panel's, same file and counted label) first, beside the per-state table's."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state[OPENED_SECTIONS] = {"downloads_open"}
+    at.run()
+    assert not at.exception, at.exception
+    labels = downloads(at)
+    assert re.fullmatch(r"Download the [\d,]+ records in this view \(CSV\)", labels[0]), labels
+    assert labels[1:3] == ["GeoJSON (QGIS, web maps)", "GeoParquet (GeoPandas, R sf)"]
+    assert "Per-state table (CSV)" in labels
+    assert at.get("download_button")[0].proto.deferred_file_id  # built when pressed
+    assert any(c.value.startswith("The CSV holds every record of this view") for c in at.caption)
+
+
 def test_open_sections_stay_open_when_the_window_moves():
     """Their labels carry no counts: Streamlit names an expander by its label, so a label
     that changed with the window would close it at every move."""

@@ -58,6 +58,7 @@ MAP_STRINGS: dict[str, object] = {
     # Leaflet.markercluster's symbols: a group of nearby points, a stack at one place.
     "cluster": "{n} incidents close together: tap to see them",
     "stack": "{n} records at this place",
+    "near": "{n} records close together",
     # A tap on a state shows its summary; filtering is a button; chips undo it.
     "state_filter": N_("Show only this state"),
     "state_unfilter": N_("Show every state again"),
@@ -106,6 +107,9 @@ def _plural_strings(t) -> dict[str, str]:
         )
         out["stack" + suffix] = t.ngettext(
             "{n} record at this place", "{n} records at this place", n
+        )
+        out["near" + suffix] = t.ngettext(
+            "{n} record close to others", "{n} records close together", n
         )
     return out
 

@@ -48,7 +48,12 @@
     search: "Search",
     fullscreen: "Fullscreen",
     close_fullscreen: "Close fullscreen",
+    help: "Help for {name}",
+    heading_link: "Link to heading",
   };
+  // Streamlit's English texts (not names), by the same keys: a list box's line when
+  // nothing matches what was typed.
+  const STREAMLIT_TEXT = {no_results: "No results"};
 
   // Those names in the page's language: data-chrome gives each key's text (none on an
   // English page).
@@ -57,6 +62,7 @@
     try { given = JSON.parse(json || "{}"); } catch (e) { return; }
     const names = {};
     Object.keys(given).forEach(function (k) { if (STREAMLIT[k]) names[STREAMLIT[k]] = given[k]; });
+    translateTexts(given);
     const keys = Object.keys(names);
     if (!keys.length) return;
     document.querySelectorAll("[aria-label], [title]").forEach(function (node) {
@@ -71,6 +77,18 @@
             node.setAttribute(attr, names[key].replace("{name}", value.slice(at)));
           }
         });
+      });
+    });
+  }
+
+  // A text node is changed in place (its nodeValue), so React keeps the node it made.
+  function translateTexts(given) {
+    Object.keys(STREAMLIT_TEXT).forEach(function (k) {
+      if (!given[k]) return;
+      document.querySelectorAll('[role="option"] span').forEach(function (span) {
+        const node = span.firstChild;
+        if (node && node.nodeType === Node.TEXT_NODE && span.childNodes.length === 1
+            && node.nodeValue === STREAMLIT_TEXT[k]) node.nodeValue = given[k];
       });
     });
   }
@@ -135,6 +153,24 @@
     });
   }
 
+  // Streamlit's skip link goes to the top of main (the language buttons, headings'
+  // links, then the map): ours (data-skip names it) puts the focus in the map's frame, on
+  // its map (Leaflet's focusable container, where the arrow keys pan), so the next Tab
+  // is on the map's own controls and symbols. The frame is the page's own origin.
+  function skipToMap(event) {
+    const link = event.target.closest && event.target.closest('[data-testid="stSkipToContent"]');
+    const frame = link && document.querySelector(FRAME);
+    if (!frame) return;
+    event.preventDefault();
+    event.stopPropagation();
+    frame.scrollIntoView({block: "start"});
+    frame.focus();
+    try {
+      const map = frame.contentDocument.querySelector(".leaflet-container");
+      if (map) map.focus({preventScroll: true});
+    } catch (e) { /* another origin: the frame itself keeps the focus */ }
+  }
+
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
   document.addEventListener("click", openFilters);
@@ -144,6 +180,7 @@
   new MutationObserver(function (changes) {
     sliderMoved(changes[changes.length - 1].target);
   }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
+  document.addEventListener("click", skipToMap, true);
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,

@@ -226,6 +226,9 @@
     this.buildLegend();
     this.buildPlay();
     this.localiseLeaflet();
+    this.escapeKeys();
+    this.incidents.on("animationend", function () { self.placeStar(); });
+    map.on("zoomend moveend viewreset overlayadd", function () { self.placeStar(); });
     map.on("popupopen", function (e) {
       // A tap opens the marker's hover label too: the popup says more, and the label
       // would run past a phone's map beside it.
@@ -872,6 +875,7 @@
     var group = this.incidents;
     if (remove.length) { if (group.removeLayers) { group.removeLayers(remove); } else { remove.forEach(function (m) { group.removeLayer(m); }); } }
     if (add.length) { if (group.addLayers) { group.addLayers(add); } else { add.forEach(function (m) { group.addLayer(m); }); } }
+    this.placeStar();
   };
 
   // ------------------------------------------------------------ groups and stacks
@@ -893,6 +897,67 @@
       iconSize: [size, size], iconAnchor: [size / 2, size / 2]});
   };
 
+  // The site's star is drawn above every symbol: on a group's symbol it would hide the
+  // count's first digit ("★44" for 244). While it overlaps a group it moves to the
+  // nearest spot beside that group (a corner, then a side) that overlaps no group; back
+  // on its point otherwise. Run after every regrouping (zoom, pan, symbols changed).
+  var STAR_HALF = 13;  // half the star's icon (buildBase)
+  var STAR_SPOTS = [[1, -1], [-1, -1], [1, 1], [-1, 1], [0, -1], [0, 1], [1, 0], [-1, 0]];
+  Tim.prototype.placeStar = function () {
+    var map = this.map, groups = [], layer = this.incidents._featureGroup;
+    if (!this.site || !map.hasLayer(this.site)) { return; }
+    if (layer && map.hasLayer(this.incidents)) {
+      layer.eachLayer(function (l) {
+        if (l._icon && l.getAllChildMarkers) {
+          var q = map.latLngToLayerPoint(l.getLatLng());
+          groups.push({x: q.x, y: q.y, r: l._icon.offsetWidth / 2});
+        }
+      });
+    }
+    // A star at (x, y) leaves group g's count whole (it may touch its ring's corner).
+    function on(g, x, y) {
+      return Math.abs(g.x - x) < g.r + STAR_HALF - 4 && Math.abs(g.y - y) < g.r + STAR_HALF - 4;
+    }
+    this.site.eachLayer(function (star) {
+      var node = star.getElement();
+      if (!node) { return; }
+      var p = map.latLngToLayerPoint(star.getLatLng()), at = p;
+      var under = groups.filter(function (g) { return on(g, p.x, p.y); })[0];
+      if (under) {
+        var best = null, d = under.r + STAR_HALF - 4;
+        STAR_SPOTS.forEach(function (spot) {
+          var c = L.point(under.x + spot[0] * d, under.y + spot[1] * d);
+          if (groups.some(function (g) { return on(g, c.x, c.y); })) { return; }
+          if (!best || c.distanceTo(p) < best.distanceTo(p)) { best = c; }
+        });
+        at = best || L.point(under.x + d, under.y - d);
+      }
+      node.style.marginLeft = (at.x - p.x - STAR_HALF) + "px";
+      node.style.marginTop = (at.y - p.y - STAR_HALF) + "px";
+      node.classList.toggle("tim-site-moved", at !== p);
+    });
+  };
+
+  // Escape closes the open popup (Leaflet does so only while the map's own box has the
+  // focus) and gives the focus back to what opened it: a group, a stack, the site, a
+  // state's key; the map when that is gone (regrouped) or the popup came from the page.
+  Tim.prototype.escapeKeys = function () {
+    var self = this, map = this.map, container = map.getContainer();
+    map.on("popupopen", function (e) {
+      var active = document.activeElement, box = e.popup.getElement();
+      self.opener = active && active !== container && container.contains(active) &&
+        !(box && box.contains(active)) ? active : null;
+    });
+    L.DomEvent.on(container, "keydown", function (e) {
+      if ((e.key !== "Escape" && e.key !== "Esc") || !map._popup || !map.hasLayer(map._popup)) { return; }
+      L.DomEvent.stop(e);
+      var back = self.opener;
+      self.opener = null;
+      map.closePopup();
+      (back && back.isConnected ? back : container).focus();
+    });
+  };
+
   Tim.prototype.focusIn = function (bounds, old) {
     var t = null;
     (this.incidents._featureGroup || this.incidents).eachLayer(function (l) { if (!t && l._icon && l._icon !== old && bounds.contains(l.getLatLng())) { t = l._icon; } });
@@ -912,8 +977,10 @@
       return;
     }
     if (first) { markers = [first].concat(markers.filter(function (m) { return m !== first; })); }
-    var s = this.s, n = markers.length;
-    var head = "<b>" + fill(n === 1 ? s.stack_one : s.stack, {n: n}) + "</b>";
+    // "At this place" only for records at one point; a group opened on a record it holds
+    // (or at the closest zoom) lists records near one another.
+    var s = this.s, n = markers.length, key = samePlace(markers) ? "stack" : "near";
+    var head = "<b>" + fill(n === 1 ? s[key + "_one"] : s[key], {n: n}) + "</b>";
     var items = markers.map(function (m) {
       var popup = m.getPopup && m.getPopup();
       return '<div class="tim-stack-item">' + (popup ? popup.getContent() : "") + "</div>";

@@ -11,7 +11,7 @@ import streamlit as st
 
 from dashboard.analysis.permalink import to_query
 from dashboard.render.formats import EXPORT_FORMATS, FileFormat, ViewFiles
-from dashboard.render.share import download_stem, page_address
+from dashboard.render.share import download_stem, page_address, records_in_the_csv
 from dashboard.text.escape import escape_markdown
 from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
@@ -31,8 +31,12 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
     page = shown.page
     permalink = f"{page_address(st.context.url)}?{to_query(page, data.bundle.version)}"
     files = ViewFiles(data.bundle, page, shown.selected, shown.counts, permalink)
-    # The share panel has the CSV; the tables section the per-municipality and period tables.
-    formats = [f for f in EXPORT_FORMATS.values() if not f.share and not f.table]
+    # The records' CSV (the share panel's too), then GeoJSON, GeoParquet, the per-state
+    # table and the package; the tables section has the per-municipality and period tables.
+    formats = [f for f in EXPORT_FORMATS.values() if f.share] + [
+        f for f in EXPORT_FORMATS.values() if not f.share and not f.table
+    ]
+    n = len(shown.selected)
     with box:
         st.caption(
             t.ngettext(
@@ -57,7 +61,29 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
                 ).format(name=escape_markdown(data.bundle.origin.name))
             )
         )
-        download_buttons(formats, files, download_stem("tapalpa", page), lang)
+        download_buttons(
+            formats,
+            files,
+            download_stem("tapalpa", page),
+            lang,
+            labels={"csv": records_csv_label(n, lang)},
+            key_prefix="data_download",
+        )
+        st.caption(records_in_the_csv(shown.selected, lang))
+
+
+def records_csv_label(n: int, lang: str) -> str:
+    """The records CSV's button, counted: "Download the {n} records in this view (CSV)"
+    in `lang` (the share panel's and the data section's)."""
+    return (
+        translation(lang)
+        .ngettext(
+            "Download the {n} record in this view (CSV)",
+            "Download the {n} records in this view (CSV)",
+            n,
+        )
+        .format(n=format_number(n, lang))
+    )
 
 
 def download_buttons(
@@ -66,10 +92,12 @@ def download_buttons(
     stem: str,
     lang: str,
     labels: dict[str, str] | None = None,
+    key_prefix: str = "download",
 ) -> None:
     """One button per format of the registry (render.formats), side by side; a file is
     built only when its button is pressed, in another thread (no rerun pays for it).
-    `labels` replaces a format's label by name (a counted one, say)."""
+    `labels` replaces a format's label by name (a counted one, say); `key_prefix` keeps
+    the keys of a format offered in two sections apart."""
     t = translation(lang)
     for column, fmt in zip(st.columns(len(formats)), formats, strict=True):
         column.download_button(
@@ -78,5 +106,5 @@ def download_buttons(
             file_name=f"{stem}{fmt.suffix}",
             mime=fmt.media_type,
             on_click="ignore",
-            key=f"download_{fmt.name}",
+            key=f"{key_prefix}_{fmt.name}",
         )

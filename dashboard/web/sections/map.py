@@ -57,6 +57,11 @@ STREAMLIT_NAMES = {
     "search": N_("Search the table"),
     "fullscreen": N_("Show the table full screen"),
     "close_fullscreen": N_("Leave the table's full screen"),
+    # A help icon's button ("Help for {label}"), a heading's anchor link, and the text of
+    # a list box with nothing matching what was typed.
+    "help": N_("Help: {name}"),
+    "heading_link": N_("Link to this heading"),
+    "no_results": N_("No results"),
 }
 # Sets the map frame's title (Streamlit names it after the component); read once.
 PAGE_JS = (Path(__file__).resolve().parent.parent.parent / "static" / "page.js").read_text(

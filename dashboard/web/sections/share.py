@@ -26,11 +26,11 @@ from dashboard.render.share import (
 )
 from dashboard.render.snapshot import Selection, alt_text
 from dashboard.text.escape import escape_markdown
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.i18n import translation
 from dashboard.web import state
 from dashboard.web.copy_button import copy_button
 from dashboard.web.data import PageData
-from dashboard.web.sections.downloads import download_buttons
+from dashboard.web.sections.downloads import download_buttons, records_csv_label
 from dashboard.web.view_cache import Kept, Shown, per_view, view_figures
 from dashboard.web.view_probe import probe_view, screen_size
 
@@ -143,13 +143,7 @@ def share_panel(data: PageData, shown: Shown, lang: str = "en") -> None:
             files,
             download_stem("tapalpa-map", page),
             lang,
-            labels={
-                "csv": t.ngettext(
-                    "Download the {n} record in this view (CSV)",
-                    "Download the {n} records in this view (CSV)",
-                    n,
-                ).format(n=format_number(n, lang))
-            },
+            labels={"csv": records_csv_label(n, lang)},
         )
         st.caption(records_in_the_csv(selection.selected, lang))
 
