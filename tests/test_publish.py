@@ -221,6 +221,10 @@ def test_cli_publishes_the_site_in_spanish_with_lang_es(tmp_path):
     assert "escrib" in result.stdout.lower()  # the CLI's own line, in Spanish
     index = (tmp_path / "out" / "index.html").read_text()
     assert '<html lang="es"' in index
+    # the corrections credit line on the index and the state pages (tester 10 #7)
+    for page in (index, (tmp_path / "out" / "states" / "jal.html").read_text()):
+        assert "Correcciones y actualizaciones:" in page
+        assert "Corrections and updates" not in page
 
 
 # ------------------------------------------------------------ the map pages' weight

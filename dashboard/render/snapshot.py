@@ -790,7 +790,9 @@ def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> st
                 ).format(data=data_label(bundle.version, bundle.origin, page.lang, capital=True))
             )
             + "<br>"
-            + escape_text(credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0]))
+            + escape_text(
+                credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0], page.lang)
+            )
             + "</p>"
         ),
         name="tim_credit",
