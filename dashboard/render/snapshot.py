@@ -546,8 +546,8 @@ def stats_text(
     """The PNG's key figures, in `lang`, with the locale's separators: first the official
     national figures given by the window's end (`official`: stats.national_figures; who
     and when), then the located records known to be in the window (filters' counting
-    rule) with those only possibly in it named apart: "Official: 252 road blockades · 20
-    states (Gabinete de Seguridad, 22 Feb 20:00)" / "On the map: 0 incidents (+18 possible,
+    rule) with those only possibly in it named apart: "Official, nationwide: 252 road
+    blockades · 20 states (Gabinete de Seguridad, 22 Feb 20:00)" / "On the map: 0 incidents (+18 possible,
     time not precise enough) · 0 road blockades" / "0 states with road blockades · 0
     killed · 0 arrested"."""
     t = translation(lang)
@@ -573,7 +573,9 @@ def stats_text(
             dict.fromkeys(f"{figure.reported_by}, {figure.when}" for figure in official.values())
         )
         lines.append(
-            t.gettext("Official: {figures} ({sources})").format(figures=figures, sources=sources)
+            t.gettext("Official, nationwide: {figures} ({sources})").format(
+                figures=figures, sources=sources
+            )
         )
     first = t.ngettext("{n} incident", "{n} incidents", f.incidents).format(n=num(f.incidents))
     if f.possible:
