@@ -351,7 +351,7 @@ def test_acled_export_csv(bundle):
     }
     # The alias ACLED spells without an accent: one file-level note, named by its column.
     (warning,) = problems(result.report, "warning")
-    assert (warning.row, warning.field, warning.value) == (None, "admin1", "Michoacan")
+    assert (warning.row, warning.field, warning.value) == (3, "admin1", "Michoacan")
     assert ["cve_ent", "admin1", "state name to INEGI code"] in result.mapping
 
 
@@ -651,3 +651,25 @@ def test_an_impossible_acled_date_is_named_as_impossible(bundle, written, reason
     assert (problem.row, problem.field, problem.value) == (3, "event_date", written)
     assert problem.reason.startswith(reason)
     assert result.frame.incident_id.tolist() == ["MEX90001", "MEX90003"]
+
+
+@pytest.mark.parametrize(
+    ("copies", "lang", "reason"),
+    [
+        (0, "en", "read as Michoacán (INEGI 16, MX-MIC)"),
+        (2, "en", "read as Michoacán (INEGI 16, MX-MIC), here and in 2 more rows"),
+        (1, "es", "se interpretó como Michoacán (INEGI 16, MX-MIC), aquí y en 1 fila más"),
+    ],
+)
+def test_an_acled_state_spelling_is_named_at_its_first_line_with_its_count(
+    bundle, copies, lang, reason
+):
+    """Tester 10 #15: "Michoacan" was named with no line, so an analyst could not find
+    its rows; it is named once, at its first line, with how many more rows spell it so."""
+    records = acled_records()
+    for k in range(copies):
+        records.append({**records[1], "event_id_cnty": f"MEX9100{k}"})
+    result = acled_result(bundle, "acled.csv", to_csv(records))
+    (warning,) = problems(result.report, "warning")
+    assert (warning.row, warning.field, warning.value) == (3, "admin1", "Michoacan")
+    assert warning.reason_in(lang) == reason
