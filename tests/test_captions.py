@@ -68,6 +68,11 @@ def test_figure_notes_name_day_only_and_disputed_records():
     notes = figure_notes(KeyFigures(3, 1, 1, 0, 0, 2, 1))
     assert notes.startswith("2 of the 3 incidents counted are known only to the day")
     assert notes.endswith("1 incident has figures that sources disagree on.")
+    # "0 de los 3 incidentes contados se conocen solo por el día" said nothing (tester 10 #18)
+    assert figure_notes(KeyFigures(3, 1, 1, 0, 0, 0, 0), "es") == ""
+    assert figure_notes(KeyFigures(1, 1, 1, 0, 0, 1, 0), "es").startswith(
+        "1 del 1 incidente contado se conoce solo por el día"
+    )
 
 
 def test_map_captions_count_points_statements_and_state_level_records():

@@ -149,3 +149,23 @@ def test_no_obsolete_entries_linger():
     for lang in ("es", "en"):
         text = (LOCALE / lang / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
         assert "\n#~ " not in text, lang
+
+
+# The usted forms of the commands the Spanish texts give; the page addresses its reader
+# as tú ("Elige uno", "escribe para buscar"), so every text does (tester 10 #18).
+USTED = re.compile(
+    r"\b(?:use|dé|diga|corrija|escriba|agregue|explore|acerque|toque|guarde|suba|deje|"
+    r"indique|vea|vuelva|elija|seleccione|revise|intente|descargue|pruebe|regístrela|usted)\b",
+    re.IGNORECASE,
+)
+
+
+def test_the_spanish_texts_speak_to_the_reader_as_tu(spanish):
+    usted = [
+        text
+        for message in spanish
+        if message.id
+        for text in forms(message.string)
+        if USTED.search(BRACES.sub("", text))
+    ]
+    assert usted == []

@@ -116,7 +116,7 @@ def test_export_of_an_unusable_file_writes_nothing(tmp_path, content, message):
             "lang=es&zoom=999&lat=abc",
             [
                 "notice: Ignored an unreadable map centre.",
-                "notice: Ignored an unreadable map zoom “999” (use 4 to 13).",
+                "notice: Ignored a map zoom out of range, “999” (use 4 to 13).",
             ],
         ),
         ("export", "layers=satellite", ["notice: Ignored an unknown map layer: “satellite”."]),
@@ -178,7 +178,7 @@ def test_messages_follow_the_environment_not_the_links_language(tmp_path, enviro
     result = run("export", "--query", "lang=es&zoom=999", "--out", str(out), *args, **environ)
     assert result.returncode == 0, result.stderr
     t = translation(language)
-    notice = t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).").format(
+    notice = t.gettext("Ignored a map zoom out of range, “{value}” (use {low} to {high}).").format(
         value="999", low=4, high=13
     )
     assert msg("notice: {notice}", notice=notice).text(language) in result.stderr

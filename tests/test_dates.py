@@ -148,8 +148,8 @@ BAD_FLAGS = [
     # (flag, value, the reason in English, in Spanish)
     ("--start", "2026-02-22T06:00+25:00", "UTC offset +25:00 out of range", "fuera de rango"),
     ("--end", "2026-02-22T12:00+1", "unreadable UTC offset '+1'", "desfase UTC ilegible"),
-    ("--start", "mañana", "write YYYY-MM-DDTHH:MM", "escriba AAAA-MM-DDTHH:MM"),
-    ("--start", "", "write YYYY-MM-DDTHH:MM", "escriba AAAA-MM-DDTHH:MM"),
+    ("--start", "mañana", "write YYYY-MM-DDTHH:MM", "escribe AAAA-MM-DDTHH:MM"),
+    ("--start", "", "write YYYY-MM-DDTHH:MM", "escribe AAAA-MM-DDTHH:MM"),
     ("--end", "2026-02-30T00:00Z", "impossible date or time", "fecha u hora imposible"),
 ]
 

@@ -438,6 +438,9 @@ def test_the_html_snapshot_in_spanish(bundle):
     assert '<html lang="es">' in html
     assert "Reproducir" in html and "Ocultar simbolog" in html and '"es-MX"' in html
     assert "Tras el operativo en Tapalpa" in html
+    # the corrections credit line too (tester 10 #8: it was English in the Spanish file)
+    assert "Correcciones y actualizaciones:" in html
+    assert "Corrections and updates" not in html
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])

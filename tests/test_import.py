@@ -351,7 +351,7 @@ def test_acled_export_csv(bundle):
     }
     # The alias ACLED spells without an accent: one file-level note, named by its column.
     (warning,) = problems(result.report, "warning")
-    assert (warning.row, warning.field, warning.value) == (None, "admin1", "Michoacan")
+    assert (warning.row, warning.field, warning.value) == (3, "admin1", "Michoacan")
     assert ["cve_ent", "admin1", "state name to INEGI code"] in result.mapping
 
 
@@ -628,3 +628,48 @@ def test_an_acled_records_actors_and_sub_event_type_are_shown(bundle):
     assert rows.loc["MEX90002", "event_label"] == "Attack"
     assert rows.loc["MEX90003", "actors"] == "Actors: Police Forces of Mexico (2024-)"
     assert rows.loc["MEX90002", "event_type"] == "Violence against civilians"
+
+
+@pytest.mark.parametrize(
+    ("written", "reason"),
+    [
+        ("2026-02-30", "impossible date: that day does not exist"),
+        ("31 April 2026", "impossible date: that day does not exist"),
+        ("30-02-2026", "impossible date: that day does not exist"),
+        ("2026-13-01", "impossible date: that day does not exist"),
+        ("sometime in February", "not an ACLED date"),
+        ("22 Febuary 2026", "not an ACLED date"),
+    ],
+)
+def test_an_impossible_acled_date_is_named_as_impossible(bundle, written, reason):
+    """Tester 10 #19: 2026-02-30 is in ACLED's form but names no day; saying "not an
+    ACLED date (2026-02-22, …)" sent the analyst looking for a format problem."""
+    records = acled_records()
+    records[1]["event_date"] = written
+    result = acled_result(bundle, "acled.csv", to_csv(records))
+    (problem,) = problems(result.report, "error")
+    assert (problem.row, problem.field, problem.value) == (3, "event_date", written)
+    assert problem.reason.startswith(reason)
+    assert result.frame.incident_id.tolist() == ["MEX90001", "MEX90003"]
+
+
+@pytest.mark.parametrize(
+    ("copies", "lang", "reason"),
+    [
+        (0, "en", "read as Michoacán (INEGI 16, MX-MIC)"),
+        (2, "en", "read as Michoacán (INEGI 16, MX-MIC), here and in 2 more rows"),
+        (1, "es", "se interpretó como Michoacán (INEGI 16, MX-MIC), aquí y en 1 fila más"),
+    ],
+)
+def test_an_acled_state_spelling_is_named_at_its_first_line_with_its_count(
+    bundle, copies, lang, reason
+):
+    """Tester 10 #15: "Michoacan" was named with no line, so an analyst could not find
+    its rows; it is named once, at its first line, with how many more rows spell it so."""
+    records = acled_records()
+    for k in range(copies):
+        records.append({**records[1], "event_id_cnty": f"MEX9100{k}"})
+    result = acled_result(bundle, "acled.csv", to_csv(records))
+    (warning,) = problems(result.report, "warning")
+    assert (warning.row, warning.field, warning.value) == (3, "admin1", "Michoacan")
+    assert warning.reason_in(lang) == reason

@@ -108,3 +108,62 @@ def test_hidden_layers_leave_the_png_but_keep_the_states_as_geography(bundle):
     assert len(bare_ax.collections) == 2 < len(ax.collections)  # land, then the states
     faces = bare_ax.collections[1].get_facecolors()
     assert (faces[:, :3] == 1).all()  # white
+
+
+@pytest.mark.parametrize(
+    ("text", "clipped"),
+    [
+        ("short", "short"),
+        ("a" * 90, "a" * 90),
+        (
+            "dañadas el 22 de febrero " * 5,
+            "dañadas el 22 de febrero " * 3 + "dañadas el 22…",
+        ),
+        ("x" * 100, "x" * 89 + "…"),
+        ("word, " * 20, ("word, " * 15).rstrip(" ,") + "…"),
+    ],
+)
+def test_a_state_popups_report_is_clipped_at_a_word_with_an_ellipsis(text, clipped):
+    from dashboard.render.mapstates import clip_words
+
+    assert clip_words(text) == clipped
+    assert len(clip_words(text)) <= 90
+
+
+@pytest.mark.parametrize(
+    ("lang", "possible", "expected"),
+    [
+        ("es", 56, "0 incidentes en el periodo (+56 posibles, hora poco precisa)"),
+        ("es", 1, "0 incidentes en el periodo (+1 posible, hora poco precisa)"),
+        ("en", 56, "0 incidents in the window (+56 possible, time not precise enough)"),
+        ("es", 0, "0 incidentes en el periodo<"),
+    ],
+)
+def test_a_state_popup_names_its_possible_incidents_and_clips_reports(lang, possible, expected):
+    """Tester 10 #5: Jalisco's popup said "0 incidentes en el periodo" while the map drew
+    56 dashed (possible) records there, and cut its reports mid-word."""
+    import pandas as pd
+
+    from dashboard.render.mapstates import state_styles
+
+    counts = pd.DataFrame(
+        {
+            "cve_ent": ["14"],
+            "state": ["Jalisco"],
+            "incidents": [0],
+            "incidents_possible": [possible],
+            "official_blockades": [65.0],
+            "official_source": ["Gabinete"],
+        }
+    )
+    report = (
+        "Reportan camionetas dañadas el 22 de febrero en varios municipios de la región "
+        "con tres aeronaves"
+    )
+    state_only = pd.DataFrame(
+        {"cve_ent": ["14"], "event_type": ["clash"], "summary": [report], "summary_es": [report]}
+    )
+    html = state_styles(counts, state_only, lang)["14"][1] + "<"
+    assert expected in html
+    assert "con tres aeron" not in html
+    assert "en varios municipios de la región con tres…<" in html

@@ -210,7 +210,7 @@ BAD_LINK = {
                 "Ignored unknown state codes: “XX” and “YY”.",
                 "Ignored an unknown event type: “parade”.",
                 "Ignored an unknown map layer: “satellite”.",
-                "Ignored an unreadable map zoom “99” (use 4 to 13).",
+                "Ignored a map zoom out of range, “99” (use 4 to 13).",
                 "Ignored an unknown link parameter: “utm_source”.",
             ],
         ),
@@ -221,8 +221,7 @@ BAD_LINK = {
                 "Se ignoraron claves de estado desconocidas: “XX” y “YY”.",
                 "Se ignoró un tipo de hecho desconocido: “parade”.",
                 "Se ignoró una capa del mapa desconocida: “satellite”.",
-                "Se ignoró un acercamiento del mapa que no se pudo leer, “99” "
-                "(use un valor de 4 a 13).",
+                "Se ignoró un acercamiento del mapa fuera de rango, “99” (usa un valor de 4 a 13).",
                 "Se ignoró un parámetro desconocido del enlace: “utm_source”.",
             ],
         ),

@@ -84,11 +84,23 @@ def test_a_quarter_zoom_link_gives_no_notice(text):
     assert (link.zoom, link.notices) == (float(text), [])
 
 
-@pytest.mark.parametrize("text", ["999", "3", "abc", "nan"])
-def test_a_bad_zoom_is_dropped_with_a_notice(text):
+@pytest.mark.parametrize(
+    ("text", "kind", "spanish"),
+    [
+        ("999", "a map zoom out of range,", "un acercamiento del mapa fuera de rango,"),
+        ("3", "a map zoom out of range,", "un acercamiento del mapa fuera de rango,"),
+        ("-1.5", "a map zoom out of range,", "un acercamiento del mapa fuera de rango,"),
+        ("abc", "an unreadable map zoom", "un acercamiento del mapa que no se pudo leer,"),
+        ("nan", "an unreadable map zoom", "un acercamiento del mapa que no se pudo leer,"),
+    ],
+)
+def test_a_bad_zoom_is_dropped_with_a_notice(text, kind, spanish):
+    """Tester 10 #18: zoom=99 was read, it is out of range, not unreadable."""
     link = parse_query(f"zoom={text}", **BOUNDS)
     assert link.zoom is None
-    assert link.notices == [f"Ignored an unreadable map zoom “{text}” (use 4 to 13)."]
+    assert link.notices == [f"Ignored {kind} “{text}” (use 4 to 13)."]
+    spanish_link = parse_query(f"zoom={text}&lang=es", **BOUNDS)
+    assert spanish_link.notices == [f"Se ignoró {spanish} “{text}” (usa un valor de 4 a 13)."]
 
 
 @pytest.mark.parametrize(

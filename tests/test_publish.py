@@ -45,6 +45,15 @@ def test_two_runs_on_the_same_data_are_byte_identical(bundle, site, tmp_path):
     assert [name for name in site if site[name] != again[name]] == []
 
 
+def test_a_figure_above_the_official_one_carries_the_live_pages_caveat(site):
+    """Tester 10 #17: the index read "24 killed · 134 arrested" with no official figure
+    beside it; the live page says why the map's 134 exceed the official 70."""
+    index = site["index.html"].decode()
+    assert "Arrests (official): the map&#x27;s 134 exceed the official 70" in index or (
+        "Arrests (official): the map's 134 exceed the official 70" in index
+    )
+
+
 def test_one_page_and_png_per_state_with_incidents(bundle, site):
     codes = sorted(set(incidents_only(bundle.incidents)["cve_ent"]))
     stems = ["index"] + [f"states/{BY_CODE[c].abbrev.lower()}" for c in codes]
@@ -221,6 +230,12 @@ def test_cli_publishes_the_site_in_spanish_with_lang_es(tmp_path):
     assert "escrib" in result.stdout.lower()  # the CLI's own line, in Spanish
     index = (tmp_path / "out" / "index.html").read_text()
     assert '<html lang="es"' in index
+    # the map's arrests above the official figure carry the live page's caveat (tester 10 #17)
+    assert "Detenciones (oficial): los 134 del mapa superan la cifra oficial de 70" in index
+    # the corrections credit line on the index and the state pages (tester 10 #7)
+    for page in (index, (tmp_path / "out" / "states" / "jal.html").read_text()):
+        assert "Correcciones y actualizaciones:" in page
+        assert "Corrections and updates" not in page
 
 
 # ------------------------------------------------------------ the map pages' weight

@@ -271,3 +271,41 @@ def test_the_csv_caption_squares_the_file_with_the_key_figures(bundle, start, en
     figures = key_figures(selected)
     assert (known, possible) == (figures.incidents, figures.possible), said
     assert known + possible + statements == len(selected)
+
+
+@pytest.mark.parametrize(
+    ("types", "windows", "lang", "expected"),
+    [
+        (
+            ["blockade", "official_statement"],
+            ["known", "known"],
+            "es",
+            "1 incidente que se sabe ocurrió en el periodo (las cifras clave cuentan estos), "
+            "0 que solo posiblemente ocurrieron en él (hora poco precisa) y 1 declaración "
+            "oficial;",
+        ),
+        (
+            ["blockade", "blockade", "clash", "official_statement", "official_statement"],
+            ["known", "known", "possible", "known", "known"],
+            "es",
+            "2 incidentes que se sabe ocurrieron en el periodo (las cifras clave cuentan "
+            "estos), 1 que solo posiblemente ocurrió en él (hora poco precisa) y 2 "
+            "declaraciones oficiales;",
+        ),
+        (
+            ["blockade", "official_statement"],
+            ["known", "known"],
+            "en",
+            "1 incident known to be in the window (the key figures count these), 0 only "
+            "possibly in it (time not precise enough) and 1 official statement;",
+        ),
+    ],
+)
+def test_the_csv_caption_agrees_in_number(types, windows, lang, expected):
+    """Tester 10 #18: the share panel said "1 declaraciones oficiales"."""
+    import pandas as pd
+
+    from dashboard.render.share import records_in_the_csv
+
+    selected = pd.DataFrame({"event_type": types, "in_window": windows})
+    assert expected in records_in_the_csv(selected, lang)

@@ -348,9 +348,30 @@ def test_a_png_of_an_hour_claims_only_what_that_hour_holds(bundle):
     assert figures.incidents == 0 and figures.possible > 0
     official = national_figures(bundle.official, page.view, "en")
     lines = stats_text(selection, "en", official).split("\n")
-    assert lines[0].startswith("Official: 252 road blockades · 20 states")
+    assert lines[0].startswith("Official, nationwide: 252 road blockades · 20 states")
     assert lines[1] == (
         "On the map, in this window: 0 incidents "
         f"(+{figures.possible} possible, time not precise enough) · 0 road blockades located"
     )
     assert "no incident is known to have happened; " in alt_text(page, selection)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("en", "Official, nationwide: 252 road blockades · 20 states"),
+        ("es", "Cifras oficiales nacionales: 252 bloqueos carreteros · 20 estados"),
+    ],
+)
+def test_the_pngs_official_figures_say_they_count_the_whole_country(bundle, lang, start):
+    """Tester 10 #13: a view of Jalisco and Michoacán read "Cifras oficiales: 252
+    bloqueos" as if 252 were theirs; the official figures are national, and say so."""
+    from dashboard.analysis.filters import apply
+    from dashboard.analysis.stats import national_figures, state_counts
+    from dashboard.render.snapshot import Selection, stats_text
+
+    view = ViewSpec(local(22, 18), local(23, 6), states=frozenset({"14", "16"}))
+    selected = apply(view, bundle.incidents)
+    selection = Selection(selected, state_counts(selected, bundle.official, view))
+    official = national_figures(bundle.official, view, lang)
+    assert stats_text(selection, lang, official).split("\n")[0].startswith(start)

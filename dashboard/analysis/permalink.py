@@ -110,6 +110,14 @@ def format_zoom(zoom: float) -> str:
     return f"{round(float(zoom), ZOOM_DECIMALS) + 0.0:.{ZOOM_DECIMALS}f}".rstrip("0").rstrip(".")
 
 
+def _is_finite(text: str) -> bool:
+    """Whether `text` reads as a finite decimal number ("99", "-3.5"; not "abc", "inf")."""
+    try:
+        return math.isfinite(float(text.strip()))
+    except ValueError:
+        return False
+
+
 def parse_zoom(text: str | None) -> float | None:
     """A link's `zoom` as a float within MAP_ZOOM_RANGE (4..13), rounded to two decimals;
     None when absent, unreadable (not a finite decimal number) or out of range.
@@ -386,11 +394,12 @@ def parse_params(
     if zoom_text is not None:
         link.zoom = parse_zoom(zoom_text)
         if link.zoom is None:
-            note(
-                t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).").format(
-                    value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]
-                )
+            notice = (
+                t.gettext("Ignored a map zoom out of range, “{value}” (use {low} to {high}).")
+                if _is_finite(zoom_text)  # read, but not a zoom the map has
+                else t.gettext("Ignored an unreadable map zoom “{value}” (use {low} to {high}).")
             )
+            note(notice.format(value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]))
 
     size_text = _single(params, "size")
     if size_text is not None:

@@ -20,6 +20,8 @@ with ACLED's `event_id_cnty` needs none when re-imported either.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -232,6 +234,17 @@ def columns_to_read(columns: list[str]) -> frozenset[str] | None:
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
 
 
+# A date written in one of ACLED's forms whose day does not exist (2026-02-30,
+# 31 April 2026, 30-02-2026): named as impossible, not as a form ACLED does not use.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+DATE_SHAPE = re.compile(
+    rf"\d{{4}}-\d{{1,2}}-\d{{1,2}}"  # 2026-02-30
+    rf"|\d{{1,2}}[ -](?:{_MONTHS})[ -]\d{{4}}"  # 31 April 2026, 31-April-2026
+    r"|\d{1,2}([-/])\d{1,2}\1\d{4}",  # 30-02-2026, 30/02/2026
+    re.IGNORECASE,
+)
+
+
 def event_dates(raw: pd.Series) -> pd.Series:
     """ACLED event_date text to ISO dates ("" where unreadable or ambiguous).
 
@@ -321,6 +334,11 @@ def _report_dates(raw, dates, reading: _DateReading, table: Table, name: str, re
         if serial is not None:
             chosen = bad & rows_with(text)
             report.add_many(name, table.rows[chosen], "event_date", values[chosen], serial)
+            bad &= ~chosen
+        elif DATE_SHAPE.fullmatch(str(text).strip()):
+            chosen = bad & rows_with(text)
+            impossible = msg("impossible date: that day does not exist (month 1–12, a day of it)")
+            report.add_many(name, table.rows[chosen], "event_date", values[chosen], impossible)
             bad &= ~chosen
     report.add_many(
         name,

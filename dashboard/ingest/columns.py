@@ -538,9 +538,20 @@ class Checks:
             )
             if per_row_aliases:
                 self.problem(positions == number, field, reason, severity="warning")
-            else:
+            else:  # once per spelling: at its first row, with how many more rows it has
+                rows = np.flatnonzero(positions == number)
+                if len(rows) > 1:
+                    reason = msg_n(
+                        "read as {name} (INEGI {cve_ent}, {iso}), here and in {n} more row",
+                        "read as {name} (INEGI {cve_ent}, {iso}), here and in {n} more rows",
+                        len(rows) - 1,
+                        name=state.name,
+                        cve_ent=state.cve_ent,
+                        iso=state.iso_3166_2,
+                    )
                 shown = self.file_fields.get(field, field)
-                self.report.add(self.name, None, shown, value, reason, severity="warning")
+                line = int(self.rows[rows[0]])
+                self.report.add(self.name, line, shown, value, reason, severity="warning")
         return codes, unknown
 
     def timestamps(self, field: str, required: bool = True) -> tuple[np.ndarray, np.ndarray]:

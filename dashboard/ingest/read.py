@@ -276,7 +276,12 @@ UNNAMED = "\x00unnamed"
 
 
 def column_names(
-    raw: list[str], name: str, report: Report, trailing: bool = False
+    raw: list[str],
+    name: str,
+    report: Report,
+    trailing: bool = False,
+    line: int | None = None,
+    delimiter: str = ",",
 ) -> list[str] | None:
     """Trimmed, lower-cased names; None (a file-level error) when two are the same.
 
@@ -284,7 +289,9 @@ def column_names(
     Cyrillic `а`) is read without it (the Latin letter for a look-alike), with a warning
     naming the character and its code point. With `trailing` (a CSV header), empty names
     after the last named column (a spreadsheet's `,,,`) are UNNAMED placeholders, with a
-    warning: the caller reads and drops those columns (`drop_unnamed`).
+    warning at the header's `line` (its value the header's end as written, `notes;;;` with
+    `delimiter` ";"):
+    the caller reads and drops those columns (`drop_unnamed`).
     """
     names = [c.strip().lower() for c in raw]
     extra = 0
@@ -295,9 +302,9 @@ def column_names(
         names = names[: len(names) - extra]
         report.add(
             name,
+            line,
             None,
-            None,
-            f"{len(raw)} fields",
+            raw[-extra - 1].strip()[-40:] + delimiter + delimiter.join(raw[-extra:]),
             msg_n(
                 "{n} column at the end of the header has no name (a spreadsheet's trailing "
                 "delimiter): left out",
@@ -386,10 +393,10 @@ def read_csv(
     except (csv.Error, StopIteration) as exc:
         report.add(name, 1, None, None, msg("unreadable CSV header: {detail}", detail=str(exc)))
         return None
-    names = column_names(header, name, report, trailing=True)
+    header_line = 1 + text.count("\n", 0, start)
+    names = column_names(header, name, report, True, header_line, delimiter)
     if names is None:
         return None
-    header_line = 1 + text.count("\n", 0, start)
     table = _fast_csv(text, utf8, names, delimiter, header_line)
     if table is None:
         table = _careful_csv(text, names, delimiter, name, report)

@@ -311,7 +311,7 @@ def figure_notes(figures: KeyFigures, lang: str = "en") -> str:
     the day, how many are disputed), shown under the map; "" when nothing."""
     t = translation(lang)
     notes = []
-    if figures.incidents:
+    if figures.uncertain_timing:  # "0 of the 3 incidents are known only to the day" says nothing
         notes.append(
             t.ngettext(
                 "{uncertain} of the {n} incident counted is known only to the day or part "

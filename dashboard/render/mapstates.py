@@ -18,6 +18,9 @@ from dashboard.text.i18n import DEFAULT_LANGUAGE, format_number, translation
 # The columns state_styles reads of the records known only to their state.
 SUMMARY_COLUMNS = ("cve_ent", "event_type", "summary", "summary_es")
 
+# How many characters of a state-level report its state's popup shows (clip_words).
+REPORT_CHARS = 90
+
 # The grid (degrees) the drawn outlines' vertices are rounded to: 0.001 degrees (~100 m) is
 # finer than a screen pixel at the zooms the map allows.
 DRAWN_GRID = 10**-3
@@ -39,11 +42,25 @@ def states_geojson(states_display: gpd.GeoDataFrame) -> str:
     return script_json(drawn_states(states_display).__geo_interface__)
 
 
+def clip_words(text: str, limit: int = REPORT_CHARS) -> str:
+    """`text` if it has at most `limit` characters, else its words that fit in `limit - 1`
+    characters and "…" (a single word longer than that is cut and gets "…" too)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if not text[limit - 1].isspace() and " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.-–—") + "…"
+
+
 def state_styles(
     counts: pd.DataFrame, state_only: pd.DataFrame, lang: str = DEFAULT_LANGUAGE
 ) -> dict[str, list]:
     """Per state (cve_ent): [incidents in the window, tooltip HTML naming its state-level
-    reports, in `lang`]; the fill colour follows from the count (symbols.state_colour)."""
+    reports, in `lang`]; the fill colour follows from the count (symbols.state_colour).
+    `counts`: stats.state_counts (`incidents_possible`, where present, is named beside the
+    count: the map draws those records dashed); each report's text is clipped at a word
+    (clip_words)."""
     t = translation(lang)
     listed: dict[str, list[tuple[str, str]]] = {}
     for row in records(state_only[[c for c in state_only.columns if c in SUMMARY_COLUMNS]]):
@@ -52,16 +69,20 @@ def state_styles(
         )
     styles = {}
     columns = ["cve_ent", "state", "incidents", "official_blockades", "official_source"]
+    columns += [c for c in ["incidents_possible"] if c in counts.columns]
     for row in records(counts[columns]):
         n = int(row.incidents)
-        lines = [
-            f"<b>{escape_text(row.state)}</b>",
-            t.ngettext(
-                "{n} incident in the window",
-                "{n} incidents in the window",
-                n,
-            ).format(n=format_number(n, lang)),
-        ]
+        count = t.ngettext("{n} incident in the window", "{n} incidents in the window", n)
+        count = count.format(n=format_number(n, lang))
+        possible = getattr(row, "incidents_possible", 0)
+        possible = 0 if pd.isna(possible) else int(possible)
+        if possible:
+            count += " " + t.ngettext(
+                "(+{n} possible, time not precise enough)",
+                "(+{n} possible, time not precise enough)",
+                possible,
+            ).format(n=format_number(possible, lang))
+        lines = [f"<b>{escape_text(row.state)}</b>", count]
         if not pd.isna(row.official_blockades):
             lines.append(
                 t.gettext("Official blockade figure: {count} ({source})").format(
@@ -79,7 +100,7 @@ def state_styles(
                 ).format(n=format_number(len(reports), lang))
             )
             for kind, summary in reports[:4]:
-                lines.append(f"&middot; {escape_text(kind)}: {escape_text(summary[:90])}")
+                lines.append(f"&middot; {escape_text(kind)}: {escape_text(clip_words(summary))}")
         styles[row.cve_ent] = [n, "<br>".join(lines)]
     return styles
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from dashboard.analysis.filters import ViewSpec, data_window, default_window
 from dashboard.analysis.permalink import PageView
-from dashboard.analysis.stats import incidents_only
+from dashboard.analysis.stats import incidents_only, national_figures
 from dashboard.ingest.bundle import Bundle
 from dashboard.model.mexico import BY_CODE
 from dashboard.render.formats import EXPORT_FORMATS, ViewFiles
@@ -333,7 +333,9 @@ def _language_files(
             bundle,
             view.page,
             view.stem,
-            figure_items(view.page, selection, lang),
+            figure_items(
+                view.page, selection, lang, national_figures(bundle.official, view.page.view, lang)
+            ),
             _navigation(view, all_views, lang),
             lang,
             meta,

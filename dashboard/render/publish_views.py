@@ -24,7 +24,7 @@ from pathlib import Path
 from dashboard.analysis.permalink import PageView, to_query
 from dashboard.analysis.stats import key_figures, national_figures
 from dashboard.ingest.bundle import Bundle
-from dashboard.render.captions import official_noun
+from dashboard.render.captions import above_official, official_noun
 from dashboard.render.imagefiles import image_bytes
 from dashboard.render.pngpresets import PRESETS
 from dashboard.render.publish_map import map_page
@@ -59,7 +59,10 @@ def view_stem(page: PageView, prefix: str = "") -> str:
     return f"{prefix}views/{stem}"
 
 
-def figure_items(page: PageView, selection, lang: str) -> list[str]:
+def figure_items(page: PageView, selection, lang: str, official: dict | None = None) -> list[str]:
+    """The located key figures of `selection` (snapshot.select) as escaped HTML list items in
+    `lang`; with `official` (stats.national_figures), the live page's caveat wherever the
+    map's count exceeds the official figure (captions.above_official: arrests 134 > 70)."""
     t = translation(lang)
     f = key_figures(selection.selected)
     n = lambda v: format_number(v, lang)  # noqa: E731
@@ -87,7 +90,8 @@ def figure_items(page: PageView, selection, lang: str) -> list[str]:
                 f.possible,
             ).format(n=n(f.possible))
         )
-    return [escape_text(item) for item in items]
+    caveat = above_official(f, official, lang) if official else ""
+    return [escape_text(item) for item in [*items, *([caveat] if caveat else [])]]
 
 
 def _official_items(bundle: Bundle, page: PageView, lang: str) -> list[str]:
@@ -175,6 +179,7 @@ def view_page(
         "live": t.gettext("Explore it on the live map, with every source"),
     }
     selection = select(bundle, page)
+    national = national_figures(bundle.official, page.view, lang)
     page_title, summary = title(page, lang), alt_text(page, selection, lang)
     name = stem.rsplit("/", 1)[-1]
     parts = [
@@ -189,7 +194,7 @@ def view_page(
         f'<p class="window">{escape_text(window_label(page, lang))}</p>',
         f"<h2>{escape_text(heads['map'])}</h2>",
         "<ul>"
-        + "".join(f"<li>{item}</li>" for item in figure_items(page, selection, lang))
+        + "".join(f"<li>{item}</li>" for item in figure_items(page, selection, lang, national))
         + "</ul>",
     ]
     official = _official_items(bundle, page, lang)
@@ -217,7 +222,7 @@ def view_page(
         "",
     ]
     map_html, assets = map_page(
-        bundle, page, f"{stem}.map", figure_items(page, selection, lang), lang=lang
+        bundle, page, f"{stem}.map", figure_items(page, selection, lang, national), lang=lang
     )
     return [
         ViewPageFile(f"{stem}.html", "\n".join(parts).encode("utf-8"), page_title, summary),

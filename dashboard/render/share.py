@@ -130,13 +130,21 @@ def records_in_the_csv(selected: pd.DataFrame, lang: str) -> str:
     t = translation(lang)
     incidents = incidents_only(selected)
     possible = int(possible_mask(incidents).sum())
+    known, statements = len(incidents) - possible, len(selected) - len(incidents)
     return t.gettext(
-        "The CSV holds every record of this view: {known} incidents known to be in the "
-        "window (the key figures count these), {possible} only possibly in it (time not "
-        "precise enough) and {statements} official statements, which are never counted as "
-        "incidents."
+        "The CSV holds every record of this view: {known} (the key figures count these), "
+        "{possible} (time not precise enough) and {statements}; official statements are "
+        "never counted as incidents."
     ).format(
-        known=format_number(len(incidents) - possible, lang),
-        possible=format_number(possible, lang),
-        statements=format_number(len(selected) - len(incidents), lang),
+        known=t.ngettext(
+            "{n} incident known to be in the window",
+            "{n} incidents known to be in the window",
+            known,
+        ).format(n=format_number(known, lang)),
+        possible=t.ngettext("{n} only possibly in it", "{n} only possibly in it", possible).format(
+            n=format_number(possible, lang)
+        ),
+        statements=t.ngettext(
+            "{n} official statement", "{n} official statements", statements
+        ).format(n=format_number(statements, lang)),
     )

@@ -544,12 +544,11 @@ def stats_text(
     selection: Selection, lang: str = DEFAULT_LANGUAGE, official: dict | None = None
 ) -> str:
     """The PNG's key figures, in `lang`, with the locale's separators: first the official
-    national figures given by the window's end (`official`: stats.national_figures; who
-    and when), then the located records known to be in the window (filters' counting
-    rule) with those only possibly in it named apart: "Official: 252 road blockades · 20
-    states (Gabinete de Seguridad, 22 Feb 20:00)" / "On the map: 0 incidents (+18 possible,
-    time not precise enough) · 0 road blockades" / "0 states with road blockades · 0
-    killed · 0 arrested"."""
+    national figures given by the window's end (`official`: stats.national_figures), then
+    the located records known to be in the window (filters' counting rule), those only
+    possibly in it apart: "Official, nationwide: 252 road blockades · 20 states (Gabinete
+    de Seguridad, 22 Feb 20:00)" / "On the map: 0 incidents (+18 possible, time not
+    precise enough) · 0 road blockades" / "0 states with road blockades · 0 killed"."""
     t = translation(lang)
     f = key_figures(selection.selected)
 
@@ -572,9 +571,8 @@ def stats_text(
         sources = "; ".join(
             dict.fromkeys(f"{figure.reported_by}, {figure.when}" for figure in official.values())
         )
-        lines.append(
-            t.gettext("Official: {figures} ({sources})").format(figures=figures, sources=sources)
-        )
+        official_line = t.gettext("Official, nationwide: {figures} ({sources})")
+        lines.append(official_line.format(figures=figures, sources=sources))
     first = t.ngettext("{n} incident", "{n} incidents", f.incidents).format(n=num(f.incidents))
     if f.possible:
         first += " " + t.ngettext(
@@ -790,7 +788,9 @@ def html_document(bundle: Bundle, page: PageView, lang: str | None = None) -> st
                 ).format(data=data_label(bundle.version, bundle.origin, page.lang, capital=True))
             )
             + "<br>"
-            + escape_text(credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0]))
+            + escape_text(
+                credit_line(load_corrections(bundled_files.CORRECTIONS_FILE)[0], page.lang)
+            )
             + "</p>"
         ),
         name="tim_credit",
