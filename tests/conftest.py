@@ -396,3 +396,21 @@ COUNT_LAYERS = """() => {
   }
   return {markers, polygons};
 }"""
+
+
+@pytest.fixture
+def open_page(browser):
+    """open_page(path, **context options) -> a page, offline but for the local server."""
+    contexts = []
+
+    def opener(url: str, **options):
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        offline(page)
+        page.goto(url)
+        return page
+
+    yield opener
+    for context in contexts:
+        context.close()

@@ -5,11 +5,12 @@ as the reader's view (#3). Boxes are measured in the browser, relative to the ma
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 
-from tests.conftest import MAP_AT_REST, offline, settled_map
+from tests.conftest import MAP_AT_REST, settled_map
 
 pytestmark = pytest.mark.browser
 
@@ -60,20 +61,9 @@ def check_fitted(seen, least_share: float) -> None:
 
 
 @pytest.fixture
-def opener(browser):
-    contexts = []
-
-    def open_(url: str, **options):
-        context = browser.new_context(locale="es-MX", **options)
-        contexts.append(context)
-        page = context.new_page()
-        offline(page)
-        page.goto(url)
-        return page
-
-    yield open_
-    for context in contexts:
-        context.close()
+def opener(open_page):
+    """open_page (tests/conftest.py) in a Spanish (es-MX) browser."""
+    return functools.partial(open_page, locale="es-MX")
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,6 @@ from tests.conftest import (
     IFRAME,
     MAP_AT_REST,
     STILL,
-    offline,
     open_section,
     settled_map,
     wait_for_app_run,
@@ -55,24 +54,6 @@ def inside(a, outer) -> bool:
 
 def area(a) -> float:
     return max(0, a[2] - a[0]) * max(0, a[3] - a[1])
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(path, **context options) -> a page, offline but for the local server."""
-    contexts = []
-
-    def opener(url: str, **options):
-        context = browser.new_context(**options)
-        contexts.append(context)
-        page = context.new_page()
-        offline(page)
-        page.goto(url)
-        return page
-
-    yield opener
-    for context in contexts:
-        context.close()
 
 
 def test_phone_popup_fits_the_map_and_no_control_covers_it(open_page, server):

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import settled_map, wait_for_app_run
+from dashboard.web.state import INCIDENT_TABLE_OPEN
+from tests.conftest import open_section, settled_map, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
@@ -97,6 +98,7 @@ def test_the_incident_grid_is_left_out_of_print_and_a_sentence_says_where_the_li
     screen it is the other way round."""
     context, page, _ = printed(browser, server, 1400, NIGHT)
     try:
+        open_section(page, INCIDENT_TABLE_OPEN)  # the grid's section starts closed
         page.locator(GRID).first.wait_for(timeout=30_000)
         grid = ".st-key-tapalpa-incident-grid " + GRID
         assert page.evaluate(SHOWN, [grid, NOTE]) == {grid: True, NOTE: False}

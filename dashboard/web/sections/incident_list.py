@@ -168,6 +168,11 @@ def incidents_in_view(data: PageData, shown: Shown, lang: str = "en") -> None:
         chosen = table.rows[table.rows["incident_id"] == focus]
         if len(chosen):
             incident_details(next(chosen.itertuples(index=False)), lang)
+    # Print: the canvas grid prints only the rows it shows, and print.css leaves out the
+    # sections (expanders) with it; a sentence, hidden on screen (page.css), says where
+    # the whole list is, whether the section is open or not.
+    with st.container(key=PRINT_NOTE):
+        st.markdown(escape_markdown(print_note(table.matched, lang)))
     # The grid, closed until opened: the list box above is the keyboard's route to every
     # incident, and the grid's element code loads only when a reader asks for it.
     box, is_open = state.lazy_section(
@@ -177,13 +182,8 @@ def incidents_in_view(data: PageData, shown: Shown, lang: str = "en") -> None:
     if not is_open:
         return
     st.session_state[state.INCIDENT_TABLE_IDS] = table.rows["incident_id"].tolist()
-    # Print: the canvas grid prints only the rows it shows (print.css leaves it out); a
-    # sentence, hidden on screen (page.css), says where the whole list is.
-    with box:
-        with st.container(key=PRINT_NOTE):
-            st.markdown(escape_markdown(print_note(table.matched, lang)))
-        with st.container(key=GRID):
-            incident_grid(table, kept, lang)
+    with box, st.container(key=GRID):
+        incident_grid(table, kept, lang)
 
 
 # Keyed containers (class st-key-…): the list's print note and its grid (page.css and
