@@ -13,6 +13,7 @@ from datetime import datetime
 import numpy as np
 import pytest
 from matplotlib.image import imread
+from PIL import Image
 
 from dashboard.analysis.filters import ViewSpec, apply
 from dashboard.analysis.permalink import PageView
@@ -153,6 +154,12 @@ def test_svg_carries_title_and_description_and_is_reproducible(bundle):
 def test_ocr_reads_the_state_and_city_labels(bundle, name, tmp_path):
     path = tmp_path / "view.png"
     path.write_bytes(image_bytes(bundle, PageView(NIGHT), "png", PRESETS[name]))
+    # Read at twice the size, as on a 2x screen: at 1x tesseract's page segmentation lost
+    # "Guadalajara" among the incident symbols around it (2026-12-07, the article's map
+    # 2 lines shorter under a longer header), though the label is whole and on its halo
+    # (test_city_labels_sit_above_markers_clear_of_the_star_and_of_each_other).
+    with Image.open(path) as image:
+        image.resize((image.width * 2, image.height * 2), Image.LANCZOS).save(path)
     text = subprocess.run(
         ["tesseract", str(path), "-", "--psm", "11"], capture_output=True, text=True, check=True
     ).stdout

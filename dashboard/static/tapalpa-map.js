@@ -977,8 +977,8 @@
       return;
     }
     if (first) { markers = [first].concat(markers.filter(function (m) { return m !== first; })); }
-    // "At this place" only for records at one point; a group opened on a record it holds
-    // (or at the closest zoom) lists records near one another.
+    // The same-place heading (strings.stack) only for records at one point; a group opened
+    // on a record it holds (or at the closest zoom) lists records near one another.
     var s = this.s, n = markers.length, key = samePlace(markers) ? "stack" : "near";
     var head = "<b>" + fill(n === 1 ? s[key + "_one"] : s[key], {n: n}) + "</b>";
     var items = markers.map(function (m) {
