@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.model import bundled_files
 from dashboard.render.captions import empty_reason
+from dashboard.web.busy import page_run
 from dashboard.web.data import loaded_bundle, page_data
 from dashboard.web.sections.corrections import corrections_section
 from dashboard.web.sections.downloads import data_downloads
@@ -48,6 +49,12 @@ from dashboard.web.view_cache import on_screen
 
 
 def main() -> None:
+    """The page, one run; counted as under way while it runs (busy.page_run)."""
+    with page_run():
+        _page()
+
+
+def _page() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(bundled_files.GEODATA))
     lang = chosen_language()
     version = bundled_files.data_version(bundled_files.data_files(Path(geodata)))

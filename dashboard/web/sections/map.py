@@ -40,6 +40,7 @@ from dashboard.render.symbols import palette_of
 from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
+from dashboard.web.busy import alone
 from dashboard.web.data import PageData, aware, map_assets_mode
 from dashboard.web.map_component import live_map, map_frame
 from dashboard.web.view_cache import Kept, Shown, on_screen, per_view
@@ -206,7 +207,9 @@ def show_map(
     view, view_json, drawn = map_layer_data(
         data, page, selection.selected, selection.counts, lang, kept, focus
     )
-    if kept is not None:  # the view's JSON object, with its neighbours' in "next"
+    # The view's JSON object, with its neighbours' in "next" when results are kept and
+    # this run has the process to itself (busy: previews are shed under load).
+    if kept is not None and alone():
         shown = ",".join(sorted(page.layers))
         following = per_view(
             f"next|{shown}|{focus}", kept, lambda: next_views(data, page, view, lang, focus)
