@@ -41,7 +41,7 @@ from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
 from dashboard.web.busy import alone
-from dashboard.web.data import PageData, aware, map_assets_mode
+from dashboard.web.data import PageData, aware, map_assets_mode, naive
 from dashboard.web.map_component import live_map, map_frame
 from dashboard.web.view_cache import Kept, Shown, on_screen, per_view
 
@@ -234,8 +234,9 @@ def next_views(
     step = window_step(data.first_hour, data.last_hour)
     stops = slider_hours(data.first_hour, data.last_hour, step)
     position = {stop: i for i, stop in enumerate(stops)}
-    window = st.session_state.get(state.WINDOW)
-    if not window or window[0] not in position or window[1] not in position:
+    # The view's own window (the cache key holds it), not the slider's session value.
+    window = (naive(page.view.start), naive(page.view.end))
+    if window[0] not in position or window[1] not in position:
         return "{}"
     start, end = position[window[0]], position[window[1]]
     near = [(start - 1, end), (start + 1, end), (start, end - 1), (start, end + 1)]
