@@ -150,7 +150,7 @@ CASES = [
         "error",
         4,
         None,
-        "4 fields",
+        "t3,2026-02-22T10:00-06:00,too,few",
         "ragged row: 4 fields where the header has",
         "fila irregular: 4 campos, pero el encabezado tiene",
     ),

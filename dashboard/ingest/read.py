@@ -483,7 +483,7 @@ def _careful_csv(text: str, names: list[str], delimiter: str, name: str, report:
                     name,
                     start,
                     None,
-                    f"{len(record)} fields",
+                    delimiter.join(record),  # the row as written: no words to translate
                     msg_n(
                         "ragged row: {n} field where the header has {columns}",
                         "ragged row: {n} fields where the header has {columns}",
