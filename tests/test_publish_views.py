@@ -89,6 +89,34 @@ def test_open_graph_and_twitter_images_are_absolute(both, prefix):
     assert meta(page, "og:image:alt") == meta(page, "og:description")
 
 
+@pytest.mark.parametrize(
+    ("prefix", "index", "twin", "twin_lang", "name"),
+    [
+        ("", "../index.html", f"../en/{STEM}.html", "en", "English"),
+        ("en/", "../index.html", f"../../{STEM}.html", "es", "Español"),
+    ],
+)
+def test_the_view_page_links_its_index_and_its_other_language(
+    both, prefix, index, twin, twin_lang, name
+):
+    """Tester 11e #11: a published view page had no way to the site's other views or to
+    its copy in the other language (the live link only came with --live-url)."""
+    path = f"{prefix}{STEM}.html"
+    page = both[path].decode()
+    hrefs = re.findall(r'<a href="([^"]+)"', page)
+    assert index in hrefs and twin in hrefs
+    root = path.rsplit("/", 1)[0]
+    for href in (index, twin):  # each resolves to a published file
+        parts = f"{root}/{href}".split("/")
+        resolved = []
+        for part in parts:
+            resolved = resolved[:-1] if part == ".." else [*resolved, part]
+        assert "/".join(resolved) in both, href
+    assert f'hreflang="{twin_lang}" lang="{twin_lang}">{name}</a>' in page
+    alternate = f'<link rel="alternate" hreflang="{twin_lang}" href="{BASE}'
+    assert alternate + f'{"en/" if twin_lang == "en" else ""}{STEM}.html">' in page
+
+
 # (page, its own address, its picture, og:type) (tester 9, finding 12: the site's root
 # and embed.html had no Open Graph or Twitter tags at all)
 SITE_PAGES = [

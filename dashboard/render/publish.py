@@ -278,7 +278,11 @@ def site_files(
     files: list[PublishedFile] = []
     for number, language in enumerate(languages or (lang,)):
         prefix = f"{language}/" if number else ""
-        files += _language_files(bundle, base_url, states, language, extra, live_url, prefix)
+        others = [(other, f"{other}/" if n else "") for n, other in enumerate(languages or (lang,))]
+        others = [(other, path) for other, path in others if other != language]
+        files += _language_files(
+            bundle, base_url, states, language, extra, live_url, prefix, others
+        )
         if not number:
             every = ViewFiles(bundle, views(bundle, states, language)[0].page, bundle.incidents)
             files.insert(-1, PublishedFile(RECORDS_PATH, RECORDS.build(every)))
@@ -309,9 +313,11 @@ def _language_files(
     extra: Sequence[PageView],
     live_url: str,
     prefix: str,
+    others: Sequence[tuple[str, str]] = (),
 ) -> list[PublishedFile]:
     """One language's pages, PNGs, view pages and embed.html (the last file), under
-    `prefix`."""
+    `prefix`; `others`: (language, prefix) of the site's other languages, whose copy of
+    each view page it links to."""
     all_views = [replace(v, stem=prefix + v.stem) for v in views(bundle, states, lang)]
     files: list[PublishedFile] = []
     entries = []
@@ -347,7 +353,8 @@ def _language_files(
     for page in extra:
         page = replace(page, lang=lang, embed=False)
         stem = view_stem(page, prefix)
-        made = view_page(bundle, page, stem, base_url, live_url, lang)
+        twins = [(other, view_stem(page, path)) for other, path in others]
+        made = view_page(bundle, page, stem, base_url, live_url, lang, twins)
         files += [PublishedFile(f.path, f.data, f.title, f.alt) for f in made]
         label = translation(lang).gettext("Your view: {title}").format(title=made[0].title)
         entries.append((View(stem + ".map", page, label), made[0].title, made[0].alt))

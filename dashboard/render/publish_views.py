@@ -18,6 +18,7 @@ snippets). Every data-derived string is escaped (dashboard/text/escape.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -37,7 +38,7 @@ from dashboard.render.snapshot import (
     window_label,
 )
 from dashboard.text.escape import escape_text, link
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.i18n import LANGUAGE_NAMES, format_number, translation
 
 STYLE_FILE = Path(__file__).resolve().parent.parent / "static" / "publish.css"
 
@@ -163,12 +164,21 @@ def _meta(base_url: str, stem: str, page_title: str, summary: str, lang: str) ->
 
 
 def view_page(
-    bundle: Bundle, page: PageView, stem: str, base_url: str, live_url: str, lang: str
+    bundle: Bundle,
+    page: PageView,
+    stem: str,
+    base_url: str,
+    live_url: str,
+    lang: str,
+    others: Sequence[tuple[str, str]] = (),
 ) -> list[ViewPageFile]:
     """The view's four files (module docstring), then the assets its map page loads
     (publish_map.py; shared ones repeated: the caller keeps one of each path), in
     `lang`. `base_url`: the site's public address ("" for none: no absolute tags);
-    `live_url`: the live page's public address ("" for none: no link to it)."""
+    `live_url`: the live page's public address ("" for none: no link to it);
+    `others`: (language, stem) of this view's page in the site's other languages, each
+    linked by its own name (and as an hreflang alternate when `base_url` is given). The
+    page always links to its language's index (the site's other views)."""
     t = translation(lang)
     heads = {
         "map": t.gettext("On the map"),
@@ -177,7 +187,9 @@ def view_page(
         "summary": t.gettext("Summary"),
         "open": t.gettext("Open the interactive map of this view"),
         "live": t.gettext("Explore it on the live map, with every source"),
+        "index": t.gettext("All the published views"),
     }
+    up = "../" * stem.count("/")  # from this page to the site's root; its index: ../
     selection = select(bundle, page)
     national = national_figures(bundle.official, page.view, lang)
     page_title, summary = title(page, lang), alt_text(page, selection, lang)
@@ -189,6 +201,12 @@ def view_page(
         f"<title>{escape_text(page_title)}</title>",
         f'<meta name="description" content="{escape_text(summary)}">',
         *_meta(base_url, stem, page_title, summary, lang),
+        *(
+            f'<link rel="alternate" hreflang="{escape_text(other)}" '
+            f'href="{escape_text(base_url + path)}.html">'
+            for other, path in others
+            if base_url
+        ),
         f"<style>{STYLE_FILE.read_text(encoding='utf-8')}</style></head><body><main>",
         f"<h1>{escape_text(page_title)}</h1>",
         f'<p class="window">{escape_text(window_label(page, lang))}</p>',
@@ -214,6 +232,15 @@ def view_page(
         query = to_query(replace(page, embed=False, lang=lang), bundle.version)
         live = f"{live_url}?{query}"
         parts.append(f"<p>{link(live, heads['live'])}</p>")
+    parts.append(
+        f'<nav><a href="{"../index.html"}">{escape_text(heads["index"])}</a>'
+        + "".join(
+            f' · <a href="{escape_text(up + path)}.html" hreflang="{escape_text(other)}" '
+            f'lang="{escape_text(other)}">{escape_text(LANGUAGE_NAMES[other])}</a>'
+            for other, path in others
+        )
+        + "</nav>"
+    )
     parts += [
         f'<p class="credit">{escape_text(credit_text(lang))} '
         + escape_text(t.gettext("Data version {version}.").format(version=bundle.version))
