@@ -117,6 +117,17 @@ def test_the_view_page_links_its_index_and_its_other_language(
     assert alternate + f'{"en/" if twin_lang == "en" else ""}{STEM}.html">' in page
 
 
+@pytest.mark.parametrize(
+    ("prefix", "scoped"),
+    [("", "detenidos, en esos incidentes"), ("en/", "arrested, in those incidents")],
+)
+def test_deaths_and_arrests_say_they_are_those_of_the_counted_incidents(both, prefix, scoped):
+    """Tester 11e #5: "0 killed" beside 56 uncounted records that report deaths read as
+    none at all; the figure names what it counts."""
+    page = both[f"{prefix}{STEM}.html"].decode()
+    assert re.search(r"<li>[0-9]+ (muertos|killed) · [0-9]+ " + scoped + "</li>", page)
+
+
 # (page, its own address, its picture, og:type) (tester 9, finding 12: the site's root
 # and embed.html had no Open Graph or Twitter tags at all)
 SITE_PAGES = [

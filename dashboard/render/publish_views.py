@@ -79,9 +79,13 @@ def figure_items(page: PageView, selection, lang: str, official: dict | None = N
         t.ngettext(
             "{n} state with road blockades", "{n} states with road blockades", f.states_affected
         ).format(n=n(f.states_affected)),
+        # Scoped to the counted incidents: records only possibly in the window carry
+        # deaths too, and an unscoped "0 killed" was read as none at all (tester 11e #5).
         t.ngettext("{n} killed", "{n} killed", f.fatalities).format(n=n(f.fatalities))
         + " · "
-        + t.ngettext("{n} arrested", "{n} arrested", f.arrests).format(n=n(f.arrests)),
+        + t.ngettext(
+            "{n} arrested, in those incidents", "{n} arrested, in those incidents", f.arrests
+        ).format(n=n(f.arrests)),
     ]
     if f.possible:
         items.append(
