@@ -48,7 +48,7 @@ from dashboard.render.pngcard import (  # noqa: E402
     latest_report,
     points,
 )
-from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present  # noqa: E402
+from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present, marker_marks
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.symbols import (
     HALO,
@@ -415,7 +415,8 @@ def png_figure(
         scale,
         cities=4 if stacked or width < 1400 else 6,
         chosen=page.view.states,
-        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry],
+        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry]
+        + marker_marks(selection.selected, canvas.scale, "incidents" in page.layers),
     )
     return fig, selection
 
