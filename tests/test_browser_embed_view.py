@@ -64,11 +64,16 @@ def test_embed_keeps_the_editors_region_in_view(browser, server, width):
         context.close()
 
 
-def test_a_link_without_a_size_opens_at_its_own_zoom(browser, server):
+def test_a_link_without_a_size_keeps_the_desktop_region_in_view(browser, server):
+    """A link from before size= is read as seen on the live page's 1100x560 desktop map
+    (permalink.LEGACY_SCREEN): at 390 px it keeps the region the editor saw, as with
+    EDITOR's size (before: it opened at 7.25 and cut off western Jalisco and the star)."""
     context, page = embed(browser, server, 390, f"{NIGHT}&lat=19.9&lon=-103.1&zoom=7.25")
     try:
-        frame = settled_map(page)
-        assert frame.evaluate("() => map.getZoom()") == 7.25
+        region = settled_map(page).evaluate(REGION)
+        assert region["seen"] >= 10 and region["outside"] == [], region
+        assert region["site"] == 1 and region["siteInside"], region
+        assert 5 <= region["zoom"] < 7.25, region
     finally:
         context.close()
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboard.web.state import INCIDENT_TABLE_OPEN
+from dashboard.web.state import INCIDENT_TABLE_OPEN, SHARE_OPEN
 from tests.conftest import open_section, settled_map, wait_for_app_run
 
 pytestmark = pytest.mark.browser
@@ -122,5 +122,28 @@ def test_the_embed_prints_its_map_and_legend_without_controls(browser, server):
         assert all(page.evaluate(SHOWN, [".tapalpa-embed-title", "iframe[title]"]).values())
         assert frame.evaluate(SHOWN, MAP_CONTROLS) == dict.fromkeys(MAP_CONTROLS, False)
         assert all(frame.evaluate(SHOWN, MAP_CONTENT).values())
+    finally:
+        context.close()
+
+
+SHARE_FIELDS = "[data-testid='stTextArea'], [data-testid='stTextInput'], [data-testid='stCode']"
+
+
+def test_an_open_share_panel_does_not_print(browser, server):
+    """Printing the live page with the share panel open (its link, snippets and copy
+    buttons shown) prints the map and its legend, not the panel: a sheet is no place for
+    a snippet (issue 23: printing clipped the legend and printed the controls)."""
+    context, page, frame = printed(browser, server, 1400, NIGHT)
+    try:
+        open_section(page, SHARE_OPEN)
+        panel = f".st-key-{SHARE_OPEN}"
+        page.locator(f"{panel} [data-testid='stTextArea']").first.wait_for(timeout=30_000)
+        assert page.evaluate(SHOWN, [SHARE_FIELDS, panel]) == {SHARE_FIELDS: True, panel: True}
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        hidden = [SHARE_FIELDS, panel, *CONTROLS]
+        assert page.evaluate(SHOWN, hidden) == dict.fromkeys(hidden, False)
+        assert all(page.evaluate(SHOWN, ["h1", "iframe[title]"]).values())
+        assert all(frame.evaluate(SHOWN, MAP_CONTENT).values())  # the map and its legend
     finally:
         context.close()

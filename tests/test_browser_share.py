@@ -132,7 +132,9 @@ def test_embed_in_an_article_on_another_origin_sizes_itself(article_browser, ser
             """() => document.querySelector("iframe[src*='streamlit_folium']")
               .contentWindow.map.getZoom()"""
         )
-        assert zoom == pytest.approx(7.25, abs=0.01)  # opens on the editor's zoom
+        # the editor's zoom, or out from it until the region a 1100x560 desktop map showed
+        # is in view (a link without size=: permalink.LEGACY_SCREEN), never in
+        assert 5.5 <= zoom <= 7.25, zoom
     finally:
         context.close()
 

@@ -86,6 +86,9 @@ def replica_of(cookie: str, ports) -> int:
 @pytest.mark.slow
 @pytest.mark.browser
 def test_an_article_on_another_site_embeds_the_map_right_after_start(browser):
+    """Issue 23's first 'done when': through deploy/serve (two replicas, as the README's
+    spike command), a 390 px iframe on another origin draws the map in 4 fresh contexts
+    right after start, posts its height and shows the legend without a tap."""
     url, process = start_serve("--port", str(free_port()), env=LB_SECRET)
     try:
         status, headers, _ = get(f"{url}/?embed=true")
@@ -94,6 +97,10 @@ def test_an_article_on_another_site_embeds_the_map_right_after_start(browser):
         article = (
             "<!doctype html><title>Article</title><p>Story text.</p>"
             f'<iframe src="{url}/?embed=true" width="390" height="700"></iframe>'
+            # the heights the embed posts (embed-resize.js), as the snippet's script reads them
+            "<script>window.__heights = []; addEventListener('message', e => {"
+            " const h = e.data && e.data['tapalpa-map-height']; if (h) __heights.push(h); });"
+            "</script>"
         )
         blocked: list[str] = []
         with article_site(article) as address:
@@ -115,6 +122,14 @@ def embed_once(browser, address: str, blocked: list[str], attempt: int) -> None:
     frame.wait_for_function(f"() => window.map && ({COUNT_LAYERS})().polygons > 0", timeout=60_000)
     assert frame.evaluate(COUNT_LAYERS)["polygons"] > 0, attempt
     assert blocked == [], attempt
+    # it posts its height to the article, and its legend is open at 390 px without a tap
+    page.wait_for_function("() => window.__heights.length > 0", timeout=60_000)
+    assert all(h > 300 for h in page.evaluate("() => window.__heights")), attempt
+    assert frame.evaluate(
+        """() => { const b = document.querySelector('.tim-legend-body');
+          if (!b || b.hidden) return false;
+          const r = b.getBoundingClientRect(); return r.width > 0 && r.height > 0; }"""
+    ), attempt
     context.close()
 
 

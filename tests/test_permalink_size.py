@@ -77,17 +77,26 @@ def test_the_first_view_carries_the_size_to_the_map():
 @pytest.mark.parametrize(
     ("query", "first"),
     [
-        # links shared before size= existed: no size, so no region to keep; the map opens
-        # where the link says, as it did (tests/test_browser_old_links.py in a browser)
-        ("lat=19.9&lon=-103.1&zoom=7.25", {"center": [19.9, -103.1], "zoom": 7.25}),
-        ("lat=19.9&lon=-103.1&zoom=7", {"center": [19.9, -103.1], "zoom": 7}),
+        # links shared before size= existed: read as made on the live page's default
+        # desktop map (LEGACY_SCREEN), so a narrower map keeps that region in view
+        # (tests/test_browser_old_links.py at 390 px)
+        (
+            "lat=19.9&lon=-103.1&zoom=7.25",
+            {"center": [19.9, -103.1], "zoom": 7.25, "screen": [1100, 560]},
+        ),
+        (
+            "lat=19.9&lon=-103.1&zoom=7",
+            {"center": [19.9, -103.1], "zoom": 7, "screen": [1100, 560]},
+        ),
         ("states=JAL,MIC", {"states": ["14", "16"]}),
         ("from=2026-02-22T18:00&to=2026-02-23T06:00", {}),
     ],
 )
 def test_an_old_link_without_a_size_opens_where_it_says(bundle, query, first):
     link = parse_query(query, **BOUNDS)
-    assert link.notices == [] and link.screen is None
+    assert link.notices == []
     page = link.page_view(tuple(BOUNDS.values()))
-    assert first_view(page.view, page.center, page.zoom, bundle.states_display) == first
-    assert "size" not in to_params(page)  # and it is shared on without one
+    first_seen = first_view(page.view, page.center, page.zoom, bundle.states_display, page.screen)
+    assert first_seen == first
+    # shared on with the size it was read at, only when it has a centre
+    assert ("size" in to_params(page)) == ("screen" in first)

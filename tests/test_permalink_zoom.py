@@ -9,6 +9,7 @@ import pytest
 
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.permalink import (
+    LEGACY_SCREEN,
     PageView,
     format_zoom,
     map_view,
@@ -70,7 +71,9 @@ def test_parse_zoom(text, zoom):
 
 @pytest.mark.parametrize("zoom", [4, 4.25, 5.5, 6, 8.75, 12.5, 13])
 def test_a_link_restores_the_exact_zoom(zoom):
-    page = PageView(ViewSpec(*BOUNDS.values()), center=(20.3, -103.0), zoom=zoom)
+    page = PageView(
+        ViewSpec(*BOUNDS.values()), center=(20.3, -103.0), zoom=zoom, screen=LEGACY_SCREEN
+    )
     params = to_params(page)
     link = parse_query("&".join(f"{k}={v}" for k, v in params.items()), **BOUNDS)
     assert link.notices == []

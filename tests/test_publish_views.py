@@ -9,6 +9,8 @@ import html as htmllib
 import io
 import json
 import re
+import shutil
+import subprocess
 from datetime import datetime
 
 import pytest
@@ -188,8 +190,17 @@ def test_cli_publishes_views_in_both_languages_with_absolute_tags(tmp_path):
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     page = (out / f"{STEM}.html").read_text(encoding="utf-8")
-    assert meta(page, "og:image") == f"{BASE}{STEM}.social.png"
+    assert meta(page, "og:image") == meta(page, "twitter:image") == f"{BASE}{STEM}.social.png"
     assert (out / "en" / f"{STEM}.html").exists()
+    # the published view's images name the states and main cities they show (OCR)
+    if shutil.which("tesseract"):
+        for image, cities in ((f"{STEM}.png", ("GUADALAJARA",)), (f"{STEM}.social.png", ())):
+            text = subprocess.run(
+                ["tesseract", str(out / image), "-", "--psm", "11"],
+                capture_output=True, text=True, check=True,
+            ).stdout.upper()  # fmt: skip
+            for label in ("JALISCO", "MICHOAC", "TAPALPA", *cities):
+                assert label in text, (image, label, text)
     # the --start/--end/--type view: Jalisco (its --state), one type
     assert (out / "views" / "view-20260222-0600-20260222-1200-JAL-1-types.html").exists()
     assert "no --base-url" not in result.stderr

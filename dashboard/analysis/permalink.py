@@ -135,6 +135,13 @@ def parse_zoom(text: str | None) -> float | None:
 
 
 SCREEN_RANGE = (100, 10_000)  # CSS px a map's side can have in a link's `size`
+# The live page's map at its default desktop size (CSS px; web/sections/map.py MAP_HEIGHT
+# 560 px high; its width in the page's wide layout, measured 2026-12-07 in Chromium:
+# 820 in a 1280 px window, 906 at 1366, 980 at 1440, 1460 at 1920; 1100 is the desktop
+# map of issue 23's editor, erring wide so a region is kept rather than cut): a link with
+# a centre and zoom but no `size` (made before size= existed) is read as seen there, so a
+# narrower map (an embed in a phone's article column) zooms out to keep that region.
+LEGACY_SCREEN = (1100, 560)
 
 
 def format_size(screen: tuple[int, int]) -> str:
@@ -258,6 +265,9 @@ def parse_params(
     data_start, data_end: the data's time span (aware datetimes); windows are clipped to it.
     version: the current data version; a different `v` in the link marks it stale.
     lang: the language of the notices; None: the link's own `lang`, else English.
+    A link with `lat`, `lon` and `zoom` but no `size` (shared before size= existed) is read
+    as made on the live page's default desktop map, LEGACY_SCREEN (1100x560 CSS px): a
+    narrower map then zooms out to keep that region in view instead of cutting it off.
     """
     link = ParsedLink()
     note = link.notices.append
@@ -402,7 +412,9 @@ def parse_params(
             note(notice.format(value=zoom_text, low=MAP_ZOOM_RANGE[0], high=MAP_ZOOM_RANGE[1]))
 
     size_text = _single(params, "size")
-    if size_text is not None:
+    if size_text is None and link.center is not None and link.zoom is not None:
+        link.screen = LEGACY_SCREEN  # a link from before size=: made on a desktop map
+    elif size_text is not None:
         link.screen = parse_size(size_text)
         if link.screen is None:
             note(

@@ -3,8 +3,8 @@ every text sized for the width the card is shown at in a feed, not for its pixel
 
 A 1200 x 630 card is shown about 500 CSS pixels wide in a feed (a 1080 x 1080 one about
 400), so a font of p design pixels is read at p x 500 / 1200. The card's texts are set
-from their size where shown (`CARD_PX`: title 15, legend, window and credit 12, the
-stamp 9 CSS pixels) back to points at 100 dpi, and the legend holds only what the view
+from their size where shown (`CARD_PX`: title 14, legend, window and credit 11, the
+stamp 11 CSS pixels) back to points at 100 dpi, and the legend holds only what the view
 draws: the state classes its states fall in, the kinds of located incident in it (short
 names: the category's label without its parenthesis), the dashed "possible" symbol when
 one is drawn, and the site's star. The map takes what is left: beside the legend
@@ -28,7 +28,7 @@ from dashboard.text.i18n import N_, format_datetime, translation
 
 CARD_LAYOUTS = ("card-side", "card-stacked")
 # CSS pixels where the card is shown: the least each kind of text may have.
-CARD_PX = {"title": 14.0, "text": 11.0, "label": 11.0, "stamp": 9.0}
+CARD_PX = {"title": 14.0, "text": 11.0, "label": 11.0, "stamp": 11.0}
 CARD_DATETIME = "d MMM y, HH:mm"  # the window's ends without the weekday: one line
 SHORT_CREDIT = N_("Sources: news reports · Boundaries: Natural Earth · Places are estimates")
 # The stamp, for a feed: the data's version and its newest report, never the raw link

@@ -23,6 +23,7 @@ from dashboard.render.symbols import (
 
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
 STAR_AREA = 420  # the site's star (points^2) at scale 1
+MARKER_CLEARANCE = 2.5  # points between a marker's edge and a label, halo included
 STAR_HALF = STAR_AREA**0.5 / 2  # its half width in points at scale 1 (labels keep clear)
 
 
@@ -51,6 +52,24 @@ def categories_present(selected: pd.DataFrame) -> list:
     other = len(categories) - 1
     present = {index.get(t, other) for t in selected["event_type"].unique()}
     return [categories[i] for i in sorted(present)]
+
+
+def marker_marks(
+    selected: pd.DataFrame, scale: float, shown: bool = True
+) -> list[tuple[float, float, float]]:
+    """(lon, lat, half width in points) of every incident marker `draw_incidents` draws
+    for `selected` at `scale`: towns (geo_precision 2) TOWN_SIZE, exact sites EXACT_SIZE
+    (areas in points^2, so half the square root), plus MARKER_CLEARANCE: the labels
+    (pngpresets.draw_labels) keep that clear of them, so a name is not read (by eye or
+    OCR) as one word with the symbols beside it. None when the layer is not `shown`."""
+    drawable = selected[selected["geo_precision"] < 3] if shown else selected.iloc[:0]
+    out = []
+    for lon, lat, precision in zip(
+        drawable["lon"], drawable["lat"], drawable["geo_precision"], strict=True
+    ):
+        area = EXACT_SIZE if precision == 1 else TOWN_SIZE
+        out.append((float(lon), float(lat), (area**0.5 / 2 + MARKER_CLEARANCE) * scale))
+    return out
 
 
 def draw_states(canvas: PngCanvas, shown: bool) -> None:

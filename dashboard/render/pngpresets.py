@@ -157,10 +157,20 @@ def city_labels(
     return out
 
 
-# Where a city's name may go around its dot, in turn: right, left, above, below
-# ((dx, dy) in units of the offset, horizontal and vertical alignment).
-CITY_SPOTS = (((1, 0), "left", "center"), ((-1, 0), "right", "center"),
-              ((0, 1), "center", "bottom"), ((0, -1), "center", "top"))  # fmt: skip
+# Where a city's name may go around its dot, in turn: right, left, above, below, then the
+# four corners, then the same again twice and three times as far ((dx, dy) in units of the offset,
+# horizontal and vertical alignment).
+_AROUND = (((1, 0), "left", "center"), ((-1, 0), "right", "center"),
+           ((0, 1), "center", "bottom"), ((0, -1), "center", "top"),
+           ((0.8, 0.8), "left", "bottom"), ((-0.8, 0.8), "right", "bottom"),
+           ((0.8, -0.8), "left", "top"), ((-0.8, -0.8), "right", "top"))  # fmt: skip
+CITY_SPOTS = tuple(
+    ((dx * far, dy * far), ha, va) for far in (1, 2, 3) for (dx, dy), ha, va in _AROUND
+)
+# A state's name: at its point, a line above or below, then shifted left or right (in
+# units of its font size, points).
+STATE_SPOTS = ((0, 0), (0, 1.4), (0, -1.4), (-4, 0), (4, 0), (-4, 1.4), (4, 1.4), (-4, -1.4),
+               (4, -1.4), (0, 2.8), (0, -2.8))  # fmt: skip
 
 
 def draw_labels(
@@ -169,12 +179,13 @@ def draw_labels(
     """City names (with a small dot, on a white halo above every marker) and state
     names (bold, grey-black, haloed) inside `extent`, where each town's or state's point
     is: the `chosen` states first, then the cities, then the other states. A city's
-    name goes right of its dot, else left,
-    above or below (CITY_SPOTS), clear of the marker; a state's at its point, else a
-    line above or below; a label that would overlap one already placed or a mark of
-    `avoid` in every spot is left out. `avoid`: (lon, lat, half width in points) of marks
-    no label may cover (the operation site's star); a town at one has its name set
-    beyond it. Returns the matplotlib texts drawn."""
+    name goes right of its dot, else left, above, below, at a corner, then twice as far
+    (CITY_SPOTS); a state's at its point, else a line above or below or shifted aside
+    (STATE_SPOTS); a label that would overlap one already placed or a mark of `avoid`
+    in every spot is left out, never drawn over a marker. `avoid`: (lon, lat, half width
+    in points) of marks no label may cover (the operation site's star, every incident
+    marker: pnglayers.marker_marks); a town at one has its name set beyond it. Returns
+    the matplotlib texts drawn."""
     ax.apply_aspect()  # the axes' final box: label extents measured where they will be
     renderer = ax.figure.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)  # a label wholly inside the map, or none
@@ -200,11 +211,11 @@ def draw_labels(
 
     def state(name, lon, lat):
         size = 9.5 * scale
-        for dy in (0, 1.4 * size, -1.4 * size):  # at its point, else a line above or below
+        for dx, dy in STATE_SPOTS:
             text = ax.annotate(
                 name.upper(),
                 (lon, lat),
-                xytext=(0, dy),
+                xytext=(dx * size, dy * size),
                 textcoords="offset points",
                 fontsize=size,
                 color=LABEL,

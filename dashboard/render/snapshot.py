@@ -27,12 +27,12 @@ from dashboard.analysis.filters import (
     apply,  # noqa: E402
     possible_mask,  # noqa: E402
 )
-from dashboard.analysis.permalink import PageView, to_query  # noqa: E402
+from dashboard.analysis.permalink import PageView  # noqa: E402
 from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
 from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
 from dashboard.model import bundled_files  # noqa: E402
-from dashboard.model.mexico import BY_CODE, MEXICO_CITY  # noqa: E402
+from dashboard.model.mexico import BY_CODE  # noqa: E402
 from dashboard.model.origin import data_label  # noqa: E402
 from dashboard.model.schema import event_type_label
 from dashboard.model.timing import window_ends_text  # noqa: E402
@@ -48,8 +48,9 @@ from dashboard.render.pngcard import (  # noqa: E402
     latest_report,
     points,
 )
-from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present  # noqa: E402
+from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present, marker_marks
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
+from dashboard.render.pngstamp import view_description, window_label
 from dashboard.render.symbols import (
     HALO,
     MPL_MARKERS,
@@ -58,11 +59,9 @@ from dashboard.render.symbols import (
 )
 from dashboard.text.escape import escape_text  # noqa: E402
 from dashboard.text.i18n import (
-    DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
     N_,
     SHORT_DATETIME,
-    format_datetime,
     format_list,
     format_number,
     translation,
@@ -98,19 +97,6 @@ def language(page: PageView, lang: str | None = None) -> str:
 def credit_text(lang: str) -> str:
     """The credit line (sources, boundaries, the caveat on places) in `lang`."""
     return translation(lang).gettext(CREDIT)
-
-
-def window_label(page: PageView, lang: str | None = None, pattern: str = DATETIME_WITH_YEAR) -> str:
-    """ "Sun 22 Feb 2026, 06:00 to Mon 23 Feb 2026, 00:00, Mexico City time" (or Spanish);
-    `pattern`: the CLDR pattern of each end (pngcard's cards drop the weekday)."""
-    lang = language(page, lang)
-    start, end = (
-        format_datetime(t.astimezone(MEXICO_CITY), lang, pattern)
-        for t in (page.view.start, page.view.end)
-    )
-    return (
-        translation(lang).gettext("{start} to {end}, Mexico City time").format(start=start, end=end)
-    )
 
 
 def title(page: PageView, lang: str | None = None) -> str:
@@ -415,7 +401,8 @@ def png_figure(
         scale,
         cities=4 if stacked or width < 1400 else 6,
         chosen=page.view.states,
-        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry],
+        avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry]
+        + marker_marks(selection.selected, canvas.scale, "incidents" in page.layers),
     )
     return fig, selection
 
@@ -450,7 +437,9 @@ def _page_texts(fig, bundle, page, selection, preset, size) -> tuple:
         0.012,
         translation(page.lang)
         .gettext("Tapalpa incident map · {data} · view: {view}")
-        .format(data=data_label(bundle.version, bundle.origin, page.lang), view=to_query(page)),
+        .format(
+            data=data_label(bundle.version, bundle.origin, page.lang), view=view_description(page)
+        ),
         fontsize=9 * scale,
         color="#666666",
         va="bottom",
