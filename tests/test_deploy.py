@@ -161,6 +161,7 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert "Server" not in headers
+    assert "Strict-Transport-Security" not in headers  # plain HTTP: only over HTTPS
     # The document comes from Caddy (deploy/serve.py page_document); the first request
     # that reaches a replica sets the sticky cookie.
     assert lb_cookies(headers) == []
