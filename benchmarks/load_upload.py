@@ -100,9 +100,35 @@ def polygon_geojson(vertices: int = 1_700_000) -> bytes:
     ).encode()
 
 
-def error_lines(lines: int = 2_000_000) -> bytes:
-    """A header and `lines` rows, every one an error (32 MB)."""
-    return b"incident_id,start,event_type\n" + b"x,notadate,nope\n" * lines
+def error_lines(lines: int | None = None) -> bytes:
+    """The shape issue 25's re-probe (3d) found getting past the first 10,000 lines'
+    error count: the bundled file's full header and its first row (valid), then `lines`
+    rows with exactly one error each (event_type "nope", each its own incident_id; long
+    optional text left out, as the probe did). None:
+    as many rows as fit in the page's limits (MAX_FILE_BYTES, MAX_ROWS; about 48 MB).
+    (The earlier 3-column file was refused for its missing columns, never row by row.)"""
+    from dashboard.ingest.limits import MAX_ROWS
+    from dashboard.ingest.read import MAX_FILE_BYTES
+
+    with open(ROOT / "geodata" / "incidents.csv", encoding="utf-8", newline="") as handle:
+        first = next(csv.DictReader(handle))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(first), lineterminator="\n")
+    writer.writeheader()
+    writer.writerow(first)
+    head = out.getvalue().encode()
+    short = dict.fromkeys(  # optional long text left out: more rows per MB
+        ("summary_es", "notes", "more_source_urls", "distinct_from", "distinct_reason"), ""
+    )
+    bad = {**first, **short, "summary": "x", "source_url": "https://a.mx/1"}
+    bad.update(event_type="nope", incident_id="{id}")
+    row = io.StringIO()
+    csv.DictWriter(row, fieldnames=list(first), lineterminator="\n").writerow(bad)
+    before, after = row.getvalue().split("{id}", 1)  # the one-error row around its id
+    if lines is None:
+        per_line = len(f"{before}e{10**7}{after}".encode())
+        lines = min((MAX_FILE_BYTES - len(head)) // per_line, MAX_ROWS - 3)
+    return head + "".join(f"{before}e{10**7 + i}{after}" for i in range(lines)).encode()
 
 
 HOSTILE = {"columns": wide_csv, "polygon": polygon_geojson, "lines": error_lines}
@@ -329,8 +355,16 @@ def main() -> int:
         "--hostile",
         choices=sorted(HOSTILE),
         help="upload a hostile shape instead of a valid file (issue 25): 100,000 columns, "
-        "one polygon of 1.7 million vertices (44 MB), or 2 million lines of errors",
+        "one polygon of 1.7 million vertices (44 MB), or the full header, one valid row "
+        "and rows of one error each (as many as the page takes: about 48 MB)",
     )
+    parser.add_argument(
+        "--save",
+        type=Path,
+        help="write the --hostile file here and exit (for the command line: "
+        "--hostile lines --lines 2000000 --save err2m.csv, then `validate` it)",
+    )
+    parser.add_argument("--lines", type=int, help="rows of errors for --hostile lines")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     if not 1 <= args.sessions <= MAX_SESSIONS or not 10 <= args.duration <= load.MAX_DURATION:
@@ -340,7 +374,11 @@ def main() -> int:
     from dashboard.ingest.read import MAX_FILE_BYTES
 
     if args.hostile:
-        content = HOSTILE[args.hostile]()
+        lines = {"lines": args.lines} if args.hostile == "lines" and args.lines else {}
+        content = HOSTILE[args.hostile](**lines)
+        if args.save:
+            args.save.write_bytes(content)
+            return 0
     else:
         content = big_csv(min(int(args.upload_mb * 1e6), MAX_FILE_BYTES))
     socket.setdefaulttimeout(120)

@@ -249,8 +249,14 @@ def test_https_with_caddys_own_ca_for_a_local_name():
         with urllib.request.urlopen(f"{url}/_stcore/health", context=context, timeout=10) as r:  # noqa: S310
             assert r.read() == b"ok"
             cookies = [c for c in r.headers.get_all("Set-Cookie") or [] if "tapalpa_lb=" in c]
+            hsts = r.headers.get("Strict-Transport-Security")
         # Over HTTPS the sticky cookie reaches cross-site iframes too.
         assert cookies and "SameSite=None" in cookies[0] and "Secure" in cookies[0], cookies
+        # Browsers keep to HTTPS for this name (issue 25's re-probe, 4); also on the page
+        # document, which Caddy serves itself.
+        assert hsts == "max-age=31536000"
+        with urllib.request.urlopen(f"{url}/", context=context, timeout=10) as r:  # noqa: S310
+            assert r.headers.get("Strict-Transport-Security") == "max-age=31536000"
         with pytest.raises(urllib.error.URLError, match="CERTIFICATE_VERIFY_FAILED"):
             urllib.request.urlopen(f"{url}/_stcore/health", timeout=10)  # noqa: S310
     finally:

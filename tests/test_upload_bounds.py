@@ -98,3 +98,26 @@ def test_the_sweeper_keeps_a_connected_sessions_newest_file_and_nothing_of_a_gon
     assert session_file_ids(manager, "one") == ["e"]
     assert held_bytes(manager) == 15
     assert sweep(manager, lambda session: True) == 0
+
+
+def test_the_sweeper_caps_what_all_connected_sessions_hold_dropping_the_newest():
+    """Probe 2b of issue 25: sessions that each send one file and never let the page run
+    held 7 x 50 MB against the 200 MiB cap; one sweep brings them under it."""
+    from collections import OrderedDict
+
+    from dashboard.web.upload_bounds import sweep
+
+    files = {f"s{i}": [(f"f{i}", 50)] for i in range(8)}  # 8 sessions, 400 bytes, cap 200
+    manager = manager_with(files)
+    arrivals: dict[tuple[str, str], int] = {}
+    dropped_full: OrderedDict[str, None] = OrderedDict()
+    assert sweep(manager, lambda s: True, 200, arrivals, dropped_full) == 4
+    assert held_bytes(manager) <= 200
+    assert [s for s in files if session_file_ids(manager, s)] == ["s0", "s1", "s2", "s3"]
+    assert list(dropped_full) == ["s7", "s6", "s5", "s4"]  # told "try again later"
+    # A file arriving later is the newest: it is the one dropped, the others stay.
+    manager.add_file("late", UploadedFileRec("g", "g.csv", "text/csv", b"x" * 10))
+    assert sweep(manager, lambda s: True, 200, arrivals, dropped_full) == 1
+    assert session_file_ids(manager, "late") == []
+    assert held_bytes(manager) == 200
+    assert sweep(manager, lambda s: True, 200, arrivals, dropped_full) == 0

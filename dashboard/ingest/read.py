@@ -32,9 +32,14 @@ from dashboard.text.escape import DEFUSED
 from dashboard.text.lookalike import described, hidden, plain
 from dashboard.text.message import Message, msg, msg_n
 
-# The upload limit, one number everywhere: Streamlit's browser side counts 50 MB as
-# 50,000,000 bytes (its server allows 50 MiB), .streamlit/config.toml says 50.
-MAX_FILE_BYTES = 50_000_000
+# The upload limit, one number everywhere: 50 MB as Streamlit counts them, 50 MiB =
+# 52,428,800 bytes (.streamlit/config.toml `server.maxUploadSize = 50`, its server's limit;
+# Caddy's body limit is this plus the multipart envelope). A 50.0-52.4 MB file passed
+# Streamlit and Caddy and was then refused here, 8 s later (issue 25's re-probe, 5).
+# (Streamlit's uploader in a browser outside Windows counts 1 MB as 10^6 bytes and stops
+# a file over 50,000,000 bytes before it is sent, with its own message.)
+MAX_FILE_MB = 50
+MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
 # Encodings a spreadsheet or export tool in Mexico writes; charset-normalizer picks among
 # them for files that are not UTF-8 (Excel's "CSV" is cp1252, its "Unicode text" UTF-16).
@@ -107,7 +112,7 @@ def read_table(
             None,
             None,
             f"{len(data):,} bytes",
-            msg("file larger than the {limit} MB limit", limit=max_bytes // 1_000_000),
+            msg("file larger than the {limit} MB limit", limit=max_bytes // 2**20),
         )
         return None
     # Hostile shapes (too many columns, lines, features or vertices) are refused here,

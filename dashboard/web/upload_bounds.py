@@ -15,8 +15,11 @@ minutes (issue 25). Here, on each run of a session that has a file:
   browser sends its widget values again) and uploads the file again.
 
 Between runs, a sweeper thread (one per process, every second) keeps each connected
-session's newest file only and drops every file of a session that is not connected:
-files sent by a script that never lets the page run are bounded too.
+session's newest file only, drops every file of a session that is not connected, and
+applies MAX_HELD_UPLOAD_BYTES too: past it, the files seen last are dropped (their
+readers get the "try again later" message on their next run), so files sent by scripts
+that never let the page run are bounded per session and per process (probe 2b of issue
+25: 8 connected sessions of one 50 MB file each held 350 MB between runs).
 
 Uses one private name of Streamlit's MemoryUploadedFileManager, `file_storage` (the
 files of each session), to find files a session sent without the page ever seeing
@@ -25,6 +28,7 @@ them (a script calling the upload endpoint): tests/test_upload_bounds.py checks 
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 import time
@@ -132,21 +136,57 @@ def bound(manager, session_id: str, current: str | None, limit: int) -> bool:
     return True
 
 
-def sweep(manager, is_active) -> int:
+_ARRIVALS: dict[tuple[str, str], int] = {}  # (session, file id) -> order the sweeper saw it
+_ORDER = itertools.count()
+_DROPPED_FULL: OrderedDict[str, None] = OrderedDict()  # sessions whose file the cap dropped
+
+
+def sweep(
+    manager,
+    is_active,
+    limit: int = MAX_HELD_UPLOAD_BYTES,
+    arrivals: dict[tuple[str, str], int] | None = None,
+    dropped_full: OrderedDict[str, None] | None = None,
+) -> int:
     """Between script runs: each session keeps only its newest file (a script may send
     file after file without the page running), a session that is no longer connected
-    (`is_active(session_id)` false) keeps none. Returns the number of files dropped."""
+    (`is_active(session_id)` false) keeps none; then, while the files kept hold more than
+    `limit` bytes in all, the one seen last (by this sweeper: `arrivals` numbers each file
+    the first time it is seen) is dropped and its session noted in `dropped_full` (its
+    next run says "try again later": `keep_upload`). Returns the number of files dropped."""
     storage = getattr(manager, "file_storage", None)
     if not isinstance(storage, dict):
         return 0
+    arrivals = _ARRIVALS if arrivals is None else arrivals
+    dropped_full = _DROPPED_FULL if dropped_full is None else dropped_full
     dropped = 0
+    kept: list[tuple[int, str, str, int]] = []  # (arrival, session, file id, bytes)
     for session_id in list(storage):
-        file_ids = session_file_ids(manager, session_id)
-        keep = file_ids[-1:] if is_active(session_id) else []  # dicts keep arrival order
-        for file_id in file_ids:
+        files = list(storage.get(session_id, {}).items())  # dicts keep arrival order
+        keep = [file_id for file_id, _ in files[-1:]] if is_active(session_id) else []
+        for file_id, rec in files:
             if file_id not in keep:
                 manager.remove_file(session_id, file_id)
                 dropped += 1
+                continue
+            if (session_id, file_id) not in arrivals:
+                arrivals[(session_id, file_id)] = next(_ORDER)
+            order = arrivals[(session_id, file_id)]
+            kept.append((order, session_id, file_id, len(getattr(rec, "data", b""))))
+    held = sum(size for *_, size in kept)
+    for _, session_id, file_id, size in sorted(kept, reverse=True):  # newest first
+        if held <= limit:
+            break
+        manager.remove_file(session_id, file_id)
+        held -= size
+        dropped += 1
+        with _LOCK:
+            dropped_full[session_id] = None
+            while len(dropped_full) > _MAX_TRACKED:
+                dropped_full.popitem(last=False)
+    present = {(session_id, file_id) for _, session_id, file_id, _ in kept}
+    for key in [key for key in arrivals if key not in present]:
+        del arrivals[key]  # dropped or gone: forget it
     return dropped
 
 
@@ -183,7 +223,8 @@ def keep_upload(
     """For the running session: apply `bound` to Streamlit's uploaded-file manager, refuse
     a new file past the client's rate (`allow_new_file`; `client` None: no limit), and
     free a kept file as soon as the connection closes. Returns "kept", "none" (no file),
-    "full" (over the cap) or "rate" (too many new files from this client); outside a
+    "full" (over the cap, here or when the sweeper dropped the session's file) or
+    "rate" (too many new files from this client); outside a
     server (AppTest, bare runs) "kept" or "none"."""
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
@@ -191,8 +232,11 @@ def keep_upload(
     start_sweeper()
     instance = runtime.get_instance()
     manager, session = instance.uploaded_file_mgr, ctx.session_id
+    with _LOCK:  # the sweeper dropped this session's file over the cap: say so once
+        swept_full = session in _DROPPED_FULL
+        _DROPPED_FULL.pop(session, None)
     if not bound(manager, session, current_file_id, limit):
-        return "none" if current_file_id is None else "full"
+        return "full" if current_file_id is not None or swept_full else "none"
     with _LOCK:
         new = _LAST_FILE.get(session) != current_file_id
     if new:

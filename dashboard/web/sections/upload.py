@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.analysis.check_worker import worker_for
-from dashboard.ingest.read import MAX_FILE_BYTES
+from dashboard.ingest.read import MAX_FILE_MB
 from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
@@ -38,7 +38,7 @@ def file_picker(lang: str = "en") -> None:
     """The sidebar's "Your data": the uploader, the limits before a file is chosen, and
     the choice to show the file's rows once one is."""
     t = translation(lang)
-    megabytes = format_number(MAX_FILE_BYTES // 1_000_000, lang)
+    megabytes = format_number(MAX_FILE_MB, lang)  # Streamlit's MB: MiB (ingest/read.py)
     # A label, not a heading: the sidebar comes before the page's h1 (sections/filters.py).
     label = escape_text(t.gettext("Your data"))
     st.markdown(
