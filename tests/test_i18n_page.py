@@ -250,7 +250,12 @@ def test_switching_language_keeps_the_view():
         at.multiselect(key="layers").value,
     )
     assert after == before
-    assert at.session_state["map_first_view"] == {"center": [19.4, -99.1], "zoom": 9}
+    # A link without size= is read as made on the desktop map (permalink.LEGACY_SCREEN).
+    assert at.session_state["map_first_view"] == {
+        "center": [19.4, -99.1],
+        "zoom": 9,
+        "screen": [1100, 560],
+    }
     params = {k: at.query_params[k] for k in ("from", "to", "states", "types", "layers")}
     assert params == {k: LINK[k] for k in params}
     assert (at.query_params["lat"], at.query_params["zoom"], at.query_params["lang"]) == (
