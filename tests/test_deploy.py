@@ -580,6 +580,28 @@ def test_serve_refuses_bad_arguments(args, message):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])  # noqa: S104 (another app's listener)
+def test_serve_stops_when_its_port_is_taken(host):
+    """Tester 11e #9: on a port another app listens on, deploy/serve printed "serving" and
+    Caddy failed to bind in a loop while the other app answered. It must stop first."""
+    _require("caddy", "caddy")
+    with socket.socket() as taken:
+        taken.bind((host, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(SERVE), "--port", str(port), "--replicas", "1", "--no-precompressed"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result
+    assert f"port {port} is in use" in result.stderr
+    assert "serving" not in result.stdout
+
+
+@pytest.mark.slow
 def test_print_env_gives_the_upload_limit_from_streamlits_config():
     result = subprocess.run(
         [str(SERVE), "--print-env", "--port", "8080", "--frame-ancestor", NEWSROOM],
