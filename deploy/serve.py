@@ -71,6 +71,25 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    """Whether TCP `port` on `host` (an interface address, 0.0.0.0 for all) is taken:
+    something listens there (it accepts a connection), or the port cannot be bound (a
+    listener on all interfaces, or on another address family's wildcard)."""
+    probe = "127.0.0.1" if host in ("0.0.0.0", "") else host  # noqa: S104
+    try:
+        with socket.create_connection((probe, port), timeout=0.5):
+            return True
+    except OSError:
+        pass
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def upload_limit_bytes() -> int:
     """Streamlit's own upload limit (`server.maxUploadSize`, in MB, read from the project's
     .streamlit/config.toml when there is one) plus the multipart envelope: the proxy's
@@ -455,6 +474,16 @@ def main(argv: list[str] | None = None) -> int:
         for key, value in env.items():
             print(f"{key}={value}")
         return 0
+    # A port another program holds: stop now, before "serving" (Caddy would fail to bind
+    # in a restart loop while that program answered at the printed address).
+    if args.address is None and port_in_use(args.port, args.bind):
+        print(f"deploy/serve: port {args.port} is in use; choose another --port", file=sys.stderr)
+        return 2
+    # The replicas' ports were free a moment ago (free_port): taken since, run it again.
+    for port in ports:
+        if port_in_use(port):
+            print(f"deploy/serve: replica port {port} is in use; run again", file=sys.stderr)
+            return 2
     # The page's document with its CSS inlined (page_document), for this run only.
     page_dir: Path | None = Path(tempfile.mkdtemp(prefix="tapalpa-page-"))
     if page_document(args.app, page_dir) is None:

@@ -33,6 +33,9 @@ MAP_CONTROLS = [
     ".tim-play",
     ".tim-legend-toggle",
     ".tim-chip-x",
+    # The state filter's chips: the title names the states (in the embed they printed
+    # half under the legend, tester 11e #13).
+    ".tim-filter",
 ]
 MAP_CONTENT = [
     ".tim-legend-body",

@@ -115,7 +115,8 @@ def test_export_of_an_unusable_file_writes_nothing(tmp_path, content, message):
             "export",
             "lang=es&zoom=999&lat=abc",
             [
-                "notice: Ignored an unreadable map centre.",
+                "notice: Ignored an unreadable map centre “abc, ” (use lat and lon in degrees);"
+                " the map opens on the view's data instead.",
                 "notice: Ignored a map zoom out of range, “999” (use 4 to 13).",
             ],
         ),

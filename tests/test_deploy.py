@@ -152,7 +152,8 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     assert f"frame-ancestors 'self' {NEWSROOM}" in csp
     assert "object-src 'none'" in csp
     assert "'unsafe-eval'" not in csp  # only the map component's document needs eval
-    assert "script-src 'self' 'unsafe-inline';" in csp  # no data: or blob: scripts
+    # blob: for st.components.v2's modules (the share panel's probe and copy buttons)
+    assert "script-src 'self' 'unsafe-inline' blob:;" in csp  # no data: scripts
     component = get(f"{url}/component/streamlit_folium.st_folium/index.html")[1]
     assert (
         "script-src 'self' 'unsafe-inline' 'unsafe-eval';" in component["Content-Security-Policy"]
@@ -474,6 +475,47 @@ def test_the_map_draws_and_the_slider_works_through_the_proxy(proxy, browser):
     context.close()
 
 
+# Every Content-Security-Policy violation of the page, as the browser reports it.
+CSP_VIOLATIONS = """window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile));"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_share_panels_probe_and_copy_buttons_work_through_the_proxy(proxy, browser):
+    """st.components.v2 components load their JavaScript as blob: modules: the page's CSP
+    must allow them, or the link drops the editor's centre and there is no copy button."""
+    from playwright.sync_api import expect
+
+    from tests.test_browser_share import field_holds
+
+    url, _ = proxy
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    local = (url.replace("http", "ws"), url, "data:", "blob:", "about:")
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(local) else r.abort())
+    page.add_init_script(CSP_VIOLATIONS)
+    console: list[str] = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and console.append(m.text))
+    page.goto(f"{url}/?from=2026-02-22T18:00&to=2026-02-23T06:00&states=JAL,MIC&lang=en")
+    frame = map_frame(page)
+    frame.wait_for_function("() => window.map._tim && window.map._tim.built", timeout=60_000)
+    frame.evaluate("() => { window.map._tim.userMoves = true; map.setView([19.9, -103.1], 7.25); }")
+    page.get_by_text("Share, embed or download this view").click()
+    field_holds(
+        page, "Link to this view", r"lat=19\.9000&lon=-103\.1000&zoom=7\.25&size=\d{3,4}x\d{3}&"
+    )
+    expect(page.locator("button.tapalpa-copy").first).to_be_visible(timeout=30_000)
+    # Streamlit's protobuf bundle (long.js) tries a WebAssembly multiplier in a try/catch
+    # and falls back to plain JS: its wasm-eval refusal is expected and harmless.
+    violations = [
+        v for v in page.evaluate("window.__csp") if not v.startswith("script-src wasm-eval")
+    ]
+    context.close()
+    assert violations == [] and console == [], (violations, console)
+
+
 @pytest.mark.slow
 def test_a_client_that_never_finishes_its_headers_is_dropped(proxy):
     url, _ = proxy
@@ -536,6 +578,28 @@ def test_serve_refuses_bad_arguments(args, message):
     )
     assert result.returncode == 2
     assert message in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("host", ["127.0.0.1", "0.0.0.0"])  # noqa: S104 (another app's listener)
+def test_serve_stops_when_its_port_is_taken(host):
+    """Tester 11e #9: on a port another app listens on, deploy/serve printed "serving" and
+    Caddy failed to bind in a loop while the other app answered. It must stop first."""
+    _require("caddy", "caddy")
+    with socket.socket() as taken:
+        taken.bind((host, 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [str(SERVE), "--port", str(port), "--replicas", "1", "--no-precompressed"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 2, result
+    assert f"port {port} is in use" in result.stderr
+    assert "serving" not in result.stdout
 
 
 @pytest.mark.slow

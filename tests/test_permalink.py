@@ -129,8 +129,18 @@ def test_empty_selections_survive_the_round_trip():
             "unknown map layer: “satellite”",
             lambda link: link.layers == {"states"},
         ),
-        ({"lat": "north", "lon": "-100"}, "map centre", lambda link: link.center is None),
-        ({"lat": "95", "lon": "-100"}, "map centre", lambda link: link.center is None),
+        (
+            {"lat": "north", "lon": "-100"},
+            "unreadable map centre “north, -100”",
+            lambda link: link.center is None,
+        ),
+        # tester 11e #15: read, but out of range (it said "unreadable"), and what is shown
+        (
+            {"lat": "999", "lon": "-100"},
+            "map centre out of range, “999, -100” (latitude -90 to 90, longitude -180 to 180);"
+            " the map opens on the view's data instead",
+            lambda link: link.center is None,
+        ),
         ({"zoom": "99"}, "map zoom", lambda link: link.zoom is None),
         ({"v": "old"}, "data has been updated", lambda link: link.stale),
         ({"utm_source": "x"}, "unknown link parameter: “utm_source”", lambda link: True),

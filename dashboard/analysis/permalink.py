@@ -393,13 +393,23 @@ def parse_params(
 
     lat_text, lon_text = _single(params, "lat"), _single(params, "lon")
     if lat_text is not None or lon_text is not None:
-        try:
-            lat, lon = float(lat_text or ""), float(lon_text or "")
-            if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-                raise ValueError
-            link.center = (lat, lon)
-        except ValueError:
-            note(t.gettext("Ignored an unreadable map centre."))
+        given = f"{lat_text or ''}, {lon_text or ''}"
+        if not (_is_finite(lat_text or "") and _is_finite(lon_text or "")):
+            note(
+                t.gettext(
+                    "Ignored an unreadable map centre “{value}” (use lat and lon in degrees); "
+                    "the map opens on the view's data instead."
+                ).format(value=given)
+            )
+        elif not (-90 <= float(lat_text) <= 90 and -180 <= float(lon_text) <= 180):
+            note(
+                t.gettext(
+                    "Ignored a map centre out of range, “{value}” (latitude -90 to 90, "
+                    "longitude -180 to 180); the map opens on the view's data instead."
+                ).format(value=given)
+            )
+        else:
+            link.center = (float(lat_text), float(lon_text))
     zoom_text = _single(params, "zoom")
     if zoom_text is not None:
         link.zoom = parse_zoom(zoom_text)
