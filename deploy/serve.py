@@ -134,6 +134,7 @@ def replica_environment(base: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+ROOT_DIV = '<div id="root"></div>'  # Streamlit's index.html: where React draws the app
 PAGE_CSS = (ROOT / "dashboard" / "static" / "page.css", ROOT / "dashboard" / "static" / "embed.css")
 
 
@@ -147,8 +148,11 @@ def page_document(app: Path, folder: Path) -> Path | None:
     applies it only once it has fetched the element's code, half a second to a second
     after the title is drawn: on a phone the title, the language switch and the map then
     moved (the top padding, the title's size, 44 px touch targets), a layout shift of
-    0.38. In the document, it applies from the first paint. Streamlit serves its
-    index.html unchanged, so the copy differs only by the <style> element."""
+    0.38. In the document, it applies from the first paint. The root element holds
+    the first screen (render/firstscreen.py: the title, deck and lead paragraph, painted
+    before any script runs; React empties the root when it draws the app). Streamlit
+    serves its index.html unchanged, so the copy differs only by the <style> element and
+    that screen."""
     if app.resolve() != APP.resolve():
         return None
     import streamlit
@@ -158,12 +162,18 @@ def page_document(app: Path, folder: Path) -> Path | None:
     if "</head>" not in html:  # pragma: no cover - every Streamlit release has one
         return None
     css = "\n".join(path.read_text(encoding="utf-8") for path in PAGE_CSS)
+    html = html.replace("</head>", f'<style id="tapalpa-page-css">{css}</style></head>', 1)
+    # The first screen (title, deck, lead paragraph) in the root React empties when it
+    # draws the app: painted from the document, seconds before Streamlit draws anything.
+    if ROOT_DIV in html:
+        if str(ROOT) not in sys.path:  # this checkout's dashboard, not an installed one
+            sys.path.insert(0, str(ROOT))
+        from dashboard.render.firstscreen import first_screen_html
+
+        html = html.replace(ROOT_DIV, f'<div id="root">{first_screen_html()}</div>', 1)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.html"
-    target.write_text(
-        html.replace("</head>", f'<style id="tapalpa-page-css">{css}</style></head>', 1),
-        encoding="utf-8",
-    )
+    target.write_text(html, encoding="utf-8")
     return target
 
 
