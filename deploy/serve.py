@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -138,6 +139,34 @@ ROOT_DIV = '<div id="root"></div>'  # Streamlit's index.html: where React draws 
 PAGE_CSS = (ROOT / "dashboard" / "static" / "page.css", ROOT / "dashboard" / "static" / "embed.css")
 
 
+# Streamlit's entry script in its index.html (its modules are preloaded beside it).
+ENTRY_SCRIPT = re.compile(
+    r'<script type="module" crossorigin src="(\./static/js/index\.[\w-]+\.js)"></script>'
+)
+# The same script, added once the browser has painted the document (the frame after the
+# first one): the first screen is then on screen before React empties the root.
+ENTRY_AFTER_PAINT = (
+    "<script>requestAnimationFrame(function () {{ setTimeout(function () {{"
+    ' var s = document.createElement("script"); s.type = "module"; s.crossOrigin = "";'
+    ' s.src = "{src}"; document.head.appendChild(s); }}, 0); }});</script>'
+)
+
+
+def start_after_first_paint(html: str) -> str:
+    """`html` (Streamlit's index.html) with its entry script started after the first
+    paint instead of when the document is parsed; unchanged when the entry script is not
+    found. Its modules still load from the start (the document preloads them): React
+    draws the app at most a frame later, and the first screen is always painted first
+    (without this, on a busy machine the browser sometimes ran the app before its first
+    paint, and the first screen never showed: Lighthouse's first paint at 8.4 s instead
+    of 2.4 s)."""
+    found = ENTRY_SCRIPT.search(html)
+    if found is None:
+        return html
+    starter = ENTRY_AFTER_PAINT.format(src=found.group(1))
+    return html[: found.start()] + starter + html[found.end() :]
+
+
 def page_document(app: Path, folder: Path) -> Path | None:
     """Streamlit's index.html with the map page's CSS (dashboard/static/page.css, and
     embed.css, whose rules apply only to ?embed=true) inlined
@@ -171,6 +200,7 @@ def page_document(app: Path, folder: Path) -> Path | None:
         from dashboard.render.firstscreen import first_screen_html
 
         html = html.replace(ROOT_DIV, f'<div id="root">{first_screen_html()}</div>', 1)
+        html = start_after_first_paint(html)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.html"
     target.write_text(html, encoding="utf-8")

@@ -83,3 +83,17 @@ def test_the_screen_in_the_language_the_page_will_choose(browser, tmp_path, quer
         assert visible == ([shown] if shown else [])
     finally:
         context.close()
+
+
+def test_the_app_starts_after_the_first_paint(tmp_path):
+    serve = load_serve()
+    document = serve.page_document(serve.APP, tmp_path).read_text(encoding="utf-8")
+    assert serve.ENTRY_SCRIPT.search(document) is None  # not started by the parser
+    (starter,) = re.findall(r"<script>requestAnimationFrame\(.*?</script>", document)
+    assert re.search(r's\.src = "\./static/js/index\.[\w-]+\.js"', starter)
+
+
+def test_an_unknown_entry_script_is_left_as_it_is():
+    serve = load_serve()
+    html = '<head><script type="module" src="./app.js"></script></head>'
+    assert serve.start_after_first_paint(html) == html
