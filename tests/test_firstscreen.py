@@ -89,8 +89,8 @@ def test_the_app_starts_after_the_first_paint(tmp_path):
     serve = load_serve()
     document = serve.page_document(serve.APP, tmp_path).read_text(encoding="utf-8")
     assert serve.ENTRY_SCRIPT.search(document) is None  # not started by the parser
-    (starter,) = re.findall(r"<script>requestAnimationFrame\(.*?</script>", document)
-    assert re.search(r's\.src = "\./static/js/index\.[\w-]+\.js"', starter)
+    (src,) = re.findall(r'<script data-src="(\./static/js/index\.[\w-]+\.js)">', document)
+    assert serve.START_APP_JS.read_text(encoding="utf-8") in document
 
 
 def test_an_unknown_entry_script_is_left_as_it_is():
