@@ -1250,9 +1250,10 @@
   // wide map).
   Tim.prototype.fitFree = function (bounds, edge) {
     var map = this.map, size = map.getSize();
-    map.fitBounds(bounds, {animate: false});
-    var sw = map.latLngToContainerPoint(bounds.getSouthWest());
-    var ne = map.latLngToContainerPoint(bounds.getNorthEast());
+    // The bounds' size in pixels at the zoom fitBounds would choose, without drawing
+    // the map there (a fit redraws every symbol).
+    var zoom = map.getBoundsZoom(bounds, false);
+    var sw = map.project(bounds.getSouthWest(), zoom), ne = map.project(bounds.getNorthEast(), zoom);
     var bw = Math.max(1, ne.x - sw.x), bh = Math.max(1, sw.y - ne.y);
     var controls = this.controlBoxes();
     var lefts = [0], rights = [size.x], tops = [0], bottoms = [size.y];
@@ -1498,12 +1499,19 @@
   function start(tim) {
     var map = tim.map, config = tim.config;
     tim.buildBase();
-    tim.built = true;
     // The first view, again whenever the map's size or its controls' styles settle
-    // (stylesheets load asynchronously), until the reader moves the map.
+    // (stylesheets load asynchronously), until the reader moves the map. Fitting redraws
+    // every symbol and regroups them (a phone's longest task after the page's own): it
+    // is skipped when the map's size and its controls' boxes, all the fit depends on,
+    // are those of the last fit.
+    var fitted = null;
     function refit() {
       tim.fitLegend();
       if (tim.userMoves) { return; }
+      var size = map.getSize();
+      var key = JSON.stringify([size.x, size.y, tim.controlBoxes()]);
+      if (key === fitted) { return; }
+      fitted = key;
       tim.fitting = true;
       tim.firstView();
       tim.fitting = false;
@@ -1520,11 +1528,16 @@
     // Streamlit rewrites the address from what Python knows whenever the page's link
     // changes (a new window, a filter); put the reader's centre and zoom back after it.
     if (config.live) { setInterval(function () { tim.writeLink(); }, 1000); }
-    if (tim.pending) {
-      var view = tim.pending;
-      tim.pending = null;
-      tim.update(view);
-    }
+    // The view's symbols in a task of their own: the browser paints the base map and
+    // handles input in between. A view arriving meanwhile replaces the pending one.
+    setTimeout(function () {
+      tim.built = true;
+      if (tim.pending) {
+        var view = tim.pending;
+        tim.pending = null;
+        tim.update(view);
+      }
+    }, 0);
   }
 
   // A view names its points by position in a published catalogue (live page) or carries

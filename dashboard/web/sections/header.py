@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard.analysis.permalink import map_view, parse_size
 from dashboard.ingest.bundle import Bundle
 from dashboard.render.captions import deck_text
+from dashboard.render.firstscreen import LEAD, TITLE
 from dashboard.text.escape import escape_markdown, escape_text
 from dashboard.text.i18n import LANGUAGE_NAMES, LANGUAGES, translation
 from dashboard.web import state
@@ -116,7 +117,7 @@ def header(lang: str = "en"):
     placeholder, for `file_deck` once the records shown are known."""
     t = translation(lang)
     language_switch()
-    st.title(t.gettext("After the Tapalpa raid: blockades and attacks across Mexico"))
+    st.title(t.gettext(TITLE))
     deck = st.empty()
     show_deck(deck, deck_text(lang))
     for notice in state.take_link_notices():
@@ -139,11 +140,4 @@ def file_deck(deck, data: PageData, lang: str = "en") -> None:
 
 def lead_paragraph(lang: str = "en") -> None:
     """What happened and what a point is, under the map and its key figures."""
-    st.markdown(
-        translation(lang).gettext(
-            "On 22 February 2026 special forces killed CJNG leader Nemesio Oseguera, "
-            '"El Mencho", near Tapalpa, Jalisco. Within hours, blockades, burnings and clashes '
-            "were reported across Mexico. Each point is a reported incident with its sources; "
-            "places are estimates whose precision is shown."
-        )
-    )
+    st.markdown(translation(lang).gettext(LEAD))

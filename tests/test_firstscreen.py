@@ -1,0 +1,99 @@
+"""The live page's first screen in its document (dashboard/render/firstscreen.py, put in
+Streamlit's root by deploy/serve.py page_document): the page's own title, deck and lead
+paragraph in each language, escaped; the language the page itself would choose (a
+browser test of first-screen.js); and none in an embed."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from dashboard.render.captions import deck_text
+from dashboard.render.firstscreen import (
+    FIRST_SCREEN_ID,
+    LEAD,
+    TITLE,
+    first_screen,
+    first_screen_html,
+)
+from dashboard.text.escape import escape_text
+from dashboard.text.i18n import LANGUAGES, gettext_for
+from tests.test_deploy import load_serve
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_has_the_pages_own_title_deck_and_lead(lang):
+    html = first_screen(lang)
+    for text in (gettext_for(lang, TITLE), deck_text(lang), gettext_for(lang, LEAD)):
+        assert escape_text(text) in html
+    assert html.startswith(f'<div lang="{lang}"><h1>')
+    assert '"' not in re.sub(r"<[^>]*>", "", html)  # the lead's quotes arrive escaped
+
+
+def test_spanish_is_translated():
+    assert first_screen("es") != first_screen("en")
+    assert "Reportado" in first_screen("es") or "reportado" in first_screen("es")
+
+
+def test_the_document_holds_the_screen_in_its_root(tmp_path):
+    serve = load_serve()
+    document = serve.page_document(serve.APP, tmp_path).read_text(encoding="utf-8")
+    root = document.split('<div id="root">', 1)[1]
+    assert root.startswith(first_screen_html())
+    assert document.count(f'id="{FIRST_SCREEN_ID}"') == 1
+    assert document.index("tapalpa-page-css") < document.index('<div id="root">')
+
+
+def test_another_app_gets_no_document(tmp_path):
+    assert load_serve().page_document(tmp_path / "other.py", tmp_path) is None
+
+
+# (query, browser language) -> the screen shown: the page's choice (i18n.choose_language).
+CHOICES = [
+    ("", "en-US", "en"),
+    ("", "es-MX", "es"),
+    ("", "fr-FR", "en"),  # neither: the default
+    ("?lang=es", "en-US", "es"),
+    ("?lang=EN", "es-MX", "en"),
+    ("?lang=fr", "es-MX", "es"),  # not a language of the page: the browser's
+    ("?embed=true", "es-MX", None),  # an embed has no title
+    ("?embed=true&lang=en", "en-US", None),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("query", "locale", "shown"), CHOICES)
+def test_the_screen_in_the_language_the_page_will_choose(browser, tmp_path, query, locale, shown):
+    path = tmp_path / "index.html"
+    path.write_text(
+        f'<!DOCTYPE html><html><head></head><body><div id="root">{first_screen_html()}'
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    context = browser.new_context(locale=locale)
+    try:
+        page = context.new_page()
+        page.goto(path.as_uri() + query)
+        visible = [
+            lang
+            for lang in LANGUAGES
+            if page.locator(f"#{FIRST_SCREEN_ID} > [lang={lang}] h1").is_visible()
+        ]
+        assert visible == ([shown] if shown else [])
+    finally:
+        context.close()
+
+
+def test_the_app_starts_after_the_first_paint(tmp_path):
+    serve = load_serve()
+    document = serve.page_document(serve.APP, tmp_path).read_text(encoding="utf-8")
+    assert serve.ENTRY_SCRIPT.search(document) is None  # not started by the parser
+    (src,) = re.findall(r'<script data-src="(\./static/js/index\.[\w-]+\.js)">', document)
+    assert serve.START_APP_JS.read_text(encoding="utf-8") in document
+
+
+def test_an_unknown_entry_script_is_left_as_it_is():
+    serve = load_serve()
+    html = '<head><script type="module" src="./app.js"></script></head>'
+    assert serve.start_after_first_paint(html) == html
