@@ -79,8 +79,14 @@ def test_map_captions_count_points_statements_and_state_level_records():
     points = map_captions("points", 0, (5, 1, 0))
     assert points[0].startswith("5 incident points drawn. 1 official statement is marked")
     assert len(points) == 1
-    cells = map_captions("cells", 40, (5, 0, 2), "en")
-    assert cells[0].startswith("40 incident points drawn (grouped by area at this scale).")
+    # At scale: the records the area markers stand for, and how many markers (tester 11a #3).
+    cells = map_captions("cells", 59, (11_380, 6, 2), "en")
+    assert cells[0].startswith(
+        "11,386 located records are drawn as 59 grouped area markers at this scale; "
+        "a marker's number and tooltip give the records it stands for."
+    )
+    spanish = map_captions("cells", 59, (11_380, 6, 2), "es")
+    assert spanish[0].startswith("11,386 registros ubicados se dibujan como 59 marcadores")
     assert cells[1].startswith("2 more incidents are known only to their state")
 
 

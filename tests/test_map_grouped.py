@@ -8,10 +8,12 @@ import re
 import shutil
 import subprocess
 
+import pandas as pd
 import pytest
 
 from dashboard.render import mapview
 from dashboard.render.mapfiles import STATIC
+from dashboard.render.mappoints import grid_cells
 
 NODE = shutil.which("node")
 SCRIPT = (STATIC / "tapalpa-map.js").read_text(encoding="utf-8")
@@ -53,3 +55,33 @@ def test_a_grouped_marker_tooltip_carries_its_number(bundle, lang, n, expected):
 
 def test_a_template_is_escaped_around_its_field():
     assert mapview.escape_template("<b>{n}</b> & {n}") == "&lt;b&gt;{n}&lt;/b&gt; &amp; {n}"
+
+
+@pytest.mark.skipif(NODE is None, reason="needs node to run the map's countOf()")
+def test_a_group_badge_counts_the_records_its_markers_stand_for():
+    # Two grouped-area markers (cells of 25 and 3 records) and a point: 29, not 3 symbols.
+    markers = [{"cell": True, "count": 25}, {"cell": True, "count": 3}, {}]
+    assert (
+        run_js(
+            js_function("countOf") + f"console.log(JSON.stringify(countOf({json.dumps(markers)})));"
+        )
+        == 29
+    )
+    # The badge and the group's heading use it, and each cell marker carries its count.
+    assert "n = countOf(children)" in SCRIPT and "n = countOf(markers)" in SCRIPT
+    assert "m.count = r[2];" in SCRIPT
+
+
+def test_the_map_receives_each_cell_with_its_record_count():
+    frame = pd.DataFrame(
+        {
+            "incident_id": ["a", "b", "c", "d"],
+            "lon": [-103.77, -103.771, -103.772, -99.13],
+            "lat": [19.95, 19.951, 19.952, 19.43],
+            "geo_precision": [1, 1, 2, 1],
+            "time_precision": ["day"] * 4,
+            "t_start": pd.to_datetime(["2025-06-15"] * 4, utc=True),
+            "t_end": pd.to_datetime(["2025-06-16"] * 4, utc=True),
+        }
+    )
+    assert sorted(row[2] for row in grid_cells(frame)) == [1, 3]

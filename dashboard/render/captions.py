@@ -376,18 +376,22 @@ def map_captions(
     view: ViewSpec | None = None,
 ) -> list[str]:
     """The captions under the map: what it draws (mapview.MapLayers' `mode` and
-    `drawn_points`, and map_counts' `counts`), how to read its symbols and replay the
-    `view` (hour by hour, or day by day for a long window: filters.replay_step_ms), and
-    the incidents known only to their state."""
+    `drawn_points`, the area markers in mode "cells", and map_counts' `counts`), how to
+    read its symbols and replay the `view` (hour by hour, or day by day for a long
+    window: filters.replay_step_ms), and the incidents known only to their state."""
     t = translation(lang)
     by_day = view is not None and replay_step_ms(view) >= DAY_MS
     points, statements, state_level = counts
-    if mode == "cells":
+    if mode == "cells":  # drawn_points counts the area markers; each stands for records
         drawn_text = t.ngettext(
-            "{n} incident point drawn (grouped by area at this scale).",
-            "{n} incident points drawn (grouped by area at this scale).",
-            drawn_points,
-        ).format(n=format_number(drawn_points, lang))
+            "{records} located record is drawn as {n} grouped area marker at this scale; "
+            "a marker's number and tooltip give the records it stands for.",
+            "{records} located records are drawn as {n} grouped area markers at this scale; "
+            "a marker's number and tooltip give the records it stands for.",
+            points + statements,
+        ).format(
+            records=format_number(points + statements, lang), n=format_number(drawn_points, lang)
+        )
     else:  # the key figures count incidents: statements are told apart
         drawn_text = t.ngettext(
             "{n} incident point drawn.", "{n} incident points drawn.", points
