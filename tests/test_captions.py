@@ -270,3 +270,21 @@ def test_an_official_figure_beside_chosen_states_says_it_is_nationwide(
 
     english = next(x[2] for x in KEY_FIGURES if x[0] == name)
     assert lead_label(name, english, states_chosen, lang) == label
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "10,772 of the 12,000 incidents counted are known only to the day or part of the "
+            "day, which lies wholly inside the window. 980 incidents counted are known only "
+            "to a week, which lies wholly inside the window. 248 incidents counted are known "
+            "only to a month, which lies wholly inside the window.",
+        ),
+        ("es", "980 incidentes contados se conocen solo por semana"),
+    ],
+)
+def test_figure_notes_name_each_time_precision(lang, expected):
+    figures = KeyFigures(12_000, 0, 0, 0, 0, 10_772, 0, week_timing=980, month_timing=248)
+    assert expected in figure_notes(figures, lang)

@@ -20,6 +20,7 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.model.timing import window_ends_text
 from dashboard.render.snapshot import title as snapshot_title
+from dashboard.render.timing_text import longer_spans
 from dashboard.text.escape import escape_markdown, link
 from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
 
@@ -324,6 +325,7 @@ def figure_notes(figures: KeyFigures, lang: str = "en") -> str:
                 n=format_number(figures.incidents, lang),
             )
         )
+    notes += longer_spans(figures, lang)
     if figures.disputed:
         notes.append(
             t.ngettext(
