@@ -288,3 +288,40 @@ def test_an_official_figure_beside_chosen_states_says_it_is_nationwide(
 def test_figure_notes_name_each_time_precision(lang, expected):
     figures = KeyFigures(12_000, 0, 0, 0, 0, 10_772, 0, week_timing=980, month_timing=248)
     assert expected in figure_notes(figures, lang)
+
+
+@pytest.mark.parametrize(
+    ("changes", "lang", "expected"),
+    [
+        ({}, "en", "Filters: all states · all event types · Window:"),
+        (
+            {"actor": "cjng", "sub_event_types": frozenset({"Armed clash"}), "min_fatalities": 5},
+            "en",
+            "Filters: all states · all event types · actor “cjng” · Armed clash · "
+            "at least 5 deaths · Window:",
+        ),
+        (
+            {"sub_event_types": frozenset({"Armed clash", "Attack", "Abduction"})},
+            "en",
+            "all event types · 3 sub-event types · Window:",
+        ),
+        (
+            {"trusted": True, "min_fatalities": 1},
+            "en",
+            "at least 1 death · disputed and single-source records left out · Window:",
+        ),
+        (
+            {"actor": "cjng", "sub_event_types": frozenset({"Armed clash"}), "trusted": True},
+            "es",
+            "actor “cjng” · Enfrentamiento armado · sin registros disputados ni de una sola "
+            "fuente · ",
+        ),
+    ],
+)
+def test_the_filter_line_names_every_analyst_filter(changes, lang, expected):
+    # tester 11a #7: the figures changed with the actor, sub-event and deaths filters but
+    # the "Filters:" line did not say so.
+    from dashboard.web.sections.summary import filter_line
+
+    page = PageView(view=WINDOW.with_changes(**changes))
+    assert expected in filter_line(page, lang)

@@ -16,13 +16,21 @@ import pandas as pd
 from dashboard.analysis.filters import ViewSpec, possible_mask, replay_step_ms, window_step
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
+from dashboard.ingest.acled import spanish_name
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.model.timing import window_ends_text
 from dashboard.render.snapshot import title as snapshot_title
 from dashboard.render.timing_text import longer_spans
 from dashboard.text.escape import escape_markdown, link
-from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
+from dashboard.text.i18n import (
+    N_,
+    SHORT_DATETIME,
+    format_datetime,
+    format_list,
+    format_number,
+    translation,
+)
 
 # Empty cells of the page's data tables (st.dataframe's placeholder), never "None".
 EMPTY_CELL = "—"
@@ -219,6 +227,37 @@ def official_sources(official: dict, lang: str = "en") -> str:
             for (by, when), urls in reports.items()
         )
     )
+
+
+def analyst_filters(view: ViewSpec, lang: str = "en", *, trust: bool = True) -> list[str]:
+    """The analyst's filters `view` sets, one phrase each in `lang` (plain text, not
+    escaped): the actor (ViewSpec.actor), the ACLED sub-event types (up to two by name, in
+    Spanish for "es": acled.spanish_name; else a count), the least number of deaths and,
+    with `trust`, the trust filter (ViewSpec.trusted). Each changes every figure, so
+    every statement of what is filtered names it. [] when none is set."""
+    t = translation(lang)
+    parts = []
+    if view.actor:
+        parts.append(t.gettext("actor “{actor}”").format(actor=view.actor))
+    subs = view.sub_event_types
+    if subs is not None and len(subs) <= 2:
+        names = sorted(spanish_name(s) if lang == "es" else s for s in subs)
+        parts.append(format_list(names, lang))
+    elif subs is not None:
+        parts.append(
+            t.ngettext("{n} sub-event type", "{n} sub-event types", len(subs)).format(
+                n=format_number(len(subs), lang)
+            )
+        )
+    if view.min_fatalities:
+        parts.append(
+            t.ngettext("at least {n} death", "at least {n} deaths", view.min_fatalities).format(
+                n=format_number(view.min_fatalities, lang)
+            )
+        )
+    if trust and view.trusted:
+        parts.append(t.gettext("disputed and single-source records left out"))
+    return parts
 
 
 def window_line(view: ViewSpec, lang: str = "en") -> str:

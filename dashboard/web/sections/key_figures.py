@@ -12,6 +12,7 @@ from dashboard.analysis.stats import national_figures
 from dashboard.render.captions import (
     KEY_FIGURES,
     above_official,
+    analyst_filters,
     counting_rule,
     file_figure,
     lead_figure,
@@ -22,7 +23,8 @@ from dashboard.render.captions import (
     window_line,
 )
 from dashboard.render.snapshot import possible_sentence
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.escape import escape_markdown
+from dashboard.text.i18n import format_list, format_number, translation
 from dashboard.web.data import PageData
 from dashboard.web.view_cache import Kept, Shown, per_view
 
@@ -89,6 +91,15 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
             "figure, the map and the lists.",
             left_out,
         ).format(n=format_number(left_out, lang))
+    applied = analyst_filters(shown.view, lang, trust=False)  # the trust filter: just above
+    if applied:  # an actor is the reader's own text: escaped
+        said = (
+            escape_markdown(
+                t.gettext("Filtered: {filters}.").format(filters=format_list(applied, lang))
+            )
+            + " "
+            + said
+        )
     st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
     return official
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.analysis.permalink import PageView
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import event_type_label
-from dashboard.render.captions import window_line
+from dashboard.render.captions import analyst_filters, window_line
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import format_list, translation
 from dashboard.web.sections.share import view_alt_text
@@ -22,8 +22,8 @@ SUMMARY_ID = "tim-map-summary"  # page.js: the map frame's aria-describedby
 
 def filter_line(page: PageView, lang: str = "en") -> str:
     """What the view filters, in words: "Filters: Jalisco · Road blockade · Window: …"
-    (states by name, up to three, then a count; event types likewise; the window). Plain
-    text, not escaped."""
+    (states by name, up to three, then a count; event types likewise; every analyst
+    filter set: captions.analyst_filters; the window). Plain text, not escaped."""
     t = translation(lang)
     states = page.view.states
     if states is None:
@@ -39,6 +39,7 @@ def filter_line(page: PageView, lang: str = "en") -> str:
         what = format_list(sorted(event_type_label(k, lang) for k in types), lang)
     else:
         what = t.ngettext("{n} event type", "{n} event types", len(types)).format(n=len(types))
+    what = " · ".join([what, *analyst_filters(page.view, lang)])
     return t.gettext("Filters: {states} · {types} · {window}").format(
         states=where, types=what, window=window_line(page.view, lang)
     )
