@@ -325,3 +325,34 @@ def test_the_filter_line_names_every_analyst_filter(changes, lang, expected):
 
     page = PageView(view=WINDOW.with_changes(**changes))
     assert expected in filter_line(page, lang)
+
+
+def acled_like(**columns) -> pd.DataFrame:
+    """Two validated records with ACLED's figures: deaths given, no blockades or arrests."""
+    frame = {
+        "event_type": ["battles", "riots"],
+        "blockades": pd.array([pd.NA, pd.NA], dtype="Int64"),
+        "fatalities": pd.array([3, 0], dtype="Int64"),
+        "arrested": pd.array([pd.NA, pd.NA], dtype="Int64"),
+    }
+    return pd.DataFrame(frame | columns)
+
+
+@pytest.mark.parametrize(
+    ("frame", "name", "lang", "value"),
+    [
+        # tester 11a #5: an ACLED file showed "Road blockades 0" and "Arrests 0".
+        (acled_like(), "blockades", "en", "not in this file"),
+        (acled_like(), "states_affected", "en", "not in this file"),
+        (acled_like(), "arrests", "es", "no está en este archivo"),
+        (acled_like(), "fatalities", "en", "7"),
+        (acled_like(event_type=["blockade", "riots"]), "blockades", "en", "2"),
+        (acled_like(arrested=pd.array([pd.NA, 0], dtype="Int64")), "arrests", "en", "0"),
+    ],
+)
+def test_a_file_figure_it_does_not_carry_is_not_a_zero(frame, name, lang, value):
+    from dashboard.analysis.stats import carried_figures
+    from dashboard.render.captions import file_figure
+
+    figures = KeyFigures(2, 2, 1, 7, 0, 0, 0)
+    assert file_figure(name, figures, lang, carried_figures(frame))[1] == value

@@ -44,6 +44,22 @@ def blockades(frame: pd.DataFrame) -> pd.Series:
     return frame["blockades"].fillna(one_if_blockade).fillna(0).astype("int64")
 
 
+def carried_figures(frame: pd.DataFrame) -> frozenset[str]:
+    """The key figures (KeyFigures field names) the records of `frame` (a whole file's
+    validated records) give at all: road blockades and the states with them when a record
+    gives a `blockades` count or is a blockade record; fatalities and arrests when a record
+    gives `fatalities` or `arrested`. An ACLED file carries no blockades or arrests: a 0
+    there would read as a count."""
+    out = {"incidents"}
+    if frame["blockades"].notna().any() or (frame["event_type"] == "blockade").any():
+        out |= {"blockades", "states_affected"}
+    if frame["fatalities"].notna().any():
+        out.add("fatalities")
+    if frame["arrested"].notna().any():
+        out.add("arrests")
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class KeyFigures:
     """What the located records known to be in a window add up to (filters' rule);

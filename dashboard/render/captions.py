@@ -157,14 +157,28 @@ FILE_FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
-def file_figure(name: str, figures: KeyFigures, lang: str) -> tuple[str, str, str | None, str]:
+def file_figure(
+    name: str, figures: KeyFigures, lang: str, carried: frozenset[str] | None = None
+) -> tuple[str, str, str | None, str]:
     """One lead figure of a reader's file: (label, value, the line under it, help); the
-    file's own count, never an official figure (those are the bundled event's)."""
+    file's own count, never an official figure (those are the bundled event's). A figure
+    not in `carried` (stats.carried_figures of the whole file; None: all) reads "not in
+    this file", not 0."""
     t = translation(lang)
     if name == "incidents":
         value, under, help_text = lead_figure(name, None, figures, {}, lang)
         return t.gettext(KEY_FIGURES[0][2]), value, under, help_text
     label, help_text = FILE_FIGURES[name]
+    if carried is not None and name not in carried:
+        return (
+            t.gettext(label),
+            t.gettext("not in this file"),
+            None,
+            t.gettext(
+                "No record of your file gives this figure, so it is not counted (0 would "
+                "read as a count)."
+            ),
+        )
     return t.gettext(label), format_number(getattr(figures, name), lang), None, t.gettext(help_text)
 
 

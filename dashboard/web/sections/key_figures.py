@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis.filters import ViewSpec, in_view
-from dashboard.analysis.stats import national_figures
+from dashboard.analysis.stats import carried_figures, national_figures
 from dashboard.render.captions import (
     KEY_FIGURES,
     above_official,
@@ -53,8 +53,9 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
     t = translation(lang)
     figures = shown.figures
     if data.from_file:  # the official figures are compared with the bundled data only
+        carried = carried_figures(data.incidents)  # blockades, arrests: not in an ACLED file
         for column, (name, *_) in zip(st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True):
-            label, value, under, help_text = file_figure(name, figures, lang)
+            label, value, under, help_text = file_figure(name, figures, lang, carried)
             column.metric(
                 label, value, delta=under, delta_color="off", delta_arrow="off", help=help_text
             )
