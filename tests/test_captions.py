@@ -356,3 +356,20 @@ def test_a_file_figure_it_does_not_carry_is_not_a_zero(frame, name, lang, value)
 
     figures = KeyFigures(2, 2, 1, 7, 0, 0, 0)
     assert file_figure(name, figures, lang, carried_figures(frame))[1] == value
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("es", " · Fuentes (según ACLED): El Universal"),
+        ("en", " · Sources (per ACLED): El Universal"),
+    ],
+)
+def test_a_state_level_acled_record_names_its_outlets_in_the_page_language(bundle, lang, expected):
+    # tester 11a #10: "(Sources (per ACLED): El Universal)" on the Spanish page.
+    import html
+
+    row = bundle.incidents[bundle.incidents["geo_precision"] >= 3].head(1)
+    row = row.assign(source_url="", source_outlet="Sources (per ACLED): El Universal", summary="x")
+    entry = html.unescape(next(iter(state_level_entries(row, lang).values())))
+    assert entry.endswith(expected)  # no parentheses around it: it has its own

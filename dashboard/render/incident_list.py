@@ -320,6 +320,16 @@ def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
     return {i: typeable(label) for i, label in zip(text["incident_id"], joined, strict=True)}
 
 
+def _state_level_source(row, lang: str, source: str) -> str:
+    """The source part of a state-level entry: "(link)", or an outlet with no link (an
+    ACLED record: "Fuentes (según ACLED): …", acled.outlet_label in `lang`) as a plain
+    " · outlets" that needs no parentheses of its own."""
+    outlet = outlet_label(row.source_outlet or "", lang)
+    if is_http_url(row.source_url) or not outlet:
+        return f"({link(row.source_url, outlet or source)})"
+    return f"· {escape_markdown(outlet)}"
+
+
 def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
     """incident_id -> the record as one Markdown paragraph (state · type · when: summary
     (source link)), escaped, in `lang`; for reports known only to their state."""
@@ -329,7 +339,7 @@ def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
         f"{escape_markdown(event_type_label(row.event_type, lang))} · "
         f"{escape_markdown(when_label(row, lang))}: "
         f"{escape_markdown(summary_text(row, lang))} "
-        f"({link(row.source_url, row.source_outlet or source)})"
+        f"{_state_level_source(row, lang, source)}"
         for row in rows.itertuples(index=False)
     }
 
