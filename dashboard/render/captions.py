@@ -274,12 +274,13 @@ def analyst_filters(view: ViewSpec, lang: str = "en", *, trust: bool = True) -> 
     return parts
 
 
-def window_line(view: ViewSpec, lang: str = "en") -> str:
+def window_line(view: ViewSpec, lang: str = "en", years: bool = False) -> str:
     """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`; with
     the years ("Sat 1 Mar 2025 00:00 to Sun 1 Mar 2026 00:00") when the window is not
     within 2026 (a reader's file of another year, or a year long: one day and month of two
-    years would read as a window of no length)."""
-    start, end = window_ends_text(view.start, view.end, lang)
+    years would read as a window of no length), or with `years` (the data spans more than
+    one year: timing.spans_years)."""
+    start, end = window_ends_text(view.start, view.end, lang, years=years)
     return (
         translation(lang)
         .gettext("Window: {start} to {end}, Mexico City time.")

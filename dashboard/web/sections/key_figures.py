@@ -101,7 +101,7 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
             + " "
             + said
         )
-    st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
+    st.caption(window_line(shown.view, lang, data.spans_years) + " " + said, unsafe_allow_html=True)
     return official
 
 
