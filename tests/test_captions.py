@@ -373,3 +373,13 @@ def test_a_state_level_acled_record_names_its_outlets_in_the_page_language(bundl
     row = row.assign(source_url="", source_outlet="Sources (per ACLED): El Universal", summary="x")
     entry = html.unescape(next(iter(state_level_entries(row, lang).values())))
     assert entry.endswith(expected)  # no parentheses around it: it has its own
+
+
+def test_a_day_stepped_map_caption_still_says_what_is_drawn():
+    # tester 11a #3: with a year of data (replay by day) the "drawn" sentence was dropped.
+    year = ViewSpec(
+        datetime(2025, 3, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY)
+    )
+    caption = map_captions("cells", 59, (11_386, 0, 614), "en", year)[0]
+    assert caption.startswith("11,386 located records are drawn as 59 grouped area markers")
+    assert "replay the window day by day" in caption

@@ -458,19 +458,22 @@ def map_captions(
                 "{n} official statements are marked as well.",
                 statements,
             ).format(n=format_number(statements, lang))
+    # The drawn text leads either way (a day-stepped replay dropped it: tester 11a #3).
     captions = [
         drawn_text
         + " "
-        + t.gettext(
-            "Small symbols: an estimated exact site; large: town or municipality. "
-            "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
-            "contributors; boundaries: Natural Earth."
-        )
-        if not by_day
-        else t.gettext(
-            "Small symbols: an estimated exact site; large: town or municipality. "
-            "Press ▶ on the map to replay the window day by day. Basemap © OpenStreetMap "
-            "contributors; boundaries: Natural Earth."
+        + (
+            t.gettext(
+                "Small symbols: an estimated exact site; large: town or municipality. "
+                "Press ▶ on the map to replay the window hour by hour. Basemap © "
+                "OpenStreetMap contributors; boundaries: Natural Earth."
+            )
+            if not by_day
+            else t.gettext(
+                "Small symbols: an estimated exact site; large: town or municipality. "
+                "Press ▶ on the map to replay the window day by day. Basemap © OpenStreetMap "
+                "contributors; boundaries: Natural Earth."
+            )
         )
     ]
     if state_level:
