@@ -66,7 +66,7 @@ def validation_json(report: Report, files: list[dict], lang: str = "en") -> str:
     if incident_file_count(files) > 1:  # the known limit of checking files one by one
         document["not_checked"] = [ACROSS_FILES]
     if len(files) == 1:  # one file: its facts at the top level too
-        for key in ("format", "encoding", "mapping", "valid_rows"):
+        for key in ("format", "encoding", "reading", "mapping", "valid_rows"):
             if key in files[0]:
                 document[key] = files[0][key]
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -88,6 +88,10 @@ def validation_text(report: Report, files: list[dict], lang: str = "en") -> str:
                 format=read_as,
             ).text(lang)
         )
+        if info.get("reading"):  # a delimited text file: how its lines and numbers were read
+            from dashboard.ingest.reading import Reading, reading_text
+
+            lines.append("  " + reading_text(Reading(**info["reading"]), lang))
         for column in info.get("mapping") or []:
             how = gettext_for(lang, column["how"])
             lines.append(f"  {column['ours']} <- {column['file']}: {how}")
@@ -197,6 +201,7 @@ def read_records(path: Path, bundle, lang: str):
     reason) when the file cannot be read. The report says how the file was read and every
     problem (the first 1,000, then totals per kind)."""
     from dashboard.analysis.check_file import check_file
+    from dashboard.ingest.reading import how_read
     from dashboard.model.origin import UserFile
 
     try:
@@ -216,6 +221,9 @@ def read_records(path: Path, bundle, lang: str):
         ],
         "valid_rows": len(result.frame),
     }
+    reading = how_read(data, result.format, result.encoding, str(path))
+    if reading is not None:
+        info["reading"] = reading.as_dict()
     return result.frame, validation_text(result.report, [info], lang)
 
 

@@ -11,18 +11,23 @@ import pytest
 
 from dashboard.analysis.aggregates import municipality_counts, period_counts
 from dashboard.analysis.filters import ViewSpec, apply
-from dashboard.model.mexico import MEXICO_CITY
+from dashboard.model.mexico import MEXICO_CITY, local_zone
 from dashboard.render.tables_csv import municipality_csv, period_csv
+
+PRECISION = {1: "day", 7: "week", 0.1: "hour"}
 
 
 def records(*rows) -> pd.DataFrame:
-    """Records as filters.apply needs them: (local start, days long, state, municipality,
-    type, fatalities)."""
+    """Records as filters.apply needs them: (start on the state's own clock, days long,
+    state, municipality, type, fatalities), as an import gives them (incident_table)."""
     frame = []
     for start, days, state, municipality, kind, deaths in rows:
-        t0 = pd.Timestamp(start, tz=MEXICO_CITY).tz_convert("UTC")
+        local = pd.Timestamp(start, tz=local_zone(state, municipality))
+        t0 = local.tz_convert("UTC")
         frame.append(
             {
+                "start": local.to_pydatetime(),
+                "time_precision": PRECISION[days],
                 "t_start": t0,
                 "t_end": t0 + pd.Timedelta(days=days),
                 "cve_ent": state,
@@ -45,7 +50,7 @@ FRAME = records(
     ("2026-02-23T00:00", 1, "14", "=cmd()", "riots", 1),  # a formula-like name
     ("2026-02-21T00:00", 7, "16", "Uruapan", "protests", 0),  # a week, Sat to Fri
     ("2026-02-24T00:00", 1, "16", "", "official_statement", 9),  # never counted
-    ("2026-02-25T00:00", 1, "02", "", "battles", 0),  # state only
+    ("2026-02-25T00:00", 1, "02", "", "battles", 0),  # state only (Baja California's clock)
 )
 ALL = ViewSpec(datetime(2026, 2, 20, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY))
 
@@ -85,6 +90,32 @@ def test_per_period_counts_only_what_one_period_holds(period, expected, unplaced
     )
     assert got == expected
     assert result.unplaced == unplaced
+
+
+# ACLED day records from states on another clock: each on its own event_date.
+OTHER_CLOCKS = records(
+    ("2025-06-15T00:00", 1, "25", "Culiacán", "battles", 3),  # Sinaloa, UTC-7
+    ("2025-06-15T00:00", 1, "23", "Cancún", "riots", 0),  # Quintana Roo, UTC-5
+    ("2025-06-16T00:00", 1, "26", "Cajeme", "battles", 1),  # Sonora, UTC-7
+    ("2025-06-14T00:00", 7, "25", "Mazatlán", "battles", 2),  # a week record (ACLED 2)
+)
+WHOLE = ViewSpec(datetime(2025, 6, 1, tzinfo=MEXICO_CITY), datetime(2025, 7, 1, tzinfo=MEXICO_CITY))
+
+
+@pytest.mark.parametrize(
+    ("period", "expected", "fatalities"),
+    [
+        ("day", {"2025-06-15": 2, "2025-06-16": 1}, [3, 1]),
+        # 15 Jun 2025 is a Sunday: its ISO week starts Monday 9 Jun; the 16th starts the next.
+        ("week", {"2025-06-09": 2, "2025-06-16": 1}, [3, 1]),
+    ],
+)
+def test_day_records_on_another_clock_count_on_their_own_date(period, expected, fatalities):
+    result = period_counts(apply(WHOLE, OTHER_CLOCKS), period)
+    days = result.rows["period_start"].dt.strftime("%Y-%m-%d")
+    assert dict(zip(days, result.rows["incidents"], strict=True)) == expected
+    assert result.rows["fatalities"].tolist() == fatalities
+    assert (result.unplaced_long, result.unplaced_span) == (1, 0)  # the week record only
 
 
 def test_the_tables_csv_are_defused_and_dated():

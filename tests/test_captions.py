@@ -79,8 +79,14 @@ def test_map_captions_count_points_statements_and_state_level_records():
     points = map_captions("points", 0, (5, 1, 0))
     assert points[0].startswith("5 incident points drawn. 1 official statement is marked")
     assert len(points) == 1
-    cells = map_captions("cells", 40, (5, 0, 2), "en")
-    assert cells[0].startswith("40 incident points drawn (grouped by area at this scale).")
+    # At scale: the records the area markers stand for, and how many markers (tester 11a #3).
+    cells = map_captions("cells", 59, (11_380, 6, 2), "en")
+    assert cells[0].startswith(
+        "11,386 located records are drawn as 59 grouped area markers at this scale; "
+        "a marker's number and tooltip give the records it stands for."
+    )
+    spanish = map_captions("cells", 59, (11_380, 6, 2), "es")
+    assert spanish[0].startswith("11,386 registros ubicados se dibujan como 59 marcadores")
     assert cells[1].startswith("2 more incidents are known only to their state")
 
 
@@ -264,3 +270,116 @@ def test_an_official_figure_beside_chosen_states_says_it_is_nationwide(
 
     english = next(x[2] for x in KEY_FIGURES if x[0] == name)
     assert lead_label(name, english, states_chosen, lang) == label
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "10,772 of the 12,000 incidents counted are known only to the day or part of the "
+            "day, which lies wholly inside the window. 980 incidents counted are known only "
+            "to a week, which lies wholly inside the window. 248 incidents counted are known "
+            "only to a month, which lies wholly inside the window.",
+        ),
+        ("es", "980 incidentes contados se conocen solo por semana"),
+    ],
+)
+def test_figure_notes_name_each_time_precision(lang, expected):
+    figures = KeyFigures(12_000, 0, 0, 0, 0, 10_772, 0, week_timing=980, month_timing=248)
+    assert expected in figure_notes(figures, lang)
+
+
+@pytest.mark.parametrize(
+    ("changes", "lang", "expected"),
+    [
+        ({}, "en", "Filters: all states · all event types · Window:"),
+        (
+            {"actor": "cjng", "sub_event_types": frozenset({"Armed clash"}), "min_fatalities": 5},
+            "en",
+            "Filters: all states · all event types · actor “cjng” · Armed clash · "
+            "at least 5 deaths · Window:",
+        ),
+        (
+            {"sub_event_types": frozenset({"Armed clash", "Attack", "Abduction"})},
+            "en",
+            "all event types · 3 sub-event types · Window:",
+        ),
+        (
+            {"trusted": True, "min_fatalities": 1},
+            "en",
+            "at least 1 death · disputed and single-source records left out · Window:",
+        ),
+        (
+            {"actor": "cjng", "sub_event_types": frozenset({"Armed clash"}), "trusted": True},
+            "es",
+            "actor “cjng” · Enfrentamiento armado · sin registros disputados ni de una sola "
+            "fuente · ",
+        ),
+    ],
+)
+def test_the_filter_line_names_every_analyst_filter(changes, lang, expected):
+    # tester 11a #7: the figures changed with the actor, sub-event and deaths filters but
+    # the "Filters:" line did not say so.
+    from dashboard.web.sections.summary import filter_line
+
+    page = PageView(view=WINDOW.with_changes(**changes))
+    assert expected in filter_line(page, lang)
+
+
+def acled_like(**columns) -> pd.DataFrame:
+    """Two validated records with ACLED's figures: deaths given, no blockades or arrests."""
+    frame = {
+        "event_type": ["battles", "riots"],
+        "blockades": pd.array([pd.NA, pd.NA], dtype="Int64"),
+        "fatalities": pd.array([3, 0], dtype="Int64"),
+        "arrested": pd.array([pd.NA, pd.NA], dtype="Int64"),
+    }
+    return pd.DataFrame(frame | columns)
+
+
+@pytest.mark.parametrize(
+    ("frame", "name", "lang", "value"),
+    [
+        # tester 11a #5: an ACLED file showed "Road blockades 0" and "Arrests 0".
+        (acled_like(), "blockades", "en", "not in this file"),
+        (acled_like(), "states_affected", "en", "not in this file"),
+        (acled_like(), "arrests", "es", "no está en este archivo"),
+        (acled_like(), "fatalities", "en", "7"),
+        (acled_like(event_type=["blockade", "riots"]), "blockades", "en", "2"),
+        (acled_like(arrested=pd.array([pd.NA, 0], dtype="Int64")), "arrests", "en", "0"),
+    ],
+)
+def test_a_file_figure_it_does_not_carry_is_not_a_zero(frame, name, lang, value):
+    from dashboard.analysis.stats import carried_figures
+    from dashboard.render.captions import file_figure
+
+    figures = KeyFigures(2, 2, 1, 7, 0, 0, 0)
+    assert file_figure(name, figures, lang, carried_figures(frame))[1] == value
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("es", " · Fuentes (según ACLED): El Universal"),
+        ("en", " · Sources (per ACLED): El Universal"),
+    ],
+)
+def test_a_state_level_acled_record_names_its_outlets_in_the_page_language(bundle, lang, expected):
+    # tester 11a #10: "(Sources (per ACLED): El Universal)" on the Spanish page.
+    import html
+
+    row = bundle.incidents[bundle.incidents["geo_precision"] >= 3].head(1)
+    row = row.assign(source_url="", source_outlet="Sources (per ACLED): El Universal", summary="x")
+    entry = html.unescape(next(iter(state_level_entries(row, lang).values())))
+    assert entry.endswith(expected)  # no parentheses around it: it has its own
+
+
+def test_a_day_stepped_map_caption_still_says_what_is_drawn():
+    # tester 11a #3: with a year of data (replay by day) the "drawn" sentence was dropped.
+    year = ViewSpec(
+        datetime(2025, 3, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY)
+    )
+    caption = map_captions("cells", 59, (11_386, 0, 614), "en", year)[0]
+    assert caption.startswith("11,386 located records are drawn as 59 grouped area markers")
+    assert "replay the window day by day" in caption

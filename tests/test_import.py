@@ -558,6 +558,44 @@ def test_acled_week_and_month_read_as_spans_never_as_an_hour(bundle, lang, expec
     assert listed["MEX90001"] == ("dom 22 feb" if spanish else "Sun 22 Feb")
 
 
+@pytest.mark.parametrize(
+    ("dates", "lang", "expected"),
+    [
+        # tester 11a #8: 1 Mar 2025 and 1 Mar 2026 are both in a year of ACLED data.
+        (("2025-03-01", "2026-03-01"), "en", ["Sat 1 Mar 2025", "Sun 1 Mar 2026"]),
+        (("2025-03-01", "2026-03-01"), "es", ["sáb 1 mar 2025", "dom 1 mar 2026"]),
+        (("2026-02-22", "2026-02-23"), "en", ["Sun 22 Feb", "Mon 23 Feb"]),  # the event's year
+    ],
+)
+def test_listed_dates_carry_the_year_when_the_records_span_years(bundle, dates, lang, expected):
+    from dashboard.render.incident_list import when_text
+
+    records = acled_records()[:2]
+    for r, day in zip(records, dates, strict=True):
+        r["event_date"], r["time_precision"] = day, "1"
+    frame = acled_result(bundle, "years.csv", to_csv(records)).frame
+    assert when_text(frame, lang).tolist() == expected
+
+
+def test_a_window_line_carries_the_year_when_the_data_spans_years():
+    from datetime import datetime
+
+    from dashboard.analysis.filters import ViewSpec
+    from dashboard.model.mexico import MEXICO_CITY
+    from dashboard.model.timing import spans_years
+    from dashboard.render.captions import window_line
+
+    feb = ViewSpec(
+        datetime(2026, 2, 1, tzinfo=MEXICO_CITY), datetime(2026, 3, 1, tzinfo=MEXICO_CITY)
+    )
+    assert "2026" not in window_line(feb, "en")
+    years = spans_years(datetime(2025, 2, 26), datetime(2026, 3, 4))
+    assert window_line(feb, "en", years) == (
+        "Window: Sun 1 Feb 2026 00:00 to Sun 1 Mar 2026 00:00, Mexico City time."
+    )
+    assert not spans_years(datetime(2026, 2, 21), datetime(2026, 3, 3))
+
+
 @pytest.mark.parametrize(("acled", "ours"), [("1", 2), ("2", 2), ("3", 3), ("1.0", 2), ("3.0", 3)])
 def test_acled_geo_precision_means_what_the_codebook_says(bundle, acled, ours):
     """ACLED codes a town, never a site within it: its 1 and 2 are our town or

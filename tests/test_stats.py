@@ -328,3 +328,22 @@ def test_hourly_totals_are_the_states_counts_summed(small, window):
     assert totals["hour"].tolist() == expected["hour"].tolist()
     assert totals["timed"].tolist() == expected["timed"].astype(int).tolist()
     assert totals["overlapping"].tolist() == expected["overlapping"].astype(int).tolist()
+
+
+def test_key_figures_count_each_time_precision_apart():
+    # tester 11a #6: 980 week and 248 month records were called "known only to the day".
+    precisions = ["day", "part_of_day", "day", "week", "week", "month", "minute"]
+    frame = pd.DataFrame(
+        {
+            "cve_ent": "25",
+            "event_type": "battles",
+            "blockades": pd.array([pd.NA] * 7, dtype="Int64"),
+            "fatalities": pd.array([0] * 7, dtype="Int64"),
+            "arrested": pd.array([pd.NA] * 7, dtype="Int64"),
+            "disputed": False,
+            "time_precision": precisions,
+        }
+    )
+    figures = key_figures(frame)
+    assert (figures.incidents, figures.uncertain_timing) == (7, 3)
+    assert (figures.week_timing, figures.month_timing) == (2, 1)

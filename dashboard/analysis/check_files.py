@@ -99,6 +99,7 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
         validate_official,
         validate_states,
     )
+    from dashboard.ingest.reading import how_read
 
     bundle = load_bundle()
     if not paths:
@@ -144,6 +145,9 @@ def validate_files(paths: list[Path], keep_all: bool = False) -> tuple[Report, l
                     for ours, theirs, how in result.mapping
                 ],
             )
+            reading = how_read(data, result.format, result.encoding, name)
+            if reading is not None:  # a delimited text file: delimiter, line ends, decimals
+                info["reading"] = reading.as_dict()
         if path.suffix.lower() in PARQUET_SUFFIXES:
             part.relocate(partition_record)  # the partition's rows, not the CSV's lines
             if info["format"] != "unreadable":

@@ -173,9 +173,12 @@ def apply(view: ViewSpec, frame: pd.DataFrame) -> pd.DataFrame:
     return selected.assign(**{IN_WINDOW: placement(view, selected)})
 
 
-def uncertain_timing(frame: pd.DataFrame) -> int:
-    """How many records are only known to the day or part of the day."""
-    return int(frame["time_precision"].isin(UNCERTAIN_TIME).sum())
+def uncertain_timing(frame: pd.DataFrame, precision: str = "") -> int:
+    """How many records of `frame` are known only to the day or part of the day (with
+    `precision` "week" or "month": only to that; ACLED's time_precision 2 and 3)."""
+    if precision:
+        return int((frame["time_precision"] == precision).sum())
+    return int(frame["time_precision"].isin(UNCERTAIN_TIME - {"week", "month"}).sum())
 
 
 def data_window(frame: pd.DataFrame) -> tuple[datetime, datetime]:

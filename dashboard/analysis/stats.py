@@ -44,6 +44,22 @@ def blockades(frame: pd.DataFrame) -> pd.Series:
     return frame["blockades"].fillna(one_if_blockade).fillna(0).astype("int64")
 
 
+def carried_figures(frame: pd.DataFrame) -> frozenset[str]:
+    """The key figures (KeyFigures field names) the records of `frame` (a whole file's
+    validated records) give at all: road blockades and the states with them when a record
+    gives a `blockades` count or is a blockade record; fatalities and arrests when a record
+    gives `fatalities` or `arrested`. An ACLED file carries no blockades or arrests: a 0
+    there would read as a count."""
+    out = {"incidents"}
+    if frame["blockades"].notna().any() or (frame["event_type"] == "blockade").any():
+        out |= {"blockades", "states_affected"}
+    if frame["fatalities"].notna().any():
+        out.add("fatalities")
+    if frame["arrested"].notna().any():
+        out.add("arrests")
+    return frozenset(out)
+
+
 @dataclass(frozen=True)
 class KeyFigures:
     """What the located records known to be in a window add up to (filters' rule);
@@ -57,6 +73,8 @@ class KeyFigures:
     uncertain_timing: int  # of the incidents, how many are known only to the day/part of day
     disputed: int
     possible: int = 0  # incident records only possibly in the window: not in the above
+    week_timing: int = 0  # of the incidents, how many are known only to a week (ACLED 2)
+    month_timing: int = 0  # ... only to a month (ACLED 3)
 
 
 KEY_FIGURE_COLUMNS = [
@@ -75,7 +93,8 @@ def key_figures(selected: pd.DataFrame) -> KeyFigures:
     official statements left out), counting only the records known to be in the window
     (filters.known): records, road blockades, states with road blockades (what the
     Security Cabinet's "252 blockades in 20 states" counts), fatalities, arrests, records
-    known only to the day or part of it, records with disputed figures; and, apart,
+    known only to the day or part of it (and apart, to a week or a month), records with
+    disputed figures; and, apart,
     `possible`: the incidents only possibly in the window."""
     columns = [c for c in (*KEY_FIGURE_COLUMNS, "in_window") if c in selected.columns]
     counted = incidents_only(known(selected[columns]))
@@ -89,6 +108,8 @@ def key_figures(selected: pd.DataFrame) -> KeyFigures:
         uncertain_timing=uncertain_timing(counted),
         disputed=int(counted["disputed"].sum()),
         possible=len(incidents_only(possible(selected[columns]))),
+        week_timing=uncertain_timing(counted, "week"),
+        month_timing=uncertain_timing(counted, "month"),
     )
 
 

@@ -476,15 +476,23 @@ def not_before(frame: pd.DataFrame, moment: pd.Timestamp | None) -> pd.DataFrame
 EVENT_YEAR = 2026  # the bundled event's year: windows inside it leave the year out
 
 
+def spans_years(first: datetime, last: datetime) -> bool:
+    """Whether data from `first` to `last` (datetimes on one clock) is not all in one
+    year, or not in EVENT_YEAR: then every date it shows carries its year (1 Mar 2025 and
+    1 Mar 2026 are both in a year of ACLED data)."""
+    return first.year != last.year or first.year != EVENT_YEAR
+
+
 def window_ends_text(
-    start: datetime, end: datetime, lang: str, pattern: str = "EEE d MMM HH:mm"
+    start: datetime, end: datetime, lang: str, pattern: str = "EEE d MMM HH:mm", years: bool = False
 ) -> tuple[str, str]:
     """A window's two ends (aware datetimes) as text on Mexico City's clock, in `lang`,
     with the CLDR `pattern`; the year is added after the month when either end lies
     outside EVENT_YEAR (a reader's file of another year, or a year long: "sáb 1 mar" to
-    "sáb 28 feb" would read as a window ending before it starts)."""
+    "sáb 28 feb" would read as a window ending before it starts), or with `years` (the
+    data spans more than one year: spans_years)."""
     local = [x.astimezone(MEXICO_CITY) for x in (start, end)]
-    if any(x.year != EVENT_YEAR for x in local):
+    if years or any(x.year != EVENT_YEAR for x in local):
         pattern = pattern.replace("MMM", "MMM y", 1)
     first, last = (format_datetime(x, lang, pattern) for x in local)
     return first, last

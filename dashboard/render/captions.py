@@ -16,12 +16,21 @@ import pandas as pd
 from dashboard.analysis.filters import ViewSpec, possible_mask, replay_step_ms, window_step
 from dashboard.analysis.permalink import PageView
 from dashboard.analysis.stats import KeyFigures
+from dashboard.ingest.acled import spanish_name
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.model.timing import window_ends_text
 from dashboard.render.snapshot import title as snapshot_title
+from dashboard.render.timing_text import longer_spans
 from dashboard.text.escape import escape_markdown, link
-from dashboard.text.i18n import N_, SHORT_DATETIME, format_datetime, format_number, translation
+from dashboard.text.i18n import (
+    N_,
+    SHORT_DATETIME,
+    format_datetime,
+    format_list,
+    format_number,
+    translation,
+)
 
 # Empty cells of the page's data tables (st.dataframe's placeholder), never "None".
 EMPTY_CELL = "—"
@@ -148,14 +157,28 @@ FILE_FIGURES: dict[str, tuple[str, str]] = {
 }
 
 
-def file_figure(name: str, figures: KeyFigures, lang: str) -> tuple[str, str, str | None, str]:
+def file_figure(
+    name: str, figures: KeyFigures, lang: str, carried: frozenset[str] | None = None
+) -> tuple[str, str, str | None, str]:
     """One lead figure of a reader's file: (label, value, the line under it, help); the
-    file's own count, never an official figure (those are the bundled event's)."""
+    file's own count, never an official figure (those are the bundled event's). A figure
+    not in `carried` (stats.carried_figures of the whole file; None: all) reads "not in
+    this file", not 0."""
     t = translation(lang)
     if name == "incidents":
         value, under, help_text = lead_figure(name, None, figures, {}, lang)
         return t.gettext(KEY_FIGURES[0][2]), value, under, help_text
     label, help_text = FILE_FIGURES[name]
+    if carried is not None and name not in carried:
+        return (
+            t.gettext(label),
+            t.gettext("not in this file"),
+            None,
+            t.gettext(
+                "No record of your file gives this figure, so it is not counted (0 would "
+                "read as a count)."
+            ),
+        )
     return t.gettext(label), format_number(getattr(figures, name), lang), None, t.gettext(help_text)
 
 
@@ -220,12 +243,44 @@ def official_sources(official: dict, lang: str = "en") -> str:
     )
 
 
-def window_line(view: ViewSpec, lang: str = "en") -> str:
+def analyst_filters(view: ViewSpec, lang: str = "en", *, trust: bool = True) -> list[str]:
+    """The analyst's filters `view` sets, one phrase each in `lang` (plain text, not
+    escaped): the actor (ViewSpec.actor), the ACLED sub-event types (up to two by name, in
+    Spanish for "es": acled.spanish_name; else a count), the least number of deaths and,
+    with `trust`, the trust filter (ViewSpec.trusted). Each changes every figure, so
+    every statement of what is filtered names it. [] when none is set."""
+    t = translation(lang)
+    parts = []
+    if view.actor:
+        parts.append(t.gettext("actor “{actor}”").format(actor=view.actor))
+    subs = view.sub_event_types
+    if subs is not None and len(subs) <= 2:
+        names = sorted(spanish_name(s) if lang == "es" else s for s in subs)
+        parts.append(format_list(names, lang))
+    elif subs is not None:
+        parts.append(
+            t.ngettext("{n} sub-event type", "{n} sub-event types", len(subs)).format(
+                n=format_number(len(subs), lang)
+            )
+        )
+    if view.min_fatalities:
+        parts.append(
+            t.ngettext("at least {n} death", "at least {n} deaths", view.min_fatalities).format(
+                n=format_number(view.min_fatalities, lang)
+            )
+        )
+    if trust and view.trusted:
+        parts.append(t.gettext("disputed and single-source records left out"))
+    return parts
+
+
+def window_line(view: ViewSpec, lang: str = "en", years: bool = False) -> str:
     """ "Window: Sun 22 Feb 00:00 to Tue 24 Feb 00:00, Mexico City time." in `lang`; with
     the years ("Sat 1 Mar 2025 00:00 to Sun 1 Mar 2026 00:00") when the window is not
     within 2026 (a reader's file of another year, or a year long: one day and month of two
-    years would read as a window of no length)."""
-    start, end = window_ends_text(view.start, view.end, lang)
+    years would read as a window of no length), or with `years` (the data spans more than
+    one year: timing.spans_years)."""
+    start, end = window_ends_text(view.start, view.end, lang, years=years)
     return (
         translation(lang)
         .gettext("Window: {start} to {end}, Mexico City time.")
@@ -324,6 +379,7 @@ def figure_notes(figures: KeyFigures, lang: str = "en") -> str:
                 n=format_number(figures.incidents, lang),
             )
         )
+    notes += longer_spans(figures, lang)
     if figures.disputed:
         notes.append(
             t.ngettext(
@@ -376,18 +432,22 @@ def map_captions(
     view: ViewSpec | None = None,
 ) -> list[str]:
     """The captions under the map: what it draws (mapview.MapLayers' `mode` and
-    `drawn_points`, and map_counts' `counts`), how to read its symbols and replay the
-    `view` (hour by hour, or day by day for a long window: filters.replay_step_ms), and
-    the incidents known only to their state."""
+    `drawn_points`, the area markers in mode "cells", and map_counts' `counts`), how to
+    read its symbols and replay the `view` (hour by hour, or day by day for a long
+    window: filters.replay_step_ms), and the incidents known only to their state."""
     t = translation(lang)
     by_day = view is not None and replay_step_ms(view) >= DAY_MS
     points, statements, state_level = counts
-    if mode == "cells":
+    if mode == "cells":  # drawn_points counts the area markers; each stands for records
         drawn_text = t.ngettext(
-            "{n} incident point drawn (grouped by area at this scale).",
-            "{n} incident points drawn (grouped by area at this scale).",
-            drawn_points,
-        ).format(n=format_number(drawn_points, lang))
+            "{records} located record is drawn as {n} grouped area marker at this scale; "
+            "a marker's number and tooltip give the records it stands for.",
+            "{records} located records are drawn as {n} grouped area markers at this scale; "
+            "a marker's number and tooltip give the records it stands for.",
+            points + statements,
+        ).format(
+            records=format_number(points + statements, lang), n=format_number(drawn_points, lang)
+        )
     else:  # the key figures count incidents: statements are told apart
         drawn_text = t.ngettext(
             "{n} incident point drawn.", "{n} incident points drawn.", points
@@ -398,19 +458,22 @@ def map_captions(
                 "{n} official statements are marked as well.",
                 statements,
             ).format(n=format_number(statements, lang))
+    # The drawn text leads either way (a day-stepped replay dropped it: tester 11a #3).
     captions = [
         drawn_text
         + " "
-        + t.gettext(
-            "Small symbols: an estimated exact site; large: town or municipality. "
-            "Press ▶ on the map to replay the window hour by hour. Basemap © OpenStreetMap "
-            "contributors; boundaries: Natural Earth."
-        )
-        if not by_day
-        else t.gettext(
-            "Small symbols: an estimated exact site; large: town or municipality. "
-            "Press ▶ on the map to replay the window day by day. Basemap © OpenStreetMap "
-            "contributors; boundaries: Natural Earth."
+        + (
+            t.gettext(
+                "Small symbols: an estimated exact site; large: town or municipality. "
+                "Press ▶ on the map to replay the window hour by hour. Basemap © "
+                "OpenStreetMap contributors; boundaries: Natural Earth."
+            )
+            if not by_day
+            else t.gettext(
+                "Small symbols: an estimated exact site; large: town or municipality. "
+                "Press ▶ on the map to replay the window day by day. Basemap © OpenStreetMap "
+                "contributors; boundaries: Natural Earth."
+            )
         )
     ]
     if state_level:

@@ -29,6 +29,7 @@ from dashboard.model.schema import (
     part_of_day_label,
     time_precision_label,
 )
+from dashboard.model.timing import spans_years
 from dashboard.render.popups import (
     actors_text,
     description_text,
@@ -39,6 +40,7 @@ from dashboard.render.popups import (
 )
 from dashboard.text.escape import escape_markdown, is_http_url, link
 from dashboard.text.i18n import (
+    DATETIME_WITH_YEAR,
     DEFAULT_LANGUAGE,
     SHORT_DATETIME,
     format_datetime,
@@ -128,7 +130,9 @@ def _day(day, lang: str, pattern: str = DAY) -> str:
 def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     """Local time as the page writes it (Babel, `lang`): "dom 22 feb, 10:30" (Mexico City)
     for records timed to the hour or minute; the record's own date, plus the part of the
-    day where given, otherwise ("dom 22 feb", "dom 22 feb noche (19:00–24:00 local)").
+    day where given, otherwise ("dom 22 feb", "dom 22 feb noche (19:00–24:00 local)");
+    with the year ("dom 1 mar 2026") when the records are not all of one year, or not of
+    the event's (timing.spans_years).
 
     Day-level dates come from the reported start in its own offset, so a Cancún record
     "22 Feb" stays on 22 Feb although its midnight is 23:00 on the 21st in Mexico City.
@@ -137,8 +141,13 @@ def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     """
     timed = frame["time_precision"].isin(("minute", "hour"))
     local = frame["t_start"].dt.tz_convert(MEXICO_CITY)
-    clock = _babel(local, lambda t: format_datetime(t.to_pydatetime(), lang, SHORT_DATETIME))
-    own_date = _babel(frame["start"].map(lambda s: pd.Timestamp(s).date()), lambda d: _day(d, lang))
+    # Records of more than one year (or not of the event's): every date with its year.
+    years = len(frame) > 0 and spans_years(local.min(), local.max())
+    day, moment = (f"{DAY} y", DATETIME_WITH_YEAR) if years else (DAY, SHORT_DATETIME)
+    clock = _babel(local, lambda t: format_datetime(t.to_pydatetime(), lang, moment))
+    own_date = _babel(
+        frame["start"].map(lambda s: pd.Timestamp(s).date()), lambda d: _day(d, lang, day)
+    )
     part = frame["part_of_day"].fillna("").astype(str)
     span = part.map(lambda p: _part_label(p, lang))
     dated = own_date.where(part.eq("") | ~frame["time_precision"].eq("part_of_day"))
@@ -320,6 +329,16 @@ def choice_labels(rows: pd.DataFrame) -> dict[str, str]:
     return {i: typeable(label) for i, label in zip(text["incident_id"], joined, strict=True)}
 
 
+def _state_level_source(row, lang: str, source: str) -> str:
+    """The source part of a state-level entry: "(link)", or an outlet with no link (an
+    ACLED record: "Fuentes (según ACLED): …", acled.outlet_label in `lang`) as a plain
+    " · outlets" that needs no parentheses of its own."""
+    outlet = outlet_label(row.source_outlet or "", lang)
+    if is_http_url(row.source_url) or not outlet:
+        return f"({link(row.source_url, outlet or source)})"
+    return f"· {escape_markdown(outlet)}"
+
+
 def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
     """incident_id -> the record as one Markdown paragraph (state · type · when: summary
     (source link)), escaped, in `lang`; for reports known only to their state."""
@@ -329,7 +348,7 @@ def state_level_entries(rows: pd.DataFrame, lang: str) -> dict[str, str]:
         f"{escape_markdown(event_type_label(row.event_type, lang))} · "
         f"{escape_markdown(when_label(row, lang))}: "
         f"{escape_markdown(summary_text(row, lang))} "
-        f"({link(row.source_url, row.source_outlet or source)})"
+        f"{_state_level_source(row, lang, source)}"
         for row in rows.itertuples(index=False)
     }
 

@@ -56,6 +56,13 @@ ANNOUNCE_MS = 4000  # at most one screen-reader announcement this often while pl
 # ------------------------------------------------------------------ the base map
 
 
+def escape_template(template: str, field: str = "{n}") -> str:
+    """`template` escaped for HTML (escape_text) except its `field`, which the map's
+    JavaScript fills in (fill() in tapalpa-map.js) with a number: escaping the whole
+    template first would turn "{n}" into entities that fill() never finds."""
+    return field.join(escape_text(part) for part in template.split(field))
+
+
 def map_config(
     states_json: str,
     site: gpd.GeoDataFrame,
@@ -105,8 +112,8 @@ def map_config(
         ],
         "type_labels": [escape_text(event_type_label(t, lang)) for t in TYPE_ORDER],
         "sources_html": escape_text(text["sources"]),
-        "grouped_html": escape_text(text["grouped"]),
-        "grouped_html_one": escape_text(text["grouped_one"]),
+        "grouped_html": escape_template(text["grouped"]),
+        "grouped_html_one": escape_template(text["grouped_one"]),
         "halo": HALO,
         "zero": ZERO_COLOUR,
         "bins": [[low, colour] for (low, _), colour in zip(BINS, STATE_PALETTE, strict=True)],

@@ -57,6 +57,7 @@ from dashboard.render.symbols import (
     STATE_EDGE,
     ramp,
 )
+from dashboard.render.timing_text import longer_spans  # noqa: E402
 from dashboard.text.escape import escape_text  # noqa: E402
 from dashboard.text.i18n import (
     DEFAULT_LANGUAGE,
@@ -203,8 +204,7 @@ def alt_text(
             "{uncertain} of them are known only to the day or part of the day.",
             figures.uncertain_timing,
         ).format(uncertain=number(figures.uncertain_timing))
-    if possible:
-        text += " " + possible
+    text = " ".join([text, *longer_spans(figures, lang), *([possible] if possible else [])])
     if page.view.event_types is not None:
         kinds = sorted(event_type_label(k, lang) for k in page.view.event_types)
         text += " " + t.gettext("Event types shown: {types}.").format(

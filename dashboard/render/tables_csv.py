@@ -19,8 +19,9 @@ def municipality_csv(selected: pd.DataFrame) -> str:
 
 def period_csv(selected: pd.DataFrame, period: str) -> str:
     """aggregates.period_counts of `selected` per "day" or "week" as CSV: period_start and
-    period_end as ISO dates (Mexico City calendar, end exclusive), then the counts. The
-    records no single period holds are not in it (the page and README say so)."""
+    period_end as ISO dates (each record's own local calendar date, as reported; end
+    exclusive), then the counts. Records known only to a week or month, and those whose
+    time runs past one period, are not in it (the page and README say so)."""
     frame = period_counts(selected, period).rows
     for column in ("period_start", "period_end"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")

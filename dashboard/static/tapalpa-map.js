@@ -813,6 +813,7 @@
         m.t0 = r[3]; m.t1 = r[4];
         m.active = r[5] === null ? null : [r[5], r[6]];
         m.cell = true;
+        m.count = r[2];
         m.bindTooltip(fill(r[2] === 1 ? config.grouped_html_one : config.grouped_html, {n: r[2]}));
       }
       self.markers.push(m);
@@ -880,6 +881,12 @@
 
   // ------------------------------------------------------------ groups and stacks
 
+  // The records a group of symbols stands for: a grouped-area marker (a cell) its count,
+  // a point one. Badges and headings count these, not the symbols.
+  function countOf(markers) {
+    return markers.reduce(function (sum, m) { return sum + (m.cell ? m.count : 1); }, 0);
+  }
+
   function samePlace(markers) {
     var first = markers[0].getLatLng();
     return markers.every(function (m) { return m.getLatLng().equals(first, 1e-6); });
@@ -888,7 +895,7 @@
   // A group's symbol: its count, a ring (a stack at one place: a square), and its name
   // for screen readers in the map's language (Leaflet makes it a focusable button).
   Tim.prototype.clusterIcon = function (cluster) {
-    var n = cluster.getChildCount(), stack = samePlace(cluster.getAllChildMarkers());
+    var children = cluster.getAllChildMarkers(), n = countOf(children), stack = samePlace(children);
     var size = this.touch ? TAP_PX : (n < 10 ? 30 : 36);
     var text = fill(n === 1 ? this.s[(stack ? "stack" : "cluster") + "_one"] : this.s[stack ? "stack" : "cluster"], {n: n});
     var html = '<span aria-hidden="true">' + n + '</span><span class="tim-sr">' +
@@ -979,7 +986,7 @@
     if (first) { markers = [first].concat(markers.filter(function (m) { return m !== first; })); }
     // The same-place heading (strings.stack) only for records at one point; a group opened
     // on a record it holds (or at the closest zoom) lists records near one another.
-    var s = this.s, n = markers.length, key = samePlace(markers) ? "stack" : "near";
+    var s = this.s, n = countOf(markers), key = samePlace(markers) ? "stack" : "near";
     var head = "<b>" + fill(n === 1 ? s[key + "_one"] : s[key], {n: n}) + "</b>";
     var items = markers.map(function (m) {
       var popup = m.getPopup && m.getPopup();

@@ -17,6 +17,7 @@ from dashboard.analysis.stats import OfficialTimeline
 from dashboard.ingest.bundle import Bundle, load_bundle
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.origin import UserFile
+from dashboard.model.timing import spans_years
 from dashboard.render.mapfiles import published_json
 from dashboard.render.mappoints import PointCatalogue, point_catalogue
 from dashboard.render.mapstates import drawn_states
@@ -46,6 +47,11 @@ class PageData:
     timeline: OfficialTimeline | None = None
     lang: str = "en"  # of the display text in `incidents` and the catalogue
     from_file: bool = False  # the records are a reader's file (with_records)
+
+    @property
+    def spans_years(self) -> bool:
+        """The slider's range is not all in the bundled event's year: dates show years."""
+        return spans_years(self.first_hour, self.last_hour)
 
     def with_records(self, frame: pd.DataFrame, origin: UserFile) -> PageData:
         """The page data with other records (an uploaded file's valid rows, at least one,

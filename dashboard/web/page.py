@@ -104,7 +104,7 @@ def _page() -> None:
     # The map first (on a phone, the first screen), its summary and filters right under
     # it, then the key figures and what happened in full.
     map_section(data, shown, lang)
-    map_summary(shown, lang)
+    map_summary(shown, lang, data.spans_years)
     official = key_figures(data, shown, lang)
     lead_paragraph(lang)
     figure_explanations(shown, official, lang)

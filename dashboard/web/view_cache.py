@@ -209,6 +209,7 @@ class UploadResult:
     mapping: list
     report_csv: str  # the report table as a spreadsheet-safe CSV
     origin: UserFile | None = None  # the file as checked: exports name it
+    reading: dict | None = None  # reading.how_read of a delimited text file, as_dict
 
 
 @st.cache_resource

@@ -8,10 +8,11 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.analysis.filters import ViewSpec, in_view
-from dashboard.analysis.stats import national_figures
+from dashboard.analysis.stats import carried_figures, national_figures
 from dashboard.render.captions import (
     KEY_FIGURES,
     above_official,
+    analyst_filters,
     counting_rule,
     file_figure,
     lead_figure,
@@ -22,7 +23,8 @@ from dashboard.render.captions import (
     window_line,
 )
 from dashboard.render.snapshot import possible_sentence
-from dashboard.text.i18n import format_number, translation
+from dashboard.text.escape import escape_markdown
+from dashboard.text.i18n import format_list, format_number, translation
 from dashboard.web.data import PageData
 from dashboard.web.view_cache import Kept, Shown, per_view
 
@@ -51,8 +53,9 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
     t = translation(lang)
     figures = shown.figures
     if data.from_file:  # the official figures are compared with the bundled data only
+        carried = carried_figures(data.incidents)  # blockades, arrests: not in an ACLED file
         for column, (name, *_) in zip(st.columns(len(KEY_FIGURES)), KEY_FIGURES, strict=True):
-            label, value, under, help_text = file_figure(name, figures, lang)
+            label, value, under, help_text = file_figure(name, figures, lang, carried)
             column.metric(
                 label, value, delta=under, delta_color="off", delta_arrow="off", help=help_text
             )
@@ -89,7 +92,16 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
             "figure, the map and the lists.",
             left_out,
         ).format(n=format_number(left_out, lang))
-    st.caption(window_line(shown.view, lang) + " " + said, unsafe_allow_html=True)
+    applied = analyst_filters(shown.view, lang, trust=False)  # the trust filter: just above
+    if applied:  # an actor is the reader's own text: escaped
+        said = (
+            escape_markdown(
+                t.gettext("Filtered: {filters}.").format(filters=format_list(applied, lang))
+            )
+            + " "
+            + said
+        )
+    st.caption(window_line(shown.view, lang, data.spans_years) + " " + said, unsafe_allow_html=True)
     return official
 
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard.analysis.permalink import PageView
 from dashboard.model.mexico import BY_CODE
 from dashboard.model.schema import event_type_label
-from dashboard.render.captions import window_line
+from dashboard.render.captions import analyst_filters, window_line
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import format_list, translation
 from dashboard.web.sections.share import view_alt_text
@@ -20,9 +20,10 @@ from dashboard.web.view_cache import Shown
 SUMMARY_ID = "tim-map-summary"  # page.js: the map frame's aria-describedby
 
 
-def filter_line(page: PageView, lang: str = "en") -> str:
+def filter_line(page: PageView, lang: str = "en", years: bool = False) -> str:
     """What the view filters, in words: "Filters: Jalisco · Road blockade · Window: …"
-    (states by name, up to three, then a count; event types likewise; the window). Plain
+    (states by name, up to three, then a count; event types likewise; every analyst
+    filter set: captions.analyst_filters; the window, `years`: with its years). Plain
     text, not escaped."""
     t = translation(lang)
     states = page.view.states
@@ -39,18 +40,20 @@ def filter_line(page: PageView, lang: str = "en") -> str:
         what = format_list(sorted(event_type_label(k, lang) for k in types), lang)
     else:
         what = t.ngettext("{n} event type", "{n} event types", len(types)).format(n=len(types))
+    what = " · ".join([what, *analyst_filters(page.view, lang)])
     return t.gettext("Filters: {states} · {types} · {window}").format(
-        states=where, types=what, window=window_line(page.view, lang)
+        states=where, types=what, window=window_line(page.view, lang, years)
     )
 
 
-def map_summary(shown: Shown, lang: str = "en") -> None:
-    """The filter line with its button, then the view's summary paragraph."""
+def map_summary(shown: Shown, lang: str = "en", years: bool = False) -> None:
+    """The filter line with its button (`years`: PageData.spans_years), then the view's
+    summary paragraph."""
     t = translation(lang)
     button = escape_text(t.gettext("Change filters"))
     st.html(
         '<div class="tim-filter-line">'
-        f"<span>{escape_text(filter_line(shown.page, lang))}</span> "
+        f"<span>{escape_text(filter_line(shown.page, lang, years))}</span> "
         f'<button type="button" class="tim-open-filters" data-tim-open-filters>{button}</button>'
         "</div>"
         f'<p id="{SUMMARY_ID}" class="tim-summary">'

@@ -64,13 +64,22 @@ def tables(data: PageData, shown: Shown, lang: str = "en") -> None:
                 f"period_{choice}", kept, lambda: period_counts(shown.selected, choice)
             )
             table = result.rows
-            note = t.ngettext(
-                "Mexico City calendar. A record is counted in the period that holds its whole "
-                "time; {n} record known only to a longer span (a week or month) is in none.",
-                "Mexico City calendar. A record is counted in the period that holds its whole "
-                "time; {n} records known only to a longer span (a week or month) are in none.",
-                result.unplaced,
-            ).format(n=format_number(result.unplaced, lang))
+            note = t.gettext(
+                "Each record known to the day or better is counted on its own local "
+                "calendar date (the date as reported, on its state's clock; for ACLED, "
+                "event_date), and a week is Monday to Sunday of those dates."
+            )
+            note += " " + t.ngettext(
+                "{n} record known only to a week or month is in none.",
+                "{n} records known only to a week or month are in none.",
+                result.unplaced_long,
+            ).format(n=format_number(result.unplaced_long, lang))
+            if result.unplaced_span:
+                note += " " + t.ngettext(
+                    "{n} record whose time runs past one period is in none.",
+                    "{n} records whose time runs past one period are in none.",
+                    result.unplaced_span,
+                ).format(n=format_number(result.unplaced_span, lang))
         st.dataframe(
             table,
             hide_index=True,

@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard.analysis.check_worker import worker_for
 from dashboard.ingest.read import MAX_FILE_MB
+from dashboard.ingest.reading import Reading, how_read, reading_text
 from dashboard.model.origin import UserFile
 from dashboard.model.schema import report_rows
 from dashboard.render.captions import EMPTY_CELL
@@ -92,6 +93,7 @@ def check_upload(
         # file past the worker's memory or time is refused by name (check_worker).
         result = worker_for(geodata, version).check(content, name, progress=progress)
     frame = result.frame
+    reading = how_read(content, result.format, result.encoding, name)
     if len(frame) <= PRECOMPUTE_TEXT_ROWS:
         frame = with_display_text(frame, lang)
     report = result.report
@@ -104,6 +106,7 @@ def check_upload(
         mapping=result.mapping,
         report_csv=report.to_csv(lang),
         origin=UserFile.now(name, result.format, result.encoding),
+        reading=reading.as_dict() if reading is not None else None,
     )
     size = int(frame.memory_usage(deep=True).sum()) + len(checked.report_csv) * 3
     cache.put(key, checked, size)
@@ -130,6 +133,11 @@ def report(checked: UploadResult, name: str, lang: str = "en") -> None:
                 t.gettext("Read as {format}, encoding {encoding}.").format(
                     format=t.gettext(kind), encoding=escape_markdown(checked.encoding)
                 )
+                + (
+                    " " + escape_markdown(reading_text(Reading(**checked.reading), lang))
+                    if checked.reading
+                    else ""
+                )
             )
         if problems:
             unit = t.gettext("Feature") if problems[-1]["unit"] == "feature" else t.gettext("Line")
@@ -155,6 +163,12 @@ def report(checked: UploadResult, name: str, lang: str = "en") -> None:
                     "numbered from 1 in the file's order; a problem of the whole file has none."
                 )
                 if problems[-1]["unit"] == "feature"
+                else t.gettext(
+                    "Rows with errors are left out; rows with warnings are kept. Lines are the "
+                    "file's own (the header is line 2, after the sep= line); a problem of the "
+                    "whole file has none."
+                )
+                if (checked.reading or {}).get("sep_line")
                 else t.gettext(
                     "Rows with errors are left out; rows with warnings are kept. Lines are the "
                     "file's own (the header is line 1); a problem of the whole file has none."
