@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -76,7 +77,8 @@ def test_png_size_is_bounded(bundle):
 def test_alt_text_names_window_counts_and_leading_states(bundle):
     text = alt_text(PAGE, select(bundle, PAGE))
     assert text.startswith("Between Sun 22 Feb, 06:00 and Mon 23 Feb, 00:00 Mexico City time, ")
-    assert re.search(r"\d+ incidents were reported in \d+ states; most in Jalisco \(\d+\)", text)
+    leading = r"\d+ incidents were reported in \d+ states\. Most incidents: Jalisco \(\d+\)"
+    assert re.search(leading, text)
     empty = PageView(ViewSpec(local(22), local(23), event_types=frozenset()))
     assert alt_text(empty, select(bundle, empty)).endswith("no incidents were reported.")
 
@@ -129,15 +131,15 @@ JALISCO_MICHOACAN = PageView(ViewSpec(local(22, 6), local(23), states=frozenset(
         (
             "en",
             "Between Sun 22 Feb, 06:00 and Mon 23 Feb, 00:00 Mexico City time, ",
-            r"(\d+) incidents were reported in the 2 selected states; "
-            r"most in Jalisco \((\d+)\) and Michoacán \((\d+)\)\.",
+            r"(\d+) incidents were reported in the 2 selected states\. "
+            r"By state: Jalisco \((\d+)\) and Michoacán \((\d+)\)\.",
             r"(\d+) of them (is|are) known only to the day or part of the day\.",
         ),
         (
             "es",
             "Entre el dom 22 feb, 06:00 y el lun 23 feb, 00:00, hora de la Ciudad de México, ",
-            r"se reportaron (\d+) incidentes en los 2 estados seleccionados; "
-            r"la mayoría en Jalisco \((\d+)\) y Michoacán \((\d+)\)\.",
+            r"se reportaron (\d+) incidentes en los 2 estados seleccionados\. "
+            r"Por estado: Jalisco \((\d+)\) y Michoacán \((\d+)\)\.",
             r"De ellos, de (\d+) solo se conoce el día o la parte del día\.",
         ),
     ],
@@ -153,6 +155,31 @@ def test_alt_text_in_each_language(bundle, lang, opening, counts, uncertain):
     assert [int(g) for g in match.groups()] == [figures.incidents, by_state["14"], by_state["16"]]
     assert int(re.search(uncertain, text).group(1)) == figures.uncertain_timing
     assert "selected states in" not in text and "None" not in text
+
+
+def _counts(pairs):
+    return pd.DataFrame(pairs, columns=["state", "incidents"])
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        ([("Jalisco", 5), ("Colima", 2)], "By state: Jalisco (5) and Colima (2)."),
+        ([("Guanajuato", 1), ("Jalisco", 1), ("Michoacán", 1)], "By state: "),
+        ([("A", 4), ("B", 3), ("C", 2), ("D", 1)], "Most incidents: A (4), B (3) and C (2)."),
+        ([("A", 4), ("B", 3), ("C", 1), ("D", 1)], "Most incidents: A (4) and B (3)."),
+        ([("A", 1), ("B", 1), ("C", 1), ("D", 1), ("E", 1)], ""),  # all tied: no leaders
+    ],
+    ids=["two", "three-tied", "strict", "third-tied", "all-tied"],
+)
+def test_leading_states_are_named_only_when_they_lead(counts, expected):
+    """Tester 10 #18: "la mayoría en Guanajuato (1), Jalisco (1) y Michoacán (1)" named
+    tied states as leaders and claimed a majority."""
+    from dashboard.render.summary import _leaders
+
+    text = _leaders(_counts(counts), "en")
+    assert text.startswith(expected) if expected else text == ""
+    assert "most in" not in text
 
 
 @pytest.mark.parametrize(

@@ -10,32 +10,27 @@ from __future__ import annotations
 import io
 import math
 import re
-from dataclasses import dataclass, replace
-from functools import partial
+from dataclasses import replace
 
 import matplotlib
 
 matplotlib.use("Agg")
 
-import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from dashboard.analysis.filters import (
-    apply,  # noqa: E402
     possible_mask,  # noqa: E402
 )
 from dashboard.analysis.permalink import PageView  # noqa: E402
-from dashboard.analysis.stats import KeyFigures, key_figures, national_figures, state_counts  # noqa: E402
+from dashboard.analysis.stats import key_figures, national_figures  # noqa: E402
 from dashboard.ingest.bundle import Bundle  # noqa: E402
 from dashboard.ingest.corrections import credit_line, load_corrections  # noqa: E402
 from dashboard.model import bundled_files  # noqa: E402
 from dashboard.model.mexico import BY_CODE  # noqa: E402
 from dashboard.model.origin import data_label  # noqa: E402
-from dashboard.model.schema import event_type_label
-from dashboard.model.timing import window_ends_text  # noqa: E402
 from dashboard.render.mapassets import RawScript  # noqa: E402
 from dashboard.render.maplayers import LAYERS  # noqa: E402
 from dashboard.render.mapstates import states_geojson  # noqa: E402
@@ -51,18 +46,23 @@ from dashboard.render.pngcard import (  # noqa: E402
 from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present, marker_marks
 from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
 from dashboard.render.pngstamp import view_description, window_label
+from dashboard.render.summary import (  # noqa: F401 (Selection, select: re-exported)
+    Selection,
+    alt_text,
+    language,
+    possible_sentence,
+    select,
+)
 from dashboard.render.symbols import (
     HALO,
     MPL_MARKERS,
     STATE_EDGE,
     ramp,
 )
-from dashboard.render.timing_text import longer_spans  # noqa: E402
 from dashboard.text.escape import escape_text  # noqa: E402
 from dashboard.text.i18n import (
     DEFAULT_LANGUAGE,
     N_,
-    SHORT_DATETIME,
     format_list,
     format_number,
     translation,
@@ -74,25 +74,6 @@ CREDIT = N_(
 )  # English message id: show it with credit_text(lang)
 PNG_SIZE = (1600, 1000)
 MAX_PNG_SIDE = 6000
-
-
-@dataclass(frozen=True)
-class Selection:
-    selected: pd.DataFrame
-    counts: pd.DataFrame
-
-
-def select(bundle: Bundle, page: PageView) -> Selection:
-    selected = apply(page.view, bundle.incidents)
-    return Selection(
-        selected,
-        state_counts(selected, bundle.official, page.view, lang=page.lang or DEFAULT_LANGUAGE),
-    )
-
-
-def language(page: PageView, lang: str | None = None) -> str:
-    """The language a snapshot is written in: `lang`, else the view's, else English."""
-    return lang or page.lang or DEFAULT_LANGUAGE
 
 
 def credit_text(lang: str) -> str:
@@ -116,106 +97,6 @@ def title(page: PageView, lang: str | None = None) -> str:
             len(states),
         ).format(count=len(states))
     return t.gettext("After the Tapalpa raid: reported incidents in Mexico")
-
-
-def alt_text(
-    page: PageView,
-    selection: Selection,
-    lang: str | None = None,
-    figures: KeyFigures | None = None,
-) -> str:
-    """One paragraph a screen reader can read in place of the map, in the view's language.
-
-    Says the window (Mexico City time), how many incidents are known to have happened in
-    it (filters' counting rule) in how many states, the three leading states with their
-    counts, how many are known only to the day or part of the day, how many more only
-    possibly happened in it, and the event types when the view filters them. `figures`:
-    stats.key_figures of `selection.selected` when already made.
-    """
-    lang = language(page, lang)
-    t = translation(lang)
-    number = partial(format_number, lang=lang)
-    start, end = window_ends_text(page.view.start, page.view.end, lang, SHORT_DATETIME)
-    when = t.gettext("Between {start} and {end} Mexico City time").format(start=start, end=end)
-    figures = key_figures(selection.selected) if figures is None else figures
-    selected_states = page.view.states
-    possible = possible_sentence(figures.possible, lang)
-    if figures.incidents == 0:
-        if figures.possible:
-            return t.ngettext(
-                "{when}, no incident is known to have happened; {n} may have: its time is "
-                "known only to the day or part of the day.",
-                "{when}, no incident is known to have happened; {n} may have: their time is "
-                "known only to the day or part of the day.",
-                figures.possible,
-            ).format(when=when, n=number(figures.possible))
-        if selected_states is None:
-            return t.gettext("{when}, no incidents were reported.").format(when=when)
-        return t.gettext("{when}, no incidents were reported in the selected states.").format(
-            when=when
-        )
-    top = selection.counts[selection.counts["incidents"] > 0].sort_values(
-        ["incidents", "state"], ascending=[False, True]
-    )
-    leaders = format_list(
-        (f"{r.state} ({number(r.incidents)})" for r in top.head(3).itertuples(index=False)), lang
-    )
-    n, states = figures.incidents, len(top)
-    values = {
-        "when": when,
-        "count": number(n),
-        "states": number(states),
-        "selected": number(len(selected_states or ())),
-        "leaders": leaders,
-        "state": top["state"].iloc[0],
-    }
-    if states == 1:
-        text = t.ngettext(
-            "{when}, {count} incident was reported, in {state}.",
-            "{when}, {count} incidents were reported, all in {state}.",
-            n,
-        )
-    elif selected_states is None:
-        text = t.ngettext(
-            "{when}, {count} incident was reported in {states} states; most in {leaders}.",
-            "{when}, {count} incidents were reported in {states} states; most in {leaders}.",
-            n,
-        )
-    elif states == len(selected_states):
-        text = t.ngettext(
-            "{when}, {count} incident was reported in the {states} selected states; "
-            "most in {leaders}.",
-            "{when}, {count} incidents were reported in the {states} selected states; "
-            "most in {leaders}.",
-            n,
-        )
-    else:
-        text = t.ngettext(
-            "{when}, {count} incident was reported in {states} of the {selected} selected "
-            "states; most in {leaders}.",
-            "{when}, {count} incidents were reported in {states} of the {selected} selected "
-            "states; most in {leaders}.",
-            n,
-        )
-    text = text.format(**values)
-    if figures.uncertain_timing:
-        text += " " + t.ngettext(
-            "{uncertain} of them is known only to the day or part of the day.",
-            "{uncertain} of them are known only to the day or part of the day.",
-            figures.uncertain_timing,
-        ).format(uncertain=number(figures.uncertain_timing))
-    text = " ".join([text, *longer_spans(figures, lang), *([possible] if possible else [])])
-    if page.view.event_types is not None:
-        kinds = sorted(event_type_label(k, lang) for k in page.view.event_types)
-        text += " " + t.gettext("Event types shown: {types}.").format(
-            types=format_list(kinds, lang)
-        )
-    if page.view.trusted:  # the trust filter (filters.trusted_mask)
-        text += " " + t.gettext(
-            "Disputed and single-source records are left out of every figure, the map and "
-            "the lists."
-        )
-    return text
 
 
 # ------------------------------------------------------------------ PNG
@@ -508,25 +389,6 @@ def png_bytes(
         },
     )
     return buffer.getvalue()
-
-
-def possible_sentence(n: int, lang: str = DEFAULT_LANGUAGE) -> str:
-    """ "18 more may have happened in this window: their time is known only to the day or
-    part of the day." in `lang`, for `n` incidents only possibly in a window (filters'
-    counting rule); "" for none."""
-    if not n:
-        return ""
-    return (
-        translation(lang)
-        .ngettext(
-            "{n} more may have happened in this window: its time is known only to the day "
-            "or part of the day, so it is not counted.",
-            "{n} more may have happened in this window: their time is known only to the "
-            "day or part of the day, so they are not counted.",
-            n,
-        )
-        .format(n=format_number(n, lang))
-    )
 
 
 def stats_text(
