@@ -86,3 +86,15 @@ def test_acled_outlets_are_the_source_line_once_and_notes_the_description(
 def test_a_record_with_no_notes_has_no_empty_description_line(bundle, surface):
     text = surface(acled_frame(bundle, notes=""), "es")
     assert "<br><br>" not in text and "  \n  \n" not in text
+
+
+@pytest.mark.parametrize(("lang", "label"), [("en", "Actors: "), ("es", "Actores: ")])
+def test_the_details_name_an_acled_records_actors(bundle, lang, label):
+    """Tester 11a #9: the details of an ACLED record had no actors line, though the README
+    says they name them; the names are the file's, escaped."""
+    frame = acled_frame(bundle, actor1="CJNG: Jalisco New Generation Cartel", actor2="[x](y)")
+    text = details(frame, lang)
+    line = next(x for x in text.split("  \n") if x.startswith(label))
+    assert "CJNG" in read(line) and "Jalisco New Generation Cartel" in read(line)
+    assert "](y)" not in line
+    assert label not in details(acled_frame(bundle), lang)  # no actors: no line

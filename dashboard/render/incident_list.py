@@ -385,6 +385,7 @@ def details_markdown(row, lang: str = DEFAULT_LANGUAGE) -> str:
         link(url, t.gettext("source {n}").format(n=n)) for n, url in enumerate(row.more_sources, 2)
     ]
     description = getattr(row, "description", "") or ""
+    actors = getattr(row, "actors", "") or ""  # an ACLED record's actors (actors_text)
     as_text = getattr(row, "source_text", "") or ""
     if sources:
         source_line = t.gettext("Sources: {links}").format(links=" · ".join(sources))
@@ -404,6 +405,11 @@ def details_markdown(row, lang: str = DEFAULT_LANGUAGE) -> str:
         )
         + (f"; {escape_markdown(counts)}" if counts else "")
         + f"  \n{escape_markdown(row.summary)}  \n"
+        + (
+            t.gettext("Actors: {actors}").format(actors=escape_markdown(actors)) + "  \n"
+            if actors
+            else ""
+        )
         + (f"{escape_markdown(description)}  \n" if description else "")
         + source_line
     )
