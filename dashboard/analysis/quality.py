@@ -382,20 +382,40 @@ def quality_report(
     lines, unit = record_lines(data, name) if lines is None else lines
     report = Report(unit=unit)
     acled = is_acled(frame) if acled is None else acled
+    runs = []  # (level, the note on ACLED data or None, find or None), in registry order
     for check in CHECKS:
         level = check.bundled if bundled else check.user
         if not level or check.find is None:
             continue
-        find = check.find
+        find, why = check.find, None
         if acled and check.acled:
             why = msg("{check}: {why}", check=check.key, why=msg(check.acled))
-            report.add(name, None, None, None, why, "note")
-            if check.acled_find is None:
-                continue
             find = check.acled_find
-        found = find(frame)
-        report.extend(findings_report(found, name, lines, severity or level, unit))
+        runs.append((level, why, find))
+    for (level, why, _), found in zip(runs, _found(frame, [f for *_, f in runs]), strict=True):
+        if why is not None:
+            report.add(name, None, None, None, why, "note")
+        if found is not None:
+            report.extend(findings_report(found, name, lines, severity or level, unit))
     return report
+
+
+# From this many records on (more than an upload holds: the command line's country-scale
+# files) the checks run on two threads: most of their time is in Arrow and pandas'
+# vectorised code, which lets another thread run meanwhile (benchmarks/bench_country.py).
+PARALLEL_CHECK_ROWS = 200_000
+
+
+def _found(frame: pd.DataFrame, finds: list) -> list:
+    """Each find's findings on `frame` (None for None), in the order given; on two threads
+    from PARALLEL_CHECK_ROWS records on (the checks only read the frame)."""
+    if len(frame) < PARALLEL_CHECK_ROWS:
+        return [None if find is None else find(frame) for find in finds]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [None if find is None else pool.submit(find, frame) for find in finds]
+        return [None if future is None else future.result() for future in futures]
 
 
 def is_acled(frame: pd.DataFrame) -> bool:
