@@ -129,6 +129,8 @@ def _acled_with_repeats() -> bytes:
     ["acled_repeats.csv", "geodata/incidents.csv", "tests/data/acled_export.csv"],
 )
 def test_threaded_parse_and_checks_give_the_serial_report(name, bundle, monkeypatch):
+    import concurrent.futures
+    from concurrent.futures import ThreadPoolExecutor as Pool
     from pathlib import Path
 
     from dashboard.analysis import quality
@@ -144,7 +146,16 @@ def test_threaded_parse_and_checks_give_the_serial_report(name, bundle, monkeypa
     serial_report, serial_frame = checked()
     monkeypatch.setattr(read, "THREADED_PARSE_BYTES", 0)
     monkeypatch.setattr(quality, "PARALLEL_CHECK_ROWS", 0)
+    pools = []
+    monkeypatch.setattr(
+        concurrent.futures, "ThreadPoolExecutor", lambda **kw: pools.append(kw) or Pool(**kw)
+    )
     threaded_report, threaded_frame = checked()
+    assert pools == [{"max_workers": 2}]  # the command line's checks ran on the pool
+    # An upload's checks (the page gives max_bytes) stay on one thread at any size.
+    page = check_file(data, name, bundle.locations, bundle.states)
+    assert pools == [{"max_workers": 2}]
+    assert page.report.as_dict("en") == serial_report
     assert threaded_report == serial_report
     pd.testing.assert_frame_equal(threaded_frame, serial_frame)
     if name == "acled_repeats.csv":  # the file gives data-check findings to keep in order

@@ -36,9 +36,7 @@ from dashboard.text.message import Message, msg, msg_n
 # 50,000,000 bytes (its server allows 50 MiB), .streamlit/config.toml says 50.
 MAX_FILE_BYTES = 50_000_000
 MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
-# From this size on (more than any upload: only the command line reads such files) the
-# CSV parser runs on its thread pool: at 460 MB its parse is about 3 s of one core,
-# about half of that when two cores parse. Below it one thread (see _fast_csv).
+# Above this size (more than any upload) the CSV parser runs on its thread pool (_fast_csv).
 THREADED_PARSE_BYTES = 64_000_000
 # Encodings a spreadsheet or export tool in Mexico writes; charset-normalizer picks among
 # them for files that are not UTF-8 (Excel's "CSV" is cp1252, its "Unicode text" UTF-16).
@@ -433,12 +431,11 @@ def _fast_csv(
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(utf8),
-            # One thread for files up to THREADED_PARSE_BYTES (every upload): on the shared
-            # 2-core server the parser's thread pool costs about 40% more CPU for no
-            # shorter wall time (benchmarks/bench_validate.py). A country-scale file on
-            # the command line is parsed on the pool, in 8 MiB blocks rather than 1 MiB
-            # (fewer chunks per column for every later step: 2-5 % less CPU at 1,000,000
-            # rows, benchmarks/bench_country.py).
+            # One thread up to THREADED_PARSE_BYTES (every upload): on the shared 2-core
+            # server the pool costs about 40% more CPU for no shorter wall time
+            # (benchmarks/bench_validate.py). A country-scale file (command line): the
+            # pool, in 8 MiB blocks, not 1 MiB (fewer chunks per column for every later
+            # step: 2-5 % less CPU at 1,000,000 rows, benchmarks/bench_country.py).
             read_options=pacsv.ReadOptions(
                 column_names=names,
                 skip_rows=header_line,
