@@ -107,3 +107,57 @@ def test_link_check_reads_only_linked_rows_and_finds_what_every_row_gives(dtype)
     }
     assert len(bad) >= 2 and bad <= found
     assert {record for record, _, _ in found} <= {"r0", "r1", "r3", "r5"}
+
+
+# Country-scale files take two shortcuts only above sizes no test file reaches: the CSV
+# parser's thread pool (read.THREADED_PARSE_BYTES) and the data checks on two threads
+# (quality.PARALLEL_CHECK_ROWS). With both thresholds at 0 a small file must give the
+# report and the rows it gives without them.
+def _acled_with_repeats() -> bytes:
+    from pathlib import Path
+
+    lines = Path("tests/data/acled_export.csv").read_bytes().splitlines()
+    header, rows = lines[0], lines[1:]
+    # Rows repeated under new ids (acled_duplicates finds them), a repeated id, a bad date.
+    more = [row.replace(b"MEX9000", b"MEX7000", 1) for row in rows]
+    more += [rows[0], rows[1].replace(b"23 February 2026", b"31 February 2026", 1)]
+    return b"\n".join([header, *rows, *more]) + b"\n"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["acled_repeats.csv", "geodata/incidents.csv", "tests/data/acled_export.csv"],
+)
+def test_threaded_parse_and_checks_give_the_serial_report(name, bundle, monkeypatch):
+    import concurrent.futures
+    from concurrent.futures import ThreadPoolExecutor as Pool
+    from pathlib import Path
+
+    from dashboard.analysis import quality
+    from dashboard.analysis.check_file import check_file
+    from dashboard.ingest import read
+
+    data = _acled_with_repeats() if name == "acled_repeats.csv" else Path(name).read_bytes()
+
+    def checked():
+        result = check_file(data, name, bundle.locations, bundle.states, max_bytes=None)
+        return result.report.as_dict("en"), result.frame
+
+    serial_report, serial_frame = checked()
+    monkeypatch.setattr(read, "THREADED_PARSE_BYTES", 0)
+    monkeypatch.setattr(quality, "PARALLEL_CHECK_ROWS", 0)
+    pools = []
+    monkeypatch.setattr(
+        concurrent.futures, "ThreadPoolExecutor", lambda **kw: pools.append(kw) or Pool(**kw)
+    )
+    threaded_report, threaded_frame = checked()
+    assert pools == [{"max_workers": 2}]  # the command line's checks ran on the pool
+    # An upload's checks (the page gives max_bytes) stay on one thread at any size.
+    page = check_file(data, name, bundle.locations, bundle.states)
+    assert pools == [{"max_workers": 2}]
+    assert page.report.as_dict("en") == serial_report
+    assert threaded_report == serial_report
+    pd.testing.assert_frame_equal(threaded_frame, serial_frame)
+    if name == "acled_repeats.csv":  # the file gives data-check findings to keep in order
+        reasons = [p["reason"] for p in serial_report["problems"]]
+        assert any(r.startswith("duplicates [") for r in reasons if r), reasons

@@ -27,7 +27,9 @@ def check_file(
     upload limit, None on the command line) and the data checks at their severity for a
     user's file (quality.quality_report: warnings), in one report (the first 1,000
     problems and totals per kind, or all with keep_all). `progress(fraction, step)` as
-    check_incidents calls it; the data checks are its last step."""
+    check_incidents calls it; the data checks are its last step. Without `max_bytes` (the
+    command line) the data checks of a country-scale file run on two threads
+    (quality.PARALLEL_CHECK_ROWS; the same report)."""
     result = check_incidents(
         data,
         name,
@@ -40,7 +42,14 @@ def check_file(
     if len(result.frame):
         progress(0.8, N_("running the data checks"))
         acled = result.format.startswith("acled") or is_acled(result.frame)
-        found = quality_report(result.frame, name, data, acled=acled, lines=result.lines)
+        found = quality_report(
+            result.frame,
+            name,
+            data,
+            acled=acled,
+            lines=result.lines,
+            threads=max_bytes is None,  # the command line: a country-scale file's checks
+        )
         result.report.extend(found)
     progress(1.0, N_("done"))
     return result

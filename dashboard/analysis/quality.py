@@ -366,6 +366,7 @@ def quality_report(
     bundled: bool = False,
     acled: bool | None = None,
     lines: tuple[dict[str, int], str] | None = None,
+    threads: bool = False,
 ) -> Report:
     """The data checks of the incident records in `frame` (validated from the file `name`
     whose bytes are `data`) as validation problems, each at the file line (CSV) or
@@ -377,25 +378,49 @@ def quality_report(
     a check whose rule does not hold for it (`DataCheck.acled`) runs its `acled_find`
     or nothing, and the report says so in one note (severity "note", in no count)
     naming the check and why. `lines`: (record id -> line or feature, unit) as the
-    checker read them (Incidents.lines), so the file is not read again.
+    checker read them (Incidents.lines), so the file is not read again. `threads`: the
+    checks of a frame of PARALLEL_CHECK_ROWS records or more may run on two threads (the
+    command line; the same report).
     """
     lines, unit = record_lines(data, name) if lines is None else lines
     report = Report(unit=unit)
     acled = is_acled(frame) if acled is None else acled
+    runs = []  # (level, the note on ACLED data or None, find or None), in registry order
     for check in CHECKS:
         level = check.bundled if bundled else check.user
         if not level or check.find is None:
             continue
-        find = check.find
+        find, why = check.find, None
         if acled and check.acled:
             why = msg("{check}: {why}", check=check.key, why=msg(check.acled))
-            report.add(name, None, None, None, why, "note")
-            if check.acled_find is None:
-                continue
             find = check.acled_find
-        found = find(frame)
-        report.extend(findings_report(found, name, lines, severity or level, unit))
+        runs.append((level, why, find))
+    finds = [f for *_, f in runs]
+    for (level, why, _), found in zip(runs, _found(frame, finds, threads), strict=True):
+        if why is not None:
+            report.add(name, None, None, None, why, "note")
+        if found is not None:
+            report.extend(findings_report(found, name, lines, severity or level, unit))
     return report
+
+
+# From this many records on, on the command line (quality_report's `threads`; an upload's
+# checks stay on one thread, on the shared server), the checks run on two threads: most
+# of their time is in Arrow and pandas' vectorised code, which lets another thread run
+# meanwhile (benchmarks/bench_country.py).
+PARALLEL_CHECK_ROWS = 200_000
+
+
+def _found(frame: pd.DataFrame, finds: list, threads: bool) -> list:
+    """Each find's findings on `frame` (None for None), in the order given; with `threads`
+    on two threads from PARALLEL_CHECK_ROWS records on (the checks only read the frame)."""
+    if not threads or len(frame) < PARALLEL_CHECK_ROWS:
+        return [None if find is None else find(frame) for find in finds]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [None if find is None else pool.submit(find, frame) for find in finds]
+        return [None if future is None else future.result() for future in futures]
 
 
 def is_acled(frame: pd.DataFrame) -> bool:

@@ -41,6 +41,8 @@ from dashboard.text.message import Message, msg, msg_n
 MAX_FILE_MB = 50
 MAX_FILE_BYTES = MAX_FILE_MB * 1024 * 1024
 MAX_JSON_DEPTH = 20  # a FeatureCollection of points needs 6
+# Above this size (more than any upload) the CSV parser runs on its thread pool (_fast_csv).
+THREADED_PARSE_BYTES = 64_000_000
 # Encodings a spreadsheet or export tool in Mexico writes; charset-normalizer picks among
 # them for files that are not UTF-8 (Excel's "CSV" is cp1252, its "Unicode text" UTF-16).
 CANDIDATE_ENCODINGS = ["utf_8", "cp1252", "latin_1", "utf_16_le", "utf_16_be", "utf_16"]
@@ -434,10 +436,19 @@ def _fast_csv(
     try:
         arrow = pacsv.read_csv(
             io.BytesIO(utf8),
-            # One thread: on the shared 2-core server the parser's thread pool costs about
-            # 40% more CPU for no shorter wall time (benchmarks/bench_validate.py).
+            # One thread up to THREADED_PARSE_BYTES (every upload): on the shared 2-core
+            # server the pool costs about 40% more CPU for no shorter wall time
+            # (benchmarks/bench_validate.py). A country-scale file (command line): the
+            # pool, in 8 MiB blocks, not 1 MiB (fewer chunks per column for every later
+            # step: 2-5 % less CPU at 1,000,000 rows, benchmarks/bench_country.py).
             read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=header_line, use_threads=False
+                column_names=names,
+                skip_rows=header_line,
+                **(
+                    {"use_threads": True, "block_size": 8 << 20}
+                    if len(utf8) > THREADED_PARSE_BYTES
+                    else {"use_threads": False}
+                ),
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
