@@ -9,7 +9,7 @@ import pytest
 from dashboard.ingest import limits
 
 # The scans of a whole file go through it a few MiB at a time (limits.positions,
-# read.count_newlines); with a step of a few bytes every chunk boundary is crossed.
+# limits.count_newlines); with a step of a few bytes every chunk boundary is crossed.
 _SCANNED = [
     b"",
     b"\n",
@@ -27,7 +27,7 @@ _SCANNED = [
 def test_scans_in_steps_find_what_one_pass_finds(data, step):
     import numpy as np
 
-    from dashboard.ingest.read import count_newlines
+    from dashboard.ingest.limits import count_newlines
 
     body = np.frombuffer(data, dtype=np.uint8)
     for byte in b'\n\r"[':
