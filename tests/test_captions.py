@@ -313,7 +313,7 @@ def test_figure_notes_name_each_time_precision(lang, expected):
         (
             {"actor": "cjng", "sub_event_types": frozenset({"Armed clash"}), "trusted": True},
             "es",
-            "actor “cjng” · Enfrentamiento armado · sin registros disputados ni de una sola "
+            "actor “cjng” · Enfrentamiento armado · sin registros en disputa ni de una sola "
             "fuente · ",
         ),
     ],
