@@ -396,6 +396,32 @@ def test_a_phone_sees_the_page_settle_without_layout_shift(proxy, browser, path)
     assert shift <= 0.1  # issue 26's bound; 0.20-0.64 before (CSS late, frame from 40 px)
 
 
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    "path, width",
+    [
+        ("/", 1400),  # the sidebar opens beside the main column (0.21 before)
+        ("/?embed=true", 1200),  # Streamlit's first frame is centred (0.16-0.18 before)
+        ("/?embed=true&states=JAL,MIC", 390),  # the title's placeholder (0.07 before)
+    ],
+)
+def test_a_desktop_or_phone_embed_settles_without_layout_shift(proxy, browser, path, width):
+    url, _ = proxy
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="es-MX")
+    page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFT)
+    try:
+        page.goto(url + path)
+        frame = map_frame(page)
+        frame.wait_for_function("() => window.map._tim && window.map._tim.built")
+        page.wait_for_timeout(1500)
+        shift = page.evaluate("window.__cls")
+    finally:
+        context.close()
+    assert shift <= 0.1, shift
+
+
 # The map's box in the document (not the viewport: a click scrolls to its target).
 MAP_BOX = """() => { const r = document.querySelector('.tim-map').getBoundingClientRect();
   return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }"""

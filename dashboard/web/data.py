@@ -94,7 +94,7 @@ def loaded_bundle(geodata: str, version: str) -> Bundle:
     return load_bundle(Path(geodata))
 
 
-@st.cache_resource(show_spinner="Loading the map data…")
+@st.cache_resource(show_spinner=False)  # the page shows its own, in its language
 def page_data(geodata: str, version: str, lang: str = "en") -> PageData:
     """Everything that does not depend on the view; `version` and `lang` key the cache
     (popup and tooltip text is in the page's language)."""

@@ -18,6 +18,7 @@ import streamlit as st
 
 from dashboard.model import bundled_files
 from dashboard.render.captions import empty_reason
+from dashboard.text.i18n import translation
 from dashboard.web.busy import page_run
 from dashboard.web.data import loaded_bundle, page_data
 from dashboard.web.sections.corrections import corrections_section
@@ -57,15 +58,21 @@ def main() -> None:
 def _page() -> None:
     geodata = os.environ.get("TAPALPA_GEODATA", str(bundled_files.GEODATA))
     lang = chosen_language()
+    embedded = bool(st.context.is_embedded)
+    # The page's settings (wide layout) and CSS before anything is drawn: sent after a
+    # first element, or after a slow first load, they moved the whole page (layout shift).
+    page_head(lang, embedded)
     version = bundled_files.data_version(bundled_files.data_files(Path(geodata)))
     bundle = loaded_bundle(geodata, version)
     if bundle.incidents.empty:
         no_records(bundle, lang)
         return
-    data = page_data(geodata, version, lang)
+    if embedded:  # no spinner: above the map's reserved area it pushed the map down
+        data = page_data(geodata, version, lang)
+    else:
+        with st.spinner(translation(lang).gettext("Loading the map data…")):
+            data = page_data(geodata, version, lang)
     read_link(data)
-    embedded = bool(st.context.is_embedded)
-    page_head(lang, embedded)
 
     if embedded:  # an article's iframe: the map, the time slider, a credit line
         # The map's area first, its height reserved from the first paint (a container is

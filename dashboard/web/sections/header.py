@@ -44,17 +44,20 @@ def no_records(bundle: Bundle, lang: str = "en") -> None:
 def page_head(lang: str, embedded: bool) -> None:
     """The page's title and layout, `<html lang>` of the page and the map frame, and the
     page CSS (caption contrast, visible focus, the phone layout) before any element it
-    styles, so nothing re-lays out when it arrives. In an embed only the page's
-    settings: its title, map and slider come first, and `page_assets` after them (each
-    st.html is a 40 px placeholder until Streamlit has loaded its code, and would push
-    them down, then let them jump up)."""
+    styles, so nothing re-lays out when it arrives. In an embed the page's settings and
+    embed.css (style only: Streamlit gives it no room); its title, map and slider come
+    next, and `page_assets` after them (each other st.html is a 40 px placeholder until
+    Streamlit has loaded its code, and would push them down, then let them jump up).
+    Called first in a run, before the data is loaded."""
     st.set_page_config(
         page_title=translation(lang).gettext("Tapalpa incident map"),
         page_icon="🗺️",
         layout="wide",
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
-    if not embedded:
+    if embedded:  # style only: no room on the page (Streamlit's event container)
+        st.html(STATIC / "embed.css")
+    else:
         page_assets(lang)
 
 
