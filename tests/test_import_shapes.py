@@ -10,8 +10,8 @@ import pytest
 
 from dashboard.ingest.read import read_table
 from dashboard.ingest.validate import validate_incidents
-from dashboard.model.schema import Report
-from tests.conftest import incident_row, to_csv
+from dashboard.model.schema import Report, report_rows
+from tests.conftest import incident_row, run_cli_in_process, to_csv
 
 DATA = Path(__file__).parent / "data"
 
@@ -135,7 +135,9 @@ def test_hidden_characters_in_a_header_are_named_and_the_column_read(bundle, cas
     frame, report = check(bundle, text.encode())
     (warning,) = report.problems
     assert warning.severity == "warning" and warning.field == "latitude"
-    assert named in warning.reason and warning.value == repr(header)
+    assert named in warning.reason and warning.value == header  # as written
+    code = named.split()[0]  # "U+200B"
+    assert f"<{code}>" in warning.shown_value and f"<{code}>" in warning.text("es")
     assert frame.incident_id.tolist() == ["test-1", "t2"]
 
 
@@ -179,8 +181,31 @@ def test_lookalike_ids_are_named_with_their_code_point(bundle, case, ids, kept, 
     assert got == [(row, severity, "incident_id") for row, severity, _ in named]
     for problem, (_, _, code_point) in zip(report.problems, named, strict=True):
         assert code_point in problem.reason
-        assert problem.value == repr(ids[problem.row - 2])
+        assert problem.value == ids[problem.row - 2]  # as written (--json's "value")
+        # ... and shown with the code point in place: two ids that look the same differ
+        # on screen, in the CLI's lines and the page's table (report_rows).
+        shown = f"<{code_point.split()[0]}>"
+        assert shown in problem.text() and shown in problem.text("es")  # value or first id
+        if problem.value != problem.value.encode("ascii", "ignore").decode():
+            assert shown in problem.shown_value
+        assert report_rows([problem], "es")[0]["value"] == problem.shown_value
     assert frame.incident_id.tolist() == kept
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_cli_shows_lookalike_ids_apart_and_json_keeps_the_raw_value(tmp_path, lang):
+    """Issue 24 (#14): `N1` + U+200B and `N1` were named as look-alikes but printed the
+    same; each is now shown with its code point, and --json keeps the value as written
+    beside the visible form."""
+    path = tmp_path / "ids.csv"
+    path.write_bytes(to_csv([incident_row(incident_id=i) for i in ("N1\u200b", "N1")]))
+    text = run_cli_in_process("validate", "--lang", lang, str(path)).stdout
+    assert "'N1<U+200B>'" in text and "'N1'" in text  # the value and the first id
+    assert "\u200b" not in text  # no invisible character left in what is printed
+    document = json.loads(run_cli_in_process("validate", "--json", str(path)).stdout)
+    values = [(p["value"], p["value_visible"]) for p in document["problems"]]
+    assert values == [("N1\u200b", "N1<U+200B>"), ("N1", "N1")]
+    assert "('N1<U+200B>')" in document["problems"][1]["reason"]
 
 
 def crs_file(crs_name: str | None, lon_first: bool = True) -> bytes:

@@ -31,7 +31,7 @@ from dashboard.ingest.columns import excel_serial
 from dashboard.ingest.read import STRING_DTYPE, Table, empty_texts
 from dashboard.model.schema import ACLED_COLUMNS, ACLED_EVENT_TYPES, Report
 from dashboard.model.timing import DayMonthOrder, TimestampError, numeric_date, where_in_file
-from dashboard.text.i18n import N_, translation
+from dashboard.text.i18n import N_, NC_, pgettext_for, translation
 from dashboard.text.message import Message, msg
 
 # Columns whose presence together marks a file as ACLED's.
@@ -139,47 +139,66 @@ TIME_PRECISIONS: dict[str, str] = {"1": "day", "2": "week", "3": "month"}
 GEO_PRECISIONS: dict[str, str] = {"1": "2", "2": "2", "3": "3"}
 SOURCE_PREFIX = N_("Sources (per ACLED): ")
 SOURCE_NOT_GIVEN = N_("not given")  # an ACLED row with an empty `source`
-# ACLED's event and sub-event type names (codebook, 2023 and later) in Spanish, written
-# by this project for the Spanish summary line of an imported row (`summary_es`); a name
-# not listed stays as ACLED wrote it.
-NAMES_ES: dict[str, str] = {
-    "battles": "Batallas",
-    "violence against civilians": "Violencia contra civiles",
-    "protests": "Protestas",
-    "riots": "Disturbios",
-    "strategic developments": "Acontecimientos estratégicos",
-    "explosions/remote violence": "Explosiones/violencia a distancia",
-    "armed clash": "Enfrentamiento armado",
-    "government regains territory": "El gobierno recupera territorio",
-    "non-state actor overtakes territory": "Un actor no estatal toma territorio",
-    "sexual violence": "Violencia sexual",
-    "attack": "Ataque",
-    "abduction/forced disappearance": "Secuestro/desaparición forzada",
-    "chemical weapon": "Arma química",
-    "air/drone strike": "Ataque aéreo o con dron",
-    "suicide bomb": "Atentado suicida",
-    "shelling/artillery/missile attack": "Ataque de artillería o con misiles",
-    "remote explosive/landmine/ied": "Explosivo a distancia/mina/artefacto improvisado",
-    "grenade": "Granada",
-    "peaceful protest": "Protesta pacífica",
-    "protest with intervention": "Protesta con intervención",
-    "excessive force against protesters": "Fuerza excesiva contra manifestantes",
-    "violent demonstration": "Manifestación violenta",
-    "mob violence": "Violencia de turba",
-    "agreement": "Acuerdo",
-    "arrests": "Detenciones",
-    "change to group/activity": "Cambio de grupo o actividad",
-    "disrupted weapons use": "Uso de armas frustrado",
-    "headquarters or base established": "Cuartel o base establecidos",
-    "looting/property destruction": "Saqueo/destrucción de bienes",
-    "non-violent transfer of territory": "Traspaso no violento de territorio",
-    "other": "Otro",
+# ACLED's event and sub-event type names as its codebook writes them (2023 and later: six
+# event types, 25 sub-event types). Catalogue entries in the context "ACLED" (their
+# Spanish is this project's, in messages.po; "Armed clash" is also our own event type,
+# translated differently): shown in the reader's language (`name_label`), kept as ACLED
+# wrote them in the data and exports. A name not listed stays as written.
+ACLED_CONTEXT = "ACLED"
+NAMES: dict[str, str] = {
+    name.lower(): name
+    for name in (
+        NC_("ACLED", "Battles"),
+        NC_("ACLED", "Violence against civilians"),
+        NC_("ACLED", "Protests"),
+        NC_("ACLED", "Riots"),
+        NC_("ACLED", "Strategic developments"),
+        NC_("ACLED", "Explosions/Remote violence"),
+        NC_("ACLED", "Armed clash"),
+        NC_("ACLED", "Government regains territory"),
+        NC_("ACLED", "Non-state actor overtakes territory"),
+        NC_("ACLED", "Sexual violence"),
+        NC_("ACLED", "Attack"),
+        NC_("ACLED", "Abduction/forced disappearance"),
+        NC_("ACLED", "Chemical weapon"),
+        NC_("ACLED", "Air/drone strike"),
+        NC_("ACLED", "Suicide bomb"),
+        NC_("ACLED", "Shelling/artillery/missile attack"),
+        NC_("ACLED", "Remote explosive/landmine/IED"),
+        NC_("ACLED", "Grenade"),
+        NC_("ACLED", "Peaceful protest"),
+        NC_("ACLED", "Protest with intervention"),
+        NC_("ACLED", "Excessive force against protesters"),
+        NC_("ACLED", "Violent demonstration"),
+        NC_("ACLED", "Mob violence"),
+        NC_("ACLED", "Agreement"),
+        NC_("ACLED", "Arrests"),
+        NC_("ACLED", "Change to group/activity"),
+        NC_("ACLED", "Disrupted weapons use"),
+        NC_("ACLED", "Headquarters or base established"),
+        NC_("ACLED", "Looting/property destruction"),
+        NC_("ACLED", "Non-violent transfer of territory"),
+        NC_("ACLED", "Other"),
+    )
 }
 
 
+def name_label(name: str, lang: str) -> str:
+    """An ACLED event or sub-event type name (any case, as a file writes it) as shown in
+    `lang`: its catalogue entry in context ACLED_CONTEXT ("Armed clash" -> "Enfrentamiento
+    armado" in "es"); a name not in NAMES, or any name in English, as written."""
+    if not name:
+        return name
+    known = NAMES.get(name.strip().lower())
+    if known is None:
+        return name
+    shown = pgettext_for(lang, ACLED_CONTEXT, known)
+    return name if shown == known else shown
+
+
 def spanish_name(name: str) -> str:
-    """An ACLED event or sub-event type name in Spanish (NAMES_ES), else as written."""
-    return NAMES_ES.get(name.strip().lower(), name) if name else name
+    """An ACLED event or sub-event type name in Spanish (`name_label` for "es")."""
+    return name_label(name, "es")
 
 
 def outlet_label(outlet: str, lang: str) -> str:

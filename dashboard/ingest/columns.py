@@ -28,7 +28,7 @@ from dashboard.model.timing import (
     parse_timestamp,
     where_in_file,
 )
-from dashboard.text.lookalike import HIDDEN_CLASS, described, hidden, plain
+from dashboard.text.lookalike import HIDDEN_CLASS, described, hidden, plain, visible
 from dashboard.text.message import Message, msg, msg_n
 
 _ISO_MINUTES = r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?([+-]\d{2}:\d{2}|Z)"
@@ -437,7 +437,7 @@ class Checks:
             first = members[0]  # distinct values are numbered in order of appearance
             for i in members:
                 text = texts.iat[i]
-                shown = np.full(self.n, repr(text), dtype=object)
+                shown = np.full(self.n, text, dtype=object)  # as written; shown visibly
                 if i == first:
                     if i in suspects:
                         reason = msg("id holds {characters}", characters=described(text))
@@ -447,7 +447,7 @@ class Checks:
                     "id looks the same as the id in {where} ({first}), but they differ by "
                     "{characters}",
                     where=where_in_file(self.table.unit, int(self.rows[first_at[first]])),
-                    first=repr(texts.iat[first]),
+                    first=repr(visible(texts.iat[first])),
                     characters=described(text) or described(texts.iat[first]),
                 )
                 self.problem(distinct.codes == i, field, reason, values=shown)

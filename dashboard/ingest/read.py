@@ -29,7 +29,7 @@ from dashboard.ingest import limits
 from dashboard.ingest.shapes import crs_axis_order, spreadsheet_lines
 from dashboard.model.schema import Report
 from dashboard.text.escape import DEFUSED
-from dashboard.text.lookalike import described, hidden, plain
+from dashboard.text.lookalike import described, hidden, plain, visible
 from dashboard.text.message import Message, msg, msg_n
 
 # The upload limit, one number everywhere: 50 MB as Streamlit counts them, 50 MiB =
@@ -328,7 +328,7 @@ def column_names(
                 name,
                 None,
                 names[position],
-                repr(raw[position].strip()),
+                raw[position].strip(),  # as written; messages show it visibly
                 msg(
                     "column name holds {characters}: read as {plain}",
                     characters=described(column),
@@ -341,7 +341,7 @@ def column_names(
         seen.setdefault(key, []).append(original.strip())
     repeated = {k: v for k, v in seen.items() if len(v) > 1}
     if repeated:
-        listed = "; ".join(" / ".join(repr(x) for x in v) for v in repeated.values())
+        listed = "; ".join(" / ".join(repr(visible(x)) for x in v) for v in repeated.values())
         report.add(
             name,
             None,

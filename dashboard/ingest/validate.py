@@ -288,12 +288,20 @@ def _check_rows(table, fmt, name, locations, states, report, bundled, progress):
     known = ids.per_row(ids.values.isin(locations["location_id"]))
     check.problem(has_id & ~known, "location_id", msg("unknown location_id"))
     neither = ~has_id & ~own
-    reason = (
-        msg("feature has no geometry and no location_id")
-        if table.format == "geojson"
-        else msg("needs a location_id or latitude/longitude")
-    )
-    check.problem(neither, "geometry" if table.format == "geojson" else "location_id", reason)
+    # Named in the file's own terms: an ACLED file has no location_id; its rows are placed
+    # by ACLED's latitude and longitude (admin1, admin2 and location name the places).
+    if is_acled:
+        reason = msg(
+            "no usable location: ACLED's latitude and longitude are empty or missing (a row "
+            "is placed by them; admin1, admin2 and location name its state, municipality "
+            "and place)"
+        )
+        where = "latitude"
+    elif table.format == "geojson":
+        reason, where = msg("feature has no geometry and no location_id"), "geometry"
+    else:
+        reason, where = msg("needs a location_id or latitude/longitude"), "location_id"
+    check.problem(neither, where, reason)
     lon, lat, point_ok = check.coordinates(own)
     declared, unknown_state = check.states("cve_ent", per_row_aliases=not is_acled)
     geo_precision = check.choice("geo_precision", [str(k) for k in GEO_PRECISIONS], required=False)

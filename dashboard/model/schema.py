@@ -12,6 +12,7 @@ from datetime import time
 import numpy as np
 
 from dashboard.text.i18n import N_, SOURCE_LANGUAGE, format_number, gettext_for
+from dashboard.text.lookalike import visible
 from dashboard.text.message import Message, msg, msg_n, text_in
 
 # Keys are the data's values; the labels are English message ids, shown through
@@ -211,10 +212,18 @@ class Problem:
             where = located(self.file, self.row, self.unit).text(lang)
         if self.field:
             where += msg(", field {field!r}", field=self.field).text(lang)
-        value = "" if self.value is None else msg(" (value {value!r})", value=self.value).text(lang)
+        value = ""
+        if self.value is not None:
+            value = msg(" (value {value!r})", value=self.shown_value).text(lang)
         label = SEVERITY_LABELS.get(self.severity)
         severity = self.severity.upper() if label is None else label.text(lang)
         return f"{severity}: {where}{value}: {self.reason_in(lang)}"
+
+    @property
+    def shown_value(self) -> str | None:
+        """`value` as a message shows it: invisible and look-alike characters written as
+        their code points (text.lookalike.visible: "N1<U+200B>"); None stays None."""
+        return None if self.value is None else visible(str(self.value))
 
     @property
     def kind(self) -> str:
@@ -470,6 +479,8 @@ class Report:
         problems = []
         for p in self.problems:
             row = {k: v for k, v in asdict(p).items() if k != "message"}
+            # The value exactly as the file has it, and as a person can read it.
+            row["value_visible"] = p.shown_value
             if lang and lang != SOURCE_LANGUAGE:
                 row[f"reason_{lang}"] = p.reason_in(lang)
             problems.append(row)
@@ -506,7 +517,7 @@ class Report:
             writer.writerow(
                 [
                     defuse(x)
-                    for x in (p.file, p.row, p.field, p.value, p.reason_in(lang), p.severity)
+                    for x in (p.file, p.row, p.field, p.shown_value, p.reason_in(lang), p.severity)
                 ]
             )
         if self.truncated:
@@ -561,7 +572,8 @@ def report_rows(problems: Iterable[Problem | dict], lang: str) -> list[dict]:
                 "file": data["file"],
                 "row": data["row"],
                 "field": data["field"],
-                "value": data["value"],
+                # invisible characters written as code points (lookalike.visible)
+                "value": None if data["value"] is None else visible(str(data["value"])),
                 "reason": reason,
                 "severity": severity_label(data["severity"], lang),
                 "unit": data.get("unit", "line"),

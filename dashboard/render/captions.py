@@ -21,6 +21,7 @@ from dashboard.model.mexico import MEXICO_CITY
 from dashboard.model.schema import NON_INCIDENT_TYPES
 from dashboard.model.timing import window_ends_text
 from dashboard.render.snapshot import title as snapshot_title
+from dashboard.render.symbols import StateClasses
 from dashboard.render.timing_text import longer_spans
 from dashboard.text.escape import escape_markdown, link
 from dashboard.text.i18n import (
@@ -334,10 +335,32 @@ def above_official(figures: KeyFigures, official: dict, lang: str = "en") -> str
     return " ".join(out)
 
 
-def counting_rule(lang: str = "en") -> str:
+def counting_rule(lang: str = "en", bundled: bool = True) -> str:
     """The counting rule (filters' module docstring; README "How the map counts") for
-    readers, in `lang`, with one worked example."""
+    readers, in `lang`, with one worked example. `bundled` False (a reader's file is
+    shown): the rule without what only the bundled data has (nothing before the raid's
+    morning of 22 February), and an example of any file's dates."""
     t = translation(lang)
+    if not bundled:
+        return "\n\n".join(
+            [
+                t.gettext(
+                    "Each record covers the time its file gives: a minute, an hour, a part "
+                    "of the day, only the day, or (ACLED) only the week or the month."
+                ),
+                t.gettext(
+                    "A report whose whole time lies inside the window is **counted**. One "
+                    "whose time only overlaps the window is **possibly** in it: drawn dashed "
+                    'on the map, listed as "possibly", named beside the figures, never '
+                    "counted."
+                ),
+                t.gettext(
+                    "Example: a record known only to its month is counted in a window that "
+                    "holds the whole month; in a window of one day of that month it is only "
+                    "possible."
+                ),
+            ]
+        )
     return "\n\n".join(
         [
             t.gettext(
@@ -422,6 +445,23 @@ def deck_text(lang: str = "en", span: tuple[datetime, datetime] | None = None) -
     else:
         text = t.gettext("Your file: {start} to {end}, hour by hour")
     return text.format(start=start, end=end)
+
+
+def shading_caption(classes: StateClasses, lang: str = "en") -> str:
+    """The state shading's classes in words, in `lang`: "States are shaded by their
+    incidents in the window: 1–2, 3–5, 6–10, 11–25 or 26 or more." When the classes are
+    scaled to a view with large counts (symbols.state_classes: a year of an analyst's
+    file), the sentence says so and names the largest state count they were chosen for."""
+    t = translation(lang)
+    classes_text = format_list(classes.labels(lang), lang)
+    if classes.scale == 1:
+        return t.gettext(
+            "States are shaded by their incidents in the window, in five classes: {classes}."
+        ).format(classes=classes_text)
+    return t.gettext(
+        "States are shaded by their incidents in the window, in five classes scaled to the "
+        "largest state count in view ({largest}): {classes}."
+    ).format(classes=classes_text, largest=format_number(classes.largest, lang))
 
 
 def map_captions(

@@ -26,7 +26,7 @@ from dashboard.render.symbols import (
     STATE_FILL_OPACITY,
     category,
     palette_of,
-    state_colour,
+    state_classes,
 )
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import gettext_for
@@ -131,11 +131,12 @@ def first_paint_svg(
         return np.column_stack([(x - x0) * scale, (y1 - y) * scale])
 
     count_of = dict(zip(counts["cve_ent"], counts["incidents"].astype(int), strict=True))
+    classes = state_classes(count_of.values())  # the live map's classes for these counts
     shapes = []
     for code, geometry in zip(states_display["cve_ent"], states_display.geometry, strict=True):
         path = _path(geometry, project)
         if path:
-            shapes.append(f'<path fill="{state_colour(count_of.get(code, 0))}" d="{path}"/>')
+            shapes.append(f'<path fill="{classes.colour(count_of.get(code, 0))}" d="{path}"/>')
     dots = []
     points = _drawn(selected)
     if len(points):

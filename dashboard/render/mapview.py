@@ -43,6 +43,7 @@ from dashboard.render.symbols import (
     category_index,
     palette_of,
     ramp,
+    state_classes,
 )
 from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import DEFAULT_LANGUAGE, gettext_for
@@ -298,6 +299,11 @@ def view_layer(
     }
     for layer in LAYERS:
         data.update(layer.view(inputs))
+    # The state classes follow the counts in view (symbols.state_classes): the fills,
+    # the legend's ramp and the sentence under the map use the same classes.
+    classes = state_classes(counts["incidents"])
+    data["bins"] = classes.bins()
+    data["ramp"] = [[colour, label] for colour, label in classes.ramp(lang, short=True)]
     data["layers"] = [layer.key for layer in LAYERS if layer.key in layers]
     data["focus"] = {"id": focus[0], "n": focus[1]} if focus else None
     # The state filter (INEGI codes and names): the map fits them and shows a chip each.

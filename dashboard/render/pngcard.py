@@ -23,7 +23,7 @@ from matplotlib.patches import Patch
 from dashboard.analysis.filters import possible_mask
 from dashboard.model.mexico import MEXICO_CITY
 from dashboard.render.pnglayers import categories_present
-from dashboard.render.symbols import HALO, MPL_MARKERS, SITE_COLOUR, STATE_EDGE, ramp, state_class
+from dashboard.render.symbols import HALO, MPL_MARKERS, SITE_COLOUR, STATE_EDGE, state_classes
 from dashboard.text.i18n import N_, format_datetime, translation
 
 CARD_LAYOUTS = ("card-side", "card-stacked")
@@ -58,13 +58,15 @@ def short_label(label: str) -> str:
 
 def ramp_handles(counts: pd.DataFrame, states, lang: str) -> list:
     """Patches for the state classes the view's states fall in (`states`: INEGI codes
-    chosen, None for all 32; "0" always: the other states are drawn white)."""
+    chosen, None for all 32; "0" always: the other states are drawn white). The classes
+    follow every state's count in view (symbols.state_classes), as the fills do."""
+    classes = state_classes(counts["incidents"])
     if states:
         counts = counts[counts["cve_ent"].isin(states)]
-    present = {0} | {state_class(int(n)) for n in counts["incidents"]}
+    present = {0} | {classes.index(int(n)) for n in counts["incidents"]}
     return [
         Patch(facecolor=colour, edgecolor=STATE_EDGE, label=label)
-        for i, (colour, label) in enumerate(ramp(lang, short=True))
+        for i, (colour, label) in enumerate(classes.ramp(lang, short=True))
         if i in present
     ]
 

@@ -18,7 +18,7 @@ from dashboard.render.symbols import (
     STATE_EDGE,
     category_index,
     palette_of,
-    state_colour,
+    state_classes,
 )
 
 EXACT_SIZE, TOWN_SIZE = 46, 110  # marker areas (points^2) at 1600x1000, as on the live map
@@ -78,7 +78,8 @@ def draw_states(canvas: PngCanvas, shown: bool) -> None:
     counts = canvas.counts.set_index("cve_ent")["incidents"]
     states = canvas.states
     if shown:
-        colours = [state_colour(int(counts.get(c, 0))) for c in states["cve_ent"]]
+        classes = state_classes(canvas.counts["incidents"])  # the legend's classes
+        colours = [classes.colour(int(counts.get(c, 0))) for c in states["cve_ent"]]
     else:
         colours = ["#ffffff"] * len(states)
     states.plot(ax=canvas.ax, color=colours, edgecolor=STATE_EDGE, linewidth=0.5 * canvas.scale)

@@ -57,7 +57,7 @@ from dashboard.render.symbols import (
     HALO,
     MPL_MARKERS,
     STATE_EDGE,
-    ramp,
+    state_classes,
 )
 from dashboard.text.escape import escape_text  # noqa: E402
 from dashboard.text.i18n import (
@@ -476,7 +476,7 @@ def legend_entries(selection: Selection, scale: float = 1.0, lang: str = DEFAULT
             edgecolor=STATE_EDGE,
             label=t.gettext("{range} incidents").format(range=label),
         )
-        for colour, label in ramp(lang)
+        for colour, label in state_classes(selection.counts["incidents"]).ramp(lang)
     ]
     handles += [
         dot(c.colour, HALO, 10 * scale, t.gettext(c.label), MPL_MARKERS[c.shape])

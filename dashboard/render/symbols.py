@@ -14,10 +14,12 @@ Markers also get a white halo (their outline), which separates them from each ot
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 
 from dashboard.model.schema import ACLED_EVENT_TYPES, EVENT_TYPES
-from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, gettext_for
+from dashboard.text.i18n import DEFAULT_LANGUAGE, N_, format_number, gettext_for
 
 
 @dataclass(frozen=True)
@@ -103,9 +105,16 @@ EVENT_COLOURS: dict[str, str] = {
 }
 HALO = "#ffffff"
 
-# Choropleth: (lowest count, label) per class; "0" has its own class (white).
+# Choropleth: (lowest count, label) per class at scale 1; "0" has its own class (white).
 # Light blues from CIELAB L* 92 to 68 (hue 270°, chroma 10 to 30), so dark markers keep 3:1.
+# The classes scale with the counts in view (StateClasses, state_classes): these are the
+# classes of a view whose largest state count is at most 50 (the bundled data's windows).
 BINS = ((1, "1–2"), (3, "3–5"), (6, "6–10"), (11, "11–25"), (26, N_("26 or more")))
+OPEN_CLASS = N_("{n} or more")  # the last class's label: "26 or more"
+# Each class's upper bound at scale 1 (the last class is open); a scale multiplies them.
+CLASS_TOPS = (2, 5, 10, 25)
+# Scales: 1, 2, 5, 10, 20, 50, ... (the "nice" 1-2-5 series), so every bound is round.
+_SCALE_STEPS = (1, 2, 5)
 ZERO_COLOUR = "#ffffff"
 STATE_PALETTE = ("#dee9fb", "#c8d8f3", "#b1c8eb", "#9ab8e3", "#82a8db")
 STATE_FILL_OPACITY = 0.9
@@ -150,24 +159,95 @@ def category(event_type: str, palette: str = "ours") -> Category:
     return categories[category_index(palette).get(event_type, len(categories) - 1)]
 
 
-def state_class(count: int) -> int:
-    """0 for no incidents, else 1 + the index of the class in BINS."""
-    if count <= 0:
-        return 0
-    return 1 + max(i for i, (low, _) in enumerate(BINS) if count >= low)
+@dataclass(frozen=True)
+class StateClasses:
+    """The choropleth's five classes of incidents per state: 1 to 2s, 2s+1 to 5s, 5s+1 to
+    10s, 10s+1 to 25s and more than 25s, for a `scale` s of the 1-2-5 series (1, 2, 5,
+    10, 20, ...); 0 is its own (white) class. Scale 1 is BINS: 1–2, 3–5, 6–10, 11–25, 26+.
+    One object serves the live map, its legend, the PNG, the standalone HTML and the
+    sentence under the map (`state_classes` picks it from the counts in view)."""
+
+    scale: int = 1
+    largest: int = 0  # the largest state count in view the scale was chosen for
+
+    @property
+    def lows(self) -> tuple[int, ...]:
+        """The lowest count of each class (ints, ascending): (1, 3, 6, 11, 26) at scale 1."""
+        return (1, *(top * self.scale + 1 for top in CLASS_TOPS))
+
+    def index(self, count: int) -> int:
+        """0 for no incidents, else 1 + the index of `count`'s class in `lows`."""
+        if count <= 0:
+            return 0
+        return 1 + max(i for i, low in enumerate(self.lows) if count >= low)
+
+    def colour(self, count: int) -> str:
+        """Fill colour (sRGB hex) for a state with `count` incidents in the window."""
+        index = self.index(count)
+        return ZERO_COLOUR if index == 0 else STATE_PALETTE[index - 1]
+
+    def labels(self, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> list[str]:
+        """Each class as text in `lang`: "1–2", ..., "26 or more" ("26+" when `short`);
+        numbers grouped as the language writes them ("1,001–2,500")."""
+        lows = self.lows
+        number = partial(format_number, lang=lang)
+        ranges = [f"{number(low)}–{number(lows[i + 1] - 1)}" for i, low in enumerate(lows[:-1])]
+        top = lows[-1]
+        if short:
+            return [*ranges, f"{number(top)}+"]
+        return [*ranges, gettext_for(lang, OPEN_CLASS).format(n=number(top))]
+
+    def bins(self) -> list[list]:
+        """[[lowest count, colour], ...] per class, as the live map's JavaScript reads them
+        (TapalpaMap.colourFor)."""
+        return [[low, colour] for low, colour in zip(self.lows, STATE_PALETTE, strict=True)]
+
+    def ramp(self, lang: str = DEFAULT_LANGUAGE, short: bool = False) -> list[tuple[str, str]]:
+        """(colour, label) for a legend: "0" first, then each class, in `lang`."""
+        labels = self.labels(lang, short)
+        return [(ZERO_COLOUR, "0")] + list(zip(STATE_PALETTE, labels, strict=True))
 
 
-def state_colour(count: int) -> str:
+DEFAULT_CLASSES = StateClasses()
+
+
+def state_classes(counts: Iterable[int]) -> StateClasses:
+    """The classes for the state counts in view (incidents per state, ints): scale 1
+    (BINS) while the largest count is at most 50; above, the largest scale s of the
+    1-2-5 series whose open class (more than 25s) still holds the largest count, so the
+    classes spread over the view's own range (a year of ACLED rows, thousands per state,
+    is not one class "26+"). Rule of this module, chosen so every bound is a round
+    number and the bundled data's windows keep their classes."""
+    largest = max((int(n) for n in counts), default=0)
+    scale = 1
+    for candidate in _scales():
+        if CLASS_TOPS[-1] * candidate >= largest:
+            break
+        scale = candidate
+    return StateClasses(scale, largest)
+
+
+def _scales():
+    power = 1
+    while True:
+        for step in _SCALE_STEPS:
+            yield step * power
+        power *= 10
+
+
+def state_class(count: int, classes: StateClasses = DEFAULT_CLASSES) -> int:
+    """0 for no incidents, else 1 + the index of the class in `classes` (BINS by default)."""
+    return classes.index(count)
+
+
+def state_colour(count: int, classes: StateClasses = DEFAULT_CLASSES) -> str:
     """Fill colour (sRGB hex) for a state with `count` incidents in the window."""
-    index = state_class(count)
-    return ZERO_COLOUR if index == 0 else STATE_PALETTE[index - 1]
+    return classes.colour(count)
 
 
-def ramp(lang: str = DEFAULT_LANGUAGE, short: bool = False) -> list[tuple[str, str]]:
+def ramp(
+    lang: str = DEFAULT_LANGUAGE, short: bool = False, classes: StateClasses = DEFAULT_CLASSES
+) -> list[tuple[str, str]]:
     """(colour, label) for the legend: "0" first, then each class, in `lang`; `short`
     writes the open class as "26+" (the live map's narrow legend)."""
-    labels = [
-        f"{low}+" if short and i == len(BINS) - 1 else gettext_for(lang, label)
-        for i, (low, label) in enumerate(BINS)
-    ]
-    return [(ZERO_COLOUR, "0")] + list(zip(STATE_PALETTE, labels, strict=True))
+    return classes.ramp(lang, short)

@@ -410,14 +410,8 @@
         }
         body.appendChild(el("h2", "tim-legend-head", s.legend_states));
         var ramp = el("div", "tim-ramp");
-        config.ramp.forEach(function (r) {
-          var cell = el("span");
-          var sw = el("i");
-          sw.style.background = r[0];
-          cell.appendChild(sw);
-          cell.appendChild(document.createTextNode(r[1]));
-          ramp.appendChild(cell);
-        });
+        self.legendRamp = ramp;
+        self.drawRamp((self.view && self.view.ramp) || config.ramp);
         body.appendChild(ramp);
         body.appendChild(el("h2", "tim-legend-head", s.legend_types));
         var types = el("ul", "tim-types tim-kinds");
@@ -461,6 +455,22 @@
       }
     });
     this.legend = new Legend().addTo(this.map);
+  };
+
+  // The state classes follow the counts in view (symbols.state_classes: a year of an
+  // analyst's file has thousands per state): each view brings its classes and labels.
+  Tim.prototype.drawRamp = function (ramp) {
+    var box = this.legendRamp;
+    if (!box) { return; }
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    ramp.forEach(function (r) {
+      var cell = el("span");
+      var sw = el("i");
+      sw.style.background = r[0];
+      cell.appendChild(sw);
+      cell.appendChild(document.createTextNode(r[1]));
+      box.appendChild(cell);
+    });
   };
 
   // The compact legend (a narrow map) lists only the kinds this view draws as points, so
@@ -767,7 +777,8 @@
 
   Tim.prototype.colourFor = function (n) {
     var colour = this.config.zero;
-    this.config.bins.forEach(function (b) { if (n >= b[0]) { colour = b[1]; } });
+    var bins = (this.view && this.view.bins) || this.config.bins;
+    bins.forEach(function (b) { if (n >= b[0]) { colour = b[1]; } });
     return colour;
   };
 
@@ -776,6 +787,7 @@
   Tim.prototype.update = function (v) {
     var self = this, config = this.config;
     this.view = v;
+    if (v.ramp) { this.drawRamp(v.ramp); }
     this.incidents.clearLayers();
     this.markers = [];
     this.byId = {};

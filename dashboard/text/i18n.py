@@ -79,6 +79,20 @@ def N_(message: str) -> str:  # noqa: N802 (gettext's conventional name)
     return message
 
 
+def NC_(context: str, message: str) -> str:  # noqa: N802 (as N_)
+    """Mark `message` for the catalogue in a `context` (a msgctxt) without translating it:
+    for a name that needs its own translation beside the same English text elsewhere
+    (ACLED's sub-event "Armed clash" beside our event type "Armed clash"). Translated
+    where shown, with `pgettext_for(lang, context, message)`."""
+    return message
+
+
+def pgettext_for(lang: str, context: str, message: str) -> str:
+    """`message` in `context` (marked with `NC_`) in `lang`; the message itself when the
+    catalogue lacks it."""
+    return translation(lang).pgettext(context, message)
+
+
 def normalise_language(value: object) -> str | None:
     """`"es"`/`"en"` for a `?lang=` value (any case, surrounding spaces), else None.
 

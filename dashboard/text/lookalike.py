@@ -87,3 +87,13 @@ def code_point(char: str) -> str:
 def described(text: str) -> str:
     """The hidden characters of `text` named, joined by ", " ("" when there are none)."""
     return ", ".join(code_point(c) for c in hidden(text))
+
+
+def visible(text: str) -> str:
+    """`text` as a message shows it: each invisible or look-alike character written as its
+    code point in angle brackets ("N1" + U+200B -> "N1<U+200B>"; a Greek "Ν1" ->
+    "<U+039D>1"), so two values that look the same are told apart on screen; text without
+    such characters is returned unchanged."""
+    if not hidden(text):
+        return text
+    return "".join(f"<U+{ord(c):04X}>" if is_hidden(c) else c for c in text)

@@ -113,8 +113,11 @@ def _page() -> None:
     map_section(data, shown, lang)
     map_summary(shown, lang, data.spans_years)
     official = key_figures(data, shown, lang)
-    lead_paragraph(lang)
-    figure_explanations(shown, official, lang)
+    # Under a reader's file, what is only about the bundled Tapalpa data is left out (the
+    # lead paragraph, the key moments) or says that it is (the corrections log).
+    if not data.from_file:
+        lead_paragraph(lang)
+    figure_explanations(shown, official, lang, bundled=not data.from_file)
     incidents_in_view(data, shown, lang)
     share_panel(data, shown, lang)
     data_downloads(data, shown, lang)
@@ -125,6 +128,7 @@ def _page() -> None:
         tables(data, shown, lang)  # per municipality, day and week
     with right:
         hour_by_hour(shown, lang)
-        key_moments(data, geodata, version, lang)
-    corrections_section(geodata, version, lang)
+        if not data.from_file:
+            key_moments(data, geodata, version, lang)
+    corrections_section(geodata, version, lang, about_bundled=data.from_file)
     quality_panel(data, shown, geodata, from_upload=data is not bundled, lang=lang)

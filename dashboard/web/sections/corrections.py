@@ -59,11 +59,24 @@ def corrections_log(path: str, version: str, lang: str = "en") -> CorrectionsLog
     )
 
 
-def corrections_section(geodata: str, version: str, lang: str = "en") -> None:
-    """The credit line and data version, any problem reading the log, and the log."""
+def corrections_section(
+    geodata: str, version: str, lang: str = "en", about_bundled: bool = False
+) -> None:
+    """The credit line and data version, any problem reading the log, and the log.
+    `about_bundled` (a reader's file is shown): the heading and a sentence say that all of
+    it is about the map's own (bundled) data, not the file."""
     t = translation(lang)
     log = corrections_log(str(Path(geodata) / bundled_files.CORRECTIONS_FILE.name), version, lang)
-    st.subheader(t.gettext("Corrections and updates"))
+    if about_bundled:
+        st.subheader(t.gettext("Corrections and updates of the map's own data"))
+        st.caption(
+            t.gettext(
+                "This section is about the Tapalpa data bundled with the map, not your file: "
+                "its credit, version and corrections log."
+            )
+        )
+    else:
+        st.subheader(t.gettext("Corrections and updates"))
     st.caption(
         t.gettext(
             "{credit} Data version {version}: links made before a correction say the data "

@@ -19,6 +19,7 @@ from dashboard.analysis.filters import (
     shift_window,
     window_step,
 )
+from dashboard.ingest.acled import name_label
 from dashboard.model.schema import event_type_label
 from dashboard.render.captions import day_label, slider_hours, slider_label
 from dashboard.render.incident_list import typeable
@@ -129,7 +130,10 @@ def analyst_filters(data: PageData, lang: str = "en") -> None:
     frame = data.incidents
     has_actors = "actor1" in frame.columns
     labels = (
-        sorted(x for x in frame["event_label"].dropna().unique() if x)
+        sorted(
+            (x for x in frame["event_label"].dropna().unique() if x),
+            key=lambda x: name_label(x, lang).casefold(),  # in the order a reader sees
+        )
         if "event_label" in frame.columns
         else []
     )
@@ -146,6 +150,9 @@ def analyst_filters(data: PageData, lang: str = "en") -> None:
         st.multiselect(
             t.gettext("Sub-event types (none chosen: all)"),
             labels,
+            # ACLED's names as written are the values (data, permalink, exports); a reader
+            # sees them in the page's language (acled.name_label).
+            format_func=partial(name_label, lang=lang),
             default=[x for x in state.opening(state.SUB_TYPES) if x in labels],
             key=state.SUB_TYPES,
             placeholder=t.gettext("All sub-event types"),

@@ -105,10 +105,13 @@ def key_figures(data: PageData, shown: Shown, lang: str = "en") -> dict:
     return official
 
 
-def figure_explanations(shown: Shown, official: dict, lang: str = "en") -> None:
+def figure_explanations(
+    shown: Shown, official: dict, lang: str = "en", bundled: bool = True
+) -> None:
     """Under the map: the official figures in words, with who gave them, when and a link;
     a sentence wherever the map counts more than an official figure; and, closed, why the
-    two differ and the counting rule."""
+    two differ and the counting rule (`bundled` False: a reader's file is shown, the rule
+    without the bundled event's own dates: captions.counting_rule)."""
     t = translation(lang)
     figures = shown.figures
     lines = [official_line(official, shown.view.states is not None, lang)] if official else []
@@ -123,7 +126,7 @@ def figure_explanations(shown: Shown, official: dict, lang: str = "en") -> None:
                     [
                         possible_sentence(figures.possible, lang),
                         why_they_differ(official, lang),
-                        counting_rule(lang),
+                        counting_rule(lang, bundled),
                     ],
                 )
             )

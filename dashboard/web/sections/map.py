@@ -25,6 +25,7 @@ from dashboard.render.captions import (
     map_captions,
     map_counts,
     map_title,
+    shading_caption,
     slider_hours,
 )
 from dashboard.render.mapview import (
@@ -36,7 +37,7 @@ from dashboard.render.mapview import (
     view_layer,
 )
 from dashboard.render.snapshot import Selection
-from dashboard.render.symbols import palette_of
+from dashboard.render.symbols import palette_of, state_classes
 from dashboard.text.escape import escape_text, script_json
 from dashboard.text.i18n import N_, translation
 from dashboard.web import state
@@ -285,6 +286,8 @@ def map_section(data: PageData, shown: Shown, lang: str = "en") -> None:
     counts = per_view("map_counts", shown.same_rows, lambda: map_counts(shown.selected))
     for caption in map_captions(drawn.mode, drawn.drawn_points, counts, lang, shown.view):
         st.caption(caption)
+    # The shading's classes follow the counts in view (symbols.state_classes): in words.
+    st.caption(shading_caption(state_classes(shown.counts["incidents"]), lang))
     notes = figure_notes(shown.figures, lang)
     if notes:
         st.caption(notes)
