@@ -471,6 +471,13 @@
       }
     });
     this.legend = new Legend().addTo(this.map);
+    // The key's place from the first paint on (fitKey decides once the controls are
+    // styled): moved there later, it and the layer button would shift in the reader's view.
+    if (this.narrow) {
+      var corner = this.legend.getContainer().parentNode;
+      corner.insertBefore(this.legend.getContainer(), corner.firstChild);
+      this.fitLegend();
+    }
   };
 
   // The compact legend (a narrow map) lists only the kinds this view draws as points, so
