@@ -411,3 +411,22 @@ def test_on_a_phone_the_map_starts_on_the_first_screen(browser, server, lang):
     )
     assert cut == []
     context.close()
+
+
+def test_a_hover_label_closes_when_the_map_is_dragged(page, server):
+    """A label open before a drag (the Tapalpa star's, hovered) does not stay behind on
+    the moved map over other places (tester 11e, issue 23): dragstart closes it."""
+    page.goto(server)
+    frame = settled_map(page)
+    frame.evaluate("() => map._tim.site.eachLayer(l => l.openTooltip())")
+    assert frame.locator(".leaflet-tooltip").count() == 1
+    box = page.locator(IFRAME).bounding_box()
+    x, y = box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.6
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 6):
+        page.mouse.move(x + 20 * step, y + 8 * step)
+    page.mouse.up()
+    frame.wait_for_function(MAP_AT_REST)
+    assert frame.evaluate("() => map._tim.userMoves"), "the map was not dragged"
+    assert frame.locator(".leaflet-tooltip").count() == 0

@@ -29,6 +29,7 @@ MAP_STRINGS: dict[str, object] = {
     "legend_earlier": N_("replay: earlier in the window"),
     # The compact legend's (narrow maps) short forms; the long ones above stay its
     # accessible text.
+    "legend_states_short": N_("Per state"),
     "legend_site_short": N_("Tapalpa operation"),
     "legend_exact_short": N_("small: exact site"),
     "legend_town_short": N_("large: town"),

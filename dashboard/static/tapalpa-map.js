@@ -28,8 +28,9 @@
   var LEGEND_SHARE = 1 / 3; // an open legend's most: a third of the map's height
   var LEGEND_OPEN_PX = 320; // the legend opens by itself on maps this wide or wider
   var FREE_FIT_LEAST = 0.4; // a narrow map's first view: the data this much of the map, or more
-  var LEGEND_ROOMY_PX = 520; // narrower, a link on states opens with the legend closed
   var LEGEND_NARROW_SHARE = 1 / 4; // a compact legend's least, where it must scroll
+  var KEY_GAP = 8; // px between the key and the controls beside it in the top band
+  var KEY_MIN_PX = 180; // the key's least width in the top band
   var COMPACT_MIN_PX = 240; // a compact legend's least width (two columns of short names)
   var SVG = "http://www.w3.org/2000/svg";
 
@@ -79,6 +80,7 @@
     var svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("width", size);
     svg.setAttribute("height", size);
+    svg.setAttribute("viewBox", "0 0 " + size + " " + size);  // scalable (the key's 14 px)
     svg.setAttribute("aria-hidden", "true");
     var c = size / 2, r = size / 2 - 3;
     var el;
@@ -229,14 +231,21 @@
     this.escapeKeys();
     this.incidents.on("animationend", function () { self.placeStar(); });
     map.on("zoomend moveend viewreset overlayadd", function () { self.placeStar(); });
+    // A hover label (a symbol's, a state's sticky one) opened before a drag would stay
+    // behind on the moved map, over other places (tester 11e, touch and mouse): closed.
+    map.on("dragstart", function () {
+      map.eachLayer(function (l) { if (l.closeTooltip) { l.closeTooltip(); } });
+    });
     map.on("popupopen", function (e) {
       // A tap opens the marker's hover label too: the popup says more, and the label
       // would run past a phone's map beside it.
       var source = e.popup._source;
       if (source && source.closeTooltip) { source.closeTooltip(); }
-      // On a narrow map an open legend leaves no room for a popup: it closes (its button
-      // stays, one tap opens it again).
-      if (self.narrow && self.legendBody && !self.legendBody.hidden) { self.setLegendOpen(false); }
+      // On a narrow map an open legend under the layer button leaves no room for a popup:
+      // it closes (its button stays, one tap opens it again). The key in the top band
+      // takes no more room than the buttons beside it: it stays.
+      var banded = self.legend && self.legend.getContainer().classList.contains("tim-in-band");
+      if (self.narrow && !banded && self.legendBody && !self.legendBody.hidden) { self.setLegendOpen(false); }
       self.fitPopup(e.popup);
     });
   };
@@ -359,9 +368,11 @@
       // empty north, so that the first view's fit pads one edge, not both.
       options: {position: self.narrow ? "topright" : "bottomright"},
       onAdd: function () {
-        // Narrow maps (phones, article-width embeds) get the compact legend: two columns
-        // of short names, only the kinds the view draws, no scrolling (tapalpa-map.css).
-        var box = el("div", "tim-legend" + (self.narrow ? " tim-compact" : ""));
+        // Narrow maps (phones, article-width embeds) get the compact legend, a key
+        // (tim-key): the state scale's ends and the short names of the kinds the view
+        // draws, in wrapping lines of 11 px, in the top band right of the zoom buttons
+        // (fitKey), so that it is open from the start and covers no data.
+        var box = el("div", "tim-legend" + (self.narrow ? " tim-compact tim-key" : ""));
         var toggle = el("button", "tim-legend-toggle", s.legend);
         toggle.type = "button";
         var body = el("div", "tim-legend-body");
@@ -408,7 +419,7 @@
           li.appendChild(icon);
           return names(li, long, short);
         }
-        body.appendChild(el("h2", "tim-legend-head", s.legend_states));
+        body.appendChild(names(el("h2", "tim-legend-head"), s.legend_states, s.legend_states_short));
         var ramp = el("div", "tim-ramp");
         self.legendRamp = ramp;
         self.drawRamp((self.view && self.view.ramp) || config.ramp);
@@ -443,18 +454,23 @@
         box.appendChild(body);
         self.legendBody = body;
         self.setLegendOpen = setOpen;
-        // Open from a 360 px screen (a 328 px map) up; never more than a third of the map.
-        // A link on chosen states opened on a phone-wide map starts with it closed: open,
-        // it would leave the states no room beside the replay control (one tap opens it).
-        var initial = config.initial || {};
-        var onStates = Boolean(initial.states && initial.states.length && !(initial.center && initial.zoom));
-        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX && !(onStates && self.map.getSize().x < LEGEND_ROOMY_PX));
+        // Open from a 360 px screen (a 328 px map) up, a link on chosen states too: on a
+        // narrow map the key keeps to the top band the zoom and layer buttons already take
+        // from the data (issue 23: a phone reader sees which symbol is which without a tap).
+        setOpen(self.map.getSize().x >= LEGEND_OPEN_PX);
         L.DomEvent.disableClickPropagation(box);
         L.DomEvent.disableScrollPropagation(box);
         return box;
       }
     });
     this.legend = new Legend().addTo(this.map);
+    // The key's place from the first paint on (fitKey decides once the controls are
+    // styled): moved there later, it and the layer button would shift in the reader's view.
+    if (this.narrow) {
+      var corner = this.legend.getContainer().parentNode;
+      corner.insertBefore(this.legend.getContainer(), corner.firstChild);
+      this.fitLegend();
+    }
   };
 
   // The state classes follow the counts in view (symbols.state_classes: a year of an
@@ -468,7 +484,8 @@
       var sw = el("i");
       sw.style.background = r[0];
       cell.appendChild(sw);
-      cell.appendChild(document.createTextNode(r[1]));
+      // Its own element: the compact key shows the scale's two ends only (tapalpa-map.css).
+      cell.appendChild(el("span", "tim-ramp-label", r[1]));
       box.appendChild(cell);
     });
   };
@@ -541,10 +558,51 @@
     if (over > 0) { body.style.maxHeight = Math.max(LEGEND_MIN, height - Math.ceil(over)) + "px"; }
   };
 
+  // The key (a narrow map's legend, open or closed) in the map's top band: first in the
+  // top-right corner (the layer button then hangs under it, beside the state filter's
+  // chips), from the zoom buttons to the map's right edge, no lower than the zoom buttons.
+  // That band is the controls' on every narrow map (fit and fitFree leave it to them),
+  // so the key there costs the data nothing. False where it would reach lower or where
+  // it or the layer button under it would meet another control: the legend then hangs
+  // under the layer button (fitCompactLegend).
+  Tim.prototype.fitKey = function () {
+    var box = this.legend.getContainer(), body = this.legendBody, corner = box.parentNode;
+    var layers = this.layerControl && this.layerControl.getContainer();
+    if (!box.classList.contains("tim-key") || !layers || !corner) { return false; }
+    // Moving a node blurs it: a keyboard reader's focus on the legend's button stays.
+    var focused = box.contains(document.activeElement) ? document.activeElement : null;
+    if (corner.firstChild !== box) { corner.insertBefore(box, corner.firstChild); }
+    box.style.marginTop = "";
+    box.style.maxWidth = "";
+    body.style.maxHeight = "none";
+    var others = Array.prototype.map.call(this.map._controlCorners.topleft.children, function (c) {
+      return c.getBoundingClientRect();
+    }).filter(function (r) { return r.width && r.height; });
+    var zoom = others.shift();  // the top-left corner's first control: the zoom buttons
+    var l = box.getBoundingClientRect();
+    var left = zoom ? zoom.right : this.map.getContainer().getBoundingClientRect().left;
+    var room = Math.floor(l.right - left - KEY_GAP);
+    var fits = room >= KEY_MIN_PX;
+    if (fits) {
+      box.style.maxWidth = room + "px";
+      l = box.getBoundingClientRect();
+      var under = layers.getBoundingClientRect();
+      fits = (!zoom || l.bottom <= zoom.bottom + KEY_GAP) && body.scrollHeight <= body.clientHeight + 1 &&
+        // The layer button may stand right beside the chips (English ones end at 270 of
+        // a phone's 328 px map, the button starts there), never on them.
+        !others.some(function (r) { return overlaps(l, r, KEY_GAP / 2) || overlaps(under, r, -0.5); });
+    }
+    if (!fits) { corner.appendChild(box); box.style.maxWidth = ""; }
+    box.classList.toggle("tim-in-band", fits);
+    if (focused && document.activeElement !== focused) { focused.focus({preventScroll: true}); }
+    return fits;
+  };
+
   // Compact legend (narrow map): whole under the layer button, below the top-left
   // controls where they reach under it; it scrolls only if it would meet the replay.
   Tim.prototype.fitCompactLegend = function () {
     var box = this.legend.getContainer(), body = this.legendBody;
+    if (this.fitKey()) { return; }
     var left = Array.prototype.filter.call(this.map._controlCorners.topleft.children, function (c) {
       return c.offsetWidth && c.offsetHeight;
     });
