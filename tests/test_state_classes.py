@@ -191,7 +191,7 @@ def test_the_maps_fills_and_legend_follow_the_views_classes(browser, tmp_path, m
             f" return [s['{JALISCO}'].options.fillColor, s['{VERACRUZ}'].options.fillColor]; }}"
         )
         assert fills == [STATE_PALETTE[4], STATE_PALETTE[3]]
-        ramp = tab.locator(".tim-ramp span").all_text_contents()
+        ramp = tab.locator(".tim-ramp .tim-ramp-label").all_text_contents()
         assert ramp == ["0", "1–4", "5–10", "11–20", "21–50", "51+"]
     finally:
         context.close()
