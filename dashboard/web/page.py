@@ -117,7 +117,7 @@ def _page() -> None:
         per_state(shown, lang, official=not data.from_file)
         tables(data, shown, lang)  # per municipality, day and week
     with right:
-        hour_by_hour(shown, lang)
+        hour_by_hour(shown, lang, data.spans_years)
         key_moments(data, geodata, version, lang)
     corrections_section(geodata, version, lang)
     quality_panel(data, shown, geodata, from_upload=data is not bundled, lang=lang)

@@ -152,6 +152,7 @@ def map_layer_data(
             focus=focus,
             lang=lang,
             catalogue=data.catalogue if data.lang == lang else None,
+            years=data.spans_years,
         )
         return layer.view, layer.view_json, drawn
 
