@@ -509,3 +509,27 @@ def test_the_view_tells_the_replay_to_name_the_year(bundle, window, years, expec
         selected, state_counts(selected, bundle.official, view), view, years=years
     )
     assert layer.view["years"] is expected
+
+
+@pytest.mark.parametrize(
+    ("live", "lang", "message"),
+    [
+        (True, "en", "The map could not be loaded"),
+        (True, "es", "No se pudo cargar el mapa"),
+        (False, "es", None),  # a snapshot carries every file inline: nothing can fail
+    ],
+)
+def test_the_live_map_watches_its_files_first(bundle, states_json, live, lang, message):
+    """mapfallback: the live map's first script (a data: URI) is the watcher of the files
+    after it, with its texts in the page's language; snapshots have none."""
+    from urllib.parse import unquote
+
+    fmap = base_map(states_json, bundle.operation_site, live=live, lang=lang)
+    names = [name for name, _ in fmap.default_js]
+    if message is None:
+        assert "map-fallback.js" not in names
+        return
+    assert names[0] == "map-fallback.js" and len(names) > 1
+    script = unquote(fmap.default_js[0][1])
+    assert script.startswith("data:text/javascript") and message in script
+    assert 'addEventListener("error"' in script

@@ -29,6 +29,7 @@ from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
 from dashboard.model.timing import shows_years
 from dashboard.render.mapassets import DataElement, OfflineMap
+from dashboard.render.mapfallback import fallback_script
 from dashboard.render.maplayers import LAYERS, BaseInputs, ViewInputs
 from dashboard.render.mappoints import TYPE_ORDER, PointCatalogue
 from dashboard.render.mapstrings import map_strings, osm_attribution
@@ -187,6 +188,8 @@ def base_map(
         font_size="12px",
         height=height,
         assets=assets,
+        # The live map's frame shows a message in the map's place if a file fails to load.
+        fallback=fallback_script(lang) if live else None,
     )
     folium.TileLayer(
         "OpenStreetMap", name="Basemap", attr=osm_attribution(lang), control=False
