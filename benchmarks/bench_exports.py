@@ -4,7 +4,8 @@
 
 For the bundled data and a synthetic geodata folder of N incidents (benchmarks/bench_page.py
 builds it), each figure is the median of --runs runs over every record: the CSV, GeoJSON,
-GeoParquet and data-package exports, the four data checks (`validate`) and all the
+GeoParquet and data-package exports, the per-municipality, per-day and per-week tables
+(analysis/aggregates.py: the page's tables section), the four data checks (`validate`) and all the
 quality tables, next to two baselines measured in the same run: `pandas.read_csv` of the
 same incidents file, and `DataFrame.to_csv` of the frame.
 """
@@ -25,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 from benchmarks.bench_page import synthetic_geodata  # noqa: E402
 from benchmarks.common import timed_median_ms  # noqa: E402
 from dashboard.analysis import quality  # noqa: E402
+from dashboard.analysis.aggregates import municipality_counts, period_counts  # noqa: E402
 from dashboard.analysis.filters import ViewSpec  # noqa: E402
 from dashboard.analysis.stats import state_counts  # noqa: E402
 from dashboard.ingest.bundle import load_bundle  # noqa: E402
@@ -56,6 +58,9 @@ def bench(geodata: Path, runs: int) -> dict[str, float | int]:
         "geojson": timed_median_ms(lambda: export.records_geojson(frame), runs),
         "geoparquet": timed_median_ms(lambda: export.records_geoparquet(frame), runs),
         "package": timed_median_ms(lambda: export.data_package(frame, counts, **package), runs),
+        "per-municipality table": timed_median_ms(lambda: municipality_counts(frame), runs),
+        "per-day table": timed_median_ms(lambda: period_counts(frame, "day"), runs),
+        "per-week table": timed_median_ms(lambda: period_counts(frame, "week"), runs),
         "data checks": timed_median_ms(lambda: quality.validation_findings(frame), runs),
         "quality tables": timed_median_ms(
             lambda: quality.quality_tables(frame, bundle.states), runs

@@ -201,3 +201,54 @@ def test_the_operation_site_marker_has_an_accessible_name(browser, server, bundl
         assert frame.evaluate("() => window.hit") is None
     finally:
         context.close()
+
+
+SKIP_STATE = """() => {
+  const a = document.activeElement;
+  const box = document.querySelector('[class*="st-key-tapalpa-"][class*="-map"]');
+  const frame = document.querySelector("iframe[src*='streamlit_folium']");
+  const r = a ? a.getBoundingClientRect() : {width: 0, height: 0};
+  return {id: a ? a.id : '', tag: a ? a.tagName : '', text: a ? a.textContent : '',
+          width: r.width, height: r.height,
+          afterMap: !!(a && frame
+            && (frame.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING)),
+          inBox: !!(a && box && box.contains(a))};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("path", "skip", "after"),
+    [
+        ("/", "Skip the map", "End of the map"),
+        ("/?lang=es", "Saltar el mapa", "Fin del mapa"),
+        ("/?embed=true", "Skip the map", "End of the map"),
+    ],
+)
+def test_a_skip_link_moves_the_keyboard_past_the_map(browser, server, path, skip, after):
+    """Before the map's ~44 tab stops (controls, symbols): a link, visible once it has the
+    focus, whose Enter puts the focus right after the map; the next Tab goes on to what
+    follows the map, not into it."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(server + path)
+        map_frame(page)
+        page.locator("#tim-skip-map").wait_for(state="attached", timeout=30_000)
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(SKIP_STATE)
+            if focused["id"] == "tim-skip-map" or focused["tag"] == "IFRAME":
+                break
+        assert focused["id"] == "tim-skip-map", "Tab reached the map before a skip link"
+        assert focused["text"] == skip
+        assert focused["width"] > 20 and focused["height"] > 10  # seen, not clipped away
+        page.keyboard.press("Enter")
+        landed = page.evaluate(SKIP_STATE)
+        assert landed["id"] == "tim-after-map" and landed["text"] == after
+        assert landed["afterMap"] and landed["width"] > 20  # after the map, and seen
+        page.keyboard.press("Tab")
+        onward = page.evaluate(SKIP_STATE)
+        assert onward["tag"] not in ("IFRAME", "BODY") and onward["afterMap"]
+        assert "#" not in page.url  # the permalink is not changed by the skip
+    finally:
+        context.close()

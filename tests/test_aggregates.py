@@ -125,3 +125,48 @@ def test_the_tables_csv_are_defused_and_dated():
     days = list(csv.DictReader(io.StringIO(period_csv(selected, "day"))))
     assert (days[0]["period_start"], days[0]["period_end"]) == ("2026-02-22", "2026-02-23")
     assert period_counts(FRAME.iloc[0:0].assign(), "week").rows.empty
+
+
+H = 3600
+
+
+@pytest.mark.parametrize(
+    ("start", "utc", "state", "municipality", "expected"),
+    [
+        # a reported offset wins: a fixed one, or a zone's on that instant
+        (datetime(2026, 2, 22, tzinfo=MEXICO_CITY), "2026-02-22T06:00", "02", "", -6 * H),
+        ("2026-07-01T00:00-07:00", "2026-07-01T07:00", "14", "", -7 * H),
+        (pd.Timestamp("2026-02-22", tz="America/Tijuana"), "2026-02-22T08:00", "14", "", -8 * H),
+        (pd.Timestamp("2026-07-01", tz="America/Tijuana"), "2026-07-01T07:00", "14", "", -7 * H),
+        # no reported offset: the state's clock, or the municipality's where it differs
+        (None, "2026-07-01T07:00", "02", "", -7 * H),
+        (None, "2026-02-22T08:00", "02", "", -8 * H),
+        (datetime(2026, 2, 22), "2026-02-22T06:00", "14", "Tapalpa", -6 * H),
+        (None, "2026-07-01T06:00", "08", "Juárez", -6 * H),
+        (None, "2026-02-22T07:00", "08", "Juárez", -7 * H),
+        (None, "2026-02-22T06:00", "08", "Chihuahua", -6 * H),
+        (None, "2026-02-22T06:00", "99", "", 0),  # no such state: no clock known
+    ],
+)
+def test_each_record_keeps_its_own_clock(start, utc, state, municipality, expected):
+    """local_offsets (vectorised per clock) gives each record the offset of its own
+    `start`, else of its state's or municipality's zone at t_start; mixed in one frame,
+    every row keeps its own answer."""
+    from dashboard.analysis.aggregates import local_offsets
+
+    row = {
+        "start": start if not isinstance(start, str) else datetime.fromisoformat(start),
+        "t_start": pd.Timestamp(utc, tz="UTC"),
+        "cve_ent": state,
+        "municipality": municipality,
+    }
+    other = {  # a different clock around the row, so a per-group slip would show
+        "start": pd.Timestamp("2026-02-22", tz="America/Cancun").to_pydatetime(),
+        "t_start": pd.Timestamp("2026-02-22T05:00", tz="UTC"),
+        "cve_ent": "23",
+        "municipality": "",
+    }
+    frame = pd.DataFrame([other, row, other], index=[7, 3, 5])
+    assert local_offsets(frame).tolist() == [-5 * H, expected, -5 * H]
+    if start is None:  # a frame without `start` reads the places' clocks
+        assert local_offsets(frame.drop(columns="start")).tolist() == [-5 * H, expected, -5 * H]

@@ -430,3 +430,29 @@ def test_a_hover_label_closes_when_the_map_is_dragged(page, server):
     frame.wait_for_function(MAP_AT_REST)
     assert frame.evaluate("() => map._tim.userMoves"), "the map was not dragged"
     assert frame.locator(".leaflet-tooltip").count() == 0
+
+
+def test_the_replay_names_the_year_when_the_view_says_so(page, server):
+    """The replay's time label (tapalpa-map.js timeLabel, Intl in the map's language)
+    carries the year when the view says the data spans years (view.years, from
+    timing.shows_years), and not for the bundled event's window."""
+    page.goto(server)
+    frame = settled_map(page)
+    labels = frame.evaluate(
+        """() => {
+      const tim = map._tim, view = tim.view, strings = tim.s;
+      const t = Date.UTC(2025, 11, 31, 20);  // 14:00 on 31 Dec 2025, Mexico City
+      const out = {years: view.years, plain: tim.timeLabel(t)};
+      tim.view = Object.assign({}, view, {years: true});
+      out.en = tim.timeLabel(t);
+      tim.s = Object.assign({}, strings, {locale: 'es-MX'});
+      tim.timeFormats = {};
+      out.es = tim.timeLabel(t);
+      tim.view = view; tim.s = strings; tim.timeFormats = {};
+      return out;
+    }"""
+    )
+    assert labels["years"] is False
+    assert labels["plain"].startswith("Wed 31 Dec, 14:00") and "2025" not in labels["plain"]
+    assert labels["en"].startswith("Wed 31 Dec 2025, 14:00")
+    assert labels["es"].startswith("mié 31 dic 2025, 14:00")

@@ -4,6 +4,7 @@ render/incident_list)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 import pandas as pd
@@ -383,3 +384,39 @@ def test_a_day_stepped_map_caption_still_says_what_is_drawn():
     caption = map_captions("cells", 59, (11_386, 0, 614), "en", year)[0]
     assert caption.startswith("11,386 located records are drawn as 59 grouped area markers")
     assert "replay the window day by day" in caption
+
+
+NEW_YEAR = ViewSpec(
+    datetime(2025, 12, 31, tzinfo=MEXICO_CITY), datetime(2026, 1, 2, tzinfo=MEXICO_CITY)
+)
+
+
+@pytest.mark.parametrize(
+    ("window", "years", "lang", "day_labels"),
+    [
+        (WINDOW, False, "en", ["Sun 22 Feb", "Mon 23 Feb"]),
+        (WINDOW, False, "es", ["dom 22 feb", "lun 23 feb"]),
+        # a file spanning years: the same window's days name their year
+        (WINDOW, True, "en", ["Sun 22 Feb 2026", "Mon 23 Feb 2026"]),
+        (WINDOW, True, "es", ["dom 22 feb 2026", "lun 23 feb 2026"]),
+        # a window outside the event's year names it without being told
+        (NEW_YEAR, False, "en", ["Wed 31 Dec 2025", "Thu 1 Jan 2026"]),
+        (NEW_YEAR, False, "es", ["mié 31 dic 2025", "jue 1 ene 2026"]),
+    ],
+)
+def test_hourly_chart_dates_carry_the_year_when_the_data_spans_years(
+    bundle, window, years, lang, day_labels
+):
+    """The axis's day labels and each column's text carry the year when the data spans
+    years (PageData.spans_years) or the window is not in 2026 (timing.shows_years)."""
+    shift = window.start - WINDOW.start  # the bundled event's two days, moved to the window
+    frame = bundle.incidents.assign(
+        t_start=bundle.incidents["t_start"] + shift, t_end=bundle.incidents["t_end"] + shift
+    )
+    (_, svg), _ = hourly_markup(apply(window, frame), window, lang, years)
+    axis = re.findall(r'<text x="[\d.]+" y="\d+" fill="[^"]+">([^<]+)</text>', svg)
+    assert axis == day_labels
+    tips = re.findall(r"<title>([^<]+)</title>", svg)[1:]  # the first is the chart's
+    assert len(tips) == 48
+    named = [bool(re.search(r"\b20\d\d,", tip)) for tip in tips]
+    assert named == [day_labels[0][-4:].isdigit()] * 48, tips[:2]

@@ -176,6 +176,9 @@ def test_data_package_contents(view_files, bundle):
             "incidents.geojson",
             "incidents.parquet",
             "states.csv",
+            "municipalities.csv",
+            "days.csv",
+            "weeks.csv",
         ]
     )
     assert descriptor["licenses"][0]["name"] == "MIT"
@@ -188,10 +191,71 @@ def test_data_package_contents(view_files, bundle):
         "incidents.geojson",
         "incidents.parquet",
         "states.csv",
+        "municipalities.csv",
+        "days.csv",
+        "weeks.csv",
     ]
     fields = [f["name"] for f in descriptor["resources"][0]["schema"]["fields"]]
     assert fields == list(COLUMNS)
     assert csv_text == export.records_csv(view_files[1])
+
+
+def test_the_package_carries_the_pages_tables(view_files, bundle):
+    """The per-municipality, per-day and per-week tables are in the package, byte for byte
+    the page's CSVs (tables_csv.py), with schemas naming every column; a period table's
+    description counts the records no period holds."""
+    from dashboard.analysis.aggregates import (
+        MUNICIPALITY_COLUMNS,
+        PERIOD_COLUMNS,
+        period_counts,
+    )
+    from dashboard.render.tables_csv import municipality_csv, period_csv
+
+    selected = view_files[1]
+    with zipfile.ZipFile(io.BytesIO(package_bytes(view_files, bundle))) as archive:
+        descriptor = json.loads(archive.read("datapackage.json"))
+        texts = {
+            n: archive.read(n).decode() for n in ("municipalities.csv", "days.csv", "weeks.csv")
+        }
+    assert texts == {
+        "municipalities.csv": municipality_csv(selected),
+        "days.csv": period_csv(selected, "day"),
+        "weeks.csv": period_csv(selected, "week"),
+    }
+    assert len(texts["days.csv"].splitlines()) > 1  # the view has located days
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    for name, columns in (
+        ("municipalities", MUNICIPALITY_COLUMNS),
+        ("days", PERIOD_COLUMNS),
+        ("weeks", PERIOD_COLUMNS),
+    ):
+        schema = resources[name]["schema"]
+        assert [f["name"] for f in schema["fields"]] == list(columns)
+        kinds = {f["name"]: f["type"] for f in schema["fields"]}
+        assert kinds["incidents"] == "integer"
+    assert resources["days"]["schema"]["fields"][0]["type"] == "date"
+    table = period_counts(selected, "day")
+    assert f"{table.unplaced_long} record(s) known only" in resources["days"]["description"]
+
+
+@pytest.mark.parametrize("name", ["municipalities.csv", "days.csv"])
+def test_frictionless_catches_a_broken_table(view_files, bundle, name):
+    """The tables' schemas can fail: a count that is not an integer is an error."""
+    data = package_bytes(view_files, bundle)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for member in source.namelist():
+            text = source.read(member)
+            if member == name:
+                lines = text.decode().splitlines()
+                header = lines[0].split(",")
+                cells = lines[1].split(",")
+                cells[header.index("incidents")] = "many"
+                lines[1] = ",".join(cells)
+                text = ("\n".join(lines) + "\n").encode()
+            target.writestr(member, text)
+    errors = export.validate_package(out.getvalue())
+    assert errors and any("many" in e or "type" in e for e in errors), errors
 
 
 def test_the_package_description_says_each_thing_once(view_files, bundle):

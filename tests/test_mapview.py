@@ -489,3 +489,47 @@ def test_a_long_window_replays_day_by_day(bundle):
     assert sum(v[-1] for v in replay.values()) == len(incidents_only(selected))
     layer, _ = view_layer(selected, state_counts(selected, bundle.official, view), view)
     assert '"step":86400000' in layer.view_json.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    ("window", "years", "expected"),
+    [
+        ((datetime(2026, 2, 22), datetime(2026, 2, 24)), False, False),  # the event
+        ((datetime(2026, 2, 22), datetime(2026, 2, 24)), True, True),  # a file over years
+        ((datetime(2025, 12, 31), datetime(2026, 1, 2)), False, True),  # not the event's year
+        ((datetime(2025, 3, 1), datetime(2025, 3, 8)), False, True),
+    ],
+)
+def test_the_view_tells_the_replay_to_name_the_year(bundle, window, years, expected):
+    """view["years"] (timing.shows_years) makes the replay's labels (tapalpa-map.js
+    timeLabel) carry the year: when the data spans years or the window is not 2026."""
+    view = ViewSpec(*(t.replace(tzinfo=MEXICO_CITY) for t in window))
+    selected = apply(view, bundle.incidents)
+    layer, _ = view_layer(
+        selected, state_counts(selected, bundle.official, view), view, years=years
+    )
+    assert layer.view["years"] is expected
+
+
+@pytest.mark.parametrize(
+    ("live", "lang", "message"),
+    [
+        (True, "en", "The map could not be loaded"),
+        (True, "es", "No se pudo cargar el mapa"),
+        (False, "es", None),  # a snapshot carries every file inline: nothing can fail
+    ],
+)
+def test_the_live_map_watches_its_files_first(bundle, states_json, live, lang, message):
+    """mapfallback: the live map's first script (a data: URI) is the watcher of the files
+    after it, with its texts in the page's language; snapshots have none."""
+    from urllib.parse import unquote
+
+    fmap = base_map(states_json, bundle.operation_site, live=live, lang=lang)
+    names = [name for name, _ in fmap.default_js]
+    if message is None:
+        assert "map-fallback.js" not in names
+        return
+    assert names[0] == "map-fallback.js" and len(names) > 1
+    script = unquote(fmap.default_js[0][1])
+    assert script.startswith("data:text/javascript") and message in script
+    assert 'addEventListener("error"' in script

@@ -483,6 +483,14 @@ def spans_years(first: datetime, last: datetime) -> bool:
     return first.year != last.year or first.year != EVENT_YEAR
 
 
+def shows_years(start: datetime, end: datetime, years: bool = False) -> bool:
+    """Whether dates in a window from `start` to `end` (aware datetimes) carry their year:
+    with `years` (the data spans years: spans_years), or when either end, on Mexico City's
+    clock, lies outside EVENT_YEAR. The rule of window_ends_text, the replay's labels on
+    the map (mapview.view_layer) and the hour-by-hour charts (charts.hourly_markup)."""
+    return years or any(x.astimezone(MEXICO_CITY).year != EVENT_YEAR for x in (start, end))
+
+
 def window_ends_text(
     start: datetime, end: datetime, lang: str, pattern: str = "EEE d MMM HH:mm", years: bool = False
 ) -> tuple[str, str]:
@@ -492,7 +500,7 @@ def window_ends_text(
     "sáb 28 feb" would read as a window ending before it starts), or with `years` (the
     data spans more than one year: spans_years)."""
     local = [x.astimezone(MEXICO_CITY) for x in (start, end)]
-    if years or any(x.year != EVENT_YEAR for x in local):
+    if shows_years(start, end, years):
         pattern = pattern.replace("MMM", "MMM y", 1)
     first, last = (format_datetime(x, lang, pattern) for x in local)
     return first, last

@@ -20,8 +20,9 @@ import pandas as pd
 
 from dashboard.analysis.filters import ViewSpec
 from dashboard.analysis.stats import hourly_totals
+from dashboard.model.timing import shows_years
 from dashboard.text.escape import escape_text
-from dashboard.text.i18n import format_datetime, format_number, translation
+from dashboard.text.i18n import DATETIME_WITH_YEAR, format_datetime, format_number, translation
 
 FONT = "font-family:'Source Sans',sans-serif;font-size:12px;fill:#31333f"
 AXIS = "#6b6b6b"  # 5.3:1 on white: axis text and ticks
@@ -142,14 +143,24 @@ def state_chart(rows: pd.DataFrame, lang: str) -> str | None:
     )
 
 
-def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tuple[str, str]]:
-    """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents."""
+def hourly_markup(
+    selected: pd.DataFrame, view: ViewSpec, lang: str, years: bool = False
+) -> list[tuple[str, str]]:
+    """The two hour-by-hour charts as (title, SVG) in `lang`; empty without incidents.
+    The day labels of the axis and each column's text carry the year when `years` (the
+    data spans years: timing.spans_years) or the window lies outside the event's year
+    (timing.shows_years): "mié 31 dic 2025", not "mié 31 dic"."""
     t = translation(lang)
     series = hourly_totals(selected, view)
     if series.empty:
         return []
     hours = [h.to_pydatetime() for h in series["hour"]]
-    when = {hour: format_datetime(hour, lang) for hour in hours}
+    with_year = shows_years(view.start, view.end, years)
+    day_pattern = "EEE d MMM y" if with_year else "EEE d MMM"
+    when = {
+        hour: format_datetime(hour, lang, *([DATETIME_WITH_YEAR] if with_year else []))
+        for hour in hours
+    }
     # Two charts with their own scales: day-only records dwarf the timed ones.
     charted = []
     for column, label, colour in (
@@ -172,7 +183,7 @@ def hourly_markup(selected: pd.DataFrame, view: ViewSpec, lang: str) -> list[tup
             tip=lambda hour, n: t.ngettext("{when}: {n} record", "{when}: {n} records", n).format(
                 when=when[hour], n=format_number(n, lang)
             ),
-            day_label=lambda hour: format_datetime(hour, lang, "EEE d MMM"),
+            day_label=lambda hour: format_datetime(hour, lang, day_pattern),
         )
         charted.append((label, svg))
     return charted

@@ -5,7 +5,8 @@
   columns, typed: integers, booleans, null for empty),
 - GeoParquet (GeoPandas; the same columns plus a point geometry, EPSG:4326),
 - the per-state table as CSV,
-- a data package: one zip of those files and a `datapackage.json` (Frictionless Data
+- a data package: one zip of those files, the per-municipality, per-day and per-week
+  tables (render/tables_csv.py) and a `datapackage.json` (Frictionless Data
   Package, built with the `frictionless` library) with each file's schema, the licence,
   the credit, the data version, the view's permalink and the generation time; for a
   user's file (model/origin.py) instead the file's name, detected format and encoding and
@@ -345,6 +346,97 @@ def _state_fields() -> list:
     return result
 
 
+_TABLE_DESCRIPTIONS = {
+    "cve_ent": "INEGI state code",
+    "state": "state name",
+    "municipality": "municipality as the records give it; empty for records placed only "
+    "to their state",
+    "incidents": "incident records known to be in the view's window",
+    "blockades": "road blockades in those records",
+    "fatalities": "fatalities reported in those records",
+    "arrests": "arrests reported in those records",
+    "incidents_possible": "incident records only possibly in the window (their time "
+    "precision does not place them inside); not in incidents",
+    "period_start": "first day of the period, each record's own local calendar date",
+    "period_end": "the day after the period's last day (end exclusive)",
+}
+
+
+def _table_fields(columns: tuple[str, ...]) -> list:
+    """The Table Schema fields of an aggregates.py table (MUNICIPALITY_COLUMNS or
+    PERIOD_COLUMNS as tables_csv.py writes them): counts integer, period bounds ISO dates,
+    the rest text."""
+    from frictionless import fields
+
+    from dashboard.analysis.aggregates import COUNT_COLUMNS
+
+    result = []
+    for name in columns:
+        kwargs = {"name": name, "description": _TABLE_DESCRIPTIONS.get(name, "")}
+        if name in COUNT_COLUMNS or name == "incidents_possible":
+            result.append(fields.IntegerField(constraints={"minimum": 0}, **kwargs))
+        elif name in ("period_start", "period_end"):
+            result.append(fields.DateField(**kwargs))
+        else:
+            result.append(fields.StringField(**kwargs))
+    return result
+
+
+def _table_resources(selected: pd.DataFrame) -> tuple[dict[str, bytes], list]:
+    """The per-municipality, per-day and per-week tables of `selected` (tables_csv.py)
+    as package files {name: bytes} and their Frictionless resources, in that order. A
+    period table's description says how many records in view no period holds."""
+    from frictionless import Resource, Schema
+
+    from dashboard.analysis.aggregates import (
+        MUNICIPALITY_COLUMNS,
+        PERIOD_COLUMNS,
+        period_counts,
+    )
+    from dashboard.render.tables_csv import municipality_csv, period_frame_csv
+
+    files = {"municipalities.csv": municipality_csv(selected).encode("utf-8")}
+    resources = [
+        Resource(
+            name="municipalities",
+            path="municipalities.csv",
+            title="Per municipality: located counts",
+            description="Incident records known to be in the view's window, per state and "
+            "municipality; records only possibly in it are counted apart "
+            "(incidents_possible). Official statements are not counted.",
+            format="csv",
+            encoding="utf-8",
+            mediatype="text/csv",
+            schema=Schema(
+                fields=_table_fields(MUNICIPALITY_COLUMNS),
+                primary_key=["cve_ent", "municipality"],
+            ),
+        )
+    ]
+    for period, name in (("day", "days"), ("week", "weeks")):
+        table = period_counts(selected, period)
+        files[f"{name}.csv"] = period_frame_csv(table.rows).encode("utf-8")
+        span = "day" if period == "day" else "week (Monday to Sunday, ISO 8601)"
+        resources.append(
+            Resource(
+                name=name,
+                path=f"{name}.csv",
+                title=f"Per {period}: located counts",
+                description=f"Incident records known to be in the view's window, per {span} "
+                "of each record's own local calendar (Mexico's time zones); a record is "
+                "counted in a period only when its whole time lies inside it, and periods "
+                "without records between the first and the last are listed with zeros. "
+                f"Not in any row: {table.unplaced_long} record(s) known only to a week or "
+                f"month, {table.unplaced_span} whose time runs past one {period}.",
+                format="csv",
+                encoding="utf-8",
+                mediatype="text/csv",
+                schema=Schema(fields=_table_fields(PERIOD_COLUMNS), primary_key=["period_start"]),
+            )
+        )
+    return files, resources
+
+
 def data_package(
     selected: pd.DataFrame,
     counts: pd.DataFrame,
@@ -357,8 +449,9 @@ def data_package(
     generated_at: datetime | None = None,
     origin: UserFile | None = None,
 ) -> bytes:
-    """A zip: `incidents.csv`, `incidents.geojson`, `incidents.parquet`, `states.csv`
-    and `datapackage.json` (Frictionless Data Package v1) describing them.
+    """A zip: `incidents.csv`, `incidents.geojson`, `incidents.parquet`, `states.csv`,
+    `municipalities.csv`, `days.csv`, `weeks.csv` (_table_resources) and
+    `datapackage.json` (Frictionless Data Package v1) describing them.
 
     `version` is the data version token (bundled_files.data_version), `permalink` the view's
     link (or query string), `generated_at` the generation time (default now, UTC).
@@ -430,6 +523,9 @@ def data_package(
             schema=Schema(fields=_state_fields(), primary_key=["cve_ent"]),
         ),
     ]
+    table_files, table_resources = _table_resources(selected)
+    files.update(table_files)
+    resources.extend(table_resources)
     created = generated_at.isoformat(timespec="seconds").replace("+00:00", "Z")
     if origin is not None:
         package = Package(

@@ -159,10 +159,18 @@ _NO_ZOOM_LOCK = re.compile(r",\s*maximum-scale=1\.0,\s*user-scalable=no")
 class OfflineMap(folium.Map):
     """A folium.Map with our assets only (never a CDN) and a viewport readers may zoom."""
 
-    def __init__(self, *args, assets: str = "inline", **kwargs):
+    def __init__(self, *args, assets: str = "inline", fallback: str | None = None, **kwargs):
+        """`fallback`: script text run before every other script of the map (a data: URI,
+        which cannot fail to load): mapfallback.fallback_script, the live map's watcher
+        of the files that follow it."""
         super().__init__(*args, **kwargs)
         js, css = map_assets(assets)
-        self.default_js = list(js)
+        first = (
+            []
+            if fallback is None
+            else [("map-fallback.js", _data_uri(fallback.encode(), "text/javascript"))]
+        )
+        self.default_js = [*first, *js]
         self.default_css = list(css)
 
     def render(self, **kwargs) -> None:

@@ -27,7 +27,9 @@ from jinja2 import Template
 from dashboard.analysis.filters import ViewSpec, replay_step_ms
 from dashboard.model.mexico import BY_CODE, MEXICO_CITY
 from dashboard.model.schema import MAP_LAYERS, MAP_ZOOM_RANGE, MEXICO_CENTER, event_type_label
+from dashboard.model.timing import shows_years
 from dashboard.render.mapassets import DataElement, OfflineMap
+from dashboard.render.mapfallback import fallback_script
 from dashboard.render.maplayers import LAYERS, BaseInputs, ViewInputs
 from dashboard.render.mappoints import TYPE_ORDER, PointCatalogue
 from dashboard.render.mapstrings import map_strings, osm_attribution
@@ -187,6 +189,8 @@ def base_map(
         font_size="12px",
         height=height,
         assets=assets,
+        # The live map's frame shows a message in the map's place if a file fails to load.
+        fallback=fallback_script(lang) if live else None,
     )
     folium.TileLayer(
         "OpenStreetMap", name="Basemap", attr=osm_attribution(lang), control=False
@@ -278,6 +282,7 @@ def view_layer(
     focus: tuple[str, int] | None = None,
     lang: str = DEFAULT_LANGUAGE,
     catalogue: PointCatalogue | None = None,
+    years: bool = False,
 ) -> tuple[ViewLayer, MapLayers]:
     """The changing part of the map for `selected` (filters.apply of `view`): every
     layer's view data (maplayers.LAYERS), the window, the layers shown and a focus.
@@ -288,7 +293,8 @@ def view_layer(
     `selected`, from `with_display_text(frame, lang)`, is used as it is).
     With a `catalogue` of the same records (mappoints.point_catalogue), points travel as
     positions in it (`ids`) and the map fetches the catalogue once; grid cells always
-    travel whole.
+    travel whole. `years` (the data spans years: timing.spans_years) makes the replay's
+    time labels carry the year (`years` in the view: timing.shows_years).
     """
     inputs = ViewInputs(selected, counts, view, lang, catalogue)
     data: dict = {
@@ -296,6 +302,7 @@ def view_layer(
         "start": int(pd.Timestamp(view.start).timestamp() * 1000),
         "end": int(pd.Timestamp(view.end).timestamp() * 1000),
         "step": replay_step_ms(view),  # the replay's step: an hour, a day for a long window
+        "years": shows_years(view.start, view.end, years),  # the replay's labels name the year
     }
     for layer in LAYERS:
         data.update(layer.view(inputs))

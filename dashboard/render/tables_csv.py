@@ -22,7 +22,13 @@ def period_csv(selected: pd.DataFrame, period: str) -> str:
     period_end as ISO dates (each record's own local calendar date, as reported; end
     exclusive), then the counts. Records known only to a week or month, and those whose
     time runs past one period, are not in it (the page and README say so)."""
-    frame = period_counts(selected, period).rows
+    return period_frame_csv(period_counts(selected, period).rows)
+
+
+def period_frame_csv(rows: pd.DataFrame) -> str:
+    """A PeriodTable's rows (aggregates.period_counts) as CSV: period bounds as ISO dates
+    (YYYY-MM-DD), then the counts."""
+    frame = rows.copy()
     for column in ("period_start", "period_end"):
         frame[column] = frame[column].dt.strftime("%Y-%m-%d")
     return frame.to_csv(index=False, lineterminator="\n")

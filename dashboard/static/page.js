@@ -9,6 +9,11 @@
 //  - A button with data-tim-open-filters (under the map) opens the sidebar's filters.
 //  - A move of the time slider is posted to the map frame, which draws that window at
 //    once when it holds its view (tapalpa-map.js, preview).
+//  - A link before the map, shown while it has the keyboard focus, moves the focus past
+//    the map's tab stops to a mark right after it (data-skip-map, data-after-map).
+//  - A map frame whose own page or streamlit-folium's script did not load gets a message
+//    and a link that reloads the page in the map's place (data-map-failed, -reload);
+//    inside a frame that did load, map-fallback.js watches the map's own files.
 (function () {
   "use strict";
   const FRAME = 'iframe[src*="streamlit_folium"]';
@@ -34,6 +39,8 @@
       setAttr(b, "aria-label", data.closeFilters);
     });
     document.body.dataset.timMode = data.mode || "page";
+    skipLink(data);
+    document.querySelectorAll(FRAME).forEach(function (frame) { checkFrame(frame, data); });
     nameGrids();
     translateChrome(data.chrome);
   }
@@ -171,6 +178,98 @@
     } catch (e) { /* another origin: the frame itself keeps the focus */ }
   }
 
+  // The skip link goes right before the map's container (data-map-box: the page's or the
+  // embed's) and its mark right after it; both are out of the flow (page.css) until
+  // focused, so the layout does not move. Put back if a rerun drops them.
+  const SKIP_MAP = "tim-skip-map";
+  const AFTER_MAP = "tim-after-map";
+  function skipLink(data) {
+    const box = data.mapBox && document.querySelector("." + data.mapBox);
+    if (!box || !box.parentNode || !data.skipMap) return;
+    let link = document.getElementById(SKIP_MAP);
+    if (!link || link.nextElementSibling !== box) {
+      if (link) link.remove();
+      link = document.createElement("a");
+      link.id = SKIP_MAP;
+      link.className = SKIP_MAP;
+      link.href = "#" + AFTER_MAP;
+      box.parentNode.insertBefore(link, box);
+    }
+    if (link.textContent !== data.skipMap) link.textContent = data.skipMap;
+    let after = document.getElementById(AFTER_MAP);
+    if (!after || after.previousElementSibling !== box) {
+      if (after) after.remove();
+      after = document.createElement("span");
+      after.id = AFTER_MAP;
+      after.className = AFTER_MAP;
+      after.tabIndex = -1;
+      box.parentNode.insertBefore(after, box.nextSibling);
+    }
+    if (after.textContent !== data.afterMap) after.textContent = data.afterMap;
+  }
+  function skipMap(event) {
+    const link = event.target.closest && event.target.closest("#" + SKIP_MAP);
+    if (!link) return;
+    event.preventDefault();  // no "#..." in the address: the permalink stays as it is
+    const after = document.getElementById(AFTER_MAP);
+    if (after) {
+      after.focus({preventScroll: true});
+      after.scrollIntoView({block: "nearest"});
+    }
+  }
+
+  // The map's frame, once its document has loaded: streamlit-folium's script defines
+  // window.Streamlit as it runs, before the load event; a frame without it (its page or
+  // script failed: a 404) would stay an empty box. Its document is the page's origin.
+  function checkFrame(frame, data) {
+    if (frame.dataset.timChecked) return;
+    let win, doc;
+    try { win = frame.contentWindow; doc = frame.contentDocument; } catch (e) { return; }
+    if (!win || !doc || doc.readyState !== "complete" || doc.URL === "about:blank") return;
+    frame.dataset.timChecked = "1";
+    if (win.Streamlit || !doc.body) return;
+    const box = doc.createElement("div");
+    box.className = "tim-map-failed";
+    box.setAttribute("role", "alert");
+    box.style.cssText = "padding:24px;font:16px/1.5 system-ui,sans-serif;color:#222;" +
+      "background:#f4f4f2;border:1px solid #999;";
+    const message = doc.createElement("p");
+    message.style.margin = "0 0 12px";
+    message.textContent = data.mapFailed || "";
+    const reload = doc.createElement("a");
+    reload.href = window.location.href;
+    reload.target = "_top";
+    reload.style.color = "#0b5394";
+    reload.textContent = data.mapReload || "";
+    reload.addEventListener("click", function (event) {
+      event.preventDefault();
+      window.location.reload();
+    });
+    box.appendChild(message);
+    box.appendChild(reload);
+    doc.body.textContent = "";
+    doc.body.appendChild(box);
+    // Streamlit keeps a component's frame hidden (display: none) behind a grey loading
+    // box until its code says it is ready, which it never will: the frame, shown as tall
+    // as that box, takes its place.
+    const holder = frame.parentElement;
+    const room = holder ? holder.offsetHeight : 0;
+    if (holder) {
+      Array.prototype.forEach.call(holder.children, function (node) {
+        if (node !== frame) node.style.display = "none";
+      });
+    }
+    frame.style.display = "block";
+    frame.style.height = Math.max(room, 160) + "px";
+  }
+  function frameLoaded(event) {
+    const frame = event.target;
+    if (!frame.matches || !frame.matches(FRAME)) return;
+    const source = document.getElementById("tapalpa-page");
+    delete frame.dataset.timChecked;  // a new document in the frame: look again
+    if (source) checkFrame(frame, source.dataset);
+  }
+
   apply();
   if (window.__tapalpaTitleObserver) return; // one observer per page, across reruns
   document.addEventListener("click", openFilters);
@@ -181,6 +280,8 @@
     sliderMoved(changes[changes.length - 1].target);
   }).observe(document.body, {subtree: true, attributes: true, attributeFilter: ["aria-valuetext"]});
   document.addEventListener("click", skipToMap, true);
+  document.addEventListener("click", skipMap);
+  document.addEventListener("load", frameLoaded, true);  // a frame's load does not bubble
   window.__tapalpaTitleObserver = new MutationObserver(apply);
   window.__tapalpaTitleObserver.observe(document.body, {
     childList: true,

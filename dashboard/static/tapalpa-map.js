@@ -654,19 +654,26 @@
   // ------------------------------------------------------------ replay
 
   // "dom 22 feb, 14:00" / "Sun 22 Feb, 14:00" (the page's Babel pattern "EEE d MMM, HH:mm"),
-  // in the map's language (strings.locale, e.g. "es-MX") and Mexico City's clock.
+  // in the map's language (strings.locale, e.g. "es-MX") and Mexico City's clock; with the
+  // year ("dom 22 feb 2026, 14:00", Babel's "EEE d MMM y, HH:mm") when the view says so
+  // (view.years: the data spans years, or the window lies outside the event's year).
   Tim.prototype.timeLabel = function (t) {
-    if (!this.timeFormat) {
-      this.timeFormat = new Intl.DateTimeFormat(this.s.locale, {
+    var years = !!(this.view && this.view.years);
+    this.timeFormats = this.timeFormats || {};
+    var key = years ? "y" : "n";
+    if (!this.timeFormats[key]) {
+      var options = {
         timeZone: this.config.timezone, weekday: "short", day: "numeric",
         month: "short", hour: "2-digit", minute: "2-digit", hourCycle: "h23"
-      });
+      };
+      if (years) { options.year = "numeric"; }
+      this.timeFormats[key] = new Intl.DateTimeFormat(this.s.locale, options);
     }
     var part = {};
-    this.timeFormat.formatToParts(new Date(t)).forEach(function (p) { part[p.type] = p.value; });
+    this.timeFormats[key].formatToParts(new Date(t)).forEach(function (p) { part[p.type] = p.value; });
     var clean = function (v) { return (v || "").replace(/\.$/, ""); };
-    return clean(part.weekday) + " " + part.day + " " + clean(part.month) + ", " +
-      part.hour + ":" + part.minute + " " + this.s.tz_label;
+    return clean(part.weekday) + " " + part.day + " " + clean(part.month) +
+      (years ? " " + part.year : "") + ", " + part.hour + ":" + part.minute + " " + this.s.tz_label;
   };
 
   Tim.prototype.buildPlay = function () {

@@ -127,7 +127,7 @@ def _page() -> None:
         per_state(shown, lang, official=not data.from_file)
         tables(data, shown, lang)  # per municipality, day and week
     with right:
-        hour_by_hour(shown, lang)
+        hour_by_hour(shown, lang, data.spans_years)
         if not data.from_file:
             key_moments(data, geodata, version, lang)
     corrections_section(geodata, version, lang, about_bundled=data.from_file)

@@ -48,7 +48,8 @@ def data_downloads(data: PageData, shown: Shown, lang: str = "en") -> None:
             + (
                 t.gettext(
                     "GeoJSON and GeoParquet carry the CSV's columns with a WGS84 point per "
-                    "record; the data package adds the per-state table and a "
+                    "record; the data package adds the per-state, per-municipality, per-day and "
+                    "per-week tables and a "
                     "datapackage.json (Frictionless) naming the data version ({version}) and "
                     "this view's link."
                 ).format(version=data.bundle.version)

@@ -21,12 +21,12 @@ from dashboard.text.i18n import format_number, translation
 from dashboard.web import state
 from dashboard.web.data import PageData
 from dashboard.web.sections.key_figures import view_official
-from dashboard.web.sections.map import show_map
+from dashboard.web.sections.map import EMBED_MAP_BOX, show_map
 from dashboard.web.view_cache import view_kept, view_selection
 
 STATIC = Path(__file__).resolve().parent.parent.parent / "static"
 EMBED_MAIN = "tapalpa-embed-main"  # the container of title, map and credit (embed.css)
-EMBED_MAP = "tapalpa-embed-map"  # the map's own container, its height fixed (embed.css)
+EMBED_MAP = EMBED_MAP_BOX  # the map's own container, its height fixed (embed.css)
 EMBED_HEAD = "tapalpa-embed-head"  # title, window and key figure: its height held (embed.css)
 # Its height before embed.css arrives (CSS px): title, window and key figure (~63 px on a
 # wide iframe), the map's frame (EMBED_MAP_HEIGHT + 8), the credit (~45 px) and the gaps.

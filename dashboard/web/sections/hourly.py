@@ -13,9 +13,9 @@ from dashboard.web import state
 from dashboard.web.view_cache import Shown, per_view
 
 
-def hour_by_hour(shown: Shown, lang: str = "en") -> None:
+def hour_by_hour(shown: Shown, lang: str = "en", years: bool = False) -> None:
     """The section: its two SVG charts (kept per window) and their caption, made only
-    while it is open."""
+    while it is open; `years` (PageData.spans_years): the charts' dates carry the year."""
     t = translation(lang)
     box, is_open = state.lazy_section(t.gettext("Hour by hour"), state.HOURLY_OPEN)
     if not is_open:
@@ -31,7 +31,9 @@ def hour_by_hour(shown: Shown, lang: str = "en") -> None:
             )
             return
         charted = per_view(
-            "hourly", shown.kept, lambda: hourly_markup(shown.selected, shown.view, lang)
+            "hourly",
+            shown.kept,
+            lambda: hourly_markup(shown.selected, shown.view, lang, years),
         )
         if not charted:
             st.caption(t.gettext("No incidents in this window."))

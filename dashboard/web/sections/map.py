@@ -28,6 +28,7 @@ from dashboard.render.captions import (
     shading_caption,
     slider_hours,
 )
+from dashboard.render.mapfallback import MAP_FAILED, MAP_RELOAD
 from dashboard.render.mapview import (
     MapLayers,
     ViewLayer,
@@ -48,6 +49,7 @@ from dashboard.web.view_cache import Kept, Shown, on_screen, per_view
 
 MAP_HEIGHT = 560
 MAP_BOX = "tapalpa-map-box"  # its min-height in page.css: MAP_HEIGHT + 8 px (the frame's)
+EMBED_MAP_BOX = "tapalpa-embed-map"  # the embed's map container (sections/embed.EMBED_MAP)
 HIDDEN_FRAME_TITLE = "tapalpa-frame-title"
 # What page.js names Streamlit's own controls on a page not in English, by the key it
 # knows them by (their English text is Streamlit's, in page.js).
@@ -82,6 +84,14 @@ def map_frame_title(page: PageView, listed: bool = True, lang: str = "en") -> No
         "mode": "page" if listed else "embed",
         "slider": f"st-key-{state.WINDOW}",  # the time slider's box: page.js tells the map
         "skip": t.gettext("Skip to the map"),
+        # The link before the map that moves the focus past it (page.js), and the mark
+        # after the map it lands on; the map's container: the page's or the embed's.
+        "skip-map": t.gettext("Skip the map"),
+        "after-map": t.gettext("End of the map"),
+        "map-box": f"st-key-{MAP_BOX if listed else EMBED_MAP_BOX}",
+        # In the map's place when its frame's own files do not load (page.js).
+        "map-failed": t.gettext(MAP_FAILED),
+        "map-reload": t.gettext(MAP_RELOAD),
         "open-filters": t.gettext("Open the filters"),
         "close-filters": t.gettext("Close the filters"),
         # Streamlit's own accessible names, English only upstream (README "The first
@@ -153,6 +163,7 @@ def map_layer_data(
             focus=focus,
             lang=lang,
             catalogue=data.catalogue if data.lang == lang else None,
+            years=data.spans_years,
         )
         return layer.view, layer.view_json, drawn
 
