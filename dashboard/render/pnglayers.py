@@ -59,9 +59,10 @@ def marker_marks(
 ) -> list[tuple[float, float, float]]:
     """(lon, lat, half width in points) of every incident marker `draw_incidents` draws
     for `selected` at `scale`: towns (geo_precision 2) TOWN_SIZE, exact sites EXACT_SIZE
-    (areas in points^2, so half the square root), plus MARKER_CLEARANCE: the labels
-    (pngpresets.draw_labels) keep that clear of them, so a name is not read (by eye or
-    OCR) as one word with the symbols beside it. None when the layer is not `shown`."""
+    (areas in points^2, so half the square root), plus MARKER_CLEARANCE: city names and
+    the site's (pngpresets.draw_labels) keep that clear of them, so a name is not read
+    (by eye or OCR) as one word with the symbols beside it; state names, drawn under the
+    markers, cover as few of them as they can. None when the layer is not `shown`."""
     drawable = selected[selected["geo_precision"] < 3] if shown else selected.iloc[:0]
     out = []
     for lon, lat, precision in zip(

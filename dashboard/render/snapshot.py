@@ -44,7 +44,13 @@ from dashboard.render.pngcard import (  # noqa: E402
     points,
 )
 from dashboard.render.pnglayers import STAR_HALF, PngCanvas, categories_present, marker_marks
-from dashboard.render.pngpresets import PngPreset, draw_labels, draw_land, stack  # noqa: E402
+from dashboard.render.pngpresets import (  # noqa: E402
+    PngPreset,
+    draw_labels,
+    draw_land,
+    leading_states,
+    stack,
+)
 from dashboard.render.pngstamp import view_description, window_label
 from dashboard.render.summary import (  # noqa: F401 (Selection, select: re-exported)
     Selection,
@@ -281,11 +287,22 @@ def png_figure(
         (west, east, south, north),
         scale,
         cities=4 if stacked or width < 1400 else 6,
-        chosen=page.view.states,
+        first=page.view.states or leading_states(selection.counts),
         avoid=[(p.x, p.y, STAR_HALF * canvas.scale) for p in bundle.operation_site.geometry]
         + marker_marks(selection.selected, canvas.scale, "incidents" in page.layers),
+        site=_site_name(bundle.operation_site) if "site" in page.layers else None,
+        counts=selection.counts,
     )
     return fig, selection
+
+
+def _site_name(site) -> tuple[str, float, float] | None:
+    """(town, lon, lat) of the operation site's star, named by its municipality
+    (geodata/operation_site.geojson: "Tapalpa"); None without a site or a name."""
+    if site.empty or "municipality" not in site or not site["municipality"].iloc[0]:
+        return None
+    point = site.geometry.iloc[0]
+    return str(site["municipality"].iloc[0]), float(point.x), float(point.y)
 
 
 def _page_texts(fig, bundle, page, selection, preset, size) -> tuple:
