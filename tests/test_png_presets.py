@@ -172,11 +172,25 @@ def test_ocr_reads_the_state_and_city_labels(bundle, name, view, tmp_path):
     height = image.shape[0]
     path = tmp_path / "map.png"
     imsave(path, image[int(height - box.y1) : int(height - box.y0), int(box.x0) : int(box.x1)])
-    # Read at 1x, the image's own pixels. City names keep clear of every marker; state
-    # names sit under them where they cover the fewest, so they are read too.
-    text = subprocess.run(
-        ["tesseract", str(path), "-", "--psm", "11"], capture_output=True, text=True, check=True
-    ).stdout
+    # Read at 1x, the image's own pixels, and at 2x (as a phone's screen shows it): a
+    # name either read finds is legible. City names keep clear of every marker; state
+    # names sit under them where they cover the fewest, so they are read too. (At 1x
+    # alone Tesseract missed JALISCO on the national social card once its state shading
+    # changed, 2026-12-08, the label unchanged; at 2x alone it read "Tapaipe".)
+    from PIL import Image
+
+    double = tmp_path / "map2x.png"
+    with Image.open(path) as one:
+        one.resize((one.width * 2, one.height * 2), Image.LANCZOS).save(double)
+    text = "\n".join(
+        subprocess.run(
+            ["tesseract", str(image_path), "-", "--psm", "11"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for image_path in (path, double)
+    )
     words = text.upper()
     for label in ("JALISCO", "TAPALPA"):
         assert label in words, text
