@@ -64,7 +64,8 @@ def first_screen_html() -> str:
     """What page_document puts right after Streamlit's `<div id="root">`: first-screen.css,
     the script that picks the language (first-screen.js, DEFAULT_LANGUAGE for a browser in
     neither language; the document's title in each language) and removes the screen once
-    Streamlit has drawn the title, and the screen in every language (text, HTML)."""
+    Streamlit has drawn the title, and the screen in every language in a `<main>` (the
+    page's landmark until Streamlit's own; the root under it is inert) (text, HTML)."""
     css = (STATIC / "first-screen.css").read_text(encoding="utf-8")
     script = (STATIC / "first-screen.js").read_text(encoding="utf-8")
     screens = "".join(first_screen(lang) for lang in LANGUAGES)
@@ -73,5 +74,5 @@ def first_screen_html() -> str:
         f"<style>{css}</style>"
         f'<script data-default="{DEFAULT_LANGUAGE}" data-screen="{FIRST_SCREEN_ID}"{titles}>'
         f"{script}</script>"
-        f'<div id="{FIRST_SCREEN_ID}">{screens}</div>'
+        f'<main id="{FIRST_SCREEN_ID}">{screens}</main>'
     )
