@@ -192,11 +192,13 @@ def page_document(app: Path, folder: Path) -> Path | None:
     applies it only once it has fetched the element's code, half a second to a second
     after the title is drawn: on a phone the title, the language switch and the map then
     moved (the top padding, the title's size, 44 px touch targets), a layout shift of
-    0.38. In the document, it applies from the first paint. The root element holds
-    the first screen (render/firstscreen.py: the title, deck and lead paragraph, painted
-    before any script runs; React empties the root when it draws the app). Streamlit
-    serves its index.html unchanged, so the copy differs only by the <style> element and
-    that screen."""
+    0.38. In the document, it applies from the first paint. Right after the root
+    element, the first screen (render/firstscreen.py: the title, deck and lead paragraph,
+    painted before any script runs, an overlay kept until Streamlit draws its title;
+    not inside the root, which React empties when it draws its shell). The document's
+    `<html lang>` and `<title>` are Spanish until first-screen.js sets the reader's.
+    Streamlit serves its index.html unchanged, so the copy differs only by the <style>
+    element, that screen, the lang and the title."""
     if app.resolve() != APP.resolve():
         return None
     import streamlit
@@ -207,15 +209,20 @@ def page_document(app: Path, folder: Path) -> Path | None:
         return None
     css = "\n".join(path.read_text(encoding="utf-8") for path in PAGE_CSS)
     html = html.replace("</head>", f'<style id="tapalpa-page-css">{css}</style></head>', 1)
-    # The first screen (title, deck, lead paragraph) in the root React empties when it
+    # The first screen (title, deck, lead paragraph) beside the root React empties when it
     # draws the app: painted from the document, seconds before Streamlit draws anything.
     if ROOT_DIV in html:
         if str(ROOT) not in sys.path:  # this checkout's dashboard, not an installed one
             sys.path.insert(0, str(ROOT))
-        from dashboard.render.firstscreen import first_screen_html
+        from dashboard.render.firstscreen import NOSCRIPT_LANGUAGE, first_screen_html, page_title
+        from dashboard.text.escape import escape_text
 
-        html = html.replace(ROOT_DIV, f'<div id="root">{first_screen_html()}</div>', 1)
+        html = html.replace(ROOT_DIV, ROOT_DIV + first_screen_html(), 1)
         html = start_after_first_paint(html)
+        # Spanish until first-screen.js (or Streamlit) says otherwise: not "Streamlit"/"en".
+        html = html.replace('<html lang="en">', f'<html lang="{NOSCRIPT_LANGUAGE}">', 1)
+        title = escape_text(page_title(NOSCRIPT_LANGUAGE))
+        html = html.replace("<title>Streamlit</title>", f"<title>{title}</title>", 1)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / "index.html"
     target.write_text(html, encoding="utf-8")

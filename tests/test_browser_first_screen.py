@@ -187,3 +187,31 @@ def test_a_state_tap_shows_its_summary_then_filters_on_request_and_a_chip_undoes
     frame.locator(".tim-chip").first.wait_for(state="detached", timeout=30_000)
     wait_for_app_run(phone)
     assert "todos los estados" in phone.locator(".tim-filter-line").inner_text()
+
+
+FOCUSED = """() => { const e = document.activeElement;
+  return [e.tagName, e.getAttribute('aria-label') || '',
+          !!e.closest('[data-testid=stSidebar]')]; }"""
+
+
+def test_a_closed_sidebar_is_out_of_the_tab_order_and_opens_with_its_button(phone):
+    """On a phone the sidebar starts closed, off screen: Tab never lands in it (Tabs 2-20
+    did, with no focus to see); its button still opens it, and then its controls take
+    focus."""
+    from playwright.sync_api import expect
+
+    settled_map(phone)
+    wait_for_app_run(phone)
+    sidebar = phone.get_by_test_id("stSidebar")
+    assert sidebar.get_attribute("data-collapsed") == "true"
+    seen = []
+    for _ in range(25):
+        phone.keyboard.press("Tab")
+        seen.append(phone.evaluate(FOCUSED))
+    assert not [s for s in seen if s[2]], seen
+    assert any(s[1] == "Abrir los filtros" for s in seen), seen  # its button is reached
+    phone.get_by_test_id("stExpandSidebarButton").click()
+    slider = sidebar.get_by_role("slider").first
+    expect(slider).to_be_visible(timeout=10_000)
+    slider.focus()
+    assert phone.evaluate(FOCUSED)[2]

@@ -94,8 +94,10 @@ OPEN_GROUP = """() => {
 }"""
 
 
-@pytest.mark.parametrize("where", ["symbol", "popup link"])
+@pytest.mark.parametrize("where", ["symbol", "popup link", "close button"])
 def test_escape_closes_a_popup_and_returns_to_its_symbol(es_page, where):
+    """Escape, or Enter on the popup's ×: the focus back on the symbol (the × lost it to
+    the frame's body before)."""
     page = es_page
     frame = settled_map(page)
     frame.wait_for_function(MAP_AT_REST)
@@ -104,7 +106,11 @@ def test_escape_closes_a_popup_and_returns_to_its_symbol(es_page, where):
     popup.wait_for(timeout=10_000)
     if where == "popup link":
         frame.locator(".leaflet-popup a[href^='http']").first.focus()
-    page.keyboard.press("Escape")
+    if where == "close button":
+        frame.locator(".leaflet-popup-close-button").focus()
+        page.keyboard.press("Enter")
+    else:
+        page.keyboard.press("Escape")
     frame.wait_for_function("() => !document.querySelector('.leaflet-popup')", timeout=5_000)
     assert frame.evaluate("() => document.activeElement.classList.contains('tim-cluster')"), (
         frame.evaluate(ACTIVE)

@@ -422,6 +422,59 @@ def test_a_desktop_or_phone_embed_settles_without_layout_shift(proxy, browser, p
     assert shift <= 0.1, shift
 
 
+# The first screen's end (render/firstscreen.py, first-screen.js): whether Streamlit's
+# title was in the root when the screen went, and the screen's title box as first painted.
+FIRST_SCREEN_END = """window.__end = null; window.__box = null;
+const box = (h) => { const r = h.getBoundingClientRect(), s = getComputedStyle(h);
+  return {x: r.x, y: r.y, size: s.fontSize, line: s.lineHeight}; };
+new MutationObserver(() => {
+  const screen = document.getElementById('tim-first-screen');
+  const title = screen && [...screen.querySelectorAll('h1')].find(h => h.offsetHeight > 0);
+  if (title && !window.__box) { window.__box = box(title); }
+  if (!screen && window.__box && !window.__end) {
+    window.__end = {title: Boolean(document.querySelector('#root h1'))};
+  }
+}).observe(document, {childList: true, subtree: true});"""
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1400])
+def test_the_first_screen_stays_until_streamlit_draws_the_title_in_its_place(proxy, browser, width):
+    """No blank page between the first screen and Streamlit's title (0.3-2.5 s before),
+    and the title does not move at the handover: same place, size and line height."""
+    url, _ = proxy
+    phone = width < 500
+    context = browser.new_context(
+        viewport={"width": width, "height": 844 if phone else 1000},
+        locale="es-MX",
+        is_mobile=phone,
+        has_touch=phone,
+    )
+    page = context.new_page()
+    page.add_init_script(FIRST_SCREEN_END)
+    try:
+        page.goto(url + "/")
+        page.wait_for_function("() => window.__end", timeout=60_000)
+        assert page.evaluate("window.__end") == {"title": True}
+        first = page.evaluate("window.__box")
+        page.wait_for_function(
+            "() => document.querySelector(\"[data-testid='stRadio']\")", timeout=60_000
+        )
+        page.wait_for_timeout(1000)
+        settled = page.evaluate(f"() => ({BOX_JS})(document.querySelector('#root h1'))")
+        assert page.title() != "Streamlit"
+        assert page.evaluate("document.documentElement.lang") == "es"
+    finally:
+        context.close()
+    assert abs(first["x"] - settled["x"]) <= 1 and abs(first["y"] - settled["y"]) <= 1
+    assert (first["size"], first["line"]) == (settled["size"], settled["line"])
+
+
+BOX_JS = """(h) => { const r = h.getBoundingClientRect(), s = getComputedStyle(h);
+  return {x: r.x, y: r.y + scrollY, size: s.fontSize, line: s.lineHeight}; }"""
+
+
 # The map's box in the document (not the viewport: a click scrolls to its target).
 MAP_BOX = """() => { const r = document.querySelector('.tim-map').getBoundingClientRect();
   return {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}; }"""

@@ -13,9 +13,11 @@ from dashboard.render.captions import deck_text
 from dashboard.render.firstscreen import (
     FIRST_SCREEN_ID,
     LEAD,
+    NEEDS_JAVASCRIPT,
     TITLE,
     first_screen,
     first_screen_html,
+    page_title,
 )
 from dashboard.text.escape import escape_text
 from dashboard.text.i18n import LANGUAGES, gettext_for
@@ -36,13 +38,25 @@ def test_spanish_is_translated():
     assert "Reportado" in first_screen("es") or "reportado" in first_screen("es")
 
 
-def test_the_document_holds_the_screen_in_its_root(tmp_path):
+def test_the_document_holds_the_screen_beside_its_root(tmp_path):
+    """Beside the root, not in it: React empties the root when it draws its shell."""
     serve = load_serve()
     document = serve.page_document(serve.APP, tmp_path).read_text(encoding="utf-8")
-    root = document.split('<div id="root">', 1)[1]
-    assert root.startswith(first_screen_html())
+    after = document.split('<div id="root"></div>', 1)[1]
+    assert after.startswith(first_screen_html())
     assert document.count(f'id="{FIRST_SCREEN_ID}"') == 1
     assert document.index("tapalpa-page-css") < document.index('<div id="root">')
+    # Spanish until the script chooses: not Streamlit's "Streamlit" and lang="en".
+    assert '<html lang="es">' in document
+    assert f"<title>{escape_text(page_title('es'))}</title>" in document
+    assert "<title>Streamlit</title>" not in document
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_each_language_says_the_map_needs_javascript(lang):
+    needs = escape_text(gettext_for(lang, NEEDS_JAVASCRIPT))
+    assert f'<noscript><p class="tim-first-noscript">{needs}</p></noscript>' in first_screen(lang)
+    assert needs != escape_text(gettext_for("en", NEEDS_JAVASCRIPT)) or lang == "en"
 
 
 def test_another_app_gets_no_document(tmp_path):
@@ -67,8 +81,8 @@ CHOICES = [
 def test_the_screen_in_the_language_the_page_will_choose(browser, tmp_path, query, locale, shown):
     path = tmp_path / "index.html"
     path.write_text(
-        f'<!DOCTYPE html><html><head></head><body><div id="root">{first_screen_html()}'
-        "</div></body></html>",
+        f'<!DOCTYPE html><html><head></head><body><div id="root"></div>{first_screen_html()}'
+        "</body></html>",
         encoding="utf-8",
     )
     context = browser.new_context(locale=locale)
@@ -81,6 +95,78 @@ def test_the_screen_in_the_language_the_page_will_choose(browser, tmp_path, quer
             if page.locator(f"#{FIRST_SCREEN_ID} > [lang={lang}] h1").is_visible()
         ]
         assert visible == ([shown] if shown else [])
+        if shown:
+            assert page.evaluate("document.documentElement.lang") == shown
+            assert page.title() == page_title(shown)
+    finally:
+        context.close()
+
+
+def write_document(tmp_path):
+    path = tmp_path / "index.html"
+    path.write_text(
+        f'<!DOCTYPE html><html lang="es"><head></head><body><div id="root"></div>'
+        f"{first_screen_html()}</body></html>",
+        encoding="utf-8",
+    )
+    return path.as_uri()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("locale", ["es-MX", "en-US"])
+def test_without_javascript_the_spanish_screen_says_the_map_needs_it(browser, tmp_path, locale):
+    context = browser.new_context(locale=locale, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(write_document(tmp_path))
+        screen = page.locator(f"#{FIRST_SCREEN_ID}")
+        assert screen.locator("[lang=es] h1").is_visible()
+        assert not screen.locator("[lang=en] h1").is_visible()
+        needs = gettext_for("es", NEEDS_JAVASCRIPT)
+        assert screen.locator("[lang=es] .tim-first-noscript").inner_text() == needs
+    finally:
+        context.close()
+
+
+@pytest.mark.browser
+def test_the_screen_is_the_pages_main_landmark_for_axe(browser, tmp_path):
+    """Held (no Streamlit): axe's landmark-one-main and region rules pass (both failed)."""
+    from tests.test_a11y import axe_violations, describe
+
+    context = browser.new_context(locale="es-MX")
+    try:
+        page = context.new_page()
+        page.goto(write_document(tmp_path))
+        found = axe_violations(page)
+    finally:
+        context.close()
+    assert not [v for v in found if v["id"] in ("landmark-one-main", "region")], describe(found)
+
+
+# The screen stays over an empty or half-drawn root (React's shell), goes once the root
+# holds Streamlit's title and the language switch (main), and keys cannot reach the root
+# under it.
+DRAW_SHELL = "document.getElementById('root').innerHTML = '<div><button>x</button></div>'"
+DRAW_TITLE = """document.getElementById('root').innerHTML = '<main data-testid="stMain">'
+  + '<div data-testid="stRadio"></div><h1>Title</h1></main>'"""
+
+
+@pytest.mark.browser
+def test_the_screen_stays_until_streamlit_draws_the_title(browser, tmp_path):
+    context = browser.new_context(locale="es-MX")
+    try:
+        page = context.new_page()
+        page.goto(write_document(tmp_path))
+        screen = page.locator(f"#{FIRST_SCREEN_ID}")
+        page.evaluate(DRAW_SHELL)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 300)))")
+        assert screen.is_visible()
+        assert page.evaluate("document.getElementById('root').inert")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.tagName") != "BUTTON"
+        page.evaluate(DRAW_TITLE)
+        screen.wait_for(state="detached", timeout=5_000)
+        assert not page.evaluate("document.getElementById('root').inert")
     finally:
         context.close()
 

@@ -1022,8 +1022,9 @@
     });
   };
 
-  // Escape closes the open popup (Leaflet does so only while the map's own box has the
-  // focus) and gives the focus back to what opened it: a group, a stack, the site, a
+  // Escape (or the popup's × pressed from the keyboard) closes the open popup (Leaflet
+  // does so only while the map's own box has the focus) and gives the focus back to what
+  // opened it: a group, a stack, the site, a
   // state's key; the map when that is gone (regrouped) or the popup came from the page.
   Tim.prototype.escapeKeys = function () {
     var self = this, map = this.map, container = map.getContainer();
@@ -1031,6 +1032,17 @@
       var active = document.activeElement, box = e.popup.getElement();
       self.opener = active && active !== container && container.contains(active) &&
         !(box && box.contains(active)) ? active : null;
+      // Its × (Enter, Space or a click while it has the focus) does what Escape does.
+      var close = e.popup._closeButton;
+      if (close && !close.timFocusBack) {
+        close.timFocusBack = true;
+        close.addEventListener("click", function () {
+          if (document.activeElement !== close) { return; } // a tap: the focus was elsewhere
+          var back = self.opener;
+          self.opener = null;
+          setTimeout(function () { (back && back.isConnected ? back : container).focus(); }, 0);
+        }, true); // before Leaflet's own handler removes the popup
+      }
     });
     L.DomEvent.on(container, "keydown", function (e) {
       if ((e.key !== "Escape" && e.key !== "Esc") || !map._popup || !map.hasLayer(map._popup)) { return; }
