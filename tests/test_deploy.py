@@ -155,8 +155,10 @@ def test_page_is_compressed_with_security_headers_and_a_sticky_cookie(proxy):
     # blob: for st.components.v2's modules (the share panel's probe and copy buttons)
     assert "script-src 'self' 'unsafe-inline' blob:;" in csp  # no data: scripts
     component = get(f"{url}/component/streamlit_folium.st_folium/index.html")[1]
+    # data: for the map's first script, the watcher of its files (render/mapfallback.py)
     assert (
-        "script-src 'self' 'unsafe-inline' 'unsafe-eval';" in component["Content-Security-Policy"]
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval' data:;"
+        in component["Content-Security-Policy"]
     )
     assert component["Cache-Control"] == "no-cache"
     assert headers["X-Content-Type-Options"] == "nosniff"
