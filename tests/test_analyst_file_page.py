@@ -172,3 +172,23 @@ def test_the_bundled_page_keeps_its_sections(app):
     assert "Corrections and updates" in [s.value for s in app.subheader]
     assert "Nothing reacted to the raid" in shown
     assert "special forces killed CJNG leader" in shown  # the lead paragraph
+
+
+# ------------------------------------------------------------- a search that finds nothing
+
+
+def test_a_search_that_matches_none_of_a_readers_records_says_so(english_file):
+    """Under a reader's file (no display text made ahead) a search that finds nothing
+    listed 0 records without a crash: before, incident_list.when_text failed on the empty
+    frame and the page stopped with Streamlit's error box (fresh24's re-try)."""
+    at = english_file
+    at.text_input(key="incident_search").set_value("zzzz").run()
+    assert not at.exception, at.exception
+    assert "0 incidents matching the search" in texts(at)
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_when_text_of_no_records_is_empty(bundle, lang):
+    from dashboard.render.incident_list import when_text
+
+    assert when_text(bundle.incidents.iloc[:0], lang).tolist() == []

@@ -139,6 +139,8 @@ def when_text(frame: pd.DataFrame, lang: str = DEFAULT_LANGUAGE) -> pd.Series:
     A record known to the week gives its first and last day ("20 feb – 26 feb"), one
     known to the month the month ("febrero 2026").
     """
+    if frame.empty:  # a filter that matches nothing (a reader's file: no text made ahead)
+        return pd.Series([], index=frame.index, dtype=object)
     timed = frame["time_precision"].isin(("minute", "hour"))
     local = frame["t_start"].dt.tz_convert(MEXICO_CITY)
     # Records of more than one year (or not of the event's): every date with its year.
