@@ -429,7 +429,14 @@ def test_a_hover_label_closes_when_the_map_is_dragged(page, server):
     page.mouse.up()
     frame.wait_for_function(MAP_AT_REST)
     assert frame.evaluate("() => map._tim.userMoves"), "the map was not dragged"
-    assert frame.locator(".leaflet-tooltip").count() == 0
+    # The star's label, opened before the drag, is closed (a state's hover label may open
+    # where the pointer rests after the drag: that one is not the bug; it made this test
+    # fail once in a loaded CI run when it counted every label).
+    star_open = (
+        "() => { let open = false;"
+        " map._tim.site.eachLayer(l => { open = open || l.isTooltipOpen(); }); return open; }"
+    )
+    assert frame.evaluate(star_open) is False
 
 
 def test_the_replay_names_the_year_when_the_view_says_so(page, server):
